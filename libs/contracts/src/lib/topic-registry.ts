@@ -1,0 +1,39 @@
+import { LicenceAccessedEvent, LicenceByHolderReply, LicenceByHolderRequest } from './licence.messages.js';
+import { Topic } from './topics.enum.js';
+
+type MessageClass = new () => object;
+
+export interface TopicContract {
+  topic: Topic;
+  kind: 'request' | 'event';
+  /** Class every consumer validates the record's value against. */
+  message: MessageClass;
+  /** Class of the reply (request-reply topics only); validated by the caller. */
+  reply?: MessageClass;
+  /** Service that consumes (requests) or produces (events) it. */
+  owner: string;
+  description: string;
+}
+
+/** The wire, in one table: docs/topics.md is written from it. */
+export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
+  [Topic.LicenceQueryByHolder]: {
+    topic: Topic.LicenceQueryByHolder,
+    kind: 'request',
+    message: LicenceByHolderRequest,
+    reply: LicenceByHolderReply,
+    owner: 'tech-capabilities',
+    description: '按持证主体查询电子证照 (e-licences held by a citizen or a company)',
+  },
+  [Topic.LicenceAccessed]: {
+    topic: Topic.LicenceAccessed,
+    kind: 'event',
+    message: LicenceAccessedEvent,
+    owner: 'tech-capabilities',
+    description: '电子证照数据被读取 (licence data of a subject was read) → data-access audit',
+  },
+};
+
+export function contractOf(topic: string): TopicContract | undefined {
+  return (TOPIC_CONTRACTS as Record<string, TopicContract>)[topic];
+}

@@ -1,0 +1,32 @@
+/**
+ * Every Kafka topic of the platform. Convention: `<domain>.<entity>.<event-or-command>.v<N>`;
+ * a breaking change is a new topic. No topic name is typed anywhere else: derived names
+ * (reply topics, dead-letter topics) come from the helpers below.
+ */
+export enum Topic {
+  /** Request-reply: e-licences held by a citizen or a company (tech-capabilities). */
+  LicenceQueryByHolder = 'tech.licence.query-by-holder.v1',
+  /** Event: somebody read personal licence data (tech-capabilities → data-platform audit). */
+  LicenceAccessed = 'tech.licence.accessed.v1',
+}
+
+/** Reply topic used by the NestJS Kafka transport for a request-reply pattern. */
+export function replyTopicOf(topic: Topic): string {
+  return `${topic}.reply`;
+}
+
+/** One dead-letter topic per consumer group: poison messages land there with the error. */
+export function deadLetterTopicOf(consumerGroup: string): string {
+  return `dlq.${consumerGroup}.v1`;
+}
+
+/** Kafka headers the platform sets on records it produces (besides the NestJS transport's own). */
+export const PlatformHeader = {
+  EventId: 'x-event-id',
+  CorrelationId: 'x-correlation-id',
+  DeadLetterError: 'x-dlq-error',
+  DeadLetterSourceTopic: 'x-dlq-source-topic',
+  DeadLetterSourcePartition: 'x-dlq-source-partition',
+  DeadLetterSourceOffset: 'x-dlq-source-offset',
+  DeadLetterConsumerGroup: 'x-dlq-consumer-group',
+} as const;

@@ -1,0 +1,2 @@
+export * from './lib/business-platform.service.js';
+export * from './lib/business-platform.module.js';

@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** One access to a subject's personal data anywhere on the platform ("who used my data"). */
+@Entity({ name: 'data_access_record' })
+@Index('IDX_data_access_record_subject', ['subjectKey', 'accessedAt'])
+export class DataAccessRecord {
+  /** Id of the event that reported the access. */
+  @PrimaryColumn({ type: 'uuid', name: 'event_id' })
+  eventId!: string;
+
+  @Column({ type: 'char', length: 64, name: 'subject_key' })
+  subjectKey!: string;
+
+  /** What was read, e.g. `e-licence`. */
+  @Column({ type: 'varchar', length: 64 })
+  resource!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  provider!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  app!: string;
+
+  @Column({ type: 'varchar', length: 128, name: 'end_user', nullable: true })
+  endUser!: string | null;
+
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  purpose!: string | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'case_id', nullable: true })
+  caseId!: string | null;
+
+  @Column({ type: 'varchar', length: 128, name: 'correlation_id' })
+  correlationId!: string;
+
+  @Column({ type: 'integer', name: 'item_count' })
+  itemCount!: number;
+
+  @Column({ type: 'timestamptz', name: 'accessed_at' })
+  accessedAt!: Date;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'recorded_at' })
+  recordedAt!: Date;
+}

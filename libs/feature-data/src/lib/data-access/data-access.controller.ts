@@ -1,0 +1,53 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { HOLDER_TYPES, type HolderType, IsHolderId, subjectKeyOf, validateMessage } from '@gmp/contracts';
+import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { DataAccessRecord } from './data-access-record.entity.js';
+
+export class DataAccessQuery {
+  @IsIn(HOLDER_TYPES) holderType!: HolderType;
+  @IsHolderId() holderId!: string;
+  @IsOptional() @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+/**
+ * "Who used my data" (数据使用记录): the accesses to one subject's data, newest first.
+ * Internal API of the data platform; the portal calls it for a signed-in holder.
+ */
+@ApiTags('data-access 数据使用记录')
+@Controller('v1/data-access')
+export class DataAccessController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  @Post('records/search')
+  @HttpCode(200)
+  @ApiOperation({ summary: '查询个人数据被使用记录 (list accesses to a subject’s data)' })
+  async search(@Body() body: unknown) {
+    const checked = validateMessage(DataAccessQuery, body, { forbidUnknown: true });
+    if (!checked.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, checked.errors);
+    const subjectKey = subjectKeyOf(checked.value.holderId, this.config.SUBJECT_KEY_SECRET);
+    const records = await this.dataSource.getRepository(DataAccessRecord).find({
+      where: { subjectKey },
+      order: { accessedAt: 'DESC' },
+      take: checked.value.limit ?? 50,
+    });
+    return {
+      records: records.map((r) => ({
+        accessedAt: r.accessedAt.toISOString(),
+        resource: r.resource,
+        provider: r.provider,
+        app: r.app,
+        purpose: r.purpose,
+        caseId: r.caseId,
+        itemCount: r.itemCount,
+        correlationId: r.correlationId,
+      })),
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { type LicenceAccessedEvent, Topic } from '@gmp/contracts';
+import { IdempotentConsumer } from '@gmp/messaging';
+import { DataAccessRecord } from './data-access-record.entity.js';
+
+const GROUP = 'data-platform';
+
+/** Records licence-data access reported by tech-capabilities, once per event. */
+@Controller()
+export class DataAccessHandler {
+  private readonly log = new Logger('DataAccessHandler');
+
+  constructor(private readonly once: IdempotentConsumer) {}
+
+  @EventPattern(Topic.LicenceAccessed)
+  async onLicenceAccessed(@Payload() event: LicenceAccessedEvent): Promise<void> {
+    const fresh = await this.once.handleOnce(GROUP, event.meta.messageId, async (manager) => {
+      await manager.insert(DataAccessRecord, {
+        eventId: event.meta.messageId,
+        subjectKey: event.subjectKey,
+        resource: 'e-licence',
+        provider: event.provider,
+        app: event.meta.app,
+        endUser: event.meta.endUser ?? null,
+        purpose: event.meta.purpose ?? null,
+        caseId: event.meta.caseId ?? null,
+        correlationId: event.meta.correlationId,
+        itemCount: event.licenceIds.length,
+        accessedAt: new Date(event.accessedAt),
+      });
+    });
+    if (!fresh) this.log.debug(`重复事件已忽略 (duplicate event skipped) ${event.meta.messageId}`);
+  }
+}

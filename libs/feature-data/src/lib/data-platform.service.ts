@@ -1,0 +1,19 @@
+import { Topic } from '@gmp/contracts';
+import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
+import type { ServiceDefinition } from '@gmp/service-kit';
+import { DataAccessRecord } from './data-access/data-access-record.entity.js';
+import { DataPlatformModule } from './data-platform.module.js';
+import { CreateDataAccessRecord1763800200000 } from './migrations/1763800200000-create-data-access-record.migration.js';
+
+export const dataPlatformService: ServiceDefinition = {
+  name: 'data-platform',
+  title: '数据中台 (data middle platform)',
+  schema: 'data',
+  defaultPort: 3002,
+  feature: DataPlatformModule,
+  entities: [DataAccessRecord, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateDataAccessRecord1763800200000],
+  requests: [],
+  publishes: [],
+  consumes: [Topic.LicenceAccessed],
+};

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type CallMeta, type CapabilityDescriptor, findCapability, subjectKeyOf, validateMessage } from '@gmp/contracts';
+import { CapabilityClient, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
+import { currentContext } from '@gmp/observability';
+import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+
+export interface CallerInfo {
+  appKey: string;
+  endUser?: string;
+  purpose?: string;
+  caseId?: string;
+}
+
+/**
+ * Calls a published capability: validates the input against the capability's contract
+ * before anything is sent, carries who-and-why to the provider, waits at most the
+ * capability's timeout, validates the output before returning it.
+ */
+@Injectable()
+export class CapabilityInvoker {
+  private readonly log = new Logger('CapabilityInvoker');
+
+  constructor(
+    private readonly client: CapabilityClient,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  capability(code: string): CapabilityDescriptor {
+    const capability = findCapability(code);
+    if (!capability) {
+      throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', `没有编码为 ${code} 的能力 (no capability with code ${code})`);
+    }
+    return capability;
+  }
+
+  async invoke(code: string, input: unknown, caller: CallerInfo): Promise<object> {
+    const capability = this.capability(code);
+    const checked = validateMessage(capability.input, input, { forbidUnknown: true });
+    if (!checked.ok) {
+      throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
+    }
+    const meta: CallMeta = {
+      messageId: randomUUID(),
+      correlationId: currentContext()?.correlationId ?? randomUUID(),
+      app: caller.appKey,
+      ...(caller.endUser ? { endUser: caller.endUser } : {}),
+      ...(caller.purpose ? { purpose: caller.purpose } : {}),
+      ...(caller.caseId ? { caseId: caller.caseId } : {}),
+      sentAt: new Date().toISOString(),
+    };
+    const subject = (checked.value as { holderId?: string }).holderId;
+    const key = subject ? subjectKeyOf(subject, this.config.SUBJECT_KEY_SECRET) : null;
+
+    let output: unknown;
+    try {
+      output = await this.client.request(capability.topic, key, { meta, input: checked.value }, capability.timeoutMs);
+    } catch (err) {
+      throw this.toProblem(err, capability);
+    }
+    const valid = validateMessage(capability.output, output);
+    if (!valid.ok) {
+      this.log.error(`能力提供方返回了不符合契约的结果 (provider output violates contract) ${code}: ${JSON.stringify(valid.errors).slice(0, 500)}`);
+      throw new ProblemException(502, 'PROVIDER_BAD_OUTPUT', '能力提供方返回无效结果 (provider returned invalid output)');
+    }
+    return output as object;
+  }
+
+  private toProblem(err: unknown, capability: CapabilityDescriptor): ProblemException {
+    if (err instanceof ProviderTimeoutError) {
+      return new ProblemException(504, 'PROVIDER_TIMEOUT', '能力提供方超时 (provider timeout)', `${capability.code} 未在 ${capability.timeoutMs} ms 内应答 (no answer within ${capability.timeoutMs} ms)`);
+    }
+    if (err instanceof ProviderError && err.error && err.error.status >= 400 && err.error.status < 500) {
+      return new ProblemException(err.error.status, err.error.code, err.error.message, undefined, err.error.fields);
+    }
+    return new ProblemException(502, 'PROVIDER_ERROR', '能力提供方出错 (provider failed)', capability.code);
+  }
+}

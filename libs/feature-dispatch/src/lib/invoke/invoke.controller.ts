@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CAPABILITIES } from '@gmp/contracts';
+import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
+import { CapabilityInvoker } from './capability-invoker.service.js';
+
+@ApiTags('capabilities 能力调用')
+@Controller('v1/capabilities')
+export class InvokeController {
+  constructor(private readonly invoker: CapabilityInvoker) {}
+
+  @Get()
+  @ApiOperation({ summary: '能力目录 (list published capabilities)' })
+  list() {
+    return { capabilities: CAPABILITIES.map(({ code, version, name, description, ownerDepartment, timeoutMs, idempotent, example }) => ({ code, version, name, description, ownerDepartment, timeoutMs, idempotent, example })) };
+  }
+
+  @Get(':code')
+  @ApiOperation({ summary: '能力详情 (one capability)' })
+  one(@Param('code') code: string) {
+    const { version, name, description, ownerDepartment, timeoutMs, idempotent, example } = this.invoker.capability(code);
+    return { code, version, name, description, ownerDepartment, timeoutMs, idempotent, example };
+  }
+
+  @Post(':code/invoke')
+  @HttpCode(200)
+  @UseGuards(AppCredentialsGuard)
+  @ApiBasicAuth('app')
+  @ApiOperation({ summary: '调用能力 (invoke a capability synchronously)', description: 'Body: the capability input (see its example). Errors: RFC 9457 problem+json.' })
+  @ApiParam({ name: 'code', example: 'e-licence.query-by-holder' })
+  @ApiHeader({ name: 'X-End-User', required: false, description: '最终用户标识 (end user the app acts for)' })
+  @ApiHeader({ name: 'X-Purpose', required: false, description: '调用事由 (legal purpose)' })
+  @ApiHeader({ name: 'X-Case-Id', required: false, description: '办件编号 (case number)' })
+  @ApiHeader({ name: 'X-Correlation-Id', required: false })
+  @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
+  invoke(
+    @Param('code') code: string,
+    @Body() body: unknown,
+    @Req() request: AppRequest,
+    @Headers('x-end-user') endUser?: string,
+    @Headers('x-purpose') purpose?: string,
+    @Headers('x-case-id') caseId?: string,
+  ) {
+    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, endUser, purpose: purpose && decodeHeader(purpose), caseId });
+  }
+}
+
+/** Purposes are often Chinese: accept them percent-encoded in the header. */
+function decodeHeader(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { subjectKeyOf } from '@gmp/contracts';
+import { buildLicenceId, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
+import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { LicenceType } from './licence-type.entity.js';
+import { Licence } from './licence.entity.js';
+
+/** Defining authority of the demo licence types (the real code from GB/T 36904 examples). */
+const DEFINER = '11100000000013338W';
+
+export const DEMO_LICENCE_TYPES: Pick<LicenceType, 'code' | 'name' | 'holderType' | 'definingAuthorityName'>[] = [
+  { code: `${DEFINER}032`, name: '出生医学证明', holderType: 'person', definingAuthorityName: '国家卫生健康委员会' },
+  { code: `${DEFINER}011`, name: '结婚证', holderType: 'person', definingAuthorityName: '民政部' },
+  { code: `${DEFINER}009`, name: '机动车驾驶证', holderType: 'person', definingAuthorityName: '公安部' },
+  { code: `${DEFINER}041`, name: '营业执照', holderType: 'company', definingAuthorityName: '国家市场监督管理总局' },
+  { code: `${DEFINER}052`, name: '食品经营许可证', holderType: 'company', definingAuthorityName: '国家市场监督管理总局' },
+];
+
+/** Synthetic citizens (valid GB 11643 numbers) and companies (valid GB 32100 codes). */
+export const DEMO_CITIZENS = [
+  { name: '张三', id: '11010519491231002X' },
+  { name: '李四', id: generateCitizenId({ regionCode: '320102', birthDate: '1990-03-07', sequence: 123 }) },
+  { name: '王五', id: generateCitizenId({ regionCode: '320506', birthDate: '1985-11-20', sequence: 88 }) },
+];
+export const DEMO_COMPANIES = [
+  { name: '南京示例科技有限公司', id: generateCreditCode({ regionCode: '320100', organisationBody: 'MA1XK2Q8' }) },
+  { name: '苏州样例餐饮有限公司', id: generateCreditCode({ regionCode: '320500', organisationBody: 'MA27LB3P' }) },
+];
+
+/** Loads the demo catalogue and licences when SEED_DEMO is on and the store is empty. */
+@Injectable()
+export class DemoLicenceSeed implements OnApplicationBootstrap {
+  private readonly log = new Logger('DemoLicenceSeed');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.SEED_DEMO) return;
+    if ((await this.dataSource.getRepository(LicenceType).count()) > 0) return;
+    const issuer = generateCreditCode({ authority: '1', kind: '1', regionCode: '320000', organisationBody: '01400000' });
+    const licences: Partial<Licence>[] = [];
+    let serial = 1000;
+    const add = (typeIndex: number, holder: { name: string; id: string }, holderType: 'person' | 'company', issueDate: string) => {
+      const type = DEMO_LICENCE_TYPES[typeIndex]!;
+      serial += 1;
+      licences.push({
+        licenceId: buildLicenceId({ typeCode: type.code, issuerCode: issuer, serial: `2025${serial}`, version: 1 }),
+        typeCode: type.code,
+        number: `JS${issueDate.replace(/-/g, '')}${serial}`,
+        holderName: holder.name,
+        holderType,
+        holderKey: subjectKeyOf(holder.id, this.config.SUBJECT_KEY_SECRET),
+        holderIdMasked: `${holder.id.slice(0, 6)}********${holder.id.slice(-4)}`,
+        issuerCode: issuer,
+        issuerName: '江苏省政务服务管理办公室（演示）',
+        issueDate,
+        validUntil: null,
+        status: 'valid',
+      });
+    };
+    DEMO_CITIZENS.forEach((c, i) => {
+      add(0, c, 'person', `20${10 + i}-05-0${i + 1}`);
+      add(1, c, 'person', `20${15 + i}-10-1${i}`);
+      if (i !== 2) add(2, c, 'person', `20${18 + i}-02-2${i}`);
+    });
+    DEMO_COMPANIES.forEach((c, i) => {
+      add(3, c, 'company', `202${i}-06-18`);
+      add(4, c, 'company', `202${i + 2}-09-0${i + 1}`);
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(
+        LicenceType,
+        DEMO_LICENCE_TYPES.map((t) => ({ ...t, definingAuthorityCode: DEFINER })),
+      );
+      await manager.insert(Licence, licences);
+    });
+    this.log.log(`演示数据已载入 (demo data loaded): ${DEMO_LICENCE_TYPES.length} licence types, ${licences.length} licences`);
+  }
+}

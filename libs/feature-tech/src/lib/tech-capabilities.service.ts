@@ -1,0 +1,21 @@
+import { Topic } from '@gmp/contracts';
+import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
+import type { ServiceDefinition } from '@gmp/service-kit';
+import { LicenceAccessLog } from './licence/licence-access-log.entity.js';
+import { LicenceType } from './licence/licence-type.entity.js';
+import { Licence } from './licence/licence.entity.js';
+import { CreateLicenceTables1763800100000 } from './migrations/1763800100000-create-licence-tables.migration.js';
+import { TechCapabilitiesModule } from './tech-capabilities.module.js';
+
+export const techCapabilitiesService: ServiceDefinition = {
+  name: 'tech-capabilities',
+  title: '技术中台 (technology middle platform)',
+  schema: 'tech',
+  defaultPort: 3001,
+  feature: TechCapabilitiesModule,
+  entities: [LicenceType, Licence, LicenceAccessLog, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000],
+  requests: [],
+  publishes: [Topic.LicenceAccessed],
+  consumes: [Topic.LicenceQueryByHolder],
+};

@@ -1,0 +1,67 @@
+import { Kafka, type Producer } from 'kafkajs';
+import { PlatformHeader } from '@gmp/contracts';
+import { eventProducerConfig, kafkaClientConfig } from './kafka-config.js';
+import type { InProcessBroker } from './in-process.broker.js';
+
+export interface OutboundEvent {
+  eventId: string;
+  topic: string;
+  key: string | null;
+  payload: object;
+}
+
+/** Where the outbox relay sends events: Kafka (cluster) or the in-process broker (standalone). */
+export abstract class EventPublisher {
+  abstract publish(events: OutboundEvent[]): Promise<void>;
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  /** Throws when the publisher cannot reach its broker (readiness). */
+  async check(): Promise<void> {}
+}
+
+export class KafkaEventPublisher extends EventPublisher {
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+
+  constructor(service: string, brokers: string[]) {
+    super();
+    this.kafka = new Kafka(kafkaClientConfig(`${service}-outbox`, brokers));
+  }
+
+  override async start(): Promise<void> {
+    this.producer = this.kafka.producer(eventProducerConfig());
+    await this.producer.connect();
+  }
+
+  override async stop(): Promise<void> {
+    await this.producer?.disconnect();
+    this.producer = null;
+  }
+
+  async publish(events: OutboundEvent[]): Promise<void> {
+    if (!this.producer) throw new Error('事件生产者未启动 (event producer not started)');
+    const byTopic = new Map<string, OutboundEvent[]>();
+    for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((e) => ({
+          key: e.key,
+          value: JSON.stringify(e.payload),
+          headers: { [PlatformHeader.EventId]: e.eventId },
+        })),
+      })),
+    });
+  }
+}
+
+export class InProcessEventPublisher extends EventPublisher {
+  constructor(private readonly broker: InProcessBroker) {
+    super();
+  }
+
+  async publish(events: OutboundEvent[]): Promise<void> {
+    for (const e of events) await this.broker.emit(e.topic, JSON.stringify(e.payload));
+  }
+}

@@ -1,0 +1,117 @@
+import { Logger } from '@nestjs/common';
+import { KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
+import type { EachMessagePayload, IHeaders } from 'kafkajs';
+import { type CapabilityError, deadLetterTopicOf, PlatformHeader } from '@gmp/contracts';
+import { correlationIdFrom, runWithContext } from '@gmp/observability';
+import { decodeInbound, describeRejection } from './inbound-message.js';
+
+const EVENT_ATTEMPTS = 3;
+
+/**
+ * The NestJS Kafka server with the platform's consumption rules added:
+ * - every record is validated against its topic's contract before a handler sees it;
+ * - a record that fails validation goes to the consumer group's dead-letter topic (with the
+ *   error and its origin in headers), a request gets a typed INVALID_MESSAGE reply, and the
+ *   consumer goes on with the next record;
+ * - an event whose handler keeps failing is retried, then dead-lettered instead of blocking
+ *   the partition;
+ * - the handler runs inside the call's context (correlation id, app, end user) for logs.
+ */
+export class GovKafkaServer extends ServerKafka {
+  private readonly log = new Logger('GovKafkaServer');
+  readonly deadLetterTopic: string;
+
+  constructor(
+    options: NonNullable<KafkaOptions['options']>,
+    private readonly consumerGroup: string,
+  ) {
+    super(options);
+    this.deadLetterTopic = deadLetterTopicOf(consumerGroup);
+  }
+
+  override async handleMessage(payload: EachMessagePayload): Promise<any> {
+    const headers = payload.message.headers ?? {};
+    const replyTopic = header(headers, KafkaHeaders.REPLY_TOPIC);
+    const correlationId = header(headers, KafkaHeaders.CORRELATION_ID);
+    const isRequest = Boolean(replyTopic && correlationId);
+
+    const inbound = decodeInbound(payload.topic, payload.message.value);
+    if (!inbound.ok) {
+      const reason = describeRejection(inbound);
+      await this.deadLetter(payload, reason);
+      if (isRequest) {
+        const error: CapabilityError = { code: 'INVALID_MESSAGE', status: 400, message: inbound.reason, fields: inbound.fields };
+        await this.sendMessage(
+          { id: correlationId!, err: error, response: undefined, isDisposed: true },
+          replyTopic!,
+          header(headers, KafkaHeaders.REPLY_PARTITION),
+          correlationId!,
+          undefined as never,
+        );
+      }
+      return;
+    }
+
+    const meta = inbound.meta;
+    const context = {
+      correlationId: correlationIdFrom(meta?.correlationId),
+      app: meta?.app,
+      endUser: meta?.endUser,
+      purpose: meta?.purpose,
+      caseId: meta?.caseId,
+    };
+    return runWithContext(context, async () => {
+      if (isRequest) return super.handleMessage(payload);
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
+        try {
+          return await super.handleMessage(payload);
+        } catch (err) {
+          lastError = err;
+          this.log.warn(`事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${errorText(err)}`);
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+        }
+      }
+      await this.deadLetter(payload, `处理失败 (handler failed ${EVENT_ATTEMPTS} times): ${errorText(lastError)}`);
+    });
+  }
+
+  private async deadLetter(payload: EachMessagePayload, reason: string): Promise<void> {
+    this.log.error(
+      `死信 (dead-lettered) ${payload.topic}[${payload.partition}]@${payload.message.offset} → ${this.deadLetterTopic}: ${reason}`,
+    );
+    await this.producer!.send({
+      topic: this.deadLetterTopic,
+      messages: [
+        {
+          key: payload.message.key,
+          value: payload.message.value,
+          headers: {
+            ...(payload.message.headers ?? {}),
+            [PlatformHeader.DeadLetterError]: Buffer.from(reason.slice(0, 4000)),
+            [PlatformHeader.DeadLetterSourceTopic]: payload.topic,
+            [PlatformHeader.DeadLetterSourcePartition]: String(payload.partition),
+            [PlatformHeader.DeadLetterSourceOffset]: payload.message.offset,
+            [PlatformHeader.DeadLetterConsumerGroup]: this.consumerGroup,
+          },
+        },
+      ],
+    });
+  }
+}
+
+function header(headers: IHeaders, name: string): string | undefined {
+  const value = headers[name];
+  if (value === undefined) return undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return JSON.stringify(err);
+  } catch {
+    return String(err);
+  }
+}

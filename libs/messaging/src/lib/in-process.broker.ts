@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+
+type Handler = (value: string) => Promise<unknown>;
+
+export interface InProcessDeadLetter {
+  topic: string;
+  group: string;
+  value: string;
+  error: string;
+  at: string;
+}
+
+/**
+ * The standalone-mode stand-in for the Kafka broker: the same topics, the same JSON on the
+ * wire, delivered to the same NestJS handlers inside one process. A request goes to one
+ * consumer of the topic; an event to every consumer group subscribed to it.
+ */
+export class InProcessBroker {
+  private readonly log = new Logger('InProcessBroker');
+  private readonly consumers = new Map<string, Map<string, Handler>>();
+  /** Records no consumer could process; standalone keeps the last 1,000 and logs each. */
+  readonly deadLetters: InProcessDeadLetter[] = [];
+
+  register(topic: string, group: string, handler: Handler): void {
+    let groups = this.consumers.get(topic);
+    if (!groups) this.consumers.set(topic, (groups = new Map()));
+    groups.set(group, handler);
+  }
+
+  unregister(group: string): void {
+    for (const groups of this.consumers.values()) groups.delete(group);
+  }
+
+  hasConsumer(topic: string): boolean {
+    return (this.consumers.get(topic)?.size ?? 0) > 0;
+  }
+
+  async request(topic: string, value: string): Promise<unknown> {
+    const groups = this.consumers.get(topic);
+    const handler = groups?.values().next().value;
+    if (!handler) throw new NoConsumerError(topic);
+    return handler(value);
+  }
+
+  async emit(topic: string, value: string): Promise<void> {
+    for (const handler of this.consumers.get(topic)?.values() ?? []) await handler(value);
+  }
+
+  deadLetter(entry: Omit<InProcessDeadLetter, 'at'>): void {
+    this.log.error(`死信 (dead-lettered) ${entry.topic} in ${entry.group}: ${entry.error}`);
+    this.deadLetters.push({ ...entry, at: new Date().toISOString() });
+    if (this.deadLetters.length > 1000) this.deadLetters.shift();
+  }
+}
+
+export class NoConsumerError extends Error {
+  constructor(readonly topic: string) {
+    super(`没有服务在处理该主题 (no consumer for ${topic})`);
+  }
+}
+
+/** One broker per process: every standalone service registers with it. */
+export const inProcessBroker = new InProcessBroker();

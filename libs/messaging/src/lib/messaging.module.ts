@@ -1,0 +1,93 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ClientKafka, type CustomStrategy } from '@nestjs/microservices';
+import { TerminusModule } from '@nestjs/terminus';
+import { deadLetterTopicOf, replyTopicOf } from '@gmp/contracts';
+import { CAPABILITY_TRANSPORT, CapabilityClient } from './capability.client.js';
+import { EventPublisher, InProcessEventPublisher, KafkaEventPublisher } from './event-publisher.js';
+import { GovKafkaServer } from './gov-kafka.server.js';
+import { IdempotentConsumer } from './idempotent-consumer.service.js';
+import { inProcessBroker } from './in-process.broker.js';
+import { InProcessClient } from './in-process.client.js';
+import { InProcessServer } from './in-process.server.js';
+import { consumerConfig, kafkaClientConfig, requestProducerConfig } from './kafka-config.js';
+import { MessagingHealthIndicator } from './messaging-health.indicator.js';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+import { OutboxService } from './outbox.service.js';
+import { ensureTopics } from './topic-admin.js';
+
+/** Kafka (or in-process) wiring of one service: the client side, the outbox and dedupe. */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [TerminusModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: CAPABILITY_TRANSPORT,
+          useFactory: () =>
+            options.transport === 'kafka'
+              ? new ClientKafka({
+                  client: kafkaClientConfig(options.service, options.brokers),
+                  consumer: consumerConfig(options.service),
+                  producer: requestProducerConfig(),
+                  postfixId: '-client',
+                  run: { partitionsConsumedConcurrently: options.consumerConcurrency },
+                })
+              : new InProcessClient(inProcessBroker),
+        },
+        {
+          provide: EventPublisher,
+          useFactory: () =>
+            options.transport === 'kafka'
+              ? new KafkaEventPublisher(options.service, options.brokers)
+              : new InProcessEventPublisher(inProcessBroker),
+        },
+        CapabilityClient,
+        OutboxService,
+        IdempotentConsumer,
+        MessagingHealthIndicator,
+      ],
+      exports: [MESSAGING_OPTIONS, CapabilityClient, OutboxService, IdempotentConsumer, MessagingHealthIndicator, EventPublisher],
+    };
+  }
+}
+
+/** Every topic a service touches, for creation at start. */
+export function topicsOf(options: MessagingOptions): string[] {
+  return [
+    ...options.consumes,
+    ...options.publishes,
+    ...options.requests,
+    ...options.requests.map(replyTopicOf),
+    ...options.consumes.map(replyTopicOf),
+    deadLetterTopicOf(options.service),
+  ];
+}
+
+/** Creates the service's topics (Kafka only) before consumers and producers start. */
+export async function prepareTransport(options: MessagingOptions): Promise<void> {
+  if (options.transport !== 'kafka') return;
+  await ensureTopics(options.brokers, options.service, topicsOf(options), options.partitions, options.replicationFactor);
+}
+
+/** The NestJS microservice strategy that serves the service's @MessagePattern/@EventPattern handlers. */
+export function createServerStrategy(options: MessagingOptions): CustomStrategy {
+  if (options.transport === 'inprocess') return { strategy: new InProcessServer(options.service, inProcessBroker) };
+  return {
+    strategy: new GovKafkaServer(
+      {
+        client: kafkaClientConfig(options.service, options.brokers),
+        consumer: consumerConfig(options.service),
+        producer: requestProducerConfig(),
+        postfixId: '',
+        run: { partitionsConsumedConcurrently: options.consumerConcurrency },
+        // A new group must not skip events written before it first joined.
+        subscribe: { fromBeginning: true },
+      },
+      options.service,
+    ),
+  };
+}

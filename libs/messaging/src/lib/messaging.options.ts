@@ -1,0 +1,24 @@
+import type { Topic } from '@gmp/contracts';
+
+export type TransportKind = 'kafka' | 'inprocess';
+
+export interface MessagingOptions {
+  transport: TransportKind;
+  /** Service name: Kafka client id and consumer group. */
+  service: string;
+  brokers: string[];
+  /** Partitions for topics the service creates (reply topics need ≥ the number of instances). */
+  partitions: number;
+  replicationFactor: number;
+  /** Request-reply topics this service calls (reply consumers are subscribed for them). */
+  requests: Topic[];
+  /** Topics this service publishes events to (created at start). */
+  publishes: Topic[];
+  /** Topics this service consumes (created at start). */
+  consumes: Topic[];
+  /** How many partitions one consumer works on concurrently. */
+  consumerConcurrency: number;
+  outboxPollMs: number;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -1,0 +1,121 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CallMeta, Topic } from '@gmp/contracts';
+import { EventPublisher } from './event-publisher.js';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+import { OutboxRecord } from './outbox-record.entity.js';
+
+const BATCH = 500;
+const LEASE_SECONDS = 30;
+
+/**
+ * Writes events into the outbox inside the caller's transaction and relays them to the
+ * broker afterwards: at least once, in order of writing, surviving any crash in between
+ * (rows are deleted only after the broker acknowledged them).
+ */
+@Injectable()
+export class OutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly log = new Logger('Outbox');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  /** Adds an event to the outbox within `manager`'s transaction. */
+  async enqueue(manager: EntityManager, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<void> {
+    await manager.insert(OutboxRecord, { eventId: event.meta.messageId, topic, messageKey: key, payload: event });
+  }
+
+  /** Asks the relay to run now (call after the transaction has committed). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().then(() => undefined).finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.publisher.start();
+    const tick = () => {
+      this.wake();
+      if (!this.stopped) this.timer = setTimeout(tick, this.options.outboxPollMs);
+    };
+    tick();
+  }
+
+  /** Runs while the database is still open: stop the loop, then a last flush. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.drain();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.stop();
+  }
+
+  /** Relays until the outbox is empty; returns how many events were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.relayBatch().catch((err) => {
+        this.log.warn(`事件转发失败，稍后重试 (outbox relay failed, will retry): ${(err as Error).message}`);
+        return 0;
+      });
+      total += n;
+      if (n < BATCH) return total;
+    }
+  }
+
+  /**
+   * Claims a batch with a short lease (one small transaction), publishes it outside any
+   * transaction, then deletes it. Publishing outside the transaction keeps row locks short
+   * and lets an in-process consumer write to the same database meanwhile; a relay that dies
+   * mid-way leaves rows whose lease expires and which are published again (at least once).
+   */
+  private async relayBatch(): Promise<number> {
+    const table = quoteTable(this.dataSource.getMetadata(OutboxRecord).tablePath);
+    const claimed: { seq: string; event_id: string; topic: string; message_key: string | null; payload: object }[] = (
+      await this.dataSource.query(
+        `UPDATE ${table} SET locked_until = now() + interval '${LEASE_SECONDS} seconds'
+         WHERE seq IN (SELECT seq FROM ${table} WHERE locked_until IS NULL OR locked_until < now()
+                       ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+         RETURNING seq, event_id, topic, message_key, payload`,
+      )
+    )[0];
+    if (claimed.length === 0) return 0;
+    claimed.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+    const seqs = claimed.map((r) => r.seq);
+    try {
+      await this.publisher.publish(claimed.map((r) => ({ eventId: r.event_id, topic: r.topic, key: r.message_key, payload: r.payload })));
+    } catch (err) {
+      await this.dataSource.query(`UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($1::bigint[])`, [seqs]).catch(() => undefined);
+      throw err;
+    }
+    await this.dataSource.query(`DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [seqs]);
+    return claimed.length;
+  }
+}
+
+function quoteTable(tablePath: string): string {
+  return tablePath
+    .split('.')
+    .map((part) => `"${part.replace(/"/g, '""')}"`)
+    .join('.');
+}

@@ -1,0 +1,2 @@
+export * from './lib/request-context.js';
+export * from './lib/json-logger.js';

@@ -1,0 +1,55 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { currentContext } from '@gmp/observability';
+import { type ProblemDetails, problemType } from './problem.js';
+
+const TITLES: Record<number, [string, string]> = {
+  400: ['INVALID_REQUEST', '请求无效 (bad request)'],
+  401: ['UNAUTHENTICATED', '未认证 (unauthenticated)'],
+  403: ['FORBIDDEN', '无权访问 (forbidden)'],
+  404: ['NOT_FOUND', '资源不存在 (not found)'],
+  405: ['METHOD_NOT_ALLOWED', '方法不允许 (method not allowed)'],
+  413: ['PAYLOAD_TOO_LARGE', '请求体过大 (payload too large)'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型 (unsupported media type)'],
+  429: ['TOO_MANY_REQUESTS', '请求过于频繁 (too many requests)'],
+};
+
+/**
+ * Renders every error as RFC 9457 problem+json with a stable code and the correlation id.
+ * Unknown errors become a 500 without internals, and are logged with their stack.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly log = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.url;
+    problem.correlationId = currentContext()?.correlationId ?? (request.headers['x-correlation-id'] as string | undefined);
+    if (problem.status >= 500) this.log.error(exception instanceof Error ? exception : JSON.stringify(exception), (exception as Error)?.stack);
+    void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'object' && body !== null && 'code' in body && 'type' in body) return { ...(body as ProblemDetails) };
+      const [code, title] = TITLES[status] ?? (status >= 500 ? ['INTERNAL_ERROR', '服务器内部错误 (internal error)'] : ['ERROR', '请求失败 (request failed)']);
+      const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
+      return { type: problemType(code), title, status, code, detail: Array.isArray(message) ? message.join('; ') : String(message ?? '') };
+    }
+    // Errors raised by Fastify itself before Nest sees the request (body parsing, size limit).
+    const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      const status = fastifyError.statusCode;
+      const [code, title] = TITLES[status] ?? ['INVALID_REQUEST', '请求无效 (bad request)'];
+      return { type: problemType(code), title, status, code, detail: fastifyError.message };
+    }
+    return { type: problemType('INTERNAL_ERROR'), title: '服务器内部错误 (internal error)', status: 500, code: 'INTERNAL_ERROR' };
+  }
+}

@@ -1,0 +1,26 @@
+import { HttpException } from '@nestjs/common';
+import type { FieldError } from '@gmp/contracts';
+
+/** RFC 9457 problem details, the body of every error answer of the platform. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  /** Stable machine-readable code, e.g. `INVALID_INPUT`, `PROVIDER_TIMEOUT`. */
+  code: string;
+  detail?: string;
+  instance?: string;
+  correlationId?: string;
+  errors?: FieldError[];
+}
+
+export function problemType(code: string): string {
+  return `urn:gov-mp:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** Throw this from controllers and services: the filter renders it as problem+json as is. */
+export class ProblemException extends HttpException {
+  constructor(status: number, code: string, title: string, detail?: string, errors?: FieldError[]) {
+    super({ type: problemType(code), title, status, code, detail, errors } satisfies ProblemDetails, status);
+  }
+}

@@ -1,0 +1,149 @@
+import 'reflect-metadata';
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createServerStrategy, MessagingModule, type MessagingOptions, prepareTransport } from '@gmp/messaging';
+import { correlationIdFrom, JsonLogger, runWithContext } from '@gmp/observability';
+import { dataSourceOptions, openDataSource } from './database.js';
+import { HealthController } from './health.controller.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { ConfigError, loadServiceConfig, SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
+import type { ServiceDefinition } from './service-definition.js';
+
+export interface RunningService {
+  definition: ServiceDefinition;
+  app: NestFastifyApplication;
+  config: ServiceConfig;
+  /** Base URL of the HTTP API. */
+  url: string;
+  logger: JsonLogger;
+  /** Graceful stop: stop consuming and accepting, finish in-flight work, flush the outbox, close the database. */
+  close(): Promise<void>;
+}
+
+@Global()
+@Module({})
+class ServiceConfigModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return { module: ServiceConfigModule, providers: [{ provide: SERVICE_CONFIG, useValue: config }], exports: [SERVICE_CONFIG] };
+  }
+}
+
+@Module({})
+class ServiceRootModule {}
+
+function rootModule(def: ServiceDefinition, config: ServiceConfig, messaging: MessagingOptions): DynamicModule {
+  return {
+    module: ServiceRootModule,
+    imports: [
+      ServiceConfigModule.forRoot(config),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => ({ ...dataSourceOptions(def, config), retryAttempts: 2, retryDelay: 1000 }),
+        dataSourceFactory: (options) => openDataSource(options!, config.DB_MIGRATE_ON_START),
+      }),
+      MessagingModule.forRoot(messaging),
+      TerminusModule,
+      def.feature,
+    ],
+    controllers: [HealthController],
+  };
+}
+
+export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig): MessagingOptions {
+  return {
+    transport: config.TRANSPORT,
+    service: def.name,
+    brokers: config.KAFKA_BROKERS ? config.KAFKA_BROKERS.split(',') : [],
+    partitions: config.KAFKA_PARTITIONS,
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    requests: def.requests,
+    publishes: def.publishes,
+    consumes: def.consumes,
+    consumerConcurrency: config.KAFKA_CONSUMER_CONCURRENCY,
+    outboxPollMs: config.OUTBOX_POLL_MS,
+  };
+}
+
+/** Starts one service: config check, schema + migrations, transport, handlers, HTTP. */
+export async function startService(def: ServiceDefinition, env: Record<string, string | undefined> = process.env): Promise<RunningService> {
+  const config = loadServiceConfig(env, { PORT: def.defaultPort });
+  const logger = new JsonLogger(def.name, config.LOG_LEVEL);
+  const messaging = messagingOptionsOf(def, config);
+  await prepareTransport(messaging);
+
+  const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT });
+  // Every request runs in a context carrying its correlation id (taken from the caller when well-formed).
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    const correlationId = correlationIdFrom(request.headers['x-correlation-id']);
+    void reply.header('x-correlation-id', correlationId);
+    runWithContext({ correlationId }, done);
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, config, messaging), adapter, {
+    logger,
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(def.title)
+      .setDescription(`${def.name} — 政务中台 (digital-government middle platform)`)
+      .setVersion('0.1.0')
+      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'AppKey:AppSecret of a business-line app' }, 'app')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  app.connectMicroservice(createServerStrategy(messaging), { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://127.0.0.1:${port}`;
+  logger.log(`${def.title} 已启动 (started) on ${url} — transport ${config.TRANSPORT}, schema ${def.schema}`, 'Bootstrap');
+
+  let closing: Promise<void> | null = null;
+  return {
+    definition: def,
+    app,
+    config,
+    url,
+    logger,
+    close: () =>
+      (closing ??= (async () => {
+        logger.log(`${def.name} 正在停止 (stopping)`, 'Bootstrap');
+        await app.close();
+        logger.flush();
+      })()),
+  };
+}
+
+/** `main.ts` of a cluster-mode service: start, stop gracefully on SIGTERM/SIGINT, exit 1 on bad config. */
+export async function runServiceMain(def: ServiceDefinition): Promise<void> {
+  let service: RunningService;
+  try {
+    service = await startService(def);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${def.name}: ${err.message}\n请对照 .env.example 检查环境变量 (see the app's .env.example)\n`);
+    } else {
+      process.stderr.write(`${def.name}: 启动失败 (failed to start): ${(err as Error)?.stack ?? err}\n`);
+    }
+    process.exit(1);
+  }
+  const stop = (signal: string) => {
+    new Logger('Bootstrap').log(`收到 ${signal}，优雅停止 (graceful stop)`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    service.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

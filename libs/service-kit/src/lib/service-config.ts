@@ -1,0 +1,96 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || typeof value === 'boolean' ? value : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+
+/**
+ * Environment of one service, validated once at start. Every variable is documented in the
+ * app's `.env.example`; a missing or bad one stops the process with a message naming it.
+ */
+export class ServiceConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT!: number;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** postgres://user:password@host:port/database — PostgreSQL or a PG-compatible database. */
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL 必须是 postgres:// 连接串 (must be a postgres:// URL)' })
+  DATABASE_URL!: string;
+
+  /** Node module used as the PostgreSQL driver (e.g. a fork for openGauss / GaussDB). */
+  @IsString()
+  DB_DRIVER = 'pg';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toBool) @IsBoolean()
+  DB_MIGRATE_ON_START = true;
+
+  @IsIn(['kafka', 'inprocess'])
+  TRANSPORT: 'kafka' | 'inprocess' = 'kafka';
+
+  /** Comma-separated host:port list. */
+  @ValidateIf((c: ServiceConfig) => c.TRANSPORT === 'kafka')
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS 必须是 host:port[,host:port] (must be host:port[,host:port])' })
+  KAFKA_BROKERS = '';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  KAFKA_PARTITIONS = 6;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(10)
+  KAFKA_REPLICATION_FACTOR = 1;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  KAFKA_CONSUMER_CONCURRENCY = 6;
+
+  @Type(() => Number) @IsInt() @Min(10) @Max(60000)
+  OUTBOX_POLL_MS = 500;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+
+  /** Loads demo data (licence types, synthetic citizens and companies, a demo app) when empty. */
+  @Transform(toBool) @IsBoolean()
+  SEED_DEMO = false;
+
+  /** Key of the HMAC that pseudonymises data subjects in events and audit (same on every service). */
+  @IsString() @MinLength(16, { message: 'SUBJECT_KEY_SECRET 至少 16 个字符 (at least 16 characters)' })
+  SUBJECT_KEY_SECRET!: string;
+
+  @Type(() => Number) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  HTTP_BODY_LIMIT = 1024 * 1024;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置无效 (invalid configuration):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; defaults are the service's own (e.g. its port). */
+export function loadServiceConfig(env: Record<string, string | undefined>, defaults: Partial<Record<keyof ServiceConfig, unknown>> = {}): ServiceConfig {
+  const raw: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') raw[k] = v;
+  const config = plainToInstance(ServiceConfig, raw, { excludeExtraneousValues: false });
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false, validationError: { target: false } });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => {
+        const given = e.value === undefined ? '未设置 (not set)' : `= ${JSON.stringify(String(e.property).includes('SECRET') ? '***' : e.value)}`;
+        return `${e.property} ${given}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+      }),
+    );
+  }
+  if (config.NODE_ENV === 'production' && config.SUBJECT_KEY_SECRET.startsWith('dev-only')) {
+    throw new ConfigError(['SUBJECT_KEY_SECRET: 生产环境不得使用开发默认值 (the development default must not be used in production)']);
+  }
+  return config;
+}
+
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -1,0 +1,23 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { Topic } from '@gmp/contracts';
+import type { MixedList } from 'typeorm';
+
+/** What makes one of the four services: its schema, its feature module and its wire. */
+export interface ServiceDefinition {
+  /** e.g. `service-dispatch`; also the Kafka client id and consumer group. */
+  name: string;
+  /** Chinese title with English, shown in logs and OpenAPI. */
+  title: string;
+  /** PostgreSQL schema the service owns; nobody else reads it. */
+  schema: string;
+  defaultPort: number;
+  feature: Type<unknown> | DynamicModule;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+  /** Request-reply topics it calls. */
+  requests: Topic[];
+  /** Topics it publishes events to (through its outbox). */
+  publishes: Topic[];
+  /** Topics its @MessagePattern / @EventPattern handlers consume. */
+  consumes: Topic[];
+}
