@@ -28,8 +28,8 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { ...aliases, '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
-  globalSetup: '<rootDir>/libs/testing/src/jest.global-setup.ts',
-  globalTeardown: '<rootDir>/libs/testing/src/jest.global-teardown.ts',
+  globalSetup: '<rootDir>/libs/testing/src/jest.global-setup.mjs',
+  globalTeardown: '<rootDir>/libs/testing/src/jest.global-teardown.mjs',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

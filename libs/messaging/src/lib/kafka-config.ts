@@ -1,4 +1,16 @@
-import { type ConsumerConfig, type KafkaConfig, logLevel, type ProducerConfig } from 'kafkajs';
+import { Logger } from '@nestjs/common';
+import { type ConsumerConfig, type KafkaConfig, type logCreator, logLevel, type ProducerConfig } from 'kafkajs';
+
+const kafkaLogger = new Logger('kafkajs');
+
+/** kafkajs logs go to the service's JSON log, not to the console. */
+const toServiceLog: logCreator = () => ({ level, log }) => {
+  const { message, ...extra } = log;
+  const line = `${message} ${Object.keys(extra).length > 2 ? JSON.stringify(extra) : ''}`.trim();
+  if (level <= logLevel.ERROR) kafkaLogger.error(line);
+  else if (level === logLevel.WARN) kafkaLogger.warn(line);
+  else kafkaLogger.debug(line);
+};
 
 /** kafkajs settings shared by every client of the platform (one place to tune or swap the client). */
 export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaConfig {
@@ -6,6 +18,7 @@ export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaCon
     clientId,
     brokers,
     logLevel: logLevel.WARN,
+    logCreator: toServiceLog,
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
@@ -17,9 +30,10 @@ export function consumerConfig(groupId: string): Omit<ConsumerConfig, 'partition
     groupId,
     // kafkajs waits 5 s by default when a fetch finds nothing: a multi-second stall under low load.
     maxWaitTimeInMs: 50,
-    sessionTimeout: 30000,
+    // A killed member is noticed after 10 s (its partitions move to the survivors or to its restart).
+    sessionTimeout: 10000,
     heartbeatInterval: 3000,
-    rebalanceTimeout: 30000,
+    rebalanceTimeout: 10000,
     allowAutoTopicCreation: false,
   };
 }
@@ -31,5 +45,6 @@ export function requestProducerConfig(): ProducerConfig {
 
 /** Producer for events relayed from the outbox: idempotent (no duplicates on producer retries). */
 export function eventProducerConfig(): ProducerConfig {
-  return { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
+  // An idempotent producer keeps kafkajs' own unlimited retries (a retry limit would void the guarantee).
+  return { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 } };
 }

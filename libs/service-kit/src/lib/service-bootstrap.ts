@@ -68,8 +68,9 @@ export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig
 }
 
 /** Starts one service: config check, schema + migrations, transport, handlers, HTTP. */
-export async function startService(def: ServiceDefinition, env: Record<string, string | undefined> = process.env): Promise<RunningService> {
-  const config = loadServiceConfig(env, { PORT: def.defaultPort });
+export async function startService(definition: ServiceDefinition, env: Record<string, string | undefined> = process.env): Promise<RunningService> {
+  const config = loadServiceConfig(env, { PORT: definition.defaultPort });
+  const def = config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition;
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const messaging = messagingOptionsOf(def, config);
   await prepareTransport(messaging);

@@ -22,6 +22,11 @@ export class ServiceConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL 必须是 postgres:// 连接串 (must be a postgres:// URL)' })
   DATABASE_URL!: string;
 
+  /** Overrides the schema the service owns (e.g. several deployments in one database). */
+  @ValidateIf((c: ServiceConfig) => c.DB_SCHEMA !== undefined)
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DB_SCHEMA 必须是小写标识符 (must be a lower-case identifier)' })
+  DB_SCHEMA?: string;
+
   /** Node module used as the PostgreSQL driver (e.g. a fork for openGauss / GaussDB). */
   @IsString()
   DB_DRIVER = 'pg';
