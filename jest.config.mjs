@@ -28,8 +28,10 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { ...aliases, '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/libs/testing/src/jest.global-setup.mjs',
   globalTeardown: '<rootDir>/libs/testing/src/jest.global-teardown.mjs',
   testTimeout: 60_000,
-  maxWorkers: 2,
+  // Integration files share topics and consumer groups (as services do): run files one at a time.
+  maxWorkers: 1,
 };

@@ -1,4 +1,4 @@
-import * as api from '@gmp/gov-standards';
+import * as api from './index.js';
 
 describe('@gmp/gov-standards public entry', () => {
   it('exports the whole API', () => {

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsISO8601,
   IsOptional,
@@ -35,10 +36,12 @@ export class LicenceByHolderInput {
 }
 
 export class LicenceByHolderRequest {
+  @IsDefined()
   @ValidateNested()
   @Type(() => CallMeta)
   meta!: CallMeta;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => LicenceByHolderInput)
   input!: LicenceByHolderInput;
@@ -68,6 +71,7 @@ export class LicenceByHolderReply {
 
 /** Event: licence data of a subject was read (for the data platform's data-access audit). */
 export class LicenceAccessedEvent {
+  @IsDefined()
   @ValidateNested()
   @Type(() => CallMeta)
   meta!: CallMeta;

@@ -13,10 +13,16 @@ export interface OutboundEvent {
 /** Where the outbox relay sends events: Kafka (cluster) or the in-process broker (standalone). */
 export abstract class EventPublisher {
   abstract publish(events: OutboundEvent[]): Promise<void>;
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
+  async start(): Promise<void> {
+    /* nothing to connect by default */
+  }
+  async stop(): Promise<void> {
+    /* nothing to close by default */
+  }
   /** Throws when the publisher cannot reach its broker (readiness). */
-  async check(): Promise<void> {}
+  async check(): Promise<void> {
+    /* reachable by default */
+  }
 }
 
 export class KafkaEventPublisher extends EventPublisher {

@@ -10,8 +10,12 @@ export class InProcessClient extends ClientProxy {
     super();
   }
 
-  async connect(): Promise<void> {}
-  async close(): Promise<void> {}
+  async connect(): Promise<void> {
+    /* the broker is in this process */
+  }
+  async close(): Promise<void> {
+    /* nothing to release */
+  }
 
   unwrap<T>(): T {
     return this.broker as T;

@@ -1,6 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Topic } from '@gmp/contracts';
-import type { MixedList } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 
 /** What makes one of the four services: its schema, its feature module and its wire. */
 export interface ServiceDefinition {
@@ -12,8 +12,8 @@ export interface ServiceDefinition {
   schema: string;
   defaultPort: number;
   feature: Type<unknown> | DynamicModule;
-  entities: MixedList<Function>;
-  migrations: MixedList<Function>;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
   /** Request-reply topics it calls. */
   requests: Topic[];
   /** Topics it publishes events to (through its outbox). */

@@ -1,0 +1,45 @@
+import { ConfigError, loadServiceConfig } from './service-config.js';
+
+const valid = {
+  PORT: '3001',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+  KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9093',
+  SUBJECT_KEY_SECRET: 'a-long-enough-secret',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadServiceConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('service configuration', () => {
+  it('accepts a complete environment and converts types', () => {
+    const config = loadServiceConfig({ ...valid, SEED_DEMO: 'yes', DB_POOL_SIZE: '4' });
+    expect(config.PORT).toBe(3001);
+    expect(config.SEED_DEMO).toBe(true);
+    expect(config.DB_POOL_SIZE).toBe(4);
+    expect(config.TRANSPORT).toBe('kafka');
+  });
+
+  it('names each missing or bad variable', () => {
+    const problems = problemsOf({ PORT: 'eighty', KAFKA_BROKERS: 'kafka', SEED_DEMO: 'maybe' });
+    const named = problems.map((p) => p.split(' ')[0]);
+    expect(named).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'SUBJECT_KEY_SECRET', 'SEED_DEMO']));
+  });
+
+  it('needs brokers only for the Kafka transport', () => {
+    const { KAFKA_BROKERS: _omit, ...rest } = valid;
+    expect(problemsOf(rest).join()).toContain('KAFKA_BROKERS');
+    expect(problemsOf({ ...rest, TRANSPORT: 'inprocess' })).toEqual([]);
+  });
+
+  it('refuses the development subject key in production and hides secrets in messages', () => {
+    expect(problemsOf({ ...valid, NODE_ENV: 'production', SUBJECT_KEY_SECRET: 'dev-only-standalone-subject-key' }).join()).toContain('SUBJECT_KEY_SECRET');
+    expect(problemsOf({ ...valid, SUBJECT_KEY_SECRET: 'short' }).join()).not.toContain('short');
+  });
+});

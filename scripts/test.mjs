@@ -1,0 +1,47 @@
+// `npm test`: the whole suite, as CI runs it — module boundaries (lint), types, then every
+// jest test (unit + integration against a real Kafka broker and a real PostgreSQL).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  console.error(`需要 Node.js 24 (Node.js 24 required), found ${process.version}: run through npm (npm test) after npm ci.`);
+  process.exit(1);
+}
+const bin = (name) => join('node_modules', '.bin', name);
+const env = { ...process.env, NX_DAEMON: 'false', TS_NODE_PROJECT: 'tsconfig.json' };
+
+function step(title, command, args) {
+  process.stdout.write(`\n== ${title} ==\n`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  process.stdout.write(`== ${title}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ==\n`);
+  return result.status ?? 1;
+}
+
+const only = process.argv.slice(2);
+if (only.length === 0) {
+  if (step('project graph', bin('nx'), ['show', 'projects']) !== 0) process.exit(1);
+  if (step('lint (module boundaries)', bin('eslint'), ['apps', 'libs', 'scripts']) !== 0) process.exit(1);
+  if (step('type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) !== 0) process.exit(1);
+}
+const report = join(mkdtempSync(join(tmpdir(), 'gmp-jest-')), 'report.json');
+const status = step('jest (unit + integration on real Kafka and PostgreSQL)', process.execPath, [
+  '--experimental-vm-modules',
+  '--disable-warning=ExperimentalWarning',
+  '--disable-warning=TimeoutNegativeWarning',
+  'node_modules/jest/bin/jest.js',
+  '--ci',
+  '--json',
+  `--outputFile=${report}`,
+  ...only,
+]);
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
+} catch {
+  process.stdout.write('\ntests: 0 passed, 1 failed\n');
+}
+process.exit(status);
