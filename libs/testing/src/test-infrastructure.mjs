@@ -49,7 +49,7 @@ export async function obtainKafka(log) {
   const { startLocalKafka } = await import(resolve(repoRoot, 'deploy/local/kafka/kafka-local.mjs'));
   const kafka = await startLocalKafka({ log });
   const brokers = kafka.brokers.join(',');
-  return { value: brokers, source: 'local-launcher', description: `Apache Kafka 3.9.1 from Maven Central (deploy/local/kafka) at ${brokers}`, stop: () => kafka.stop() };
+  return { value: brokers, source: 'local-launcher', description: `Apache Kafka 3.9.1 from Maven Central (deploy/local/kafka) at ${brokers}`, pid: kafka.pid, stop: () => kafka.stop() };
 }
 
 /** @returns {Promise<{ value: string, source: string, description: string, stop: () => Promise<void> }>} */

@@ -33,6 +33,21 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     await manager.insert(OutboxRecord, { eventId: event.meta.messageId, topic, messageKey: key, payload: event });
   }
 
+  /**
+   * Runs one data-modifying SQL statement (the state change) and adds the event to the
+   * outbox in the same statement — atomic without BEGIN/COMMIT round trips. `change.sql`
+   * uses $1..$n for its parameters. Wakes the relay afterwards.
+   */
+  async commitWith(change: { sql: string; params: unknown[] }, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<void> {
+    const n = change.params.length;
+    const table = quoteTable(this.dataSource.getMetadata(OutboxRecord).tablePath);
+    await this.dataSource.query(
+      `WITH change AS (${change.sql}) INSERT INTO ${table} (event_id, topic, message_key, payload) VALUES ($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4})`,
+      [...change.params, event.meta.messageId, topic, key, JSON.stringify(event)],
+    );
+    this.wake();
+  }
+
   /** Asks the relay to run now (call after the transaction has committed). */
   wake(): void {
     if (this.stopped) return;

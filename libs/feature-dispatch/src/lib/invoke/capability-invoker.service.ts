@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type CallMeta, type CapabilityDescriptor, findCapability, subjectKeyOf, validateMessage } from '@gmp/contracts';
+import { type CallMeta, type CapabilityDescriptor, findCapability, validateMessage } from '@gmp/contracts';
 import { CapabilityClient, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ProblemException } from '@gmp/service-kit';
 
 export interface CallerInfo {
   appKey: string;
@@ -23,7 +23,6 @@ export class CapabilityInvoker {
 
   constructor(
     private readonly client: CapabilityClient,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   capability(code: string): CapabilityDescriptor {
@@ -49,8 +48,9 @@ export class CapabilityInvoker {
       ...(caller.caseId ? { caseId: caller.caseId } : {}),
       sentAt: new Date().toISOString(),
     };
-    const subject = (checked.value as { holderId?: string }).holderId;
-    const key = subject ? subjectKeyOf(subject, this.config.SUBJECT_KEY_SECRET) : null;
+    // Queries carry no key: they spread over all partitions (and so over all provider
+    // instances). Per-subject ordering matters for events, which are keyed by subject.
+    const key = null;
 
     let output: unknown;
     try {

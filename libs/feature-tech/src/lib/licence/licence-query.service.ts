@@ -19,7 +19,7 @@ const SERVICE = 'tech-capabilities';
 
 /**
  * Looks up a subject's licences. Each lookup is personal-data access: it is logged and
- * announced (LicenceAccessed, via the outbox) in the same transaction as the read.
+ * announced (LicenceAccessed, via the outbox) atomically before the answer leaves.
  */
 @Injectable()
 export class LicenceQueryService {
@@ -32,36 +32,33 @@ export class LicenceQueryService {
   async byHolder(request: LicenceByHolderRequest): Promise<LicenceByHolderReply> {
     const { meta, input } = request;
     const subjectKey = subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET);
-    const eventId = randomUUID();
-    const licences = await this.dataSource.transaction(async (manager) => {
-      const rows = await manager.find(Licence, {
-        where: { holderKey: subjectKey, ...(input.typeCode ? { typeCode: input.typeCode } : {}) },
-        relations: { type: true },
-        order: { issueDate: 'DESC' },
-        take: 1000,
-      });
-      await manager.insert(LicenceAccessLog, {
-        eventId,
-        subjectKey,
-        app: meta.app,
-        endUser: meta.endUser ?? null,
-        purpose: meta.purpose ?? null,
-        caseId: meta.caseId ?? null,
-        correlationId: meta.correlationId,
-        licenceCount: rows.length,
-      });
-      const event: LicenceAccessedEvent = {
-        meta: { ...meta, messageId: eventId, sentAt: new Date().toISOString() },
-        subjectKey,
-        holderType: input.holderType,
-        licenceIds: rows.map((r) => r.licenceId),
-        accessedAt: new Date().toISOString(),
-        provider: SERVICE,
-      };
-      await this.outbox.enqueue(manager, Topic.LicenceAccessed, subjectKey, event);
-      return rows;
+    const licences = await this.dataSource.getRepository(Licence).find({
+      where: { holderKey: subjectKey, ...(input.typeCode ? { typeCode: input.typeCode } : {}) },
+      relations: { type: true },
+      order: { issueDate: 'DESC' },
+      take: 1000,
     });
-    this.outbox.wake();
+    // The access log row and its event are written in one statement (atomic) before answering.
+    const eventId = randomUUID();
+    const now = new Date().toISOString();
+    const event: LicenceAccessedEvent = {
+      meta: { ...meta, messageId: eventId, sentAt: now },
+      subjectKey,
+      holderType: input.holderType,
+      licenceIds: licences.map((r) => r.licenceId),
+      accessedAt: now,
+      provider: SERVICE,
+    };
+    const log = this.dataSource.getMetadata(LicenceAccessLog).tablePath.split('.').map((p) => `"${p}"`).join('.');
+    await this.outbox.commitWith(
+      {
+        sql: `INSERT INTO ${log} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        params: [eventId, subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licences.length],
+      },
+      Topic.LicenceAccessed,
+      subjectKey,
+      event,
+    );
     return { licences: licences.map(toSummary) };
   }
 }

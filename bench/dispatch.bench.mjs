@@ -1,0 +1,147 @@
+// npm run bench:dispatch — throughput and latency of the e-licence lookup through
+// service-dispatch over Kafka, side by side with a direct HTTP call to tech-capabilities, in
+// one run on this machine; plus each process's RSS. Appends the figures to docs/benchmarks.md.
+//
+// Everything is real: three service processes (cluster mode), Apache Kafka 3.9.1 (KAFKA_BROKERS
+// or deploy/local/kafka), PostgreSQL (DATABASE_URL or the local server, fresh database).
+// Options (env): BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_WARMUP_SECONDS (3).
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import { obtainKafka, obtainPostgres } from '../libs/testing/src/test-infrastructure.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const HOLDER = { holderType: 'person', holderId: '11010519491231002X' };
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+function rssMb(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return Math.round(Number(line.split(/\s+/)[1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+async function startApp(app, env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`], {
+    env: { ...process.env, ...env, PORT: String(port), TS_NODE_PROJECT: 'tsconfig.json' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited: ${err}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${app} not ready: ${err}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { app, child, url: `http://127.0.0.1:${port}` };
+}
+
+function load(url, headers, seconds) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, method: 'POST', connections: CONNECTIONS, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(HOLDER), timeout: 10 },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+async function measure(name, url, headers, pids) {
+  await load(url, headers, WARMUP);
+  const peak = {};
+  const sampler = setInterval(() => {
+    for (const [n, pid] of Object.entries(pids)) peak[n] = Math.max(peak[n] ?? 0, rssMb(pid) ?? 0);
+  }, 500);
+  const r = await load(url, headers, SECONDS);
+  clearInterval(sampler);
+  const row = {
+    name,
+    rps: Math.round(r.requests.average),
+    total: r.requests.total,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    rss: peak,
+  };
+  log(`${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, non-2xx ${row.non2xx}, errors ${row.errors}`);
+  return row;
+}
+
+const started = [];
+try {
+  const postgres = await obtainPostgres();
+  started.push(postgres);
+  const kafka = await obtainKafka(log);
+  started.push(kafka);
+  log(`Kafka: ${kafka.description}; PostgreSQL: ${postgres.description}`);
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: postgres.value,
+    KAFKA_BROKERS: kafka.value,
+    SUBJECT_KEY_SECRET: 'bench-subject-key-secret-0123456789',
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'warn',
+    DEMO_APP_SECRET: 'bench-secret',
+  };
+  const tech = await startApp('tech-capabilities', env);
+  const data = await startApp('data-platform', env);
+  const dispatch = await startApp('service-dispatch', env);
+  started.push({ stop: async () => [dispatch, data, tech].forEach((s) => s.child.kill('SIGTERM')) });
+  const pids = { 'service-dispatch': dispatch.child.pid, 'tech-capabilities': tech.child.pid, 'data-platform': data.child.pid };
+  const brokerPid = kafka.pid;
+  if (brokerPid) pids['kafka broker (JVM)'] = brokerPid;
+
+  const auth = `Basic ${Buffer.from('demo-portal:bench-secret').toString('base64')}`;
+  const viaDispatch = await measure('through dispatch (HTTP → Kafka request-reply → tech-capabilities)', `${dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`, { authorization: auth, 'x-purpose': 'bench' }, pids);
+  const direct = await measure('direct HTTP to tech-capabilities', `${tech.url}/internal/v1/licences/query-by-holder`, { 'x-caller': 'bench', 'x-purpose': 'bench' }, pids);
+
+  const ratio = (viaDispatch.rps / direct.rps).toFixed(2);
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const fmt = (r) => `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`;
+  const section = `
+## bench:dispatch — ${date} UTC
+
+Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; Kafka: ${kafka.source}; PostgreSQL: ${postgres.description.split(',')[0]}.
+Load: autocannon in the benchmark process, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, same request (a citizen with 3 licences).
+Every call is a personal-data access: one transaction (read + access log + outbox event), then the event is relayed to Kafka and recorded by data-platform — also during the run.
+
+| path | req/s | p50 ms | p99 ms | requests | non-2xx | errors |
+|---|---|---|---|---|---|---|
+${fmt(viaDispatch)}
+${fmt(direct)}
+
+Ratio dispatch / direct: **${ratio}** (target ≥ 0.5). Target through dispatch: ≥ 2,000 req/s at p99 < 50 ms — ${viaDispatch.rps >= 2000 && viaDispatch.p99 < 50 ? '**met**' : '**missed**'}.
+
+Peak RSS (MB) during the runs — dispatch phase: ${Object.entries(viaDispatch.rss).map(([k, v]) => `${k} ${v}`).join(', ')}; direct phase: ${Object.entries(direct.rss).map(([k, v]) => `${k} ${v}`).join(', ')}.
+`;
+  const file = 'docs/benchmarks.md';
+  if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nFigures appended by the `npm run bench:*` scripts (newest last). Each section names the machine and the date.\n');
+  appendFileSync(file, section);
+  log(`appended to ${file}`);
+  process.stdout.write(section);
+} finally {
+  for (const s of started.reverse()) await s.stop().catch(() => undefined);
+}

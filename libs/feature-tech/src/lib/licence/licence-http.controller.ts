@@ -1,0 +1,41 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { LicenceByHolderInput, type LicenceByHolderReply, validateMessage } from '@gmp/contracts';
+import { currentContext } from '@gmp/observability';
+import { ProblemException } from '@gmp/service-kit';
+import { LicenceQueryService } from './licence-query.service.js';
+
+/**
+ * Direct HTTP entry of the e-licence lookup, for callers inside the platform's network (the
+ * same service method as the Kafka handler). Business lines go through service-dispatch.
+ */
+@ApiTags('e-licence 电子证照 (internal)')
+@Controller('internal/v1/licences')
+export class LicenceHttpController {
+  constructor(private readonly licences: LicenceQueryService) {}
+
+  @Post('query-by-holder')
+  @HttpCode(200)
+  @ApiOperation({ summary: '按持证主体查询电子证照（内部）(internal: licences of a holder)' })
+  @ApiHeader({ name: 'X-Caller', required: true, description: '调用方服务或应用 (calling service or app)' })
+  @ApiHeader({ name: 'X-Purpose', required: false })
+  @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
+  async byHolder(@Body() body: unknown, @Headers('x-caller') caller?: string, @Headers('x-purpose') purpose?: string): Promise<LicenceByHolderReply> {
+    if (!caller || !/^[A-Za-z0-9._-]{1,64}$/.test(caller)) {
+      throw new ProblemException(400, 'CALLER_REQUIRED', '缺少调用方 (X-Caller header required)', 'Every access to personal data names its caller.');
+    }
+    const checked = validateMessage(LicenceByHolderInput, body, { forbidUnknown: true });
+    if (!checked.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, checked.errors);
+    return this.licences.byHolder({
+      meta: {
+        messageId: randomUUID(),
+        correlationId: currentContext()?.correlationId ?? randomUUID(),
+        app: caller,
+        ...(purpose ? { purpose } : {}),
+        sentAt: new Date().toISOString(),
+      },
+      input: checked.value,
+    });
+  }
+}
