@@ -3,6 +3,8 @@ export * from './lib/kafka-config.js';
 export * from './lib/topic-admin.js';
 export * from './lib/inbound-message.js';
 export * from './lib/gov-kafka.server.js';
+export * from './lib/gov-kafka.client.js';
+export * from './lib/batching-sender.js';
 export * from './lib/in-process.broker.js';
 export * from './lib/in-process.server.js';
 export * from './lib/in-process.client.js';

@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
-import type { EachMessagePayload, IHeaders } from 'kafkajs';
-import { type CapabilityError, deadLetterTopicOf, PlatformHeader } from '@gmp/contracts';
+import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message, Producer } from 'kafkajs';
+import { type CapabilityError, contractOf, deadLetterTopicOf, PlatformHeader } from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
+import { BatchingSender } from './batching-sender.js';
 import { decodeInbound, describeRejection } from './inbound-message.js';
 
 const EVENT_ATTEMPTS = 3;
+/** Requests of one fetched batch handled at once (queries need no order among themselves). */
+const REQUEST_CONCURRENCY = 64;
 
 /**
  * The NestJS Kafka server with the platform's consumption rules added:
@@ -15,11 +18,14 @@ const EVENT_ATTEMPTS = 3;
  *   consumer goes on with the next record;
  * - an event whose handler keeps failing is retried, then dead-lettered instead of blocking
  *   the partition;
- * - the handler runs inside the call's context (correlation id, app, end user) for logs.
+ * - the handler runs inside the call's context (correlation id, app, end user) for logs;
+ * - requests of a fetched batch are handled concurrently and their replies produced in
+ *   batches; events keep their order within a partition.
  */
 export class GovKafkaServer extends ServerKafka {
   private readonly log = new Logger('GovKafkaServer');
   readonly deadLetterTopic: string;
+  private readonly replies = new BatchingSender(() => this.producer as unknown as Producer);
 
   constructor(
     options: NonNullable<KafkaOptions['options']>,
@@ -27,6 +33,47 @@ export class GovKafkaServer extends ServerKafka {
   ) {
     super(options);
     this.deadLetterTopic = deadLetterTopicOf(consumerGroup);
+  }
+
+  override async bindEvents(consumer: Consumer | any): Promise<void> {
+    const topics = [...this.messageHandlers.keys()].map(String);
+    if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });
+    await consumer.run({
+      ...(this.options.run ?? {}),
+      eachBatchAutoResolve: false,
+      eachBatch: (payload: EachBatchPayload) => this.handleBatch(payload),
+    });
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+    const one = (message: (typeof batch.messages)[number]) =>
+      this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause });
+    if (contractOf(batch.topic)?.kind === 'request') {
+      for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += REQUEST_CONCURRENCY) {
+        const slice = batch.messages.slice(i, i + REQUEST_CONCURRENCY);
+        await Promise.all(slice.map(one));
+        resolveOffset(slice[slice.length - 1]!.offset);
+        await heartbeat();
+      }
+      return;
+    }
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      await one(message);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+  }
+
+  /** Replies are produced in batches (see BatchingSender) instead of one request each. */
+  override async sendMessage(message: any, replyTopic: string, replyPartition: string | undefined | null, correlationId: string): Promise<any> {
+    const outgoing: Message = await this.serializer.serialize(message.response);
+    this.assignReplyPartition(replyPartition, outgoing as any);
+    this.assignCorrelationIdHeader(correlationId, outgoing as any);
+    this.assignErrorHeader(message, outgoing as any);
+    this.assignIsDisposedHeader(message, outgoing as any);
+    await this.replies.send(replyTopic, outgoing);
+    return [];
   }
 
   override async handleMessage(payload: EachMessagePayload): Promise<any> {
@@ -46,7 +93,6 @@ export class GovKafkaServer extends ServerKafka {
           replyTopic!,
           header(headers, KafkaHeaders.REPLY_PARTITION),
           correlationId!,
-          undefined as never,
         );
       }
       return;

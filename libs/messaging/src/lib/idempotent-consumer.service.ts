@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ProcessedMessage } from './processed-message.entity.js';
 
 /**
@@ -11,6 +11,24 @@ import { ProcessedMessage } from './processed-message.entity.js';
 @Injectable()
 export class IdempotentConsumer {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The common case in one SQL statement: mark the event processed and insert one row, or
+   * do neither if it was processed before. Returns false for a duplicate.
+   */
+  async insertOnce<T extends ObjectLiteral>(consumerGroup: string, eventId: string, target: EntityTarget<T>, values: Partial<T>): Promise<boolean> {
+    const marks = this.dataSource.getMetadata(ProcessedMessage);
+    const metadata = this.dataSource.getMetadata(target);
+    const columns = metadata.columns.filter((c) => (values as Record<string, unknown>)[c.propertyName] !== undefined);
+    const params = [consumerGroup, eventId, ...columns.map((c) => (values as Record<string, unknown>)[c.propertyName])];
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH mark AS (INSERT INTO ${quote(marks.tablePath)} (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
+       INSERT INTO ${quote(metadata.tablePath)} (${columns.map((c) => `"${c.databaseName}"`).join(', ')})
+       SELECT ${columns.map((_, i) => `$${i + 3}`).join(', ')} WHERE EXISTS (SELECT 1 FROM mark) RETURNING 1`,
+      params,
+    );
+    return rows.length > 0;
+  }
 
   /** Returns false when the event had already been processed. */
   async handleOnce(consumerGroup: string, eventId: string, effect: (manager: EntityManager) => Promise<void>): Promise<boolean> {
@@ -28,4 +46,11 @@ export class IdempotentConsumer {
       return true;
     });
   }
+}
+
+function quote(tablePath: string): string {
+  return tablePath
+    .split('.')
+    .map((p) => `"${p.replace(/"/g, '""')}"`)
+    .join('.');
 }

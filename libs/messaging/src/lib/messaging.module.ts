@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ClientKafka, type CustomStrategy } from '@nestjs/microservices';
+import type { CustomStrategy } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
 import { deadLetterTopicOf, replyTopicOf } from '@gmp/contracts';
 import { CAPABILITY_TRANSPORT, CapabilityClient } from './capability.client.js';
 import { EventPublisher, InProcessEventPublisher, KafkaEventPublisher } from './event-publisher.js';
+import { GovKafkaClient } from './gov-kafka.client.js';
 import { GovKafkaServer } from './gov-kafka.server.js';
 import { IdempotentConsumer } from './idempotent-consumer.service.js';
 import { inProcessBroker } from './in-process.broker.js';
@@ -29,7 +30,7 @@ export class MessagingModule {
           provide: CAPABILITY_TRANSPORT,
           useFactory: () =>
             options.transport === 'kafka'
-              ? new ClientKafka({
+              ? new GovKafkaClient({
                   client: kafkaClientConfig(options.service, options.brokers),
                   consumer: consumerConfig(options.service),
                   producer: requestProducerConfig(),

@@ -19,6 +19,8 @@ export interface MessagingOptions {
   /** How many partitions one consumer works on concurrently. */
   consumerConcurrency: number;
   outboxPollMs: number;
+  /** How long a relay's claim on outbox rows lasts; after a crash they are published again then. */
+  outboxLeaseSeconds: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -7,7 +7,6 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js
 import { OutboxRecord } from './outbox-record.entity.js';
 
 const BATCH = 500;
-const LEASE_SECONDS = 30;
 
 /**
  * Writes events into the outbox inside the caller's transaction and relays them to the
@@ -108,7 +107,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     const table = quoteTable(this.dataSource.getMetadata(OutboxRecord).tablePath);
     const claimed: { seq: string; event_id: string; topic: string; message_key: string | null; payload: object }[] = (
       await this.dataSource.query(
-        `UPDATE ${table} SET locked_until = now() + interval '${LEASE_SECONDS} seconds'
+        `UPDATE ${table} SET locked_until = now() + interval '${Math.trunc(this.options.outboxLeaseSeconds)} seconds'
          WHERE seq IN (SELECT seq FROM ${table} WHERE locked_until IS NULL OR locked_until < now()
                        ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
          RETURNING seq, event_id, topic, message_key, payload`,

@@ -64,6 +64,7 @@ export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig
     consumes: def.consumes,
     consumerConcurrency: config.KAFKA_CONSUMER_CONCURRENCY,
     outboxPollMs: config.OUTBOX_POLL_MS,
+    outboxLeaseSeconds: config.OUTBOX_LEASE_SECONDS,
   };
 }
 

@@ -57,6 +57,9 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(10) @Max(60000)
   OUTBOX_POLL_MS = 500;
 
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  OUTBOX_LEASE_SECONDS = 30;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
 

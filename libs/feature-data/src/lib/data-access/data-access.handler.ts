@@ -15,20 +15,18 @@ export class DataAccessHandler {
 
   @EventPattern(Topic.LicenceAccessed)
   async onLicenceAccessed(@Payload() event: LicenceAccessedEvent): Promise<void> {
-    const fresh = await this.once.handleOnce(GROUP, event.meta.messageId, async (manager) => {
-      await manager.insert(DataAccessRecord, {
-        eventId: event.meta.messageId,
-        subjectKey: event.subjectKey,
-        resource: 'e-licence',
-        provider: event.provider,
-        app: event.meta.app,
-        endUser: event.meta.endUser ?? null,
-        purpose: event.meta.purpose ?? null,
-        caseId: event.meta.caseId ?? null,
-        correlationId: event.meta.correlationId,
-        itemCount: event.licenceIds.length,
-        accessedAt: new Date(event.accessedAt),
-      });
+    const fresh = await this.once.insertOnce(GROUP, event.meta.messageId, DataAccessRecord, {
+      eventId: event.meta.messageId,
+      subjectKey: event.subjectKey,
+      resource: 'e-licence',
+      provider: event.provider,
+      app: event.meta.app,
+      endUser: event.meta.endUser ?? null,
+      purpose: event.meta.purpose ?? null,
+      caseId: event.meta.caseId ?? null,
+      correlationId: event.meta.correlationId,
+      itemCount: event.licenceIds.length,
+      accessedAt: new Date(event.accessedAt),
     });
     if (!fresh) this.log.debug(`重复事件已忽略 (duplicate event skipped) ${event.meta.messageId}`);
   }

@@ -13,6 +13,7 @@ import {
 import { OutboxService } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { LicenceAccessLog } from './licence-access-log.entity.js';
+import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
 
 const SERVICE = 'tech-capabilities';
@@ -23,21 +24,32 @@ const SERVICE = 'tech-capabilities';
  */
 @Injectable()
 export class LicenceQueryService {
+  private readonly tables: { licence: string; licenceType: string; accessLog: string };
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-  ) {}
+  ) {
+    this.tables = {
+      licence: quoted(dataSource.getMetadata(Licence).tablePath),
+      licenceType: quoted(dataSource.getMetadata(LicenceType).tablePath),
+      accessLog: quoted(dataSource.getMetadata(LicenceAccessLog).tablePath),
+    };
+  }
 
   async byHolder(request: LicenceByHolderRequest): Promise<LicenceByHolderReply> {
     const { meta, input } = request;
     const subjectKey = subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET);
-    const licences = await this.dataSource.getRepository(Licence).find({
-      where: { holderKey: subjectKey, ...(input.typeCode ? { typeCode: input.typeCode } : {}) },
-      relations: { type: true },
-      order: { issueDate: 'DESC' },
-      take: 1000,
-    });
+    const licences: LicenceSummary[] = await this.dataSource.query(
+      `SELECT l.licence_id AS "licenceId", l.type_code AS "typeCode", t.name AS "typeName", l.number,
+              l.holder_name AS "holderName", l.issuer_name AS "issuerName",
+              to_char(l.issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(l.valid_until, 'YYYY-MM-DD') AS "validUntil", l.status
+         FROM ${this.tables.licence} l JOIN ${this.tables.licenceType} t ON t.code = l.type_code
+        WHERE l.holder_key = $1 AND ($2::varchar IS NULL OR l.type_code = $2)
+        ORDER BY l.issue_date DESC LIMIT 1000`,
+      [subjectKey, input.typeCode ?? null],
+    );
     // The access log row and its event are written in one statement (atomic) before answering.
     const eventId = randomUUID();
     const now = new Date().toISOString();
@@ -45,34 +57,31 @@ export class LicenceQueryService {
       meta: { ...meta, messageId: eventId, sentAt: now },
       subjectKey,
       holderType: input.holderType,
-      licenceIds: licences.map((r) => r.licenceId),
+      licenceIds: licences.map((l) => l.licenceId),
       accessedAt: now,
       provider: SERVICE,
     };
-    const log = this.dataSource.getMetadata(LicenceAccessLog).tablePath.split('.').map((p) => `"${p}"`).join('.');
     await this.outbox.commitWith(
       {
-        sql: `INSERT INTO ${log} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         params: [eventId, subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licences.length],
       },
       Topic.LicenceAccessed,
       subjectKey,
       event,
     );
-    return { licences: licences.map(toSummary) };
+    return { licences: licences.map(withoutNulls) };
   }
 }
 
-function toSummary(l: Licence): LicenceSummary {
-  return {
-    licenceId: l.licenceId,
-    typeCode: l.typeCode,
-    typeName: l.type?.name ?? '',
-    number: l.number,
-    holderName: l.holderName,
-    issuerName: l.issuerName,
-    issueDate: l.issueDate,
-    ...(l.validUntil ? { validUntil: l.validUntil } : {}),
-    status: l.status,
-  };
+function withoutNulls(l: LicenceSummary): LicenceSummary {
+  if (l.validUntil === null) delete (l as { validUntil?: string | null }).validUntil;
+  return l;
+}
+
+function quoted(tablePath: string): string {
+  return tablePath
+    .split('.')
+    .map((p) => `"${p}"`)
+    .join('.');
 }
