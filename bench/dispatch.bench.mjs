@@ -104,6 +104,7 @@ try {
     SEED_DEMO: 'true',
     LOG_LEVEL: 'warn',
     DEMO_APP_SECRET: 'bench-secret',
+    INTERNAL_API_TOKEN: 'bench-internal-api-token',
   };
   const tech = await startApp('tech-capabilities', env);
   const data = await startApp('data-platform', env);
@@ -115,7 +116,7 @@ try {
 
   const auth = `Basic ${Buffer.from('demo-portal:bench-secret').toString('base64')}`;
   const viaDispatch = await measure('through dispatch (HTTP → Kafka request-reply → tech-capabilities)', `${dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`, { authorization: auth, 'x-purpose': 'bench' }, pids);
-  const direct = await measure('direct HTTP to tech-capabilities', `${tech.url}/internal/v1/licences/query-by-holder`, { 'x-caller': 'bench', 'x-purpose': 'bench' }, pids);
+  const direct = await measure('direct HTTP to tech-capabilities', `${tech.url}/internal/v1/licences/query-by-holder`, { 'x-caller': 'bench', 'x-purpose': 'bench', 'x-internal-token': 'bench-internal-api-token' }, pids);
 
   const ratio = (viaDispatch.rps / direct.rps).toFixed(2);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';

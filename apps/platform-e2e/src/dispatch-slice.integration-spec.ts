@@ -8,7 +8,7 @@ import { DEMO_CITIZENS, DEMO_COMPANIES, techCapabilitiesService } from '@gmp/fea
 import { citizenIdCheckChar } from '@gmp/gov-standards';
 import { CAPABILITY_TRANSPORT } from '@gmp/messaging';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
+import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
 import { LOOKUP, post } from './dispatch-client.js';
 
 /**
@@ -121,6 +121,41 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(wrong.body.code).toBe('UNAUTHENTICATED');
     const garbage = await post(`${dispatch.url}${LOOKUP}`, {}, { authorization: 'Basic %%%' });
     expect(garbage.status).toBe(401);
+  });
+
+  it('refuses who-and-why headers that are too long before anything is sent', async () => {
+    const answer = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id }, { 'x-purpose': 'p'.repeat(300) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('INVALID_HEADER');
+    expect(answer.body.errors[0].field).toBe('X-Purpose');
+  });
+
+  it('answers 502 without internals when the provider fails, and recovers', async () => {
+    const tech = `"${techDef.schema}"`;
+    const ds = data.app.get(DataSource);
+    await ds.query(`ALTER TABLE ${tech}.licence RENAME TO licence_moved`);
+    try {
+      const answer = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id });
+      expect(answer.status).toBe(502);
+      expect(answer.body.code).toBe('PROVIDER_ERROR');
+      expect(JSON.stringify(answer.body)).not.toMatch(/licence_moved|SELECT|relation|QueryFailed|stack/i);
+    } finally {
+      await ds.query(`ALTER TABLE ${tech}.licence_moved RENAME TO licence`);
+    }
+    expect((await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id })).status).toBe(200);
+  });
+
+  it('guards the internal HTTP lookup with the internal token', async () => {
+    const url = `${tech.url}/internal/v1/licences/query-by-holder`;
+    const body = { holderType: 'person', holderId: zhang.id };
+    expect((await post(url, body, { 'x-caller': 'e2e' })).status).toBe(401);
+    expect((await post(url, body, { 'x-caller': 'e2e', 'x-internal-token': 'wrong-token-wrong-token' })).status).toBe(401);
+    const ok = await post(url, body, { 'x-caller': 'e2e', 'x-internal-token': TEST_INTERNAL_API_TOKEN });
+    expect(ok.status).toBe(200);
+    expect(ok.body.licences).toHaveLength(3);
+    const noCaller = await post(url, body, { 'x-internal-token': TEST_INTERNAL_API_TOKEN });
+    expect(noCaller.status).toBe(400);
+    expect(noCaller.body.code).toBe('CALLER_REQUIRED');
   });
 
   it('dead-letters malformed messages on the capability topic and keeps consuming', async () => {

@@ -48,7 +48,7 @@ describe('start-up', () => {
       expect(await first.stop()).toBe(0);
 
       const second = await run();
-      const audit = await post(`${second.data}/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id });
+      const audit = await post(`${second.data}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-internal-token': 'dev-only-internal-api-token' });
       expect(audit.status).toBe(200);
       expect(audit.body.records).toEqual([expect.objectContaining({ purpose: 'standalone-test', app: 'demo-portal', itemCount: 3 })]);
       expect(await second.stop()).toBe(0);

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const base: Record<string, string | undefined> = {
     SEED_DEMO: 'true',
     SUBJECT_KEY_SECRET: 'dev-only-standalone-subject-key',
+    INTERNAL_API_TOKEN: 'dev-only-internal-api-token',
     NODE_ENV: 'development',
     ...env,
     DATABASE_URL: env['DATABASE_URL'] ?? embedded!.url,
@@ -54,8 +55,12 @@ async function main(): Promise<void> {
   业务中台 business-platform  ${url('business-platform')}   ${url('business-platform')}/docs
 
 试一试 (try it) — look up a demo citizen's e-licences through dispatch:
-  curl -s -u ${DEMO_APP_KEY}:${env['DEMO_APP_SECRET'] ?? 'demo-portal-secret'} -H 'content-type: application/json' \\
+  curl -s -u ${DEMO_APP_KEY}:${base['DEMO_APP_SECRET'] ?? 'demo-portal-secret'} -H 'content-type: application/json' \\
     -d '{"holderType":"person","holderId":"11010519491231002X"}' ${dispatch}/v1/capabilities/e-licence.query-by-holder/invoke
+
+内部接口 (internal APIs, e.g. "who used my data"): header X-Internal-Token: ${base['INTERNAL_API_TOKEN']}
+  curl -s -H 'X-Internal-Token: ${base['INTERNAL_API_TOKEN']}' -H 'content-type: application/json' \\
+    -d '{"holderType":"person","holderId":"11010519491231002X"}' ${url('data-platform')}/internal/v1/data-access/records/search
 
 文档 (docs): README.md, docs/architecture.md, docs/topics.md, docs/operations.md — Ctrl-C 停止 (stop)
 `);

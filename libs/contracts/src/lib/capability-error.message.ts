@@ -15,7 +15,8 @@ export type CapabilityErrorCode =
   | 'NOT_FOUND'
   | 'FORBIDDEN'
   | 'CONFLICT'
-  | 'PROVIDER_ERROR';
+  | 'PROVIDER_ERROR'
+  | 'PROVIDER_UNAVAILABLE';
 
 export function isCapabilityError(value: unknown): value is CapabilityError {
   return (

@@ -106,12 +106,14 @@ export class GovKafkaServer extends ServerKafka {
       purpose: meta?.purpose,
       caseId: meta?.caseId,
     };
+    // Handlers see the validated message (unknown properties stripped), not the raw record.
+    const validated = { ...payload, message: { ...payload.message, value: Buffer.from(JSON.stringify(inbound.value)) } };
     return runWithContext(context, async () => {
-      if (isRequest) return super.handleMessage(payload);
+      if (isRequest) return super.handleMessage(validated);
       let lastError: unknown;
       for (let attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
         try {
-          return await super.handleMessage(payload);
+          return await super.handleMessage(validated);
         } catch (err) {
           lastError = err;
           this.log.warn(`事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${errorText(err)}`);

@@ -38,7 +38,7 @@ export class InProcessBroker {
   async request(topic: string, value: string): Promise<unknown> {
     const groups = this.consumers.get(topic);
     const handler = groups?.values().next().value;
-    if (!handler) throw new NoConsumerError(topic);
+    if (!handler) throw { code: 'PROVIDER_UNAVAILABLE', status: 503, message: new NoConsumerError(topic).message };
     return handler(value);
   }
 

@@ -54,7 +54,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     }
     return runWithContext(this.contextOf(inbound.meta), async () => {
       const handler = this.getHandlerByPattern(topic)!;
-      const result = await handler(JSON.parse(value), new BaseRpcContext([topic]));
+      const result = await handler(inbound.value, new BaseRpcContext([topic]));
       return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
     });
   }
@@ -70,7 +70,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       let lastError: unknown;
       for (let attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
         try {
-          const result = await handler(JSON.parse(value), new BaseRpcContext([topic]));
+          const result = await handler(inbound.value, new BaseRpcContext([topic]));
           await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
           return;
         } catch (err) {

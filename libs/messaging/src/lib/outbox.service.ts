@@ -64,6 +64,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.options.publishes.length === 0) {
+      this.stopped = true; // this service publishes no events: no relay, no polling
+      return;
+    }
     await this.publisher.start();
     const tick = () => {
       this.wake();

@@ -1,4 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { type Observable, throwError } from 'rxjs';
+import type { CapabilityError } from '@gmp/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentContext } from '@gmp/observability';
 import { type ProblemDetails, problemType } from './problem.js';
@@ -22,7 +25,8 @@ const TITLES: Record<number, [string, string]> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly log = new Logger('ProblemDetails');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() === 'rpc') return throwError(() => this.toCapabilityError(exception));
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
@@ -32,6 +36,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.correlationId = currentContext()?.correlationId ?? (request.headers['x-correlation-id'] as string | undefined);
     if (problem.status >= 500) this.log.error(exception instanceof Error ? exception : JSON.stringify(exception), (exception as Error)?.stack);
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+  }
+
+  /** What a Kafka caller gets: the typed error a handler raised, never internals. */
+  private toCapabilityError(exception: unknown): CapabilityError {
+    if (exception instanceof RpcException) {
+      const error = exception.getError();
+      if (typeof error === 'object' && error !== null && 'code' in error && 'status' in error) return error as CapabilityError;
+    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      return { code: 'INVALID_MESSAGE', status: exception.getStatus(), message: exception.message };
+    }
+    this.log.error(exception instanceof Error ? exception : JSON.stringify(exception), (exception as Error)?.stack);
+    return { code: 'PROVIDER_ERROR', status: 500, message: '能力提供方内部错误 (provider internal error)' };
   }
 
   private toProblem(exception: unknown): ProblemDetails {

@@ -73,7 +73,22 @@ export class ServiceConfig {
 
   @Type(() => Number) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   HTTP_BODY_LIMIT = 1024 * 1024;
+
+  /**
+   * Shared token for the services' internal HTTP APIs (header X-Internal-Token), until they
+   * are guarded by the identity service's tokens. Unset: internal APIs answer 403.
+   */
+  @ValidateIf((c: ServiceConfig) => c.INTERNAL_API_TOKEN !== undefined)
+  @IsString() @MinLength(16, { message: 'INTERNAL_API_TOKEN 至少 16 个字符 (at least 16 characters)' })
+  INTERNAL_API_TOKEN?: string;
+
+  /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
+  @IsString() @MinLength(8)
+  DEMO_APP_SECRET = 'demo-portal-secret';
 }
+
+/** Values of the examples and defaults that must never reach production. */
+const PLACEHOLDER = /^(dev-only|test-only)|change-me/i;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -95,8 +110,11 @@ export function loadServiceConfig(env: Record<string, string | undefined>, defau
       }),
     );
   }
-  if (config.NODE_ENV === 'production' && config.SUBJECT_KEY_SECRET.startsWith('dev-only')) {
-    throw new ConfigError(['SUBJECT_KEY_SECRET: 生产环境不得使用开发默认值 (the development default must not be used in production)']);
+  if (config.NODE_ENV === 'production') {
+    const placeholders = (['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN'] as const).filter((k) => config[k] !== undefined && PLACEHOLDER.test(config[k]!));
+    if (placeholders.length > 0) {
+      throw new ConfigError(placeholders.map((k) => `${k}: 生产环境不得使用示例或开发值 (an example or development value must not be used in production)`));
+    }
   }
   return config;
 }

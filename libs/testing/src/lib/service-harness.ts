@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServiceDefinition } from '@gmp/service-kit';
 
 export const TEST_SUBJECT_KEY_SECRET = 'test-only-subject-key-secret';
+export const TEST_INTERNAL_API_TOKEN = 'test-only-internal-api-token';
 
 /** Environment for a service under test: the real Kafka and PostgreSQL from the global setup. */
 export function integrationEnv(overrides: Record<string, string> = {}): Record<string, string> {
@@ -21,6 +22,7 @@ export function integrationEnv(overrides: Record<string, string> = {}): Record<s
     KAFKA_PARTITIONS: '3',
     OUTBOX_POLL_MS: '100',
     DB_POOL_SIZE: '5',
+    INTERNAL_API_TOKEN: TEST_INTERNAL_API_TOKEN,
     ...overrides,
   };
 }

@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { HOLDER_TYPES, type HolderType, IsHolderId, subjectKeyOf, validateMessage } from '@gmp/contracts';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { InternalApiGuard, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access-record.entity.js';
 
 export class DataAccessQuery {
@@ -15,10 +15,12 @@ export class DataAccessQuery {
 
 /**
  * "Who used my data" (数据使用记录): the accesses to one subject's data, newest first.
- * Internal API of the data platform; the portal calls it for a signed-in holder.
+ * Internal API of the data platform (X-Internal-Token); the portal will call it for a
+ * signed-in holder once identity exists.
  */
 @ApiTags('data-access 数据使用记录')
-@Controller('v1/data-access')
+@Controller('internal/v1/data-access')
+@UseGuards(InternalApiGuard)
 export class DataAccessController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

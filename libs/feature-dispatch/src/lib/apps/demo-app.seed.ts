@@ -21,7 +21,7 @@ export class DemoAppSeed implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.SEED_DEMO) return;
     if (await this.apps.exists({ where: { appKey: DEMO_APP_KEY } })) return;
-    const secret = process.env['DEMO_APP_SECRET'] ?? 'demo-portal-secret';
+    const secret = this.config.DEMO_APP_SECRET;
     await this.apps.insert({
       id: randomUUID(),
       appKey: DEMO_APP_KEY,

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type CallMeta, type CapabilityDescriptor, findCapability, validateMessage } from '@gmp/contracts';
+import { CallMeta, type CapabilityDescriptor, findCapability, validateMessage } from '@gmp/contracts';
 import { CapabilityClient, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
+
+const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
 export interface CallerInfo {
   appKey: string;
@@ -48,6 +50,10 @@ export class CapabilityInvoker {
       ...(caller.caseId ? { caseId: caller.caseId } : {}),
       sentAt: new Date().toISOString(),
     };
+    const metaCheck = validateMessage(CallMeta, meta);
+    if (!metaCheck.ok) {
+      throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', undefined, metaCheck.errors.map((e) => ({ field: HEADER_OF[e.field] ?? e.field, message: e.message })));
+    }
     // Queries carry no key: they spread over all partitions (and so over all provider
     // instances). Per-subject ordering matters for events, which are keyed by subject.
     const key = null;
@@ -69,6 +75,9 @@ export class CapabilityInvoker {
   private toProblem(err: unknown, capability: CapabilityDescriptor): ProblemException {
     if (err instanceof ProviderTimeoutError) {
       return new ProblemException(504, 'PROVIDER_TIMEOUT', '能力提供方超时 (provider timeout)', `${capability.code} 未在 ${capability.timeoutMs} ms 内应答 (no answer within ${capability.timeoutMs} ms)`);
+    }
+    if (err instanceof ProviderError && err.error?.code === 'PROVIDER_UNAVAILABLE') {
+      return new ProblemException(503, 'PROVIDER_UNAVAILABLE', '能力提供方不可用 (provider unavailable)', capability.code);
     }
     if (err instanceof ProviderError && err.error && err.error.status >= 400 && err.error.status < 500) {
       return new ProblemException(err.error.status, err.error.code, err.error.message, undefined, err.error.fields);

@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { LicenceByHolderInput, type LicenceByHolderReply, validateMessage } from '@gmp/contracts';
+import { CallMeta, LicenceByHolderInput, type LicenceByHolderReply, validateMessage } from '@gmp/contracts';
 import { currentContext } from '@gmp/observability';
-import { ProblemException } from '@gmp/service-kit';
+import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
 import { LicenceQueryService } from './licence-query.service.js';
 
 /**
@@ -12,12 +12,14 @@ import { LicenceQueryService } from './licence-query.service.js';
  */
 @ApiTags('e-licence 电子证照 (internal)')
 @Controller('internal/v1/licences')
+@UseGuards(InternalApiGuard)
 export class LicenceHttpController {
   constructor(private readonly licences: LicenceQueryService) {}
 
   @Post('query-by-holder')
   @HttpCode(200)
   @ApiOperation({ summary: '按持证主体查询电子证照（内部）(internal: licences of a holder)' })
+  @ApiHeader({ name: 'X-Internal-Token', required: true, description: 'INTERNAL_API_TOKEN' })
   @ApiHeader({ name: 'X-Caller', required: true, description: '调用方服务或应用 (calling service or app)' })
   @ApiHeader({ name: 'X-Purpose', required: false })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
@@ -27,15 +29,23 @@ export class LicenceHttpController {
     }
     const checked = validateMessage(LicenceByHolderInput, body, { forbidUnknown: true });
     if (!checked.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, checked.errors);
-    return this.licences.byHolder({
-      meta: {
-        messageId: randomUUID(),
-        correlationId: currentContext()?.correlationId ?? randomUUID(),
-        app: caller,
-        ...(purpose ? { purpose } : {}),
-        sentAt: new Date().toISOString(),
-      },
-      input: checked.value,
-    });
+    const meta: CallMeta = {
+      messageId: randomUUID(),
+      correlationId: currentContext()?.correlationId ?? randomUUID(),
+      app: caller,
+      ...(purpose ? { purpose: decodeHeader(purpose) } : {}),
+      sentAt: new Date().toISOString(),
+    };
+    const metaCheck = validateMessage(CallMeta, meta);
+    if (!metaCheck.ok) throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', undefined, metaCheck.errors);
+    return this.licences.byHolder({ meta, input: checked.value });
+  }
+}
+
+function decodeHeader(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
