@@ -82,6 +82,7 @@ export class CapabilityInvoker {
     if (err instanceof ProviderError && err.error && err.error.status >= 400 && err.error.status < 500) {
       return new ProblemException(err.error.status, err.error.code, err.error.message, undefined, err.error.fields);
     }
-    return new ProblemException(502, 'PROVIDER_ERROR', '能力提供方出错 (provider failed)', capability.code);
+    const reason = err instanceof ProviderError && err.error ? `: ${err.error.message}` : '';
+    return new ProblemException(502, 'PROVIDER_ERROR', '能力提供方出错 (provider failed)', `${capability.code}${reason}`);
   }
 }
