@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
-  console.error(`需要 Node.js 24 (Node.js 24 required), found ${process.version}: run through npm (npm start) after npm ci.`);
+  console.error(`需要 Node.js 24 (Node.js 24 required), found ${process.version}: run through npm (npm start) after npm install.`);
   process.exit(1);
 }
 const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], {

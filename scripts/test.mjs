@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
-  console.error(`需要 Node.js 24 (Node.js 24 required), found ${process.version}: run through npm (npm test) after npm ci.`);
+  console.error(`需要 Node.js 24 (Node.js 24 required), found ${process.version}: run through npm (npm test) after npm install.`);
   process.exit(1);
 }
 const bin = (name) => join('node_modules', '.bin', name);
