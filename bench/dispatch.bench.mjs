@@ -6,7 +6,7 @@
 // or deploy/local/kafka), PostgreSQL (DATABASE_URL or the local server, fresh database).
 // Options (env): BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_WARMUP_SECONDS (3).
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
@@ -34,6 +34,35 @@ function rssMb(pid) {
   } catch {
     return null;
   }
+}
+
+const TICKS = 100; // USER_HZ on Linux
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+function postgresPids() {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim().startsWith('postgres');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+/** CPU seconds used by each process (and all PostgreSQL processes together) since `before`. */
+function cpuSnapshot(pids) {
+  const snap = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid)]));
+  snap['postgresql (all processes)'] = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  snap['load generator (this process)'] = cpuSeconds(process.pid);
+  return snap;
 }
 
 async function startApp(app, env) {
@@ -73,8 +102,11 @@ async function measure(name, url, headers, pids) {
   const sampler = setInterval(() => {
     for (const [n, pid] of Object.entries(pids)) peak[n] = Math.max(peak[n] ?? 0, rssMb(pid) ?? 0);
   }, 500);
+  const before = cpuSnapshot(pids);
   const r = await load(url, headers, SECONDS);
+  const after = cpuSnapshot(pids);
   clearInterval(sampler);
+  const cpu = Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / SECONDS) * 100)]));
   const row = {
     name,
     rps: Math.round(r.requests.average),
@@ -84,6 +116,7 @@ async function measure(name, url, headers, pids) {
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
     rss: peak,
+    cpu,
   };
   log(`${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, non-2xx ${row.non2xx}, errors ${row.errors}`);
   return row;
@@ -135,6 +168,8 @@ ${fmt(viaDispatch)}
 ${fmt(direct)}
 
 Ratio dispatch / direct: **${ratio}** (target ≥ 0.5). Target through dispatch: ≥ 2,000 req/s at p99 < 50 ms — ${viaDispatch.rps >= 2000 && viaDispatch.p99 < 50 ? '**met**' : '**missed**'}.
+
+CPU use during the measured window (% of one core; the machine has ${cpus().length * 100}%) — dispatch phase: ${Object.entries(viaDispatch.cpu).map(([k, v]) => `${k} ${v}`).join(', ')}; direct phase: ${Object.entries(direct.cpu).map(([k, v]) => `${k} ${v}`).join(', ')}.
 
 Peak RSS (MB) during the runs — dispatch phase: ${Object.entries(viaDispatch.rss).map(([k, v]) => `${k} ${v}`).join(', ')}; direct phase: ${Object.entries(direct.rss).map(([k, v]) => `${k} ${v}`).join(', ')}.
 `;

@@ -40,8 +40,15 @@ export class GovKafkaServer extends ServerKafka {
     if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });
     await consumer.run({
       ...(this.options.run ?? {}),
+      // kafkajs commits after every batch when autoCommit is on: one more round trip before
+      // the next fetch. Offsets are committed at most every second instead (a restart may
+      // replay up to a second of records: queries are harmless, events are deduplicated).
+      autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload: EachBatchPayload) => this.handleBatch(payload),
+      eachBatch: async (payload: EachBatchPayload) => {
+        await this.handleBatch(payload);
+        await payload.commitOffsetsIfNecessary();
+      },
     });
   }
 

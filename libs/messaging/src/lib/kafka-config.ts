@@ -38,6 +38,9 @@ export function consumerConfig(groupId: string): Omit<ConsumerConfig, 'partition
   };
 }
 
+/** How often consumers commit offsets (they do not commit after every batch). */
+export const OFFSET_COMMIT_INTERVAL_MS = 1000;
+
 /** Producer for request-reply traffic: not idempotent so that several requests can be in flight. */
 export function requestProducerConfig(): ProducerConfig {
   return { allowAutoTopicCreation: false };

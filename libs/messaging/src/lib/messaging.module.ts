@@ -10,7 +10,7 @@ import { IdempotentConsumer } from './idempotent-consumer.service.js';
 import { inProcessBroker } from './in-process.broker.js';
 import { InProcessClient } from './in-process.client.js';
 import { InProcessServer } from './in-process.server.js';
-import { consumerConfig, kafkaClientConfig, requestProducerConfig } from './kafka-config.js';
+import { consumerConfig, kafkaClientConfig, OFFSET_COMMIT_INTERVAL_MS, requestProducerConfig } from './kafka-config.js';
 import { MessagingHealthIndicator } from './messaging-health.indicator.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
 import { OutboxService } from './outbox.service.js';
@@ -35,7 +35,9 @@ export class MessagingModule {
                   consumer: consumerConfig(options.service),
                   producer: requestProducerConfig(),
                   postfixId: '-client',
-                  run: { partitionsConsumedConcurrently: options.consumerConcurrency },
+                  // Replies are never replayed: the reply consumer commits nothing and so always
+                  // starts at the latest offset (no commit round trip after each batch either).
+                  run: { partitionsConsumedConcurrently: options.consumerConcurrency, autoCommit: false },
                 })
               : new InProcessClient(inProcessBroker),
         },
@@ -84,7 +86,7 @@ export function createServerStrategy(options: MessagingOptions): CustomStrategy 
         consumer: consumerConfig(options.service),
         producer: requestProducerConfig(),
         postfixId: '',
-        run: { partitionsConsumedConcurrently: options.consumerConcurrency },
+        run: { partitionsConsumedConcurrently: options.consumerConcurrency, autoCommitInterval: OFFSET_COMMIT_INTERVAL_MS },
         // A new group must not skip events written before it first joined.
         subscribe: { fromBeginning: true },
       },
