@@ -160,7 +160,7 @@ try {
 
 Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; Kafka: ${kafka.source}; PostgreSQL: ${postgres.description.split(',')[0]}.
 Load: autocannon in the benchmark process, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, same request (a citizen with 3 licences).
-Every call is a personal-data access: one transaction (read + access log + outbox event), then the event is relayed to Kafka and recorded by data-platform — also during the run.
+Every call is a personal-data access: a read, then the access log + outbox event in one statement; then the event is relayed to Kafka and recorded by data-platform — also during the run.
 
 | path | req/s | p50 ms | p99 ms | requests | non-2xx | errors |
 |---|---|---|---|---|---|---|
