@@ -17,3 +17,4 @@ export * from './lib/capability.client.js';
 export * from './lib/messaging-tables.migration.js';
 export * from './lib/messaging-health.indicator.js';
 export * from './lib/messaging.module.js';
+export * from './lib/sql.util.js';

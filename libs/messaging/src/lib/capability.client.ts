@@ -3,6 +3,7 @@ import { ClientKafka, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { type CapabilityError, isCapabilityError, replyTopicOf, type Topic } from '@gmp/contracts';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+import { describeError } from './sql.util.js';
 
 export const CAPABILITY_TRANSPORT = Symbol('CAPABILITY_TRANSPORT');
 
@@ -59,7 +60,7 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       if (err instanceof TimeoutError) throw new ProviderTimeoutError(topic, timeoutMs);
       if (isCapabilityError(err)) throw new ProviderError(err, err);
-      this.log.warn(`能力调用失败 (capability call failed) ${topic}: ${describe(err)}`);
+      this.log.warn(`能力调用失败 (capability call failed) ${topic}: ${describeError(err)}`);
       throw new ProviderError(null, err);
     }
   }
@@ -70,14 +71,5 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
       if (Date.now() > deadline) throw new Error('应答主题分区未分配 (reply partitions not assigned within 60 s)');
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  try {
-    return JSON.stringify(err);
-  } catch {
-    return String(err);
   }
 }

@@ -5,6 +5,7 @@ import { type CapabilityError, contractOf, deadLetterTopicOf, PlatformHeader } f
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
 import { decodeInbound, describeRejection } from './inbound-message.js';
+import { describeError } from './sql.util.js';
 
 const EVENT_ATTEMPTS = 3;
 /** Requests of one fetched batch handled at once (queries need no order among themselves). */
@@ -123,11 +124,11 @@ export class GovKafkaServer extends ServerKafka {
           return await super.handleMessage(validated);
         } catch (err) {
           lastError = err;
-          this.log.warn(`事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${errorText(err)}`);
+          this.log.warn(`事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${describeError(err)}`);
           await new Promise((r) => setTimeout(r, 100 * attempt));
         }
       }
-      await this.deadLetter(payload, `处理失败 (handler failed ${EVENT_ATTEMPTS} times): ${errorText(lastError)}`);
+      await this.deadLetter(payload, `处理失败 (handler failed ${EVENT_ATTEMPTS} times): ${describeError(lastError)}`);
     });
   }
 
@@ -160,13 +161,4 @@ function header(headers: IHeaders, name: string): string | undefined {
   if (value === undefined) return undefined;
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  try {
-    return JSON.stringify(err);
-  } catch {
-    return String(err);
-  }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ProcessedMessage } from './processed-message.entity.js';
+import { quoteTablePath } from './sql.util.js';
 
 /**
  * Runs an event's effect at most once per consumer group: the effect and the "processed"
@@ -22,8 +23,8 @@ export class IdempotentConsumer {
     const columns = metadata.columns.filter((c) => (values as Record<string, unknown>)[c.propertyName] !== undefined);
     const params = [consumerGroup, eventId, ...columns.map((c) => (values as Record<string, unknown>)[c.propertyName])];
     const rows: unknown[] = await this.dataSource.query(
-      `WITH mark AS (INSERT INTO ${quote(marks.tablePath)} (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
-       INSERT INTO ${quote(metadata.tablePath)} (${columns.map((c) => `"${c.databaseName}"`).join(', ')})
+      `WITH mark AS (INSERT INTO ${quoteTablePath(marks.tablePath)} (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
+       INSERT INTO ${quoteTablePath(metadata.tablePath)} (${columns.map((c) => `"${c.databaseName}"`).join(', ')})
        SELECT ${columns.map((_, i) => `$${i + 3}`).join(', ')} WHERE EXISTS (SELECT 1 FROM mark) RETURNING 1`,
       params,
     );
@@ -46,11 +47,4 @@ export class IdempotentConsumer {
       return true;
     });
   }
-}
-
-function quote(tablePath: string): string {
-  return tablePath
-    .split('.')
-    .map((p) => `"${p.replace(/"/g, '""')}"`)
-    .join('.');
 }

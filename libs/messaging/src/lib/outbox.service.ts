@@ -5,6 +5,7 @@ import type { CallMeta, Topic } from '@gmp/contracts';
 import { EventPublisher } from './event-publisher.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
 import { OutboxRecord } from './outbox-record.entity.js';
+import { quoteTablePath } from './sql.util.js';
 
 const BATCH = 500;
 
@@ -39,7 +40,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    */
   async commitWith(change: { sql: string; params: unknown[] }, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<void> {
     const n = change.params.length;
-    const table = quoteTable(this.dataSource.getMetadata(OutboxRecord).tablePath);
+    const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
     await this.dataSource.query(
       `WITH change AS (${change.sql}) INSERT INTO ${table} (event_id, topic, message_key, payload) VALUES ($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4})`,
       [...change.params, event.meta.messageId, topic, key, JSON.stringify(event)],
@@ -108,7 +109,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    * mid-way leaves rows whose lease expires and which are published again (at least once).
    */
   private async relayBatch(): Promise<number> {
-    const table = quoteTable(this.dataSource.getMetadata(OutboxRecord).tablePath);
+    const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
     const claimed: { seq: string; event_id: string; topic: string; message_key: string | null; payload: object }[] = (
       await this.dataSource.query(
         `UPDATE ${table} SET locked_until = now() + interval '${Math.trunc(this.options.outboxLeaseSeconds)} seconds'
@@ -129,11 +130,4 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     await this.dataSource.query(`DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [seqs]);
     return claimed.length;
   }
-}
-
-function quoteTable(tablePath: string): string {
-  return tablePath
-    .split('.')
-    .map((part) => `"${part.replace(/"/g, '""')}"`)
-    .join('.');
 }

@@ -10,7 +10,7 @@ import {
   subjectKeyOf,
   Topic,
 } from '@gmp/contracts';
-import { OutboxService } from '@gmp/messaging';
+import { OutboxService, quoteTablePath } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { LicenceAccessLog } from './licence-access-log.entity.js';
 import { LicenceType } from './licence-type.entity.js';
@@ -32,9 +32,9 @@ export class LicenceQueryService {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {
     this.tables = {
-      licence: quoted(dataSource.getMetadata(Licence).tablePath),
-      licenceType: quoted(dataSource.getMetadata(LicenceType).tablePath),
-      accessLog: quoted(dataSource.getMetadata(LicenceAccessLog).tablePath),
+      licence: quoteTablePath(dataSource.getMetadata(Licence).tablePath),
+      licenceType: quoteTablePath(dataSource.getMetadata(LicenceType).tablePath),
+      accessLog: quoteTablePath(dataSource.getMetadata(LicenceAccessLog).tablePath),
     };
   }
 
@@ -77,11 +77,4 @@ export class LicenceQueryService {
 function withoutNulls(l: LicenceSummary): LicenceSummary {
   if (l.validUntil === null) delete (l as { validUntil?: string | null }).validUntil;
   return l;
-}
-
-function quoted(tablePath: string): string {
-  return tablePath
-    .split('.')
-    .map((p) => `"${p}"`)
-    .join('.');
 }
