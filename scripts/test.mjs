@@ -24,7 +24,7 @@ function step(title, command, args) {
 const only = process.argv.slice(2);
 if (only.length === 0) {
   if (step('project graph', bin('nx'), ['show', 'projects']) !== 0) process.exit(1);
-  if (step('lint (module boundaries)', bin('eslint'), ['apps', 'libs', 'scripts']) !== 0) process.exit(1);
+  if (step('lint (module boundaries)', bin('eslint'), ['apps', 'libs', 'scripts', 'bench']) !== 0) process.exit(1);
   if (step('type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) !== 0) process.exit(1);
 }
 const report = join(mkdtempSync(join(tmpdir(), 'gmp-jest-')), 'report.json');
