@@ -195,6 +195,29 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(after.status).toBe(200);
   });
 
+  it('audits a request handled twice (a replay) once, and never replies where a record says', async () => {
+    const correlationId = `replay-${randomUUID()}`;
+    const request = {
+      meta: { messageId: randomUUID(), correlationId, app: 'e2e', sentAt: new Date().toISOString() },
+      input: { holderType: 'person', holderId: zhang.id },
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    const record = (replyTopic: string) => ({
+      value: JSON.stringify(request),
+      headers: { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopic, kafka_replyPartition: '0' },
+    });
+    await producer.send({ topic: Topic.LicenceQueryByHolder, messages: [record(`${Topic.LicenceQueryByHolder}.reply`), record(`${Topic.LicenceQueryByHolder}.reply`)] });
+    await producer.send({ topic: Topic.LicenceQueryByHolder, messages: [record('dlq.service-dispatch.v1')] });
+    await producer.disconnect();
+    const recorded = await eventually(() => records().findOne({ where: { correlationId } }));
+    expect(recorded).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await records().count({ where: { correlationId } })).toBe(1);
+    const techLog = await data.app.get(DataSource).query(`SELECT count(*)::int AS n FROM "${techDef.schema}".licence_access_log WHERE correlation_id = $1`, [correlationId]);
+    expect(techLog[0].n).toBe(1);
+  });
+
   it('records a redelivered event once (idempotent consumption)', async () => {
     const eventId = randomUUID();
     const sentinelId = randomUUID();

@@ -35,7 +35,7 @@ describe('killing the provider mid-lookup', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await tech?.kill();
+    await tech?.kill('SIGTERM'); // graceful: leaves its consumer group, so the next test file does not wait for a rebalance
     for (const s of [dispatch, data]) await s?.close();
     await db?.end();
   });

@@ -35,10 +35,11 @@ async function main(): Promise<void> {
     DB_POOL_SIZE: env['DB_POOL_SIZE'] ?? (embedded ? '3' : '10'),
   };
   const portBase = Number(env['STANDALONE_PORT_BASE'] ?? 3000);
-  // Providers first, so that dispatch finds them when it starts.
+  // Consumers of events before their producers (and stopped after them, in reverse), so no
+  // outbox relays to a service that is not there; providers before dispatch.
   for (const [def, offset] of [
-    [techCapabilitiesService, 1],
     [dataPlatformService, 2],
+    [techCapabilitiesService, 1],
     [businessPlatformService, 3],
     [serviceDispatchService, 0],
   ] as const) {

@@ -14,17 +14,22 @@ interface Pending {
  */
 export class BatchingSender {
   private queue: Pending[] = [];
+  private bytes = 0;
   private scheduled = false;
 
   constructor(
     private readonly producer: () => Producer,
     private readonly maxBatch = 500,
+    private readonly maxBytes = 512 * 1024,
   ) {}
 
   send(topic: string, message: Message): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      const size = sizeOf(message);
+      if (this.queue.length > 0 && this.bytes + size > this.maxBytes) this.flush();
       this.queue.push({ topic, message, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
+      this.bytes += size;
+      if (this.queue.length >= this.maxBatch || this.bytes >= this.maxBytes) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -37,13 +42,28 @@ export class BatchingSender {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
-    const byTopic = new Map<string, Message[]>();
-    for (const p of batch) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.message]);
-    this.producer()
-      .sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
-      .then(
-        () => batch.forEach((p) => p.resolve()),
-        (err: unknown) => batch.forEach((p) => p.reject(err)),
-      );
+    this.bytes = 0;
+    this.produce(batch).then(
+      () => batch.forEach((p) => p.resolve()),
+      (err: unknown) => {
+        if (batch.length === 1) return batch[0]!.reject(err);
+        // One bad record (unknown topic, too large) must not fail the others: send each alone.
+        for (const p of batch) this.produce([p]).then(p.resolve, p.reject);
+      },
+    );
   }
+
+  /** Always settles: a producer that is gone (shutdown) rejects instead of throwing synchronously. */
+  private produce(batch: Pending[]): Promise<unknown> {
+    return Promise.resolve().then(() => {
+      const byTopic = new Map<string, Message[]>();
+      for (const p of batch) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.message]);
+      return this.producer().sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    });
+  }
+}
+
+function sizeOf(message: Message): number {
+  const v = message.value;
+  return (typeof v === 'string' ? Buffer.byteLength(v) : (v?.length ?? 0)) + 64;
 }

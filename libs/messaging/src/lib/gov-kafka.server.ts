@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message, Producer } from 'kafkajs';
-import { type CapabilityError, contractOf, deadLetterTopicOf, PlatformHeader } from '@gmp/contracts';
+import { type CapabilityError, contractOf, deadLetterTopicOf, PlatformHeader, replyTopicOf, type Topic } from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
 import { decodeInbound, describeRejection } from './inbound-message.js';
 import { describeError } from './sql.util.js';
+import { isTransientError, maskIdNumbers } from './transient-error.js';
 
 const EVENT_ATTEMPTS = 3;
 /** Requests of one fetched batch handled at once (queries need no order among themselves). */
@@ -39,6 +40,12 @@ export class GovKafkaServer extends ServerKafka {
   override async bindEvents(consumer: Consumer | any): Promise<void> {
     const topics = [...this.messageHandlers.keys()].map(String);
     if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });
+    // A consumer that kafkajs gives up on (not restarting) must not leave a process that looks
+    // healthy but serves nothing: exit and let the supervisor restart it.
+    consumer.on(consumer.events.CRASH, (event: { payload: { error: Error; restart: boolean } }) => {
+      this.log.error(`消费者崩溃 (consumer crashed), restart=${event.payload.restart}: ${describeError(event.payload.error)}`);
+      if (!event.payload.restart) process.exit(1);
+    });
     await consumer.run({
       ...(this.options.run ?? {}),
       // kafkajs commits after every batch when autoCommit is on: one more round trip before
@@ -59,7 +66,9 @@ export class GovKafkaServer extends ServerKafka {
     if (contractOf(batch.topic)?.kind === 'request') {
       for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += REQUEST_CONCURRENCY) {
         const slice = batch.messages.slice(i, i + REQUEST_CONCURRENCY);
-        await Promise.all(slice.map(one));
+        const settled = await Promise.allSettled(slice.map(one));
+        const failed = settled.find((s) => s.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
         resolveOffset(slice[slice.length - 1]!.offset);
         await heartbeat();
       }
@@ -90,18 +99,22 @@ export class GovKafkaServer extends ServerKafka {
     const correlationId = header(headers, KafkaHeaders.CORRELATION_ID);
     const isRequest = Boolean(replyTopic && correlationId);
 
-    const inbound = decodeInbound(payload.topic, payload.message.value);
+    let inbound = decodeInbound(payload.topic, payload.message.value);
+    // Replies go only to the topic's own reply topic, never where a record's header points.
+    if (inbound.ok && isRequest && replyTopic !== replyTopicOf(payload.topic as Topic)) {
+      inbound = { ok: false, reason: `应答主题无效 (reply topic must be ${replyTopicOf(payload.topic as Topic)})`, fields: [] };
+    }
     if (!inbound.ok) {
       const reason = describeRejection(inbound);
       await this.deadLetter(payload, reason);
-      if (isRequest) {
+      if (isRequest && replyTopic === replyTopicOf(payload.topic as Topic)) {
         const error: CapabilityError = { code: 'INVALID_MESSAGE', status: 400, message: inbound.reason, fields: inbound.fields };
         await this.sendMessage(
           { id: correlationId!, err: error, response: undefined, isDisposed: true },
           replyTopic!,
           header(headers, KafkaHeaders.REPLY_PARTITION),
           correlationId!,
-        );
+        ).catch((err: unknown) => this.log.warn(`无法答复无效请求 (could not answer an invalid request): ${describeError(err)}`));
       }
       return;
     }
@@ -123,6 +136,9 @@ export class GovKafkaServer extends ServerKafka {
         try {
           return await super.handleMessage(validated);
         } catch (err) {
+          // Database or network down: not the message's fault. Leave it unresolved so the
+          // batch is retried (the partition waits) instead of dead-lettering it.
+          if (isTransientError(err)) throw err;
           lastError = err;
           this.log.warn(`事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${describeError(err)}`);
           await new Promise((r) => setTimeout(r, 100 * attempt));
@@ -132,19 +148,22 @@ export class GovKafkaServer extends ServerKafka {
     });
   }
 
-  private async deadLetter(payload: EachMessagePayload, reason: string): Promise<void> {
+  /** Copies a record to the dead-letter topic (ID numbers masked). A failure to write it fails the batch, which is retried: nothing is dropped. */
+  private async deadLetter(payload: EachMessagePayload, rawReason: string): Promise<void> {
+    const reason = maskIdNumbers(rawReason).slice(0, 1000);
     this.log.error(
       `死信 (dead-lettered) ${payload.topic}[${payload.partition}]@${payload.message.offset} → ${this.deadLetterTopic}: ${reason}`,
     );
+    const value = payload.message.value ? Buffer.from(maskIdNumbers(payload.message.value.toString('utf8'))) : null;
     await this.producer!.send({
       topic: this.deadLetterTopic,
       messages: [
         {
           key: payload.message.key,
-          value: payload.message.value,
+          value,
           headers: {
             ...(payload.message.headers ?? {}),
-            [PlatformHeader.DeadLetterError]: Buffer.from(reason.slice(0, 4000)),
+            [PlatformHeader.DeadLetterError]: Buffer.from(reason),
             [PlatformHeader.DeadLetterSourceTopic]: payload.topic,
             [PlatformHeader.DeadLetterSourcePartition]: String(payload.partition),
             [PlatformHeader.DeadLetterSourceOffset]: payload.message.offset,

@@ -42,8 +42,11 @@ export class InProcessBroker {
     return handler(value);
   }
 
+  /** Delivers to every consumer group; throws when there is none, so the outbox keeps the event. */
   async emit(topic: string, value: string): Promise<void> {
-    for (const handler of this.consumers.get(topic)?.values() ?? []) await handler(value);
+    const handlers = [...(this.consumers.get(topic)?.values() ?? [])];
+    if (handlers.length === 0) throw new NoConsumerError(topic);
+    for (const handler of handlers) await handler(value);
   }
 
   deadLetter(entry: Omit<InProcessDeadLetter, 'at'>): void {

@@ -79,7 +79,9 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
           await new Promise((r) => setTimeout(r, 50 * attempt));
         }
       }
-      this.broker.deadLetter({ topic, group: this.group, value, error: String((lastError as Error)?.message ?? lastError) });
+      // No durable dead-letter topic in standalone mode: fail the delivery so the event stays
+      // in the sender's outbox and is retried, rather than keeping it only in memory.
+      throw lastError;
     });
   }
 

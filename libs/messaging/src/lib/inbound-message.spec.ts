@@ -52,4 +52,9 @@ describe('in-process transport', () => {
     server.close();
     expect(broker.hasConsumer(Topic.LicenceQueryByHolder)).toBe(false);
   });
+
+  it('refuses an event nobody consumes, so the sender keeps it in its outbox', async () => {
+    const broker = new InProcessBroker();
+    await expect(broker.emit(Topic.LicenceAccessed, '{}')).rejects.toThrow(/no consumer/);
+  });
 });

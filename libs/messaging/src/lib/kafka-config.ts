@@ -30,10 +30,11 @@ export function consumerConfig(groupId: string): Omit<ConsumerConfig, 'partition
     groupId,
     // kafkajs waits 5 s by default when a fetch finds nothing: a multi-second stall under low load.
     maxWaitTimeInMs: 50,
-    // A killed member is noticed after 10 s (its partitions move to the survivors or to its restart).
-    sessionTimeout: 10000,
+    // A killed member is noticed after 30 s (its partitions move to the survivors or to its
+    // restart); shorter risks evicting a member in the middle of a slow batch.
+    sessionTimeout: 30000,
     heartbeatInterval: 3000,
-    rebalanceTimeout: 10000,
+    rebalanceTimeout: 30000,
     allowAutoTopicCreation: false,
   };
 }
@@ -48,6 +49,7 @@ export function requestProducerConfig(): ProducerConfig {
 
 /** Producer for events relayed from the outbox: idempotent (no duplicates on producer retries). */
 export function eventProducerConfig(): ProducerConfig {
-  // An idempotent producer keeps kafkajs' own unlimited retries (a retry limit would void the guarantee).
-  return { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 } };
+  // Bounded retries (kafkajs warns that this weakens exactly-once): the outbox is the retry
+  // loop — unacknowledged rows stay and are sent again — and consumers deduplicate.
+  return { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5, maxRetryTime: 5000 } };
 }

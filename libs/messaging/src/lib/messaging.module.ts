@@ -35,8 +35,8 @@ export class MessagingModule {
                   consumer: consumerConfig(options.service),
                   producer: requestProducerConfig(),
                   postfixId: '-client',
-                  // Replies are never replayed: the reply consumer commits nothing and so always
-                  // starts at the latest offset (no commit round trip after each batch either).
+                  // The reply consumer commits what it read every second (GovKafkaClient), not
+                  // after each batch: no commit round trip on the reply path.
                   run: { partitionsConsumedConcurrently: options.consumerConcurrency, autoCommit: false },
                 })
               : new InProcessClient(inProcessBroker),

@@ -36,16 +36,21 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   /**
    * Runs one data-modifying SQL statement (the state change) and adds the event to the
    * outbox in the same statement — atomic without BEGIN/COMMIT round trips. `change.sql`
-   * uses $1..$n for its parameters. Wakes the relay afterwards.
+   * uses $1..$n and must end in `RETURNING …`: the event is written only when the change
+   * returned a row (so an `ON CONFLICT DO NOTHING` replay writes neither). Returns whether it
+   * was written; wakes the relay.
    */
-  async commitWith(change: { sql: string; params: unknown[] }, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<void> {
+  async commitWith(change: { sql: string; params: unknown[] }, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<boolean> {
     const n = change.params.length;
     const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
-    await this.dataSource.query(
-      `WITH change AS (${change.sql}) INSERT INTO ${table} (event_id, topic, message_key, payload) VALUES ($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4})`,
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH change AS (${change.sql})
+       INSERT INTO ${table} (event_id, topic, message_key, payload)
+       SELECT $${n + 1}::uuid, $${n + 2}::varchar, $${n + 3}::varchar, $${n + 4}::jsonb WHERE EXISTS (SELECT 1 FROM change) RETURNING 1`,
       [...change.params, event.meta.messageId, topic, key, JSON.stringify(event)],
     );
     this.wake();
+    return rows.length > 0;
   }
 
   /** Asks the relay to run now (call after the transaction has committed). */
@@ -81,8 +86,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    await this.drain();
+    // Bounded: with the broker unreachable the rows simply stay for the next start.
+    await Promise.race([(async () => { await this.running; await this.drain(); })(), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
 
   async onApplicationShutdown(): Promise<void> {

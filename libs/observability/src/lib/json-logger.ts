@@ -10,8 +10,10 @@ export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trac
  */
 export class JsonLogger implements LoggerService {
   readonly pino: PinoLogger;
+  private readonly sink: pino.DestinationStream & { flushSync?: () => void };
 
   constructor(service: string, level: LogLevelName = 'info', destination?: pino.DestinationStream) {
+    this.sink = destination ?? pino.destination({ dest: 1, sync: false });
     this.pino = pino(
       {
         level,
@@ -23,7 +25,7 @@ export class JsonLogger implements LoggerService {
           return ctx ? { correlationId: ctx.correlationId, app: ctx.app, endUser: ctx.endUser } : {};
         },
       },
-      destination ?? pino.destination({ dest: 1, sync: false }),
+      this.sink,
     );
   }
 
@@ -49,8 +51,14 @@ export class JsonLogger implements LoggerService {
     /* level comes from LOG_LEVEL */
   }
 
+  /** Writes out buffered lines synchronously (before the process exits). */
   flush(): void {
-    this.pino.flush();
+    try {
+      if (this.sink.flushSync) this.sink.flushSync();
+      else this.pino.flush();
+    } catch {
+      /* stdout closed */
+    }
   }
 
   /** Nest passes (message, context) or (message, stack, context). */

@@ -34,7 +34,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = request.url;
     problem.correlationId = currentContext()?.correlationId ?? (request.headers['x-correlation-id'] as string | undefined);
-    if (problem.status >= 500) this.log.error(exception instanceof Error ? exception : JSON.stringify(exception), (exception as Error)?.stack);
+    if (problem.status >= 500) this.log.error(safeDescription(exception), (exception as Error)?.stack);
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   }
 
@@ -47,7 +47,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return { code: 'INVALID_MESSAGE', status: exception.getStatus(), message: exception.message };
     }
-    this.log.error(exception instanceof Error ? exception : JSON.stringify(exception), (exception as Error)?.stack);
+    this.log.error(safeDescription(exception), (exception as Error)?.stack);
     return { code: 'PROVIDER_ERROR', status: 500, message: '能力提供方内部错误 (provider internal error)' };
   }
 
@@ -69,4 +69,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     return { type: problemType('INTERNAL_ERROR'), title: '服务器内部错误 (internal error)', status: 500, code: 'INTERNAL_ERROR' };
   }
+}
+
+/** What is logged of an unexpected error: its class, code and message — never the query parameters (personal data). */
+function safeDescription(exception: unknown): string {
+  if (exception instanceof Error) {
+    const code = (exception as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (exception as { code?: unknown }).code;
+    return `${exception.name}${code ? ` [${String(code)}]` : ''}: ${exception.message}`;
+  }
+  return typeof exception === 'string' ? exception : 'non-Error exception';
 }

@@ -118,6 +118,9 @@ export async function startService(definition: ServiceDefinition, env: Record<st
     close: () =>
       (closing ??= (async () => {
         logger.log(`${def.name} 正在停止 (stopping)`, 'Bootstrap');
+        // First stop consuming (the in-flight batch finishes), then the application hooks run
+        // (the outbox's last flush), then HTTP and the database close.
+        for (const microservice of app.getMicroservices()) await microservice.close();
         await app.close();
         logger.flush();
       })()),

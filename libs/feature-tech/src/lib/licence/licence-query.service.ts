@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
   type LicenceAccessedEvent,
@@ -10,7 +9,7 @@ import {
   subjectKeyOf,
   Topic,
 } from '@gmp/contracts';
-import { OutboxService, quoteTablePath } from '@gmp/messaging';
+import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { LicenceAccessLog } from './licence-access-log.entity.js';
 import { LicenceType } from './licence-type.entity.js';
@@ -51,7 +50,8 @@ export class LicenceQueryService {
       [subjectKey, input.typeCode ?? null],
     );
     // The access log row and its event are written in one statement (atomic) before answering.
-    const eventId = randomUUID();
+    // Same request handled twice (a replay after a crash or rebalance) → same event id → one record.
+    const eventId = derivedEventId(meta.messageId, Topic.LicenceAccessed);
     const now = new Date().toISOString();
     const event: LicenceAccessedEvent = {
       meta: { ...meta, messageId: eventId, sentAt: now },
@@ -63,7 +63,7 @@ export class LicenceQueryService {
     };
     await this.outbox.commitWith(
       {
-        sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
         params: [eventId, subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licences.length],
       },
       Topic.LicenceAccessed,

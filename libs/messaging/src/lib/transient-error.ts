@@ -1,0 +1,18 @@
+/**
+ * Whether a handler failure is the infrastructure's (database or network down, overloaded,
+ * serialization conflict) rather than the message's: such failures are retried where they
+ * happened instead of dead-lettering a message that would succeed a moment later.
+ */
+export function isTransientError(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Driver not Connected|connect ECONNREFUSED/i.test(message);
+}
+
+/** Masks what looks like a citizen ID number (18 characters) in text copied to dead letters and logs. */
+export function maskIdNumbers(text: string): string {
+  return text.replace(/\b(\d{6})\d{8}(\d{3}[\dXx])\b/g, '$1********$2');
+}
