@@ -1,4 +1,5 @@
 export * from './lib/principal.js';
+export * from './lib/platform-identity.js';
 export * from './lib/access-token.verifier.js';
 export * from './lib/jwks-key.store.js';
 export * from './lib/access-token.guard.js';

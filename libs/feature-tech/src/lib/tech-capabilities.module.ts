@@ -7,11 +7,17 @@ import { LicenceType } from './licence/licence-type.entity.js';
 import { Licence } from './licence/licence.entity.js';
 import { LicenceHandler } from './licence/licence.handler.js';
 import { LicenceHttpController } from './licence/licence-http.controller.js';
+import { DemoClientsSeed } from './identity/demo-clients.seed.js';
+import { OidcPayload } from './identity/oidc-payload.entity.js';
+import { OidcProviderService } from './identity/oidc-provider.service.js';
+import { OidcController } from './identity/oidc.controller.js';
+import { SigningKey } from './identity/signing-key.entity.js';
+import { SigningKeysService } from './identity/signing-keys.service.js';
 
-/** 技术中台: the capabilities served by tech-capabilities (e-licence for now). */
+/** 技术中台: the capabilities served by tech-capabilities (e-licence; identity's OpenID provider, in progress). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog])],
-  controllers: [LicenceHandler, LicenceHttpController],
-  providers: [LicenceQueryService, DemoLicenceSeed],
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, OidcProviderService, DemoClientsSeed],
 })
 export class TechCapabilitiesModule {}

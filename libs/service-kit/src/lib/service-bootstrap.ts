@@ -101,8 +101,14 @@ export async function startService(definition: ServiceDefinition, env: Record<st
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   app.connectMicroservice(createServerStrategy(messaging), { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.startAllMicroservices();
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (err) {
+    // Do not leave consumers running in a process that failed to start.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://127.0.0.1:${port}`;

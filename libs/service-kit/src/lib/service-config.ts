@@ -82,6 +82,19 @@ export class ServiceConfig {
   @IsString() @MinLength(16, { message: 'INTERNAL_API_TOKEN 至少 16 个字符 (at least 16 characters)' })
   INTERNAL_API_TOKEN?: string;
 
+  /**
+   * Issuer URL of the platform's OpenID provider (served by tech-capabilities at /oidc).
+   * Default: http://127.0.0.1:<PORT>/oidc on tech-capabilities.
+   */
+  @ValidateIf((c: ServiceConfig) => c.OIDC_ISSUER !== undefined)
+  @Matches(/^https?:\/\/[^\s]+\/oidc$/, { message: 'OIDC_ISSUER 必须是以 /oidc 结尾的 URL (must be a URL ending in /oidc)' })
+  OIDC_ISSUER?: string;
+
+  /** Key of the OpenID provider's signed cookies (tech-capabilities; ≥ 32 characters). */
+  @ValidateIf((c: ServiceConfig) => c.OIDC_COOKIE_SECRET !== undefined)
+  @IsString() @MinLength(32, { message: 'OIDC_COOKIE_SECRET 至少 32 个字符 (at least 32 characters)' })
+  OIDC_COOKIE_SECRET?: string;
+
   /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
   @IsString() @MinLength(8)
   DEMO_APP_SECRET = 'demo-portal-secret';
@@ -111,7 +124,7 @@ export function loadServiceConfig(env: Record<string, string | undefined>, defau
     );
   }
   if (config.NODE_ENV === 'production') {
-    const placeholders = (['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN'] as const).filter((k) => config[k] !== undefined && PLACEHOLDER.test(config[k]!));
+    const placeholders = (['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN', 'OIDC_COOKIE_SECRET'] as const).filter((k) => config[k] !== undefined && PLACEHOLDER.test(config[k]!));
     if (placeholders.length > 0) {
       throw new ConfigError(placeholders.map((k) => `${k}: 生产环境不得使用示例或开发值 (an example or development value must not be used in production)`));
     }

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import Provider from 'oidc-provider';
+import type { DataSource } from 'typeorm';
+import { PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
+import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { pgOidcAdapter } from './oidc-pg.adapter.js';
+import { SigningKeysService } from './signing-keys.service.js';
+
+/** 统一身份认证: the platform's OpenID provider (oidc-provider, certified), mounted at /oidc. */
+@Injectable()
+export class OidcProviderService implements OnModuleInit {
+  private readonly log = new Logger('OidcProvider');
+  private provider!: Provider;
+  private handler!: (req: IncomingMessage, res: ServerResponse) => void;
+  issuer!: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly signingKeys: SigningKeysService,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.issuer = this.config.OIDC_ISSUER ?? `http://127.0.0.1:${this.config.PORT}/oidc`;
+    const cookieSecret = this.config.OIDC_COOKIE_SECRET ?? randomBytes(32).toString('base64url');
+    if (!this.config.OIDC_COOKIE_SECRET) this.log.warn('未设置 OIDC_COOKIE_SECRET，登录会话在重启后失效 (OIDC_COOKIE_SECRET unset: sessions do not survive a restart)');
+    const scopes = Object.values(PlatformScope);
+    this.provider = new Provider(this.issuer, {
+      adapter: pgOidcAdapter(this.dataSource),
+      jwks: { keys: (await this.signingKeys.keys()) as never },
+      scopes: ['openid', 'offline_access', ...scopes],
+      cookies: { keys: [cookieSecret] },
+      pkce: { required: () => true },
+      features: {
+        devInteractions: { enabled: false },
+        clientCredentials: { enabled: true },
+        introspection: { enabled: true },
+        revocation: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => PLATFORM_API_AUDIENCE,
+          useGrantedResource: () => true,
+          getResourceServerInfo: () => ({
+            scope: scopes.join(' '),
+            audience: PLATFORM_API_AUDIENCE,
+            accessTokenTTL: 600,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          }),
+        },
+      },
+      ttl: { ClientCredentials: 600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 14 * 24 * 3600, RefreshToken: 14 * 24 * 3600 },
+      interactions: { url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}` },
+      findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+      renderError: async (ctx, out) => {
+        ctx.type = 'application/json; charset=utf-8';
+        ctx.body = { error: out['error'], error_description: out['error_description'] };
+      },
+    });
+    this.provider.proxy = true;
+    this.handler = this.provider.callback() as never;
+    this.log.log(`OpenID 提供方就绪 (OpenID provider ready): ${this.issuer}`);
+  }
+
+  /** Hands a raw request (path relative to /oidc) to the provider. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    this.handler(req, res);
+  }
+}
