@@ -1,8 +1,10 @@
 import { DataSource } from 'typeorm';
-import { DEMO_BUSINESS_CLIENT, techCapabilitiesService } from '@gmp/feature-tech';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, techCapabilitiesService } from '@gmp/feature-tech';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { LOOKUP, post } from './dispatch-client.js';
 import { freePort } from './service-process.js';
 
 /** The OpenID provider (统一身份认证) on tech-capabilities: client credentials for business-line apps. */
@@ -57,6 +59,25 @@ describe('identity: OpenID provider, client credentials', () => {
     expect(scope.status).toBe(400);
     expect(((await scope.json()) as any).error).toBe('invalid_scope');
   });
+
+  it('lets a business-line app call a capability through dispatch with its token', async () => {
+    const dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
+    try {
+      const { access_token } = (await (await token(DEMO_BUSINESS_CLIENT.id, DEMO_BUSINESS_CLIENT.secret)).json()) as any;
+      const ok = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { authorization: `Bearer ${access_token}` });
+      expect(ok.status).toBe(200);
+      expect(ok.body.licences).toHaveLength(3);
+      const forged = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { authorization: `Bearer ${access_token.slice(0, -4)}AAAA` });
+      expect(forged.status).toBe(401);
+      expect(forged.body.detail).toContain('签名');
+      const { access_token: narrow } = (await (await token(DEMO_BUSINESS_CLIENT.id, DEMO_BUSINESS_CLIENT.secret, { scope: PlatformScope.ReadLicences })).json()) as any;
+      const noScope = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { authorization: `Bearer ${narrow}` });
+      expect(noScope.status).toBe(403);
+      expect(noScope.body.code).toBe('INSUFFICIENT_SCOPE');
+    } finally {
+      await dispatch.close();
+    }
+  }, 60_000);
 
   it('keeps its signing key across a restart (tokens stay valid)', async () => {
     const before = (await (await fetch(`${issuer}/jwks`)).json()) as any;

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
+import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
@@ -11,6 +13,17 @@ import { InvokeController } from './invoke/invoke.controller.js';
 @Module({
   imports: [TypeOrmModule.forFeature([BusinessApp])],
   controllers: [InvokeController],
-  providers: [AppCredentialsService, AppCredentialsGuard, CapabilityInvoker, DemoAppSeed],
+  providers: [
+    AppCredentialsService,
+    AppCredentialsGuard,
+    CapabilityInvoker,
+    DemoAppSeed,
+    {
+      // Bearer tokens are accepted once the platform's OpenID provider is configured.
+      provide: AccessTokenVerifier,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ServiceConfig) => (config.OIDC_ISSUER ? new AccessTokenVerifier({ issuer: config.OIDC_ISSUER, audience: PLATFORM_API_AUDIENCE }) : null),
+    },
+  ],
 })
 export class ServiceDispatchModule {}

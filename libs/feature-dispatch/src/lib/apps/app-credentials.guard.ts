@@ -1,21 +1,30 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { AccessTokenVerifier, PlatformScope, TokenRejected } from '@gmp/identity';
 import { enrichContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
 import { AppCredentialsService, type AuthenticatedApp } from './app-credentials.service.js';
 
 export type AppRequest = FastifyRequest & { app?: AuthenticatedApp };
 
-/** Business-line app credentials: `Authorization: Basic base64(AppKey:AppSecret)`. */
+/**
+ * Business-line app credentials, either an OAuth access token from the platform's OpenID
+ * provider (`Authorization: Bearer …`, client credentials, scope `capabilities:invoke`) or
+ * `Authorization: Basic base64(AppKey:AppSecret)`.
+ */
 @Injectable()
 export class AppCredentialsGuard implements CanActivate {
-  constructor(private readonly credentials: AppCredentialsService) {}
+  constructor(
+    private readonly credentials: AppCredentialsService,
+    @Optional() @Inject(AccessTokenVerifier) private readonly tokens: AccessTokenVerifier | null,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AppRequest>();
     const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) return this.bearer(request, header.slice(7).trim());
     if (!header || !header.startsWith('Basic ')) {
-      throw unauthenticated('缺少应用凭证 (missing app credentials: Authorization: Basic base64(AppKey:AppSecret))');
+      throw unauthenticated('缺少应用凭证 (missing app credentials: Authorization: Bearer <token> or Basic base64(AppKey:AppSecret))');
     }
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -26,6 +35,26 @@ export class AppCredentialsGuard implements CanActivate {
     enrichContext({ app: app.appKey });
     return true;
   }
+
+  private async bearer(request: AppRequest, token: string): Promise<boolean> {
+    if (!this.tokens) throw unauthenticatedToken('本服务未配置 OIDC_ISSUER，不接受访问令牌 (bearer tokens not accepted: OIDC_ISSUER unset)');
+    let principal;
+    try {
+      principal = await this.tokens.verify(token);
+    } catch (err) {
+      throw unauthenticatedToken(err instanceof TokenRejected ? err.message : '访问令牌无效 (invalid access token)');
+    }
+    if (!principal.scopes.includes(PlatformScope.InvokeCapabilities)) {
+      throw new ProblemException(403, 'INSUFFICIENT_SCOPE', '权限不足 (insufficient scope)', `需要 (required) ${PlatformScope.InvokeCapabilities}`);
+    }
+    request.app = { id: principal.clientId, appKey: principal.clientId, name: principal.clientId };
+    enrichContext({ app: principal.clientId, ...(principal.subject !== principal.clientId ? { endUser: principal.subject } : {}) });
+    return true;
+  }
+}
+
+function unauthenticatedToken(detail: string): ProblemException {
+  return new ProblemException(401, 'UNAUTHENTICATED', '未认证 (unauthenticated)', detail);
 }
 
 function unauthenticated(detail: string): ProblemException {
