@@ -23,10 +23,12 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres(dataDir, Number(env['STANDALONE_PG_PORT'] ?? 0), 16);
     process.stderr.write(`嵌入式数据库 (embedded PGlite) ${embedded.dataDir} on ${embedded.url}\n`);
   }
+  const portBase = Number(env['STANDALONE_PORT_BASE'] ?? 3000);
   const base: Record<string, string | undefined> = {
     SEED_DEMO: 'true',
     SUBJECT_KEY_SECRET: 'dev-only-standalone-subject-key',
     INTERNAL_API_TOKEN: 'dev-only-internal-api-token',
+    OIDC_ISSUER: `http://127.0.0.1:${portBase === 0 ? 0 : portBase + 1}/oidc`,
     NODE_ENV: 'development',
     ...env,
     DATABASE_URL: env['DATABASE_URL'] ?? embedded!.url,
@@ -34,7 +36,6 @@ async function main(): Promise<void> {
     // PGlite runs one query at a time: a small pool per service is enough.
     DB_POOL_SIZE: env['DB_POOL_SIZE'] ?? (embedded ? '3' : '10'),
   };
-  const portBase = Number(env['STANDALONE_PORT_BASE'] ?? 3000);
   // Consumers of events before their producers (and stopped after them, in reverse), so no
   // outbox relays to a service that is not there; providers before dispatch.
   for (const [def, offset] of [
@@ -58,6 +59,9 @@ async function main(): Promise<void> {
 试一试 (try it) — look up a demo citizen's e-licences through dispatch:
   curl -s -u ${DEMO_APP_KEY}:${base['DEMO_APP_SECRET'] ?? 'demo-portal-secret'} -H 'content-type: application/json' \\
     -d '{"holderType":"person","holderId":"11010519491231002X"}' ${dispatch}/v1/capabilities/e-licence.query-by-holder/invoke
+
+或用 OAuth 客户端凭证 (or with an OAuth client-credentials token, see docs/identity.md):
+  curl -s -u demo-business-app:demo-business-app-secret -d grant_type=client_credentials -d scope=capabilities:invoke ${url('tech-capabilities')}/oidc/token
 
 内部接口 (internal APIs, e.g. "who used my data"): header X-Internal-Token: ${base['INTERNAL_API_TOKEN']}
   curl -s -H 'X-Internal-Token: ${base['INTERNAL_API_TOKEN']}' -H 'content-type: application/json' \\
