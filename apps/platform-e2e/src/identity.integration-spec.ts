@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
-import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, techCapabilitiesService } from '@gmp/feature-tech';
+import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, DEMO_PERSON, DEMO_PORTALS, techCapabilitiesService } from '@gmp/feature-tech';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { BrowserSession, pkcePair } from './browser-session.js';
 import { LOOKUP, post } from './dispatch-client.js';
 import { freePort } from './service-process.js';
 
@@ -78,6 +79,103 @@ describe('identity: OpenID provider, client credentials', () => {
       await dispatch.close();
     }
   }, 60_000);
+
+  describe('portals: authorization code + PKCE, single sign-on', () => {
+    const origin = () => new URL(issuer).origin;
+    const authorize = (browser: BrowserSession, portal: (typeof DEMO_PORTALS)[number], challenge: string) =>
+      browser.follow(
+        `${issuer}/auth?${new URLSearchParams({
+          client_id: portal.id,
+          response_type: 'code',
+          scope: 'openid profile licence:read',
+          redirect_uri: portal.redirectUri,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          state: 'st-1',
+        })}`,
+        origin(),
+      );
+    const exchange = (portal: (typeof DEMO_PORTALS)[number], code: string, verifier: string) =>
+      fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: portal.redirectUri, client_id: portal.id, code_verifier: verifier }).toString(),
+      });
+    const loginUrl = (page: { url: string }) => `${page.url}/login`;
+
+    it('signs a citizen in on portal A and gives portal B the same session without a second login', async () => {
+      const browser = new BrowserSession();
+      const [a, b] = DEMO_PORTALS as [(typeof DEMO_PORTALS)[number], (typeof DEMO_PORTALS)[number]];
+      const pkceA = pkcePair();
+      const form = await authorize(browser, a, pkceA.challenge);
+      expect(form.status).toBe(200);
+      expect(form.text).toContain('统一身份认证登录');
+      const afterLogin = await browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
+      expect(afterLogin.status).toBe(303);
+      const back = await browser.follow(afterLogin.location!, origin());
+      expect(back.url.startsWith(a.redirectUri)).toBe(true);
+      const codeA = new URL(back.url).searchParams.get('code')!;
+      expect(new URL(back.url).searchParams.get('state')).toBe('st-1');
+
+      const tokensA = (await (await exchange(a, codeA, pkceA.verifier)).json()) as any;
+      expect(tokensA.access_token).toBeTruthy();
+      const principal = await new AccessTokenVerifier({ issuer, audience: PLATFORM_API_AUDIENCE }).verify(tokensA.access_token);
+      expect(principal.clientId).toBe(a.id);
+      expect(principal.assurance).toBe(DEMO_PERSON.assuranceLevel);
+      expect(principal.scopes).toContain(PlatformScope.ReadLicences);
+
+      // Portal B: same browser, no login form — straight back with a code for the same person.
+      const pkceB = pkcePair();
+      const sso = await authorize(browser, b, pkceB.challenge);
+      expect(sso.url.startsWith(b.redirectUri)).toBe(true);
+      const tokensB = (await (await exchange(b, new URL(sso.url).searchParams.get('code')!, pkceB.verifier)).json()) as any;
+      const principalB = await new AccessTokenVerifier({ issuer, audience: PLATFORM_API_AUDIENCE }).verify(tokensB.access_token);
+      expect(principalB.subject).toBe(principal.subject);
+      expect(principalB.clientId).toBe(b.id);
+
+      // The code cannot be replayed.
+      const replay = await exchange(a, codeA, pkceA.verifier);
+      expect(replay.status).toBe(400);
+      expect(((await replay.json()) as any).error).toBe('invalid_grant');
+    }, 60_000);
+
+    it('refuses a PKCE mismatch and a request without PKCE', async () => {
+      const browser = new BrowserSession();
+      const a = DEMO_PORTALS[0]!;
+      const pkce = pkcePair();
+      const form = await authorize(browser, a, pkce.challenge);
+      const afterLogin = await browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
+      const back = await browser.follow(afterLogin.location!, origin());
+      const mismatch = await exchange(a, new URL(back.url).searchParams.get('code')!, pkcePair().verifier);
+      expect(mismatch.status).toBe(400);
+      expect(((await mismatch.json()) as any).error).toBe('invalid_grant');
+      const noPkce = await new BrowserSession().follow(
+        `${issuer}/auth?${new URLSearchParams({ client_id: a.id, response_type: 'code', scope: 'openid', redirect_uri: a.redirectUri })}`,
+        origin(),
+      );
+      expect(new URL(noPkce.url).searchParams.get('error')).toBe('invalid_request');
+    }, 60_000);
+
+    it('locks the account after 5 wrong passwords, refuses even the right one, and lifts the lock when it expires', async () => {
+      const browser = new BrowserSession();
+      const a = DEMO_PORTALS[0]!;
+      const form = await authorize(browser, a, pkcePair().challenge);
+      const attempt = (password: string) => browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password } });
+      for (let i = 1; i <= 4; i++) expect((await attempt(`wrong-${i}`)).status).toBe(401);
+      const locked = await attempt('wrong-5');
+      expect(locked.status).toBe(423);
+      expect(locked.text).toContain('账户已锁定');
+      expect((await attempt(DEMO_PERSON.password)).status).toBe(423);
+      const ds = tech.app.get(DataSource);
+      const schema = tech.definition.schema;
+      const audit = await ds.query(`SELECT event, count(*)::int AS n FROM "${schema}".identity_audit GROUP BY event`);
+      expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toMatchObject({ LOGIN_FAILED: 5, ACCOUNT_LOCKED: 1, LOGIN_REFUSED_LOCKED: 1 });
+      // The lock lifts when its time is over (moved into the past here rather than waiting 15 minutes).
+      await ds.query(`UPDATE "${schema}".person_account SET locked_until = now() - interval '1 second'`);
+      const unlocked = await attempt(DEMO_PERSON.password);
+      expect(unlocked.status).toBe(303);
+    }, 60_000);
+  });
 
   it('keeps its signing key across a restart (tokens stay valid)', async () => {
     const before = (await (await fetch(`${issuer}/jwks`)).json()) as any;

@@ -13,11 +13,15 @@ import { OidcProviderService } from './identity/oidc-provider.service.js';
 import { OidcController } from './identity/oidc.controller.js';
 import { SigningKey } from './identity/signing-key.entity.js';
 import { SigningKeysService } from './identity/signing-keys.service.js';
+import { AccountsService } from './identity/accounts.service.js';
+import { IdentityAudit } from './identity/identity-audit.entity.js';
+import { InteractionController } from './identity/interaction.controller.js';
+import { PersonAccount } from './identity/person-account.entity.js';
 
 /** 技术中台: the capabilities served by tech-capabilities (e-licence; identity's OpenID provider, in progress). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, OidcProviderService, DemoClientsSeed],
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, AccountsService, OidcProviderService, DemoClientsSeed],
 })
 export class TechCapabilitiesModule {}

@@ -6,6 +6,9 @@ import { LicenceType } from './licence/licence-type.entity.js';
 import { Licence } from './licence/licence.entity.js';
 import { OidcPayload } from './identity/oidc-payload.entity.js';
 import { SigningKey } from './identity/signing-key.entity.js';
+import { IdentityAudit } from './identity/identity-audit.entity.js';
+import { PersonAccount } from './identity/person-account.entity.js';
+import { CreatePersonAccounts1763800500000 } from './migrations/1763800500000-create-person-accounts.migration.js';
 import { CreateIdentityTables1763800400000 } from './migrations/1763800400000-create-identity-tables.migration.js';
 import { CreateLicenceTables1763800100000 } from './migrations/1763800100000-create-licence-tables.migration.js';
 import { TechCapabilitiesModule } from './tech-capabilities.module.js';
@@ -16,8 +19,8 @@ export const techCapabilitiesService: ServiceDefinition = {
   schema: 'tech',
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
-  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000],
+  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000],
   requests: [],
   publishes: [Topic.LicenceAccessed],
   consumes: [Topic.LicenceQueryByHolder],

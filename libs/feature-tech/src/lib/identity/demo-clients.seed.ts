@@ -3,11 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { PlatformScope } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { AccountsService } from './accounts.service.js';
 import { OidcPayload } from './oidc-payload.entity.js';
+import { PersonAccount } from './person-account.entity.js';
 
 export const DEMO_BUSINESS_CLIENT = { id: 'demo-business-app', secret: 'demo-business-app-secret' };
+/** Two first-party portals (public clients, authorization code + PKCE) to show single sign-on. */
+export const DEMO_PORTALS = [
+  { id: 'demo-portal-a', redirectUri: 'http://127.0.0.1:8081/callback' },
+  { id: 'demo-portal-b', redirectUri: 'http://127.0.0.1:8082/callback' },
+];
+/** A demo citizen account (张三, real-name checked: level 3). */
+export const DEMO_PERSON = { idNumber: '11010519491231002X', name: '张三', password: 'Demo-Passw0rd!', assuranceLevel: 3 };
 
-/** With SEED_DEMO on, registers a demo business-line OAuth client (client credentials). */
+/** With SEED_DEMO on, registers demo OAuth clients (a business-line app, two portals) and a demo citizen account. */
 @Injectable()
 export class DemoClientsSeed implements OnApplicationBootstrap {
   private readonly log = new Logger('DemoClientsSeed');
@@ -15,6 +24,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly accounts: AccountsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,6 +50,29 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       expiresAt: null,
       consumedAt: null,
     });
-    this.log.log(`演示 OAuth 客户端已登记 (demo OAuth client registered): ${DEMO_BUSINESS_CLIENT.id}`);
+    for (const portal of DEMO_PORTALS) {
+      await repo.insert({
+        model: 'Client',
+        id: portal.id,
+        payload: {
+          client_id: portal.id,
+          client_name: `演示门户 (demo portal) ${portal.id}`,
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          redirect_uris: [portal.redirectUri],
+          token_endpoint_auth_method: 'none',
+          scope: `openid profile offline_access ${PlatformScope.ReadLicences}`,
+        } as never,
+        grantId: null,
+        userCode: null,
+        uid: null,
+        expiresAt: null,
+        consumedAt: null,
+      });
+    }
+    if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {
+      await this.accounts.create(DEMO_PERSON.idNumber, DEMO_PERSON.name, DEMO_PERSON.password, DEMO_PERSON.assuranceLevel);
+    }
+    this.log.log(`演示身份数据已登记 (demo identity data): clients ${DEMO_BUSINESS_CLIENT.id}, ${DEMO_PORTALS.map((p) => p.id).join(', ')}; account ${DEMO_PERSON.name}`);
   }
 }

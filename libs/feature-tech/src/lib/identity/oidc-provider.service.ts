@@ -4,22 +4,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 import type { DataSource } from 'typeorm';
-import { PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
+import { acrForLevel, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { pgOidcAdapter } from './oidc-pg.adapter.js';
+import { AccountsService } from './accounts.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 /** 统一身份认证: the platform's OpenID provider (oidc-provider, certified), mounted at /oidc. */
 @Injectable()
 export class OidcProviderService implements OnModuleInit {
   private readonly log = new Logger('OidcProvider');
-  private provider!: Provider;
+  provider!: Provider;
   private handler!: (req: IncomingMessage, res: ServerResponse) => void;
   issuer!: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly signingKeys: SigningKeysService,
+    private readonly accounts: AccountsService,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
@@ -53,8 +55,19 @@ export class OidcProviderService implements OnModuleInit {
         },
       },
       ttl: { ClientCredentials: 600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 14 * 24 * 3600, RefreshToken: 14 * 24 * 3600 },
-      interactions: { url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}` },
-      findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      claims: { openid: ['sub'], profile: ['name'] },
+      findAccount: async (_ctx, sub) => {
+        const account = await this.accounts.find(sub);
+        return account ? { accountId: account.id, claims: async () => ({ sub: account.id, name: account.name }) } : undefined;
+      },
+      // The level of assurance behind a user's token travels in the access token (acr).
+      extraTokenClaims: async (_ctx, token) => {
+        const accountId = (token as { accountId?: string }).accountId;
+        if (!accountId) return undefined;
+        const account = await this.accounts.find(accountId);
+        return account ? { acr: acrForLevel(account.assuranceLevel) } : undefined;
+      },
       renderError: async (ctx, out) => {
         ctx.type = 'application/json; charset=utf-8';
         ctx.body = { error: out['error'], error_description: out['error_description'] };

@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Every login, failure, lock-out and unlock (等保: who, when, what, outcome), kept ≥ 6 months. */
+@Entity({ name: 'identity_audit' })
+@Index('IDX_identity_audit_account', ['accountId', 'at'])
+export class IdentityAudit {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  event!: 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT';
+
+  @Column({ type: 'uuid', name: 'account_id', nullable: true })
+  accountId!: string | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'client_id', nullable: true })
+  clientId!: string | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'remote_address', nullable: true })
+  remoteAddress!: string | null;
+
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  detail!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  at!: Date;
+}

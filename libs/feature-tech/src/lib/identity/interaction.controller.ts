@@ -1,0 +1,95 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { acrForLevel } from '@gmp/identity';
+import { AccountsService } from './accounts.service.js';
+import { OidcProviderService } from './oidc-provider.service.js';
+
+/**
+ * The provider's user interactions: the login page (ID number + password) and consent, which
+ * is granted for the platform's own portals (first-party clients). A later login elsewhere
+ * reuses the session: "一次登录、全网通办".
+ */
+@ApiExcludeController()
+@Controller('interaction')
+export class InteractionController {
+  constructor(
+    private readonly oidc: OidcProviderService,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  @Get(':uid')
+  async show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    void reply.hijack();
+    const provider = this.oidc.provider;
+    let details: Awaited<ReturnType<typeof provider.interactionDetails>>;
+    try {
+      details = await provider.interactionDetails(request.raw, reply.raw);
+    } catch {
+      return html(reply, 400, page('登录会话已失效 (login session expired)', '<p>请从应用重新发起登录 (start again from the application).</p>'));
+    }
+    if (details.prompt.name === 'login') return html(reply, 200, loginForm(details.uid, String(details.params['client_id'] ?? '')));
+    // consent: first-party portals are granted what they asked for
+    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params['client_id']) });
+    // What the provider says is missing (scopes it already checked against the client's own).
+    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    if (missing.missingOIDCScope) grant!.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant!.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant!.addResourceScope(resource, scopes.join(' '));
+    const grantId = await grant!.save();
+    await provider.interactionFinished(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
+
+  @Post(':uid/login')
+  async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    void reply.hijack();
+    const provider = this.oidc.provider;
+    let details: Awaited<ReturnType<typeof provider.interactionDetails>>;
+    try {
+      details = await provider.interactionDetails(request.raw, reply.raw);
+    } catch {
+      return html(reply, 400, page('登录会话已失效 (login session expired)', ''));
+    }
+    const body = (request.body ?? {}) as { username?: string; password?: string };
+    const clientId = String(details.params['client_id'] ?? '');
+    if (!body.username || !body.password) return html(reply, 400, loginForm(details.uid, clientId, '请输入身份证号码和密码 (ID number and password required)'));
+    const outcome = await this.accounts.login(body.username.trim().toUpperCase(), body.password, { clientId, remoteAddress: request.ip });
+    if (!outcome.ok) {
+      const message =
+        outcome.reason === 'LOCKED'
+          ? `账户已锁定至 ${outcome.lockedUntil?.toISOString()} (account locked after repeated failures)`
+          : '身份证号码或密码错误 (wrong ID number or password)';
+      return html(reply, outcome.reason === 'LOCKED' ? 423 : 401, loginForm(details.uid, clientId, message));
+    }
+    await provider.interactionFinished(
+      request.raw,
+      reply.raw,
+      { login: { accountId: outcome.account.id, acr: acrForLevel(outcome.account.assuranceLevel), amr: ['pwd'] } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+}
+
+function html(reply: FastifyReply, status: number, body: string): void {
+  reply.raw.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  reply.raw.end(body);
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, content: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1>${content}</body></html>`;
+}
+
+function loginForm(uid: string, clientId: string, error?: string): string {
+  return page(
+    '统一身份认证登录 (sign in)',
+    `<p>应用 (application): ${escape(clientId)}</p>${error ? `<p role="alert">${escape(error)}</p>` : ''}
+<form method="post" action="/interaction/${escape(uid)}/login">
+<label>身份证号码 (ID number) <input name="username" autocomplete="username" required></label>
+<label>密码 (password) <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">登录 (sign in)</button></form>`,
+  );
+}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** A natural person's account (自然人). The ID number is stored only as a keyed hash and masked. */
+@Entity({ name: 'person_account' })
+export class PersonAccount {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  /** subjectKeyOf(ID number): the login name, never the number itself. */
+  @Column({ type: 'char', length: 64, name: 'id_key', unique: true })
+  idKey!: string;
+
+  @Column({ type: 'varchar', length: 32, name: 'id_masked' })
+  idMasked!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  name!: string;
+
+  /** argon2id (PHC string). */
+  @Column({ type: 'varchar', length: 255, name: 'password_hash' })
+  passwordHash!: string;
+
+  /** Level of assurance reached by this account's identity proofing (2–5). */
+  @Column({ type: 'smallint', name: 'assurance_level', default: 2 })
+  assuranceLevel!: number;
+
+  @Column({ type: 'integer', name: 'failed_logins', default: 0 })
+  failedLogins!: number;
+
+  @Column({ type: 'timestamptz', name: 'locked_until', nullable: true })
+  lockedUntil!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+}
