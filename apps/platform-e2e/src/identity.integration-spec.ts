@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
-import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, DEMO_PERSON, DEMO_PORTALS, techCapabilitiesService } from '@gmp/feature-tech';
+import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, DEMO_COMPANIES, DEMO_PERSON, DEMO_PORTALS, techCapabilitiesService } from '@gmp/feature-tech';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { BrowserSession, pkcePair } from './browser-session.js';
 import { LOOKUP, post } from './dispatch-client.js';
 import { freePort } from './service-process.js';
@@ -176,6 +176,46 @@ describe('identity: OpenID provider, client credentials', () => {
       expect(unlocked.status).toBe(303);
     }, 60_000);
   });
+
+  it('answers real-name checks and agent authorisations through dispatch; revocation and expiry take effect at once', async () => {
+    const dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
+    const admin = (path: string, body: unknown = {}) => post(`${tech.url}/internal/v1/${path}`, body, { 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-caller': 'e2e-admin' });
+    const invoke = (code: string, input: unknown) => post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input);
+    try {
+      const real = await invoke('identity.verify-real-name', { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber });
+      expect(real.body).toEqual({ match: true, source: 'identity-store', assuranceLevel: DEMO_PERSON.assuranceLevel });
+      expect((await invoke('identity.verify-real-name', { name: '李四', idNumber: DEMO_PERSON.idNumber })).body.match).toBe(false);
+      expect((await invoke('identity.verify-real-name', { name: '张三', idNumber: '110105194912310021' })).status).toBe(400);
+
+      const company = DEMO_COMPANIES[1]!.id;
+      const check = (scope: string) => invoke('identity.check-agent', { agentIdNumber: DEMO_PERSON.idNumber, companyCreditCode: company, scope });
+      expect((await check('case:submit')).body).toMatchObject({ authorised: false, reason: 'NO_AUTHORISATION' });
+      const granted = await admin('agent-authorisations', { creditCode: company, agentIdNumber: DEMO_PERSON.idNumber, scopes: ['case:submit'], validUntil: new Date(Date.now() + 3600_000).toISOString() });
+      expect(granted.status).toBe(201);
+      expect((await check('case:submit')).body).toMatchObject({ authorised: true });
+      expect((await check('licence:read')).body).toMatchObject({ authorised: false, reason: 'OUT_OF_SCOPE' });
+      expect((await admin(`agent-authorisations/${granted.body.id}/revoke`)).status).toBe(200);
+      expect((await check('case:submit')).body).toMatchObject({ authorised: false, reason: 'REVOKED' });
+      expect((await admin(`agent-authorisations/${granted.body.id}/revoke`)).status).toBe(404);
+
+      const shortLived = await admin('agent-authorisations', { creditCode: company, agentIdNumber: DEMO_PERSON.idNumber, scopes: ['case:submit'], validUntil: new Date(Date.now() + 1500).toISOString() });
+      expect(shortLived.status).toBe(201);
+      expect((await check('case:submit')).body.authorised).toBe(true);
+      await new Promise((r) => setTimeout(r, 1800));
+      expect((await check('case:submit')).body).toMatchObject({ authorised: false, reason: 'EXPIRED' });
+
+      // Bad input to the administration API is refused with reasons.
+      expect((await admin('agent-authorisations', { creditCode: company, agentIdNumber: DEMO_PERSON.idNumber, scopes: ['case:submit'], validUntil: '2000-01-01T00:00:00Z' })).status).toBe(400);
+      expect((await admin('agent-authorisations', { creditCode: company, agentIdNumber: DEMO_CITIZENS[2]!.id, scopes: ['case:submit'], validUntil: new Date(Date.now() + 60_000).toISOString() })).body.code).toBe('UNKNOWN_ACCOUNT');
+      expect((await admin('agent-authorisations', { creditCode: company.slice(0, 17) + (company[17] === '0' ? '1' : '0'), agentIdNumber: DEMO_PERSON.idNumber, scopes: ['x:y'], validUntil: new Date(Date.now() + 60_000).toISOString() })).status).toBe(400);
+      expect((await post(`${tech.url}/internal/v1/agent-authorisations`, {}, {})).status).toBe(401);
+
+      const audit = await tech.app.get(DataSource).query(`SELECT event, count(*)::int AS n FROM "${tech.definition.schema}".identity_audit WHERE event LIKE 'AGENT_%' GROUP BY event`);
+      expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toMatchObject({ AGENT_GRANTED: 3, AGENT_REVOKED: 1 });
+    } finally {
+      await dispatch.close();
+    }
+  }, 60_000);
 
   it('keeps its signing key across a restart (tokens stay valid)', async () => {
     const before = (await (await fetch(`${issuer}/jwks`)).json()) as any;

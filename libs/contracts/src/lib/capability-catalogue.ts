@@ -1,4 +1,5 @@
 import { LicenceByHolderInput, LicenceByHolderReply } from './licence.messages.js';
+import { CheckAgentInput, CheckAgentReply, VerifyRealNameInput, VerifyRealNameReply } from './identity.messages.js';
 import { Topic } from './topics.enum.js';
 
 /** A capability published through service dispatch (a static catalogue until the registry exists). */
@@ -33,6 +34,32 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { holderType: 'person', holderId: '11010519491231002X' },
+  },
+  {
+    code: 'identity.verify-real-name',
+    version: '1',
+    name: '实名核验',
+    description: 'Whether a name matches a citizen ID number (identity store; the population base library later).',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.IdentityVerifyRealName,
+    input: VerifyRealNameInput,
+    output: VerifyRealNameReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { name: '张三', idNumber: '11010519491231002X' },
+  },
+  {
+    code: 'identity.check-agent',
+    version: '1',
+    name: '经办人授权核验',
+    description: 'Whether a person is authorised, now, to act for a company in a scope (revocation takes effect at once).',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.IdentityCheckAgent,
+    input: CheckAgentInput,
+    output: CheckAgentReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { agentIdNumber: '11010519491231002X', companyCreditCode: '91320100MA1XK2Q84P', scope: 'licence:read' },
   },
 ];
 

@@ -1,4 +1,5 @@
 import { LicenceAccessedEvent, LicenceByHolderReply, LicenceByHolderRequest } from './licence.messages.js';
+import { CheckAgentReply, CheckAgentRequest, VerifyRealNameReply, VerifyRealNameRequest } from './identity.messages.js';
 import { Topic } from './topics.enum.js';
 
 type MessageClass = new () => object;
@@ -31,6 +32,22 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     message: LicenceAccessedEvent,
     owner: 'tech-capabilities',
     description: '电子证照数据被读取 (licence data of a subject was read) → data-access audit',
+  },
+  [Topic.IdentityVerifyRealName]: {
+    topic: Topic.IdentityVerifyRealName,
+    kind: 'request',
+    message: VerifyRealNameRequest,
+    reply: VerifyRealNameReply,
+    owner: 'tech-capabilities',
+    description: '实名核验 (does a name match an ID number)',
+  },
+  [Topic.IdentityCheckAgent]: {
+    topic: Topic.IdentityCheckAgent,
+    kind: 'request',
+    message: CheckAgentRequest,
+    reply: CheckAgentReply,
+    owner: 'tech-capabilities',
+    description: '经办人授权核验 (may a person act for a company in a scope)',
   },
 };
 

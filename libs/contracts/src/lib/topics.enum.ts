@@ -8,6 +8,10 @@ export enum Topic {
   LicenceQueryByHolder = 'tech.licence.query-by-holder.v1',
   /** Event: somebody read personal licence data (tech-capabilities → data-platform audit). */
   LicenceAccessed = 'tech.licence.accessed.v1',
+  /** Request-reply: does this name belong to this ID number (实名核验)? */
+  IdentityVerifyRealName = 'tech.identity.verify-real-name.v1',
+  /** Request-reply: may this person act for this company in this scope now (经办人授权核验)? */
+  IdentityCheckAgent = 'tech.identity.check-agent.v1',
 }
 
 /** Reply topic used by the NestJS Kafka transport for a request-reply pattern. */

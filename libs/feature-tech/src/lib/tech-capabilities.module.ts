@@ -17,11 +17,16 @@ import { AccountsService } from './identity/accounts.service.js';
 import { IdentityAudit } from './identity/identity-audit.entity.js';
 import { InteractionController } from './identity/interaction.controller.js';
 import { PersonAccount } from './identity/person-account.entity.js';
+import { AgentAuthorisation } from './identity/agent-authorisation.entity.js';
+import { AgentsController } from './identity/agents.controller.js';
+import { AgentsService } from './identity/agents.service.js';
+import { IdentityHandler } from './identity/identity.handler.js';
+import { LegalPerson } from './identity/legal-person.entity.js';
 
 /** 技术中台: the capabilities served by tech-capabilities (e-licence; identity's OpenID provider, in progress). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, AccountsService, OidcProviderService, DemoClientsSeed],
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed],
 })
 export class TechCapabilitiesModule {}

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { PlatformScope } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { DEMO_COMPANIES } from '../licence/demo-licences.seed.js';
 import { AccountsService } from './accounts.service.js';
+import { AgentsService } from './agents.service.js';
 import { OidcPayload } from './oidc-payload.entity.js';
 import { PersonAccount } from './person-account.entity.js';
 
@@ -25,6 +27,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly accounts: AccountsService,
+    private readonly agents: AgentsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -72,6 +75,9 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {
       await this.accounts.create(DEMO_PERSON.idNumber, DEMO_PERSON.name, DEMO_PERSON.password, DEMO_PERSON.assuranceLevel);
+      // 张三 is the agent of the first demo company for licence look-ups, for a year.
+      for (const company of DEMO_COMPANIES) await this.agents.registerLegalPerson(company.id, company.name);
+      await this.agents.grant(DEMO_COMPANIES[0]!.id, DEMO_PERSON.idNumber, ['licence:read'], new Date(Date.now() + 365 * 24 * 3600_000), 'demo-seed');
     }
     this.log.log(`演示身份数据已登记 (demo identity data): clients ${DEMO_BUSINESS_CLIENT.id}, ${DEMO_PORTALS.map((p) => p.id).join(', ')}; account ${DEMO_PERSON.name}`);
   }

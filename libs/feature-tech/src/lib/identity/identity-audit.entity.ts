@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** Every login, failure, lock-out and unlock (等保: who, when, what, outcome), kept ≥ 6 months. */
+/** Every login, failure, lock-out, grant and revocation (等保: who, when, what, outcome), kept ≥ 6 months. */
 @Entity({ name: 'identity_audit' })
 @Index('IDX_identity_audit_account', ['accountId', 'at'])
 export class IdentityAudit {
@@ -8,7 +8,7 @@ export class IdentityAudit {
   id!: string;
 
   @Column({ type: 'varchar', length: 32 })
-  event!: 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT';
+  event!: 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT' | 'AGENT_GRANTED' | 'AGENT_REVOKED';
 
   @Column({ type: 'uuid', name: 'account_id', nullable: true })
   accountId!: string | null;

@@ -1,0 +1,56 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { CallMeta } from './call-meta.message.js';
+import { IsCitizenIdNumber, IsCreditCode } from './gov-id.validators.js';
+
+/** Capability input: 实名核验 — does the name match the ID number? */
+export class VerifyRealNameInput {
+  @IsString()
+  @Length(1, 64)
+  name!: string;
+
+  @IsCitizenIdNumber()
+  idNumber!: string;
+}
+
+export class VerifyRealNameRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => VerifyRealNameInput) input!: VerifyRealNameInput;
+}
+
+export class VerifyRealNameReply {
+  @IsBoolean() match!: boolean;
+  /** Where the answer comes from: the identity store until the population base library exists. */
+  @IsIn(['identity-store', 'population-base']) source!: 'identity-store' | 'population-base';
+  /** Level of assurance of the matching account (when one matches). */
+  @IsOptional() @IsIn([2, 3, 4, 5]) assuranceLevel?: number;
+}
+
+/** Capability input: 经办人授权核验 — may this person act for this company in this scope? */
+export class CheckAgentInput {
+  @IsCitizenIdNumber()
+  agentIdNumber!: string;
+
+  @IsCreditCode()
+  companyCreditCode!: string;
+
+  /** The act, e.g. `licence:read`, `case:submit`. */
+  @Matches(/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/, { message: 'scope 格式为 资源:动作 (scope must look like resource:action)' })
+  scope!: string;
+}
+
+export class CheckAgentRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => CheckAgentInput) input!: CheckAgentInput;
+}
+
+export const AGENT_REFUSALS = ['NO_AUTHORISATION', 'OUT_OF_SCOPE', 'EXPIRED', 'REVOKED', 'UNKNOWN_COMPANY'] as const;
+
+export class CheckAgentReply {
+  @IsBoolean() authorised!: boolean;
+  /** Why not, when not authorised. */
+  @IsOptional() @IsIn(AGENT_REFUSALS) reason?: (typeof AGENT_REFUSALS)[number];
+  /** Chinese with English beside it. */
+  @IsString() message!: string;
+  @IsOptional() @IsISO8601() validUntil?: string;
+}

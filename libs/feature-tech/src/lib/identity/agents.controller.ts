@@ -1,0 +1,70 @@
+import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsString, Length, Matches } from 'class-validator';
+import { IsCitizenIdNumber, IsCreditCode, validateMessage } from '@gmp/contracts';
+import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { AgentsService, IdentityInputError } from './agents.service.js';
+
+export class RegisterLegalPersonBody {
+  @IsCreditCode() creditCode!: string;
+  @IsString() @Length(1, 128) name!: string;
+}
+
+export class GrantAgentBody {
+  @IsCreditCode() creditCode!: string;
+  @IsCitizenIdNumber() agentIdNumber!: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/, { each: true }) scopes!: string[];
+  @IsISO8601({ strict: true }) validUntil!: string;
+}
+
+/** Administration of legal persons and agents (internal API until the admin console and staff roles exist). */
+@ApiTags('identity 统一身份认证 (internal)')
+@Controller('internal/v1')
+@UseGuards(InternalApiGuard)
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Post('legal-persons')
+  @ApiOperation({ summary: '登记法人 (register a legal person)' })
+  async register(@Body() body: unknown) {
+    const input = checked(RegisterLegalPersonBody, body);
+    const company = await this.agents.registerLegalPerson(input.creditCode, input.name);
+    return { id: company.id, name: company.name };
+  }
+
+  @Post('agent-authorisations')
+  @ApiOperation({ summary: '授权经办人 (authorise an agent for a legal person)' })
+  async grant(@Body() body: unknown, @Headers('x-caller') caller?: string) {
+    const input = checked(GrantAgentBody, body);
+    try {
+      const a = await this.agents.grant(input.creditCode, input.agentIdNumber, input.scopes, new Date(input.validUntil), caller ?? 'internal');
+      return { id: a.id, scopes: a.scopes, validUntil: a.validUntil.toISOString() };
+    } catch (err) {
+      throw problem(err);
+    }
+  }
+
+  @Post('agent-authorisations/:id/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: '撤销经办人授权，立即生效 (revoke, effective at once)' })
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Headers('x-caller') caller?: string) {
+    try {
+      await this.agents.revoke(id, caller ?? 'internal');
+      return { revoked: true };
+    } catch (err) {
+      throw problem(err);
+    }
+  }
+}
+
+function checked<T extends object>(cls: new () => T, body: unknown): T {
+  const result = validateMessage(cls, body, { forbidUnknown: true });
+  if (!result.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, result.errors);
+  return result.value;
+}
+
+function problem(err: unknown): unknown {
+  if (!(err instanceof IdentityInputError)) return err;
+  const status = err.code === 'NOT_FOUND' ? 404 : err.code === 'INVALID' ? 400 : 422;
+  return new ProblemException(status, err.code, err.message);
+}
