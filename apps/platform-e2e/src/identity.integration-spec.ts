@@ -139,6 +139,42 @@ describe('identity: OpenID provider, client credentials', () => {
       expect(((await replay.json()) as any).error).toBe('invalid_grant');
     }, 60_000);
 
+    it('refreshes tokens with rotation, refuses a reused refresh token, and ends the session on logout', async () => {
+      const browser = new BrowserSession();
+      const a = DEMO_PORTALS[0]!;
+      const b = DEMO_PORTALS[1]!;
+      const pkce = pkcePair();
+      const form = await browser.follow(
+        `${issuer}/auth?${new URLSearchParams({ client_id: a.id, response_type: 'code', scope: 'openid offline_access licence:read', prompt: 'consent', redirect_uri: a.redirectUri, code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`,
+        origin(),
+      );
+      const afterLogin = await browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
+      const back = await browser.follow(afterLogin.location!, origin());
+      const tokens = (await (await exchange(a, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as any;
+      expect(tokens.refresh_token).toBeTruthy();
+      const refresh = (rt: string) =>
+        fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rt, client_id: a.id }).toString() });
+      const refreshed = (await (await refresh(tokens.refresh_token)).json()) as any;
+      expect(refreshed.access_token).toBeTruthy();
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      const reused = await refresh(tokens.refresh_token);
+      expect(reused.status).toBe(400);
+      expect(((await reused.json()) as any).error).toBe('invalid_grant');
+
+      // Logout (RP-initiated): confirm on the provider's page, then portal B needs a login again.
+      const logoutPage = await browser.request(`${issuer}/session/end?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: a.redirectUri.replace('/callback', '/signed-out') })}`);
+      expect(logoutPage.status).toBe(200);
+      expect(logoutPage.text).toContain('退出');
+      const action = /action="([^"]+)"/.exec(logoutPage.text)![1]!;
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(logoutPage.text)![1]!;
+      const done = await browser.request(new URL(action, issuer).toString(), { method: 'POST', form: { xsrf, logout: 'yes' } });
+      expect(done.status).toBe(303);
+      expect(done.location).toBe(a.redirectUri.replace('/callback', '/signed-out'));
+      const again = await authorize(browser, b, pkcePair().challenge);
+      expect(again.status).toBe(200);
+      expect(again.text).toContain('统一身份认证登录');
+    }, 60_000);
+
     it('refuses a PKCE mismatch and a request without PKCE', async () => {
       const browser = new BrowserSession();
       const a = DEMO_PORTALS[0]!;

@@ -63,6 +63,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
           grant_types: ['authorization_code', 'refresh_token'],
           response_types: ['code'],
           redirect_uris: [portal.redirectUri],
+          post_logout_redirect_uris: [portal.redirectUri.replace('/callback', '/signed-out')],
           token_endpoint_auth_method: 'none',
           scope: `openid profile offline_access ${PlatformScope.ReadLicences}`,
         } as never,

@@ -38,6 +38,21 @@ export class OidcProviderService implements OnModuleInit {
       pkce: { required: () => true },
       features: {
         devInteractions: { enabled: false },
+        rpInitiatedLogout: {
+          enabled: true,
+          // Our own pages: no external fonts or scripts (extranet deployments have no internet).
+          logoutSource: async (ctx, form) => {
+            ctx.type = 'text/html; charset=utf-8';
+            ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>退出登录 (sign out)</title></head><body>
+<h1>是否退出统一身份认证？(sign out of the platform?)</h1>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">退出 (sign out)</button>
+<button type="submit" form="op.logoutForm">保持登录 (stay signed in)</button></body></html>`;
+          },
+          postLogoutSuccessSource: async (ctx) => {
+            ctx.type = 'text/html; charset=utf-8';
+            ctx.body = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>已退出 (signed out)</title></head><body><h1>已退出登录 (signed out)</h1></body></html>';
+          },
+        },
         clientCredentials: { enabled: true },
         introspection: { enabled: true },
         revocation: { enabled: true },
