@@ -246,6 +246,17 @@ describe('identity: OpenID provider, client credentials', () => {
       expect((await admin('agent-authorisations', { creditCode: company.slice(0, 17) + (company[17] === '0' ? '1' : '0'), agentIdNumber: DEMO_PERSON.idNumber, scopes: ['x:y'], validUntil: new Date(Date.now() + 60_000).toISOString() })).status).toBe(400);
       expect((await post(`${tech.url}/internal/v1/agent-authorisations`, {}, {})).status).toBe(401);
 
+      const resolved = await invoke('identity.resolve-legal-person', { creditCode: DEMO_COMPANIES[0]!.id });
+      expect(resolved.body).toMatchObject({ registered: true, name: DEMO_COMPANIES[0]!.name });
+      expect(resolved.body.agents).toEqual([expect.objectContaining({ agentName: DEMO_PERSON.name, agentIdMasked: '110105********002X', scopes: ['licence:read'] })]);
+      expect((await invoke('identity.resolve-legal-person', { creditCode: DEMO_COMPANIES[1]!.id })).body.agents).toEqual([]);
+
+      const { access_token } = (await (await token(DEMO_BUSINESS_CLIENT.id, DEMO_BUSINESS_CLIENT.secret)).json()) as any;
+      const live = await invoke('identity.introspect-token', { token: access_token });
+      expect(live.body).toMatchObject({ active: true, clientId: DEMO_BUSINESS_CLIENT.id, scopes: [PlatformScope.InvokeCapabilities] });
+      const dead = await invoke('identity.introspect-token', { token: `${access_token.slice(0, -4)}AAAA` });
+      expect(dead.body).toEqual({ active: false, reason: 'TOKEN_BAD_SIGNATURE' });
+
       const audit = await tech.app.get(DataSource).query(`SELECT event, count(*)::int AS n FROM "${tech.definition.schema}".identity_audit WHERE event LIKE 'AGENT_%' GROUP BY event`);
       expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toMatchObject({ AGENT_GRANTED: 3, AGENT_REVOKED: 1 });
     } finally {

@@ -1,5 +1,14 @@
 import { LicenceByHolderInput, LicenceByHolderReply } from './licence.messages.js';
-import { CheckAgentInput, CheckAgentReply, VerifyRealNameInput, VerifyRealNameReply } from './identity.messages.js';
+import {
+  CheckAgentInput,
+  CheckAgentReply,
+  IntrospectTokenInput,
+  IntrospectTokenReply,
+  ResolveLegalPersonInput,
+  ResolveLegalPersonReply,
+  VerifyRealNameInput,
+  VerifyRealNameReply,
+} from './identity.messages.js';
 import { Topic } from './topics.enum.js';
 
 /** A capability published through service dispatch (a static catalogue until the registry exists). */
@@ -60,6 +69,32 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { agentIdNumber: '11010519491231002X', companyCreditCode: '91320100MA1XK2Q84P', scope: 'licence:read' },
+  },
+  {
+    code: 'identity.introspect-token',
+    version: '1',
+    name: '令牌核验',
+    description: 'Whether an access token of the platform is valid now, and what it says (client, subject, scopes, level of assurance).',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.IdentityIntrospectToken,
+    input: IntrospectTokenInput,
+    output: IntrospectTokenReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { token: 'eyJhbGciOiJSUzI1NiIs…' },
+  },
+  {
+    code: 'identity.resolve-legal-person',
+    version: '1',
+    name: '法人及经办人查询',
+    description: 'A legal person by credit code and its agents authorised now (masked ID numbers).',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.IdentityResolveLegalPerson,
+    input: ResolveLegalPersonInput,
+    output: ResolveLegalPersonReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { creditCode: '91320100MA1XK2Q84P' },
   },
 ];
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
 import { IsCitizenIdNumber, IsCreditCode } from './gov-id.validators.js';
 
@@ -53,4 +53,52 @@ export class CheckAgentReply {
   /** Chinese with English beside it. */
   @IsString() message!: string;
   @IsOptional() @IsISO8601() validUntil?: string;
+}
+
+/** Capability input: introspect an access token of the platform. */
+export class IntrospectTokenInput {
+  @IsString()
+  @Length(10, 8192)
+  token!: string;
+}
+
+export class IntrospectTokenRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => IntrospectTokenInput) input!: IntrospectTokenInput;
+}
+
+export class IntrospectTokenReply {
+  @IsBoolean() active!: boolean;
+  /** Why not active (e.g. TOKEN_EXPIRED, TOKEN_BAD_SIGNATURE). */
+  @IsOptional() @IsString() reason?: string;
+  @IsOptional() @IsString() clientId?: string;
+  @IsOptional() @IsString() subject?: string;
+  @IsOptional() @IsArray() @IsString({ each: true }) scopes?: string[];
+  @IsOptional() @IsInt() assuranceLevel?: number;
+  @IsOptional() @IsInt() expiresAt?: number;
+}
+
+/** Capability input: a legal person and its agents. */
+export class ResolveLegalPersonInput {
+  @IsCreditCode()
+  creditCode!: string;
+}
+
+export class ResolveLegalPersonRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => ResolveLegalPersonInput) input!: ResolveLegalPersonInput;
+}
+
+export class AgentSummary {
+  /** Masked ID number of the agent. */
+  @IsString() agentIdMasked!: string;
+  @IsString() agentName!: string;
+  @IsArray() @IsString({ each: true }) scopes!: string[];
+  @IsISO8601() validUntil!: string;
+}
+
+export class ResolveLegalPersonReply {
+  @IsBoolean() registered!: boolean;
+  @IsOptional() @IsString() name?: string;
+  @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => AgentSummary) agents!: AgentSummary[];
 }

@@ -1,5 +1,14 @@
 import { LicenceAccessedEvent, LicenceByHolderReply, LicenceByHolderRequest } from './licence.messages.js';
-import { CheckAgentReply, CheckAgentRequest, VerifyRealNameReply, VerifyRealNameRequest } from './identity.messages.js';
+import {
+  CheckAgentReply,
+  CheckAgentRequest,
+  IntrospectTokenReply,
+  IntrospectTokenRequest,
+  ResolveLegalPersonReply,
+  ResolveLegalPersonRequest,
+  VerifyRealNameReply,
+  VerifyRealNameRequest,
+} from './identity.messages.js';
 import { Topic } from './topics.enum.js';
 
 type MessageClass = new () => object;
@@ -48,6 +57,22 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: CheckAgentReply,
     owner: 'tech-capabilities',
     description: '经办人授权核验 (may a person act for a company in a scope)',
+  },
+  [Topic.IdentityIntrospectToken]: {
+    topic: Topic.IdentityIntrospectToken,
+    kind: 'request',
+    message: IntrospectTokenRequest,
+    reply: IntrospectTokenReply,
+    owner: 'tech-capabilities',
+    description: '令牌核验 (introspect an access token)',
+  },
+  [Topic.IdentityResolveLegalPerson]: {
+    topic: Topic.IdentityResolveLegalPerson,
+    kind: 'request',
+    message: ResolveLegalPersonRequest,
+    reply: ResolveLegalPersonReply,
+    owner: 'tech-capabilities',
+    description: '法人及经办人查询 (a legal person and its current agents)',
   },
 };
 

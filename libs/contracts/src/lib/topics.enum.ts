@@ -12,6 +12,10 @@ export enum Topic {
   IdentityVerifyRealName = 'tech.identity.verify-real-name.v1',
   /** Request-reply: may this person act for this company in this scope now (经办人授权核验)? */
   IdentityCheckAgent = 'tech.identity.check-agent.v1',
+  /** Request-reply: what does this access token say, and is it valid now? */
+  IdentityIntrospectToken = 'tech.identity.introspect-token.v1',
+  /** Request-reply: a legal person and its current agents. */
+  IdentityResolveLegalPerson = 'tech.identity.resolve-legal-person.v1',
 }
 
 /** Reply topic used by the NestJS Kafka transport for a request-reply pattern. */

@@ -26,5 +26,5 @@ export const techCapabilitiesService: ServiceDefinition = {
   migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000],
   requests: [],
   publishes: [Topic.LicenceAccessed],
-  consumes: [Topic.LicenceQueryByHolder, Topic.IdentityVerifyRealName, Topic.IdentityCheckAgent],
+  consumes: [Topic.LicenceQueryByHolder, Topic.IdentityVerifyRealName, Topic.IdentityCheckAgent, Topic.IdentityIntrospectToken, Topic.IdentityResolveLegalPerson],
 };

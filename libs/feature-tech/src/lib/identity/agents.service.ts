@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, IsNull } from 'typeorm';
-import { type CheckAgentInput, type CheckAgentReply, subjectKeyOf, type VerifyRealNameReply } from '@gmp/contracts';
+import { type CheckAgentInput, type CheckAgentReply, type ResolveLegalPersonReply, subjectKeyOf, type VerifyRealNameReply } from '@gmp/contracts';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { AgentAuthorisation } from './agent-authorisation.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
@@ -86,6 +86,25 @@ export class AgentsService {
     if (!latest) return refuse('NO_AUTHORISATION', '没有授权 (no authorisation)');
     if (latest.revokedAt) return refuse('REVOKED', '授权已撤销 (authorisation revoked)');
     return refuse('EXPIRED', '授权已过期 (authorisation expired)');
+  }
+
+  async resolveLegalPerson(creditCode: string): Promise<ResolveLegalPersonReply> {
+    const company = await this.dataSource.getRepository(LegalPerson).findOneBy({ codeKey: this.key(creditCode) });
+    if (!company) return { registered: false, agents: [] };
+    const rows: { id_masked: string; name: string; scopes: string[]; valid_until: Date }[] = await this.dataSource
+      .getRepository(AgentAuthorisation)
+      .createQueryBuilder('a')
+      .innerJoin(PersonAccount, 'p', 'p.id = a.agent_account_id')
+      .select(['p.id_masked AS id_masked', 'p.name AS name', 'a.scopes AS scopes', 'a.valid_until AS valid_until'])
+      .where('a.legal_person_id = :id AND a.revoked_at IS NULL AND a.valid_until > now()', { id: company.id })
+      .orderBy('a.valid_until', 'DESC')
+      .limit(500)
+      .getRawMany();
+    return {
+      registered: true,
+      name: company.name,
+      agents: rows.map((r) => ({ agentIdMasked: r.id_masked, agentName: r.name, scopes: r.scopes, validUntil: new Date(r.valid_until).toISOString() })),
+    };
   }
 
   async verifyRealName(name: string, idNumber: string): Promise<VerifyRealNameReply> {

@@ -1,16 +1,57 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type CheckAgentReply, type CheckAgentRequest, Topic, type VerifyRealNameReply, type VerifyRealNameRequest } from '@gmp/contracts';
+import {
+  type CheckAgentReply,
+  type CheckAgentRequest,
+  type IntrospectTokenReply,
+  type IntrospectTokenRequest,
+  type ResolveLegalPersonReply,
+  type ResolveLegalPersonRequest,
+  Topic,
+  type VerifyRealNameReply,
+  type VerifyRealNameRequest,
+} from '@gmp/contracts';
+import { AccessTokenVerifier, PLATFORM_API_AUDIENCE, TokenRejected } from '@gmp/identity';
+import { OidcProviderService } from './oidc-provider.service.js';
 import { AgentsService } from './agents.service.js';
 
 /** Identity operations published as capabilities (request-reply over Kafka, through dispatch). */
 @Controller()
 export class IdentityHandler {
-  constructor(private readonly agents: AgentsService) {}
+  private verifier: AccessTokenVerifier | null = null;
+
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly oidc: OidcProviderService,
+  ) {}
 
   @MessagePattern(Topic.IdentityVerifyRealName)
   verifyRealName(@Payload() request: VerifyRealNameRequest): Promise<VerifyRealNameReply> {
     return this.agents.verifyRealName(request.input.name, request.input.idNumber);
+  }
+
+  @MessagePattern(Topic.IdentityResolveLegalPerson)
+  resolveLegalPerson(@Payload() request: ResolveLegalPersonRequest): Promise<ResolveLegalPersonReply> {
+    return this.agents.resolveLegalPerson(request.input.creditCode);
+  }
+
+  /** Verified like every service verifies (signature, issuer, audience, expiry). JWT access tokens live 10 minutes. */
+  @MessagePattern(Topic.IdentityIntrospectToken)
+  async introspect(@Payload() request: IntrospectTokenRequest): Promise<IntrospectTokenReply> {
+    this.verifier ??= new AccessTokenVerifier({ issuer: this.oidc.issuer, audience: PLATFORM_API_AUDIENCE });
+    try {
+      const p = await this.verifier.verify(request.input.token);
+      return {
+        active: true,
+        clientId: p.clientId,
+        subject: p.subject,
+        scopes: p.scopes,
+        ...(p.assurance ? { assuranceLevel: p.assurance } : {}),
+        ...(typeof p.claims['exp'] === 'number' ? { expiresAt: p.claims['exp'] } : {}),
+      };
+    } catch (err) {
+      return { active: false, reason: err instanceof TokenRejected ? `TOKEN_${err.reason}` : 'TOKEN_INVALID' };
+    }
   }
 
   @MessagePattern(Topic.IdentityCheckAgent)
