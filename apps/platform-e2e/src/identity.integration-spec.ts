@@ -175,6 +175,38 @@ describe('identity: OpenID provider, client credentials', () => {
       expect(again.text).toContain('统一身份认证登录');
     }, 60_000);
 
+    it('lists an account’s online sessions and forces it out: single sign-on ends, refresh tokens die', async () => {
+      const browser = new BrowserSession();
+      const [a, b] = DEMO_PORTALS as [(typeof DEMO_PORTALS)[number], (typeof DEMO_PORTALS)[number]];
+      const pkce = pkcePair();
+      const form = await browser.follow(
+        `${issuer}/auth?${new URLSearchParams({ client_id: a.id, response_type: 'code', scope: 'openid offline_access licence:read', prompt: 'consent', redirect_uri: a.redirectUri, code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`,
+        origin(),
+      );
+      const afterLogin = await browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
+      const back = await browser.follow(afterLogin.location!, origin());
+      const tokens = (await (await exchange(a, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as any;
+      const accountId = (await new AccessTokenVerifier({ issuer, audience: PLATFORM_API_AUDIENCE }).verify(tokens.access_token)).subject;
+      const admin = (path: string, method = 'GET') =>
+        fetch(`${tech.url}/internal/v1/accounts/${accountId}/${path}`, { method, headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+      const online = await admin('sessions');
+      expect(online.status).toBe(200);
+      expect(online.body.sessions.length).toBeGreaterThanOrEqual(1);
+      expect(online.body.sessions.flatMap((s: { clients: string[] }) => s.clients)).toContain(a.id);
+
+      const forced = await admin('force-logout', 'POST');
+      expect(forced.status).toBe(200);
+      expect(forced.body.sessionsEnded).toBeGreaterThanOrEqual(1);
+      expect(forced.body.grantsRevoked).toBeGreaterThanOrEqual(1);
+      expect((await admin('sessions')).body.sessions).toEqual([]);
+      const again = await authorize(browser, b, pkcePair().challenge);
+      expect(again.text).toContain('统一身份认证登录');
+      const refresh = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: a.id }).toString() });
+      expect(refresh.status).toBe(400);
+      expect((await fetch(`${tech.url}/internal/v1/accounts/not-a-uuid/sessions`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } })).status).toBe(400);
+    }, 60_000);
+
     it('refuses a PKCE mismatch and a request without PKCE', async () => {
       const browser = new BrowserSession();
       const a = DEMO_PORTALS[0]!;

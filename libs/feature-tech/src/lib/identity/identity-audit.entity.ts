@@ -8,7 +8,7 @@ export class IdentityAudit {
   id!: string;
 
   @Column({ type: 'varchar', length: 32 })
-  event!: 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT' | 'AGENT_GRANTED' | 'AGENT_REVOKED';
+  event!: 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT' | 'AGENT_GRANTED' | 'AGENT_REVOKED' | 'FORCED_LOGOUT';
 
   @Column({ type: 'uuid', name: 'account_id', nullable: true })
   accountId!: string | null;

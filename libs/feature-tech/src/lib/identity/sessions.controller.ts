@@ -1,0 +1,59 @@
+import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { InternalApiGuard } from '@gmp/service-kit';
+import { IdentityAudit } from './identity-audit.entity.js';
+import { OidcPayload } from './oidc-payload.entity.js';
+
+/** Online sessions (在线用户) of an account and forced logout (强制下线), for identity admins. */
+@ApiTags('identity 统一身份认证 (internal)')
+@Controller('internal/v1/accounts/:accountId')
+@UseGuards(InternalApiGuard)
+export class SessionsController {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  @Get('sessions')
+  @ApiOperation({ summary: '在线会话 (online sessions of an account)' })
+  async list(@Param('accountId', new ParseUUIDPipe()) accountId: string) {
+    const rows = await this.dataSource
+      .getRepository(OidcPayload)
+      .createQueryBuilder('p')
+      .where("p.model = 'Session' AND p.payload->>'accountId' = :accountId AND (p.expires_at IS NULL OR p.expires_at > now())", { accountId })
+      .getMany();
+    return {
+      sessions: rows.map((r) => ({
+        id: r.id,
+        loginAt: typeof r.payload['loginTs'] === 'number' ? new Date((r.payload['loginTs'] as number) * 1000).toISOString() : null,
+        clients: Object.keys((r.payload['authorizations'] as Record<string, unknown> | undefined) ?? {}),
+        expiresAt: r.expiresAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  /** Ends every session of the account and revokes the grants behind its tokens, at once. */
+  @Post('force-logout')
+  @HttpCode(200)
+  @ApiOperation({ summary: '强制下线 (end all sessions and revoke grants of an account)' })
+  async forceLogout(@Param('accountId', new ParseUUIDPipe()) accountId: string, @Headers('x-caller') caller?: string) {
+    return this.dataSource.transaction(async (m) => {
+      const sessions = await m
+        .createQueryBuilder()
+        .delete()
+        .from(OidcPayload)
+        .where("model = 'Session' AND payload->>'accountId' = :accountId", { accountId })
+        .execute();
+      const grants: { id: string }[] = await m.query(
+        `SELECT id FROM ${m.getRepository(OidcPayload).metadata.tablePath.split('.').map((p) => `"${p}"`).join('.')} WHERE model = 'Grant' AND payload->>'accountId' = $1`,
+        [accountId],
+      );
+      const grantIds = grants.map((g) => g.id);
+      if (grantIds.length > 0) {
+        await m.createQueryBuilder().delete().from(OidcPayload).where('grant_id IN (:...ids) OR (model = :grant AND id IN (:...ids))', { ids: grantIds, grant: 'Grant' }).execute();
+      }
+      await m.insert(IdentityAudit, { id: randomUUID(), event: 'FORCED_LOGOUT', accountId, clientId: caller ?? 'internal', remoteAddress: null, detail: `${sessions.affected ?? 0} sessions, ${grantIds.length} grants` });
+      return { sessionsEnded: sessions.affected ?? 0, grantsRevoked: grantIds.length };
+    });
+  }
+}
