@@ -102,6 +102,17 @@ describe('identity: OpenID provider, client credentials', () => {
         body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: portal.redirectUri, client_id: portal.id, code_verifier: verifier }).toString(),
       });
     const loginUrl = (page: { url: string }) => `${page.url}/login`;
+    /** Signs the demo citizen in on a portal asking for offline access; returns the token response. */
+    const signInOffline = async (browser: BrowserSession, portal: (typeof DEMO_PORTALS)[number]) => {
+      const pkce = pkcePair();
+      const form = await browser.follow(
+        `${issuer}/auth?${new URLSearchParams({ client_id: portal.id, response_type: 'code', scope: 'openid offline_access licence:read', prompt: 'consent', redirect_uri: portal.redirectUri, code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`,
+        origin(),
+      );
+      const afterLogin = await browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
+      const back = await browser.follow(afterLogin.location!, origin());
+      return (await (await exchange(portal, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as any;
+    };
 
     it('signs a citizen in on portal A and gives portal B the same session without a second login', async () => {
       const browser = new BrowserSession();
@@ -143,14 +154,7 @@ describe('identity: OpenID provider, client credentials', () => {
       const browser = new BrowserSession();
       const a = DEMO_PORTALS[0]!;
       const b = DEMO_PORTALS[1]!;
-      const pkce = pkcePair();
-      const form = await browser.follow(
-        `${issuer}/auth?${new URLSearchParams({ client_id: a.id, response_type: 'code', scope: 'openid offline_access licence:read', prompt: 'consent', redirect_uri: a.redirectUri, code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`,
-        origin(),
-      );
-      const afterLogin = await browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
-      const back = await browser.follow(afterLogin.location!, origin());
-      const tokens = (await (await exchange(a, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as any;
+      const tokens = await signInOffline(browser, a);
       expect(tokens.refresh_token).toBeTruthy();
       const refresh = (rt: string) =>
         fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rt, client_id: a.id }).toString() });
@@ -178,14 +182,7 @@ describe('identity: OpenID provider, client credentials', () => {
     it('lists an account’s online sessions and forces it out: single sign-on ends, refresh tokens die', async () => {
       const browser = new BrowserSession();
       const [a, b] = DEMO_PORTALS as [(typeof DEMO_PORTALS)[number], (typeof DEMO_PORTALS)[number]];
-      const pkce = pkcePair();
-      const form = await browser.follow(
-        `${issuer}/auth?${new URLSearchParams({ client_id: a.id, response_type: 'code', scope: 'openid offline_access licence:read', prompt: 'consent', redirect_uri: a.redirectUri, code_challenge: pkce.challenge, code_challenge_method: 'S256' })}`,
-        origin(),
-      );
-      const afterLogin = await browser.request(loginUrl(form), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
-      const back = await browser.follow(afterLogin.location!, origin());
-      const tokens = (await (await exchange(a, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as any;
+      const tokens = await signInOffline(browser, a);
       const accountId = (await new AccessTokenVerifier({ issuer, audience: PLATFORM_API_AUDIENCE }).verify(tokens.access_token)).subject;
       const admin = (path: string, method = 'GET') =>
         fetch(`${tech.url}/internal/v1/accounts/${accountId}/${path}`, { method, headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));

@@ -34,44 +34,28 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
     if (!this.config.SEED_DEMO) return;
     const repo = this.dataSource.getRepository(OidcPayload);
     if (await repo.existsBy({ model: 'Client', id: DEMO_BUSINESS_CLIENT.id })) return;
-    await repo.insert({
-      model: 'Client',
-      id: DEMO_BUSINESS_CLIENT.id,
-      payload: {
-        client_id: DEMO_BUSINESS_CLIENT.id,
-        client_secret: DEMO_BUSINESS_CLIENT.secret,
-        client_name: '演示业务系统 (demo business-line system)',
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-        token_endpoint_auth_method: 'client_secret_basic',
-        scope: `${PlatformScope.InvokeCapabilities} ${PlatformScope.ReadLicences}`,
-      } as never,
-      grantId: null,
-      userCode: null,
-      uid: null,
-      expiresAt: null,
-      consumedAt: null,
+    const client = (payload: Record<string, unknown> & { client_id: string }) =>
+      repo.insert({ model: 'Client', id: payload.client_id, payload: payload as never, grantId: null, userCode: null, uid: null, expiresAt: null, consumedAt: null });
+    await client({
+      client_id: DEMO_BUSINESS_CLIENT.id,
+      client_secret: DEMO_BUSINESS_CLIENT.secret,
+      client_name: '演示业务系统 (demo business-line system)',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      scope: `${PlatformScope.InvokeCapabilities} ${PlatformScope.ReadLicences}`,
     });
     for (const portal of DEMO_PORTALS) {
-      await repo.insert({
-        model: 'Client',
-        id: portal.id,
-        payload: {
-          client_id: portal.id,
-          client_name: `演示门户 (demo portal) ${portal.id}`,
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          redirect_uris: [portal.redirectUri],
-          post_logout_redirect_uris: [portal.redirectUri.replace('/callback', '/signed-out')],
-          token_endpoint_auth_method: 'none',
-          scope: `openid profile offline_access ${PlatformScope.ReadLicences}`,
-        } as never,
-        grantId: null,
-        userCode: null,
-        uid: null,
-        expiresAt: null,
-        consumedAt: null,
+      await client({
+        client_id: portal.id,
+        client_name: `演示门户 (demo portal) ${portal.id}`,
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [portal.redirectUri],
+        post_logout_redirect_uris: [portal.redirectUri.replace('/callback', '/signed-out')],
+        token_endpoint_auth_method: 'none',
+        scope: `openid profile offline_access ${PlatformScope.ReadLicences}`,
       });
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {

@@ -18,16 +18,22 @@ export class InteractionController {
     private readonly accounts: AccountsService,
   ) {}
 
+  /** The pending interaction, or null after answering 400 (expired or unknown). */
+  private async details(request: FastifyRequest, reply: FastifyReply) {
+    void reply.hijack();
+    try {
+      return await this.oidc.provider.interactionDetails(request.raw, reply.raw);
+    } catch {
+      html(reply, 400, page('登录会话已失效 (login session expired)', '<p>请从应用重新发起登录 (start again from the application).</p>'));
+      return null;
+    }
+  }
+
   @Get(':uid')
   async show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    void reply.hijack();
     const provider = this.oidc.provider;
-    let details: Awaited<ReturnType<typeof provider.interactionDetails>>;
-    try {
-      details = await provider.interactionDetails(request.raw, reply.raw);
-    } catch {
-      return html(reply, 400, page('登录会话已失效 (login session expired)', '<p>请从应用重新发起登录 (start again from the application).</p>'));
-    }
+    const details = await this.details(request, reply);
+    if (!details) return;
     if (details.prompt.name === 'login') return html(reply, 200, loginForm(details.uid, String(details.params['client_id'] ?? '')));
     // consent: first-party portals are granted what they asked for
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params['client_id']) });
@@ -42,14 +48,9 @@ export class InteractionController {
 
   @Post(':uid/login')
   async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    void reply.hijack();
     const provider = this.oidc.provider;
-    let details: Awaited<ReturnType<typeof provider.interactionDetails>>;
-    try {
-      details = await provider.interactionDetails(request.raw, reply.raw);
-    } catch {
-      return html(reply, 400, page('登录会话已失效 (login session expired)', ''));
-    }
+    const details = await this.details(request, reply);
+    if (!details) return;
     const body = (request.body ?? {}) as { username?: string; password?: string };
     const clientId = String(details.params['client_id'] ?? '');
     if (!body.username || !body.password) return html(reply, 400, loginForm(details.uid, clientId, '请输入身份证号码和密码 (ID number and password required)'));
