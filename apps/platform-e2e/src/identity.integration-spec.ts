@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
-import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, DEMO_COMPANIES, DEMO_PERSON, DEMO_PORTALS, techCapabilitiesService } from '@gmp/feature-tech';
-import { AccessTokenVerifier, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
+import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, DEMO_COMPANIES, DEMO_PERSON, DEMO_PORTALS, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
+import { generateSync } from 'otplib';
+import { AccessTokenVerifier, canSeeRecord, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { BrowserSession, pkcePair } from './browser-session.js';
@@ -204,6 +205,43 @@ describe('identity: OpenID provider, client credentials', () => {
       expect((await fetch(`${tech.url}/internal/v1/accounts/not-a-uuid/sessions`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } })).status).toBe(400);
     }, 60_000);
 
+    it('signs staff in with their department and data scope in the token; administrators need their TOTP code', async () => {
+      const a = DEMO_PORTALS[0]!;
+      const staffSignIn = async (form: Record<string, string>) => {
+        const browser = new BrowserSession();
+        const pkce = pkcePair();
+        const page = await authorize(browser, a, pkce.challenge);
+        const posted = await browser.request(loginUrl(page), { method: 'POST', form });
+        if (posted.status !== 303) return { status: posted.status, text: posted.text, principal: null };
+        const back = await browser.follow(posted.location!, origin());
+        const tokens = (await (await exchange(a, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as any;
+        return { status: 303, text: '', principal: await new AccessTokenVerifier({ issuer, audience: PLATFORM_API_AUDIENCE }).verify(tokens.access_token) };
+      };
+      const ds = tech.app.get(DataSource);
+      const pathOf = async (name: string) => (await ds.query(`SELECT path FROM "${tech.definition.schema}".department WHERE name = $1`, [name]))[0].path as string;
+
+      const operator = await staffSignIn({ username: DEMO_STAFF.operator.username, password: DEMO_STAFF.operator.password });
+      expect(operator.status).toBe(303);
+      expect(operator.principal).toMatchObject({ dataScope: 'dept_and_below', roles: ['operator'] });
+      expect(operator.principal!.subject).toMatch(/^staff:/);
+      expect(operator.principal!.claims['dept_path']).toBe(await pathOf('玄武区'));
+      expect(canSeeRecord(operator.principal!, { departmentPath: await pathOf('玄武区行政审批局') })).toBe(true);
+      expect(canSeeRecord(operator.principal!, { departmentPath: await pathOf('苏州市') })).toBe(false);
+      expect(canSeeRecord(operator.principal!, { departmentPath: await pathOf('南京市') })).toBe(false);
+
+      const admin = DEMO_STAFF.identityAdmin;
+      const noOtp = await staffSignIn({ username: admin.username, password: admin.password });
+      expect(noOtp.status).toBe(401);
+      expect(noOtp.text).toContain('动态口令');
+      const wrongOtp = await staffSignIn({ username: admin.username, password: admin.password, otp: '000000' === generateSync({ secret: admin.totpSecret }) ? '111111' : '000000' });
+      expect(wrongOtp.status).toBe(401);
+      const withOtp = await staffSignIn({ username: admin.username, password: admin.password, otp: generateSync({ secret: admin.totpSecret }) });
+      expect(withOtp.status).toBe(303);
+      expect(withOtp.principal).toMatchObject({ dataScope: 'all', roles: ['identity-admin'] });
+      const wrongPassword = await staffSignIn({ username: DEMO_STAFF.operator.username, password: 'nope' });
+      expect(wrongPassword.status).toBe(401);
+    }, 60_000);
+
     it('refuses a PKCE mismatch and a request without PKCE', async () => {
       const browser = new BrowserSession();
       const a = DEMO_PORTALS[0]!;
@@ -233,7 +271,7 @@ describe('identity: OpenID provider, client credentials', () => {
       expect((await attempt(DEMO_PERSON.password)).status).toBe(423);
       const ds = tech.app.get(DataSource);
       const schema = tech.definition.schema;
-      const audit = await ds.query(`SELECT event, count(*)::int AS n FROM "${schema}".identity_audit GROUP BY event`);
+      const audit = await ds.query(`SELECT event, count(*)::int AS n FROM "${schema}".identity_audit WHERE account_id IN (SELECT id FROM "${schema}".person_account) GROUP BY event`);
       expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toMatchObject({ LOGIN_FAILED: 5, ACCOUNT_LOCKED: 1, LOGIN_REFUSED_LOCKED: 1 });
       // The lock lifts when its time is over (moved into the past here rather than waiting 15 minutes).
       await ds.query(`UPDATE "${schema}".person_account SET locked_until = now() - interval '1 second'`);

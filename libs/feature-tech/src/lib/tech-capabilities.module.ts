@@ -23,10 +23,12 @@ import { AgentsService } from './identity/agents.service.js';
 import { IdentityHandler } from './identity/identity.handler.js';
 import { LegalPerson } from './identity/legal-person.entity.js';
 import { SessionsController } from './identity/sessions.controller.js';
+import { Department } from './identity/department.entity.js';
+import { StaffAccount } from './identity/staff-account.entity.js';
 
 /** 技术中台: the capabilities served by tech-capabilities (e-licence; identity's OpenID provider, in progress). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation])],
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount])],
   controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController],
   providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed],
 })

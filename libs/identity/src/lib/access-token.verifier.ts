@@ -122,6 +122,7 @@ function toPrincipal(payload: Claims): Principal {
     assurance: Number.isInteger(level) && level >= 2 && level <= 5 ? (level as AssuranceLevel) : null,
     ...(typeof payload['dept'] === 'string' ? { department: payload['dept'] } : {}),
     ...(typeof payload['data_scope'] === 'string' ? { dataScope: payload['data_scope'] as DataScope } : {}),
+    roles: Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [],
     claims: payload,
   };
 }

@@ -11,6 +11,7 @@ const staff = (dataScope: DataScope | undefined, extra: Record<string, unknown> 
   subject: 'staff:1',
   clientId: 'console',
   scopes: [],
+  roles: [],
   assurance: 3,
   ...(dataScope ? { dataScope } : {}),
   claims: { dept_path: NJ, ...extra },

@@ -25,6 +25,8 @@ export interface Principal {
   /** For staff: department and data scope. */
   department?: string;
   dataScope?: DataScope;
+  /** For staff: roles (e.g. identity-admin, security-auditor, operator). */
+  roles: string[];
   /** Raw claims, for what the platform does not model yet. */
   claims: Record<string, unknown>;
 }

@@ -15,6 +15,12 @@ export const DEMO_PORTALS = [
   { id: 'demo-portal-a', redirectUri: 'http://127.0.0.1:8081/callback' },
   { id: 'demo-portal-b', redirectUri: 'http://127.0.0.1:8082/callback' },
 ];
+/** Demo staff (SEED_DEMO only): an operator of 玄武区 (own district and below) and an identity admin (TOTP). */
+export const DEMO_STAFF = {
+  operator: { username: 'xw-operator', password: 'Demo-Operator-1!', name: '玄武区窗口人员' },
+  identityAdmin: { username: 'js-id-admin', password: 'Demo-IdAdmin-1!', name: '省身份管理员', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+};
+
 /** A demo citizen account (张三, real-name checked: level 3). */
 export const DEMO_PERSON = { idNumber: '11010519491231002X', name: '张三', password: 'Demo-Passw0rd!', assuranceLevel: 3 };
 
@@ -63,6 +69,14 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       // 张三 is the agent of the first demo company for licence look-ups, for a year.
       for (const company of DEMO_COMPANIES) await this.agents.registerLegalPerson(company.id, company.name);
       await this.agents.grant(DEMO_COMPANIES[0]!.id, DEMO_PERSON.idNumber, ['licence:read'], new Date(Date.now() + 365 * 24 * 3600_000), 'demo-seed');
+      // Department tree: 江苏省 → 南京市 → 玄武区 → 玄武区行政审批局; 苏州市.
+      const province = await this.accounts.createDepartment('江苏省', 'province', null);
+      const nanjing = await this.accounts.createDepartment('南京市', 'city', province.id);
+      const xuanwu = await this.accounts.createDepartment('玄武区', 'county', nanjing.id);
+      await this.accounts.createDepartment('玄武区行政审批局', 'department', xuanwu.id);
+      await this.accounts.createDepartment('苏州市', 'city', province.id);
+      await this.accounts.createStaff({ ...DEMO_STAFF.operator, departmentId: xuanwu.id, roles: ['operator'], dataScope: 'dept_and_below' });
+      await this.accounts.createStaff({ ...DEMO_STAFF.identityAdmin, departmentId: province.id, roles: ['identity-admin'], dataScope: 'all' });
     }
     this.log.log(`演示身份数据已登记 (demo identity data): clients ${DEMO_BUSINESS_CLIENT.id}, ${DEMO_PORTALS.map((p) => p.id).join(', ')}; account ${DEMO_PERSON.name}`);
   }

@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { acrForLevel } from '@gmp/identity';
 import { AccountsService } from './accounts.service.js';
-import { OidcProviderService } from './oidc-provider.service.js';
+import { OidcProviderService, STAFF_SUBJECT_PREFIX } from './oidc-provider.service.js';
+import { PRIVILEGED_ROLES } from './staff-account.entity.js';
 
 /**
  * The provider's user interactions: the login page (ID number + password) and consent, which
@@ -51,23 +52,29 @@ export class InteractionController {
     const provider = this.oidc.provider;
     const details = await this.details(request, reply);
     if (!details) return;
-    const body = (request.body ?? {}) as { username?: string; password?: string };
+    const body = (request.body ?? {}) as { username?: string; password?: string; otp?: string };
     const clientId = String(details.params['client_id'] ?? '');
-    if (!body.username || !body.password) return html(reply, 400, loginForm(details.uid, clientId, '请输入身份证号码和密码 (ID number and password required)'));
-    const outcome = await this.accounts.login(body.username.trim().toUpperCase(), body.password, { clientId, remoteAddress: request.ip });
+    if (!body.username || !body.password) return html(reply, 400, loginForm(details.uid, clientId, '请输入账号和密码 (account and password required)'));
+    const context = { clientId, remoteAddress: request.ip };
+    const username = body.username.trim();
+    // An ID number signs a citizen in; anything else is a staff account name.
+    const citizen = /^\d{17}[\dXx]$/.test(username);
+    const outcome = citizen
+      ? await this.accounts.login(username.toUpperCase(), body.password, context)
+      : await this.accounts.loginStaff(username, body.password, body.otp?.trim() || undefined, context);
     if (!outcome.ok) {
-      const message =
-        outcome.reason === 'LOCKED'
-          ? `账户已锁定至 ${outcome.lockedUntil?.toISOString()} (account locked after repeated failures)`
-          : '身份证号码或密码错误 (wrong ID number or password)';
-      return html(reply, outcome.reason === 'LOCKED' ? 423 : 401, loginForm(details.uid, clientId, message));
+      const [status, message] = {
+        LOCKED: [423, `账户已锁定至 ${outcome.lockedUntil?.toISOString()} (account locked after repeated failures)`],
+        INVALID_CREDENTIALS: [401, '账号或密码错误 (wrong account or password)'],
+        SECOND_FACTOR_REQUIRED: [401, '该账户需要动态口令 (this account needs its TOTP code)'],
+        INVALID_SECOND_FACTOR: [401, '动态口令错误 (wrong TOTP code)'],
+      }[outcome.reason] as [number, string];
+      return html(reply, status, loginForm(details.uid, clientId, message));
     }
-    await provider.interactionFinished(
-      request.raw,
-      reply.raw,
-      { login: { accountId: outcome.account.id, acr: acrForLevel(outcome.account.assuranceLevel), amr: ['pwd'] } },
-      { mergeWithLastSubmission: false },
-    );
+    const login = 'idKey' in outcome.account
+      ? { accountId: outcome.account.id, acr: acrForLevel(outcome.account.assuranceLevel), amr: ['pwd'] }
+      : { accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`, acr: acrForLevel(3), amr: outcome.account.roles.some((r) => PRIVILEGED_ROLES.includes(r)) ? ['pwd', 'otp'] : ['pwd'] };
+    await provider.interactionFinished(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false });
   }
 }
 
@@ -89,8 +96,9 @@ function loginForm(uid: string, clientId: string, error?: string): string {
     '统一身份认证登录 (sign in)',
     `<p>应用 (application): ${escape(clientId)}</p>${error ? `<p role="alert">${escape(error)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}/login">
-<label>身份证号码 (ID number) <input name="username" autocomplete="username" required></label>
+<label>身份证号码或工作账号 (ID number or staff account) <input name="username" autocomplete="username" required></label>
 <label>密码 (password) <input name="password" type="password" autocomplete="current-password" required></label>
+<label>动态口令，管理员必填 (TOTP code, administrators) <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
 <button type="submit">登录 (sign in)</button></form>`,
   );
 }

@@ -10,6 +10,9 @@ import { pgOidcAdapter } from './oidc-pg.adapter.js';
 import { AccountsService } from './accounts.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
+/** Subjects of staff tokens are `staff:<id>` (citizens' are the bare account id). */
+export const STAFF_SUBJECT_PREFIX = 'staff:';
+
 /** 统一身份认证: the platform's OpenID provider (oidc-provider, certified), mounted at /oidc. */
 @Injectable()
 export class OidcProviderService implements OnModuleInit {
@@ -73,6 +76,10 @@ export class OidcProviderService implements OnModuleInit {
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       claims: { openid: ['sub'], profile: ['name'] },
       findAccount: async (_ctx, sub) => {
+        if (sub.startsWith(STAFF_SUBJECT_PREFIX)) {
+          const staff = await this.accounts.findStaff(sub.slice(STAFF_SUBJECT_PREFIX.length));
+          return staff ? { accountId: sub, claims: async () => ({ sub, name: staff.name }) } : undefined;
+        }
         const account = await this.accounts.find(sub);
         return account ? { accountId: account.id, claims: async () => ({ sub: account.id, name: account.name }) } : undefined;
       },
@@ -80,6 +87,7 @@ export class OidcProviderService implements OnModuleInit {
       extraTokenClaims: async (_ctx, token) => {
         const accountId = (token as { accountId?: string }).accountId;
         if (!accountId) return undefined;
+        if (accountId.startsWith(STAFF_SUBJECT_PREFIX)) return this.accounts.staffClaims(accountId.slice(STAFF_SUBJECT_PREFIX.length));
         const account = await this.accounts.find(accountId);
         return account ? { acr: acrForLevel(account.assuranceLevel) } : undefined;
       },
