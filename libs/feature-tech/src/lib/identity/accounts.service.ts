@@ -149,9 +149,18 @@ export class AccountsService {
       return { ok: false, reason: 'LOCKED', lockedUntil: account.lockedUntil };
     }
     if (!(await argon2Verify({ password, hash: account.passwordHash }))) {
-      const failed = account.failedLogins + 1;
-      const lock = failed >= MAX_FAILED_LOGINS ? new Date(Date.now() + LOCK_MINUTES * 60_000) : null;
-      await repo.update({ id: account.id }, { failedLogins: lock ? 0 : failed, lockedUntil: lock });
+      // One atomic statement, so parallel wrong attempts cannot slip past the count.
+      const table = repo.metadata.tablePath.split('.').map((p) => `"${p}"`).join('.');
+      const [rows] = await repo.query(
+        `UPDATE ${table} SET
+           failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+         WHERE id = $1 RETURNING failed_logins, locked_until`,
+        [account.id, MAX_FAILED_LOGINS, LOCK_MINUTES],
+      );
+      const row = (rows as { failed_logins: number; locked_until: Date | null }[])[0]!;
+      const lock = row.failed_logins === 0 && row.locked_until ? new Date(row.locked_until) : null;
+      const failed = lock ? MAX_FAILED_LOGINS : row.failed_logins;
       await this.audit('LOGIN_FAILED', account.id, context, `failure ${failed}`);
       if (lock) {
         await this.audit('ACCOUNT_LOCKED', account.id, context, `until ${lock.toISOString()}`);
