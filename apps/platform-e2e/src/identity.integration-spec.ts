@@ -240,6 +240,30 @@ describe('identity: OpenID provider, client credentials', () => {
       expect(withOtp.principal).toMatchObject({ dataScope: 'all', roles: ['identity-admin'] });
       const wrongPassword = await staffSignIn({ username: DEMO_STAFF.operator.username, password: 'nope' });
       expect(wrongPassword.status).toBe(401);
+      // Guessing TOTP codes with the right password counts towards the lock-out like a wrong password.
+      for (let i = 0; i < 4; i++) expect((await staffSignIn({ username: admin.username, password: admin.password, otp: '000001' })).status).toBe(401);
+      expect((await staffSignIn({ username: admin.username, password: admin.password, otp: '000001' })).status).toBe(423);
+      expect((await staffSignIn({ username: admin.username, password: admin.password, otp: generateSync({ secret: admin.totpSecret }) })).status).toBe(423);
+      // Forced logout reaches staff too (subject staff:<id>).
+      const forced = await fetch(`${tech.url}/internal/v1/accounts/${withOtp.principal!.subject}/force-logout`, { method: 'POST', headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } });
+      expect(forced.status).toBe(200);
+      expect(((await forced.json()) as any).sessionsEnded).toBeGreaterThanOrEqual(1);
+    }, 60_000);
+
+    it('does not grant consent silently to a client that is not one of the platform’s portals', async () => {
+      const ds = tech.app.get(DataSource);
+      await ds.query(`INSERT INTO "${tech.definition.schema}".oidc_payload (model, id, payload) VALUES ('Client', 'third-party-app', $1)`, [
+        JSON.stringify({ client_id: 'third-party-app', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: ['http://127.0.0.1:8099/cb'], token_endpoint_auth_method: 'none', scope: 'openid licence:read' }),
+      ]);
+      const browser = new BrowserSession();
+      const page = await browser.follow(
+        `${issuer}/auth?${new URLSearchParams({ client_id: 'third-party-app', response_type: 'code', scope: 'openid licence:read', redirect_uri: 'http://127.0.0.1:8099/cb', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`,
+        origin(),
+      );
+      const afterLogin = await browser.request(loginUrl(page), { method: 'POST', form: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password } });
+      const end = await browser.follow(afterLogin.location!, origin());
+      expect(end.status).toBe(403);
+      expect(end.text).toContain('需要用户授权');
     }, 60_000);
 
     it('refuses a PKCE mismatch and a request without PKCE', async () => {

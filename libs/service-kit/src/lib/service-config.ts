@@ -123,6 +123,9 @@ export function loadServiceConfig(env: Record<string, string | undefined>, defau
       }),
     );
   }
+  if (config.NODE_ENV === 'production' && config.SEED_DEMO) {
+    throw new ConfigError(['SEED_DEMO: 生产环境不得载入演示数据（含演示账号和口令）(demo data with known accounts and secrets must not be loaded in production)']);
+  }
   if (config.NODE_ENV === 'production') {
     const placeholders = (['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN', 'OIDC_COOKIE_SECRET'] as const).filter((k) => config[k] !== undefined && PLACEHOLDER.test(config[k]!));
     if (placeholders.length > 0) {

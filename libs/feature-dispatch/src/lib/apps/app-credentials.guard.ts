@@ -5,7 +5,8 @@ import { enrichContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
 import { AppCredentialsService, type AuthenticatedApp } from './app-credentials.service.js';
 
-export type AppRequest = FastifyRequest & { app?: AuthenticatedApp };
+/** `tokenEndUser`: the signed-in user of a user token, which wins over an X-End-User header. */
+export type AppRequest = FastifyRequest & { app?: AuthenticatedApp; tokenEndUser?: string };
 
 /**
  * Business-line app credentials, either an OAuth access token from the platform's OpenID
@@ -47,8 +48,11 @@ export class AppCredentialsGuard implements CanActivate {
     if (!principal.scopes.includes(PlatformScope.InvokeCapabilities)) {
       throw new ProblemException(403, 'INSUFFICIENT_SCOPE', '权限不足 (insufficient scope)', `需要 (required) ${PlatformScope.InvokeCapabilities}`);
     }
-    request.app = { id: principal.clientId, appKey: principal.clientId, name: principal.clientId };
-    enrichContext({ app: principal.clientId, ...(principal.subject !== principal.clientId ? { endUser: principal.subject } : {}) });
+    // OAuth clients and AppKey apps are separate namespaces: an OAuth client never takes an app's identity.
+    const appKey = `oauth:${principal.clientId}`;
+    request.app = { id: appKey, appKey, name: principal.clientId };
+    if (principal.subject !== principal.clientId) request.tokenEndUser = principal.subject;
+    enrichContext({ app: appKey, ...(request.tokenEndUser ? { endUser: request.tokenEndUser } : {}) });
     return true;
   }
 }

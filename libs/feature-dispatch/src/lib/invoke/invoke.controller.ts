@@ -41,7 +41,7 @@ export class InvokeController {
     @Headers('x-purpose') purpose?: string,
     @Headers('x-case-id') caseId?: string,
   ) {
-    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, endUser, purpose: purpose && decodeHeader(purpose), caseId });
+    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, endUser: request.tokenEndUser ?? endUser, purpose: purpose && decodeHeader(purpose), caseId });
   }
 }
 

@@ -118,17 +118,13 @@ export class AccountsService {
   /** Staff login; privileged roles also need the current TOTP code (second factor). */
   async loginStaff(username: string, password: string, otp: string | undefined, context: LoginContext): Promise<LoginOutcome<StaffAccount>> {
     const staff = await this.dataSource.getRepository(StaffAccount).findOneBy({ username });
-    const outcome = await this.checkPassword(StaffAccount, staff, password, context);
-    if (!outcome.ok) return outcome;
-    if (outcome.account.roles.some((r) => PRIVILEGED_ROLES.includes(r))) {
-      if (!outcome.account.totpSecret) return { ok: false, reason: 'SECOND_FACTOR_REQUIRED' };
-      if (!otp) return { ok: false, reason: 'SECOND_FACTOR_REQUIRED' };
-      if (!verifySync({ secret: outcome.account.totpSecret, token: otp }).valid) {
-        await this.audit('LOGIN_FAILED', outcome.account.id, context, 'wrong TOTP code');
-        return { ok: false, reason: 'INVALID_SECOND_FACTOR' };
-      }
-    }
-    return outcome;
+    const privileged = staff?.roles.some((r) => PRIVILEGED_ROLES.includes(r)) ?? false;
+    // For privileged accounts the password and the TOTP code are one credential: a wrong or
+    // missing code counts as a failure (lock-out) and gets the same answer as a wrong password.
+    const secondFactor = privileged
+      ? () => Boolean(staff!.totpSecret && otp && verifySync({ secret: staff!.totpSecret, token: otp }).valid)
+      : undefined;
+    return this.checkPassword(StaffAccount, staff, password, context, secondFactor);
   }
 
   /** Password check with lock-out: the same rule for every kind of account. */
@@ -137,6 +133,7 @@ export class AccountsService {
     account: T | null,
     password: string,
     context: LoginContext,
+    secondFactor?: () => boolean,
   ): Promise<LoginOutcome<T>> {
     const repo = this.dataSource.getRepository<PersonAccount | StaffAccount>(target);
     if (!account) {
@@ -148,7 +145,8 @@ export class AccountsService {
       await this.audit('LOGIN_REFUSED_LOCKED', account.id, context);
       return { ok: false, reason: 'LOCKED', lockedUntil: account.lockedUntil };
     }
-    if (!(await argon2Verify({ password, hash: account.passwordHash }))) {
+    const passwordOk = await argon2Verify({ password, hash: account.passwordHash });
+    if (!passwordOk || (secondFactor && !secondFactor())) {
       // One atomic statement, so parallel wrong attempts cannot slip past the count.
       const table = repo.metadata.tablePath.split('.').map((p) => `"${p}"`).join('.');
       const [rows] = await repo.query(
@@ -168,7 +166,13 @@ export class AccountsService {
       }
       return { ok: false, reason: 'INVALID_CREDENTIALS' };
     }
-    await repo.update({ id: account.id }, { failedLogins: 0, lockedUntil: null });
+    // Reset only if no lock was set meanwhile (a parallel burst of guesses must not unlock it).
+    const table = repo.metadata.tablePath.split('.').map((p) => `"${p}"`).join('.');
+    const [reset] = await repo.query(`UPDATE ${table} SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) RETURNING id`, [account.id]);
+    if ((reset as unknown[]).length === 0) {
+      await this.audit('LOGIN_REFUSED_LOCKED', account.id, context);
+      return { ok: false, reason: 'LOCKED' };
+    }
     await this.audit('LOGIN_SUCCEEDED', account.id, context);
     return { ok: true, account };
   }

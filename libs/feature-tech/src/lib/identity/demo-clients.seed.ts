@@ -61,6 +61,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
         redirect_uris: [portal.redirectUri],
         post_logout_redirect_uris: [portal.redirectUri.replace('/callback', '/signed-out')],
         token_endpoint_auth_method: 'none',
+        first_party: true,
         scope: `openid profile offline_access ${PlatformScope.ReadLicences}`,
       });
     }

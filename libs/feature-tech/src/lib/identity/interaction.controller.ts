@@ -36,7 +36,11 @@ export class InteractionController {
     const details = await this.details(request, reply);
     if (!details) return;
     if (details.prompt.name === 'login') return html(reply, 200, loginForm(details.uid, String(details.params['client_id'] ?? '')));
-    // consent: first-party portals are granted what they asked for
+    // Consent is granted silently only to the platform's own portals (client metadata first_party).
+    const client = await provider.Client.find(String(details.params['client_id']));
+    if (!(client as unknown as { first_party?: boolean } | undefined)?.first_party) {
+      return html(reply, 403, page('需要用户授权 (consent required)', '<p>第三方应用的授权页面尚未提供 (consent for third-party applications is not available yet).</p>'));
+    }
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params['client_id']) });
     // What the provider says is missing (scopes it already checked against the client's own).
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
@@ -65,18 +69,21 @@ export class InteractionController {
     if (!outcome.ok) {
       const [status, message] = {
         LOCKED: [423, `账户已锁定至 ${outcome.lockedUntil?.toISOString()} (account locked after repeated failures)`],
-        INVALID_CREDENTIALS: [401, '账号或密码错误 (wrong account or password)'],
-        SECOND_FACTOR_REQUIRED: [401, '该账户需要动态口令 (this account needs its TOTP code)'],
-        INVALID_SECOND_FACTOR: [401, '动态口令错误 (wrong TOTP code)'],
+        INVALID_CREDENTIALS: [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'],
+        SECOND_FACTOR_REQUIRED: [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'],
+        INVALID_SECOND_FACTOR: [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'],
       }[outcome.reason] as [number, string];
       return html(reply, status, loginForm(details.uid, clientId, message));
     }
     const login = 'idKey' in outcome.account
-      ? { accountId: outcome.account.id, acr: acrForLevel(outcome.account.assuranceLevel), amr: ['pwd'] }
+      ? { accountId: outcome.account.id, acr: acrForLevel(Math.min(outcome.account.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)), amr: ['pwd'] }
       : { accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`, acr: acrForLevel(3), amr: outcome.account.roles.some((r) => PRIVILEGED_ROLES.includes(r)) ? ['pwd', 'otp'] : ['pwd'] };
     await provider.interactionFinished(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false });
   }
 }
+
+/** A password login proves at most a real-name-checked identity (level 3); 4 and 5 need face match or a certificate. */
+const PASSWORD_LOGIN_MAX_LEVEL = 3;
 
 function html(reply: FastifyReply, status: number, body: string): void {
   reply.raw.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import { OidcPayload } from './oidc-payload.entity.js';
 
 type Payload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string; consumed?: number };
@@ -43,8 +43,10 @@ export function pgOidcAdapter(dataSource: DataSource) {
       return live(await repo().findOneBy({ model: this.model, uid }));
     }
 
+    /** Atomic: of two parallel uses of a code or refresh token, only one consumes it. */
     async consume(id: string): Promise<void> {
-      await repo().update({ model: this.model, id }, { consumedAt: new Date() });
+      const result = await repo().update({ model: this.model, id, consumedAt: IsNull() }, { consumedAt: new Date() });
+      if (!result.affected) throw new Error(`${this.model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {

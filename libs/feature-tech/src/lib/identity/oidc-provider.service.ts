@@ -37,6 +37,7 @@ export class OidcProviderService implements OnModuleInit {
       adapter: pgOidcAdapter(this.dataSource),
       jwks: { keys: (await this.signingKeys.keys()) as never },
       scopes: ['openid', 'offline_access', ...scopes],
+      extraClientMetadata: { properties: ['first_party'] },
       cookies: { keys: [cookieSecret] },
       pkce: { required: () => true },
       features: {
@@ -89,7 +90,8 @@ export class OidcProviderService implements OnModuleInit {
         if (!accountId) return undefined;
         if (accountId.startsWith(STAFF_SUBJECT_PREFIX)) return this.accounts.staffClaims(accountId.slice(STAFF_SUBJECT_PREFIX.length));
         const account = await this.accounts.find(accountId);
-        return account ? { acr: acrForLevel(account.assuranceLevel) } : undefined;
+        // All logins are password logins today: they assert at most level 3.
+        return account ? { acr: acrForLevel(Math.min(account.assuranceLevel, 3)) } : undefined;
       },
       renderError: async (ctx, out) => {
         ctx.type = 'application/json; charset=utf-8';

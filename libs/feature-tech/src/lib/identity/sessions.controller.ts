@@ -1,11 +1,21 @@
-import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, type PipeTransform, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { InternalApiGuard } from '@gmp/service-kit';
+import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { OidcPayload } from './oidc-payload.entity.js';
+
+/** A citizen account id (uuid) or a staff subject (`staff:<uuid>`), as tokens and sessions name them. */
+class AccountIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!/^(staff:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+      throw new ProblemException(400, 'INVALID_ACCOUNT_ID', '账户标识无效 (account id must be a uuid or staff:<uuid>)');
+    }
+    return value.toLowerCase();
+  }
+}
 
 /** Online sessions (在线用户) of an account and forced logout (强制下线), for identity admins. */
 @ApiTags('identity 统一身份认证 (internal)')
@@ -16,7 +26,7 @@ export class SessionsController {
 
   @Get('sessions')
   @ApiOperation({ summary: '在线会话 (online sessions of an account)' })
-  async list(@Param('accountId', new ParseUUIDPipe()) accountId: string) {
+  async list(@Param('accountId', new AccountIdPipe()) accountId: string) {
     const rows = await this.dataSource
       .getRepository(OidcPayload)
       .createQueryBuilder('p')
@@ -36,7 +46,7 @@ export class SessionsController {
   @Post('force-logout')
   @HttpCode(200)
   @ApiOperation({ summary: '强制下线 (end all sessions and revoke grants of an account)' })
-  async forceLogout(@Param('accountId', new ParseUUIDPipe()) accountId: string, @Headers('x-caller') caller?: string) {
+  async forceLogout(@Param('accountId', new AccountIdPipe()) accountId: string, @Headers('x-caller') caller?: string) {
     return this.dataSource.transaction(async (m) => {
       const sessions = await m
         .createQueryBuilder()
@@ -52,7 +62,7 @@ export class SessionsController {
       if (grantIds.length > 0) {
         await m.createQueryBuilder().delete().from(OidcPayload).where('grant_id IN (:...ids) OR (model = :grant AND id IN (:...ids))', { ids: grantIds, grant: 'Grant' }).execute();
       }
-      await m.insert(IdentityAudit, { id: randomUUID(), event: 'FORCED_LOGOUT', accountId, clientId: caller ?? 'internal', remoteAddress: null, detail: `${sessions.affected ?? 0} sessions, ${grantIds.length} grants` });
+      await m.insert(IdentityAudit, { id: randomUUID(), event: 'FORCED_LOGOUT', accountId: accountId.replace(/^staff:/, ''), clientId: caller ?? 'internal', remoteAddress: null, detail: `${sessions.affected ?? 0} sessions, ${grantIds.length} grants` });
       return { sessionsEnded: sessions.affected ?? 0, grantsRevoked: grantIds.length };
     });
   }
