@@ -7,6 +7,7 @@ import { type DataSource, In } from 'typeorm';
 import { acrForLevel, AssuranceLevel } from '@gmp/identity';
 import { Department } from './department.entity.js';
 import { subjectKeyOf } from '@gmp/contracts';
+import { quoteTablePath } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { PersonAccount } from './person-account.entity.js';
@@ -145,10 +146,10 @@ export class AccountsService {
       await this.audit('LOGIN_REFUSED_LOCKED', account.id, context);
       return { ok: false, reason: 'LOCKED', lockedUntil: account.lockedUntil };
     }
+    const table = quoteTablePath(repo.metadata.tablePath);
     const passwordOk = await argon2Verify({ password, hash: account.passwordHash });
     if (!passwordOk || (secondFactor && !secondFactor())) {
       // One atomic statement, so parallel wrong attempts cannot slip past the count.
-      const table = repo.metadata.tablePath.split('.').map((p) => `"${p}"`).join('.');
       const [rows] = await repo.query(
         `UPDATE ${table} SET
            failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
@@ -167,7 +168,6 @@ export class AccountsService {
       return { ok: false, reason: 'INVALID_CREDENTIALS' };
     }
     // Reset only if no lock was set meanwhile (a parallel burst of guesses must not unlock it).
-    const table = repo.metadata.tablePath.split('.').map((p) => `"${p}"`).join('.');
     const [reset] = await repo.query(`UPDATE ${table} SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) RETURNING id`, [account.id]);
     if ((reset as unknown[]).length === 0) {
       await this.audit('LOGIN_REFUSED_LOCKED', account.id, context);

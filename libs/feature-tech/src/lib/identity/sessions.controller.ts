@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { quoteTablePath } from '@gmp/messaging';
 import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { OidcPayload } from './oidc-payload.entity.js';
@@ -55,7 +56,7 @@ export class SessionsController {
         .where("model = 'Session' AND payload->>'accountId' = :accountId", { accountId })
         .execute();
       const grants: { id: string }[] = await m.query(
-        `SELECT id FROM ${m.getRepository(OidcPayload).metadata.tablePath.split('.').map((p) => `"${p}"`).join('.')} WHERE model = 'Grant' AND payload->>'accountId' = $1`,
+        `SELECT id FROM ${quoteTablePath(m.getRepository(OidcPayload).metadata.tablePath)} WHERE model = 'Grant' AND payload->>'accountId' = $1`,
         [accountId],
       );
       const grantIds = grants.map((g) => g.id);
