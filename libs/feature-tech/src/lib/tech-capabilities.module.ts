@@ -25,11 +25,29 @@ import { LegalPerson } from './identity/legal-person.entity.js';
 import { SessionsController } from './identity/sessions.controller.js';
 import { Department } from './identity/department.entity.js';
 import { StaffAccount } from './identity/staff-account.entity.js';
+import { Role } from './identity/role.entity.js';
+import { Post } from './identity/post.entity.js';
+import { OperationLog } from './identity/operation-log.entity.js';
+import { LoginThrottleRow } from './identity/login-throttle.entity.js';
+import { LoginThrottle } from './identity/login-throttle.service.js';
+import { StaffDirectoryService } from './identity/staff-directory.service.js';
+import { SessionsService } from './identity/sessions.service.js';
+import { OperationLogService } from './identity/operation-log.service.js';
+import { IdentityAdminController } from './identity/identity-admin.controller.js';
+import { IdentityAuditController } from './identity/identity-audit.controller.js';
+import { AccessTokenGuard, AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
 
 /** 技术中台: the capabilities served by tech-capabilities (e-licence; identity's OpenID provider, in progress). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed],
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, AccessTokenGuard,
+    {
+      // The provider's own APIs verify its tokens like every service does, with the keys read in process.
+      provide: AccessTokenVerifier,
+      inject: [OidcProviderService, SigningKeysService],
+      useFactory: (oidc: OidcProviderService, keys: SigningKeysService) => new AccessTokenVerifier({ issuer: oidc.issuer, audience: PLATFORM_API_AUDIENCE, keys: (kid) => keys.publicKeyPem(kid) }),
+    },
+  ],
 })
 export class TechCapabilitiesModule {}

@@ -12,6 +12,11 @@ import { AgentAuthorisation } from './identity/agent-authorisation.entity.js';
 import { LegalPerson } from './identity/legal-person.entity.js';
 import { Department } from './identity/department.entity.js';
 import { StaffAccount } from './identity/staff-account.entity.js';
+import { Role } from './identity/role.entity.js';
+import { Post } from './identity/post.entity.js';
+import { OperationLog } from './identity/operation-log.entity.js';
+import { LoginThrottleRow } from './identity/login-throttle.entity.js';
+import { CreateRolesPostsOperationLog1763800800000 } from './migrations/1763800800000-create-roles-posts-operation-log.migration.js';
 import { CreateStaffAccounts1763800700000 } from './migrations/1763800700000-create-staff-accounts.migration.js';
 import { CreateLegalPersonsAndAgents1763800600000 } from './migrations/1763800600000-create-legal-persons-and-agents.migration.js';
 import { CreatePersonAccounts1763800500000 } from './migrations/1763800500000-create-person-accounts.migration.js';
@@ -25,8 +30,8 @@ export const techCapabilitiesService: ServiceDefinition = {
   schema: 'tech',
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
-  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000],
+  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000],
   requests: [],
   publishes: [Topic.LicenceAccessed],
   consumes: [Topic.LicenceQueryByHolder, Topic.IdentityVerifyRealName, Topic.IdentityCheckAgent, Topic.IdentityIntrospectToken, Topic.IdentityResolveLegalPerson],

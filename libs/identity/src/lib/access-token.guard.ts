@@ -13,11 +13,14 @@ import type { AssuranceLevel, Principal } from './principal.js';
 
 const REQUIRED_SCOPES = 'gmp:identity:scopes';
 const REQUIRED_ASSURANCE = 'gmp:identity:assurance';
+const REQUIRED_PERMISSIONS = 'gmp:identity:permissions';
 
 /** The handler needs every one of these OAuth scopes. */
 export const RequireScopes = (...scopes: string[]) => SetMetadata(REQUIRED_SCOPES, scopes);
 /** The handler needs a login of at least this level of assurance. */
 export const RequireAssurance = (level: AssuranceLevel) => SetMetadata(REQUIRED_ASSURANCE, level);
+/** The handler needs a staff token whose roles grant every one of these permissions. */
+export const RequirePermissions = (...permissions: string[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
 /** The verified caller (set by AccessTokenGuard). */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal);
 
@@ -56,6 +59,11 @@ export class AccessTokenGuard implements CanActivate {
     const level = this.reflector.getAllAndOverride<AssuranceLevel | undefined>(REQUIRED_ASSURANCE, [context.getHandler(), context.getClass()]);
     if (level !== undefined && (principal.assurance ?? 0) < level) {
       throw problem(403, 'INSUFFICIENT_ASSURANCE', '身份认证等级不足 (level of assurance too low)', `需要 (required) ${level}, 当前 (token) ${principal.assurance ?? 'none'}`);
+    }
+    const permissions = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, [context.getHandler(), context.getClass()]) ?? [];
+    const lacking = permissions.filter((p) => !principal.permissions.includes(p));
+    if (lacking.length > 0) {
+      throw problem(403, 'PERMISSION_DENIED', '无此操作权限 (permission denied)', `缺少权限 (missing permission): ${lacking.join(' ')}`);
     }
     request.principal = principal;
     return true;

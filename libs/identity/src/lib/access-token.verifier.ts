@@ -122,7 +122,12 @@ function toPrincipal(payload: Claims): Principal {
     assurance: Number.isInteger(level) && level >= 2 && level <= 5 ? (level as AssuranceLevel) : null,
     ...(typeof payload['dept'] === 'string' ? { department: payload['dept'] } : {}),
     ...(typeof payload['data_scope'] === 'string' ? { dataScope: payload['data_scope'] as DataScope } : {}),
-    roles: Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [],
+    roles: strings(payload['roles']),
+    permissions: strings(payload['perms']),
     claims: payload,
   };
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : [];
 }

@@ -11,7 +11,7 @@ const staff = (dataScope: DataScope | undefined, extra: Record<string, unknown> 
   subject: 'staff:1',
   clientId: 'console',
   scopes: [],
-  roles: [],
+  roles: [], permissions: [],
   assurance: 3,
   ...(dataScope ? { dataScope } : {}),
   claims: { dept_path: NJ, ...extra },
@@ -43,6 +43,14 @@ describe('data scope (数据权限)', () => {
     expect(canSeeRecord(p, { departmentPath: '/js/sz/gs/' })).toBe(true);
     expect(canSeeRecord(p, { departmentPath: XW_BUREAU })).toBe(true);
     expect(canSeeRecord(p, { departmentPath: NJ })).toBe(false);
+  });
+
+  it('adds the departments of a custom role to a broader scope of another role', () => {
+    const p = staff('dept', { custom_dept_paths: [SZ] });
+    expect(canSeeRecord(p, { departmentPath: NJ })).toBe(true);
+    expect(canSeeRecord(p, { departmentPath: '/js/sz/gs/' })).toBe(true);
+    expect(canSeeRecord(p, { departmentPath: XW })).toBe(false);
+    expect(dataScopeCondition(p, { departmentPath: 'c.dept_path' }, 2)).toEqual({ sql: '(c.dept_path = $2 OR c.dept_path LIKE ANY ($3))', params: [NJ, ['/js/sz/%']] });
   });
 
   it('a token without a data scope (a citizen, an app) sees no departmental records', () => {

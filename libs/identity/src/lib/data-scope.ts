@@ -2,17 +2,20 @@ import type { Principal } from './principal.js';
 
 /**
  * Whether a staff principal may see a record owned by a department (and possibly by a
- * person), following the data scope of their role (数据权限, as RuoYi/yudao users expect):
+ * person), following the data scope of their roles (数据权限, as RuoYi/yudao users expect):
  * - `all` 全部: everything;
- * - `custom` 自定: the departments listed in the token (`custom_depts`), and below them;
  * - `dept` 本部门: their own department only;
  * - `dept_and_below` 本部门及以下: their department and every department under it;
- * - `self` 仅本人: only records they own.
+ * - `self` 仅本人: only records they own;
+ * - `custom` 自定: only the departments listed in the token (`custom_dept_paths`) and below.
+ * A staff member with several roles gets the broadest scope of them, plus the custom
+ * departments of any custom role (the token carries both).
  * Department paths are materialised: `/<root id>/…/<department id>/`.
  */
 export function canSeeRecord(principal: Principal, record: { departmentPath: string; ownerId?: string }): boolean {
   const scope = principal.dataScope;
   if (!scope) return false;
+  if (customPaths(principal).some((p) => record.departmentPath.startsWith(p))) return true;
   const own = principal.claims['dept_path'];
   switch (scope) {
     case 'all':
@@ -23,10 +26,6 @@ export function canSeeRecord(principal: Principal, record: { departmentPath: str
       return typeof own === 'string' && record.departmentPath === own;
     case 'dept_and_below':
       return typeof own === 'string' && record.departmentPath.startsWith(own);
-    case 'custom': {
-      const custom = principal.claims['custom_dept_paths'];
-      return Array.isArray(custom) && custom.some((p) => typeof p === 'string' && record.departmentPath.startsWith(p));
-    }
     default:
       return false;
   }
@@ -41,23 +40,31 @@ export function dataScopeCondition(
   columns: { departmentPath: string; ownerId?: string },
   firstParam = 1,
 ): { sql: string; params: unknown[] } {
+  if (!principal.dataScope) return { sql: 'FALSE', params: [] };
+  if (principal.dataScope === 'all') return { sql: 'TRUE', params: [] };
   const own = principal.claims['dept_path'];
-  const $ = (n: number) => `$${firstParam + n}`;
+  const params: unknown[] = [];
+  const $ = (value: unknown) => `$${firstParam + params.push(value) - 1}`;
+  const parts: string[] = [];
   switch (principal.dataScope) {
-    case 'all':
-      return { sql: 'TRUE', params: [] };
     case 'self':
-      return columns.ownerId ? { sql: `${columns.ownerId} = ${$(0)}`, params: [principal.subject] } : { sql: 'FALSE', params: [] };
+      if (columns.ownerId) parts.push(`${columns.ownerId} = ${$(principal.subject)}`);
+      break;
     case 'dept':
-      return typeof own === 'string' ? { sql: `${columns.departmentPath} = ${$(0)}`, params: [own] } : { sql: 'FALSE', params: [] };
+      if (typeof own === 'string') parts.push(`${columns.departmentPath} = ${$(own)}`);
+      break;
     case 'dept_and_below':
-      return typeof own === 'string' ? { sql: `starts_with(${columns.departmentPath}, ${$(0)})`, params: [own] } : { sql: 'FALSE', params: [] };
-    case 'custom': {
-      const custom = principal.claims['custom_dept_paths'];
-      const paths = Array.isArray(custom) ? custom.filter((p): p is string => typeof p === 'string') : [];
-      return paths.length > 0 ? { sql: `${columns.departmentPath} LIKE ANY (${$(0)})`, params: [paths.map((p) => `${p.replace(/[%_\\]/g, '\\$&')}%`)] } : { sql: 'FALSE', params: [] };
-    }
+      if (typeof own === 'string') parts.push(`starts_with(${columns.departmentPath}, ${$(own)})`);
+      break;
     default:
-      return { sql: 'FALSE', params: [] };
+      break;
   }
+  const custom = customPaths(principal);
+  if (custom.length > 0) parts.push(`${columns.departmentPath} LIKE ANY (${$(custom.map((p) => `${p.replace(/[%_\\]/g, '\\$&')}%`))})`);
+  return parts.length === 0 ? { sql: 'FALSE', params: [] } : { sql: parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`, params };
+}
+
+function customPaths(principal: Principal): string[] {
+  const custom = principal.claims['custom_dept_paths'];
+  return Array.isArray(custom) ? custom.filter((p): p is string => typeof p === 'string') : [];
 }

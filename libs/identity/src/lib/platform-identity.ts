@@ -13,3 +13,9 @@ export const PlatformScope = {
 export function acrForLevel(level: number): string {
   return `urn:gov-mp:loa:${level}`;
 }
+
+/** The level of assurance of an `acr` value of the platform, or undefined for anything else. */
+export function levelOfAcr(acr: string | undefined): number | undefined {
+  const m = acr ? /^urn:gov-mp:loa:([2-5])$/.exec(acr) : null;
+  return m ? Number(m[1]) : undefined;
+}

@@ -27,6 +27,8 @@ export interface Principal {
   dataScope?: DataScope;
   /** For staff: roles (e.g. identity-admin, security-auditor, operator). */
   roles: string[];
+  /** For staff: the permissions their roles grant (e.g. identity:admin, audit:read). */
+  permissions: string[];
   /** Raw claims, for what the platform does not model yet. */
   claims: Record<string, unknown>;
 }

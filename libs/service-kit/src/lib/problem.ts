@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import type { FieldError } from '@gmp/contracts';
+import { type FieldError, validateMessage } from '@gmp/contracts';
 
 /** RFC 9457 problem details, the body of every error answer of the platform. */
 export interface ProblemDetails {
@@ -23,4 +23,11 @@ export class ProblemException extends HttpException {
   constructor(status: number, code: string, title: string, detail?: string, errors?: FieldError[]) {
     super({ type: problemType(code), title, status, code, detail, errors } satisfies ProblemDetails, status);
   }
+}
+
+/** A request body checked against its class (unknown fields refused), or 400 INVALID_INPUT naming the fields. */
+export function validBody<T extends object>(cls: new () => T, body: unknown): T {
+  const result = validateMessage(cls, body, { forbidUnknown: true });
+  if (!result.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, result.errors);
+  return result.value;
 }

@@ -95,6 +95,15 @@ export class ServiceConfig {
   @IsString() @MinLength(32, { message: 'OIDC_COOKIE_SECRET 至少 32 个字符 (at least 32 characters)' })
   OIDC_COOKIE_SECRET?: string;
 
+  /**
+   * Which reverse proxies to trust for the client address (X-Forwarded-For), as Fastify's
+   * trustProxy: unset = none (the socket's address), a hop count, or a comma-separated list
+   * of addresses/CIDRs. Login throttling per address depends on it behind a proxy.
+   */
+  @ValidateIf((c: ServiceConfig) => c.TRUST_PROXY !== undefined)
+  @Matches(/^(\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, { message: 'TRUST_PROXY 须为跳数或逗号分隔的地址/网段 (a hop count or comma-separated addresses/CIDRs)' })
+  TRUST_PROXY?: string;
+
   /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
   @IsString() @MinLength(8)
   DEMO_APP_SECRET = 'demo-portal-secret';

@@ -1,20 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { argon2id, argon2Verify } from 'hash-wasm';
-import { generateSecret, verifySync } from 'otplib';
-import { type DataSource, In } from 'typeorm';
-import { acrForLevel, AssuranceLevel } from '@gmp/identity';
-import { Department } from './department.entity.js';
+import { randomUUID } from 'node:crypto';
+import { argon2Verify } from 'hash-wasm';
+import { verifySync } from 'otplib';
+import type { DataSource } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { IdentityAudit } from './identity-audit.entity.js';
+import { LOCK_MINUTES, LoginThrottle, MAX_FAILED_LOGINS } from './login-throttle.service.js';
+import { hashPassword } from './password.js';
 import { PersonAccount } from './person-account.entity.js';
-import { PRIVILEGED_ROLES, StaffAccount, type StaffRole } from './staff-account.entity.js';
+import { StaffAccount } from './staff-account.entity.js';
+import { StaffDirectoryService } from './staff-directory.service.js';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 15;
+export { LOCK_MINUTES, MAX_FAILED_LOGINS } from './login-throttle.service.js';
+export { hashPassword } from './password.js';
 
 export interface LoginContext {
   clientId?: string;
@@ -23,14 +24,21 @@ export interface LoginContext {
 
 export type LoginOutcome<T> =
   | { ok: true; account: T }
-  | { ok: false; reason: 'INVALID_CREDENTIALS' | 'LOCKED' | 'SECOND_FACTOR_REQUIRED' | 'INVALID_SECOND_FACTOR'; lockedUntil?: Date };
+  | { ok: false; reason: 'INVALID_CREDENTIALS' | 'LOCKED'; lockedUntil?: Date }
+  | { ok: false; reason: 'THROTTLED'; retryAfterSeconds: number };
 
-/** Person accounts: password login with lock-out after repeated failures, every attempt audited. */
+/**
+ * Password logins for citizens and staff: lock-out after repeated failures (the same answers
+ * whether the account exists or not), a brake per client address, TOTP for privileged staff
+ * (each code once), every attempt audited.
+ */
 @Injectable()
 export class AccountsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly throttle: LoginThrottle,
+    private readonly directory: StaffDirectoryService,
   ) {}
 
   async create(idNumber: string, name: string, password: string, assuranceLevel: number): Promise<PersonAccount> {
@@ -49,98 +57,66 @@ export class AccountsService {
     return account;
   }
 
-  /** Adds a department under `parentId` (or a root) and returns it with its materialised path. */
-  async createDepartment(name: string, level: Department['level'], parentId: string | null): Promise<Department> {
-    const repo = this.dataSource.getRepository(Department);
-    const parent = parentId ? await repo.findOneByOrFail({ id: parentId }) : null;
-    const id = randomUUID();
-    const department = { id, parentId, name, level, path: `${parent?.path ?? '/'}${id}/`, createdAt: new Date() };
-    await repo.insert(department);
-    return department;
-  }
-
-  /**
-   * Creates a staff account. Admin roles are separated (等保): nobody is both identity admin
-   * and security auditor. Privileged roles get a TOTP secret (returned once, for enrolment).
-   */
-  async createStaff(input: { username: string; name: string; password: string; departmentId: string; roles: StaffRole[]; dataScope: string; customDepartmentIds?: string[]; totpSecret?: string }): Promise<StaffAccount> {
-    if (input.roles.includes('identity-admin') && input.roles.includes('security-auditor')) {
-      throw new Error('身份管理员与安全审计员须由不同人员担任 (identity admin and security auditor must be different people)');
-    }
-    const privileged = input.roles.some((r) => PRIVILEGED_ROLES.includes(r));
-    const staff: StaffAccount = {
-      id: randomUUID(),
-      username: input.username,
-      name: input.name,
-      passwordHash: await hashPassword(input.password),
-      departmentId: input.departmentId,
-      roles: input.roles,
-      dataScope: input.dataScope,
-      customDepartmentIds: input.customDepartmentIds ?? [],
-      totpSecret: privileged ? (input.totpSecret ?? generateSecret()) : null,
-      failedLogins: 0,
-      lockedUntil: null,
-      createdAt: new Date(),
-    };
-    await this.dataSource.getRepository(StaffAccount).insert(staff);
-    return staff;
-  }
-
   find(id: string): Promise<PersonAccount | null> {
     return this.dataSource.getRepository(PersonAccount).findOneBy({ id });
   }
 
   async login(idNumber: string, password: string, context: LoginContext): Promise<LoginOutcome<PersonAccount>> {
     const account = await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: subjectKeyOf(idNumber, this.config.SUBJECT_KEY_SECRET) });
-    return this.checkPassword(PersonAccount, account, password, context);
+    return this.checkPassword(PersonAccount, `person:${idNumber}`, account, password, context);
   }
 
-  findStaff(id: string): Promise<StaffAccount | null> {
-    return this.dataSource.getRepository(StaffAccount).findOneBy({ id });
-  }
-
-  /** Claims a staff member's tokens carry: department, data scope, roles (see libs/identity data scopes). */
-  async staffClaims(id: string): Promise<Record<string, unknown> | undefined> {
-    const staff = await this.findStaff(id);
-    if (!staff) return undefined;
-    const departments = this.dataSource.getRepository(Department);
-    const own = await departments.findOneBy({ id: staff.departmentId });
-    const custom = staff.customDepartmentIds.length > 0 ? await departments.findBy({ id: In(staff.customDepartmentIds) }) : [];
-    return {
-      acr: acrForLevel(AssuranceLevel.RealName),
-      dept: staff.departmentId,
-      dept_path: own?.path,
-      data_scope: staff.dataScope,
-      roles: staff.roles,
-      ...(custom.length > 0 ? { custom_dept_paths: custom.map((d) => d.path) } : {}),
-    };
-  }
-
-  /** Staff login; privileged roles also need the current TOTP code (second factor). */
+  /** Staff login (account name case-insensitive); privileged roles also need the current TOTP code, once. */
   async loginStaff(username: string, password: string, otp: string | undefined, context: LoginContext): Promise<LoginOutcome<StaffAccount>> {
-    const staff = await this.dataSource.getRepository(StaffAccount).findOneBy({ username });
-    const privileged = staff?.roles.some((r) => PRIVILEGED_ROLES.includes(r)) ?? false;
-    // For privileged accounts the password and the TOTP code are one credential: a wrong or
-    // missing code counts as a failure (lock-out) and gets the same answer as a wrong password.
-    const secondFactor = privileged
-      ? () => Boolean(staff!.totpSecret && otp && verifySync({ secret: staff!.totpSecret, token: otp }).valid)
-      : undefined;
-    return this.checkPassword(StaffAccount, staff, password, context, secondFactor);
+    const found = await this.directory.findStaffByUsername(username);
+    // A disabled account answers like an unknown one (and still costs a full password check).
+    const staff = found?.enabled ? found : null;
+    const privileged = staff ? await this.directory.isPrivileged(staff) : false;
+    // For privileged accounts the password and the TOTP code are one credential: a wrong, missing
+    // or replayed code counts as a failure (lock-out) and gets the same answer as a wrong password.
+    const secondFactor = privileged ? () => this.acceptTotp(staff!, otp) : undefined;
+    return this.checkPassword(StaffAccount, `staff:${username.trim().toLowerCase()}`, staff, password, context, secondFactor);
+  }
+
+  /** The code must verify and be newer than the last one accepted (one atomic statement). */
+  private async acceptTotp(staff: StaffAccount, otp: string | undefined): Promise<boolean> {
+    if (!staff.totpSecret || !otp || !/^\d{6}$/.test(otp)) return false;
+    const result = verifySync({ secret: staff.totpSecret, token: otp });
+    if (!result.valid) return false;
+    const step = (result as { timeStep?: number }).timeStep;
+    if (typeof step !== 'number') return false;
+    const table = quoteTablePath(this.dataSource.getRepository(StaffAccount).metadata.tablePath);
+    const [rows] = await this.dataSource.query(`UPDATE ${table} SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`, [staff.id, step]);
+    return (rows as unknown[]).length === 1;
   }
 
   /** Password check with lock-out: the same rule for every kind of account. */
   private async checkPassword<T extends PersonAccount | StaffAccount>(
     target: new () => T,
+    name: string,
     account: T | null,
     password: string,
     context: LoginContext,
-    secondFactor?: () => boolean,
+    secondFactor?: () => Promise<boolean>,
   ): Promise<LoginOutcome<T>> {
+    const retryAfter = await this.throttle.addressRetryAfter(context.remoteAddress);
+    if (retryAfter > 0) {
+      await this.audit('LOGIN_THROTTLED', account?.id ?? null, context, `retry after ${retryAfter}s`);
+      return { ok: false, reason: 'THROTTLED', retryAfterSeconds: retryAfter };
+    }
     const repo = this.dataSource.getRepository<PersonAccount | StaffAccount>(target);
     if (!account) {
-      await hashPassword(password); // same cost as a real check: no account enumeration by timing
+      // Same cost and the same answers as a real account: no enumeration by timing or by lock-out.
+      const lockedUntil = await this.throttle.nameLockedUntil(name);
+      if (lockedUntil) {
+        await this.audit('LOGIN_REFUSED_LOCKED', null, context, 'unknown account');
+        return { ok: false, reason: 'LOCKED', lockedUntil };
+      }
+      await hashPassword(password);
+      await this.throttle.addressFailed(context.remoteAddress);
+      const lock = await this.throttle.nameFailed(name);
       await this.audit('LOGIN_UNKNOWN_ACCOUNT', null, context);
-      return { ok: false, reason: 'INVALID_CREDENTIALS' };
+      return lock ? { ok: false, reason: 'LOCKED', lockedUntil: lock } : { ok: false, reason: 'INVALID_CREDENTIALS' };
     }
     if (account.lockedUntil && account.lockedUntil > new Date()) {
       await this.audit('LOGIN_REFUSED_LOCKED', account.id, context);
@@ -148,7 +124,8 @@ export class AccountsService {
     }
     const table = quoteTablePath(repo.metadata.tablePath);
     const passwordOk = await argon2Verify({ password, hash: account.passwordHash });
-    if (!passwordOk || (secondFactor && !secondFactor())) {
+    if (!passwordOk || (secondFactor && !(await secondFactor()))) {
+      await this.throttle.addressFailed(context.remoteAddress);
       // One atomic statement, so parallel wrong attempts cannot slip past the count.
       const [rows] = await repo.query(
         `UPDATE ${table} SET
@@ -160,7 +137,7 @@ export class AccountsService {
       const row = (rows as { failed_logins: number; locked_until: Date | null }[])[0]!;
       const lock = row.failed_logins === 0 && row.locked_until ? new Date(row.locked_until) : null;
       const failed = lock ? MAX_FAILED_LOGINS : row.failed_logins;
-      await this.audit('LOGIN_FAILED', account.id, context, `failure ${failed}`);
+      await this.audit('LOGIN_FAILED', account.id, context, `failure ${failed}${passwordOk ? ' (second factor)' : ''}`);
       if (lock) {
         await this.audit('ACCOUNT_LOCKED', account.id, context, `until ${lock.toISOString()}`);
         return { ok: false, reason: 'LOCKED', lockedUntil: lock };
@@ -177,7 +154,7 @@ export class AccountsService {
     return { ok: true, account };
   }
 
-  private async audit(event: IdentityAudit['event'], accountId: string | null, context: LoginContext, detail?: string): Promise<void> {
+  async audit(event: IdentityAudit['event'], accountId: string | null, context: LoginContext, detail?: string): Promise<void> {
     await this.dataSource.getRepository(IdentityAudit).insert({
       id: randomUUID(),
       event,
@@ -187,9 +164,4 @@ export class AccountsService {
       detail: detail ?? null,
     });
   }
-}
-
-/** argon2id with OWASP's minimum parameters (19 MiB, 2 passes; we use 3), PHC-encoded. */
-export function hashPassword(password: string): Promise<string> {
-  return argon2id({ password, salt: randomBytes(16), parallelism: 1, iterations: 3, memorySize: 19456, hashLength: 32, outputType: 'encoded' });
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsString, Length, Matches } from 'class-validator';
-import { IsCitizenIdNumber, IsCreditCode, validateMessage } from '@gmp/contracts';
-import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { IsCitizenIdNumber, IsCreditCode } from '@gmp/contracts';
+import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
 import { AgentsService, IdentityInputError } from './agents.service.js';
 
 export class RegisterLegalPersonBody {
@@ -27,7 +27,7 @@ export class AgentsController {
   @Post('legal-persons')
   @ApiOperation({ summary: '登记法人 (register a legal person)' })
   async register(@Body() body: unknown) {
-    const input = checked(RegisterLegalPersonBody, body);
+    const input = validBody(RegisterLegalPersonBody, body);
     const company = await this.agents.registerLegalPerson(input.creditCode, input.name);
     return { id: company.id, name: company.name };
   }
@@ -35,7 +35,7 @@ export class AgentsController {
   @Post('agent-authorisations')
   @ApiOperation({ summary: '授权经办人 (authorise an agent for a legal person)' })
   async grant(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    const input = checked(GrantAgentBody, body);
+    const input = validBody(GrantAgentBody, body);
     try {
       const a = await this.agents.grant(input.creditCode, input.agentIdNumber, input.scopes, new Date(input.validUntil), caller ?? 'internal');
       return { id: a.id, scopes: a.scopes, validUntil: a.validUntil.toISOString() };
@@ -55,12 +55,6 @@ export class AgentsController {
       throw problem(err);
     }
   }
-}
-
-function checked<T extends object>(cls: new () => T, body: unknown): T {
-  const result = validateMessage(cls, body, { forbidUnknown: true });
-  if (!result.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, result.errors);
-  return result.value;
 }
 
 function problem(err: unknown): unknown {

@@ -6,6 +6,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { DEMO_COMPANIES } from '../licence/demo-licences.seed.js';
 import { AccountsService } from './accounts.service.js';
 import { AgentsService } from './agents.service.js';
+import { StaffDirectoryService } from './staff-directory.service.js';
 import { OidcPayload } from './oidc-payload.entity.js';
 import { PersonAccount } from './person-account.entity.js';
 
@@ -15,10 +16,11 @@ export const DEMO_PORTALS = [
   { id: 'demo-portal-a', redirectUri: 'http://127.0.0.1:8081/callback' },
   { id: 'demo-portal-b', redirectUri: 'http://127.0.0.1:8082/callback' },
 ];
-/** Demo staff (SEED_DEMO only): an operator of 玄武区 (own district and below) and an identity admin (TOTP). */
+/** Demo staff (SEED_DEMO only): an operator of 玄武区 (own district and below), an identity admin and a security auditor (both with TOTP). */
 export const DEMO_STAFF = {
   operator: { username: 'xw-operator', password: 'Demo-Operator-1!', name: '玄武区窗口人员' },
   identityAdmin: { username: 'js-id-admin', password: 'Demo-IdAdmin-1!', name: '省身份管理员', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+  securityAuditor: { username: 'js-auditor', password: 'Demo-Auditor-1!', name: '省安全审计员', totpSecret: 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF' },
 };
 
 /** A demo citizen account (张三, real-name checked: level 3). */
@@ -34,6 +36,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly accounts: AccountsService,
     private readonly agents: AgentsService,
+    private readonly directory: StaffDirectoryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,13 +74,15 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       for (const company of DEMO_COMPANIES) await this.agents.registerLegalPerson(company.id, company.name);
       await this.agents.grant(DEMO_COMPANIES[0]!.id, DEMO_PERSON.idNumber, ['licence:read'], new Date(Date.now() + 365 * 24 * 3600_000), 'demo-seed');
       // Department tree: 江苏省 → 南京市 → 玄武区 → 玄武区行政审批局; 苏州市.
-      const province = await this.accounts.createDepartment('江苏省', 'province', null);
-      const nanjing = await this.accounts.createDepartment('南京市', 'city', province.id);
-      const xuanwu = await this.accounts.createDepartment('玄武区', 'county', nanjing.id);
-      await this.accounts.createDepartment('玄武区行政审批局', 'department', xuanwu.id);
-      await this.accounts.createDepartment('苏州市', 'city', province.id);
-      await this.accounts.createStaff({ ...DEMO_STAFF.operator, departmentId: xuanwu.id, roles: ['operator'], dataScope: 'dept_and_below' });
-      await this.accounts.createStaff({ ...DEMO_STAFF.identityAdmin, departmentId: province.id, roles: ['identity-admin'], dataScope: 'all' });
+      const province = await this.directory.createDepartment('江苏省', 'province', null);
+      const nanjing = await this.directory.createDepartment('南京市', 'city', province.id);
+      const xuanwu = await this.directory.createDepartment('玄武区', 'county', nanjing.id);
+      await this.directory.createDepartment('玄武区行政审批局', 'department', xuanwu.id);
+      await this.directory.createDepartment('苏州市', 'city', province.id);
+      const window = await this.directory.createPost(xuanwu.id, 'window', '综合受理窗口 (front desk)');
+      await this.directory.createStaff({ ...DEMO_STAFF.operator, departmentId: xuanwu.id, roles: ['operator'], postIds: [window.id] });
+      await this.directory.createStaff({ ...DEMO_STAFF.identityAdmin, departmentId: province.id, roles: ['identity-admin'] });
+      await this.directory.createStaff({ ...DEMO_STAFF.securityAuditor, departmentId: province.id, roles: ['security-auditor'] });
     }
     this.log.log(`演示身份数据已登记 (demo identity data): clients ${DEMO_BUSINESS_CLIENT.id}, ${DEMO_PORTALS.map((p) => p.id).join(', ')}; account ${DEMO_PERSON.name}`);
   }

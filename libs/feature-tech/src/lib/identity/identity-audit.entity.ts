@@ -1,5 +1,10 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
+export type IdentityEvent =
+  | 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT' | 'LOGIN_THROTTLED'
+  | 'FACE_MATCH_SUCCEEDED' | 'FACE_MATCH_FAILED'
+  | 'AGENT_GRANTED' | 'AGENT_REVOKED' | 'FORCED_LOGOUT';
+
 /** Every login, failure, lock-out, grant and revocation (等保: who, when, what, outcome), kept ≥ 6 months. */
 @Entity({ name: 'identity_audit' })
 @Index('IDX_identity_audit_account', ['accountId', 'at'])
@@ -8,7 +13,7 @@ export class IdentityAudit {
   id!: string;
 
   @Column({ type: 'varchar', length: 32 })
-  event!: 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT' | 'AGENT_GRANTED' | 'AGENT_REVOKED' | 'FORCED_LOGOUT';
+  event!: IdentityEvent;
 
   @Column({ type: 'uuid', name: 'account_id', nullable: true })
   accountId!: string | null;

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { acrForLevel } from '@gmp/identity';
 import { AccountsService } from './accounts.service.js';
 import { OidcProviderService, STAFF_SUBJECT_PREFIX } from './oidc-provider.service.js';
-import { PRIVILEGED_ROLES } from './staff-account.entity.js';
+import { StaffDirectoryService } from './staff-directory.service.js';
 
 /**
  * The provider's user interactions: the login page (ID number + password) and consent, which
@@ -17,6 +17,7 @@ export class InteractionController {
   constructor(
     private readonly oidc: OidcProviderService,
     private readonly accounts: AccountsService,
+    private readonly directory: StaffDirectoryService,
   ) {}
 
   /** The pending interaction, or null after answering 400 (expired or unknown). */
@@ -67,17 +68,18 @@ export class InteractionController {
       ? await this.accounts.login(username.toUpperCase(), body.password, context)
       : await this.accounts.loginStaff(username, body.password, body.otp?.trim() || undefined, context);
     if (!outcome.ok) {
-      const [status, message] = {
-        LOCKED: [423, `账户已锁定至 ${outcome.lockedUntil?.toISOString()} (account locked after repeated failures)`],
-        INVALID_CREDENTIALS: [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'],
-        SECOND_FACTOR_REQUIRED: [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'],
-        INVALID_SECOND_FACTOR: [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'],
-      }[outcome.reason] as [number, string];
+      if (outcome.reason === 'THROTTLED') {
+        reply.raw.setHeader('retry-after', String(outcome.retryAfterSeconds));
+        return html(reply, 429, loginForm(details.uid, clientId, `登录失败次数过多，请 ${Math.ceil(outcome.retryAfterSeconds / 60)} 分钟后再试 (too many failed logins from this address; try again later)`));
+      }
+      const [status, message]: [number, string] = outcome.reason === 'LOCKED'
+        ? [423, `账户已锁定至 ${outcome.lockedUntil?.toISOString() ?? '稍后'} (account locked after repeated failures)`]
+        : [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'];
       return html(reply, status, loginForm(details.uid, clientId, message));
     }
     const login = 'idKey' in outcome.account
       ? { accountId: outcome.account.id, acr: acrForLevel(Math.min(outcome.account.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)), amr: ['pwd'] }
-      : { accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`, acr: acrForLevel(3), amr: outcome.account.roles.some((r) => PRIVILEGED_ROLES.includes(r)) ? ['pwd', 'otp'] : ['pwd'] };
+      : { accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`, acr: acrForLevel(3), amr: (await this.directory.isPrivileged(outcome.account)) ? ['pwd', 'otp'] : ['pwd'] };
     await provider.interactionFinished(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false });
   }
 }

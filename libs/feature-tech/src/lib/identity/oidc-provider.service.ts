@@ -4,11 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 import type { DataSource } from 'typeorm';
-import { acrForLevel, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
+import { acrForLevel, levelOfAcr, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { pgOidcAdapter } from './oidc-pg.adapter.js';
 import { AccountsService } from './accounts.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { StaffDirectoryService } from './staff-directory.service.js';
 
 /** Subjects of staff tokens are `staff:<id>` (citizens' are the bare account id). */
 export const STAFF_SUBJECT_PREFIX = 'staff:';
@@ -19,17 +20,19 @@ export class OidcProviderService implements OnModuleInit {
   private readonly log = new Logger('OidcProvider');
   provider!: Provider;
   private handler!: (req: IncomingMessage, res: ServerResponse) => void;
-  issuer!: string;
+  readonly issuer: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly signingKeys: SigningKeysService,
     private readonly accounts: AccountsService,
+    private readonly directory: StaffDirectoryService,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-  ) {}
+  ) {
+    this.issuer = this.config.OIDC_ISSUER ?? `http://127.0.0.1:${this.config.PORT}/oidc`;
+  }
 
   async onModuleInit(): Promise<void> {
-    this.issuer = this.config.OIDC_ISSUER ?? `http://127.0.0.1:${this.config.PORT}/oidc`;
     const cookieSecret = this.config.OIDC_COOKIE_SECRET ?? randomBytes(32).toString('base64url');
     if (!this.config.OIDC_COOKIE_SECRET) this.log.warn('未设置 OIDC_COOKIE_SECRET，登录会话在重启后失效 (OIDC_COOKIE_SECRET unset: sessions do not survive a restart)');
     const scopes = Object.values(PlatformScope);
@@ -78,20 +81,23 @@ export class OidcProviderService implements OnModuleInit {
       claims: { openid: ['sub'], profile: ['name'] },
       findAccount: async (_ctx, sub) => {
         if (sub.startsWith(STAFF_SUBJECT_PREFIX)) {
-          const staff = await this.accounts.findStaff(sub.slice(STAFF_SUBJECT_PREFIX.length));
-          return staff ? { accountId: sub, claims: async () => ({ sub, name: staff.name }) } : undefined;
+          const staff = await this.directory.findStaff(sub.slice(STAFF_SUBJECT_PREFIX.length));
+          return staff?.enabled ? { accountId: sub, claims: async () => ({ sub, name: staff.name }) } : undefined;
         }
         const account = await this.accounts.find(sub);
         return account ? { accountId: account.id, claims: async () => ({ sub: account.id, name: account.name }) } : undefined;
       },
       // The level of assurance behind a user's token travels in the access token (acr).
-      extraTokenClaims: async (_ctx, token) => {
+      extraTokenClaims: async (ctx, token) => {
         const accountId = (token as { accountId?: string }).accountId;
         if (!accountId) return undefined;
-        if (accountId.startsWith(STAFF_SUBJECT_PREFIX)) return this.accounts.staffClaims(accountId.slice(STAFF_SUBJECT_PREFIX.length));
+        if (accountId.startsWith(STAFF_SUBJECT_PREFIX)) return this.directory.staffClaims(accountId.slice(STAFF_SUBJECT_PREFIX.length));
         const account = await this.accounts.find(accountId);
-        // All logins are password logins today: they assert at most level 3.
-        return account ? { acr: acrForLevel(Math.min(account.assuranceLevel, 3)) } : undefined;
+        if (!account) return undefined;
+        // The level the login proved, as the interaction set it (the code or refresh token carries
+        // the session's acr): a password at most 3, a face match 4.
+        const entities = ctx.oidc.entities as { AuthorizationCode?: { acr?: string }; RefreshToken?: { acr?: string } };
+        return { acr: acrForLevel(levelOfAcr(entities.AuthorizationCode?.acr ?? entities.RefreshToken?.acr) ?? Math.min(account.assuranceLevel, 3)) };
       },
       renderError: async (ctx, out) => {
         ctx.type = 'application/json; charset=utf-8';

@@ -1,9 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export const STAFF_ROLES = ['identity-admin', 'security-auditor', 'operator'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
-/** Roles that need a second factor (TOTP) at every login. */
-export const PRIVILEGED_ROLES: readonly StaffRole[] = ['identity-admin', 'security-auditor'];
+/** Built-in roles (the migration creates them); admins can add more (role table). */
+export const BUILT_IN_ROLES = ['identity-admin', 'security-auditor', 'operator'] as const;
+export type StaffRole = string;
 
 /** A department official's account (工作人员). */
 @Entity({ name: 'staff_account' })
@@ -11,6 +10,7 @@ export class StaffAccount {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
+  /** Stored in lower case; sign-in is case-insensitive. Never shaped like an ID number. */
   @Column({ type: 'varchar', length: 64, unique: true })
   username!: string;
 
@@ -23,15 +23,21 @@ export class StaffAccount {
   @Column({ type: 'uuid', name: 'department_id' })
   departmentId!: string;
 
-  @Column({ type: 'text', array: true })
+  /** Role codes (role table); data scope and permissions come from the roles. */
+  @Column({ type: 'text', array: true, name: 'roles' })
   roles!: StaffRole[];
 
-  /** all | custom | dept | dept_and_below | self */
-  @Column({ type: 'varchar', length: 16, name: 'data_scope' })
-  dataScope!: string;
+  /** Posts (岗位) held. */
+  @Column({ type: 'uuid', array: true, name: 'post_ids', default: () => "'{}'" })
+  postIds!: string[];
 
-  @Column({ type: 'uuid', array: true, name: 'custom_department_ids', default: () => "'{}'" })
-  customDepartmentIds!: string[];
+  /** A disabled account cannot sign in (离职/停用); it is kept for the audit trail. */
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  /** The last TOTP time step accepted: a code cannot be used twice. */
+  @Column({ type: 'bigint', name: 'totp_last_step', nullable: true })
+  totpLastStep!: string | null;
 
   /** Base32 TOTP secret (to move behind the crypto provider with the e-seal issue). */
   @Column({ type: 'varchar', length: 64, name: 'totp_secret', nullable: true })

@@ -1,0 +1,189 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
+import { AccessTokenGuard, CurrentPrincipal, type DataScope, type Principal, RequirePermissions } from '@gmp/identity';
+import { ProblemException, validBody } from '@gmp/service-kit';
+import type { Department } from './department.entity.js';
+import { OperationLogService } from './operation-log.service.js';
+import { PERMISSIONS } from './role.entity.js';
+import { AccountIdPipe } from './sessions.controller.js';
+import { SessionsService } from './sessions.service.js';
+import type { StaffAccount } from './staff-account.entity.js';
+import { StaffDirectoryService } from './staff-directory.service.js';
+
+const DATA_SCOPES: DataScope[] = ['all', 'custom', 'dept', 'dept_and_below', 'self'];
+/** 等保 password rule for staff: 10–128 characters with at least three of upper, lower, digit, symbol. */
+const STRONG_PASSWORD = /^(?:(?=.*[a-z])(?=.*[A-Z])(?=.*\d)|(?=.*[a-z])(?=.*[A-Z])(?=.*[^\w\s])|(?=.*[a-z])(?=.*\d)(?=.*[^\w\s])|(?=.*[A-Z])(?=.*\d)(?=.*[^\w\s])).{10,128}$/;
+const PASSWORD_RULE = { message: '密码须 10–128 位，含大写、小写、数字、符号中至少三类 (10–128 characters with three of upper, lower, digit, symbol)' };
+
+export class CreateDepartmentBody {
+  @IsString() @Length(1, 128) name!: string;
+  @IsIn(['province', 'city', 'county', 'department']) level!: Department['level'];
+  @IsOptional() @IsUUID() parentId?: string;
+}
+
+export class CreatePostBody {
+  @IsUUID() departmentId!: string;
+  @Matches(/^[a-z][a-z0-9-]{1,31}$/) code!: string;
+  @IsString() @Length(1, 64) name!: string;
+}
+
+export class SaveRoleBody {
+  @IsString() @Length(1, 64) name!: string;
+  @IsArray() @ArrayMaxSize(32) @IsString({ each: true }) permissions!: string[];
+  @IsIn(DATA_SCOPES) dataScope!: DataScope;
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsUUID('all', { each: true }) customDepartmentIds?: string[];
+}
+
+export class CreateStaffBody {
+  @IsString() @Length(3, 64) username!: string;
+  @IsString() @Length(1, 64) name!: string;
+  @Matches(STRONG_PASSWORD, PASSWORD_RULE) password!: string;
+  @IsUUID() departmentId!: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(16) @Matches(/^[a-z][a-z0-9-]{1,31}$/, { each: true }) roles!: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(16) @IsUUID('all', { each: true }) postIds?: string[];
+}
+
+export class UpdateStaffBody {
+  @IsOptional() @IsUUID() departmentId?: string;
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(16) @Matches(/^[a-z][a-z0-9-]{1,31}$/, { each: true }) roles?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(16) @IsUUID('all', { each: true }) postIds?: string[];
+  @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class ResetPasswordBody {
+  @Matches(STRONG_PASSWORD, PASSWORD_RULE) password!: string;
+}
+
+const ROLE_CODE = /^[a-z][a-z0-9-]{1,31}$/;
+
+/**
+ * Identity administration (身份管理) for staff holding `identity:admin` (a staff access token,
+ * TOTP at login): departments, posts, roles, staff accounts, sessions. Every change — and every
+ * refused attempt — is in the operation log, which only security auditors read.
+ */
+@ApiTags('identity 统一身份认证 (admin)')
+@ApiBearerAuth()
+@Controller('v1/identity/admin')
+@UseGuards(AccessTokenGuard)
+@RequirePermissions(PERMISSIONS.IdentityAdmin)
+export class IdentityAdminController {
+  constructor(
+    private readonly directory: StaffDirectoryService,
+    private readonly sessions: SessionsService,
+    private readonly log: OperationLogService,
+  ) {}
+
+  @Get('departments')
+  @ApiOperation({ summary: '部门树 (department tree, by path)' })
+  async departments() {
+    return { departments: await this.directory.departments() };
+  }
+
+  @Post('departments')
+  @ApiOperation({ summary: '新增部门 (add a department)' })
+  createDepartment(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+    return this.log.record(who, req.ip, 'department.create', null, async () => {
+      const input = validBody(CreateDepartmentBody, body);
+      return this.directory.createDepartment(input.name, input.level, input.parentId ?? null);
+    });
+  }
+
+  @Get('posts')
+  @ApiOperation({ summary: '岗位 (posts, optionally of one department)' })
+  async posts(@Query('departmentId') departmentId?: string) {
+    if (departmentId !== undefined) new ParseUUIDPipe().transform(departmentId, { type: 'query' });
+    return { posts: await this.directory.posts(departmentId) };
+  }
+
+  @Post('posts')
+  @ApiOperation({ summary: '新增岗位 (add a post)' })
+  createPost(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+    return this.log.record(who, req.ip, 'post.create', null, async () => {
+      const input = validBody(CreatePostBody, body);
+      return this.directory.createPost(input.departmentId, input.code, input.name);
+    });
+  }
+
+  @Get('roles')
+  @ApiOperation({ summary: '角色 (roles with permissions and data scope)' })
+  async roles() {
+    return { roles: await this.directory.roles() };
+  }
+
+  @Put('roles/:code')
+  @ApiOperation({ summary: '新增或修改角色 (create or update a role)' })
+  saveRole(@Param('code') code: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+    return this.log.record(who, req.ip, 'role.save', code, async () => {
+      if (!ROLE_CODE.test(code)) throw new ProblemException(400, 'INVALID_ROLE_CODE', '角色编码须为小写字母开头的 2–32 位字母、数字或 - (2–32 lower-case letters, digits or -)', code);
+      const input = validBody(SaveRoleBody, body);
+      return this.directory.saveRole({ code, ...input });
+    });
+  }
+
+  @Get('staff')
+  @ApiOperation({ summary: '工作人员 (staff accounts, optionally of one department)' })
+  async staff(@Query('departmentId') departmentId?: string) {
+    if (departmentId !== undefined) new ParseUUIDPipe().transform(departmentId, { type: 'query' });
+    return { staff: (await this.directory.listStaff(departmentId)).map(publicStaff) };
+  }
+
+  /** The TOTP enrolment URI of a privileged account is returned here once, and never again. */
+  @Post('staff')
+  @ApiOperation({ summary: '新增工作人员 (add a staff account)' })
+  createStaff(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+    return this.log.record(who, req.ip, 'staff.create', null, async () => {
+      const input = validBody(CreateStaffBody, body);
+      const staff = await this.directory.createStaff(input);
+      return { ...publicStaff(staff), ...(staff.totpSecret ? { totpEnrolmentUri: totpUri(staff) } : {}) };
+    });
+  }
+
+  /** Disabling an account also ends its sessions and revokes its refresh tokens at once. */
+  @Patch('staff/:id')
+  @ApiOperation({ summary: '修改工作人员（部门、角色、岗位、停用）(change department, roles, posts, or disable)' })
+  updateStaff(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+    return this.log.record(who, req.ip, 'staff.update', id, async () => {
+      const input = validBody(UpdateStaffBody, body);
+      if (id === who.subject.replace(/^staff:/, '') && (input.enabled === false || input.roles)) {
+        throw new ProblemException(409, 'SELF_CHANGE', '不能停用自己或修改自己的角色 (you cannot disable yourself or change your own roles)');
+      }
+      const before = await this.directory.findStaff(id);
+      const staff = await this.directory.updateStaff(id, input);
+      if (before?.enabled && !staff.enabled) await this.sessions.forceLogout(`staff:${id}`, who.subject);
+      return { ...publicStaff(staff), ...(staff.totpSecret && !before?.totpSecret ? { totpEnrolmentUri: totpUri(staff) } : {}) };
+    });
+  }
+
+  @Post('staff/:id/reset-password')
+  @HttpCode(204)
+  @ApiOperation({ summary: '重置密码 (reset a staff password; unlocks the account)' })
+  async resetPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest): Promise<void> {
+    await this.log.record(who, req.ip, 'staff.reset-password', id, async () => {
+      const input = validBody(ResetPasswordBody, body);
+      await this.directory.resetPassword(id, input.password);
+    });
+  }
+
+  @Get('accounts/:accountId/sessions')
+  @ApiOperation({ summary: '在线会话 (online sessions of an account)' })
+  async listSessions(@Param('accountId', new AccountIdPipe()) accountId: string) {
+    return { sessions: await this.sessions.list(accountId) };
+  }
+
+  @Post('accounts/:accountId/force-logout')
+  @HttpCode(200)
+  @ApiOperation({ summary: '强制下线 (end all sessions and revoke grants of an account)' })
+  forceLogout(@Param('accountId', new AccountIdPipe()) accountId: string, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+    return this.log.record(who, req.ip, 'account.force-logout', accountId, () => this.sessions.forceLogout(accountId, who.subject));
+  }
+}
+
+function publicStaff(s: StaffAccount) {
+  return { id: s.id, username: s.username, name: s.name, departmentId: s.departmentId, roles: s.roles, postIds: s.postIds, enabled: s.enabled, secondFactor: s.totpSecret !== null, createdAt: s.createdAt };
+}
+
+function totpUri(s: StaffAccount): string {
+  return `otpauth://totp/${encodeURIComponent(`政务中台:${s.username}`)}?secret=${s.totpSecret}&issuer=${encodeURIComponent('政务中台')}&algorithm=SHA1&digits=6&period=30`;
+}

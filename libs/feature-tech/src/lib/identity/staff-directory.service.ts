@@ -1,0 +1,241 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { generateSecret } from 'otplib';
+import { type DataSource, In } from 'typeorm';
+import { acrForLevel, AssuranceLevel, type DataScope } from '@gmp/identity';
+import { ProblemException } from '@gmp/service-kit';
+import { hashPassword } from './password.js';
+import { Department } from './department.entity.js';
+import { Post } from './post.entity.js';
+import { ALL_PERMISSIONS, PERMISSIONS, Role } from './role.entity.js';
+import { StaffAccount } from './staff-account.entity.js';
+
+/** Permissions whose holders must give a TOTP code at every login. */
+export const PRIVILEGED_PERMISSIONS: readonly string[] = [PERMISSIONS.IdentityAdmin, PERMISSIONS.AuditRead];
+const SCOPE_BREADTH: Record<DataScope, number> = { self: 0, custom: 1, dept: 2, dept_and_below: 3, all: 4 };
+const LEVEL_BELOW: Record<Department['level'], Department['level'][]> = { province: ['city', 'department'], city: ['county', 'department'], county: ['department'], department: ['department'] };
+/** Staff account names: letters, digits, `.`, `_`, `-`; never ID-number-shaped (that field signs citizens in). */
+const USERNAME = /^[a-z][a-z0-9._-]{2,63}$/;
+
+/** What a staff member may do and see, from their roles. */
+export interface EffectiveAccess {
+  roles: string[];
+  permissions: string[];
+  /** The broadest of their roles' data scopes; `custom` departments are added to it. */
+  dataScope: DataScope;
+  customDepartmentIds: string[];
+}
+
+export interface StaffInput {
+  username: string;
+  name: string;
+  password: string;
+  departmentId: string;
+  roles: string[];
+  postIds?: string[];
+  /** For enrolment tests and seeds; otherwise generated for privileged accounts. */
+  totpSecret?: string;
+}
+
+/**
+ * The staff directory (组织机构与人员): department tree, posts (岗位), roles with permissions
+ * and data scope (角色与数据权限), staff accounts. Separation of duties (三员分立): no role and
+ * no person holds both identity administration and security audit.
+ */
+@Injectable()
+export class StaffDirectoryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Adds a department under `parentId` (or a root province) with its materialised path. */
+  async createDepartment(name: string, level: Department['level'], parentId: string | null): Promise<Department> {
+    const repo = this.dataSource.getRepository(Department);
+    const parent = parentId ? await repo.findOneBy({ id: parentId }) : null;
+    if (parentId && !parent) throw new ProblemException(422, 'UNKNOWN_DEPARTMENT', '上级部门不存在 (parent department not found)', parentId);
+    if (!parent && level !== 'province') throw new ProblemException(422, 'INVALID_DEPARTMENT_LEVEL', '只有省级部门可作为根节点 (only a province can be a root)');
+    if (parent && !LEVEL_BELOW[parent.level].includes(level)) {
+      throw new ProblemException(422, 'INVALID_DEPARTMENT_LEVEL', `${parent.level} 下不能设 ${level} (a ${level} cannot sit under a ${parent.level})`);
+    }
+    const id = randomUUID();
+    const department = { id, parentId, name, level, path: `${parent?.path ?? '/'}${id}/`, createdAt: new Date() };
+    await repo.insert(department);
+    return department;
+  }
+
+  departments(): Promise<Department[]> {
+    return this.dataSource.getRepository(Department).find({ order: { path: 'ASC' } });
+  }
+
+  async createPost(departmentId: string, code: string, name: string): Promise<Post> {
+    await this.requireDepartment(departmentId);
+    const post = { id: randomUUID(), departmentId, code, name, createdAt: new Date() };
+    try {
+      await this.dataSource.getRepository(Post).insert(post);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'POST_EXISTS', '该部门已有此岗位编码 (the department already has a post with this code)', code);
+      throw err;
+    }
+    return post;
+  }
+
+  posts(departmentId?: string): Promise<Post[]> {
+    return this.dataSource.getRepository(Post).find({ where: departmentId ? { departmentId } : {}, order: { code: 'ASC' } });
+  }
+
+  roles(): Promise<Role[]> {
+    return this.dataSource.getRepository(Role).find({ order: { code: 'ASC' } });
+  }
+
+  /** Creates or updates a role; built-in roles keep their permissions (their data scope can change). */
+  async saveRole(input: { code: string; name: string; permissions: string[]; dataScope: DataScope; customDepartmentIds?: string[] }): Promise<Role> {
+    const unknown = input.permissions.filter((p) => !ALL_PERMISSIONS.includes(p));
+    if (unknown.length > 0) throw new ProblemException(422, 'UNKNOWN_PERMISSION', '未知权限 (unknown permission)', unknown.join(', '));
+    assertSeparated(input.permissions);
+    const custom = input.dataScope === 'custom' ? (input.customDepartmentIds ?? []) : [];
+    if (input.dataScope === 'custom' && custom.length === 0) throw new ProblemException(422, 'CUSTOM_SCOPE_EMPTY', '自定数据权限须指定部门 (a custom data scope needs departments)');
+    for (const id of custom) await this.requireDepartment(id);
+    const repo = this.dataSource.getRepository(Role);
+    const existing = await repo.findOneBy({ code: input.code });
+    if (existing?.builtIn && [...existing.permissions].sort().join() !== [...input.permissions].sort().join()) {
+      throw new ProblemException(409, 'BUILT_IN_ROLE', '内置角色的权限不可修改 (the permissions of a built-in role cannot change)', input.code);
+    }
+    if (existing) {
+      // A change must not give anyone who holds the role both admin and audit.
+      const holders = await this.dataSource.getRepository(StaffAccount).createQueryBuilder('s').where(':code = ANY(s.roles)', { code: input.code }).getMany();
+      for (const h of holders) assertSeparated([...(await this.permissionsOf(h.roles.filter((r) => r !== input.code))), ...input.permissions]);
+    }
+    const role: Role = { code: input.code, name: input.name, permissions: input.permissions, dataScope: input.dataScope, customDepartmentIds: custom, builtIn: existing?.builtIn ?? false, createdAt: existing?.createdAt ?? new Date() };
+    await repo.save(role);
+    return role;
+  }
+
+  /** Creates a staff account; privileged accounts get a TOTP secret (returned once, for enrolment). */
+  async createStaff(input: StaffInput): Promise<StaffAccount> {
+    const username = input.username.trim().toLowerCase();
+    if (!USERNAME.test(username)) {
+      throw new ProblemException(422, 'INVALID_USERNAME', '账号须以字母开头，3–64 位字母、数字或 . _ - (3–64 letters, digits, . _ -, starting with a letter)', input.username);
+    }
+    await this.requireDepartment(input.departmentId);
+    const access = await this.accessOf(input.roles);
+    await this.requirePosts(input.postIds ?? []);
+    const staff: StaffAccount = {
+      id: randomUUID(),
+      username,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      departmentId: input.departmentId,
+      roles: input.roles,
+      postIds: input.postIds ?? [],
+      enabled: true,
+      totpLastStep: null,
+      totpSecret: isPrivileged(access.permissions) ? (input.totpSecret ?? generateSecret()) : null,
+      failedLogins: 0,
+      lockedUntil: null,
+      createdAt: new Date(),
+    };
+    try {
+      await this.dataSource.getRepository(StaffAccount).insert(staff);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'USERNAME_TAKEN', '账号已存在 (account name already taken)', username);
+      throw err;
+    }
+    return staff;
+  }
+
+  /** Changes a staff member's department, roles, posts or status; a newly privileged account gets a TOTP secret. */
+  async updateStaff(id: string, change: { departmentId?: string; roles?: string[]; postIds?: string[]; enabled?: boolean }): Promise<StaffAccount> {
+    const repo = this.dataSource.getRepository(StaffAccount);
+    const staff = await repo.findOneBy({ id });
+    if (!staff) throw new ProblemException(404, 'UNKNOWN_STAFF', '工作人员账号不存在 (staff account not found)', id);
+    if (change.departmentId) await this.requireDepartment(change.departmentId);
+    if (change.postIds) await this.requirePosts(change.postIds);
+    const next = { ...staff, ...definedOnly(change) };
+    const access = await this.accessOf(next.roles);
+    if (isPrivileged(access.permissions) && !next.totpSecret) next.totpSecret = generateSecret();
+    await repo.save(next);
+    return next;
+  }
+
+  async resetPassword(id: string, password: string): Promise<void> {
+    const res = await this.dataSource.getRepository(StaffAccount).update({ id }, { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null });
+    if (!res.affected) throw new ProblemException(404, 'UNKNOWN_STAFF', '工作人员账号不存在 (staff account not found)', id);
+  }
+
+  findStaff(id: string): Promise<StaffAccount | null> {
+    return this.dataSource.getRepository(StaffAccount).findOneBy({ id });
+  }
+
+  findStaffByUsername(username: string): Promise<StaffAccount | null> {
+    return this.dataSource.getRepository(StaffAccount).findOneBy({ username: username.trim().toLowerCase() });
+  }
+
+  listStaff(departmentId?: string): Promise<StaffAccount[]> {
+    return this.dataSource.getRepository(StaffAccount).find({ where: departmentId ? { departmentId } : {}, order: { username: 'ASC' } });
+  }
+
+  /** Roles → permissions and data scope; refuses unknown roles and admin + audit together. */
+  async accessOf(roleCodes: string[]): Promise<EffectiveAccess> {
+    if (roleCodes.length === 0) throw new ProblemException(422, 'ROLE_REQUIRED', '至少需要一个角色 (at least one role)');
+    const roles = await this.dataSource.getRepository(Role).findBy({ code: In(roleCodes) });
+    const unknown = roleCodes.filter((c) => !roles.some((r) => r.code === c));
+    if (unknown.length > 0) throw new ProblemException(422, 'UNKNOWN_ROLE', '角色不存在 (unknown role)', unknown.join(', '));
+    const permissions = [...new Set(roles.flatMap((r) => r.permissions))].sort();
+    assertSeparated(permissions);
+    const scoped = roles.filter((r) => r.dataScope !== 'custom');
+    const dataScope = scoped.length === 0 ? 'custom' : scoped.reduce<DataScope>((a, r) => (SCOPE_BREADTH[r.dataScope] > SCOPE_BREADTH[a] ? r.dataScope : a), 'self');
+    return { roles: roleCodes, permissions, dataScope, customDepartmentIds: [...new Set(roles.flatMap((r) => r.customDepartmentIds))] };
+  }
+
+  /** Claims a staff member's tokens carry: department, data scope, roles, permissions (see libs/identity). */
+  async staffClaims(id: string): Promise<Record<string, unknown> | undefined> {
+    const staff = await this.findStaff(id);
+    if (!staff || !staff.enabled) return undefined;
+    const access = await this.accessOf(staff.roles);
+    const departments = this.dataSource.getRepository(Department);
+    const own = await departments.findOneBy({ id: staff.departmentId });
+    const custom = access.customDepartmentIds.length > 0 ? await departments.findBy({ id: In(access.customDepartmentIds) }) : [];
+    return {
+      acr: acrForLevel(AssuranceLevel.RealName),
+      dept: staff.departmentId,
+      dept_path: own?.path,
+      data_scope: access.dataScope,
+      roles: staff.roles,
+      perms: access.permissions,
+      ...(staff.postIds.length > 0 ? { posts: staff.postIds } : {}),
+      ...(custom.length > 0 ? { custom_dept_paths: custom.map((d) => d.path) } : {}),
+    };
+  }
+
+  async isPrivileged(staff: StaffAccount): Promise<boolean> {
+    return isPrivileged(await this.permissionsOf(staff.roles));
+  }
+
+  private async permissionsOf(roleCodes: string[]): Promise<string[]> {
+    if (roleCodes.length === 0) return [];
+    return (await this.dataSource.getRepository(Role).findBy({ code: In(roleCodes) })).flatMap((r) => r.permissions);
+  }
+
+  private async requireDepartment(id: string): Promise<void> {
+    if (!(await this.dataSource.getRepository(Department).existsBy({ id }))) throw new ProblemException(422, 'UNKNOWN_DEPARTMENT', '部门不存在 (department not found)', id);
+  }
+
+  private async requirePosts(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const found = await this.dataSource.getRepository(Post).countBy({ id: In(ids) });
+    if (found !== new Set(ids).size) throw new ProblemException(422, 'UNKNOWN_POST', '岗位不存在 (post not found)');
+  }
+}
+
+function isPrivileged(permissions: readonly string[]): boolean {
+  return permissions.some((p) => PRIVILEGED_PERMISSIONS.includes(p));
+}
+
+function assertSeparated(permissions: readonly string[]): void {
+  if (permissions.includes(PERMISSIONS.IdentityAdmin) && permissions.includes(PERMISSIONS.AuditRead)) {
+    throw new ProblemException(422, 'SEPARATION_OF_DUTIES', '身份管理与安全审计须由不同人员担任 (identity administration and security audit must be held by different people)');
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
