@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 export class BrowserSession {
   private readonly cookies = new Map<string, string>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; text: string }> {
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; retryAfter: string | null; text: string }> {
     const res = await fetch(url, {
       method: init.method ?? 'GET',
       redirect: 'manual',
@@ -23,7 +23,7 @@ export class BrowserSession {
       else this.cookies.set(name, value);
     }
     const location = res.headers.get('location');
-    return { status: res.status, location: location ? new URL(location, url).toString() : null, text: await res.text() };
+    return { status: res.status, location: location ? new URL(location, url).toString() : null, retryAfter: res.headers.get('retry-after'), text: await res.text() };
   }
 
   /** Follows redirects until one leaves `origin` (the client's redirect URI) or a page is shown. */

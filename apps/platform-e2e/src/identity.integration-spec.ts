@@ -8,6 +8,7 @@ import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testi
 import { BrowserSession, pkcePair } from './browser-session.js';
 import { LOOKUP, post } from './dispatch-client.js';
 import { freePort } from './service-process.js';
+import { OidcFlows } from './oidc-flows.js';
 
 /** The OpenID provider (统一身份认证) on tech-capabilities: client credentials for business-line apps. */
 describe('identity: OpenID provider, client credentials', () => {
@@ -83,25 +84,8 @@ describe('identity: OpenID provider, client credentials', () => {
 
   describe('portals: authorization code + PKCE, single sign-on', () => {
     const origin = () => new URL(issuer).origin;
-    const authorize = (browser: BrowserSession, portal: (typeof DEMO_PORTALS)[number], challenge: string) =>
-      browser.follow(
-        `${issuer}/auth?${new URLSearchParams({
-          client_id: portal.id,
-          response_type: 'code',
-          scope: 'openid profile licence:read',
-          redirect_uri: portal.redirectUri,
-          code_challenge: challenge,
-          code_challenge_method: 'S256',
-          state: 'st-1',
-        })}`,
-        origin(),
-      );
-    const exchange = (portal: (typeof DEMO_PORTALS)[number], code: string, verifier: string) =>
-      fetch(`${issuer}/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: portal.redirectUri, client_id: portal.id, code_verifier: verifier }).toString(),
-      });
+    const authorize = (browser: BrowserSession, portal: (typeof DEMO_PORTALS)[number], challenge: string) => new OidcFlows(issuer).authorize(browser, portal, challenge);
+    const exchange = (portal: (typeof DEMO_PORTALS)[number], code: string, verifier: string) => new OidcFlows(issuer).exchange(portal, code, verifier);
     const loginUrl = (page: { url: string }) => `${page.url}/login`;
     /** Signs the demo citizen in on a portal asking for offline access; returns the token response. */
     const signInOffline = async (browser: BrowserSession, portal: (typeof DEMO_PORTALS)[number]) => {
@@ -206,17 +190,7 @@ describe('identity: OpenID provider, client credentials', () => {
     }, 60_000);
 
     it('signs staff in with their department and data scope in the token; administrators need their TOTP code', async () => {
-      const a = DEMO_PORTALS[0]!;
-      const staffSignIn = async (form: Record<string, string>) => {
-        const browser = new BrowserSession();
-        const pkce = pkcePair();
-        const page = await authorize(browser, a, pkce.challenge);
-        const posted = await browser.request(loginUrl(page), { method: 'POST', form });
-        if (posted.status !== 303) return { status: posted.status, text: posted.text, principal: null };
-        const back = await browser.follow(posted.location!, origin());
-        const tokens = (await (await exchange(a, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as any;
-        return { status: 303, text: '', principal: await new AccessTokenVerifier({ issuer, audience: PLATFORM_API_AUDIENCE }).verify(tokens.access_token) };
-      };
+      const staffSignIn = (form: Record<string, string>) => new OidcFlows(issuer).signIn(form);
       const ds = tech.app.get(DataSource);
       const pathOf = async (name: string) => (await ds.query(`SELECT path FROM "${tech.definition.schema}".department WHERE name = $1`, [name]))[0].path as string;
 

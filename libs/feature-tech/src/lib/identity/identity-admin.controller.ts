@@ -93,7 +93,7 @@ export class IdentityAdminController {
   @Get('posts')
   @ApiOperation({ summary: '岗位 (posts, optionally of one department)' })
   async posts(@Query('departmentId') departmentId?: string) {
-    if (departmentId !== undefined) new ParseUUIDPipe().transform(departmentId, { type: 'query' });
+    checkUuid(departmentId);
     return { posts: await this.directory.posts(departmentId) };
   }
 
@@ -125,7 +125,7 @@ export class IdentityAdminController {
   @Get('staff')
   @ApiOperation({ summary: '工作人员 (staff accounts, optionally of one department)' })
   async staff(@Query('departmentId') departmentId?: string) {
-    if (departmentId !== undefined) new ParseUUIDPipe().transform(departmentId, { type: 'query' });
+    checkUuid(departmentId);
     return { staff: (await this.directory.listStaff(departmentId)).map(publicStaff) };
   }
 
@@ -186,4 +186,10 @@ function publicStaff(s: StaffAccount) {
 
 function totpUri(s: StaffAccount): string {
   return `otpauth://totp/${encodeURIComponent(`政务中台:${s.username}`)}?secret=${s.totpSecret}&issuer=${encodeURIComponent('政务中台')}&algorithm=SHA1&digits=6&period=30`;
+}
+
+function checkUuid(value: string | undefined): void {
+  if (value !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    throw new ProblemException(400, 'INVALID_INPUT', '部门标识须为 UUID (departmentId must be a uuid)', value);
+  }
 }

@@ -1,0 +1,183 @@
+import { generateSync } from 'otplib';
+import { DataSource } from 'typeorm';
+import { DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
+import { canSeeRecord } from '@gmp/identity';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { api, OidcFlows } from './oidc-flows.js';
+import { freePort } from './service-process.js';
+
+/** Staff administration (departments, posts, roles, accounts) and audit through the shared guard, on real PostgreSQL. */
+describe('identity: staff administration and audit (三员分立)', () => {
+  let tech: RunningService;
+  let flows: OidcFlows;
+  let adminToken: string;
+  let auditorToken: string;
+  let operatorToken: string;
+  const admin = (path: string, init?: Parameters<typeof api>[2]) => api(`${tech.url}/v1/identity/admin/${path}`, adminToken, init);
+  const departmentId = async (name: string) => (await tech.app.get(DataSource).query(`SELECT id, path FROM "${tech.definition.schema}".department WHERE name = $1`, [name]))[0] as { id: string; path: string };
+  const totp = (secret: string) => generateSync({ secret });
+
+  beforeAll(async () => {
+    const port = await freePort();
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port) }));
+    flows = new OidcFlows(`http://127.0.0.1:${port}/oidc`);
+    const a = DEMO_STAFF.identityAdmin;
+    adminToken = (await flows.signIn({ username: a.username, password: a.password, otp: totp(a.totpSecret) })).token!;
+    const s = DEMO_STAFF.securityAuditor;
+    auditorToken = (await flows.signIn({ username: s.username, password: s.password, otp: totp(s.totpSecret) })).token!;
+    operatorToken = (await flows.signIn({ username: DEMO_STAFF.operator.username.toUpperCase(), password: DEMO_STAFF.operator.password })).token!;
+    expect([adminToken, auditorToken, operatorToken].every(Boolean)).toBe(true);
+  }, 120_000);
+
+  afterAll(async () => {
+    await tech?.close();
+  });
+
+  it('lets only identity admins administer: operators, auditors, citizens and anonymous callers are refused', async () => {
+    expect((await admin('roles')).status).toBe(200);
+    const citizen = (await flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password })).token!;
+    for (const token of [operatorToken, auditorToken, citizen]) {
+      const r = await api(`${tech.url}/v1/identity/admin/roles`, token);
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('PERMISSION_DENIED');
+    }
+    expect((await api(`${tech.url}/v1/identity/admin/roles`, null)).status).toBe(401);
+    expect((await api(`${tech.url}/v1/identity/admin/roles`, `${adminToken.slice(0, -3)}AAA`)).body.code).toBe('TOKEN_BAD_SIGNATURE');
+  });
+
+  it('builds the tree, a post, a custom-scope role and an account whose token carries the combined data scope', async () => {
+    const suzhou = await departmentId('苏州市');
+    const gusu = await admin('departments', { body: { name: '姑苏区', level: 'county', parentId: suzhou.id } });
+    expect(gusu.status).toBe(201);
+    expect(gusu.body.path).toBe(`${suzhou.path}${gusu.body.id}/`);
+    const post = await admin('posts', { body: { departmentId: gusu.body.id, code: 'inspector', name: '监督检查岗' } });
+    expect(post.status).toBe(201);
+    const role = await admin('roles/sz-inspector', { method: 'PUT', body: { name: '苏州数据查阅', permissions: ['data:read'], dataScope: 'custom', customDepartmentIds: [suzhou.id] } });
+    expect(role.status).toBe(200);
+    const xuanwu = await departmentId('玄武区');
+    const created = await admin('staff', { body: { username: 'XW.Inspector', name: '玄武区督查员', password: 'Inspector-Pass-1', departmentId: xuanwu.id, roles: ['operator', 'sz-inspector'], postIds: [post.body.id] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ username: 'xw.inspector', secondFactor: false });
+    expect(created.body.totpEnrolmentUri).toBeUndefined();
+
+    // Case-insensitive sign-in; the token carries the broadest scope plus the custom departments.
+    const signed = await flows.signIn({ username: 'Xw.Inspector', password: 'Inspector-Pass-1' });
+    expect(signed.status).toBe(303);
+    const p = signed.principal!;
+    expect(p).toMatchObject({ dataScope: 'dept_and_below', roles: ['operator', 'sz-inspector'] });
+    expect(p.permissions).toEqual(['case:handle', 'data:read']);
+    expect(p.claims['custom_dept_paths']).toEqual([suzhou.path]);
+    expect(canSeeRecord(p, { departmentPath: gusu.body.path })).toBe(true); // via the custom role
+    expect(canSeeRecord(p, { departmentPath: (await departmentId('玄武区行政审批局')).path })).toBe(true); // below own
+    expect(canSeeRecord(p, { departmentPath: (await departmentId('南京市')).path })).toBe(false);
+
+    const list = await admin(`staff?departmentId=${xuanwu.id}`);
+    expect(list.body.staff.map((s: { username: string }) => s.username)).toEqual(expect.arrayContaining(['xw-operator', 'xw.inspector']));
+    expect(JSON.stringify(list.body)).not.toMatch(/password|totp_secret|totpSecret/i);
+  });
+
+  it('gives a new privileged account its TOTP enrolment once, and requires the code at login', async () => {
+    const province = await departmentId('江苏省');
+    const created = await admin('staff', { body: { username: 'js-id-admin2', name: '第二身份管理员', password: 'Second-Admin-1', departmentId: province.id, roles: ['identity-admin'] } });
+    expect(created.status).toBe(201);
+    const secret = new URL(created.body.totpEnrolmentUri).searchParams.get('secret')!;
+    expect(secret).toMatch(/^[A-Z2-7]+$/);
+    expect((await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1' })).status).toBe(401);
+    expect((await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1', otp: totp(secret) })).status).toBe(303);
+    expect(JSON.stringify((await admin('staff')).body)).not.toContain(secret);
+  });
+
+  it('refuses bad input with clear answers and changes nothing', async () => {
+    const province = await departmentId('江苏省');
+    const cases: [string, Parameters<typeof api>[2], number, string][] = [
+      ['roles/both-hats', { method: 'PUT', body: { name: '一人两岗', permissions: ['identity:admin', 'audit:read'], dataScope: 'all' } }, 422, 'SEPARATION_OF_DUTIES'],
+      ['roles/root-role', { method: 'PUT', body: { name: 'x', permissions: ['root:everything'], dataScope: 'all' } }, 422, 'UNKNOWN_PERMISSION'],
+      ['roles/Bad_Code', { method: 'PUT', body: { name: 'x', permissions: [], dataScope: 'all' } }, 400, 'INVALID_ROLE_CODE'],
+      ['roles/operator', { method: 'PUT', body: { name: '业务经办人员', permissions: ['identity:admin'], dataScope: 'all' } }, 409, 'BUILT_IN_ROLE'],
+      ['roles/empty-custom', { method: 'PUT', body: { name: 'x', permissions: [], dataScope: 'custom' } }, 422, 'CUSTOM_SCOPE_EMPTY'],
+      ['staff', { body: { username: 'auditor-admin', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['identity-admin', 'security-auditor'] } }, 422, 'SEPARATION_OF_DUTIES'],
+      ['staff', { body: { username: 'nobody', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['no-such-role'] } }, 422, 'UNKNOWN_ROLE'],
+      ['staff', { body: { username: 'weak', name: 'x', password: 'password', departmentId: province.id, roles: ['operator'] } }, 400, 'INVALID_INPUT'],
+      ['staff', { body: { username: DEMO_PERSON.idNumber, name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['operator'] } }, 422, 'INVALID_USERNAME'],
+      ['staff', { body: { username: 'XW-OPERATOR', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['operator'] } }, 409, 'USERNAME_TAKEN'],
+      ['staff', { body: { username: 'ghost', name: 'x', password: 'Strong-Pass-12', departmentId: '00000000-0000-4000-8000-000000000000', roles: ['operator'] } }, 422, 'UNKNOWN_DEPARTMENT'],
+      ['staff', { body: { username: 'extra', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['operator'], isRoot: true } }, 400, 'INVALID_INPUT'],
+      ['staff', { raw: '{"username": "broken' }, 400, ''],
+      ['departments', { body: { name: '某区', level: 'county', parentId: province.id } }, 422, 'INVALID_DEPARTMENT_LEVEL'],
+      ['departments', { body: { name: '第二个省', level: 'city' } }, 422, 'INVALID_DEPARTMENT_LEVEL'],
+      ['staff/not-a-uuid', { method: 'PATCH', body: { enabled: false } }, 400, ''],
+      ['staff?departmentId=nope', {}, 400, ''],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const r = await admin(path, init);
+      expect({ path, status: r.status, code: code ? r.body?.code : '' }).toEqual({ path, status, code });
+      expect(r.body?.detail ?? r.body?.title ?? '').not.toMatch(/at \w+ \(|SELECT|INSERT/);
+    }
+    const me = (await admin('staff')).body.staff.find((s: { username: string }) => s.username === DEMO_STAFF.identityAdmin.username);
+    expect((await admin(`staff/${me.id}`, { method: 'PATCH', body: { enabled: false } })).body.code).toBe('SELF_CHANGE');
+    expect((await admin('roles')).body.roles.map((r: { code: string }) => r.code)).not.toContain('both-hats');
+  });
+
+  it('disabling an account ends its sessions at once and its login then fails like a wrong password', async () => {
+    const signed = await flows.signIn({ username: DEMO_STAFF.operator.username, password: DEMO_STAFF.operator.password });
+    expect(signed.status).toBe(303);
+    const id = signed.principal!.subject.replace('staff:', '');
+    expect((await admin(`accounts/staff:${id}/sessions`)).body.sessions.length).toBeGreaterThanOrEqual(1);
+    const disabled = await admin(`staff/${id}`, { method: 'PATCH', body: { enabled: false } });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.enabled).toBe(false);
+    expect((await admin(`accounts/staff:${id}/sessions`)).body.sessions).toEqual([]);
+    const refused = await flows.signIn({ username: DEMO_STAFF.operator.username, password: DEMO_STAFF.operator.password });
+    expect(refused.status).toBe(401);
+    expect((await admin(`staff/${id}`, { method: 'PATCH', body: { enabled: true } })).status).toBe(200);
+    expect((await flows.signIn({ username: DEMO_STAFF.operator.username, password: DEMO_STAFF.operator.password })).status).toBe(303);
+  });
+
+  it('accepts a TOTP code only once', async () => {
+    const province = await departmentId('江苏省');
+    const created = await admin('staff', { body: { username: 'js-auditor2', name: '第二审计员', password: 'Second-Auditor-1', departmentId: province.id, roles: ['security-auditor'] } });
+    const code = totp(new URL(created.body.totpEnrolmentUri).searchParams.get('secret')!);
+    expect((await flows.signIn({ username: 'js-auditor2', password: 'Second-Auditor-1', otp: code })).status).toBe(303);
+    const replay = await flows.signIn({ username: 'js-auditor2', password: 'Second-Auditor-1', otp: code });
+    expect(replay.status).toBe(401);
+  });
+
+  it('shows security auditors the operation and login logs, refused changes included; admins cannot read them', async () => {
+    const ops = await api(`${tech.url}/v1/identity/audit/operations?limit=200`, auditorToken);
+    expect(ops.status).toBe(200);
+    const seen = ops.body.operations.map((o: { action: string; outcome: string; detail: string | null }) => `${o.action}:${o.outcome}`);
+    expect(seen).toEqual(expect.arrayContaining(['department.create:SUCCEEDED', 'role.save:SUCCEEDED', 'role.save:REFUSED', 'staff.create:REFUSED', 'staff.update:SUCCEEDED', 'post.create:SUCCEEDED']));
+    expect(ops.body.operations.find((o: { detail: string | null }) => o.detail?.startsWith('SEPARATION_OF_DUTIES'))).toBeTruthy();
+    expect(ops.body.operations.every((o: { operator: string }) => o.operator.startsWith('staff:'))).toBe(true);
+    const logins = await api(`${tech.url}/v1/identity/audit/logins?limit=500`, auditorToken);
+    expect(logins.body.events.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['LOGIN_SUCCEEDED', 'LOGIN_FAILED', 'FORCED_LOGOUT']));
+    expect((await api(`${tech.url}/v1/identity/audit/operations`, adminToken)).status).toBe(403);
+    expect((await api(`${tech.url}/v1/identity/audit/logins?limit=100000`, auditorToken)).status).toBe(400);
+  });
+
+  it('answers an unknown account exactly like a real one, lock-out included', async () => {
+    const attempt = (username: string) => flows.signIn({ username, password: 'wrong-password' });
+    const real: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 6; i++) real.push((await attempt('js-id-admin2')).status);
+    for (let i = 0; i < 6; i++) unknown.push((await attempt('no-such-official')).status);
+    expect(unknown).toEqual(real);
+    expect(real).toEqual([401, 401, 401, 401, 423, 423]);
+    const text = (await attempt('no-such-official')).text;
+    expect(text).toContain('账户已锁定');
+  });
+
+  it('brakes one address after 30 failed logins in 15 minutes (429 with Retry-After), for every account name', async () => {
+    let last = { status: 0, retryAfter: null as string | null, text: '' };
+    // 13 failures already come from the tests above; the 30th failure trips the brake.
+    for (let i = 0; i < 40 && last.status !== 429; i++) last = await flows.signIn({ username: `guess-${i}`, password: 'x' });
+    expect(last.status).toBe(429);
+    expect(Number(last.retryAfter)).toBeGreaterThan(0);
+    expect(last.text).toContain('登录失败次数过多');
+    // Even the right password is refused from this address until the window passes.
+    expect((await flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password })).status).toBe(429);
+    const events = await tech.app.get(DataSource).query(`SELECT count(*)::int AS n FROM "${tech.definition.schema}".identity_audit WHERE event = 'LOGIN_THROTTLED'`);
+    expect(events[0].n).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
