@@ -160,13 +160,13 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(noCaller.body.code).toBe('CALLER_REQUIRED');
   });
 
-  it('dead-letters malformed messages on the capability topic and keeps consuming', async () => {
+  /** Sends malformed records to `topic` and returns what reached the consumer group's dead-letter topic. */
+  const deadLettered = async (group: string, topic: Topic, extra: object) => {
     const marker = randomUUID();
-    const dlq = deadLetterTopicOf('tech-capabilities');
     const seen: { value: string; error: string; source: string }[] = [];
     const consumer = kafka.consumer({ groupId: `e2e-dlq-${marker}`, maxWaitTimeInMs: 100 });
     await consumer.connect();
-    await consumer.subscribe({ topic: dlq, fromBeginning: true });
+    await consumer.subscribe({ topic: deadLetterTopicOf(group), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const value = message.value?.toString() ?? '';
@@ -177,22 +177,25 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     });
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({
-      topic: Topic.LicenceQueryByHolder,
-      messages: [
-        { value: `not json at all ${marker}` },
-        { value: JSON.stringify({ marker, meta: { app: 'x' }, input: { holderType: 'person', holderId: '123' } }) },
-      ],
-    });
+    await producer.send({ topic, messages: [{ value: `not json at all ${marker}` }, { value: JSON.stringify({ marker, meta: { app: 'x' }, ...extra }) }] });
     await producer.disconnect();
     await eventually(async () => seen.length >= 2, 30_000);
     await consumer.disconnect();
-    expect(seen.every((s) => s.source === Topic.LicenceQueryByHolder)).toBe(true);
+    expect(seen.every((s) => s.source === topic)).toBe(true);
     expect(seen.map((s) => s.error).join('\n')).toMatch(/不是合法 JSON/);
     expect(seen.map((s) => s.error).join('\n')).toMatch(/meta\.messageId/);
+    return seen;
+  };
 
+  it('dead-letters malformed messages on the capability topic and keeps consuming', async () => {
+    await deadLettered('tech-capabilities', Topic.LicenceQueryByHolder, { input: { holderType: 'person', holderId: '123' } });
     const after = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id });
     expect(after.status).toBe(200);
+  });
+
+  it('dead-letters malformed population checks on the data platform, ID numbers masked', async () => {
+    const seen = await deadLettered('data-platform', Topic.DataPopulationVerify, { input: { name: '张三', idNumber: zhang.id } });
+    expect(seen.map((s) => s.value).join('\n')).not.toContain(zhang.id);
   });
 
   it('audits a request handled twice (a replay) once, and never replies where a record says', async () => {

@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
+import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_BUSINESS_CLIENT, DEMO_CITIZENS, DEMO_COMPANIES, DEMO_PERSON, DEMO_PORTALS, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
 import { generateSync } from 'otplib';
+import { generateCitizenId } from '@gmp/gov-standards';
 import { AccessTokenVerifier, canSeeRecord, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
@@ -278,16 +280,38 @@ describe('identity: OpenID provider, client credentials', () => {
     }, 60_000);
   });
 
-  it('answers real-name checks and agent authorisations through dispatch; revocation and expiry take effect at once', async () => {
+  it('checks real names against the population base library over Kafka, recording who asked and why', async () => {
+    const data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
+    const dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
+    const invoke = (input: unknown) => post(`${dispatch.url}/v1/capabilities/identity.verify-real-name/invoke`, input, { 'x-purpose': 'e2e-real-name' });
+    try {
+      const real = await invoke({ name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber });
+      expect(real.body).toEqual({ match: true, source: 'population-base', assuranceLevel: DEMO_PERSON.assuranceLevel });
+      // 李四 is in the population base but has no platform account: a match without a level.
+      expect((await invoke({ name: DEMO_CITIZENS[1]!.name, idNumber: DEMO_CITIZENS[1]!.id })).body).toEqual({ match: true, source: 'population-base' });
+      expect((await invoke({ name: '李四', idNumber: DEMO_PERSON.idNumber })).body).toEqual({ match: false, source: 'population-base', reason: 'NAME_MISMATCH' });
+      const stranger = generateCitizenId({ regionCode: '320102', birthDate: '2001-02-03', sequence: 7 });
+      expect((await invoke({ name: '赵六', idNumber: stranger })).body).toEqual({ match: false, source: 'population-base', reason: 'NO_RECORD' });
+      expect((await invoke({ name: '张三', idNumber: '110105194912310021' })).status).toBe(400);
+      // The person's "who used my data" view on the data platform shows the checks, with the app and the purpose.
+      const used = await post(`${data.url}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_PERSON.idNumber }, { 'x-internal-token': TEST_INTERNAL_API_TOKEN });
+      expect(used.body.records).toEqual(expect.arrayContaining([expect.objectContaining({ resource: 'population-base', app: 'demo-portal', purpose: 'e2e-real-name' })]));
+      // Without the data platform the check fails clearly (503), it does not guess from the identity store.
+      await data.close();
+      const down = await invoke({ name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber });
+      expect(down.status).toBe(503);
+      expect(down.body.code).toBe('PROVIDER_UNAVAILABLE');
+    } finally {
+      await dispatch.close();
+      await data.close().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('answers agent authorisations through dispatch; revocation and expiry take effect at once', async () => {
     const dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
     const admin = (path: string, body: unknown = {}) => post(`${tech.url}/internal/v1/${path}`, body, { 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-caller': 'e2e-admin' });
     const invoke = (code: string, input: unknown) => post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input);
     try {
-      const real = await invoke('identity.verify-real-name', { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber });
-      expect(real.body).toEqual({ match: true, source: 'identity-store', assuranceLevel: DEMO_PERSON.assuranceLevel });
-      expect((await invoke('identity.verify-real-name', { name: '李四', idNumber: DEMO_PERSON.idNumber })).body.match).toBe(false);
-      expect((await invoke('identity.verify-real-name', { name: '张三', idNumber: '110105194912310021' })).status).toBe(400);
-
       const company = DEMO_COMPANIES[1]!.id;
       const check = (scope: string) => invoke('identity.check-agent', { agentIdNumber: DEMO_PERSON.idNumber, companyCreditCode: company, scope });
       expect((await check('case:submit')).body).toMatchObject({ authorised: false, reason: 'NO_AUTHORISATION' });

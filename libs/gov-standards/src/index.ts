@@ -2,3 +2,4 @@ export * from './lib/message.util.js';
 export * from './lib/citizen-id.util.js';
 export * from './lib/credit-code.util.js';
 export * from './lib/licence-id.util.js';
+export * from './lib/synthetic-subjects.js';

@@ -20,8 +20,10 @@ export class VerifyRealNameRequest {
 
 export class VerifyRealNameReply {
   @IsBoolean() match!: boolean;
-  /** Where the answer comes from: the identity store until the population base library exists. */
-  @IsIn(['identity-store', 'population-base']) source!: 'identity-store' | 'population-base';
+  /** Where the answer comes from: the data platform's population base library (人口基础库). */
+  @IsIn(['population-base']) source!: 'population-base';
+  /** Why not, when not a match: NO_RECORD 库中无此号, NAME_MISMATCH 姓名不一致, NOT_ALIVE_OR_CANCELLED 死亡或注销. */
+  @IsOptional() @IsIn(['NO_RECORD', 'NAME_MISMATCH', 'NOT_ALIVE_OR_CANCELLED']) reason?: 'NO_RECORD' | 'NAME_MISMATCH' | 'NOT_ALIVE_OR_CANCELLED';
   /** Level of assurance of the matching account (when one matches). */
   @IsOptional() @IsIn([2, 3, 4, 5]) assuranceLevel?: number;
 }

@@ -9,6 +9,7 @@ import {
   VerifyRealNameReply,
   VerifyRealNameRequest,
 } from './identity.messages.js';
+import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
 import { Topic } from './topics.enum.js';
 
 type MessageClass = new () => object;
@@ -73,6 +74,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: ResolveLegalPersonReply,
     owner: 'tech-capabilities',
     description: '法人及经办人查询 (a legal person and its current agents)',
+  },
+  [Topic.DataPopulationVerify]: {
+    topic: Topic.DataPopulationVerify,
+    kind: 'request',
+    message: PopulationVerifyRequest,
+    reply: PopulationVerifyReply,
+    owner: 'data-platform',
+    description: '人口基础库核验 (does the population base hold this ID number under this name); used by identity real-name checks',
   },
 };
 

@@ -3,10 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataAccessRecord } from './data-access/data-access-record.entity.js';
 import { DataAccessController } from './data-access/data-access.controller.js';
 import { DataAccessHandler } from './data-access/data-access.handler.js';
+import { DemoPopulationSeed } from './population/demo-population.seed.js';
+import { PopulationPerson } from './population/population-person.entity.js';
+import { PopulationHandler } from './population/population.handler.js';
+import { PopulationService } from './population/population.service.js';
 
-/** 数据中台: data-access audit for now (catalogue, sharing and base libraries come next). */
+/** 数据中台: data-access audit and the population base library (catalogue, sharing and the other base libraries come next). */
 @Module({
-  imports: [TypeOrmModule.forFeature([DataAccessRecord])],
-  controllers: [DataAccessHandler, DataAccessController],
+  imports: [TypeOrmModule.forFeature([DataAccessRecord, PopulationPerson])],
+  controllers: [DataAccessHandler, DataAccessController, PopulationHandler],
+  providers: [PopulationService, DemoPopulationSeed],
 })
 export class DataPlatformModule {}

@@ -3,6 +3,8 @@ import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } fr
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access/data-access-record.entity.js';
 import { DataPlatformModule } from './data-platform.module.js';
+import { PopulationPerson } from './population/population-person.entity.js';
+import { CreatePopulationBase1763800900000 } from './migrations/1763800900000-create-population-base.migration.js';
 import { CreateDataAccessRecord1763800200000 } from './migrations/1763800200000-create-data-access-record.migration.js';
 
 export const dataPlatformService: ServiceDefinition = {
@@ -11,9 +13,9 @@ export const dataPlatformService: ServiceDefinition = {
   schema: 'data',
   defaultPort: 3002,
   feature: DataPlatformModule,
-  entities: [DataAccessRecord, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateDataAccessRecord1763800200000],
+  entities: [DataAccessRecord, PopulationPerson, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateDataAccessRecord1763800200000, CreatePopulationBase1763800900000],
   requests: [],
   publishes: [],
-  consumes: [Topic.LicenceAccessed],
+  consumes: [Topic.LicenceAccessed, Topic.DataPopulationVerify],
 };

@@ -32,7 +32,7 @@ export const techCapabilitiesService: ServiceDefinition = {
   feature: TechCapabilitiesModule,
   entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, OutboxRecord, ProcessedMessage],
   migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000],
-  requests: [],
+  requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed],
   consumes: [Topic.LicenceQueryByHolder, Topic.IdentityVerifyRealName, Topic.IdentityCheckAgent, Topic.IdentityIntrospectToken, Topic.IdentityResolveLegalPerson],
 };

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, IsNull } from 'typeorm';
-import { type CheckAgentInput, type CheckAgentReply, type ResolveLegalPersonReply, subjectKeyOf, type VerifyRealNameReply } from '@gmp/contracts';
+import { type CheckAgentInput, type CheckAgentReply, type ResolveLegalPersonReply, subjectKeyOf } from '@gmp/contracts';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { AgentAuthorisation } from './agent-authorisation.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
@@ -105,12 +105,6 @@ export class AgentsService {
       name: company.name,
       agents: rows.map((r) => ({ agentIdMasked: r.id_masked, agentName: r.name, scopes: r.scopes, validUntil: new Date(r.valid_until).toISOString() })),
     };
-  }
-
-  async verifyRealName(name: string, idNumber: string): Promise<VerifyRealNameReply> {
-    const account = await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: this.key(idNumber) });
-    const match = Boolean(account && account.name === name.trim());
-    return { match, source: 'identity-store', ...(match ? { assuranceLevel: account!.assuranceLevel } : {}) };
   }
 }
 

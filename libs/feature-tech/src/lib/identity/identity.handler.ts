@@ -14,6 +14,7 @@ import {
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE, TokenRejected } from '@gmp/identity';
 import { OidcProviderService } from './oidc-provider.service.js';
 import { AgentsService } from './agents.service.js';
+import { RealNameService } from './real-name.service.js';
 
 /** Identity operations published as capabilities (request-reply over Kafka, through dispatch). */
 @Controller()
@@ -23,11 +24,12 @@ export class IdentityHandler {
   constructor(
     private readonly agents: AgentsService,
     private readonly oidc: OidcProviderService,
+    private readonly realName: RealNameService,
   ) {}
 
   @MessagePattern(Topic.IdentityVerifyRealName)
   verifyRealName(@Payload() request: VerifyRealNameRequest): Promise<VerifyRealNameReply> {
-    return this.agents.verifyRealName(request.input.name, request.input.idNumber);
+    return this.realName.verify(request.meta, request.input.name, request.input.idNumber);
   }
 
   @MessagePattern(Topic.IdentityResolveLegalPerson)

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
-import { buildLicenceId, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
+import { buildLicenceId, DEMO_CITIZENS, DEMO_COMPANIES, generateCreditCode } from '@gmp/gov-standards';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
@@ -18,16 +18,7 @@ export const DEMO_LICENCE_TYPES: Pick<LicenceType, 'code' | 'name' | 'holderType
   { code: `${DEFINER}052`, name: '食品经营许可证', holderType: 'company', definingAuthorityName: '国家市场监督管理总局' },
 ];
 
-/** Synthetic citizens (valid GB 11643 numbers) and companies (valid GB 32100 codes). */
-export const DEMO_CITIZENS = [
-  { name: '张三', id: '11010519491231002X' },
-  { name: '李四', id: generateCitizenId({ regionCode: '320102', birthDate: '1990-03-07', sequence: 123 }) },
-  { name: '王五', id: generateCitizenId({ regionCode: '320506', birthDate: '1985-11-20', sequence: 88 }) },
-];
-export const DEMO_COMPANIES = [
-  { name: '南京示例科技有限公司', id: generateCreditCode({ regionCode: '320100', organisationBody: 'MA1XK2Q8' }) },
-  { name: '苏州样例餐饮有限公司', id: generateCreditCode({ regionCode: '320500', organisationBody: 'MA27LB3P' }) },
-];
+export { DEMO_CITIZENS, DEMO_COMPANIES } from '@gmp/gov-standards';
 
 /** Loads the demo catalogue and licences when SEED_DEMO is on and the store is empty. */
 @Injectable()

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { type CallMeta, PopulationVerifyReply, subjectKeyOf, Topic, validateMessage, type VerifyRealNameReply } from '@gmp/contracts';
+import { CapabilityClient, derivedEventId, ProviderTimeoutError } from '@gmp/messaging';
+import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { PersonAccount } from './person-account.entity.js';
+
+/** How long a real-name check waits for the population base library: under the capability's own 3 s, so callers get a clear 503 rather than a timeout. */
+export const POPULATION_TIMEOUT_MS = 2000;
+
+/**
+ * Real-name check (实名核验) against the data platform's population base library (人口基础库)
+ * over request-reply; the caller's who-and-why travels with it, so the person's "who used my
+ * data" view shows the check. A matching platform account adds its level of assurance.
+ */
+@Injectable()
+export class RealNameService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly capabilities: CapabilityClient,
+  ) {}
+
+  async verify(meta: CallMeta, name: string, idNumber: string): Promise<VerifyRealNameReply> {
+    const answer = await this.askPopulationBase(meta, name, idNumber);
+    const match = answer.result === 'MATCH' && answer.status === 'normal';
+    const reason = answer.result !== 'MATCH' ? answer.result : answer.status !== 'normal' ? 'NOT_ALIVE_OR_CANCELLED' : undefined;
+    const account = match ? await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: subjectKeyOf(idNumber, this.config.SUBJECT_KEY_SECRET) }) : null;
+    return { match, source: 'population-base', ...(reason ? { reason } : {}), ...(account ? { assuranceLevel: account.assuranceLevel } : {}) };
+  }
+
+  private async askPopulationBase(meta: CallMeta, name: string, idNumber: string): Promise<PopulationVerifyReply> {
+    // A new message (its own id, derived so that a replayed check is recorded once) carrying the caller's who-and-why.
+    const request = { meta: { ...meta, messageId: derivedEventId(meta.messageId, 'population-verify'), sentAt: new Date().toISOString() }, input: { name, idNumber } };
+    let reply: unknown;
+    try {
+      reply = await this.capabilities.request(Topic.DataPopulationVerify, null, request, POPULATION_TIMEOUT_MS);
+    } catch (err) {
+      const message = err instanceof ProviderTimeoutError
+        ? '人口基础库未在时限内应答 (the population base library did not answer in time)'
+        : '人口基础库暂不可用 (the population base library is unavailable)';
+      throw new RpcException({ code: 'PROVIDER_UNAVAILABLE', status: 503, message });
+    }
+    const checked = validateMessage(PopulationVerifyReply, reply);
+    if (!checked.ok) throw new RpcException({ code: 'PROVIDER_ERROR', status: 502, message: '人口基础库应答格式无效 (malformed answer from the population base library)' });
+    return checked.value;
+  }
+}
