@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { generateSync } from 'otplib';
 import { DataSource } from 'typeorm';
 import { DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
@@ -14,13 +15,29 @@ describe('identity: staff administration and audit (三员分立)', () => {
   let adminToken: string;
   let auditorToken: string;
   let operatorToken: string;
+  /** A face-match provider on loopback speaking the hook's protocol: evidence "live:<name>" matches that name. */
+  let faceProvider: Server;
+  const faceRequests: { idNumber: string; name: string; evidence: string }[] = [];
   const admin = (path: string, init?: Parameters<typeof api>[2]) => api(`${tech.url}/v1/identity/admin/${path}`, adminToken, init);
   const departmentId = async (name: string) => (await tech.app.get(DataSource).query(`SELECT id, path FROM "${tech.definition.schema}".department WHERE name = $1`, [name]))[0] as { id: string; path: string };
   const totp = (secret: string) => generateSync({ secret });
 
   beforeAll(async () => {
+    faceProvider = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as { idNumber: string; name: string; evidence: string };
+        faceRequests.push(body);
+        if (body.evidence === 'provider-fails') return void res.writeHead(500).end();
+        const matched = body.evidence === `live:${body.name}`;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ matched, score: matched ? 0.97 : 0.12 }));
+      });
+    });
+    const facePort = await freePort();
+    await new Promise<void>((r) => faceProvider.listen(facePort, '127.0.0.1', r));
     const port = await freePort();
-    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port) }));
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port), FACE_MATCH_URL: `http://127.0.0.1:${facePort}/match` }));
     flows = new OidcFlows(`http://127.0.0.1:${port}/oidc`);
     const a = DEMO_STAFF.identityAdmin;
     adminToken = (await flows.signIn({ username: a.username, password: a.password, otp: totp(a.totpSecret) })).token!;
@@ -32,6 +49,7 @@ describe('identity: staff administration and audit (三员分立)', () => {
 
   afterAll(async () => {
     await tech?.close();
+    faceProvider?.close();
   });
 
   it('lets only identity admins administer: operators, auditors, citizens and anonymous callers are refused', async () => {
@@ -154,6 +172,25 @@ describe('identity: staff administration and audit (三员分立)', () => {
     expect(logins.body.events.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['LOGIN_SUCCEEDED', 'LOGIN_FAILED', 'FORCED_LOGOUT']));
     expect((await api(`${tech.url}/v1/identity/audit/operations`, adminToken)).status).toBe(403);
     expect((await api(`${tech.url}/v1/identity/audit/logins?limit=100000`, auditorToken)).status).toBe(400);
+  });
+
+  it('raises a citizen login to level 4 when the face-match provider confirms the person (hook)', async () => {
+    const citizen = { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password };
+    const face = await flows.signIn({ ...citizen, face_evidence: `live:${DEMO_PERSON.name}` });
+    expect(face.status).toBe(303);
+    expect(face.principal!.assurance).toBe(4);
+    expect(face.principal!.claims['acr']).toBe('urn:gov-mp:loa:4');
+    expect(faceRequests.at(-1)).toEqual({ idNumber: DEMO_PERSON.idNumber, name: DEMO_PERSON.name, evidence: `live:${DEMO_PERSON.name}` });
+    expect((await flows.signIn(citizen)).principal!.assurance).toBe(3); // a password alone: 3
+    const wrong = await flows.signIn({ ...citizen, face_evidence: 'live:somebody-else' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('人脸核验未通过');
+    const down = await flows.signIn({ ...citizen, face_evidence: 'provider-fails' });
+    expect(down.status).toBe(503);
+    // Staff cannot use the citizen's face hook.
+    expect((await flows.signIn({ username: DEMO_STAFF.operator.username, password: DEMO_STAFF.operator.password, face_evidence: 'x' })).status).toBe(400);
+    const events = await tech.app.get(DataSource).query(`SELECT event, count(*)::int AS n FROM "${tech.definition.schema}".identity_audit WHERE event LIKE 'FACE_%' GROUP BY event`);
+    expect(Object.fromEntries(events.map((r: { event: string; n: number }) => [r.event, r.n]))).toEqual({ FACE_MATCH_SUCCEEDED: 1, FACE_MATCH_FAILED: 2 });
   });
 
   it('answers an unknown account exactly like a real one, lock-out included', async () => {

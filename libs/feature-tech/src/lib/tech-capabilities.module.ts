@@ -33,6 +33,7 @@ import { LoginThrottle } from './identity/login-throttle.service.js';
 import { StaffDirectoryService } from './identity/staff-directory.service.js';
 import { SessionsService } from './identity/sessions.service.js';
 import { RealNameService } from './identity/real-name.service.js';
+import { FaceMatchService } from './identity/face-match.service.js';
 import { OperationLogService } from './identity/operation-log.service.js';
 import { IdentityAdminController } from './identity/identity-admin.controller.js';
 import { IdentityAuditController } from './identity/identity-audit.controller.js';
@@ -42,7 +43,7 @@ import { AccessTokenGuard, AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@g
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow])],
   controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, AccessTokenGuard,
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

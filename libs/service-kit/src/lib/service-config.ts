@@ -104,6 +104,18 @@ export class ServiceConfig {
   @Matches(/^(\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, { message: 'TRUST_PROXY 须为跳数或逗号分隔的地址/网段 (a hop count or comma-separated addresses/CIDRs)' })
   TRUST_PROXY?: string;
 
+  /**
+   * Face-match provider (人脸核验) for level-4 logins (tech-capabilities): an HTTPS endpoint that
+   * takes { idNumber, name, evidence } and answers { matched, score }. Unset: level 4 is off.
+   */
+  @ValidateIf((c: ServiceConfig) => c.FACE_MATCH_URL !== undefined)
+  @Matches(/^https?:\/\/\S+$/, { message: 'FACE_MATCH_URL 须为 http(s) URL (must be an http(s) URL)' })
+  FACE_MATCH_URL?: string;
+
+  /** Least face-match score (0–1) accepted for level 4. */
+  @Type(() => Number) @Min(0) @Max(1)
+  FACE_MATCH_MIN_SCORE = 0.8;
+
   /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
   @IsString() @MinLength(8)
   DEMO_APP_SECRET = 'demo-portal-secret';

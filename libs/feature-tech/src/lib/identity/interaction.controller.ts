@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { acrForLevel } from '@gmp/identity';
 import { AccountsService } from './accounts.service.js';
 import { OidcProviderService, STAFF_SUBJECT_PREFIX } from './oidc-provider.service.js';
+import { FaceMatchService } from './face-match.service.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
 
 /**
@@ -18,6 +19,7 @@ export class InteractionController {
     private readonly oidc: OidcProviderService,
     private readonly accounts: AccountsService,
     private readonly directory: StaffDirectoryService,
+    private readonly faceMatch: FaceMatchService,
   ) {}
 
   /** The pending interaction, or null after answering 400 (expired or unknown). */
@@ -57,13 +59,17 @@ export class InteractionController {
     const provider = this.oidc.provider;
     const details = await this.details(request, reply);
     if (!details) return;
-    const body = (request.body ?? {}) as { username?: string; password?: string; otp?: string };
+    const body = (request.body ?? {}) as { username?: string; password?: string; otp?: string; face_evidence?: string };
     const clientId = String(details.params['client_id'] ?? '');
     if (!body.username || !body.password) return html(reply, 400, loginForm(details.uid, clientId, '请输入账号和密码 (account and password required)'));
     const context = { clientId, remoteAddress: request.ip };
     const username = body.username.trim();
     // An ID number signs a citizen in; anything else is a staff account name.
     const citizen = /^\d{17}[\dXx]$/.test(username);
+    const evidence = body.face_evidence?.trim();
+    if (evidence && (!citizen || !this.faceMatch.enabled || evidence.length > 4096)) {
+      return html(reply, 400, loginForm(details.uid, clientId, '本平台未启用人脸核验，或证据无效 (face match is not enabled here, or the evidence is invalid)'));
+    }
     const outcome = citizen
       ? await this.accounts.login(username.toUpperCase(), body.password, context)
       : await this.accounts.loginStaff(username, body.password, body.otp?.trim() || undefined, context);
@@ -77,9 +83,24 @@ export class InteractionController {
         : [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'];
       return html(reply, status, loginForm(details.uid, clientId, message));
     }
-    const login = 'idKey' in outcome.account
-      ? { accountId: outcome.account.id, acr: acrForLevel(Math.min(outcome.account.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)), amr: ['pwd'] }
-      : { accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`, acr: acrForLevel(3), amr: (await this.directory.isPrivileged(outcome.account)) ? ['pwd', 'otp'] : ['pwd'] };
+    let login: { accountId: string; acr: string; amr: string[] };
+    if ('idKey' in outcome.account) {
+      const person = outcome.account;
+      login = { accountId: person.id, acr: acrForLevel(Math.min(person.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)), amr: ['pwd'] };
+      if (evidence) {
+        // Level 4 (真人核验): the live face matches the claimed identity, on top of a real-name-checked account.
+        const face = await this.faceMatch.verify({ idNumber: username.toUpperCase(), name: person.name, evidence });
+        await this.accounts.audit(face.ok ? 'FACE_MATCH_SUCCEEDED' : 'FACE_MATCH_FAILED', person.id, context, face.ok ? `score ${face.score}` : `${face.reason}${face.score !== undefined ? ` score ${face.score}` : ''}`);
+        if (!face.ok) {
+          return face.reason === 'UNAVAILABLE'
+            ? html(reply, 503, loginForm(details.uid, clientId, '人脸核验服务暂不可用，请稍后再试或仅用密码登录 (face match unavailable; try later or sign in with the password only)'))
+            : html(reply, 401, loginForm(details.uid, clientId, '人脸核验未通过 (face match failed)'));
+        }
+        if (person.assuranceLevel >= 3) login = { ...login, acr: acrForLevel(4), amr: ['pwd', 'face'] };
+      }
+    } else {
+      login = { accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`, acr: acrForLevel(3), amr: (await this.directory.isPrivileged(outcome.account)) ? ['pwd', 'otp'] : ['pwd'] };
+    }
     await provider.interactionFinished(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false });
   }
 }
@@ -108,6 +129,7 @@ function loginForm(uid: string, clientId: string, error?: string): string {
 <label>身份证号码或工作账号 (ID number or staff account) <input name="username" autocomplete="username" required></label>
 <label>密码 (password) <input name="password" type="password" autocomplete="current-password" required></label>
 <label>动态口令，管理员必填 (TOTP code, administrators) <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
+<input type="hidden" name="face_evidence" id="face_evidence"><!-- filled by the face-match provider's liveness SDK for level 4 -->
 <button type="submit">登录 (sign in)</button></form>`,
   );
 }
