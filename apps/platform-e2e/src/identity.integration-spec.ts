@@ -345,6 +345,11 @@ describe('identity: OpenID provider, client credentials', () => {
       expect(live.body).toMatchObject({ active: true, clientId: DEMO_BUSINESS_CLIENT.id, scopes: [PlatformScope.InvokeCapabilities] });
       const dead = await invoke('identity.introspect-token', { token: `${access_token.slice(0, -4)}AAAA` });
       expect(dead.body).toEqual({ active: false, reason: 'TOKEN_BAD_SIGNATURE' });
+      // A user's token is inactive at once after a forced logout, though its JWT still verifies locally until it expires.
+      const citizen = await new OidcFlows(issuer).signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password });
+      expect((await invoke('identity.introspect-token', { token: citizen.token })).body).toMatchObject({ active: true, subject: citizen.principal!.subject, assuranceLevel: 3 });
+      expect((await admin(`accounts/${citizen.principal!.subject}/force-logout`)).status).toBe(200);
+      expect((await invoke('identity.introspect-token', { token: citizen.token })).body).toEqual({ active: false, reason: 'TOKEN_REVOKED' });
 
       const audit = await tech.app.get(DataSource).query(`SELECT event, count(*)::int AS n FROM "${tech.definition.schema}".identity_audit WHERE event LIKE 'AGENT_%' GROUP BY event`);
       expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toMatchObject({ AGENT_GRANTED: 3, AGENT_REVOKED: 1 });

@@ -37,12 +37,20 @@ export class IdentityHandler {
     return this.agents.resolveLegalPerson(request.input.creditCode);
   }
 
-  /** Verified like every service verifies (signature, issuer, audience, expiry). JWT access tokens live 10 minutes. */
+  /**
+   * Verified like every service verifies (signature, issuer, audience, expiry), and then against
+   * the provider's state: a user token whose grant was revoked (logout, forced logout, disabled
+   * account) or an app token whose client is gone is inactive at once, although the JWT itself
+   * would verify until it expires (10 minutes).
+   */
   @MessagePattern(Topic.IdentityIntrospectToken)
   async introspect(@Payload() request: IntrospectTokenRequest): Promise<IntrospectTokenReply> {
     this.verifier ??= new AccessTokenVerifier({ issuer: this.oidc.issuer, audience: PLATFORM_API_AUDIENCE });
     try {
       const p = await this.verifier.verify(request.input.token);
+      const gid = p.claims['gid'];
+      const live = typeof gid === 'string' ? Boolean(await this.oidc.provider.Grant.find(gid)) : Boolean(await this.oidc.provider.Client.find(p.clientId));
+      if (!live) return { active: false, reason: 'TOKEN_REVOKED' };
       return {
         active: true,
         clientId: p.clientId,

@@ -88,16 +88,21 @@ export class OidcProviderService implements OnModuleInit {
         return account ? { accountId: account.id, claims: async () => ({ sub: account.id, name: account.name }) } : undefined;
       },
       // The level of assurance behind a user's token travels in the access token (acr).
+      // `gid` names the grant behind a user's token, so introspection can tell a revoked one.
       extraTokenClaims: async (ctx, token) => {
-        const accountId = (token as { accountId?: string }).accountId;
+        const { accountId, grantId } = token as { accountId?: string; grantId?: string };
         if (!accountId) return undefined;
-        if (accountId.startsWith(STAFF_SUBJECT_PREFIX)) return this.directory.staffClaims(accountId.slice(STAFF_SUBJECT_PREFIX.length));
+        const gid = grantId ? { gid: grantId } : {};
+        if (accountId.startsWith(STAFF_SUBJECT_PREFIX)) {
+          const claims = await this.directory.staffClaims(accountId.slice(STAFF_SUBJECT_PREFIX.length));
+          return claims ? { ...claims, ...gid } : undefined;
+        }
         const account = await this.accounts.find(accountId);
         if (!account) return undefined;
         // The level the login proved, as the interaction set it (the code or refresh token carries
         // the session's acr): a password at most 3, a face match 4.
         const entities = ctx.oidc.entities as { AuthorizationCode?: { acr?: string }; RefreshToken?: { acr?: string } };
-        return { acr: acrForLevel(levelOfAcr(entities.AuthorizationCode?.acr ?? entities.RefreshToken?.acr) ?? Math.min(account.assuranceLevel, 3)) };
+        return { acr: acrForLevel(levelOfAcr(entities.AuthorizationCode?.acr ?? entities.RefreshToken?.acr) ?? Math.min(account.assuranceLevel, 3)), ...gid };
       },
       renderError: async (ctx, out) => {
         ctx.type = 'application/json; charset=utf-8';
