@@ -6,3 +6,4 @@ export * from './lib/database.js';
 export * from './lib/health.controller.js';
 export * from './lib/internal-api.guard.js';
 export * from './lib/service-bootstrap.js';
+export * from './lib/crypto.js';

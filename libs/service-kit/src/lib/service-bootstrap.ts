@@ -11,6 +11,7 @@ import { dataSourceOptions, openDataSource } from './database.js';
 import { HealthController } from './health.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { ConfigError, loadServiceConfig, SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
+import { CRYPTO_PROVIDER, cryptoProviderOf } from './crypto.js';
 import type { ServiceDefinition } from './service-definition.js';
 
 export interface RunningService {
@@ -28,7 +29,14 @@ export interface RunningService {
 @Module({})
 class ServiceConfigModule {
   static forRoot(config: ServiceConfig): DynamicModule {
-    return { module: ServiceConfigModule, providers: [{ provide: SERVICE_CONFIG, useValue: config }], exports: [SERVICE_CONFIG] };
+    return {
+      module: ServiceConfigModule,
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: CRYPTO_PROVIDER, useValue: cryptoProviderOf(config) },
+      ],
+      exports: [SERVICE_CONFIG, CRYPTO_PROVIDER],
+    };
   }
 }
 

@@ -38,6 +38,13 @@ describe('service configuration', () => {
     expect(problemsOf({ ...rest, TRANSPORT: 'inprocess' })).toEqual([]);
   });
 
+  it('requires a crypto master key in production, and accepts 32 bytes in hex or base64', () => {
+    expect(problemsOf({ ...valid, NODE_ENV: 'production' }).join()).toContain('CRYPTO_MASTER_KEY');
+    expect(problemsOf({ ...valid, NODE_ENV: 'production', CRYPTO_MASTER_KEY: 'ab'.repeat(32) })).toEqual([]);
+    expect(problemsOf({ ...valid, NODE_ENV: 'production', CRYPTO_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') })).toEqual([]);
+    expect(problemsOf({ ...valid, CRYPTO_MASTER_KEY: 'too-short' }).join()).toContain('CRYPTO_MASTER_KEY');
+  });
+
   it('refuses the development subject key in production and hides secrets in messages', () => {
     expect(problemsOf({ ...valid, NODE_ENV: 'production', SUBJECT_KEY_SECRET: 'dev-only-standalone-subject-key' }).join()).toContain('SUBJECT_KEY_SECRET');
     expect(problemsOf({ ...valid, NODE_ENV: 'production', SUBJECT_KEY_SECRET: 'change-me-to-a-long-random-secret' }).join()).toContain('SUBJECT_KEY_SECRET');

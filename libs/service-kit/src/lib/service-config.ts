@@ -116,6 +116,15 @@ export class ServiceConfig {
   @Type(() => Number) @Min(0) @Max(1)
   FACE_MATCH_MIN_SCORE = 0.8;
 
+  /**
+   * Master key of the software crypto provider (≥ 32 bytes as base64 or hex): every SM4 / HMAC-SM3
+   * key and the SM2 key-wrapping key are derived from it. Required in production; in development
+   * a key derived from SUBJECT_KEY_SECRET is used, with a warning.
+   */
+  @ValidateIf((c: ServiceConfig) => c.CRYPTO_MASTER_KEY !== undefined)
+  @Matches(/^([0-9a-fA-F]{64,}|[A-Za-z0-9+/]{43,}={0,2})$/, { message: 'CRYPTO_MASTER_KEY 须为至少 32 字节的 hex 或 base64 (at least 32 bytes, hex or base64)' })
+  CRYPTO_MASTER_KEY?: string;
+
   /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
   @IsString() @MinLength(8)
   DEMO_APP_SECRET = 'demo-portal-secret';
@@ -148,10 +157,11 @@ export function loadServiceConfig(env: Record<string, string | undefined>, defau
     throw new ConfigError(['SEED_DEMO: 生产环境不得载入演示数据（含演示账号和口令）(demo data with known accounts and secrets must not be loaded in production)']);
   }
   if (config.NODE_ENV === 'production') {
-    const placeholders = (['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN', 'OIDC_COOKIE_SECRET'] as const).filter((k) => config[k] !== undefined && PLACEHOLDER.test(config[k]!));
-    if (placeholders.length > 0) {
-      throw new ConfigError(placeholders.map((k) => `${k}: 生产环境不得使用示例或开发值 (an example or development value must not be used in production)`));
-    }
+    const problems = (['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN', 'OIDC_COOKIE_SECRET'] as const)
+      .filter((k) => config[k] !== undefined && PLACEHOLDER.test(config[k]!))
+      .map((k) => `${k}: 生产环境不得使用示例或开发值 (an example or development value must not be used in production)`);
+    if (!config.CRYPTO_MASTER_KEY) problems.push('CRYPTO_MASTER_KEY: 生产环境必须设置加密主密钥 (the crypto master key is required in production)');
+    if (problems.length > 0) throw new ConfigError(problems);
   }
   return config;
 }
