@@ -193,6 +193,10 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(after.status).toBe(200);
   });
 
+  it('dead-letters malformed notification requests on tech-capabilities', async () => {
+    await deadLettered('tech-capabilities', Topic.NotificationSend, { input: { channel: 'sms', to: '13800138000', template: 'case-completed', params: {} } });
+  });
+
   it('dead-letters malformed population checks on the data platform, ID numbers masked', async () => {
     const seen = await deadLettered('data-platform', Topic.DataPopulationVerify, { input: { name: '张三', idNumber: zhang.id } });
     expect(seen.map((s) => s.value).join('\n')).not.toContain(zhang.id);

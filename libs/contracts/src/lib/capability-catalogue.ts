@@ -9,6 +9,7 @@ import {
   VerifyRealNameInput,
   VerifyRealNameReply,
 } from './identity.messages.js';
+import { SendNotificationInput, SendNotificationReply } from './notification.messages.js';
 import { Topic } from './topics.enum.js';
 
 /** A capability published through service dispatch (a static catalogue until the registry exists). */
@@ -48,7 +49,7 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'identity.verify-real-name',
     version: '1',
     name: '实名核验',
-    description: 'Whether a name matches a citizen ID number (identity store; the population base library later).',
+    description: 'Whether a name matches a citizen ID number, checked against the population base library.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.IdentityVerifyRealName,
     input: VerifyRealNameInput,
@@ -95,6 +96,19 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { creditCode: '91320100MA1XK2Q84P' },
+  },
+  {
+    code: 'notification.send',
+    version: '1',
+    name: '消息通知',
+    description: 'Sends a templated SMS, e-mail or in-app message; accepted at once, delivered from an outbox with retries.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.NotificationSend,
+    input: SendNotificationInput,
+    output: SendNotificationReply,
+    timeoutMs: 3000,
+    idempotent: false,
+    example: { channel: 'sms', to: '13800138000', template: 'case-accepted', params: { matter: '个体工商户设立登记', caseNo: 'JS20261122000123', dueDate: '2026-11-27' } },
   },
 ];
 

@@ -10,6 +10,7 @@ import {
   VerifyRealNameRequest,
 } from './identity.messages.js';
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
+import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
 import { Topic } from './topics.enum.js';
 
 type MessageClass = new () => object;
@@ -82,6 +83,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: PopulationVerifyReply,
     owner: 'data-platform',
     description: '人口基础库核验 (does the population base hold this ID number under this name); used by identity real-name checks',
+  },
+  [Topic.NotificationSend]: {
+    topic: Topic.NotificationSend,
+    kind: 'request',
+    message: SendNotificationRequest,
+    reply: SendNotificationReply,
+    owner: 'tech-capabilities',
+    description: '消息通知 (send a templated SMS, e-mail or in-app message; delivered from an outbox)',
   },
 };
 

@@ -16,6 +16,8 @@ export enum Topic {
   IdentityIntrospectToken = 'tech.identity.introspect-token.v1',
   /** Request-reply: a legal person and its current agents. */
   IdentityResolveLegalPerson = 'tech.identity.resolve-legal-person.v1',
+  /** Request-reply: send a templated SMS / e-mail / in-app message (tech-capabilities, outbox-backed). */
+  NotificationSend = 'tech.notification.send.v1',
   /** Request-reply: does the population base library hold this ID number under this name (data-platform)? */
   DataPopulationVerify = 'data.population.verify.v1',
 }

@@ -38,12 +38,17 @@ import { OperationLogService } from './identity/operation-log.service.js';
 import { IdentityAdminController } from './identity/identity-admin.controller.js';
 import { IdentityAuditController } from './identity/identity-audit.controller.js';
 import { AccessTokenGuard, AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
+import { Notification } from './notification/notification.entity.js';
+import { InboxMessage } from './notification/inbox-message.entity.js';
+import { NotificationService } from './notification/notification.service.js';
+import { NotificationHandler } from './notification/notification.handler.js';
+import { InboxController, NotificationController } from './notification/notification.controller.js';
 
-/** 技术中台: the capabilities served by tech-capabilities (e-licence; identity's OpenID provider, in progress). */
+/** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, AccessTokenGuard,
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController, NotificationHandler, NotificationController, InboxController],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

@@ -45,7 +45,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (typeof error === 'object' && error !== null && 'code' in error && 'status' in error) return error as CapabilityError;
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
-      return { code: 'INVALID_MESSAGE', status: exception.getStatus(), message: exception.message };
+      // A refusal by the handler (a ProblemException, say): keep its status and its words.
+      const status = exception.getStatus();
+      const body = exception.getResponse() as { title?: string; detail?: string; code?: string; errors?: { field: string; message: string }[] };
+      const message = typeof body === 'object' && body?.title ? `${body.title}${body.detail ? `: ${body.detail}` : ''}${body.code ? ` [${body.code}]` : ''}` : exception.message;
+      const code = status === 404 ? 'NOT_FOUND' : status === 403 ? 'FORBIDDEN' : status === 409 ? 'CONFLICT' : 'INVALID_MESSAGE';
+      return { code, status, message, ...(Array.isArray(body?.errors) ? { fields: body.errors } : {}) };
     }
     this.log.error(safeDescription(exception), (exception as Error)?.stack);
     return { code: 'PROVIDER_ERROR', status: 500, message: '能力提供方内部错误 (provider internal error)' };

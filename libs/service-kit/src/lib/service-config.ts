@@ -1,5 +1,5 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Length, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || typeof value === 'boolean' ? value : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
@@ -124,6 +124,26 @@ export class ServiceConfig {
   @ValidateIf((c: ServiceConfig) => c.CRYPTO_MASTER_KEY !== undefined)
   @Matches(/^([0-9a-fA-F]{64,}|[A-Za-z0-9+/]{43,}={0,2})$/, { message: 'CRYPTO_MASTER_KEY 须为至少 32 字节的 hex 或 base64 (at least 32 bytes, hex or base64)' })
   CRYPTO_MASTER_KEY?: string;
+
+  /** SMS gateway (tech-capabilities notifications): POST JSON { id, to, template, params, text }. Unset: SMS go to the log. */
+  @ValidateIf((c: ServiceConfig) => c.NOTIFY_SMS_URL !== undefined)
+  @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_SMS_URL 须为 http(s) URL (must be an http(s) URL)' })
+  NOTIFY_SMS_URL?: string;
+
+  /** SMTP server for e-mail notifications, e.g. smtps://user:pass@mail.example.gov.cn:465. Unset: e-mails go to the log. */
+  @ValidateIf((c: ServiceConfig) => c.NOTIFY_SMTP_URL !== undefined)
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'NOTIFY_SMTP_URL 须为 smtp:// 或 smtps:// URL (must be an smtp(s) URL)' })
+  NOTIFY_SMTP_URL?: string;
+
+  @IsString() @Length(3, 128)
+  NOTIFY_EMAIL_FROM = '政务中台 <noreply@gov-mp.local>';
+
+  /** Delivery attempts before a notification is marked failed; retries back off from NOTIFY_RETRY_BASE_MS (doubling, at most 10 minutes). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(50)
+  NOTIFY_MAX_ATTEMPTS = 8;
+
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  NOTIFY_RETRY_BASE_MS = 5000;
 
   /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
   @IsString() @MinLength(8)

@@ -1,0 +1,24 @@
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { CallMeta } from './call-meta.message.js';
+
+/** Capability input: 消息通知 — send a templated SMS, e-mail or in-app message. */
+export class SendNotificationInput {
+  @IsIn(['sms', 'email', 'in-app']) channel!: 'sms' | 'email' | 'in-app';
+  /** Mobile number (sms), e-mail address, or account id (in-app). */
+  @IsString() @Length(3, 254) to!: string;
+  @Matches(/^[a-z][a-z0-9-]{1,63}$/, { message: 'template 须为模板编码 (a template code)' }) template!: string;
+  /** Values of the template's placeholders (strings; checked against the template). */
+  @IsObject() params!: Record<string, string>;
+}
+
+export class SendNotificationRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => SendNotificationInput) input!: SendNotificationInput;
+}
+
+/** Accepted for delivery: the id to ask for its status; sending happens after the answer (outbox). */
+export class SendNotificationReply {
+  @IsString() id!: string;
+  @IsIn(['pending']) status!: 'pending';
+}

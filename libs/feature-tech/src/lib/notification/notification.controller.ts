@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { SendNotificationInput } from '@gmp/contracts';
+import { AccessTokenGuard, CurrentPrincipal, type Principal } from '@gmp/identity';
+import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { currentContext } from '@gmp/observability';
+import { InboxMessage } from './inbox-message.entity.js';
+import { NotificationService } from './notification.service.js';
+
+/** Notifications for services inside the platform (X-Internal-Token); business lines use the `notification.send` capability. */
+@ApiTags('notifications 消息通知 (internal)')
+@Controller('internal/v1/notifications')
+@UseGuards(InternalApiGuard)
+export class NotificationController {
+  constructor(private readonly notifications: NotificationService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: '发送通知 (queue a templated notification)' })
+  send(@Body() body: unknown, @Headers('x-caller') caller?: string) {
+    if (!caller || !/^[A-Za-z0-9._:-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '须在 X-Caller 头中说明调用方 (X-Caller header required)');
+    const input = validBody(SendNotificationInput, body);
+    return this.notifications.enqueue({ ...input, app: caller, correlationId: currentContext()?.correlationId ?? 'internal' });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '通知状态 (delivery status; never the recipient in clear or the parameters)' })
+  async status(@Param('id', new ParseUUIDPipe()) id: string) {
+    const status = await this.notifications.status(id);
+    if (!status) throw new ProblemException(404, 'UNKNOWN_NOTIFICATION', '通知不存在 (notification not found)', id);
+    return status;
+  }
+}
+
+/** A signed-in person's in-app messages (站内信). */
+@ApiTags('notifications 消息通知')
+@ApiBearerAuth()
+@Controller('v1/me/messages')
+@UseGuards(AccessTokenGuard)
+export class InboxController {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  @Get()
+  @ApiOperation({ summary: '我的站内信 (my in-app messages, newest first)' })
+  async list(@CurrentPrincipal() who: Principal) {
+    const messages = await this.dataSource.getRepository(InboxMessage).find({ where: { subject: who.subject }, order: { createdAt: 'DESC' }, take: 100 });
+    return { messages: messages.map((m) => ({ id: m.id, title: m.title, body: m.body, read: m.readAt !== null, createdAt: m.createdAt })) };
+  }
+
+  @Post(':id/read')
+  @HttpCode(204)
+  @ApiOperation({ summary: '标记已读 (mark as read)' })
+  async read(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() who: Principal): Promise<void> {
+    const res = await this.dataSource.getRepository(InboxMessage).update({ id, subject: who.subject }, { readAt: new Date() });
+    if (!res.affected) throw new ProblemException(404, 'UNKNOWN_MESSAGE', '消息不存在 (message not found)', id);
+  }
+}
