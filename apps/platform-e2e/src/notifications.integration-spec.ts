@@ -2,10 +2,11 @@ import { createServer, type Server } from 'node:http';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
-import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
+import { DEMO_PERSON, DEMO_PORTALS, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, type ServiceDefinition, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { post } from './dispatch-client.js';
+import { BrowserSession, pkcePair } from './browser-session.js';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
 
@@ -109,7 +110,7 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     const r = await send({ channel: 'email', to: 'zhang.san@example.cn', template: 'materials-needed', params: { matter: '居住证办理', caseNo: 'JS4', materials: '近期免冠照片一张' } });
     expect(r.status).toBe(200);
     const mail = await eventually(async () => mails.find((m) => m.to === 'zhang.san@example.cn'));
-    expect(mail.raw).toMatch(/Subject: =\?UTF-8\?/);
+    expect(mail!.raw).toMatch(/Subject: =\?UTF-8\?/);
     expect(await eventually(async () => ((await internal(r.body.id)).body.status === 'sent' ? true : null))).toBe(true);
     expect((await internal(r.body.id)).body.recipient).toBe('z***@example.cn');
   });
@@ -155,6 +156,55 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     await new Promise((r) => setTimeout(r, 300));
     expect(sms.length).toBe(before);
   });
+
+  it('signs a citizen in with an SMS code sent through the notification sender; a code works once and expires, guesses lock the account', async () => {
+    const flows = new OidcFlows(`${tech.url}/oidc`);
+    const ds = tech.app.get(DataSource);
+    const schema = techDef.schema;
+    const requestCode = async (idNumber: string) => {
+      const browser = new BrowserSession();
+      const page = await flows.authorize(browser, DEMO_PORTALS[0]!, pkcePair().challenge);
+      return browser.request(`${page.url}/sms-code`, { method: 'POST', form: { username: idNumber } });
+    };
+    const codeSent = async () => (await eventually(async () => sms.filter((m) => m.template === 'login-code' && m.to === DEMO_PERSON.phone).at(-1)))!.params['code']!;
+
+    const sent = await requestCode(DEMO_PERSON.idNumber);
+    expect(sent.status).toBe(200);
+    expect(sent.text).toContain('验证码已发送');
+    const code = await codeSent();
+    expect(code).toMatch(/^\d{6}$/);
+    expect((await ds.query(`SELECT code_mac FROM "${schema}".sms_login_code`)).map((r: { code_mac: string }) => r.code_mac)).not.toContain(code);
+    const signed = await flows.signIn({ username: DEMO_PERSON.idNumber, sms_code: code });
+    expect(signed.status).toBe(303);
+    expect(signed.principal!.assurance).toBe(3);
+    expect((await flows.signIn({ username: DEMO_PERSON.idNumber, sms_code: code })).status).toBe(401); // used
+
+    // One code a minute per account name; an unknown number gets the same page and no SMS.
+    expect((await requestCode(DEMO_PERSON.idNumber)).status).toBe(429);
+    const before = sms.length;
+    const stranger = await requestCode('110105194912310037');
+    expect(stranger.status).toBe(200);
+    const normalise = (text: string, id: string) => text.replace(/\/interaction\/[^/]+\//g, '/interaction/<uid>/').replace(id, '<id>');
+    expect(normalise(stranger.text, '110105194912310037')).toBe(normalise(sent.text, DEMO_PERSON.idNumber));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sms.length).toBe(before);
+
+    // An expired code does not work (expiry moved into the past rather than waiting 5 minutes).
+    await ds.query(`DELETE FROM "${schema}".login_throttle WHERE key LIKE 'sms1m%'`);
+    await requestCode(DEMO_PERSON.idNumber);
+    const late = await eventually(async () => { const c = await codeSent(); return c !== code ? c : null; });
+    await ds.query(`UPDATE "${schema}".sms_login_code SET expires_at = now() - interval '1 second' WHERE consumed_at IS NULL`);
+    expect((await flows.signIn({ username: DEMO_PERSON.idNumber, sms_code: late })).status).toBe(401);
+
+    // Guessing codes counts towards the same lock-out as passwords; SMS codes are for citizens only.
+    const results: number[] = [];
+    for (let i = 0; i < 4; i++) results.push((await flows.signIn({ username: DEMO_PERSON.idNumber, sms_code: String(100000 + i) })).status);
+    expect(results).toEqual([401, 401, 423, 423]); // the used and the expired code were failures 1 and 2
+    expect((await flows.signIn({ username: 'xw-operator', sms_code: '123456' })).status).toBe(400);
+    await ds.query(`UPDATE "${schema}".person_account SET locked_until = NULL, failed_logins = 0`);
+    const audit = await ds.query(`SELECT event, count(*)::int AS n FROM "${schema}".identity_audit WHERE event LIKE 'SMS_%' GROUP BY event`);
+    expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toEqual({ SMS_CODE_SENT: 2, SMS_CODE_NOT_SENT: 1 });
+  }, 60_000);
 
   it('loses nothing across a restart: a message queued while the gateway is down goes out after the service comes back', async () => {
     fail['13500135000'] = [503, 503, 503];

@@ -39,6 +39,7 @@ import { IdentityAdminController } from './identity/identity-admin.controller.js
 import { IdentityAuditController } from './identity/identity-audit.controller.js';
 import { AccessTokenGuard, AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
 import { Notification } from './notification/notification.entity.js';
+import { SmsLoginCode } from './identity/sms-login-code.entity.js';
 import { InboxMessage } from './notification/inbox-message.entity.js';
 import { NotificationService } from './notification/notification.service.js';
 import { NotificationHandler } from './notification/notification.handler.js';
@@ -46,7 +47,7 @@ import { InboxController, NotificationController } from './notification/notifica
 
 /** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage])],
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode])],
   controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController, NotificationHandler, NotificationController, InboxController],
   providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, AccessTokenGuard,
     {

@@ -18,6 +18,8 @@ import { OperationLog } from './identity/operation-log.entity.js';
 import { LoginThrottleRow } from './identity/login-throttle.entity.js';
 import { Notification } from './notification/notification.entity.js';
 import { InboxMessage } from './notification/inbox-message.entity.js';
+import { SmsLoginCode } from './identity/sms-login-code.entity.js';
+import { CreateSmsLogin1763801100000 } from './migrations/1763801100000-create-sms-login.migration.js';
 import { CreateNotifications1763801000000 } from './migrations/1763801000000-create-notifications.migration.js';
 import { CreateRolesPostsOperationLog1763800800000 } from './migrations/1763800800000-create-roles-posts-operation-log.migration.js';
 import { CreateStaffAccounts1763800700000 } from './migrations/1763800700000-create-staff-accounts.migration.js';
@@ -33,8 +35,8 @@ export const techCapabilitiesService: ServiceDefinition = {
   schema: 'tech',
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
-  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000],
+  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000],
   requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed],
   consumes: [Topic.LicenceQueryByHolder, Topic.IdentityVerifyRealName, Topic.IdentityCheckAgent, Topic.IdentityIntrospectToken, Topic.IdentityResolveLegalPerson, Topic.NotificationSend],

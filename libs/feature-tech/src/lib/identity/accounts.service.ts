@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { argon2Verify } from 'hash-wasm';
 import { verifySync } from 'otplib';
-import type { DataSource } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import type { CryptoProvider } from '@gmp/gm-crypto';
+import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { NotificationService } from '../notification/notification.service.js';
+import { SmsLoginCode } from './sms-login-code.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { LOCK_MINUTES, LoginThrottle, MAX_FAILED_LOGINS } from './login-throttle.service.js';
 import { hashPassword } from './password.js';
@@ -16,6 +19,10 @@ import { StaffDirectoryService } from './staff-directory.service.js';
 
 export { LOCK_MINUTES, MAX_FAILED_LOGINS } from './login-throttle.service.js';
 export { hashPassword } from './password.js';
+
+/** Label of the crypto provider's key for phone numbers. */
+const PHONE_LABEL = 'field:phone';
+export const SMS_CODE_MINUTES = 5;
 
 export interface LoginContext {
   clientId?: string;
@@ -39,15 +46,20 @@ export class AccountsService {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly throttle: LoginThrottle,
     private readonly directory: StaffDirectoryService,
+    private readonly notifications: NotificationService,
+    @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
   ) {}
 
-  async create(idNumber: string, name: string, password: string, assuranceLevel: number): Promise<PersonAccount> {
+  async create(idNumber: string, name: string, password: string, assuranceLevel: number, phone?: string): Promise<PersonAccount> {
+    const id = randomUUID();
     const account: PersonAccount = {
-      id: randomUUID(),
+      id,
       idKey: subjectKeyOf(idNumber, this.config.SUBJECT_KEY_SECRET),
       idMasked: `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`,
       name,
       passwordHash: await hashPassword(password),
+      phoneEnc: phone ? this.crypto.encrypt(PHONE_LABEL, phone, id) : null,
+      phoneMasked: phone ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : null,
       assuranceLevel,
       failedLogins: 0,
       lockedUntil: null,
@@ -62,8 +74,53 @@ export class AccountsService {
   }
 
   async login(idNumber: string, password: string, context: LoginContext): Promise<LoginOutcome<PersonAccount>> {
-    const account = await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: subjectKeyOf(idNumber, this.config.SUBJECT_KEY_SECRET) });
-    return this.checkPassword(PersonAccount, `person:${idNumber}`, account, password, context);
+    const account = await this.findByIdNumber(idNumber);
+    return this.checkCredential(PersonAccount, `person:${idNumber}`, account, context, () => hashPassword(password), (a) => argon2Verify({ password, hash: a.passwordHash }));
+  }
+
+  private findByIdNumber(idNumber: string): Promise<PersonAccount | null> {
+    return this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: subjectKeyOf(idNumber, this.config.SUBJECT_KEY_SECRET) });
+  }
+
+  /**
+   * Sends a login code by SMS to the account's phone (through the notification capability).
+   * The answer is the same whether the account exists or has a phone; sends are limited per
+   * account name (one a minute, ten a day). Returns the seconds to wait when over the limit.
+   */
+  async requestSmsCode(idNumber: string, context: LoginContext): Promise<{ retryAfterSeconds: number }> {
+    const wait = await this.throttle.smsAllowed(`person:${idNumber}`);
+    if (wait > 0) return { retryAfterSeconds: wait };
+    const account = await this.findByIdNumber(idNumber);
+    if (!account?.phoneEnc) {
+      await this.audit('SMS_CODE_NOT_SENT', account?.id ?? null, context, account ? 'no phone' : 'unknown account');
+      return { retryAfterSeconds: 0 };
+    }
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const repo = this.dataSource.getRepository(SmsLoginCode);
+    await repo.update({ accountId: account.id, consumedAt: IsNull() }, { consumedAt: new Date() }); // only the newest code works
+    await repo.insert({ id: randomUUID(), accountId: account.id, codeMac: this.smsCodeMac(account.id, code), expiresAt: new Date(Date.now() + SMS_CODE_MINUTES * 60_000), consumedAt: null });
+    const phone = this.crypto.decrypt(PHONE_LABEL, account.phoneEnc, account.id).toString();
+    await this.notifications.enqueue({ channel: 'sms', to: phone, template: 'login-code', params: { code, minutes: String(SMS_CODE_MINUTES) }, app: 'identity', correlationId: randomUUID() });
+    await this.audit('SMS_CODE_SENT', account.id, context, account.phoneMasked ?? undefined);
+    return { retryAfterSeconds: 0 };
+  }
+
+  /** Login with an SMS code: the same lock-out as a password; a code works once, within its minutes. */
+  async loginWithSmsCode(idNumber: string, code: string, context: LoginContext): Promise<LoginOutcome<PersonAccount>> {
+    const account = await this.findByIdNumber(idNumber);
+    const table = quoteTablePath(this.dataSource.getRepository(SmsLoginCode).metadata.tablePath);
+    return this.checkCredential(PersonAccount, `person:${idNumber}`, account, context, async () => undefined, async (a) => {
+      if (!/^\d{6}$/.test(code)) return false;
+      const [rows] = await this.dataSource.query(
+        `UPDATE ${table} SET consumed_at = now() WHERE account_id = $1 AND code_mac = $2 AND consumed_at IS NULL AND expires_at > now() RETURNING id`,
+        [a.id, this.smsCodeMac(a.id, code)],
+      );
+      return (rows as unknown[]).length === 1;
+    });
+  }
+
+  private smsCodeMac(accountId: string, code: string): string {
+    return this.crypto.hmacSm3('otp:sms', `${accountId}:${code}`).toString('hex');
   }
 
   /** Staff login (account name case-insensitive); privileged roles also need the current TOTP code, once. */
@@ -75,7 +132,9 @@ export class AccountsService {
     // For privileged accounts the password and the TOTP code are one credential: a wrong, missing
     // or replayed code counts as a failure (lock-out) and gets the same answer as a wrong password.
     const secondFactor = privileged ? () => this.acceptTotp(staff!, otp) : undefined;
-    return this.checkPassword(StaffAccount, `staff:${username.trim().toLowerCase()}`, staff, password, context, secondFactor);
+    return this.checkCredential(StaffAccount, `staff:${username.trim().toLowerCase()}`, staff, context, () => hashPassword(password), async (s) =>
+      (await argon2Verify({ password, hash: s.passwordHash })) && (!secondFactor || (await secondFactor())),
+    );
   }
 
   /** The code must verify and be newer than the last one accepted (one atomic statement). */
@@ -90,14 +149,17 @@ export class AccountsService {
     return (rows as unknown[]).length === 1;
   }
 
-  /** Password check with lock-out: the same rule for every kind of account. */
-  private async checkPassword<T extends PersonAccount | StaffAccount>(
+  /**
+   * Credential check with lock-out, the same rule for every kind of account and credential.
+   * `unknownCost` spends what a real check costs when the account does not exist.
+   */
+  private async checkCredential<T extends PersonAccount | StaffAccount>(
     target: new () => T,
     name: string,
     account: T | null,
-    password: string,
     context: LoginContext,
-    secondFactor?: () => Promise<boolean>,
+    unknownCost: () => Promise<unknown>,
+    verify: (account: T) => Promise<boolean>,
   ): Promise<LoginOutcome<T>> {
     const retryAfter = await this.throttle.addressRetryAfter(context.remoteAddress);
     if (retryAfter > 0) {
@@ -112,7 +174,7 @@ export class AccountsService {
         await this.audit('LOGIN_REFUSED_LOCKED', null, context, 'unknown account');
         return { ok: false, reason: 'LOCKED', lockedUntil };
       }
-      await hashPassword(password);
+      await unknownCost();
       await this.throttle.addressFailed(context.remoteAddress);
       const lock = await this.throttle.nameFailed(name);
       await this.audit('LOGIN_UNKNOWN_ACCOUNT', null, context);
@@ -123,8 +185,7 @@ export class AccountsService {
       return { ok: false, reason: 'LOCKED', lockedUntil: account.lockedUntil };
     }
     const table = quoteTablePath(repo.metadata.tablePath);
-    const passwordOk = await argon2Verify({ password, hash: account.passwordHash });
-    if (!passwordOk || (secondFactor && !(await secondFactor()))) {
+    if (!(await verify(account))) {
       await this.throttle.addressFailed(context.remoteAddress);
       // One atomic statement, so parallel wrong attempts cannot slip past the count.
       const [rows] = await repo.query(
@@ -137,7 +198,7 @@ export class AccountsService {
       const row = (rows as { failed_logins: number; locked_until: Date | null }[])[0]!;
       const lock = row.failed_logins === 0 && row.locked_until ? new Date(row.locked_until) : null;
       const failed = lock ? MAX_FAILED_LOGINS : row.failed_logins;
-      await this.audit('LOGIN_FAILED', account.id, context, `failure ${failed}${passwordOk ? ' (second factor)' : ''}`);
+      await this.audit('LOGIN_FAILED', account.id, context, `failure ${failed}`);
       if (lock) {
         await this.audit('ACCOUNT_LOCKED', account.id, context, `until ${lock.toISOString()}`);
         return { ok: false, reason: 'LOCKED', lockedUntil: lock };

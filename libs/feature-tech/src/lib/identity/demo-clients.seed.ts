@@ -24,7 +24,7 @@ export const DEMO_STAFF = {
 };
 
 /** A demo citizen account (张三, real-name checked: level 3). */
-export const DEMO_PERSON = { idNumber: '11010519491231002X', name: '张三', password: 'Demo-Passw0rd!', assuranceLevel: 3 };
+export const DEMO_PERSON = { idNumber: '11010519491231002X', name: '张三', password: 'Demo-Passw0rd!', assuranceLevel: 3, phone: '13800138000' };
 
 /** With SEED_DEMO on, registers demo OAuth clients (a business-line app, two portals) and a demo citizen account. */
 @Injectable()
@@ -69,7 +69,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       });
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {
-      await this.accounts.create(DEMO_PERSON.idNumber, DEMO_PERSON.name, DEMO_PERSON.password, DEMO_PERSON.assuranceLevel);
+      await this.accounts.create(DEMO_PERSON.idNumber, DEMO_PERSON.name, DEMO_PERSON.password, DEMO_PERSON.assuranceLevel, DEMO_PERSON.phone);
       // 张三 is the agent of the first demo company for licence look-ups, for a year.
       for (const company of DEMO_COMPANIES) await this.agents.registerLegalPerson(company.id, company.name);
       await this.agents.grant(DEMO_COMPANIES[0]!.id, DEMO_PERSON.idNumber, ['licence:read'], new Date(Date.now() + 365 * 24 * 3600_000), 'demo-seed');

@@ -59,20 +59,25 @@ export class InteractionController {
     const provider = this.oidc.provider;
     const details = await this.details(request, reply);
     if (!details) return;
-    const body = (request.body ?? {}) as { username?: string; password?: string; otp?: string; face_evidence?: string };
+    const form = fields(request.body, ['username', 'password', 'otp', 'face_evidence', 'sms_code']);
     const clientId = String(details.params['client_id'] ?? '');
-    if (!body.username || !body.password) return html(reply, 400, loginForm(details.uid, clientId, '请输入账号和密码 (account and password required)'));
+    if (!form.username || (!form.password && !form.sms_code)) return html(reply, 400, loginForm(details.uid, clientId, '请输入账号和密码或短信验证码 (account and password, or SMS code, required)'));
     const context = { clientId, remoteAddress: request.ip };
-    const username = body.username.trim();
+    const username = form.username;
     // An ID number signs a citizen in; anything else is a staff account name.
     const citizen = /^\d{17}[\dXx]$/.test(username);
-    const evidence = body.face_evidence?.trim();
+    const evidence = form.face_evidence;
+    if (form.sms_code && (!citizen || form.password || evidence)) {
+      return html(reply, 400, loginForm(details.uid, clientId, '短信验证码仅用于居民登录，且不与密码同用 (SMS codes are for citizens, without a password)'));
+    }
     if (evidence && (!citizen || !this.faceMatch.enabled || evidence.length > 4096)) {
       return html(reply, 400, loginForm(details.uid, clientId, '本平台未启用人脸核验，或证据无效 (face match is not enabled here, or the evidence is invalid)'));
     }
-    const outcome = citizen
-      ? await this.accounts.login(username.toUpperCase(), body.password, context)
-      : await this.accounts.loginStaff(username, body.password, body.otp?.trim() || undefined, context);
+    const outcome = form.sms_code
+      ? await this.accounts.loginWithSmsCode(username.toUpperCase(), form.sms_code, context)
+      : citizen
+        ? await this.accounts.login(username.toUpperCase(), form.password!, context)
+        : await this.accounts.loginStaff(username, form.password!, form.otp, context);
     if (!outcome.ok) {
       if (outcome.reason === 'THROTTLED') {
         reply.raw.setHeader('retry-after', String(outcome.retryAfterSeconds));
@@ -86,7 +91,7 @@ export class InteractionController {
     let login: { accountId: string; acr: string; amr: string[] };
     if ('idKey' in outcome.account) {
       const person = outcome.account;
-      login = { accountId: person.id, acr: acrForLevel(Math.min(person.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)), amr: ['pwd'] };
+      login = { accountId: person.id, acr: acrForLevel(Math.min(person.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)), amr: [form.sms_code ? 'sms' : 'pwd'] };
       if (evidence) {
         // Level 4 (真人核验): the live face matches the claimed identity, on top of a real-name-checked account.
         const face = await this.faceMatch.verify({ idNumber: username.toUpperCase(), name: person.name, evidence });
@@ -103,10 +108,55 @@ export class InteractionController {
     }
     await provider.interactionFinished(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false });
   }
+
+  /**
+   * Sends a login code by SMS (citizens): the same answer whether or not the account exists or
+   * has a phone; one code a minute and ten a day per account name (429 with Retry-After).
+   */
+  @Post(':uid/sms-code')
+  async smsCode(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const details = await this.details(request, reply);
+    if (!details) return;
+    const clientId = String(details.params['client_id'] ?? '');
+    const { username } = fields(request.body, ['username']);
+    if (!username || !/^\d{17}[\dXx]$/.test(username)) return html(reply, 400, loginForm(details.uid, clientId, '请输入身份证号码 (enter your ID number)'));
+    const idNumber = username.toUpperCase();
+    const { retryAfterSeconds } = await this.accounts.requestSmsCode(idNumber, { clientId, remoteAddress: request.ip });
+    if (retryAfterSeconds > 0) {
+      reply.raw.setHeader('retry-after', String(retryAfterSeconds));
+      return html(reply, 429, loginForm(details.uid, clientId, `验证码发送过于频繁，请 ${retryAfterSeconds} 秒后再试 (too many codes; try again later)`));
+    }
+    html(reply, 200, smsForm(details.uid, clientId, idNumber));
+  }
 }
 
 /** A password login proves at most a real-name-checked identity (level 3); 4 and 5 need face match or a certificate. */
 const PASSWORD_LOGIN_MAX_LEVEL = 3;
+
+/** Form fields as single strings (trimmed; a repeated or non-text field counts as absent). */
+function fields<K extends string>(body: unknown, names: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  if (typeof body !== 'object' || body === null) return out;
+  for (const name of names) {
+    const value = (body as Record<string, unknown>)[name];
+    if (typeof value === 'string' && value.trim() !== '' && value.length <= 8192) out[name] = value.trim();
+  }
+  return out;
+}
+
+function smsForm(uid: string, clientId: string, idNumber: string): string {
+  return page(
+    '短信验证码登录 (sign in with an SMS code)',
+    `<p>应用 (application): ${escape(clientId)}</p><p role="status">如该账号已绑定手机，验证码已发送，5 分钟内有效 (if the account has a phone, a code valid for 5 minutes was sent).</p>
+<form method="post" action="/interaction/${escape(uid)}/login">
+<input type="hidden" name="username" value="${escape(idNumber)}">
+<label>短信验证码 (SMS code) <input name="sms_code" inputmode="numeric" autocomplete="one-time-code" required></label>
+<button type="submit">登录 (sign in)</button></form>
+<form method="post" action="/interaction/${escape(uid)}/sms-code">
+<label>或用短信验证码登录，身份证号码 (or sign in with an SMS code: ID number) <input name="username" autocomplete="username"></label>
+<button type="submit">获取验证码 (send code)</button></form>`,
+  );
+}
 
 function html(reply: FastifyReply, status: number, body: string): void {
   reply.raw.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

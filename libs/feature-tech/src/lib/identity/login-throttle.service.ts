@@ -10,6 +10,8 @@ export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
 /** Failed logins allowed from one client address in LOCK_MINUTES (all account names together). */
 export const MAX_FAILURES_PER_ADDRESS = 30;
+/** SMS login codes one account name may get per day (and one a minute). */
+export const SMS_CODES_PER_DAY = 10;
 
 /**
  * Brute-force brakes shared by every instance (PostgreSQL, rate-limiter-flexible):
@@ -23,6 +25,8 @@ export const MAX_FAILURES_PER_ADDRESS = 30;
 export class LoginThrottle {
   private readonly byAddress: RateLimiterPostgres;
   private readonly byName: RateLimiterPostgres;
+  private readonly smsPerMinute: RateLimiterPostgres;
+  private readonly smsPerDay: RateLimiterPostgres;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -39,6 +43,23 @@ export class LoginThrottle {
     };
     this.byAddress = new RateLimiterPostgres({ ...common, keyPrefix: 'addr', points: MAX_FAILURES_PER_ADDRESS });
     this.byName = new RateLimiterPostgres({ ...common, keyPrefix: 'name', points: MAX_FAILED_LOGINS });
+    this.smsPerMinute = new RateLimiterPostgres({ ...common, keyPrefix: 'sms1m', points: 1, duration: 60 });
+    this.smsPerDay = new RateLimiterPostgres({ ...common, keyPrefix: 'sms1d', points: SMS_CODES_PER_DAY, duration: 86_400 });
+  }
+
+  /**
+   * Takes one SMS-code send for an account name (known or not, so the answer tells nothing):
+   * one a minute, SMS_CODES_PER_DAY a day. Returns the seconds to wait, or 0 when allowed.
+   */
+  async smsAllowed(name: string): Promise<number> {
+    const key = this.nameKey(name);
+    for (const limiter of [this.smsPerMinute, this.smsPerDay]) {
+      const res = await limiter.get(key);
+      if (res && res.consumedPoints >= limiter.points) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    }
+    await consume(this.smsPerMinute, key);
+    await consume(this.smsPerDay, key);
+    return 0;
   }
 
   /** Seconds until the address may try again, or 0. */

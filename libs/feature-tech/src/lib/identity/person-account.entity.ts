@@ -16,6 +16,13 @@ export class PersonAccount {
   @Column({ type: 'varchar', length: 64 })
   name!: string;
 
+  /** Mobile number for SMS codes, encrypted by the crypto provider (label `field:phone`, bound to the account id). */
+  @Column({ type: 'bytea', name: 'phone_enc', nullable: true })
+  phoneEnc!: Buffer | null;
+
+  @Column({ type: 'varchar', length: 16, name: 'phone_masked', nullable: true })
+  phoneMasked!: string | null;
+
   /** argon2id (PHC string). */
   @Column({ type: 'varchar', length: 255, name: 'password_hash' })
   passwordHash!: string;
