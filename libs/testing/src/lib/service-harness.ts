@@ -33,7 +33,7 @@ export function inOwnSchema(def: ServiceDefinition, tag = randomBytes(3).toStrin
 }
 
 /** Polls until `probe` returns a truthy value or the time is up. */
-export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000, everyMs = 100): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
