@@ -40,16 +40,20 @@ import { IdentityAuditController } from './identity/identity-audit.controller.js
 import { AccessTokenGuard, AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
 import { Notification } from './notification/notification.entity.js';
 import { SmsLoginCode } from './identity/sms-login-code.entity.js';
+import { StoredFile } from './files/stored-file.entity.js';
+import { FileBlob } from './files/file-blob.entity.js';
+import { FileStoreService } from './files/file-store.service.js';
+import { FileStoreController, InternalFileStoreController } from './files/file-store.controller.js';
 import { InboxMessage } from './notification/inbox-message.entity.js';
 import { NotificationService } from './notification/notification.service.js';
 import { NotificationHandler } from './notification/notification.handler.js';
 import { InboxController, NotificationController } from './notification/notification.controller.js';
 
-/** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications). */
+/** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications, file store). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController, NotificationHandler, NotificationController, InboxController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, AccessTokenGuard,
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

@@ -19,6 +19,10 @@ import { LoginThrottleRow } from './identity/login-throttle.entity.js';
 import { Notification } from './notification/notification.entity.js';
 import { InboxMessage } from './notification/inbox-message.entity.js';
 import { SmsLoginCode } from './identity/sms-login-code.entity.js';
+import { StoredFile } from './files/stored-file.entity.js';
+import { FileBlob } from './files/file-blob.entity.js';
+import { UPLOAD_CONTENT_TYPES } from './files/file-store.service.js';
+import { CreateFileStore1763801200000 } from './migrations/1763801200000-create-file-store.migration.js';
 import { CreateSmsLogin1763801100000 } from './migrations/1763801100000-create-sms-login.migration.js';
 import { CreateNotifications1763801000000 } from './migrations/1763801000000-create-notifications.migration.js';
 import { CreateRolesPostsOperationLog1763800800000 } from './migrations/1763800800000-create-roles-posts-operation-log.migration.js';
@@ -35,9 +39,13 @@ export const techCapabilitiesService: ServiceDefinition = {
   schema: 'tech',
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
-  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000],
+  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000, CreateFileStore1763801200000],
   requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed],
+  // File uploads arrive as raw bytes with their own size limit (FILE_MAX_BYTES), not as JSON.
+  configureHttp: (fastify, config) => {
+    fastify.addContentTypeParser(UPLOAD_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: config.FILE_MAX_BYTES }, (_request, body, done) => done(null, body));
+  },
   consumes: [Topic.LicenceQueryByHolder, Topic.IdentityVerifyRealName, Topic.IdentityCheckAgent, Topic.IdentityIntrospectToken, Topic.IdentityResolveLegalPerson, Topic.NotificationSend],
 };

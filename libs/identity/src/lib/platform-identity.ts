@@ -7,6 +7,8 @@ export const PlatformScope = {
   InvokeCapabilities: 'capabilities:invoke',
   /** Read e-licences (a holder's own, or as authorised). */
   ReadLicences: 'licence:read',
+  /** Upload application materials to the file store. */
+  WriteFiles: 'files:write',
 } as const;
 
 /** `acr` values of the platform's tokens; the trailing digit is the level of assurance. */

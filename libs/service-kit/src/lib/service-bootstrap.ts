@@ -87,6 +87,7 @@ export async function startService(definition: ServiceDefinition, env: Record<st
   const trustProxy = config.TRUST_PROXY === undefined ? false : /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY.split(',');
   // Fastify takes a hop count too; Nest's adapter type omits it.
   const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT, trustProxy: trustProxy as boolean | string[] });
+  def.configureHttp?.(adapter.getInstance() as never, config);
   // Every request runs in a context carrying its correlation id (taken from the caller when well-formed).
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     const correlationId = correlationIdFrom(request.headers['x-correlation-id']);

@@ -145,6 +145,19 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
   NOTIFY_RETRY_BASE_MS = 5000;
 
+  /** Largest file the file store accepts (tech-capabilities; bytes). */
+  @Type(() => Number) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  FILE_MAX_BYTES = 20 * 1024 * 1024;
+
+  /** Where file contents live: `pg` (the service's database) or a directory path on disk. */
+  @IsString() @MinLength(2)
+  FILE_STORE = 'pg';
+
+  /** Malware scanner hook: POST the bytes, answer { clean: boolean, signature? }. Unset: files are not scanned (status `unscanned`). */
+  @ValidateIf((c: ServiceConfig) => c.FILE_SCAN_URL !== undefined)
+  @Matches(/^https?:\/\/\S+$/, { message: 'FILE_SCAN_URL 须为 http(s) URL (must be an http(s) URL)' })
+  FILE_SCAN_URL?: string;
+
   /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
   @IsString() @MinLength(8)
   DEMO_APP_SECRET = 'demo-portal-secret';

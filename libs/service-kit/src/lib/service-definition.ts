@@ -1,6 +1,8 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Topic } from '@gmp/contracts';
 import type { DataSourceOptions } from 'typeorm';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceConfig } from './service-config.js';
 
 /** What makes one of the four services: its schema, its feature module and its wire. */
 export interface ServiceDefinition {
@@ -20,4 +22,6 @@ export interface ServiceDefinition {
   publishes: Topic[];
   /** Topics its @MessagePattern / @EventPattern handlers consume. */
   consumes: Topic[];
+  /** Extra HTTP set-up before the app starts (e.g. a body parser for file uploads with its own size limit). */
+  configureHttp?: (fastify: FastifyInstance, config: ServiceConfig) => void;
 }

@@ -53,7 +53,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       response_types: [],
       redirect_uris: [],
       token_endpoint_auth_method: 'client_secret_basic',
-      scope: `${PlatformScope.InvokeCapabilities} ${PlatformScope.ReadLicences}`,
+      scope: `${PlatformScope.InvokeCapabilities} ${PlatformScope.ReadLicences} ${PlatformScope.WriteFiles}`,
     });
     for (const portal of DEMO_PORTALS) {
       await client({
@@ -65,7 +65,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
         post_logout_redirect_uris: [portal.redirectUri.replace('/callback', '/signed-out')],
         token_endpoint_auth_method: 'none',
         first_party: true,
-        scope: `openid profile offline_access ${PlatformScope.ReadLicences}`,
+        scope: `openid profile offline_access ${PlatformScope.ReadLicences} ${PlatformScope.WriteFiles}`,
       });
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {

@@ -1,0 +1,124 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { fileTypeFromBuffer } from 'file-type';
+import type { DataSource } from 'typeorm';
+import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { type BlobStore, DiskBlobStore, PgBlobStore } from './blob-store.js';
+import { HttpMalwareScanner, type MalwareScanner } from './malware-scanner.js';
+import { StoredFile } from './stored-file.entity.js';
+
+/** Media types accepted for application materials, as detected from the content. */
+export const ACCEPTED_MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
+/** Content types the upload endpoint takes (the declared one is not trusted; the content decides). */
+export const UPLOAD_CONTENT_TYPES = ['application/octet-stream', ...ACCEPTED_MEDIA_TYPES];
+
+export interface FileInfo {
+  id: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  fileName: string;
+  scanStatus: StoredFile['scanStatus'];
+  createdAt: string;
+}
+
+/**
+ * File store for application materials: content-addressed (SHA-256, each content stored once),
+ * type detected from the bytes (PDF, JPEG, PNG, OFD), size-limited, scanned through the
+ * malware hook before anything is kept, in PostgreSQL or on disk behind one interface;
+ * contents are checked against their hash when read.
+ */
+@Injectable()
+export class FileStoreService {
+  private readonly log = new Logger('FileStore');
+  private readonly blobs: BlobStore;
+  private readonly scanner: MalwareScanner | null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {
+    this.blobs = config.FILE_STORE === 'pg' ? new PgBlobStore(dataSource) : new DiskBlobStore(config.FILE_STORE);
+    this.scanner = config.FILE_SCAN_URL ? new HttpMalwareScanner(config.FILE_SCAN_URL) : null;
+  }
+
+  async upload(content: unknown, declaredName: string | undefined, owner: { subject: string; clientId: string }): Promise<FileInfo> {
+    if (!Buffer.isBuffer(content) && content !== undefined && content !== null) {
+      throw new ProblemException(415, 'UNSUPPORTED_MEDIA_TYPE', `请以原始字节上传，Content-Type 为 ${UPLOAD_CONTENT_TYPES.join('、')} 之一 (send the raw bytes with one of these content types)`);
+    }
+    if (!Buffer.isBuffer(content) || content.length === 0) throw new ProblemException(400, 'EMPTY_FILE', '文件内容为空 (the file is empty)');
+    if (content.length > this.config.FILE_MAX_BYTES) throw new ProblemException(413, 'FILE_TOO_LARGE', `文件超过 ${this.config.FILE_MAX_BYTES} 字节 (file too large)`);
+    const fileName = cleanName(declaredName);
+    const mediaType = await detect(content, fileName);
+    if (!mediaType) {
+      throw new ProblemException(415, 'UNSUPPORTED_FILE_TYPE', '仅接受 PDF、JPEG、PNG、OFD 文件 (only PDF, JPEG, PNG and OFD files are accepted)', fileName);
+    }
+    let scanStatus: StoredFile['scanStatus'] = 'unscanned';
+    if (this.scanner) {
+      let verdict: { clean: boolean; signature?: string };
+      try {
+        verdict = await this.scanner.scan(content, fileName);
+      } catch (err) {
+        this.log.warn(`病毒扫描不可用 (malware scanner unavailable): ${(err as Error).message}`);
+        throw new ProblemException(503, 'SCANNER_UNAVAILABLE', '病毒扫描服务暂不可用，请稍后再传 (the malware scanner is unavailable; try again later)');
+      }
+      if (!verdict.clean) {
+        this.log.warn(`拒收染毒文件 (infected upload refused) from ${owner.clientId}: ${verdict.signature ?? 'unknown'}`);
+        throw new ProblemException(422, 'FILE_INFECTED', '文件未通过病毒扫描，已拒收 (the file failed the malware scan and was refused)', verdict.signature);
+      }
+      scanStatus = 'clean';
+    }
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    await this.blobs.put(sha256, content);
+    const file: StoredFile = { id: randomUUID(), sha256, size: String(content.length), mediaType, fileName, owner: owner.subject.slice(0, 64), clientId: owner.clientId.slice(0, 64), scanStatus, createdAt: new Date() };
+    await this.dataSource.getRepository(StoredFile).insert(file);
+    return info(file);
+  }
+
+  /** Metadata, if `who` may see it (the uploader; `null` = internal callers, who may see all). */
+  async find(id: string, who: { subject: string } | null): Promise<StoredFile> {
+    const file = await this.dataSource.getRepository(StoredFile).findOneBy({ id });
+    if (!file || (who && file.owner !== who.subject)) throw new ProblemException(404, 'UNKNOWN_FILE', '文件不存在 (file not found)', id);
+    return file;
+  }
+
+  async info(id: string, who: { subject: string } | null): Promise<FileInfo> {
+    return info(await this.find(id, who));
+  }
+
+  /** The content, checked against its SHA-256 (a changed blob is never served). */
+  async content(id: string, who: { subject: string } | null): Promise<{ file: StoredFile; content: Buffer }> {
+    const file = await this.find(id, who);
+    const content = await this.blobs.get(file.sha256);
+    if (!content || createHash('sha256').update(content).digest('hex') !== file.sha256) {
+      this.log.error(`文件内容缺失或与摘要不符 (file content missing or altered) ${file.id} ${file.sha256}`);
+      throw new ProblemException(500, 'FILE_CORRUPTED', '文件内容已损坏 (the stored content does not match its hash)', file.id);
+    }
+    return { file, content };
+  }
+}
+
+function info(f: StoredFile): FileInfo {
+  return { id: f.id, sha256: f.sha256, size: Number(f.size), mediaType: f.mediaType, fileName: f.fileName, scanStatus: f.scanStatus, createdAt: f.createdAt.toISOString() };
+}
+
+/** Media type from the bytes; OFD is a ZIP package named `.ofd` holding an `OFD.xml`. */
+async function detect(content: Buffer, fileName: string): Promise<string | null> {
+  const type = await fileTypeFromBuffer(content);
+  if (!type) return null;
+  if (type.mime === 'application/zip') return fileName.toLowerCase().endsWith('.ofd') && content.includes('OFD.xml') ? 'application/ofd' : null;
+  return (ACCEPTED_MEDIA_TYPES as readonly string[]).includes(type.mime) ? type.mime : null;
+}
+
+/** A file name fit to store and to send back: no path, no control characters, at most 255 characters. */
+function cleanName(raw: string | undefined): string {
+  let name = raw ?? '';
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    /* keep as given */
+  }
+  name = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"<>|?*:]/g, '_').trim();
+  return (name || 'file').slice(0, 255);
+}
