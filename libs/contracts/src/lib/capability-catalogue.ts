@@ -10,6 +10,7 @@ import {
   VerifyRealNameReply,
 } from './identity.messages.js';
 import { SendNotificationInput, SendNotificationReply } from './notification.messages.js';
+import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
 
 /** A capability published through service dispatch (a static catalogue until the registry exists). */
@@ -109,6 +110,32 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: false,
     example: { channel: 'sms', to: '13800138000', template: 'case-accepted', params: { matter: '个体工商户设立登记', caseNo: 'JS20261122000123', dueDate: '2026-11-27' } },
+  },
+  {
+    code: 'archive.deposit',
+    version: '1',
+    name: '电子档案归档',
+    description: "Archives a case's records (structured records and stored files) as one package: entries hash-chained with SM3, the head signed with SM2, kept for its retention period.",
+    ownerDepartment: '省档案局 (provincial archives bureau)',
+    topic: Topic.ArchiveDeposit,
+    input: ArchiveDepositInput,
+    output: ArchiveDepositReply,
+    timeoutMs: 10000,
+    idempotent: false,
+    example: { caseId: 'JS20261122000123', title: '个体工商户设立登记 张三', retentionYears: 30, entries: [{ kind: 'application', title: '申请表', record: { name: '张三', business: '便利店' } }, { kind: 'decision', title: '准予登记决定书', record: { result: '准予登记' } }] },
+  },
+  {
+    code: 'archive.verify',
+    version: '1',
+    name: '电子档案核验',
+    description: 'Recomputes an archived package (every entry, the chain, the signature) and lists any change.',
+    ownerDepartment: '省档案局 (provincial archives bureau)',
+    topic: Topic.ArchiveVerify,
+    input: ArchiveVerifyInput,
+    output: ArchiveVerifyReply,
+    timeoutMs: 10000,
+    idempotent: true,
+    example: { packageId: '3f0c5c9e-3a51-4d2b-9d0e-6b1e2a7f4c11' },
   },
 ];
 

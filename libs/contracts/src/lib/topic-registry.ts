@@ -11,6 +11,7 @@ import {
 } from './identity.messages.js';
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
 import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
+import { ArchiveDepositReply, ArchiveDepositRequest, ArchiveVerifyReply, ArchiveVerifyRequest } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
 
 type MessageClass = new () => object;
@@ -91,6 +92,22 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: SendNotificationReply,
     owner: 'tech-capabilities',
     description: '消息通知 (send a templated SMS, e-mail or in-app message; delivered from an outbox)',
+  },
+  [Topic.ArchiveDeposit]: {
+    topic: Topic.ArchiveDeposit,
+    kind: 'request',
+    message: ArchiveDepositRequest,
+    reply: ArchiveDepositReply,
+    owner: 'tech-capabilities',
+    description: '电子档案归档 (archive a case as a hash-chained, SM2-signed package)',
+  },
+  [Topic.ArchiveVerify]: {
+    topic: Topic.ArchiveVerify,
+    kind: 'request',
+    message: ArchiveVerifyRequest,
+    reply: ArchiveVerifyReply,
+    owner: 'tech-capabilities',
+    description: '电子档案核验 (is an archived package exactly as deposited)',
   },
 };
 

@@ -18,6 +18,10 @@ export enum Topic {
   IdentityResolveLegalPerson = 'tech.identity.resolve-legal-person.v1',
   /** Request-reply: send a templated SMS / e-mail / in-app message (tech-capabilities, outbox-backed). */
   NotificationSend = 'tech.notification.send.v1',
+  /** Request-reply: archive a case's records as a hash-chained, signed package (电子档案). */
+  ArchiveDeposit = 'tech.archive.deposit.v1',
+  /** Request-reply: verify an archived package (any change detected). */
+  ArchiveVerify = 'tech.archive.verify.v1',
   /** Request-reply: does the population base library hold this ID number under this name (data-platform)? */
   DataPopulationVerify = 'data.population.verify.v1',
 }

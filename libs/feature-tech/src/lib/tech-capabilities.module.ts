@@ -41,6 +41,9 @@ import { AccessTokenGuard, AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@g
 import { Notification } from './notification/notification.entity.js';
 import { SmsLoginCode } from './identity/sms-login-code.entity.js';
 import { StoredFile } from './files/stored-file.entity.js';
+import { ArchiveEntry, ArchivePackage, ArchiveSigningKey } from './archive/archive.entities.js';
+import { ArchiveService } from './archive/archive.service.js';
+import { ArchiveHandler } from './archive/archive.handler.js';
 import { FileBlob } from './files/file-blob.entity.js';
 import { FileStoreService } from './files/file-store.service.js';
 import { FileStoreController, InternalFileStoreController } from './files/file-store.controller.js';
@@ -49,11 +52,11 @@ import { NotificationService } from './notification/notification.service.js';
 import { NotificationHandler } from './notification/notification.handler.js';
 import { InboxController, NotificationController } from './notification/notification.controller.js';
 
-/** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications, file store). */
+/** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications, file store, e-archive). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, AccessTokenGuard,
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,
