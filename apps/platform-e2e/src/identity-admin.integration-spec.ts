@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
 import { canSeeRecord } from '@gmp/identity';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
 
@@ -21,6 +21,8 @@ describe('identity: staff administration and audit (三员分立)', () => {
   const admin = (path: string, init?: Parameters<typeof api>[2]) => api(`${tech.url}/v1/identity/admin/${path}`, adminToken, init);
   const departmentId = async (name: string) => (await tech.app.get(DataSource).query(`SELECT id, path FROM "${tech.definition.schema}".department WHERE name = $1`, [name]))[0] as { id: string; path: string };
   const totp = (secret: string) => generateSync({ secret });
+  const provision = (body: unknown) =>
+    fetch(`${tech.url}/internal/v1/staff`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   beforeAll(async () => {
     faceProvider = createServer((req, res) => {
@@ -95,15 +97,32 @@ describe('identity: staff administration and audit (三员分立)', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/password|totp_secret|totpSecret/i);
   });
 
-  it('gives a new privileged account its TOTP enrolment once, and requires the code at login', async () => {
+  it('leaves privileged accounts to the platform operator, who gets the TOTP enrolment once; the code is needed at login', async () => {
     const province = await departmentId('江苏省');
-    const created = await admin('staff', { body: { username: 'js-id-admin2', name: '第二身份管理员', password: 'Second-Admin-1', departmentId: province.id, roles: ['identity-admin'] } });
+    const body = { username: 'js-id-admin2', name: '第二身份管理员', password: 'Second-Admin-1', departmentId: province.id, roles: ['identity-admin'] };
+    const byAdmin = await admin('staff', { body });
+    expect(byAdmin.status).toBe(403);
+    expect(byAdmin.body.code).toBe('PRIVILEGED_ROLE');
+    const created = await provision(body);
     expect(created.status).toBe(201);
     const secret = new URL(created.body.totpEnrolmentUri).searchParams.get('secret')!;
     expect(secret).toMatch(/^[A-Z2-7]+$/);
     expect((await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1' })).status).toBe(401);
-    expect((await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1', otp: totp(secret) })).status).toBe(303);
+    const signed = await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1', otp: totp(secret) });
+    expect(signed.status).toBe(303);
     expect(JSON.stringify((await admin('staff')).body)).not.toContain(secret);
+    // Admins cannot touch a privileged account, and a forced logout ends its admin access at once.
+    const id = signed.principal!.subject.replace('staff:', '');
+    expect((await admin(`staff/${id}`, { method: 'PATCH', body: { enabled: false } })).body.code).toBe('PRIVILEGED_ROLE');
+    expect((await admin(`staff/${id}/reset-password`, { body: { password: 'Another-Pass-12' } })).body.code).toBe('PRIVILEGED_ROLE');
+    expect((await api(`${tech.url}/v1/identity/admin/roles`, signed.token)).status).toBe(200);
+    expect((await admin(`accounts/staff:${id}/force-logout`, { method: 'POST' })).status).toBe(200);
+    const after = await api(`${tech.url}/v1/identity/admin/roles`, signed.token);
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe('TOKEN_REVOKED');
+    // Separation of duties holds for the operator too.
+    const both = await provision({ ...body, username: 'both-hats', roles: ['identity-admin', 'security-auditor'] });
+    expect(both.body.code).toBe('SEPARATION_OF_DUTIES');
   });
 
   it('refuses bad input with clear answers and changes nothing', async () => {
@@ -114,7 +133,9 @@ describe('identity: staff administration and audit (三员分立)', () => {
       ['roles/Bad_Code', { method: 'PUT', body: { name: 'x', permissions: [], dataScope: 'all' } }, 400, 'INVALID_ROLE_CODE'],
       ['roles/operator', { method: 'PUT', body: { name: '业务经办人员', permissions: ['identity:admin'], dataScope: 'all' } }, 409, 'BUILT_IN_ROLE'],
       ['roles/empty-custom', { method: 'PUT', body: { name: 'x', permissions: [], dataScope: 'custom' } }, 422, 'CUSTOM_SCOPE_EMPTY'],
-      ['staff', { body: { username: 'auditor-admin', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['identity-admin', 'security-auditor'] } }, 422, 'SEPARATION_OF_DUTIES'],
+      ['staff', { body: { username: 'auditor-admin', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['identity-admin', 'security-auditor'] } }, 403, 'PRIVILEGED_ROLE'],
+      ['staff', { body: { username: 'new-auditor', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['security-auditor'] } }, 403, 'PRIVILEGED_ROLE'],
+      ['roles/identity-admin', { method: 'PUT', body: { name: '身份管理员', permissions: ['identity:admin'], dataScope: 'self' } }, 409, 'SELF_CHANGE'],
       ['staff', { body: { username: 'nobody', name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['no-such-role'] } }, 422, 'UNKNOWN_ROLE'],
       ['staff', { body: { username: 'weak', name: 'x', password: 'password', departmentId: province.id, roles: ['operator'] } }, 400, 'INVALID_INPUT'],
       ['staff', { body: { username: DEMO_PERSON.idNumber, name: 'x', password: 'Strong-Pass-12', departmentId: province.id, roles: ['operator'] } }, 422, 'INVALID_USERNAME'],
@@ -134,6 +155,8 @@ describe('identity: staff administration and audit (三员分立)', () => {
     }
     const me = (await admin('staff')).body.staff.find((s: { username: string }) => s.username === DEMO_STAFF.identityAdmin.username);
     expect((await admin(`staff/${me.id}`, { method: 'PATCH', body: { enabled: false } })).body.code).toBe('SELF_CHANGE');
+    expect((await admin(`staff/${me.id.toUpperCase()}`, { method: 'PATCH', body: { roles: ['operator'] } })).body.code).toBe('SELF_CHANGE');
+    expect((await admin(`staff/${me.id}`, { method: 'PATCH', body: { departmentId: (await departmentId('苏州市')).id } })).body.code).toBe('SELF_CHANGE');
     expect((await admin('roles')).body.roles.map((r: { code: string }) => r.code)).not.toContain('both-hats');
   });
 
@@ -154,7 +177,7 @@ describe('identity: staff administration and audit (三员分立)', () => {
 
   it('accepts a TOTP code only once', async () => {
     const province = await departmentId('江苏省');
-    const created = await admin('staff', { body: { username: 'js-auditor2', name: '第二审计员', password: 'Second-Auditor-1', departmentId: province.id, roles: ['security-auditor'] } });
+    const created = await provision({ username: 'js-auditor2', name: '第二审计员', password: 'Second-Auditor-1', departmentId: province.id, roles: ['security-auditor'] });
     const code = totp(new URL(created.body.totpEnrolmentUri).searchParams.get('secret')!);
     expect((await flows.signIn({ username: 'js-auditor2', password: 'Second-Auditor-1', otp: code })).status).toBe(303);
     const replay = await flows.signIn({ username: 'js-auditor2', password: 'Second-Auditor-1', otp: code });

@@ -135,7 +135,7 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     const before = sms.length;
     const cases: [unknown, number, RegExp][] = [
       [{ channel: 'sms', to: '13800138000', template: 'no-such-template', params: {} }, 422, /UNKNOWN_TEMPLATE/],
-      [{ channel: 'email', to: 'a@b.cn', template: 'login-code', params: { code: '123456', minutes: '5' } }, 422, /CHANNEL_NOT_ALLOWED/],
+      [{ channel: 'sms', to: '13800138000', template: 'login-code', params: { code: '123456', minutes: '5' } }, 422, /TEMPLATE_RESERVED/],
       [{ channel: 'sms', to: '12345', template: 'case-completed', params: { matter: 'x', caseNo: 'y', result: 'z' } }, 422, /INVALID_RECIPIENT/],
       [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: { matter: 'x', caseNo: 'y' } }, 422, /result/],
       [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: { matter: 'x', caseNo: 'y', result: 'z', extra: 'w' } }, 422, /extra/],
@@ -201,7 +201,7 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     for (let i = 0; i < 4; i++) results.push((await flows.signIn({ username: DEMO_PERSON.idNumber, sms_code: String(100000 + i) })).status);
     expect(results).toEqual([401, 401, 423, 423]); // the used and the expired code were failures 1 and 2
     expect((await flows.signIn({ username: 'xw-operator', sms_code: '123456' })).status).toBe(400);
-    await ds.query(`UPDATE "${schema}".person_account SET locked_until = NULL, failed_logins = 0`);
+    await ds.query(`DELETE FROM "${schema}".login_throttle WHERE key LIKE 'name%'`);
     const audit = await ds.query(`SELECT event, count(*)::int AS n FROM "${schema}".identity_audit WHERE event LIKE 'SMS_%' GROUP BY event`);
     expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toEqual({ SMS_CODE_SENT: 2, SMS_CODE_NOT_SENT: 1 });
   }, 60_000);

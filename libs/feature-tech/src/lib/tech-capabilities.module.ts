@@ -35,7 +35,8 @@ import { SessionsService } from './identity/sessions.service.js';
 import { RealNameService } from './identity/real-name.service.js';
 import { FaceMatchService } from './identity/face-match.service.js';
 import { OperationLogService } from './identity/operation-log.service.js';
-import { IdentityAdminController } from './identity/identity-admin.controller.js';
+import { IdentityAdminController, StaffProvisioningController } from './identity/identity-admin.controller.js';
+import { LiveGrantGuard } from './identity/live-grant.guard.js';
 import { IdentityAuditController } from './identity/identity-audit.controller.js';
 import { AccessTokenGuard, AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
 import { Notification } from './notification/notification.entity.js';
@@ -55,8 +56,8 @@ import { InboxController, NotificationController } from './notification/notifica
 /** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications, file store, e-archive). */
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, AccessTokenGuard,
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, LiveGrantGuard, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

@@ -23,6 +23,7 @@ import { StoredFile } from './files/stored-file.entity.js';
 import { FileBlob } from './files/file-blob.entity.js';
 import { ArchiveEntry, ArchivePackage, ArchiveSigningKey } from './archive/archive.entities.js';
 import { UPLOAD_CONTENT_TYPES } from './files/file-store.service.js';
+import { LockOutInThrottle1763801400000 } from './migrations/1763801400000-lock-out-in-throttle.migration.js';
 import { CreateArchive1763801300000 } from './migrations/1763801300000-create-archive.migration.js';
 import { CreateFileStore1763801200000 } from './migrations/1763801200000-create-file-store.migration.js';
 import { CreateSmsLogin1763801100000 } from './migrations/1763801100000-create-sms-login.migration.js';
@@ -42,7 +43,7 @@ export const techCapabilitiesService: ServiceDefinition = {
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
   entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000, CreateFileStore1763801200000, CreateArchive1763801300000],
+  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000, CreateFileStore1763801200000, CreateArchive1763801300000, LockOutInThrottle1763801400000],
   requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed],
   // File uploads arrive as raw bytes with their own size limit (FILE_MAX_BYTES), not as JSON.

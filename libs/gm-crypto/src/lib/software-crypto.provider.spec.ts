@@ -39,6 +39,12 @@ describe('software crypto provider: SM4 envelopes', () => {
     expect(() => provider.decrypt('field:phone', Buffer.from([1, 2, 3]))).toThrow(/malformed/);
   });
 
+  it('keeps the MAC key of the envelopes apart from the hmacSm3 key of the same label', () => {
+    const sealed = provider.encrypt('field:x', 'v', '');
+    const body = sealed.subarray(1 + 16, sealed.length - 32);
+    expect(sealed.subarray(sealed.length - 32).equals(provider.hmacSm3('field:x', Buffer.concat([sealed.subarray(0, 17), body])))).toBe(false);
+  });
+
   it('derives HMAC-SM3 keys per label', () => {
     expect(provider.hmacSm3('lookup:phone', 'x').equals(provider.hmacSm3('lookup:phone', 'x'))).toBe(true);
     expect(provider.hmacSm3('lookup:phone', 'x').equals(provider.hmacSm3('lookup:email', 'x'))).toBe(false);

@@ -3,7 +3,7 @@ import { sm2 } from 'sm-crypto-v2';
 import { CryptoError, type CryptoProvider, SM2_DEFAULT_USER_ID, type Sm2CiphertextFormat, type Sm2KeyPair, type WrappedPrivateKey } from './crypto-provider.js';
 import { convertSm2Ciphertext, STANDARD_SM2_FORMAT } from './sm2-ciphertext.js';
 
-const VERSION = 1;
+const VERSION = 2;
 const IV = 16;
 const TAG = 32;
 /** sm-crypto-v2's own layout: no `04`, order chosen by cipherMode (1 = C1C3C2). */
@@ -18,7 +18,7 @@ const KEY_WRAP_LABEL = 'key-wrap:sm2';
  */
 export class SoftwareCryptoProvider implements CryptoProvider {
   readonly name = 'software';
-  private readonly keys = new Map<string, { enc: Buffer; mac: Buffer }>();
+  private readonly keys = new Map<string, { enc: Buffer; mac: Buffer; hmac: Buffer }>();
 
   /** `masterKey`: at least 32 random bytes (CRYPTO_MASTER_KEY). */
   constructor(private readonly masterKey: Buffer) {
@@ -30,7 +30,7 @@ export class SoftwareCryptoProvider implements CryptoProvider {
   }
 
   hmacSm3(label: string, data: Uint8Array | string): Buffer {
-    return createHmac('sm3', this.keysFor(label).mac).update(data).digest();
+    return createHmac('sm3', this.keysFor(label).hmac).update(data).digest();
   }
 
   encrypt(label: string, plaintext: Uint8Array | string, aad = ''): Buffer {
@@ -39,8 +39,7 @@ export class SoftwareCryptoProvider implements CryptoProvider {
     const cipher = createCipheriv('sm4-cbc', enc, iv);
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     const head = Buffer.from([VERSION]);
-    const tag = createHmac('sm3', mac).update(head).update(iv).update(body).update(aad).digest();
-    return Buffer.concat([head, iv, body, tag]);
+    return Buffer.concat([head, iv, body, envelopeTag(mac, head, iv, body, aad)]);
   }
 
   decrypt(label: string, envelope: Uint8Array, aad = ''): Buffer {
@@ -50,7 +49,7 @@ export class SoftwareCryptoProvider implements CryptoProvider {
     const iv = buf.subarray(1, 1 + IV);
     const body = buf.subarray(1 + IV, buf.length - TAG);
     const tag = buf.subarray(buf.length - TAG);
-    const expected = createHmac('sm3', mac).update(buf.subarray(0, 1)).update(iv).update(body).update(aad).digest();
+    const expected = envelopeTag(mac, buf.subarray(0, 1), iv, body, aad);
     if (!timingSafeEqual(tag, expected)) throw new CryptoError('TAMPERED', '密文已被篡改或密钥不符 (ciphertext altered or wrong key)');
     const decipher = createDecipheriv('sm4-cbc', enc, iv);
     return Buffer.concat([decipher.update(body), decipher.final()]);
@@ -94,13 +93,23 @@ export class SoftwareCryptoProvider implements CryptoProvider {
     return { privateKey: this.decrypt(KEY_WRAP_LABEL, Buffer.from(blob, 'base64'), publicKey).toString('hex'), publicKey };
   }
 
-  private keysFor(label: string): { enc: Buffer; mac: Buffer } {
+  /** Three independent keys per label: SM4 encryption, the envelope's MAC, and hmacSm3(). */
+  private keysFor(label: string): { enc: Buffer; mac: Buffer; hmac: Buffer } {
     let keys = this.keys.get(label);
     if (!keys) {
-      const okm = Buffer.from(hkdfSync('sm3', this.masterKey, 'gmp-crypto-provider-v1', label, 48));
-      keys = { enc: okm.subarray(0, 16), mac: okm.subarray(16) };
+      const derive = (use: string, length: number) => Buffer.from(hkdfSync('sm3', this.masterKey, 'gmp-crypto-provider-v1', `${use}:${label}`, length));
+      keys = { enc: derive('enc', 16), mac: derive('mac', 32), hmac: derive('hmac', 32) };
       this.keys.set(label, keys);
     }
     return keys;
   }
+}
+
+/** HMAC-SM3 over version, IV, ciphertext and the associated data with its length (an unambiguous encoding). */
+function envelopeTag(mac: Buffer, head: Buffer, iv: Buffer, body: Buffer, aad: string): Buffer {
+  const aadBytes = Buffer.from(aad, 'utf8');
+  const lengths = Buffer.alloc(8);
+  lengths.writeUInt32BE(body.length, 0);
+  lengths.writeUInt32BE(aadBytes.length, 4);
+  return createHmac('sm3', mac).update(head).update(lengths).update(iv).update(body).update(aadBytes).digest();
 }

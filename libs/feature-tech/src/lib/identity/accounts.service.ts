@@ -11,7 +11,7 @@ import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/servic
 import { NotificationService } from '../notification/notification.service.js';
 import { SmsLoginCode } from './sms-login-code.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
-import { LOCK_MINUTES, LoginThrottle, MAX_FAILED_LOGINS } from './login-throttle.service.js';
+import { LOCK_MINUTES, LoginThrottle } from './login-throttle.service.js';
 import { hashPassword } from './password.js';
 import { PersonAccount } from './person-account.entity.js';
 import { StaffAccount } from './staff-account.entity.js';
@@ -31,7 +31,7 @@ export interface LoginContext {
 
 export type LoginOutcome<T> =
   | { ok: true; account: T }
-  | { ok: false; reason: 'INVALID_CREDENTIALS' | 'LOCKED'; lockedUntil?: Date }
+  | { ok: false; reason: 'INVALID_CREDENTIALS' | 'LOCKED' }
   | { ok: false; reason: 'THROTTLED'; retryAfterSeconds: number };
 
 /**
@@ -61,8 +61,6 @@ export class AccountsService {
       phoneEnc: phone ? this.crypto.encrypt(PHONE_LABEL, phone, id) : null,
       phoneMasked: phone ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : null,
       assuranceLevel,
-      failedLogins: 0,
-      lockedUntil: null,
       createdAt: new Date(),
     };
     await this.dataSource.getRepository(PersonAccount).insert(account);
@@ -87,8 +85,9 @@ export class AccountsService {
    * The answer is the same whether the account exists or has a phone; sends are limited per
    * account name (one a minute, ten a day). Returns the seconds to wait when over the limit.
    */
-  async requestSmsCode(idNumber: string, context: LoginContext): Promise<{ retryAfterSeconds: number }> {
-    const wait = await this.throttle.smsAllowed(`person:${idNumber}`);
+  async requestSmsCode(idNumber: string, context: LoginContext): Promise<{ retryAfterSeconds: number; unavailable?: true }> {
+    if (!this.notifications.delivers('sms')) return { retryAfterSeconds: 0, unavailable: true };
+    const wait = await this.throttle.smsBegin(`person:${idNumber}`, context.remoteAddress);
     if (wait > 0) return { retryAfterSeconds: wait };
     const account = await this.findByIdNumber(idNumber);
     if (!account?.phoneEnc) {
@@ -150,69 +149,46 @@ export class AccountsService {
   }
 
   /**
-   * Credential check with lock-out, the same rule for every kind of account and credential.
-   * `unknownCost` spends what a real check costs when the account does not exist.
+   * Credential check with lock-out, the same rule for every kind of account and credential:
+   * the attempt is counted first (throttle), then the credential checked. `unknownCost` spends
+   * what a real check costs when the account does not exist, and the answers are the same.
    */
   private async checkCredential<T extends PersonAccount | StaffAccount>(
-    target: new () => T,
+    _target: new () => T,
     name: string,
     account: T | null,
     context: LoginContext,
     unknownCost: () => Promise<unknown>,
     verify: (account: T) => Promise<boolean>,
   ): Promise<LoginOutcome<T>> {
-    const retryAfter = await this.throttle.addressRetryAfter(context.remoteAddress);
-    if (retryAfter > 0) {
-      await this.audit('LOGIN_THROTTLED', account?.id ?? null, context, `retry after ${retryAfter}s`);
-      return { ok: false, reason: 'THROTTLED', retryAfterSeconds: retryAfter };
+    const ticket = await this.throttle.begin(name, context.remoteAddress);
+    if (ticket.kind === 'throttled') {
+      await this.audit('LOGIN_THROTTLED', account?.id ?? null, context, `retry after ${ticket.retryAfterSeconds}s`);
+      return { ok: false, reason: 'THROTTLED', retryAfterSeconds: ticket.retryAfterSeconds };
     }
-    const repo = this.dataSource.getRepository<PersonAccount | StaffAccount>(target);
-    if (!account) {
-      // Same cost and the same answers as a real account: no enumeration by timing or by lock-out.
-      const lockedUntil = await this.throttle.nameLockedUntil(name);
-      if (lockedUntil) {
-        await this.audit('LOGIN_REFUSED_LOCKED', null, context, 'unknown account');
-        return { ok: false, reason: 'LOCKED', lockedUntil };
-      }
-      await unknownCost();
-      await this.throttle.addressFailed(context.remoteAddress);
-      const lock = await this.throttle.nameFailed(name);
-      await this.audit('LOGIN_UNKNOWN_ACCOUNT', null, context);
-      return lock ? { ok: false, reason: 'LOCKED', lockedUntil: lock } : { ok: false, reason: 'INVALID_CREDENTIALS' };
+    if (ticket.kind === 'locked') {
+      await this.audit('LOGIN_REFUSED_LOCKED', account?.id ?? null, context, account ? undefined : 'unknown account');
+      return { ok: false, reason: 'LOCKED' };
     }
-    if (account.lockedUntil && account.lockedUntil > new Date()) {
-      await this.audit('LOGIN_REFUSED_LOCKED', account.id, context);
-      return { ok: false, reason: 'LOCKED', lockedUntil: account.lockedUntil };
-    }
-    const table = quoteTablePath(repo.metadata.tablePath);
-    if (!(await verify(account))) {
-      await this.throttle.addressFailed(context.remoteAddress);
-      // One atomic statement, so parallel wrong attempts cannot slip past the count.
-      const [rows] = await repo.query(
-        `UPDATE ${table} SET
-           failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-         WHERE id = $1 RETURNING failed_logins, locked_until`,
-        [account.id, MAX_FAILED_LOGINS, LOCK_MINUTES],
-      );
-      const row = (rows as { failed_logins: number; locked_until: Date | null }[])[0]!;
-      const lock = row.failed_logins === 0 && row.locked_until ? new Date(row.locked_until) : null;
-      const failed = lock ? MAX_FAILED_LOGINS : row.failed_logins;
-      await this.audit('LOGIN_FAILED', account.id, context, `failure ${failed}`);
-      if (lock) {
-        await this.audit('ACCOUNT_LOCKED', account.id, context, `until ${lock.toISOString()}`);
-        return { ok: false, reason: 'LOCKED', lockedUntil: lock };
+    const ok = account ? await verify(account) : (await unknownCost(), false);
+    if (!ok) {
+      await this.throttle.failed(name, ticket);
+      await this.audit(account ? 'LOGIN_FAILED' : 'LOGIN_UNKNOWN_ACCOUNT', account?.id ?? null, context);
+      if (ticket.last) {
+        await this.audit('ACCOUNT_LOCKED', account?.id ?? null, context, `${LOCK_MINUTES} minutes${account ? '' : ', unknown account'}`);
+        return { ok: false, reason: 'LOCKED' };
       }
       return { ok: false, reason: 'INVALID_CREDENTIALS' };
     }
-    // Reset only if no lock was set meanwhile (a parallel burst of guesses must not unlock it).
-    const [reset] = await repo.query(`UPDATE ${table} SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) RETURNING id`, [account.id]);
-    if ((reset as unknown[]).length === 0) {
-      await this.audit('LOGIN_REFUSED_LOCKED', account.id, context);
-      return { ok: false, reason: 'LOCKED' };
-    }
-    await this.audit('LOGIN_SUCCEEDED', account.id, context);
-    return { ok: true, account };
+    await this.throttle.succeeded(name, context.remoteAddress);
+    await this.audit('LOGIN_SUCCEEDED', account!.id, context);
+    return { ok: true, account: account! };
+  }
+
+  /** A failed extra factor after a good password (a face that does not match) counts as a failed attempt. */
+  async countFailure(idNumber: string, context: LoginContext): Promise<void> {
+    const ticket = await this.throttle.begin(`person:${idNumber}`, context.remoteAddress);
+    if (ticket.kind === 'go') await this.throttle.failed(`person:${idNumber}`, ticket);
   }
 
   async audit(event: IdentityAudit['event'], accountId: string | null, context: LoginContext, detail?: string): Promise<void> {

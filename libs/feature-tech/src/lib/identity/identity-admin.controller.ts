@@ -1,16 +1,25 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, type PipeTransform, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenGuard, CurrentPrincipal, type DataScope, type Principal, RequirePermissions } from '@gmp/identity';
-import { ProblemException, validBody } from '@gmp/service-kit';
+import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
 import type { Department } from './department.entity.js';
 import { OperationLogService } from './operation-log.service.js';
 import { PERMISSIONS } from './role.entity.js';
 import { AccountIdPipe } from './sessions.controller.js';
+import { LiveGrantGuard } from './live-grant.guard.js';
 import { SessionsService } from './sessions.service.js';
 import type { StaffAccount } from './staff-account.entity.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
+
+/** A UUID path parameter, normalised to lower case (ids are compared as text). */
+class LowerUuidPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new ProblemException(400, 'INVALID_INPUT', '标识须为 UUID (id must be a uuid)', value);
+    return value.toLowerCase();
+  }
+}
 
 const DATA_SCOPES: DataScope[] = ['all', 'custom', 'dept', 'dept_and_below', 'self'];
 /** 等保 password rule for staff: 10–128 characters with at least three of upper, lower, digit, symbol. */
@@ -60,13 +69,15 @@ const ROLE_CODE = /^[a-z][a-z0-9-]{1,31}$/;
 
 /**
  * Identity administration (身份管理) for staff holding `identity:admin` (a staff access token,
- * TOTP at login): departments, posts, roles, staff accounts, sessions. Every change — and every
- * refused attempt — is in the operation log, which only security auditors read.
+ * TOTP at login; its grant must still be live): departments, posts, roles, ordinary staff
+ * accounts, sessions. Privileged accounts and roles are out of reach (三员分立); an admin cannot
+ * change themselves or a role they hold. Every change — and every refused attempt — is in the
+ * operation log, which only security auditors read.
  */
 @ApiTags('identity 统一身份认证 (admin)')
 @ApiBearerAuth()
 @Controller('v1/identity/admin')
-@UseGuards(AccessTokenGuard)
+@UseGuards(AccessTokenGuard, LiveGrantGuard)
 @RequirePermissions(PERMISSIONS.IdentityAdmin)
 export class IdentityAdminController {
   constructor(
@@ -118,6 +129,7 @@ export class IdentityAdminController {
     return this.log.record(who, req.ip, 'role.save', code, async () => {
       if (!ROLE_CODE.test(code)) throw new ProblemException(400, 'INVALID_ROLE_CODE', '角色编码须为小写字母开头的 2–32 位字母、数字或 - (2–32 lower-case letters, digits or -)', code);
       const input = validBody(SaveRoleBody, body);
+      if (who.roles.includes(code)) throw new ProblemException(409, 'SELF_CHANGE', '不能修改自己持有的角色 (you cannot change a role you hold)', code);
       return this.directory.saveRole({ code, ...input });
     });
   }
@@ -135,33 +147,41 @@ export class IdentityAdminController {
   createStaff(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'staff.create', null, async () => {
       const input = validBody(CreateStaffBody, body);
-      const staff = await this.directory.createStaff(input);
-      return { ...publicStaff(staff), ...(staff.totpSecret ? { totpEnrolmentUri: totpUri(staff) } : {}) };
+      await this.directory.assertAssignableByAdmin(input.roles);
+      return publicStaff(await this.directory.createStaff(input));
     });
   }
 
   /** Disabling an account also ends its sessions and revokes its refresh tokens at once. */
   @Patch('staff/:id')
   @ApiOperation({ summary: '修改工作人员（部门、角色、岗位、停用）(change department, roles, posts, or disable)' })
-  updateStaff(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+  updateStaff(@Param('id', new LowerUuidPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'staff.update', id, async () => {
       const input = validBody(UpdateStaffBody, body);
-      if (id === who.subject.replace(/^staff:/, '') && (input.enabled === false || input.roles)) {
-        throw new ProblemException(409, 'SELF_CHANGE', '不能停用自己或修改自己的角色 (you cannot disable yourself or change your own roles)');
+      if (id === who.subject.replace(/^staff:/, '') && (input.enabled === false || input.roles || input.departmentId)) {
+        throw new ProblemException(409, 'SELF_CHANGE', '不能停用自己或修改自己的角色、部门 (you cannot disable yourself or change your own roles or department)');
       }
       const before = await this.directory.findStaff(id);
+      if (before && (await this.directory.isPrivileged(before))) {
+        throw new ProblemException(403, 'PRIVILEGED_ROLE', '特权账号由平台运维管理 (privileged accounts are managed by the platform operator)');
+      }
+      if (input.roles) await this.directory.assertAssignableByAdmin(input.roles);
       const staff = await this.directory.updateStaff(id, input);
       if (before?.enabled && !staff.enabled) await this.sessions.forceLogout(`staff:${id}`, who.subject);
-      return { ...publicStaff(staff), ...(staff.totpSecret && !before?.totpSecret ? { totpEnrolmentUri: totpUri(staff) } : {}) };
+      return publicStaff(staff);
     });
   }
 
   @Post('staff/:id/reset-password')
   @HttpCode(204)
   @ApiOperation({ summary: '重置密码 (reset a staff password; unlocks the account)' })
-  async resetPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest): Promise<void> {
+  async resetPassword(@Param('id', new LowerUuidPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest): Promise<void> {
     await this.log.record(who, req.ip, 'staff.reset-password', id, async () => {
       const input = validBody(ResetPasswordBody, body);
+      const target = await this.directory.findStaff(id);
+      if (target && (await this.directory.isPrivileged(target))) {
+        throw new ProblemException(403, 'PRIVILEGED_ROLE', '特权账号由平台运维管理 (privileged accounts are managed by the platform operator)');
+      }
       await this.directory.resetPassword(id, input.password);
     });
   }
@@ -177,6 +197,22 @@ export class IdentityAdminController {
   @ApiOperation({ summary: '强制下线 (end all sessions and revoke grants of an account)' })
   forceLogout(@Param('accountId', new AccountIdPipe()) accountId: string, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'account.force-logout', accountId, () => this.sessions.forceLogout(accountId, who.subject));
+  }
+}
+
+/** Provisioning of privileged staff (identity admins, security auditors) by the platform operator (X-Internal-Token). */
+@ApiTags('identity 统一身份认证 (internal)')
+@Controller('internal/v1/staff')
+@UseGuards(InternalApiGuard)
+export class StaffProvisioningController {
+  constructor(private readonly directory: StaffDirectoryService) {}
+
+  /** The TOTP enrolment URI of a privileged account is in this answer once, and never again. */
+  @Post()
+  @ApiOperation({ summary: '开通工作人员账号，含特权角色 (provision a staff account, privileged roles included)' })
+  async create(@Body() body: unknown) {
+    const staff = await this.directory.createStaff(validBody(CreateStaffBody, body));
+    return { ...publicStaff(staff), ...(staff.totpSecret ? { totpEnrolmentUri: totpUri(staff) } : {}) };
   }
 }
 

@@ -9,6 +9,7 @@ import { validBody } from '@gmp/service-kit';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { OperationLogService } from './operation-log.service.js';
 import { PERMISSIONS } from './role.entity.js';
+import { LiveGrantGuard } from './live-grant.guard.js';
 
 export class AuditQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
@@ -23,7 +24,7 @@ export class AuditQuery {
 @ApiTags('identity 统一身份认证 (audit)')
 @ApiBearerAuth()
 @Controller('v1/identity/audit')
-@UseGuards(AccessTokenGuard)
+@UseGuards(AccessTokenGuard, LiveGrantGuard)
 @RequirePermissions(PERMISSIONS.AuditRead)
 export class IdentityAuditController {
   constructor(

@@ -1,8 +1,8 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { acrForLevel } from '@gmp/identity';
-import { AccountsService } from './accounts.service.js';
+import { AccountsService, LOCK_MINUTES } from './accounts.service.js';
 import { OidcProviderService, STAFF_SUBJECT_PREFIX } from './oidc-provider.service.js';
 import { FaceMatchService } from './face-match.service.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
@@ -15,12 +15,25 @@ import { StaffDirectoryService } from './staff-directory.service.js';
 @ApiExcludeController()
 @Controller('interaction')
 export class InteractionController {
+  private readonly log = new Logger('Interaction');
+
   constructor(
     private readonly oidc: OidcProviderService,
     private readonly accounts: AccountsService,
     private readonly directory: StaffDirectoryService,
     private readonly faceMatch: FaceMatchService,
   ) {}
+
+  /** The reply is hijacked (oidc-provider writes it): an error must still end it, with a page and no internals. */
+  private async guarded(reply: FastifyReply, render: () => Promise<void>): Promise<void> {
+    try {
+      await render();
+    } catch (err) {
+      this.log.error(`登录页处理失败 (login page failed): ${(err as Error).name}: ${(err as Error).message}`);
+      if (!reply.raw.headersSent) html(reply, 500, page('暂时无法登录 (sign-in failed)', '<p>系统繁忙，请稍后再试 (please try again later).</p>'));
+      else reply.raw.end();
+    }
+  }
 
   /** The pending interaction, or null after answering 400 (expired or unknown). */
   private async details(request: FastifyRequest, reply: FastifyReply) {
@@ -34,7 +47,11 @@ export class InteractionController {
   }
 
   @Get(':uid')
-  async show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.guarded(reply, () => this.showPage(request, reply));
+  }
+
+  private async showPage(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const provider = this.oidc.provider;
     const details = await this.details(request, reply);
     if (!details) return;
@@ -55,7 +72,11 @@ export class InteractionController {
   }
 
   @Post(':uid/login')
-  async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.guarded(reply, () => this.loginPage(request, reply));
+  }
+
+  private async loginPage(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const provider = this.oidc.provider;
     const details = await this.details(request, reply);
     if (!details) return;
@@ -84,7 +105,7 @@ export class InteractionController {
         return html(reply, 429, loginForm(details.uid, clientId, `登录失败次数过多，请 ${Math.ceil(outcome.retryAfterSeconds / 60)} 分钟后再试 (too many failed logins from this address; try again later)`));
       }
       const [status, message]: [number, string] = outcome.reason === 'LOCKED'
-        ? [423, `账户已锁定至 ${outcome.lockedUntil?.toISOString() ?? '稍后'} (account locked after repeated failures)`]
+        ? [423, `登录失败次数过多，账户已锁定，请 ${LOCK_MINUTES} 分钟后再试 (account locked after repeated failures; try again in ${LOCK_MINUTES} minutes)`]
         : [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'];
       return html(reply, status, loginForm(details.uid, clientId, message));
     }
@@ -97,6 +118,7 @@ export class InteractionController {
         const face = await this.faceMatch.verify({ idNumber: username.toUpperCase(), name: person.name, evidence });
         await this.accounts.audit(face.ok ? 'FACE_MATCH_SUCCEEDED' : 'FACE_MATCH_FAILED', person.id, context, face.ok ? `score ${face.score}` : `${face.reason}${face.score !== undefined ? ` score ${face.score}` : ''}`);
         if (!face.ok) {
+          if (face.reason === 'NO_MATCH') await this.accounts.countFailure(username.toUpperCase(), context);
           return face.reason === 'UNAVAILABLE'
             ? html(reply, 503, loginForm(details.uid, clientId, '人脸核验服务暂不可用，请稍后再试或仅用密码登录 (face match unavailable; try later or sign in with the password only)'))
             : html(reply, 401, loginForm(details.uid, clientId, '人脸核验未通过 (face match failed)'));
@@ -114,14 +136,19 @@ export class InteractionController {
    * has a phone; one code a minute and ten a day per account name (429 with Retry-After).
    */
   @Post(':uid/sms-code')
-  async smsCode(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  smsCode(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.guarded(reply, () => this.smsCodePage(request, reply));
+  }
+
+  private async smsCodePage(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const details = await this.details(request, reply);
     if (!details) return;
     const clientId = String(details.params['client_id'] ?? '');
     const { username } = fields(request.body, ['username']);
     if (!username || !/^\d{17}[\dXx]$/.test(username)) return html(reply, 400, loginForm(details.uid, clientId, '请输入身份证号码 (enter your ID number)'));
     const idNumber = username.toUpperCase();
-    const { retryAfterSeconds } = await this.accounts.requestSmsCode(idNumber, { clientId, remoteAddress: request.ip });
+    const { retryAfterSeconds, unavailable } = await this.accounts.requestSmsCode(idNumber, { clientId, remoteAddress: request.ip });
+    if (unavailable) return html(reply, 503, loginForm(details.uid, clientId, '短信登录暂未开通，请用密码登录 (SMS login is not available here; sign in with your password)'));
     if (retryAfterSeconds > 0) {
       reply.raw.setHeader('retry-after', String(retryAfterSeconds));
       return html(reply, 429, loginForm(details.uid, clientId, `验证码发送过于频繁，请 ${retryAfterSeconds} 秒后再试 (too many codes; try again later)`));

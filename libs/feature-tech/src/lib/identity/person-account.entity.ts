@@ -31,12 +31,6 @@ export class PersonAccount {
   @Column({ type: 'smallint', name: 'assurance_level', default: 2 })
   assuranceLevel!: number;
 
-  @Column({ type: 'integer', name: 'failed_logins', default: 0 })
-  failedLogins!: number;
-
-  @Column({ type: 'timestamptz', name: 'locked_until', nullable: true })
-  lockedUntil!: Date | null;
-
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

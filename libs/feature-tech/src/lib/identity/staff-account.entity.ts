@@ -43,12 +43,6 @@ export class StaffAccount {
   @Column({ type: 'varchar', length: 64, name: 'totp_secret', nullable: true })
   totpSecret!: string | null;
 
-  @Column({ type: 'integer', name: 'failed_logins', default: 0 })
-  failedLogins!: number;
-
-  @Column({ type: 'timestamptz', name: 'locked_until', nullable: true })
-  lockedUntil!: Date | null;
-
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

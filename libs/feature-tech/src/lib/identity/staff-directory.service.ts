@@ -6,6 +6,7 @@ import { type DataSource, In } from 'typeorm';
 import { acrForLevel, AssuranceLevel, type DataScope } from '@gmp/identity';
 import { ProblemException } from '@gmp/service-kit';
 import { hashPassword } from './password.js';
+import { LoginThrottle } from './login-throttle.service.js';
 import { Department } from './department.entity.js';
 import { Post } from './post.entity.js';
 import { ALL_PERMISSIONS, PERMISSIONS, Role } from './role.entity.js';
@@ -45,7 +46,10 @@ export interface StaffInput {
  */
 @Injectable()
 export class StaffDirectoryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   /** Adds a department under `parentId` (or a root province) with its materialised path. */
   async createDepartment(name: string, level: Department['level'], parentId: string | null): Promise<Department> {
@@ -129,8 +133,6 @@ export class StaffDirectoryService {
       enabled: true,
       totpLastStep: null,
       totpSecret: isPrivileged(access.permissions) ? (input.totpSecret ?? generateSecret()) : null,
-      failedLogins: 0,
-      lockedUntil: null,
       createdAt: new Date(),
     };
     try {
@@ -156,9 +158,24 @@ export class StaffDirectoryService {
     return next;
   }
 
+  /** Sets a new password and lifts a lock-out. */
   async resetPassword(id: string, password: string): Promise<void> {
-    const res = await this.dataSource.getRepository(StaffAccount).update({ id }, { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null });
-    if (!res.affected) throw new ProblemException(404, 'UNKNOWN_STAFF', '工作人员账号不存在 (staff account not found)', id);
+    const staff = await this.findStaff(id);
+    if (!staff) throw new ProblemException(404, 'UNKNOWN_STAFF', '工作人员账号不存在 (staff account not found)', id);
+    await this.dataSource.getRepository(StaffAccount).update({ id }, { passwordHash: await hashPassword(password) });
+    await this.throttle.unlock(`staff:${staff.username}`);
+  }
+
+  /**
+   * Roles an identity admin may hand out through the admin API: none that carries
+   * `identity:admin` or `audit:read` (三员分立: an admin who could create an auditor account
+   * would hold both). Privileged accounts are provisioned by the platform operator
+   * (`POST /internal/v1/staff`).
+   */
+  async assertAssignableByAdmin(roleCodes: string[]): Promise<void> {
+    if (isPrivileged(await this.permissionsOf(roleCodes))) {
+      throw new ProblemException(403, 'PRIVILEGED_ROLE', '身份管理员不能授予管理或审计角色，特权账号由平台运维通过内部接口开通 (identity admins cannot grant admin or audit roles; the platform operator provisions privileged accounts)');
+    }
   }
 
   findStaff(id: string): Promise<StaffAccount | null> {

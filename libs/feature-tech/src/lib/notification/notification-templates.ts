@@ -10,6 +10,8 @@ export interface NotificationTemplate {
   channels: readonly Channel[];
   title: string;
   text: string;
+  /** Only this caller may use the template (login codes: identity). */
+  reservedFor?: string;
   /** Extra rule per parameter (beyond plain text ≤ 64 characters). */
   params?: Record<string, RegExp>;
 }
@@ -18,6 +20,7 @@ export const NOTIFICATION_TEMPLATES: readonly NotificationTemplate[] = [
   {
     code: 'login-code',
     channels: ['sms'],
+    reservedFor: 'identity',
     title: '登录验证码',
     text: '您的登录验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本短信。',
     params: { code: /^\d{6}$/, minutes: /^\d{1,2}$/ },

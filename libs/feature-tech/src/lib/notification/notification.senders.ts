@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import { InboxMessage } from './inbox-message.entity.js';
@@ -75,7 +74,8 @@ export class SmtpEmailSender implements NotificationSender {
   private readonly transport: Transporter;
 
   constructor(url: string, private readonly from: string) {
-    this.transport = createTransport(url);
+    // Timeouts well under the relay's 30-s lease, so a slow server cannot get a message sent twice.
+    this.transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as Parameters<typeof createTransport>[0]);
   }
 
   async send(m: OutgoingMessage): Promise<{ providerMessageId?: string }> {
@@ -85,7 +85,8 @@ export class SmtpEmailSender implements NotificationSender {
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
       if (code !== undefined && code >= 500 && code < 600) throw new PermanentSendError(`邮件服务器拒绝 (mail server refused): ${code}`);
-      throw new TransientSendError(`邮件发送失败 (mail not sent): ${(err as Error).message.slice(0, 120)}`);
+      // The error text can quote the recipient: only its code is kept.
+      throw new TransientSendError(`邮件发送失败 (mail not sent): ${String((err as { code?: unknown }).code ?? 'error').slice(0, 40)}${code ? ` ${code}` : ''}`);
     }
   }
 
@@ -101,9 +102,9 @@ export class InAppSender implements NotificationSender {
   constructor(private readonly dataSource: DataSource) {}
 
   async send(m: OutgoingMessage): Promise<{ providerMessageId?: string }> {
-    const id = randomUUID();
-    await this.dataSource.getRepository(InboxMessage).insert({ id, subject: m.to, title: m.title, body: m.text, readAt: null });
-    return { providerMessageId: id };
+    // The notification id is the message id: a retried delivery cannot put it in the inbox twice.
+    await this.dataSource.createQueryBuilder().insert().into(InboxMessage).values({ id: m.id, subject: m.to, title: m.title, body: m.text, readAt: null }).orIgnore().execute();
+    return { providerMessageId: m.id };
   }
 }
 

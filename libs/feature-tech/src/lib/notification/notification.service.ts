@@ -82,10 +82,18 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
     (this.senders.email as Partial<SmtpEmailSender>).close?.();
   }
 
+  /** Whether messages on this channel really leave the platform (in production the log sender does not count). */
+  delivers(channel: Channel): boolean {
+    return !(this.senders[channel] instanceof LogSender) || this.config.NODE_ENV !== 'production';
+  }
+
   /** Checks and stores a notification; it is sent shortly after (the relay is woken at once). */
   async enqueue(request: NotificationRequest): Promise<{ id: string; status: 'pending' }> {
     const template = templateOf(request.template);
     if (!template) throw new ProblemException(422, 'UNKNOWN_TEMPLATE', '消息模板不存在 (unknown template)', request.template);
+    if (template.reservedFor && template.reservedFor !== request.app) {
+      throw new ProblemException(422, 'TEMPLATE_RESERVED', `模板 ${template.code} 仅供平台内部使用 (the template is reserved for the platform's own use)`);
+    }
     if (!template.channels.includes(request.channel)) {
       throw new ProblemException(422, 'CHANNEL_NOT_ALLOWED', `模板 ${template.code} 不能用于 ${request.channel} (the template is not for this channel)`);
     }
@@ -174,8 +182,9 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
       const result = await this.senders[row.channel].send({ id: row.id, channel: row.channel, to, template: row.template, params, title: template.title, text: render(template, params) });
       // Sent: the recipient and parameters (a login code, say) are no longer needed.
       await this.dataSource.query(
-        `UPDATE ${table} SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, provider_message_id = $2, recipient_enc = NULL, params_enc = NULL WHERE id = $1`,
-        [row.id, result.providerMessageId ?? null],
+        `UPDATE ${table} SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, provider_message_id = $2, recipient_enc = NULL, params_enc = NULL
+         WHERE id = $1 AND status = 'sending' AND attempts = $3`,
+        [row.id, result.providerMessageId ?? null, row.attempts],
       );
     } catch (err) {
       const permanent = err instanceof PermanentSendError || row.attempts >= this.config.NOTIFY_MAX_ATTEMPTS;
@@ -184,8 +193,8 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
         `UPDATE ${table} SET status = CASE WHEN $2 THEN 'failed' ELSE 'pending' END, lease_until = NULL, last_error = $3,
            next_attempt_at = now() + make_interval(secs => $4),
            recipient_enc = CASE WHEN $2 THEN NULL ELSE recipient_enc END, params_enc = CASE WHEN $2 THEN NULL ELSE params_enc END
-         WHERE id = $1`,
-        [row.id, permanent, ((err as Error).message ?? 'error').slice(0, 256), delay / 1000],
+         WHERE id = $1 AND status = 'sending' AND attempts = $5`,
+        [row.id, permanent, ((err as Error).message ?? 'error').slice(0, 256), delay / 1000, row.attempts],
       );
       if (permanent) this.log.warn(`通知发送失败 (notification failed) ${row.id} [${row.channel}/${row.template}] after ${row.attempts} attempts: ${(err as Error).message}`);
     }
