@@ -119,6 +119,6 @@ function cleanName(raw: string | undefined): string {
   } catch {
     /* keep as given */
   }
-  name = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"<>|?*:]/g, '_').trim();
+  name = [...name.split(/[\\/]/).pop()!].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || '"<>|?*:'.includes(c) ? '_' : c)).join('').trim();
   return (name || 'file').slice(0, 255);
 }
