@@ -1,0 +1,5 @@
+export * from './lib/ses.asn1.js';
+export * from './lib/sm2-certificate.js';
+export * from './lib/ses.js';
+export * from './lib/seal-picture.js';
+export * from './lib/pdf-seal.js';

@@ -1,0 +1,228 @@
+import 'reflect-metadata';
+import { createHash, type KeyObject, sign as cryptoSign, verify as cryptoVerify, webcrypto, X509Certificate } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import * as x509 from '@peculiar/x509';
+import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
+import { SignPdf, Signer } from '@signpdf/signpdf';
+import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import forge from 'node-forge';
+import { concatTransformationMatrix, drawObject, PDFArray, PDFDict, PDFDocument, PDFName, PngEmbedder, popGraphicsState, pushGraphicsState, type PDFRef } from 'pdf-lib';
+
+x509.cryptoProvider.set(webcrypto as never);
+
+const { asn1 } = forge;
+const U = asn1.Class.UNIVERSAL;
+const C = asn1.Class.CONTEXT_SPECIFIC;
+const T = asn1.Type;
+const bin = (b: Uint8Array) => Buffer.from(b).toString('binary');
+const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
+const seq = (v: forge.asn1.Asn1[]) => asn1.create(U, T.SEQUENCE, true, v);
+const set = (v: forge.asn1.Asn1[]) => asn1.create(U, T.SET, true, v);
+const oct = (b: Uint8Array) => asn1.create(U, T.OCTETSTRING, false, bin(b));
+const int = (n: number) => asn1.create(U, T.INTEGER, false, asn1.integerToDer(n).getBytes());
+const der = (node: forge.asn1.Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
+const NULL = () => asn1.create(U, T.NULL, false, '');
+
+const OIDS = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+};
+
+/** The key and certificate a seal signs PDFs with (PAdES: ECDSA P-256, which ordinary PDF readers verify). */
+export interface PadesKey {
+  privateKey: KeyObject;
+  certificate: Buffer;
+}
+
+/** A P-256 key pair and a self-signed certificate naming the seal and its organisation (PKCS#8 DER for storage). */
+export async function createPadesKey(o: { commonName: string; organisation: string; notAfter: Date }): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const escape = (v: string) => v.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
+    name: `C=CN, O=${escape(o.organisation)}, CN=${escape(o.commonName)}`,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: o.notAfter,
+    keys: keys as never,
+    signingAlgorithm: alg,
+    extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)],
+  });
+  return { pkcs8: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), certificate: Buffer.from(cert.rawData) };
+}
+
+/** The seal picture decoded and compressed once (pdf-lib would re-compress it in pure JS on every save). */
+export interface PreparedPicture {
+  width: number;
+  height: number;
+  bitsPerComponent: number;
+  rgb: Buffer;
+  alpha: Buffer | null;
+}
+
+export async function preparePicture(png: Uint8Array): Promise<PreparedPicture> {
+  const { image } = (await PngEmbedder.for(png)) as unknown as { image: { width: number; height: number; bitsPerComponent: number; rgbChannel: Uint8Array; alphaChannel?: Uint8Array } };
+  return { width: image.width, height: image.height, bitsPerComponent: image.bitsPerComponent, rgb: deflateSync(image.rgbChannel), alpha: image.alphaChannel ? deflateSync(image.alphaChannel) : null };
+}
+
+export interface PdfSealPlacement {
+  /** 0-based page index (default: last page). */
+  page?: number;
+  /** Lower-left corner and size in points (1/72 inch); default 120 × 120 pt, 72 pt from the bottom right. */
+  x?: number;
+  y?: number;
+  size?: number;
+}
+
+export class PdfSealError extends Error {}
+
+/**
+ * Seals a PDF: the seal picture is drawn as the visible appearance of a signature field, and an
+ * embedded PAdES B-B signature (ETSI.CAdES.detached; SHA-256, ESS signing-certificate-v2, the
+ * time in the signature dictionary) covers the whole file, so ordinary PDF readers show a valid
+ * signature. Existing signatures are not preserved (the document is rewritten).
+ */
+export async function sealPdf(pdf: Uint8Array, o: { key: PadesKey; picture: PreparedPicture; sealName: string; organisation: string; reason?: string; placement?: PdfSealPlacement }): Promise<Buffer> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  } catch {
+    throw new PdfSealError('不是有效的 PDF 文件 (not a valid PDF)');
+  }
+  const pages = doc.getPages();
+  if (pages.length === 0) throw new PdfSealError('PDF 没有页面 (the PDF has no pages)');
+  const index = o.placement?.page ?? pages.length - 1;
+  const page = pages[index];
+  if (!page) throw new PdfSealError(`PDF 没有第 ${index + 1} 页 (no such page)`);
+  const size = o.placement?.size ?? 120;
+  const { width } = page.getSize();
+  const x = o.placement?.x ?? width - 72 - size;
+  const y = o.placement?.y ?? 72;
+  const rect = [x, y, x + size, y + size];
+  pdflibAddPlaceholder({
+    pdfDoc: doc,
+    pdfPage: page,
+    reason: o.reason ?? '电子印章 (electronic seal)',
+    contactInfo: '',
+    name: o.sealName,
+    location: o.organisation,
+    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    signatureLength: 8192,
+    widgetRect: rect,
+    appName: 'gov-middle-platform e-seal',
+  });
+  const image = registerPicture(doc, o.picture);
+  const appearance = doc.context.formXObject([pushGraphicsState(), concatTransformationMatrix(size, 0, 0, size, 0, 0), drawObject('Seal'), popGraphicsState()], {
+    BBox: [0, 0, size, size],
+    Resources: { XObject: { Seal: image } },
+  });
+  const annots = page.node.lookup(PDFName.of('Annots'), PDFArray);
+  annots.lookup(annots.size() - 1, PDFDict).set(PDFName.of('AP'), doc.context.obj({ N: doc.context.register(appearance) }));
+  const unsigned = Buffer.from(await doc.save({ useObjectStreams: false }));
+  return new SignPdf().sign(unsigned, new CmsSigner(o.key));
+}
+
+function registerPicture(doc: PDFDocument, p: PreparedPicture): PDFRef {
+  const common = { Type: 'XObject', Subtype: 'Image', Width: p.width, Height: p.height, BitsPerComponent: p.bitsPerComponent, Filter: 'FlateDecode' };
+  const smask = p.alpha ? doc.context.register(doc.context.stream(p.alpha, { ...common, ColorSpace: 'DeviceGray', Decode: [0, 1] })) : null;
+  return doc.context.register(doc.context.stream(p.rgb, { ...common, ColorSpace: 'DeviceRGB', ...(smask ? { SMask: smask } : {}) }));
+}
+
+/** A detached CMS SignedData (RFC 5652) built with node-forge's ASN.1 codec, signed natively by node:crypto. */
+class CmsSigner extends Signer {
+  constructor(private readonly key: PadesKey) {
+    super();
+  }
+
+  override async sign(content: Buffer): Promise<Buffer> {
+    const certDer = this.key.certificate;
+    const { serial, issuer } = issuerAndSerial(certDer);
+    const attr = (type: string, value: forge.asn1.Asn1) => seq([oid(type), set([value])]);
+    const attrs = [
+      attr(OIDS.contentType, oid(OIDS.data)),
+      attr(OIDS.messageDigest, oct(createHash('sha256').update(content).digest())),
+      attr(OIDS.signingCertificateV2, seq([seq([seq([oct(createHash('sha256').update(certDer).digest()), seq([seq([asn1.create(C, 4, true, [issuer])]), serial])])])])),
+    ]
+      .map(der)
+      .sort(Buffer.compare) // DER: a SET OF is sorted
+      .map((b) => asn1.fromDer(bin(b)));
+    const signature = cryptoSign('sha256', der(set(attrs)), this.key.privateKey);
+    const ec = this.key.privateKey.asymmetricKeyType === 'ec';
+    const signerInfo = seq([int(1), seq([issuer, serial]), seq([oid(OIDS.sha256), NULL()]), asn1.create(C, 0, true, attrs), ec ? seq([oid(OIDS.ecdsaWithSHA256)]) : seq([oid(OIDS.rsaEncryption), NULL()]), oct(signature)]);
+    const signedData = seq([int(1), set([seq([oid(OIDS.sha256), NULL()])]), seq([oid(OIDS.data)]), asn1.create(C, 0, true, [asn1.fromDer(bin(certDer))]), set([signerInfo])]);
+    return der(seq([oid(OIDS.signedData), asn1.create(C, 0, true, [signedData])]));
+  }
+}
+
+function issuerAndSerial(certDer: Uint8Array): { serial: forge.asn1.Asn1; issuer: forge.asn1.Asn1 } {
+  const tbs = (asn1.fromDer(bin(certDer)).value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+  const offset = tbs[0]!.tagClass === C ? 1 : 0;
+  return { serial: tbs[offset]!, issuer: tbs[offset + 2]! };
+}
+
+export interface PdfSignatureCheck {
+  /** The CMS signature verifies and its message digest matches the signed bytes. */
+  signatureValid: boolean;
+  /** The signature covers the whole file (nothing appended after signing). */
+  coversWholeDocument: boolean;
+  /** The signer's certificate (DER) and its SHA-256 fingerprint. */
+  certificate: Buffer | null;
+  fingerprint: string | null;
+  /** Signing time from the signature dictionary (/M), if present. */
+  signedAt: string | null;
+}
+
+/**
+ * Checks the last signature of a PDF independently of how it was made: extracts ByteRange and
+ * Contents, checks the message digest over the signed bytes and the signature over the signed
+ * attributes with the certificate's key.
+ */
+export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
+  const none: PdfSignatureCheck = { signatureValid: false, coversWholeDocument: false, certificate: null, fingerprint: null, signedAt: null };
+  const buf = Buffer.from(pdf);
+  const text = buf.toString('latin1');
+  const ranges = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
+  const last = ranges.at(-1);
+  if (!last) return none;
+  const [a, b, c, d] = last.slice(1, 5).map(Number) as [number, number, number, number];
+  if (a !== 0 || b <= 0 || c <= a + b || c + d > buf.length) return none;
+  const signed = Buffer.concat([buf.subarray(a, a + b), buf.subarray(c, c + d)]);
+  const hex = buf.subarray(a + b + 1, c - 1).toString('latin1');
+  const time = /\/M\s*\(D:(\d{14})/.exec(text.slice(Math.max(0, a + b - 4096), c + 4096));
+  const signedAt = time ? `${time[1]!.slice(0, 4)}-${time[1]!.slice(4, 6)}-${time[1]!.slice(6, 8)}T${time[1]!.slice(8, 10)}:${time[1]!.slice(10, 12)}:${time[1]!.slice(12, 14)}Z` : null;
+  try {
+    const cms = Buffer.from(hex, 'hex');
+    const content = asn1.fromDer(bin(cms), { parseAllBytes: false } as never);
+    if (asn1.derToOid((content.value as forge.asn1.Asn1[])[0]!.value as string) !== OIDS.signedData) return none;
+    const sd = ((content.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+    const certs = sd.find((n) => n.tagClass === C && n.type === 0)!;
+    const signerInfo = (sd.at(-1)!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+    const attrsNode = signerInfo.find((n) => n.tagClass === C && n.type === 0)!;
+    const signature = Buffer.from(signerInfo[signerInfo.indexOf(attrsNode) + 2]!.value as string, 'binary');
+    let digest: string | null = null;
+    for (const at of attrsNode.value as forge.asn1.Asn1[]) {
+      const parts = at.value as forge.asn1.Asn1[];
+      if (asn1.derToOid(parts[0]!.value as string) === OIDS.messageDigest) digest = ((parts[1]!.value as forge.asn1.Asn1[])[0]!.value as string) ?? null;
+    }
+    const certificate = Buffer.from(asn1.toDer((certs.value as forge.asn1.Asn1[])[0]!).getBytes(), 'binary');
+    const attrsDer = Buffer.from(asn1.toDer(asn1.create(U, T.SET, true, attrsNode.value as forge.asn1.Asn1[])).getBytes(), 'binary');
+    const digestOk = digest !== null && Buffer.from(digest, 'binary').equals(createHash('sha256').update(signed).digest());
+    const key = new X509Certificate(certificate).publicKey;
+    const signatureOk = cryptoVerify('sha256', attrsDer, key, signature);
+    return {
+      signatureValid: digestOk && signatureOk,
+      coversWholeDocument: c + d === buf.length,
+      certificate,
+      fingerprint: createHash('sha256').update(certificate).digest('hex'),
+      signedAt,
+    };
+  } catch {
+    return none;
+  }
+}
