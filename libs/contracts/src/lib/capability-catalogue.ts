@@ -10,6 +10,7 @@ import {
   VerifyRealNameReply,
 } from './identity.messages.js';
 import { SendNotificationInput, SendNotificationReply } from './notification.messages.js';
+import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
 
@@ -136,6 +137,45 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 10000,
     idempotent: true,
     example: { packageId: '3f0c5c9e-3a51-4d2b-9d0e-6b1e2a7f4c11' },
+  },
+  {
+    code: 'e-seal.sign-data',
+    version: '1',
+    name: '电子印章数据签章',
+    description: 'Signs data with an electronic seal the calling app may use: a GB/T 38540 SES_Signature (SM2 with SM3). Every use is logged.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.SealSignData,
+    input: SealSignDataInput,
+    output: SealSignDataReply,
+    timeoutMs: 5000,
+    idempotent: false,
+    example: { sealId: '6b9a4a0e-8f6e-4d3b-9a3c-2f1d7c5e8a10', data: '5paw5Lu25pWw5o2u', propertyInfo: 'licence-record' },
+  },
+  {
+    code: 'e-seal.seal-pdf',
+    version: '1',
+    name: 'PDF 盖章',
+    description: 'Puts a seal the calling app may use on a PDF: the seal picture on the page and a PAdES signature ordinary PDF readers verify. Every use is logged.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.SealPdf,
+    input: SealPdfInput,
+    output: SealPdfReply,
+    timeoutMs: 10000,
+    idempotent: false,
+    example: { sealId: '6b9a4a0e-8f6e-4d3b-9a3c-2f1d7c5e8a10', pdf: 'JVBERi0xLjcK…' },
+  },
+  {
+    code: 'e-seal.verify',
+    version: '1',
+    name: '验章',
+    description: 'Verifies a GB/T 38540 signature over data, or a sealed PDF: signature valid, document unchanged, seal registered, valid and not revoked at signing time.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.SealVerify,
+    input: SealVerifyInput,
+    output: SealVerifyReply,
+    timeoutMs: 5000,
+    idempotent: true,
+    example: { pdf: 'JVBERi0xLjcK…' },
   },
 ];
 

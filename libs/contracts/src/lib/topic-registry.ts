@@ -10,6 +10,7 @@ import {
   VerifyRealNameRequest,
 } from './identity.messages.js';
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
+import { SealPdfReply, SealPdfRequest, SealSignDataReply, SealSignDataRequest, SealVerifyReply, SealVerifyRequest } from './seal.messages.js';
 import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
 import { ArchiveDepositReply, ArchiveDepositRequest, ArchiveVerifyReply, ArchiveVerifyRequest } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
@@ -109,6 +110,9 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     owner: 'tech-capabilities',
     description: '电子档案核验 (is an archived package exactly as deposited)',
   },
+  [Topic.SealSignData]: { topic: Topic.SealSignData, kind: 'request', message: SealSignDataRequest, reply: SealSignDataReply, owner: 'tech-capabilities', description: '电子印章数据签章 (GB/T 38540 signature over data)' },
+  [Topic.SealPdf]: { topic: Topic.SealPdf, kind: 'request', message: SealPdfRequest, reply: SealPdfReply, owner: 'tech-capabilities', description: 'PDF 盖章 (visible seal + PAdES signature)' },
+  [Topic.SealVerify]: { topic: Topic.SealVerify, kind: 'request', message: SealVerifyRequest, reply: SealVerifyReply, owner: 'tech-capabilities', description: '验章 (verify a seal signature or a sealed PDF)' },
 };
 
 export function contractOf(topic: string): TopicContract | undefined {

@@ -22,6 +22,12 @@ export enum Topic {
   ArchiveDeposit = 'tech.archive.deposit.v1',
   /** Request-reply: verify an archived package (any change detected). */
   ArchiveVerify = 'tech.archive.verify.v1',
+  /** Request-reply: a GB/T 38540 signature over data with a seal (电子印章). */
+  SealSignData = 'tech.seal.sign-data.v1',
+  /** Request-reply: seal a PDF (visible seal + PAdES signature). */
+  SealPdf = 'tech.seal.seal-pdf.v1',
+  /** Request-reply: verify a seal signature or a sealed PDF (验章). */
+  SealVerify = 'tech.seal.verify.v1',
   /** Request-reply: does the population base library hold this ID number under this name (data-platform)? */
   DataPopulationVerify = 'data.population.verify.v1',
 }

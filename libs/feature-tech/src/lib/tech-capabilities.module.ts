@@ -45,6 +45,11 @@ import { StoredFile } from './files/stored-file.entity.js';
 import { ArchiveEntry, ArchivePackage, ArchiveSigningKey } from './archive/archive.entities.js';
 import { ArchiveService } from './archive/archive.service.js';
 import { ArchiveHandler } from './archive/archive.handler.js';
+import { Seal, SealGrant, SealMaker, SealUse } from './seal/seal.entities.js';
+import { SealService } from './seal/seal.service.js';
+import { SealHandler } from './seal/seal.handler.js';
+import { SealController } from './seal/seal.controller.js';
+import { DemoSealSeed } from './seal/demo-seal.seed.js';
 import { FileBlob } from './files/file-blob.entity.js';
 import { FileStoreService } from './files/file-store.service.js';
 import { FileStoreController, InternalFileStoreController } from './files/file-store.controller.js';
@@ -53,11 +58,11 @@ import { NotificationService } from './notification/notification.service.js';
 import { NotificationHandler } from './notification/notification.handler.js';
 import { InboxController, NotificationController } from './notification/notification.controller.js';
 
-/** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, notifications, file store, e-archive). */
+/** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, e-seal, notifications, file store, e-archive). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, LiveGrantGuard, AccessTokenGuard,
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler, SealHandler, SealController],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, SealService, DemoSealSeed, LiveGrantGuard, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

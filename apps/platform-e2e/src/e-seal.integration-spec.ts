@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { DataSource } from 'typeorm';
+import { createPadesKey, makeSealPng, preparePicture, sealPdf } from '@gmp/e-seal';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { DEMO_COMPANIES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { post } from './dispatch-client.js';
+
+async function onePage(text: string): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.addPage([595.28, 841.89]).drawText(text, { x: 72, y: 760, size: 18, font: await doc.embedFont(StandardFonts.Helvetica) });
+  return Buffer.from(await doc.save());
+}
+
+/** `openssl cms -verify` on the last signature of a PDF: an implementation that shares nothing with ours. */
+function opensslAccepts(pdf: Buffer): boolean {
+  const m = [...pdf.toString('latin1').matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].at(-1)!;
+  const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
+  const dir = mkdtempSync(join(tmpdir(), 'seal-e2e-'));
+  try {
+    writeFileSync(join(dir, 'content.bin'), Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]));
+    writeFileSync(join(dir, 'sig.der'), Buffer.from(pdf.subarray(a + b + 1, c - 1).toString('latin1').replace(/(00)+$/, ''), 'hex'));
+    execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-noverify', '-out', '/dev/null'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Electronic seals through dispatch over Kafka, on real PostgreSQL. */
+describe('e-seal: sealing and verifying through dispatch', () => {
+  let tech: RunningService;
+  let dispatch: RunningService;
+  const invoke = (code: string, input: unknown) => post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, { 'x-purpose': 'e2e-seal' });
+  const internal = (path: string, body: unknown) => post(`${tech.url}/internal/v1/seals${path}`, body, { 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-caller': 'seal-authority' });
+  const sql = (q: string, params: unknown[] = []) => tech.app.get(DataSource).query(q.replaceAll('S.', `"${tech.definition.schema}".`), params);
+  const record = Buffer.from('{"licence":"营业执照","holder":"南京示例科技有限公司"}').toString('base64');
+
+  beforeAll(async () => {
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());
+    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv());
+  }, 120_000);
+
+  afterAll(async () => {
+    await dispatch?.close();
+    await tech?.close();
+  });
+
+  it('signs data with a granted seal and verifies it; a changed record fails', async () => {
+    const signed = await invoke('e-seal.sign-data', { sealId: DEMO_SEAL.id, data: record, propertyInfo: 'licence-record' });
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({ esID: expect.stringMatching(/^\d{14}$/), signedAt: expect.any(String) });
+    const ok = await invoke('e-seal.verify', { signature: signed.body.signature, data: record });
+    expect(ok.body).toMatchObject({ valid: true, sealName: DEMO_SEAL.name, organisation: DEMO_COMPANIES[0].name, checks: { sealSignature: true, signerInSeal: true, makerTrusted: true, notRevokedAtSigning: true, useRecorded: true } });
+    const changed = await invoke('e-seal.verify', { signature: signed.body.signature, data: Buffer.from('{"licence":"营业执照","holder":"别的公司"}').toString('base64') });
+    expect(changed.body).toMatchObject({ valid: false, reason: 'DOCUMENT_CHANGED' });
+  });
+
+  it('seals a PDF that OpenSSL verifies on its own; a changed byte fails, a foreign seal is unknown', async () => {
+    const sealed = await invoke('e-seal.seal-pdf', { sealId: DEMO_SEAL.id, pdf: (await onePage('Contract 2026-11-22')).toString('base64') });
+    expect(sealed.status).toBe(200);
+    const pdf = Buffer.from(sealed.body.pdf, 'base64');
+    expect(opensslAccepts(pdf)).toBe(true);
+    expect(pdf.toString('latin1')).toMatch(/\/Subtype \/Image/);
+    expect((await invoke('e-seal.verify', { pdf: sealed.body.pdf })).body).toMatchObject({ valid: true, sealName: DEMO_SEAL.name, checks: { useRecorded: true } });
+    const tampered = Buffer.from(pdf);
+    tampered[tampered.length - 300]! ^= 1;
+    expect(opensslAccepts(tampered)).toBe(false);
+    expect((await invoke('e-seal.verify', { pdf: tampered.toString('base64') })).body).toMatchObject({ valid: false, reason: 'SIGNATURE_INVALID' });
+    const made = await createPadesKey({ commonName: DEMO_SEAL.name, organisation: DEMO_COMPANIES[0].name, notAfter: new Date(Date.now() + 86_400_000) });
+    const forged = await sealPdf(await onePage('Forged'), { key: { privateKey: createPrivateKey({ key: made.pkcs8, format: 'der', type: 'pkcs8' }), certificate: made.certificate }, picture: await preparePicture(makeSealPng(64)), sealName: DEMO_SEAL.name, organisation: DEMO_COMPANIES[0].name });
+    expect(opensslAccepts(forged)).toBe(true); // cryptographically fine …
+    expect((await invoke('e-seal.verify', { pdf: forged.toString('base64') })).body).toMatchObject({ valid: false, reason: 'UNKNOWN_SEAL' }); // … but not our seal
+  });
+
+  it('refuses apps without a grant, and a revoked or expired seal, logging each refusal; verification follows the registry', async () => {
+    const company = DEMO_COMPANIES[1];
+    const registered = await internal('', { organisationCode: company.id, organisationName: company.name, name: `${company.name} 合同专用章`, type: 'contract', validYears: 2, grantees: [] });
+    expect(registered.status).toBe(201);
+    const sealId = registered.body.id;
+    const refused = await invoke('e-seal.sign-data', { sealId, data: record });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain('SEAL_NOT_GRANTED');
+    expect((await internal(`/${sealId}/grants`, { grantee: 'demo-portal' })).status).toBe(204);
+    const signed = await invoke('e-seal.sign-data', { sealId, data: record });
+    expect(signed.status).toBe(200);
+    const pdf = await invoke('e-seal.seal-pdf', { sealId, pdf: (await onePage('Contract B')).toString('base64'), page: 0, x: 100, y: 100, size: 90 });
+    expect(pdf.status).toBe(200);
+
+    // Expired: the registry says the seal ended before these signatures.
+    await sql(`UPDATE S.seal SET valid_to = now() - interval '1 day' WHERE id = $1`, [sealId]);
+    expect((await invoke('e-seal.verify', { signature: signed.body.signature, data: record })).body).toMatchObject({ valid: false, reason: 'SEAL_EXPIRED' });
+    expect(JSON.stringify((await invoke('e-seal.sign-data', { sealId, data: record })).body)).toContain('SEAL_EXPIRED');
+    await sql(`UPDATE S.seal SET valid_to = now() + interval '1 year' WHERE id = $1`, [sealId]);
+
+    // Revoked from before the signatures (a key compromised earlier): they fail; later uses are refused.
+    expect((await internal(`/${sealId}/revoke`, { reason: '印章密钥泄露 (key compromised)', effectiveFrom: new Date(Date.now() - 3_600_000).toISOString() })).status).toBe(204);
+    expect((await invoke('e-seal.verify', { signature: signed.body.signature, data: record })).body).toMatchObject({ valid: false, reason: 'SEAL_REVOKED' });
+    expect((await invoke('e-seal.verify', { pdf: pdf.body.pdf })).body).toMatchObject({ valid: false, reason: 'SEAL_REVOKED' });
+    const afterRevoke = await invoke('e-seal.seal-pdf', { sealId, pdf: (await onePage('Contract C')).toString('base64') });
+    expect(afterRevoke.status).toBe(403);
+    expect(JSON.stringify(afterRevoke.body)).toContain('SEAL_REVOKED');
+
+    const uses = await sql(`SELECT outcome, reason, app, purpose FROM S.seal_use WHERE seal_id = $1 ORDER BY at`, [sealId]);
+    expect(uses.map((u: { outcome: string; reason: string | null }) => `${u.outcome}:${u.reason ?? ''}`)).toEqual(['REFUSED:SEAL_NOT_GRANTED', 'SIGNED:', 'SIGNED:', 'REFUSED:SEAL_EXPIRED', 'REFUSED:SEAL_REVOKED']);
+    expect(uses.every((u: { app: string; purpose: string }) => u.app === 'demo-portal' && u.purpose === 'e2e-seal')).toBe(true);
+  });
+
+  it('answers bad input with clear refusals', async () => {
+    const cases: [string, unknown, number, RegExp][] = [
+      ['e-seal.sign-data', { sealId: '00000000-0000-4000-8000-000000000000', data: record }, 404, /not found/],
+      ['e-seal.sign-data', { sealId: DEMO_SEAL.id, data: '***not base64***' }, 400, /data/],
+      ['e-seal.sign-data', { sealId: 'x', data: record }, 400, /sealId/],
+      ['e-seal.seal-pdf', { sealId: DEMO_SEAL.id, pdf: Buffer.from('not a pdf at all').toString('base64') }, 422, /PDF/],
+      ['e-seal.seal-pdf', { sealId: DEMO_SEAL.id, pdf: 'A'.repeat(600_004) }, 400, /pdf/],
+      ['e-seal.verify', { pdf: record, signature: record, data: record }, 422, /give pdf/],
+      ['e-seal.verify', {}, 422, /give pdf/],
+    ];
+    for (const [code, input, status, reason] of cases) {
+      const r = await invoke(code, input);
+      expect({ code, status: r.status }).toEqual({ code, status });
+      expect(JSON.stringify(r.body)).toMatch(reason);
+    }
+    const garbage = await invoke('e-seal.verify', { signature: record, data: record });
+    expect(garbage.body).toMatchObject({ valid: false, reason: 'SIGNATURE_INVALID' });
+    expect((await invoke('e-seal.verify', { pdf: record })).body).toMatchObject({ valid: false });
+  });
+});
