@@ -5,27 +5,17 @@
 // Everything is real: three service processes (cluster mode), Apache Kafka 3.9.1 (KAFKA_BROKERS
 // or deploy/local/kafka), PostgreSQL (DATABASE_URL or the local server, fresh database).
 // Options (env): BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_WARMUP_SECONDS (3).
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { obtainKafka, obtainPostgres } from '../libs/testing/src/test-infrastructure.mjs';
+import { startApp } from './bench-kit.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const HOLDER = { holderType: 'person', holderId: '11010519491231002X' };
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 function rssMb(pid) {
   try {
@@ -63,28 +53,6 @@ function cpuSnapshot(pids) {
   snap['postgresql (all processes)'] = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   snap['load generator (this process)'] = cpuSeconds(process.pid);
   return snap;
-}
-
-async function startApp(app, env) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`], {
-    env: { ...process.env, ...env, PORT: String(port), TS_NODE_PROJECT: 'tsconfig.json' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${app} exited: ${err}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200) break;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${app} not ready: ${err}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { app, child, url: `http://127.0.0.1:${port}` };
 }
 
 function load(url, headers, seconds) {
@@ -130,10 +98,11 @@ try {
   started.push(kafka);
   log(`Kafka: ${kafka.description}; PostgreSQL: ${postgres.description}`);
   const env = {
-    NODE_ENV: 'production',
+    NODE_ENV: 'development', // production refuses demo data, which the benchmark needs
     DATABASE_URL: postgres.value,
     KAFKA_BROKERS: kafka.value,
     SUBJECT_KEY_SECRET: 'bench-subject-key-secret-0123456789',
+    CRYPTO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
     SEED_DEMO: 'true',
     LOG_LEVEL: 'warn',
     DEMO_APP_SECRET: 'bench-secret',
