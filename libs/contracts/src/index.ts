@@ -10,6 +10,7 @@ export * from './lib/population.messages.js';
 export * from './lib/notification.messages.js';
 export * from './lib/archive.messages.js';
 export * from './lib/seal.messages.js';
+export * from './lib/licence-lifecycle.messages.js';
 export * from './lib/subject-key.util.js';
 export * from './lib/topic-registry.js';
 export * from './lib/capability-catalogue.js';

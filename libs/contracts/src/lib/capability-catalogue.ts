@@ -10,6 +10,7 @@ import {
   VerifyRealNameReply,
 } from './identity.messages.js';
 import { SendNotificationInput, SendNotificationReply } from './notification.messages.js';
+import { LicenceChangeInput, LicenceChangeReply, LicenceIdInput, LicenceIssueInput, LicenceIssueReply, LicenceRecordReply, LicenceVerifyReply } from './licence-lifecycle.messages.js';
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
@@ -176,6 +177,58 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 5000,
     idempotent: true,
     example: { pdf: 'JVBERi0xLjcK…' },
+  },
+  {
+    code: 'e-licence.issue',
+    version: '1',
+    name: '电子证照签发',
+    description: "Issues an e-licence from structured data: a GB/T 36904 identifier, the record checked against the type's data schema and signed (GB/T 38540) with the issuing authority's seal.",
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.LicenceIssue,
+    input: LicenceIssueInput,
+    output: LicenceIssueReply,
+    timeoutMs: 5000,
+    idempotent: false,
+    example: { typeCode: '11100000000013338W041', holderType: 'company', holderId: '91320100MA1XK2Q84P', holderName: '南京示例科技有限公司', data: { legalRepresentative: '张三', registeredCapital: '100万元', businessScope: '软件开发' }, sealId: '5e41c0de-7b2a-4c1e-9f3a-2d6b8e0c4a11' },
+  },
+  {
+    code: 'e-licence.get',
+    version: '1',
+    name: '按证照标识查询',
+    description: 'A licence by its GB/T 36904 identifier: record, status, annotations, signature. Recorded as an access to the holder’s data.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.LicenceGet,
+    input: LicenceIdInput,
+    output: LicenceRecordReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { licenceId: '1.2.156.3005.2.11100000000013338W041.11320000014000000P.1001.001.X' },
+  },
+  {
+    code: 'e-licence.verify',
+    version: '1',
+    name: '电子证照核验',
+    description: 'Verifies a licence: identifier check character, the seal signature over the record, the seal valid and not revoked, the licence not revoked or expired.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.LicenceVerify,
+    input: LicenceIdInput,
+    output: LicenceVerifyReply,
+    timeoutMs: 5000,
+    idempotent: true,
+    example: { licenceId: '1.2.156.3005.2.11100000000013338W041.11320000014000000P.1001.001.X' },
+  },
+  {
+    code: 'e-licence.change',
+    version: '1',
+    name: '电子证照注销、加注',
+    description: 'Revokes a licence or adds an annotation (加注件), by an app allowed to use the issuing seal; announced to the data platform.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.LicenceChange,
+    input: LicenceChangeInput,
+    output: LicenceChangeReply,
+    timeoutMs: 5000,
+    idempotent: false,
+    example: { licenceId: '1.2.156.3005.2.11100000000013338W041.11320000014000000P.1001.001.X', action: 'annotate', text: '经营范围变更' },
   },
 ];
 

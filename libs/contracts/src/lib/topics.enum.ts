@@ -28,6 +28,16 @@ export enum Topic {
   SealPdf = 'tech.seal.seal-pdf.v1',
   /** Request-reply: verify a seal signature or a sealed PDF (验章). */
   SealVerify = 'tech.seal.verify.v1',
+  /** Request-reply: issue an e-licence from structured data (电子证照签发). */
+  LicenceIssue = 'tech.licence.issue.v1',
+  /** Request-reply: a licence by its GB/T 36904 identifier. */
+  LicenceGet = 'tech.licence.get.v1',
+  /** Request-reply: verify a licence (signature, status, validity). */
+  LicenceVerify = 'tech.licence.verify.v1',
+  /** Request-reply: revoke or annotate a licence (注销, 加注). */
+  LicenceChange = 'tech.licence.change.v1',
+  /** Event: a licence was issued, revoked or annotated (outbox; data-platform keeps its licence index). */
+  LicenceChanged = 'tech.licence.changed.v1',
   /** Request-reply: does the population base library hold this ID number under this name (data-platform)? */
   DataPopulationVerify = 'data.population.verify.v1',
 }

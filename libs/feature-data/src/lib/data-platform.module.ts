@@ -7,11 +7,13 @@ import { DemoPopulationSeed } from './population/demo-population.seed.js';
 import { PopulationPerson } from './population/population-person.entity.js';
 import { PopulationHandler } from './population/population.handler.js';
 import { PopulationService } from './population/population.service.js';
+import { LicenceIndexEntry } from './licence-index/licence-index.entity.js';
+import { LicenceIndexHandler } from './licence-index/licence-index.handler.js';
 
 /** 数据中台: data-access audit and the population base library (catalogue, sharing and the other base libraries come next). */
 @Module({
-  imports: [TypeOrmModule.forFeature([DataAccessRecord, PopulationPerson])],
-  controllers: [DataAccessHandler, DataAccessController, PopulationHandler],
+  imports: [TypeOrmModule.forFeature([DataAccessRecord, PopulationPerson, LicenceIndexEntry])],
+  controllers: [DataAccessHandler, DataAccessController, PopulationHandler, LicenceIndexHandler],
   providers: [PopulationService, DemoPopulationSeed],
 })
 export class DataPlatformModule {}

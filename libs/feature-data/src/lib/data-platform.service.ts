@@ -4,6 +4,8 @@ import type { ServiceDefinition } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access/data-access-record.entity.js';
 import { DataPlatformModule } from './data-platform.module.js';
 import { PopulationPerson } from './population/population-person.entity.js';
+import { LicenceIndexEntry } from './licence-index/licence-index.entity.js';
+import { CreateLicenceIndex1763801700000 } from './migrations/1763801700000-create-licence-index.migration.js';
 import { CreatePopulationBase1763800900000 } from './migrations/1763800900000-create-population-base.migration.js';
 import { CreateDataAccessRecord1763800200000 } from './migrations/1763800200000-create-data-access-record.migration.js';
 
@@ -13,9 +15,9 @@ export const dataPlatformService: ServiceDefinition = {
   schema: 'data',
   defaultPort: 3002,
   feature: DataPlatformModule,
-  entities: [DataAccessRecord, PopulationPerson, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateDataAccessRecord1763800200000, CreatePopulationBase1763800900000],
+  entities: [DataAccessRecord, PopulationPerson, LicenceIndexEntry, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateDataAccessRecord1763800200000, CreatePopulationBase1763800900000, CreateLicenceIndex1763801700000],
   requests: [],
   publishes: [],
-  consumes: [Topic.LicenceAccessed, Topic.DataPopulationVerify],
+  consumes: [Topic.LicenceAccessed, Topic.DataPopulationVerify, Topic.LicenceChanged],
 };

@@ -50,6 +50,9 @@ import { SealService } from './seal/seal.service.js';
 import { SealHandler } from './seal/seal.handler.js';
 import { SealController } from './seal/seal.controller.js';
 import { DemoSealSeed } from './seal/demo-seal.seed.js';
+import { LicenceAnnotationRow } from './licence/licence-annotation.entity.js';
+import { LicenceLifecycleService } from './licence/licence-lifecycle.service.js';
+import { LicenceLifecycleHandler } from './licence/licence-lifecycle.handler.js';
 import { FileBlob } from './files/file-blob.entity.js';
 import { FileStoreService } from './files/file-store.service.js';
 import { FileStoreController, InternalFileStoreController } from './files/file-store.controller.js';
@@ -60,9 +63,9 @@ import { InboxController, NotificationController } from './notification/notifica
 
 /** 技术中台: the capabilities served by tech-capabilities (identity, e-licence, e-seal, notifications, file store, e-archive). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker])],
-  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler, SealHandler, SealController],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, SealService, DemoSealSeed, LiveGrantGuard, AccessTokenGuard,
+  imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker, LicenceAnnotationRow])],
+  controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler, SealHandler, SealController, LicenceLifecycleHandler],
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, SealService, DemoSealSeed, LicenceLifecycleService, LiveGrantGuard, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

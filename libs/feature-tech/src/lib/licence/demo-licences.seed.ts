@@ -10,11 +10,24 @@ import { Licence } from './licence.entity.js';
 /** Defining authority of the demo licence types (the real code from GB/T 36904 examples). */
 const DEFINER = '11100000000013338W';
 
-export const DEMO_LICENCE_TYPES: Pick<LicenceType, 'code' | 'name' | 'holderType' | 'definingAuthorityName'>[] = [
+/** 营业执照's data items, as a JSON Schema (what e-licence.issue checks). */
+const BUSINESS_LICENCE_SCHEMA = {
+  type: 'object',
+  required: ['legalRepresentative', 'registeredCapital', 'businessScope'],
+  additionalProperties: false,
+  properties: {
+    legalRepresentative: { type: 'string', minLength: 1, maxLength: 64 },
+    registeredCapital: { type: 'string', minLength: 1, maxLength: 32 },
+    businessScope: { type: 'string', minLength: 1, maxLength: 512 },
+    address: { type: 'string', maxLength: 256 },
+  },
+};
+
+export const DEMO_LICENCE_TYPES: (Pick<LicenceType, 'code' | 'name' | 'holderType' | 'definingAuthorityName'> & Partial<Pick<LicenceType, 'dataSchema' | 'validityYears'>>)[] = [
   { code: `${DEFINER}032`, name: '出生医学证明', holderType: 'person', definingAuthorityName: '国家卫生健康委员会' },
   { code: `${DEFINER}011`, name: '结婚证', holderType: 'person', definingAuthorityName: '民政部' },
   { code: `${DEFINER}009`, name: '机动车驾驶证', holderType: 'person', definingAuthorityName: '公安部' },
-  { code: `${DEFINER}041`, name: '营业执照', holderType: 'company', definingAuthorityName: '国家市场监督管理总局' },
+  { code: `${DEFINER}041`, name: '营业执照', holderType: 'company', definingAuthorityName: '国家市场监督管理总局', dataSchema: BUSINESS_LICENCE_SCHEMA, validityYears: 20 },
   { code: `${DEFINER}052`, name: '食品经营许可证', holderType: 'company', definingAuthorityName: '国家市场监督管理总局' },
 ];
 
@@ -66,9 +79,9 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(
         LicenceType,
-        DEMO_LICENCE_TYPES.map((t) => ({ ...t, definingAuthorityCode: DEFINER })),
+        DEMO_LICENCE_TYPES.map((t) => ({ ...t, definingAuthorityCode: DEFINER })) as never,
       );
-      await manager.insert(Licence, licences);
+      await manager.insert(Licence, licences as never);
     });
     this.log.log(`演示数据已载入 (demo data loaded): ${DEMO_LICENCE_TYPES.length} licence types, ${licences.length} licences`);
   }

@@ -19,6 +19,14 @@ export class LicenceType {
   @Column({ type: 'varchar', length: 16, name: 'holder_type' })
   holderType!: 'person' | 'company';
 
+  /** JSON Schema of the data items (照面信息) of licences of this type; null = free-form. */
+  @Column({ type: 'jsonb', name: 'data_schema', nullable: true })
+  dataSchema!: Record<string, unknown> | null;
+
+  /** Default validity in years from the issue date; null = no end. */
+  @Column({ type: 'integer', name: 'validity_years', nullable: true })
+  validityYears!: number | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

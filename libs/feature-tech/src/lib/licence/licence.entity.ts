@@ -51,6 +51,27 @@ export class Licence {
   @Column({ type: 'varchar', length: 16, default: 'valid' })
   status!: LicenceStatus;
 
+  /** The data items (照面信息) of an issued licence, checked against its type's schema. */
+  @Column({ type: 'jsonb', nullable: true })
+  data!: Record<string, unknown> | null;
+
+  /** The holder's id, encrypted by the crypto provider (label `field:holder-id`), for the signed record. */
+  @Column({ type: 'bytea', name: 'holder_id_enc', nullable: true })
+  holderIdEnc!: Buffer | null;
+
+  /** GB/T 38540 signature (DER) of the issuing authority's seal over the canonical record. */
+  @Column({ type: 'bytea', nullable: true })
+  signature!: Buffer | null;
+
+  @Column({ type: 'uuid', name: 'seal_id', nullable: true })
+  sealId!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true })
+  revokedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 512, name: 'revoked_reason', nullable: true })
+  revokedReason!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

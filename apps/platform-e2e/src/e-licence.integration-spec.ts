@@ -1,0 +1,95 @@
+import { DataSource } from 'typeorm';
+import { dataPlatformService } from '@gmp/feature-data';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
+import { isLicenceId } from '@gmp/gov-standards';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { post } from './dispatch-client.js';
+
+const BUSINESS_LICENCE = DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code;
+
+/** E-licence issue → read → verify → annotate → revoke through dispatch over Kafka; the data platform's index follows. */
+describe('e-licence lifecycle', () => {
+  let tech: RunningService;
+  let data: RunningService;
+  let dispatch: RunningService;
+  const invoke = (code: string, input: unknown) => post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, { 'x-purpose': 'e2e-licence' });
+  const techSql = (q: string, p: unknown[] = []) => tech.app.get(DataSource).query(q.replaceAll('S.', `"${tech.definition.schema}".`), p);
+  const index = (id: string) => data.app.get(DataSource).query(`SELECT status, valid_until FROM "${data.definition.schema}".licence_index WHERE licence_id = $1`, [id]).then((r: unknown[]) => r[0] as { status: string } | undefined);
+  const company = DEMO_COMPANIES[1];
+  const issueInput = { typeCode: BUSINESS_LICENCE, holderType: 'company', holderId: company.id, holderName: company.name, data: { legalRepresentative: '李四', registeredCapital: '50万元', businessScope: '餐饮服务' }, sealId: DEMO_SEAL.id };
+
+  beforeAll(async () => {
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());
+    data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
+    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv());
+  }, 120_000);
+
+  afterAll(async () => {
+    await dispatch?.close();
+    await data?.close();
+    await tech?.close();
+  });
+
+  it('issues a licence from structured data, signed with the issuing seal; it reads, verifies and reaches the data platform’s index', async () => {
+    const issued = await invoke('e-licence.issue', issueInput);
+    expect(issued.status).toBe(200);
+    expect(isLicenceId(issued.body.licenceId)).toBe(true);
+    expect(issued.body.licenceId).toContain(`.${BUSINESS_LICENCE}.${DEMO_SEAL.organisation.id}.`);
+    expect(issued.body.validUntil).toBe(`${new Date().getUTCFullYear() + 20}-${new Date().toISOString().slice(5, 10)}`);
+    const got = await invoke('e-licence.get', { licenceId: issued.body.licenceId });
+    expect(got.body).toMatchObject({ typeName: '营业执照', holderName: company.name, holderIdMasked: `${company.id.slice(0, 6)}********${company.id.slice(-4)}`, issuerName: DEMO_SEAL.organisation.name, status: 'valid', data: issueInput.data, annotations: [] });
+    expect(JSON.stringify(got.body)).not.toContain(company.id);
+    expect((await invoke('e-licence.verify', { licenceId: issued.body.licenceId })).body).toMatchObject({ valid: true, status: 'valid', checks: { identifierValid: true, sealSignatureValid: true } });
+    expect(await eventually(() => index(issued.body.licenceId))).toMatchObject({ status: 'valid' });
+    // The issue is a recorded use of the seal.
+    const uses = await techSql(`SELECT outcome FROM S.seal_use WHERE seal_id = $1 AND purpose = 'e2e-licence'`, [DEMO_SEAL.id]);
+    expect(uses.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('annotates (加注) and revokes (注销); verification and the index follow', async () => {
+    const { body } = await invoke('e-licence.issue', issueInput);
+    const annotated = await invoke('e-licence.change', { licenceId: body.licenceId, action: 'annotate', text: '经营范围变更为：餐饮服务、食品销售' });
+    expect(annotated.body).toEqual({ licenceId: body.licenceId, status: 'valid', annotations: 1 });
+    expect((await invoke('e-licence.get', { licenceId: body.licenceId })).body.annotations).toEqual([expect.objectContaining({ text: '经营范围变更为：餐饮服务、食品销售', by: 'demo-portal' })]);
+    expect((await invoke('e-licence.verify', { licenceId: body.licenceId })).body.valid).toBe(true);
+    const revoked = await invoke('e-licence.change', { licenceId: body.licenceId, action: 'revoke', text: '企业注销登记' });
+    expect(revoked.body.status).toBe('revoked');
+    expect((await invoke('e-licence.verify', { licenceId: body.licenceId })).body).toMatchObject({ valid: false, reason: 'REVOKED' });
+    expect(await eventually(async () => ((await index(body.licenceId))?.status === 'revoked' ? true : null))).toBe(true);
+    expect((await invoke('e-licence.change', { licenceId: body.licenceId, action: 'revoke', text: 'again' })).status).toBe(409);
+  });
+
+  it('finds a changed record and an expired licence', async () => {
+    const { body } = await invoke('e-licence.issue', issueInput);
+    await techSql(`UPDATE S.licence SET data = jsonb_set(data, '{registeredCapital}', '"500万元"') WHERE licence_id = $1`, [body.licenceId]);
+    expect((await invoke('e-licence.verify', { licenceId: body.licenceId })).body).toMatchObject({ valid: false, reason: 'RECORD_CHANGED' });
+    const other = (await invoke('e-licence.issue', issueInput)).body;
+    await techSql(`UPDATE S.licence SET valid_until = current_date - 1 WHERE licence_id = $1`, [other.licenceId]);
+    expect((await invoke('e-licence.verify', { licenceId: other.licenceId })).body).toMatchObject({ valid: false, status: 'expired', reason: 'EXPIRED' });
+    expect((await invoke('e-licence.get', { licenceId: other.licenceId })).body.status).toBe('expired');
+  });
+
+  it('refuses bad issues and changes with reasons: schema, type, holder, seal grant, identifiers', async () => {
+    const registered = await post(`${tech.url}/internal/v1/seals`, { organisationCode: company.id, organisationName: company.name, name: `${company.name} 证照专用章`, type: 'approval', validYears: 1, grantees: [] }, { 'x-internal-token': TEST_INTERNAL_API_TOKEN });
+    const cases: [string, unknown, number, RegExp][] = [
+      ['e-licence.issue', { ...issueInput, data: { legalRepresentative: '李四' } }, 422, /registeredCapital/],
+      ['e-licence.issue', { ...issueInput, data: { ...issueInput.data, extra: 'x' } }, 422, /extra/],
+      ['e-licence.issue', { ...issueInput, typeCode: '11100000000013338W999' }, 422, /unknown licence type/],
+      ['e-licence.issue', { ...issueInput, holderType: 'person', holderId: '11010519491231002X' }, 422, /company/],
+      ['e-licence.issue', { ...issueInput, holderId: `${company.id.slice(0, 17)}${company.id[17] === '0' ? '1' : '0'}` }, 400, /holderId/],
+      ['e-licence.issue', { ...issueInput, validUntil: '2020-01-01' }, 422, /validUntil/],
+      ['e-licence.issue', { ...issueInput, sealId: registered.body.id }, 403, /SEAL_NOT_GRANTED/],
+      ['e-licence.get', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0' }, 404, /not found/],
+      ['e-licence.get', { licenceId: 'not-an-identifier' }, 400, /licenceId/],
+      ['e-licence.change', { licenceId: 'not-an-identifier', action: 'revoke', text: 'x' }, 400, /licenceId/],
+      ['e-licence.change', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0', action: 'delete', text: 'x' }, 400, /action/],
+    ];
+    for (const [code, input, status, reason] of cases) {
+      const r = await invoke(code, input);
+      expect({ code, input, status: r.status }).toEqual({ code, input, status });
+      expect(JSON.stringify(r.body)).toMatch(reason);
+    }
+  });
+});

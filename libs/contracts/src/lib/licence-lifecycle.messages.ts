@@ -1,0 +1,113 @@
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { CallMeta } from './call-meta.message.js';
+import { IsHolderId } from './gov-id.validators.js';
+import { HOLDER_TYPES, type HolderType, LICENCE_STATUSES, type LicenceStatus } from './licence.messages.js';
+
+/** GB/T 36904 identifier shape (the check character is verified by the provider). */
+const LICENCE_ID = /^1\.2\.156\.3005\.2\.[0-9A-Z]{21}\.[0-9A-Z]{18}\.[0-9A-Z]{1,64}\.\d{3}\.[0-9A-Z]$/;
+
+/** Capability input: 电子证照签发 — issue a licence from structured data, signed with the issuing authority's seal. */
+export class LicenceIssueInput {
+  /** Licence type (GB/T 36904 type code, 21 characters) from the catalogue. */
+  @Matches(/^[0-9A-Z]{21}$/) typeCode!: string;
+  @IsIn(HOLDER_TYPES) holderType!: HolderType;
+  @IsHolderId() holderId!: string;
+  @IsString() @Length(1, 128) holderName!: string;
+  /** The licence's data items (照面信息), checked against the type's schema. */
+  @IsObject() data!: Record<string, unknown>;
+  /** The issuing authority's seal; the calling app must be allowed to use it. Its organisation is the issuer. */
+  @IsUUID() sealId!: string;
+  /** Last day of validity (YYYY-MM-DD); default from the type's validity rule. */
+  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
+}
+
+export class LicenceIssueRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => LicenceIssueInput) input!: LicenceIssueInput;
+}
+
+export class LicenceIssueReply {
+  @Matches(LICENCE_ID) licenceId!: string;
+  @IsString() number!: string;
+  @IsISO8601() issueDate!: string;
+  @IsOptional() @IsISO8601() validUntil?: string;
+  /** GB/T 38540 signature (DER, base64) of the issuing authority's seal over the canonical record. */
+  @IsString() signature!: string;
+}
+
+/** Capability input: by identifier (get, verify). */
+export class LicenceIdInput {
+  @Matches(LICENCE_ID, { message: 'licenceId 须为 GB/T 36904 证照标识 (a GB/T 36904 licence identifier)' }) licenceId!: string;
+}
+
+export class LicenceByIdRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => LicenceIdInput) input!: LicenceIdInput;
+}
+
+export class LicenceAnnotation {
+  @IsString() text!: string;
+  @IsString() by!: string;
+  @IsISO8601() at!: string;
+}
+
+/** A licence record (GB/T 36902/36903 fields), the holder's id masked. */
+export class LicenceRecordReply {
+  @IsString() licenceId!: string;
+  @IsString() typeCode!: string;
+  @IsString() typeName!: string;
+  @IsString() number!: string;
+  @IsString() holderName!: string;
+  @IsIn(HOLDER_TYPES) holderType!: HolderType;
+  @IsString() holderIdMasked!: string;
+  @IsString() issuerCode!: string;
+  @IsString() issuerName!: string;
+  @IsISO8601() issueDate!: string;
+  @IsOptional() @IsISO8601() validUntil?: string;
+  @IsIn(LICENCE_STATUSES) status!: LicenceStatus;
+  @IsOptional() @IsObject() data?: Record<string, unknown>;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => LicenceAnnotation) annotations!: LicenceAnnotation[];
+  @IsOptional() @IsString() signature?: string;
+}
+
+export class LicenceVerifyReply {
+  @IsBoolean() valid!: boolean;
+  @IsIn(LICENCE_STATUSES) status!: LicenceStatus;
+  /** Why not, when not valid: REVOKED, EXPIRED, SIGNATURE_INVALID, RECORD_CHANGED, SEAL_REVOKED … */
+  @IsOptional() @IsString() reason?: string;
+  @IsObject() checks!: Record<string, boolean>;
+}
+
+/** Capability input: 注销 or 加注 (revoke, annotate) by the issuing authority. */
+export class LicenceChangeInput {
+  @Matches(LICENCE_ID) licenceId!: string;
+  @IsIn(['revoke', 'annotate']) action!: 'revoke' | 'annotate';
+  /** The reason (revoke) or the annotation's text (加注件). */
+  @IsString() @Length(1, 512) text!: string;
+}
+
+export class LicenceChangeRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => LicenceChangeInput) input!: LicenceChangeInput;
+}
+
+export class LicenceChangeReply {
+  @IsString() licenceId!: string;
+  @IsIn(LICENCE_STATUSES) status!: LicenceStatus;
+  @IsInt() annotations!: number;
+}
+
+/** Event: a licence was issued, revoked or annotated (tech-capabilities → data-platform licence index). */
+export class LicenceChangedEvent {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsIn(['issued', 'revoked', 'annotated']) change!: 'issued' | 'revoked' | 'annotated';
+  @IsString() licenceId!: string;
+  @IsString() typeCode!: string;
+  @Matches(/^[0-9a-f]{64}$/) holderKey!: string;
+  @IsIn(HOLDER_TYPES) holderType!: HolderType;
+  @IsString() issuerCode!: string;
+  @IsIn(LICENCE_STATUSES) status!: LicenceStatus;
+  @IsOptional() @IsISO8601() validUntil?: string;
+  @IsISO8601({ strict: true }) at!: string;
+}

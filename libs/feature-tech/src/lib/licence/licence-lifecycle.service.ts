@@ -1,0 +1,218 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Ajv, type ValidateFunction } from 'ajv';
+import canonicalize from 'canonicalize';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  type CallMeta,
+  type LicenceChangedEvent,
+  type LicenceChangeInput,
+  type LicenceChangeReply,
+  type LicenceIssueInput,
+  type LicenceIssueReply,
+  type LicenceRecordReply,
+  type LicenceStatus,
+  type LicenceVerifyReply,
+  subjectKeyOf,
+  Topic,
+} from '@gmp/contracts';
+import type { CryptoProvider } from '@gmp/gm-crypto';
+import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
+import { derivedEventId, OutboxService } from '@gmp/messaging';
+import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { SealService } from '../seal/seal.service.js';
+import { LicenceAnnotationRow } from './licence-annotation.entity.js';
+import { LicenceType } from './licence-type.entity.js';
+import { Licence } from './licence.entity.js';
+
+const HOLDER_LABEL = 'field:holder-id';
+const PROPERTY = 'e-licence-record';
+
+/**
+ * The life of an e-licence (电子证照): issued from structured data checked against its type's
+ * schema, identified per GB/T 36904, its record signed (GB/T 38540) with the issuing
+ * authority's seal — which the calling app must be allowed to use — then read, verified,
+ * revoked or annotated (加注件). Every change is announced through the outbox so the data
+ * platform's licence index stays current.
+ */
+@Injectable()
+export class LicenceLifecycleService {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly seals: SealService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async issue(meta: CallMeta, input: LicenceIssueInput): Promise<LicenceIssueReply> {
+    const type = await this.dataSource.getRepository(LicenceType).findOneBy({ code: input.typeCode });
+    if (!type) throw refuse(422, `证照类型不存在 (unknown licence type ${input.typeCode})`);
+    if (type.holderType !== input.holderType) throw refuse(422, `该证照类型的持证主体须为 ${type.holderType} (this type is for ${type.holderType} holders)`);
+    const problems = this.schemaProblems(type, input.data);
+    if (problems.length > 0) throw new RpcException({ code: 'INVALID_MESSAGE', status: 422, message: `照面信息不符合证照类型 (data items do not match the type): ${problems.join('; ')}`, fields: problems.map((p) => ({ field: 'data', message: p })) });
+    const seal = await this.seals.find(input.sealId);
+    const today = new Date().toISOString().slice(0, 10);
+    const validUntil = input.validUntil ?? (type.validityYears ? `${Number(today.slice(0, 4)) + type.validityYears}${today.slice(4)}` : undefined);
+    if (validUntil && validUntil <= today) throw refuse(422, '有效期截止日须晚于签发日 (validUntil must be after the issue date)');
+    const serial = `${today.replace(/-/g, '')}${randomInt(100_000, 1_000_000)}`;
+    const licenceId = buildLicenceId({ typeCode: type.code, issuerCode: seal.organisationCode, serial, version: '001' });
+    const licence: Licence = {
+      licenceId,
+      typeCode: type.code,
+      number: `${seal.organisationCode.slice(2, 8)}${serial}`,
+      holderName: input.holderName,
+      holderType: input.holderType,
+      holderKey: subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET),
+      holderIdMasked: mask(input.holderId),
+      issuerCode: seal.organisationCode,
+      issuerName: seal.organisationName,
+      issueDate: today,
+      validUntil: validUntil ?? null,
+      status: 'valid',
+      data: input.data,
+      holderIdEnc: this.crypto.encrypt(HOLDER_LABEL, input.holderId.toUpperCase(), licenceId),
+      signature: null,
+      sealId: seal.id,
+      revokedAt: null,
+      revokedReason: null,
+      createdAt: new Date(),
+    } as Licence;
+    // The seal service checks that the calling app may use the issuing seal, signs, and logs the use.
+    const signed = await this.seals.signData(meta, { sealId: seal.id, data: Buffer.from(this.record(licence, input.holderId)).toString('base64'), propertyInfo: PROPERTY });
+    licence.signature = Buffer.from(signed.signature, 'base64');
+    await this.dataSource.transaction(async (m) => {
+      await m.insert(Licence, licence as never);
+      await this.announce(m, meta, 'issued', licence);
+    });
+    return { licenceId, number: licence.number, issueDate: today, ...(validUntil ? { validUntil } : {}), signature: signed.signature };
+  }
+
+  async get(licenceId: string): Promise<LicenceRecordReply> {
+    const licence = await this.find(licenceId);
+    const type = await this.dataSource.getRepository(LicenceType).findOneByOrFail({ code: licence.typeCode });
+    const annotations = await this.dataSource.getRepository(LicenceAnnotationRow).find({ where: { licenceId }, order: { seq: 'ASC' } });
+    return {
+      licenceId,
+      typeCode: licence.typeCode,
+      typeName: type.name,
+      number: licence.number,
+      holderName: licence.holderName,
+      holderType: licence.holderType,
+      holderIdMasked: licence.holderIdMasked,
+      issuerCode: licence.issuerCode,
+      issuerName: licence.issuerName,
+      issueDate: String(licence.issueDate),
+      ...(licence.validUntil ? { validUntil: String(licence.validUntil) } : {}),
+      status: statusOf(licence),
+      ...(licence.data ? { data: licence.data } : {}),
+      annotations: annotations.map((a) => ({ text: a.text, by: a.by, at: a.at.toISOString() })),
+      ...(licence.signature ? { signature: licence.signature.toString('base64') } : {}),
+    };
+  }
+
+  /** Identifier check character, the seal's signature over the record (with the seal registry's verdict), status and validity. */
+  async verify(licenceId: string): Promise<LicenceVerifyReply> {
+    const identifierValid = isLicenceId(licenceId);
+    const licence = await this.find(licenceId);
+    const status = statusOf(licence);
+    let seal: { valid: boolean; reason?: string; checks: Record<string, boolean> } = { valid: false, reason: 'NOT_SIGNED', checks: {} };
+    if (licence.signature && licence.holderIdEnc) {
+      const holderId = this.crypto.decrypt(HOLDER_LABEL, licence.holderIdEnc, licenceId).toString();
+      seal = await this.seals.verify({ signature: licence.signature.toString('base64'), data: Buffer.from(this.record(licence, holderId)).toString('base64') });
+    }
+    const checks = { identifierValid, sealSignatureValid: seal.valid, notRevoked: status !== 'revoked', notExpired: status !== 'expired' };
+    const reason = !identifierValid ? 'IDENTIFIER_INVALID' : status === 'revoked' ? 'REVOKED' : status === 'expired' ? 'EXPIRED' : !seal.valid ? (seal.reason === 'DOCUMENT_CHANGED' ? 'RECORD_CHANGED' : (seal.reason ?? 'SIGNATURE_INVALID')) : undefined;
+    return { valid: reason === undefined, status, ...(reason ? { reason } : {}), checks: { ...checks, ...Object.fromEntries(Object.entries(seal.checks).map(([k, v]) => [`seal.${k}`, v])) } };
+  }
+
+  /** Revokes (注销) or annotates (加注) a licence: only an app that may use the issuing seal. */
+  async change(meta: CallMeta, input: LicenceChangeInput): Promise<LicenceChangeReply> {
+    const licence = await this.find(input.licenceId);
+    if (!licence.sealId) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '该证照不是本平台签发，不能在此变更 (the licence was not issued here)' });
+    // Proves the caller may act for the issuer: signs the change with the issuing seal (logged as a seal use).
+    await this.seals.signData(meta, { sealId: licence.sealId, data: Buffer.from(canonicalize({ licenceId: input.licenceId, action: input.action, text: input.text })!).toString('base64'), propertyInfo: `e-licence-${input.action}` });
+    if (input.action === 'revoke' && statusOf(licence) === 'revoked') throw new RpcException({ code: 'CONFLICT', status: 409, message: '证照已注销 (the licence is already revoked)' });
+    const count = await this.dataSource.transaction(async (m) => {
+      if (input.action === 'revoke') {
+        await m.update(Licence, { licenceId: input.licenceId }, { status: 'revoked', revokedAt: new Date(), revokedReason: input.text });
+      } else {
+        const [{ next }] = await m.query(`SELECT coalesce(max(seq), 0) + 1 AS next FROM ${m.getRepository(LicenceAnnotationRow).metadata.tablePath.split('.').map((p) => `"${p}"`).join('.')} WHERE licence_id = $1`, [input.licenceId]);
+        await m.insert(LicenceAnnotationRow, { licenceId: input.licenceId, seq: Number(next), text: input.text, by: meta.app });
+      }
+      const updated = await m.findOneByOrFail(Licence, { licenceId: input.licenceId });
+      await this.announce(m, meta, input.action === 'revoke' ? 'revoked' : 'annotated', updated);
+      return m.countBy(LicenceAnnotationRow, { licenceId: input.licenceId });
+    });
+    const after = await this.find(input.licenceId);
+    return { licenceId: input.licenceId, status: statusOf(after), annotations: count };
+  }
+
+  private async announce(m: EntityManager, meta: CallMeta, change: LicenceChangedEvent['change'], l: Licence): Promise<void> {
+    const event: LicenceChangedEvent = {
+      meta: { ...meta, messageId: derivedEventId(meta.messageId, `licence-${change}`), sentAt: new Date().toISOString() },
+      change,
+      licenceId: l.licenceId,
+      typeCode: l.typeCode,
+      holderKey: l.holderKey,
+      holderType: l.holderType,
+      issuerCode: l.issuerCode,
+      status: statusOf(l),
+      ...(l.validUntil ? { validUntil: String(l.validUntil) } : {}),
+      at: new Date().toISOString(),
+    };
+    await this.outbox.enqueue(m, Topic.LicenceChanged, l.holderKey, event);
+  }
+
+  private async find(licenceId: string): Promise<Licence> {
+    const licence = await this.dataSource.getRepository(Licence).findOneBy({ licenceId });
+    if (!licence) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `证照不存在 (licence ${licenceId} not found)` });
+    return licence;
+  }
+
+  /** The record the issuing seal signs: GB/T 36902/36903 fields and the data items, as canonical JSON (RFC 8785). */
+  private record(l: Licence, holderId: string): string {
+    return canonicalize({
+      licenceId: l.licenceId,
+      typeCode: l.typeCode,
+      number: l.number,
+      holderType: l.holderType,
+      holderId: holderId.toUpperCase(),
+      holderName: l.holderName,
+      issuerCode: l.issuerCode,
+      issuerName: l.issuerName,
+      issueDate: String(l.issueDate),
+      validUntil: l.validUntil ? String(l.validUntil) : null,
+      data: l.data ?? {},
+    })!;
+  }
+
+  private schemaProblems(type: LicenceType, data: Record<string, unknown>): string[] {
+    if (!type.dataSchema) return [];
+    let validate = this.validators.get(type.code);
+    if (!validate) {
+      validate = this.ajv.compile(type.dataSchema);
+      this.validators.set(type.code, validate);
+    }
+    return validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`);
+  }
+}
+
+function statusOf(l: Licence): LicenceStatus {
+  if (l.status === 'revoked') return 'revoked';
+  if (l.validUntil && String(l.validUntil) < new Date().toISOString().slice(0, 10)) return 'expired';
+  return l.status;
+}
+
+function mask(id: string): string {
+  return `${id.slice(0, 6)}********${id.slice(-4)}`;
+}
+
+function refuse(status: number, message: string): RpcException {
+  return new RpcException({ code: 'INVALID_MESSAGE', status, message });
+}
