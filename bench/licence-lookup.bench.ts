@@ -73,7 +73,7 @@ try {
           method: 'POST',
           connections: CONNECTIONS,
           duration: seconds,
-          headers: { 'content-type': 'application/json', 'x-caller': 'bench', 'x-purpose': 'bench', 'x-internal-token': 'bench-internal-api-token' },
+          headers: { 'content-type': 'application/json', 'x-caller': 'bench', 'x-purpose': 'bench', 'x-legal-basis': 'benchmark', 'x-internal-token': 'bench-internal-api-token' },
           requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ holderType: 'person', holderId: unique[next++ % unique.length] }) }) }],
           timeout: 10,
         } as unknown as autocannon.Options,

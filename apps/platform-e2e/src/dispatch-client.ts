@@ -9,11 +9,19 @@ export interface Answer {
   ms: number;
 }
 
+/**
+ * Licence lookups need the holder's authorisation or a declared legal basis: the tests declare
+ * one unless they are about its absence (pass `'x-legal-basis': ''` to send none).
+ */
+export const TEST_LEGAL_BASIS = encodeURIComponent('《政务数据共享条例》测试依据 (e2e test basis)');
+
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
+  const all: Record<string, string> = { authorization: DEMO_AUTH, 'content-type': 'application/json', 'x-legal-basis': TEST_LEGAL_BASIS, ...headers };
+  for (const [k, v] of Object.entries(all)) if (v === '') delete all[k];
   const res = await fetch(url, {
     method: 'POST',
-    headers: { authorization: DEMO_AUTH, 'content-type': 'application/json', ...headers },
+    headers: all,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();

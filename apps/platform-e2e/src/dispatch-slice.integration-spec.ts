@@ -205,7 +205,7 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
   it('audits a request handled twice (a replay) once, and never replies where a record says', async () => {
     const correlationId = `replay-${randomUUID()}`;
     const request = {
-      meta: { messageId: randomUUID(), correlationId, app: 'e2e', sentAt: new Date().toISOString() },
+      meta: { messageId: randomUUID(), correlationId, app: 'e2e', legalBasis: 'e2e replay test', sentAt: new Date().toISOString() },
       input: { holderType: 'person', holderId: zhang.id },
     };
     const producer = kafka.producer();

@@ -32,11 +32,11 @@ export class OidcFlows {
    * provider lets the browser go, exchanges the code. Returns the status of the post, the page
    * text on refusal, and the access token with its verified principal on success.
    */
-  async signIn(form: Record<string, string>, options: { path?: string; portal?: Portal; browser?: BrowserSession } = {}) {
+  async signIn(form: Record<string, string>, options: { path?: string; portal?: Portal; browser?: BrowserSession; scope?: string } = {}) {
     const browser = options.browser ?? new BrowserSession();
     const portal = options.portal ?? DEMO_PORTALS[0]!;
     const pkce = pkcePair();
-    const page = await this.authorize(browser, portal, pkce.challenge);
+    const page = await this.authorize(browser, portal, pkce.challenge, options.scope ? { scope: options.scope } : {});
     const posted = await browser.request(`${page.url}/${options.path ?? 'login'}`, { method: 'POST', form });
     if (posted.status !== 303) return { status: posted.status, text: posted.text, retryAfter: posted.retryAfter, token: null, principal: null as Principal | null };
     const back = await browser.follow(posted.location!, this.origin);

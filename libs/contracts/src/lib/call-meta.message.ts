@@ -1,4 +1,4 @@
-import { IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 
 /**
  * Who and why, carried by every request and event (in the spirit of X-Road's user-id and
@@ -32,6 +32,17 @@ export class CallMeta {
   @IsString()
   @Length(1, 256)
   purpose?: string;
+
+  /** True when the end user was authenticated by dispatch (a user access token), not merely named by the app. */
+  @IsOptional()
+  @IsBoolean()
+  endUserAuthenticated?: boolean;
+
+  /** Legal basis the caller declares for reading personal data (e.g. a statute and article), when it holds no authorisation from the data subject. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  legalBasis?: string;
 
   /** Case number (办件编号) the call belongs to. */
   @IsOptional()

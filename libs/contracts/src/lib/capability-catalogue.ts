@@ -10,7 +10,7 @@ import {
   VerifyRealNameReply,
 } from './identity.messages.js';
 import { SendNotificationInput, SendNotificationReply } from './notification.messages.js';
-import { LicenceChangeInput, LicenceChangeReply, LicenceIdInput, LicenceIssueInput, LicenceIssueReply, LicenceRecordReply, LicenceVerifyReply } from './licence-lifecycle.messages.js';
+import { LicenceChangeInput, LicenceChangeReply, LicenceIdInput, LicenceIssueInput, LicenceIssueReply, LicenceRecordReply, LicenceUseGrantInput, LicenceUseGrantReply, LicenceUseWithdrawInput, LicenceUseWithdrawReply, LicenceVerifyReply } from './licence-lifecycle.messages.js';
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
@@ -229,6 +229,32 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 5000,
     idempotent: false,
     example: { licenceId: '1.2.156.3005.2.11100000000013338W041.11320000014000000P.1001.001.X', action: 'annotate', text: '经营范围变更' },
+  },
+  {
+    code: 'e-licence.authorise-use',
+    version: '1',
+    name: '用证授权',
+    description: "The holder, signed in (a user token), lets an app use one or all of their licences for a purpose or case until a time; the app's lookups then need no declared legal basis.",
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.LicenceAuthoriseUse,
+    input: LicenceUseGrantInput,
+    output: LicenceUseGrantReply,
+    timeoutMs: 3000,
+    idempotent: false,
+    example: { grantee: 'js-market-supervision', purpose: '个体工商户设立登记', validUntil: '2026-12-31T23:59:59Z' },
+  },
+  {
+    code: 'e-licence.withdraw-use',
+    version: '1',
+    name: '撤回用证授权',
+    description: 'The holder withdraws a use authorisation; it stops at once.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.LicenceWithdrawUse,
+    input: LicenceUseWithdrawInput,
+    output: LicenceUseWithdrawReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { authorisationId: '0b5f3c1e-4b7d-4e8a-9c2f-1a6d3e5b7c90' },
   },
 ];
 

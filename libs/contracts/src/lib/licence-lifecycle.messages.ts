@@ -111,3 +111,39 @@ export class LicenceChangedEvent {
   @IsOptional() @IsISO8601() validUntil?: string;
   @IsISO8601({ strict: true }) at!: string;
 }
+
+/** Capability input: 用证授权 — the signed-in holder lets an app use their licence(s) until a time. */
+export class LicenceUseGrantInput {
+  /** One licence of the holder, or absent for all of them. */
+  @IsOptional() @Matches(LICENCE_ID) licenceId?: string;
+  /** The app (department system) allowed, as dispatch names it. */
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/) grantee!: string;
+  @IsOptional() @IsString() @Length(1, 256) purpose?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9._:-]{1,64}$/) caseId?: string;
+  @IsISO8601({ strict: true }) validUntil!: string;
+}
+
+export class LicenceUseGrantRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => LicenceUseGrantInput) input!: LicenceUseGrantInput;
+}
+
+export class LicenceUseGrantReply {
+  @IsUUID() authorisationId!: string;
+  @IsISO8601() validUntil!: string;
+}
+
+/** Capability input: withdraw a use authorisation (at once). */
+export class LicenceUseWithdrawInput {
+  @IsUUID() authorisationId!: string;
+}
+
+export class LicenceUseWithdrawRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => LicenceUseWithdrawInput) input!: LicenceUseWithdrawInput;
+}
+
+export class LicenceUseWithdrawReply {
+  @IsUUID() authorisationId!: string;
+  @IsBoolean() withdrawn!: boolean;
+}

@@ -10,7 +10,7 @@ import {
   VerifyRealNameRequest,
 } from './identity.messages.js';
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
-import { LicenceByIdRequest, LicenceChangedEvent, LicenceChangeReply, LicenceChangeRequest, LicenceIssueReply, LicenceIssueRequest, LicenceRecordReply, LicenceVerifyReply } from './licence-lifecycle.messages.js';
+import { LicenceByIdRequest, LicenceChangedEvent, LicenceChangeReply, LicenceChangeRequest, LicenceIssueReply, LicenceIssueRequest, LicenceRecordReply, LicenceUseGrantReply, LicenceUseGrantRequest, LicenceUseWithdrawReply, LicenceUseWithdrawRequest, LicenceVerifyReply } from './licence-lifecycle.messages.js';
 import { SealPdfReply, SealPdfRequest, SealSignDataReply, SealSignDataRequest, SealVerifyReply, SealVerifyRequest } from './seal.messages.js';
 import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
 import { ArchiveDepositReply, ArchiveDepositRequest, ArchiveVerifyReply, ArchiveVerifyRequest } from './archive.messages.js';
@@ -119,6 +119,8 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
   [Topic.LicenceVerify]: { topic: Topic.LicenceVerify, kind: 'request', message: LicenceByIdRequest, reply: LicenceVerifyReply, owner: 'tech-capabilities', description: '电子证照核验 (verify a licence)' },
   [Topic.LicenceChange]: { topic: Topic.LicenceChange, kind: 'request', message: LicenceChangeRequest, reply: LicenceChangeReply, owner: 'tech-capabilities', description: '电子证照注销、加注 (revoke or annotate a licence)' },
   [Topic.LicenceChanged]: { topic: Topic.LicenceChanged, kind: 'event', message: LicenceChangedEvent, owner: 'tech-capabilities', description: '电子证照变更 (a licence was issued, revoked or annotated) → data-platform licence index' },
+  [Topic.LicenceAuthoriseUse]: { topic: Topic.LicenceAuthoriseUse, kind: 'request', message: LicenceUseGrantRequest, reply: LicenceUseGrantReply, owner: 'tech-capabilities', description: '用证授权 (the holder authorises an app to use their licences)' },
+  [Topic.LicenceWithdrawUse]: { topic: Topic.LicenceWithdrawUse, kind: 'request', message: LicenceUseWithdrawRequest, reply: LicenceUseWithdrawReply, owner: 'tech-capabilities', description: '撤回用证授权 (withdraw a use authorisation)' },
 };
 
 export function contractOf(topic: string): TopicContract | undefined {

@@ -36,6 +36,10 @@ export enum Topic {
   LicenceVerify = 'tech.licence.verify.v1',
   /** Request-reply: revoke or annotate a licence (注销, 加注). */
   LicenceChange = 'tech.licence.change.v1',
+  /** Request-reply: the signed-in holder authorises an app to use their licence(s) (用证授权). */
+  LicenceAuthoriseUse = 'tech.licence.authorise-use.v1',
+  /** Request-reply: the holder withdraws a use authorisation. */
+  LicenceWithdrawUse = 'tech.licence.withdraw-use.v1',
   /** Event: a licence was issued, revoked or annotated (outbox; data-platform keeps its licence index). */
   LicenceChanged = 'tech.licence.changed.v1',
   /** Request-reply: does the population base library hold this ID number under this name (data-platform)? */

@@ -5,12 +5,15 @@ import { CapabilityClient, ProviderError, ProviderTimeoutError } from '@gmp/mess
 import { currentContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
 
-const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
+const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
 export interface CallerInfo {
   appKey: string;
   endUser?: string;
+  /** The end user comes from a verified user token. */
+  endUserAuthenticated?: boolean;
   purpose?: string;
+  legalBasis?: string;
   caseId?: string;
 }
 
@@ -46,7 +49,9 @@ export class CapabilityInvoker {
       correlationId: currentContext()?.correlationId ?? randomUUID(),
       app: caller.appKey,
       ...(caller.endUser ? { endUser: caller.endUser } : {}),
+      ...(caller.endUser && caller.endUserAuthenticated ? { endUserAuthenticated: true } : {}),
       ...(caller.purpose ? { purpose: caller.purpose } : {}),
+      ...(caller.legalBasis ? { legalBasis: caller.legalBasis } : {}),
       ...(caller.caseId ? { caseId: caller.caseId } : {}),
       sentAt: new Date().toISOString(),
     };

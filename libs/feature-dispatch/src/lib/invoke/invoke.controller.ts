@@ -30,6 +30,7 @@ export class InvokeController {
   @ApiParam({ name: 'code', example: 'e-licence.query-by-holder' })
   @ApiHeader({ name: 'X-End-User', required: false, description: '最终用户标识 (end user the app acts for)' })
   @ApiHeader({ name: 'X-Purpose', required: false, description: '调用事由 (legal purpose)' })
+  @ApiHeader({ name: 'X-Legal-Basis', required: false, description: '法定依据，无数据主体授权时读取个人数据须声明 (legal basis, percent-encoded; required to read personal data without the subject’s authorisation)' })
   @ApiHeader({ name: 'X-Case-Id', required: false, description: '办件编号 (case number)' })
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
@@ -40,8 +41,9 @@ export class InvokeController {
     @Headers('x-end-user') endUser?: string,
     @Headers('x-purpose') purpose?: string,
     @Headers('x-case-id') caseId?: string,
+    @Headers('x-legal-basis') legalBasis?: string,
   ) {
-    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, endUser: request.tokenEndUser ?? endUser, purpose: purpose && decodeHeader(purpose), caseId });
+    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId });
   }
 }
 

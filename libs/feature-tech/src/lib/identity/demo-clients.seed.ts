@@ -65,7 +65,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
         post_logout_redirect_uris: [portal.redirectUri.replace('/callback', '/signed-out')],
         token_endpoint_auth_method: 'none',
         first_party: true,
-        scope: `openid profile offline_access ${PlatformScope.ReadLicences} ${PlatformScope.WriteFiles}`,
+        scope: `openid profile offline_access ${PlatformScope.ReadLicences} ${PlatformScope.WriteFiles} ${PlatformScope.InvokeCapabilities}`,
       });
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {

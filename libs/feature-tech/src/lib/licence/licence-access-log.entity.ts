@@ -26,6 +26,17 @@ export class LicenceAccessLog {
   @Column({ type: 'varchar', length: 128, name: 'correlation_id' })
   correlationId!: string;
 
+  /** READ, or REFUSED (no authorisation and no legal basis: nothing was returned). */
+  @Column({ type: 'varchar', length: 8, default: 'READ' })
+  outcome!: 'READ' | 'REFUSED';
+
+  /** Why the read was allowed: self (the holder, signed in), authorisation (用证授权), legal-basis. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  basis!: 'self' | 'authorisation' | 'legal-basis' | null;
+
+  @Column({ type: 'varchar', length: 256, name: 'legal_basis', nullable: true })
+  legalBasis!: string | null;
+
   @Column({ type: 'integer', name: 'licence_count' })
   licenceCount!: number;
 

@@ -23,7 +23,7 @@ export class LicenceHttpController {
   @ApiHeader({ name: 'X-Caller', required: true, description: '调用方服务或应用 (calling service or app)' })
   @ApiHeader({ name: 'X-Purpose', required: false })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
-  async byHolder(@Body() body: unknown, @Headers('x-caller') caller?: string, @Headers('x-purpose') purpose?: string): Promise<LicenceByHolderReply> {
+  async byHolder(@Body() body: unknown, @Headers('x-caller') caller?: string, @Headers('x-purpose') purpose?: string, @Headers('x-legal-basis') legalBasis?: string): Promise<LicenceByHolderReply> {
     if (!caller || !/^[A-Za-z0-9._-]{1,64}$/.test(caller)) {
       throw new ProblemException(400, 'CALLER_REQUIRED', '缺少调用方 (X-Caller header required)', 'Every access to personal data names its caller.');
     }
@@ -34,6 +34,7 @@ export class LicenceHttpController {
       correlationId: currentContext()?.correlationId ?? randomUUID(),
       app: caller,
       ...(purpose ? { purpose: decodeHeader(purpose) } : {}),
+      ...(legalBasis ? { legalBasis: decodeHeader(legalBasis) } : {}),
       sentAt: new Date().toISOString(),
     };
     const metaCheck = validateMessage(CallMeta, meta);

@@ -7,6 +7,10 @@ import {
   type LicenceIssueReply,
   type LicenceIssueRequest,
   type LicenceRecordReply,
+  type LicenceUseGrantReply,
+  type LicenceUseGrantRequest,
+  type LicenceUseWithdrawReply,
+  type LicenceUseWithdrawRequest,
   type LicenceVerifyReply,
   Topic,
 } from '@gmp/contracts';
@@ -30,6 +34,16 @@ export class LicenceLifecycleHandler {
   @MessagePattern(Topic.LicenceVerify)
   verify(@Payload() request: LicenceByIdRequest): Promise<LicenceVerifyReply> {
     return this.licences.verify(request.input.licenceId);
+  }
+
+  @MessagePattern(Topic.LicenceAuthoriseUse)
+  authoriseUse(@Payload() request: LicenceUseGrantRequest): Promise<LicenceUseGrantReply> {
+    return this.licences.authoriseUse(request.meta, request.input);
+  }
+
+  @MessagePattern(Topic.LicenceWithdrawUse)
+  withdrawUse(@Payload() request: LicenceUseWithdrawRequest): Promise<LicenceUseWithdrawReply> {
+    return this.licences.withdrawUse(request.meta, request.input);
   }
 
   @MessagePattern(Topic.LicenceChange)

@@ -1,10 +1,10 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Ajv, type ValidateFunction } from 'ajv';
 import canonicalize from 'canonicalize';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager, IsNull } from 'typeorm';
 import {
   type CallMeta,
   type LicenceChangedEvent,
@@ -14,6 +14,10 @@ import {
   type LicenceIssueReply,
   type LicenceRecordReply,
   type LicenceStatus,
+  type LicenceUseGrantInput,
+  type LicenceUseGrantReply,
+  type LicenceUseWithdrawInput,
+  type LicenceUseWithdrawReply,
   type LicenceVerifyReply,
   subjectKeyOf,
   Topic,
@@ -23,7 +27,9 @@ import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
 import { derivedEventId, OutboxService } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { SealService } from '../seal/seal.service.js';
+import { PersonAccount } from '../identity/person-account.entity.js';
 import { LicenceAnnotationRow } from './licence-annotation.entity.js';
+import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
 
@@ -151,6 +157,34 @@ export class LicenceLifecycleService {
     });
     const after = await this.find(input.licenceId);
     return { licenceId: input.licenceId, status: statusOf(after), annotations: count };
+  }
+
+  /** 用证授权: only the holder, signed in (the end user of a user token), for their own licences. */
+  async authoriseUse(meta: CallMeta, input: LicenceUseGrantInput): Promise<LicenceUseGrantReply> {
+    const holder = await this.signedInHolder(meta);
+    const validUntil = new Date(input.validUntil);
+    if (validUntil.getTime() <= Date.now()) throw refuse(422, '授权截止时间须晚于现在 (validUntil must be in the future)');
+    if (validUntil.getTime() > Date.now() + 366 * 86_400_000) throw refuse(422, '授权期限不得超过一年 (an authorisation lasts at most a year)');
+    if (input.licenceId) {
+      const licence = await this.find(input.licenceId);
+      if (licence.holderKey !== holder.idKey) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '只能授权使用自己的证照 (you can authorise only your own licences)' });
+    }
+    const id = randomUUID();
+    await this.dataSource.getRepository(LicenceUseAuthorisation).insert({ id, holderKey: holder.idKey, licenceId: input.licenceId ?? null, grantee: input.grantee, purpose: input.purpose ?? null, caseId: input.caseId ?? null, validUntil, withdrawnAt: null });
+    return { authorisationId: id, validUntil: validUntil.toISOString() };
+  }
+
+  async withdrawUse(meta: CallMeta, input: LicenceUseWithdrawInput): Promise<LicenceUseWithdrawReply> {
+    const holder = await this.signedInHolder(meta);
+    const res = await this.dataSource.getRepository(LicenceUseAuthorisation).update({ id: input.authorisationId, holderKey: holder.idKey, withdrawnAt: IsNull() }, { withdrawnAt: new Date() });
+    if (!res.affected) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: '没有可撤回的授权 (no such active authorisation of yours)' });
+    return { authorisationId: input.authorisationId, withdrawn: true };
+  }
+
+  private async signedInHolder(meta: CallMeta): Promise<PersonAccount> {
+    const account = meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser) ? await this.dataSource.getRepository(PersonAccount).findOneBy({ id: meta.endUser }) : null;
+    if (!account) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '须由持证人本人登录后授权 (the holder must be signed in: call with the holder’s user token)' });
+    return account;
   }
 
   private async announce(m: EntityManager, meta: CallMeta, change: LicenceChangedEvent['change'], l: Licence): Promise<void> {

@@ -10,7 +10,9 @@ import {
   Topic,
 } from '@gmp/contracts';
 import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { PersonAccount } from '../identity/person-account.entity.js';
+import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
 import { LicenceAccessLog } from './licence-access-log.entity.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
@@ -37,17 +39,31 @@ export class LicenceQueryService {
     };
   }
 
+  /**
+   * A holder's licences, for a caller with a reason the holder or the law gives: the holder
+   * signed in (self), a use authorisation from the holder to the calling app (用证授权; a
+   * licence-specific one shows only that licence), or a declared legal basis. Otherwise 403,
+   * and the refused attempt is logged too.
+   */
   async byHolder(request: LicenceByHolderRequest): Promise<LicenceByHolderReply> {
     const { meta, input } = request;
     const subjectKey = subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET);
+    const access = await this.basisFor(meta, subjectKey);
+    if (!access) {
+      await this.dataSource.query(
+        `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'REFUSED') ON CONFLICT (event_id) DO NOTHING`,
+        [derivedEventId(meta.messageId, 'licence-refused'), subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId],
+      );
+      throw new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也未声明法定依据 (no authorisation from the holder and no legal basis declared: send X-Legal-Basis, or obtain a use authorisation)');
+    }
     const licences: LicenceSummary[] = await this.dataSource.query(
       `SELECT l.licence_id AS "licenceId", l.type_code AS "typeCode", t.name AS "typeName", l.number,
               l.holder_name AS "holderName", l.issuer_name AS "issuerName",
               to_char(l.issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(l.valid_until, 'YYYY-MM-DD') AS "validUntil", l.status
          FROM ${this.tables.licence} l JOIN ${this.tables.licenceType} t ON t.code = l.type_code
-        WHERE l.holder_key = $1 AND ($2::varchar IS NULL OR l.type_code = $2)
+        WHERE l.holder_key = $1 AND ($2::varchar IS NULL OR l.type_code = $2) AND ($3::varchar[] IS NULL OR l.licence_id = ANY($3))
         ORDER BY l.issue_date DESC LIMIT 1000`,
-      [subjectKey, input.typeCode ?? null],
+      [subjectKey, input.typeCode ?? null, access.only ?? null],
     );
     // The access log row and its event are written in one statement (atomic) before answering.
     // Same request handled twice (a replay after a crash or rebalance) → same event id → one record.
@@ -63,8 +79,8 @@ export class LicenceQueryService {
     };
     await this.outbox.commitWith(
       {
-        sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
-        params: [eventId, subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licences.length],
+        sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, basis, legal_basis) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
+        params: [eventId, subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licences.length, access.basis, meta.legalBasis ?? null],
       },
       Topic.LicenceAccessed,
       subjectKey,
@@ -72,7 +88,25 @@ export class LicenceQueryService {
     );
     return { licences: licences.map(withoutNulls) };
   }
+
+  private async basisFor(meta: LicenceByHolderRequest['meta'], holderKey: string): Promise<AccessBasis | null> {
+    if (meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser)) {
+      const self = await this.dataSource.getRepository(PersonAccount).existsBy({ id: meta.endUser, idKey: holderKey });
+      if (self) return { basis: 'self' };
+    }
+    const grants = await this.dataSource
+      .getRepository(LicenceUseAuthorisation)
+      .createQueryBuilder('a')
+      .where('a.holder_key = :holderKey AND a.grantee = :app AND a.withdrawn_at IS NULL AND a.valid_until > now()', { holderKey, app: meta.app })
+      .getMany();
+    if (grants.length > 0) return grants.some((g) => g.licenceId === null) ? { basis: 'authorisation' } : { basis: 'authorisation', only: grants.map((g) => g.licenceId!) };
+    if (meta.legalBasis) return { basis: 'legal-basis' };
+    return null;
+  }
 }
+
+/** Why a caller may read a holder's licences, or null. */
+export type AccessBasis = { basis: 'self' | 'authorisation' | 'legal-basis'; only?: string[] };
 
 function withoutNulls(l: LicenceSummary): LicenceSummary {
   if (l.validUntil === null) delete (l as { validUntil?: string | null }).validUntil;

@@ -1,0 +1,87 @@
+import { DataSource } from 'typeorm';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { DEMO_CITIZENS, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { LOOKUP, post } from './dispatch-client.js';
+import { OidcFlows } from './oidc-flows.js';
+import { freePort } from './service-process.js';
+
+/** 用证授权: licence lookups need the holder (signed in), the holder's authorisation, or a declared legal basis. */
+describe('e-licence use authorisation and the legal-basis rule', () => {
+  let tech: RunningService;
+  let dispatch: RunningService;
+  let citizenToken: string;
+  const NO_BASIS = { 'x-legal-basis': '' };
+  const lookup = (holderId: string, headers: Record<string, string> = NO_BASIS) => post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId }, headers);
+  const asCitizen = (code: string, input: unknown) => post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, { authorization: `Bearer ${citizenToken}`, ...NO_BASIS });
+  const log = (q = '') => tech.app.get(DataSource).query(`SELECT outcome, basis, legal_basis, app, licence_count FROM "${tech.definition.schema}".licence_access_log ${q} ORDER BY accessed_at`);
+
+  beforeAll(async () => {
+    const port = await freePort();
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port) }));
+    const issuer = `http://127.0.0.1:${port}/oidc`;
+    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
+    citizenToken = (await new OidcFlows(issuer).signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password }, { scope: 'openid capabilities:invoke licence:read' })).token!;
+  }, 120_000);
+
+  afterAll(async () => {
+    await dispatch?.close();
+    await tech?.close();
+  });
+
+  it('refuses a lookup with neither authorisation nor legal basis, returns nothing, and logs the attempt', async () => {
+    const refused = await lookup(DEMO_PERSON.idNumber);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('FORBIDDEN');
+    expect(refused.body.title).toContain('LICENCE_USE_NOT_AUTHORISED');
+    expect(JSON.stringify(refused.body)).not.toContain('licenceId');
+    const withBasis = await lookup(DEMO_PERSON.idNumber, { 'x-legal-basis': encodeURIComponent('《行政许可法》第三十一条') });
+    expect(withBasis.status).toBe(200);
+    expect(withBasis.body.licences).toHaveLength(3);
+    expect(await log()).toEqual([
+      expect.objectContaining({ outcome: 'REFUSED', basis: null, licence_count: 0 }),
+      expect.objectContaining({ outcome: 'READ', basis: 'legal-basis', legal_basis: '《行政许可法》第三十一条', licence_count: 3 }),
+    ]);
+  });
+
+  it('lets holders read their own licences when signed in, and nobody else’s', async () => {
+    const own = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_PERSON.idNumber }, { authorization: `Bearer ${citizenToken}`, ...NO_BASIS });
+    expect(own.status).toBe(200);
+    const other = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { authorization: `Bearer ${citizenToken}`, ...NO_BASIS });
+    expect(other.status).toBe(403);
+    // An app only naming the holder as its end user is not the holder.
+    const [{ id }] = await tech.app.get(DataSource).query(`SELECT id FROM "${tech.definition.schema}".person_account LIMIT 1`);
+    expect((await lookup(DEMO_PERSON.idNumber, { ...NO_BASIS, 'x-end-user': id })).status).toBe(403);
+  });
+
+  it('gives an app the holder’s licences while an authorisation lasts — all, or only the one authorised — and stops at once when withdrawn', async () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const all = await asCitizen('e-licence.authorise-use', { grantee: 'demo-portal', purpose: '新生儿出生一件事', validUntil: until });
+    expect(all.status).toBe(200);
+    const read = await lookup(DEMO_PERSON.idNumber);
+    expect(read.status).toBe(200);
+    expect(read.body.licences).toHaveLength(3);
+    expect((await asCitizen('e-licence.withdraw-use', { authorisationId: all.body.authorisationId })).body).toEqual({ authorisationId: all.body.authorisationId, withdrawn: true });
+    expect((await lookup(DEMO_PERSON.idNumber)).status).toBe(403);
+
+    const one = read.body.licences[1].licenceId as string;
+    expect((await asCitizen('e-licence.authorise-use', { licenceId: one, grantee: 'demo-portal', validUntil: until })).status).toBe(200);
+    const narrow = await lookup(DEMO_PERSON.idNumber);
+    expect(narrow.body.licences.map((l: { licenceId: string }) => l.licenceId)).toEqual([one]);
+    expect((await log("WHERE basis = 'authorisation'")).length).toBe(2);
+  });
+
+  it('refuses authorisations not made by the signed-in holder, for others’ licences, or with bad times', async () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const byApp = await post(`${dispatch.url}/v1/capabilities/e-licence.authorise-use/invoke`, { grantee: 'demo-portal', validUntil: until }, { 'x-end-user': '00000000-0000-4000-8000-000000000000' });
+    expect(byApp.status).toBe(403);
+    const others = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, {});
+    const foreign = await asCitizen('e-licence.authorise-use', { licenceId: others.body.licences[0].licenceId, grantee: 'demo-portal', validUntil: until });
+    expect(foreign.status).toBe(403);
+    expect((await asCitizen('e-licence.authorise-use', { grantee: 'demo-portal', validUntil: '2020-01-01T00:00:00Z' })).status).toBe(422);
+    expect((await asCitizen('e-licence.authorise-use', { grantee: 'demo-portal', validUntil: new Date(Date.now() + 400 * 86_400_000).toISOString() })).status).toBe(422);
+    expect((await asCitizen('e-licence.authorise-use', { grantee: 'has spaces', validUntil: until })).status).toBe(400);
+    expect((await asCitizen('e-licence.withdraw-use', { authorisationId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+  });
+});
