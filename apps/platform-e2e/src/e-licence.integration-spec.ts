@@ -3,6 +3,8 @@ import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
 import { isLicenceId } from '@gmp/gov-standards';
+import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
+import { ELicenceClient } from '@gmp/e-license';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { post } from './dispatch-client.js';
@@ -69,6 +71,19 @@ describe('e-licence lifecycle', () => {
     await techSql(`UPDATE S.licence SET valid_until = current_date - 1 WHERE licence_id = $1`, [other.licenceId]);
     expect((await invoke('e-licence.verify', { licenceId: other.licenceId })).body).toMatchObject({ valid: false, status: 'expired', reason: 'EXPIRED' });
     expect((await invoke('e-licence.get', { licenceId: other.licenceId })).body.status).toBe('expired');
+  });
+
+  it('works through the typed client library integrators import', async () => {
+    const client = new ELicenceClient(new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }));
+    const issued = await client.issue({ ...issueInput, holderType: 'company' }, { purpose: '设立登记' });
+    expect((await client.verify({ licenceId: issued.licenceId })).valid).toBe(true);
+    const held = await client.byHolder({ holderType: 'company', holderId: company.id }, { legalBasis: '《市场主体登记管理条例》' });
+    expect(held.licences.map((l) => l.licenceId)).toContain(issued.licenceId);
+    const refused = await client.byHolder({ holderType: 'company', holderId: company.id }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DispatchError);
+    expect((refused as DispatchError).status).toBe(403);
+    const bad = await client.issue({ ...issueInput, holderType: 'company', data: {} }).catch((e: unknown) => e);
+    expect((bad as DispatchError).status).toBe(422);
   });
 
   it('refuses bad issues and changes with reasons: schema, type, holder, seal grant, identifiers', async () => {

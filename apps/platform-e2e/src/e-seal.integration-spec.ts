@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DataSource } from 'typeorm';
-import { createPadesKey, makeSealPng, preparePicture, sealPdf } from '@gmp/e-seal';
+import { createPadesKey, ESealClient, makeSealPng, preparePicture, sealPdf } from '@gmp/e-seal';
+import { DispatchClient } from '@gmp/dispatch-client';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
@@ -112,6 +113,13 @@ describe('e-seal: sealing and verifying through dispatch', () => {
     const uses = await sql(`SELECT outcome, reason, app, purpose FROM S.seal_use WHERE seal_id = $1 ORDER BY at`, [sealId]);
     expect(uses.map((u: { outcome: string; reason: string | null }) => `${u.outcome}:${u.reason ?? ''}`)).toEqual(['REFUSED:SEAL_NOT_GRANTED', 'SIGNED:', 'SIGNED:', 'REFUSED:SEAL_EXPIRED', 'REFUSED:SEAL_REVOKED']);
     expect(uses.every((u: { app: string; purpose: string }) => u.app === 'demo-portal' && u.purpose === 'e2e-seal')).toBe(true);
+  });
+
+  it('works through the typed client library integrators import', async () => {
+    const client = new ESealClient(new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }));
+    const sealed = await client.sealPdf({ sealId: DEMO_SEAL.id, pdf: (await onePage('Client call')).toString('base64') }, { purpose: '合同盖章' });
+    expect(opensslAccepts(Buffer.from(sealed.pdf, 'base64'))).toBe(true);
+    expect((await client.verify({ pdf: sealed.pdf })).valid).toBe(true);
   });
 
   it('answers bad input with clear refusals', async () => {

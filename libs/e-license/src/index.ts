@@ -1,0 +1,2 @@
+export * from './lib/e-licence.client.js';
+export { buildLicenceId, isLicenceId, licenceIdCheckChar, parseLicenceId } from '@gmp/gov-standards';
