@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
-import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
+import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, LicenceLifecycleService, techCapabilitiesService } from '@gmp/feature-tech';
 import { isLicenceId } from '@gmp/gov-standards';
 import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
 import { ELicenceClient } from '@gmp/e-license';
@@ -71,6 +71,11 @@ describe('e-licence lifecycle', () => {
     await techSql(`UPDATE S.licence SET valid_until = current_date - 1 WHERE licence_id = $1`, [other.licenceId]);
     expect((await invoke('e-licence.verify', { licenceId: other.licenceId })).body).toMatchObject({ valid: false, status: 'expired', reason: 'EXPIRED' });
     expect((await invoke('e-licence.get', { licenceId: other.licenceId })).body.status).toBe('expired');
+    // The expiry sweep marks it and tells the data platform, once.
+    const sweeper = tech.app.get(LicenceLifecycleService);
+    expect(await sweeper.expireDue()).toBeGreaterThanOrEqual(1);
+    expect(await sweeper.expireDue()).toBe(0);
+    expect(await eventually(async () => ((await index(other.licenceId))?.status === 'expired' ? true : null))).toBe(true);
   });
 
   it('works through the typed client library integrators import', async () => {

@@ -5,3 +5,4 @@ export { DEMO_BUSINESS_CLIENT, DEMO_PERSON, DEMO_PORTALS, DEMO_STAFF } from './l
 export { Licence } from './lib/licence/licence.entity.js';
 export { LicenceAccessLog } from './lib/licence/licence-access-log.entity.js';
 export { DEMO_SEAL } from './lib/seal/demo-seal.seed.js';
+export { LicenceLifecycleService } from './lib/licence/licence-lifecycle.service.js';

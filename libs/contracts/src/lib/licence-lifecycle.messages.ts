@@ -98,10 +98,10 @@ export class LicenceChangeReply {
   @IsInt() annotations!: number;
 }
 
-/** Event: a licence was issued, revoked or annotated (tech-capabilities → data-platform licence index). */
+/** Event: a licence was issued, revoked, annotated or expired (tech-capabilities → data-platform licence index). */
 export class LicenceChangedEvent {
   @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
-  @IsIn(['issued', 'revoked', 'annotated']) change!: 'issued' | 'revoked' | 'annotated';
+  @IsIn(['issued', 'revoked', 'annotated', 'expired']) change!: 'issued' | 'revoked' | 'annotated' | 'expired';
   @IsString() licenceId!: string;
   @IsString() typeCode!: string;
   @Matches(/^[0-9a-f]{64}$/) holderKey!: string;

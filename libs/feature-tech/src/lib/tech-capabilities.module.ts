@@ -54,6 +54,7 @@ import { LicenceAnnotationRow } from './licence/licence-annotation.entity.js';
 import { LicenceUseAuthorisation } from './licence/licence-use-authorisation.entity.js';
 import { LicenceLifecycleService } from './licence/licence-lifecycle.service.js';
 import { LicenceLifecycleHandler } from './licence/licence-lifecycle.handler.js';
+import { LicenceExpiryJob } from './licence/licence-expiry.job.js';
 import { FileBlob } from './files/file-blob.entity.js';
 import { FileStoreService } from './files/file-store.service.js';
 import { FileStoreController, InternalFileStoreController } from './files/file-store.controller.js';
@@ -66,7 +67,7 @@ import { InboxController, NotificationController } from './notification/notifica
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker, LicenceAnnotationRow, LicenceUseAuthorisation])],
   controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler, SealHandler, SealController, LicenceLifecycleHandler],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, SealService, DemoSealSeed, LicenceLifecycleService, LiveGrantGuard, AccessTokenGuard,
+  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, SealService, DemoSealSeed, LicenceLifecycleService, LicenceExpiryJob, LiveGrantGuard, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

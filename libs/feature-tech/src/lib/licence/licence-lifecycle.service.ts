@@ -187,9 +187,30 @@ export class LicenceLifecycleService {
     return account;
   }
 
-  private async announce(m: EntityManager, meta: CallMeta, change: LicenceChangedEvent['change'], l: Licence): Promise<void> {
+  /**
+   * Marks licences whose validity ended as expired and announces each (the data platform's
+   * index learns of it); runs hourly and at start. Each licence is announced once.
+   */
+  async expireDue(): Promise<number> {
+    const ids: { licence_id: string }[] = await this.dataSource.query(
+      `SELECT licence_id FROM ${this.dataSource.getRepository(Licence).metadata.tablePath.split('.').map((p) => `"${p}"`).join('.')} WHERE status = 'valid' AND valid_until < current_date LIMIT 1000`,
+    );
+    let n = 0;
+    for (const { licence_id } of ids) {
+      await this.dataSource.transaction(async (m) => {
+        const res = await m.update(Licence, { licenceId: licence_id, status: 'valid' }, { status: 'expired' });
+        if (!res.affected) return; // another instance got there first
+        const meta: CallMeta = { messageId: derivedEventId(licence_id, 'licence-expired'), correlationId: `licence-expiry.${Date.now()}`, app: 'tech-capabilities', sentAt: new Date().toISOString() };
+        await this.announce(m, meta, 'expired', await m.findOneByOrFail(Licence, { licenceId: licence_id }), meta.messageId);
+        n++;
+      });
+    }
+    return n;
+  }
+
+  private async announce(m: EntityManager, meta: CallMeta, change: LicenceChangedEvent['change'], l: Licence, eventId?: string): Promise<void> {
     const event: LicenceChangedEvent = {
-      meta: { ...meta, messageId: derivedEventId(meta.messageId, `licence-${change}`), sentAt: new Date().toISOString() },
+      meta: { ...meta, messageId: eventId ?? derivedEventId(meta.messageId, `licence-${change}`), sentAt: new Date().toISOString() },
       change,
       licenceId: l.licenceId,
       typeCode: l.typeCode,
