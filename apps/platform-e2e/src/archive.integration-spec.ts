@@ -8,6 +8,8 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { DispatchClient } from '@gmp/dispatch-client';
+import { EArchiveClient } from '@gmp/tech-client';
 import { post } from './dispatch-client.js';
 import { freePort } from './service-process.js';
 
@@ -95,6 +97,12 @@ describe('e-archive: hash-chained, signed packages', () => {
       await sql('ALTER TABLE S.archive_entry ENABLE TRIGGER archive_entry_guard');
       await sql('ALTER TABLE S.archive_package ENABLE TRIGGER archive_package_guard');
     }
+  });
+
+  it('works through the typed client library integrators import', async () => {
+    const client = new EArchiveClient(new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }));
+    const deposited = await client.deposit({ caseId: 'JS-ARCH-CLIENT', title: '客户端归档', retentionYears: 10, entries: [{ kind: 'decision', title: '决定书', record: { result: '准予' } }] });
+    expect((await client.verify({ packageId: deposited.packageId })).valid).toBe(true);
   });
 
   it('refuses bad deposits with reasons, and a case twice', async () => {

@@ -5,6 +5,8 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_PERSON, DEMO_PORTALS, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, type ServiceDefinition, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
+import { NotificationClient } from '@gmp/tech-client';
 import { post } from './dispatch-client.js';
 import { BrowserSession, pkcePair } from './browser-session.js';
 import { api, OidcFlows } from './oidc-flows.js';
@@ -129,6 +131,15 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     expect((await api(`${tech.url}/v1/me/messages`, citizen.token)).body.messages[0].read).toBe(true);
     expect((await api(`${tech.url}/v1/me/messages`, null)).status).toBe(401);
     expect((await api(`${tech.url}/v1/me/messages/00000000-0000-4000-8000-000000000000/read`, citizen.token, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('works through the typed client library integrators import', async () => {
+    const client = new NotificationClient(new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }));
+    const queued = await client.send({ channel: 'sms', to: '13300133000', template: 'case-completed', params: { matter: '居住证', caseNo: 'JS9', result: '办结' } }, { purpose: '办结通知' });
+    expect(queued.status).toBe('pending');
+    expect(await eventually(async () => sms.find((m) => m.id === queued.id))).toBeTruthy();
+    const refused = await client.send({ channel: 'sms', to: '123', template: 'case-completed', params: {} }).catch((e: unknown) => e);
+    expect((refused as DispatchError).status).toBe(422);
   });
 
   it('refuses bad requests with reasons and sends nothing', async () => {
