@@ -8,6 +8,8 @@ export interface CapabilityError {
   /** Chinese message with the English beside it. */
   message: string;
   fields?: { field: string; message: string }[];
+  /** The provider's own stable code for the refusal (e.g. SEAL_NOT_GRANTED), which dispatch answers as the problem's `code`. */
+  reason?: string;
 }
 
 export type CapabilityErrorCode =

@@ -50,7 +50,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const body = exception.getResponse() as { title?: string; detail?: string; code?: string; errors?: { field: string; message: string }[] };
       const message = typeof body === 'object' && body?.title ? `${body.title}${body.detail ? `: ${body.detail}` : ''}${body.code ? ` [${body.code}]` : ''}` : exception.message;
       const code = status === 404 ? 'NOT_FOUND' : status === 403 ? 'FORBIDDEN' : status === 409 ? 'CONFLICT' : 'INVALID_MESSAGE';
-      return { code, status, message, ...(Array.isArray(body?.errors) ? { fields: body.errors } : {}) };
+      return { code, status, message, ...(body?.code ? { reason: body.code } : {}), ...(Array.isArray(body?.errors) ? { fields: body.errors } : {}) };
     }
     this.log.error(safeDescription(exception), (exception as Error)?.stack);
     return { code: 'PROVIDER_ERROR', status: 500, message: '能力提供方内部错误 (provider internal error)' };

@@ -85,7 +85,7 @@ export class CapabilityInvoker {
       return new ProblemException(503, 'PROVIDER_UNAVAILABLE', '能力提供方不可用 (provider unavailable)', capability.code);
     }
     if (err instanceof ProviderError && err.error && err.error.status >= 400 && err.error.status < 500) {
-      return new ProblemException(err.error.status, err.error.code, err.error.message, undefined, err.error.fields);
+      return new ProblemException(err.error.status, err.error.reason ?? err.error.code, err.error.message, undefined, err.error.fields);
     }
     const reason = err instanceof ProviderError && err.error ? `: ${err.error.message}` : '';
     return new ProblemException(502, 'PROVIDER_ERROR', '能力提供方出错 (provider failed)', `${capability.code}${reason}`);

@@ -213,7 +213,7 @@ export class SealService {
           : null;
     if (refusal) {
       await this.log(meta, sealId, kind, documentHash, 'REFUSED', refusal[0]);
-      throw new RpcException({ code: 'FORBIDDEN', status: 403, message: `${refusal[1]} [${refusal[0]}]` });
+      throw new RpcException({ code: 'FORBIDDEN', status: 403, message: `${refusal[1]} [${refusal[0]}]`, reason: refusal[0] });
     }
     return seal;
   }
