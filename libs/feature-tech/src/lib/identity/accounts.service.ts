@@ -73,7 +73,7 @@ export class AccountsService {
 
   async login(idNumber: string, password: string, context: LoginContext): Promise<LoginOutcome<PersonAccount>> {
     const account = await this.findByIdNumber(idNumber);
-    return this.checkCredential(PersonAccount, `person:${idNumber}`, account, context, () => hashPassword(password), (a) => argon2Verify({ password, hash: a.passwordHash }));
+    return this.checkCredential(`person:${idNumber}`, account, context, () => hashPassword(password), (a) => argon2Verify({ password, hash: a.passwordHash }));
   }
 
   private findByIdNumber(idNumber: string): Promise<PersonAccount | null> {
@@ -108,7 +108,7 @@ export class AccountsService {
   async loginWithSmsCode(idNumber: string, code: string, context: LoginContext): Promise<LoginOutcome<PersonAccount>> {
     const account = await this.findByIdNumber(idNumber);
     const table = quoteTablePath(this.dataSource.getRepository(SmsLoginCode).metadata.tablePath);
-    return this.checkCredential(PersonAccount, `person:${idNumber}`, account, context, async () => undefined, async (a) => {
+    return this.checkCredential(`person:${idNumber}`, account, context, async () => undefined, async (a) => {
       if (!/^\d{6}$/.test(code)) return false;
       const [rows] = await this.dataSource.query(
         `UPDATE ${table} SET consumed_at = now() WHERE account_id = $1 AND code_mac = $2 AND consumed_at IS NULL AND expires_at > now() RETURNING id`,
@@ -131,7 +131,7 @@ export class AccountsService {
     // For privileged accounts the password and the TOTP code are one credential: a wrong, missing
     // or replayed code counts as a failure (lock-out) and gets the same answer as a wrong password.
     const secondFactor = privileged ? () => this.acceptTotp(staff!, otp) : undefined;
-    return this.checkCredential(StaffAccount, `staff:${username.trim().toLowerCase()}`, staff, context, () => hashPassword(password), async (s) =>
+    return this.checkCredential(`staff:${username.trim().toLowerCase()}`, staff, context, () => hashPassword(password), async (s) =>
       (await argon2Verify({ password, hash: s.passwordHash })) && (!secondFactor || (await secondFactor())),
     );
   }
@@ -154,7 +154,6 @@ export class AccountsService {
    * what a real check costs when the account does not exist, and the answers are the same.
    */
   private async checkCredential<T extends PersonAccount | StaffAccount>(
-    _target: new () => T,
     name: string,
     account: T | null,
     context: LoginContext,

@@ -24,7 +24,7 @@ import {
 } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
-import { derivedEventId, OutboxService } from '@gmp/messaging';
+import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { SealService } from '../seal/seal.service.js';
 import { PersonAccount } from '../identity/person-account.entity.js';
@@ -148,7 +148,7 @@ export class LicenceLifecycleService {
       if (input.action === 'revoke') {
         await m.update(Licence, { licenceId: input.licenceId }, { status: 'revoked', revokedAt: new Date(), revokedReason: input.text });
       } else {
-        const [{ next }] = await m.query(`SELECT coalesce(max(seq), 0) + 1 AS next FROM ${m.getRepository(LicenceAnnotationRow).metadata.tablePath.split('.').map((p) => `"${p}"`).join('.')} WHERE licence_id = $1`, [input.licenceId]);
+        const [{ next }] = await m.query(`SELECT coalesce(max(seq), 0) + 1 AS next FROM ${quoteTablePath(m.getRepository(LicenceAnnotationRow).metadata.tablePath)} WHERE licence_id = $1`, [input.licenceId]);
         await m.insert(LicenceAnnotationRow, { licenceId: input.licenceId, seq: Number(next), text: input.text, by: meta.app });
       }
       const updated = await m.findOneByOrFail(Licence, { licenceId: input.licenceId });
@@ -193,7 +193,7 @@ export class LicenceLifecycleService {
    */
   async expireDue(): Promise<number> {
     const ids: { licence_id: string }[] = await this.dataSource.query(
-      `SELECT licence_id FROM ${this.dataSource.getRepository(Licence).metadata.tablePath.split('.').map((p) => `"${p}"`).join('.')} WHERE status = 'valid' AND valid_until < current_date LIMIT 1000`,
+      `SELECT licence_id FROM ${quoteTablePath(this.dataSource.getRepository(Licence).metadata.tablePath)} WHERE status = 'valid' AND valid_until < current_date LIMIT 1000`,
     );
     let n = 0;
     for (const { licence_id } of ids) {
