@@ -137,6 +137,8 @@ describe('e-seal: sealing and verifying through dispatch', () => {
       expect({ code, status: r.status }).toEqual({ code, status });
       expect(JSON.stringify(r.body)).toMatch(reason);
     }
+    const unknownHere = await fetch(`${tech.url}/internal/v1/seals/00000000-0000-4000-8000-000000000000`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } });
+    expect({ status: unknownHere.status, code: ((await unknownHere.json()) as { code: string }).code }).toEqual({ status: 404, code: 'UNKNOWN_SEAL' });
     const garbage = await invoke('e-seal.verify', { signature: record, data: record });
     expect(garbage.body).toMatchObject({ valid: false, reason: 'SIGNATURE_INVALID' });
     expect((await invoke('e-seal.verify', { pdf: record })).body).toMatchObject({ valid: false });

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { type Observable, throwError } from 'rxjs';
-import type { CapabilityError } from '@gmp/contracts';
+import { type CapabilityError, isCapabilityError } from '@gmp/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentContext } from '@gmp/observability';
 import { type ProblemDetails, problemType } from './problem.js';
@@ -57,6 +57,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): ProblemDetails {
+    // A typed refusal of a service that also speaks Kafka, raised under HTTP: the same answer dispatch gives for it.
+    if (exception instanceof RpcException) {
+      const error = exception.getError();
+      if (isCapabilityError(error) && error.status < 500) {
+        const code = error.reason ?? error.code;
+        return { type: problemType(code), title: error.message, status: error.status, code, ...(error.fields ? { errors: error.fields } : {}) };
+      }
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { RpcException } from '@nestjs/microservices';
 import { IsCreditCode } from '@gmp/contracts';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { InternalApiGuard, validBody } from '@gmp/service-kit';
 import { SealService } from './seal.service.js';
 
 export class RegisterSealBody {
@@ -42,7 +41,7 @@ export class SealController {
   @Get(':id')
   @ApiOperation({ summary: '印章信息与用印记录 (a seal and its uses)' })
   async show(@Param('id', new ParseUUIDPipe()) id: string) {
-    const seal = await rest(() => this.seals.find(id));
+    const seal = await this.seals.find(id);
     return { ...publicSeal(seal), uses: await this.seals.uses(id) };
   }
 
@@ -50,7 +49,7 @@ export class SealController {
   @HttpCode(204)
   @ApiOperation({ summary: '授权使用 (let an app use the seal)' })
   async grant(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string): Promise<void> {
-    await rest(() => this.seals.grant(id, validBody(GrantSealBody, body).grantee, caller ?? 'internal'));
+    await this.seals.grant(id, validBody(GrantSealBody, body).grantee, caller ?? 'internal');
   }
 
   @Post(':id/revoke')
@@ -58,23 +57,10 @@ export class SealController {
   @ApiOperation({ summary: '注销印章 (revoke a seal, optionally from an earlier time)' })
   async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown): Promise<void> {
     const input = validBody(RevokeSealBody, body);
-    await rest(() => this.seals.revoke(id, input.reason, input.effectiveFrom ? new Date(input.effectiveFrom) : undefined));
+    await this.seals.revoke(id, input.reason, input.effectiveFrom ? new Date(input.effectiveFrom) : undefined);
   }
 }
 
 function publicSeal(s: { id: string; esId: string; organisationCode: string; organisationName: string; name: string; type: string; validFrom: Date; validTo: Date; revokedAt: Date | null; revokedReason: string | null; padesFingerprint: string; sm2PublicKey: string }) {
   return { id: s.id, esID: s.esId, organisationCode: s.organisationCode, organisationName: s.organisationName, name: s.name, type: s.type, validFrom: s.validFrom, validTo: s.validTo, revokedAt: s.revokedAt, revokedReason: s.revokedReason, pdfCertificateSha256: s.padesFingerprint, sm2PublicKey: s.sm2PublicKey };
-}
-
-/** The service speaks RPC errors (it also serves Kafka); on HTTP they become problem+json. */
-async function rest<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof RpcException) {
-      const e = err.getError() as { status: number; message: string; code: string };
-      throw new ProblemException(e.status, e.code === 'NOT_FOUND' ? 'UNKNOWN_SEAL' : e.code, e.message);
-    }
-    throw err;
-  }
 }

@@ -107,7 +107,7 @@ export class SealService {
 
   async find(sealId: string): Promise<Seal> {
     const seal = await this.dataSource.getRepository(Seal).findOneBy({ id: sealId });
-    if (!seal) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `印章不存在 (seal ${sealId} not found)` });
+    if (!seal) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `印章不存在 (seal ${sealId} not found)`, reason: 'UNKNOWN_SEAL' });
     return seal;
   }
 
