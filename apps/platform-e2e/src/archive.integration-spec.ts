@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { DataSource } from 'typeorm';
+import { sm2PublicKeySpki } from '@gmp/e-seal';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
@@ -54,7 +55,7 @@ describe('e-archive: hash-chained, signed packages', () => {
     const statement = canonicalize({ v: 1, packageId: pkg.id, app: pkg.app, caseId: pkg.case_id, title: pkg.title, entries: pkg.entry_count, headHash: pkg.head_hash, depositedAt: new Date(pkg.deposited_at).toISOString(), retainUntil: new Date(pkg.retain_until).toISOString() })!;
     const dir = mkdtempSync(join(tmpdir(), 'archive-'));
     try {
-      writeFileSync(join(dir, 'pub.der'), Buffer.concat([Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex'), Buffer.from(pkg.public_key, 'hex')]));
+      writeFileSync(join(dir, 'pub.der'), sm2PublicKeySpki(pkg.public_key));
       writeFileSync(join(dir, 'statement.json'), statement);
       writeFileSync(join(dir, 'sig.der'), Buffer.from(pkg.signature, 'hex'));
       const out = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.der'), '-keyform', 'DER', '-rawin', '-in', join(dir, 'statement.json'), '-sigfile', join(dir, 'sig.der'), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678'], { encoding: 'utf8' });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DataSource } from 'typeorm';
-import { createPadesKey, ESealClient, makeSealPng, preparePicture, sealPdf } from '@gmp/e-seal';
+import { createPadesKey, ESealClient, makeSealPng, pdfSignatureParts, preparePicture, sealPdf } from '@gmp/e-seal';
 import { DispatchClient } from '@gmp/dispatch-client';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
@@ -21,12 +21,12 @@ async function onePage(text: string): Promise<Buffer> {
 
 /** `openssl cms -verify` on the last signature of a PDF: an implementation that shares nothing with ours. */
 function opensslAccepts(pdf: Buffer): boolean {
-  const m = [...pdf.toString('latin1').matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].at(-1)!;
-  const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
+  const parts = pdfSignatureParts(pdf);
+  if (!parts) return false;
   const dir = mkdtempSync(join(tmpdir(), 'seal-e2e-'));
   try {
-    writeFileSync(join(dir, 'content.bin'), Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]));
-    writeFileSync(join(dir, 'sig.der'), Buffer.from(pdf.subarray(a + b + 1, c - 1).toString('latin1').replace(/(00)+$/, ''), 'hex'));
+    writeFileSync(join(dir, 'content.bin'), parts.signedContent);
+    writeFileSync(join(dir, 'sig.der'), parts.cms);
     execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-noverify', '-out', '/dev/null'], { stdio: 'pipe' });
     return true;
   } catch {

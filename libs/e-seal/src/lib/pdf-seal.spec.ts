@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { makeSealPng } from './seal-picture.js';
-import { createPadesKey, PdfSealError, preparePicture, sealPdf, verifyPdfSignature } from './pdf-seal.js';
+import { createPadesKey, pdfSignatureParts, PdfSealError, preparePicture, sealPdf, verifyPdfSignature } from './pdf-seal.js';
 
 async function onePage(): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -16,13 +16,11 @@ async function onePage(): Promise<Buffer> {
 
 /** What `openssl cms -verify` says of the last signature (an implementation that shares nothing with ours). */
 function openssl(pdf: Buffer): boolean {
-  const text = pdf.toString('latin1');
-  const m = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].at(-1)!;
-  const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
+  const parts = pdfSignatureParts(pdf)!;
   const dir = mkdtempSync(join(tmpdir(), 'pades-'));
   try {
-    writeFileSync(join(dir, 'content.bin'), Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]));
-    writeFileSync(join(dir, 'sig.der'), Buffer.from(pdf.subarray(a + b + 1, c - 1).toString('latin1').replace(/(00)+$/, ''), 'hex'));
+    writeFileSync(join(dir, 'content.bin'), parts.signedContent);
+    writeFileSync(join(dir, 'sig.der'), parts.cms);
     execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-noverify', '-out', '/dev/null'], { stdio: 'pipe' });
     return true;
   } catch {

@@ -179,26 +179,41 @@ export interface PdfSignatureCheck {
 }
 
 /**
+ * The last signature of a PDF as its parts: the bytes its ByteRange covers, the CMS from
+ * /Contents (padding trimmed to the DER length), whether it covers the whole file, and the
+ * signing time of the signature dictionary (/M). Null when there is no usable signature.
+ */
+export function pdfSignatureParts(pdf: Uint8Array): { signedContent: Buffer; cms: Buffer; coversWholeDocument: boolean; signedAt: string | null } | null {
+  const buf = Buffer.from(pdf);
+  const text = buf.toString('latin1');
+  const last = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].at(-1);
+  if (!last) return null;
+  const [a, b, c, d] = last.slice(1, 5).map(Number) as [number, number, number, number];
+  if (a !== 0 || b <= 0 || c <= a + b || c + d > buf.length) return null;
+  const padded = Buffer.from(buf.subarray(a + b + 1, c - 1).toString('latin1'), 'hex');
+  const lengthBytes = padded[1]! & 0x7f;
+  const derLength = padded[1]! < 0x80 ? 2 + padded[1]! : 2 + lengthBytes + [...padded.subarray(2, 2 + lengthBytes)].reduce((n, x) => n * 256 + x, 0);
+  const time = /\/M\s*\(D:(\d{14})/.exec(text.slice(Math.max(0, a + b - 4096), c + 4096))?.[1];
+  return {
+    signedContent: Buffer.concat([buf.subarray(a, a + b), buf.subarray(c, c + d)]),
+    cms: padded.subarray(0, Math.min(derLength, padded.length)),
+    coversWholeDocument: c + d === buf.length,
+    signedAt: time ? `${time.slice(0, 4)}-${time.slice(4, 6)}-${time.slice(6, 8)}T${time.slice(8, 10)}:${time.slice(10, 12)}:${time.slice(12, 14)}Z` : null,
+  };
+}
+
+/**
  * Checks the last signature of a PDF independently of how it was made: extracts ByteRange and
  * Contents, checks the message digest over the signed bytes and the signature over the signed
  * attributes with the certificate's key.
  */
 export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
   const none: PdfSignatureCheck = { signatureValid: false, coversWholeDocument: false, certificate: null, fingerprint: null, signedAt: null };
-  const buf = Buffer.from(pdf);
-  const text = buf.toString('latin1');
-  const ranges = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
-  const last = ranges.at(-1);
-  if (!last) return none;
-  const [a, b, c, d] = last.slice(1, 5).map(Number) as [number, number, number, number];
-  if (a !== 0 || b <= 0 || c <= a + b || c + d > buf.length) return none;
-  const signed = Buffer.concat([buf.subarray(a, a + b), buf.subarray(c, c + d)]);
-  const hex = buf.subarray(a + b + 1, c - 1).toString('latin1');
-  const time = /\/M\s*\(D:(\d{14})/.exec(text.slice(Math.max(0, a + b - 4096), c + 4096));
-  const signedAt = time ? `${time[1]!.slice(0, 4)}-${time[1]!.slice(4, 6)}-${time[1]!.slice(6, 8)}T${time[1]!.slice(8, 10)}:${time[1]!.slice(10, 12)}:${time[1]!.slice(12, 14)}Z` : null;
+  const parts = pdfSignatureParts(pdf);
+  if (!parts) return none;
+  const { signedContent: signed, coversWholeDocument, signedAt } = parts;
   try {
-    const cms = Buffer.from(hex, 'hex');
-    const content = asn1.fromDer(bin(cms), { parseAllBytes: false } as never);
+    const content = asn1.fromDer(bin(parts.cms), { parseAllBytes: false } as never);
     if (asn1.derToOid((content.value as forge.asn1.Asn1[])[0]!.value as string) !== OIDS.signedData) return none;
     const sd = ((content.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
     const certs = sd.find((n) => n.tagClass === C && n.type === 0)!;
@@ -217,7 +232,7 @@ export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
     const signatureOk = cryptoVerify('sha256', attrsDer, key, signature);
     return {
       signatureValid: digestOk && signatureOk,
-      coversWholeDocument: c + d === buf.length,
+      coversWholeDocument,
       certificate,
       fingerprint: createHash('sha256').update(certificate).digest('hex'),
       signedAt,

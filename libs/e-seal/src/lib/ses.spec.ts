@@ -7,7 +7,7 @@ import { SoftwareCryptoProvider } from '@gmp/gm-crypto';
 import { SES_Signature, SESeal } from './ses.asn1.js';
 import { makeSeal, signWithSeal, verifySesSignature } from './ses.js';
 import { makeSealPng } from './seal-picture.js';
-import { issueSm2Certificate, providerSigner, readSm2Certificate, sm2Name } from './sm2-certificate.js';
+import { issueSm2Certificate, providerSigner, readSm2Certificate, sm2Name, sm2PublicKeySpki } from './sm2-certificate.js';
 
 const crypto = new SoftwareCryptoProvider(Buffer.alloc(32, 3));
 const year = (n: number) => new Date(Date.now() + n * 365 * 86_400_000);
@@ -49,9 +49,8 @@ describe('GB/T 38540 electronic seal and signature (SM2 with SM3)', () => {
     const parsed = AsnConvert.parse(signature, SES_Signature);
     const seal = AsnConvert.parse(f.seal, SESeal);
     const dir = mkdtempSync(join(tmpdir(), 'ses-'));
-    const spki = (pub: string) => Buffer.concat([Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex'), Buffer.from(pub, 'hex')]);
     const verify = (data: Uint8Array | ArrayBuffer, sig: ArrayBuffer, pub: string) => {
-      writeFileSync(join(dir, 'pub.der'), spki(pub));
+      writeFileSync(join(dir, 'pub.der'), sm2PublicKeySpki(pub));
       writeFileSync(join(dir, 'data.bin'), Buffer.from(data as ArrayBuffer));
       writeFileSync(join(dir, 'sig.der'), Buffer.from(sig));
       return execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.der'), '-keyform', 'DER', '-rawin', '-in', join(dir, 'data.bin'), '-sigfile', join(dir, 'sig.der'), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678'], { encoding: 'utf8' });

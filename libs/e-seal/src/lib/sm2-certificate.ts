@@ -36,6 +36,11 @@ export interface Sm2Signer {
   sign(data: Uint8Array): Uint8Array;
 }
 
+/** SubjectPublicKeyInfo (DER) of an SM2 public key: what OpenSSL and other tools read it from. */
+export function sm2PublicKeySpki(publicKey: string): Buffer {
+  return Buffer.concat([Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex'), Buffer.from(publicKey, 'hex')]);
+}
+
 /** DER of the namedCurve parameter `sm2p256v1` (OID 1.2.156.10197.1.301). */
 const SM2_CURVE_PARAM = Buffer.from('06082a811ccf5501822d', 'hex');
 
