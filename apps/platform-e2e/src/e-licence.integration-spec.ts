@@ -5,9 +5,10 @@ import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, LicenceLifecycleService,
 import { isLicenceId } from '@gmp/gov-standards';
 import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
 import { ELicenceClient } from '@gmp/e-license';
-import { type RunningService, startService } from '@gmp/service-kit';
+import { ProblemException, type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { post } from './dispatch-client.js';
+import { opensslAccepts, pdfText } from './pdf-checks.js';
 
 const BUSINESS_LICENCE = DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code;
 
@@ -48,6 +49,50 @@ describe('e-licence lifecycle', () => {
     // The issue is a recorded use of the seal.
     const uses = await techSql(`SELECT outcome FROM S.seal_use WHERE seal_id = $1 AND purpose = 'e2e-licence'`, [DEMO_SEAL.id]);
     expect(uses.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('issues the licence as a document: a PDF in Chinese, sealed by the issuer, that OpenSSL and e-seal.verify accept', async () => {
+    const issued = await invoke('e-licence.issue', issueInput);
+    expect(issued.body.pdfSha256).toMatch(/^[0-9a-f]{64}$/);
+    const doc = await invoke('e-licence.get-pdf', { licenceId: issued.body.licenceId });
+    expect(doc.status).toBe(200);
+    expect(doc.body).toMatchObject({ licenceId: issued.body.licenceId, sha256: issued.body.pdfSha256 });
+    const pdf = Buffer.from(doc.body.pdf, 'base64');
+    const text = await pdfText(pdf);
+    for (const s of ['营业执照', company.name, company.id, '法定代表人', '李四', '经营范围', '餐饮服务', DEMO_SEAL.organisation.name, issued.body.number, issued.body.licenceId]) expect(text).toContain(s);
+    expect(opensslAccepts(pdf)).toBe(true);
+    expect((await invoke('e-seal.verify', { pdf: doc.body.pdf })).body).toMatchObject({ valid: true, organisation: DEMO_SEAL.organisation.name });
+    // A changed byte of the document fails both checks.
+    const tampered = Buffer.from(pdf);
+    const at = tampered.indexOf('/Contents') - 40;
+    tampered[at] = tampered[at] === 0x20 ? 0x0a : 0x20;
+    expect(opensslAccepts(tampered)).toBe(false);
+    expect((await invoke('e-seal.verify', { pdf: tampered.toString('base64') })).body.valid).toBe(false);
+    // The issuer's own system read it: recorded as such in the holder's access log.
+    const reads = await techSql(`SELECT basis, outcome FROM S.licence_access_log WHERE correlation_id IS NOT NULL AND purpose = 'e2e-licence' AND basis = 'issuer'`);
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lets only the holder’s authorisation, a legal basis or the issuer read a licence by identifier, and logs refusals', async () => {
+    const { body } = await invoke('e-licence.issue', issueInput);
+    const service = tech.app.get(LicenceLifecycleService);
+    const stranger = { messageId: crypto.randomUUID(), correlationId: `e2e-stranger-${Date.now()}`, app: 'some-other-app', purpose: 'e2e-licence', sentAt: new Date().toISOString() };
+    for (const read of [() => service.get(stranger, body.licenceId), () => service.getPdf({ ...stranger, messageId: crypto.randomUUID() }, body.licenceId)]) {
+      const refused = await read().catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ProblemException);
+      expect((refused as ProblemException).getStatus()).toBe(403);
+    }
+    expect(await techSql(`SELECT outcome, licence_count FROM S.licence_access_log WHERE correlation_id = $1`, [stranger.correlationId])).toEqual([
+      { outcome: 'REFUSED', licence_count: 0 },
+      { outcome: 'REFUSED', licence_count: 0 },
+    ]);
+    const withBasis = await service.get({ ...stranger, messageId: crypto.randomUUID(), legalBasis: '《行政许可法》第三十一条' }, body.licenceId);
+    expect(withBasis.holderName).toBe(company.name);
+    expect(await techSql(`SELECT outcome, basis, legal_basis FROM S.licence_access_log WHERE correlation_id = $1 AND outcome = 'READ'`, [stranger.correlationId])).toEqual([{ outcome: 'READ', basis: 'legal-basis', legal_basis: '《行政许可法》第三十一条' }]);
+    // Through dispatch without a legal basis: demo-portal may use the issuing seal, so it reads as the issuer.
+    expect((await post(`${dispatch.url}/v1/capabilities/e-licence.get/invoke`, { licenceId: body.licenceId }, { 'x-legal-basis': '', 'x-purpose': 'e2e-licence' })).status).toBe(200);
+    expect((await invoke('e-licence.get-pdf', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0' })).status).toBe(404);
+    expect((await invoke('e-licence.get-pdf', { licenceId: 'nope' })).status).toBe(400);
   });
 
   it('annotates (加注) and revokes (注销); verification and the index follow', async () => {

@@ -1,39 +1,19 @@
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DataSource } from 'typeorm';
-import { createPadesKey, ESealClient, makeSealPng, pdfSignatureParts, preparePicture, sealPdf } from '@gmp/e-seal';
+import { createPadesKey, ESealClient, makeSealPng, preparePicture, sealPdf } from '@gmp/e-seal';
 import { DispatchClient } from '@gmp/dispatch-client';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { post } from './dispatch-client.js';
+import { opensslAccepts } from './pdf-checks.js';
 
 async function onePage(text: string): Promise<Buffer> {
   const doc = await PDFDocument.create();
   doc.addPage([595.28, 841.89]).drawText(text, { x: 72, y: 760, size: 18, font: await doc.embedFont(StandardFonts.Helvetica) });
   return Buffer.from(await doc.save());
-}
-
-/** `openssl cms -verify` on the last signature of a PDF: an implementation that shares nothing with ours. */
-function opensslAccepts(pdf: Buffer): boolean {
-  const parts = pdfSignatureParts(pdf);
-  if (!parts) return false;
-  const dir = mkdtempSync(join(tmpdir(), 'seal-e2e-'));
-  try {
-    writeFileSync(join(dir, 'content.bin'), parts.signedContent);
-    writeFileSync(join(dir, 'sig.der'), parts.cms);
-    execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-noverify', '-out', '/dev/null'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Electronic seals through dispatch over Kafka, on real PostgreSQL. */

@@ -10,7 +10,7 @@ import {
   VerifyRealNameReply,
 } from './identity.messages.js';
 import { SendNotificationInput, SendNotificationReply } from './notification.messages.js';
-import { LicenceChangeInput, LicenceChangeReply, LicenceIdInput, LicenceIssueInput, LicenceIssueReply, LicenceRecordReply, LicenceUseGrantInput, LicenceUseGrantReply, LicenceUseWithdrawInput, LicenceUseWithdrawReply, LicenceVerifyReply } from './licence-lifecycle.messages.js';
+import { LicenceChangeInput, LicenceChangeReply, LicenceIdInput, LicenceIssueInput, LicenceIssueReply, LicencePdfReply, LicenceRecordReply, LicenceUseGrantInput, LicenceUseGrantReply, LicenceUseWithdrawInput, LicenceUseWithdrawReply, LicenceVerifyReply } from './licence-lifecycle.messages.js';
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
@@ -200,6 +200,19 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     topic: Topic.LicenceGet,
     input: LicenceIdInput,
     output: LicenceRecordReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { licenceId: '1.2.156.3005.2.11100000000013338W041.11320000014000000P.1001.001.X' },
+  },
+  {
+    code: 'e-licence.get-pdf',
+    version: '1',
+    name: '电子证照版式文件',
+    description: 'The licence as issued: a one-page PDF (Chinese text, data items) with the issuing authority’s visible seal and PAdES signature. Same access rule as e-licence.get; recorded as an access to the holder’s data.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.LicenceGetPdf,
+    input: LicenceIdInput,
+    output: LicencePdfReply,
     timeoutMs: 3000,
     idempotent: true,
     example: { licenceId: '1.2.156.3005.2.11100000000013338W041.11320000014000000P.1001.001.X' },

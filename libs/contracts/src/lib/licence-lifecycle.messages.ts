@@ -34,6 +34,8 @@ export class LicenceIssueReply {
   @IsOptional() @IsISO8601() validUntil?: string;
   /** GB/T 38540 signature (DER, base64) of the issuing authority's seal over the canonical record. */
   @IsString() signature!: string;
+  /** SHA-256 (hex) of the rendered licence PDF, sealed by the issuing authority (fetch it with e-licence.get-pdf). */
+  @Matches(/^[0-9a-f]{64}$/) pdfSha256!: string;
 }
 
 /** Capability input: by identifier (get, verify). */
@@ -69,6 +71,14 @@ export class LicenceRecordReply {
   @IsOptional() @IsObject() data?: Record<string, unknown>;
   @IsArray() @ValidateNested({ each: true }) @Type(() => LicenceAnnotation) annotations!: LicenceAnnotation[];
   @IsOptional() @IsString() signature?: string;
+}
+
+/** The licence as a document: a one-page PDF with the issuing authority's visible seal and PAdES signature. */
+export class LicencePdfReply {
+  @Matches(LICENCE_ID) licenceId!: string;
+  /** The PDF, base64; any PDF reader shows the signature, e-seal.verify checks it against the seal registry. */
+  @IsString() pdf!: string;
+  @Matches(/^[0-9a-f]{64}$/) sha256!: string;
 }
 
 export class LicenceVerifyReply {

@@ -10,7 +10,7 @@ import {
   VerifyRealNameRequest,
 } from './identity.messages.js';
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
-import { LicenceByIdRequest, LicenceChangedEvent, LicenceChangeReply, LicenceChangeRequest, LicenceIssueReply, LicenceIssueRequest, LicenceRecordReply, LicenceUseGrantReply, LicenceUseGrantRequest, LicenceUseWithdrawReply, LicenceUseWithdrawRequest, LicenceVerifyReply } from './licence-lifecycle.messages.js';
+import { LicenceByIdRequest, LicenceChangedEvent, LicenceChangeReply, LicenceChangeRequest, LicenceIssueReply, LicenceIssueRequest, LicencePdfReply, LicenceRecordReply, LicenceUseGrantReply, LicenceUseGrantRequest, LicenceUseWithdrawReply, LicenceUseWithdrawRequest, LicenceVerifyReply } from './licence-lifecycle.messages.js';
 import { SealPdfReply, SealPdfRequest, SealSignDataReply, SealSignDataRequest, SealVerifyReply, SealVerifyRequest } from './seal.messages.js';
 import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
 import { ArchiveDepositReply, ArchiveDepositRequest, ArchiveVerifyReply, ArchiveVerifyRequest } from './archive.messages.js';
@@ -116,6 +116,7 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
   [Topic.SealVerify]: { topic: Topic.SealVerify, kind: 'request', message: SealVerifyRequest, reply: SealVerifyReply, owner: 'tech-capabilities', description: '验章 (verify a seal signature or a sealed PDF)' },
   [Topic.LicenceIssue]: { topic: Topic.LicenceIssue, kind: 'request', message: LicenceIssueRequest, reply: LicenceIssueReply, owner: 'tech-capabilities', description: '电子证照签发 (issue an e-licence)' },
   [Topic.LicenceGet]: { topic: Topic.LicenceGet, kind: 'request', message: LicenceByIdRequest, reply: LicenceRecordReply, owner: 'tech-capabilities', description: '按证照标识查询 (a licence by identifier)' },
+  [Topic.LicenceGetPdf]: { topic: Topic.LicenceGetPdf, kind: 'request', message: LicenceByIdRequest, reply: LicencePdfReply, owner: 'tech-capabilities', description: '电子证照版式文件 (the sealed licence PDF)' },
   [Topic.LicenceVerify]: { topic: Topic.LicenceVerify, kind: 'request', message: LicenceByIdRequest, reply: LicenceVerifyReply, owner: 'tech-capabilities', description: '电子证照核验 (verify a licence)' },
   [Topic.LicenceChange]: { topic: Topic.LicenceChange, kind: 'request', message: LicenceChangeRequest, reply: LicenceChangeReply, owner: 'tech-capabilities', description: '电子证照注销、加注 (revoke or annotate a licence)' },
   [Topic.LicenceChanged]: { topic: Topic.LicenceChanged, kind: 'event', message: LicenceChangedEvent, owner: 'tech-capabilities', description: '电子证照变更 (a licence was issued, revoked or annotated) → data-platform licence index' },

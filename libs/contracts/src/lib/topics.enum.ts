@@ -32,6 +32,8 @@ export enum Topic {
   LicenceIssue = 'tech.licence.issue.v1',
   /** Request-reply: a licence by its GB/T 36904 identifier. */
   LicenceGet = 'tech.licence.get.v1',
+  /** Request-reply: the licence's rendered PDF, sealed by the issuing authority (版式文件). */
+  LicenceGetPdf = 'tech.licence.get-pdf.v1',
   /** Request-reply: verify a licence (signature, status, validity). */
   LicenceVerify = 'tech.licence.verify.v1',
   /** Request-reply: revoke or annotate a licence (注销, 加注). */

@@ -6,6 +6,7 @@ import type {
   LicenceIdInput,
   LicenceIssueInput,
   LicenceIssueReply,
+  LicencePdfReply,
   LicenceRecordReply,
   LicenceUseGrantInput,
   LicenceUseGrantReply,
@@ -33,6 +34,11 @@ export class ELicenceClient {
 
   get(input: LicenceIdInput, context?: CallContext): Promise<LicenceRecordReply> {
     return this.dispatch.invoke('e-licence.get', input, context);
+  }
+
+  /** The sealed licence PDF as issued (base64 in `pdf`); same access rule as `get`. */
+  getPdf(input: LicenceIdInput, context?: CallContext): Promise<LicencePdfReply> {
+    return this.dispatch.invoke('e-licence.get-pdf', input, context);
   }
 
   verify(input: LicenceIdInput, context?: CallContext): Promise<LicenceVerifyReply> {

@@ -158,6 +158,11 @@ export class ServiceConfig {
   @Matches(/^https?:\/\/\S+$/, { message: 'FILE_SCAN_URL 须为 http(s) URL (must be an http(s) URL)' })
   FILE_SCAN_URL?: string;
 
+  /** Font for rendered e-licence PDFs (an OpenType/TrueType file with CJK glyphs). Unset: Noto Sans Hans from @embedpdf/fonts-sc. Checked at start. */
+  @ValidateIf((c: ServiceConfig) => c.LICENCE_FONT_PATH !== undefined)
+  @IsString() @MinLength(2)
+  LICENCE_FONT_PATH?: string;
+
   /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
   @IsString() @MinLength(8)
   DEMO_APP_SECRET = 'demo-portal-secret';

@@ -10,16 +10,16 @@ import { Licence } from './licence.entity.js';
 /** Defining authority of the demo licence types (the real code from GB/T 36904 examples). */
 const DEFINER = '11100000000013338W';
 
-/** 营业执照's data items, as a JSON Schema (what e-licence.issue checks). */
+/** 营业执照's data items, as a JSON Schema (what e-licence.issue checks; each `title` labels the item on the rendered licence). */
 const BUSINESS_LICENCE_SCHEMA = {
   type: 'object',
   required: ['legalRepresentative', 'registeredCapital', 'businessScope'],
   additionalProperties: false,
   properties: {
-    legalRepresentative: { type: 'string', minLength: 1, maxLength: 64 },
-    registeredCapital: { type: 'string', minLength: 1, maxLength: 32 },
-    businessScope: { type: 'string', minLength: 1, maxLength: 512 },
-    address: { type: 'string', maxLength: 256 },
+    legalRepresentative: { title: '法定代表人', type: 'string', minLength: 1, maxLength: 64 },
+    registeredCapital: { title: '注册资本', type: 'string', minLength: 1, maxLength: 32 },
+    businessScope: { title: '经营范围', type: 'string', minLength: 1, maxLength: 512 },
+    address: { title: '住所', type: 'string', maxLength: 256 },
   },
 };
 

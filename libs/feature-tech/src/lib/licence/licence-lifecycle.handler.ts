@@ -6,6 +6,7 @@ import {
   type LicenceChangeRequest,
   type LicenceIssueReply,
   type LicenceIssueRequest,
+  type LicencePdfReply,
   type LicenceRecordReply,
   type LicenceUseGrantReply,
   type LicenceUseGrantRequest,
@@ -28,7 +29,12 @@ export class LicenceLifecycleHandler {
 
   @MessagePattern(Topic.LicenceGet)
   get(@Payload() request: LicenceByIdRequest): Promise<LicenceRecordReply> {
-    return this.licences.get(request.input.licenceId);
+    return this.licences.get(request.meta, request.input.licenceId);
+  }
+
+  @MessagePattern(Topic.LicenceGetPdf)
+  getPdf(@Payload() request: LicenceByIdRequest): Promise<LicencePdfReply> {
+    return this.licences.getPdf(request.meta, request.input.licenceId);
   }
 
   @MessagePattern(Topic.LicenceVerify)

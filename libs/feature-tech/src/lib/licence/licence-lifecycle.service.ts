@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -12,6 +13,7 @@ import {
   type LicenceChangeReply,
   type LicenceIssueInput,
   type LicenceIssueReply,
+  type LicencePdfReply,
   type LicenceRecordReply,
   type LicenceStatus,
   type LicenceUseGrantInput,
@@ -23,12 +25,15 @@ import {
   Topic,
 } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
+import { loadLicenceFont, renderLicencePdf } from '@gmp/e-license';
 import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
 import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { SealService } from '../seal/seal.service.js';
 import { PersonAccount } from '../identity/person-account.entity.js';
 import { LicenceAnnotationRow } from './licence-annotation.entity.js';
+import { LicenceDocument } from './licence-document.entity.js';
+import { LicenceQueryService } from './licence-query.service.js';
 import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
@@ -44,7 +49,7 @@ const PROPERTY = 'e-licence-record';
  * platform's licence index stays current.
  */
 @Injectable()
-export class LicenceLifecycleService {
+export class LicenceLifecycleService implements OnModuleInit {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly validators = new Map<string, ValidateFunction>();
 
@@ -54,7 +59,13 @@ export class LicenceLifecycleService {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly seals: SealService,
     private readonly outbox: OutboxService,
+    private readonly access: LicenceQueryService,
   ) {}
+
+  /** The licence font is read at start: a missing or unreadable LICENCE_FONT_PATH stops the service, not the first issue. */
+  async onModuleInit(): Promise<void> {
+    await loadLicenceFont(this.config.LICENCE_FONT_PATH);
+  }
 
   async issue(meta: CallMeta, input: LicenceIssueInput): Promise<LicenceIssueReply> {
     const type = await this.dataSource.getRepository(LicenceType).findOneBy({ code: input.typeCode });
@@ -92,15 +103,23 @@ export class LicenceLifecycleService {
     // The seal service checks that the calling app may use the issuing seal, signs, and logs the use.
     const signed = await this.seals.signData(meta, { sealId: seal.id, data: Buffer.from(this.record(licence, input.holderId)).toString('base64'), propertyInfo: PROPERTY });
     licence.signature = Buffer.from(signed.signature, 'base64');
+    // The document (版式文件): rendered, then sealed with the same seal (visible seal + PAdES; a logged use).
+    const rendered = await renderLicencePdf(
+      { typeName: type.name, licenceId, number: licence.number, holderName: input.holderName, holderType: input.holderType, holderIdShown: input.holderType === 'company' ? input.holderId.toUpperCase() : mask(input.holderId), issuerName: seal.organisationName, issueDate: today, validUntil: validUntil ?? null, items: itemsOf(type, input.data) },
+      { font: await loadLicenceFont(this.config.LICENCE_FONT_PATH) },
+    );
+    const sealed = await this.seals.sealPdf(meta, { sealId: seal.id, pdf: rendered.toString('base64') });
     await this.dataSource.transaction(async (m) => {
       await m.insert(Licence, licence as never);
+      await m.insert(LicenceDocument, { licenceId, pdf: Buffer.from(sealed.pdf, 'base64'), sha256: sealed.sha256 });
       await this.announce(m, meta, 'issued', licence);
     });
-    return { licenceId, number: licence.number, issueDate: today, ...(validUntil ? { validUntil } : {}), signature: signed.signature };
+    return { licenceId, number: licence.number, issueDate: today, ...(validUntil ? { validUntil } : {}), signature: signed.signature, pdfSha256: sealed.sha256 };
   }
 
-  async get(licenceId: string): Promise<LicenceRecordReply> {
-    const licence = await this.find(licenceId);
+  /** A licence's record, for a caller with a basis (holder, authorisation, legal basis or the issuer's own system); the read is logged. */
+  async get(meta: CallMeta, licenceId: string): Promise<LicenceRecordReply> {
+    const licence = await this.readable(meta, licenceId);
     const type = await this.dataSource.getRepository(LicenceType).findOneByOrFail({ code: licence.typeCode });
     const annotations = await this.dataSource.getRepository(LicenceAnnotationRow).find({ where: { licenceId }, order: { seq: 'ASC' } });
     return {
@@ -120,6 +139,23 @@ export class LicenceLifecycleService {
       annotations: annotations.map((a) => ({ text: a.text, by: a.by, at: a.at.toISOString() })),
       ...(licence.signature ? { signature: licence.signature.toString('base64') } : {}),
     };
+  }
+
+  /** The sealed PDF as issued, under the same rule as get; the read is logged. */
+  async getPdf(meta: CallMeta, licenceId: string): Promise<LicencePdfReply> {
+    await this.readable(meta, licenceId);
+    const doc = await this.dataSource.getRepository(LicenceDocument).findOneBy({ licenceId });
+    if (!doc) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `该证照无版式文件（非本平台签发）(licence ${licenceId} has no document: not issued here)` });
+    return { licenceId, pdf: doc.pdf.toString('base64'), sha256: createHash('sha256').update(doc.pdf).digest('hex') };
+  }
+
+  /** The licence, if this caller may read it — the read recorded (access log + LicenceAccessed) — else a logged 403. */
+  private async readable(meta: CallMeta, licenceId: string): Promise<Licence> {
+    const licence = await this.find(licenceId);
+    const basis = await this.access.basisForLicence(meta, licence);
+    if (!basis) return this.access.refuse(meta, licence.holderKey);
+    await this.access.recordRead(meta, { subjectKey: licence.holderKey, holderType: licence.holderType }, [licenceId], basis);
+    return licence;
   }
 
   /** Identifier check character, the seal's signature over the record (with the seal registry's verdict), status and validity. */
@@ -262,6 +298,13 @@ function statusOf(l: Licence): LicenceStatus {
   if (l.status === 'revoked') return 'revoked';
   if (l.validUntil && String(l.validUntil) < new Date().toISOString().slice(0, 10)) return 'expired';
   return l.status;
+}
+
+/** Data items in the type schema's order, labelled with each property's `title` (else its key). */
+function itemsOf(type: LicenceType, data: Record<string, unknown>): { label: string; value: string }[] {
+  const props = ((type.dataSchema as { properties?: Record<string, { title?: string }> } | null)?.properties ?? {}) as Record<string, { title?: string }>;
+  const keys = [...Object.keys(props).filter((k) => k in data), ...Object.keys(data).filter((k) => !(k in props))];
+  return keys.map((k) => ({ label: props[k]?.title ?? k, value: typeof data[k] === 'string' ? (data[k] as string) : JSON.stringify(data[k]) }));
 }
 
 function mask(id: string): string {

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
+  type CallMeta,
+  type HolderType,
   type LicenceAccessedEvent,
   type LicenceByHolderReply,
   type LicenceByHolderRequest,
@@ -12,6 +14,7 @@ import {
 import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
 import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { PersonAccount } from '../identity/person-account.entity.js';
+import { SealGrant } from '../seal/seal.entities.js';
 import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
 import { LicenceAccessLog } from './licence-access-log.entity.js';
 import { LicenceType } from './licence-type.entity.js';
@@ -49,13 +52,7 @@ export class LicenceQueryService {
     const { meta, input } = request;
     const subjectKey = subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET);
     const access = await this.basisFor(meta, subjectKey);
-    if (!access) {
-      await this.dataSource.query(
-        `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'REFUSED') ON CONFLICT (event_id) DO NOTHING`,
-        [derivedEventId(meta.messageId, 'licence-refused'), subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId],
-      );
-      throw new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也未声明法定依据 (no authorisation from the holder and no legal basis declared: send X-Legal-Basis, or obtain a use authorisation)');
-    }
+    if (!access) return this.refuse(meta, subjectKey);
     const licences: LicenceSummary[] = await this.dataSource.query(
       `SELECT l.licence_id AS "licenceId", l.type_code AS "typeCode", t.name AS "typeName", l.number,
               l.holder_name AS "holderName", l.issuer_name AS "issuerName",
@@ -65,31 +62,59 @@ export class LicenceQueryService {
         ORDER BY l.issue_date DESC LIMIT 1000`,
       [subjectKey, input.typeCode ?? null, access.only ?? null],
     );
-    // The access log row and its event are written in one statement (atomic) before answering.
-    // Same request handled twice (a replay after a crash or rebalance) → same event id → one record.
+    await this.recordRead(meta, { subjectKey, holderType: input.holderType }, licences.map((l) => l.licenceId), access);
+    return { licences: licences.map(withoutNulls) };
+  }
+
+  /**
+   * Why this caller may read one licence, or null: as for a holder's licences (self, the
+   * holder's authorisation for all or this licence, a legal basis), or the issuer's own system
+   * (an app allowed to use the issuing seal).
+   */
+  async basisForLicence(meta: CallMeta, licence: Pick<Licence, 'licenceId' | 'holderKey' | 'sealId'>): Promise<AccessBasis | null> {
+    const access = await this.basisFor(meta, licence.holderKey);
+    if (access && access.basis !== 'legal-basis' && (!access.only || access.only.includes(licence.licenceId))) return { basis: access.basis };
+    if (licence.sealId && (await this.dataSource.getRepository(SealGrant).existsBy({ sealId: licence.sealId, grantee: meta.app }))) return { basis: 'issuer' };
+    return meta.legalBasis ? { basis: 'legal-basis' } : null;
+  }
+
+  /**
+   * Records a read of a holder's licences: the access log row and its LicenceAccessed event in
+   * one statement (atomic), before the answer leaves. The same request handled twice (a replay
+   * after a crash or rebalance) has the same event id → one record.
+   */
+  async recordRead(meta: CallMeta, holder: { subjectKey: string; holderType: HolderType }, licenceIds: string[], access: AccessBasis): Promise<void> {
     const eventId = derivedEventId(meta.messageId, Topic.LicenceAccessed);
     const now = new Date().toISOString();
     const event: LicenceAccessedEvent = {
       meta: { ...meta, messageId: eventId, sentAt: now },
-      subjectKey,
-      holderType: input.holderType,
-      licenceIds: licences.map((l) => l.licenceId),
+      subjectKey: holder.subjectKey,
+      holderType: holder.holderType,
+      licenceIds,
       accessedAt: now,
       provider: SERVICE,
     };
     await this.outbox.commitWith(
       {
         sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, basis, legal_basis) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
-        params: [eventId, subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licences.length, access.basis, meta.legalBasis ?? null],
+        params: [eventId, holder.subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licenceIds.length, access.basis, meta.legalBasis ?? null],
       },
       Topic.LicenceAccessed,
-      subjectKey,
+      holder.subjectKey,
       event,
     );
-    return { licences: licences.map(withoutNulls) };
   }
 
-  private async basisFor(meta: LicenceByHolderRequest['meta'], holderKey: string): Promise<AccessBasis | null> {
+  /** Logs a refused read (nothing is returned) and throws 403 LICENCE_USE_NOT_AUTHORISED. */
+  async refuse(meta: CallMeta, subjectKey: string): Promise<never> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'REFUSED') ON CONFLICT (event_id) DO NOTHING`,
+      [derivedEventId(meta.messageId, 'licence-refused'), subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId],
+    );
+    throw new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也未声明法定依据 (no authorisation from the holder and no legal basis declared: send X-Legal-Basis, or obtain a use authorisation)');
+  }
+
+  private async basisFor(meta: CallMeta, holderKey: string): Promise<AccessBasis | null> {
     if (meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser)) {
       const self = await this.dataSource.getRepository(PersonAccount).existsBy({ id: meta.endUser, idKey: holderKey });
       if (self) return { basis: 'self' };
@@ -106,7 +131,7 @@ export class LicenceQueryService {
 }
 
 /** Why a caller may read a holder's licences, or null. */
-export type AccessBasis = { basis: 'self' | 'authorisation' | 'legal-basis'; only?: string[] };
+export type AccessBasis = { basis: 'self' | 'authorisation' | 'legal-basis' | 'issuer'; only?: string[] };
 
 function withoutNulls(l: LicenceSummary): LicenceSummary {
   if (l.validUntil === null) delete (l as { validUntil?: string | null }).validUntil;
