@@ -1,5 +1,6 @@
 // Shared by the benchmark scripts: start a service as its own process, the way operators run it.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const freePort = () =>
@@ -33,3 +34,42 @@ export async function startApp(app, env) {
   }
   return { app, child, url: `http://127.0.0.1:${port}` };
 }
+
+export function rssMb(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return Math.round(Number(line.split(/\s+/)[1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+const TICKS = 100; // USER_HZ on Linux
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+export function postgresPids() {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim().startsWith('postgres');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+/** CPU seconds used by each process (and all PostgreSQL processes together) since `before`. */
+export function cpuSnapshot(pids) {
+  const snap = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid)]));
+  snap['postgresql (all processes)'] = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  snap['load generator (this process)'] = cpuSeconds(process.pid);
+  return snap;
+}
+

@@ -9,51 +9,13 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import { obtainKafka, obtainPostgres } from '../libs/testing/src/test-infrastructure.mjs';
-import { startApp } from './bench-kit.mjs';
+import { cpuSnapshot, rssMb, startApp } from './bench-kit.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const HOLDER = { holderType: 'person', holderId: '11010519491231002X' };
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
-
-function rssMb(pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-    return Math.round(Number(line.split(/\s+/)[1]) / 1024);
-  } catch {
-    return null;
-  }
-}
-
-const TICKS = 100; // USER_HZ on Linux
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
-  } catch {
-    return 0;
-  }
-}
-function postgresPids() {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/comm`, 'utf8').trim().startsWith('postgres');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-/** CPU seconds used by each process (and all PostgreSQL processes together) since `before`. */
-function cpuSnapshot(pids) {
-  const snap = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid)]));
-  snap['postgresql (all processes)'] = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  snap['load generator (this process)'] = cpuSeconds(process.pid);
-  return snap;
-}
 
 function load(url, headers, seconds) {
   return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@ import { buildLicenceId, generateCitizenId } from '@gmp/gov-standards';
 // @ts-expect-error plain ESM helpers shared with the test setup
 import { obtainKafka, obtainPostgres } from '../libs/testing/src/test-infrastructure.mjs';
 // @ts-expect-error plain ESM helper
-import { startApp } from './bench-kit.mjs';
+import { cpuSnapshot, startApp } from './bench-kit.mjs';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
@@ -81,7 +81,18 @@ try {
       );
     });
   await run(3);
+  const pids: Record<string, number> = { 'tech-capabilities': tech.child.pid, 'data-platform': data.child.pid };
+  if (kafka.pid) pids['kafka broker (JVM)'] = kafka.pid;
+  const stats = new pg.Client({ connectionString: postgres.value });
+  await stats.connect();
+  const xacts = async () => Number((await stats.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
+  const before = cpuSnapshot(pids);
+  const commits0 = await xacts();
   const r = await run(SECONDS);
+  const commits = (await xacts()) - commits0;
+  const after = cpuSnapshot(pids);
+  await stats.end();
+  const cpu = Object.keys(after).map((k) => `${k} ${Math.round(((after[k] - before[k]) / SECONDS) * 100)}`).join(', ');
   const met = r.requests.average >= 5000 && r.latency.p99 < 20;
   const section = `
 ## bench:licence-lookup — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
@@ -94,6 +105,8 @@ ${total.toLocaleString('en')} licences (${unique.length.toLocaleString('en')} ho
 | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.requests.total} | ${r.non2xx} | ${r.errors + r.timeouts} |
 
 Target ≥ 5,000/s at p99 < 20 ms: **${met ? 'met' : 'missed'}**.
+
+CPU during the measured window (% of one core; the machine has ${cpus().length * 100}%): ${cpu}. PostgreSQL transactions committed per lookup (all services): ${(commits / r.requests.total).toFixed(1)}.
 `;
   appendFileSync('docs/benchmarks.md', section);
   process.stderr.write(section);

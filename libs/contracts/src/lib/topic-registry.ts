@@ -28,6 +28,11 @@ export interface TopicContract {
   /** Service that consumes (requests) or produces (events) it. */
   owner: string;
   description: string;
+  /**
+   * Events only: each record's effect is independent of the others' (e.g. one audit row per
+   * event), so a consumer may handle a fetched batch concurrently instead of in partition order.
+   */
+  unordered?: boolean;
 }
 
 /** The wire, in one table: docs/topics.md is written from it. */
@@ -46,6 +51,7 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     message: LicenceAccessedEvent,
     owner: 'tech-capabilities',
     description: '电子证照数据被读取 (licence data of a subject was read) → data-access audit',
+    unordered: true,
   },
   [Topic.IdentityVerifyRealName]: {
     topic: Topic.IdentityVerifyRealName,

@@ -22,7 +22,8 @@ const REQUEST_CONCURRENCY = 64;
  *   the partition;
  * - the handler runs inside the call's context (correlation id, app, end user) for logs;
  * - requests of a fetched batch are handled concurrently and their replies produced in
- *   batches; events keep their order within a partition.
+ *   batches; events keep their order within a partition, unless their contract is
+ *   `unordered` (independent effects: handled concurrently too).
  */
 export class GovKafkaServer extends ServerKafka {
   private readonly log = new Logger('GovKafkaServer');
@@ -63,7 +64,8 @@ export class GovKafkaServer extends ServerKafka {
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     const one = (message: (typeof batch.messages)[number]) =>
       this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause });
-    if (contractOf(batch.topic)?.kind === 'request') {
+    const contract = contractOf(batch.topic);
+    if (contract?.kind === 'request' || contract?.unordered) {
       for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += REQUEST_CONCURRENCY) {
         const slice = batch.messages.slice(i, i + REQUEST_CONCURRENCY);
         const settled = await Promise.allSettled(slice.map(one));

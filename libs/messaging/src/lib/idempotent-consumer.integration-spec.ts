@@ -55,4 +55,26 @@ describe('IdempotentConsumer', () => {
     expect(await ds.getRepository(OutboxRecord).countBy({ eventId })).toBe(1);
     expect(await ds.getRepository(ProcessedMessage).countBy({ eventId, consumerGroup: 'g3' })).toBe(1);
   });
+
+  it('insertOnce calls made together share one statement, and each learns whether its event was new', async () => {
+    const seen = randomUUID();
+    await consumer.insertOnce('g4', seen, OutboxRecord, row(seen));
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    let statements = 0;
+    const query = ds.query.bind(ds);
+    ds.query = ((...args: Parameters<DataSource['query']>) => (statements++, query(...args))) as DataSource['query'];
+    try {
+      const results = await Promise.all([...ids, seen, ids[0]!].map((id) => consumer.insertOnce('g4', id, OutboxRecord, { ...row(id), payload: { id, at: new Date('2026-12-01T00:00:00Z') } })));
+      expect(statements).toBe(1);
+      expect(results).toEqual([...ids.map(() => true), false, false]);
+    } finally {
+      ds.query = query;
+    }
+    const stored = await ds.getRepository(OutboxRecord).findBy({ eventId: ids[3]! });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.payload).toEqual({ id: ids[3], at: '2026-12-01T00:00:00.000Z' });
+    expect(await ds.getRepository(ProcessedMessage).countBy({ consumerGroup: 'g4' })).toBe(21);
+    // Another group is independent.
+    expect(await consumer.insertOnce('g5', seen, OutboxRecord, row(randomUUID()))).toBe(true);
+  });
 });

@@ -21,6 +21,8 @@ export interface MessagingOptions {
   outboxPollMs: number;
   /** How long a relay's claim on outbox rows lasts; after a crash they are published again then. */
   outboxLeaseSeconds: number;
+  /** How long a woken relay waits for more events before it claims a batch (ms; 0 = at once). */
+  outboxLingerMs?: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -5,7 +5,7 @@ import type { CallMeta, Topic } from '@gmp/contracts';
 import { EventPublisher } from './event-publisher.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
 import { OutboxRecord } from './outbox-record.entity.js';
-import { quoteTablePath } from './sql.util.js';
+import { preparedQuery, quoteTablePath } from './sql.util.js';
 
 const BATCH = 500;
 
@@ -27,6 +27,11 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly publisher: EventPublisher,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
+
+  /** The outbox table, quoted, for statements that write their change and its event together (then call `wake()`). */
+  get table(): string {
+    return quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
+  }
 
   /** Adds an event to the outbox within `manager`'s transaction. */
   async enqueue(manager: EntityManager, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<void> {
@@ -60,7 +65,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       this.again = true;
       return;
     }
-    this.running = this.drain().then(() => undefined).finally(() => {
+    // A short linger lets the events of concurrent requests share one claim, one publish and one delete.
+    const linger = this.options.outboxLingerMs ?? 0;
+    const start = linger > 0 ? new Promise<void>((r) => setTimeout(r, linger)) : Promise.resolve();
+    this.running = start.then(() => this.drain()).then(() => undefined).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -116,13 +124,16 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private async relayBatch(): Promise<number> {
     const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
     const claimed: { seq: string; event_id: string; topic: string; message_key: string | null; payload: object }[] = (
-      await this.dataSource.query(
+      await preparedQuery<{ seq: string; event_id: string; topic: string; message_key: string | null; payload: object }>(
+        this.dataSource,
+        'outbox-claim',
         `UPDATE ${table} SET locked_until = now() + interval '${Math.trunc(this.options.outboxLeaseSeconds)} seconds'
          WHERE seq IN (SELECT seq FROM ${table} WHERE locked_until IS NULL OR locked_until < now()
                        ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
          RETURNING seq, event_id, topic, message_key, payload`,
+        [],
       )
-    )[0];
+    );
     if (claimed.length === 0) return 0;
     claimed.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
     const seqs = claimed.map((r) => r.seq);
@@ -132,7 +143,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       await this.dataSource.query(`UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($1::bigint[])`, [seqs]).catch(() => undefined);
       throw err;
     }
-    await this.dataSource.query(`DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [seqs]);
+    await preparedQuery(this.dataSource, 'outbox-delete', `DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [seqs]);
     return claimed.length;
   }
 }

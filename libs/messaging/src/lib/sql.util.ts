@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 
 /** `schema.table` (TypeORM's tablePath) as a quoted SQL identifier: `"schema"."table"`. */
 export function quoteTablePath(tablePath: string): string {
@@ -26,4 +27,15 @@ export function derivedEventId(sourceMessageId: string, kind: string): string {
   const h = createHash('sha256').update(`${kind}\u0000${sourceMessageId}`).digest('hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Runs a hot statement as a named prepared statement on TypeORM's PostgreSQL pool: each
+ * connection parses and plans it once instead of on every call (a large CTE can cost more to
+ * plan than to run). `name` must be unique per SQL text. Returns the rows.
+ */
+export async function preparedQuery<R>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<R[]> {
+  const pool = (dataSource.driver as unknown as { master?: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> } }).master;
+  if (!pool) throw new Error('preparedQuery needs the PostgreSQL driver');
+  return (await pool.query({ name, text, values })).rows;
 }

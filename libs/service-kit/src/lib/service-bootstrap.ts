@@ -73,6 +73,7 @@ export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig
     consumerConcurrency: config.KAFKA_CONSUMER_CONCURRENCY,
     outboxPollMs: config.OUTBOX_POLL_MS,
     outboxLeaseSeconds: config.OUTBOX_LEASE_SECONDS,
+    outboxLingerMs: config.OUTBOX_LINGER_MS,
   };
 }
 

@@ -60,6 +60,10 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   OUTBOX_LEASE_SECONDS = 30;
 
+  /** A woken outbox relay waits this long for more events before claiming a batch (ms; 0 = at once). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000)
+  OUTBOX_LINGER_MS = 5;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
 

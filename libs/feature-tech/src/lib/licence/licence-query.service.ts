@@ -11,7 +11,7 @@ import {
   subjectKeyOf,
   Topic,
 } from '@gmp/contracts';
-import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
+import { derivedEventId, OutboxService, preparedQuery, quoteTablePath } from '@gmp/messaging';
 import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { PersonAccount } from '../identity/person-account.entity.js';
 import { SealGrant } from '../seal/seal.entities.js';
@@ -28,7 +28,7 @@ const SERVICE = 'tech-capabilities';
  */
 @Injectable()
 export class LicenceQueryService {
-  private readonly tables: { licence: string; licenceType: string; accessLog: string };
+  private readonly tables: { licence: string; licenceType: string; accessLog: string; authorisation: string; person: string };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,6 +39,8 @@ export class LicenceQueryService {
       licence: quoteTablePath(dataSource.getMetadata(Licence).tablePath),
       licenceType: quoteTablePath(dataSource.getMetadata(LicenceType).tablePath),
       accessLog: quoteTablePath(dataSource.getMetadata(LicenceAccessLog).tablePath),
+      authorisation: quoteTablePath(dataSource.getMetadata(LicenceUseAuthorisation).tablePath),
+      person: quoteTablePath(dataSource.getMetadata(PersonAccount).tablePath),
     };
   }
 
@@ -51,19 +53,51 @@ export class LicenceQueryService {
   async byHolder(request: LicenceByHolderRequest): Promise<LicenceByHolderReply> {
     const { meta, input } = request;
     const subjectKey = subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET);
-    const access = await this.basisFor(meta, subjectKey);
-    if (!access) return this.refuse(meta, subjectKey);
-    const licences: LicenceSummary[] = await this.dataSource.query(
-      `SELECT l.licence_id AS "licenceId", l.type_code AS "typeCode", t.name AS "typeName", l.number,
-              l.holder_name AS "holderName", l.issuer_name AS "issuerName",
-              to_char(l.issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(l.valid_until, 'YYYY-MM-DD') AS "validUntil", l.status
-         FROM ${this.tables.licence} l JOIN ${this.tables.licenceType} t ON t.code = l.type_code
-        WHERE l.holder_key = $1 AND ($2::varchar IS NULL OR l.type_code = $2) AND ($3::varchar[] IS NULL OR l.licence_id = ANY($3))
-        ORDER BY l.issue_date DESC LIMIT 1000`,
-      [subjectKey, input.typeCode ?? null, access.only ?? null],
+    const readId = derivedEventId(meta.messageId, Topic.LicenceAccessed);
+    const now = new Date().toISOString();
+    const event: LicenceAccessedEvent = { meta: { ...meta, messageId: readId, sentAt: now }, subjectKey, holderType: input.holderType, licenceIds: [], accessedAt: now, provider: SERVICE };
+    // One statement, one round trip: the basis (self → authorisation → legal basis), the licences
+    // it shows, the access-log row (READ or REFUSED) and, for a read, its LicenceAccessed event in
+    // the outbox — atomic. A replay (same request id) finds its log row and writes nothing again.
+    const rows = await preparedQuery<LicenceSummary & { basis: AccessBasis['basis'] | null }>(
+      this.dataSource,
+      'licence-by-holder',
+      `WITH auth AS (
+         SELECT licence_id FROM ${this.tables.authorisation}
+          WHERE holder_key = $1 AND grantee = $2 AND withdrawn_at IS NULL AND valid_until > now()
+       ), basis AS (
+         SELECT CASE WHEN $3::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM ${this.tables.person} p WHERE p.id = $3::uuid AND p.id_key = $1) THEN 'self'
+                     WHEN EXISTS (SELECT 1 FROM auth) THEN 'authorisation'
+                     WHEN $4::varchar IS NOT NULL THEN 'legal-basis' END AS b,
+                NOT EXISTS (SELECT 1 FROM auth WHERE licence_id IS NULL) AS only_authorised
+       ), lic AS (
+         SELECT l.licence_id AS "licenceId", l.type_code AS "typeCode", t.name AS "typeName", l.number,
+                l.holder_name AS "holderName", l.issuer_name AS "issuerName",
+                to_char(l.issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(l.valid_until, 'YYYY-MM-DD') AS "validUntil", l.status
+           FROM ${this.tables.licence} l JOIN ${this.tables.licenceType} t ON t.code = l.type_code, basis
+          WHERE l.holder_key = $1 AND basis.b IS NOT NULL AND ($5::varchar IS NULL OR l.type_code = $5)
+            AND (basis.b <> 'authorisation' OR NOT basis.only_authorised OR l.licence_id IN (SELECT licence_id FROM auth))
+          ORDER BY l.issue_date DESC LIMIT 1000
+       ), log AS (
+         INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, basis, legal_basis, outcome)
+         SELECT CASE WHEN b IS NULL THEN $11::uuid ELSE $6::uuid END, $1, $2, $7, $8, $9, $10, (SELECT count(*) FROM lic), b, CASE WHEN b IS NOT NULL THEN $4 END, CASE WHEN b IS NULL THEN 'REFUSED' ELSE 'READ' END
+           FROM basis
+         ON CONFLICT (event_id) DO NOTHING RETURNING outcome
+       ), announced AS (
+         INSERT INTO ${this.outbox.table} (event_id, topic, message_key, payload)
+         SELECT $6::uuid, $12::varchar, $1, jsonb_set($13::jsonb, '{licenceIds}', coalesce((SELECT jsonb_agg("licenceId") FROM lic), '[]'::jsonb))
+           FROM log WHERE outcome = 'READ' RETURNING 1
+       )
+       SELECT basis.b AS basis, lic.* FROM basis LEFT JOIN lic ON true ORDER BY lic."issueDate" DESC NULLS LAST`,
+      [
+        subjectKey, meta.app, selfCandidate(meta), meta.legalBasis ?? null, input.typeCode ?? null, readId,
+        meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, derivedEventId(meta.messageId, 'licence-refused'),
+        Topic.LicenceAccessed, JSON.stringify(event),
+      ],
     );
-    await this.recordRead(meta, { subjectKey, holderType: input.holderType }, licences.map((l) => l.licenceId), access);
-    return { licences: licences.map(withoutNulls) };
+    if (rows[0]?.basis == null) throw refusal();
+    this.outbox.wake();
+    return { licences: rows.filter((r) => r.licenceId).map(({ basis: _basis, ...l }) => withoutNulls(l)) };
   }
 
   /**
@@ -111,12 +145,13 @@ export class LicenceQueryService {
       `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'REFUSED') ON CONFLICT (event_id) DO NOTHING`,
       [derivedEventId(meta.messageId, 'licence-refused'), subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId],
     );
-    throw new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也未声明法定依据 (no authorisation from the holder and no legal basis declared: send X-Legal-Basis, or obtain a use authorisation)');
+    throw refusal();
   }
 
   private async basisFor(meta: CallMeta, holderKey: string): Promise<AccessBasis | null> {
-    if (meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser)) {
-      const self = await this.dataSource.getRepository(PersonAccount).existsBy({ id: meta.endUser, idKey: holderKey });
+    const endUser = selfCandidate(meta);
+    if (endUser) {
+      const self = await this.dataSource.getRepository(PersonAccount).existsBy({ id: endUser, idKey: holderKey });
       if (self) return { basis: 'self' };
     }
     const grants = await this.dataSource
@@ -132,6 +167,15 @@ export class LicenceQueryService {
 
 /** Why a caller may read a holder's licences, or null. */
 export type AccessBasis = { basis: 'self' | 'authorisation' | 'legal-basis' | 'issuer'; only?: string[] };
+
+/** The signed-in end user's account id, when the call carries one (the holder reading their own licences). */
+function selfCandidate(meta: CallMeta): string | null {
+  return meta.endUser && meta.endUserAuthenticated && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(meta.endUser) ? meta.endUser : null;
+}
+
+function refusal(): ProblemException {
+  return new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也未声明法定依据 (no authorisation from the holder and no legal basis declared: send X-Legal-Basis, or obtain a use authorisation)');
+}
 
 function withoutNulls(l: LicenceSummary): LicenceSummary {
   if (l.validUntil === null) delete (l as { validUntil?: string | null }).validUntil;
