@@ -127,6 +127,7 @@ describe('e-licence lifecycle', () => {
     const client = new ELicenceClient(new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }));
     const issued = await client.issue({ ...issueInput, holderType: 'company' }, { purpose: '设立登记' });
     expect((await client.verify({ licenceId: issued.licenceId })).valid).toBe(true);
+    expect((await client.getPdf({ licenceId: issued.licenceId })).sha256).toBe(issued.pdfSha256);
     const held = await client.byHolder({ holderType: 'company', holderId: company.id }, { legalBasis: '《市场主体登记管理条例》' });
     expect(held.licences.map((l) => l.licenceId)).toContain(issued.licenceId);
     const refused = await client.byHolder({ holderType: 'company', holderId: company.id }).catch((e: unknown) => e);

@@ -340,7 +340,7 @@ describe('identity: OpenID provider, client credentials', () => {
 
       const resolved = await invoke('identity.resolve-legal-person', { creditCode: DEMO_COMPANIES[0]!.id });
       expect(resolved.body).toMatchObject({ registered: true, name: DEMO_COMPANIES[0]!.name });
-      expect(resolved.body.agents).toEqual([expect.objectContaining({ agentName: DEMO_PERSON.name, agentIdMasked: '110105********002X', scopes: ['licence:read'] })]);
+      expect(resolved.body.agents).toEqual([expect.objectContaining({ agentName: DEMO_PERSON.name, agentIdMasked: '110105********002X', scopes: ['licence:read', 'licence:authorise'] })]);
       expect((await invoke('identity.resolve-legal-person', { creditCode: DEMO_COMPANIES[1]!.id })).body.agents).toEqual([]);
 
       const { access_token } = (await (await token(DEMO_BUSINESS_CLIENT.id, DEMO_BUSINESS_CLIENT.secret)).json()) as any;

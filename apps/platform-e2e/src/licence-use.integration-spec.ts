@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
-import { DEMO_CITIZENS, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
+import { DEMO_CITIZENS, DEMO_COMPANIES, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
 import { LOOKUP, post } from './dispatch-client.js';
@@ -83,5 +83,30 @@ describe('e-licence use authorisation and the legal-basis rule', () => {
     expect((await asCitizen('e-licence.authorise-use', { grantee: 'demo-portal', validUntil: new Date(Date.now() + 400 * 86_400_000).toISOString() })).status).toBe(422);
     expect((await asCitizen('e-licence.authorise-use', { grantee: 'has spaces', validUntil: until })).status).toBe(400);
     expect((await asCitizen('e-licence.withdraw-use', { authorisationId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+  });
+
+  it('lets a company’s agent (scope licence:authorise) authorise use of the company’s licences — and nobody else’s', async () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const [own, other] = DEMO_COMPANIES;
+    const lookupCompany = (creditCode: string) => post(`${dispatch.url}${LOOKUP}`, { holderType: 'company', holderId: creditCode }, NO_BASIS);
+    expect((await lookupCompany(own!.id)).status).toBe(403);
+    const granted = await asCitizen('e-licence.authorise-use', { companyCreditCode: own!.id, grantee: 'demo-portal', purpose: '企业开办一件事', validUntil: until });
+    expect(granted.status).toBe(200);
+    const read = await lookupCompany(own!.id);
+    expect(read.status).toBe(200);
+    expect(read.body.licences.length).toBeGreaterThan(0);
+    // Recorded with who granted it: the agent's account, not the company.
+    const [row] = await tech.app.get(DataSource).query(`SELECT granted_by IS NOT NULL AS by_agent FROM "${tech.definition.schema}".licence_use_authorisation WHERE id = $1`, [granted.body.authorisationId]);
+    expect(row.by_agent).toBe(true);
+    // Not an agent of the other company; a licence of the other company named under this one is refused too.
+    const refused = await asCitizen('e-licence.authorise-use', { companyCreditCode: other!.id, grantee: 'demo-portal', validUntil: until });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('NOT_HOLDER_OR_AGENT');
+    const othersLicence = (await post(`${dispatch.url}${LOOKUP}`, { holderType: 'company', holderId: other!.id }, {})).body.licences[0].licenceId;
+    expect((await asCitizen('e-licence.authorise-use', { licenceId: othersLicence, companyCreditCode: own!.id, grantee: 'demo-portal', validUntil: until })).status).toBe(422);
+    expect((await asCitizen('e-licence.authorise-use', { companyCreditCode: '91320100MA1XK2Q84X', grantee: 'demo-portal', validUntil: until })).status).toBe(400);
+    // The agent withdraws it; the company's licences are closed again.
+    expect((await asCitizen('e-licence.withdraw-use', { authorisationId: granted.body.authorisationId })).status).toBe(200);
+    expect((await lookupCompany(own!.id)).status).toBe(403);
   });
 });

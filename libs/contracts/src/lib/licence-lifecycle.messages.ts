@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
-import { IsHolderId } from './gov-id.validators.js';
+import { IsCreditCode, IsHolderId } from './gov-id.validators.js';
 import { HOLDER_TYPES, type HolderType, LICENCE_STATUSES, type LicenceStatus } from './licence.messages.js';
 
 /** GB/T 36904 identifier shape (the check character is verified by the provider). */
@@ -126,6 +126,12 @@ export class LicenceChangedEvent {
 export class LicenceUseGrantInput {
   /** One licence of the holder, or absent for all of them. */
   @IsOptional() @Matches(LICENCE_ID) licenceId?: string;
+  /**
+   * A company holder's credit code, when the signed-in person grants as its agent (经办人, with
+   * scope `licence:authorise`) for all its licences. Absent: the person's own licences (or the
+   * holder of `licenceId`).
+   */
+  @IsOptional() @IsCreditCode() companyCreditCode?: string;
   /** The app (department system) allowed, as dispatch names it. */
   @Matches(/^[A-Za-z0-9._:-]{1,64}$/) grantee!: string;
   @IsOptional() @IsString() @Length(1, 256) purpose?: string;

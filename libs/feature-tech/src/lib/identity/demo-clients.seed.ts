@@ -70,9 +70,9 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {
       await this.accounts.create(DEMO_PERSON.idNumber, DEMO_PERSON.name, DEMO_PERSON.password, DEMO_PERSON.assuranceLevel, DEMO_PERSON.phone);
-      // 张三 is the agent of the first demo company for licence look-ups, for a year.
+      // 张三 is the agent of the first demo company for licence look-ups and use authorisations, for a year.
       for (const company of DEMO_COMPANIES) await this.agents.registerLegalPerson(company.id, company.name);
-      await this.agents.grant(DEMO_COMPANIES[0]!.id, DEMO_PERSON.idNumber, ['licence:read'], new Date(Date.now() + 365 * 24 * 3600_000), 'demo-seed');
+      await this.agents.grant(DEMO_COMPANIES[0]!.id, DEMO_PERSON.idNumber, ['licence:read', 'licence:authorise'], new Date(Date.now() + 365 * 24 * 3600_000), 'demo-seed');
       // Department tree: 江苏省 → 南京市 → 玄武区 → 玄武区行政审批局; 苏州市.
       const province = await this.directory.createDepartment('江苏省', 'province', null);
       const nanjing = await this.directory.createDepartment('南京市', 'city', province.id);

@@ -30,6 +30,8 @@ import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
 import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { SealService } from '../seal/seal.service.js';
+import { AgentAuthorisation } from '../identity/agent-authorisation.entity.js';
+import { LegalPerson } from '../identity/legal-person.entity.js';
 import { PersonAccount } from '../identity/person-account.entity.js';
 import { LicenceAnnotationRow } from './licence-annotation.entity.js';
 import { LicenceDocument } from './licence-document.entity.js';
@@ -40,6 +42,8 @@ import { Licence } from './licence.entity.js';
 
 const HOLDER_LABEL = 'field:holder-id';
 const PROPERTY = 'e-licence-record';
+/** The agent scope that lets a company's agent grant use of the company's licences. */
+const AGENT_SCOPE = 'licence:authorise';
 
 /**
  * The life of an e-licence (电子证照): issued from structured data checked against its type's
@@ -195,26 +199,48 @@ export class LicenceLifecycleService implements OnModuleInit {
     return { licenceId: input.licenceId, status: statusOf(after), annotations: count };
   }
 
-  /** 用证授权: only the holder, signed in (the end user of a user token), for their own licences. */
+  /**
+   * 用证授权: by the holder, signed in (the end user of a user token), for their own licences —
+   * or by a company's agent (经办人) holding a current authorisation with scope
+   * `licence:authorise` from that company, for the company's licences.
+   */
   async authoriseUse(meta: CallMeta, input: LicenceUseGrantInput): Promise<LicenceUseGrantReply> {
-    const holder = await this.signedInHolder(meta);
+    const person = await this.signedInHolder(meta);
     const validUntil = new Date(input.validUntil);
     if (validUntil.getTime() <= Date.now()) throw refuse(422, '授权截止时间须晚于现在 (validUntil must be in the future)');
     if (validUntil.getTime() > Date.now() + 366 * 86_400_000) throw refuse(422, '授权期限不得超过一年 (an authorisation lasts at most a year)');
+    let holderKey = input.companyCreditCode ? subjectKeyOf(input.companyCreditCode, this.config.SUBJECT_KEY_SECRET) : person.idKey;
     if (input.licenceId) {
       const licence = await this.find(input.licenceId);
-      if (licence.holderKey !== holder.idKey) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '只能授权使用自己的证照 (you can authorise only your own licences)' });
+      if (input.companyCreditCode && licence.holderKey !== holderKey) throw refuse(422, '该证照不属于所述企业 (the licence is not held by that company)');
+      holderKey = licence.holderKey;
     }
+    if (!(await this.mayActFor(person, holderKey))) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '只能授权使用自己的证照，或作为企业经办人（授权范围含 licence:authorise）授权企业的证照 (only your own licences, or a company’s as its agent with scope licence:authorise)', reason: 'NOT_HOLDER_OR_AGENT' });
     const id = randomUUID();
-    await this.dataSource.getRepository(LicenceUseAuthorisation).insert({ id, holderKey: holder.idKey, licenceId: input.licenceId ?? null, grantee: input.grantee, purpose: input.purpose ?? null, caseId: input.caseId ?? null, validUntil, withdrawnAt: null });
+    await this.dataSource.getRepository(LicenceUseAuthorisation).insert({ id, holderKey, licenceId: input.licenceId ?? null, grantee: input.grantee, purpose: input.purpose ?? null, caseId: input.caseId ?? null, validUntil, withdrawnAt: null, grantedBy: person.id });
     return { authorisationId: id, validUntil: validUntil.toISOString() };
   }
 
+  /** Withdrawn at once, by the holder or (for a company) any of its current agents with scope licence:authorise. */
   async withdrawUse(meta: CallMeta, input: LicenceUseWithdrawInput): Promise<LicenceUseWithdrawReply> {
-    const holder = await this.signedInHolder(meta);
-    const res = await this.dataSource.getRepository(LicenceUseAuthorisation).update({ id: input.authorisationId, holderKey: holder.idKey, withdrawnAt: IsNull() }, { withdrawnAt: new Date() });
-    if (!res.affected) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: '没有可撤回的授权 (no such active authorisation of yours)' });
+    const person = await this.signedInHolder(meta);
+    const repo = this.dataSource.getRepository(LicenceUseAuthorisation);
+    const grant = await repo.findOneBy({ id: input.authorisationId, withdrawnAt: IsNull() });
+    const res = grant && (await this.mayActFor(person, grant.holderKey)) ? await repo.update({ id: grant.id, withdrawnAt: IsNull() }, { withdrawnAt: new Date() }) : null;
+    if (!res?.affected) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: '没有可撤回的授权 (no such active authorisation of yours)' });
     return { authorisationId: input.authorisationId, withdrawn: true };
+  }
+
+  /** The person is the holder, or a current agent of the company holder with scope licence:authorise. */
+  private async mayActFor(person: PersonAccount, holderKey: string): Promise<boolean> {
+    if (holderKey === person.idKey) return true;
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM ${quoteTablePath(this.dataSource.getMetadata(LegalPerson).tablePath)} lp
+         JOIN ${quoteTablePath(this.dataSource.getMetadata(AgentAuthorisation).tablePath)} a ON a.legal_person_id = lp.id
+        WHERE lp.code_key = $1 AND a.agent_account_id = $2 AND a.revoked_at IS NULL AND a.valid_until > now() AND $3 = ANY(a.scopes) LIMIT 1`,
+      [holderKey, person.id, AGENT_SCOPE],
+    );
+    return rows.length > 0;
   }
 
   private async signedInHolder(meta: CallMeta): Promise<PersonAccount> {

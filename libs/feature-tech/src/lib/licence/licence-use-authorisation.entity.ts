@@ -32,6 +32,10 @@ export class LicenceUseAuthorisation {
   @Column({ type: 'timestamptz', name: 'withdrawn_at', nullable: true })
   withdrawnAt!: Date | null;
 
+  /** The person account that granted it: the holder, or an agent (经办人) of a company holder. */
+  @Column({ type: 'uuid', name: 'granted_by', nullable: true })
+  grantedBy!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }
