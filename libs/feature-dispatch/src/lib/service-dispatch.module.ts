@@ -2,21 +2,26 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { AppsAdminController } from './apps/apps-admin.controller.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
 import { DemoAppSeed } from './apps/demo-app.seed.js';
 import { CapabilityInvoker } from './invoke/capability-invoker.service.js';
 import { InvokeController } from './invoke/invoke.controller.js';
+import { CapabilityGrant } from './grants/capability-grant.entity.js';
+import { GrantsService } from './grants/grants.service.js';
+import { SubscriptionsAdminController, SubscriptionsController } from './grants/subscriptions.controller.js';
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp])],
-  controllers: [InvokeController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant])],
+  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
     CapabilityInvoker,
+    GrantsService,
     DemoAppSeed,
     {
       // Bearer tokens are accepted once the platform's OpenID provider is configured.

@@ -4,6 +4,8 @@ import type { ServiceDefinition } from '@gmp/service-kit';
 import { BusinessApp } from './apps/business-app.entity.js';
 import { CreateBusinessApp1763800300000 } from './migrations/1763800300000-create-business-app.migration.js';
 import { ServiceDispatchModule } from './service-dispatch.module.js';
+import { CapabilityGrant } from './grants/capability-grant.entity.js';
+import { CreateCapabilityGrants1763800900000 } from './migrations/1763800900000-create-capability-grants.migration.js';
 
 export const serviceDispatchService: ServiceDefinition = {
   name: 'service-dispatch',
@@ -11,8 +13,8 @@ export const serviceDispatchService: ServiceDefinition = {
   schema: 'dispatch',
   defaultPort: 3000,
   feature: ServiceDispatchModule,
-  entities: [BusinessApp, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000],
+  entities: [BusinessApp, CapabilityGrant, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000],
   requests: [...new Set(CAPABILITIES.map((c) => c.topic))],
   publishes: [],
   consumes: [],

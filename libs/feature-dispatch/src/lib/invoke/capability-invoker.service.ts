@@ -4,6 +4,7 @@ import { CallMeta, type CapabilityDescriptor, findCapability, validateMessage } 
 import { CapabilityClient, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
+import { GrantsService } from '../grants/grants.service.js';
 
 const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
@@ -28,6 +29,7 @@ export class CapabilityInvoker {
 
   constructor(
     private readonly client: CapabilityClient,
+    private readonly grants: GrantsService,
   ) {}
 
   capability(code: string): CapabilityDescriptor {
@@ -40,6 +42,7 @@ export class CapabilityInvoker {
 
   async invoke(code: string, input: unknown, caller: CallerInfo): Promise<object> {
     const capability = this.capability(code);
+    await this.grants.require(caller.appKey, capability.code);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);

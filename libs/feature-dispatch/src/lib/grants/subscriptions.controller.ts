@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
+import { type CapabilityGrant, GRANT_STATUSES, type GrantStatus } from './capability-grant.entity.js';
+import { GrantsService } from './grants.service.js';
+
+class SubscribeBody {
+  @Matches(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, { message: 'capability 须为能力编码，如 e-licence.get (a capability code)' }) capability!: string;
+  @IsString() @Length(2, 256) purpose!: string;
+}
+
+class DecisionBody {
+  @IsIn(['approve', 'reject', 'revoke']) decision!: 'approve' | 'reject' | 'revoke';
+  @IsOptional() @IsString() @Length(1, 256) reason?: string;
+}
+
+const view = (g: CapabilityGrant) => ({ id: g.id, app: g.appKey, capability: g.capabilityCode, status: g.status, purpose: g.purpose, requestedAt: g.requestedAt.toISOString(), ...(g.decidedAt ? { decidedAt: g.decidedAt.toISOString(), decidedBy: g.decidedBy, reason: g.decisionReason } : {}) });
+
+/** An app's own subscriptions (订阅): ask for a capability, see where the requests stand. */
+@ApiTags('subscriptions 能力订阅')
+@Controller('v1/subscriptions')
+@UseGuards(AppCredentialsGuard)
+@ApiBasicAuth('app')
+export class SubscriptionsController {
+  constructor(private readonly grants: GrantsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: '订阅能力 (ask to use a capability; the owner approves or rejects)' })
+  @ApiBody({ schema: { type: 'object', example: { capability: 'e-licence.query-by-holder', purpose: '企业开办一件事：核验营业执照' } } })
+  async subscribe(@Body() body: unknown, @Req() request: AppRequest) {
+    const b = validBody(SubscribeBody, body);
+    return view(await this.grants.request(request.app!.appKey, b.capability, b.purpose));
+  }
+
+  @Get()
+  @ApiOperation({ summary: '本应用的订阅 (this app’s subscriptions)' })
+  async mine(@Req() request: AppRequest) {
+    return { subscriptions: (await this.grants.list({ appKey: request.app!.appKey })).map(view) };
+  }
+}
+
+/**
+ * For the capabilities' owners and operators (internal network, X-Internal-Token; X-Caller
+ * names who decides): pending requests, approve / reject, revoke.
+ */
+@ApiTags('subscriptions 能力订阅 (owners)')
+@Controller('internal/v1/subscriptions')
+@UseGuards(InternalApiGuard)
+@ApiHeader({ name: 'X-Internal-Token', required: true })
+export class SubscriptionsAdminController {
+  constructor(private readonly grants: GrantsService) {}
+
+  @Get()
+  @ApiOperation({ summary: '订阅列表 (subscriptions, e.g. ?status=pending)' })
+  async list(@Query('status') status?: string, @Query('capability') capability?: string, @Query('app') app?: string) {
+    if (status !== undefined && !GRANT_STATUSES.includes(status as GrantStatus)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', `status: ${GRANT_STATUSES.join(' | ')}`);
+    return { subscriptions: (await this.grants.list({ status: status as GrantStatus | undefined, capabilityCode: capability, appKey: app })).map(view) };
+  }
+
+  @Post(':id/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: '审批或撤销订阅 (approve, reject or revoke a subscription)' })
+  @ApiHeader({ name: 'X-Caller', required: true, description: '审批人 (who decides)' })
+  @ApiBody({ schema: { type: 'object', example: { decision: 'approve', reason: '用途合法，范围必要' } } })
+  async decide(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
+    if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少审批人 (X-Caller header required)', 'Every decision names who made it.');
+    const b = validBody(DecisionBody, body);
+    return view(await this.grants.decide(id, b.decision, caller, b.reason ?? null));
+  }
+}
