@@ -8,7 +8,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import { obtainKafka, obtainPostgres } from '../libs/testing/src/test-infrastructure.mjs';
+import { obtainKafka, obtainPostgres, obtainRedis } from '../libs/testing/src/test-infrastructure.mjs';
 import { cpuSnapshot, rssMb, startApp } from './bench-kit.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -57,6 +57,7 @@ try {
   const postgres = await obtainPostgres();
   started.push(postgres);
   const kafka = await obtainKafka(log);
+  const redis = await obtainRedis();
   started.push(kafka);
   log(`Kafka: ${kafka.description}; PostgreSQL: ${postgres.description}`);
   const env = {
@@ -69,6 +70,9 @@ try {
     LOG_LEVEL: 'warn',
     DEMO_APP_SECRET: 'bench-secret',
     INTERNAL_API_TOKEN: 'bench-internal-api-token',
+    // rate limiting stays on (through Redis), its limit above what one app sends here
+    DISPATCH_RATE_PER_SECOND: '100000',
+    REDIS_URL: redis.value,
   };
   const tech = await startApp('tech-capabilities', env);
   const data = await startApp('data-platform', env);

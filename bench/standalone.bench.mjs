@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const dataDir = mkdtempSync(join(tmpdir(), 'gmp-bench-standalone-'));
-const env = { PATH: process.env.PATH, TS_NODE_PROJECT: 'tsconfig.json', STANDALONE_DATA_DIR: dataDir, STANDALONE_PORT_BASE: '0', LOG_LEVEL: 'warn' };
+const env = { PATH: process.env.PATH, TS_NODE_PROJECT: 'tsconfig.json', STANDALONE_DATA_DIR: dataDir, STANDALONE_PORT_BASE: '0', LOG_LEVEL: 'warn', DISPATCH_RATE_PER_SECOND: '0' };
 const started = Date.now();
 const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 let out = '';

@@ -1,1 +1,2 @@
 export * from './lib/dispatch.client.js';
+export * from './lib/signature-schemes.js';

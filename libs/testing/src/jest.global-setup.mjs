@@ -1,6 +1,6 @@
-// Obtains the real Kafka broker and PostgreSQL for the whole test run and hands them to the
-// test workers as KAFKA_BROKERS / DATABASE_URL. Prints which ones were used.
-import { obtainKafka, obtainPostgres } from './test-infrastructure.mjs';
+// Obtains the real Kafka broker, PostgreSQL and Redis for the whole test run and hands them to the
+// test workers as KAFKA_BROKERS / DATABASE_URL / REDIS_URL. Prints which ones were used.
+import { obtainKafka, obtainPostgres, obtainRedis } from './test-infrastructure.mjs';
 
 export default async function globalSetup() {
   if (process.env.SKIP_INFRA === '1') return;
@@ -12,9 +12,12 @@ export default async function globalSetup() {
     started.push(postgres);
     const kafka = await obtainKafka(log);
     started.push(kafka);
+    const redis = await obtainRedis();
+    started.push(redis);
     process.env.DATABASE_URL = postgres.value;
     process.env.KAFKA_BROKERS = kafka.value;
-    process.stderr.write(`\n[test-infra] Kafka: ${kafka.description} (${kafka.source})\n[test-infra] PostgreSQL: ${postgres.description} (${postgres.source})\n`);
+    process.env.REDIS_URL = redis.value;
+    process.stderr.write(`\n[test-infra] Kafka: ${kafka.description} (${kafka.source})\n[test-infra] PostgreSQL: ${postgres.description} (${postgres.source})\n[test-infra] Redis: ${redis.description} (${redis.source})\n`);
   } catch (err) {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     throw err;

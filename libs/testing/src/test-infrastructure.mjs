@@ -3,6 +3,8 @@
 //   Kafka:      KAFKA_BROKERS if set → testcontainers if a Docker engine answers → deploy/local/kafka
 //   PostgreSQL: DATABASE_URL if set → testcontainers if a Docker engine answers → the local server
 //               (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres), in a fresh database.
+//   Redis:      REDIS_URL if set → testcontainers if a Docker engine answers → the local server
+//               (127.0.0.1:6379). Tests namespace their keys (random app keys), nothing is flushed.
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, resolve } from 'node:path';
@@ -93,6 +95,35 @@ export async function obtainPostgres() {
       await c.end();
     },
   };
+}
+
+/** @returns {Promise<{ value: string, source: string, description: string, stop: () => Promise<void> }>} */
+export async function obtainRedis() {
+  const fromEnv = process.env.REDIS_URL;
+  if (fromEnv) return { value: fromEnv, source: 'environment', description: `REDIS_URL=${redact(fromEnv)}`, stop: async () => {} };
+  if (await dockerEngineAnswers()) {
+    const { GenericContainer } = await import('testcontainers');
+    const container = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
+    const url = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
+    return { value: url, source: 'testcontainers', description: `redis:7 container at ${url}`, stop: async () => void (await container.stop()) };
+  }
+  const url = 'redis://127.0.0.1:6379';
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.info('server');
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+    return { value: url, source: 'local-server', description: `Redis ${version} on 127.0.0.1:6379`, stop: async () => {} };
+  } catch (err) {
+    throw new Error(
+      `找不到 Redis (no Redis): REDIS_URL is not set, no Docker engine answers, and 127.0.0.1:6379 refused (${err.message}). ` +
+        'Start a Redis server (Debian: apt-get install -y redis-server) or set REDIS_URL.',
+    );
+  } finally {
+    client.disconnect();
+  }
 }
 
 function redact(url) {

@@ -1,5 +1,15 @@
-/** How the business line authenticates to dispatch: an AppKey and secret, or an OAuth access token (or a function that returns a fresh one). */
-export type DispatchCredentials = { appKey: string; secret: string } | { token: string | (() => Promise<string>) };
+import { randomBytes } from 'node:crypto';
+import { signatureScheme, type SignatureSchemeName } from './signature-schemes.js';
+
+/**
+ * How the business line authenticates to dispatch: an AppKey and secret (Basic), a signed
+ * request with the app's HMAC secret in its registered scheme (default `gmp-hmac-sm3`), or an
+ * OAuth access token (or a function that returns a fresh one).
+ */
+export type DispatchCredentials =
+  | { appKey: string; secret: string }
+  | { appKey: string; hmacSecret: string; scheme?: SignatureSchemeName }
+  | { token: string | (() => Promise<string>) };
 
 export interface DispatchClientOptions {
   /** Base URL of service-dispatch, e.g. https://gateway.example.gov.cn */
@@ -49,7 +59,8 @@ export class DispatchError extends Error {
  * The typed way for a business line to call the platform's capabilities through service
  * dispatch (`POST /v1/capabilities/{code}/invoke`). Chinese header values are
  * percent-encoded; errors come back as DispatchError with the problem details.
- * (Request signing schemes, retries and idempotency keys come with the dispatch issue.)
+ * Signed requests use the app's scheme (see signature-schemes.ts); retries and idempotency keys
+ * are not built yet.
  */
 export class DispatchClient {
   private readonly fetch: typeof fetch;
@@ -59,16 +70,18 @@ export class DispatchClient {
   }
 
   async invoke<O>(code: string, input: object, context: CallContext = {}): Promise<O> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: await this.authorization() };
+    const path = `/v1/capabilities/${encodeURIComponent(code)}/invoke`;
+    const payload = JSON.stringify(input);
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(await this.authorization(path, payload)) };
     if (context.endUser) headers['x-end-user'] = context.endUser;
     if (context.purpose) headers['x-purpose'] = encodeURIComponent(context.purpose);
     if (context.legalBasis) headers['x-legal-basis'] = encodeURIComponent(context.legalBasis);
     if (context.caseId) headers['x-case-id'] = context.caseId;
     if (context.correlationId) headers['x-correlation-id'] = context.correlationId;
-    const res = await this.fetch(`${this.options.baseUrl.replace(/\/$/, '')}/v1/capabilities/${encodeURIComponent(code)}/invoke`, {
+    const res = await this.fetch(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
       method: 'POST',
       headers,
-      body: JSON.stringify(input),
+      body: payload,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
     });
     const text = await res.text();
@@ -85,9 +98,13 @@ export class DispatchClient {
     return body as O;
   }
 
-  private async authorization(): Promise<string> {
+  private async authorization(path: string, payload: string): Promise<Record<string, string>> {
     const c = this.options.credentials;
-    if ('appKey' in c) return `Basic ${Buffer.from(`${c.appKey}:${c.secret}`).toString('base64')}`;
-    return `Bearer ${typeof c.token === 'function' ? await c.token() : c.token}`;
+    if ('hmacSecret' in c) {
+      const scheme = signatureScheme(c.scheme ?? 'gmp-hmac-sm3')!;
+      return scheme.sign({ method: 'POST', path, query: '', body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
+    }
+    if ('appKey' in c) return { authorization: `Basic ${Buffer.from(`${c.appKey}:${c.secret}`).toString('base64')}` };
+    return { authorization: `Bearer ${typeof c.token === 'function' ? await c.token() : c.token}` };
   }
 }

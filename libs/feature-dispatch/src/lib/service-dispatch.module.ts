@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { AppsAdminController } from './apps/apps-admin.controller.js';
+import { ReplayGuard } from './apps/replay-guard.service.js';
+import { DispatchRedis } from './shared/redis.provider.js';
+import { RateLimits } from './quota/rate-limits.service.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
@@ -22,6 +25,9 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
     AppCredentialsGuard,
     CapabilityInvoker,
     GrantsService,
+    DispatchRedis,
+    ReplayGuard,
+    RateLimits,
     DemoAppSeed,
     {
       // Bearer tokens are accepted once the platform's OpenID provider is configured.

@@ -4,7 +4,7 @@ import { type Observable, throwError } from 'rxjs';
 import { type CapabilityError, isCapabilityError } from '@gmp/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentContext } from '@gmp/observability';
-import { type ProblemDetails, problemType } from './problem.js';
+import { type ProblemDetails, ProblemException, problemType } from './problem.js';
 
 const TITLES: Record<number, [string, string]> = {
   400: ['INVALID_REQUEST', '请求无效 (bad request)'],
@@ -35,6 +35,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.url;
     problem.correlationId = currentContext()?.correlationId ?? (request.headers['x-correlation-id'] as string | undefined);
     if (problem.status >= 500) this.log.error(safeDescription(exception), (exception as Error)?.stack);
+    if (exception instanceof ProblemException) for (const [name, value] of Object.entries(exception.headers)) void reply.header(name, value);
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   }
 

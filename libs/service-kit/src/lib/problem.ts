@@ -20,8 +20,16 @@ export function problemType(code: string): string {
 
 /** Throw this from controllers and services: the filter renders it as problem+json as is. */
 export class ProblemException extends HttpException {
+  /** Response headers that go with the problem (e.g. `Retry-After` on a 429). */
+  headers: Record<string, string> = {};
+
   constructor(status: number, code: string, title: string, detail?: string, errors?: FieldError[]) {
     super({ type: problemType(code), title, status, code, detail, errors } satisfies ProblemDetails, status);
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
   }
 }
 

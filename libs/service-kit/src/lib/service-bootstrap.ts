@@ -99,6 +99,7 @@ export async function startService(definition: ServiceDefinition, env: Record<st
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, config, messaging), adapter, {
     logger,
     abortOnError: false,
+    rawBody: def.rawBody ?? false,
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
   const document = SwaggerModule.createDocument(

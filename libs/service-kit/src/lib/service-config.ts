@@ -90,6 +90,22 @@ export class ServiceConfig {
    * Issuer URL of the platform's OpenID provider (served by tech-capabilities at /oidc).
    * Default: http://127.0.0.1:<PORT>/oidc on tech-capabilities.
    */
+  @ValidateIf((c: ServiceConfig) => c.REDIS_URL !== undefined)
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL 须为 redis:// 或 rediss:// URL (must be a redis(s) URL)' })
+  /**
+   * Redis shared by the instances of service-dispatch (replayed signatures, rate limits and
+   * quotas across instances). Unset: kept in the process (one instance, e.g. standalone mode).
+   */
+  REDIS_URL?: string;
+
+  /** Dispatch: calls a second an app may make unless its own limit says otherwise (0 = no limit). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
+  DISPATCH_RATE_PER_SECOND = 100;
+
+  /** Dispatch: calls a day (Beijing time) an app may make unless its own quota says otherwise (0 = no quota). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
+  DISPATCH_QUOTA_PER_DAY = 0;
+
   @ValidateIf((c: ServiceConfig) => c.OIDC_ISSUER !== undefined)
   @Matches(/^https?:\/\/[^\s]+\/oidc$/, { message: 'OIDC_ISSUER 必须是以 /oidc 结尾的 URL (must be a URL ending in /oidc)' })
   OIDC_ISSUER?: string;

@@ -24,4 +24,6 @@ export interface ServiceDefinition {
   consumes: Topic[];
   /** Extra HTTP set-up before the app starts (e.g. a body parser for file uploads with its own size limit). */
   configureHttp?: (fastify: FastifyInstance, config: ServiceConfig) => void;
+  /** Keep each JSON body's bytes as received on `request.rawBody` (for signatures over the body). */
+  rawBody?: boolean;
 }

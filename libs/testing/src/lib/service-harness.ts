@@ -4,7 +4,7 @@ import type { ServiceDefinition } from '@gmp/service-kit';
 export const TEST_SUBJECT_KEY_SECRET = 'test-only-subject-key-secret';
 export const TEST_INTERNAL_API_TOKEN = 'test-only-internal-api-token';
 
-/** Environment for a service under test: the real Kafka and PostgreSQL from the global setup. */
+/** Environment for a service under test: the real Kafka, PostgreSQL and Redis from the global setup. */
 export function integrationEnv(overrides: Record<string, string> = {}): Record<string, string> {
   const databaseUrl = process.env['DATABASE_URL'];
   const brokers = process.env['KAFKA_BROKERS'];
@@ -23,6 +23,7 @@ export function integrationEnv(overrides: Record<string, string> = {}): Record<s
     OUTBOX_POLL_MS: '100',
     DB_POOL_SIZE: '5',
     INTERNAL_API_TOKEN: TEST_INTERNAL_API_TOKEN,
+    ...(process.env['REDIS_URL'] ? { REDIS_URL: process.env['REDIS_URL'] } : {}),
     ...overrides,
   };
 }

@@ -4,6 +4,8 @@ import { AccessTokenVerifier, PlatformScope, TokenRejected } from '@gmp/identity
 import { enrichContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
 import { AppCredentialsService, type AuthenticatedApp } from './app-credentials.service.js';
+import { ReplayGuard } from './replay-guard.service.js';
+import { SIGNATURE_SCHEMES, type SignatureScheme, type SignedRequest } from '@gmp/dispatch-client';
 
 /** `tokenEndUser`: the signed-in user of a user token, which wins over an X-End-User header. */
 export type AppRequest = FastifyRequest & { app?: AuthenticatedApp; tokenEndUser?: string };
@@ -11,17 +13,23 @@ export type AppRequest = FastifyRequest & { app?: AuthenticatedApp; tokenEndUser
 /**
  * Business-line app credentials, either an OAuth access token from the platform's OpenID
  * provider (`Authorization: Bearer …`, client credentials, scope `capabilities:invoke`) or
- * `Authorization: Basic base64(AppKey:AppSecret)`.
+ * `Authorization: Basic base64(AppKey:AppSecret)`, or a request signed with the app's HMAC
+ * secret in the scheme registered for the app (see signature-schemes.ts).
  */
 @Injectable()
 export class AppCredentialsGuard implements CanActivate {
   constructor(
     private readonly credentials: AppCredentialsService,
+    private readonly replays: ReplayGuard,
     @Optional() @Inject(AccessTokenVerifier) private readonly tokens: AccessTokenVerifier | null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AppRequest>();
+    for (const scheme of SIGNATURE_SCHEMES) {
+      const claimed = scheme.claimedApp(signedRequestOf(request));
+      if (claimed !== null) return this.signed(request, scheme, claimed);
+    }
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) return this.bearer(request, header.slice(7).trim());
     if (!header || !header.startsWith('Basic ')) {
@@ -34,6 +42,21 @@ export class AppCredentialsGuard implements CanActivate {
     if (!app) throw unauthenticated('应用凭证无效或应用已停用 (invalid credentials or app disabled)');
     request.app = app;
     enrichContext({ app: app.appKey });
+    return true;
+  }
+
+  /** A request signed with the app's HMAC secret in the scheme configured for the app; each is accepted once. */
+  private async signed(request: AppRequest, scheme: SignatureScheme, appKey: string): Promise<boolean> {
+    const signer = await this.credentials.signingApp(appKey);
+    if (!signer) throw new ProblemException(401, 'UNAUTHENTICATED', '未认证 (unauthenticated)', '应用不存在、已停用或未启用签名 (unknown app, disabled, or not set up for signed requests)');
+    if (signer.scheme !== scheme.name) throw new ProblemException(401, 'SIGNATURE_SCHEME_MISMATCH', '签名方式与应用登记的不符 (not the signature scheme registered for this app)', `该应用使用 (this app uses) ${signer.scheme}`);
+    const check = scheme.verify(signedRequestOf(request), signer.secret, Date.now());
+    if (!check.ok) throw new ProblemException(401, check.code, '签名校验失败 (signature check failed)', check.detail);
+    if (!(await this.replays.firstTime(appKey, check.replayKey, check.windowMs))) {
+      throw new ProblemException(401, 'SIGNATURE_REPLAYED', '重放的请求 (replayed request)', '同一签名请求只受理一次：每次请求使用新的 nonce (each signed request is accepted once: use a new nonce)');
+    }
+    request.app = signer.app;
+    enrichContext({ app: appKey });
     return true;
   }
 
@@ -55,6 +78,18 @@ export class AppCredentialsGuard implements CanActivate {
     enrichContext({ app: appKey, ...(request.tokenEndUser ? { endUser: request.tokenEndUser } : {}) });
     return true;
   }
+}
+
+function signedRequestOf(request: AppRequest): SignedRequest {
+  const url = request.raw.url ?? request.url;
+  const q = url.indexOf('?');
+  return {
+    method: request.method,
+    path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? '' : url.slice(q + 1),
+    headers: request.headers,
+    body: (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0),
+  };
 }
 
 function unauthenticatedToken(detail: string): ProblemException {

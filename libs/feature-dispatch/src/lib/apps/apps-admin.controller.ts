@@ -1,10 +1,14 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Repository } from 'typeorm';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import type { CryptoProvider } from '@gmp/gm-crypto';
+import { CRYPTO_PROVIDER, InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { LimitsBody } from '../quota/limits.dto.js';
+import { AppCredentialsService, HMAC_LABEL } from './app-credentials.service.js';
+import { SIGNATURE_SCHEMES_NAMES, type SignatureSchemeName } from '@gmp/dispatch-client';
 import { BusinessApp } from './business-app.entity.js';
 import { hashSecret } from './secret-hash.util.js';
 
@@ -13,6 +17,8 @@ class RegisterAppBody {
   @Matches(/^(?!oauth:)[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, { message: 'appKey 须为 3–64 位字母、数字、. _ - (3–64 letters, digits, . _ -; not oauth:…)' }) appKey!: string;
   @IsString() @Length(1, 128) name!: string;
   @IsString() @Length(1, 128) ownerDepartment!: string;
+  /** Signed requests in this scheme (an HMAC secret is issued); absent: AppKey + AppSecret only. */
+  @IsOptional() @IsIn(SIGNATURE_SCHEMES_NAMES) signatureScheme?: SignatureSchemeName;
 }
 
 /** Registers business-line apps (internal network, X-Internal-Token). The secret is shown once. */
@@ -21,7 +27,11 @@ class RegisterAppBody {
 @UseGuards(InternalApiGuard)
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class AppsAdminController {
-  constructor(@InjectRepository(BusinessApp) private readonly apps: Repository<BusinessApp>) {}
+  constructor(
+    @InjectRepository(BusinessApp) private readonly apps: Repository<BusinessApp>,
+    @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
+    private readonly credentials: AppCredentialsService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -30,12 +40,28 @@ export class AppsAdminController {
   async register(@Body() body: unknown) {
     const b = validBody(RegisterAppBody, body);
     const secret = randomBytes(24).toString('base64url');
+    const hmacSecret = b.signatureScheme ? randomBytes(32).toString('base64url') : null;
     try {
-      await this.apps.insert({ id: randomUUID(), appKey: b.appKey, name: b.name, ownerDepartment: b.ownerDepartment, secretHash: await hashSecret(secret), status: 'active' });
+      await this.apps.insert({
+        id: randomUUID(), appKey: b.appKey, name: b.name, ownerDepartment: b.ownerDepartment, secretHash: await hashSecret(secret), status: 'active',
+        signatureScheme: b.signatureScheme ?? null, hmacSecretEnc: hmacSecret ? this.crypto.encrypt(HMAC_LABEL, hmacSecret, b.appKey) : null,
+      });
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'APP_EXISTS', '应用已登记 (an app with this appKey exists)', b.appKey);
       throw err;
     }
-    return { appKey: b.appKey, appSecret: secret, name: b.name, ownerDepartment: b.ownerDepartment };
+    // The HMAC key is the secret's UTF-8 bytes, as most gateways' clients use it.
+    return { appKey: b.appKey, appSecret: secret, name: b.name, ownerDepartment: b.ownerDepartment, ...(hmacSecret ? { signatureScheme: b.signatureScheme, hmacSecret } : {}) };
+  }
+
+  @Put(':appKey/limits')
+  @ApiOperation({ summary: '设置应用的限流与日配额 (the app’s rate limit and daily quota; null = the platform default)' })
+  @ApiBody({ schema: { type: 'object', example: { ratePerSecond: 200, quotaPerDay: 1000000 } } })
+  async limits(@Param('appKey') appKey: string, @Body() body: unknown) {
+    const b = validBody(LimitsBody, body);
+    const res = await this.apps.update({ appKey }, { ratePerSecond: b.ratePerSecond, quotaPerDay: b.quotaPerDay });
+    if (!res.affected) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
+    this.credentials.forget(appKey);
+    return { appKey, ratePerSecond: b.ratePerSecond, quotaPerDay: b.quotaPerDay };
   }
 }

@@ -23,6 +23,22 @@ export class BusinessApp {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: 'active' | 'disabled';
 
+  /** How the app signs requests (gmp-hmac-sm3, zj-irs, sd-gateway), or null: AppKey + AppSecret (Basic) only. */
+  @Column({ type: 'varchar', length: 16, name: 'signature_scheme', nullable: true })
+  signatureScheme!: string | null;
+
+  /** The HMAC secret for signed requests, encrypted by the crypto provider (label `dispatch:app-hmac`, aad = AppKey). */
+  @Column({ type: 'bytea', name: 'hmac_secret_enc', nullable: true })
+  hmacSecretEnc!: Buffer | null;
+
+  /** Calls a second allowed (null: the platform default, DISPATCH_RATE_PER_SECOND). */
+  @Column({ type: 'integer', name: 'rate_per_second', nullable: true })
+  ratePerSecond!: number | null;
+
+  /** Calls a day (Beijing time) allowed (null: the platform default, DISPATCH_QUOTA_PER_DAY). */
+  @Column({ type: 'integer', name: 'quota_per_day', nullable: true })
+  quotaPerDay!: number | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

@@ -40,6 +40,14 @@ export class CapabilityGrant {
   @Column({ type: 'timestamptz', name: 'decided_at', nullable: true })
   decidedAt!: Date | null;
 
+  /** Calls a second allowed (null: only the app's own limit). */
+  @Column({ type: 'integer', name: 'rate_per_second', nullable: true })
+  ratePerSecond!: number | null;
+
+  /** Calls a day (Beijing time) allowed (null: only the app's own quota). */
+  @Column({ type: 'integer', name: 'quota_per_day', nullable: true })
+  quotaPerDay!: number | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'requested_at' })
   requestedAt!: Date;
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { type DataSource, In } from 'typeorm';
 import { CAPABILITIES, findCapability } from '@gmp/contracts';
 import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import type { Limits } from '../quota/rate-limits.service.js';
 import { CapabilityGrant, type GrantStatus } from './capability-grant.entity.js';
 
 /** How long a grant check is remembered by one instance (a revocation bites within this time everywhere). */
@@ -20,7 +21,7 @@ export const DEMO_GRANTED_APPS = ['demo-portal', 'oauth:demo-business-app', 'oau
 @Injectable()
 export class GrantsService implements OnApplicationBootstrap {
   private readonly log = new Logger('Grants');
-  private readonly checks = new Map<string, { ok: boolean; until: number }>();
+  private readonly checks = new Map<string, { limits: Limits | null; until: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -48,7 +49,7 @@ export class GrantsService implements OnApplicationBootstrap {
   /** An app asks for a capability; a second live request for the same one is 409. */
   async request(appKey: string, capabilityCode: string, purpose: string): Promise<CapabilityGrant> {
     if (!findCapability(capabilityCode)) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capabilityCode);
-    const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, requestedAt: new Date() };
+    const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, ratePerSecond: null, quotaPerDay: null, requestedAt: new Date() };
     try {
       await this.dataSource.getRepository(CapabilityGrant).insert(grant);
     } catch (err) {
@@ -79,18 +80,29 @@ export class GrantsService implements OnApplicationBootstrap {
     return this.dataSource.getRepository(CapabilityGrant).find({ where, order: { requestedAt: 'DESC' }, take: 500 });
   }
 
-  /** Throws 403 GRANT_REQUIRED unless the app holds an approved subscription to the capability. */
-  async require(appKey: string, capabilityCode: string): Promise<void> {
+  /** The grant's limits; throws 403 GRANT_REQUIRED unless the app holds an approved subscription to the capability. */
+  async require(appKey: string, capabilityCode: string): Promise<Limits> {
     const key = `${appKey}\u0000${capabilityCode}`;
     let hit = this.checks.get(key);
     if (!hit || hit.until < Date.now()) {
-      const ok = await this.dataSource.getRepository(CapabilityGrant).existsBy({ appKey, capabilityCode, status: 'approved' });
-      hit = { ok, until: Date.now() + CHECK_TTL_MS };
+      const grant = await this.dataSource.getRepository(CapabilityGrant).findOne({ where: { appKey, capabilityCode, status: 'approved' }, select: { id: true, ratePerSecond: true, quotaPerDay: true } });
+      hit = { limits: grant ? { ratePerSecond: grant.ratePerSecond, quotaPerDay: grant.quotaPerDay } : null, until: Date.now() + CHECK_TTL_MS };
       if (this.checks.size > 50_000) this.checks.clear();
       this.checks.set(key, hit);
     }
-    if (!hit.ok) {
+    if (!hit.limits) {
       throw new ProblemException(403, 'GRANT_REQUIRED', '未获准调用该能力 (the app has no approved subscription to this capability)', `先订阅并等待能力所有方批准：POST /v1/subscriptions {"capability":"${capabilityCode}","purpose":"…"} (subscribe and wait for the owner's approval)`);
     }
+    return hit.limits;
+  }
+
+  /** Sets an approved or pending grant's own rate limit and daily quota (null: none at that level). */
+  async setLimits(id: string, limits: Limits): Promise<CapabilityGrant> {
+    const repo = this.dataSource.getRepository(CapabilityGrant);
+    const res = await repo.update({ id, status: In(['pending', 'approved'] as GrantStatus[]) }, limits);
+    if (!res.affected) throw new ProblemException(404, 'SUBSCRIPTION_NOT_FOUND', '没有待审批或已批准的该订阅 (no such pending or approved subscription)', id);
+    const grant = await repo.findOneByOrFail({ id });
+    this.checks.delete(`${grant.appKey}\u0000${grant.capabilityCode}`);
+    return grant;
   }
 }

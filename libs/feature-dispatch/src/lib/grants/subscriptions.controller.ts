@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { LimitsBody } from '../quota/limits.dto.js';
 import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { type CapabilityGrant, GRANT_STATUSES, type GrantStatus } from './capability-grant.entity.js';
@@ -16,7 +17,7 @@ class DecisionBody {
   @IsOptional() @IsString() @Length(1, 256) reason?: string;
 }
 
-const view = (g: CapabilityGrant) => ({ id: g.id, app: g.appKey, capability: g.capabilityCode, status: g.status, purpose: g.purpose, requestedAt: g.requestedAt.toISOString(), ...(g.decidedAt ? { decidedAt: g.decidedAt.toISOString(), decidedBy: g.decidedBy, reason: g.decisionReason } : {}) });
+const view = (g: CapabilityGrant) => ({ id: g.id, app: g.appKey, capability: g.capabilityCode, status: g.status, purpose: g.purpose, ratePerSecond: g.ratePerSecond, quotaPerDay: g.quotaPerDay, requestedAt: g.requestedAt.toISOString(), ...(g.decidedAt ? { decidedAt: g.decidedAt.toISOString(), decidedBy: g.decidedBy, reason: g.decisionReason } : {}) });
 
 /** An app's own subscriptions (订阅): ask for a capability, see where the requests stand. */
 @ApiTags('subscriptions 能力订阅')
@@ -69,5 +70,13 @@ export class SubscriptionsAdminController {
     if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少审批人 (X-Caller header required)', 'Every decision names who made it.');
     const b = validBody(DecisionBody, body);
     return view(await this.grants.decide(id, b.decision, caller, b.reason ?? null));
+  }
+
+  @Put(':id/limits')
+  @ApiOperation({ summary: '设置该订阅的限流与日配额 (rate limit and daily quota of this app × capability; null = none at this level)' })
+  @ApiBody({ schema: { type: 'object', example: { ratePerSecond: 20, quotaPerDay: 50000 } } })
+  async limits(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown) {
+    const b = validBody(LimitsBody, body);
+    return view(await this.grants.setLimits(id, { ratePerSecond: b.ratePerSecond, quotaPerDay: b.quotaPerDay }));
   }
 }

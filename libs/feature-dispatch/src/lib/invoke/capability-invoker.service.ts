@@ -5,6 +5,7 @@ import { CapabilityClient, ProviderError, ProviderTimeoutError } from '@gmp/mess
 import { currentContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
 import { GrantsService } from '../grants/grants.service.js';
+import { type Limits, RateLimits } from '../quota/rate-limits.service.js';
 
 const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
@@ -16,6 +17,8 @@ export interface CallerInfo {
   purpose?: string;
   legalBasis?: string;
   caseId?: string;
+  /** The app's own limits (null: the platform defaults). */
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -30,6 +33,7 @@ export class CapabilityInvoker {
   constructor(
     private readonly client: CapabilityClient,
     private readonly grants: GrantsService,
+    private readonly limits: RateLimits,
   ) {}
 
   capability(code: string): CapabilityDescriptor {
@@ -42,7 +46,8 @@ export class CapabilityInvoker {
 
   async invoke(code: string, input: unknown, caller: CallerInfo): Promise<object> {
     const capability = this.capability(code);
-    await this.grants.require(caller.appKey, capability.code);
+    const grantLimits = await this.grants.require(caller.appKey, capability.code);
+    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);

@@ -43,7 +43,7 @@ export class InvokeController {
     @Headers('x-case-id') caseId?: string,
     @Headers('x-legal-basis') legalBasis?: string,
   ) {
-    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId });
+    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, limits: request.app!.limits, endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId });
   }
 }
 

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { DispatchClient, DispatchError, GMP_HMAC_SM3, SD_GATEWAY, type SignatureScheme, ZJ_IRS } from '@gmp/dispatch-client';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { techCapabilitiesService } from '@gmp/feature-tech';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { post } from './dispatch-client.js';
+
+const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
+const PATH = '/v1/capabilities/e-licence.verify/invoke';
+
+/**
+ * Signed requests in the three schemes business lines already use, against two dispatch
+ * instances sharing Redis: a request is accepted once, on whichever instance it arrives.
+ */
+describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () => {
+  let tech: RunningService;
+  let one: RunningService;
+  let two: RunningService;
+  const run = randomBytes(3).toString('hex');
+  const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, authorization: '' };
+
+  beforeAll(async () => {
+    expect(process.env['REDIS_URL']).toBeTruthy();
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());
+    const dispatch = inOwnSchema(serviceDispatchService);
+    one = await startService(dispatch, integrationEnv());
+    two = await startService(dispatch, integrationEnv());
+  }, 120_000);
+
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+    await tech?.close();
+  });
+
+  /** Registers an app for the scheme and grants it e-licence.verify. */
+  async function appFor(scheme: SignatureScheme, tag = '') {
+    const appKey = `e2e-${scheme.name}${tag}-${run}`;
+    const registered = await post(`${one.url}/internal/v1/apps`, { appKey, name: `签名测试 ${scheme.name}`, ownerDepartment: '测试', signatureScheme: scheme.name }, internal);
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({ signatureScheme: scheme.name, hmacSecret: expect.any(String) });
+    const basic = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
+    const asked = await post(`${one.url}/v1/subscriptions`, { capability: 'e-licence.verify', purpose: '签名测试' }, basic);
+    await post(`${one.url}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...internal, 'x-caller': 'e2e-owner' });
+    return { appKey, secret: Buffer.from(registered.body.hmacSecret as string) };
+  }
+
+  const body = JSON.stringify({ licenceId: LICENCE });
+  const send = (url: string, headers: Record<string, string>, payload = body) => post(`${url}${PATH}`, payload, { authorization: '', ...headers });
+  const nonce = () => randomBytes(12).toString('hex');
+
+  it.each([GMP_HMAC_SM3, ZJ_IRS, SD_GATEWAY])('$name: a signed call goes through once; its replay on the other instance, a stale one and a forged one are refused', async (scheme) => {
+    const { appKey, secret } = await appFor(scheme);
+    const headers = scheme.sign({ method: 'POST', path: PATH, query: '', body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    const first = await send(one.url, headers);
+    expect(first.status).toBe(404); // through: the provider answers that the licence does not exist
+    const replay = await send(two.url, headers);
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('SIGNATURE_REPLAYED');
+    const stale = scheme.sign({ method: 'POST', path: PATH, query: '', body: Buffer.from(body) }, appKey, secret, Date.now() - 15 * 60_000, nonce());
+    expect((await send(one.url, stale)).body.code).toBe('SIGNATURE_STALE');
+    const forged = scheme.sign({ method: 'POST', path: PATH, query: '', body: Buffer.from(body) }, appKey, Buffer.from('not-the-secret'), Date.now(), nonce());
+    expect((await send(two.url, forged)).body.code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('the platform scheme covers the body: a changed body is refused; an app cannot switch to a weaker scheme; unknown and unsigned apps are refused', async () => {
+    const { appKey, secret } = await appFor(GMP_HMAC_SM3, '-body');
+    const headers = GMP_HMAC_SM3.sign({ method: 'POST', path: PATH, query: '', body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    const changed = await send(one.url, headers, JSON.stringify({ licenceId: LICENCE.replace('.0', '.1') }));
+    expect(changed.status).toBe(401);
+    expect(changed.body.code).toBe('SIGNATURE_INVALID');
+    // Same app, Shandong headers (which do not cover the body): refused.
+    const weaker = SD_GATEWAY.sign({ method: 'POST', path: PATH, query: '', body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    expect((await send(one.url, weaker)).body.code).toBe('SIGNATURE_SCHEME_MISMATCH');
+    const unknown = GMP_HMAC_SM3.sign({ method: 'POST', path: PATH, query: '', body: Buffer.from(body) }, `nobody-${run}`, secret, Date.now(), nonce());
+    expect((await send(one.url, unknown)).status).toBe(401);
+    expect((await send(one.url, { ...headers, 'X-Gmp-Timestamp': 'soon' })).body.code).toBe('SIGNATURE_MALFORMED');
+    expect((await send(one.url, {})).body.code).toBe('UNAUTHENTICATED');
+    // The typed client signs for the app: each call with a fresh nonce, so two calls both go through.
+    const client = new DispatchClient({ baseUrl: two.url, credentials: { appKey, hmacSecret: secret.toString() } });
+    for (let i = 0; i < 2; i++) {
+      const err = await client.invoke('e-licence.verify', { licenceId: LICENCE }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DispatchError);
+      expect((err as DispatchError).code).toBe('NOT_FOUND');
+    }
+  });
+});

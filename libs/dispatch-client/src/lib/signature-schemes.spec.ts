@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { GMP_HMAC_SM3, SD_GATEWAY, type SignedRequest, sortedQuery, ZJ_IRS } from './signature-schemes.js';
+
+const SECRET = Buffer.from('k3y-of-the-app-0123456789abcdef');
+const NOW = Date.parse('2026-12-01T08:00:00Z');
+const NONCE = 'n0nce-0123456789abcdef';
+const base = { method: 'POST', path: '/v1/capabilities/e-licence.verify/invoke', query: 'b=2&a=%E4%B8%AD&a=1', body: Buffer.from('{"licenceId":"x"}') };
+const signed = (scheme: typeof GMP_HMAC_SM3): SignedRequest => ({ ...base, headers: lower(scheme.sign(base, 'app-1', SECRET, NOW, NONCE)) });
+const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** HMAC by OpenSSL's command line: an implementation that shares nothing with Node's. */
+function opensslHmac(digest: 'sha256' | 'sm3', text: string): string {
+  return execFileSync('openssl', ['dgst', `-${digest}`, '-mac', 'HMAC', '-macopt', `key:${SECRET.toString()}`, '-binary'], { input: text }).toString('base64');
+}
+
+describe('signature schemes', () => {
+  it('sorts the query by encoded name then encoded value (byte order), RFC 3986 encoding', () => {
+    expect(sortedQuery('b=2&a=%E4%B8%AD&a=1&c=x%20y')).toBe('a=%E4%B8%AD&a=1&b=2&c=x%20y');
+    expect(sortedQuery('')).toBe('');
+  });
+
+  it.each([GMP_HMAC_SM3, ZJ_IRS, SD_GATEWAY])('$name: what it signs verifies, within its window', (scheme) => {
+    const r = signed(scheme);
+    expect(scheme.claimedApp(r)).toBe('app-1');
+    expect(scheme.verify(r, SECRET, NOW + 30_000)).toMatchObject({ ok: true });
+    expect(scheme.verify(r, Buffer.from('another-secret'), NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+    expect(scheme.verify(r, SECRET, NOW + 11 * 60_000)).toMatchObject({ ok: false, code: 'SIGNATURE_STALE' });
+  });
+
+  it('gmp-hmac-sm3 covers method, path, query, app, time, nonce and body, and matches OpenSSL’s HMAC-SM3', () => {
+    const r = signed(GMP_HMAC_SM3);
+    const bodySm3 = execFileSync('openssl', ['dgst', '-sm3', '-r'], { input: base.body }).toString().split(' ')[0];
+    const text = ['POST', base.path, 'a=%E4%B8%AD&a=1&b=2', 'app-1', String(NOW), NONCE, bodySm3].join('\n');
+    expect(r.headers['x-gmp-signature']).toBe(opensslHmac('sm3', text));
+    for (const change of [{ body: Buffer.from('{"licenceId":"y"}') }, { method: 'PUT' }, { path: '/v1/capabilities/e-licence.get/invoke' }, { query: 'a=1' }, { headers: { ...r.headers, 'x-gmp-nonce': 'another-nonce-0123456' } }]) {
+      expect(GMP_HMAC_SM3.verify({ ...r, ...change }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+    }
+    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-gmp-nonce': 'short' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(GMP_HMAC_SM3.verify(r, SECRET, NOW)).toMatchObject({ ok: true, replayKey: `gmp:${NONCE}` });
+  });
+
+  it('zj-irs signs METHOD\\nPATH\\nsortedQuery\\nAK\\nDATE\\n with HMAC-SHA256 (as OpenSSL computes it), RFC 1123 dates, ±90 s', () => {
+    const r = signed(ZJ_IRS);
+    const date = new Date(NOW).toUTCString();
+    expect(r.headers['x-bg-date-time']).toBe(date);
+    expect(r.headers['x-bg-hmac-signature']).toBe(opensslHmac('sha256', `POST\n${base.path}\na=%E4%B8%AD&a=1&b=2\napp-1\n${date}\n`));
+    expect(ZJ_IRS.verify(r, SECRET, NOW + 91_000)).toMatchObject({ ok: false, code: 'SIGNATURE_STALE' });
+    expect(ZJ_IRS.verify({ ...r, headers: { ...r.headers, 'x-bg-hmac-algorithm': 'hmac-md5' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(ZJ_IRS.verify({ ...r, headers: { ...r.headers, 'x-bg-date-time': '2026-12-01T08:00:00Z' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+  });
+
+  it('sd-gateway signs clientId + timestamp + nonce with HMAC-SHA256 (as OpenSSL computes it), 10-minute window', () => {
+    const r = signed(SD_GATEWAY);
+    expect(r.headers['x-signature']).toBe(opensslHmac('sha256', `app-1${NOW}${NONCE}`));
+    expect(SD_GATEWAY.verify(r, SECRET, NOW + 9 * 60_000)).toMatchObject({ ok: true, replayKey: `sd:${NONCE}` });
+    expect(SD_GATEWAY.verify({ ...r, headers: { ...r.headers, 'x-timestamp': 'yesterday' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+  });
+});
