@@ -6,6 +6,9 @@ import { AppsAdminController } from './apps/apps-admin.controller.js';
 import { ReplayGuard } from './apps/replay-guard.service.js';
 import { DispatchRedis } from './shared/redis.provider.js';
 import { RateLimits } from './quota/rate-limits.service.js';
+import { CallAuditChain, CallAuditEntry } from './audit/call-audit.entities.js';
+import { CallAuditController, UsageController } from './audit/call-audit.controller.js';
+import { CallAudit } from './audit/call-audit.service.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
@@ -18,8 +21,8 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant])],
-  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry])],
+  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
@@ -28,6 +31,7 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
     DispatchRedis,
     ReplayGuard,
     RateLimits,
+    CallAudit,
     DemoAppSeed,
     {
       // Bearer tokens are accepted once the platform's OpenID provider is configured.

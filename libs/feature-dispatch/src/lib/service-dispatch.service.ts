@@ -5,6 +5,8 @@ import { BusinessApp } from './apps/business-app.entity.js';
 import { CreateBusinessApp1763800300000 } from './migrations/1763800300000-create-business-app.migration.js';
 import { ServiceDispatchModule } from './service-dispatch.module.js';
 import { CapabilityGrant } from './grants/capability-grant.entity.js';
+import { CreateCallAudit1763801200000 } from './migrations/1763801200000-create-call-audit.migration.js';
+import { CallAuditChain, CallAuditEntry } from './audit/call-audit.entities.js';
 import { RateLimits1763801100000 } from './migrations/1763801100000-rate-limits.migration.js';
 import { AppSignatures1763801000000 } from './migrations/1763801000000-app-signatures.migration.js';
 import { CreateCapabilityGrants1763800900000 } from './migrations/1763800900000-create-capability-grants.migration.js';
@@ -15,8 +17,8 @@ export const serviceDispatchService: ServiceDefinition = {
   schema: 'dispatch',
   defaultPort: 3000,
   feature: ServiceDispatchModule,
-  entities: [BusinessApp, CapabilityGrant, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000],
+  entities: [BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000],
   requests: [...new Set(CAPABILITIES.map((c) => c.topic))],
   // JSON bodies are kept as received too: the platform's signature scheme covers the body's bytes.
   rawBody: true,

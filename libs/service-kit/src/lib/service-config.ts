@@ -98,6 +98,10 @@ export class ServiceConfig {
    */
   REDIS_URL?: string;
 
+  /** Dispatch: days the call audit is kept (at least 180; the database refuses to delete younger entries). */
+  @Type(() => Number) @IsInt() @Min(180) @Max(36_500)
+  AUDIT_RETENTION_DAYS = 180;
+
   /** Dispatch: calls a second an app may make unless its own limit says otherwise (0 = no limit). */
   @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
   DISPATCH_RATE_PER_SECOND = 100;
