@@ -109,4 +109,17 @@ describe('dispatch: call audit and usage', () => {
     expect((await get('/internal/v1/audit/calls?limit=0', internal)).status).toBe(400);
     expect((await get('/v1/usage', {})).status).toBe(401);
   });
+  it('exposes Prometheus metrics per app × capability × outcome, on the internal token only; malformed capability codes are 4xx, not 500', async () => {
+    const odd = await post(`${dispatch.url}/v1/capabilities/%E0%A4%A/invoke`, { licenceId: LICENCE });
+    expect(odd.status).toBeGreaterThanOrEqual(400);
+    expect(odd.status).toBeLessThan(500);
+    const res = await fetch(`${dispatch.url}/metrics`, { headers: internal });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/gmp_dispatch_calls_total\{app="demo-portal",capability="e-licence.verify",operation="invoke",status="404",code="NOT_FOUND"\} [1-9]/);
+    expect(text).toMatch(/gmp_dispatch_calls_total\{app="\(unauthenticated\)",capability="e-licence.verify",operation="invoke",status="401",code="UNAUTHENTICATED"\} 1/);
+    expect(text).toContain('gmp_dispatch_call_duration_seconds_bucket{le="0.05",app="demo-portal",capability="e-licence.verify",operation="invoke"}');
+    expect(text).toContain('gmp_dispatch_process_cpu_seconds_total');
+    expect((await fetch(`${dispatch.url}/metrics`)).status).toBe(401);
+  });
 });

@@ -9,6 +9,10 @@ import { RateLimits } from './quota/rate-limits.service.js';
 import { CallAuditChain, CallAuditEntry } from './audit/call-audit.entities.js';
 import { CallAuditController, UsageController } from './audit/call-audit.controller.js';
 import { CallAudit } from './audit/call-audit.service.js';
+import { IdempotencyRecord } from './invoke/idempotency-record.entity.js';
+import { IdempotencyService } from './invoke/idempotency.service.js';
+import { ProviderBreakers } from './invoke/provider-breakers.service.js';
+import { DispatchMetrics, MetricsController } from './metrics/dispatch-metrics.service.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
@@ -21,8 +25,8 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry])],
-  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord])],
+  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
@@ -32,6 +36,9 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
     ReplayGuard,
     RateLimits,
     CallAudit,
+    IdempotencyService,
+    ProviderBreakers,
+    DispatchMetrics,
     DemoAppSeed,
     {
       // Bearer tokens are accepted once the platform's OpenID provider is configured.

@@ -98,6 +98,18 @@ export class ServiceConfig {
    */
   REDIS_URL?: string;
 
+  /** Dispatch: a provider's circuit opens when at least this many calls in 10 s … */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  DISPATCH_BREAKER_VOLUME = 10;
+
+  /** … and this share of them (%) failed or timed out. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  DISPATCH_BREAKER_ERROR_PERCENT = 50;
+
+  /** Dispatch: how long an open circuit refuses calls before one trial call (ms). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  DISPATCH_BREAKER_RESET_MS = 10_000;
+
   /** Dispatch: days the call audit is kept (at least 180; the database refuses to delete younger entries). */
   @Type(() => Number) @IsInt() @Min(180) @Max(36_500)
   AUDIT_RETENTION_DAYS = 180;

@@ -10,6 +10,7 @@ import { quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import type { AppRequest } from '../apps/app-credentials.guard.js';
+import { DispatchMetrics } from '../metrics/dispatch-metrics.service.js';
 import { CallAuditChain, CallAuditEntry } from './call-audit.entities.js';
 
 /** The fields of an entry that its hash covers, in this order. */
@@ -37,6 +38,7 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly http: HttpAdapterHost,
+    private readonly metrics: DispatchMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -47,7 +49,11 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
     const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const match = request.method === 'POST' ? INVOKE.exec(request.url) : null;
-      if (match) await this.record(fieldsOf(request as AppRequest, reply, payload, decodeURIComponent(match[1]!), this.crypto));
+      if (match) {
+        const fields = fieldsOf(request as AppRequest, reply, payload, safeDecode(match[1]!), this.crypto);
+        this.metrics.observe(fields);
+        await this.record(fields);
+      }
       return payload;
     });
     this.timer = setInterval(() => void this.prune().catch((err: Error) => this.log.warn(`审计保留期清理失败 (retention pruning failed): ${err.message}`)), 3_600_000);
@@ -171,6 +177,14 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
       });
     }
     return removed;
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 

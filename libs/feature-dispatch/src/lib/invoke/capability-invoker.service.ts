@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CallMeta, type CapabilityDescriptor, findCapability, validateMessage } from '@gmp/contracts';
-import { CapabilityClient, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
+import { CapabilityClient, derivedEventId, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
 import { GrantsService } from '../grants/grants.service.js';
 import { type Limits, RateLimits } from '../quota/rate-limits.service.js';
+import { IdempotencyService } from './idempotency.service.js';
+import { ProviderBreakers } from './provider-breakers.service.js';
 
 const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
@@ -19,6 +21,8 @@ export interface CallerInfo {
   caseId?: string;
   /** The app's own limits (null: the platform defaults). */
   limits?: Partial<Limits>;
+  /** `Idempotency-Key` header. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -34,6 +38,8 @@ export class CapabilityInvoker {
     private readonly client: CapabilityClient,
     private readonly grants: GrantsService,
     private readonly limits: RateLimits,
+    private readonly idempotency: IdempotencyService,
+    private readonly breakers: ProviderBreakers,
   ) {}
 
   capability(code: string): CapabilityDescriptor {
@@ -44,7 +50,11 @@ export class CapabilityInvoker {
     return capability;
   }
 
-  async invoke(code: string, input: unknown, caller: CallerInfo): Promise<object> {
+  /**
+   * Grant, limits and input checks, then the call — once per Idempotency-Key when one is given
+   * (`replayed` says the answer is the earlier one).
+   */
+  async invoke(code: string, input: unknown, caller: CallerInfo): Promise<{ output: object; replayed: boolean }> {
     const capability = this.capability(code);
     const grantLimits = await this.grants.require(caller.appKey, capability.code);
     await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
@@ -52,8 +62,24 @@ export class CapabilityInvoker {
     if (!checked.ok) {
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
     }
+    if (caller.idempotencyKey === undefined) return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false };
+    const earlier = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, checked.value);
+    if (earlier) return { output: IdempotencyService.replay(earlier), replayed: true };
+    // The provider sees the same message id for the same key: its own de-duplication applies too.
+    const messageId = derivedEventId(`${caller.appKey}\u0000${caller.idempotencyKey}`, 'idempotent-call');
+    try {
+      const output = await this.call(capability, checked.value, caller, messageId);
+      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { output });
+      return { output, replayed: false };
+    } catch (error) {
+      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { error }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
     const meta: CallMeta = {
-      messageId: randomUUID(),
+      messageId,
       correlationId: currentContext()?.correlationId ?? randomUUID(),
       app: caller.appKey,
       ...(caller.endUser ? { endUser: caller.endUser } : {}),
@@ -73,19 +99,20 @@ export class CapabilityInvoker {
 
     let output: unknown;
     try {
-      output = await this.client.request(capability.topic, key, { meta, input: checked.value }, capability.timeoutMs);
+      output = await this.breakers.fire(capability, (timeoutMs) => this.client.request(capability.topic, key, { meta, input }, timeoutMs));
     } catch (err) {
       throw this.toProblem(err, capability);
     }
     const valid = validateMessage(capability.output, output);
     if (!valid.ok) {
-      this.log.error(`能力提供方返回了不符合契约的结果 (provider output violates contract) ${code}: ${JSON.stringify(valid.errors).slice(0, 500)}`);
+      this.log.error(`能力提供方返回了不符合契约的结果 (provider output violates contract) ${capability.code}: ${JSON.stringify(valid.errors).slice(0, 500)}`);
       throw new ProblemException(502, 'PROVIDER_BAD_OUTPUT', '能力提供方返回无效结果 (provider returned invalid output)');
     }
     return output as object;
   }
 
   private toProblem(err: unknown, capability: CapabilityDescriptor): ProblemException {
+    if (err instanceof ProblemException) return err;
     if (err instanceof ProviderTimeoutError) {
       return new ProblemException(504, 'PROVIDER_TIMEOUT', '能力提供方超时 (provider timeout)', `${capability.code} 未在 ${capability.timeoutMs} ms 内应答 (no answer within ${capability.timeoutMs} ms)`);
     }

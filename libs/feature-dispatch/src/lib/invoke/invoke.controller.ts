@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CAPABILITIES } from '@gmp/contracts';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
@@ -33,17 +34,22 @@ export class InvokeController {
   @ApiHeader({ name: 'X-Legal-Basis', required: false, description: '法定依据，无数据主体授权时读取个人数据须声明 (legal basis, percent-encoded; required to read personal data without the subject’s authorisation)' })
   @ApiHeader({ name: 'X-Case-Id', required: false, description: '办件编号 (case number)' })
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '幂等键：同一键只执行一次，重复请求得到同一结果（保留 24 小时）(same key → same answer, executed once; kept 24 h)' })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
-  invoke(
+  async invoke(
     @Param('code') code: string,
     @Body() body: unknown,
     @Req() request: AppRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-end-user') endUser?: string,
     @Headers('x-purpose') purpose?: string,
     @Headers('x-case-id') caseId?: string,
     @Headers('x-legal-basis') legalBasis?: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.invoker.invoke(code, body, { appKey: request.app!.appKey, limits: request.app!.limits, endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId });
+    const { output, replayed } = await this.invoker.invoke(code, body, { appKey: request.app!.appKey, limits: request.app!.limits, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId });
+    if (replayed) void reply.header('Idempotent-Replayed', 'true');
+    return output;
   }
 }
 

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { DEMO_AUTH, TEST_LEGAL_BASIS } from './dispatch-client.js';
+
+/** Idempotency keys and per-provider circuit breakers, through dispatch over Kafka. */
+describe('dispatch: idempotency keys and circuit breakers', () => {
+  const techDef = inOwnSchema(techCapabilitiesService);
+  let tech: RunningService | null;
+  let dispatch: RunningService;
+  const run = randomBytes(3).toString('hex');
+  const call = async (code: string, input: unknown, headers: Record<string, string> = {}) => {
+    const started = performance.now();
+    const res = await fetch(`${dispatch.url}/v1/capabilities/${code}/invoke`, { method: 'POST', headers: { authorization: DEMO_AUTH, 'content-type': 'application/json', 'x-legal-basis': TEST_LEGAL_BASIS, ...headers }, body: JSON.stringify(input) });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as any, ms: performance.now() - started };
+  };
+
+  beforeAll(async () => {
+    tech = await startService(techDef, integrationEnv());
+    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ DISPATCH_BREAKER_VOLUME: '3', DISPATCH_BREAKER_RESET_MS: '1500' }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await dispatch?.close();
+    await tech?.close();
+  });
+
+  it('runs a keyed call once: the same key gets the same answer; another request under the key is 422; a bad key is 400', async () => {
+    const holderName = `幂等测试企业${run}`;
+    const issue = { typeCode: DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code, holderType: 'company', holderId: DEMO_COMPANIES[1]!.id, holderName, data: { legalRepresentative: '王五', registeredCapital: '10万元', businessScope: '咨询' }, sealId: DEMO_SEAL.id };
+    const key = { 'idempotency-key': `issue-${run}-0001` };
+    const first = await call('e-licence.issue', issue, key);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const again = await call('e-licence.issue', issue, key);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const count = async () => Number((await tech!.app.get(DataSource).query(`SELECT count(*) FROM "${techDef.schema}".licence WHERE holder_name = $1`, [holderName]))[0].count);
+    expect(await count()).toBe(1);
+    const reused = await call('e-licence.issue', { ...issue, holderName: `${holderName}X` }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Concurrent calls with one new key: one runs; the others wait their turn (409) or get its answer.
+    const concurrent = await Promise.all([1, 2, 3].map(() => call('e-licence.issue', issue, { 'idempotency-key': `issue-${run}-0002` })));
+    expect(concurrent.filter((c) => c.status === 200 && !c.headers.get('idempotent-replayed'))).toHaveLength(1);
+    expect(concurrent.every((c) => c.status === 200 || (c.status === 409 && c.body.code === 'IDEMPOTENCY_IN_PROGRESS'))).toBe(true);
+    expect(await count()).toBe(2);
+    // A refusal by the provider is an answer too: kept under its key.
+    const refusedKey = { 'idempotency-key': `issue-${run}-0003` };
+    const refused = await call('e-licence.issue', { ...issue, data: {} }, refusedKey);
+    expect(refused.status).toBe(422);
+    expect((await call('e-licence.issue', { ...issue, data: {} }, refusedKey)).headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('e-licence.issue', issue, { 'idempotency-key': 'short' })).status).toBe(400);
+  });
+
+  it('opens a provider’s circuit after repeated timeouts (503 CIRCUIT_OPEN at once), and closes it when the provider is back', async () => {
+    const input = { grantee: 'demo-portal', validUntil: new Date(Date.now() + 3_600_000).toISOString() };
+    await tech!.close();
+    tech = null;
+    const timedOut = await Promise.all([1, 2, 3].map(() => call('e-licence.authorise-use', input)));
+    expect(timedOut.map((t) => t.body.code)).toEqual(['PROVIDER_TIMEOUT', 'PROVIDER_TIMEOUT', 'PROVIDER_TIMEOUT']);
+    const open = await call('e-licence.authorise-use', input);
+    expect(open.status).toBe(503);
+    expect(open.body.code).toBe('CIRCUIT_OPEN');
+    expect(open.headers.get('retry-after')).toBe('2');
+    expect(open.ms).toBeLessThan(500);
+    // Other providers' circuits are not affected: dispatch still answers for them (here: a contract refusal before sending).
+    expect((await call('e-licence.verify', { licenceId: 'bad' })).status).toBe(400);
+    tech = await startService(techDef, integrationEnv());
+    await new Promise((r) => setTimeout(r, 1600));
+    // The trial call reaches the provider (which refuses: no signed-in holder) and closes the circuit.
+    const trial = await call('e-licence.authorise-use', input);
+    expect(trial.status).toBe(403);
+    expect((await call('e-licence.authorise-use', input)).status).toBe(403);
+  }, 60_000);
+});

@@ -1,0 +1,80 @@
+import { HttpException, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { LessThan, type DataSource } from 'typeorm';
+import { ProblemException } from '@gmp/service-kit';
+import { IdempotencyRecord } from './idempotency-record.entity.js';
+
+const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+const KEEP_MS = 24 * 3_600_000;
+
+/** A finished keyed call: what to answer again. */
+export type Replay = { status: number; answer: Record<string, unknown> };
+
+/**
+ * Idempotency keys (`Idempotency-Key` header): the first call with a key runs and its answer is
+ * kept 24 h; the same key again gets that answer (`Idempotent-Replayed: true`) without running
+ * the capability again; the same key with another request is 422; while the first still runs,
+ * 409. A call that never got to the provider (503) frees its key.
+ */
+@Injectable()
+export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('Idempotency');
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.expire().catch((err: Error) => this.log.warn(`幂等记录清理失败 (expiry failed): ${err.message}`)), 3_600_000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Claims the key for this call (null: go ahead), or returns the earlier answer; throws 400/409/422. */
+  async begin(appKey: string, idemKey: string, capability: string, input: unknown): Promise<Replay | null> {
+    if (!KEY.test(idemKey)) throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', 'Idempotency-Key: 8–128 of [A-Za-z0-9._:-]');
+    const requestHash = createHash('sha256').update(`${capability}\n${canonicalize(input ?? null) ?? ''}`).digest('hex');
+    const repo = this.dataSource.getRepository(IdempotencyRecord);
+    const claimed = await repo.createQueryBuilder().insert().values({ appKey, idemKey, capability, requestHash, status: null, answer: null }).orIgnore().execute();
+    if ((claimed.raw as unknown[]).length > 0) return null;
+    const earlier = await repo.findOneBy({ appKey, idemKey });
+    if (!earlier) return this.begin(appKey, idemKey, capability, input); // expired meanwhile
+    if (earlier.requestHash !== requestHash) throw new ProblemException(422, 'IDEMPOTENCY_KEY_REUSED', '幂等键已用于另一请求 (the Idempotency-Key was used for another request)', '每个不同的请求使用新的幂等键 (use a new key for a different request)');
+    if (earlier.status === null) throw new ProblemException(409, 'IDEMPOTENCY_IN_PROGRESS', '同一幂等键的请求仍在处理中 (a call with this Idempotency-Key is still running)').withHeaders({ 'Retry-After': '1' });
+    return { status: earlier.status, answer: earlier.answer ?? {} };
+  }
+
+  /** Keeps the answer of the call that claimed the key. */
+  async finish(appKey: string, idemKey: string, outcome: { output: object } | { error: unknown }): Promise<void> {
+    const repo = this.dataSource.getRepository(IdempotencyRecord);
+    if ('output' in outcome) {
+      await repo.update({ appKey, idemKey }, { status: 200, answer: outcome.output as never });
+      return;
+    }
+    const err = outcome.error;
+    const status = err instanceof HttpException ? err.getStatus() : 500;
+    // Nothing reached the provider (unavailable, circuit open): the key is free again.
+    if (status === 503) {
+      await repo.delete({ appKey, idemKey });
+      return;
+    }
+    const answer = err instanceof HttpException ? (err.getResponse() as Record<string, unknown>) : { code: 'INTERNAL', status: 500 };
+    await repo.update({ appKey, idemKey }, { status, answer: answer as never });
+  }
+
+  /** The earlier answer, as the call's result or its problem. */
+  static replay(r: Replay): object {
+    if (r.status === 200) return r.answer;
+    const a = r.answer as { code?: string; title?: string; detail?: string; errors?: never };
+    throw new ProblemException(r.status, a.code ?? 'INTERNAL', a.title ?? '', a.detail, a.errors).withHeaders({ 'Idempotent-Replayed': 'true' });
+  }
+
+  async expire(): Promise<number> {
+    const res = await this.dataSource.getRepository(IdempotencyRecord).delete({ createdAt: LessThan(new Date(Date.now() - KEEP_MS)) });
+    return res.affected ?? 0;
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import CircuitBreaker from 'opossum';
+import type { CapabilityDescriptor } from '@gmp/contracts';
+import { ProviderError, ProviderTimeoutError } from '@gmp/messaging';
+import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+
+/** The provider failed (not a refusal): these count against its circuit. */
+function isFailure(err: unknown): boolean {
+  if (err instanceof ProviderTimeoutError) return true;
+  if (err instanceof ProviderError) return !err.error || err.error.status >= 500;
+  return true;
+}
+
+/**
+ * One circuit breaker (opossum) per provider topic in this dispatch instance: when a provider
+ * keeps failing or timing out, calls to it are refused at once (503 CIRCUIT_OPEN, Retry-After)
+ * instead of piling up, and one trial call after DISPATCH_BREAKER_RESET_MS decides whether it is
+ * back. Refusals by the provider (4xx) do not count.
+ */
+@Injectable()
+export class ProviderBreakers {
+  private readonly log = new Logger('ProviderBreakers');
+  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
+
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
+
+  /**
+   * Calls through the provider's breaker within the capability's timeout. A failure that comes
+   * back fast is tried once more with the time left: when nothing reached the provider
+   * (unavailable), or — for operations the catalogue marks idempotent — when the provider failed
+   * (5xx). A timeout uses up the budget: it is not retried.
+   */
+  async fire<T>(capability: CapabilityDescriptor, call: (timeoutMs: number) => Promise<T>): Promise<T> {
+    const breaker = this.breakerOf(capability.topic);
+    const deadline = Date.now() + capability.timeoutMs;
+    const attempt = async (timeoutMs: number): Promise<T> => {
+      try {
+        return (await breaker.fire(() => call(timeoutMs))) as T;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EOPENBREAKER') {
+          throw new ProblemException(503, 'CIRCUIT_OPEN', '能力提供方暂停调用 (provider circuit open)', `${capability.code} 的提供方近期连续失败，稍后再试 (the provider kept failing; try again later)`).withHeaders({ 'Retry-After': String(Math.ceil(this.config.DISPATCH_BREAKER_RESET_MS / 1000)) });
+        }
+        throw err;
+      }
+    };
+    try {
+      return await attempt(capability.timeoutMs);
+    } catch (err) {
+      const unavailable = err instanceof ProviderError && err.error?.code === 'PROVIDER_UNAVAILABLE';
+      const failed = err instanceof ProviderError && !unavailable && (!err.error || err.error.status >= 500);
+      const left = deadline - Date.now();
+      if (!(unavailable || (failed && capability.idempotent)) || left < 100) throw err;
+      this.log.warn(`重试 (retrying) ${capability.code} within ${left} ms: ${(err as Error).message}`);
+      return attempt(left);
+    }
+  }
+
+  /** Open, half-open or closed, per provider topic (for health and metrics). */
+  states(): Record<string, 'open' | 'half-open' | 'closed'> {
+    return Object.fromEntries([...this.breakers].map(([topic, b]) => [topic, b.opened ? 'open' : b.halfOpen ? 'half-open' : 'closed']));
+  }
+
+  private breakerOf(topic: string): CircuitBreaker<[() => Promise<unknown>], unknown> {
+    let breaker = this.breakers.get(topic);
+    if (!breaker) {
+      breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
+        name: topic,
+        timeout: false, // each call has its capability's own timeout
+        errorThresholdPercentage: this.config.DISPATCH_BREAKER_ERROR_PERCENT,
+        volumeThreshold: this.config.DISPATCH_BREAKER_VOLUME,
+        resetTimeout: this.config.DISPATCH_BREAKER_RESET_MS,
+        rollingCountTimeout: 10_000,
+        errorFilter: (err: unknown) => !isFailure(err),
+      });
+      breaker.on('open', () => this.log.warn(`熔断打开 (circuit opened) ${topic}`));
+      breaker.on('close', () => this.log.log(`熔断关闭 (circuit closed) ${topic}`));
+      this.breakers.set(topic, breaker);
+    }
+    return breaker;
+  }
+}
