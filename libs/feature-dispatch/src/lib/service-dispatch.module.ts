@@ -13,6 +13,9 @@ import { IdempotencyRecord } from './invoke/idempotency-record.entity.js';
 import { IdempotencyService } from './invoke/idempotency.service.js';
 import { ProviderBreakers } from './invoke/provider-breakers.service.js';
 import { DispatchMetrics, MetricsController } from './metrics/dispatch-metrics.service.js';
+import { AsyncCall } from './async/async-call.entity.js';
+import { AsyncCallsController } from './async/async-calls.controller.js';
+import { AsyncCalls } from './async/async-calls.service.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
@@ -25,8 +28,8 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord])],
-  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall])],
+  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
@@ -39,6 +42,7 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
     IdempotencyService,
     ProviderBreakers,
     DispatchMetrics,
+    AsyncCalls,
     DemoAppSeed,
     {
       // Bearer tokens are accepted once the platform's OpenID provider is configured.

@@ -110,6 +110,10 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
   DISPATCH_BREAKER_RESET_MS = 10_000;
 
+  /** Dispatch: first wait before a failed callback is tried again (ms); each next wait is 4× longer, 6 attempts in all. */
+  @Type(() => Number) @IsInt() @Min(50) @Max(3_600_000)
+  DISPATCH_CALLBACK_BACKOFF_MS = 5_000;
+
   /** Dispatch: days the call audit is kept (at least 180; the database refuses to delete younger entries). */
   @Type(() => Number) @IsInt() @Min(180) @Max(36_500)
   AUDIT_RETENTION_DAYS = 180;

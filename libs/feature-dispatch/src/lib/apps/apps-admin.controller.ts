@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CALLBACK_LABEL } from '../async/async-calls.service.js';
 import type { Repository } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
@@ -11,6 +12,11 @@ import { AppCredentialsService, HMAC_LABEL } from './app-credentials.service.js'
 import { SIGNATURE_SCHEMES_NAMES, type SignatureSchemeName } from '@gmp/dispatch-client';
 import { BusinessApp } from './business-app.entity.js';
 import { hashSecret } from './secret-hash.util.js';
+
+class CallbackBody {
+  /** http(s) URL without credentials; results of the app's asynchronous calls are POSTed there. */
+  @Matches(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/, { message: 'url 须为不含用户名密码的 http(s) 地址 (an http(s) URL without credentials)' }) @Length(10, 512) url!: string;
+}
 
 class RegisterAppBody {
   /** Letters, digits, `.`, `_`, `-`; `oauth:` is reserved for OAuth clients. */
@@ -63,5 +69,16 @@ export class AppsAdminController {
     if (!res.affected) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
     this.credentials.forget(appKey);
     return { appKey, ratePerSecond: b.ratePerSecond, quotaPerDay: b.quotaPerDay };
+  }
+
+  @Put(':appKey/callback')
+  @ApiOperation({ summary: '登记回调地址 (the app’s callback URL for asynchronous results; a new signing secret is returned once)' })
+  @ApiBody({ schema: { type: 'object', example: { url: 'https://gov-app.example.gov.cn/dispatch/callback' } } })
+  async callback(@Param('appKey') appKey: string, @Body() body: unknown) {
+    const b = validBody(CallbackBody, body);
+    const callbackSecret = randomBytes(32).toString('base64url');
+    const res = await this.apps.update({ appKey }, { callbackUrl: b.url, callbackSecretEnc: this.crypto.encrypt(CALLBACK_LABEL, callbackSecret, appKey) });
+    if (!res.affected) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
+    return { appKey, callbackUrl: b.url, callbackSecret };
   }
 }

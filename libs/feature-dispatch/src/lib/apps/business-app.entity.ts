@@ -39,6 +39,14 @@ export class BusinessApp {
   @Column({ type: 'integer', name: 'quota_per_day', nullable: true })
   quotaPerDay!: number | null;
 
+  /** Where results of asynchronous calls are delivered (registered by operators only: no client-supplied targets). */
+  @Column({ type: 'varchar', length: 512, name: 'callback_url', nullable: true })
+  callbackUrl!: string | null;
+
+  /** Key that signs callbacks (HMAC-SM3, platform scheme), encrypted by the crypto provider (label `dispatch:callback`, aad = AppKey). */
+  @Column({ type: 'bytea', name: 'callback_secret_enc', nullable: true })
+  callbackSecretEnc!: Buffer | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

@@ -16,7 +16,7 @@ import { CallAuditChain, CallAuditEntry } from './call-audit.entities.js';
 /** The fields of an entry that its hash covers, in this order. */
 export type AuditFields = Omit<CallAuditEntry, 'prevHash' | 'hash'>;
 
-const INVOKE = /^\/v1\/capabilities\/([^/?]{1,64})\/invoke(?:\?|$)/;
+const INVOKE = /^\/v1\/capabilities\/([^/?]{1,64})\/(invoke|invoke-async)(?:\?|$)/;
 const PAGE = 5000;
 
 /**
@@ -50,7 +50,7 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
     fastify?.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const match = request.method === 'POST' ? INVOKE.exec(request.url) : null;
       if (match) {
-        const fields = fieldsOf(request as AppRequest, reply, payload, safeDecode(match[1]!), this.crypto);
+        const fields = fieldsOf(request as AppRequest, reply, payload, safeDecode(match[1]!), match[2]!, this.crypto);
         this.metrics.observe(fields);
         await this.record(fields);
       }
@@ -195,7 +195,7 @@ function toColumns(e: CallAuditEntry): Record<string, unknown> {
   };
 }
 
-function fieldsOf(request: AppRequest, reply: FastifyReply, payload: unknown, capability: string, crypto: CryptoProvider): Omit<AuditFields, 'chainId' | 'seq'> {
+function fieldsOf(request: AppRequest, reply: FastifyReply, payload: unknown, capability: string, operation: string, crypto: CryptoProvider): Omit<AuditFields, 'chainId' | 'seq'> {
   const header = (name: string, max: number) => {
     const v = request.headers[name];
     if (typeof v !== 'string' || v.length === 0) return null;
@@ -218,7 +218,7 @@ function fieldsOf(request: AppRequest, reply: FastifyReply, payload: unknown, ca
     at: new Date(),
     app: request.app?.appKey ?? claimedApp(request),
     capability: capability.slice(0, 64),
-    operation: 'invoke',
+    operation,
     endUser: request.tokenEndUser ?? header('x-end-user', 128),
     purpose: header('x-purpose', 256),
     caseId: header('x-case-id', 64),

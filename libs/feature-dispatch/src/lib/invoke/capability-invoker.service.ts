@@ -23,6 +23,8 @@ export interface CallerInfo {
   limits?: Partial<Limits>;
   /** `Idempotency-Key` header. */
   idempotencyKey?: string;
+  /** Set for calls run outside their request (async): the request's correlation id. */
+  correlationId?: string;
 }
 
 /**
@@ -55,13 +57,7 @@ export class CapabilityInvoker {
    * (`replayed` says the answer is the earlier one).
    */
   async invoke(code: string, input: unknown, caller: CallerInfo): Promise<{ output: object; replayed: boolean }> {
-    const capability = this.capability(code);
-    const grantLimits = await this.grants.require(caller.appKey, capability.code);
-    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
-    const checked = validateMessage(capability.input, input, { forbidUnknown: true });
-    if (!checked.ok) {
-      throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
-    }
+    const { capability, checked } = await this.admit(code, input, caller);
     if (caller.idempotencyKey === undefined) return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false };
     const earlier = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, checked.value);
     if (earlier) return { output: IdempotencyService.replay(earlier), replayed: true };
@@ -77,10 +73,23 @@ export class CapabilityInvoker {
     }
   }
 
-  private async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
+  /** What every call passes before anything is sent: the grant, the limits, the capability's input contract. */
+  async admit(code: string, input: unknown, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor; checked: { value: object } }> {
+    const capability = this.capability(code);
+    const grantLimits = await this.grants.require(caller.appKey, capability.code);
+    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
+    const checked = validateMessage(capability.input, input, { forbidUnknown: true });
+    if (!checked.ok) {
+      throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
+    }
+    return { capability, checked: { value: checked.value as object } };
+  }
+
+  /** Sends a call that was admitted and validates the answer; errors become problems. */
+  async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
     const meta: CallMeta = {
       messageId,
-      correlationId: currentContext()?.correlationId ?? randomUUID(),
+      correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID(),
       app: caller.appKey,
       ...(caller.endUser ? { endUser: caller.endUser } : {}),
       ...(caller.endUser && caller.endUserAuthenticated ? { endUserAuthenticated: true } : {}),

@@ -25,10 +25,10 @@ export class ProviderBreakers {
   constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
 
   /**
-   * Calls through the provider's breaker within the capability's timeout. A failure that comes
-   * back fast is tried once more with the time left: when nothing reached the provider
-   * (unavailable), or — for operations the catalogue marks idempotent — when the provider failed
-   * (5xx). A timeout uses up the budget: it is not retried.
+   * Calls through the provider's breaker within the capability's timeout. For operations the
+   * catalogue marks idempotent, a failure that comes back fast (the transport failed, or the
+   * provider failed with a 5xx other than PROVIDER_UNAVAILABLE) is tried once more with the
+   * time left. A timeout uses up the budget: it is not retried.
    */
   async fire<T>(capability: CapabilityDescriptor, call: (timeoutMs: number) => Promise<T>): Promise<T> {
     const breaker = this.breakerOf(capability.topic);
@@ -46,10 +46,10 @@ export class ProviderBreakers {
     try {
       return await attempt(capability.timeoutMs);
     } catch (err) {
-      const unavailable = err instanceof ProviderError && err.error?.code === 'PROVIDER_UNAVAILABLE';
-      const failed = err instanceof ProviderError && !unavailable && (!err.error || err.error.status >= 500);
+      // PROVIDER_UNAVAILABLE is the provider's own answer (a dependency of its is down): not retried.
+      const failed = err instanceof ProviderError && (!err.error || (err.error.status >= 500 && err.error.code !== 'PROVIDER_UNAVAILABLE'));
       const left = deadline - Date.now();
-      if (!(unavailable || (failed && capability.idempotent)) || left < 100) throw err;
+      if (!failed || !capability.idempotent || left < 100) throw err;
       this.log.warn(`重试 (retrying) ${capability.code} within ${left} ms: ${(err as Error).message}`);
       return attempt(left);
     }

@@ -1,0 +1,172 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HttpException, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { GMP_HMAC_SM3 } from '@gmp/dispatch-client';
+import type { CryptoProvider } from '@gmp/gm-crypto';
+import { derivedEventId, quoteTablePath } from '@gmp/messaging';
+import { currentContext } from '@gmp/observability';
+import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { BusinessApp } from '../apps/business-app.entity.js';
+import { CallAudit } from '../audit/call-audit.service.js';
+import { CapabilityInvoker, type CallerInfo } from '../invoke/capability-invoker.service.js';
+import { AsyncCall } from './async-call.entity.js';
+
+const REQUEST_LABEL = 'dispatch:async';
+export const CALLBACK_LABEL = 'dispatch:callback';
+const MAX_RUNS = 3;
+const MAX_CALLBACKS = 6;
+
+type Stored = { input: object; caller: CallerInfo };
+
+/**
+ * Asynchronous calls: accepted with 202 once admitted (grant, limits, input contract), kept in
+ * PostgreSQL (request and answer encrypted) and run by whichever dispatch instance claims them
+ * — a call whose instance died is run again when its lease ends (at most 3 runs, the same
+ * message id each time). The answer is fetched by id, and delivered to the app's registered
+ * callback URL, signed (HMAC-SM3, platform scheme, the app's callback secret), retried with
+ * backoff until the app answers 2xx.
+ */
+@Injectable()
+export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('AsyncCalls');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly invoker: CapabilityInvoker,
+    private readonly audit: CallAudit,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const tick = () => {
+      this.kick();
+      if (!this.stopped) this.timer = setTimeout(tick, 500);
+    };
+    tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  async submit(code: string, input: unknown, caller: CallerInfo): Promise<{ callId: string; status: 'accepted'; resultUrl: string }> {
+    const { capability, checked } = await this.invoker.admit(code, input, caller);
+    const app = caller.appKey.startsWith('oauth:') ? null : await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: caller.appKey }, select: { callbackUrl: true } });
+    const id = randomUUID();
+    const stored: Stored = { input: checked.value, caller: { ...caller, correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID() } };
+    await this.dataSource.getRepository(AsyncCall).insert({
+      id, appKey: caller.appKey, capability: capability.code, status: 'accepted', requestEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(stored), id),
+      resultStatus: null, resultEnc: null, leaseUntil: null, attempts: 0, submittedAt: new Date(), completedAt: null,
+      callbackUrl: app?.callbackUrl ?? null, callbackStatus: 'none', callbackAttempts: 0, callbackNextAt: null, callbackError: null,
+    });
+    this.kick();
+    return { callId: id, status: 'accepted', resultUrl: `/v1/calls/${id}` };
+  }
+
+  /** The call as its app sees it; 404 for anyone else's. */
+  async view(id: string, appKey: string) {
+    const call = await this.dataSource.getRepository(AsyncCall).findOneBy({ id, appKey });
+    if (!call) throw new ProblemException(404, 'CALL_NOT_FOUND', '调用不存在 (no such call of this app)', id);
+    const answer = call.resultEnc ? (JSON.parse(this.crypto.decrypt(REQUEST_LABEL, call.resultEnc, id).toString()) as Record<string, unknown>) : undefined;
+    return {
+      callId: id, capability: call.capability, status: call.status, submittedAt: call.submittedAt.toISOString(),
+      ...(call.completedAt ? { completedAt: call.completedAt.toISOString() } : {}),
+      ...(answer !== undefined ? (call.resultStatus === 200 ? { result: answer } : { problem: answer }) : {}),
+      callback: { status: call.callbackStatus, attempts: call.callbackAttempts, ...(call.callbackError ? { lastError: call.callbackError } : {}) },
+    };
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.work()
+      .catch((err: Error) => this.log.warn(`异步调用处理失败，稍后重试 (async work failed, will retry): ${err.message}`))
+      .finally(() => (this.running = null));
+  }
+
+  private async work(): Promise<void> {
+    const t = quoteTablePath(this.dataSource.getMetadata(AsyncCall).tablePath);
+    // Calls: claim accepted ones and those whose runner's lease ran out.
+    const claimed: { id: string; capability: string; attempts: number }[] = (await this.dataSource.query(
+      `UPDATE ${t} SET status = 'running', attempts = attempts + 1, lease_until = now() + interval '60 seconds'
+        WHERE id IN (SELECT id FROM ${t} WHERE status = 'accepted' OR (status = 'running' AND lease_until < now()) ORDER BY submitted_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+        RETURNING id, capability, attempts`,
+    ))[0];
+    await Promise.all(claimed.map((c) => this.run(c.id, c.capability, c.attempts)));
+    // Callbacks that are due.
+    const due: { id: string }[] = (await this.dataSource.query(
+      `UPDATE ${t} SET callback_next_at = now() + interval '60 seconds'
+        WHERE id IN (SELECT id FROM ${t} WHERE callback_status = 'pending' AND callback_next_at <= now() ORDER BY callback_next_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+    ))[0];
+    await Promise.all(due.map((d) => this.deliver(d.id)));
+  }
+
+  private async run(id: string, code: string, attempts: number): Promise<void> {
+    const repo = this.dataSource.getRepository(AsyncCall);
+    const row = await repo.findOneByOrFail({ id });
+    const stored = JSON.parse(this.crypto.decrypt(REQUEST_LABEL, row.requestEnc, id).toString()) as Stored;
+    const started = Date.now();
+    let status: number;
+    let answer: object;
+    if (attempts > MAX_RUNS) {
+      status = 504;
+      answer = { type: 'urn:gov-mp:problem:outcome-unknown', title: '调用结果未知 (outcome unknown)', status, code: 'OUTCOME_UNKNOWN', detail: `运行 ${MAX_RUNS} 次均未完成 (not completed after ${MAX_RUNS} runs)` };
+    } else {
+      try {
+        const capability = this.invoker.capability(code);
+        // The same message id on every run: providers de-duplicate what they can.
+        answer = await this.invoker.call(capability, stored.input, stored.caller, derivedEventId(id, 'async-call'));
+        status = 200;
+      } catch (err) {
+        status = err instanceof HttpException ? err.getStatus() : 500;
+        answer = err instanceof HttpException ? (err.getResponse() as object) : { code: 'INTERNAL', status: 500, title: '内部错误 (internal error)' };
+      }
+    }
+    const callback = row.callbackUrl ? 'pending' : 'none';
+    await repo.update({ id, status: 'running' }, {
+      status: status === 200 ? 'succeeded' : 'failed', resultStatus: status, resultEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(answer), id),
+      completedAt: new Date(), leaseUntil: null, callbackStatus: callback, callbackNextAt: callback === 'pending' ? new Date() : null,
+    });
+    const c = stored.caller;
+    await this.audit.record({
+      at: new Date(), app: c.appKey, capability: code, operation: 'async-run', endUser: c.endUser ?? null, purpose: c.purpose ?? null, caseId: c.caseId ?? null,
+      correlationId: c.correlationId ?? null, status, code: status === 200 ? null : String((answer as { code?: unknown }).code ?? ''), latencyMs: Date.now() - started, requestHash: this.crypto.sm3(JSON.stringify(stored.input)).toString('hex'),
+    });
+  }
+
+  /** POSTs the answer to the app's callback URL, signed; 2xx = delivered, else retried with backoff. */
+  private async deliver(id: string): Promise<void> {
+    const repo = this.dataSource.getRepository(AsyncCall);
+    const call = await repo.findOneByOrFail({ id });
+    const app = await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: call.appKey }, select: { appKey: true, callbackSecretEnc: true } });
+    const body = Buffer.from(JSON.stringify(await this.view(id, call.appKey)));
+    let error: string | null = null;
+    try {
+      if (!call.callbackUrl || !app?.callbackSecretEnc) throw new Error('回调地址或密钥缺失 (callback URL or secret missing)');
+      const url = new URL(call.callbackUrl);
+      const secret = this.crypto.decrypt(CALLBACK_LABEL, app.callbackSecretEnc, app.appKey);
+      const headers = GMP_HMAC_SM3.sign({ method: 'POST', path: url.pathname, query: url.search.slice(1), body }, 'service-dispatch', secret, Date.now(), randomBytes(16).toString('hex'));
+      const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'x-gmp-call-id': id }, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = (err as Error).message.slice(0, 200);
+    }
+    const attempts = call.callbackAttempts + 1;
+    if (!error) {
+      await repo.update({ id }, { callbackStatus: 'delivered', callbackAttempts: attempts, callbackNextAt: null, callbackError: null });
+      return;
+    }
+    const failed = attempts >= MAX_CALLBACKS;
+    const wait = this.config.DISPATCH_CALLBACK_BACKOFF_MS * 4 ** (attempts - 1);
+    await repo.update({ id }, { callbackStatus: failed ? 'failed' : 'pending', callbackAttempts: attempts, callbackNextAt: failed ? null : new Date(Date.now() + wait), callbackError: error });
+    if (failed) this.log.warn(`回调投递失败，已放弃 (callback given up after ${attempts} attempts) ${id}: ${error}`);
+  }
+}
