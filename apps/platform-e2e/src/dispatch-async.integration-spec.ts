@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { GMP_HMAC_SM3 } from '@gmp/dispatch-client';
+import { DispatchClient, GMP_HMAC_SM3 } from '@gmp/dispatch-client';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
@@ -91,6 +91,14 @@ describe('dispatch: asynchronous calls and callbacks', () => {
     }, 20_000);
     expect(done.problem).toMatchObject({ status: 403, code: 'LICENCE_USE_NOT_AUTHORISED' });
     expect(done.callback.status).toBe('none'); // the demo app has no callback URL
+    // The typed client: submit, then read the call.
+    const client = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } });
+    const submitted = await client.invokeAsync('e-licence.query-by-holder', { holderType: 'person', holderId: DEMO_PERSON.idNumber }, { legalBasis: '《政务数据共享条例》' });
+    const view = await eventually(async () => {
+      const v = await client.call<{ licences: unknown[] }>(submitted.callId);
+      return v.status === 'succeeded' ? v : null;
+    }, 20_000);
+    expect(view.result!.licences).toHaveLength(3);
     expect((await post(`${dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`, { holderType: 'alien' }, {})).status).toBe(400);
     expect((await post(`${dispatch.url}/v1/capabilities/nope.nothing/invoke-async`, {}, {})).status).toBe(404);
     expect((await get('/v1/calls/not-a-uuid', demo)).status).toBe(400);

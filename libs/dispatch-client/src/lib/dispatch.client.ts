@@ -17,6 +17,8 @@ export interface DispatchClientOptions {
   credentials: DispatchCredentials;
   /** Per-call timeout in ms (default 15,000). */
   timeoutMs?: number;
+  /** Default attempts after the first, for every call (0). Retried calls carry an Idempotency-Key. */
+  retries?: number;
   fetch?: typeof fetch;
 }
 
@@ -27,6 +29,10 @@ export interface CallContext {
   legalBasis?: string;
   caseId?: string;
   correlationId?: string;
+  /** Sent as Idempotency-Key: dispatch runs the capability at most once for it (24 h). */
+  idempotencyKey?: string;
+  /** Attempts after the first (default: the client's `retries`, 0). */
+  retries?: number;
 }
 
 /** RFC 9457 problem details as dispatch answers them. */
@@ -42,7 +48,11 @@ export interface Problem {
 
 /** A refused or failed call: the problem dispatch answered, typed. */
 export class DispatchError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** From Retry-After (429, 503), in ms. */
+    readonly retryAfterMs?: number,
+  ) {
     super(`${problem.status} ${problem.code}: ${problem.title}${problem.detail ? ` — ${problem.detail}` : ''}`);
   }
 
@@ -59,8 +69,8 @@ export class DispatchError extends Error {
  * The typed way for a business line to call the platform's capabilities through service
  * dispatch (`POST /v1/capabilities/{code}/invoke`). Chinese header values are
  * percent-encoded; errors come back as DispatchError with the problem details.
- * Signed requests use the app's scheme (see signature-schemes.ts); retries and idempotency keys
- * are not built yet.
+ * Signed requests use the app's scheme (see signature-schemes.ts); retried calls carry one
+ * Idempotency-Key, so a capability runs at most once whatever the retries.
  */
 export class DispatchClient {
   private readonly fetch: typeof fetch;
@@ -69,19 +79,51 @@ export class DispatchClient {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
+  /**
+   * Calls a capability and returns its output. With `context.idempotencyKey` (or `retries` > 0,
+   * which makes one up) the same key is sent on every attempt, so dispatch runs the capability
+   * at most once; attempts are retried after network errors, 429 (honouring Retry-After, up to
+   * 10 s), 502, 503 and 504, with backoff.
+   */
   async invoke<O>(code: string, input: object, context: CallContext = {}): Promise<O> {
-    const path = `/v1/capabilities/${encodeURIComponent(code)}/invoke`;
-    const payload = JSON.stringify(input);
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(await this.authorization(path, payload)) };
+    const retries = context.retries ?? this.options.retries ?? 0;
+    const ctx = retries > 0 && !context.idempotencyKey ? { ...context, idempotencyKey: `dc-${randomBytes(16).toString('hex')}` } : context;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send<O>('POST', `/v1/capabilities/${encodeURIComponent(code)}/invoke`, input, ctx);
+      } catch (err) {
+        const status = err instanceof DispatchError ? err.status : 0; // 0: the network
+        const retryable = status === 0 || status === 429 || status === 502 || status === 503 || status === 504 || (status === 409 && err instanceof DispatchError && err.code === 'IDEMPOTENCY_IN_PROGRESS');
+        if (!retryable || attempt >= retries) throw err;
+        const hinted = err instanceof DispatchError ? err.retryAfterMs : undefined;
+        await new Promise((r) => setTimeout(r, Math.min(10_000, hinted ?? 200 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** Submits an asynchronous call: `{ callId, status: 'accepted', resultUrl }`. */
+  invokeAsync(code: string, input: object, context: CallContext = {}): Promise<{ callId: string; status: 'accepted'; resultUrl: string }> {
+    return this.send('POST', `/v1/capabilities/${encodeURIComponent(code)}/invoke-async`, input, context);
+  }
+
+  /** Where an asynchronous call stands, with its result or problem once done. */
+  call<O>(callId: string): Promise<AsyncCallView<O>> {
+    return this.send('GET', `/v1/calls/${encodeURIComponent(callId)}`, undefined, {});
+  }
+
+  private async send<O>(method: 'GET' | 'POST', path: string, input: object | undefined, context: CallContext): Promise<O> {
+    const payload = input === undefined ? '' : JSON.stringify(input);
+    const headers: Record<string, string> = { ...(input === undefined ? {} : { 'content-type': 'application/json' }), ...(await this.authorization(method, path, payload)) };
     if (context.endUser) headers['x-end-user'] = context.endUser;
     if (context.purpose) headers['x-purpose'] = encodeURIComponent(context.purpose);
     if (context.legalBasis) headers['x-legal-basis'] = encodeURIComponent(context.legalBasis);
     if (context.caseId) headers['x-case-id'] = context.caseId;
     if (context.correlationId) headers['x-correlation-id'] = context.correlationId;
+    if (context.idempotencyKey) headers['idempotency-key'] = context.idempotencyKey;
     const res = await this.fetch(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
-      method: 'POST',
+      method,
       headers,
-      body: payload,
+      ...(input === undefined ? {} : { body: payload }),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
     });
     const text = await res.text();
@@ -93,18 +135,31 @@ export class DispatchClient {
     }
     if (!res.ok) {
       const p = (body ?? {}) as Partial<Problem>;
-      throw new DispatchError({ type: p.type ?? 'about:blank', title: p.title ?? res.statusText, status: res.status, code: p.code ?? `HTTP_${res.status}`, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}), ...(p.correlationId ? { correlationId: p.correlationId } : {}) });
+      const retryAfter = Number(res.headers.get('retry-after'));
+      throw new DispatchError({ type: p.type ?? 'about:blank', title: p.title ?? res.statusText, status: res.status, code: p.code ?? `HTTP_${res.status}`, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}), ...(p.correlationId ? { correlationId: p.correlationId } : {}) }, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
     }
     return body as O;
   }
 
-  private async authorization(path: string, payload: string): Promise<Record<string, string>> {
+  private async authorization(method: string, path: string, payload: string): Promise<Record<string, string>> {
     const c = this.options.credentials;
     if ('hmacSecret' in c) {
       const scheme = signatureScheme(c.scheme ?? 'gmp-hmac-sm3')!;
-      return scheme.sign({ method: 'POST', path, query: '', body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
+      return scheme.sign({ method, path, query: '', body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
     }
     if ('appKey' in c) return { authorization: `Basic ${Buffer.from(`${c.appKey}:${c.secret}`).toString('base64')}` };
     return { authorization: `Bearer ${typeof c.token === 'function' ? await c.token() : c.token}` };
   }
+}
+
+/** An asynchronous call as dispatch reports it. */
+export interface AsyncCallView<O> {
+  callId: string;
+  capability: string;
+  status: 'accepted' | 'running' | 'succeeded' | 'failed';
+  submittedAt: string;
+  completedAt?: string;
+  result?: O;
+  problem?: Problem;
+  callback: { status: 'none' | 'pending' | 'delivered' | 'failed'; attempts: number; lastError?: string };
 }
