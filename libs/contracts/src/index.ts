@@ -14,3 +14,5 @@ export * from './lib/licence-lifecycle.messages.js';
 export * from './lib/subject-key.util.js';
 export * from './lib/topic-registry.js';
 export * from './lib/capability-catalogue.js';
+export * from './lib/capability-registry.messages.js';
+export * from './lib/capability-schema.util.js';

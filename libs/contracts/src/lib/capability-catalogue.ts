@@ -14,6 +14,9 @@ import { LicenceChangeInput, LicenceChangeReply, LicenceIdInput, LicenceIssueInp
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
+import type { AnnouncedCapability } from './capability-registry.messages.js';
+import { jsonSchemaOf } from './capability-schema.util.js';
+import { contractOf } from './topic-registry.js';
 
 /** A capability published through service dispatch (a static catalogue until the registry exists). */
 export interface CapabilityDescriptor {
@@ -271,6 +274,17 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
   },
 ];
 
-export function findCapability(code: string): CapabilityDescriptor | undefined {
-  return CAPABILITIES.find((c) => c.code === code);
+/** A capability by code — the given version, or the highest one. */
+export function findCapability(code: string, version?: string): CapabilityDescriptor | undefined {
+  const all = CAPABILITIES.filter((c) => c.code === code);
+  if (version !== undefined) return all.find((c) => c.version === version);
+  return all.sort((a, b) => Number(b.version) - Number(a.version))[0];
+}
+
+/** What a provider announces at start-up: its capabilities with their JSON Schemas (see jsonSchemaOf). */
+export function capabilitiesOf(provider: string): AnnouncedCapability[] {
+  return CAPABILITIES.filter((c) => contractOf(c.topic)?.owner === provider).map((c) => ({
+    code: c.code, version: c.version, name: c.name, description: c.description, ownerDepartment: c.ownerDepartment, topic: c.topic, timeoutMs: c.timeoutMs, idempotent: c.idempotent,
+    inputSchema: jsonSchemaOf(c.input, { closed: true }), outputSchema: jsonSchemaOf(c.output), ...(c.example ? { example: c.example as Record<string, unknown> } : {}),
+  }));
 }

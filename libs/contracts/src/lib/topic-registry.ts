@@ -1,3 +1,4 @@
+import { CapabilitiesAnnouncedEvent } from './capability-registry.messages.js';
 import { LicenceAccessedEvent, LicenceByHolderReply, LicenceByHolderRequest } from './licence.messages.js';
 import {
   CheckAgentReply,
@@ -126,6 +127,7 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
   [Topic.LicenceVerify]: { topic: Topic.LicenceVerify, kind: 'request', message: LicenceByIdRequest, reply: LicenceVerifyReply, owner: 'tech-capabilities', description: '电子证照核验 (verify a licence)' },
   [Topic.LicenceChange]: { topic: Topic.LicenceChange, kind: 'request', message: LicenceChangeRequest, reply: LicenceChangeReply, owner: 'tech-capabilities', description: '电子证照注销、加注 (revoke or annotate a licence)' },
   [Topic.LicenceChanged]: { topic: Topic.LicenceChanged, kind: 'event', message: LicenceChangedEvent, owner: 'tech-capabilities', description: '电子证照变更 (a licence was issued, revoked or annotated) → data-platform licence index' },
+  [Topic.CapabilitiesAnnounced]: { topic: Topic.CapabilitiesAnnounced, kind: 'event', message: CapabilitiesAnnouncedEvent, owner: 'tech-capabilities', description: '能力登记 (a provider announces its capabilities: contract, JSON Schemas, timeout) → service-dispatch registry', unordered: true },
   [Topic.LicenceAuthoriseUse]: { topic: Topic.LicenceAuthoriseUse, kind: 'request', message: LicenceUseGrantRequest, reply: LicenceUseGrantReply, owner: 'tech-capabilities', description: '用证授权 (the holder authorises an app to use their licences)' },
   [Topic.LicenceWithdrawUse]: { topic: Topic.LicenceWithdrawUse, kind: 'request', message: LicenceUseWithdrawRequest, reply: LicenceUseWithdrawReply, owner: 'tech-capabilities', description: '撤回用证授权 (withdraw a use authorisation)' },
 };

@@ -44,6 +44,8 @@ export enum Topic {
   LicenceWithdrawUse = 'tech.licence.withdraw-use.v1',
   /** Event: a licence was issued, revoked or annotated (outbox; data-platform keeps its licence index). */
   LicenceChanged = 'tech.licence.changed.v1',
+  /** Event: a provider announces the capabilities it serves (at start-up; service-dispatch keeps its registry). */
+  CapabilitiesAnnounced = 'platform.capability.announced.v1',
   /** Request-reply: does the population base library hold this ID number under this name (data-platform)? */
   DataPopulationVerify = 'data.population.verify.v1',
 }

@@ -16,6 +16,10 @@ import { DispatchMetrics, MetricsController } from './metrics/dispatch-metrics.s
 import { AsyncCall } from './async/async-call.entity.js';
 import { AsyncCallsController } from './async/async-calls.controller.js';
 import { AsyncCalls } from './async/async-calls.service.js';
+import { CapabilityVersion } from './registry/capability-version.entity.js';
+import { CapabilityAdminController, CapabilityDiscoveryController, OptionalAppCredentialsGuard } from './registry/capability-registry.controller.js';
+import { CapabilityRegistryHandler } from './registry/capability-registry.handler.js';
+import { CapabilityRegistry } from './registry/capability-registry.service.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
@@ -28,8 +32,8 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall])],
-  controllers: [InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion])],
+  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
@@ -43,6 +47,8 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
     ProviderBreakers,
     DispatchMetrics,
     AsyncCalls,
+    CapabilityRegistry,
+    OptionalAppCredentialsGuard,
     DemoAppSeed,
     {
       // Bearer tokens are accepted once the platform's OpenID provider is configured.

@@ -1,10 +1,12 @@
-import { CAPABILITIES } from '@gmp/contracts';
+import { CAPABILITIES, Topic } from '@gmp/contracts';
 import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { BusinessApp } from './apps/business-app.entity.js';
 import { CreateBusinessApp1763800300000 } from './migrations/1763800300000-create-business-app.migration.js';
 import { ServiceDispatchModule } from './service-dispatch.module.js';
 import { CapabilityGrant } from './grants/capability-grant.entity.js';
+import { CreateCapabilityRegistry1763801500000 } from './migrations/1763801500000-create-capability-registry.migration.js';
+import { CapabilityVersion } from './registry/capability-version.entity.js';
 import { CreateAsyncCalls1763801400000 } from './migrations/1763801400000-create-async-calls.migration.js';
 import { AsyncCall } from './async/async-call.entity.js';
 import { CreateIdempotencyRecords1763801300000 } from './migrations/1763801300000-create-idempotency-records.migration.js';
@@ -21,11 +23,11 @@ export const serviceDispatchService: ServiceDefinition = {
   schema: 'dispatch',
   defaultPort: 3000,
   feature: ServiceDispatchModule,
-  entities: [BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000],
+  entities: [BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000, CreateCapabilityRegistry1763801500000],
   requests: [...new Set(CAPABILITIES.map((c) => c.topic))],
   // JSON bodies are kept as received too: the platform's signature scheme covers the body's bytes.
   rawBody: true,
   publishes: [],
-  consumes: [],
+  consumes: [Topic.CapabilitiesAnnounced],
 };

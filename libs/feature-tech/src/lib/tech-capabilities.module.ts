@@ -52,6 +52,7 @@ import { SealController } from './seal/seal.controller.js';
 import { DemoSealSeed } from './seal/demo-seal.seed.js';
 import { LicenceAnnotationRow } from './licence/licence-annotation.entity.js';
 import { LicenceDocument } from './licence/licence-document.entity.js';
+import { CapabilityAnnouncer } from './registry/capability-announcer.service.js';
 import { LicenceUseAuthorisation } from './licence/licence-use-authorisation.entity.js';
 import { LicenceLifecycleService } from './licence/licence-lifecycle.service.js';
 import { LicenceLifecycleHandler } from './licence/licence-lifecycle.handler.js';
@@ -68,7 +69,7 @@ import { InboxController, NotificationController } from './notification/notifica
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker, LicenceAnnotationRow, LicenceUseAuthorisation, LicenceDocument])],
   controllers: [LicenceHandler, LicenceHttpController, OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController, NotificationHandler, NotificationController, InboxController, FileStoreController, InternalFileStoreController, ArchiveHandler, SealHandler, SealController, LicenceLifecycleHandler],
-  providers: [LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, SealService, DemoSealSeed, LicenceLifecycleService, LicenceExpiryJob, LiveGrantGuard, AccessTokenGuard,
+  providers: [CapabilityAnnouncer, LicenceQueryService, DemoLicenceSeed, SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, NotificationService, FileStoreService, ArchiveService, SealService, DemoSealSeed, LicenceLifecycleService, LicenceExpiryJob, LiveGrantGuard, AccessTokenGuard,
     {
       // The provider's own APIs verify its tokens like every service does, with the keys read in process.
       provide: AccessTokenVerifier,

@@ -54,7 +54,7 @@ export const techCapabilitiesService: ServiceDefinition = {
   entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker, LicenceAnnotationRow, LicenceUseAuthorisation, LicenceDocument, OutboxRecord, ProcessedMessage],
   migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000, CreateFileStore1763801200000, CreateArchive1763801300000, LockOutInThrottle1763801400000, CreateSeals1763801500000, LicenceLifecycle1763801600000, LicenceUseAuthorisations1763801800000, LicenceDocuments1763801900000, LicenceUseByAgents1763802000000],
   requests: [Topic.DataPopulationVerify],
-  publishes: [Topic.LicenceAccessed, Topic.LicenceChanged],
+  publishes: [Topic.LicenceAccessed, Topic.LicenceChanged, Topic.CapabilitiesAnnounced],
   // File uploads arrive as raw bytes with their own size limit (FILE_MAX_BYTES), not as JSON.
   configureHttp: (fastify, config) => {
     fastify.addContentTypeParser(UPLOAD_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: config.FILE_MAX_BYTES }, (_request, body, done) => done(null, body));

@@ -120,7 +120,7 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
       answer = { type: 'urn:gov-mp:problem:outcome-unknown', title: '调用结果未知 (outcome unknown)', status, code: 'OUTCOME_UNKNOWN', detail: `运行 ${MAX_RUNS} 次均未完成 (not completed after ${MAX_RUNS} runs)` };
     } else {
       try {
-        const capability = this.invoker.capability(code);
+        const capability = this.invoker.capability(code, stored.caller.version);
         // The same message id on every run: providers de-duplicate what they can.
         answer = await this.invoker.call(capability, stored.input, stored.caller, derivedEventId(id, 'async-call'));
         status = 200;

@@ -8,6 +8,7 @@ import { GrantsService } from '../grants/grants.service.js';
 import { type Limits, RateLimits } from '../quota/rate-limits.service.js';
 import { IdempotencyService } from './idempotency.service.js';
 import { ProviderBreakers } from './provider-breakers.service.js';
+import { CapabilityRegistry } from '../registry/capability-registry.service.js';
 
 const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
@@ -23,6 +24,10 @@ export interface CallerInfo {
   limits?: Partial<Limits>;
   /** `Idempotency-Key` header. */
   idempotencyKey?: string;
+  /** `X-Capability-Version` (default: the highest). */
+  version?: string;
+  /** Set by the invoker: the version called is deprecated (answer with `Deprecation: true`). */
+  deprecated?: boolean;
   /** Set for calls run outside their request (async): the request's correlation id. */
   correlationId?: string;
 }
@@ -42,10 +47,14 @@ export class CapabilityInvoker {
     private readonly limits: RateLimits,
     private readonly idempotency: IdempotencyService,
     private readonly breakers: ProviderBreakers,
+    private readonly registry: CapabilityRegistry,
   ) {}
 
-  capability(code: string): CapabilityDescriptor {
-    const capability = findCapability(code);
+  capability(code: string, version?: string): CapabilityDescriptor {
+    const capability = findCapability(code, version);
+    if (!capability && version !== undefined && findCapability(code)) {
+      throw new ProblemException(404, 'CAPABILITY_VERSION_NOT_FOUND', '能力版本不存在 (unknown capability version)', `${code} 没有第 ${version} 版 (no version ${version})`);
+    }
     if (!capability) {
       throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', `没有编码为 ${code} 的能力 (no capability with code ${code})`);
     }
@@ -56,17 +65,17 @@ export class CapabilityInvoker {
    * Grant, limits and input checks, then the call — once per Idempotency-Key when one is given
    * (`replayed` says the answer is the earlier one).
    */
-  async invoke(code: string, input: unknown, caller: CallerInfo): Promise<{ output: object; replayed: boolean }> {
-    const { capability, checked } = await this.admit(code, input, caller);
-    if (caller.idempotencyKey === undefined) return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false };
+  async invoke(code: string, input: unknown, caller: CallerInfo): Promise<{ output: object; replayed: boolean; deprecated: boolean }> {
+    const { capability, checked, deprecated } = await this.admit(code, input, caller);
+    if (caller.idempotencyKey === undefined) return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false, deprecated };
     const earlier = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, checked.value);
-    if (earlier) return { output: IdempotencyService.replay(earlier), replayed: true };
+    if (earlier) return { output: IdempotencyService.replay(earlier), replayed: true, deprecated };
     // The provider sees the same message id for the same key: its own de-duplication applies too.
     const messageId = derivedEventId(`${caller.appKey}\u0000${caller.idempotencyKey}`, 'idempotent-call');
     try {
       const output = await this.call(capability, checked.value, caller, messageId);
       await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { output });
-      return { output, replayed: false };
+      return { output, replayed: false, deprecated };
     } catch (error) {
       await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { error }).catch(() => undefined);
       throw error;
@@ -74,15 +83,18 @@ export class CapabilityInvoker {
   }
 
   /** What every call passes before anything is sent: the grant, the limits, the capability's input contract. */
-  async admit(code: string, input: unknown, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor; checked: { value: object } }> {
-    const capability = this.capability(code);
+  async admit(code: string, input: unknown, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor; checked: { value: object }; deprecated: boolean }> {
+    const capability = this.capability(code, caller.version);
+    const status = await this.registry.statusOf(capability.code, capability.version);
+    if (status === 'deprecated') caller.deprecated = true;
+    if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${capability.code} v${capability.version}`);
     const grantLimits = await this.grants.require(caller.appKey, capability.code);
     await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
     }
-    return { capability, checked: { value: checked.value as object } };
+    return { capability, checked: { value: checked.value as object }, deprecated: status === 'deprecated' };
   }
 
   /** Sends a call that was admitted and validates the answer; errors become problems. */

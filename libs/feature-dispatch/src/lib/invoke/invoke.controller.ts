@@ -1,27 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CAPABILITIES } from '@gmp/contracts';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
-import { CapabilityInvoker } from './capability-invoker.service.js';
+import { type CallerInfo, CapabilityInvoker } from './capability-invoker.service.js';
 
 @ApiTags('capabilities 能力调用')
 @Controller('v1/capabilities')
 export class InvokeController {
   constructor(private readonly invoker: CapabilityInvoker) {}
-
-  @Get()
-  @ApiOperation({ summary: '能力目录 (list published capabilities)' })
-  list() {
-    return { capabilities: CAPABILITIES.map(({ code, version, name, description, ownerDepartment, timeoutMs, idempotent, example }) => ({ code, version, name, description, ownerDepartment, timeoutMs, idempotent, example })) };
-  }
-
-  @Get(':code')
-  @ApiOperation({ summary: '能力详情 (one capability)' })
-  one(@Param('code') code: string) {
-    const { version, name, description, ownerDepartment, timeoutMs, idempotent, example } = this.invoker.capability(code);
-    return { code, version, name, description, ownerDepartment, timeoutMs, idempotent, example };
-  }
 
   @Post(':code/invoke')
   @HttpCode(200)
@@ -34,6 +20,7 @@ export class InvokeController {
   @ApiHeader({ name: 'X-Legal-Basis', required: false, description: '法定依据，无数据主体授权时读取个人数据须声明 (legal basis, percent-encoded; required to read personal data without the subject’s authorisation)' })
   @ApiHeader({ name: 'X-Case-Id', required: false, description: '办件编号 (case number)' })
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
+  @ApiHeader({ name: 'X-Capability-Version', required: false, description: '能力版本，缺省为最新 (capability version; default: the highest)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '幂等键：同一键只执行一次，重复请求得到同一结果（保留 24 小时）(same key → same answer, executed once; kept 24 h)' })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
   async invoke(
@@ -46,10 +33,17 @@ export class InvokeController {
     @Headers('x-case-id') caseId?: string,
     @Headers('x-legal-basis') legalBasis?: string,
     @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('x-capability-version') version?: string,
   ) {
-    const { output, replayed } = await this.invoker.invoke(code, body, { appKey: request.app!.appKey, limits: request.app!.limits, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId });
-    if (replayed) void reply.header('Idempotent-Replayed', 'true');
-    return output;
+    const caller: CallerInfo = { appKey: request.app!.appKey, limits: request.app!.limits, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), ...(version !== undefined ? { version } : {}), endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId };
+    try {
+      const { output, replayed } = await this.invoker.invoke(code, body, caller);
+      if (replayed) void reply.header('Idempotent-Replayed', 'true');
+      return output;
+    } finally {
+      // Set by the invoker once it knew; also on error answers.
+      if (caller.deprecated) void reply.header('Deprecation', 'true');
+    }
   }
 }
 

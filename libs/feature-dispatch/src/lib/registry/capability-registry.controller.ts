@@ -1,0 +1,69 @@
+import { Body, Controller, ExecutionContext, Get, Headers, Injectable, Param, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
+import { CAPABILITY_STATUSES, type CapabilityStatus, type CapabilityVersion, VISIBILITIES, type Visibility } from './capability-version.entity.js';
+import { CapabilityRegistry } from './capability-registry.service.js';
+
+/** Discovery works without credentials (public capabilities); with an app's credentials, its restricted subscriptions show too. */
+@Injectable()
+export class OptionalAppCredentialsGuard extends AppCredentialsGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const h = context.switchToHttp().getRequest<AppRequest>().headers;
+    if (!h.authorization && !h['x-gmp-app-key'] && !h['x-bg-hmac-access-key'] && !h['x-client-id']) return true;
+    return super.canActivate(context);
+  }
+}
+
+class StatusBody {
+  @IsOptional() @IsIn(CAPABILITY_STATUSES) status?: CapabilityStatus;
+  @IsOptional() @IsIn(VISIBILITIES) visibility?: Visibility;
+  @IsString() @Length(1, 256) reason!: string;
+}
+
+const summary = (c: CapabilityVersion) => ({ code: c.code, version: c.version, name: c.name, description: c.description, ownerDepartment: c.ownerDepartment, timeoutMs: c.timeoutMs, idempotent: c.idempotent, status: c.status, visibility: c.visibility, example: c.example });
+const full = (c: CapabilityVersion) => ({ ...summary(c), provider: c.provider, inputSchema: c.inputSchema, outputSchema: c.outputSchema, announcedAt: c.announcedAt.toISOString(), ...(c.statusReason ? { statusReason: c.statusReason } : {}) });
+
+/** The capability catalogue as registered (能力目录): list, search, one capability with every version's schemas. */
+@ApiTags('capabilities 能力调用')
+@Controller('v1/capabilities')
+@UseGuards(OptionalAppCredentialsGuard)
+export class CapabilityDiscoveryController {
+  constructor(private readonly registry: CapabilityRegistry) {}
+
+  @Get()
+  @ApiOperation({ summary: '能力目录 (registered capabilities; ?q= searches code, name, description; ?owner=; ?status=)' })
+  async list(@Req() request: AppRequest, @Query('q') q?: string, @Query('owner') owner?: string, @Query('status') status?: string) {
+    if (status !== undefined && !CAPABILITY_STATUSES.includes(status as CapabilityStatus)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', `status: ${CAPABILITY_STATUSES.join(' | ')}`);
+    if ((q?.length ?? 0) > 64 || (owner?.length ?? 0) > 64) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'q / owner: at most 64 characters');
+    return { capabilities: (await this.registry.list(request.app?.appKey ?? null, { q, owner, status: status as CapabilityStatus | undefined })).map(summary) };
+  }
+
+  @Get(':code')
+  @ApiOperation({ summary: '能力详情 (one capability: every version with its input and output JSON Schemas and an example)' })
+  async one(@Req() request: AppRequest, @Param('code') code: string) {
+    const versions = await this.registry.versions(request.app?.appKey ?? null, code);
+    return { code, versions: versions.map(full) };
+  }
+}
+
+/** Operators: deprecate, retire or restrict a capability version (internal network; X-Caller names who). */
+@ApiTags('capabilities 能力调用 (operators)')
+@Controller('internal/v1/capabilities')
+@UseGuards(InternalApiGuard)
+@ApiHeader({ name: 'X-Internal-Token', required: true })
+export class CapabilityAdminController {
+  constructor(private readonly registry: CapabilityRegistry) {}
+
+  @Put(':code/versions/:version')
+  @ApiOperation({ summary: '能力版本状态 (status active | deprecated | retired, visibility public | restricted)' })
+  @ApiHeader({ name: 'X-Caller', required: true })
+  @ApiBody({ schema: { type: 'object', example: { status: 'deprecated', reason: '请改用第 2 版 (use version 2)' } } })
+  async status(@Param('code') code: string, @Param('version') version: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
+    if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少操作人 (X-Caller header required)');
+    const b = validBody(StatusBody, body);
+    if (!b.status && !b.visibility) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'status or visibility');
+    return full(await this.registry.setStatus(code, version, { status: b.status, visibility: b.visibility, reason: b.reason }, caller));
+  }
+}
