@@ -6,7 +6,7 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { post, TEST_LEGAL_BASIS } from './dispatch-client.js';
+import { getJson, post, putJson, registerGrantedApp, TEST_LEGAL_BASIS } from './dispatch-client.js';
 
 /** Asynchronous calls: 202 + call id, the answer by id and at the app's callback (signed, retried). */
 describe('dispatch: asynchronous calls and callbacks', () => {
@@ -16,15 +16,8 @@ describe('dispatch: asynchronous calls and callbacks', () => {
   const received: { headers: IncomingMessage['headers']; body: Buffer; path: string }[] = [];
   let failNext = 1;
   const run = randomBytes(3).toString('hex');
-  const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, authorization: '' };
-  const put = async (path: string, body: unknown) => {
-    const res = await fetch(`${dispatch.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const get = async (path: string, headers: Record<string, string>) => {
-    const res = await fetch(`${dispatch.url}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const put = (path: string, body: unknown) => putJson(`${dispatch.url}${path}`, body);
+  const get = (path: string, headers: Record<string, string>) => getJson(`${dispatch.url}${path}`, headers);
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -47,11 +40,7 @@ describe('dispatch: asynchronous calls and callbacks', () => {
   });
 
   it('accepts with 202, runs the call, keeps the answer for the app, and delivers it signed to the callback — retrying until the app takes it', async () => {
-    const appKey = `e2e-async-${run}`;
-    const registered = await post(`${dispatch.url}/internal/v1/apps`, { appKey, name: '异步测试', ownerDepartment: '测试' }, internal);
-    const auth = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
-    const asked = await post(`${dispatch.url}/v1/subscriptions`, { capability: 'e-licence.query-by-holder', purpose: '异步测试' }, auth);
-    await post(`${dispatch.url}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...internal, 'x-caller': 'e2e-owner' });
+    const { appKey, auth } = await registerGrantedApp(dispatch.url, `e2e-async-${run}`, 'e-licence.query-by-holder');
     const port = (receiver.address() as { port: number }).port;
     const cb = await put(`/internal/v1/apps/${appKey}/callback`, { url: `http://127.0.0.1:${port}/hooks/dispatch?tenant=e2e` });
     expect(cb.status).toBe(200);

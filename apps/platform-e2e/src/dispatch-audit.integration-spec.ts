@@ -4,7 +4,7 @@ import { CallAudit, serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { post } from './dispatch-client.js';
+import { getJson, post } from './dispatch-client.js';
 
 const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
 
@@ -13,10 +13,7 @@ describe('dispatch: call audit and usage', () => {
   let tech: RunningService;
   let dispatch: RunningService;
   const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN };
-  const get = async (path: string, headers: Record<string, string>) => {
-    const res = await fetch(`${dispatch.url}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const get = (path: string, headers: Record<string, string>) => getJson(`${dispatch.url}${path}`, headers);
   const sql = (q: string, p: unknown[] = []) => dispatch.app.get(DataSource).query(q.replaceAll('S.', `"${dispatch.definition.schema}".`), p);
   const verify = async () => (await post(`${dispatch.url}/internal/v1/audit/verify`, {}, { ...internal, authorization: '' })).body;
 

@@ -1,8 +1,8 @@
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { post } from './dispatch-client.js';
+import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { getJson, INTERNAL, post } from './dispatch-client.js';
 
 const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
 
@@ -10,11 +10,8 @@ const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0
 describe('dispatch: apps, subscriptions and grants', () => {
   let tech: RunningService;
   let dispatch: RunningService;
-  const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, authorization: '' };
-  const get = async (path: string, headers: Record<string, string>) => {
-    const res = await fetch(`${dispatch.url}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const internal = INTERNAL;
+  const get = (path: string, headers: Record<string, string>) => getJson(`${dispatch.url}${path}`, headers);
 
   beforeAll(async () => {
     tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());

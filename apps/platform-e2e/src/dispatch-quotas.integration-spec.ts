@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { post } from './dispatch-client.js';
+import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { post, putJson, registerGrantedApp } from './dispatch-client.js';
 
 const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
 
@@ -13,11 +13,7 @@ describe('dispatch: rate limits and quotas', () => {
   let one: RunningService;
   let two: RunningService;
   const run = randomBytes(3).toString('hex');
-  const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, authorization: '' };
-  const put = async (url: string, body: unknown) => {
-    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const put = (url: string, body: unknown) => putJson(url, body);
 
   beforeAll(async () => {
     expect(process.env['REDIS_URL']).toBeTruthy();
@@ -33,15 +29,8 @@ describe('dispatch: rate limits and quotas', () => {
     await tech?.close();
   });
 
-  /** A new app granted e-licence.verify; returns its auth header and the grant id. */
-  async function grantedApp(tag: string) {
-    const appKey = `e2e-quota-${tag}-${run}`;
-    const registered = await post(`${one.url}/internal/v1/apps`, { appKey, name: '配额测试', ownerDepartment: '测试' }, internal);
-    const auth = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
-    const asked = await post(`${one.url}/v1/subscriptions`, { capability: 'e-licence.verify', purpose: '配额测试' }, auth);
-    await post(`${one.url}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...internal, 'x-caller': 'e2e-owner' });
-    return { appKey, auth, grantId: asked.body.id as string };
-  }
+  /** A new app granted e-licence.verify. */
+  const grantedApp = (tag: string) => registerGrantedApp(one.url, `e2e-quota-${tag}-${run}`, 'e-licence.verify');
   const call = (url: string, auth: Record<string, string>) => post(`${url}/v1/capabilities/e-licence.verify/invoke`, { licenceId: LICENCE }, auth);
 
   it('holds an app × capability to its rate per second: 429 RATE_LIMITED with Retry-After', async () => {

@@ -1,8 +1,8 @@
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { DEMO_AUTH, post } from './dispatch-client.js';
+import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
+import { DEMO_AUTH, getJson, post, putJson } from './dispatch-client.js';
 
 const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
 
@@ -10,14 +10,8 @@ const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0
 describe('dispatch: capability registry and discovery', () => {
   let tech: RunningService;
   let dispatch: RunningService;
-  const get = async (path: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${dispatch.url}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const put = async (path: string, body: unknown, headers: Record<string, string> = { 'x-caller': 'ops-wang' }) => {
-    const res = await fetch(`${dispatch.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN, ...headers }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const get = (path: string, headers: Record<string, string> = {}) => getJson(`${dispatch.url}${path}`, headers);
+  const put = (path: string, body: unknown, headers: Record<string, string> = { 'x-caller': 'ops-wang' }) => putJson(`${dispatch.url}${path}`, body, headers);
 
   beforeAll(async () => {
     dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv());

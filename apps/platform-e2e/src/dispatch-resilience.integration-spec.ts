@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { inOwnSchema, integrationEnv } from '@gmp/testing';
 import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
-import { DEMO_AUTH, TEST_LEGAL_BASIS } from './dispatch-client.js';
+import { DEMO_AUTH, putJson, registerGrantedApp, TEST_LEGAL_BASIS } from './dispatch-client.js';
 
 /** Idempotency keys and per-provider circuit breakers, through dispatch over Kafka. */
 describe('dispatch: idempotency keys and circuit breakers', () => {
@@ -59,19 +59,14 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
   });
 
   it('the typed client sends one Idempotency-Key on every attempt and retries 429s after Retry-After', async () => {
-    const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'content-type': 'application/json' };
-    const appKey = `e2e-client-${run}`;
-    const registered = (await (await fetch(`${dispatch.url}/internal/v1/apps`, { method: 'POST', headers: internal, body: JSON.stringify({ appKey, name: '客户端测试', ownerDepartment: '测试' }) })).json()) as { appSecret: string };
-    const basic = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.appSecret}`).toString('base64')}`, 'content-type': 'application/json' };
-    const asked = (await (await fetch(`${dispatch.url}/v1/subscriptions`, { method: 'POST', headers: basic, body: JSON.stringify({ capability: 'e-licence.verify', purpose: '客户端测试' }) })).json()) as { id: string };
-    await fetch(`${dispatch.url}/internal/v1/subscriptions/${asked.id}/decision`, { method: 'POST', headers: { ...internal, 'x-caller': 'e2e-owner' }, body: JSON.stringify({ decision: 'approve' }) });
-    await fetch(`${dispatch.url}/internal/v1/subscriptions/${asked.id}/limits`, { method: 'PUT', headers: internal, body: JSON.stringify({ ratePerSecond: 1, quotaPerDay: null }) });
-    const client = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey, secret: registered.appSecret }, retries: 3 });
+    const { appKey, appSecret, grantId } = await registerGrantedApp(dispatch.url, `e2e-client-${run}`, 'e-licence.verify');
+    await putJson(`${dispatch.url}/internal/v1/subscriptions/${grantId}/limits`, { ratePerSecond: 1, quotaPerDay: null });
+    const client = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey, secret: appSecret }, retries: 3 });
     const licenceId = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
     // Three at once against 1 call/s: the refused ones wait for Retry-After and get through.
     const answers = await Promise.all([1, 2, 3].map(() => client.invoke('e-licence.verify', { licenceId }).catch((e: unknown) => e)));
     expect(answers.map((a) => (a as DispatchError).code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
-    const noRetry = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey, secret: registered.appSecret } });
+    const noRetry = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey, secret: appSecret } });
     const burst = await Promise.all([1, 2, 3].map(() => noRetry.invoke('e-licence.verify', { licenceId }).catch((e: unknown) => e)));
     expect(burst.some((a) => (a as DispatchError).code === 'RATE_LIMITED' && (a as DispatchError).retryAfterMs! >= 1000)).toBe(true);
   });

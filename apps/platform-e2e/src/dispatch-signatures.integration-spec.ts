@@ -3,8 +3,8 @@ import { DispatchClient, DispatchError, GMP_HMAC_SM3, SD_GATEWAY, type Signature
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { post } from './dispatch-client.js';
+import { inOwnSchema, integrationEnv } from '@gmp/testing';
+import { post, registerGrantedApp } from './dispatch-client.js';
 
 const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
 const PATH = '/v1/capabilities/e-licence.verify/invoke';
@@ -18,7 +18,6 @@ describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () =>
   let one: RunningService;
   let two: RunningService;
   const run = randomBytes(3).toString('hex');
-  const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, authorization: '' };
 
   beforeAll(async () => {
     expect(process.env['REDIS_URL']).toBeTruthy();
@@ -34,16 +33,11 @@ describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () =>
     await tech?.close();
   });
 
-  /** Registers an app for the scheme and grants it e-licence.verify. */
+  /** An app signing in the scheme, granted e-licence.verify. */
   async function appFor(scheme: SignatureScheme, tag = '') {
-    const appKey = `e2e-${scheme.name}${tag}-${run}`;
-    const registered = await post(`${one.url}/internal/v1/apps`, { appKey, name: `签名测试 ${scheme.name}`, ownerDepartment: '测试', signatureScheme: scheme.name }, internal);
-    expect(registered.status).toBe(201);
-    expect(registered.body).toMatchObject({ signatureScheme: scheme.name, hmacSecret: expect.any(String) });
-    const basic = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
-    const asked = await post(`${one.url}/v1/subscriptions`, { capability: 'e-licence.verify', purpose: '签名测试' }, basic);
-    await post(`${one.url}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...internal, 'x-caller': 'e2e-owner' });
-    return { appKey, secret: Buffer.from(registered.body.hmacSecret as string) };
+    const app = await registerGrantedApp(one.url, `e2e-${scheme.name}${tag}-${run}`, 'e-licence.verify', { signatureScheme: scheme.name });
+    expect(app.hmacSecret).toEqual(expect.any(String));
+    return { appKey: app.appKey, secret: Buffer.from(app.hmacSecret!) };
   }
 
   const body = JSON.stringify({ licenceId: LICENCE });
