@@ -20,6 +20,9 @@ import { CapabilityVersion } from './registry/capability-version.entity.js';
 import { CapabilityAdminController, CapabilityDiscoveryController, OptionalAppCredentialsGuard } from './registry/capability-registry.controller.js';
 import { CapabilityRegistryHandler } from './registry/capability-registry.handler.js';
 import { CapabilityRegistry } from './registry/capability-registry.service.js';
+import { InterfaceProxy } from './proxy/interface-proxy.service.js';
+import { Upstream } from './proxy/upstream.entity.js';
+import { UpstreamsAdminController } from './proxy/upstreams-admin.controller.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
@@ -32,8 +35,8 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion])],
-  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream])],
+  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController, UpstreamsAdminController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
@@ -48,6 +51,7 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
     DispatchMetrics,
     AsyncCalls,
     CapabilityRegistry,
+    InterfaceProxy,
     OptionalAppCredentialsGuard,
     DemoAppSeed,
     {

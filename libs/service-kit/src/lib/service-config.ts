@@ -114,6 +114,15 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(50) @Max(3_600_000)
   DISPATCH_CALLBACK_BACKOFF_MS = 5_000;
 
+  /** Dispatch, interface proxy: upstream hosts that may be registered (comma-separated; unset = any host outside the forbidden ranges). */
+  @ValidateIf((c: ServiceConfig) => c.PROXY_ALLOWED_HOSTS !== undefined)
+  @IsString()
+  PROXY_ALLOWED_HOSTS?: string;
+
+  /** Dispatch, interface proxy: allow upstreams on internal addresses (10/8, 172.16/12, 192.168/16, loopback); link-local and metadata addresses never. */
+  @Transform(toBool) @IsBoolean()
+  PROXY_ALLOW_PRIVATE = false;
+
   /** Dispatch: days the call audit is kept (at least 180; the database refuses to delete younger entries). */
   @Type(() => Number) @IsInt() @Min(180) @Max(36_500)
   AUDIT_RETENTION_DAYS = 180;

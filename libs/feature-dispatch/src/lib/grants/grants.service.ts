@@ -5,6 +5,7 @@ import { type DataSource, In } from 'typeorm';
 import { CAPABILITIES, findCapability } from '@gmp/contracts';
 import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import type { Limits } from '../quota/rate-limits.service.js';
+import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { CapabilityGrant, type GrantStatus } from './capability-grant.entity.js';
 
 /** How long a grant check is remembered by one instance (a revocation bites within this time everywhere). */
@@ -48,7 +49,7 @@ export class GrantsService implements OnApplicationBootstrap {
 
   /** An app asks for a capability; a second live request for the same one is 409. */
   async request(appKey: string, capabilityCode: string, purpose: string): Promise<CapabilityGrant> {
-    if (!findCapability(capabilityCode)) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capabilityCode);
+    if (!findCapability(capabilityCode) && !(await this.dataSource.getRepository(CapabilityVersion).existsBy({ code: capabilityCode }))) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capabilityCode);
     const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, ratePerSecond: null, quotaPerDay: null, requestedAt: new Date() };
     try {
       await this.dataSource.getRepository(CapabilityGrant).insert(grant);

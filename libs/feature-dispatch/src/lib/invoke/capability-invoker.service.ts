@@ -9,6 +9,9 @@ import { type Limits, RateLimits } from '../quota/rate-limits.service.js';
 import { IdempotencyService } from './idempotency.service.js';
 import { ProviderBreakers } from './provider-breakers.service.js';
 import { CapabilityRegistry } from '../registry/capability-registry.service.js';
+import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
+import type { Upstream } from '../proxy/upstream.entity.js';
+import type { ValidateFunction } from 'ajv';
 
 const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
@@ -48,6 +51,7 @@ export class CapabilityInvoker {
     private readonly idempotency: IdempotencyService,
     private readonly breakers: ProviderBreakers,
     private readonly registry: CapabilityRegistry,
+    private readonly proxy: InterfaceProxy,
   ) {}
 
   capability(code: string, version?: string): CapabilityDescriptor {
@@ -84,6 +88,8 @@ export class CapabilityInvoker {
 
   /** What every call passes before anything is sent: the grant, the limits, the capability's input contract. */
   async admit(code: string, input: unknown, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor; checked: { value: object }; deprecated: boolean }> {
+    const proxied = findCapability(code) ? null : await this.proxy.find(code);
+    if (proxied) return this.admitProxied(proxied.upstream, proxied.validate, input, caller);
     const capability = this.capability(code, caller.version);
     const status = await this.registry.statusOf(capability.code, capability.version);
     if (status === 'deprecated') caller.deprecated = true;
@@ -97,8 +103,28 @@ export class CapabilityInvoker {
     return { capability, checked: { value: checked.value as object }, deprecated: status === 'deprecated' };
   }
 
+  /** A proxied upstream: the same grant, status and limits; the input checked against its JSON Schema. */
+  private async admitProxied(upstream: Upstream, validate: ValidateFunction, input: unknown, caller: CallerInfo) {
+    const capability = proxyDescriptor(upstream);
+    const status = await this.registry.statusOf(upstream.code, '1');
+    if (status === 'deprecated') caller.deprecated = true;
+    if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${upstream.code} v1`);
+    const grantLimits = await this.grants.require(caller.appKey, upstream.code);
+    await this.limits.consume(caller.appKey, upstream.code, this.limits.appLimits(caller.limits), grantLimits);
+    if (typeof input !== 'object' || input === null || Array.isArray(input) || !validate(input)) {
+      const errors = (validate.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(e.params && 'missingProperty' in e.params ? e.params['missingProperty'] : '/'), message: e.message ?? 'invalid' }));
+      throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, errors.length ? errors : [{ field: '/', message: 'an object is required' }]);
+    }
+    return { capability, checked: { value: input as object }, deprecated: status === 'deprecated' };
+  }
+
   /** Sends a call that was admitted and validates the answer; errors become problems. */
   async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
+    if (capability.topic.startsWith('proxy:')) {
+      const proxied = await this.proxy.find(capability.code);
+      if (!proxied) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capability.code);
+      return this.breakers.fire(capability, () => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId));
+    }
     const meta: CallMeta = {
       messageId,
       correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID(),
@@ -146,4 +172,9 @@ export class CapabilityInvoker {
     const reason = err instanceof ProviderError && err.error ? `: ${err.error.message}` : '';
     return new ProblemException(502, 'PROVIDER_ERROR', '能力提供方出错 (provider failed)', `${capability.code}${reason}`);
   }
+}
+
+/** A proxied upstream described as a capability (its breaker is keyed `proxy:<code>`). */
+function proxyDescriptor(u: Upstream): CapabilityDescriptor {
+  return { code: u.code, version: '1', name: u.name, description: u.name, ownerDepartment: u.ownerDepartment, topic: `proxy:${u.code}` as CapabilityDescriptor['topic'], input: Object, output: Object, timeoutMs: u.timeoutMs, idempotent: u.method === 'GET', example: {} };
 }

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Ajv, type ValidateFunction } from 'ajv';
+import jsonata from 'jsonata';
+import type { DataSource } from 'typeorm';
+import type { CryptoProvider } from '@gmp/gm-crypto';
+import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CapabilityVersion } from '../registry/capability-version.entity.js';
+import { Upstream } from './upstream.entity.js';
+
+const SECRET_LABEL = 'dispatch:upstream';
+const MAX_ANSWER = 4 * 1024 * 1024;
+
+/** Addresses an upstream may never be (cloud metadata, link-local, unspecified, multicast). */
+const NEVER = new BlockList();
+NEVER.addSubnet('169.254.0.0', 16);
+NEVER.addSubnet('0.0.0.0', 8);
+NEVER.addSubnet('224.0.0.0', 4);
+NEVER.addSubnet('fe80::', 10, 'ipv6');
+NEVER.addAddress('::', 'ipv6');
+/** Internal addresses: allowed only with PROXY_ALLOW_PRIVATE (government extranet upstreams usually are). */
+const PRIVATE = new BlockList();
+for (const [net, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['127.0.0.0', 8], ['100.64.0.0', 10]] as const) PRIVATE.addSubnet(net, bits);
+PRIVATE.addAddress('::1', 'ipv6');
+PRIVATE.addSubnet('fc00::', 7, 'ipv6');
+
+export interface RegisterUpstream {
+  code: string;
+  name: string;
+  ownerDepartment: string;
+  baseUrl: string;
+  path: string;
+  method: 'GET' | 'POST';
+  auth: { kind: 'none' } | { kind: 'static-key'; header: string; value: string };
+  timeoutMs: number;
+  cacheTtlSeconds: number;
+  requestMapping?: string;
+  responseMapping?: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/**
+ * The interface proxy (接口代理): registered upstream HTTP APIs called as capabilities. Dispatch
+ * injects the upstream's credentials, maps request and answer (JSONata), caches answers per
+ * instance, waits at most the upstream's timeout, and never calls anything not registered —
+ * nor an address in a forbidden range, checked again at every call (SSRF).
+ */
+@Injectable()
+export class InterfaceProxy {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly upstreams = new Map<string, { upstream: Upstream | null; validate?: ValidateFunction; until: number }>();
+  private readonly cache = new Map<string, { answer: object; until: number }>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  async register(r: RegisterUpstream, by: string): Promise<Upstream> {
+    const url = this.checkTarget(r.baseUrl);
+    await this.checkAddress(url.hostname);
+    for (const expr of [r.requestMapping, r.responseMapping]) {
+      if (expr === undefined) continue;
+      try {
+        jsonata(expr);
+      } catch (err) {
+        throw new ProblemException(422, 'INVALID_MAPPING', '映射表达式无效 (invalid JSONata mapping)', (err as Error).message);
+      }
+    }
+    try {
+      this.ajv.compile(r.inputSchema);
+    } catch (err) {
+      throw new ProblemException(422, 'INVALID_SCHEMA', '输入模式无效 (invalid JSON Schema)', (err as Error).message);
+    }
+    const upstream: Upstream = {
+      code: r.code, name: r.name, ownerDepartment: r.ownerDepartment, baseUrl: url.toString().replace(/\/$/, ''), path: r.path, method: r.method,
+      authKind: r.auth.kind, authHeader: r.auth.kind === 'static-key' ? r.auth.header : null, authSecretEnc: r.auth.kind === 'static-key' ? this.crypto.encrypt(SECRET_LABEL, r.auth.value, r.code) : null,
+      timeoutMs: r.timeoutMs, cacheTtlSeconds: r.cacheTtlSeconds, requestMapping: r.requestMapping ?? null, responseMapping: r.responseMapping ?? null, inputSchema: r.inputSchema, createdAt: new Date(),
+    };
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(Upstream).save(upstream);
+      // Published in the registry like any capability (discovery, status, grants).
+      await m.getRepository(CapabilityVersion).save({
+        code: r.code, version: '1', name: r.name, description: `接口代理 (interface proxy) → ${url.host}${r.path}`, ownerDepartment: r.ownerDepartment, provider: `proxy:${by}`.slice(0, 64), topic: 'http', timeoutMs: r.timeoutMs,
+        idempotent: r.method === 'GET', inputSchema: r.inputSchema, outputSchema: { type: 'object' }, example: null, status: 'active', visibility: 'public', statusReason: null, statusBy: by, announcedAt: new Date(),
+      });
+    });
+    this.upstreams.delete(r.code);
+    return upstream;
+  }
+
+  /** The upstream behind a capability code, or null (remembered 2 s per instance). */
+  async find(code: string): Promise<{ upstream: Upstream; validate: ValidateFunction } | null> {
+    let hit = this.upstreams.get(code);
+    if (!hit || hit.until < Date.now()) {
+      const upstream = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code) ? await this.dataSource.getRepository(Upstream).findOneBy({ code }) : null;
+      hit = { upstream, ...(upstream ? { validate: this.ajv.compile(upstream.inputSchema) } : {}), until: Date.now() + 2_000 };
+      this.upstreams.set(code, hit);
+    }
+    return hit.upstream ? { upstream: hit.upstream, validate: hit.validate! } : null;
+  }
+
+  /** Calls the upstream for a validated input and returns the mapped answer. */
+  async call(upstream: Upstream, input: object, correlationId: string): Promise<object> {
+    const mapped = (upstream.requestMapping ? await jsonata(upstream.requestMapping).evaluate(input) : input) as Record<string, unknown> | undefined;
+    const cacheKey = `${upstream.code}\u0000${createHash('sha256').update(JSON.stringify(mapped ?? null)).digest('hex')}`;
+    const cached = upstream.cacheTtlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
+    if (cached && cached.until > Date.now()) return cached.answer;
+
+    const url = new URL(`${upstream.baseUrl}${upstream.path}`);
+    await this.checkAddress(url.hostname);
+    if (upstream.method === 'GET' && mapped) for (const [k, v] of Object.entries(mapped)) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json', 'x-correlation-id': correlationId };
+    if (upstream.method === 'POST') headers['content-type'] = 'application/json';
+    if (upstream.authKind === 'static-key' && upstream.authHeader && upstream.authSecretEnc) headers[upstream.authHeader] = this.crypto.decrypt(SECRET_LABEL, upstream.authSecretEnc, upstream.code).toString();
+    let res: Response;
+    try {
+      res = await fetch(url, { method: upstream.method, headers, ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}), redirect: 'manual', signal: AbortSignal.timeout(upstream.timeoutMs) });
+    } catch (err) {
+      if ((err as Error).name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: ${upstream.timeoutMs} ms`);
+      throw new ProblemException(502, 'UPSTREAM_UNREACHABLE', '上游接口不可达 (upstream unreachable)', upstream.code);
+    }
+    const text = await res.text();
+    if (text.length > MAX_ANSWER) throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游接口应答过大 (upstream answer too large)', upstream.code);
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游接口应答不是 JSON (upstream answer is not JSON)', upstream.code);
+    }
+    if (res.status >= 300) {
+      // The upstream's refusal travels as a 4xx of ours (its words, not its headers); its failures as 502.
+      if (res.status >= 400 && res.status < 500) throw new ProblemException(res.status === 401 || res.status === 403 ? 502 : res.status, 'UPSTREAM_REFUSED', '上游接口拒绝 (upstream refused)', `${upstream.code}: HTTP ${res.status}`);
+      throw new ProblemException(502, 'UPSTREAM_ERROR', '上游接口出错 (upstream failed)', `${upstream.code}: HTTP ${res.status}`);
+    }
+    const answer = (upstream.responseMapping ? await jsonata(upstream.responseMapping).evaluate(body) : body) as unknown;
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游应答映射后不是对象 (mapped answer is not an object)', upstream.code);
+    if (upstream.cacheTtlSeconds > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(cacheKey, { answer, until: Date.now() + upstream.cacheTtlSeconds * 1000 });
+    }
+    return answer;
+  }
+
+  /** http(s), no credentials, no query or fragment; the host allowed by PROXY_ALLOWED_HOSTS when set. */
+  private checkTarget(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址无效 (invalid upstream URL)', raw);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址须为不含用户名、查询串的 http(s) 地址 (http(s), no credentials, no query)', raw);
+    const allowed = (this.config.PROXY_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+    if (allowed.length > 0 && !allowed.includes(url.hostname.toLowerCase())) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游主机不在允许列表中 (host not in PROXY_ALLOWED_HOSTS)', url.hostname);
+    return url;
+  }
+
+  /** Resolves the host (every call: no DNS rebinding to a forbidden address) and refuses forbidden ranges. */
+  private async checkAddress(hostname: string): Promise<void> {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    let addresses: { address: string; family: number }[];
+    try {
+      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
+    } catch {
+      throw new ProblemException(502, 'UPSTREAM_UNREACHABLE', '上游主机无法解析 (upstream host does not resolve)', host);
+    }
+    for (const { address, family } of addresses) {
+      const type = family === 6 ? 'ipv6' : 'ipv4';
+      if (NEVER.check(address, type) || (!this.config.PROXY_ALLOW_PRIVATE && PRIVATE.check(address, type))) {
+        throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址属于禁止的网段 (upstream address in a forbidden range)', `${host} → ${address}${this.config.PROXY_ALLOW_PRIVATE ? '' : ' (内网地址需 PROXY_ALLOW_PRIVATE=true)'}`);
+      }
+    }
+  }
+}
