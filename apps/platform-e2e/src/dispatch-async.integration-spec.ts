@@ -30,7 +30,7 @@ describe('dispatch: asynchronous calls and callbacks', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());
-    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ DISPATCH_CALLBACK_BACKOFF_MS: '200' }));
+    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ DISPATCH_CALLBACK_BACKOFF_MS: '200', PROXY_ALLOW_PRIVATE: 'true' }));
   }, 120_000);
 
   afterAll(async () => {

@@ -119,4 +119,15 @@ describe('dispatch: call audit and usage', () => {
     expect(text).toContain('gmp_dispatch_process_cpu_seconds_total');
     expect((await fetch(`${dispatch.url}/metrics`)).status).toBe(401);
   });
+  it('audits calls however their path is spelled, keeps entries with control characters, and refuses TRUNCATE and removal of chain heads', async () => {
+    await post(`${dispatch.url}/v1/capabilities/e-licence.verify/%69nvoke`, { licenceId: LICENCE }, { 'x-purpose': '%00spelled' });
+    const { body } = await get('/internal/v1/audit/calls?limit=1', internal);
+    expect(body.calls[0]).toMatchObject({ capability: 'e-licence.verify', operation: 'invoke', purpose: 'spelled', status: 404 });
+    expect(await verify()).toMatchObject({ valid: true });
+    await expect(sql(`TRUNCATE S.call_audit`)).rejects.toThrow(/truncated/);
+    await expect(sql(`DELETE FROM S.call_audit_chain`)).rejects.toThrow(/cannot be deleted/);
+    await expect(sql(`UPDATE S.call_audit_chain SET last_seq = 0`)).rejects.toThrow(/forward/);
+    expect((await get('/internal/v1/usage?from=2026-13-45&to=2026-13-46', internal)).status).toBe(400);
+    expect((await get('/internal/v1/usage?from=2026-12-01&from=2026-12-02', internal)).status).toBe(400);
+  });
 });

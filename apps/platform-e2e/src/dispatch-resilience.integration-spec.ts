@@ -42,6 +42,8 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(again.body).toEqual(first.body);
     const count = async () => Number((await tech!.app.get(DataSource).query(`SELECT count(*) FROM "${techDef.schema}".licence WHERE holder_name = $1`, [holderName]))[0].count);
     expect(await count()).toBe(1);
+    // The same key with the same input but another purpose (or end user) is another request.
+    expect((await call('e-licence.issue', issue, { ...key, 'x-purpose': 'other-purpose' })).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const reused = await call('e-licence.issue', { ...issue, holderName: `${holderName}X` }, key);
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');

@@ -71,6 +71,9 @@ describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () =>
     expect((await send(one.url, unknown)).status).toBe(401);
     expect((await send(one.url, { ...headers, 'X-Gmp-Timestamp': 'soon' })).body.code).toBe('SIGNATURE_MALFORMED');
     expect((await send(one.url, {})).body.code).toBe('UNAUTHENTICATED');
+    // An app registered for signed requests cannot call with its AppSecret alone.
+    const basic = await registerGrantedApp(one.url, `e2e-basic-fallback-${run}`, 'e-licence.verify', { signatureScheme: 'gmp-hmac-sm3' });
+    expect((await send(one.url, basic.auth)).body.code).toBe('SIGNATURE_SCHEME_MISMATCH');
     // The typed client signs for the app: each call with a fresh nonce, so two calls both go through.
     const client = new DispatchClient({ baseUrl: two.url, credentials: { appKey, hmacSecret: secret.toString() } });
     for (let i = 0; i < 2; i++) {
@@ -78,5 +81,17 @@ describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () =>
       expect(err).toBeInstanceOf(DispatchError);
       expect((err as DispatchError).code).toBe('NOT_FOUND');
     }
+  });
+  it('zj-irs: a replay spelled differently (no padding, URL alphabet) is refused, not accepted a second time', async () => {
+    const { appKey, secret } = await appFor(ZJ_IRS, '-spelling');
+    const headers = ZJ_IRS.sign({ method: 'POST', path: PATH, query: '', body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    expect((await send(one.url, headers)).status).toBe(404);
+    const sig = headers['X-BG-HMAC-SIGNATURE']!;
+    for (const variant of [sig.replace(/=+$/, ''), sig.replace(/\+/g, '-').replace(/\//g, '_'), `${sig.slice(0, 4)} ${sig.slice(4)}`]) {
+      if (variant === sig) continue;
+      const r = await send(two.url, { ...headers, 'X-BG-HMAC-SIGNATURE': variant });
+      expect(r.status).toBe(401);
+    }
+    expect((await send(two.url, headers)).body.code).toBe('SIGNATURE_REPLAYED');
   });
 });

@@ -20,7 +20,12 @@ describe('identity: staff administration and audit (三员分立)', () => {
   const faceRequests: { idNumber: string; name: string; evidence: string }[] = [];
   const admin = (path: string, init?: Parameters<typeof api>[2]) => api(`${tech.url}/v1/identity/admin/${path}`, adminToken, init);
   const departmentId = async (name: string) => (await tech.app.get(DataSource).query(`SELECT id, path FROM "${tech.definition.schema}".department WHERE name = $1`, [name]))[0] as { id: string; path: string };
-  const totp = (secret: string) => generateSync({ secret });
+  /** A TOTP code not about to expire: near the end of a 30-s step, wait for the next one (the provider accepts the current step only). */
+  const totp = async (secret: string) => {
+    const into = (Date.now() / 1000) % 30;
+    if (into > 26) await new Promise((r) => setTimeout(r, (30 - into) * 1000 + 200));
+    return generateSync({ secret });
+  };
   const provision = (body: unknown) =>
     fetch(`${tech.url}/internal/v1/staff`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
@@ -42,9 +47,9 @@ describe('identity: staff administration and audit (三员分立)', () => {
     tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port), FACE_MATCH_URL: `http://127.0.0.1:${facePort}/match` }));
     flows = new OidcFlows(`http://127.0.0.1:${port}/oidc`);
     const a = DEMO_STAFF.identityAdmin;
-    adminToken = (await flows.signIn({ username: a.username, password: a.password, otp: totp(a.totpSecret) })).token!;
+    adminToken = (await flows.signIn({ username: a.username, password: a.password, otp: await totp(a.totpSecret) })).token!;
     const s = DEMO_STAFF.securityAuditor;
-    auditorToken = (await flows.signIn({ username: s.username, password: s.password, otp: totp(s.totpSecret) })).token!;
+    auditorToken = (await flows.signIn({ username: s.username, password: s.password, otp: await totp(s.totpSecret) })).token!;
     operatorToken = (await flows.signIn({ username: DEMO_STAFF.operator.username.toUpperCase(), password: DEMO_STAFF.operator.password })).token!;
     expect([adminToken, auditorToken, operatorToken].every(Boolean)).toBe(true);
   }, 120_000);
@@ -108,7 +113,7 @@ describe('identity: staff administration and audit (三员分立)', () => {
     const secret = new URL(created.body.totpEnrolmentUri).searchParams.get('secret')!;
     expect(secret).toMatch(/^[A-Z2-7]+$/);
     expect((await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1' })).status).toBe(401);
-    const signed = await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1', otp: totp(secret) });
+    const signed = await flows.signIn({ username: 'js-id-admin2', password: 'Second-Admin-1', otp: await totp(secret) });
     expect(signed.status).toBe(303);
     expect(JSON.stringify((await admin('staff')).body)).not.toContain(secret);
     // Admins cannot touch a privileged account, and a forced logout ends its admin access at once.
@@ -178,7 +183,7 @@ describe('identity: staff administration and audit (三员分立)', () => {
   it('accepts a TOTP code only once', async () => {
     const province = await departmentId('江苏省');
     const created = await provision({ username: 'js-auditor2', name: '第二审计员', password: 'Second-Auditor-1', departmentId: province.id, roles: ['security-auditor'] });
-    const code = totp(new URL(created.body.totpEnrolmentUri).searchParams.get('secret')!);
+    const code = await totp(new URL(created.body.totpEnrolmentUri).searchParams.get('secret')!);
     expect((await flows.signIn({ username: 'js-auditor2', password: 'Second-Auditor-1', otp: code })).status).toBe(303);
     const replay = await flows.signIn({ username: 'js-auditor2', password: 'Second-Auditor-1', otp: code });
     expect(replay.status).toBe(401);

@@ -49,9 +49,10 @@ function encodeRfc3986(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** Only canonical base64 counts (no missing or extra padding, no URL alphabet, no spaces): one signature, one spelling. */
 function sameSignature(given: string, expected: Buffer): boolean {
   const g = Buffer.from(given, 'base64');
-  return g.length === expected.length && timingSafeEqual(g, expected);
+  return g.toString('base64') === given && g.length === expected.length && timingSafeEqual(g, expected);
 }
 
 function stale(detail: string): SignatureFailure {
@@ -96,7 +97,8 @@ function gmpSignature(r: SignedRequest, appKey: string, ts: string, nonce: strin
  * Zhejiang IRS gateway style: `X-BG-HMAC-ACCESS-KEY`, `X-BG-HMAC-ALGORITHM: hmac-sha256`,
  * `X-BG-DATE-TIME` (RFC 1123, ±90 s), `X-BG-HMAC-SIGNATURE` = base64(HMAC-SHA256 of
  * `METHOD\nPATH\nsortedQuery\nAK\nDATE\n`). The scheme has no nonce and does not cover the
- * body: a signature is accepted once (its replay key).
+ * body: a signature is accepted once (its replay key) — so one app can make one such call per
+ * path and query per second.
  */
 export const ZJ_IRS: SignatureScheme = {
   name: 'zj-irs',
@@ -111,7 +113,7 @@ export const ZJ_IRS: SignatureScheme = {
     const at = Date.parse(date);
     if (Number.isNaN(at) || !/GMT$/.test(date)) return malformed('X-BG-DATE-TIME 须为 RFC 1123 时间 (must be an RFC 1123 date, e.g. Tue, 01 Dec 2026 08:00:00 GMT)');
     if (Math.abs(now - at) > 90_000) return stale('时间超出 ±90 秒 (date outside ±90 s)');
-    return sameSignature(signature, zjSignature(r, ak, date, secret)) ? { ok: true, replayKey: `zj:${signature}`, windowMs: 200_000 } : INVALID;
+    return sameSignature(signature, zjSignature(r, ak, date, secret)) ? { ok: true, replayKey: `zj:${Buffer.from(signature, 'base64').toString('hex')}`, windowMs: 200_000 } : INVALID;
   },
   sign(r, appKey, secret, now) {
     const date = new Date(now).toUTCString();

@@ -5,6 +5,7 @@ import { BusinessApp } from './apps/business-app.entity.js';
 import { CreateBusinessApp1763800300000 } from './migrations/1763800300000-create-business-app.migration.js';
 import { ServiceDispatchModule } from './service-dispatch.module.js';
 import { CapabilityGrant } from './grants/capability-grant.entity.js';
+import { GuardCallAuditChains1763801700000 } from './migrations/1763801700000-guard-call-audit-chains.migration.js';
 import { CreateUpstreams1763801600000 } from './migrations/1763801600000-create-upstreams.migration.js';
 import { Upstream } from './proxy/upstream.entity.js';
 import { CreateCapabilityRegistry1763801500000 } from './migrations/1763801500000-create-capability-registry.migration.js';
@@ -26,7 +27,7 @@ export const serviceDispatchService: ServiceDefinition = {
   defaultPort: 3000,
   feature: ServiceDispatchModule,
   entities: [BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000, CreateCapabilityRegistry1763801500000, CreateUpstreams1763801600000],
+  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000, CreateCapabilityRegistry1763801500000, CreateUpstreams1763801600000, GuardCallAuditChains1763801700000],
   requests: [...new Set(CAPABILITIES.map((c) => c.topic))],
   // JSON bodies are kept as received too: the platform's signature scheme covers the body's bytes.
   rawBody: true,

@@ -40,6 +40,10 @@ export class AppCredentialsGuard implements CanActivate {
     if (colon <= 0) throw unauthenticated('应用凭证格式错误 (malformed app credentials)');
     const app = await this.credentials.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
     if (!app) throw unauthenticated('应用凭证无效或应用已停用 (invalid credentials or app disabled)');
+    // An app registered for signed requests may not call capabilities with its AppSecret alone.
+    if (app.scheme && /\/invoke(-async)?$/.test(request.routeOptions?.url ?? '')) {
+      throw new ProblemException(401, 'SIGNATURE_SCHEME_MISMATCH', '该应用须签名调用 (this app must sign its calls)', `该应用使用 (this app uses) ${app.scheme}`);
+    }
     request.app = app;
     enrichContext({ app: app.appKey });
     return true;

@@ -23,6 +23,8 @@ export interface AuthenticatedApp {
   id: string;
   appKey: string;
   name: string;
+  /** The app's signature scheme: such an app must sign its calls (Basic is refused for them). */
+  scheme?: string | null;
   /** The app's own limits (null: the platform defaults); absent for OAuth clients. */
   limits?: { ratePerSecond: number | null; quotaPerDay: number | null };
 }
@@ -67,7 +69,7 @@ export class AppCredentialsService {
     if (hit && hit.until > Date.now()) return hit.app;
     const app = await this.apps.findOne({ where: { appKey } });
     if (!app || app.status !== 'active' || !(await verifySecret(secret, app.secretHash))) return null;
-    const authenticated = { id: app.id, appKey: app.appKey, name: app.name, limits: { ratePerSecond: app.ratePerSecond, quotaPerDay: app.quotaPerDay } };
+    const authenticated = { id: app.id, appKey: app.appKey, name: app.name, scheme: app.signatureScheme, limits: { ratePerSecond: app.ratePerSecond, quotaPerDay: app.quotaPerDay } };
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(cacheKey, { app: authenticated, until: Date.now() + CACHE_TTL_MS });
     return authenticated;

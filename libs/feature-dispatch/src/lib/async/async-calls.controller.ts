@@ -23,8 +23,9 @@ export class AsyncCallsController {
     @Headers('x-purpose') purpose?: string,
     @Headers('x-case-id') caseId?: string,
     @Headers('x-legal-basis') legalBasis?: string,
+    @Headers('x-capability-version') version?: string,
   ) {
-    return this.calls.submit(code, body, { appKey: request.app!.appKey, limits: request.app!.limits, endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decode(purpose), legalBasis: legalBasis && decode(legalBasis), caseId });
+    return this.calls.submit(code, body, { appKey: request.app!.appKey, limits: request.app!.limits, ...(version !== undefined ? { version } : {}), endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decode(purpose), legalBasis: legalBasis && decode(legalBasis), caseId });
   }
 
   @Get('calls/:id')

@@ -10,6 +10,7 @@ import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig }
 import { BusinessApp } from '../apps/business-app.entity.js';
 import { CallAudit } from '../audit/call-audit.service.js';
 import { CapabilityInvoker, type CallerInfo } from '../invoke/capability-invoker.service.js';
+import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
 import { AsyncCall } from './async-call.entity.js';
 
 const REQUEST_LABEL = 'dispatch:async';
@@ -40,6 +41,7 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly invoker: CapabilityInvoker,
     private readonly audit: CallAudit,
+    private readonly proxy: InterfaceProxy,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -120,7 +122,8 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
       answer = { type: 'urn:gov-mp:problem:outcome-unknown', title: '调用结果未知 (outcome unknown)', status, code: 'OUTCOME_UNKNOWN', detail: `运行 ${MAX_RUNS} 次均未完成 (not completed after ${MAX_RUNS} runs)` };
     } else {
       try {
-        const capability = this.invoker.capability(code, stored.caller.version);
+        // Checked again when it runs: a grant revoked or a version retired meanwhile stops it.
+        const { capability } = await this.invoker.readmit(code, stored.caller);
         // The same message id on every run: providers de-duplicate what they can.
         answer = await this.invoker.call(capability, stored.input, stored.caller, derivedEventId(id, 'async-call'));
         status = 200;
@@ -151,6 +154,8 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       if (!call.callbackUrl || !app?.callbackSecretEnc) throw new Error('回调地址或密钥缺失 (callback URL or secret missing)');
       const url = new URL(call.callbackUrl);
+      // The same address rules as for upstreams, at every delivery (no metadata or link-local targets; internal ones only with PROXY_ALLOW_PRIVATE).
+      await this.proxy.checkAddress(url.hostname);
       const secret = this.crypto.decrypt(CALLBACK_LABEL, app.callbackSecretEnc, app.appKey);
       const headers = GMP_HMAC_SM3.sign({ method: 'POST', path: url.pathname, query: url.search.slice(1), body }, 'service-dispatch', secret, Date.now(), randomBytes(16).toString('hex'));
       const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'x-gmp-call-id': id }, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });

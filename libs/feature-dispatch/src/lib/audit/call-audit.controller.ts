@@ -12,7 +12,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Usage by day (Beijing time) × app × capability × outcome, from the call audit. */
 async function usage(dataSource: DataSource, filter: { app?: string; capability?: string; from: string; to: string }) {
-  if (!DAY.test(filter.from) || !DAY.test(filter.to) || filter.from > filter.to) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'from / to: YYYY-MM-DD, from ≤ to');
+  const real = (d: unknown) => typeof d === 'string' && DAY.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+  if (!real(filter.from) || !real(filter.to) || filter.from > filter.to) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'from / to: YYYY-MM-DD, from ≤ to');
   const rows: { day: string; app: string; capability: string; calls: string; errors: string; refused: string; p50: number; p99: number }[] = await dataSource.query(
     `SELECT to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, app, capability, count(*) AS calls,
             count(*) FILTER (WHERE status >= 500) AS errors, count(*) FILTER (WHERE status >= 400 AND status < 500) AS refused,

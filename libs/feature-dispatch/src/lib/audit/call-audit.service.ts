@@ -16,7 +16,10 @@ import { CallAuditChain, CallAuditEntry } from './call-audit.entities.js';
 /** The fields of an entry that its hash covers, in this order. */
 export type AuditFields = Omit<CallAuditEntry, 'prevHash' | 'hash'>;
 
-const INVOKE = /^\/v1\/capabilities\/([^/?]{1,64})\/(invoke|invoke-async)(?:\?|$)/;
+/** The audited routes and their operation names. */
+const INVOKE_ROUTES: Record<string, string> = { '/v1/capabilities/:code/invoke': 'invoke', '/v1/capabilities/:code/invoke-async': 'invoke-async' };
+/** Entries that failed this many flushes in a row go to the error log instead of blocking the chain. */
+const MAX_FAILURES = 5;
 const PAGE = 5000;
 
 /**
@@ -31,6 +34,7 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
   private chain: { id: string; seq: bigint; hash: string } | null = null;
   private queue: { fields: Omit<AuditFields, 'chainId' | 'seq'>; done: () => void }[] = [];
   private flushing: Promise<void> | null = null;
+  private failures = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -48,9 +52,11 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
     this.chain = { id, seq: 0n, hash: genesis };
     const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      const match = request.method === 'POST' ? INVOKE.exec(request.url) : null;
-      if (match) {
-        const fields = fieldsOf(request as AppRequest, reply, payload, safeDecode(match[1]!), match[2]!, this.crypto);
+      // The route, not the raw URL: a percent-encoded path reaches the same handler and must be audited too.
+      const route = request.method === 'POST' ? INVOKE_ROUTES[request.routeOptions?.url ?? ''] : undefined;
+      if (route) {
+        const code = (request.params as { code?: unknown } | undefined)?.code;
+        const fields = fieldsOf(request as AppRequest, reply, payload, typeof code === 'string' ? code : '', route, this.crypto);
         this.metrics.observe(fields);
         await this.record(fields);
       }
@@ -69,7 +75,7 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
   /** Appends an entry; resolves once it is committed (or, with the database failing, once it is queued for the next try). */
   record(fields: Omit<AuditFields, 'chainId' | 'seq'>): Promise<void> {
     return new Promise<void>((done) => {
-      this.queue.push({ fields, done });
+      this.queue.push({ fields: sanitized(fields), done });
       // Entries of calls answered in the same turn of the event loop share one statement.
       if (!this.flushing) this.flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.flush()).finally(() => (this.flushing = null));
     });
@@ -97,8 +103,16 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
           [JSON.stringify(rows.map(toColumns)), seq.toString(), hash, this.chain.id, rows.length],
         );
         this.chain = { id: this.chain.id, seq, hash };
+        this.failures = 0;
         for (const b of batch) b.done();
       } catch (err) {
+        if (++this.failures >= MAX_FAILURES) {
+          // Never let a batch block the chain for good: the entries go to the error log, whole.
+          this.log.error(`调用审计条目写入 ${this.failures} 次失败，转入错误日志 (call audit entries written to the error log after ${this.failures} failures): ${JSON.stringify(batch.map((b) => b.fields))}`);
+          this.failures = 0;
+          for (const b of batch) b.done();
+          continue;
+        }
         // Kept for the next try: the calls were answered, their record must not be lost. Their
         // answers are not held back any longer; the entries are written when the database is back.
         this.log.error(`调用审计写入失败，稍后重试 (call audit write failed, ${this.queue.length + batch.length} entries waiting): ${(err as Error).message}`);
@@ -139,7 +153,8 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
       let hash = chain.anchorHash;
       let broken = false;
       for (;;) {
-        const rows = await this.dataSource.getRepository(CallAuditEntry).createQueryBuilder('e').where('e.chain_id = :id AND e.seq > :seq', { id: chain.id, seq: seq.toString() }).orderBy('e.seq', 'ASC').limit(PAGE).getMany();
+        // Up to the head as read: entries appended meanwhile are newer than what the head vouches for.
+        const rows = await this.dataSource.getRepository(CallAuditEntry).createQueryBuilder('e').where('e.chain_id = :id AND e.seq > :seq AND e.seq <= :last', { id: chain.id, seq: seq.toString(), last: String(chain.lastSeq) }).orderBy('e.seq', 'ASC').limit(PAGE).getMany();
         for (const row of rows) {
           entries++;
           if (broken) continue;
@@ -155,6 +170,11 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
       }
       if (!broken && (seq.toString() !== String(chain.lastSeq) || hash !== chain.lastHash)) problems.push({ chainId: chain.id, seq: String(chain.lastSeq), problem: 'ENTRIES_CUT_OFF' });
     }
+    // Entries whose chain head is gone: someone removed the head to hide them.
+    const orphans: { chain_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT e.chain_id FROM ${quoteTablePath(this.dataSource.getMetadata(CallAuditEntry).tablePath)} e WHERE NOT EXISTS (SELECT 1 FROM ${quoteTablePath(this.dataSource.getMetadata(CallAuditChain).tablePath)} c WHERE c.id = e.chain_id) LIMIT 100`,
+    );
+    for (const o of orphans) problems.push({ chainId: o.chain_id, seq: null, problem: 'CHAIN_HEAD_MISSING' });
     return { valid: problems.length === 0, chains: chains.length, entries, problems };
   }
 
@@ -180,12 +200,13 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
+/** Control characters and lone surrogates removed (PostgreSQL's jsonb and text refuse some of them). */
+function clean(v: string): string {
+  return [...v].filter((c) => c.charCodeAt(0) > 0x1f && c !== '\u007f').join('').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+}
+
+function sanitized<T extends Record<string, unknown>>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? clean(v) : v])) as T;
 }
 
 function toColumns(e: CallAuditEntry): Record<string, unknown> {

@@ -72,18 +72,22 @@ export class CapabilityInvoker {
   async invoke(code: string, input: unknown, caller: CallerInfo): Promise<{ output: object; replayed: boolean; deprecated: boolean }> {
     const { capability, checked, deprecated } = await this.admit(code, input, caller);
     if (caller.idempotencyKey === undefined) return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false, deprecated };
-    const earlier = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, checked.value);
+    // The key answers again only the same request from the same end user with the same why.
+    const scope = { input: checked.value, version: capability.version, endUser: caller.endUser ?? null, legalBasis: caller.legalBasis ?? null, purpose: caller.purpose ?? null, caseId: caller.caseId ?? null };
+    const earlier = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, scope);
     if (earlier) return { output: IdempotencyService.replay(earlier), replayed: true, deprecated };
     // The provider sees the same message id for the same key: its own de-duplication applies too.
     const messageId = derivedEventId(`${caller.appKey}\u0000${caller.idempotencyKey}`, 'idempotent-call');
+    let output: object;
     try {
-      const output = await this.call(capability, checked.value, caller, messageId);
-      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { output });
-      return { output, replayed: false, deprecated };
+      output = await this.call(capability, checked.value, caller, messageId);
     } catch (error) {
       await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { error }).catch(() => undefined);
       throw error;
     }
+    // Not recorded (database trouble): the key stays claimed until its lease ends, then the same message id runs again.
+    await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { output }).catch((err: Error) => this.log.error(`幂等结果未能保存 (idempotent answer not kept): ${err.message}`));
+    return { output, replayed: false, deprecated };
   }
 
   /** What every call passes before anything is sent: the grant, the limits, the capability's input contract. */
@@ -95,12 +99,22 @@ export class CapabilityInvoker {
     if (status === 'deprecated') caller.deprecated = true;
     if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${capability.code} v${capability.version}`);
     const grantLimits = await this.grants.require(caller.appKey, capability.code);
-    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
     }
+    // Limits last: a call refused for its input does not use up the app's budget.
+    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
     return { capability, checked: { value: checked.value as object }, deprecated: status === 'deprecated' };
+  }
+
+  /** For a call admitted earlier (async): the grant and the version's status again — not the limits, which it already used. */
+  async readmit(code: string, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor }> {
+    const proxied = findCapability(code) ? null : await this.proxy.find(code);
+    const capability = proxied ? proxyDescriptor(proxied.upstream) : this.capability(code, caller.version);
+    if ((await this.registry.statusOf(capability.code, capability.version)) === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${capability.code} v${capability.version}`);
+    await this.grants.require(caller.appKey, capability.code);
+    return { capability };
   }
 
   /** A proxied upstream: the same grant, status and limits; the input checked against its JSON Schema. */
@@ -110,11 +124,11 @@ export class CapabilityInvoker {
     if (status === 'deprecated') caller.deprecated = true;
     if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${upstream.code} v1`);
     const grantLimits = await this.grants.require(caller.appKey, upstream.code);
-    await this.limits.consume(caller.appKey, upstream.code, this.limits.appLimits(caller.limits), grantLimits);
     if (typeof input !== 'object' || input === null || Array.isArray(input) || !validate(input)) {
       const errors = (validate.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(e.params && 'missingProperty' in e.params ? e.params['missingProperty'] : '/'), message: e.message ?? 'invalid' }));
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, errors.length ? errors : [{ field: '/', message: 'an object is required' }]);
     }
+    await this.limits.consume(caller.appKey, upstream.code, this.limits.appLimits(caller.limits), grantLimits);
     return { capability, checked: { value: input as object }, deprecated: status === 'deprecated' };
   }
 

@@ -2,12 +2,14 @@ import { HttpException, Injectable, Logger, type OnModuleDestroy, type OnModuleI
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { LessThan, type DataSource } from 'typeorm';
+import { type DataSource, IsNull, LessThan } from 'typeorm';
 import { ProblemException } from '@gmp/service-kit';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 const KEEP_MS = 24 * 3_600_000;
+/** A claim without an answer after this long is taken over (longer than any capability's timeout). */
+const STALE_MS = 2 * 60_000;
 
 /** A finished keyed call: what to answer again. */
 export type Replay = { status: number; answer: Record<string, unknown> };
@@ -44,6 +46,11 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     const earlier = await repo.findOneBy({ appKey, idemKey });
     if (!earlier) return this.begin(appKey, idemKey, capability, input); // expired meanwhile
     if (earlier.requestHash !== requestHash) throw new ProblemException(422, 'IDEMPOTENCY_KEY_REUSED', '幂等键已用于另一请求 (the Idempotency-Key was used for another request)', '每个不同的请求使用新的幂等键 (use a new key for a different request)');
+    if (earlier.status === null && earlier.createdAt.getTime() < Date.now() - STALE_MS) {
+      // Its caller died mid-call (or its answer could not be kept): taken over, run again with the same message id.
+      const taken = await repo.update({ appKey, idemKey, status: IsNull(), createdAt: earlier.createdAt }, { createdAt: new Date() });
+      if (taken.affected) return null;
+    }
     if (earlier.status === null) throw new ProblemException(409, 'IDEMPOTENCY_IN_PROGRESS', '同一幂等键的请求仍在处理中 (a call with this Idempotency-Key is still running)').withHeaders({ 'Retry-After': '1' });
     return { status: earlier.status, answer: earlier.answer ?? {} };
   }

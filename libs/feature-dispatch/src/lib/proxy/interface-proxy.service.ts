@@ -160,8 +160,8 @@ export class InterfaceProxy {
     return url;
   }
 
-  /** Resolves the host (every call: no DNS rebinding to a forbidden address) and refuses forbidden ranges. */
-  private async checkAddress(hostname: string): Promise<void> {
+  /** Resolves the host (every call: no DNS rebinding to a forbidden address) and refuses forbidden ranges. Also for callbacks. */
+  async checkAddress(hostname: string): Promise<void> {
     const host = hostname.replace(/^\[|\]$/g, '');
     let addresses: { address: string; family: number }[];
     try {
