@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { quoteTablePath } from '@gmp/messaging';
 import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
+import { shanghaiDate } from '../quota/rate-limits.service.js';
 import { CallAudit } from './call-audit.service.js';
 import { CallAuditEntry } from './call-audit.entities.js';
 
@@ -27,7 +28,7 @@ async function usage(dataSource: DataSource, filter: { app?: string; capability?
   return { from: filter.from, to: filter.to, usage: rows.map((r) => ({ day: r.day, app: r.app, capability: r.capability, calls: Number(r.calls), errors: Number(r.errors), refused: Number(r.refused), latencyMs: { p50: r.p50, p99: r.p99 } })) };
 }
 
-const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = () => shanghaiDate(new Date());
 
 /** An app's own usage (用量) by day. */
 @ApiTags('usage 用量')

@@ -95,9 +95,7 @@ export class CapabilityInvoker {
     const proxied = findCapability(code) ? null : await this.proxy.find(code);
     if (proxied) return this.admitProxied(proxied.upstream, proxied.validate, input, caller);
     const capability = this.capability(code, caller.version);
-    const status = await this.registry.statusOf(capability.code, capability.version);
-    if (status === 'deprecated') caller.deprecated = true;
-    if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${capability.code} v${capability.version}`);
+    const status = await this.callableStatus(capability, caller);
     const grantLimits = await this.grants.require(caller.appKey, capability.code);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
@@ -108,11 +106,19 @@ export class CapabilityInvoker {
     return { capability, checked: { value: checked.value as object }, deprecated: status === 'deprecated' };
   }
 
+  /** The version's registry status: retired → 410; deprecated → marked on the caller (Deprecation header). */
+  private async callableStatus(capability: CapabilityDescriptor, caller: CallerInfo) {
+    const status = await this.registry.statusOf(capability.code, capability.version);
+    if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${capability.code} v${capability.version}`);
+    if (status === 'deprecated') caller.deprecated = true;
+    return status;
+  }
+
   /** For a call admitted earlier (async): the grant and the version's status again — not the limits, which it already used. */
   async readmit(code: string, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor }> {
     const proxied = findCapability(code) ? null : await this.proxy.find(code);
     const capability = proxied ? proxyDescriptor(proxied.upstream) : this.capability(code, caller.version);
-    if ((await this.registry.statusOf(capability.code, capability.version)) === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${capability.code} v${capability.version}`);
+    await this.callableStatus(capability, caller);
     await this.grants.require(caller.appKey, capability.code);
     return { capability };
   }
@@ -120,9 +126,7 @@ export class CapabilityInvoker {
   /** A proxied upstream: the same grant, status and limits; the input checked against its JSON Schema. */
   private async admitProxied(upstream: Upstream, validate: ValidateFunction, input: unknown, caller: CallerInfo) {
     const capability = proxyDescriptor(upstream);
-    const status = await this.registry.statusOf(upstream.code, '1');
-    if (status === 'deprecated') caller.deprecated = true;
-    if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${upstream.code} v1`);
+    const status = await this.callableStatus(capability, caller);
     const grantLimits = await this.grants.require(caller.appKey, upstream.code);
     if (typeof input !== 'object' || input === null || Array.isArray(input) || !validate(input)) {
       const errors = (validate.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(e.params && 'missingProperty' in e.params ? e.params['missingProperty'] : '/'), message: e.message ?? 'invalid' }));

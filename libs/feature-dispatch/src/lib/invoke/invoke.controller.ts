@@ -1,8 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
-import { type CallerInfo, CapabilityInvoker } from './capability-invoker.service.js';
+import { CapabilityInvoker } from './capability-invoker.service.js';
+import { callerOf } from './caller-info.util.js';
 
 @ApiTags('capabilities 能力调用')
 @Controller('v1/capabilities')
@@ -23,19 +24,8 @@ export class InvokeController {
   @ApiHeader({ name: 'X-Capability-Version', required: false, description: '能力版本，缺省为最新 (capability version; default: the highest)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '幂等键：同一键只执行一次，重复请求得到同一结果（保留 24 小时）(same key → same answer, executed once; kept 24 h)' })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
-  async invoke(
-    @Param('code') code: string,
-    @Body() body: unknown,
-    @Req() request: AppRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Headers('x-end-user') endUser?: string,
-    @Headers('x-purpose') purpose?: string,
-    @Headers('x-case-id') caseId?: string,
-    @Headers('x-legal-basis') legalBasis?: string,
-    @Headers('idempotency-key') idempotencyKey?: string,
-    @Headers('x-capability-version') version?: string,
-  ) {
-    const caller: CallerInfo = { appKey: request.app!.appKey, limits: request.app!.limits, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), ...(version !== undefined ? { version } : {}), endUser: request.tokenEndUser ?? endUser, endUserAuthenticated: request.tokenEndUser !== undefined, purpose: purpose && decodeHeader(purpose), legalBasis: legalBasis && decodeHeader(legalBasis), caseId };
+  async invoke(@Param('code') code: string, @Body() body: unknown, @Req() request: AppRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const caller = callerOf(request);
     try {
       const { output, replayed } = await this.invoker.invoke(code, body, caller);
       if (replayed) void reply.header('Idempotent-Replayed', 'true');
@@ -44,14 +34,5 @@ export class InvokeController {
       // Set by the invoker once it knew; also on error answers.
       if (caller.deprecated) void reply.header('Deprecation', 'true');
     }
-  }
-}
-
-/** Purposes are often Chinese: accept them percent-encoded in the header. */
-function decodeHeader(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
   }
 }
