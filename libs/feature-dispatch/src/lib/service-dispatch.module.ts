@@ -20,6 +20,9 @@ import { CapabilityVersion } from './registry/capability-version.entity.js';
 import { CapabilityAdminController, CapabilityDiscoveryController, OptionalAppCredentialsGuard } from './registry/capability-registry.controller.js';
 import { CapabilityRegistryHandler } from './registry/capability-registry.handler.js';
 import { CapabilityRegistry } from './registry/capability-registry.service.js';
+import { Composite } from './composition/composite.entity.js';
+import { CompositesAdminController } from './composition/composites-admin.controller.js';
+import { Composites } from './composition/composites.service.js';
 import { InterfaceProxy } from './proxy/interface-proxy.service.js';
 import { Upstream } from './proxy/upstream.entity.js';
 import { UpstreamsAdminController } from './proxy/upstreams-admin.controller.js';
@@ -35,8 +38,8 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream])],
-  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController, UpstreamsAdminController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream, Composite])],
+  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController, UpstreamsAdminController, CompositesAdminController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
@@ -52,6 +55,7 @@ import { SubscriptionsAdminController, SubscriptionsController } from './grants/
     AsyncCalls,
     CapabilityRegistry,
     InterfaceProxy,
+    Composites,
     OptionalAppCredentialsGuard,
     DemoAppSeed,
     {

@@ -25,10 +25,18 @@ export class ProblemException extends HttpException {
 
   constructor(status: number, code: string, title: string, detail?: string, errors?: FieldError[]) {
     super({ type: problemType(code), title, status, code, detail, errors } satisfies ProblemDetails, status);
+    // What the logs show of it (Nest's default would be "Problem Exception").
+    this.message = `${code}: ${title}`;
   }
 
   withHeaders(headers: Record<string, string>): this {
     this.headers = { ...this.headers, ...headers };
+    return this;
+  }
+
+  /** RFC 9457 extension members added to the body (e.g. which step of a composite failed, and why). */
+  withExtensions(extensions: Record<string, unknown>): this {
+    Object.assign(this.getResponse() as object, extensions);
     return this;
   }
 }

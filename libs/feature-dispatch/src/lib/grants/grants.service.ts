@@ -31,10 +31,15 @@ export class GrantsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.SEED_DEMO) return;
+    await this.grantDemoApps(CAPABILITIES.map((c) => c.code));
+  }
+
+  /** SEED_DEMO: the demo apps hold approved grants for these capabilities. */
+  async grantDemoApps(codes: string[]): Promise<void> {
     const repo = this.dataSource.getRepository(CapabilityGrant);
     let n = 0;
     for (const appKey of DEMO_GRANTED_APPS) {
-      for (const { code } of CAPABILITIES) {
+      for (const code of codes) {
         const res = await repo
           .createQueryBuilder()
           .insert()

@@ -35,6 +35,14 @@ export interface CallerInfo {
   correlationId?: string;
 }
 
+/** Runs composite capabilities (the composition module registers itself; the invoker does not import it). */
+export interface CompositeRunner {
+  find(code: string, version?: string): Promise<{ descriptor: CapabilityDescriptor } | null>;
+  versionMissing(code: string): Promise<boolean>;
+  checkInput(composite: { descriptor: CapabilityDescriptor }, input: unknown): object;
+  run(descriptor: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object>;
+}
+
 /**
  * Calls a published capability: validates the input against the capability's contract
  * before anything is sent, carries who-and-why to the provider, waits at most the
@@ -43,6 +51,7 @@ export interface CallerInfo {
 @Injectable()
 export class CapabilityInvoker {
   private readonly log = new Logger('CapabilityInvoker');
+  private composites: CompositeRunner | null = null;
 
   constructor(
     private readonly client: CapabilityClient,
@@ -53,6 +62,10 @@ export class CapabilityInvoker {
     private readonly registry: CapabilityRegistry,
     private readonly proxy: InterfaceProxy,
   ) {}
+
+  useComposites(runner: CompositeRunner): void {
+    this.composites = runner;
+  }
 
   capability(code: string, version?: string): CapabilityDescriptor {
     const capability = findCapability(code, version);
@@ -92,8 +105,9 @@ export class CapabilityInvoker {
 
   /** What every call passes before anything is sent: the grant, the limits, the capability's input contract. */
   async admit(code: string, input: unknown, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor; checked: { value: object }; deprecated: boolean }> {
-    const proxied = findCapability(code) ? null : await this.proxy.find(code);
-    if (proxied) return this.admitProxied(proxied.upstream, proxied.validate, input, caller);
+    const other = findCapability(code) ? null : await this.published(code, caller.version);
+    if (other?.proxied) return this.admitProxied(other.proxied.upstream, other.proxied.validate, input, caller);
+    if (other?.composite) return this.admitComposite(other.composite, input, caller);
     const capability = this.capability(code, caller.version);
     const status = await this.callableStatus(capability, caller);
     const grantLimits = await this.grants.require(caller.appKey, capability.code);
@@ -116,11 +130,33 @@ export class CapabilityInvoker {
 
   /** For a call admitted earlier (async): the grant and the version's status again — not the limits, which it already used. */
   async readmit(code: string, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor }> {
-    const proxied = findCapability(code) ? null : await this.proxy.find(code);
-    const capability = proxied ? proxyDescriptor(proxied.upstream) : this.capability(code, caller.version);
+    const other = findCapability(code) ? null : await this.published(code, caller.version);
+    const capability = other?.proxied ? proxyDescriptor(other.proxied.upstream) : other?.composite ? other.composite.descriptor : this.capability(code, caller.version);
     await this.callableStatus(capability, caller);
     await this.grants.require(caller.appKey, capability.code);
     return { capability };
+  }
+
+  /** A code outside the catalogue: a proxied upstream, a composite, or nothing (404, naming a missing version). */
+  private async published(code: string, version: string | undefined) {
+    const proxied = version === undefined || version === '1' ? await this.proxy.find(code) : null;
+    if (proxied) return { proxied };
+    const composite = this.composites ? await this.composites.find(code, version) : null;
+    if (composite) return { composite };
+    if (version !== undefined && ((await this.proxy.find(code)) || (await this.composites?.versionMissing(code)))) {
+      throw new ProblemException(404, 'CAPABILITY_VERSION_NOT_FOUND', '能力版本不存在 (unknown capability version)', `${code} 没有第 ${version} 版 (no version ${version})`);
+    }
+    return null;
+  }
+
+  /** A composite: its grant, status and limits; its input checked against its schema. Each step is admitted again when it runs. */
+  private async admitComposite(composite: { descriptor: CapabilityDescriptor }, input: unknown, caller: CallerInfo) {
+    const capability = composite.descriptor;
+    const status = await this.callableStatus(capability, caller);
+    const grantLimits = await this.grants.require(caller.appKey, capability.code);
+    const value = this.composites!.checkInput(composite, input);
+    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
+    return { capability, checked: { value }, deprecated: status === 'deprecated' };
   }
 
   /** A proxied upstream: the same grant, status and limits; the input checked against its JSON Schema. */
@@ -138,10 +174,11 @@ export class CapabilityInvoker {
 
   /** Sends a call that was admitted and validates the answer; errors become problems. */
   async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
+    if (capability.topic.startsWith('composite:') && this.composites) return this.composites.run(capability, input, caller, messageId);
     if (capability.topic.startsWith('proxy:')) {
       const proxied = await this.proxy.find(capability.code);
       if (!proxied) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capability.code);
-      return this.breakers.fire(capability, () => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId));
+      return this.breakers.fire(capability, (timeoutMs) => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs));
     }
     const meta: CallMeta = {
       messageId,

@@ -5,7 +5,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Ajv, type ValidateFunction } from 'ajv';
 import jsonata from 'jsonata';
-import type { DataSource } from 'typeorm';
+import { type DataSource, Not } from 'typeorm';
+import { findCapability } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
@@ -81,7 +82,10 @@ export class InterfaceProxy {
       authKind: r.auth.kind, authHeader: r.auth.kind === 'static-key' ? r.auth.header : null, authSecretEnc: r.auth.kind === 'static-key' ? this.crypto.encrypt(SECRET_LABEL, r.auth.value, r.code) : null,
       timeoutMs: r.timeoutMs, cacheTtlSeconds: r.cacheTtlSeconds, requestMapping: r.requestMapping ?? null, responseMapping: r.responseMapping ?? null, inputSchema: r.inputSchema, createdAt: new Date(),
     };
+    if (findCapability(r.code)) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', r.code);
     await this.dataSource.transaction(async (m) => {
+      // Re-registering an upstream replaces it; a composite's code is not an upstream's to take.
+      if (await m.getRepository(CapabilityVersion).existsBy({ code: r.code, topic: Not('http') })) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', r.code);
       await m.getRepository(Upstream).save(upstream);
       // Published in the registry like any capability (discovery, status, grants).
       await m.getRepository(CapabilityVersion).save({
@@ -105,7 +109,7 @@ export class InterfaceProxy {
   }
 
   /** Calls the upstream for a validated input and returns the mapped answer. */
-  async call(upstream: Upstream, input: object, correlationId: string): Promise<object> {
+  async call(upstream: Upstream, input: object, correlationId: string, timeoutMs = upstream.timeoutMs): Promise<object> {
     const mapped = (upstream.requestMapping ? await jsonata(upstream.requestMapping).evaluate(input) : input) as Record<string, unknown> | undefined;
     const cacheKey = `${upstream.code}\u0000${createHash('sha256').update(JSON.stringify(mapped ?? null)).digest('hex')}`;
     const cached = upstream.cacheTtlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
@@ -119,9 +123,9 @@ export class InterfaceProxy {
     if (upstream.authKind === 'static-key' && upstream.authHeader && upstream.authSecretEnc) headers[upstream.authHeader] = this.crypto.decrypt(SECRET_LABEL, upstream.authSecretEnc, upstream.code).toString();
     let res: Response;
     try {
-      res = await fetch(url, { method: upstream.method, headers, ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}), redirect: 'manual', signal: AbortSignal.timeout(upstream.timeoutMs) });
+      res = await fetch(url, { method: upstream.method, headers, ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      if ((err as Error).name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: ${upstream.timeoutMs} ms`);
+      if ((err as Error).name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: ${timeoutMs} ms`);
       throw new ProblemException(502, 'UPSTREAM_UNREACHABLE', '上游接口不可达 (upstream unreachable)', upstream.code);
     }
     const text = await res.text();

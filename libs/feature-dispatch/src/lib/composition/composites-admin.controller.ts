@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { Composites } from './composites.service.js';
+
+const EXAMPLE = {
+  code: 'composite.citizen-licences',
+  version: '1',
+  name: '核验身份并查询名下证照',
+  ownerDepartment: '省政务服务管理办公室',
+  timeoutMs: 8000,
+  input: { type: 'object', required: ['name', 'idNumber'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, idNumber: { type: 'string', pattern: '^[0-9]{17}[0-9X]$' } } },
+  steps: [
+    { id: 'verify', capability: 'identity.verify-real-name', input: '{ "name": input.name, "idNumber": input.idNumber }' },
+    { id: 'licences', capability: 'e-licence.query-by-holder', when: 'steps.verify.match = true', input: '{ "holderType": "person", "holderId": input.idNumber }', fallback: { licences: [] } },
+  ],
+  output: '{ "verified": steps.verify.match, "licences": $append([], steps.licences.licences) }',
+};
+
+/**
+ * Integrators publish composite capabilities (组合能力) — JSON, or YAML with Content-Type
+ * application/yaml — after a dry-run (internal network; X-Caller names who).
+ */
+@ApiTags('composition 能力编排 (integrators)')
+@Controller('internal/v1/composites')
+@UseGuards(InternalApiGuard)
+@ApiHeader({ name: 'X-Internal-Token', required: true })
+export class CompositesAdminController {
+  constructor(private readonly composites: Composites) {}
+
+  @Post('dry-run')
+  @HttpCode(200)
+  @ApiConsumes('application/json', 'application/yaml')
+  @ApiOperation({ summary: '试运行校验 (dry-run: check a definition without calling anything)', description: 'Answers { valid, problems[], warnings[], plan: { stages, dependsOn, calls } } — problems name where (steps[1].input) and what (UNKNOWN_CAPABILITY, TYPE_MISMATCH, CYCLE …).' })
+  @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
+  async dryRun(@Body() body: unknown) {
+    return this.composites.dryRun(body);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiConsumes('application/json', 'application/yaml')
+  @ApiHeader({ name: 'X-Caller', required: true })
+  @ApiOperation({ summary: '发布组合能力 (publish a composite capability; 422 COMPOSITE_INVALID with the dry-run problems)' })
+  @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
+  async publish(@Body() body: unknown, @Headers('x-caller') caller?: string) {
+    if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少操作人 (X-Caller header required)');
+    const { definition, report } = await this.composites.publish(body, caller);
+    return { code: definition.code, version: definition.version, status: 'active', plan: report.plan, warnings: report.warnings };
+  }
+
+  @Get(':code')
+  @ApiOperation({ summary: '组合能力定义 (a composite’s published definitions, every version)' })
+  async get(@Param('code') code: string) {
+    return { versions: (await this.composites.definitions(code)).map((c) => ({ version: c.version, definition: c.definition, source: c.source, publishedBy: c.publishedBy, publishedAt: c.publishedAt })) };
+  }
+}
