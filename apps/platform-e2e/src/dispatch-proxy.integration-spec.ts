@@ -11,6 +11,9 @@ describe('dispatch: interface proxy', () => {
   let upstream: Server;
   let base: string;
   let calls = 0;
+  /** The ministry's OAuth server: tokens issued, and which are still honoured. */
+  let tokenRequests = 0;
+  const live = new Set<string>();
   const run = randomBytes(3).toString('hex');
   const code = `proxy.e2e-${run}.id-check`;
 
@@ -27,6 +30,21 @@ describe('dispatch: interface proxy', () => {
           if (req.headers['x-api-key'] !== 'k-123') return send(401, '{"error":"key"}');
           const b = JSON.parse(Buffer.concat(chunks).toString()) as { sfzh: string; xm: string };
           return send(200, JSON.stringify({ result: b.sfzh.endsWith('X') && b.xm === '张三' ? '一致' : '不一致', serial: calls }));
+        }
+        if (req.url === '/oauth/token' && req.method === 'POST') {
+          const form = new URLSearchParams(Buffer.concat(chunks).toString());
+          // RFC 6749 §2.3.1: client id and secret form-encoded, then Basic.
+          const [id, secret] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':').map((p) => decodeURIComponent(p.replace(/\+/g, ' ')));
+          if (id !== 'jiangsu-gmp' || secret !== 'cs-456') return send(401, '{"error":"invalid_client"}');
+          if (form.get('grant_type') !== 'client_credentials' || form.get('scope') !== 'id.check') return send(400, '{"error":"invalid_request"}');
+          const token = `tok-${++tokenRequests}`;
+          live.add(token);
+          return send(200, JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+        }
+        if (req.url?.startsWith('/oauth-api')) {
+          const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+          if (!live.has(token)) return send(401, '{"error":"invalid_token"}');
+          return send(200, JSON.stringify({ ok: true, token }));
         }
         if (req.url === '/slow') return void setTimeout(() => send(200, '{}'), 1500);
         if (req.url === '/redirect') {
@@ -89,6 +107,32 @@ describe('dispatch: interface proxy', () => {
       const r = await post(`${dispatch.url}/v1/capabilities/${code}/invoke`, { idNumber: '11010519491231002X', name: '张三' }, auth);
       expect({ over, status: r.status, code: r.body.code }).toEqual({ over, status, code: problem });
     }
+  });
+
+  it('injects an OAuth 2.0 client-credentials token: fetched once, reused, renewed when the upstream refuses it', async () => {
+    const oauthCode = `proxy.e2e-${run}.oauth`;
+    const oauth = (over: Record<string, unknown> = {}) => ({ kind: 'oauth-client-credentials', tokenUrl: `${base}/oauth/token`, clientId: 'jiangsu-gmp', clientSecret: 'cs-456', scope: 'id.check', ...over });
+    const registered = await register({ code: oauthCode, path: '/oauth-api', method: 'GET', auth: oauth(), requestMapping: undefined, responseMapping: undefined, cacheTtlSeconds: 0, inputSchema: { type: 'object' } });
+    expect(registered).toMatchObject({ status: 201, body: { auth: 'oauth-client-credentials', tokenUrl: `${base}/oauth/token`, clientId: 'jiangsu-gmp' } });
+    expect(JSON.stringify(registered.body)).not.toContain('cs-456');
+    const { auth } = await registerGrantedApp(dispatch.url, `e2e-proxy-oauth-${run}`, oauthCode);
+    const call = () => post(`${dispatch.url}/v1/capabilities/${oauthCode}/invoke`, {}, auth);
+    const first = await Promise.all([call(), call(), call()]);
+    expect(first.map((r) => r.body)).toEqual([{ ok: true, token: 'tok-1' }, { ok: true, token: 'tok-1' }, { ok: true, token: 'tok-1' }]);
+    expect(tokenRequests).toBe(1); // concurrent calls shared one token request
+    // The authorisation server revokes the token: the next call gets a new one and still succeeds.
+    live.clear();
+    expect((await call()).body).toEqual({ ok: true, token: 'tok-2' });
+    expect(tokenRequests).toBe(2);
+    // A wrong client secret: the token endpoint refuses, the caller gets a clear 502.
+    expect((await register({ code: oauthCode, path: '/oauth-api', method: 'GET', auth: oauth({ clientSecret: 'wrong' }), cacheTtlSeconds: 0, inputSchema: { type: 'object' } })).status).toBe(201);
+    live.clear();
+    await new Promise((r) => setTimeout(r, 2_100)); // the registration is remembered 2 s per instance
+    expect(await call()).toMatchObject({ status: 502, body: { code: 'UPSTREAM_AUTH_FAILED' } });
+    // The token endpoint is held to the same address rules as the upstream; each kind takes exactly its fields.
+    expect((await register({ code: oauthCode, auth: oauth({ tokenUrl: 'http://169.254.169.254/token' }) })).body.code).toBe('UPSTREAM_FORBIDDEN');
+    expect((await register({ code: oauthCode, auth: oauth({ clientSecret: undefined }) })).body.code).toBe('INVALID_INPUT');
+    expect((await register({ code: oauthCode, auth: { kind: 'none', header: 'X-Key' } })).body.code).toBe('INVALID_INPUT');
   });
 
   it('refuses upstreams outside what may be called (SSRF), bad mappings and malformed registrations', async () => {

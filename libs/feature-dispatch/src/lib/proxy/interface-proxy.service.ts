@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Ajv, type ValidateFunction } from 'ajv';
 import jsonata from 'jsonata';
+import * as oidc from 'openid-client';
 import { type DataSource, Not } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
@@ -28,6 +29,11 @@ for (const [net, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 
 PRIVATE.addAddress('::1', 'ipv6');
 PRIVATE.addSubnet('fc00::', 7, 'ipv6');
 
+export type UpstreamAuth =
+  | { kind: 'none' }
+  | { kind: 'static-key'; header: string; value: string }
+  | { kind: 'oauth-client-credentials'; tokenUrl: string; clientId: string; clientSecret: string; scope?: string };
+
 export interface RegisterUpstream {
   code: string;
   name: string;
@@ -35,7 +41,7 @@ export interface RegisterUpstream {
   baseUrl: string;
   path: string;
   method: 'GET' | 'POST';
-  auth: { kind: 'none' } | { kind: 'static-key'; header: string; value: string };
+  auth: UpstreamAuth;
   timeoutMs: number;
   cacheTtlSeconds: number;
   requestMapping?: string;
@@ -54,16 +60,22 @@ export class InterfaceProxy {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly upstreams = new Map<string, { upstream: Upstream | null; validate?: ValidateFunction; until: number }>();
   private readonly cache = new Map<string, { answer: object; until: number }>();
+  private readonly tokens: UpstreamTokens;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-  ) {}
+  ) {
+    this.tokens = new UpstreamTokens((u) => this.crypto.decrypt(SECRET_LABEL, u.authSecretEnc!, u.code).toString(), (host) => this.checkAddress(host));
+  }
 
   async register(r: RegisterUpstream, by: string): Promise<Upstream> {
     const url = this.checkTarget(r.baseUrl);
     await this.checkAddress(url.hostname);
+    // The token endpoint is a target too: the same rules.
+    const tokenUrl = r.auth.kind === 'oauth-client-credentials' ? this.checkTarget(r.auth.tokenUrl) : null;
+    if (tokenUrl) await this.checkAddress(tokenUrl.hostname);
     for (const expr of [r.requestMapping, r.responseMapping]) {
       if (expr === undefined) continue;
       try {
@@ -79,7 +91,9 @@ export class InterfaceProxy {
     }
     const upstream: Upstream = {
       code: r.code, name: r.name, ownerDepartment: r.ownerDepartment, baseUrl: url.toString().replace(/\/$/, ''), path: r.path, method: r.method,
-      authKind: r.auth.kind, authHeader: r.auth.kind === 'static-key' ? r.auth.header : null, authSecretEnc: r.auth.kind === 'static-key' ? this.crypto.encrypt(SECRET_LABEL, r.auth.value, r.code) : null,
+      authKind: r.auth.kind, authHeader: r.auth.kind === 'static-key' ? r.auth.header : null,
+      authSecretEnc: r.auth.kind === 'static-key' ? this.crypto.encrypt(SECRET_LABEL, r.auth.value, r.code) : r.auth.kind === 'oauth-client-credentials' ? this.crypto.encrypt(SECRET_LABEL, r.auth.clientSecret, r.code) : null,
+      oauthTokenUrl: tokenUrl ? tokenUrl.toString() : null, oauthClientId: r.auth.kind === 'oauth-client-credentials' ? r.auth.clientId : null, oauthScope: r.auth.kind === 'oauth-client-credentials' ? (r.auth.scope ?? null) : null,
       timeoutMs: r.timeoutMs, cacheTtlSeconds: r.cacheTtlSeconds, requestMapping: r.requestMapping ?? null, responseMapping: r.responseMapping ?? null, inputSchema: r.inputSchema, createdAt: new Date(),
     };
     if (findCapability(r.code)) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', r.code);
@@ -94,6 +108,7 @@ export class InterfaceProxy {
       });
     });
     this.upstreams.delete(r.code);
+    this.tokens.forget(r.code);
     return upstream;
   }
 
@@ -121,12 +136,22 @@ export class InterfaceProxy {
     const headers: Record<string, string> = { accept: 'application/json', 'x-correlation-id': correlationId };
     if (upstream.method === 'POST') headers['content-type'] = 'application/json';
     if (upstream.authKind === 'static-key' && upstream.authHeader && upstream.authSecretEnc) headers[upstream.authHeader] = this.crypto.decrypt(SECRET_LABEL, upstream.authSecretEnc, upstream.code).toString();
-    let res: Response;
-    try {
-      res = await fetch(url, { method: upstream.method, headers, ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    } catch (err) {
-      if ((err as Error).name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: ${timeoutMs} ms`);
-      throw new ProblemException(502, 'UPSTREAM_UNREACHABLE', '上游接口不可达 (upstream unreachable)', upstream.code);
+    const deadline = Date.now() + timeoutMs;
+    const send = async (): Promise<Response> => {
+      if (upstream.authKind === 'oauth-client-credentials') headers['authorization'] = `Bearer ${await this.tokens.tokenFor(upstream, deadline)}`;
+      try {
+        return await fetch(url, { method: upstream.method, headers, ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}), redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+      } catch (err) {
+        if ((err as Error).name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: ${timeoutMs} ms`);
+        throw new ProblemException(502, 'UPSTREAM_UNREACHABLE', '上游接口不可达 (upstream unreachable)', upstream.code);
+      }
+    };
+    let res = await send();
+    if (res.status === 401 && upstream.authKind === 'oauth-client-credentials' && deadline - Date.now() > 50) {
+      // The token was revoked or rotated early: one new token, one more try.
+      await res.body?.cancel();
+      this.tokens.forget(upstream.code);
+      res = await send();
     }
     const text = await res.text();
     if (text.length > MAX_ANSWER) throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游接口应答过大 (upstream answer too large)', upstream.code);
@@ -179,5 +204,57 @@ export class InterfaceProxy {
         throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址属于禁止的网段 (upstream address in a forbidden range)', `${host} → ${address}${this.config.PROXY_ALLOW_PRIVATE ? '' : ' (内网地址需 PROXY_ALLOW_PRIVATE=true)'}`);
       }
     }
+  }
+}
+
+/**
+ * OAuth 2.0 client-credentials tokens for upstreams (openid-client): one token per upstream and
+ * instance, fetched once for concurrent calls, renewed 30 s before it expires or when the
+ * upstream refuses it. The token endpoint is held to the same address rules as the upstream.
+ */
+class UpstreamTokens {
+  private readonly held = new Map<string, { token: string; until: number }>();
+  private readonly pending = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly secretOf: (u: Upstream) => string,
+    private readonly checkAddress: (host: string) => Promise<void>,
+  ) {}
+
+  forget(code: string): void {
+    this.held.delete(code);
+  }
+
+  async tokenFor(upstream: Upstream, deadline: number): Promise<string> {
+    const held = this.held.get(upstream.code);
+    if (held && held.until > Date.now()) return held.token;
+    let pending = this.pending.get(upstream.code);
+    if (!pending) {
+      pending = this.fetchToken(upstream, deadline).finally(() => this.pending.delete(upstream.code));
+      this.pending.set(upstream.code, pending);
+    }
+    return pending;
+  }
+
+  private async fetchToken(upstream: Upstream, deadline: number): Promise<string> {
+    const tokenUrl = new URL(upstream.oauthTokenUrl!);
+    const config = new oidc.Configuration({ issuer: tokenUrl.origin, token_endpoint: tokenUrl.toString() }, upstream.oauthClientId!, undefined, oidc.ClientSecretBasic(this.secretOf(upstream)));
+    if (tokenUrl.protocol === 'http:') oidc.allowInsecureRequests(config);
+    config[oidc.customFetch] = async (url, options) => {
+      await this.checkAddress(new URL(url).hostname);
+      return fetch(url, { ...options, redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) } as RequestInit);
+    };
+    let answer: Awaited<ReturnType<typeof oidc.clientCredentialsGrant>>;
+    try {
+      answer = await oidc.clientCredentialsGrant(config, upstream.oauthScope ? { scope: upstream.oauthScope } : {});
+    } catch (err) {
+      if (err instanceof ProblemException) throw err;
+      const e = err as { name?: string; code?: string; error?: string; status?: number; cause?: { name?: string } };
+      if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: token endpoint`);
+      throw new ProblemException(502, 'UPSTREAM_AUTH_FAILED', '未能取得上游接口的访问令牌 (could not obtain the upstream access token)', `${upstream.code}: ${e.error ?? e.code ?? e.name ?? 'error'}${e.status ? ` (HTTP ${e.status})` : ''}`);
+    }
+    const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : 300;
+    this.held.set(upstream.code, { token: answer.access_token, until: Date.now() + Math.max(0, lifetime - 30) * 1000 });
+    return answer.access_token;
   }
 }

@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
+export const UPSTREAM_AUTH_KINDS = ['none', 'static-key', 'oauth-client-credentials'] as const;
+export type UpstreamAuthKind = (typeof UPSTREAM_AUTH_KINDS)[number];
+
 /**
  * An upstream HTTP API published as a capability (接口代理): where it is, how dispatch
  * authenticates to it, how long to wait and cache, how requests and answers are mapped. Only
@@ -27,15 +30,28 @@ export class Upstream {
   @Column({ type: 'varchar', length: 8 })
   method!: 'GET' | 'POST';
 
-  /** none, or a static key sent in `auth_header` (the key encrypted by the crypto provider, label `dispatch:upstream`, aad = code). */
-  @Column({ type: 'varchar', length: 16, name: 'auth_kind' })
-  authKind!: 'none' | 'static-key';
+  /**
+   * none; a static key sent in `auth_header`; or an OAuth 2.0 client-credentials token fetched
+   * from `oauth_token_url` and sent as `Authorization: Bearer`. The key or client secret is
+   * encrypted by the crypto provider (label `dispatch:upstream`, aad = code).
+   */
+  @Column({ type: 'varchar', length: 32, name: 'auth_kind' })
+  authKind!: UpstreamAuthKind;
 
   @Column({ type: 'varchar', length: 64, name: 'auth_header', nullable: true })
   authHeader!: string | null;
 
   @Column({ type: 'bytea', name: 'auth_secret_enc', nullable: true })
   authSecretEnc!: Buffer | null;
+
+  @Column({ type: 'varchar', length: 512, name: 'oauth_token_url', nullable: true })
+  oauthTokenUrl!: string | null;
+
+  @Column({ type: 'varchar', length: 128, name: 'oauth_client_id', nullable: true })
+  oauthClientId!: string | null;
+
+  @Column({ type: 'varchar', length: 256, name: 'oauth_scope', nullable: true })
+  oauthScope!: string | null;
 
   @Column({ type: 'integer', name: 'timeout_ms' })
   timeoutMs!: number;

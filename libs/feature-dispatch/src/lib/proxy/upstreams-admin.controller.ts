@@ -3,12 +3,19 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
-import { InterfaceProxy } from './interface-proxy.service.js';
+import { InterfaceProxy, type UpstreamAuth } from './interface-proxy.service.js';
+import { UPSTREAM_AUTH_KINDS, type UpstreamAuthKind } from './upstream.entity.js';
 
-class UpstreamAuth {
-  @IsIn(['none', 'static-key']) kind!: 'none' | 'static-key';
+class UpstreamAuthBody {
+  @IsIn([...UPSTREAM_AUTH_KINDS]) kind!: UpstreamAuthKind;
+  /** static-key: the header and its value. */
   @IsOptional() @Matches(/^[A-Za-z0-9-]{1,64}$/) header?: string;
   @IsOptional() @IsString() @Length(1, 1024) value?: string;
+  /** oauth-client-credentials: the token endpoint, the client, its secret, the scope asked for. */
+  @IsOptional() @IsString() @Length(8, 512) tokenUrl?: string;
+  @IsOptional() @IsString() @Length(1, 128) clientId?: string;
+  @IsOptional() @IsString() @Length(1, 1024) clientSecret?: string;
+  @IsOptional() @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/) @Length(1, 256) scope?: string;
 }
 
 class RegisterUpstreamBody {
@@ -18,7 +25,7 @@ class RegisterUpstreamBody {
   @IsString() @Length(8, 512) baseUrl!: string;
   @Matches(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,255}$/) path!: string;
   @IsIn(['GET', 'POST']) method!: 'GET' | 'POST';
-  @IsDefined() @ValidateNested() @Type(() => UpstreamAuth) auth!: UpstreamAuth;
+  @IsDefined() @ValidateNested() @Type(() => UpstreamAuthBody) auth!: UpstreamAuthBody;
   @IsInt() @Min(100) @Max(60_000) timeoutMs!: number;
   @IsInt() @Min(0) @Max(86_400) cacheTtlSeconds!: number;
   @IsOptional() @IsString() @Length(1, 4096) requestMapping?: string;
@@ -38,13 +45,21 @@ export class UpstreamsAdminController {
   @HttpCode(201)
   @ApiHeader({ name: 'X-Caller', required: true })
   @ApiOperation({ summary: '登记上游接口 (register an upstream HTTP API as a capability)' })
-  @ApiBody({ schema: { type: 'object', example: { code: 'proxy.mps.id-check', name: '身份核验（部级接口）', ownerDepartment: '省公安厅', baseUrl: 'https://api.example.gov.cn', path: '/v2/id/check', method: 'POST', auth: { kind: 'static-key', header: 'X-Api-Key', value: '…' }, timeoutMs: 3000, cacheTtlSeconds: 60, requestMapping: '{ "sfzh": idNumber, "xm": name }', responseMapping: '{ "match": result = "一致" }', inputSchema: { type: 'object', required: ['idNumber', 'name'], properties: { idNumber: { type: 'string' }, name: { type: 'string' } }, additionalProperties: false } } } })
+  @ApiBody({ schema: { type: 'object', example: { code: 'proxy.mps.id-check', name: '身份核验（部级接口）', ownerDepartment: '省公安厅', baseUrl: 'https://api.example.gov.cn', path: '/v2/id/check', method: 'POST', auth: { kind: 'oauth-client-credentials', tokenUrl: 'https://auth.example.gov.cn/oauth/token', clientId: 'jiangsu-gmp', clientSecret: '…', scope: 'id.check' }, timeoutMs: 3000, cacheTtlSeconds: 60, requestMapping: '{ "sfzh": idNumber, "xm": name }', responseMapping: '{ "match": result = "一致" }', inputSchema: { type: 'object', required: ['idNumber', 'name'], properties: { idNumber: { type: 'string' }, name: { type: 'string' } }, additionalProperties: false } } } })
   async register(@Body() body: unknown, @Headers('x-caller') caller?: string) {
     if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少操作人 (X-Caller header required)');
     const b = validBody(RegisterUpstreamBody, body);
-    if (b.auth.kind === 'static-key' && (!b.auth.header || !b.auth.value)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'auth.static-key needs header and value');
-    const auth = b.auth.kind === 'static-key' ? { kind: 'static-key' as const, header: b.auth.header!, value: b.auth.value! } : { kind: 'none' as const };
-    const u = await this.proxy.register({ ...b, auth }, caller);
-    return { code: u.code, baseUrl: u.baseUrl, path: u.path, method: u.method, auth: u.authKind, timeoutMs: u.timeoutMs, cacheTtlSeconds: u.cacheTtlSeconds };
+    const u = await this.proxy.register({ ...b, auth: authOf(b.auth) }, caller);
+    return { code: u.code, baseUrl: u.baseUrl, path: u.path, method: u.method, auth: u.authKind, ...(u.oauthTokenUrl ? { tokenUrl: u.oauthTokenUrl, clientId: u.oauthClientId } : {}), timeoutMs: u.timeoutMs, cacheTtlSeconds: u.cacheTtlSeconds };
   }
+}
+
+/** Each kind with exactly its own fields. */
+function authOf(a: UpstreamAuthBody): UpstreamAuth {
+  const given = Object.entries(a).filter(([k, v]) => k !== 'kind' && v !== undefined).map(([k]) => k).sort().join(',');
+  const wanted = { none: '', 'static-key': 'header,value', 'oauth-client-credentials': a.scope === undefined ? 'clientId,clientSecret,tokenUrl' : 'clientId,clientSecret,scope,tokenUrl' }[a.kind];
+  if (given !== wanted) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', `auth.${a.kind}: ${wanted || 'no other fields'}${a.kind === 'oauth-client-credentials' ? ' (scope optional)' : ''}`);
+  if (a.kind === 'static-key') return { kind: 'static-key', header: a.header!, value: a.value! };
+  if (a.kind === 'oauth-client-credentials') return { kind: 'oauth-client-credentials', tokenUrl: a.tokenUrl!, clientId: a.clientId!, clientSecret: a.clientSecret!, ...(a.scope ? { scope: a.scope } : {}) };
+  return { kind: 'none' };
 }
