@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { HttpException, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Ajv, type ValidateFunction } from 'ajv';
-import jsonata, { type Expression } from 'jsonata';
+import type { ValidateFunction } from 'ajv';
+import type { Expression } from 'jsonata';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { type CapabilityDescriptor, findCapability, jsonSchemaOf } from '@gmp/contracts';
@@ -20,6 +20,7 @@ import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { type CompositeDefinition, type CompositeStep, type DefinitionProblem, readDefinition } from './composite-definition.js';
 import { type CompositePlan, planComposite, type StepTarget } from './composite-plan.js';
 import { Composite } from './composite.entity.js';
+import { CompiledCache } from '../shared/compiled.cache.js';
 
 /** A published composite ready to run: expressions compiled, schemas compiled, dependencies known. */
 interface LoadedComposite {
@@ -50,7 +51,7 @@ const FIND_TTL_MS = 2_000;
 @Injectable()
 export class Composites implements OnModuleInit, OnApplicationBootstrap {
   private readonly log = new Logger('Composites');
-  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly compiled = new CompiledCache();
   private readonly loaded = new Map<string, { composite: LoadedComposite | null; until: number }>();
   private readonly schemas = new Map<string, { input: Record<string, unknown>; output: Record<string, unknown> }>();
 
@@ -296,10 +297,10 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     return {
       definition,
       descriptor: { code: definition.code, version: definition.version, name: definition.name, description: definition.description ?? definition.name, ownerDepartment: definition.ownerDepartment, topic: `composite:${definition.code}` as CapabilityDescriptor['topic'], input: Object, output: Object, timeoutMs: definition.timeoutMs, idempotent, example: {} },
-      validateInput: this.ajv.compile(definition.input),
-      validateOutput: definition.outputSchema ? this.ajv.compile(definition.outputSchema) : null,
-      steps: definition.steps.map((step) => ({ step, deps: (plan.dependsOn[step.id] ?? []).filter((d) => definition.steps.some((x) => x.id === d)), input: step.input ? jsonata(step.input) : null, when: step.when ? jsonata(step.when) : null })),
-      output: definition.output ? jsonata(definition.output) : null,
+      validateInput: this.compiled.validator(definition.input),
+      validateOutput: definition.outputSchema ? this.compiled.validator(definition.outputSchema) : null,
+      steps: definition.steps.map((step) => ({ step, deps: (plan.dependsOn[step.id] ?? []).filter((d) => definition.steps.some((x) => x.id === d)), input: step.input ? this.compiled.expression(step.input) : null, when: step.when ? this.compiled.expression(step.when) : null })),
+      output: definition.output ? this.compiled.expression(definition.output) : null,
     };
   }
 

@@ -3,14 +3,14 @@ import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Ajv, type ValidateFunction } from 'ajv';
-import jsonata from 'jsonata';
+import type { ValidateFunction } from 'ajv';
 import * as oidc from 'openid-client';
 import { type DataSource, Not } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
+import { CompiledCache } from '../shared/compiled.cache.js';
 import { Upstream } from './upstream.entity.js';
 
 const SECRET_LABEL = 'dispatch:upstream';
@@ -57,7 +57,9 @@ export interface RegisterUpstream {
  */
 @Injectable()
 export class InterfaceProxy {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly compiled = new CompiledCache();
+  /** Static keys decrypted once per loaded upstream. */
+  private readonly keys = new WeakMap<Upstream, string>();
   private readonly upstreams = new Map<string, { upstream: Upstream | null; validate?: ValidateFunction; until: number }>();
   private readonly cache = new Map<string, { answer: object; until: number }>();
   private readonly tokens: UpstreamTokens;
@@ -79,13 +81,13 @@ export class InterfaceProxy {
     for (const expr of [r.requestMapping, r.responseMapping]) {
       if (expr === undefined) continue;
       try {
-        jsonata(expr);
+        this.compiled.expression(expr);
       } catch (err) {
         throw new ProblemException(422, 'INVALID_MAPPING', '映射表达式无效 (invalid JSONata mapping)', (err as Error).message);
       }
     }
     try {
-      this.ajv.compile(r.inputSchema);
+      this.compiled.validator(r.inputSchema);
     } catch (err) {
       throw new ProblemException(422, 'INVALID_SCHEMA', '输入模式无效 (invalid JSON Schema)', (err as Error).message);
     }
@@ -117,7 +119,7 @@ export class InterfaceProxy {
     let hit = this.upstreams.get(code);
     if (!hit || hit.until < Date.now()) {
       const upstream = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code) ? await this.dataSource.getRepository(Upstream).findOneBy({ code }) : null;
-      hit = { upstream, ...(upstream ? { validate: this.ajv.compile(upstream.inputSchema) } : {}), until: Date.now() + 2_000 };
+      hit = { upstream, ...(upstream ? { validate: this.compiled.validator(upstream.inputSchema) } : {}), until: Date.now() + 2_000 };
       this.upstreams.set(code, hit);
     }
     return hit.upstream ? { upstream: hit.upstream, validate: hit.validate! } : null;
@@ -125,7 +127,7 @@ export class InterfaceProxy {
 
   /** Calls the upstream for a validated input and returns the mapped answer. */
   async call(upstream: Upstream, input: object, correlationId: string, timeoutMs = upstream.timeoutMs): Promise<object> {
-    const mapped = (upstream.requestMapping ? await jsonata(upstream.requestMapping).evaluate(input) : input) as Record<string, unknown> | undefined;
+    const mapped = (upstream.requestMapping ? await this.compiled.expression(upstream.requestMapping).evaluate(input) : input) as Record<string, unknown> | undefined;
     const cacheKey = `${upstream.code}\u0000${createHash('sha256').update(JSON.stringify(mapped ?? null)).digest('hex')}`;
     const cached = upstream.cacheTtlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
     if (cached && cached.until > Date.now()) return cached.answer;
@@ -135,7 +137,11 @@ export class InterfaceProxy {
     if (upstream.method === 'GET' && mapped) for (const [k, v] of Object.entries(mapped)) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json', 'x-correlation-id': correlationId };
     if (upstream.method === 'POST') headers['content-type'] = 'application/json';
-    if (upstream.authKind === 'static-key' && upstream.authHeader && upstream.authSecretEnc) headers[upstream.authHeader] = this.crypto.decrypt(SECRET_LABEL, upstream.authSecretEnc, upstream.code).toString();
+    if (upstream.authKind === 'static-key' && upstream.authHeader && upstream.authSecretEnc) {
+      let key = this.keys.get(upstream);
+      if (key === undefined) this.keys.set(upstream, (key = this.crypto.decrypt(SECRET_LABEL, upstream.authSecretEnc, upstream.code).toString()));
+      headers[upstream.authHeader] = key;
+    }
     const deadline = Date.now() + timeoutMs;
     const send = async (): Promise<Response> => {
       if (upstream.authKind === 'oauth-client-credentials') headers['authorization'] = `Bearer ${await this.tokens.tokenFor(upstream, deadline)}`;
@@ -166,7 +172,7 @@ export class InterfaceProxy {
       if (res.status >= 400 && res.status < 500) throw new ProblemException(res.status === 401 || res.status === 403 ? 502 : res.status, 'UPSTREAM_REFUSED', '上游接口拒绝 (upstream refused)', `${upstream.code}: HTTP ${res.status}`);
       throw new ProblemException(502, 'UPSTREAM_ERROR', '上游接口出错 (upstream failed)', `${upstream.code}: HTTP ${res.status}`);
     }
-    const answer = (upstream.responseMapping ? await jsonata(upstream.responseMapping).evaluate(body) : body) as unknown;
+    const answer = (upstream.responseMapping ? await this.compiled.expression(upstream.responseMapping).evaluate(body) : body) as unknown;
     if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游应答映射后不是对象 (mapped answer is not an object)', upstream.code);
     if (upstream.cacheTtlSeconds > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
