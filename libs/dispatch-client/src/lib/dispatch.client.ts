@@ -111,6 +111,27 @@ export class DispatchClient {
     return this.send('GET', `/v1/calls/${encodeURIComponent(callId)}`, undefined, {});
   }
 
+  /** Asks to use a capability, with the purpose the owner decides on (answered `pending`). */
+  subscribe(capability: string, purpose: string): Promise<SubscriptionView> {
+    return this.send('POST', '/v1/subscriptions', { capability, purpose }, {});
+  }
+
+  /** This app's subscriptions and where each stands (pending, approved, rejected, revoked). */
+  async subscriptions(): Promise<SubscriptionView[]> {
+    return (await this.send<{ subscriptions: SubscriptionView[] }>('GET', '/v1/subscriptions', undefined, {})).subscriptions;
+  }
+
+  /** The capability catalogue as this app may see it (`q` searches code, name and description). */
+  async capabilities(q?: string): Promise<CapabilitySummary[]> {
+    return (await this.send<{ capabilities: CapabilitySummary[] }>('GET', `/v1/capabilities${q ? `?q=${encodeURIComponent(q)}` : ''}`, undefined, {})).capabilities;
+  }
+
+  /** This app's usage by day (Beijing time), from the call audit; default: today. */
+  async usage(filter: { from?: string; to?: string; capability?: string } = {}): Promise<UsageRow[]> {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]).toString();
+    return (await this.send<{ usage: UsageRow[] }>('GET', `/v1/usage${query ? `?${query}` : ''}`, undefined, {})).usage;
+  }
+
   private async send<O>(method: 'GET' | 'POST', path: string, input: object | undefined, context: CallContext): Promise<O> {
     const payload = input === undefined ? '' : JSON.stringify(input);
     const headers: Record<string, string> = { ...(input === undefined ? {} : { 'content-type': 'application/json' }), ...(await this.authorization(method, path, payload)) };
@@ -145,7 +166,8 @@ export class DispatchClient {
     const c = this.options.credentials;
     if ('hmacSecret' in c) {
       const scheme = signatureScheme(c.scheme ?? 'gmp-hmac-sm3')!;
-      return scheme.sign({ method, path, query: '', body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
+      const [bare, query = ''] = path.split('?') as [string, string?];
+      return scheme.sign({ method, path: bare, query, body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
     }
     if ('appKey' in c) return { authorization: `Basic ${Buffer.from(`${c.appKey}:${c.secret}`).toString('base64')}` };
     return { authorization: `Bearer ${typeof c.token === 'function' ? await c.token() : c.token}` };
@@ -162,4 +184,44 @@ export interface AsyncCallView<O> {
   result?: O;
   problem?: Problem;
   callback: { status: 'none' | 'pending' | 'delivered' | 'failed'; attempts: number; lastError?: string };
+}
+
+/** A subscription (订阅) as dispatch reports it. */
+export interface SubscriptionView {
+  id: string;
+  app: string;
+  capability: string;
+  status: 'pending' | 'approved' | 'rejected' | 'revoked';
+  purpose: string;
+  ratePerSecond: number | null;
+  quotaPerDay: number | null;
+  requestedAt: string;
+  decidedAt?: string;
+  decidedBy?: string;
+  reason?: string | null;
+}
+
+/** One capability version in the catalogue. */
+export interface CapabilitySummary {
+  code: string;
+  version: string;
+  name: string;
+  description: string;
+  ownerDepartment: string;
+  timeoutMs: number;
+  idempotent: boolean;
+  status: 'active' | 'deprecated' | 'retired';
+  visibility: 'public' | 'restricted';
+  example: Record<string, unknown> | null;
+}
+
+/** Calls of one day × capability: how many, failed (5xx), refused (4xx), latency. */
+export interface UsageRow {
+  day: string;
+  app: string;
+  capability: string;
+  calls: number;
+  errors: number;
+  refused: number;
+  latencyMs: { p50: number; p99: number };
 }
