@@ -117,7 +117,8 @@ describe('dispatch: composite capabilities', () => {
   it('adds no rights: an app granted only the composite is refused at the step it may not call', async () => {
     const { auth } = await registerGrantedApp(dispatch.url, `e2e-comp-only-${run}`, CODE);
     const refused = await post(`${dispatch.url}/v1/capabilities/${CODE}/invoke`, { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber }, auth);
-    expect(refused).toMatchObject({ status: 403, body: { code: 'COMPOSITE_STEP_FAILED', step: 'verify', stepCapability: 'identity.verify-real-name', cause: { status: 403, code: 'GRANT_REQUIRED' } } });
+    // Checked for every step before any step runs.
+    expect(refused).toMatchObject({ status: 403, body: { code: 'GRANT_REQUIRED', stepCapability: 'identity.verify-real-name' } });
     // Nor can an app without the composite's grant call it.
     const other = await registerGrantedApp(dispatch.url, `e2e-comp-none-${run}`, 'identity.verify-real-name');
     expect((await post(`${dispatch.url}/v1/capabilities/${CODE}/invoke`, { name: 'x', idNumber: DEMO_PERSON.idNumber }, other.auth)).body.code).toBe('GRANT_REQUIRED');
@@ -131,6 +132,8 @@ describe('dispatch: composite capabilities', () => {
       sequential: def(`composite.e2e-${run}.sequential`, [{ id: 'a', capability: p('slow-a') }, { id: 'b', capability: p('slow-b'), needs: ['a'] }], { timeoutMs: 900 }),
       stepTimeout: def(`composite.e2e-${run}.step-timeout`, [{ id: 'a', capability: p('slow-a'), timeoutMs: 200 }]),
       failing: def(`composite.e2e-${run}.failing`, [{ id: 'a', capability: p('slow-a') }, { id: 'x', capability: p('broken') }]),
+      runaway: def(`composite.e2e-${run}.runaway`, [{ id: 'a', capability: p('slow-a'), input: '($f := function($n) { $f($n + 1) }; $f(0))' }]),
+      evaluating: def(`composite.e2e-${run}.evaluating`, [{ id: 'a', capability: p('slow-a'), input: '$eval(input.q)' }]),
       tolerant: def(`composite.e2e-${run}.tolerant`, [{ id: 'a', capability: p('slow-a') }, { id: 'x', capability: p('broken'), onFailure: 'continue' }, { id: 'y', capability: p('broken'), onFailure: 'fallback', fallback: { note: '暂无' } }]),
     };
     for (const c of Object.values(composites)) expect((await publish(c)).status).toBe(201);
@@ -148,6 +151,10 @@ describe('dispatch: composite capabilities', () => {
     const failing = await call(composites.failing);
     expect(failing).toMatchObject({ status: 502, body: { code: 'COMPOSITE_STEP_FAILED', step: 'x', stepCapability: p('broken'), cause: { status: 502, code: 'UPSTREAM_ERROR' } } });
     expect(failing.body.detail).toContain('x (');
+    // Expressions run under limits: a runaway recursion is stopped, $eval is not available — a 502, and dispatch keeps answering.
+    expect(await call(composites.runaway)).toMatchObject({ status: 502, body: { code: 'COMPOSITE_STEP_FAILED', cause: { code: 'MAPPING_FAILED' } } });
+    const evaluated = await post(`${dispatch.url}/v1/capabilities/${composites.evaluating.code}/invoke`, { q: '$string(1)' }, auth);
+    expect(evaluated).toMatchObject({ status: 502, body: { code: 'COMPOSITE_STEP_FAILED', cause: { code: 'MAPPING_FAILED' } } });
     expect(await call(composites.tolerant)).toMatchObject({ status: 200, body: { a: { a: 'A' }, x: null, y: { note: '暂无' } } });
     // Dispatch kept serving: the failures were answers, not crashes.
     expect((await getJson(`${dispatch.url}/health/ready`)).status).toBe(200);

@@ -62,7 +62,8 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     const { capability, checked } = await this.invoker.admit(code, input, caller);
     const app = caller.appKey.startsWith('oauth:') ? null : await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: caller.appKey }, select: { callbackUrl: true } });
     const id = randomUUID();
-    const stored: Stored = { input: checked.value, caller: { ...caller, correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID() } };
+    // The version the input was checked against runs, whatever is published meanwhile.
+    const stored: Stored = { input: checked.value, caller: { ...caller, version: capability.version, correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID() } };
     await this.dataSource.getRepository(AsyncCall).insert({
       id, appKey: caller.appKey, capability: capability.code, status: 'accepted', requestEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(stored), id),
       resultStatus: null, resultEnc: null, leaseUntil: null, attempts: 0, submittedAt: new Date(), completedAt: null,

@@ -19,7 +19,7 @@ export interface CompositeStep {
   when?: string;
   /** Steps this one waits for besides those its expressions name. */
   needs?: string[];
-  /** How long this step may take (default: the capability's timeout). */
+  /** How long this step may take (default and at most: the capability's timeout). */
   timeoutMs?: number;
   onFailure?: OnFailure;
   /** The step's output when it fails with onFailure `fallback`, or is skipped by `when`. */
@@ -40,7 +40,7 @@ export interface CompositeDefinition {
   steps: CompositeStep[];
   /** JSONata over `{ input, steps }` giving the answer (default: every step's output by id). */
   output?: string;
-  /** The whole composite's time limit. */
+  /** The whole composite's time limit (at most 30 s: below the asynchronous calls' lease, so a run is never taken over while it lasts). */
   timeoutMs: number;
 }
 
@@ -60,7 +60,7 @@ export const COMPOSITE_DEFINITION_SCHEMA = {
     input: { type: 'object' },
     outputSchema: { type: 'object' },
     output: { type: 'string', minLength: 1, maxLength: 8192 },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 10_000 },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 30_000, default: 10_000 },
     steps: {
       type: 'array',
       minItems: 1,
@@ -76,7 +76,7 @@ export const COMPOSITE_DEFINITION_SCHEMA = {
           input: { type: 'string', minLength: 1, maxLength: 8192 },
           when: { type: 'string', minLength: 1, maxLength: 2048 },
           needs: { type: 'array', items: { type: 'string' }, maxItems: 32, uniqueItems: true },
-          timeoutMs: { type: 'integer', minimum: 100, maximum: 60_000 },
+          timeoutMs: { type: 'integer', minimum: 100, maximum: 30_000 },
           onFailure: { enum: [...ON_FAILURE] },
           fallback: {},
         },

@@ -106,6 +106,30 @@ describe('composite dry-run (planComposite)', () => {
     expect((await planComposite(cycle, resolve)).problems.find((p) => p.code === 'CYCLE' && p.path === 'steps')!.message).toMatch(/a, b|b, a/);
   });
 
+  it('sees dependencies through $ and $$, and refuses uses of `steps` that hide which step is meant', async () => {
+    const viaRoot = definition({
+      steps: [
+        { id: 'a', capability: 'identity.verify-real-name', input: '{ "name": input.name, "idNumber": input.idNumber }' },
+        { id: 'b', capability: 'identity.verify-real-name', input: '{ "name": $$.steps.a.reason, "idNumber": $.input.idNumber }' },
+      ],
+      output: undefined,
+    });
+    const plan = await planComposite(viaRoot, resolve);
+    expect(plan.dependsOn['b']).toEqual(['a']);
+    expect(plan.stages).toEqual([['a'], ['b']]);
+    for (const hidden of ['$lookup(steps, "a")', 'steps.*', '($s := steps; $s.a)']) {
+      const d = definition({ steps: [{ id: 'a', capability: 'identity.verify-real-name', input: '{ "name": input.name, "idNumber": input.idNumber }' }, { id: 'b', capability: 'identity.verify-real-name', when: hidden, input: '{ "name": input.name, "idNumber": input.idNumber }' }], output: undefined });
+      expect({ hidden, found: await codes(d) }).toEqual({ hidden, found: ['INVALID_EXPRESSION@steps[1].when'] });
+    }
+  });
+
+  it('reports broken schemas without tripping over them', async () => {
+    const d = definition({ input: { type: 'object', properties: { x: null } } as never, outputSchema: { type: 'object', required: 5 } as never, steps: [{ id: 'a', capability: 'identity.verify-real-name' }], output: undefined });
+    const found = await codes(d);
+    expect(found).toEqual(expect.arrayContaining(['INVALID_SCHEMA@outputSchema']));
+    expect((await planComposite(d, resolve)).valid).toBe(false);
+  });
+
   it('finds invalid JSONata and an input schema that is not an object', async () => {
     expect(await codes(definition({ output: '{ "a": steps.verify.match ' }))).toEqual(['INVALID_EXPRESSION@output']);
     expect(await codes(definition({ input: { type: 'string' } }))).toContain('INVALID_SCHEMA@input.type');

@@ -55,11 +55,15 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
     ids.add(s.id);
   });
 
-  try {
-    new Ajv({ strict: false }).compile(def.input);
-    if (def.outputSchema) new Ajv({ strict: false }).compile(def.outputSchema);
-  } catch (err) {
-    problems.push({ path: 'input', code: 'INVALID_SCHEMA', message: `JSON Schema 无效 (invalid JSON Schema): ${(err as Error).message}` });
+  let schemasValid = true;
+  for (const [path, schema] of [['input', def.input], ['outputSchema', def.outputSchema]] as const) {
+    if (schema === undefined) continue;
+    try {
+      new Ajv({ strict: false }).compile(schema);
+    } catch (err) {
+      schemasValid = false;
+      problems.push({ path, code: 'INVALID_SCHEMA', message: `JSON Schema 无效 (invalid JSON Schema): ${(err as Error).message}` });
+    }
   }
   if (def.input['type'] !== 'object') problems.push({ path: 'input.type', code: 'INVALID_SCHEMA', message: '组合能力的输入须为对象 (a composite input is an object: type "object")' });
 
@@ -86,7 +90,11 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
     for (const part of ['input', 'when'] as const) {
       const ast = parsed.get(`steps[${i}].${part}`);
       for (const ref of ast ? rootedPaths(ast) : []) {
-        if (ref.names[0] !== 'steps' || ref.names.length < 2) continue;
+        if (ref.names[0] !== 'steps') continue;
+        if (ref.names.length < 2) {
+          problems.push({ path: `steps[${i}].${part}`, code: 'INVALID_EXPRESSION', message: '`steps` 之后须写明步骤编号，如 steps.verify.match (name the step: steps.<id>.<field>; `steps` alone, `steps.*` or $lookup(steps, …) hide what a step waits for)' });
+          continue;
+        }
         const id = ref.names[1]!;
         if (!ids.has(id)) problems.push({ path: `steps[${i}].${part}`, code: 'UNKNOWN_STEP', message: `没有编号为 ${id} 的步骤 (no step with id ${id})` });
         else if (id === s.id) problems.push({ path: `steps[${i}].${part}`, code: 'CYCLE', message: `步骤引用了自身 (step ${id} refers to itself)` });
@@ -102,6 +110,7 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
   });
   const outputAst = parsed.get('output');
   for (const ref of outputAst ? rootedPaths(outputAst) : []) {
+    if (ref.names[0] === 'steps' && ref.names.length < 2) problems.push({ path: 'output', code: 'INVALID_EXPRESSION', message: '`steps` 之后须写明步骤编号 (name the step: steps.<id>.<field>)' });
     if (ref.names[0] === 'steps' && ref.names.length >= 2 && !ids.has(ref.names[1]!)) problems.push({ path: 'output', code: 'UNKNOWN_STEP', message: `没有编号为 ${ref.names[1]} 的步骤 (no step with id ${ref.names[1]})` });
   }
 
@@ -118,6 +127,7 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       if (target.kind === 'composite') return problems.push({ path: `steps[${i}].capability`, code: 'NESTED_COMPOSITE', message: `组合能力的步骤不能调用组合能力 (a step cannot call a composite): ${s.capability}` });
       if (target.status === 'retired') return problems.push({ path: `steps[${i}].capability`, code: 'CAPABILITY_RETIRED', message: `能力版本已下线 (capability version retired): ${s.capability} v${target.version}` });
       if (target.status === 'deprecated') warnings.push(`steps[${i}]: ${s.capability} v${target.version} 已弃用 (deprecated)`);
+      if (s.timeoutMs !== undefined && s.timeoutMs > target.timeoutMs) warnings.push(`steps[${i}]: timeoutMs ${s.timeoutMs} 超过 ${s.capability} 自身的 ${target.timeoutMs} ms，按后者 (more than the capability's own timeout, which applies)`);
       if (s.timeoutMs === undefined && target.timeoutMs > def.timeoutMs) warnings.push(`steps[${i}]: ${s.capability} 的超时 ${target.timeoutMs} ms 超过组合能力的 ${def.timeoutMs} ms (its timeout exceeds the composite's)`);
       targets[s.id] = target;
       return undefined;
@@ -138,6 +148,7 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       if ('missing' in found) problems.push({ path, code: 'UNKNOWN_FIELD', message: `${ref.names.join('.')}: 没有字段 ${found.missing} (no field ${found.missing})` });
     }
   };
+  if (!schemasValid) return { valid: false, problems, warnings, dependsOn, stages, targets };
   for (const [path, ast] of parsed) checkRefs(path, ast);
 
   def.steps.forEach((s, i) => {
@@ -179,9 +190,11 @@ function rootedPaths(ast: AstNode): { names: string[] }[] {
     if (Array.isArray(node)) return node.forEach(visit);
     if (!node || typeof node !== 'object') return;
     const n = node as AstNode;
-    if (n.type === 'path' && Array.isArray(n.steps) && n.steps[0]?.type === 'name' && (n.steps[0].value === 'input' || n.steps[0].value === 'steps')) {
+    // `$.steps.a` and `$$.steps.a` are the same paths as `steps.a`.
+    const from = Array.isArray(n.steps) && n.steps[0]?.type === 'variable' && (n.steps[0].value === '' || n.steps[0].value === '$') ? 1 : 0;
+    if (n.type === 'path' && Array.isArray(n.steps) && n.steps[from]?.type === 'name' && (n.steps[from].value === 'input' || n.steps[from].value === 'steps')) {
       const names: string[] = [];
-      for (const step of n.steps) {
+      for (const step of n.steps.slice(from)) {
         if (step.type !== 'name' || typeof step.value !== 'string') break;
         names.push(step.value);
       }
@@ -194,6 +207,7 @@ function rootedPaths(ast: AstNode): { names: string[] }[] {
 }
 
 function deref(schema: Schema, root: Schema): Schema {
+  if (!schema || typeof schema !== 'object') return {};
   let s = schema;
   for (let i = 0; i < 8 && typeof s['$ref'] === 'string'; i++) {
     const name = (s['$ref'] as string).replace(/^#\/(definitions|\$defs)\//, '');
@@ -295,7 +309,7 @@ function compatible(given: Set<string>, wanted: Set<string>): boolean {
 function compareFields(path: string, given: Record<string, Set<string> | null>, schema: Schema, what: string): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const target = deref(schema, schema);
-  const props = (target['properties'] ?? {}) as Record<string, Schema>;
+  const props = (target['properties'] && typeof target['properties'] === 'object' ? target['properties'] : {}) as Record<string, Schema>;
   const closed = target['additionalProperties'] === false;
   for (const [field, types] of Object.entries(given)) {
     const prop = props[field];
@@ -308,7 +322,7 @@ function compareFields(path: string, given: Record<string, Set<string> | null>, 
       problems.push({ path, code: 'TYPE_MISMATCH', message: `${what}字段 ${field} 须为 ${[...wanted].join('|')}，映射给出 ${[...types].join('|')} (field ${field} wants ${[...wanted].join('|')}, the mapping gives ${[...types].join('|')})` });
     }
   }
-  for (const field of (target['required'] ?? []) as string[]) {
+  for (const field of Array.isArray(target['required']) ? (target['required'] as string[]) : []) {
     if (!(field in given)) problems.push({ path, code: 'MISSING_FIELD', message: `${what}缺少必填字段 ${field} (required field ${field} is not mapped)` });
   }
   return problems;

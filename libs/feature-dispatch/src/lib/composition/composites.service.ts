@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HttpException, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
-import type { Expression } from 'jsonata';
-import type { DataSource } from 'typeorm';
+import { type DataSource, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { type CapabilityDescriptor, findCapability, jsonSchemaOf } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
@@ -28,8 +27,9 @@ interface LoadedComposite {
   descriptor: CapabilityDescriptor;
   validateInput: ValidateFunction;
   validateOutput: ValidateFunction | null;
-  steps: { step: CompositeStep; deps: string[]; input: Expression | null; when: Expression | null }[];
-  output: Expression | null;
+  /** Each step's capability (every one needs the calling app's own grant). */
+  stepCapabilities: string[];
+  steps: { step: CompositeStep; deps: string[] }[];
 }
 
 /** What a dry-run answers. */
@@ -41,6 +41,13 @@ export interface DryRunReport {
 }
 
 const FIND_TTL_MS = 2_000;
+/** A step is not sent with less time than this left. */
+const MIN_STEP_MS = 50;
+
+function mappingFailed(part: 'input' | 'when', err: unknown): ProblemException {
+  const e = err as { code?: string; message?: string };
+  return new ProblemException(502, 'MAPPING_FAILED', part === 'input' ? '步骤输入映射失败 (the step input mapping failed)' : '步骤条件求值失败 (the step condition failed)', `${e.code ?? ''} ${e.message ?? ''}`.trim().slice(0, 300));
+}
 
 /**
  * Composite capabilities (组合能力): integrators declare a DAG of capability calls (JSON or YAML),
@@ -102,8 +109,13 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
       throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', definition.code);
     }
     const idempotent = Object.values(plan.targets).every((t) => t.idempotent);
+    // Each step pinned to the version the dry-run checked: a later version of a capability does not change a published composite.
+    for (const step of definition.steps) step.version ??= plan.targets[step.id]!.version;
     try {
       await this.dataSource.transaction(async (m) => {
+        // One publication or upstream registration per code at a time, across instances.
+        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${definition.code}`]);
+        if (await m.getRepository(CapabilityVersion).existsBy({ code: definition.code, topic: Not('composite') })) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', definition.code);
         const taken = await m.getRepository(CapabilityVersion).findOneBy({ code: definition.code, version: definition.version });
         if (taken) throw new ProblemException(409, taken.topic === 'composite' ? 'COMPOSITE_EXISTS' : 'CAPABILITY_CODE_TAKEN', '该能力版本已存在，请发布新版本 (this capability version exists; publish a new version)', `${definition.code} v${definition.version}`);
         const composite: Omit<Composite, 'publishedAt'> = { code: definition.code, version: definition.version, definition, source: typeof body === 'string' ? body : null, publishedBy: by };
@@ -160,7 +172,8 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
   async run(descriptor: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
     const composite = await this.find(descriptor.code, descriptor.version);
     if (!composite) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', descriptor.code);
-    const context: { input: object; steps: Record<string, unknown> } = { input, steps: {} };
+    // No prototype: a step id such as `constructor` must not find Object's before the step has run.
+    const context: { input: object; steps: Record<string, unknown> } = { input, steps: Object.create(null) as Record<string, unknown> };
     const deadline = Date.now() + composite.definition.timeoutMs;
     const byId = new Map(composite.steps.map((s) => [s.step.id, s]));
     const runs = new Map<string, Promise<void>>();
@@ -169,7 +182,7 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
       let run = runs.get(id);
       if (!run) {
         const s = byId.get(id)!;
-        run = Promise.all(s.deps.map(runOf)).then(() => (stopped ? undefined : this.step(composite, s, context, caller, messageId, deadline)));
+        run = Promise.all(s.deps.map(runOf)).then(() => (stopped ? undefined : this.step(composite, s, context, caller, messageId, deadline, () => stopped)));
         runs.set(id, run);
       }
       return run;
@@ -190,13 +203,13 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     }
     let output: unknown;
     try {
-      output = composite.output ? await composite.output.evaluate(context) : context.steps;
+      output = composite.definition.output ? await this.compiled.evaluate(composite.definition.output, context) : context.steps;
     } catch (err) {
       throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出映射失败 (the output mapping failed)', (err as Error).message);
     }
     if (typeof output !== 'object' || output === null || Array.isArray(output)) throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出不是对象 (the composite output is not an object)', descriptor.code);
     // JSONata's own sequences carry a marker property: plain JSON from here on.
-    const plain = JSON.parse(JSON.stringify(output)) as object;
+    const plain = output;
     if (composite.validateOutput && !composite.validateOutput(plain)) {
       this.log.error(`组合能力输出不符合其模式 (composite output violates its schema) ${descriptor.code}: ${JSON.stringify(composite.validateOutput.errors).slice(0, 500)}`);
       throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出不符合其模式 (the composite output does not match its schema)', descriptor.code);
@@ -214,25 +227,36 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     return input;
   }
 
-  private async step(composite: LoadedComposite, s: LoadedComposite['steps'][number], context: { input: object; steps: Record<string, unknown> }, caller: CallerInfo, messageId: string, deadline: number): Promise<void> {
+  private async step(composite: LoadedComposite, s: LoadedComposite['steps'][number], context: { input: object; steps: Record<string, unknown> }, caller: CallerInfo, messageId: string, deadline: number, stopped: () => boolean): Promise<void> {
     const { step } = s;
-    if (s.when && !(await s.when.evaluate(context).catch(() => false))) {
-      context.steps[step.id] = step.fallback ?? null;
-      return;
-    }
     const started = Date.now();
+    if (step.when) {
+      let go: unknown;
+      try {
+        go = await this.compiled.evaluate(step.when, context);
+      } catch (err) {
+        return this.failed(composite, s, context, caller, started, null, mappingFailed('when', err));
+      }
+      if (!go) {
+        context.steps[step.id] = step.fallback ?? null;
+        return;
+      }
+    }
     // The calling app's identity, who-and-why; this step's version; no idempotency key of its own (the message id is derived).
     const stepCaller: CallerInfo = { ...caller, version: step.version, idempotencyKey: undefined, deprecated: undefined };
     let stepInput: unknown = context.input;
     try {
-      if (s.input) stepInput = JSON.parse(JSON.stringify((await s.input.evaluate(context)) ?? {}));
+      if (step.input) stepInput = (await this.compiled.evaluate(step.input, context)) ?? {};
     } catch (err) {
-      return this.failed(composite, s, context, caller, started, stepInput, new ProblemException(502, 'MAPPING_FAILED', '步骤输入映射失败 (the step input mapping failed)', (err as Error).message));
+      return this.failed(composite, s, context, caller, started, null, mappingFailed('input', err));
     }
     try {
       const { capability, checked } = await this.invoker.admit(step.capability, stepInput, stepCaller);
-      const timeoutMs = Math.max(1, Math.min(step.timeoutMs ?? capability.timeoutMs, deadline - Date.now()));
-      const output = await this.invoker.call({ ...capability, timeoutMs }, checked.value, stepCaller, derivedEventId(`${messageId}\u0000${step.id}`, 'composite-step'));
+      // The composite may have answered meanwhile (timeout, another step failed), or too little time is left: not sent.
+      const left = deadline - Date.now();
+      if (stopped() || left < MIN_STEP_MS) throw new ProblemException(504, 'COMPOSITE_TIMEOUT', '组合能力超时 (composite timeout)', `${step.id}: ${Math.max(0, left)} ms left`);
+      const budgetMs = Math.min(step.timeoutMs ?? capability.timeoutMs, left);
+      const output = await this.invoker.call(capability, checked.value, stepCaller, derivedEventId(`${messageId}\u0000${step.id}`, 'composite-step'), { budgetMs });
       context.steps[step.id] = output;
       await this.recordStep(caller, step, 200, null, started, stepInput);
     } catch (err) {
@@ -252,7 +276,10 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     if (policy === 'continue') context.steps[step.id] = null;
     else if (policy === 'fallback') context.steps[step.id] = step.fallback ?? null;
     else {
-      const answer = status === 503 || status === 504 ? status : status >= 500 ? 502 : status;
+      // The caller's own doing (rights, limits, headers, the provider's refusal of the request) keeps its status;
+      // a step whose mapped input breaks its contract, or whose capability is gone, is the composite's defect: 502.
+      const composites = status === 400 && code === 'INVALID_INPUT' ? true : [404, 410].includes(status) && ['CAPABILITY_NOT_FOUND', 'CAPABILITY_VERSION_NOT_FOUND', 'CAPABILITY_RETIRED'].includes(code);
+      const answer = status === 503 || status === 504 ? status : status >= 500 || composites ? 502 : status;
       const problem = new ProblemException(answer, 'COMPOSITE_STEP_FAILED', '组合能力的步骤失败 (a step of the composite failed)', `${step.id} (${step.capability}): ${code}${body.detail ? ` — ${body.detail}` : ''}`)
         .withExtensions({ step: step.id, stepCapability: step.capability, cause: { status, code, ...(body.title ? { title: body.title } : {}), ...(body.errors ? { errors: body.errors } : {}) } });
       if (err instanceof ProblemException) problem.withHeaders(err.headers);
@@ -299,8 +326,8 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
       descriptor: { code: definition.code, version: definition.version, name: definition.name, description: definition.description ?? definition.name, ownerDepartment: definition.ownerDepartment, topic: `composite:${definition.code}` as CapabilityDescriptor['topic'], input: Object, output: Object, timeoutMs: definition.timeoutMs, idempotent, example: {} },
       validateInput: this.compiled.validator(definition.input),
       validateOutput: definition.outputSchema ? this.compiled.validator(definition.outputSchema) : null,
-      steps: definition.steps.map((step) => ({ step, deps: (plan.dependsOn[step.id] ?? []).filter((d) => definition.steps.some((x) => x.id === d)), input: step.input ? this.compiled.expression(step.input) : null, when: step.when ? this.compiled.expression(step.when) : null })),
-      output: definition.output ? this.compiled.expression(definition.output) : null,
+      stepCapabilities: [...new Set(definition.steps.map((s) => s.capability))],
+      steps: definition.steps.map((step) => ({ step, deps: (plan.dependsOn[step.id] ?? []).filter((d) => definition.steps.some((x) => x.id === d)) })),
     };
   }
 

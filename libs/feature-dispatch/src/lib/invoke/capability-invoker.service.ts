@@ -37,7 +37,7 @@ export interface CallerInfo {
 
 /** Runs composite capabilities (the composition module registers itself; the invoker does not import it). */
 export interface CompositeRunner {
-  find(code: string, version?: string): Promise<{ descriptor: CapabilityDescriptor } | null>;
+  find(code: string, version?: string): Promise<{ descriptor: CapabilityDescriptor; stepCapabilities: string[] } | null>;
   versionMissing(code: string): Promise<boolean>;
   checkInput(composite: { descriptor: CapabilityDescriptor }, input: unknown): object;
   run(descriptor: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object>;
@@ -150,10 +150,16 @@ export class CapabilityInvoker {
   }
 
   /** A composite: its grant, status and limits; its input checked against its schema. Each step is admitted again when it runs. */
-  private async admitComposite(composite: { descriptor: CapabilityDescriptor }, input: unknown, caller: CallerInfo) {
+  private async admitComposite(composite: { descriptor: CapabilityDescriptor; stepCapabilities: string[] }, input: unknown, caller: CallerInfo) {
     const capability = composite.descriptor;
     const status = await this.callableStatus(capability, caller);
     const grantLimits = await this.grants.require(caller.appKey, capability.code);
+    // A composite adds no rights: every capability its steps call needs a grant of the app's own — checked before any step runs.
+    for (const code of composite.stepCapabilities) {
+      await this.grants.require(caller.appKey, code).catch((err: unknown) => {
+        throw err instanceof ProblemException ? err.withExtensions({ stepCapability: code, detail: `组合能力 ${capability.code} 的步骤调用 ${code}，本应用未获授权 (the composite calls ${code}, which this app holds no approved subscription to)` }) : err;
+      });
+    }
     const value = this.composites!.checkInput(composite, input);
     await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
     return { capability, checked: { value }, deprecated: status === 'deprecated' };
@@ -173,12 +179,13 @@ export class CapabilityInvoker {
   }
 
   /** Sends a call that was admitted and validates the answer; errors become problems. */
-  async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
+  /** `budgetMs`: a shorter time limit than the capability's (a composite's step); its running out does not count against the provider's circuit. */
+  async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string, o: { budgetMs?: number } = {}): Promise<object> {
     if (capability.topic.startsWith('composite:') && this.composites) return this.composites.run(capability, input, caller, messageId);
     if (capability.topic.startsWith('proxy:')) {
       const proxied = await this.proxy.find(capability.code);
       if (!proxied) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capability.code);
-      return this.breakers.fire(capability, (timeoutMs) => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs));
+      return this.breakers.fire(capability, (timeoutMs) => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs), o);
     }
     const meta: CallMeta = {
       messageId,
@@ -201,7 +208,7 @@ export class CapabilityInvoker {
 
     let output: unknown;
     try {
-      output = await this.breakers.fire(capability, (timeoutMs) => this.client.request(capability.topic, key, { meta, input }, timeoutMs));
+      output = await this.breakers.fire(capability, (timeoutMs) => this.client.request(capability.topic, key, { meta, input }, timeoutMs), o);
     } catch (err) {
       throw this.toProblem(err, capability);
     }

@@ -6,6 +6,7 @@ import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/servi
 
 /** The provider failed (not a refusal): these count against its circuit. */
 function isFailure(err: unknown): boolean {
+  if ((err as { notCounted?: boolean } | null)?.notCounted) return false;
   if (err instanceof ProviderTimeoutError) return true;
   if (err instanceof ProviderError) return !err.error || err.error.status >= 500;
   return true;
@@ -30,12 +31,21 @@ export class ProviderBreakers {
    * provider failed with a 5xx other than PROVIDER_UNAVAILABLE) is tried once more with the
    * time left. A timeout uses up the budget: it is not retried.
    */
-  async fire<T>(capability: CapabilityDescriptor, call: (timeoutMs: number) => Promise<T>): Promise<T> {
+  async fire<T>(capability: CapabilityDescriptor, call: (timeoutMs: number) => Promise<T>, o: { budgetMs?: number } = {}): Promise<T> {
     const breaker = this.breakerOf(capability.topic);
-    const deadline = Date.now() + capability.timeoutMs;
+    const budget = Math.min(o.budgetMs ?? capability.timeoutMs, capability.timeoutMs);
+    const deadline = Date.now() + budget;
+    // A caller's shorter budget (a composite's step) running out says nothing about the provider: not counted.
+    const shortened = budget < capability.timeoutMs;
     const attempt = async (timeoutMs: number): Promise<T> => {
       try {
-        return (await breaker.fire(() => call(timeoutMs))) as T;
+        return (await breaker.fire(() =>
+          call(timeoutMs).catch((err: unknown) => {
+            const timedOut = err instanceof ProviderTimeoutError || (err instanceof ProblemException && err.getStatus() === 504);
+            if (shortened && timedOut && err && typeof err === 'object') Object.assign(err, { notCounted: true });
+            throw err;
+          }),
+        )) as T;
       } catch (err) {
         if ((err as { code?: string }).code === 'EOPENBREAKER') {
           throw new ProblemException(503, 'CIRCUIT_OPEN', '能力提供方暂停调用 (provider circuit open)', `${capability.code} 的提供方近期连续失败，稍后再试 (the provider kept failing; try again later)`).withHeaders({ 'Retry-After': String(Math.ceil(this.config.DISPATCH_BREAKER_RESET_MS / 1000)) });
@@ -44,7 +54,7 @@ export class ProviderBreakers {
       }
     };
     try {
-      return await attempt(capability.timeoutMs);
+      return await attempt(budget);
     } catch (err) {
       // PROVIDER_UNAVAILABLE is the provider's own answer (a dependency of its is down): not retried.
       const failed = err instanceof ProviderError && (!err.error || (err.error.status >= 500 && err.error.code !== 'PROVIDER_UNAVAILABLE'));

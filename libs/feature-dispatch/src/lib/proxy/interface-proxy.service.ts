@@ -101,6 +101,7 @@ export class InterfaceProxy {
     if (findCapability(r.code)) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', r.code);
     await this.dataSource.transaction(async (m) => {
       // Re-registering an upstream replaces it; a composite's code is not an upstream's to take.
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${r.code}`]);
       if (await m.getRepository(CapabilityVersion).existsBy({ code: r.code, topic: Not('http') })) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', r.code);
       await m.getRepository(Upstream).save(upstream);
       // Published in the registry like any capability (discovery, status, grants).
@@ -127,7 +128,7 @@ export class InterfaceProxy {
 
   /** Calls the upstream for a validated input and returns the mapped answer. */
   async call(upstream: Upstream, input: object, correlationId: string, timeoutMs = upstream.timeoutMs): Promise<object> {
-    const mapped = (upstream.requestMapping ? await this.compiled.expression(upstream.requestMapping).evaluate(input) : input) as Record<string, unknown> | undefined;
+    const mapped = (upstream.requestMapping ? await this.mapped(upstream, upstream.requestMapping, input) : input) as Record<string, unknown> | undefined;
     const cacheKey = `${upstream.code}\u0000${createHash('sha256').update(JSON.stringify(mapped ?? null)).digest('hex')}`;
     const cached = upstream.cacheTtlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
     if (cached && cached.until > Date.now()) return cached.answer;
@@ -172,13 +173,22 @@ export class InterfaceProxy {
       if (res.status >= 400 && res.status < 500) throw new ProblemException(res.status === 401 || res.status === 403 ? 502 : res.status, 'UPSTREAM_REFUSED', '上游接口拒绝 (upstream refused)', `${upstream.code}: HTTP ${res.status}`);
       throw new ProblemException(502, 'UPSTREAM_ERROR', '上游接口出错 (upstream failed)', `${upstream.code}: HTTP ${res.status}`);
     }
-    const answer = (upstream.responseMapping ? await this.compiled.expression(upstream.responseMapping).evaluate(body) : body) as unknown;
+    const answer = (upstream.responseMapping ? await this.mapped(upstream, upstream.responseMapping, body) : body) as unknown;
     if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游应答映射后不是对象 (mapped answer is not an object)', upstream.code);
     if (upstream.cacheTtlSeconds > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(cacheKey, { answer, until: Date.now() + upstream.cacheTtlSeconds * 1000 });
     }
     return answer;
+  }
+
+  /** A mapping evaluated under the JSONata limits; its failure is a 502 of the proxy's (the caller's input passed the schema). */
+  private async mapped(upstream: Upstream, expression: string, value: unknown): Promise<unknown> {
+    try {
+      return await this.compiled.evaluate(expression, value);
+    } catch (err) {
+      throw new ProblemException(502, 'MAPPING_FAILED', '接口代理的映射失败 (the proxy mapping failed)', `${upstream.code}: ${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`.slice(0, 300));
+    }
   }
 
   /** http(s), no credentials, no query or fragment; the host allowed by PROXY_ALLOWED_HOSTS when set. */
