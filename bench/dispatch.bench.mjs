@@ -94,6 +94,7 @@ try {
 ## bench:dispatch — ${date} UTC
 
 Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; Kafka: ${kafka.source}; PostgreSQL: ${postgres.description.split(',')[0]}.
+Kafka settings of the services: ${process.env.KAFKA_PARTITIONS ?? 6} partitions per topic, ${process.env.KAFKA_CONSUMER_CONCURRENCY ?? 6} consumed concurrently, fetch minBytes ${process.env.KAFKA_FETCH_MIN_BYTES ?? 1} / maxWait ${process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 50} ms.
 Load: autocannon in the benchmark process, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, same request (a citizen with 3 licences).
 Every call is a personal-data access: a read, then the access log + outbox event in one statement; then the event is relayed to Kafka and recorded by data-platform — also during the run.
 

@@ -25,11 +25,13 @@ export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaCon
   };
 }
 
-export function consumerConfig(groupId: string): Omit<ConsumerConfig, 'partitionAssigners'> {
+export function consumerConfig(groupId: string, fetch: { minBytes: number; maxWaitTimeInMs: number } = { minBytes: 1, maxWaitTimeInMs: 50 }): Omit<ConsumerConfig, 'partitionAssigners'> {
   return {
     groupId,
     // kafkajs waits 5 s by default when a fetch finds nothing: a multi-second stall under low load.
-    maxWaitTimeInMs: 50,
+    // A larger minBytes makes the broker gather records into fewer fetches under load, at up to maxWait of latency when quiet.
+    maxWaitTimeInMs: fetch.maxWaitTimeInMs,
+    minBytes: fetch.minBytes,
     // A killed member is noticed after 30 s (its partitions move to the survivors or to its
     // restart); shorter risks evicting a member in the middle of a slow batch.
     sessionTimeout: 30000,

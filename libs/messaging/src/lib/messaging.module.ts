@@ -32,7 +32,7 @@ export class MessagingModule {
             options.transport === 'kafka'
               ? new GovKafkaClient({
                   client: kafkaClientConfig(options.service, options.brokers),
-                  consumer: consumerConfig(options.service),
+                  consumer: consumerConfig(options.service, options.fetch),
                   producer: requestProducerConfig(),
                   postfixId: '-client',
                   // The reply consumer commits what it read every second (GovKafkaClient), not
@@ -83,7 +83,7 @@ export function createServerStrategy(options: MessagingOptions): CustomStrategy 
     strategy: new GovKafkaServer(
       {
         client: kafkaClientConfig(options.service, options.brokers),
-        consumer: consumerConfig(options.service),
+        consumer: consumerConfig(options.service, options.fetch),
         producer: requestProducerConfig(),
         postfixId: '',
         run: { partitionsConsumedConcurrently: options.consumerConcurrency, autoCommitInterval: OFFSET_COMMIT_INTERVAL_MS },

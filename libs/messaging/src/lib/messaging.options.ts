@@ -18,6 +18,8 @@ export interface MessagingOptions {
   consumes: Topic[];
   /** How many partitions one consumer works on concurrently. */
   consumerConcurrency: number;
+  /** Consumer fetch tuning (default: answer at once, wait at most 50 ms when there is nothing). */
+  fetch?: { minBytes: number; maxWaitTimeInMs: number };
   outboxPollMs: number;
   /** How long a relay's claim on outbox rows lasts; after a crash they are published again then. */
   outboxLeaseSeconds: number;

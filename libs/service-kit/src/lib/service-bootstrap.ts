@@ -71,6 +71,7 @@ export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig
     publishes: def.publishes,
     consumes: def.consumes,
     consumerConcurrency: config.KAFKA_CONSUMER_CONCURRENCY,
+    fetch: { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS },
     outboxPollMs: config.OUTBOX_POLL_MS,
     outboxLeaseSeconds: config.OUTBOX_LEASE_SECONDS,
     outboxLingerMs: config.OUTBOX_LINGER_MS,

@@ -54,6 +54,14 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(64)
   KAFKA_CONSUMER_CONCURRENCY = 6;
 
+  /** A fetch answers once this many bytes are there or KAFKA_FETCH_MAX_WAIT_MS has passed (1 = at once). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1048576)
+  KAFKA_FETCH_MIN_BYTES = 1;
+
+  /** Longest a fetch waits for KAFKA_FETCH_MIN_BYTES (ms). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(5000)
+  KAFKA_FETCH_MAX_WAIT_MS = 50;
+
   @Type(() => Number) @IsInt() @Min(10) @Max(60000)
   OUTBOX_POLL_MS = 500;
 
