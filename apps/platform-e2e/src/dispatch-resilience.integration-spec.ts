@@ -77,6 +77,13 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     const input = { grantee: 'demo-portal', validUntil: new Date(Date.now() + 3_600_000).toISOString() };
     await tech!.close();
     tech = null;
+    // Keyed calls timing out meanwhile: an idempotent one (verify) may run again under its key, a non-idempotent one (issue) may not.
+    const verifyKey = { 'idempotency-key': `verify-${run}-0001` };
+    const issueKey = { 'idempotency-key': `issue-${run}-down` };
+    const issue = { typeCode: DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code, holderType: 'company', holderId: DEMO_COMPANIES[1]!.id, holderName: `超时测试企业${run}`, data: { legalRepresentative: '王五', registeredCapital: '10万元', businessScope: '咨询' }, sealId: DEMO_SEAL.id };
+    const licenceId = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
+    // (awaited below: e-licence.issue waits longer than the circuit stays open)
+    const keyed = Promise.all([call('e-licence.verify', { licenceId }, verifyKey), call('e-licence.issue', issue, issueKey)]);
     const timedOut = await Promise.all([1, 2, 3].map(() => call('e-licence.authorise-use', input)));
     expect(timedOut.map((t) => t.body.code)).toEqual(['PROVIDER_TIMEOUT', 'PROVIDER_TIMEOUT', 'PROVIDER_TIMEOUT']);
     const open = await call('e-licence.authorise-use', input);
@@ -86,11 +93,19 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(open.ms).toBeLessThan(500);
     // Other providers' circuits are not affected: dispatch still answers for them (here: a contract refusal before sending).
     expect((await call('e-licence.verify', { licenceId: 'bad' })).status).toBe(400);
+    expect((await keyed).map((k) => k.status)).toEqual([504, 504]);
     tech = await startService(techDef, integrationEnv());
     await new Promise((r) => setTimeout(r, 1600));
     // The trial call reaches the provider (which refuses: no signed-in holder) and closes the circuit.
     const trial = await call('e-licence.authorise-use', input);
     expect(trial.status).toBe(403);
     expect((await call('e-licence.authorise-use', input)).status).toBe(403);
+    // The idempotent call runs again under its key (the provider answers this time); the issue's 504 stays its answer.
+    const again = await call('e-licence.verify', { licenceId }, verifyKey);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.status).not.toBe(504);
+    const issueAgain = await call('e-licence.issue', issue, issueKey);
+    expect(issueAgain.status).toBe(504);
+    expect(issueAgain.headers.get('idempotent-replayed')).toBe('true');
   }, 60_000);
 });

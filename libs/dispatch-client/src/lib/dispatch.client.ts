@@ -134,13 +134,15 @@ export class DispatchClient {
 
   private async send<O>(method: 'GET' | 'POST', path: string, input: object | undefined, context: CallContext): Promise<O> {
     const payload = input === undefined ? '' : JSON.stringify(input);
-    const headers: Record<string, string> = { ...(input === undefined ? {} : { 'content-type': 'application/json' }), ...(await this.authorization(method, path, payload)) };
+    const headers: Record<string, string> = input === undefined ? {} : { 'content-type': 'application/json' };
     if (context.endUser) headers['x-end-user'] = context.endUser;
     if (context.purpose) headers['x-purpose'] = encodeURIComponent(context.purpose);
     if (context.legalBasis) headers['x-legal-basis'] = encodeURIComponent(context.legalBasis);
     if (context.caseId) headers['x-case-id'] = context.caseId;
     if (context.correlationId) headers['x-correlation-id'] = context.correlationId;
     if (context.idempotencyKey) headers['idempotency-key'] = context.idempotencyKey;
+    // Signed last: the platform's scheme covers the who-and-why headers too.
+    Object.assign(headers, await this.authorization(method, path, payload, headers));
     const res = await this.fetch(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
       method,
       headers,
@@ -162,12 +164,12 @@ export class DispatchClient {
     return body as O;
   }
 
-  private async authorization(method: string, path: string, payload: string): Promise<Record<string, string>> {
+  private async authorization(method: string, path: string, payload: string, headers: Record<string, string>): Promise<Record<string, string>> {
     const c = this.options.credentials;
     if ('hmacSecret' in c) {
       const scheme = signatureScheme(c.scheme ?? 'gmp-hmac-sm3')!;
       const [bare, query = ''] = path.split('?') as [string, string?];
-      return scheme.sign({ method, path: bare, query, body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
+      return scheme.sign({ method, path: bare, query, headers, body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
     }
     if ('appKey' in c) return { authorization: `Basic ${Buffer.from(`${c.appKey}:${c.secret}`).toString('base64')}` };
     return { authorization: `Bearer ${typeof c.token === 'function' ? await c.token() : c.token}` };

@@ -39,6 +39,24 @@ describe('signature schemes', () => {
     expect(GMP_HMAC_SM3.verify(r, SECRET, NOW)).toMatchObject({ ok: true, replayKey: `gmp:${NONCE}` });
   });
 
+  it('gmp-hmac-sm3 signs the who-and-why headers sent (one line each, as OpenSSL computes it) and refuses them unsigned or changed', () => {
+    const why = { 'X-Purpose': encodeURIComponent('企业开办'), 'X-End-User': '11010519491231002X', 'Idempotency-Key': 'case-2026-0001' };
+    const headers = lower(GMP_HMAC_SM3.sign({ ...base, headers: why }, 'app-1', SECRET, NOW, NONCE));
+    expect(headers['x-gmp-signed-headers']).toBe('x-end-user;x-purpose;idempotency-key');
+    const bodySm3 = execFileSync('openssl', ['dgst', '-sm3', '-r'], { input: base.body }).toString().split(' ')[0];
+    const text = ['POST', base.path, 'a=%E4%B8%AD&a=1&b=2', 'app-1', String(NOW), NONCE, bodySm3, 'x-end-user:11010519491231002X', `x-purpose:${why['X-Purpose']}`, 'idempotency-key:case-2026-0001'].join('\n');
+    expect(headers['x-gmp-signature']).toBe(opensslHmac('sm3', text));
+    const r: SignedRequest = { ...base, headers: { ...lower(why), ...headers } };
+    expect(GMP_HMAC_SM3.verify(r, SECRET, NOW)).toMatchObject({ ok: true });
+    // Another purpose, a dropped header, an added unsigned one.
+    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-purpose': 'other' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+    const { 'x-end-user': _dropped, ...without } = r.headers;
+    expect(GMP_HMAC_SM3.verify({ ...r, headers: without }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-legal-basis': 'added' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    // A request signed before who-and-why headers were added to it.
+    expect(GMP_HMAC_SM3.verify({ ...signed(GMP_HMAC_SM3), headers: { ...signed(GMP_HMAC_SM3).headers, 'x-case-id': 'C-1' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+  });
+
   it('zj-irs signs METHOD\\nPATH\\nsortedQuery\\nAK\\nDATE\\n with HMAC-SHA256 (as OpenSSL computes it), RFC 1123 dates, ±90 s', () => {
     const r = signed(ZJ_IRS);
     const date = new Date(NOW).toUTCString();

@@ -26,8 +26,11 @@ export interface SignatureScheme {
   readonly description: string;
   claimedApp(request: SignedRequest): string | null;
   verify(request: SignedRequest, secret: Buffer, now: number): SignatureCheck;
-  /** The headers a client sends (for the dispatch client, the docs and the tests). */
-  sign(request: Omit<SignedRequest, 'headers'>, appKey: string, secret: Buffer, now: number, nonce: string): Record<string, string>;
+  /**
+   * The headers a client sends (for the dispatch client, the docs and the tests). `headers`:
+   * the request's other headers — the platform's scheme signs the who-and-why ones among them.
+   */
+  sign(request: Omit<SignedRequest, 'headers'> & { headers?: SignedRequest['headers'] }, appKey: string, secret: Buffer, now: number, nonce: string): Record<string, string>;
 }
 
 export const SIGNATURE_SCHEMES_NAMES = ['gmp-hmac-sm3', 'zj-irs', 'sd-gateway'] as const;
@@ -63,11 +66,17 @@ function malformed(detail: string): SignatureFailure {
 }
 const INVALID: SignatureFailure = { ok: false, code: 'SIGNATURE_INVALID', detail: '签名不符 (signature does not match)' };
 
+/** Who-and-why and call-control headers: when a request carries them, the platform's scheme must sign them. */
+export const GMP_SIGNED_HEADERS = ['x-end-user', 'x-purpose', 'x-legal-basis', 'x-case-id', 'idempotency-key', 'x-capability-version'] as const;
+
 /**
  * The platform's own scheme (国密): HMAC-SM3 over method, path, sorted query, AppKey,
- * timestamp, nonce and the SM3 of the body — so the body cannot be changed in transit.
- * Headers `X-Gmp-App-Key`, `X-Gmp-Timestamp` (ms), `X-Gmp-Nonce` (16–64 of [A-Za-z0-9_-]),
- * `X-Gmp-Signature` (base64). Window ±5 minutes; a nonce is accepted once.
+ * timestamp, nonce, the SM3 of the body and the who-and-why headers sent — so neither the body
+ * nor the declared end user, purpose, legal basis, case, idempotency key or version can be
+ * changed in transit. Headers `X-Gmp-App-Key`, `X-Gmp-Timestamp` (ms), `X-Gmp-Nonce` (16–64 of
+ * [A-Za-z0-9_-]), `X-Gmp-Signature` (base64) and, when any of GMP_SIGNED_HEADERS is sent,
+ * `X-Gmp-Signed-Headers` naming them (lower case, `;`-separated, in GMP_SIGNED_HEADERS order);
+ * each adds a line `name:value` to the string to sign. Window ±5 minutes; a nonce is accepted once.
  */
 export const GMP_HMAC_SM3: SignatureScheme = {
   name: 'gmp-hmac-sm3',
@@ -80,17 +89,35 @@ export const GMP_HMAC_SM3: SignatureScheme = {
     const signature = header(r, 'x-gmp-signature');
     if (!ts || !/^\d{13}$/.test(ts) || !nonce || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !signature) return malformed('需要 X-Gmp-Timestamp（毫秒）、X-Gmp-Nonce（16–64 位）与 X-Gmp-Signature (X-Gmp-Timestamp in ms, X-Gmp-Nonce of 16–64 characters and X-Gmp-Signature required)');
     if (Math.abs(now - Number(ts)) > 5 * 60_000) return stale('时间戳超出 ±5 分钟 (timestamp outside ±5 minutes)');
-    return sameSignature(signature, gmpSignature(r, appKey, ts, nonce, secret)) ? { ok: true, replayKey: `gmp:${nonce}`, windowMs: 10 * 60_000 } : INVALID;
+    const sent = signedHeadersOf(r);
+    const listed = header(r, 'x-gmp-signed-headers') ?? '';
+    if (listed !== sent.join(';')) return malformed(`X-Gmp-Signed-Headers 须列出所发送的 ${sent.join(';') || '(无 none)'} (X-Gmp-Signed-Headers must name the who-and-why headers sent, in order: ${sent.join(';') || 'none'})`);
+    return sameSignature(signature, gmpSignature(r, appKey, ts, nonce, sent, secret)) ? { ok: true, replayKey: `gmp:${nonce}`, windowMs: 10 * 60_000 } : INVALID;
   },
   sign(r, appKey, secret, now, nonce) {
     const ts = String(now);
-    return { 'X-Gmp-App-Key': appKey, 'X-Gmp-Timestamp': ts, 'X-Gmp-Nonce': nonce, 'X-Gmp-Signature': gmpSignature({ ...r, headers: {} }, appKey, ts, nonce, secret).toString('base64') };
+    const request: SignedRequest = { ...r, headers: lowerCased(r.headers ?? {}) };
+    const sent = signedHeadersOf(request);
+    return {
+      'X-Gmp-App-Key': appKey, 'X-Gmp-Timestamp': ts, 'X-Gmp-Nonce': nonce,
+      ...(sent.length ? { 'X-Gmp-Signed-Headers': sent.join(';') } : {}),
+      'X-Gmp-Signature': gmpSignature(request, appKey, ts, nonce, sent, secret).toString('base64'),
+    };
   },
 };
 
-function gmpSignature(r: SignedRequest, appKey: string, ts: string, nonce: string, secret: Buffer): Buffer {
-  const text = [r.method.toUpperCase(), r.path, sortedQuery(r.query), appKey, ts, nonce, createHash('sm3').update(r.body).digest('hex')].join('\n');
-  return createHmac('sm3', secret).update(text).digest();
+/** The GMP_SIGNED_HEADERS present in a request, in that order. */
+function signedHeadersOf(r: SignedRequest): string[] {
+  return GMP_SIGNED_HEADERS.filter((h) => header(r, h) !== undefined);
+}
+
+function lowerCased(headers: SignedRequest['headers']): SignedRequest['headers'] {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function gmpSignature(r: SignedRequest, appKey: string, ts: string, nonce: string, signed: string[], secret: Buffer): Buffer {
+  const lines = [r.method.toUpperCase(), r.path, sortedQuery(r.query), appKey, ts, nonce, createHash('sm3').update(r.body).digest('hex'), ...signed.map((h) => `${h}:${header(r, h)!.trim()}`)];
+  return createHmac('sm3', secret).update(lines.join('\n')).digest();
 }
 
 /**

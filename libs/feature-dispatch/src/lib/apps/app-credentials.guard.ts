@@ -77,6 +77,10 @@ export class AppCredentialsGuard implements CanActivate {
     }
     // OAuth clients and AppKey apps are separate namespaces: an OAuth client never takes an app's identity.
     const appKey = `oauth:${principal.clientId}`;
+    // Grants, limits and the audit keep app keys of at most 64 characters of this alphabet.
+    if (appKey.length > 64 || !/^[A-Za-z0-9._:@-]+$/.test(principal.clientId)) {
+      throw new ProblemException(403, 'CLIENT_ID_UNSUPPORTED', '客户端标识过长或含不支持的字符 (client id too long or with unsupported characters)', 'OAuth client ids used with dispatch: at most 58 of [A-Za-z0-9._:@-]');
+    }
     request.app = { id: appKey, appKey, name: principal.clientId };
     if (principal.subject !== principal.clientId) request.tokenEndUser = principal.subject;
     enrichContext({ app: appKey, ...(request.tokenEndUser ? { endUser: request.tokenEndUser } : {}) });

@@ -95,7 +95,7 @@ export class CapabilityInvoker {
     try {
       output = await this.call(capability, checked.value, caller, messageId);
     } catch (error) {
-      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { error }).catch(() => undefined);
+      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { error }, { idempotent: capability.idempotent }).catch(() => undefined);
       throw error;
     }
     // Not recorded (database trouble): the key stays claimed until its lease ends, then the same message id runs again.

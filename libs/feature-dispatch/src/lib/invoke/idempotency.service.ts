@@ -18,7 +18,8 @@ export type Replay = { status: number; answer: Record<string, unknown> };
  * Idempotency keys (`Idempotency-Key` header): the first call with a key runs and its answer is
  * kept 24 h; the same key again gets that answer (`Idempotent-Replayed: true`) without running
  * the capability again; the same key with another request is 422; while the first still runs,
- * 409. A call that never got to the provider (503) frees its key.
+ * 409. A call that never got to the provider (503) frees its key; so does a provider failure
+ * or timeout (502/504) of an idempotent operation.
  */
 @Injectable()
 export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
@@ -56,7 +57,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Keeps the answer of the call that claimed the key. */
-  async finish(appKey: string, idemKey: string, outcome: { output: object } | { error: unknown }): Promise<void> {
+  async finish(appKey: string, idemKey: string, outcome: { output: object } | { error: unknown }, o: { idempotent?: boolean } = {}): Promise<void> {
     const repo = this.dataSource.getRepository(IdempotencyRecord);
     if ('output' in outcome) {
       await repo.update({ appKey, idemKey }, { status: 200, answer: outcome.output as never });
@@ -64,8 +65,11 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     }
     const err = outcome.error;
     const status = err instanceof HttpException ? err.getStatus() : 500;
-    // Nothing reached the provider (unavailable, circuit open): the key is free again.
-    if (status === 503) {
+    // Nothing reached the provider (unavailable, circuit open), or the operation may safely run
+    // again (idempotent) after the provider failed or timed out: the key is free again, so a
+    // retry with it is a real retry. A non-idempotent operation's 502/504 stays: its outcome is
+    // unknown, and running it again could do it twice.
+    if (status === 503 || (o.idempotent && (status === 502 || status === 504))) {
       await repo.delete({ appKey, idemKey });
       return;
     }
