@@ -151,6 +151,11 @@ describe('dispatch: composite capabilities', () => {
     const failing = await call(composites.failing);
     expect(failing).toMatchObject({ status: 502, body: { code: 'COMPOSITE_STEP_FAILED', step: 'x', stepCapability: p('broken'), cause: { status: 502, code: 'UPSTREAM_ERROR' } } });
     expect(failing.body.detail).toContain('x (');
+    // The failed step and the composite's answer are both in the audit.
+    const audit = (await getJson(`${dispatch.url}/internal/v1/audit/calls?app=e2e-comp-par-${run}&limit=100`, INTERNAL)).body.calls as { capability: string; operation: string; status: number; code: string | null; correlationId: string }[];
+    const step = audit.find((c) => c.operation === 'composite-step' && c.capability === p('broken'));
+    expect(step).toMatchObject({ status: 502, code: 'UPSTREAM_ERROR' });
+    expect(audit.find((c) => c.operation === 'invoke' && c.correlationId === step!.correlationId)).toMatchObject({ capability: composites.failing.code, status: 502, code: 'COMPOSITE_STEP_FAILED' });
     // Expressions run under limits: a runaway recursion is stopped, $eval is not available — a 502, and dispatch keeps answering.
     expect(await call(composites.runaway)).toMatchObject({ status: 502, body: { code: 'COMPOSITE_STEP_FAILED', cause: { code: 'MAPPING_FAILED' } } });
     const evaluated = await post(`${dispatch.url}/v1/capabilities/${composites.evaluating.code}/invoke`, { q: '$string(1)' }, auth);
