@@ -27,11 +27,13 @@ try {
     NODE_ENV: 'development', DATABASE_URL: postgres.value, KAFKA_BROKERS: kafka.value, REDIS_URL: redis.value,
     SUBJECT_KEY_SECRET: 'bench-subject-key-secret-0123456789', CRYPTO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
     SEED_DEMO: 'true', LOG_LEVEL: 'warn', INTERNAL_API_TOKEN: TOKEN,
+    // BENCH_PROFILE=dir: V8 CPU profiles of the services written there when they stop.
+    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
   };
   const tech = await startApp('tech-capabilities', env);
   const data = await startApp('data-platform', env);
   const dispatch = await startApp('service-dispatch', env);
-  started.push({ stop: async () => [dispatch, data, tech].forEach((s) => s.child.kill('SIGTERM')) });
+  started.push({ stop: async () => { await Promise.all([dispatch, data, tech].map((s) => { s.child.kill('SIGTERM'); return new Promise((r) => s.child.once('exit', r)); })); } });
 
   const admin = async (method, path, body, headers = {}) => {
     const res = await fetch(`${dispatch.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, ...headers }, body: JSON.stringify(body) });
