@@ -47,3 +47,9 @@ export function validBody<T extends object>(cls: new () => T, body: unknown): T 
   if (!result.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, result.errors);
   return result.value;
 }
+
+/** The `X-Caller` of an internal call — who acts (operator, owner, integrator) — or 400 CALLER_REQUIRED. */
+export function requiredCaller(header: string | undefined, who = '操作人 (operator)'): string {
+  if (!header || !/^[A-Za-z0-9._:@-]{1,64}$/.test(header)) throw new ProblemException(400, 'CALLER_REQUIRED', `缺少${who.replace(/ \(.*\)$/, '')} (X-Caller header required)`, 'X-Caller: 1–64 of [A-Za-z0-9._:@-], naming who acts.');
+  return header;
+}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { InternalApiGuard, requiredCaller } from '@gmp/service-kit';
 import { Composites } from './composites.service.js';
 
 const EXAMPLE = {
@@ -44,7 +44,7 @@ export class CompositesAdminController {
   @ApiOperation({ summary: '发布组合能力 (publish a composite capability; 422 COMPOSITE_INVALID with the dry-run problems)' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
   async publish(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少操作人 (X-Caller header required)');
+    caller = requiredCaller(caller, '操作人');
     const { definition, report } = await this.composites.publish(body, caller);
     return { code: definition.code, version: definition.version, status: 'active', plan: report.plan, warnings: report.warnings };
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, P
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { LimitsBody } from '../quota/limits.dto.js';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { InternalApiGuard, ProblemException, validBody, requiredCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { type CapabilityGrant, GRANT_STATUSES, type GrantStatus } from './capability-grant.entity.js';
 import { GrantsService } from './grants.service.js';
@@ -67,7 +67,7 @@ export class SubscriptionsAdminController {
   @ApiHeader({ name: 'X-Caller', required: true, description: '审批人 (who decides)' })
   @ApiBody({ schema: { type: 'object', example: { decision: 'approve', reason: '用途合法，范围必要' } } })
   async decide(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
-    if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少审批人 (X-Caller header required)', 'Every decision names who made it.');
+    caller = requiredCaller(caller, '审批人');
     const b = validBody(DecisionBody, body);
     return view(await this.grants.decide(id, b.decision, caller, b.reason ?? null));
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/co
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { InternalApiGuard, ProblemException, validBody, requiredCaller } from '@gmp/service-kit';
 import { InterfaceProxy, type UpstreamAuth } from './interface-proxy.service.js';
 import { UPSTREAM_AUTH_KINDS, type UpstreamAuthKind } from './upstream.entity.js';
 
@@ -47,7 +47,7 @@ export class UpstreamsAdminController {
   @ApiOperation({ summary: '登记上游接口 (register an upstream HTTP API as a capability)' })
   @ApiBody({ schema: { type: 'object', example: { code: 'proxy.mps.id-check', name: '身份核验（部级接口）', ownerDepartment: '省公安厅', baseUrl: 'https://api.example.gov.cn', path: '/v2/id/check', method: 'POST', auth: { kind: 'oauth-client-credentials', tokenUrl: 'https://auth.example.gov.cn/oauth/token', clientId: 'jiangsu-gmp', clientSecret: '…', scope: 'id.check' }, timeoutMs: 3000, cacheTtlSeconds: 60, requestMapping: '{ "sfzh": idNumber, "xm": name }', responseMapping: '{ "match": result = "一致" }', inputSchema: { type: 'object', required: ['idNumber', 'name'], properties: { idNumber: { type: 'string' }, name: { type: 'string' } }, additionalProperties: false } } } })
   async register(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少操作人 (X-Caller header required)');
+    caller = requiredCaller(caller, '操作人');
     const b = validBody(RegisterUpstreamBody, body);
     const u = await this.proxy.register({ ...b, auth: authOf(b.auth) }, caller);
     return { code: u.code, baseUrl: u.baseUrl, path: u.path, method: u.method, auth: u.authKind, ...(u.oauthTokenUrl ? { tokenUrl: u.oauthTokenUrl, clientId: u.oauthClientId } : {}), timeoutMs: u.timeoutMs, cacheTtlSeconds: u.cacheTtlSeconds };

@@ -1,7 +1,7 @@
 import { Body, Controller, ExecutionContext, Get, Headers, Injectable, Param, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { InternalApiGuard, ProblemException, validBody, requiredCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { CAPABILITY_STATUSES, type CapabilityStatus, type CapabilityVersion, VISIBILITIES, type Visibility } from './capability-version.entity.js';
 import { CapabilityRegistry } from './capability-registry.service.js';
@@ -61,7 +61,7 @@ export class CapabilityAdminController {
   @ApiHeader({ name: 'X-Caller', required: true })
   @ApiBody({ schema: { type: 'object', example: { status: 'deprecated', reason: '请改用第 2 版 (use version 2)' } } })
   async status(@Param('code') code: string, @Param('version') version: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
-    if (!caller || !/^[A-Za-z0-9._:@-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '缺少操作人 (X-Caller header required)');
+    caller = requiredCaller(caller, '操作人');
     const b = validBody(StatusBody, body);
     if (!b.status && !b.visibility) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'status or visibility');
     return full(await this.registry.setStatus(code, version, { status: b.status, visibility: b.visibility, reason: b.reason }, caller));
