@@ -5,6 +5,7 @@ import { enrichContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
 import { AppCredentialsService, type AuthenticatedApp } from './app-credentials.service.js';
 import { ReplayGuard } from './replay-guard.service.js';
+import { ipAllowed } from './ip-allow-list.util.js';
 import { SIGNATURE_SCHEMES, type SignatureScheme, type SignedRequest } from '@gmp/dispatch-client';
 
 /** `tokenEndUser`: the signed-in user of a user token, which wins over an X-End-User header. */
@@ -44,7 +45,8 @@ export class AppCredentialsGuard implements CanActivate {
     if (app.scheme && /\/invoke(-async)?$/.test(request.routeOptions?.url ?? '')) {
       throw new ProblemException(401, 'SIGNATURE_SCHEME_MISMATCH', '该应用须签名调用 (this app must sign its calls)', `该应用使用 (this app uses) ${app.scheme}`);
     }
-    request.app = app;
+    request.app = app; // authenticated: the audit names it, also when its address is refused
+    checkAddress(request, app);
     enrichContext({ app: app.appKey });
     return true;
   }
@@ -60,6 +62,7 @@ export class AppCredentialsGuard implements CanActivate {
       throw new ProblemException(401, 'SIGNATURE_REPLAYED', '重放的请求 (replayed request)', '同一签名请求只受理一次：每次请求使用新的 nonce (each signed request is accepted once: use a new nonce)');
     }
     request.app = signer.app;
+    checkAddress(request, signer.app);
     enrichContext({ app: appKey });
     return true;
   }
@@ -86,6 +89,12 @@ export class AppCredentialsGuard implements CanActivate {
     enrichContext({ app: appKey, ...(request.tokenEndUser ? { endUser: request.tokenEndUser } : {}) });
     return true;
   }
+}
+
+/** The app's IP allow-list, when it has one: the client address (as TRUST_PROXY lets Fastify see it) must be in it. */
+function checkAddress(request: AppRequest, app: AuthenticatedApp): void {
+  if (!app.allowedIps?.length || ipAllowed(app.allowedIps, request.ip)) return;
+  throw new ProblemException(403, 'IP_NOT_ALLOWED', '来源地址不在应用的允许列表中 (the calling address is not in the app’s allow-list)', request.ip);
 }
 
 function signedRequestOf(request: AppRequest): SignedRequest {

@@ -47,6 +47,21 @@ export class BusinessApp {
   @Column({ type: 'bytea', name: 'callback_secret_enc', nullable: true })
   callbackSecretEnc!: Buffer | null;
 
+  /** Who to reach about the app (联系人): the department's staff, shown to operators and owners. */
+  @Column({ type: 'jsonb', nullable: true })
+  contacts!: AppContact[] | null;
+
+  /** Addresses and CIDR ranges the app may call from (null: any). Checked for Basic and signed calls. */
+  @Column({ type: 'jsonb', name: 'allowed_ips', nullable: true })
+  allowedIps!: string[] | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
+}
+
+export interface AppContact {
+  name: string;
+  phone?: string;
+  email?: string;
+  role?: string;
 }
