@@ -79,6 +79,17 @@ describe('identity: OpenID provider, client credentials', () => {
       const noScope = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { authorization: `Bearer ${narrow}` });
       expect(noScope.status).toBe(403);
       expect(noScope.body.code).toBe('INSUFFICIENT_SCOPE');
+      // A client whose id cannot be an app key (oauth:<id> over 64 characters) is refused clearly, not with a database error.
+      const longId = `e2e-long-client-${'x'.repeat(50)}`;
+      await tech.app.get(DataSource).query(`INSERT INTO "${tech.definition.schema}".oidc_payload (model, id, payload) VALUES ('Client', $1, $2)`, [
+        longId,
+        JSON.stringify({ client_id: longId, client_secret: 'long-client-secret-0123456789', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', scope: PlatformScope.InvokeCapabilities }),
+      ]);
+      const long = await token(longId, 'long-client-secret-0123456789');
+      expect(long.status).toBe(200);
+      const { access_token: longToken } = (await long.json()) as any;
+      const refused = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { authorization: `Bearer ${longToken}` });
+      expect(refused).toMatchObject({ status: 403, body: { code: 'CLIENT_ID_UNSUPPORTED' } });
     } finally {
       await dispatch.close();
     }
