@@ -69,6 +69,8 @@ describe('dispatch: app contacts and IP allow-lists', () => {
       [{ contacts: Array.from({ length: 6 }, (_, i) => ({ name: `联系人${i}` })) }, 'contacts'],
       [{ contacts: [{ name: '李工', wechat: 'x' }] }, 'wechat'],
       [{ allowedIps: ['300.1.1.1'] }, 'allowedIps'],
+      // A mapped IPv6 range would cover all of IPv4.
+      [{ allowedIps: ['::ffff:10.32.0.0/16'] }, 'allowedIps'],
     ];
     for (const [over, field] of cases) {
       const r = await register({ appKey: `e2e-bad-${run}-${field}`, ...over });

@@ -124,11 +124,17 @@ describe('dispatch: interface proxy', () => {
     live.clear();
     expect((await call()).body).toEqual({ ok: true, token: 'tok-2' });
     expect(tokenRequests).toBe(2);
-    // A wrong client secret: the token endpoint refuses, the caller gets a clear 502.
-    expect((await register({ code: oauthCode, path: '/oauth-api', method: 'GET', auth: oauth({ clientSecret: 'wrong' }), cacheTtlSeconds: 0, inputSchema: { type: 'object' } })).status).toBe(201);
+    // A wrong client secret (now on a POST, not idempotent): the token endpoint refuses, the caller gets a clear 502 —
+    // and as the upstream was never called, the Idempotency-Key stays free for the retry.
+    expect((await register({ code: oauthCode, path: '/oauth-api', method: 'POST', auth: oauth({ clientSecret: 'wrong' }), requestMapping: undefined, responseMapping: undefined, cacheTtlSeconds: 0, inputSchema: { type: 'object' } })).status).toBe(201);
     live.clear();
     await new Promise((r) => setTimeout(r, 2_100)); // the registration is remembered 2 s per instance
-    expect(await call()).toMatchObject({ status: 502, body: { code: 'UPSTREAM_AUTH_FAILED' } });
+    const keyed = { ...auth, 'idempotency-key': `oauth-${run}-0001` };
+    expect(await post(`${dispatch.url}/v1/capabilities/${oauthCode}/invoke`, {}, keyed)).toMatchObject({ status: 502, body: { code: 'UPSTREAM_AUTH_FAILED' } });
+    expect((await register({ code: oauthCode, path: '/oauth-api', method: 'POST', auth: oauth(), requestMapping: undefined, responseMapping: undefined, cacheTtlSeconds: 0, inputSchema: { type: 'object' } })).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 2_100));
+    const retried = await post(`${dispatch.url}/v1/capabilities/${oauthCode}/invoke`, {}, keyed);
+    expect(retried).toMatchObject({ status: 200, body: { ok: true, token: 'tok-3' } });
     // The token endpoint is held to the same address rules as the upstream; each kind takes exactly its fields.
     expect((await register({ code: oauthCode, auth: oauth({ tokenUrl: 'http://169.254.169.254/token' }) })).body.code).toBe('UPSTREAM_FORBIDDEN');
     expect((await register({ code: oauthCode, auth: oauth({ clientSecret: undefined }) })).body.code).toBe('INVALID_INPUT');

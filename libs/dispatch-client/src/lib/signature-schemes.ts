@@ -76,7 +76,7 @@ export const GMP_SIGNED_HEADERS = ['x-end-user', 'x-purpose', 'x-legal-basis', '
  * changed in transit. Headers `X-Gmp-App-Key`, `X-Gmp-Timestamp` (ms), `X-Gmp-Nonce` (16–64 of
  * [A-Za-z0-9_-]), `X-Gmp-Signature` (base64) and, when any of GMP_SIGNED_HEADERS is sent,
  * `X-Gmp-Signed-Headers` naming them (lower case, `;`-separated, in GMP_SIGNED_HEADERS order);
- * each adds a line `name:value` to the string to sign. Window ±5 minutes; a nonce is accepted once.
+ * each adds a line `name:value` (spaces and tabs at the ends removed, as HTTP does) to the string to sign. Window ±5 minutes; a nonce is accepted once.
  */
 export const GMP_HMAC_SM3: SignatureScheme = {
   name: 'gmp-hmac-sm3',
@@ -116,7 +116,7 @@ function lowerCased(headers: SignedRequest['headers']): SignedRequest['headers']
 }
 
 function gmpSignature(r: SignedRequest, appKey: string, ts: string, nonce: string, signed: string[], secret: Buffer): Buffer {
-  const lines = [r.method.toUpperCase(), r.path, sortedQuery(r.query), appKey, ts, nonce, createHash('sm3').update(r.body).digest('hex'), ...signed.map((h) => `${h}:${header(r, h)!.trim()}`)];
+  const lines = [r.method.toUpperCase(), r.path, sortedQuery(r.query), appKey, ts, nonce, createHash('sm3').update(r.body).digest('hex'), ...signed.map((h) => `${h}:${header(r, h)!.replace(/^[ \t]+|[ \t]+$/g, '')}`)];
   return createHmac('sm3', secret).update(lines.join('\n')).digest();
 }
 

@@ -5,6 +5,8 @@ export function parseAllowed(entry: string): { address: string; bits: number | n
   const [address = '', bits, extra] = entry.trim().split('/');
   const v = isIP(address);
   if (!v || extra !== undefined) return null;
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d) is written as IPv4 here: a mapped range would be read as an IPv6 range over all of IPv4.
+  if (v === 6 && /^::ffff:/i.test(address)) return null;
   const family = v === 4 ? 'ipv4' : 'ipv6';
   if (bits === undefined) return { address, bits: null, family };
   if (!/^\d{1,3}$/.test(bits) || Number(bits) > (v === 4 ? 32 : 128)) return null;

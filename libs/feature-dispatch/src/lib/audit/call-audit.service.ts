@@ -217,9 +217,11 @@ function toColumns(e: CallAuditEntry): Record<string, unknown> {
 }
 
 function fieldsOf(request: AppRequest, reply: FastifyReply, payload: unknown, capability: string, operation: string, crypto: CryptoProvider): Omit<AuditFields, 'chainId' | 'seq'> {
-  const header = (name: string, max: number) => {
+  // Decoded as callerOf decodes them for the provider: purposes percent-decoded, end user and case as sent.
+  const header = (name: string, max: number, decode = false) => {
     const v = request.headers[name];
     if (typeof v !== 'string' || v.length === 0) return null;
+    if (!decode) return v.slice(0, max);
     try {
       return decodeURIComponent(v).slice(0, max);
     } catch {
@@ -241,7 +243,7 @@ function fieldsOf(request: AppRequest, reply: FastifyReply, payload: unknown, ca
     capability: capability.slice(0, 64),
     operation,
     endUser: request.tokenEndUser ?? header('x-end-user', 128),
-    purpose: header('x-purpose', 256),
+    purpose: header('x-purpose', 256, true),
     caseId: header('x-case-id', 64),
     correlationId: currentContext()?.correlationId ?? header('x-correlation-id', 128),
     status: reply.statusCode,

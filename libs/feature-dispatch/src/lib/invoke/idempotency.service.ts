@@ -65,11 +65,12 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     }
     const err = outcome.error;
     const status = err instanceof HttpException ? err.getStatus() : 500;
-    // Nothing reached the provider (unavailable, circuit open), or the operation may safely run
+    // Nothing reached the provider (unavailable, circuit open, a proxy failing before it sent), or the operation may safely run
     // again (idempotent) after the provider failed or timed out: the key is free again, so a
     // retry with it is a real retry. A non-idempotent operation's 502/504 stays: its outcome is
     // unknown, and running it again could do it twice.
-    if (status === 503 || (o.idempotent && (status === 502 || status === 504))) {
+    const notSent = (err as { notSent?: boolean } | null)?.notSent === true;
+    if (status === 503 || notSent || (o.idempotent && (status === 502 || status === 504))) {
       await repo.delete({ appKey, idemKey });
       return;
     }

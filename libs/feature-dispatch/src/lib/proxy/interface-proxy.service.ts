@@ -23,6 +23,9 @@ NEVER.addSubnet('0.0.0.0', 8);
 NEVER.addSubnet('224.0.0.0', 4);
 NEVER.addSubnet('fe80::', 10, 'ipv6');
 NEVER.addAddress('::', 'ipv6');
+// IPv4 reached through IPv6 translation (NAT64, 6to4) could be anything, metadata included.
+NEVER.addSubnet('64:ff9b::', 96, 'ipv6');
+NEVER.addSubnet('2002::', 16, 'ipv6');
 /** Internal addresses: allowed only with PROXY_ALLOW_PRIVATE (government extranet upstreams usually are). */
 const PRIVATE = new BlockList();
 for (const [net, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['127.0.0.0', 8], ['100.64.0.0', 10]] as const) PRIVATE.addSubnet(net, bits);
@@ -134,7 +137,11 @@ export class InterfaceProxy {
     if (cached && cached.until > Date.now()) return cached.answer;
 
     const url = new URL(`${upstream.baseUrl}${upstream.path}`);
-    await this.checkAddress(url.hostname);
+    try {
+      await this.checkAddress(url.hostname);
+    } catch (err) {
+      throw notSent(err as object);
+    }
     if (upstream.method === 'GET' && mapped) for (const [k, v] of Object.entries(mapped)) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json', 'x-correlation-id': correlationId };
     if (upstream.method === 'POST') headers['content-type'] = 'application/json';
@@ -199,6 +206,7 @@ export class InterfaceProxy {
     } catch {
       throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址无效 (invalid upstream URL)', raw);
     }
+    if (url.toString().length > 512) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址过长 (upstream URL over 512 characters once normalised)', raw.slice(0, 80));
     if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址须为不含用户名、查询串的 http(s) 地址 (http(s), no credentials, no query)', raw);
     const allowed = (this.config.PROXY_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
     if (allowed.length > 0 && !allowed.includes(url.hostname.toLowerCase())) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游主机不在允许列表中 (host not in PROXY_ALLOWED_HOSTS)', url.hostname);
@@ -229,6 +237,7 @@ export class InterfaceProxy {
  * upstream refuses it. The token endpoint is held to the same address rules as the upstream.
  */
 class UpstreamTokens {
+  /** By what the token is for: the code and every setting that makes a token (another registration, another token). */
   private readonly held = new Map<string, { token: string; until: number }>();
   private readonly pending = new Map<string, Promise<string>>();
 
@@ -238,39 +247,66 @@ class UpstreamTokens {
   ) {}
 
   forget(code: string): void {
-    this.held.delete(code);
-  }
-
-  async tokenFor(upstream: Upstream, deadline: number): Promise<string> {
-    const held = this.held.get(upstream.code);
-    if (held && held.until > Date.now()) return held.token;
-    let pending = this.pending.get(upstream.code);
-    if (!pending) {
-      pending = this.fetchToken(upstream, deadline).finally(() => this.pending.delete(upstream.code));
-      this.pending.set(upstream.code, pending);
+    for (const key of [...this.held.keys(), ...this.pending.keys()]) {
+      if (key.startsWith(`${code}\u0000`)) {
+        this.held.delete(key);
+        this.pending.delete(key);
+      }
     }
-    return pending;
   }
 
-  private async fetchToken(upstream: Upstream, deadline: number): Promise<string> {
+  /** The upstream's token; a caller waits at most until its own deadline (504, nothing sent), the shared fetch its own timeout. */
+  async tokenFor(upstream: Upstream, deadline: number): Promise<string> {
+    const key = [upstream.code, upstream.oauthTokenUrl, upstream.oauthClientId, upstream.oauthScope ?? '', createHash('sha256').update(upstream.authSecretEnc ?? Buffer.alloc(0)).digest('hex')].join('\u0000');
+    const held = this.held.get(key);
+    if (held && held.until > Date.now()) return held.token;
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = this.fetchToken(upstream, key).finally(() => {
+        if (this.pending.get(key) === pending) this.pending.delete(key);
+      });
+      pending.catch(() => undefined); // answered to each waiting caller below
+      this.pending.set(key, pending);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(notSent(new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: token endpoint`))), Math.max(1, deadline - Date.now()));
+    });
+    try {
+      return await Promise.race([pending, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async fetchToken(upstream: Upstream, key: string): Promise<string> {
     const tokenUrl = new URL(upstream.oauthTokenUrl!);
     const config = new oidc.Configuration({ issuer: tokenUrl.origin, token_endpoint: tokenUrl.toString() }, upstream.oauthClientId!, undefined, oidc.ClientSecretBasic(this.secretOf(upstream)));
     if (tokenUrl.protocol === 'http:') oidc.allowInsecureRequests(config);
     config[oidc.customFetch] = async (url, options) => {
       await this.checkAddress(new URL(url).hostname);
-      return fetch(url, { ...options, redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) } as RequestInit);
+      return fetch(url, { ...options, redirect: 'manual', signal: AbortSignal.timeout(upstream.timeoutMs) } as RequestInit);
     };
     let answer: Awaited<ReturnType<typeof oidc.clientCredentialsGrant>>;
     try {
       answer = await oidc.clientCredentialsGrant(config, upstream.oauthScope ? { scope: upstream.oauthScope } : {});
     } catch (err) {
-      if (err instanceof ProblemException) throw err;
+      // The upstream itself was not called: its callers' idempotency keys stay free.
+      const cause = (err as { cause?: unknown }).cause;
+      if (err instanceof ProblemException) throw notSent(err);
+      if (cause instanceof ProblemException) throw notSent(cause);
       const e = err as { name?: string; code?: string; error?: string; status?: number; cause?: { name?: string } };
-      if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: token endpoint`);
-      throw new ProblemException(502, 'UPSTREAM_AUTH_FAILED', '未能取得上游接口的访问令牌 (could not obtain the upstream access token)', `${upstream.code}: ${e.error ?? e.code ?? e.name ?? 'error'}${e.status ? ` (HTTP ${e.status})` : ''}`);
+      if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') throw notSent(new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: token endpoint`));
+      throw notSent(new ProblemException(502, 'UPSTREAM_AUTH_FAILED', '未能取得上游接口的访问令牌 (could not obtain the upstream access token)', `${upstream.code}: ${e.error ?? e.code ?? e.name ?? 'error'}${e.status ? ` (HTTP ${e.status})` : ''}`));
     }
     const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : 300;
-    this.held.set(upstream.code, { token: answer.access_token, until: Date.now() + Math.max(0, lifetime - 30) * 1000 });
+    if (this.held.size > 1_000) this.held.clear();
+    this.held.set(key, { token: answer.access_token, until: Date.now() + Math.max(0, lifetime - 30) * 1000 });
     return answer.access_token;
   }
+}
+
+/** Marks a failure that happened before the upstream was called (its Idempotency-Key is freed). */
+export function notSent<E extends object>(err: E): E {
+  return Object.assign(err, { notSent: true });
 }
