@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { IdempotencyService, serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
-import { type RunningService, startService } from '@gmp/service-kit';
+import { ProblemException, type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
 import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
 import { DEMO_AUTH, putJson, registerGrantedApp, TEST_LEGAL_BASIS } from './dispatch-client.js';
@@ -58,6 +58,24 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(refused.status).toBe(422);
     expect((await call('e-licence.issue', { ...issue, data: {} }, refusedKey)).headers.get('idempotent-replayed')).toBe('true');
     expect((await call('e-licence.issue', issue, { 'idempotency-key': 'short' })).status).toBe(400);
+  });
+
+  it('lets only the claim that holds a key record its answer: a stalled first caller cannot undo a takeover', async () => {
+    const idem = dispatch.app.get(IdempotencyService);
+    const key = `stall-${run}-0001`;
+    const input = { licenceId: 'x' };
+    const first = await idem.begin('e2e-stall', key, 'e-licence.verify', input);
+    expect('claim' in first).toBe(true);
+    // Its instance stalls past the 2-minute lease; another request takes the key over.
+    await dispatch.app.get(DataSource).query(`UPDATE "${dispatch.definition.schema}".idempotency_record SET created_at = now() - interval '3 minutes' WHERE idem_key = $1`, [key]);
+    const second = await idem.begin('e2e-stall', key, 'e-licence.verify', input);
+    expect('claim' in second).toBe(true);
+    // The stalled caller's late answers change nothing: neither a 504 (which would free the key) nor an output.
+    await idem.finish('e2e-stall', key, (first as { claim: string }).claim, { error: new ProblemException(504, 'PROVIDER_TIMEOUT', 't') }, { idempotent: true });
+    await idem.finish('e2e-stall', key, (first as { claim: string }).claim, { output: { from: 'stalled' } });
+    await expect(idem.begin('e2e-stall', key, 'e-licence.verify', input)).rejects.toMatchObject({ response: expect.objectContaining({ code: 'IDEMPOTENCY_IN_PROGRESS' }) });
+    await idem.finish('e2e-stall', key, (second as { claim: string }).claim, { output: { from: 'takeover' } });
+    expect(await idem.begin('e2e-stall', key, 'e-licence.verify', input)).toEqual({ replay: { status: 200, answer: { from: 'takeover' } } });
   });
 
   it('the typed client sends one Idempotency-Key on every attempt and retries 429s after Retry-After', async () => {

@@ -5,3 +5,4 @@ export { BusinessApp } from './lib/apps/business-app.entity.js';
 export { hashSecret } from './lib/apps/secret-hash.util.js';
 export { CallAudit } from './lib/audit/call-audit.service.js';
 export { CallAuditChain, CallAuditEntry } from './lib/audit/call-audit.entities.js';
+export { IdempotencyService } from './lib/invoke/idempotency.service.js';

@@ -12,6 +12,7 @@ import { Composite } from './composition/composite.entity.js';
 import { CreateComposites1763801800000 } from './migrations/1763801800000-create-composites.migration.js';
 import { UpstreamOauth1763801900000 } from './migrations/1763801900000-upstream-oauth.migration.js';
 import { AppContactsIps1763802000000 } from './migrations/1763802000000-app-contacts-ips.migration.js';
+import { IdempotencyClaims1763802100000 } from './migrations/1763802100000-idempotency-claims.migration.js';
 import { CreateCapabilityRegistry1763801500000 } from './migrations/1763801500000-create-capability-registry.migration.js';
 import { CapabilityVersion } from './registry/capability-version.entity.js';
 import { CreateAsyncCalls1763801400000 } from './migrations/1763801400000-create-async-calls.migration.js';
@@ -31,7 +32,7 @@ export const serviceDispatchService: ServiceDefinition = {
   defaultPort: 3000,
   feature: ServiceDispatchModule,
   entities: [BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream, Composite, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000, CreateCapabilityRegistry1763801500000, CreateUpstreams1763801600000, GuardCallAuditChains1763801700000, CreateComposites1763801800000, UpstreamOauth1763801900000, AppContactsIps1763802000000],
+  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000, CreateCapabilityRegistry1763801500000, CreateUpstreams1763801600000, GuardCallAuditChains1763801700000, CreateComposites1763801800000, UpstreamOauth1763801900000, AppContactsIps1763802000000, IdempotencyClaims1763802100000],
   requests: [...new Set(CAPABILITIES.map((c) => c.topic))],
   // JSON bodies are kept as received too: the platform's signature scheme covers the body's bytes.
   rawBody: true,

@@ -87,19 +87,19 @@ export class CapabilityInvoker {
     if (caller.idempotencyKey === undefined) return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false, deprecated };
     // The key answers again only the same request from the same end user with the same why.
     const scope = { input: checked.value, version: capability.version, endUser: caller.endUser ?? null, legalBasis: caller.legalBasis ?? null, purpose: caller.purpose ?? null, caseId: caller.caseId ?? null };
-    const earlier = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, scope);
-    if (earlier) return { output: IdempotencyService.replay(earlier), replayed: true, deprecated };
+    const begun = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, scope);
+    if ('replay' in begun) return { output: IdempotencyService.replay(begun.replay), replayed: true, deprecated };
     // The provider sees the same message id for the same key: its own de-duplication applies too.
     const messageId = derivedEventId(`${caller.appKey}\u0000${caller.idempotencyKey}`, 'idempotent-call');
     let output: object;
     try {
       output = await this.call(capability, checked.value, caller, messageId);
     } catch (error) {
-      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { error }, { idempotent: capability.idempotent }).catch(() => undefined);
+      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, begun.claim, { error }, { idempotent: capability.idempotent }).catch(() => undefined);
       throw error;
     }
     // Not recorded (database trouble): the key stays claimed until its lease ends, then the same message id runs again.
-    await this.idempotency.finish(caller.appKey, caller.idempotencyKey, { output }).catch((err: Error) => this.log.error(`幂等结果未能保存 (idempotent answer not kept): ${err.message}`));
+    await this.idempotency.finish(caller.appKey, caller.idempotencyKey, begun.claim, { output }).catch((err: Error) => this.log.error(`幂等结果未能保存 (idempotent answer not kept): ${err.message}`));
     return { output, replayed: false, deprecated };
   }
 

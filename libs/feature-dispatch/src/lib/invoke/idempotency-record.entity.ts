@@ -24,6 +24,10 @@ export class IdempotencyRecord {
   @Column({ type: 'jsonb', nullable: true })
   answer!: Record<string, unknown> | null;
 
+  /** Who holds the key while it runs: set at the claim and at a takeover; only its holder may record the answer. */
+  @Column({ type: 'uuid', name: 'claim_id', nullable: true })
+  claimId!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

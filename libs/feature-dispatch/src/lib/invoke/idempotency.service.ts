@@ -1,6 +1,6 @@
 import { HttpException, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { type DataSource, IsNull, LessThan } from 'typeorm';
 import { ProblemException } from '@gmp/service-kit';
@@ -37,30 +37,34 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Claims the key for this call (null: go ahead), or returns the earlier answer; throws 400/409/422. */
-  async begin(appKey: string, idemKey: string, capability: string, input: unknown): Promise<Replay | null> {
+  /** Claims the key for this call (`claim`: go ahead, and finish with it), or returns the earlier answer; throws 400/409/422. */
+  async begin(appKey: string, idemKey: string, capability: string, input: unknown): Promise<{ claim: string } | { replay: Replay }> {
     if (!KEY.test(idemKey)) throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', 'Idempotency-Key: 8–128 of [A-Za-z0-9._:-]');
     const requestHash = createHash('sha256').update(`${capability}\n${canonicalize(input ?? null) ?? ''}`).digest('hex');
     const repo = this.dataSource.getRepository(IdempotencyRecord);
-    const claimed = await repo.createQueryBuilder().insert().values({ appKey, idemKey, capability, requestHash, status: null, answer: null }).orIgnore().execute();
-    if ((claimed.raw as unknown[]).length > 0) return null;
+    const claim = randomUUID();
+    const claimed = await repo.createQueryBuilder().insert().values({ appKey, idemKey, capability, requestHash, status: null, answer: null, claimId: claim }).orIgnore().execute();
+    if ((claimed.raw as unknown[]).length > 0) return { claim };
     const earlier = await repo.findOneBy({ appKey, idemKey });
     if (!earlier) return this.begin(appKey, idemKey, capability, input); // expired meanwhile
     if (earlier.requestHash !== requestHash) throw new ProblemException(422, 'IDEMPOTENCY_KEY_REUSED', '幂等键已用于另一请求 (the Idempotency-Key was used for another request)', '每个不同的请求使用新的幂等键 (use a new key for a different request)');
     if (earlier.status === null && earlier.createdAt.getTime() < Date.now() - STALE_MS) {
       // Its caller died mid-call (or its answer could not be kept): taken over, run again with the same message id.
-      const taken = await repo.update({ appKey, idemKey, status: IsNull(), createdAt: earlier.createdAt }, { createdAt: new Date() });
-      if (taken.affected) return null;
+      // Matched by the claim read (not by created_at: a JS Date drops PostgreSQL's microseconds, and then nothing matched).
+      const taken = await repo.update({ appKey, idemKey, status: IsNull(), claimId: earlier.claimId ?? IsNull() }, { createdAt: new Date(), claimId: claim });
+      if (taken.affected) return { claim };
     }
     if (earlier.status === null) throw new ProblemException(409, 'IDEMPOTENCY_IN_PROGRESS', '同一幂等键的请求仍在处理中 (a call with this Idempotency-Key is still running)').withHeaders({ 'Retry-After': '1' });
-    return { status: earlier.status, answer: earlier.answer ?? {} };
+    return { replay: { status: earlier.status, answer: earlier.answer ?? {} } };
   }
 
   /** Keeps the answer of the call that claimed the key. */
-  async finish(appKey: string, idemKey: string, outcome: { output: object } | { error: unknown }, o: { idempotent?: boolean } = {}): Promise<void> {
+  async finish(appKey: string, idemKey: string, claim: string, outcome: { output: object } | { error: unknown }, o: { idempotent?: boolean } = {}): Promise<void> {
     const repo = this.dataSource.getRepository(IdempotencyRecord);
+    // Only the claim that holds the key answers for it: a caller whose claim was taken over (it stalled) changes nothing.
+    const held = { appKey, idemKey, claimId: claim, status: IsNull() };
     if ('output' in outcome) {
-      await repo.update({ appKey, idemKey }, { status: 200, answer: outcome.output as never });
+      await repo.update(held, { status: 200, answer: outcome.output as never });
       return;
     }
     const err = outcome.error;
@@ -71,11 +75,11 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     // unknown, and running it again could do it twice.
     const notSent = (err as { notSent?: boolean } | null)?.notSent === true;
     if (status === 503 || notSent || (o.idempotent && (status === 502 || status === 504))) {
-      await repo.delete({ appKey, idemKey });
+      await repo.delete(held);
       return;
     }
     const answer = err instanceof HttpException ? (err.getResponse() as Record<string, unknown>) : { code: 'INTERNAL', status: 500 };
-    await repo.update({ appKey, idemKey }, { status, answer: answer as never });
+    await repo.update(held, { status, answer: answer as never });
   }
 
   /** The earlier answer, as the call's result or its problem. */
