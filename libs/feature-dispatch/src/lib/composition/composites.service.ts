@@ -19,7 +19,7 @@ import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { type CompositeDefinition, type CompositeStep, type DefinitionProblem, readDefinition } from './composite-definition.js';
 import { type CompositePlan, planComposite, type StepTarget } from './composite-plan.js';
 import { Composite } from './composite.entity.js';
-import { CompiledCache } from '../shared/compiled.cache.js';
+import { checkedInput, CompiledCache } from '../shared/compiled.cache.js';
 
 /** A published composite ready to run: expressions compiled, schemas compiled, dependencies known. */
 interface LoadedComposite {
@@ -208,23 +208,16 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
       throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出映射失败 (the output mapping failed)', (err as Error).message);
     }
     if (typeof output !== 'object' || output === null || Array.isArray(output)) throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出不是对象 (the composite output is not an object)', descriptor.code);
-    // JSONata's own sequences carry a marker property: plain JSON from here on.
-    const plain = output;
-    if (composite.validateOutput && !composite.validateOutput(plain)) {
+    if (composite.validateOutput && !composite.validateOutput(output)) {
       this.log.error(`组合能力输出不符合其模式 (composite output violates its schema) ${descriptor.code}: ${JSON.stringify(composite.validateOutput.errors).slice(0, 500)}`);
       throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出不符合其模式 (the composite output does not match its schema)', descriptor.code);
     }
-    return plain;
+    return output;
   }
 
   /** The composite's input checked against its schema (400 INVALID_INPUT naming the fields). */
   checkInput(composite: LoadedComposite, input: unknown): object {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, [{ field: '/', message: 'an object is required' }]);
-    if (!composite.validateInput(input)) {
-      const errors = (composite.validateInput.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(e.params && 'missingProperty' in e.params ? e.params['missingProperty'] : e.params && 'additionalProperty' in e.params ? e.params['additionalProperty'] : '/'), message: e.message ?? 'invalid' }));
-      throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, errors);
-    }
-    return input;
+    return checkedInput(composite.validateInput, input);
   }
 
   private async step(composite: LoadedComposite, s: LoadedComposite['steps'][number], context: { input: object; steps: Record<string, unknown> }, caller: CallerInfo, messageId: string, deadline: number, stopped: () => boolean): Promise<void> {

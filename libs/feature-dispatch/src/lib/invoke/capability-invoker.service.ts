@@ -12,6 +12,7 @@ import { CapabilityRegistry } from '../registry/capability-registry.service.js';
 import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
 import type { Upstream } from '../proxy/upstream.entity.js';
 import type { ValidateFunction } from 'ajv';
+import { checkedInput } from '../shared/compiled.cache.js';
 
 const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
 
@@ -170,12 +171,9 @@ export class CapabilityInvoker {
     const capability = proxyDescriptor(upstream);
     const status = await this.callableStatus(capability, caller);
     const grantLimits = await this.grants.require(caller.appKey, upstream.code);
-    if (typeof input !== 'object' || input === null || Array.isArray(input) || !validate(input)) {
-      const errors = (validate.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(e.params && 'missingProperty' in e.params ? e.params['missingProperty'] : '/'), message: e.message ?? 'invalid' }));
-      throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, errors.length ? errors : [{ field: '/', message: 'an object is required' }]);
-    }
+    const value = checkedInput(validate, input);
     await this.limits.consume(caller.appKey, upstream.code, this.limits.appLimits(caller.limits), grantLimits);
-    return { capability, checked: { value: input as object }, deprecated: status === 'deprecated' };
+    return { capability, checked: { value }, deprecated: status === 'deprecated' };
   }
 
   /** Sends a call that was admitted and validates the answer; errors become problems. */

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { ProblemException } from '@gmp/service-kit';
 import jsonata, { type Expression } from 'jsonata';
 
 const MAX = 5_000;
@@ -58,4 +59,14 @@ export class CompiledCache {
     if (json.length > MAX_MAPPED_BYTES) throw Object.assign(new Error(`映射结果过大 (mapped value over ${MAX_MAPPED_BYTES} bytes)`), { code: 'MAPPED_TOO_LARGE' });
     return JSON.parse(json) as unknown;
   }
+}
+
+/** An input checked against a compiled JSON Schema (proxied upstreams, composites): the object, or 400 INVALID_INPUT naming the fields. */
+export function checkedInput(validate: ValidateFunction, input: unknown): object {
+  if (typeof input === 'object' && input !== null && !Array.isArray(input) && validate(input)) return input;
+  const p = (e: NonNullable<ValidateFunction['errors']>[number]) => e.params as Record<string, unknown> | undefined;
+  const errors = typeof input !== 'object' || input === null || Array.isArray(input)
+    ? []
+    : (validate.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(p(e)?.['missingProperty'] ?? p(e)?.['additionalProperty'] ?? '/'), message: e.message ?? 'invalid' }));
+  throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, errors.length ? errors : [{ field: '/', message: 'an object is required' }]);
 }
