@@ -60,6 +60,8 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
   private readonly log = new Logger('Composites');
   private readonly compiled = new CompiledCache();
   private readonly loaded = new Map<string, { composite: LoadedComposite | null; until: number }>();
+  /** Published versions, loaded once each (a version is immutable). */
+  private readonly versions = new Map<string, LoadedComposite>();
   private readonly schemas = new Map<string, { input: Record<string, unknown>; output: Record<string, unknown> }>();
 
   constructor(
@@ -149,9 +151,24 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     const key = `${code}\u0000${version ?? ''}`;
     let hit = this.loaded.get(key);
     if (!hit || hit.until < Date.now()) {
-      const rows = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code) ? await this.dataSource.getRepository(Composite).find({ where: version ? { code, version } : { code } }) : [];
-      const row = rows.sort((a, b) => Number(b.version) - Number(a.version))[0];
-      hit = { composite: row ? await this.load(row.definition) : null, until: Date.now() + FIND_TTL_MS };
+      // Which version answers is looked up again every 2 s; a published version never changes, so it is loaded (planned, compiled) once.
+      const repo = this.dataSource.getRepository(Composite);
+      const versions = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code) ? await repo.find({ where: version ? { code, version } : { code }, select: { version: true } }) : [];
+      const chosen = versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a))[0];
+      let composite: LoadedComposite | null = null;
+      if (chosen !== undefined) {
+        const id = `${code}\u0000${chosen}`;
+        composite = this.versions.get(id) ?? null;
+        if (!composite) {
+          const row = await repo.findOneBy({ code, version: chosen });
+          if (row) {
+            composite = await this.load(row.definition);
+            if (this.versions.size > 1_000) this.versions.clear();
+            this.versions.set(id, composite);
+          }
+        }
+      }
+      hit = { composite, until: Date.now() + FIND_TTL_MS };
       if (this.loaded.size > 1_000) this.loaded.clear();
       this.loaded.set(key, hit);
     }

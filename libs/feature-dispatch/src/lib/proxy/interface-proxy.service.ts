@@ -240,6 +240,8 @@ class UpstreamTokens {
   /** By what the token is for: the code and every setting that makes a token (another registration, another token). */
   private readonly held = new Map<string, { token: string; until: number }>();
   private readonly pending = new Map<string, Promise<string>>();
+  /** Each loaded upstream's cache key, computed once (not at every call). */
+  private readonly keys = new WeakMap<Upstream, string>();
 
   constructor(
     private readonly secretOf: (u: Upstream) => string,
@@ -257,7 +259,8 @@ class UpstreamTokens {
 
   /** The upstream's token; a caller waits at most until its own deadline (504, nothing sent), the shared fetch its own timeout. */
   async tokenFor(upstream: Upstream, deadline: number): Promise<string> {
-    const key = [upstream.code, upstream.oauthTokenUrl, upstream.oauthClientId, upstream.oauthScope ?? '', createHash('sha256').update(upstream.authSecretEnc ?? Buffer.alloc(0)).digest('hex')].join('\u0000');
+    let key = this.keys.get(upstream);
+    if (key === undefined) this.keys.set(upstream, (key = [upstream.code, upstream.oauthTokenUrl, upstream.oauthClientId, upstream.oauthScope ?? '', createHash('sha256').update(upstream.authSecretEnc ?? Buffer.alloc(0)).digest('hex')].join('\u0000')));
     const held = this.held.get(key);
     if (held && held.until > Date.now()) return held.token;
     let pending = this.pending.get(key);
