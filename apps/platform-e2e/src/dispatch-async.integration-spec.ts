@@ -82,7 +82,7 @@ describe('dispatch: asynchronous calls and callbacks', () => {
     expect(done.callback.status).toBe('none'); // the demo app has no callback URL
     // The typed client: submit, then read the call.
     const client = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } });
-    const submitted = await client.invokeAsync('e-licence.query-by-holder', { holderType: 'person', holderId: DEMO_PERSON.idNumber }, { legalBasis: '《政务数据共享条例》' });
+    const submitted = await client.invokeAsync('e-licence.query-by-holder', { holderType: 'person', holderId: DEMO_PERSON.idNumber }, { legalBasis: TEST_LEGAL_BASIS });
     const view = await eventually(async () => {
       const v = await client.call<{ licences: unknown[] }>(submitted.callId);
       return v.status === 'succeeded' ? v : null;

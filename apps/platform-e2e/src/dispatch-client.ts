@@ -1,4 +1,5 @@
 import { TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { DEMO_LEGAL_BASES } from '@gmp/feature-dispatch';
 /** Small HTTP helpers for the end-to-end tests (what a business line would send). */
 export const LOOKUP = '/v1/capabilities/e-licence.query-by-holder/invoke';
 export const DEMO_AUTH = `Basic ${Buffer.from('demo-portal:demo-portal-secret').toString('base64')}`;
@@ -11,14 +12,22 @@ export interface Answer {
 }
 
 /**
- * Licence lookups need the holder's authorisation or a declared legal basis: the tests declare
- * one unless they are about its absence (pass `'x-legal-basis': ''` to send none).
+ * Licence lookups need the holder's authorisation or a legal basis granted to the app: the tests
+ * declare the demo basis `demo.gov-data-sharing` (SEED_DEMO grants it to the demo apps for the
+ * capabilities it opens) where they read another person's data — `WITH_BASIS` — and nothing
+ * otherwise.
  */
-export const TEST_LEGAL_BASIS = encodeURIComponent('《政务数据共享条例》测试依据 (e2e test basis)');
+export const TEST_LEGAL_BASIS = 'demo.gov-data-sharing';
+export const WITH_BASIS = { 'x-legal-basis': TEST_LEGAL_BASIS } as const;
+
+/** The demo bases that open a capability (what registerGrantedApp asks for). */
+const basesOpening = (capability: string) => DEMO_LEGAL_BASES.filter((b) => (b.capabilities as readonly string[]).includes(capability)).map((b) => b.code);
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
-  const all: Record<string, string> = { authorization: DEMO_AUTH, 'content-type': 'application/json', 'x-legal-basis': TEST_LEGAL_BASIS, ...headers };
+  // Licence lookups read another person's data: they declare the test basis unless the test says otherwise ('x-legal-basis': '').
+  const basis = new URL(url).pathname.startsWith(LOOKUP.replace(/\/invoke$/, '/')) ? WITH_BASIS : {};
+  const all: Record<string, string> = { authorization: DEMO_AUTH, 'content-type': 'application/json', ...basis, ...headers };
   for (const [k, v] of Object.entries(all)) if (v === '') delete all[k];
   const res = await fetch(url, {
     method: 'POST',
@@ -61,7 +70,8 @@ export async function registerGrantedApp(dispatchUrl: string, appKey: string, ca
   const auth = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
   let grantId = '';
   for (const capability of typeof capabilities === 'string' ? [capabilities] : capabilities) {
-    const asked = await post(`${dispatchUrl}/v1/subscriptions`, { capability, purpose: '测试用途' }, auth);
+    const legalBases = basesOpening(capability);
+    const asked = await post(`${dispatchUrl}/v1/subscriptions`, { capability, purpose: '测试用途', ...(legalBases.length ? { legalBases } : {}) }, auth);
     const decided = await post(`${dispatchUrl}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...INTERNAL, 'x-caller': 'e2e-owner' });
     if (decided.status !== 200) throw new Error(`grant not approved: ${JSON.stringify(decided.body)}`);
     grantId ||= asked.body.id as string;

@@ -6,7 +6,7 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
-import { INTERNAL, post } from './dispatch-client.js';
+import { INTERNAL, post, TEST_LEGAL_BASIS } from './dispatch-client.js';
 
 /**
  * An integrator's whole journey through dispatch, as docs/dispatch.md tells it: an app is
@@ -62,7 +62,7 @@ describe('dispatch: an integrator from registration to usage', () => {
     const app = await post(`${dispatch.url}/internal/v1/apps`, { appKey, name: '不动产登记系统 (journey)', ownerDepartment: '省自然资源厅', signatureScheme: 'gmp-hmac-sm3' }, INTERNAL);
     expect(app.status).toBe(201);
     const client = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey, hmacSecret: app.body.hmacSecret } });
-    const why = { purpose: '不动产登记一件事', legalBasis: '《不动产登记暂行条例》第二十二条', caseId: `BDC-${run}`, endUser: DEMO_PERSON.idNumber };
+    const why = { purpose: '不动产登记一件事', legalBasis: TEST_LEGAL_BASIS, caseId: `BDC-${run}`, endUser: DEMO_PERSON.idNumber };
 
     // 2. An operator publishes a ministry API through the interface proxy (OAuth client credentials injected).
     const upstream = await post(`${dispatch.url}/internal/v1/upstreams`, {

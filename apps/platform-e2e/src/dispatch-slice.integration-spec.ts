@@ -152,9 +152,12 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     const body = { holderType: 'person', holderId: zhang.id };
     expect((await post(url, body, { 'x-caller': 'e2e' })).status).toBe(401);
     expect((await post(url, body, { 'x-caller': 'e2e', 'x-internal-token': 'wrong-token-wrong-token' })).status).toBe(401);
-    const ok = await post(url, body, { 'x-caller': 'e2e', 'x-internal-token': TEST_INTERNAL_API_TOKEN });
-    expect(ok.status).toBe(200);
-    expect(ok.body.licences).toHaveLength(3);
+    // Past the token, the lookup applies the holder's rules: an internal caller has no legal basis
+    // (bases are granted per app in dispatch), so a typed X-Legal-Basis opens nothing here.
+    const typed = await post(url, body, { 'x-caller': 'e2e', 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-legal-basis': 'demo.gov-data-sharing' });
+    expect(typed.status).toBe(403);
+    expect(typed.body.code).toBe('LICENCE_USE_NOT_AUTHORISED');
+    expect(typed.body.licences).toBeUndefined();
     const noCaller = await post(url, body, { 'x-internal-token': TEST_INTERNAL_API_TOKEN });
     expect(noCaller.status).toBe(400);
     expect(noCaller.body.code).toBe('CALLER_REQUIRED');
@@ -205,7 +208,7 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
   it('audits a request handled twice (a replay) once, and never replies where a record says', async () => {
     const correlationId = `replay-${randomUUID()}`;
     const request = {
-      meta: { messageId: randomUUID(), correlationId, app: 'e2e', legalBasis: 'e2e replay test', sentAt: new Date().toISOString() },
+      meta: { messageId: randomUUID(), correlationId, app: 'e2e', legalBasis: 'demo.gov-data-sharing', sentAt: new Date().toISOString() },
       input: { holderType: 'person', holderId: zhang.id },
     };
     const producer = kafka.producer();

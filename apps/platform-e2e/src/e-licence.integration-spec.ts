@@ -7,7 +7,7 @@ import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
 import { ELicenceClient } from '@gmp/e-license';
 import { ProblemException, type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { post } from './dispatch-client.js';
+import { post, TEST_LEGAL_BASIS } from './dispatch-client.js';
 import { opensslAccepts, pdfText } from './pdf-checks.js';
 
 const BUSINESS_LICENCE = DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code;
@@ -86,9 +86,9 @@ describe('e-licence lifecycle', () => {
       { outcome: 'REFUSED', licence_count: 0 },
       { outcome: 'REFUSED', licence_count: 0 },
     ]);
-    const withBasis = await service.get({ ...stranger, messageId: crypto.randomUUID(), legalBasis: '《行政许可法》第三十一条' }, body.licenceId);
+    const withBasis = await service.get({ ...stranger, messageId: crypto.randomUUID(), legalBasis: TEST_LEGAL_BASIS }, body.licenceId);
     expect(withBasis.holderName).toBe(company.name);
-    expect(await techSql(`SELECT outcome, basis, legal_basis FROM S.licence_access_log WHERE correlation_id = $1 AND outcome = 'READ'`, [stranger.correlationId])).toEqual([{ outcome: 'READ', basis: 'legal-basis', legal_basis: '《行政许可法》第三十一条' }]);
+    expect(await techSql(`SELECT outcome, basis, legal_basis FROM S.licence_access_log WHERE correlation_id = $1 AND outcome = 'READ'`, [stranger.correlationId])).toEqual([{ outcome: 'READ', basis: 'legal-basis', legal_basis: TEST_LEGAL_BASIS }]);
     // Through dispatch without a legal basis: demo-portal may use the issuing seal, so it reads as the issuer.
     expect((await post(`${dispatch.url}/v1/capabilities/e-licence.get/invoke`, { licenceId: body.licenceId }, { 'x-legal-basis': '', 'x-purpose': 'e2e-licence' })).status).toBe(200);
     expect((await invoke('e-licence.get-pdf', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0' })).status).toBe(404);
@@ -128,7 +128,7 @@ describe('e-licence lifecycle', () => {
     const issued = await client.issue({ ...issueInput, holderType: 'company' }, { purpose: '设立登记' });
     expect((await client.verify({ licenceId: issued.licenceId })).valid).toBe(true);
     expect((await client.getPdf({ licenceId: issued.licenceId })).sha256).toBe(issued.pdfSha256);
-    const held = await client.byHolder({ holderType: 'company', holderId: company.id }, { legalBasis: '《市场主体登记管理条例》' });
+    const held = await client.byHolder({ holderType: 'company', holderId: company.id }, { legalBasis: 'demo.market-entity-registration' });
     expect(held.licences.map((l) => l.licenceId)).toContain(issued.licenceId);
     const refused = await client.byHolder({ holderType: 'company', holderId: company.id }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DispatchError);

@@ -3,7 +3,7 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CITIZENS, DEMO_COMPANIES, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
-import { LOOKUP, post } from './dispatch-client.js';
+import { LOOKUP, post, TEST_LEGAL_BASIS } from './dispatch-client.js';
 import { OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
 
@@ -36,12 +36,12 @@ describe('e-licence use authorisation and the legal-basis rule', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('LICENCE_USE_NOT_AUTHORISED');
     expect(JSON.stringify(refused.body)).not.toContain('licenceId');
-    const withBasis = await lookup(DEMO_PERSON.idNumber, { ...NO_BASIS, 'x-legal-basis': encodeURIComponent('《行政许可法》第三十一条') });
+    const withBasis = await lookup(DEMO_PERSON.idNumber, { ...NO_BASIS, 'x-legal-basis': TEST_LEGAL_BASIS });
     expect(withBasis.status).toBe(200);
     expect(withBasis.body.licences).toHaveLength(3);
     expect(await log()).toEqual([
       expect.objectContaining({ outcome: 'REFUSED', basis: null, licence_count: 0 }),
-      expect.objectContaining({ outcome: 'READ', basis: 'legal-basis', legal_basis: '《行政许可法》第三十一条', licence_count: 3 }),
+      expect.objectContaining({ outcome: 'READ', basis: 'legal-basis', legal_basis: TEST_LEGAL_BASIS, licence_count: 3 }),
     ]);
   });
 

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   业务中台 business-platform  ${url('business-platform')}   ${url('business-platform')}/docs
 
 试一试 (try it) — look up a demo citizen's e-licences through dispatch:
-  curl -s -u ${DEMO_APP_KEY}:${base['DEMO_APP_SECRET'] ?? 'demo-portal-secret'} -H 'content-type: application/json' -H 'X-Legal-Basis: demo' \\
+  curl -s -u ${DEMO_APP_KEY}:${base['DEMO_APP_SECRET'] ?? 'demo-portal-secret'} -H 'content-type: application/json' -H 'X-Legal-Basis: demo.market-entity-registration' \\
     -d '{"holderType":"person","holderId":"11010519491231002X"}' ${dispatch}/v1/capabilities/e-licence.query-by-holder/invoke
 
 或用 OAuth 客户端凭证 (or with an OAuth client-credentials token, see docs/identity.md):

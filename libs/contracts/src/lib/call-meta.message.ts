@@ -38,11 +38,21 @@ export class CallMeta {
   @IsBoolean()
   endUserAuthenticated?: boolean;
 
-  /** Legal basis the caller declares for reading personal data (e.g. a statute and article), when it holds no authorisation from the data subject. */
+  /**
+   * Registered legal basis (its code) under which the app reads personal data without the data
+   * subject's authorisation. Dispatch sets it only after checking that the capability's owner
+   * granted the basis to the app for this capability; a typed string never gets here.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{1,63}$/)
+  legalBasis?: string;
+
+  /** The basis as people read it (《law》article), for access records and "who used my data". */
   @IsOptional()
   @IsString()
   @Length(1, 256)
-  legalBasis?: string;
+  legalBasisTitle?: string;
 
   /** Case number (办件编号) the call belongs to. */
   @IsOptional()

@@ -94,4 +94,9 @@ export class LicenceAccessedEvent {
   @IsString()
   @Length(1, 64)
   provider!: string;
+
+  /** READ (default) or REFUSED: a refused attempt (no basis) is reported too, with nothing read. */
+  @IsOptional()
+  @IsIn(['READ', 'REFUSED'])
+  outcome?: 'READ' | 'REFUSED';
 }

@@ -8,6 +8,7 @@ import { LicenceIndexEntry } from './licence-index/licence-index.entity.js';
 import { CreateLicenceIndex1763801700000 } from './migrations/1763801700000-create-licence-index.migration.js';
 import { CreatePopulationBase1763800900000 } from './migrations/1763800900000-create-population-base.migration.js';
 import { CreateDataAccessRecord1763800200000 } from './migrations/1763800200000-create-data-access-record.migration.js';
+import { DataAccessBasis1763802200000 } from './migrations/1763802200000-data-access-basis.migration.js';
 
 export const dataPlatformService: ServiceDefinition = {
   name: 'data-platform',
@@ -16,7 +17,7 @@ export const dataPlatformService: ServiceDefinition = {
   defaultPort: 3002,
   feature: DataPlatformModule,
   entities: [DataAccessRecord, PopulationPerson, LicenceIndexEntry, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateDataAccessRecord1763800200000, CreatePopulationBase1763800900000, CreateLicenceIndex1763801700000],
+  migrations: [CreateMessagingTables1763800000000, CreateDataAccessRecord1763800200000, CreatePopulationBase1763800900000, CreateLicenceIndex1763801700000, DataAccessBasis1763802200000],
   requests: [],
   publishes: [],
   consumes: [Topic.LicenceAccessed, Topic.DataPopulationVerify, Topic.LicenceChanged],

@@ -35,16 +35,20 @@ import { InvokeController } from './invoke/invoke.controller.js';
 import { CapabilityGrant } from './grants/capability-grant.entity.js';
 import { GrantsService } from './grants/grants.service.js';
 import { SubscriptionsAdminController, SubscriptionsController } from './grants/subscriptions.controller.js';
+import { LegalBasis } from './legal-bases/legal-basis.entity.js';
+import { LegalBases } from './legal-bases/legal-bases.service.js';
+import { LegalBasesAdminController, LegalBasesController } from './legal-bases/legal-bases.controller.js';
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream, Composite])],
-  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController, UpstreamsAdminController, CompositesAdminController],
+  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream, Composite, LegalBasis])],
+  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController, UpstreamsAdminController, CompositesAdminController, LegalBasesController, LegalBasesAdminController],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
     CapabilityInvoker,
     GrantsService,
+    LegalBases,
     DispatchRedis,
     ReplayGuard,
     RateLimits,

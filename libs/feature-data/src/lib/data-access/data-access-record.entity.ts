@@ -33,6 +33,18 @@ export class DataAccessRecord {
   @Column({ type: 'varchar', length: 128, name: 'correlation_id' })
   correlationId!: string;
 
+  /** The registered legal basis declared (code), when the reader had no authorisation from the subject. */
+  @Column({ type: 'varchar', length: 64, name: 'legal_basis', nullable: true })
+  legalBasis!: string | null;
+
+  /** The basis as people read it (《law》article). */
+  @Column({ type: 'varchar', length: 256, name: 'legal_basis_title', nullable: true })
+  legalBasisTitle!: string | null;
+
+  /** READ, or REFUSED (an attempt without a basis: nothing was read). */
+  @Column({ type: 'varchar', length: 8, default: 'READ' })
+  outcome!: 'READ' | 'REFUSED';
+
   @Column({ type: 'integer', name: 'item_count' })
   itemCount!: number;
 

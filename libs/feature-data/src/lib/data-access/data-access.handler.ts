@@ -6,7 +6,7 @@ import { DataAccessRecord } from './data-access-record.entity.js';
 
 const GROUP = 'data-platform';
 
-/** Records licence-data access reported by tech-capabilities, once per event. */
+/** Records licence-data access (reads and refused attempts) reported by tech-capabilities, once per event. */
 @Controller()
 export class DataAccessHandler {
   private readonly log = new Logger('DataAccessHandler');
@@ -24,6 +24,9 @@ export class DataAccessHandler {
       endUser: event.meta.endUser ?? null,
       purpose: event.meta.purpose ?? null,
       caseId: event.meta.caseId ?? null,
+      legalBasis: event.meta.legalBasis ?? null,
+      legalBasisTitle: event.meta.legalBasisTitle ?? null,
+      outcome: event.outcome ?? 'READ',
       correlationId: event.meta.correlationId,
       itemCount: event.licenceIds.length,
       accessedAt: new Date(event.accessedAt),

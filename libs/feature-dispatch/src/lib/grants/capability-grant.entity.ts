@@ -48,6 +48,14 @@ export class CapabilityGrant {
   @Column({ type: 'integer', name: 'quota_per_day', nullable: true })
   quotaPerDay!: number | null;
 
+  /** Legal bases the app asked to declare with this capability (registered codes). */
+  @Column({ type: 'varchar', length: 64, array: true, name: 'requested_legal_bases', default: () => "'{}'" })
+  requestedLegalBases!: string[];
+
+  /** Legal bases the owner approved: the only ones the app may declare in X-Legal-Basis for this capability. */
+  @Column({ type: 'varchar', length: 64, array: true, name: 'legal_bases', default: () => "'{}'" })
+  legalBases!: string[];
+
   @CreateDateColumn({ type: 'timestamptz', name: 'requested_at' })
   requestedAt!: Date;
 }

@@ -7,6 +7,14 @@ import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/servi
 import type { Limits } from '../quota/rate-limits.service.js';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { CapabilityGrant, type GrantStatus } from './capability-grant.entity.js';
+import { demoBasesFor } from '../legal-bases/demo-legal-bases.seed.js';
+import { LegalBases } from '../legal-bases/legal-bases.service.js';
+
+/** What an approved grant allows: its limits and the legal bases the app may declare. */
+export interface GrantTerms {
+  limits: Limits;
+  legalBases: string[];
+}
 
 /** How long a grant check is remembered by one instance (a revocation bites within this time everywhere). */
 const CHECK_TTL_MS = 2_000;
@@ -22,11 +30,12 @@ export const DEMO_GRANTED_APPS = ['demo-portal', 'oauth:demo-business-app', 'oau
 @Injectable()
 export class GrantsService implements OnApplicationBootstrap {
   private readonly log = new Logger('Grants');
-  private readonly checks = new Map<string, { limits: Limits | null; until: number }>();
+  private readonly checks = new Map<string, { terms: GrantTerms | null; until: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly legalBases: LegalBases,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,28 +43,38 @@ export class GrantsService implements OnApplicationBootstrap {
     await this.grantDemoApps(CAPABILITIES.map((c) => c.code));
   }
 
-  /** SEED_DEMO: the demo apps hold approved grants for these capabilities. */
+  /** SEED_DEMO: the demo apps hold approved grants for these capabilities, with the demo legal bases that open them. */
   async grantDemoApps(codes: string[]): Promise<void> {
     const repo = this.dataSource.getRepository(CapabilityGrant);
     let n = 0;
-    for (const appKey of DEMO_GRANTED_APPS) {
-      for (const code of codes) {
+    for (const code of codes) {
+      const legalBases = demoBasesFor(code);
+      for (const appKey of DEMO_GRANTED_APPS) {
         const res = await repo
           .createQueryBuilder()
           .insert()
-          .values({ id: randomUUID(), appKey, capabilityCode: code, status: 'approved', purpose: '演示数据 (demo data)', requestedBy: appKey, decidedBy: 'demo-seed', decisionReason: 'SEED_DEMO', decidedAt: new Date() })
+          .values({ id: randomUUID(), appKey, capabilityCode: code, status: 'approved', purpose: '演示数据 (demo data)', requestedBy: appKey, decidedBy: 'demo-seed', decisionReason: 'SEED_DEMO', decidedAt: new Date(), requestedLegalBases: legalBases, legalBases })
           .orIgnore()
           .execute();
         n += (res.raw as unknown[]).length;
       }
+      // Demo grants made before legal bases were registered get theirs.
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ legalBases, requestedLegalBases: legalBases })
+        .where('app_key IN (:...apps) AND capability_code = :code AND decided_by = :seed AND legal_bases <> :bases::varchar[]', { apps: DEMO_GRANTED_APPS, code, seed: 'demo-seed', bases: legalBases })
+        .execute();
     }
     if (n > 0) this.log.log(`演示授权已登记 (demo grants registered): ${n}`);
   }
 
-  /** An app asks for a capability; a second live request for the same one is 409. */
-  async request(appKey: string, capabilityCode: string, purpose: string): Promise<CapabilityGrant> {
+  /** An app asks for a capability (and the legal bases it wants to declare with it); a second live request for the same one is 409. */
+  async request(appKey: string, capabilityCode: string, purpose: string, legalBases: string[] = []): Promise<CapabilityGrant> {
     if (!findCapability(capabilityCode) && !(await this.dataSource.getRepository(CapabilityVersion).existsBy({ code: capabilityCode }))) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capabilityCode);
-    const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, ratePerSecond: null, quotaPerDay: null, requestedAt: new Date() };
+    const requested = [...new Set(legalBases)];
+    await this.legalBases.requireApplicable(requested, capabilityCode);
+    const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, ratePerSecond: null, quotaPerDay: null, requestedLegalBases: requested, legalBases: [], requestedAt: new Date() };
     try {
       await this.dataSource.getRepository(CapabilityGrant).insert(grant);
     } catch (err) {
@@ -65,12 +84,26 @@ export class GrantsService implements OnApplicationBootstrap {
     return grant;
   }
 
-  /** The owner's decision on a pending subscription, or the revocation of an approved one. */
-  async decide(id: string, decision: 'approve' | 'reject' | 'revoke', by: string, reason: string | null): Promise<CapabilityGrant> {
+  /**
+   * The owner's decision on a pending subscription, or the revocation of an approved one. An
+   * approval grants the legal bases the app asked for, or those the owner names (`legalBases`,
+   * possibly none); each must be registered, active and open the capability.
+   */
+  async decide(id: string, decision: 'approve' | 'reject' | 'revoke', by: string, reason: string | null, legalBases?: string[]): Promise<CapabilityGrant> {
     const from: GrantStatus[] = decision === 'revoke' ? ['approved'] : ['pending'];
     const to: GrantStatus = decision === 'approve' ? 'approved' : decision === 'reject' ? 'rejected' : 'revoked';
     const repo = this.dataSource.getRepository(CapabilityGrant);
-    const res = await repo.update({ id, status: In(from) }, { status: to, decidedBy: by, decisionReason: reason, decidedAt: new Date() });
+    let approvedBases: string[] | undefined;
+    if (decision === 'approve') {
+      const pending = await repo.findOneBy({ id });
+      if (pending?.status === 'pending') {
+        approvedBases = legalBases ? [...new Set(legalBases)] : pending.requestedLegalBases;
+        await this.legalBases.requireApplicable(approvedBases, pending.capabilityCode);
+      }
+    } else if (legalBases !== undefined) {
+      throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'legalBases: 仅批准时可指定 (only with decision approve)');
+    }
+    const res = await repo.update({ id, status: In(from) }, { status: to, decidedBy: by, decisionReason: reason, decidedAt: new Date(), ...(approvedBases ? { legalBases: approvedBases } : {}) });
     if (!res.affected) {
       const exists = await repo.findOneBy({ id });
       if (!exists) throw new ProblemException(404, 'SUBSCRIPTION_NOT_FOUND', '订阅不存在 (no such subscription)', id);
@@ -86,20 +119,32 @@ export class GrantsService implements OnApplicationBootstrap {
     return this.dataSource.getRepository(CapabilityGrant).find({ where, order: { requestedAt: 'DESC' }, take: 500 });
   }
 
-  /** The grant's limits; throws 403 GRANT_REQUIRED unless the app holds an approved subscription to the capability. */
-  async require(appKey: string, capabilityCode: string): Promise<Limits> {
+  /** The grant's terms (limits, legal bases); throws 403 GRANT_REQUIRED unless the app holds an approved subscription to the capability. */
+  async require(appKey: string, capabilityCode: string): Promise<GrantTerms> {
     const key = `${appKey}\u0000${capabilityCode}`;
     let hit = this.checks.get(key);
     if (!hit || hit.until < Date.now()) {
-      const grant = await this.dataSource.getRepository(CapabilityGrant).findOne({ where: { appKey, capabilityCode, status: 'approved' }, select: { id: true, ratePerSecond: true, quotaPerDay: true } });
-      hit = { limits: grant ? { ratePerSecond: grant.ratePerSecond, quotaPerDay: grant.quotaPerDay } : null, until: Date.now() + CHECK_TTL_MS };
+      const grant = await this.dataSource.getRepository(CapabilityGrant).findOne({ where: { appKey, capabilityCode, status: 'approved' }, select: { id: true, ratePerSecond: true, quotaPerDay: true, legalBases: true } });
+      hit = { terms: grant ? { limits: { ratePerSecond: grant.ratePerSecond, quotaPerDay: grant.quotaPerDay }, legalBases: grant.legalBases } : null, until: Date.now() + CHECK_TTL_MS };
       if (this.checks.size > 50_000) this.checks.clear();
       this.checks.set(key, hit);
     }
-    if (!hit.limits) {
+    if (!hit.terms) {
       throw new ProblemException(403, 'GRANT_REQUIRED', '未获准调用该能力 (the app has no approved subscription to this capability)', `先订阅并等待能力所有方批准：POST /v1/subscriptions {"capability":"${capabilityCode}","purpose":"…"} (subscribe and wait for the owner's approval)`);
     }
-    return hit.limits;
+    return hit.terms;
+  }
+
+  /** The owner changes which legal bases the app may declare with an approved subscription (none: the app reads only with the holder's consent). */
+  async setLegalBases(id: string, legalBases: string[]): Promise<CapabilityGrant> {
+    const repo = this.dataSource.getRepository(CapabilityGrant);
+    const grant = await repo.findOneBy({ id, status: 'approved' });
+    if (!grant) throw new ProblemException(404, 'SUBSCRIPTION_NOT_FOUND', '没有已批准的该订阅 (no such approved subscription)', id);
+    const bases = [...new Set(legalBases)];
+    await this.legalBases.requireApplicable(bases, grant.capabilityCode);
+    await repo.update({ id, status: 'approved' }, { legalBases: bases });
+    this.checks.delete(`${grant.appKey}\u0000${grant.capabilityCode}`);
+    return repo.findOneByOrFail({ id });
   }
 
   /** Sets an approved or pending grant's own rate limit and daily quota (null: none at that level). */

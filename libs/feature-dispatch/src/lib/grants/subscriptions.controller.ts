@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { LEGAL_BASIS_CODE } from '../legal-bases/legal-basis.entity.js';
 import { LimitsBody } from '../quota/limits.dto.js';
 import { InternalApiGuard, ProblemException, validBody, requiredCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
@@ -10,14 +11,22 @@ import { GrantsService } from './grants.service.js';
 class SubscribeBody {
   @Matches(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, { message: 'capability 须为能力编码，如 e-licence.get (a capability code)' }) capability!: string;
   @IsString() @Length(2, 256) purpose!: string;
+  /** Registered legal bases the app wants to declare with this capability (GET /v1/legal-bases?capability=…). */
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(LEGAL_BASIS_CODE, { each: true, message: 'legalBases: 法定依据编码 (legal-basis codes)' }) legalBases?: string[];
 }
 
 class DecisionBody {
   @IsIn(['approve', 'reject', 'revoke']) decision!: 'approve' | 'reject' | 'revoke';
   @IsOptional() @IsString() @Length(1, 256) reason?: string;
+  /** With approve: the legal bases granted (default: those the app asked for). */
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(LEGAL_BASIS_CODE, { each: true, message: 'legalBases: 法定依据编码 (legal-basis codes)' }) legalBases?: string[];
 }
 
-const view = (g: CapabilityGrant) => ({ id: g.id, app: g.appKey, capability: g.capabilityCode, status: g.status, purpose: g.purpose, ratePerSecond: g.ratePerSecond, quotaPerDay: g.quotaPerDay, requestedAt: g.requestedAt.toISOString(), ...(g.decidedAt ? { decidedAt: g.decidedAt.toISOString(), decidedBy: g.decidedBy, reason: g.decisionReason } : {}) });
+class LegalBasesBody {
+  @IsArray() @ArrayMaxSize(20) @Matches(LEGAL_BASIS_CODE, { each: true, message: 'legalBases: 法定依据编码 (legal-basis codes)' }) legalBases!: string[];
+}
+
+const view = (g: CapabilityGrant) => ({ id: g.id, app: g.appKey, capability: g.capabilityCode, status: g.status, purpose: g.purpose, ratePerSecond: g.ratePerSecond, quotaPerDay: g.quotaPerDay, requestedLegalBases: g.requestedLegalBases, legalBases: g.legalBases, requestedAt: g.requestedAt.toISOString(), ...(g.decidedAt ? { decidedAt: g.decidedAt.toISOString(), decidedBy: g.decidedBy, reason: g.decisionReason } : {}) });
 
 /** An app's own subscriptions (订阅): ask for a capability, see where the requests stand. */
 @ApiTags('subscriptions 能力订阅')
@@ -30,10 +39,10 @@ export class SubscriptionsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: '订阅能力 (ask to use a capability; the owner approves or rejects)' })
-  @ApiBody({ schema: { type: 'object', example: { capability: 'e-licence.query-by-holder', purpose: '企业开办一件事：核验营业执照' } } })
+  @ApiBody({ schema: { type: 'object', example: { capability: 'e-licence.query-by-holder', purpose: '企业开办一件事：核验营业执照', legalBases: ['demo.market-entity-registration'] } } })
   async subscribe(@Body() body: unknown, @Req() request: AppRequest) {
     const b = validBody(SubscribeBody, body);
-    return view(await this.grants.request(request.app!.appKey, b.capability, b.purpose));
+    return view(await this.grants.request(request.app!.appKey, b.capability, b.purpose, b.legalBases));
   }
 
   @Get()
@@ -65,11 +74,21 @@ export class SubscriptionsAdminController {
   @HttpCode(200)
   @ApiOperation({ summary: '审批或撤销订阅 (approve, reject or revoke a subscription)' })
   @ApiHeader({ name: 'X-Caller', required: true, description: '审批人 (who decides)' })
-  @ApiBody({ schema: { type: 'object', example: { decision: 'approve', reason: '用途合法，范围必要' } } })
+  @ApiBody({ schema: { type: 'object', example: { decision: 'approve', reason: '用途合法，范围必要', legalBases: ['demo.market-entity-registration'] } } })
   async decide(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
     caller = requiredCaller(caller, '审批人');
     const b = validBody(DecisionBody, body);
-    return view(await this.grants.decide(id, b.decision, caller, b.reason ?? null));
+    return view(await this.grants.decide(id, b.decision, caller, b.reason ?? null, b.legalBases));
+  }
+
+  @Put(':id/legal-bases')
+  @ApiOperation({ summary: '设置该订阅可声明的法定依据 (the legal bases this app may declare with this capability)' })
+  @ApiHeader({ name: 'X-Caller', required: true, description: '能力所有方 (the owner who decides)' })
+  @ApiBody({ schema: { type: 'object', example: { legalBases: ['demo.market-entity-registration'] } } })
+  async legalBases(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
+    requiredCaller(caller, '审批人');
+    const b = validBody(LegalBasesBody, body);
+    return view(await this.grants.setLegalBases(id, b.legalBases));
   }
 
   @Put(':id/limits')

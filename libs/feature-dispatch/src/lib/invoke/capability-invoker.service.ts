@@ -4,7 +4,9 @@ import { CallMeta, type CapabilityDescriptor, findCapability, validateMessage } 
 import { CapabilityClient, derivedEventId, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { ProblemException } from '@gmp/service-kit';
-import { GrantsService } from '../grants/grants.service.js';
+import { type GrantTerms, GrantsService } from '../grants/grants.service.js';
+import { LegalBases } from '../legal-bases/legal-bases.service.js';
+import { legalBasisTitle } from '../legal-bases/legal-basis.entity.js';
 import { type Limits, RateLimits } from '../quota/rate-limits.service.js';
 import { IdempotencyService } from './idempotency.service.js';
 import { ProviderBreakers } from './provider-breakers.service.js';
@@ -22,7 +24,10 @@ export interface CallerInfo {
   /** The end user comes from a verified user token. */
   endUserAuthenticated?: boolean;
   purpose?: string;
+  /** A registered legal-basis code, checked against the app's grant by the invoker. */
   legalBasis?: string;
+  /** Set by the invoker once the basis is checked: 《law》article, for the access records. */
+  legalBasisTitle?: string;
   caseId?: string;
   /** The app's own limits (null: the platform defaults). */
   limits?: Partial<Limits>;
@@ -62,6 +67,7 @@ export class CapabilityInvoker {
     private readonly breakers: ProviderBreakers,
     private readonly registry: CapabilityRegistry,
     private readonly proxy: InterfaceProxy,
+    private readonly legalBases: LegalBases,
   ) {}
 
   useComposites(runner: CompositeRunner): void {
@@ -111,14 +117,35 @@ export class CapabilityInvoker {
     if (other?.composite) return this.admitComposite(other.composite, input, caller);
     const capability = this.capability(code, caller.version);
     const status = await this.callableStatus(capability, caller);
-    const grantLimits = await this.grants.require(caller.appKey, capability.code);
+    const terms = await this.grants.require(caller.appKey, capability.code);
+    await this.checkLegalBasis(caller, capability.code, terms);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
     }
     // Limits last: a call refused for its input does not use up the app's budget.
-    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
+    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), terms.limits);
     return { capability, checked: { value: checked.value as object }, deprecated: status === 'deprecated' };
+  }
+
+  /**
+   * A declared legal basis must be one the capability's owner approved for this app's
+   * subscription, registered, active and opening this capability; a call made with a user's own
+   * token acts for that user only and declares none. Otherwise 403 — nothing is sent.
+   */
+  private async checkLegalBasis(caller: CallerInfo, capabilityCode: string, terms: GrantTerms): Promise<void> {
+    const code = caller.legalBasis;
+    if (code === undefined) return;
+    if (caller.endUserAuthenticated) {
+      throw new ProblemException(403, 'LEGAL_BASIS_WITH_USER_TOKEN', '以用户令牌调用只代表该用户本人，不能声明法定依据 (a call made with a user’s own token acts for that user only: no legal basis may be declared)', 'X-Legal-Basis');
+    }
+    const granted = terms.legalBases.includes(code);
+    const basis = granted ? await this.legalBases.resolve(code) : null;
+    if (!basis || basis.status !== 'active' || !basis.capabilities.includes(capabilityCode)) {
+      const why = !granted ? '未获能力所有方批准用于本应用的该能力订阅 (not approved for this app’s subscription to this capability)' : !basis ? '未登记 (not registered)' : basis.status !== 'active' ? '已停用 (retired)' : '不适用于该能力 (does not open this capability)';
+      throw new ProblemException(403, 'LEGAL_BASIS_NOT_GRANTED', '所声明的法定依据未获授权 (the declared legal basis is not granted)', `X-Legal-Basis ${code}: ${why}`).withExtensions({ legalBasis: code, capability: capabilityCode });
+    }
+    caller.legalBasisTitle = legalBasisTitle(basis);
   }
 
   /** The version's registry status: retired → 410; deprecated → marked on the caller (Deprecation header). */
@@ -134,7 +161,7 @@ export class CapabilityInvoker {
     const other = findCapability(code) ? null : await this.published(code, caller.version);
     const capability = other?.proxied ? proxyDescriptor(other.proxied.upstream) : other?.composite ? other.composite.descriptor : this.capability(code, caller.version);
     await this.callableStatus(capability, caller);
-    await this.grants.require(caller.appKey, capability.code);
+    await this.checkLegalBasis(caller, capability.code, await this.grants.require(caller.appKey, capability.code));
     return { capability };
   }
 
@@ -154,15 +181,21 @@ export class CapabilityInvoker {
   private async admitComposite(composite: { descriptor: CapabilityDescriptor; stepCapabilities: string[] }, input: unknown, caller: CallerInfo) {
     const capability = composite.descriptor;
     const status = await this.callableStatus(capability, caller);
-    const grantLimits = await this.grants.require(caller.appKey, capability.code);
-    // A composite adds no rights: every capability its steps call needs a grant of the app's own — checked before any step runs.
+    const terms = await this.grants.require(caller.appKey, capability.code);
+    await this.checkLegalBasis(caller, capability.code, terms);
+    // A composite adds no rights: every capability its steps call needs a grant of the app's own
+    // (and the declared legal basis granted for it) — checked before any step runs.
     for (const code of composite.stepCapabilities) {
-      await this.grants.require(caller.appKey, code).catch((err: unknown) => {
-        throw err instanceof ProblemException ? err.withExtensions({ stepCapability: code, detail: `组合能力 ${capability.code} 的步骤调用 ${code}，本应用未获授权 (the composite calls ${code}, which this app holds no approved subscription to)` }) : err;
+      await (async () => this.checkLegalBasis({ ...caller }, code, await this.grants.require(caller.appKey, code)))().catch((err: unknown) => {
+        throw err instanceof ProblemException && (err.getResponse() as { code?: string }).code === 'GRANT_REQUIRED'
+          ? err.withExtensions({ stepCapability: code, detail: `组合能力 ${capability.code} 的步骤调用 ${code}，本应用未获授权 (the composite calls ${code}, which this app holds no approved subscription to)` })
+          : err instanceof ProblemException
+            ? err.withExtensions({ stepCapability: code })
+            : err;
       });
     }
     const value = this.composites!.checkInput(composite, input);
-    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), grantLimits);
+    await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), terms.limits);
     return { capability, checked: { value }, deprecated: status === 'deprecated' };
   }
 
@@ -170,9 +203,10 @@ export class CapabilityInvoker {
   private async admitProxied(upstream: Upstream, validate: ValidateFunction, input: unknown, caller: CallerInfo) {
     const capability = proxyDescriptor(upstream);
     const status = await this.callableStatus(capability, caller);
-    const grantLimits = await this.grants.require(caller.appKey, upstream.code);
+    const terms = await this.grants.require(caller.appKey, upstream.code);
+    await this.checkLegalBasis(caller, upstream.code, terms);
     const value = checkedInput(validate, input);
-    await this.limits.consume(caller.appKey, upstream.code, this.limits.appLimits(caller.limits), grantLimits);
+    await this.limits.consume(caller.appKey, upstream.code, this.limits.appLimits(caller.limits), terms.limits);
     return { capability, checked: { value }, deprecated: status === 'deprecated' };
   }
 
@@ -192,7 +226,7 @@ export class CapabilityInvoker {
       ...(caller.endUser ? { endUser: caller.endUser } : {}),
       ...(caller.endUser && caller.endUserAuthenticated ? { endUserAuthenticated: true } : {}),
       ...(caller.purpose ? { purpose: caller.purpose } : {}),
-      ...(caller.legalBasis ? { legalBasis: caller.legalBasis } : {}),
+      ...(caller.legalBasis ? { legalBasis: caller.legalBasis, ...(caller.legalBasisTitle ? { legalBasisTitle: caller.legalBasisTitle } : {}) } : {}),
       ...(caller.caseId ? { caseId: caller.caseId } : {}),
       sentAt: new Date().toISOString(),
     };

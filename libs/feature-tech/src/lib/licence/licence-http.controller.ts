@@ -8,7 +8,9 @@ import { LicenceQueryService } from './licence-query.service.js';
 
 /**
  * Direct HTTP entry of the e-licence lookup, for callers inside the platform's network (the
- * same service method as the Kafka handler). Business lines go through service-dispatch.
+ * same service method as the Kafka handler). Business lines go through service-dispatch. It
+ * takes no legal basis: bases are granted per app and capability in dispatch, so a read under a
+ * legal basis goes through dispatch; here only the holder's use authorisations apply.
  */
 @ApiTags('e-licence 电子证照 (internal)')
 @Controller('internal/v1/licences')
@@ -23,7 +25,7 @@ export class LicenceHttpController {
   @ApiHeader({ name: 'X-Caller', required: true, description: '调用方服务或应用 (calling service or app)' })
   @ApiHeader({ name: 'X-Purpose', required: false })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
-  async byHolder(@Body() body: unknown, @Headers('x-caller') caller?: string, @Headers('x-purpose') purpose?: string, @Headers('x-legal-basis') legalBasis?: string): Promise<LicenceByHolderReply> {
+  async byHolder(@Body() body: unknown, @Headers('x-caller') caller?: string, @Headers('x-purpose') purpose?: string): Promise<LicenceByHolderReply> {
     if (!caller || !/^[A-Za-z0-9._-]{1,64}$/.test(caller)) {
       throw new ProblemException(400, 'CALLER_REQUIRED', '缺少调用方 (X-Caller header required)', 'Every access to personal data names its caller.');
     }
@@ -34,7 +36,6 @@ export class LicenceHttpController {
       correlationId: currentContext()?.correlationId ?? randomUUID(),
       app: caller,
       ...(purpose ? { purpose: decodeHeader(purpose) } : {}),
-      ...(legalBasis ? { legalBasis: decodeHeader(legalBasis) } : {}),
       sentAt: new Date().toISOString(),
     };
     const metaCheck = validateMessage(CallMeta, meta);
@@ -47,6 +48,6 @@ function decodeHeader(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    return value;
+    throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', 'X-Purpose: 百分号编码无效 (malformed percent-encoding)');
   }
 }

@@ -157,7 +157,7 @@ export class LicenceLifecycleService implements OnModuleInit {
   private async readable(meta: CallMeta, licenceId: string): Promise<Licence> {
     const licence = await this.find(licenceId);
     const basis = await this.access.basisForLicence(meta, licence);
-    if (!basis) return this.access.refuse(meta, licence.holderKey);
+    if (!basis) return this.access.refuse(meta, { subjectKey: licence.holderKey, holderType: licence.holderType });
     await this.access.recordRead(meta, { subjectKey: licence.holderKey, holderType: licence.holderType }, [licenceId], basis);
     return licence;
   }

@@ -59,16 +59,19 @@ export class LicenceQueryService {
     // One statement, one round trip: the basis (self → authorisation → legal basis), the licences
     // it shows, the access-log row (READ or REFUSED) and, for a read, its LicenceAccessed event in
     // the outbox — atomic. A replay (same request id) finds its log row and writes nothing again.
+    const refusedId = derivedEventId(meta.messageId, 'licence-refused');
+    // A call made with a user's own token acts for that user only: no authorisation or legal basis applies.
+    const asUser = meta.endUserAuthenticated === true;
     const rows = await preparedQuery<LicenceSummary & { basis: AccessBasis['basis'] | null }>(
       this.dataSource,
-      'licence-by-holder',
+      'licence-by-holder-v2',
       `WITH auth AS (
          SELECT licence_id FROM ${this.tables.authorisation}
-          WHERE holder_key = $1 AND grantee = $2 AND withdrawn_at IS NULL AND valid_until > now()
+          WHERE holder_key = $1 AND grantee = $2 AND NOT $14::boolean AND withdrawn_at IS NULL AND valid_until > now()
        ), basis AS (
          SELECT CASE WHEN $3::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM ${this.tables.person} p WHERE p.id = $3::uuid AND p.id_key = $1) THEN 'self'
                      WHEN EXISTS (SELECT 1 FROM auth) THEN 'authorisation'
-                     WHEN $4::varchar IS NOT NULL THEN 'legal-basis' END AS b,
+                     WHEN $4::varchar IS NOT NULL AND NOT $14::boolean THEN 'legal-basis' END AS b,
                 NOT EXISTS (SELECT 1 FROM auth WHERE licence_id IS NULL) AS only_authorised
        ), lic AS (
          SELECT l.licence_id AS "licenceId", l.type_code AS "typeCode", t.name AS "typeName", l.number,
@@ -80,23 +83,26 @@ export class LicenceQueryService {
           ORDER BY l.issue_date DESC LIMIT 1000
        ), log AS (
          INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, basis, legal_basis, outcome)
-         SELECT CASE WHEN b IS NULL THEN $11::uuid ELSE $6::uuid END, $1, $2, $7, $8, $9, $10, (SELECT count(*) FROM lic), b, CASE WHEN b IS NOT NULL THEN $4 END, CASE WHEN b IS NULL THEN 'REFUSED' ELSE 'READ' END
+         SELECT CASE WHEN b IS NULL THEN $11::uuid ELSE $6::uuid END, $1, $2, $7, $8, $9, $10, (SELECT count(*) FROM lic), b, $4, CASE WHEN b IS NULL THEN 'REFUSED' ELSE 'READ' END
            FROM basis
-         ON CONFLICT (event_id) DO NOTHING RETURNING outcome
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id, outcome
        ), announced AS (
+         -- Reads and refusals alike reach "who used my data".
          INSERT INTO ${this.outbox.table} (event_id, topic, message_key, payload)
-         SELECT $6::uuid, $12::varchar, $1, jsonb_set($13::jsonb, '{licenceIds}', coalesce((SELECT jsonb_agg("licenceId") FROM lic), '[]'::jsonb))
-           FROM log WHERE outcome = 'READ' RETURNING 1
+         SELECT log.event_id, $12::varchar, $1,
+                jsonb_set(jsonb_set(jsonb_set($13::jsonb, '{licenceIds}', coalesce((SELECT jsonb_agg("licenceId") FROM lic), '[]'::jsonb)),
+                                    '{outcome}', to_jsonb(log.outcome)), '{meta,messageId}', to_jsonb(log.event_id::text))
+           FROM log RETURNING 1
        )
        SELECT basis.b AS basis, lic.* FROM basis LEFT JOIN lic ON true ORDER BY lic."issueDate" DESC NULLS LAST`,
       [
         subjectKey, meta.app, selfCandidate(meta), meta.legalBasis ?? null, input.typeCode ?? null, readId,
-        meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, derivedEventId(meta.messageId, 'licence-refused'),
-        Topic.LicenceAccessed, JSON.stringify(event),
+        meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, refusedId,
+        Topic.LicenceAccessed, JSON.stringify(event), asUser,
       ],
     );
-    if (rows[0]?.basis == null) throw refusal();
     this.outbox.wake();
+    if (rows[0]?.basis == null) throw refusal();
     return { licences: rows.filter((r) => r.licenceId).map(({ basis: _basis, ...l }) => withoutNulls(l)) };
   }
 
@@ -108,6 +114,7 @@ export class LicenceQueryService {
   async basisForLicence(meta: CallMeta, licence: Pick<Licence, 'licenceId' | 'holderKey' | 'sealId'>): Promise<AccessBasis | null> {
     const access = await this.basisFor(meta, licence.holderKey);
     if (access && access.basis !== 'legal-basis' && (!access.only || access.only.includes(licence.licenceId))) return { basis: access.basis };
+    if (meta.endUserAuthenticated) return null; // a user's own token: only their own licences
     if (licence.sealId && (await this.dataSource.getRepository(SealGrant).existsBy({ sealId: licence.sealId, grantee: meta.app }))) return { basis: 'issuer' };
     return meta.legalBasis ? { basis: 'legal-basis' } : null;
   }
@@ -139,11 +146,19 @@ export class LicenceQueryService {
     );
   }
 
-  /** Logs a refused read (nothing is returned) and throws 403 LICENCE_USE_NOT_AUTHORISED. */
-  async refuse(meta: CallMeta, subjectKey: string): Promise<never> {
-    await this.dataSource.query(
-      `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'REFUSED') ON CONFLICT (event_id) DO NOTHING`,
-      [derivedEventId(meta.messageId, 'licence-refused'), subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId],
+  /** Logs a refused read (nothing is returned), reports it to "who used my data", and throws 403 LICENCE_USE_NOT_AUTHORISED. */
+  async refuse(meta: CallMeta, holder: { subjectKey: string; holderType: HolderType }): Promise<never> {
+    const eventId = derivedEventId(meta.messageId, 'licence-refused');
+    const now = new Date().toISOString();
+    const event: LicenceAccessedEvent = { meta: { ...meta, messageId: eventId, sentAt: now }, subjectKey: holder.subjectKey, holderType: holder.holderType, licenceIds: [], accessedAt: now, provider: SERVICE, outcome: 'REFUSED' };
+    await this.outbox.commitWith(
+      {
+        sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, legal_basis, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, 'REFUSED') ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
+        params: [eventId, holder.subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, meta.legalBasis ?? null],
+      },
+      Topic.LicenceAccessed,
+      holder.subjectKey,
+      event,
     );
     throw refusal();
   }
@@ -154,6 +169,7 @@ export class LicenceQueryService {
       const self = await this.dataSource.getRepository(PersonAccount).existsBy({ id: endUser, idKey: holderKey });
       if (self) return { basis: 'self' };
     }
+    if (meta.endUserAuthenticated) return null; // a user's own token: only their own licences
     const grants = await this.dataSource
       .getRepository(LicenceUseAuthorisation)
       .createQueryBuilder('a')
@@ -174,7 +190,7 @@ function selfCandidate(meta: CallMeta): string | null {
 }
 
 function refusal(): ProblemException {
-  return new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也未声明法定依据 (no authorisation from the holder and no legal basis declared: send X-Legal-Basis, or obtain a use authorisation)');
+  return new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也无获准的法定依据 (no authorisation from the holder and no granted legal basis: declare a legal basis your subscription was granted in X-Legal-Basis, or obtain the holder’s use authorisation)');
 }
 
 function withoutNulls(l: LicenceSummary): LicenceSummary {
