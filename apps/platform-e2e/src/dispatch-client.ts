@@ -64,13 +64,13 @@ export async function putJson(url: string, body: unknown, headers: Record<string
  * What a business line does to start: registered by an operator, subscribed to a capability,
  * approved by its owner. Returns the app's Basic header, its secrets and the grant.
  */
-export async function registerGrantedApp(dispatchUrl: string, appKey: string, capabilities: string | string[], o: { signatureScheme?: string } = {}) {
+export async function registerGrantedApp(dispatchUrl: string, appKey: string, capabilities: string | string[], o: { signatureScheme?: string; legalBases?: string[] } = {}) {
   const registered = await post(`${dispatchUrl}/internal/v1/apps`, { appKey, name: `测试应用 ${appKey}`, ownerDepartment: '测试', ...(o.signatureScheme ? { signatureScheme: o.signatureScheme } : {}) }, INTERNAL);
   if (registered.status !== 201) throw new Error(`app not registered: ${JSON.stringify(registered.body)}`);
   const auth = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
   let grantId = '';
   for (const capability of typeof capabilities === 'string' ? [capabilities] : capabilities) {
-    const legalBases = basesOpening(capability);
+    const legalBases = o.legalBases ?? basesOpening(capability);
     const asked = await post(`${dispatchUrl}/v1/subscriptions`, { capability, purpose: '测试用途', ...(legalBases.length ? { legalBases } : {}) }, auth);
     const decided = await post(`${dispatchUrl}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...INTERNAL, 'x-caller': 'e2e-owner' });
     if (decided.status !== 200) throw new Error(`grant not approved: ${JSON.stringify(decided.body)}`);

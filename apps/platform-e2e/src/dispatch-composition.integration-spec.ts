@@ -75,8 +75,12 @@ describe('dispatch: composite capabilities', () => {
     expect(listed.body.versions[0]).toMatchObject({ code: CODE, provider: 'composite:integrator-wang', inputSchema: { required: ['name', 'idNumber'] } });
     expect((await getJson(`${dispatch.url}/internal/v1/composites/${CODE}`, INTERNAL)).body.versions[0].source).toBe(MINE);
 
-    const { appKey, auth } = await registerGrantedApp(dispatch.url, `e2e-comp-${run}`, [CODE, 'identity.verify-real-name', 'e-licence.query-by-holder']);
-    const call = (input: unknown, headers: Record<string, string> = {}) => post(`${dispatch.url}/v1/capabilities/${CODE}/invoke`, input, { ...auth, 'x-purpose': 'composite-e2e', ...headers });
+    // The licence lookup needs a legal basis: one registered for the composite and both its steps, granted to the app.
+    const basis = `e2e.composite-${run}`;
+    const steps = [CODE, 'identity.verify-real-name', 'e-licence.query-by-holder'];
+    expect((await post(`${dispatch.url}/internal/v1/legal-bases`, { code: basis, law: '《测试条例》', article: '第二条', summary: '组合能力测试依据', capabilities: steps, dataOpened: '证照目录' }, { ...INTERNAL, 'x-caller': 'ops-e2e' })).status).toBe(201);
+    const { appKey, auth } = await registerGrantedApp(dispatch.url, `e2e-comp-${run}`, steps, { legalBases: [basis] });
+    const call = (input: unknown, headers: Record<string, string> = {}) => post(`${dispatch.url}/v1/capabilities/${CODE}/invoke`, input, { ...auth, 'x-purpose': 'composite-e2e', 'x-legal-basis': basis, ...headers });
 
     const found = await call({ name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber }, { 'x-correlation-id': `comp-${run}` });
     expect(found.status).toBe(200);
@@ -105,7 +109,7 @@ describe('dispatch: composite capabilities', () => {
     expect(usage.body.usage.map((u: { capability: string }) => u.capability)).toEqual(expect.arrayContaining([CODE, 'identity.verify-real-name', 'e-licence.query-by-holder']));
 
     // Async too: 202, then the composite's answer by id.
-    const accepted = await post(`${dispatch.url}/v1/capabilities/${CODE}/invoke-async`, { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber }, auth);
+    const accepted = await post(`${dispatch.url}/v1/capabilities/${CODE}/invoke-async`, { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber }, { ...auth, 'x-legal-basis': basis });
     expect(accepted.status).toBe(202);
     const done = await eventually(async () => {
       const v = await getJson(`${dispatch.url}${accepted.body.resultUrl}`, auth);

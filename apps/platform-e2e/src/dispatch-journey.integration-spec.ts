@@ -6,7 +6,7 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
-import { INTERNAL, post, TEST_LEGAL_BASIS } from './dispatch-client.js';
+import { INTERNAL, post } from './dispatch-client.js';
 
 /**
  * An integrator's whole journey through dispatch, as docs/dispatch.md tells it: an app is
@@ -62,7 +62,8 @@ describe('dispatch: an integrator from registration to usage', () => {
     const app = await post(`${dispatch.url}/internal/v1/apps`, { appKey, name: '不动产登记系统 (journey)', ownerDepartment: '省自然资源厅', signatureScheme: 'gmp-hmac-sm3' }, INTERNAL);
     expect(app.status).toBe(201);
     const client = new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey, hmacSecret: app.body.hmacSecret } });
-    const why = { purpose: '不动产登记一件事', legalBasis: TEST_LEGAL_BASIS, caseId: `BDC-${run}`, endUser: DEMO_PERSON.idNumber };
+    const basis = `journey.real-estate-${run}`;
+    const why = { purpose: '不动产登记一件事', legalBasis: basis, caseId: `BDC-${run}`, endUser: DEMO_PERSON.idNumber };
 
     // 2. An operator publishes a ministry API through the interface proxy (OAuth client credentials injected).
     const upstream = await post(`${dispatch.url}/internal/v1/upstreams`, {
@@ -87,12 +88,16 @@ describe('dispatch: an integrator from registration to usage', () => {
     expect(dry.body).toMatchObject({ valid: true, plan: { stages: [['photo', 'licences']] } });
     expect((await post(`${dispatch.url}/internal/v1/composites`, composite, { ...INTERNAL, 'x-caller': 'integrator-wang' })).status).toBe(201);
 
-    // 4. The app finds what it needs in the catalogue and subscribes; before approval it is refused.
+    // 4. An operator registers the legal basis these reads rest on; the app finds what it needs in
+    // the catalogue and subscribes, naming that basis; before approval it is refused.
+    const wanted = ['e-licence.query-by-holder', 'identity.verify-real-name', PHOTO, COMPOSITE, 'composite.citizen-licences'];
+    const registered = await post(`${dispatch.url}/internal/v1/legal-bases`, { code: basis, law: '《不动产登记暂行条例》', article: '第二十二条（测试）', summary: '不动产登记机构核验申请人身份及证照', capabilities: wanted, dataOpened: '身份核验结果、人像比对结果、电子证照目录' }, { ...INTERNAL, 'x-caller': 'ops-li' });
+    expect(registered.status).toBe(201);
+    expect((await client.legalBases(PHOTO)).map((b) => b.code)).toEqual([basis]);
     const found = await client.capabilities('证照');
     expect(found.map((c) => c.code)).toContain('e-licence.query-by-holder');
-    const wanted = ['e-licence.query-by-holder', 'identity.verify-real-name', PHOTO, COMPOSITE, 'composite.citizen-licences'];
     const asked = [];
-    for (const code of wanted) asked.push(await client.subscribe(code, '不动产登记一件事：核验申请人及其证照'));
+    for (const code of wanted) asked.push(await client.subscribe(code, '不动产登记一件事：核验申请人及其证照', [basis]));
     expect(asked.every((s) => s.status === 'pending')).toBe(true);
     await expect(client.invoke('e-licence.query-by-holder', { holderType: 'person', holderId: DEMO_PERSON.idNumber }, why)).rejects.toMatchObject({ code: 'GRANT_REQUIRED', status: 403 });
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { IdempotencyService, serviceDispatchService } from '@gmp/feature-dispatch';
+import { IdempotencyService, ProviderBreakers, serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
 import { ProblemException, type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
 import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
-import { DEMO_AUTH, putJson, registerGrantedApp, TEST_LEGAL_BASIS } from './dispatch-client.js';
+import { DEMO_AUTH, putJson, registerGrantedApp } from './dispatch-client.js';
 
 /** Idempotency keys and per-provider circuit breakers, through dispatch over Kafka. */
 describe('dispatch: idempotency keys and circuit breakers', () => {
@@ -15,7 +15,7 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
   const run = randomBytes(3).toString('hex');
   const call = async (code: string, input: unknown, headers: Record<string, string> = {}) => {
     const started = performance.now();
-    const res = await fetch(`${dispatch.url}/v1/capabilities/${code}/invoke`, { method: 'POST', headers: { authorization: DEMO_AUTH, 'content-type': 'application/json', 'x-legal-basis': TEST_LEGAL_BASIS, ...headers }, body: JSON.stringify(input) });
+    const res = await fetch(`${dispatch.url}/v1/capabilities/${code}/invoke`, { method: 'POST', headers: { authorization: DEMO_AUTH, 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) });
     return { status: res.status, headers: res.headers, body: (await res.json()) as any, ms: performance.now() - started };
   };
 
@@ -91,8 +91,25 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(burst.some((a) => (a as DispatchError).code === 'RATE_LIMITED' && (a as DispatchError).retryAfterMs! >= 1000)).toBe(true);
   });
 
+  it('refuses who-and-why values PostgreSQL cannot store with 400 at the edge: nothing reaches the provider, no circuit opens for anyone', async () => {
+    const licenceId = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
+    const hostile: Record<string, string>[] = [];
+    for (const value of ['%00', 'a%00b', '%01', '%1B%5B31m', '%7F', '%C2%85', '%E2%80%A8', '%ED%A0%80', '%zz', '%']) hostile.push({ 'x-purpose': value });
+    for (const value of ['demo.gov-data-sharing%00', '%00', 'x']) hostile.push({ 'x-legal-basis': value });
+    for (const name of ['x-end-user', 'x-case-id', 'x-capability-version', 'idempotency-key']) hostile.push({ [name]: 'a\tb' }); // (fetch itself refuses to send other raw control characters)
+    for (const headers of hostile) {
+      for (let i = 0; i < 3; i++) {
+        const answer = await call('e-licence.verify', { licenceId }, headers);
+        expect({ headers, status: answer.status, code: answer.body.code }).toEqual({ headers, status: 400, code: 'INVALID_HEADER' });
+      }
+    }
+    expect(dispatch.app.get(ProviderBreakers).notClosed()).toEqual([]);
+    expect((await call('e-licence.verify', { licenceId })).status).toBe(404); // the provider answers normally
+  });
+
   it('opens a provider’s circuit after repeated timeouts (503 CIRCUIT_OPEN at once), and closes it when the provider is back', async () => {
     const input = { grantee: 'demo-portal', validUntil: new Date(Date.now() + 3_600_000).toISOString() };
+    const otherApp = await registerGrantedApp(dispatch.url, `e2e-breaker-${run}`, 'e-licence.authorise-use');
     await tech!.close();
     tech = null;
     // Keyed calls timing out meanwhile: an idempotent one (verify) may run again under its key, a non-idempotent one (issue) may not.
@@ -109,6 +126,9 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(open.body.code).toBe('CIRCUIT_OPEN');
     expect(open.headers.get('retry-after')).toBe('2');
     expect(open.ms).toBeLessThan(500);
+    // The circuit is the calling app's: another app's call still goes to the provider (and times out on its own).
+    expect((await call('e-licence.authorise-use', input, otherApp.auth)).body.code).toBe('PROVIDER_TIMEOUT');
+    expect(dispatch.app.get(ProviderBreakers).notClosed()).toEqual([expect.objectContaining({ app: 'demo-portal', state: expect.stringMatching(/open/) })]);
     // Other providers' circuits are not affected: dispatch still answers for them (here: a contract refusal before sending).
     expect((await call('e-licence.verify', { licenceId: 'bad' })).status).toBe(400);
     expect((await keyed).map((k) => k.status)).toEqual([504, 504]);

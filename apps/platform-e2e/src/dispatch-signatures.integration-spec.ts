@@ -4,10 +4,11 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
-import { post, registerGrantedApp, TEST_LEGAL_BASIS } from './dispatch-client.js';
+import { post, registerGrantedApp } from './dispatch-client.js';
 
 /** What post() sends besides the signature: the platform's scheme signs it. */
-const WHY = { 'x-legal-basis': TEST_LEGAL_BASIS };
+/** A signed who-and-why header (a legal basis would need a grant for e-licence.verify: see legal-basis.integration-spec.ts). */
+const WHY = { 'x-purpose': encodeURIComponent('签名测试 (signature e2e)') };
 
 const LICENCE = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
 const PATH = '/v1/capabilities/e-licence.verify/invoke';
@@ -44,7 +45,7 @@ describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () =>
   }
 
   const body = JSON.stringify({ licenceId: LICENCE });
-  const send = (url: string, headers: Record<string, string>, payload = body) => post(`${url}${PATH}`, payload, { authorization: '', ...headers });
+  const send = (url: string, headers: Record<string, string>, payload = body) => post(`${url}${PATH}`, payload, { authorization: '', ...WHY, ...headers });
   const nonce = () => randomBytes(12).toString('hex');
 
   it.each([GMP_HMAC_SM3, ZJ_IRS, SD_GATEWAY])('$name: a signed call goes through once; its replay on the other instance, a stale one and a forged one are refused', async (scheme) => {

@@ -26,6 +26,7 @@ export interface DispatchClientOptions {
 export interface CallContext {
   endUser?: string;
   purpose?: string;
+  /** A registered legal-basis code that the capability's owner granted to this app (e.g. `demo.gov-data-sharing`). */
   legalBasis?: string;
   caseId?: string;
   correlationId?: string;
@@ -111,9 +112,18 @@ export class DispatchClient {
     return this.send('GET', `/v1/calls/${encodeURIComponent(callId)}`, undefined, {});
   }
 
-  /** Asks to use a capability, with the purpose the owner decides on (answered `pending`). */
-  subscribe(capability: string, purpose: string): Promise<SubscriptionView> {
-    return this.send('POST', '/v1/subscriptions', { capability, purpose }, {});
+  /**
+   * Asks to use a capability, with the purpose the owner decides on (answered `pending`), and the
+   * registered legal bases (codes, see `legalBases()`) the app wants to declare with it.
+   */
+  subscribe(capability: string, purpose: string, legalBases?: string[]): Promise<SubscriptionView> {
+    return this.send('POST', '/v1/subscriptions', { capability, purpose, ...(legalBases?.length ? { legalBases } : {}) }, {});
+  }
+
+  /** Registered, active legal bases (optionally those that open one capability). */
+  async legalBases(capability?: string): Promise<{ code: string; title: string; summary: string; capabilities: string[] }[]> {
+    const query = capability ? `?capability=${encodeURIComponent(capability)}` : '';
+    return (await this.send<{ legalBases: { code: string; title: string; summary: string; capabilities: string[] }[] }>('GET', `/v1/legal-bases${query}`, undefined, {})).legalBases;
   }
 
   /** This app's subscriptions and where each stands (pending, approved, rejected, revoked). */

@@ -53,6 +53,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const code = status === 404 ? 'NOT_FOUND' : status === 403 ? 'FORBIDDEN' : status === 409 ? 'CONFLICT' : 'INVALID_MESSAGE';
       return { code, status, message, ...(body?.code ? { reason: body.code } : {}), ...(Array.isArray(body?.errors) ? { fields: body.errors } : {}) };
     }
+    // The database refused a value of the request (SQLSTATE class 22): the caller's input, not a provider failure.
+    if (isDataException(exception)) return { code: 'INVALID_MESSAGE', status: 400, message: UNSTORABLE, reason: 'INVALID_INPUT' };
     this.log.error(safeDescription(exception), (exception as Error)?.stack);
     return { code: 'PROVIDER_ERROR', status: 500, message: '能力提供方内部错误 (provider internal error)' };
   }
@@ -74,6 +76,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
       return { type: problemType(code), title, status, code, detail: Array.isArray(message) ? message.join('; ') : String(message ?? '') };
     }
+    if (isDataException(exception)) return { type: problemType('INVALID_INPUT'), title: UNSTORABLE, status: 400, code: 'INVALID_INPUT' };
     // Errors raised by Fastify itself before Nest sees the request (body parsing, size limit).
     const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
@@ -83,6 +86,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     return { type: problemType('INTERNAL_ERROR'), title: '服务器内部错误 (internal error)', status: 500, code: 'INTERNAL_ERROR' };
   }
+}
+
+const UNSTORABLE = '输入含无法存储的值 (the request holds a value that cannot be stored)';
+
+/**
+ * A PostgreSQL data exception (SQLSTATE class 22: invalid byte sequence, value out of range,
+ * string too long, bad date …) raised by a request's value. The edge refuses such values first;
+ * this keeps any that slip through a 400 — never a 5xx that counts against the provider.
+ */
+function isDataException(exception: unknown): boolean {
+  const e = exception as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 /** What is logged of an unexpected error: its class, code and message — never the query parameters (personal data). */

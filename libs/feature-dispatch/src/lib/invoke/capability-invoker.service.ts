@@ -217,7 +217,7 @@ export class CapabilityInvoker {
     if (capability.topic.startsWith('proxy:')) {
       const proxied = await this.proxy.find(capability.code);
       if (!proxied) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capability.code);
-      return this.breakers.fire(capability, (timeoutMs) => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs), o);
+      return this.breakers.fire(capability, caller.appKey, (timeoutMs) => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs), o);
     }
     const meta: CallMeta = {
       messageId,
@@ -240,7 +240,7 @@ export class CapabilityInvoker {
 
     let output: unknown;
     try {
-      output = await this.breakers.fire(capability, (timeoutMs) => this.client.request(capability.topic, key, { meta, input }, timeoutMs), o);
+      output = await this.breakers.fire(capability, caller.appKey, (timeoutMs) => this.client.request(capability.topic, key, { meta, input }, timeoutMs), o);
     } catch (err) {
       throw this.toProblem(err, capability);
     }

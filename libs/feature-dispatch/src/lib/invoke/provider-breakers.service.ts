@@ -12,11 +12,17 @@ function isFailure(err: unknown): boolean {
   return true;
 }
 
+/** At most this many breakers are kept; closed ones are dropped first when it is reached. */
+const MAX_BREAKERS = 20_000;
+
 /**
- * One circuit breaker (opossum) per provider topic in this dispatch instance: when a provider
- * keeps failing or timing out, calls to it are refused at once (503 CIRCUIT_OPEN, Retry-After)
- * instead of piling up, and one trial call after DISPATCH_BREAKER_RESET_MS decides whether it is
- * back. Refusals by the provider (4xx) do not count.
+ * One circuit breaker (opossum) per provider topic **and calling app** in this dispatch
+ * instance: when a provider keeps failing or timing out for an app, that app's calls to it are
+ * refused at once (503 CIRCUIT_OPEN, Retry-After) instead of piling up, and one trial call after
+ * DISPATCH_BREAKER_RESET_MS decides whether it is back. Refusals by the provider (4xx) do not
+ * count. Keyed by app so that one app's requests — however malformed — can never open a circuit
+ * for another app; a provider that is really down opens every app's circuit after its own
+ * DISPATCH_BREAKER_VOLUME calls.
  */
 @Injectable()
 export class ProviderBreakers {
@@ -31,8 +37,8 @@ export class ProviderBreakers {
    * provider failed with a 5xx other than PROVIDER_UNAVAILABLE) is tried once more with the
    * time left. A timeout uses up the budget: it is not retried.
    */
-  async fire<T>(capability: CapabilityDescriptor, call: (timeoutMs: number) => Promise<T>, o: { budgetMs?: number } = {}): Promise<T> {
-    const breaker = this.breakerOf(capability.topic);
+  async fire<T>(capability: CapabilityDescriptor, app: string, call: (timeoutMs: number) => Promise<T>, o: { budgetMs?: number } = {}): Promise<T> {
+    const breaker = this.breakerOf(capability.topic, app);
     const budget = Math.min(o.budgetMs ?? capability.timeoutMs, capability.timeoutMs);
     const deadline = Date.now() + budget;
     // A caller's shorter budget (a composite's step) running out says nothing about the provider: not counted.
@@ -65,16 +71,32 @@ export class ProviderBreakers {
     }
   }
 
-  /** Open, half-open or closed, per provider topic (for health and metrics). */
+  /** Per provider topic, the worst state of its apps' breakers: open, half-open or closed (for health and metrics). */
   states(): Record<string, 'open' | 'half-open' | 'closed'> {
-    return Object.fromEntries([...this.breakers].map(([topic, b]) => [topic, b.opened ? 'open' : b.halfOpen ? 'half-open' : 'closed']));
+    const rank = { closed: 0, 'half-open': 1, open: 2 } as const;
+    const out: Record<string, 'open' | 'half-open' | 'closed'> = {};
+    for (const [key, b] of this.breakers) {
+      const topic = key.slice(0, key.indexOf('\u0000'));
+      const state = b.opened ? 'open' : b.halfOpen ? 'half-open' : 'closed';
+      if (!out[topic] || rank[state] > rank[out[topic]]) out[topic] = state;
+    }
+    return out;
   }
 
-  private breakerOf(topic: string): CircuitBreaker<[() => Promise<unknown>], unknown> {
-    let breaker = this.breakers.get(topic);
+  /** Open or half-open breakers, as `{ topic, app, state }` (for metrics and the security suites). */
+  notClosed(): { topic: string; app: string; state: 'open' | 'half-open' }[] {
+    return [...this.breakers]
+      .filter(([, b]) => b.opened || b.halfOpen)
+      .map(([key, b]) => ({ topic: key.slice(0, key.indexOf('\u0000')), app: key.slice(key.indexOf('\u0000') + 1), state: b.opened ? ('open' as const) : ('half-open' as const) }));
+  }
+
+  private breakerOf(topic: string, app: string): CircuitBreaker<[() => Promise<unknown>], unknown> {
+    const key = `${topic}\u0000${app}`;
+    let breaker = this.breakers.get(key);
     if (!breaker) {
+      if (this.breakers.size >= MAX_BREAKERS) this.evictClosed();
       breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
-        name: topic,
+        name: key,
         timeout: false, // each call has its capability's own timeout
         errorThresholdPercentage: this.config.DISPATCH_BREAKER_ERROR_PERCENT,
         volumeThreshold: this.config.DISPATCH_BREAKER_VOLUME,
@@ -82,10 +104,19 @@ export class ProviderBreakers {
         rollingCountTimeout: 10_000,
         errorFilter: (err: unknown) => !isFailure(err),
       });
-      breaker.on('open', () => this.log.warn(`熔断打开 (circuit opened) ${topic}`));
-      breaker.on('close', () => this.log.log(`熔断关闭 (circuit closed) ${topic}`));
-      this.breakers.set(topic, breaker);
+      breaker.on('open', () => this.log.warn(`熔断打开 (circuit opened) ${topic} for app ${app}`));
+      breaker.on('close', () => this.log.log(`熔断关闭 (circuit closed) ${topic} for app ${app}`));
+      this.breakers.set(key, breaker);
     }
     return breaker;
+  }
+
+  private evictClosed(): void {
+    for (const [key, b] of this.breakers) {
+      if (!b.opened && !b.halfOpen) {
+        b.shutdown();
+        this.breakers.delete(key);
+      }
+    }
   }
 }
