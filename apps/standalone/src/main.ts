@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     TRANSPORT: env['KAFKA_BROKERS'] ? 'kafka' : 'inprocess',
     // PGlite runs one query at a time: a small pool per service is enough.
     DB_POOL_SIZE: env['DB_POOL_SIZE'] ?? (embedded ? '3' : '10'),
+    // The embedded store runs every connection on one session: a named statement would collide across connections.
+    DB_NAMED_STATEMENTS: env['DB_NAMED_STATEMENTS'] ?? (embedded ? 'false' : 'true'),
   };
   // Consumers of events before their producers (and stopped after them, in reverse), so no
   // outbox relays to a service that is not there; providers before dispatch.

@@ -1,3 +1,4 @@
+import { OutboxService } from './outbox.service.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Kafka } from 'kafkajs';
@@ -11,12 +12,16 @@ export class MessagingHealthIndicator {
   constructor(
     private readonly indicator: HealthIndicatorService,
     private readonly client: CapabilityClient,
+    private readonly outbox: OutboxService,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
   async check(key = 'messaging') {
     const check = this.indicator.check(key);
     const transport = this.options.transport;
+    // Events accepted but not relayed: the service must not look ready while its outbox is stuck.
+    const relay = this.outbox.relayHealth();
+    if (!relay.ok) return check.down({ transport, message: `事件转发已连续失败 ${Math.round(relay.failingForMs / 1000)} 秒 (outbox relay failing): ${relay.lastError ?? ''}`.trim() });
     if (transport === 'inprocess') return check.up({ transport });
     const admin = new Kafka({ ...kafkaClientConfig(`${this.options.service}-health`, this.options.brokers), retry: { retries: 0 } }).admin();
     try {

@@ -25,6 +25,8 @@ export interface MessagingOptions {
   outboxLeaseSeconds: number;
   /** How long a woken relay waits for more events before it claims a batch (ms; 0 = at once). */
   outboxLingerMs?: number;
+  /** Readiness is down once the relay has failed without a success for this long (default 10 s). */
+  outboxUnhealthyAfterMs?: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -21,6 +21,9 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** When the relay started failing without a success since, and why (for readiness). */
+  private failingSince: number | null = null;
+  private lastError: string | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -106,13 +109,27 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
+      let failed = false;
       const n = await this.relayBatch().catch((err) => {
+        failed = true;
+        this.failingSince ??= Date.now();
+        this.lastError = (err as Error).message;
         this.log.warn(`事件转发失败，稍后重试 (outbox relay failed, will retry): ${(err as Error).message}`);
         return 0;
       });
+      if (!failed) {
+        this.failingSince = null;
+        this.lastError = null;
+      }
       total += n;
       if (n < BATCH) return total;
     }
+  }
+
+  /** Whether the relay works: down once it has failed, without a success since, for longer than the configured time. */
+  relayHealth(): { ok: boolean; failingForMs: number; lastError: string | null } {
+    const failingForMs = this.failingSince === null ? 0 : Date.now() - this.failingSince;
+    return { ok: this.stopped || failingForMs < (this.options.outboxUnhealthyAfterMs ?? 10_000), failingForMs, lastError: this.lastError };
   }
 
   /**

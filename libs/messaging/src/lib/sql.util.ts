@@ -33,9 +33,15 @@ export function derivedEventId(sourceMessageId: string, kind: string): string {
  * Runs a hot statement as a named prepared statement on TypeORM's PostgreSQL pool: each
  * connection parses and plans it once instead of on every call (a large CTE can cost more to
  * plan than to run). `name` must be unique per SQL text. Returns the rows.
+ *
+ * Where the pool's connections share one database session (standalone mode's embedded store
+ * multiplexes every connection onto one PGlite session), a name prepared by one connection
+ * would collide with the next (`prepared statement … already exists`): there
+ * `DB_NAMED_STATEMENTS=false` runs the statement unnamed.
  */
 export async function preparedQuery<R>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<R[]> {
-  const pool = (dataSource.driver as unknown as { master?: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> } }).master;
+  const pool = (dataSource.driver as unknown as { master?: { query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> } }).master;
   if (!pool) throw new Error('preparedQuery needs the PostgreSQL driver');
-  return (await pool.query({ name, text, values })).rows;
+  const named = (dataSource.options as { extra?: { gmpNamedStatements?: boolean } }).extra?.gmpNamedStatements !== false;
+  return (await pool.query(named ? { name, text, values } : { text, values })).rows;
 }

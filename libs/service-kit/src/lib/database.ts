@@ -6,7 +6,7 @@ import type { ServiceDefinition } from './service-definition.js';
 const require = createRequire(import.meta.url);
 
 /** TypeORM options of a service: its own schema, its migrations, never `synchronize`. */
-export function dataSourceOptions(def: ServiceDefinition, config: Pick<ServiceConfig, 'DATABASE_URL' | 'DB_DRIVER' | 'DB_POOL_SIZE'>, schema = def.schema): DataSourceOptions {
+export function dataSourceOptions(def: ServiceDefinition, config: Pick<ServiceConfig, 'DATABASE_URL' | 'DB_DRIVER' | 'DB_POOL_SIZE'> & Partial<Pick<ServiceConfig, 'DB_NAMED_STATEMENTS'>>, schema = def.schema): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.DATABASE_URL,
@@ -19,7 +19,8 @@ export function dataSourceOptions(def: ServiceDefinition, config: Pick<ServiceCo
     applicationName: def.name,
     // The driver module is configurable so a PostgreSQL fork's driver (openGauss, HighGo) can be dropped in.
     ...(config.DB_DRIVER !== 'pg' ? { driver: require(config.DB_DRIVER) } : {}),
-    extra: { max: config.DB_POOL_SIZE, connectionTimeoutMillis: 5000 },
+    // gmpNamedStatements is read by preparedQuery (the pg pool ignores it).
+    extra: { max: config.DB_POOL_SIZE, connectionTimeoutMillis: 5000, gmpNamedStatements: config.DB_NAMED_STATEMENTS ?? true },
   };
 }
 

@@ -72,6 +72,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'code' in body && 'type' in body) return { ...(body as ProblemDetails) };
+      // A failed health check (terminus): say what is down, not "internal error".
+      if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error' && 'details' in body) {
+        const failed = (body as { error?: Record<string, { message?: string }> }).error ?? {};
+        const detail = Object.entries(failed).map(([k, v]) => `${k}: ${v?.message ?? 'down'}`).join('; ');
+        return { type: problemType('NOT_READY'), title: '服务未就绪 (not ready)', status, code: 'NOT_READY', detail, ...({ details: (body as { details: unknown }).details } as object) };
+      }
       const [code, title] = TITLES[status] ?? (status >= 500 ? ['INTERNAL_ERROR', '服务器内部错误 (internal error)'] : ['ERROR', '请求失败 (request failed)']);
       const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
       return { type: problemType(code), title, status, code, detail: Array.isArray(message) ? message.join('; ') : String(message ?? '') };
