@@ -7,3 +7,6 @@ export * from './lib/health.controller.js';
 export * from './lib/internal-api.guard.js';
 export * from './lib/service-bootstrap.js';
 export * from './lib/crypto.js';
+export * from './lib/json-body.parser.js';
+export * from './lib/openapi-security.js';
+export * from './lib/service-index.controller.js';

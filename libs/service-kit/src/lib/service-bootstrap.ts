@@ -9,6 +9,9 @@ import { createServerStrategy, MessagingModule, type MessagingOptions, prepareTr
 import { correlationIdFrom, JsonLogger, runWithContext } from '@gmp/observability';
 import { dataSourceOptions, openDataSource } from './database.js';
 import { HealthController } from './health.controller.js';
+import { jsonBodyParser, refuseUnstorableUrlParts } from './json-body.parser.js';
+import { guardsByOperationId, SECURITY_SCHEMES, withSecurity } from './openapi-security.js';
+import { PLATFORM_VERSION, SERVICE_INDEX, ServiceIndexController } from './service-index.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { ConfigError, loadServiceConfig, SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 import { CRYPTO_PROVIDER, cryptoProviderOf } from './crypto.js';
@@ -46,6 +49,7 @@ class ServiceRootModule {}
 function rootModule(def: ServiceDefinition, config: ServiceConfig, messaging: MessagingOptions): DynamicModule {
   return {
     module: ServiceRootModule,
+    providers: [{ provide: SERVICE_INDEX, useValue: { name: def.name, title: def.title, version: PLATFORM_VERSION } }],
     imports: [
       ServiceConfigModule.forRoot(config),
       TypeOrmModule.forRootAsync({
@@ -56,7 +60,7 @@ function rootModule(def: ServiceDefinition, config: ServiceConfig, messaging: Me
       TerminusModule,
       def.feature,
     ],
-    controllers: [HealthController],
+    controllers: [HealthController, ServiceIndexController],
   };
 }
 
@@ -75,6 +79,7 @@ export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig
     outboxPollMs: config.OUTBOX_POLL_MS,
     outboxLeaseSeconds: config.OUTBOX_LEASE_SECONDS,
     outboxLingerMs: config.OUTBOX_LINGER_MS,
+    outboxUnhealthyAfterMs: config.OUTBOX_UNHEALTHY_AFTER_MS,
   };
 }
 
@@ -90,6 +95,8 @@ export async function startService(definition: ServiceDefinition, env: Record<st
   // Fastify takes a hop count too; Nest's adapter type omits it.
   const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT, trustProxy: trustProxy as boolean | string[] });
   def.configureHttp?.(adapter.getInstance() as never, config);
+  // NUL in a query value or path parameter: 400, before any handler hands it to PostgreSQL.
+  refuseUnstorableUrlParts(adapter.getInstance() as never);
   // Every request runs in a context carrying its correlation id (taken from the caller when well-formed).
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     const correlationId = correlationIdFrom(request.headers['x-correlation-id']);
@@ -103,14 +110,23 @@ export async function startService(definition: ServiceDefinition, env: Record<st
     rawBody: def.rawBody ?? false,
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(def.title)
-      .setDescription(`${def.name} — 政务中台 (digital-government middle platform)`)
-      .setVersion('0.1.0')
-      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'AppKey:AppSecret of a business-line app' }, 'app')
-      .build(),
+  // JSON bodies: nesting bounded before parsing, prototype keys refused, NUL and lone surrogates
+  // refused (json-body.parser.ts); the bytes stay on request.rawBody when the service keeps them.
+  app.useBodyParser('application/json', { bodyLimit: config.HTTP_BODY_LIMIT }, jsonBodyParser(config.HTTP_JSON_MAX_DEPTH));
+  // Security schemes (internal token, app credentials, bearer tokens) from each route's guards and path.
+  const document = withSecurity(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(def.title)
+        .setDescription(`${def.name} — 政务中台 (digital-government middle platform)`)
+        .setVersion(PLATFORM_VERSION)
+        .addSecurity('internalToken', SECURITY_SCHEMES.internalToken)
+        .addSecurity('app', SECURITY_SCHEMES.app)
+        .addSecurity('bearer', SECURITY_SCHEMES.bearer)
+        .build(),
+    ),
+    guardsByOperationId(app),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 

@@ -34,6 +34,10 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** Hot statements as named prepared statements per connection (off where connections share one session, as standalone's embedded store does). */
+  @Transform(toBool) @IsBoolean()
+  DB_NAMED_STATEMENTS = true;
+
   @Transform(toBool) @IsBoolean()
   DB_MIGRATE_ON_START = true;
 
@@ -72,6 +76,10 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(0) @Max(1000)
   OUTBOX_LINGER_MS = 5;
 
+  /** Readiness turns red when the outbox relay has kept failing this long (events are not reaching the broker). */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  OUTBOX_UNHEALTHY_AFTER_MS = 10_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
 
@@ -85,6 +93,14 @@ export class ServiceConfig {
 
   @Type(() => Number) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   HTTP_BODY_LIMIT = 1024 * 1024;
+
+  /**
+   * Deepest nesting of objects and arrays in a JSON request body (`{}` is 1 level); deeper
+   * bodies get 400 BODY_TOO_DEEP. At most 100, so that what dispatch forwards stays within the
+   * messages' own limit (MESSAGE_MAX_DEPTH, 128).
+   */
+  @Type(() => Number) @IsInt() @Min(8) @Max(100)
+  HTTP_JSON_MAX_DEPTH = 64;
 
   /**
    * Shared token for the services' internal HTTP APIs (header X-Internal-Token), until they

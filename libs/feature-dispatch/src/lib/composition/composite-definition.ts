@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { ProblemException } from '@gmp/service-kit';
+import { assertStorableJson, DEFAULT_JSON_MAX_DEPTH, ProblemException } from '@gmp/service-kit';
 
 /** What a step does when its call fails: the composite fails (default), the step's output is null, or a fixed value. */
 export const ON_FAILURE = ['fail', 'continue', 'fallback'] as const;
@@ -104,8 +104,15 @@ export function readDefinition(body: unknown): { definition: CompositeDefinition
     try {
       value = parseYaml(body, { maxAliasCount: 10 });
     } catch (err) {
-      throw new ProblemException(400, 'INVALID_YAML', 'YAML 无法解析 (the YAML does not parse)', (err as Error).message.slice(0, 300));
+      const message = String((err as Error)?.message ?? err);
+      // The yaml package recurses on nesting and reports a stack overflow as a parse error.
+      if (err instanceof RangeError || /Maximum call stack size exceeded/.test(message)) {
+        throw new ProblemException(400, 'BODY_TOO_DEEP', `请求体嵌套过深 (the body nests deeper than ${DEFAULT_JSON_MAX_DEPTH} levels)`, `对象和数组至多嵌套 ${DEFAULT_JSON_MAX_DEPTH} 层 (objects and arrays nest at most ${DEFAULT_JSON_MAX_DEPTH} levels)`);
+      }
+      throw new ProblemException(400, 'INVALID_YAML', 'YAML 无法解析 (the YAML does not parse)', message.slice(0, 300));
     }
+    // What JSON bodies get from the body parser: bounded nesting (400 BODY_TOO_DEEP), no NUL or lone surrogates (400 INVALID_CHARACTERS).
+    assertStorableJson(value);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { definition: null, problems: [{ path: '/', code: 'INVALID_DEFINITION', message: '定义须为对象 (a definition is an object)' }] };

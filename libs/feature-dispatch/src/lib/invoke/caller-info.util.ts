@@ -4,6 +4,7 @@ import { LEGAL_BASIS_CODE } from '../legal-bases/legal-basis.entity.js';
 import type { CallerInfo } from './capability-invoker.service.js';
 
 /** C0 controls, DEL, C1 controls, line/paragraph separators, lone surrogates: nothing a who-or-why value may hold (PostgreSQL cannot store NUL; logs and audits must not be forged). */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** True when the text holds a character no header value of the platform may carry. */
@@ -24,6 +25,7 @@ export function headerValue(raw: string | string[] | undefined, header: string, 
   if (raw === undefined || raw === '') return undefined;
   if (Array.isArray(raw)) throw invalidHeader(header, '只能出现一次 (must appear once)');
   // As received (HTTP allows bytes 0x80–0xFF, seen here as Latin-1): no control characters.
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\u0000-\u001f\u007f]/.test(raw)) throw invalidHeader(header, '含控制字符 (contains control characters)');
   let value = raw;
   if (o.decode) {
