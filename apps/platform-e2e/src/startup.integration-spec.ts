@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -40,6 +40,7 @@ describe('start-up', () => {
     try {
       const first = await run();
       expect(first.output()).toContain('standalone mode: inprocess transport, embedded PGlite');
+      for (const service of [first.dispatch, first.data]) expect(listeningAddresses(Number(new URL(service).port))).toEqual(['127.0.0.1']);
       const answer = await post(`${first.dispatch}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-purpose': 'standalone-test' });
       expect(answer.status).toBe(200);
       expect(answer.body.licences).toHaveLength(3);
@@ -47,8 +48,18 @@ describe('start-up', () => {
       expect(bad.status).toBe(400);
       expect(await first.stop()).toBe(0);
 
+      // Loopback only, and the internal token is this data directory's own, shown this once.
+      const token = /export GMP_INTERNAL_TOKEN=(\S+)/.exec(first.output())![1]!;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(token).toBe(readFileSync(join(dataDir, 'gmp-internal-api-token'), 'utf8').trim());
+      expect(statSync(join(dataDir, 'gmp-internal-api-token')).mode & 0o777).toBe(0o600);
+      expect(first.output()).not.toContain('dev-only-internal-api-token');
+
       const second = await run();
-      const audit = await post(`${second.data}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-internal-token': 'dev-only-internal-api-token' });
+      expect(second.output()).not.toContain(token);
+      expect(second.output()).toContain('gmp-internal-api-token');
+      expect((await post(`${second.data}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-internal-token': 'dev-only-internal-api-token' })).status).toBe(401);
+      const audit = await post(`${second.data}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-internal-token': token });
       expect(audit.status).toBe(200);
       expect(audit.body.records).toEqual([expect.objectContaining({ purpose: 'standalone-test', app: 'demo-portal', itemCount: 3 })]);
       expect(await second.stop()).toBe(0);
@@ -57,3 +68,18 @@ describe('start-up', () => {
     }
   }, 240_000);
 });
+
+/** The local addresses a TCP port listens on, from /proc/net/tcp and tcp6 (Linux). */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (!local || state !== '0A' || !local.endsWith(`:${hexPort}`)) continue;
+      const hex = local.split(':')[0]!;
+      found.push(hex.length === 8 ? hex.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.') : hex === '00000000000000000000000000000000' ? '::' : hex);
+    }
+  }
+  return found;
+}
