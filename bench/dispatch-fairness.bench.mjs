@@ -61,7 +61,7 @@ try {
           connections,
           overallRate: rate,
           duration: seconds,
-          headers: { authorization, 'content-type': 'application/json', 'x-purpose': 'bench', 'x-legal-basis': 'benchmark' },
+          headers: { authorization, 'content-type': 'application/json', 'x-purpose': 'bench', 'x-legal-basis': 'demo.gov-data-sharing' },
           body: JSON.stringify({ holderType: 'person', holderId: '11010519491231002X' }),
           timeout: 10,
         },

@@ -85,8 +85,10 @@ try {
   if (brokerPid) pids['kafka broker (JVM)'] = brokerPid;
 
   const auth = `Basic ${Buffer.from('demo-portal:bench-secret').toString('base64')}`;
-  const viaDispatch = await measure('through dispatch (HTTP → Kafka request-reply → tech-capabilities)', `${dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`, { authorization: auth, 'x-purpose': 'bench', 'x-legal-basis': 'benchmark' }, pids);
-  const direct = await measure('direct HTTP to tech-capabilities', `${tech.url}/internal/v1/licences/query-by-holder`, { 'x-caller': 'bench', 'x-purpose': 'bench', 'x-legal-basis': 'benchmark', 'x-internal-token': 'bench-internal-api-token' }, pids);
+  const viaDispatch = await measure('through dispatch (HTTP → Kafka request-reply → tech-capabilities)', `${dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`, { authorization: auth, 'x-purpose': 'bench', 'x-legal-basis': 'demo.gov-data-sharing' }, pids);
+  // NOTE (issue 11): the internal lookup takes no legal basis any more: the direct path is refused (403, logged)
+  // unless the holder authorised the app 'bench' — re-base it on an authorisation before quoting a ratio (issue 12).
+  const direct = await measure('direct HTTP to tech-capabilities', `${tech.url}/internal/v1/licences/query-by-holder`, { 'x-caller': 'bench', 'x-purpose': 'bench', 'x-internal-token': 'bench-internal-api-token' }, pids);
 
   const ratio = (viaDispatch.rps / direct.rps).toFixed(2);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';

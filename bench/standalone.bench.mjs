@@ -31,7 +31,7 @@ try {
           method: 'POST',
           connections: CONNECTIONS,
           duration: seconds,
-          headers: { 'content-type': 'application/json', 'x-legal-basis': 'benchmark', authorization: `Basic ${Buffer.from('demo-portal:demo-portal-secret').toString('base64')}` },
+          headers: { 'content-type': 'application/json', 'x-legal-basis': 'demo.gov-data-sharing', authorization: `Basic ${Buffer.from('demo-portal:demo-portal-secret').toString('base64')}` },
           body: JSON.stringify({ holderType: 'person', holderId: '11010519491231002X' }),
         },
         (err, r) => (err ? reject(err) : resolve(r)),

@@ -21,7 +21,27 @@ function step(title, command, args) {
   return result.status ?? 1;
 }
 
+/**
+ * The tests check seals and signatures with real verifiers (OpenSSL, poppler's pdfsig, NSS's
+ * certutil, qpdf), never stand-ins: missing ones are installed from Debian's packages when this
+ * runs as root (as CI does), otherwise named.
+ */
+function ensureVerifierTools() {
+  const tools = { openssl: 'openssl', pdfsig: 'poppler-utils', certutil: 'libnss3-tools', qpdf: 'qpdf' };
+  const missing = Object.entries(tools).filter(([tool]) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+  if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
+    process.stdout.write(`\n== installing verifier tools (${packages.join(' ')}) ==\n`);
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    if (spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0) return;
+  }
+  console.error(`测试需要 (the tests need): ${missing.map(([t]) => t).join(', ')} — apt-get install -y ${packages.join(' ')}`);
+  process.exit(1);
+}
+
 const only = process.argv.slice(2);
+ensureVerifierTools();
 if (only.length === 0) {
   if (step('project graph', bin('nx'), ['show', 'projects']) !== 0) process.exit(1);
   if (step('lint (module boundaries)', bin('eslint'), ['apps', 'libs', 'scripts', 'bench']) !== 0) process.exit(1);
