@@ -69,6 +69,10 @@ describe('legal bases: registered, granted per subscription, never typed', () =>
       expect(answer.status).toBe(403);
       expect(answer.body.code).toBe('LEGAL_BASIS_WITH_USER_TOKEN');
     }
+    // Asynchronous calls alike: refused at once, not accepted and failed later.
+    const async = await post(`${dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`, { holderType: 'person', holderId: other }, { authorization: `Bearer ${citizenToken}`, 'x-legal-basis': TEST_LEGAL_BASIS });
+    expect(async.status).toBe(403);
+    expect(async.body.code).toBe('LEGAL_BASIS_WITH_USER_TOKEN');
     const own = await lookup(DEMO_PERSON.idNumber, { authorization: `Bearer ${citizenToken}` });
     expect(own.status).toBe(200);
     expect((await lookup(other, { authorization: `Bearer ${citizenToken}` })).body.code).toBe('LICENCE_USE_NOT_AUTHORISED');

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { findJsonHazard, MESSAGE_MAX_DEPTH, validateMessage } from './message-validation.util.js';
 import { LicenceByHolderRequest } from './licence.messages.js';
+import { SealVerifyRequest } from './seal.messages.js';
+import { CallMeta } from './call-meta.message.js';
 
 const meta = () => ({ messageId: randomUUID(), correlationId: 'c-1', app: 'demo', sentAt: new Date().toISOString() });
 const request = (input: Record<string, unknown>) => ({ meta: meta(), input: { holderType: 'person', holderId: '11010519491231002X', ...input } });
@@ -73,5 +75,23 @@ describe('findJsonHazard', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     expect(findJsonHazard(cyclic, 16)).toMatchObject({ problem: 'too-deep' });
+  });
+
+  it('refuses numbers JSON.parse made infinite (1e309) wherever they are, naming the path', () => {
+    const raw = JSON.parse(`{"meta":${JSON.stringify(meta())},"input":{"holderType":"person","holderId":"11010519491231002X"},"extra":{"list":[1,-1e309]}}`) as Record<string, unknown>;
+    const result = validateMessage(LicenceByHolderRequest, raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([{ field: 'extra.list[1]', message: expect.stringContaining('1e309') }]);
+    expect(findJsonHazard(Infinity, 8)).toEqual({ problem: 'non-finite-number', path: '' });
+    expect(findJsonHazard({ a: NaN }, 8)).toEqual({ problem: 'non-finite-number', path: 'a' });
+    expect(findJsonHazard({ a: 1e308 }, 8)).toBeNull();
+  });
+
+  it('refuses null for an optional field (omitted means absent; @IsOptional would let null reach the handler)', () => {
+    const withNull = validateMessage(SealVerifyRequest, { meta: meta(), input: { pdf: null } });
+    expect(withNull).toEqual({ ok: false, errors: [{ field: 'input.pdf', message: expect.stringContaining('omitted, not null') }] });
+    expect(validateMessage(SealVerifyRequest, { meta: meta(), input: {} }).ok).toBe(true);
+    expect(validateMessage(CallMeta, { ...meta(), endUser: null }).ok).toBe(false);
+    expect(validateMessage(CallMeta, { ...meta(), endUser: 'u-1' }).ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, IS_OPTIONAL, validateSync, type ValidationError } from 'class-validator';
 
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `input.holderId`. */
@@ -27,7 +27,8 @@ export const MESSAGE_MAX_DEPTH = 128;
 /** What makes a parsed JSON value unsafe to handle or to store, and where (`input.items[2].name`; '' = the value itself). */
 export type JsonHazard =
   | { problem: 'too-deep'; path: string; limit: number }
-  | { problem: 'unstorable-character'; path: string; character: 'NUL' | 'lone surrogate'; inKey: boolean };
+  | { problem: 'unstorable-character'; path: string; character: 'NUL' | 'lone surrogate'; inKey: boolean }
+  | { problem: 'non-finite-number'; path: string };
 
 const LONE_SURROGATE = /\p{Cs}/u; // with the u flag, only a surrogate that is not half of a pair matches
 
@@ -35,10 +36,12 @@ const LONE_SURROGATE = /\p{Cs}/u; // with the u flag, only a surrogate that is n
  * Finds the first hazard in a parsed JSON value, without recursion: nesting deeper than
  * `maxDepth`, or a string or key PostgreSQL cannot store — NUL (U+0000; text and jsonb refuse
  * it) or a lone UTF-16 surrogate (from a `\ud800`-style escape; jsonb refuses it, and text
- * would get U+FFFD instead). Null when there is none.
+ * would get U+FFFD instead) — or a number JSON.parse made infinite (1e309: no JSON, no
+ * database column can hold it). Null when there is none.
  */
 export function findJsonHazard(value: unknown, maxDepth: number): JsonHazard | null {
   if (typeof value === 'string') return characterHazard(value, null, undefined, false);
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { problem: 'non-finite-number', path: '' };
   if (value === null || typeof value !== 'object') return null;
   const stack: Frame[] = [{ value, depth: 1, parent: null, key: '' }];
   while (stack.length > 0) {
@@ -52,7 +55,7 @@ export function findJsonHazard(value: unknown, maxDepth: number): JsonHazard | n
         if (typeof item === 'string') {
           const hazard = characterHazard(item, frame, i, false);
           if (hazard) return hazard;
-        }
+        } else if (typeof item === 'number' && !Number.isFinite(item)) return { problem: 'non-finite-number', path: pathOf(frame, i) };
       }
       for (let i = container.length - 1; i >= 0; i--) {
         const item: unknown = container[i];
@@ -67,7 +70,7 @@ export function findJsonHazard(value: unknown, maxDepth: number): JsonHazard | n
         if (typeof item === 'string') {
           const hazard = characterHazard(item, frame, key, false);
           if (hazard) return hazard;
-        }
+        } else if (typeof item === 'number' && !Number.isFinite(item)) return { problem: 'non-finite-number', path: pathOf(frame, key) };
       }
       for (let i = keys.length - 1; i >= 0; i--) {
         const item = container[keys[i]!];
@@ -81,6 +84,7 @@ export function findJsonHazard(value: unknown, maxDepth: number): JsonHazard | n
 /** The hazard in words (Chinese with English), for a field error or a problem's detail. */
 export function describeJsonHazard(hazard: JsonHazard): string {
   if (hazard.problem === 'too-deep') return `嵌套超过 ${hazard.limit} 层 (nested deeper than ${hazard.limit} levels)`;
+  if (hazard.problem === 'non-finite-number') return '数值超出范围 (a number too large to represent, e.g. 1e309)';
   const where = hazard.inKey ? '键' : '字符串';
   const whereEn = hazard.inKey ? 'a key' : 'a string';
   return hazard.character === 'NUL'
@@ -140,7 +144,43 @@ export function validateMessage<T extends object>(
     validationError: { target: false, value: false },
   });
   if (errors.length > 0) return { ok: false, errors: flattenErrors(errors) };
+  const nulls = nullsWhereOptional(value);
+  if (nulls.length > 0) return { ok: false, errors: nulls };
   return { ok: true, value };
+}
+
+const optionalProps = new Map<Function, string[]>();
+
+/**
+ * class-validator's `@IsOptional()` lets `null` through as if the field were absent, and the
+ * handler then meets `null` where its type says `string | undefined` (a 5xx instead of a 400).
+ * An optional field is omitted, never null; a field that may be null says so with
+ * `@ValidateIf((_, v) => v !== null)` instead. Walks the validated instance without recursion.
+ */
+function nullsWhereOptional(root: object): FieldError[] {
+  const out: FieldError[] = [];
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
+  while (stack.length > 0 && out.length < 20) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, path: `${path}[${i}]` }));
+      continue;
+    }
+    const ctor = (value as object).constructor;
+    if (ctor && ctor !== Object) {
+      let props = optionalProps.get(ctor);
+      if (!props) {
+        props = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).filter((m) => m.name === IS_OPTIONAL).map((m) => m.propertyName);
+        optionalProps.set(ctor, props);
+      }
+      for (const prop of props) {
+        if ((value as Record<string, unknown>)[prop] === null) out.push({ field: path ? `${path}.${prop}` : prop, message: '可选字段不能为 null，请省略该字段 (an optional field is omitted, not null)' });
+      }
+    }
+    for (const [key, item] of Object.entries(value)) if (item !== null && typeof item === 'object') stack.push({ value: item, path: path ? `${path}.${key}` : key });
+  }
+  return out;
 }
 
 export function flattenErrors(errors: ValidationError[], parent = ''): FieldError[] {

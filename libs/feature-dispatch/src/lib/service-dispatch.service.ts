@@ -25,6 +25,7 @@ import { RateLimits1763801100000 } from './migrations/1763801100000-rate-limits.
 import { AppSignatures1763801000000 } from './migrations/1763801000000-app-signatures.migration.js';
 import { CreateCapabilityGrants1763800900000 } from './migrations/1763800900000-create-capability-grants.migration.js';
 import { LegalBases1763802200000 } from './migrations/1763802200000-legal-bases.migration.js';
+import { AsyncCallOwner1763802300000 } from './migrations/1763802300000-async-call-owner.migration.js';
 import { LegalBasis } from './legal-bases/legal-basis.entity.js';
 
 export const serviceDispatchService: ServiceDefinition = {
@@ -34,7 +35,7 @@ export const serviceDispatchService: ServiceDefinition = {
   defaultPort: 3000,
   feature: ServiceDispatchModule,
   entities: [BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream, Composite, LegalBasis, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000, CreateCapabilityRegistry1763801500000, CreateUpstreams1763801600000, GuardCallAuditChains1763801700000, CreateComposites1763801800000, UpstreamOauth1763801900000, AppContactsIps1763802000000, IdempotencyClaims1763802100000, LegalBases1763802200000],
+  migrations: [CreateMessagingTables1763800000000, CreateBusinessApp1763800300000, CreateCapabilityGrants1763800900000, AppSignatures1763801000000, RateLimits1763801100000, CreateCallAudit1763801200000, CreateIdempotencyRecords1763801300000, CreateAsyncCalls1763801400000, CreateCapabilityRegistry1763801500000, CreateUpstreams1763801600000, GuardCallAuditChains1763801700000, CreateComposites1763801800000, UpstreamOauth1763801900000, AppContactsIps1763802000000, IdempotencyClaims1763802100000, LegalBases1763802200000, AsyncCallOwner1763802300000],
   requests: [...new Set(CAPABILITIES.map((c) => c.topic))],
   // JSON bodies are kept as received too: the platform's signature scheme covers the body's bytes.
   rawBody: true,

@@ -43,6 +43,9 @@ export function assertStorableJson(value: unknown, maxDepth = DEFAULT_JSON_MAX_D
   if (!hazard) return;
   const where = hazard.path || '(根 root)';
   if (hazard.problem === 'too-deep') throw tooDeep(maxDepth, `at ${where}`);
+  if (hazard.problem === 'non-finite-number') {
+    throw new ProblemException(400, 'INVALID_NUMBER', '数值超出范围 (a number out of range)', `${describeJsonHazard(hazard)}: ${where}`, [{ field: hazard.path, message: describeJsonHazard(hazard) }]);
+  }
   throw new ProblemException(400, 'INVALID_CHARACTERS', '请求含无法存储的字符 (the request contains characters that cannot be stored)', `${describeJsonHazard(hazard)}: ${where}`, [
     { field: hazard.path, message: describeJsonHazard(hazard) },
   ]);
@@ -89,10 +92,18 @@ export function jsonBodyParser(maxDepth = DEFAULT_JSON_MAX_DEPTH) {
 
 /**
  * Query-string values and path parameters with NUL (`%00`) would reach PostgreSQL too: every
- * route answers 400 INVALID_CHARACTERS for them before its handler runs.
+ * route answers 400 INVALID_CHARACTERS for them before its handler runs — and 400 INVALID_QUERY
+ * for a repeated query parameter.
  */
 export function refuseUnstorableUrlParts(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', (request, _reply, done) => {
+    // A repeated query parameter arrives as an array where every route reads one string: refused, not crashed on.
+    const query = request.query as Record<string, unknown> | null;
+    const repeated = query && typeof query === 'object' ? Object.keys(query).find((k) => Array.isArray(query[k])) : undefined;
+    if (repeated !== undefined) {
+      done(new ProblemException(400, 'INVALID_QUERY', '查询参数重复 (a query parameter is repeated)', `query.${repeated}: 只能出现一次 (must appear once)`, [{ field: `query.${repeated}`, message: '只能出现一次 (must appear once)' }]));
+      return;
+    }
     for (const [part, value] of [
       ['query', request.query],
       ['params', request.params],

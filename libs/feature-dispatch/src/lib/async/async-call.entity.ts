@@ -18,6 +18,14 @@ export class AsyncCall {
   @Column({ type: 'varchar', length: 64, name: 'app_key' })
   appKey!: string;
 
+  /**
+   * SHA-256 (hex) of the signed-in end user whose own token made the call, or null for a call
+   * made with the app's credentials: only that user reads the call (not other users of the same
+   * portal client, nor the app itself).
+   */
+  @Column({ type: 'char', length: 64, name: 'owner_key', nullable: true })
+  ownerKey!: string | null;
+
   @Column({ type: 'varchar', length: 64 })
   capability!: string;
 

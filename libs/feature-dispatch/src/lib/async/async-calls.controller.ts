@@ -25,6 +25,6 @@ export class AsyncCallsController {
   @Get('calls/:id')
   @ApiOperation({ summary: '异步调用结果 (an asynchronous call: status, result or problem, callback delivery)' })
   one(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Req() request: AppRequest) {
-    return this.calls.view(id, request.app!.appKey);
+    return this.calls.view(id, request.app!.appKey, request.tokenEndUser);
   }
 }

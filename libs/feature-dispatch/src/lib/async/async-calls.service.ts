@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { HttpException, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import { GMP_HMAC_SM3 } from '@gmp/dispatch-client';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { derivedEventId, quoteTablePath } from '@gmp/messaging';
@@ -65,7 +65,7 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     // The version the input was checked against runs, whatever is published meanwhile.
     const stored: Stored = { input: checked.value, caller: { ...caller, version: capability.version, correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID() } };
     await this.dataSource.getRepository(AsyncCall).insert({
-      id, appKey: caller.appKey, capability: capability.code, status: 'accepted', requestEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(stored), id),
+      id, appKey: caller.appKey, ownerKey: ownerKeyOf(caller.endUserAuthenticated ? caller.endUser : undefined), capability: capability.code, status: 'accepted', requestEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(stored), id),
       resultStatus: null, resultEnc: null, leaseUntil: null, attempts: 0, submittedAt: new Date(), completedAt: null,
       callbackUrl: app?.callbackUrl ?? null, callbackStatus: 'none', callbackAttempts: 0, callbackNextAt: null, callbackError: null,
     });
@@ -73,9 +73,14 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     return { callId: id, status: 'accepted', resultUrl: `/v1/calls/${id}` };
   }
 
-  /** The call as its app sees it; 404 for anyone else's. */
-  async view(id: string, appKey: string) {
-    const call = await this.dataSource.getRepository(AsyncCall).findOneBy({ id, appKey });
+  /**
+   * The call as its caller sees it: the same app and, for a call made with a user's own token,
+   * the same signed-in user (`tokenEndUser`; `'callback'` for the delivery to the app's callback
+   * URL, which only calls made with the app's credentials have). 404 for anyone else's.
+   */
+  async view(id: string, appKey: string, tokenEndUser: string | undefined | 'callback') {
+    const ownerKey = tokenEndUser === 'callback' ? null : ownerKeyOf(tokenEndUser);
+    const call = await this.dataSource.getRepository(AsyncCall).findOneBy({ id, appKey, ownerKey: ownerKey === null ? IsNull() : ownerKey });
     if (!call) throw new ProblemException(404, 'CALL_NOT_FOUND', '调用不存在 (no such call of this app)', id);
     const answer = call.resultEnc ? (JSON.parse(this.crypto.decrypt(REQUEST_LABEL, call.resultEnc, id).toString()) as Record<string, unknown>) : undefined;
     return {
@@ -150,7 +155,7 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     const repo = this.dataSource.getRepository(AsyncCall);
     const call = await repo.findOneByOrFail({ id });
     const app = await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: call.appKey }, select: { appKey: true, callbackSecretEnc: true } });
-    const body = Buffer.from(JSON.stringify(await this.view(id, call.appKey)));
+    const body = Buffer.from(JSON.stringify(await this.view(id, call.appKey, 'callback')));
     let error: string | null = null;
     try {
       if (!call.callbackUrl || !app?.callbackSecretEnc) throw new Error('回调地址或密钥缺失 (callback URL or secret missing)');
@@ -175,4 +180,9 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     await repo.update({ id }, { callbackStatus: failed ? 'failed' : 'pending', callbackAttempts: attempts, callbackNextAt: failed ? null : new Date(Date.now() + wait), callbackError: error });
     if (failed) this.log.warn(`回调投递失败，已放弃 (callback given up after ${attempts} attempts) ${id}: ${error}`);
   }
+}
+
+/** What identifies a signed-in end user on an async call (a hash: the table keeps no user id). */
+function ownerKeyOf(endUser: string | undefined): string | null {
+  return endUser === undefined ? null : createHash('sha256').update(endUser).digest('hex');
 }

@@ -24,9 +24,9 @@ function invalidHeader(header: string, message: string): ProblemException {
 export function headerValue(raw: string | string[] | undefined, header: string, o: { decode?: boolean; max: number }): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (Array.isArray(raw)) throw invalidHeader(header, '只能出现一次 (must appear once)');
-  // As received (HTTP allows bytes 0x80–0xFF, seen here as Latin-1): no control characters.
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-  if (/[\u0000-\u001f\u007f]/.test(raw)) throw invalidHeader(header, '含控制字符 (contains control characters)');
+  // As received: printable ASCII only (Node reads other bytes as Latin-1, so raw UTF-8 would
+  // arrive garbled and C1 controls would pass): non-ASCII text is sent percent-encoded.
+  if (!/^[\x20-\x7e]*$/.test(raw)) throw invalidHeader(header, '只能含可打印 ASCII 字符，中文等须百分号编码 (printable ASCII only: percent-encode other text)');
   let value = raw;
   if (o.decode) {
     try {
