@@ -149,7 +149,7 @@ export function validateMessage<T extends object>(
   return { ok: true, value };
 }
 
-const optionalProps = new Map<Function, string[]>();
+const optionalProps = new Map<abstract new (...args: never[]) => unknown, string[]>();
 
 /**
  * class-validator's `@IsOptional()` lets `null` through as if the field were absent, and the
@@ -167,7 +167,7 @@ function nullsWhereOptional(root: object): FieldError[] {
       value.forEach((item, i) => stack.push({ value: item, path: `${path}[${i}]` }));
       continue;
     }
-    const ctor = (value as object).constructor;
+    const ctor = (value as object).constructor as (abstract new (...args: never[]) => unknown) | undefined;
     if (ctor && ctor !== Object) {
       let props = optionalProps.get(ctor);
       if (!props) {
