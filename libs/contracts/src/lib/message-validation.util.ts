@@ -1,5 +1,8 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, IS_OPTIONAL, validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, IS_OPTIONAL, ValidateIf, validateSync, type ValidationError } from 'class-validator';
+
+/** A field that may be omitted **or null** (null means something, e.g. "clear the list"); plain `@IsOptional()` fields refuse null. */
+export const IsOptionalOrNull = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined && value !== null);
 
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `input.holderId`. */
@@ -155,7 +158,7 @@ const optionalProps = new Map<abstract new (...args: never[]) => unknown, string
  * class-validator's `@IsOptional()` lets `null` through as if the field were absent, and the
  * handler then meets `null` where its type says `string | undefined` (a 5xx instead of a 400).
  * An optional field is omitted, never null; a field that may be null says so with
- * `@ValidateIf((_, v) => v !== null)` instead. Walks the validated instance without recursion.
+ * `@IsOptionalOrNull()` instead. Walks the validated instance without recursion.
  */
 function nullsWhereOptional(root: object): FieldError[] {
   const out: FieldError[] = [];

@@ -7,6 +7,7 @@ import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Mat
 import { CALLBACK_LABEL } from '../async/async-calls.service.js';
 import type { Repository } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
+import { IsOptionalOrNull } from '@gmp/contracts';
 import { CRYPTO_PROVIDER, InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
 import { LimitsBody } from '../quota/limits.dto.js';
 import { AppCredentialsService, HMAC_LABEL } from './app-credentials.service.js';
@@ -34,7 +35,7 @@ class ContactsBody {
 
 class AllowedIpsBody {
   /** Addresses or CIDR ranges (IPv4/IPv6); null or [] = from anywhere. */
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(2, 43, { each: true }) allowedIps?: string[] | null;
+  @IsOptionalOrNull() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(2, 43, { each: true }) allowedIps?: string[] | null;
 }
 
 class RegisterAppBody {
