@@ -1,4 +1,7 @@
+import { X509Certificate } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { opensslVerifyCertificate, pdfsigVerify, SES_Signature, verifyPdfSignature } from '@gmp/e-seal';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, LicenceLifecycleService, techCapabilitiesService } from '@gmp/feature-tech';
@@ -11,6 +14,8 @@ import { post, TEST_LEGAL_BASIS } from './dispatch-client.js';
 import { opensslAccepts, pdfText } from './pdf-checks.js';
 
 const BUSINESS_LICENCE = DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code;
+/** The demo companies' licences are issued by the market regulator, with its seal (the demo seal seed registers it). */
+const ISSUING_AUTHORITY = '江苏省市场监督管理局';
 
 /** E-licence issue → read → verify → annotate → revoke through dispatch over Kafka; the data platform's index follows. */
 describe('e-licence lifecycle', () => {
@@ -21,12 +26,17 @@ describe('e-licence lifecycle', () => {
   const techSql = (q: string, p: unknown[] = []) => tech.app.get(DataSource).query(q.replaceAll('S.', `"${tech.definition.schema}".`), p);
   const index = (id: string) => data.app.get(DataSource).query(`SELECT status, valid_until FROM "${data.definition.schema}".licence_index WHERE licence_id = $1`, [id]).then((r: unknown[]) => r[0] as { status: string } | undefined);
   const company = DEMO_COMPANIES[1];
-  const issueInput = { typeCode: BUSINESS_LICENCE, holderType: 'company', holderId: company.id, holderName: company.name, data: { legalRepresentative: '李四', registeredCapital: '50万元', businessScope: '餐饮服务' }, sealId: DEMO_SEAL.id };
+  /** The issuing authority's seal, as the demo seed registered it (looked up in beforeAll). */
+  const issuer = { sealId: '', code: '', name: '' };
+  const issueInput = { typeCode: BUSINESS_LICENCE, holderType: 'company', holderId: company.id, holderName: company.name, data: { legalRepresentative: '李四', registeredCapital: '50万元', businessScope: '餐饮服务' }, sealId: '' };
 
   beforeAll(async () => {
     tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());
     data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
     dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv());
+    const [seal] = await techSql(`SELECT id, organisation_code, organisation_name FROM S.seal WHERE organisation_name = $1`, [ISSUING_AUTHORITY]);
+    Object.assign(issuer, { sealId: seal.id, code: seal.organisation_code, name: seal.organisation_name });
+    issueInput.sealId = issuer.sealId;
   }, 120_000);
 
   afterAll(async () => {
@@ -39,15 +49,15 @@ describe('e-licence lifecycle', () => {
     const issued = await invoke('e-licence.issue', issueInput);
     expect(issued.status).toBe(200);
     expect(isLicenceId(issued.body.licenceId)).toBe(true);
-    expect(issued.body.licenceId).toContain(`.${BUSINESS_LICENCE}.${DEMO_SEAL.organisation.id}.`);
+    expect(issued.body.licenceId).toContain(`.${BUSINESS_LICENCE}.${issuer.code}.`);
     expect(issued.body.validUntil).toBe(`${new Date().getUTCFullYear() + 20}-${new Date().toISOString().slice(5, 10)}`);
     const got = await invoke('e-licence.get', { licenceId: issued.body.licenceId });
-    expect(got.body).toMatchObject({ typeName: '营业执照', holderName: company.name, holderIdMasked: `${company.id.slice(0, 6)}********${company.id.slice(-4)}`, issuerName: DEMO_SEAL.organisation.name, status: 'valid', data: issueInput.data, annotations: [] });
+    expect(got.body).toMatchObject({ typeName: '营业执照', holderName: company.name, holderIdMasked: `${company.id.slice(0, 6)}********${company.id.slice(-4)}`, issuerName: ISSUING_AUTHORITY, status: 'valid', data: issueInput.data, annotations: [] });
     expect(JSON.stringify(got.body)).not.toContain(company.id);
     expect((await invoke('e-licence.verify', { licenceId: issued.body.licenceId })).body).toMatchObject({ valid: true, status: 'valid', checks: { identifierValid: true, sealSignatureValid: true } });
     expect(await eventually(() => index(issued.body.licenceId))).toMatchObject({ status: 'valid' });
     // The issue is a recorded use of the seal.
-    const uses = await techSql(`SELECT outcome FROM S.seal_use WHERE seal_id = $1 AND purpose = 'e2e-licence'`, [DEMO_SEAL.id]);
+    const uses = await techSql(`SELECT outcome FROM S.seal_use WHERE seal_id = $1 AND purpose = 'e2e-licence'`, [issuer.sealId]);
     expect(uses.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -59,9 +69,13 @@ describe('e-licence lifecycle', () => {
     expect(doc.body).toMatchObject({ licenceId: issued.body.licenceId, sha256: issued.body.pdfSha256 });
     const pdf = Buffer.from(doc.body.pdf, 'base64');
     const text = await pdfText(pdf);
-    for (const s of ['营业执照', company.name, company.id, '法定代表人', '李四', '经营范围', '餐饮服务', DEMO_SEAL.organisation.name, issued.body.number, issued.body.licenceId]) expect(text).toContain(s);
+    for (const s of ['营业执照', company.name, company.id, '法定代表人', '李四', '经营范围', '餐饮服务', ISSUING_AUTHORITY, issued.body.number, issued.body.licenceId]) expect(text).toContain(s);
     expect(opensslAccepts(pdf)).toBe(true);
-    expect((await invoke('e-seal.verify', { pdf: doc.body.pdf })).body).toMatchObject({ valid: true, organisation: DEMO_SEAL.organisation.name });
+    expect((await invoke('e-seal.verify', { pdf: doc.body.pdf })).body).toMatchObject({ valid: true, organisation: ISSUING_AUTHORITY });
+    // The seal's certificate chains to the published platform seal CA: OpenSSL and pdfsig (NSS trusting the CA) accept it.
+    const ca = Buffer.from(await (await fetch(`${tech.url}/pki/seal-ca.der`)).arrayBuffer());
+    expect(opensslAccepts(pdf, [ca])).toBe(true);
+    expect(pdfsigVerify(pdf, [ca])).toMatchObject({ signature: 'Signature is Valid.', certificate: 'Certificate is Trusted.' });
     // A changed byte of the document fails both checks.
     const tampered = Buffer.from(pdf);
     const at = tampered.indexOf('/Contents') - 40;
@@ -71,6 +85,35 @@ describe('e-licence lifecycle', () => {
     // The issuer's own system read it: recorded as such in the holder's access log.
     const reads = await techSql(`SELECT basis, outcome FROM S.licence_access_log WHERE correlation_id IS NOT NULL AND purpose = 'e2e-licence' AND basis = 'issuer'`);
     expect(reads.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('seals the demo companies’ licences with the issuing authority’s seal, never the holder’s own', async () => {
+    const ca = { p256: Buffer.from(await (await fetch(`${tech.url}/pki/seal-ca.der`)).arrayBuffer()), sm2: Buffer.from(await (await fetch(`${tech.url}/pki/seal-ca-sm2.der`)).arrayBuffer()) };
+    for (const holder of DEMO_COMPANIES) {
+      const seeded = await techSql(`SELECT l.licence_id, s.organisation_name, s.organisation_code FROM S.licence l JOIN S.seal s ON s.id = l.seal_id WHERE l.type_code = $1 AND l.holder_name = $2`, [BUSINESS_LICENCE, holder.name]);
+      expect(seeded.length).toBeGreaterThanOrEqual(1);
+      for (const row of seeded) {
+        expect({ organisation: row.organisation_name, code: row.organisation_code }).toEqual({ organisation: ISSUING_AUTHORITY, code: issuer.code });
+        // The document: its signer certificate names the authority (not the holder) and chains to the platform seal CA.
+        const doc = await invoke('e-licence.get-pdf', { licenceId: row.licence_id });
+        expect(doc.status).toBe(200);
+        const pdf = Buffer.from(doc.body.pdf, 'base64');
+        const signer = new X509Certificate(verifyPdfSignature(pdf).certificate!);
+        expect(signer.subject).toContain(`O=${ISSUING_AUTHORITY}`);
+        expect(signer.subject).not.toContain(holder.name);
+        expect(opensslVerifyCertificate(signer.raw, [ca.p256])).toBe(true);
+        expect((await invoke('e-seal.verify', { pdf: doc.body.pdf })).body).toMatchObject({ valid: true, organisation: ISSUING_AUTHORITY });
+        // The record: signed (GB/T 38540) by the authority's SM2 certificate, issued by the SM2 seal CA.
+        const record = await invoke('e-licence.get', { licenceId: row.licence_id });
+        expect(record.body).toMatchObject({ issuerName: ISSUING_AUTHORITY, holderName: holder.name });
+        const sm2Signer = Buffer.from(AsnConvert.parse(Buffer.from(record.body.signature, 'base64'), SES_Signature).cert);
+        expect(new X509Certificate(sm2Signer).subject).toContain(`O=${ISSUING_AUTHORITY}`);
+        expect(opensslVerifyCertificate(sm2Signer, [ca.sm2], { sm2: true })).toBe(true);
+        expect((await invoke('e-licence.verify', { licenceId: row.licence_id })).body).toMatchObject({ valid: true });
+      }
+    }
+    // The holder's own seal (DEMO_SEAL) is the company's, for its own documents: it sealed none of these.
+    expect(await techSql(`SELECT count(*)::int AS n FROM S.licence WHERE seal_id = $1`, [DEMO_SEAL.id])).toEqual([{ n: 0 }]);
   });
 
   it('lets only the holder’s authorisation, a legal basis or the issuer read a licence by identifier, and logs refusals', async () => {

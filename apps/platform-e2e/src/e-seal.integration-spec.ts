@@ -1,11 +1,13 @@
-import { createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DataSource } from 'typeorm';
-import { createPadesKey, ESealClient, makeSealPng, preparePicture, sealPdf } from '@gmp/e-seal';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { createPadesCa, createPadesKey, ESealClient, makeSealPng, opensslVerifyCertificate, pdfsigVerify, preparePicture, sealPdf, SES_Signature, verifyPdfSignature } from '@gmp/e-seal';
+import type { CryptoProvider } from '@gmp/gm-crypto';
 import { DispatchClient } from '@gmp/dispatch-client';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
-import { type RunningService, startService } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { post } from './dispatch-client.js';
 import { opensslAccepts } from './pdf-checks.js';
@@ -33,6 +35,71 @@ describe('e-seal: sealing and verifying through dispatch', () => {
   afterAll(async () => {
     await dispatch?.close();
     await tech?.close();
+  });
+
+  /** The platform seal CA's certificates as published (no credentials). */
+  const published = async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${tech.url}${path}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      return { type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
+    };
+    const [pem, der, sm2Pem, sm2Der] = await Promise.all(['/pki/seal-ca.pem', '/pki/seal-ca.der', '/pki/seal-ca-sm2.pem', '/pki/seal-ca-sm2.der'].map(get));
+    return { pem: pem!, der: der!, sm2Pem: sm2Pem!, sm2Der: sm2Der! };
+  };
+
+  it('publishes the platform seal CA (PEM and DER, no credentials); sealed PDFs carry the chain, which OpenSSL and pdfsig (NSS trusting the CA) accept', async () => {
+    const ca = await published();
+    expect(ca.pem.type).toBe('application/x-pem-file');
+    expect(ca.der.type).toBe('application/pkix-cert');
+    expect(new X509Certificate(ca.pem.body).raw.equals(ca.der.body)).toBe(true);
+    expect(new X509Certificate(ca.sm2Pem.body).raw.equals(ca.sm2Der.body)).toBe(true);
+    const caCert = new X509Certificate(ca.der.body);
+    expect({ ca: caCert.ca, subject: caCert.subject }).toEqual({ ca: true, subject: expect.stringContaining('CN=政务中台电子印章 CA (platform seal CA) ECDSA P-256') });
+
+    const sealed = await invoke('e-seal.seal-pdf', { sealId: DEMO_SEAL.id, pdf: (await onePage('Chained 2026-11-22')).toString('base64') });
+    const pdf = Buffer.from(sealed.body.pdf, 'base64');
+    const check = verifyPdfSignature(pdf);
+    expect(check.chain.map((c) => c.toString('hex'))).toEqual([ca.der.body.toString('hex')]);
+    const cert = new X509Certificate(check.certificate!);
+    expect(cert.subject).toContain(DEMO_SEAL.name);
+    expect(cert.issuer).toBe(caCert.subject);
+    expect(opensslVerifyCertificate(check.certificate!, [ca.der.body])).toBe(true);
+    expect(opensslAccepts(pdf, [ca.der.body])).toBe(true);
+    const other = await createPadesCa({ commonName: 'Another CA', organisation: 'Elsewhere', notAfter: new Date(Date.now() + 86_400_000) });
+    expect(opensslAccepts(pdf, [other.certificate])).toBe(false);
+    expect(pdfsigVerify(pdf, [ca.der.body])).toMatchObject({ signature: 'Signature is Valid.', certificate: 'Certificate is Trusted.' });
+    expect(pdfsigVerify(pdf, [])).toMatchObject({ signatureValid: true, certificateTrusted: false });
+
+    // The SM2 certificate of the seal (in its GB/T 38540 signatures) chains to the SM2 CA.
+    const signed = await invoke('e-seal.sign-data', { sealId: DEMO_SEAL.id, data: record });
+    const sm2Cert = Buffer.from(AsnConvert.parse(Buffer.from(signed.body.signature, 'base64'), SES_Signature).cert);
+    expect(opensslVerifyCertificate(sm2Cert, [ca.sm2Der.body], { sm2: true })).toBe(true);
+    expect(opensslVerifyCertificate(sm2Cert, [ca.der.body], { sm2: true })).toBe(false);
+
+    // The admin view says who issued the PDF certificate.
+    const shown = await fetch(`${tech.url}/internal/v1/seals/${DEMO_SEAL.id}`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } });
+    expect(((await shown.json()) as { pdfCertificateIssuer: string | null }).pdfCertificateIssuer).toBe('seal-ca-p256');
+  });
+
+  it('a seal from before the CA (self-signed PDF certificate) keeps sealing and verifying, without a chain', async () => {
+    const company = DEMO_COMPANIES[1];
+    const registered = await internal('', { organisationCode: company.id, organisationName: company.name, name: `${company.name} 旧章`, type: 'official', validYears: 1, grantees: ['demo-portal'] });
+    const sealId = registered.body.id as string;
+    // Make it what a seal registered before the CA is: a self-signed certificate, no issuer recorded.
+    const legacy = await createPadesKey({ commonName: `${company.name} 旧章`, organisation: company.name, notAfter: new Date(Date.now() + 365 * 86_400_000) });
+    const crypto = tech.app.get<CryptoProvider>(CRYPTO_PROVIDER);
+    await sql(`UPDATE S.seal SET pades_certificate = $2, pades_fingerprint = $3, pades_key_enc = $4, pades_issuer = NULL WHERE id = $1`, [sealId, legacy.certificate, createHash('sha256').update(legacy.certificate).digest('hex'), crypto.encrypt('seal-key', legacy.pkcs8, sealId)]);
+    const sealed = await invoke('e-seal.seal-pdf', { sealId, pdf: (await onePage('Legacy seal')).toString('base64') });
+    expect(sealed.status).toBe(200);
+    const pdf = Buffer.from(sealed.body.pdf, 'base64');
+    expect(verifyPdfSignature(pdf)).toMatchObject({ signatureValid: true, chain: [] });
+    expect(verifyPdfSignature(pdf).certificate!.equals(legacy.certificate)).toBe(true);
+    expect(opensslAccepts(pdf)).toBe(true);
+    expect((await invoke('e-seal.verify', { pdf: sealed.body.pdf })).body).toMatchObject({ valid: true, checks: { useRecorded: true } });
+    expect(opensslAccepts(pdf, [(await published()).der.body])).toBe(false); // no chain to the CA: it is listed, not re-certified
+    const shown = await fetch(`${tech.url}/internal/v1/seals/${sealId}`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } });
+    expect(((await shown.json()) as { pdfCertificateIssuer: string | null }).pdfCertificateIssuer).toBeNull();
   });
 
   it('signs data with a granted seal and verifies it; a changed record fails', async () => {

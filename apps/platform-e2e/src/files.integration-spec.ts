@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DataSource } from 'typeorm';
-import { DEMO_BUSINESS_CLIENT, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
+import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { PlatformScope } from '@gmp/identity';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
@@ -37,9 +37,13 @@ describe('file store: content-addressed materials, type and size limits, malware
     await new Promise<void>((r) => scanner.listen(scanPort, '127.0.0.1', r));
     const port = await freePort();
     tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port), FILE_MAX_BYTES: String(64 * 1024), FILE_SCAN_URL: `http://127.0.0.1:${scanPort}/scan` }));
+    // A department system allowed to upload materials (the demo business app is allowed capabilities:invoke only).
+    await tech.app.get(DataSource).query(`INSERT INTO "${tech.definition.schema}".oidc_payload (model, id, payload) VALUES ('Client', 'e2e-uploader-app', $1)`, [
+      JSON.stringify({ client_id: 'e2e-uploader-app', client_secret: 'uploader-client-secret-0123456789', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', scope: PlatformScope.WriteFiles }),
+    ]);
     const res = await fetch(`http://127.0.0.1:${port}/oidc/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${DEMO_BUSINESS_CLIENT.id}:${DEMO_BUSINESS_CLIENT.secret}`).toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('e2e-uploader-app:uploader-client-secret-0123456789').toString('base64')}` },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: PlatformScope.WriteFiles }).toString(),
     });
     appToken = ((await res.json()) as any).access_token;

@@ -75,7 +75,11 @@ describe('identity: OpenID provider, client credentials', () => {
       const forged = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { authorization: `Bearer ${access_token.slice(0, -4)}AAAA` });
       expect(forged.status).toBe(401);
       expect(forged.body.detail).toContain('签名');
-      const { access_token: narrow } = (await (await token(DEMO_BUSINESS_CLIENT.id, DEMO_BUSINESS_CLIENT.secret, { scope: PlatformScope.ReadLicences })).json()) as any;
+      // A token without capabilities:invoke (from a client allowed licence:read only) is refused by dispatch.
+      await tech.app.get(DataSource).query(`INSERT INTO "${tech.definition.schema}".oidc_payload (model, id, payload) VALUES ('Client', 'e2e-reader-app', $1)`, [
+        JSON.stringify({ client_id: 'e2e-reader-app', client_secret: 'reader-client-secret-0123456789', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', scope: PlatformScope.ReadLicences }),
+      ]);
+      const { access_token: narrow } = (await (await token('e2e-reader-app', 'reader-client-secret-0123456789', { scope: PlatformScope.ReadLicences })).json()) as any;
       const noScope = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { authorization: `Bearer ${narrow}` });
       expect(noScope.status).toBe(403);
       expect(noScope.body.code).toBe('INSUFFICIENT_SCOPE');

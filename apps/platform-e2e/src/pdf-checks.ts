@@ -1,24 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pdfSignatureParts } from '@gmp/e-seal';
+import { opensslCmsVerify } from '@gmp/e-seal';
 
-/** `openssl cms -verify` on the last signature of a PDF: an implementation that shares nothing with ours. */
-export function opensslAccepts(pdf: Buffer): boolean {
-  const parts = pdfSignatureParts(pdf);
-  if (!parts) return false;
-  const dir = mkdtempSync(join(tmpdir(), 'seal-e2e-'));
-  try {
-    writeFileSync(join(dir, 'content.bin'), parts.signedContent);
-    writeFileSync(join(dir, 'sig.der'), parts.cms);
-    execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-noverify', '-out', '/dev/null'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * `openssl cms -verify` on the last signature of a PDF: an implementation that shares nothing
+ * with ours. True when it verifies, false for a genuine verification failure (or no signature);
+ * a missing openssl or any other tool error throws (VerifierToolError), so a negative check
+ * cannot pass because the tool is missing. With `trusted` (CA certificates, DER) the chain the
+ * signature carries is verified to them too.
+ */
+export function opensslAccepts(pdf: Buffer, trusted?: readonly Uint8Array[]): boolean {
+  return opensslCmsVerify(pdf, trusted ? { trusted } : {});
 }
 
 /** The text of a PDF's pages as pdf.js (Mozilla's reader) extracts it. */

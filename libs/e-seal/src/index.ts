@@ -4,3 +4,4 @@ export * from './lib/ses.js';
 export * from './lib/seal-picture.js';
 export * from './lib/pdf-seal.js';
 export * from './lib/e-seal.client.js';
+export * from './lib/verifier-tools.js';

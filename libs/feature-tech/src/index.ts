@@ -4,5 +4,5 @@ export { DEMO_CITIZENS, DEMO_COMPANIES, DEMO_LICENCE_TYPES } from './lib/licence
 export { DEMO_BUSINESS_CLIENT, DEMO_PERSON, DEMO_PORTALS, DEMO_STAFF } from './lib/identity/demo-clients.seed.js';
 export { Licence } from './lib/licence/licence.entity.js';
 export { LicenceAccessLog } from './lib/licence/licence-access-log.entity.js';
-export { DEMO_SEAL } from './lib/seal/demo-seal.seed.js';
+export { DEMO_ISSUER_SEAL, DEMO_SEAL } from './lib/seal/demo-seal.seed.js';
 export { LicenceLifecycleService } from './lib/licence/licence-lifecycle.service.js';

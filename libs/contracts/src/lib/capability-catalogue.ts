@@ -192,7 +192,7 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     output: LicenceIssueReply,
     timeoutMs: 5000,
     idempotent: false,
-    example: { typeCode: '11100000000013338W041', holderType: 'company', holderId: '91320100MA1XK2Q84P', holderName: '南京示例科技有限公司', data: { legalRepresentative: '张三', registeredCapital: '100万元', businessScope: '软件开发' }, sealId: '5e41c0de-7b2a-4c1e-9f3a-2d6b8e0c4a11' },
+    example: { typeCode: '11100000000013338W041', holderType: 'company', holderId: '91320100MA1XK2Q84P', holderName: '南京示例科技有限公司', data: { legalRepresentative: '张三', registeredCapital: '100万元', businessScope: '软件开发' }, sealId: '7c2d9a4e-3b1f-4e8a-9d6c-1a5b8e2f4c30' },
   },
   {
     code: 'e-licence.get',

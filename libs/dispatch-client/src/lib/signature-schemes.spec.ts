@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { GMP_HMAC_SM3, SD_GATEWAY, type SignedRequest, sortedQuery, ZJ_IRS } from './signature-schemes.js';
 
 const SECRET = Buffer.from('k3y-of-the-app-0123456789abcdef');
@@ -8,9 +8,24 @@ const base = { method: 'POST', path: '/v1/capabilities/e-licence.verify/invoke',
 const signed = (scheme: typeof GMP_HMAC_SM3): SignedRequest => ({ ...base, headers: lower(scheme.sign(base, 'app-1', SECRET, NOW, NONCE)) });
 const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
+/** Runs OpenSSL's command line; a missing openssl or a failing command throws (never an empty answer a check could match). */
+function openssl(args: string[], input: string | Buffer): Buffer {
+  const r = spawnSync('openssl', args, { input });
+  if (r.error) throw new Error(`openssl 无法运行 (could not be run: ${r.error.message})`);
+  if (r.status !== 0 || r.stdout.length === 0) throw new Error(`openssl ${args[0]} 失败 (failed, exit ${r.status}): ${r.stderr.toString()}`);
+  return r.stdout;
+}
+
 /** HMAC by OpenSSL's command line: an implementation that shares nothing with Node's. */
 function opensslHmac(digest: 'sha256' | 'sm3', text: string): string {
-  return execFileSync('openssl', ['dgst', `-${digest}`, '-mac', 'HMAC', '-macopt', `key:${SECRET.toString()}`, '-binary'], { input: text }).toString('base64');
+  return openssl(['dgst', `-${digest}`, '-mac', 'HMAC', '-macopt', `key:${SECRET.toString()}`, '-binary'], text).toString('base64');
+}
+
+/** SM3 of the body in hex, as OpenSSL computes it. */
+function opensslSm3Hex(data: Buffer): string {
+  const hex = openssl(['dgst', '-sm3', '-r'], data).toString().split(' ')[0]!;
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`openssl dgst -sm3: unexpected output ${hex}`);
+  return hex;
 }
 
 describe('signature schemes', () => {
@@ -29,7 +44,7 @@ describe('signature schemes', () => {
 
   it('gmp-hmac-sm3 covers method, path, query, app, time, nonce and body, and matches OpenSSL’s HMAC-SM3', () => {
     const r = signed(GMP_HMAC_SM3);
-    const bodySm3 = execFileSync('openssl', ['dgst', '-sm3', '-r'], { input: base.body }).toString().split(' ')[0];
+    const bodySm3 = opensslSm3Hex(base.body);
     const text = ['POST', base.path, 'a=%E4%B8%AD&a=1&b=2', 'app-1', String(NOW), NONCE, bodySm3].join('\n');
     expect(r.headers['x-gmp-signature']).toBe(opensslHmac('sm3', text));
     for (const change of [{ body: Buffer.from('{"licenceId":"y"}') }, { method: 'PUT' }, { path: '/v1/capabilities/e-licence.get/invoke' }, { query: 'a=1' }, { headers: { ...r.headers, 'x-gmp-nonce': 'another-nonce-0123456' } }]) {
@@ -43,7 +58,7 @@ describe('signature schemes', () => {
     const why = { 'X-Purpose': encodeURIComponent('企业开办'), 'X-End-User': '11010519491231002X', 'Idempotency-Key': 'case-2026-0001' };
     const headers = lower(GMP_HMAC_SM3.sign({ ...base, headers: why }, 'app-1', SECRET, NOW, NONCE));
     expect(headers['x-gmp-signed-headers']).toBe('x-end-user;x-purpose;idempotency-key');
-    const bodySm3 = execFileSync('openssl', ['dgst', '-sm3', '-r'], { input: base.body }).toString().split(' ')[0];
+    const bodySm3 = opensslSm3Hex(base.body);
     const text = ['POST', base.path, 'a=%E4%B8%AD&a=1&b=2', 'app-1', String(NOW), NONCE, bodySm3, 'x-end-user:11010519491231002X', `x-purpose:${why['X-Purpose']}`, 'idempotency-key:case-2026-0001'].join('\n');
     expect(headers['x-gmp-signature']).toBe(opensslHmac('sm3', text));
     const r: SignedRequest = { ...base, headers: { ...lower(why), ...headers } };

@@ -7,6 +7,7 @@ import { SignPdf, Signer } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import forge from 'node-forge';
 import { concatTransformationMatrix, drawObject, PDFArray, PDFDict, PDFDocument, PDFName, PngEmbedder, popGraphicsState, pushGraphicsState, type PDFRef } from 'pdf-lib';
+import { toArrayBuffer } from './sm2-certificate.js';
 
 x509.cryptoProvider.set(webcrypto as never);
 
@@ -38,23 +39,85 @@ const OIDS = {
 export interface PadesKey {
   privateKey: KeyObject;
   certificate: Buffer;
+  /** The CA certificates (DER, the issuer first) sent along in the signature so a verifier can build the chain to a CA it trusts. */
+  chain?: Buffer[];
 }
 
-/** A P-256 key pair and a self-signed certificate naming the seal and its organisation (PKCS#8 DER for storage). */
-export async function createPadesKey(o: { commonName: string; organisation: string; notAfter: Date }): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const escape = (v: string) => v.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
+/** The CA that issues seal certificates: its certificate and its PKCS#8 key (DER). */
+export interface PadesIssuer {
+  certificate: Uint8Array;
+  pkcs8: Uint8Array;
+}
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const escapeDn = (v: string) => v.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
+const distinguishedName = (o: { commonName: string; organisation: string }) => `C=CN, O=${escapeDn(o.organisation)}, CN=${escapeDn(o.commonName)}`;
+const randomSerial = () => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+
+async function newP256Keys(): Promise<webcrypto.CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+}
+
+async function exportPkcs8(key: webcrypto.CryptoKey): Promise<Buffer> {
+  return Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
+}
+
+/**
+ * A P-256 key pair and a certificate naming the seal and its organisation (PKCS#8 DER for
+ * storage): issued by `issuer` (the platform seal CA — issuer name, authority key identifier,
+ * and never valid beyond the CA) or, without one, self-signed.
+ */
+export async function createPadesKey(o: { commonName: string; organisation: string; notAfter: Date; issuer?: PadesIssuer }): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
+  const keys = await newP256Keys();
+  const leafExtensions = [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)];
+  if (!o.issuer) {
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: randomSerial(), name: distinguishedName(o), notBefore: new Date(Date.now() - 60_000), notAfter: o.notAfter, keys: keys as never, signingAlgorithm: P256, extensions: leafExtensions });
+    return { pkcs8: await exportPkcs8(keys.privateKey), certificate: Buffer.from(cert.rawData) };
+  }
+  const ca = new x509.X509Certificate(toArrayBuffer(o.issuer.certificate));
+  const caKeyId = ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  if (!caKeyId || !ca.getExtension(x509.BasicConstraintsExtension)?.ca) throw new Error('createPadesKey: the issuer is not a CA certificate with a subject key identifier');
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', toArrayBuffer(o.issuer.pkcs8), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: distinguishedName(o),
+    issuer: ca.subjectName,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Math.min(o.notAfter.getTime(), ca.notAfter.getTime())),
+    publicKey: keys.publicKey as never,
+    signingKey: signingKey as never,
+    signingAlgorithm: P256,
+    extensions: [...leafExtensions, await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never), new x509.AuthorityKeyIdentifierExtension(caKeyId)],
+  });
+  return { pkcs8: await exportPkcs8(keys.privateKey), certificate: Buffer.from(cert.rawData) };
+}
+
+/**
+ * The platform seal CA for PDF seal certificates: a P-256 key and a self-signed CA certificate
+ * (basicConstraints CA, path length 0; keyUsage keyCertSign and cRLSign; subject key identifier).
+ */
+export async function createPadesCa(o: { commonName: string; organisation: string; notAfter: Date }): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
+  const keys = await newP256Keys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
-    name: `C=CN, O=${escape(o.organisation)}, CN=${escape(o.commonName)}`,
+    serialNumber: randomSerial(),
+    name: distinguishedName(o),
     notBefore: new Date(Date.now() - 60_000),
     notAfter: o.notAfter,
     keys: keys as never,
-    signingAlgorithm: alg,
-    extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)],
+    signingAlgorithm: P256,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
+    ],
   });
-  return { pkcs8: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), certificate: Buffer.from(cert.rawData) };
+  return { pkcs8: await exportPkcs8(keys.privateKey), certificate: Buffer.from(cert.rawData) };
+}
+
+/** Whether `certificate` (DER) names itself as its issuer and verifies with its own key (a self-signed certificate). */
+export function isSelfSigned(certificate: Uint8Array): boolean {
+  const cert = new X509Certificate(certificate);
+  return cert.issuer === cert.subject && cert.verify(cert.publicKey);
 }
 
 /** The seal picture decoded and compressed once (pdf-lib would re-compress it in pure JS on every save). */
@@ -155,7 +218,9 @@ class CmsSigner extends Signer {
     const signature = cryptoSign('sha256', der(set(attrs)), this.key.privateKey);
     const ec = this.key.privateKey.asymmetricKeyType === 'ec';
     const signerInfo = seq([int(1), seq([issuer, serial]), seq([oid(OIDS.sha256), NULL()]), asn1.create(C, 0, true, attrs), ec ? seq([oid(OIDS.ecdsaWithSHA256)]) : seq([oid(OIDS.rsaEncryption), NULL()]), oct(signature)]);
-    const signedData = seq([int(1), set([seq([oid(OIDS.sha256), NULL()])]), seq([oid(OIDS.data)]), asn1.create(C, 0, true, [asn1.fromDer(bin(certDer))]), set([signerInfo])]);
+    // The signer's certificate, then its CA chain: a verifier that trusts the platform seal CA builds the path from these.
+    const certificates = [certDer, ...(this.key.chain ?? [])].map((c) => asn1.fromDer(bin(c)));
+    const signedData = seq([int(1), set([seq([oid(OIDS.sha256), NULL()])]), seq([oid(OIDS.data)]), asn1.create(C, 0, true, certificates), set([signerInfo])]);
     return der(seq([oid(OIDS.signedData), asn1.create(C, 0, true, [signedData])]));
   }
 }
@@ -173,6 +238,8 @@ export interface PdfSignatureCheck {
   coversWholeDocument: boolean;
   /** The signer's certificate (DER) and its SHA-256 fingerprint. */
   certificate: Buffer | null;
+  /** The other certificates the signature carries (DER; the CA chain when the seal's certificate was issued by the platform seal CA). */
+  chain: Buffer[];
   fingerprint: string | null;
   /** Signing time from the signature dictionary (/M), if present. */
   signedAt: string | null;
@@ -208,7 +275,7 @@ export function pdfSignatureParts(pdf: Uint8Array): { signedContent: Buffer; cms
  * attributes with the certificate's key.
  */
 export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
-  const none: PdfSignatureCheck = { signatureValid: false, coversWholeDocument: false, certificate: null, fingerprint: null, signedAt: null };
+  const none: PdfSignatureCheck = { signatureValid: false, coversWholeDocument: false, certificate: null, chain: [], fingerprint: null, signedAt: null };
   const parts = pdfSignatureParts(pdf);
   if (!parts) return none;
   const { signedContent: signed, coversWholeDocument, signedAt } = parts;
@@ -225,7 +292,16 @@ export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
       const parts = at.value as forge.asn1.Asn1[];
       if (asn1.derToOid(parts[0]!.value as string) === OIDS.messageDigest) digest = ((parts[1]!.value as forge.asn1.Asn1[])[0]!.value as string) ?? null;
     }
-    const certificate = Buffer.from(asn1.toDer((certs.value as forge.asn1.Asn1[])[0]!).getBytes(), 'binary');
+    // The signer's certificate is the one its SignerIdentifier (issuer and serial) names, wherever it is in the set.
+    const carried = (certs.value as forge.asn1.Asn1[]).map((n) => Buffer.from(asn1.toDer(n).getBytes(), 'binary'));
+    const sid = signerInfo[1]!.value as forge.asn1.Asn1[];
+    const sidIssuer = der(sid[0]!);
+    const sidSerial = der(sid[1]!);
+    const certificate = carried.find((c) => {
+      const { issuer, serial } = issuerAndSerial(c);
+      return der(issuer).equals(sidIssuer) && der(serial).equals(sidSerial);
+    });
+    if (!certificate) return none;
     const attrsDer = Buffer.from(asn1.toDer(asn1.create(U, T.SET, true, attrsNode.value as forge.asn1.Asn1[])).getBytes(), 'binary');
     const digestOk = digest !== null && Buffer.from(digest, 'binary').equals(createHash('sha256').update(signed).digest());
     const key = new X509Certificate(certificate).publicKey;
@@ -234,6 +310,7 @@ export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
       signatureValid: digestOk && signatureOk,
       coversWholeDocument,
       certificate,
+      chain: carried.filter((c) => c !== certificate),
       fingerprint: createHash('sha256').update(certificate).digest('hex'),
       signedAt,
     };

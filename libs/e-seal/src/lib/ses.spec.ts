@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SoftwareCryptoProvider } from '@gmp/gm-crypto';
 import { SES_Signature, SESeal } from './ses.asn1.js';
 import { makeSeal, signWithSeal, verifySesSignature } from './ses.js';
 import { makeSealPng } from './seal-picture.js';
-import { issueSm2Certificate, providerSigner, readSm2Certificate, sm2Name, sm2PublicKeySpki } from './sm2-certificate.js';
+import { issueSm2Certificate, providerSigner, readSm2Certificate, sm2Name } from './sm2-certificate.js';
+import { opensslVerifyCertificate, opensslVerifySm2, runTool } from './verifier-tools.js';
 
 const crypto = new SoftwareCryptoProvider(Buffer.alloc(32, 3));
 const year = (n: number) => new Date(Date.now() + n * 365 * 86_400_000);
@@ -48,21 +45,17 @@ describe('GB/T 38540 electronic seal and signature (SM2 with SM3)', () => {
     expect(result).toMatchObject({ valid: true, esID: '32010000000001', sealName: '南京示例科技有限公司' });
     const parsed = AsnConvert.parse(signature, SES_Signature);
     const seal = AsnConvert.parse(f.seal, SESeal);
-    const dir = mkdtempSync(join(tmpdir(), 'ses-'));
-    const verify = (data: Uint8Array | ArrayBuffer, sig: ArrayBuffer, pub: string) => {
-      writeFileSync(join(dir, 'pub.der'), sm2PublicKeySpki(pub));
-      writeFileSync(join(dir, 'data.bin'), Buffer.from(data as ArrayBuffer));
-      writeFileSync(join(dir, 'sig.der'), Buffer.from(sig));
-      return execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.der'), '-keyform', 'DER', '-rawin', '-in', join(dir, 'data.bin'), '-sigfile', join(dir, 'sig.der'), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678'], { encoding: 'utf8' });
-    };
-    try {
-      expect(verify(parsed.toSignRaw!, parsed.signature, f.signerKey.publicKey)).toContain('Signature Verified Successfully');
-      expect(verify(seal.eSealInfoRaw!, seal.signedValue, f.root.publicKey)).toContain('Signature Verified Successfully');
-      writeFileSync(join(dir, 'signer.der'), f.signerCert);
-      expect(execFileSync('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'signer.der'), '-noout', '-text'], { encoding: 'utf8' })).toContain('SM2');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(opensslVerifySm2(new Uint8Array(parsed.toSignRaw!), new Uint8Array(parsed.signature), f.signerKey.publicKey)).toBe(true);
+    expect(opensslVerifySm2(new Uint8Array(seal.eSealInfoRaw!), new Uint8Array(seal.signedValue), f.root.publicKey)).toBe(true);
+    // A genuine failure answers false (not a missing tool): the wrong key, a changed document.
+    expect(opensslVerifySm2(new Uint8Array(parsed.toSignRaw!), new Uint8Array(parsed.signature), f.root.publicKey)).toBe(false);
+    expect(opensslVerifySm2(Buffer.concat([Buffer.from(parsed.toSignRaw!), Buffer.from('!')]), new Uint8Array(parsed.signature), f.signerKey.publicKey)).toBe(false);
+    expect(runTool('openssl', ['x509', '-inform', 'DER', '-noout', '-text'], { input: f.signerCert }).stdout).toContain('SM2');
+  });
+
+  it('OpenSSL verifies an SM2 seal certificate against its SM2 CA (signer id 1234567812345678), and not against another CA', () => {
+    expect(opensslVerifyCertificate(f.signerCert, [f.rootCert], { sm2: true })).toBe(true);
+    expect(opensslVerifyCertificate(f.signerCert, [fixture().rootCert], { sm2: true })).toBe(false);
   });
 
   it('fails on a changed document, a changed signature, a foreign maker, a signer outside the seal and an expired seal', () => {

@@ -22,7 +22,7 @@ import { SmsLoginCode } from './identity/sms-login-code.entity.js';
 import { StoredFile } from './files/stored-file.entity.js';
 import { FileBlob } from './files/file-blob.entity.js';
 import { ArchiveEntry, ArchivePackage, ArchiveSigningKey } from './archive/archive.entities.js';
-import { Seal, SealGrant, SealMaker, SealUse } from './seal/seal.entities.js';
+import { Seal, SealCa, SealGrant, SealMaker, SealUse } from './seal/seal.entities.js';
 import { LicenceAnnotationRow } from './licence/licence-annotation.entity.js';
 import { LicenceDocument } from './licence/licence-document.entity.js';
 import { LicenceUseAuthorisation } from './licence/licence-use-authorisation.entity.js';
@@ -30,6 +30,8 @@ import { UPLOAD_CONTENT_TYPES } from './files/file-store.service.js';
 import { LicenceUseAuthorisations1763801800000 } from './migrations/1763801800000-licence-use-authorisations.migration.js';
 import { LicenceDocuments1763801900000 } from './migrations/1763801900000-licence-documents.migration.js';
 import { LicenceUseByAgents1763802000000 } from './migrations/1763802000000-licence-use-by-agents.migration.js';
+import { SealCa1763802300000 } from './migrations/1763802300000-seal-ca.migration.js';
+import { ClientAllowedScopes1763802400000 } from './migrations/1763802400000-client-allowed-scopes.migration.js';
 import { LicenceLifecycle1763801600000 } from './migrations/1763801600000-licence-lifecycle.migration.js';
 import { CreateSeals1763801500000 } from './migrations/1763801500000-create-seals.migration.js';
 import { LockOutInThrottle1763801400000 } from './migrations/1763801400000-lock-out-in-throttle.migration.js';
@@ -51,8 +53,8 @@ export const techCapabilitiesService: ServiceDefinition = {
   schema: 'tech',
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
-  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker, LicenceAnnotationRow, LicenceUseAuthorisation, LicenceDocument, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000, CreateFileStore1763801200000, CreateArchive1763801300000, LockOutInThrottle1763801400000, CreateSeals1763801500000, LicenceLifecycle1763801600000, LicenceUseAuthorisations1763801800000, LicenceDocuments1763801900000, LicenceUseByAgents1763802000000],
+  entities: [LicenceType, Licence, LicenceAccessLog, OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, Notification, InboxMessage, SmsLoginCode, StoredFile, FileBlob, ArchivePackage, ArchiveEntry, ArchiveSigningKey, Seal, SealGrant, SealUse, SealMaker, SealCa, LicenceAnnotationRow, LicenceUseAuthorisation, LicenceDocument, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateLicenceTables1763800100000, CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateNotifications1763801000000, CreateSmsLogin1763801100000, CreateFileStore1763801200000, CreateArchive1763801300000, LockOutInThrottle1763801400000, CreateSeals1763801500000, LicenceLifecycle1763801600000, LicenceUseAuthorisations1763801800000, LicenceDocuments1763801900000, LicenceUseByAgents1763802000000, SealCa1763802300000, ClientAllowedScopes1763802400000],
   requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed, Topic.LicenceChanged, Topic.CapabilitiesAnnounced],
   // File uploads arrive as raw bytes with their own size limit (FILE_MAX_BYTES), not as JSON.

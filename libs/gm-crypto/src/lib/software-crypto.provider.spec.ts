@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,19 @@ import { SoftwareCryptoProvider } from './software-crypto.provider.js';
 const provider = new SoftwareCryptoProvider(Buffer.alloc(32, 7));
 /** SPKI DER prefix of an SM2 public key (id-ecPublicKey with the SM2 curve OID 1.2.156.10197.1.301). */
 const SM2_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex');
+
+/**
+ * `openssl pkeyutl -verify` (SM2 with SM3, signer id 1234567812345678): true when OpenSSL verifies,
+ * false only when it reports a verification failure; a missing openssl (or any other error) throws,
+ * so the negative check below cannot pass because the tool is absent.
+ */
+function opensslSm2Verify(dir: string, bin = 'openssl'): boolean {
+  const r = spawnSync(bin, ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.der'), '-keyform', 'DER', '-rawin', '-in', join(dir, 'data.bin'), '-sigfile', join(dir, 'sig.der'), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678'], { encoding: 'utf8' });
+  if (r.error) throw new Error(`${bin} 无法运行 (could not be run: ${r.error.message})`);
+  if (r.status === 0 && r.stdout.includes('Signature Verified Successfully')) return true;
+  if (r.status === 1 && r.stdout.includes('Signature Verification Failure')) return false;
+  throw new Error(`openssl pkeyutl 意外失败 (failed unexpectedly, exit ${r.status}): ${r.stderr || r.stdout}`);
+}
 
 describe('software crypto provider: published test vectors', () => {
   it('SM3 (GB/T 32905 examples 1 and 2)', () => {
@@ -74,11 +87,11 @@ describe('software crypto provider: SM2', () => {
       writeFileSync(join(dir, 'pub.der'), Buffer.concat([SM2_SPKI_PREFIX, Buffer.from(publicKey, 'hex')]));
       writeFileSync(join(dir, 'data.bin'), data);
       writeFileSync(join(dir, 'sig.der'), provider.sm2Sign(privateKey, data));
-      const verify = () =>
-        execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.der'), '-keyform', 'DER', '-rawin', '-in', join(dir, 'data.bin'), '-sigfile', join(dir, 'sig.der'), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678'], { encoding: 'utf8' });
-      expect(verify()).toContain('Signature Verified Successfully');
+      expect(opensslSm2Verify(dir)).toBe(true);
       writeFileSync(join(dir, 'data.bin'), Buffer.concat([data, Buffer.from('x')]));
-      expect(verify).toThrow();
+      expect(opensslSm2Verify(dir)).toBe(false);
+      // A missing tool is an error, never a failed verification.
+      expect(() => opensslSm2Verify(dir, '/nonexistent/openssl')).toThrow(/could not be run/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

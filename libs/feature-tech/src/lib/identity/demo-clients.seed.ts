@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PlatformScope } from '@gmp/identity';
+import { OidcScope, PlatformScope } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { DEMO_COMPANIES } from '../licence/demo-licences.seed.js';
 import { AccountsService } from './accounts.service.js';
@@ -10,12 +10,18 @@ import { StaffDirectoryService } from './staff-directory.service.js';
 import { OidcPayload } from './oidc-payload.entity.js';
 import { PersonAccount } from './person-account.entity.js';
 
-export const DEMO_BUSINESS_CLIENT = { id: 'demo-business-app', secret: 'demo-business-app-secret' };
+/**
+ * A business-line system calling capabilities through dispatch (client credentials): it is
+ * allowed `capabilities:invoke` and nothing else — asking for more is `invalid_scope`.
+ */
+export const DEMO_BUSINESS_CLIENT = { id: 'demo-business-app', secret: 'demo-business-app-secret', scope: PlatformScope.InvokeCapabilities };
 /** Two first-party portals (public clients, authorization code + PKCE) to show single sign-on. */
 export const DEMO_PORTALS = [
   { id: 'demo-portal-a', redirectUri: 'http://127.0.0.1:8081/callback' },
   { id: 'demo-portal-b', redirectUri: 'http://127.0.0.1:8082/callback' },
 ];
+/** What the demo portals are allowed: sign-in, refresh tokens and what a citizen does on a portal (licences, materials, capabilities). */
+export const DEMO_PORTAL_SCOPE = `${OidcScope.OpenId} ${OidcScope.Profile} ${OidcScope.OfflineAccess} ${PlatformScope.ReadLicences} ${PlatformScope.WriteFiles} ${PlatformScope.InvokeCapabilities}`;
 /** Demo staff (SEED_DEMO only): an operator of 玄武区 (own district and below), an identity admin and a security auditor (both with TOTP). */
 export const DEMO_STAFF = {
   operator: { username: 'xw-operator', password: 'Demo-Operator-1!', name: '玄武区窗口人员' },
@@ -53,7 +59,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       response_types: [],
       redirect_uris: [],
       token_endpoint_auth_method: 'client_secret_basic',
-      scope: `${PlatformScope.InvokeCapabilities} ${PlatformScope.ReadLicences} ${PlatformScope.WriteFiles}`,
+      scope: DEMO_BUSINESS_CLIENT.scope,
     });
     for (const portal of DEMO_PORTALS) {
       await client({
@@ -65,7 +71,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
         post_logout_redirect_uris: [portal.redirectUri.replace('/callback', '/signed-out')],
         token_endpoint_auth_method: 'none',
         first_party: true,
-        scope: `openid profile offline_access ${PlatformScope.ReadLicences} ${PlatformScope.WriteFiles} ${PlatformScope.InvokeCapabilities}`,
+        scope: DEMO_PORTAL_SCOPE,
       });
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {

@@ -1,7 +1,24 @@
+import { Logger } from '@nestjs/common';
 import { type DataSource, IsNull } from 'typeorm';
+import { allowedClientScopes } from '@gmp/identity';
 import { OidcPayload } from './oidc-payload.entity.js';
 
 type Payload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string; consumed?: number };
+
+const log = new Logger('OidcClients');
+
+/**
+ * Every client carries the explicit list of scopes it is allowed (`scope`, space-separated). One
+ * without a usable list is not served at all (the provider answers `invalid_client`): to
+ * oidc-provider a client without `scope` may ask for any scope, so it must never reach it.
+ */
+function withAllowedScopes(id: string, payload: Payload): Payload | undefined {
+  const allowed = allowedClientScopes(payload['scope']);
+  if ('scopes' in allowed) return { ...payload, scope: allowed.scopes.join(' ') };
+  const why = allowed.problem === 'MISSING' ? 'no list of allowed scopes' : `unknown scopes ${allowed.unknown!.join(' ')}`;
+  log.error(`客户端 ${id} 的允许权限范围缺失或含未知范围，拒绝服务 (client ${id} refused: ${why} in its scope metadata)`);
+  return undefined;
+}
 
 /**
  * oidc-provider storage adapter on PostgreSQL (the provider's in-memory default loses every
@@ -32,7 +49,8 @@ export function pgOidcAdapter(dataSource: DataSource) {
     }
 
     async find(id: string): Promise<Payload | undefined> {
-      return live(await repo().findOneBy({ model: this.model, id }));
+      const payload = live(await repo().findOneBy({ model: this.model, id }));
+      return this.model === 'Client' && payload ? withAllowedScopes(id, payload) : payload;
     }
 
     async findByUserCode(userCode: string): Promise<Payload | undefined> {

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import Provider from 'oidc-provider';
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
-import { acrForLevel, levelOfAcr, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
+import { acrForLevel, allowedClientScopes, levelOfAcr, OidcScope, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { pgOidcAdapter } from './oidc-pg.adapter.js';
 import { AccountsService } from './accounts.service.js';
@@ -39,7 +39,7 @@ export class OidcProviderService implements OnModuleInit {
     this.provider = new Provider(this.issuer, {
       adapter: pgOidcAdapter(this.dataSource),
       jwks: { keys: (await this.signingKeys.keys()) as never },
-      scopes: ['openid', 'offline_access', ...scopes],
+      scopes: [OidcScope.OpenId, OidcScope.OfflineAccess, ...scopes],
       extraClientMetadata: { properties: ['first_party'] },
       cookies: { keys: [cookieSecret] },
       pkce: { required: () => true },
@@ -67,14 +67,25 @@ export class OidcProviderService implements OnModuleInit {
           enabled: true,
           defaultResource: () => PLATFORM_API_AUDIENCE,
           useGrantedResource: () => true,
-          getResourceServerInfo: () => ({
-            scope: scopes.join(' '),
+          // The API's scopes as far as this client is allowed them: a token never carries more, on
+          // any grant (client credentials, code, refresh), even after the client's list shrinks.
+          getResourceServerInfo: (ctx, _resource, client) => ({
+            scope: scopes.filter(allowedScopesOf(ctx, client)).join(' '),
             audience: PLATFORM_API_AUDIENCE,
             accessTokenTTL: 600,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'RS256' } },
           }),
         },
+      },
+      // A refresh is checked against the client's allowed scopes before its token is rotated, so a
+      // refused refresh leaves the client's refresh token usable. Rotation as oidc-provider's default.
+      rotateRefreshToken: (ctx) => {
+        allowedScopesOf(ctx, ctx.oidc.client);
+        const refreshToken = ctx.oidc.entities.RefreshToken!;
+        if (refreshToken.totalLifetime() >= 365.25 * 24 * 3600) return false;
+        if (ctx.oidc.client?.clientAuthMethod === 'none' && !refreshToken.isSenderConstrained()) return true;
+        return refreshToken.ttlPercentagePassed() >= 70;
       },
       ttl: { ClientCredentials: 600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 14 * 24 * 3600, RefreshToken: 14 * 24 * 3600 },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -118,4 +129,21 @@ export class OidcProviderService implements OnModuleInit {
   handle(req: IncomingMessage, res: ServerResponse): void {
     this.handler(req, res);
   }
+}
+
+/**
+ * The scopes `client` is allowed (its `scope` metadata), after checking what the request asks
+ * for against them: `scope` on the authorization and token requests, or — when a code or a
+ * refresh token is redeemed without one — the scopes it carries. Anything outside the list is
+ * refused with `invalid_scope` (oidc-provider itself checks the list only at the authorization
+ * endpoint and for client credentials, and not at all for a client without a list).
+ */
+function allowedScopesOf(ctx: KoaContextWithOIDC, client: { clientId: string; scope?: string } | undefined): (scope: string) => boolean {
+  const allowed = allowedClientScopes(client?.scope);
+  const list = new Set('scopes' in allowed ? allowed.scopes : []);
+  const { params, entities } = ctx.oidc as unknown as { params?: { scope?: unknown }; entities: { RefreshToken?: { scope?: string }; AuthorizationCode?: { scope?: string } } };
+  const asked = typeof params?.scope === 'string' ? params.scope : (entities.RefreshToken?.scope ?? entities.AuthorizationCode?.scope ?? '');
+  const outside = asked.split(' ').filter((s) => s && !list.has(s));
+  if (outside.length) throw new errors.InvalidScope(`requested scope is not allowed for this client: ${outside.join(' ')}`, outside.join(' '));
+  return (scope) => list.has(scope);
 }

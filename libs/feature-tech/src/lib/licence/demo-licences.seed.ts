@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
 import { buildLicenceId, DEMO_CITIZENS, DEMO_COMPANIES, generateCreditCode } from '@gmp/gov-standards';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { DEMO_ISSUER_SEAL, DEMO_SEED_APP, DemoSealSeed } from '../seal/demo-seal.seed.js';
+import { LicenceLifecycleService } from './licence-lifecycle.service.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
 
@@ -33,7 +36,18 @@ export const DEMO_LICENCE_TYPES: (Pick<LicenceType, 'code' | 'name' | 'holderTyp
 
 export { DEMO_CITIZENS, DEMO_COMPANIES } from '@gmp/gov-standards';
 
-/** Loads the demo catalogue and licences when SEED_DEMO is on and the store is empty. */
+/** The demo companies' 营业执照 data items (照面信息), in DEMO_COMPANIES order. */
+const DEMO_BUSINESS_LICENCE_DATA = [
+  { legalRepresentative: '张三', registeredCapital: '100万元', businessScope: '软件开发；信息技术咨询服务', address: '南京市玄武区示例路1号' },
+  { legalRepresentative: '李四', registeredCapital: '50万元', businessScope: '餐饮服务', address: '苏州市姑苏区样例街8号' },
+];
+
+/**
+ * Loads the demo catalogue and licences when SEED_DEMO is on and the store is empty. The
+ * citizens' licences are records only; the companies' licences are issued as a real issuer
+ * would issue them — by the market regulator (DEMO_ISSUER_SEAL), through e-licence issuing:
+ * the record signed and the PDF sealed with the regulator's seal, never the holder's own.
+ */
 @Injectable()
 export class DemoLicenceSeed implements OnApplicationBootstrap {
   private readonly log = new Logger('DemoLicenceSeed');
@@ -41,6 +55,8 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly demoSeals: DemoSealSeed,
+    private readonly lifecycle: LicenceLifecycleService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -72,10 +88,6 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
       add(1, c, 'person', `20${15 + i}-10-1${i}`);
       if (i !== 2) add(2, c, 'person', `20${18 + i}-02-2${i}`);
     });
-    DEMO_COMPANIES.forEach((c, i) => {
-      add(3, c, 'company', `202${i}-06-18`);
-      add(4, c, 'company', `202${i + 2}-09-0${i + 1}`);
-    });
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(
         LicenceType,
@@ -83,6 +95,16 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
       );
       await manager.insert(Licence, licences as never);
     });
-    this.log.log(`演示数据已载入 (demo data loaded): ${DEMO_LICENCE_TYPES.length} licence types, ${licences.length} licences`);
+    // The companies' licences: issued by the market regulator with its seal (the seal seed registers it).
+    await this.demoSeals.ready();
+    let issued = 0;
+    for (const [i, c] of DEMO_COMPANIES.entries()) {
+      for (const [typeIndex, data] of [[3, DEMO_BUSINESS_LICENCE_DATA[i] ?? DEMO_BUSINESS_LICENCE_DATA[0]!], [4, {}]] as const) {
+        const meta = { messageId: randomUUID(), correlationId: `demo-seed-${randomUUID()}`, app: DEMO_SEED_APP, purpose: '演示数据 (demo data)', sentAt: new Date().toISOString() };
+        await this.lifecycle.issue(meta, { typeCode: DEMO_LICENCE_TYPES[typeIndex]!.code, holderType: 'company', holderId: c.id, holderName: c.name, data: { ...data }, sealId: DEMO_ISSUER_SEAL.id });
+        issued += 1;
+      }
+    }
+    this.log.log(`演示数据已载入 (demo data loaded): ${DEMO_LICENCE_TYPES.length} licence types, ${licences.length + issued} licences (${issued} issued and sealed by ${DEMO_ISSUER_SEAL.organisation.name})`);
   }
 }

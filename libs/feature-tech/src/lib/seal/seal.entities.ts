@@ -55,6 +55,14 @@ export class Seal {
   @Column({ type: 'bytea', name: 'pades_key_enc' })
   padesKeyEnc!: Buffer;
 
+  /**
+   * The platform seal CA (`seal_ca.id`) that issued the P-256 certificate — sent with every PDF
+   * signature as its chain. Null for a seal registered before the CA: its certificate is
+   * self-signed, stays as it is (old documents keep verifying by its fingerprint) and is listed at start.
+   */
+  @Column({ type: 'varchar', length: 36, name: 'pades_issuer', nullable: true })
+  padesIssuer!: string | null;
+
   @Column({ type: 'timestamptz', name: 'valid_from' })
   validFrom!: Date;
 
@@ -138,6 +146,40 @@ export class SealMaker {
   @Column({ type: 'text', name: 'private_key' })
   privateKey!: string;
 
+  @Column({ type: 'bytea' })
+  certificate!: Buffer;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+}
+
+/**
+ * The platform seal CA (电子印章 CA): one row per key — `seal-ca-p256` (ECDSA P-256) issues the
+ * seals' PDF certificates, which ordinary PDF readers verify; `seal-ca-sm2` issues the seals'
+ * SM2 certificates (GB/T 38540). Created once on first start; the certificates are published at
+ * `GET /pki/seal-ca.pem` (and `.der`, `seal-ca-sm2.*`). The keys are kept as the seals' keys are: SM2 wrapped by the crypto
+ * provider, the P-256 PKCS#8 encrypted by it (label `seal-key`, bound to the CA id).
+ */
+@Entity({ name: 'seal_ca' })
+export class SealCa {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  algorithm!: 'p256' | 'sm2';
+
+  /** SM2: the public key (hex) and WrappedPrivateKey.blob of the crypto provider. */
+  @Column({ type: 'varchar', length: 130, name: 'sm2_public_key', nullable: true })
+  sm2PublicKey!: string | null;
+
+  @Column({ type: 'text', name: 'sm2_private_key', nullable: true })
+  sm2PrivateKey!: string | null;
+
+  /** P-256: the PKCS#8, encrypted by the crypto provider. */
+  @Column({ type: 'bytea', name: 'key_enc', nullable: true })
+  keyEnc!: Buffer | null;
+
+  /** DER of the self-signed CA certificate. */
   @Column({ type: 'bytea' })
   certificate!: Buffer;
 

@@ -1,14 +1,16 @@
 import { createHash, createPrivateKey, randomInt, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import type { CallMeta, SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from '@gmp/contracts';
 import {
+  createPadesCa,
   createPadesKey,
   issueSm2Certificate,
   makeSeal,
   makeSealPng,
+  type PadesIssuer,
   type PadesKey,
   PdfSealError,
   type PreparedPicture,
@@ -22,11 +24,24 @@ import {
 } from '@gmp/e-seal';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
-import { Seal, SealGrant, SealMaker, SealUse } from './seal.entities.js';
+import { Seal, SealCa, SealGrant, SealMaker, SealUse } from './seal.entities.js';
 
 const MAKER_ID = 'seal-maker-1';
 const MAKER_NAME = sm2Name('政务中台电子印章制章系统 (seal maker)', '政务中台 (government middle platform)');
 const KEY_LABEL = 'seal-key';
+/** The platform seal CA: its P-256 key issues the seals' PDF certificates, its SM2 key their SM2 certificates. */
+export const SEAL_CA_P256_ID = 'seal-ca-p256';
+export const SEAL_CA_SM2_ID = 'seal-ca-sm2';
+const CA_ORGANISATION = '政务中台 (government middle platform)';
+const CA_P256_NAME = { commonName: '政务中台电子印章 CA (platform seal CA) ECDSA P-256', organisation: CA_ORGANISATION };
+const CA_SM2_NAME = sm2Name('政务中台电子印章 CA (platform seal CA) SM2', CA_ORGANISATION);
+const CA_YEARS = 20;
+
+/** The platform seal CA as the seal service uses it. */
+interface LoadedSealCa {
+  p256: PadesIssuer;
+  sm2: { certificate: Buffer; publicKey: string; privateKeyBlob: string };
+}
 
 export interface RegisterSeal {
   organisationCode: string;
@@ -45,27 +60,50 @@ export interface RegisterSeal {
  * `seal_use`. Keys stay with the crypto provider (SM2 wrapped, the PDF key encrypted).
  */
 @Injectable()
-export class SealService {
+export class SealService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SealService');
   private readonly pictures = new Map<string, PreparedPicture>();
   private readonly padesKeys = new Map<string, PadesKey>();
+  private caLoading: Promise<LoadedSealCa> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
   ) {}
 
+  /**
+   * Makes sure the platform seal CA exists (so its certificate can be fetched at once), and
+   * lists the seals still on a self-signed PDF certificate from before the CA: they keep signing
+   * and verifying as they did, without a chain; re-register a seal to get a CA-issued one.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sealCa();
+    const legacy = await this.dataSource.getRepository(Seal).find({ select: { id: true, name: true }, where: { padesIssuer: IsNull() }, order: { createdAt: 'ASC' } });
+    if (legacy.length > 0) {
+      this.logger.warn(`${legacy.length} 枚印章的 PDF 证书为自签名、无证书链（早于印章 CA，照常签章与验证）(seals with a self-signed PDF certificate from before the platform seal CA; they sign and verify as before, without a chain): ${legacy.map((l) => `${l.name} ${l.id}`).join(', ')}`);
+    }
+  }
+
+  /** The platform seal CA's certificates (DER): `p256` issues the seals' PDF certificates, `sm2` their SM2 certificates. */
+  async caCertificates(): Promise<{ p256: Buffer; sm2: Buffer }> {
+    const ca = await this.sealCa();
+    return { p256: Buffer.from(ca.p256.certificate), sm2: ca.sm2.certificate };
+  }
+
   async register(r: RegisterSeal): Promise<Seal> {
     const maker = await this.maker();
+    const ca = await this.sealCa();
     const id = r.id ?? randomUUID();
     const now = new Date();
     const validTo = new Date(Date.UTC(now.getUTCFullYear() + r.validYears, now.getUTCMonth(), now.getUTCDate()));
     const keyPair = this.crypto.generateSm2KeyPair();
     const makerSigner = providerSigner(this.crypto, { publicKey: maker.publicKey, privateKey: { provider: this.crypto.name, blob: maker.privateKey } });
-    const sm2Certificate = issueSm2Certificate({ subject: sm2Name(r.name, r.organisationName), publicKey: keyPair.publicKey, issuer: { name: MAKER_NAME, signer: makerSigner }, notAfter: validTo });
+    const caSigner = providerSigner(this.crypto, { publicKey: ca.sm2.publicKey, privateKey: { provider: this.crypto.name, blob: ca.sm2.privateKeyBlob } });
+    const sm2Certificate = issueSm2Certificate({ subject: sm2Name(r.name, r.organisationName), publicKey: keyPair.publicKey, issuer: { name: CA_SM2_NAME, signer: caSigner }, notAfter: validTo });
     const picture = makeSealPng(256);
     const esId = `${r.organisationCode.slice(2, 8)}${randomInt(10_000_000, 100_000_000)}`;
     const sealDer = makeSeal({ esID: esId, name: r.name, type: r.type, png: picture, signerCertificates: [sm2Certificate], validStart: now, validEnd: validTo }, { certificate: maker.certificate, signer: makerSigner });
-    const pades = await createPadesKey({ commonName: r.name, organisation: r.organisationName, notAfter: validTo });
+    const pades = await createPadesKey({ commonName: r.name, organisation: r.organisationName, notAfter: validTo, issuer: ca.p256 });
     const seal: Seal = {
       id,
       esId,
@@ -81,6 +119,7 @@ export class SealService {
       padesCertificate: pades.certificate,
       padesFingerprint: createHash('sha256').update(pades.certificate).digest('hex'),
       padesKeyEnc: this.crypto.encrypt(KEY_LABEL, pades.pkcs8, id),
+      padesIssuer: SEAL_CA_P256_ID,
       validFrom: now,
       validTo,
       revokedAt: null,
@@ -131,7 +170,7 @@ export class SealService {
     let sealed: Buffer;
     try {
       sealed = await sealPdf(pdf, {
-        key: this.padesKeyOf(seal),
+        key: await this.padesKeyOf(seal),
         picture: await this.pictureOf(seal),
         sealName: seal.name,
         organisation: seal.organisationName,
@@ -226,10 +265,12 @@ export class SealService {
     return providerSigner(this.crypto, { publicKey: seal.sm2PublicKey, privateKey: { provider: this.crypto.name, blob: seal.sm2PrivateKey } });
   }
 
-  private padesKeyOf(seal: Seal): PadesKey {
+  /** The seal's PDF key and certificate, with the CA certificate as its chain (none for a self-signed certificate from before the CA). */
+  private async padesKeyOf(seal: Seal): Promise<PadesKey> {
     let key = this.padesKeys.get(seal.id);
     if (!key) {
-      key = { privateKey: createPrivateKey({ key: this.crypto.decrypt(KEY_LABEL, seal.padesKeyEnc, seal.id), format: 'der', type: 'pkcs8' }), certificate: seal.padesCertificate };
+      const chain = seal.padesIssuer ? [Buffer.from((await this.sealCa()).p256.certificate)] : [];
+      key = { privateKey: createPrivateKey({ key: this.crypto.decrypt(KEY_LABEL, seal.padesKeyEnc, seal.id), format: 'der', type: 'pkcs8' }), certificate: seal.padesCertificate, chain };
       this.padesKeys.set(seal.id, key);
     }
     return key;
@@ -242,6 +283,36 @@ export class SealService {
       this.pictures.set(seal.id, picture);
     }
     return picture;
+  }
+
+  /** The platform seal CA, created once (first start) and kept: keys with the crypto provider, as the seals' keys are. */
+  private sealCa(): Promise<LoadedSealCa> {
+    this.caLoading ??= this.loadSealCa().catch((err: unknown) => {
+      this.caLoading = null; // a failed first attempt (database not ready) is tried again
+      throw err;
+    });
+    return this.caLoading;
+  }
+
+  private async loadSealCa(): Promise<LoadedSealCa> {
+    const repo = this.dataSource.getRepository(SealCa);
+    const notAfter = new Date(Date.now() + CA_YEARS * 365 * 86_400_000);
+    if (!(await repo.existsBy({ id: SEAL_CA_P256_ID }))) {
+      const made = await createPadesCa({ ...CA_P256_NAME, notAfter });
+      // Another instance may create it at the same moment: the first insert wins, everyone reads that one.
+      await repo.createQueryBuilder().insert().values({ id: SEAL_CA_P256_ID, algorithm: 'p256', sm2PublicKey: null, sm2PrivateKey: null, keyEnc: this.crypto.encrypt(KEY_LABEL, made.pkcs8, SEAL_CA_P256_ID), certificate: made.certificate }).orIgnore().execute();
+    }
+    if (!(await repo.existsBy({ id: SEAL_CA_SM2_ID }))) {
+      const pair = this.crypto.generateSm2KeyPair();
+      const certificate = issueSm2Certificate({ subject: CA_SM2_NAME, publicKey: pair.publicKey, issuer: { name: CA_SM2_NAME, signer: providerSigner(this.crypto, pair) }, ca: true, notAfter });
+      await repo.createQueryBuilder().insert().values({ id: SEAL_CA_SM2_ID, algorithm: 'sm2', sm2PublicKey: pair.publicKey, sm2PrivateKey: pair.privateKey.blob, keyEnc: null, certificate }).orIgnore().execute();
+    }
+    const p256 = await repo.findOneByOrFail({ id: SEAL_CA_P256_ID });
+    const sm2 = await repo.findOneByOrFail({ id: SEAL_CA_SM2_ID });
+    return {
+      p256: { certificate: p256.certificate, pkcs8: this.crypto.decrypt(KEY_LABEL, p256.keyEnc!, SEAL_CA_P256_ID) },
+      sm2: { certificate: sm2.certificate, publicKey: sm2.sm2PublicKey!, privateKeyBlob: sm2.sm2PrivateKey! },
+    };
   }
 
   /** The platform's seal maker, created (key wrapped by the crypto provider) on first use. */
