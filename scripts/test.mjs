@@ -46,6 +46,7 @@ if (only.length === 0) {
   if (step('project graph', bin('nx'), ['show', 'projects']) !== 0) process.exit(1);
   if (step('lint (module boundaries)', bin('eslint'), ['apps', 'libs', 'scripts', 'bench']) !== 0) process.exit(1);
   if (step('type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) !== 0) process.exit(1);
+  if (step('benchmark summary regenerated from its runs', process.execPath, ['scripts/benchmarks-summary.mjs', '--check']) !== 0) process.exit(1);
 }
 const report = join(mkdtempSync(join(tmpdir(), 'gmp-jest-')), 'report.json');
 const status = step('jest (unit + integration on real Kafka and PostgreSQL)', process.execPath, [
