@@ -147,7 +147,12 @@ describe('legal bases: registered, granted per subscription, never typed', () =>
     const answer = await post(`${dispatch.url}/v1/capabilities/composite.citizen-licences/invoke`, { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber }, { 'x-legal-basis': 'demo.market-entity-registration' });
     expect(answer.status).toBe(403);
     expect(answer.body.code).toBe('LEGAL_BASIS_NOT_GRANTED');
-    const ok = await post(`${dispatch.url}/v1/capabilities/composite.citizen-licences/invoke`, { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber }, { 'x-legal-basis': 'demo.real-estate-registration' });
+    const purpose = `lb-composite-${run}`;
+    const ok = await post(`${dispatch.url}/v1/capabilities/composite.citizen-licences/invoke`, { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber }, { 'x-legal-basis': 'demo.real-estate-registration', 'x-purpose': purpose });
     expect(ok.status).toBe(200);
+    // Both reads — the population base (real-name step) and the licences — carry the basis into "who used my data".
+    const records = async () => (await post(`${data.url}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_PERSON.idNumber, limit: 500 }, INTERNAL)).body.records.filter((r: { purpose: string }) => r.purpose === purpose);
+    for (let i = 0; i < 100 && (await records()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await records()).map((r: { resource: string; legalBasis: string }) => `${r.resource}:${r.legalBasis}`).sort()).toEqual(['e-licence:demo.real-estate-registration', 'population-base:demo.real-estate-registration']);
   });
 });
