@@ -6,6 +6,7 @@ import pg from 'pg';
 import { DEMO_CITIZENS, DEMO_PERSON } from '@gmp/feature-tech';
 import { LOOKUP, post } from './dispatch-client.js';
 import { freePort } from './service-process.js';
+import { OidcFlows } from './oidc-flows.js';
 
 const SECONDS = Number(process.env['STANDALONE_LOAD_SECONDS'] ?? 20);
 const CALLERS = 32;
@@ -22,8 +23,9 @@ describe('standalone under load', () => {
   it(`serves ${CALLERS} concurrent callers for ${SECONDS} s with no error, and records every access once`, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gmp-standalone-load-'));
     const pgPort = await freePort();
+    const portBase = await freePort(); // the four services on portBase … portBase + 3 (the OpenID issuer needs a known port)
     // The rate limit is a refusal by design (429): off here, so that every non-2xx is a defect.
-    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], TS_NODE_PROJECT: 'tsconfig.json', STANDALONE_DATA_DIR: dataDir, STANDALONE_PORT_BASE: '0', STANDALONE_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', DISPATCH_RATE_PER_SECOND: '0', INTERNAL_API_TOKEN: TOKEN };
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], TS_NODE_PROJECT: 'tsconfig.json', STANDALONE_DATA_DIR: dataDir, STANDALONE_PORT_BASE: String(portBase), STANDALONE_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', DISPATCH_RATE_PER_SECOND: '0', INTERNAL_API_TOKEN: TOKEN };
     const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,6 +63,11 @@ describe('standalone under load', () => {
       process.stderr.write(`[standalone-load] ${CALLERS} callers × ${SECONDS} s: ${JSON.stringify(Object.fromEntries(statuses))} (${(ok / SECONDS).toFixed(0)}/s)\n`);
       expect({ nonSuccess: problems.length, first: problems.slice(0, 5) }).toEqual({ nonSuccess: 0, first: [] });
       expect(ok).toBeGreaterThan(CALLERS * 5);
+
+      // Citizens signing in at once (the login throttle's store used named statements too: 500s on the shared session).
+      const flows = new OidcFlows(`${tech}/oidc`);
+      const logins = await Promise.all(Array.from({ length: 8 }, () => flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password }).then((r) => Boolean(r.token), () => false)));
+      expect(logins).toEqual(Array(8).fill(true));
 
       // The outbox drains (readiness stays green), and each read is in the access log and "who used my data" once.
       await db.connect();

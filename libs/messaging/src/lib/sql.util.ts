@@ -40,8 +40,23 @@ export function derivedEventId(sourceMessageId: string, kind: string): string {
  * `DB_NAMED_STATEMENTS=false` runs the statement unnamed.
  */
 export async function preparedQuery<R>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<R[]> {
-  const pool = (dataSource.driver as unknown as { master?: { query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> } }).master;
-  if (!pool) throw new Error('preparedQuery needs the PostgreSQL driver');
+  return (await statementPool(dataSource).query<R>({ name, text, values })).rows;
+}
+
+type PgQuery = { name?: string; text: string; values?: unknown[] };
+
+/**
+ * TypeORM's PostgreSQL pool as a `query({ name?, text, values })` client — for libraries that
+ * name their statements (rate-limiter-flexible's `pool` store) — that drops the names where
+ * connections share one session (`DB_NAMED_STATEMENTS=false`, standalone's embedded store).
+ */
+export function statementPool(dataSource: DataSource): { query<R>(q: PgQuery): Promise<{ rows: R[] }> } {
   const named = (dataSource.options as { extra?: { gmpNamedStatements?: boolean } }).extra?.gmpNamedStatements !== false;
-  return (await pool.query(named ? { name, text, values } : { text, values })).rows;
+  return {
+    query<R>(q: PgQuery) {
+      const pool = (dataSource.driver as unknown as { master?: { query(q: PgQuery): Promise<{ rows: R[] }> } }).master;
+      if (!pool) return Promise.reject(new Error('statementPool needs the PostgreSQL driver'));
+      return pool.query(named || !q.name ? q : { text: q.text, ...(q.values ? { values: q.values } : {}) });
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
-import { quoteTablePath } from '@gmp/messaging';
+import { quoteTablePath, statementPool } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { LoginThrottleRow } from './login-throttle.entity.js';
 
@@ -42,8 +42,9 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {
     const common = {
-      storeClient: dataSource,
-      storeType: 'typeorm',
+      // The pool through statementPool: its named statements are dropped where connections share one session (standalone).
+      storeClient: statementPool(dataSource),
+      storeType: 'pool',
       tableName: 'login_throttle',
       schemaName: (dataSource.options as { schema?: string }).schema,
       tableCreated: true, // by the migration
