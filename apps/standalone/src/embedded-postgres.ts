@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -78,7 +78,9 @@ export function keepSequencesTogether(q: QueryQueue): void {
  * that the services connect with their ordinary `pg` driver, migrations and queries.
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number, maxConnections: number): Promise<EmbeddedPostgres> {
-  mkdirSync(dataDir, { recursive: true });
+  // Only its owner may read the store (PGlite writes its files world-readable): the directory is 0700.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections });
   keepSequencesTogether((server as unknown as { queryQueue: QueryQueue }).queryQueue);

@@ -5,7 +5,7 @@ import type { CallerInfo } from './capability-invoker.service.js';
 
 /** C0 controls, DEL, C1 controls, line/paragraph separators, lone surrogates: nothing a who-or-why value may hold (PostgreSQL cannot store NUL; logs and audits must not be forged). */
 // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /** True when the text holds a character no header value of the platform may carry. */
 export function hasUnprintable(text: string): boolean {
@@ -41,6 +41,8 @@ export function headerValue(raw: string | string[] | undefined, header: string, 
   return value;
 }
 
+const WHO_AND_WHY = ['x-end-user', 'x-purpose', 'x-legal-basis', 'x-case-id', 'x-capability-version', 'idempotency-key'];
+
 /**
  * Who and why of a call, from the authenticated app and the request's headers (X-End-User,
  * X-Purpose, X-Legal-Basis, X-Case-Id, X-Capability-Version, Idempotency-Key), each checked at
@@ -49,6 +51,13 @@ export function headerValue(raw: string | string[] | undefined, header: string, 
  */
 export function callerOf(request: AppRequest): CallerInfo {
   const h = request.headers;
+  // Node joins a repeated X-* header into "a, b": count the raw occurrences instead.
+  const raw = request.raw?.rawHeaders ?? [];
+  for (const name of WHO_AND_WHY) {
+    let n = 0;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) n++;
+    if (n > 1) throw invalidHeader(name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()), '只能出现一次 (must appear once)');
+  }
   const endUser = headerValue(h['x-end-user'], 'X-End-User', { max: 128 });
   const purpose = headerValue(h['x-purpose'], 'X-Purpose', { decode: true, max: 256 });
   const legalBasis = headerValue(h['x-legal-basis'], 'X-Legal-Basis', { max: 64 });

@@ -9,6 +9,8 @@ function isFailure(err: unknown): boolean {
   if ((err as { notCounted?: boolean } | null)?.notCounted) return false;
   if (err instanceof ProviderTimeoutError) return true;
   if (err instanceof ProviderError) return !err.error || err.error.status >= 500;
+  // A proxied upstream's refusal (4xx) is an answer, not a failure.
+  if (err instanceof ProblemException) return err.getStatus() >= 500;
   return true;
 }
 
