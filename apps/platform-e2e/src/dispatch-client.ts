@@ -1,5 +1,5 @@
 import { TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
-import { DEMO_LEGAL_BASES } from '@gmp/feature-dispatch';
+import { demoBasesFor } from '@gmp/feature-dispatch';
 /** Small HTTP helpers for the end-to-end tests (what a business line would send). */
 export const LOOKUP = '/v1/capabilities/e-licence.query-by-holder/invoke';
 export const DEMO_AUTH = `Basic ${Buffer.from('demo-portal:demo-portal-secret').toString('base64')}`;
@@ -19,9 +19,6 @@ export interface Answer {
  */
 export const TEST_LEGAL_BASIS = 'demo.gov-data-sharing';
 export const WITH_BASIS = { 'x-legal-basis': TEST_LEGAL_BASIS } as const;
-
-/** The demo bases that open a capability (what registerGrantedApp asks for). */
-const basesOpening = (capability: string) => DEMO_LEGAL_BASES.filter((b) => (b.capabilities as readonly string[]).includes(capability)).map((b) => b.code);
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
@@ -70,7 +67,7 @@ export async function registerGrantedApp(dispatchUrl: string, appKey: string, ca
   const auth = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
   let grantId = '';
   for (const capability of typeof capabilities === 'string' ? [capabilities] : capabilities) {
-    const legalBases = o.legalBases ?? basesOpening(capability);
+    const legalBases = o.legalBases ?? demoBasesFor(capability);
     const asked = await post(`${dispatchUrl}/v1/subscriptions`, { capability, purpose: '测试用途', ...(legalBases.length ? { legalBases } : {}) }, auth);
     const decided = await post(`${dispatchUrl}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...INTERNAL, 'x-caller': 'e2e-owner' });
     if (decided.status !== 200) throw new Error(`grant not approved: ${JSON.stringify(decided.body)}`);

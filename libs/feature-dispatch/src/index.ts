@@ -6,5 +6,5 @@ export { hashSecret } from './lib/apps/secret-hash.util.js';
 export { CallAudit } from './lib/audit/call-audit.service.js';
 export { CallAuditChain, CallAuditEntry } from './lib/audit/call-audit.entities.js';
 export { IdempotencyService } from './lib/invoke/idempotency.service.js';
-export { DEMO_LEGAL_BASES } from './lib/legal-bases/demo-legal-bases.seed.js';
+export { DEMO_LEGAL_BASES, demoBasesFor } from './lib/legal-bases/demo-legal-bases.seed.js';
 export { ProviderBreakers } from './lib/invoke/provider-breakers.service.js';

@@ -10,3 +10,4 @@ export * from './lib/crypto.js';
 export * from './lib/json-body.parser.js';
 export * from './lib/openapi-security.js';
 export * from './lib/service-index.controller.js';
+export * from './lib/header-value.util.js';

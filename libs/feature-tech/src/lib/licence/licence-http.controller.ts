@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CallMeta, LicenceByHolderInput, type LicenceByHolderReply, validateMessage } from '@gmp/contracts';
 import { currentContext } from '@gmp/observability';
-import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { headerValue, InternalApiGuard, ProblemException } from '@gmp/service-kit';
 import { LicenceQueryService } from './licence-query.service.js';
 
 /**
@@ -31,23 +31,16 @@ export class LicenceHttpController {
     }
     const checked = validateMessage(LicenceByHolderInput, body, { forbidUnknown: true });
     if (!checked.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, checked.errors);
+    const why = headerValue(purpose, 'X-Purpose', { decode: true, max: 256 });
     const meta: CallMeta = {
       messageId: randomUUID(),
       correlationId: currentContext()?.correlationId ?? randomUUID(),
       app: caller,
-      ...(purpose ? { purpose: decodeHeader(purpose) } : {}),
+      ...(why ? { purpose: why } : {}),
       sentAt: new Date().toISOString(),
     };
     const metaCheck = validateMessage(CallMeta, meta);
     if (!metaCheck.ok) throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', undefined, metaCheck.errors);
     return this.licences.byHolder({ meta, input: checked.value });
-  }
-}
-
-function decodeHeader(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', 'X-Purpose: 百分号编码无效 (malformed percent-encoding)');
   }
 }
