@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { type LicenceAccessedEvent, deadLetterTopicOf, PlatformHeader, subjectKeyOf, Topic } from '@gmp/contracts';
+import { type LicenceAccessedEvent, deadLetterTopicOf, PlatformHeader, replyTopicOf, subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
 import { DataAccessRecord, dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CITIZENS, DEMO_COMPANIES, techCapabilitiesService } from '@gmp/feature-tech';
@@ -163,8 +163,12 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(noCaller.body.code).toBe('CALLER_REQUIRED');
   });
 
-  /** Sends malformed records to `topic` and returns what reached the consumer group's dead-letter topic. */
-  const deadLettered = async (group: string, topic: Topic, extra: object) => {
+  /**
+   * Sends malformed records of request type `type` (to its provider's request topic, the type in
+   * x-message-type) and returns what reached the consumer group's dead-letter topic.
+   */
+  const deadLettered = async (group: string, type: Topic, extra: object, headers: Record<string, string> = { [PlatformHeader.MessageType]: type }, expected = [/不是合法 JSON/, /meta\.messageId/]) => {
+    const topic = wireTopicOf(type);
     const marker = randomUUID();
     const seen: { value: string; error: string; source: string }[] = [];
     const consumer = kafka.consumer({ groupId: `e2e-dlq-${marker}`, maxWaitTimeInMs: 100 });
@@ -180,15 +184,34 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     });
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, messages: [{ value: `not json at all ${marker}` }, { value: JSON.stringify({ marker, meta: { app: 'x' }, ...extra }) }] });
+    const request = { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopicOf('service-dispatch'), kafka_replyPartition: '0', ...headers };
+    await producer.send({ topic, messages: [{ value: `not json at all ${marker}`, headers: request }, { value: JSON.stringify({ marker, meta: { app: 'x' }, ...extra }), headers: request }] });
     await producer.disconnect();
     await eventually(async () => seen.length >= 2, 30_000);
     await consumer.disconnect();
     expect(seen.every((s) => s.source === topic)).toBe(true);
-    expect(seen.map((s) => s.error).join('\n')).toMatch(/不是合法 JSON/);
-    expect(seen.map((s) => s.error).join('\n')).toMatch(/meta\.messageId/);
+    for (const why of expected) expect(seen.map((s) => s.error).join('\n')).toMatch(why);
     return seen;
   };
+
+  it('refuses records on a request topic whose type is missing, unknown, an event or another service\'s, and keeps serving', async () => {
+    const valid = { meta: { messageId: randomUUID(), correlationId: 'c', app: 'x', sentAt: new Date().toISOString() }, input: { holderType: 'person', holderId: zhang.id } };
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /no x-message-type|未知消息类型/],
+      [{ [PlatformHeader.MessageType]: 'tech.licence.no-such-thing.v1' }, /未知消息类型/],
+      [{ [PlatformHeader.MessageType]: '__proto__' }, /未知消息类型/],
+      [{ [PlatformHeader.MessageType]: Topic.LicenceAccessed }, /不是本服务的请求/],
+      [{ [PlatformHeader.MessageType]: Topic.DataPopulationVerify }, /不是本服务的请求/],
+      [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: deadLetterTopicOf('service-dispatch') }, /应答主题无效/],
+      [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: 'tech.licence.query-by-holder.v1.reply' }, /应答主题无效/],
+    ];
+    for (const [headers, why] of cases) {
+      const marker = randomUUID();
+      await deadLettered('tech-capabilities', Topic.LicenceQueryByHolder, { input: valid.input, meta: { ...valid.meta, correlationId: marker } }, headers, [why]);
+    }
+    const after = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id });
+    expect(after.status).toBe(200);
+  });
 
   it('dead-letters malformed messages on the capability topic and keeps consuming', async () => {
     await deadLettered('tech-capabilities', Topic.LicenceQueryByHolder, { input: { holderType: 'person', holderId: '123' } });
@@ -215,10 +238,11 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     await producer.connect();
     const record = (replyTopic: string) => ({
       value: JSON.stringify(request),
-      headers: { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopic, kafka_replyPartition: '0' },
+      headers: { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopic, kafka_replyPartition: '0', [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder },
     });
-    await producer.send({ topic: Topic.LicenceQueryByHolder, messages: [record(`${Topic.LicenceQueryByHolder}.reply`), record(`${Topic.LicenceQueryByHolder}.reply`)] });
-    await producer.send({ topic: Topic.LicenceQueryByHolder, messages: [record('dlq.service-dispatch.v1')] });
+    const topic = wireTopicOf(Topic.LicenceQueryByHolder);
+    await producer.send({ topic, messages: [record(replyTopicOf('service-dispatch')), record(replyTopicOf('service-dispatch'))] });
+    await producer.send({ topic, messages: [record('dlq.service-dispatch.v1')] });
     await producer.disconnect();
     const recorded = await eventually(() => records().findOne({ where: { correlationId } }));
     expect(recorded).toBeTruthy();

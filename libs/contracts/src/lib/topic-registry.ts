@@ -15,7 +15,7 @@ import { LicenceByIdRequest, LicenceChangedEvent, LicenceChangeReply, LicenceCha
 import { SealPdfReply, SealPdfRequest, SealSignDataReply, SealSignDataRequest, SealVerifyReply, SealVerifyRequest } from './seal.messages.js';
 import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
 import { ArchiveDepositReply, ArchiveDepositRequest, ArchiveVerifyReply, ArchiveVerifyRequest } from './archive.messages.js';
-import { Topic } from './topics.enum.js';
+import { requestTopicOf, Topic } from './topics.enum.js';
 
 type MessageClass = new () => object;
 
@@ -132,6 +132,24 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
   [Topic.LicenceWithdrawUse]: { topic: Topic.LicenceWithdrawUse, kind: 'request', message: LicenceUseWithdrawRequest, reply: LicenceUseWithdrawReply, owner: 'tech-capabilities', description: '撤回用证授权 (withdraw a use authorisation)' },
 };
 
-export function contractOf(topic: string): TopicContract | undefined {
-  return (TOPIC_CONTRACTS as Record<string, TopicContract>)[topic];
+export function contractOf(type: string): TopicContract | undefined {
+  return Object.prototype.hasOwnProperty.call(TOPIC_CONTRACTS, type) ? (TOPIC_CONTRACTS as Record<string, TopicContract>)[type] : undefined;
+}
+
+/** The Kafka topic a message of this type travels on: its provider's request topic, or the event's own topic. */
+export function wireTopicOf(type: Topic): string {
+  const contract = TOPIC_CONTRACTS[type];
+  return contract.kind === 'request' ? requestTopicOf(contract.owner) : contract.topic;
+}
+
+/** Every Kafka topic the contracts define, with what travels on it (docs/topics.md lists them all). */
+export function wireTopics(): { topic: string; kind: 'requests' | 'event'; types: Topic[] }[] {
+  const byTopic = new Map<string, { topic: string; kind: 'requests' | 'event'; types: Topic[] }>();
+  for (const contract of Object.values(TOPIC_CONTRACTS)) {
+    const topic = wireTopicOf(contract.topic);
+    const entry = byTopic.get(topic) ?? { topic, kind: contract.kind === 'request' ? ('requests' as const) : ('event' as const), types: [] };
+    entry.types.push(contract.topic);
+    byTopic.set(topic, entry);
+  }
+  return [...byTopic.values()];
 }

@@ -1,7 +1,16 @@
 /**
- * Every Kafka topic of the platform. Convention: `<domain>.<entity>.<event-or-command>.v<N>`;
- * a breaking change is a new topic. No topic name is typed anywhere else: derived names
- * (reply topics, dead-letter topics) come from the helpers below.
+ * Every message type of the platform's wire. Convention: `<domain>.<entity>.<event-or-command>.v<N>`;
+ * a breaking change is a new type.
+ *
+ * - An **event** type is also its Kafka topic (one stream per event type, keyed by subject).
+ * - A **request** type is not a topic of its own: every request to a provider service travels
+ *   on that provider's one request topic (`requestTopicOf(owner)`) with its type in the
+ *   `x-message-type` header, and every reply on the calling service's one reply topic
+ *   (`replyTopicOf(caller)`). The broker's cost thus follows the number of services, not the
+ *   size of the capability catalogue (issue 12, docs/benchmarks.md).
+ *
+ * No topic name is typed anywhere else: wire topics come from the helpers below and from
+ * `wireTopicOf` in topic-registry.ts.
  */
 export enum Topic {
   /** Request-reply: e-licences held by a citizen or a company (tech-capabilities). */
@@ -50,9 +59,30 @@ export enum Topic {
   DataPopulationVerify = 'data.population.verify.v1',
 }
 
-/** Reply topic used by the NestJS Kafka transport for a request-reply pattern. */
-export function replyTopicOf(topic: Topic): string {
-  return `${topic}.reply`;
+/** A platform service's name (Kafka client id, consumer group, topic prefix): lower-case words joined by hyphens. */
+export const SERVICE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+function checkedService(service: string): string {
+  if (!SERVICE_NAME.test(service) || service.length > 64) throw new Error(`无效的服务名 (invalid service name): ${JSON.stringify(service)}`);
+  return service;
+}
+
+/** The one request topic of a provider service: every request type it serves travels here. */
+export function requestTopicOf(provider: string): string {
+  return `rpc.${checkedService(provider)}.requests.v1`;
+}
+
+/** The one reply topic of a calling service: one partition (at least) per instance of the caller. */
+export function replyTopicOf(caller: string): string {
+  return `rpc.${checkedService(caller)}.replies.v1`;
+}
+
+const REPLY_TOPIC = /^rpc\.([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.replies\.v1$/;
+
+/** The calling service a reply topic belongs to, or null when the name is not a reply topic. */
+export function callerOfReplyTopic(topic: string): string | null {
+  const m = REPLY_TOPIC.exec(topic);
+  return m && m[1]!.length <= 64 ? m[1]! : null;
 }
 
 /** One dead-letter topic per consumer group: poison messages land there with the error. */
@@ -63,6 +93,8 @@ export function deadLetterTopicOf(consumerGroup: string): string {
 /** Kafka headers the platform sets on records it produces (besides the NestJS transport's own). */
 export const PlatformHeader = {
   EventId: 'x-event-id',
+  /** On a provider's request topic: which request type (and so which contract) the record carries. */
+  MessageType: 'x-message-type',
   CorrelationId: 'x-correlation-id',
   DeadLetterError: 'x-dlq-error',
   DeadLetterSourceTopic: 'x-dlq-source-topic',

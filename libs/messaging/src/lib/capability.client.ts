@@ -36,7 +36,7 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (this.transport instanceof ClientKafka) {
-      for (const topic of this.options.requests) this.transport.subscribeToResponseOf(topic);
+      if (this.options.requests.length > 0) this.transport.subscribeToResponseOf(replyTopicOf(this.options.service));
     }
     await this.transport.connect();
     if (this.transport instanceof ClientKafka && this.options.requests.length > 0) await this.waitForReplyAssignments();
@@ -50,7 +50,7 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
   isReady(): boolean {
     if (!(this.transport instanceof ClientKafka)) return true;
     const assigned = this.transport.getConsumerAssignments();
-    return this.options.requests.every((t) => assigned[replyTopicOf(t)] !== undefined);
+    return this.options.requests.length === 0 || assigned[replyTopicOf(this.options.service)] !== undefined;
   }
 
   async request<T>(topic: Topic, key: string | null, payload: object, timeoutMs: number): Promise<T> {

@@ -1,17 +1,37 @@
-import { ClientKafka, KafkaHeaders, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { ClientKafka, KafkaHeaders, type KafkaOptions, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Producer } from 'kafkajs';
+import { contractOf, PlatformHeader, replyTopicOf, wireTopicOf } from '@gmp/contracts';
 import { BatchingSender } from './batching-sender.js';
 import { OFFSET_COMMIT_INTERVAL_MS } from './kafka-config.js';
 
 /**
- * The NestJS Kafka client with requests produced in batches (see BatchingSender); routing of
- * replies, correlation and reply partitions are NestJS's own.
+ * The NestJS Kafka client with the platform's topic layout: a request of any type goes to its
+ * provider's one request topic (`wireTopicOf`) with the type in `x-message-type`, and every
+ * reply comes back on this service's one reply topic (`replyTopicOf(service)`, a partition per
+ * instance) — the topics a caller reads do not grow with the capability catalogue. Requests
+ * are produced in batches (see BatchingSender); correlation and reply partitions are NestJS's own.
  */
 export class GovKafkaClient extends ClientKafka {
+  /** The one topic this service's replies come back on. */
+  readonly replyTopic: string;
   private readonly requests = new BatchingSender(() => this.producer as unknown as Producer);
   /** Highest reply offset read per topic/partition, committed every second (autoCommit is off). */
   private readonly read = new Map<string, { topic: string; partition: number; offset: string }>();
   private committer: NodeJS.Timeout | null = null;
+
+  constructor(options: NonNullable<KafkaOptions['options']>, service: string) {
+    super(options);
+    this.replyTopic = replyTopicOf(service);
+  }
+
+  /** Every request type is answered on the one reply topic. */
+  override getResponsePatternName(_pattern: string): string {
+    return this.replyTopic;
+  }
+
+  override subscribeToResponseOf(_pattern: unknown): void {
+    if (!this.responsePatterns.includes(this.replyTopic)) this.responsePatterns.push(this.replyTopic);
+  }
 
   override createResponseCallback(): (payload: any) => Promise<any> {
     const handle = super.createResponseCallback();
@@ -57,14 +77,18 @@ export class GovKafkaClient extends ClientKafka {
     };
     try {
       const pattern = this.normalizePattern(partialPacket.pattern);
-      const replyTopic = this.getResponsePatternName(pattern);
+      const contract = contractOf(pattern);
+      if (contract?.kind !== 'request') throw new Error(`不是请求类型 (not a request type of the contracts): ${pattern}`);
+      const topic = wireTopicOf(contract.topic);
+      const replyTopic = this.replyTopic;
       const replyPartition = this.getReplyTopicPartition(replyTopic);
       Promise.resolve(this.serializer.serialize(packet.data, { pattern }))
         .then((serialized: any) => {
           serialized.headers[KafkaHeaders.CORRELATION_ID] = packet.id;
           serialized.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
           serialized.headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
-          return this.requests.send(pattern, serialized);
+          serialized.headers[PlatformHeader.MessageType] = pattern;
+          return this.requests.send(topic, serialized);
         })
         .catch(fail);
       return cleanup;

@@ -1,34 +1,54 @@
 import { Logger } from '@nestjs/common';
 import { KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message, Producer } from 'kafkajs';
-import { type CapabilityError, contractOf, deadLetterTopicOf, PlatformHeader, replyTopicOf, type Topic } from '@gmp/contracts';
+import { callerOfReplyTopic, type CapabilityError, contractOf, deadLetterTopicOf, PlatformHeader, requestTopicOf, wireTopicOf } from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
-import { decodeInbound, describeRejection } from './inbound-message.js';
+import { decodeInbound, describeRejection, type Inbound } from './inbound-message.js';
+import { OFFSET_COMMIT_INTERVAL_MS } from './kafka-config.js';
 import { describeError } from './sql.util.js';
 import { isTransientError, maskIdNumbers } from './transient-error.js';
 
 const EVENT_ATTEMPTS = 3;
-/** Requests of one fetched batch handled at once (queries need no order among themselves). */
-const REQUEST_CONCURRENCY = 64;
+/** Unordered events of one fetched batch handled at once. */
+const EVENT_CONCURRENCY = 64;
+/** Requests in flight in one process at most; past it the consumer stops fetching until some finish (backpressure). */
+export const MAX_REQUESTS_IN_FLIGHT = 256;
+/** How long a closing server waits for requests in flight to be answered. */
+const DRAIN_MS = 10_000;
 
 /**
  * The NestJS Kafka server with the platform's consumption rules added:
- * - every record is validated against its topic's contract before a handler sees it;
+ * - requests arrive on the service's one request topic (`requestTopicOf(service)`), each with
+ *   its type in the `x-message-type` header; the type must be a request contract this service
+ *   owns, and the reply topic a caller's reply topic (`rpc.<caller>.replies.v1`) — otherwise
+ *   the record is refused like a malformed one;
+ * - every record is validated against its type's contract before a handler sees it;
  * - a record that fails validation goes to the consumer group's dead-letter topic (with the
  *   error and its origin in headers), a request gets a typed INVALID_MESSAGE reply, and the
  *   consumer goes on with the next record;
  * - an event whose handler keeps failing is retried, then dead-lettered instead of blocking
  *   the partition;
  * - the handler runs inside the call's context (correlation id, app, end user) for logs;
- * - requests of a fetched batch are handled concurrently and their replies produced in
- *   batches; events keep their order within a partition, unless their contract is
- *   `unordered` (independent effects: handled concurrently too).
+ * - requests are handed to their handlers as they are fetched and the next fetch goes out at
+ *   once (a slow capability does not hold back the others; at most MAX_REQUESTS_IN_FLIGHT at a
+ *   time); replies are produced in batches. Events keep their order within a partition, unless
+ *   their contract is `unordered` (independent effects: handled concurrently too);
+ * - offsets are committed every second up to the first record not yet finished, so a restart
+ *   redoes what was in flight (as before: queries are harmless, events are deduplicated).
  */
 export class GovKafkaServer extends ServerKafka {
   private readonly log = new Logger('GovKafkaServer');
   readonly deadLetterTopic: string;
+  /** The one topic every request to this service arrives on. */
+  readonly requestTopic: string;
   private readonly replies = new BatchingSender(() => this.producer as unknown as Producer);
+  /** Per topic-partition: offsets handed to handlers and not finished yet, and the next offset once they are. */
+  private readonly positions = new Map<string, { topic: string; partition: number; inFlight: Set<bigint>; next: bigint; committed: bigint }>();
+  private inFlight = 0;
+  private readonly slotWaiters: (() => void)[] = [];
+  private committer: NodeJS.Timeout | null = null;
+  private closing = false;
 
   constructor(
     options: NonNullable<KafkaOptions['options']>,
@@ -36,10 +56,11 @@ export class GovKafkaServer extends ServerKafka {
   ) {
     super(options);
     this.deadLetterTopic = deadLetterTopicOf(consumerGroup);
+    this.requestTopic = requestTopicOf(consumerGroup);
   }
 
   override async bindEvents(consumer: Consumer | any): Promise<void> {
-    const topics = [...this.messageHandlers.keys()].map(String);
+    const topics = [...new Set([...this.messageHandlers.keys()].map((type) => this.wireTopicOfHandler(String(type))))];
     if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });
     // A consumer that kafkajs gives up on (not restarting) must not leave a process that looks
     // healthy but serves nothing: exit and let the supervisor restart it.
@@ -47,31 +68,79 @@ export class GovKafkaServer extends ServerKafka {
       this.log.error(`消费者崩溃 (consumer crashed), restart=${event.payload.restart}: ${describeError(event.payload.error)}`);
       if (!event.payload.restart) process.exit(1);
     });
+    // A new assignment starts from the group's committed offsets: forget what was tracked.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.positions.clear());
     await consumer.run({
       ...(this.options.run ?? {}),
-      // kafkajs commits after every batch when autoCommit is on: one more round trip before
-      // the next fetch. Offsets are committed at most every second instead (a restart may
-      // replay up to a second of records: queries are harmless, events are deduplicated).
+      // Offsets are committed by this class every second (commitFinished), up to the first
+      // record not yet finished: never after each batch (one more round trip before the next
+      // fetch), never past a request still in flight.
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async (payload: EachBatchPayload) => {
-        await this.handleBatch(payload);
-        await payload.commitOffsetsIfNecessary();
-      },
+      eachBatch: (payload: EachBatchPayload) => this.handleBatch(payload),
     });
+    this.committer ??= setInterval(() => void this.commitFinished(), OFFSET_COMMIT_INTERVAL_MS);
+    this.committer.unref();
+  }
+
+  /** Every handler must serve a type of the contracts: requests on this service's request topic, events on their own. */
+  private wireTopicOfHandler(type: string): string {
+    const contract = contractOf(type);
+    if (!contract) throw new Error(`处理器的消息类型没有契约 (handler for a message type without a contract): ${type}`);
+    const topic = wireTopicOf(contract.topic);
+    if (contract.kind === 'request' && topic !== this.requestTopic) {
+      throw new Error(`请求类型 ${type} 属于 ${contract.owner}，不由 ${this.consumerGroup} 处理 (request type owned by another service)`);
+    }
+    return topic;
+  }
+
+  override async close(): Promise<void> {
+    this.closing = true;
+    const deadline = Date.now() + DRAIN_MS;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (this.committer) clearInterval(this.committer);
+    this.committer = null;
+    await this.commitFinished();
+    await super.close();
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+    const position = this.positionOf(batch.topic, batch.partition, batch.messages[0]?.offset);
     const one = (message: (typeof batch.messages)[number]) =>
       this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause });
+    if (batch.topic === this.requestTopic) {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) return;
+        if (this.closing) {
+          // Left for the group's next member: not resolved, and no more fetched here.
+          pause();
+          return;
+        }
+        await this.slot(heartbeat);
+        const offset = BigInt(message.offset);
+        position.inFlight.add(offset);
+        position.next = offset + 1n;
+        // The next fetch goes out now; the request finishes on its own (its offset is committed once it has).
+        resolveOffset(message.offset);
+        void one(message)
+          .catch((err: unknown) => this.log.error(`请求处理失败 (request not handled) ${batch.topic}[${batch.partition}]@${message.offset}: ${describeError(err)}`))
+          .finally(() => {
+            position.inFlight.delete(offset);
+            this.release();
+          });
+      }
+      return;
+    }
     const contract = contractOf(batch.topic);
-    if (contract?.kind === 'request' || contract?.unordered) {
-      for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += REQUEST_CONCURRENCY) {
-        const slice = batch.messages.slice(i, i + REQUEST_CONCURRENCY);
+    if (contract?.unordered) {
+      for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += EVENT_CONCURRENCY) {
+        const slice = batch.messages.slice(i, i + EVENT_CONCURRENCY);
         const settled = await Promise.allSettled(slice.map(one));
         const failed = settled.find((s) => s.status === 'rejected');
         if (failed) throw (failed as PromiseRejectedResult).reason;
-        resolveOffset(slice[slice.length - 1]!.offset);
+        const last = slice[slice.length - 1]!.offset;
+        resolveOffset(last);
+        position.next = BigInt(last) + 1n;
         await heartbeat();
       }
       return;
@@ -80,7 +149,54 @@ export class GovKafkaServer extends ServerKafka {
       if (!isRunning() || isStale()) return;
       await one(message);
       resolveOffset(message.offset);
+      position.next = BigInt(message.offset) + 1n;
       await heartbeat();
+    }
+  }
+
+  private positionOf(topic: string, partition: number, firstOffset: string | undefined) {
+    const key = `${topic}:${partition}`;
+    let position = this.positions.get(key);
+    if (!position) {
+      const start = firstOffset === undefined ? -1n : BigInt(firstOffset);
+      position = { topic, partition, inFlight: new Set(), next: start, committed: start };
+      this.positions.set(key, position);
+    }
+    return position;
+  }
+
+  /** Waits for a free request slot (heartbeating meanwhile, so the group keeps this member). */
+  private async slot(heartbeat: () => Promise<void>): Promise<void> {
+    while (this.inFlight >= MAX_REQUESTS_IN_FLIGHT) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+      await heartbeat();
+    }
+    this.inFlight++;
+  }
+
+  private release(): void {
+    this.inFlight--;
+    this.slotWaiters.shift()?.();
+  }
+
+  /** Commits, per partition, the offset of the first record not finished yet (or the next one). */
+  private async commitFinished(): Promise<void> {
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    for (const p of this.positions.values()) {
+      let upTo = p.next;
+      for (const offset of p.inFlight) if (offset < upTo) upTo = offset;
+      if (upTo > p.committed && upTo >= 0n) offsets.push({ topic: p.topic, partition: p.partition, offset: upTo.toString() });
+    }
+    if (offsets.length === 0 || !this.consumer) return;
+    try {
+      await this.consumer.commitOffsets(offsets);
+      for (const o of offsets) {
+        const p = this.positions.get(`${o.topic}:${o.partition}`);
+        if (p) p.committed = BigInt(o.offset);
+      }
+    } catch (err) {
+      // Not a member right now (rebalancing): the next member resumes from the last commit.
+      this.log.debug?.(`提交偏移量失败 (offset commit failed): ${describeError(err)}`);
     }
   }
 
@@ -101,15 +217,30 @@ export class GovKafkaServer extends ServerKafka {
     const correlationId = header(headers, KafkaHeaders.CORRELATION_ID);
     const isRequest = Boolean(replyTopic && correlationId);
 
-    let inbound = decodeInbound(payload.topic, payload.message.value);
-    // Replies go only to the topic's own reply topic, never where a record's header points.
-    if (inbound.ok && isRequest && replyTopic !== replyTopicOf(payload.topic as Topic)) {
-      inbound = { ok: false, reason: `应答主题无效 (reply topic must be ${replyTopicOf(payload.topic as Topic)})`, fields: [] };
-    }
+    const onRequestTopic = payload.topic === this.requestTopic;
+    // On the request topic the header names the type; an event's topic is its type.
+    const type = onRequestTopic ? (header(headers, PlatformHeader.MessageType) ?? '') : payload.topic;
+    // Replies go only to a caller's reply topic, never wherever a record's header points.
+    const repliable = isRequest && callerOfReplyTopic(replyTopic!) !== null;
+    // The envelope first (type, direction, reply topic), then the content against the type's contract.
+    const contract = contractOf(type);
+    const refuse = (reason: string): Inbound => ({ ok: false, reason, fields: [] });
+    const inbound: Inbound =
+      onRequestTopic && !contract
+        ? refuse(`未知消息类型 (unknown message type ${JSON.stringify(type.slice(0, 128))}: x-message-type names the request type)`)
+        : onRequestTopic && (contract!.kind !== 'request' || wireTopicOf(contract!.topic) !== this.requestTopic)
+          ? refuse(`消息类型不是本服务的请求 (${type} is not a request type served on ${this.requestTopic})`)
+          : onRequestTopic && !isRequest
+            ? refuse('请求缺少应答主题或关联标识 (a request needs a reply topic and a correlation id)')
+            : !onRequestTopic && isRequest
+              ? refuse(`事件主题上的请求 (a request on the event topic ${payload.topic})`)
+              : isRequest && !repliable
+                ? refuse("应答主题无效 (the reply topic must be a caller's rpc.<service>.replies.v1)")
+                : decodeInbound(type, payload.message.value);
     if (!inbound.ok) {
       const reason = describeRejection(inbound);
       await this.deadLetter(payload, reason);
-      if (isRequest && replyTopic === replyTopicOf(payload.topic as Topic)) {
+      if (repliable) {
         const error: CapabilityError = { code: 'INVALID_MESSAGE', status: 400, message: inbound.reason, fields: inbound.fields };
         await this.sendMessage(
           { id: correlationId!, err: error, response: undefined, isDisposed: true },
@@ -130,7 +261,8 @@ export class GovKafkaServer extends ServerKafka {
       caseId: meta?.caseId,
     };
     // Handlers see the validated message (unknown properties stripped), not the raw record.
-    const validated = { ...payload, message: { ...payload.message, value: Buffer.from(JSON.stringify(inbound.value)) } };
+    // NestJS routes by the record's topic: give it the type instead.
+    const validated = { ...payload, topic: type, message: { ...payload.message, value: Buffer.from(JSON.stringify(inbound.value)) } };
     return runWithContext(context, async () => {
       if (isRequest) return super.handleMessage(validated);
       let lastError: unknown;

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
-import { deadLetterTopicOf, replyTopicOf } from '@gmp/contracts';
+import { deadLetterTopicOf, replyTopicOf, wireTopicOf } from '@gmp/contracts';
 import { CAPABILITY_TRANSPORT, CapabilityClient } from './capability.client.js';
 import { EventPublisher, InProcessEventPublisher, KafkaEventPublisher } from './event-publisher.js';
 import { GovKafkaClient } from './gov-kafka.client.js';
@@ -30,7 +30,8 @@ export class MessagingModule {
           provide: CAPABILITY_TRANSPORT,
           useFactory: () =>
             options.transport === 'kafka'
-              ? new GovKafkaClient({
+              ? new GovKafkaClient(
+                  {
                   client: kafkaClientConfig(options.service, options.brokers),
                   consumer: consumerConfig(options.service, options.fetch),
                   producer: requestProducerConfig(),
@@ -38,7 +39,9 @@ export class MessagingModule {
                   // The reply consumer commits what it read every second (GovKafkaClient), not
                   // after each batch: no commit round trip on the reply path.
                   run: { partitionsConsumedConcurrently: options.consumerConcurrency, autoCommit: false },
-                })
+                  },
+                  options.service,
+                )
               : new InProcessClient(inProcessBroker),
         },
         {
@@ -58,15 +61,20 @@ export class MessagingModule {
   }
 }
 
-/** Every topic a service touches, for creation at start. */
+/**
+ * Every topic a service touches, for creation at start: its request topic and the event topics
+ * it consumes or publishes, its providers' request topics and its own reply topic when it calls
+ * any, its dead-letter topic. The count follows services and event types, not capabilities.
+ */
 export function topicsOf(options: MessagingOptions): string[] {
   return [
-    ...options.consumes,
-    ...options.publishes,
-    ...options.requests,
-    ...options.requests.map(replyTopicOf),
-    ...options.consumes.map(replyTopicOf),
-    deadLetterTopicOf(options.service),
+    ...new Set([
+      ...options.consumes.map(wireTopicOf),
+      ...options.publishes.map(wireTopicOf),
+      ...options.requests.map(wireTopicOf),
+      ...(options.requests.length > 0 ? [replyTopicOf(options.service)] : []),
+      deadLetterTopicOf(options.service),
+    ]),
   ];
 }
 
