@@ -125,7 +125,7 @@ const TARGETS = [
     target: 'through dispatch ≥ 2,000/s at p99 < 50 ms (issue 2; issue 5: with auth, grant, quota and audit on)',
     bench: 'dispatch',
     measure(run) {
-      const r = row(run, 'through dispatch');
+      const r = row(run, 'through dispatch (');
       const rps = num(r['req/s']);
       const p99 = num(r['p99 ms']);
       const kafka = setting(run, /Kafka settings of the services: (\d+ partitions per topic)/);
@@ -137,18 +137,74 @@ const TARGETS = [
   {
     target: 'through dispatch ≥ 0.5× the direct call (issue 2)',
     bench: 'dispatch',
-    measure: (run) => throughputRatio(run, 'through dispatch', 'direct', 0.5),
+    measure: (run) => throughputRatio(run, 'through dispatch (', 'direct HTTP to', 0.5),
     range: { digits: 2, unit: '×' },
   },
   {
-    target: 'one app at 10× its rate limit: other apps’ p99 ≤ 2× baseline',
+    target: 'through dispatch p99 < 50 ms at the load where the direct call’s p99 < 50 ms (issue 12)',
+    bench: 'dispatch',
+    measure(run) {
+      const via = row(run, 'through dispatch (');
+      const direct = row(run, 'direct HTTP to');
+      const load = setting(run, /Load: .*?(\d+ connections)/);
+      const p99 = num(via['p99 ms']);
+      // A run whose direct call is itself over 50 ms did not measure this target.
+      if (num(direct['p99 ms']) >= 50) return null;
+      return { value: p99, figure: `p99 ${p99} ms through dispatch, ${direct['p99 ms']} ms direct (${load})${failures(via)}`, met: p99 < 50 && clean(via) && clean(direct) };
+    },
+    range: { unit: ' ms' },
+  },
+  {
+    target: 'broker CPU per call through dispatch ≤ 0.3 ms (issue 12)',
+    bench: 'dispatch',
+    measure(run) {
+      const via = row(run, 'through dispatch (');
+      const cell = via['broker CPU ms per call'];
+      if (cell === undefined || cell === '—') return null; // runs before the column, or an external broker
+      const ms = num(cell);
+      return { value: ms, figure: `${fmt(ms, 3)} ms (${fmt(num(via['req/s']))} calls/s)`, met: ms <= 0.3 && clean(via) };
+    },
+    range: { digits: 3, unit: ' ms' },
+  },
+  {
+    target: '200 more registered capabilities: dispatch throughput within 10 % (issue 12)',
+    bench: 'dispatch',
+    measure(run) {
+      const [table] = tables(run.body);
+      const extra = table?.rows.find((r) => /more capabilities registered/.test(r[table.header[0]]));
+      if (!extra) return null; // runs before the catalogue-size phase
+      const base = row(run, 'through dispatch (');
+      const ratio = num(extra['req/s']) / num(base['req/s']);
+      return { value: ratio, figure: `${fmt(ratio, 2)}× (${fmt(num(extra['req/s']))} / ${fmt(num(base['req/s']))} req/s; p99 ${extra['p99 ms']} / ${base['p99 ms']} ms)`, met: ratio >= 0.9 && clean(extra) && clean(base) };
+    },
+    range: { digits: 2, unit: '×' },
+  },
+  {
+    target: 'idle cluster (broker + four services, no traffic) < 5 % of one core (issue 12)',
+    bench: 'idle',
+    measure(run) {
+      const r = row(run, 'total');
+      const pct = num(r['CPU % of one core']);
+      return { value: pct, figure: `${fmt(pct, 2)} % of one core`, met: pct < 5 };
+    },
+    range: { digits: 2, unit: ' %' },
+  },
+  {
+    target: 'one app at 10× its rate limit: other apps’ p99 ≤ 2× baseline, in 3 runs of 3 (issue 12)',
     bench: 'dispatch-fairness',
     measure(run) {
-      const base = row(run, 'baseline');
-      const contended = row(run, 'contended — quiet');
-      const ratio = num(contended['p99 ms']) / Math.max(1, num(base['p99 ms']));
-      const ok = num(contended['other non-2xx']) === 0 && num(contended['errors']) === 0;
-      return { value: ratio, figure: `${fmt(ratio, 2)}× (quiet app’s p99 ${base['p99 ms']} → ${contended['p99 ms']} ms)`, met: ratio <= 2 && ok };
+      // A section holds one run (earlier sessions) or several ("run k — …" rows); the worst counts.
+      const [table] = tables(run.body);
+      if (!table) throw new Error('no table');
+      const first = (r) => r[table.header[0]];
+      const bases = table.rows.filter((r) => first(r).includes('baseline'));
+      const quiet = table.rows.filter((r) => first(r).includes('contended — quiet'));
+      if (bases.length === 0 || bases.length !== quiet.length) throw new Error(`expected baseline and contended rows in pairs, found ${bases.length} and ${quiet.length}`);
+      const ratios = bases.map((b, i) => num(quiet[i]['p99 ms']) / Math.max(1, num(b['p99 ms'])));
+      const ok = quiet.every((q) => num(q['other non-2xx']) === 0 && num(q['errors']) === 0);
+      const worst = Math.max(...ratios);
+      const within = ratios.filter((x) => x <= 2).length;
+      return { value: worst, figure: `worst ${fmt(worst, 2)}× (${ratios.map((x) => `${fmt(x, 2)}×`).join(', ')}: ${within} of ${ratios.length} run${ratios.length > 1 ? 's' : ''} within 2×)`, met: ratios.length >= 3 && within === ratios.length && ok };
     },
     range: { digits: 2, unit: '×' },
   },
@@ -200,11 +256,13 @@ function summary(markdown) {
       .filter((r) => r.bench === t.bench)
       .map((r) => {
         try {
-          return { run: r, ...t.measure(r) };
+          const m = t.measure(r);
+          return m === null ? null : { run: r, ...m };
         } catch (e) {
           throw new Error(`${FILE}: section "${r.heading}" cannot be read for "${t.target}": ${e.message}`);
         }
-      });
+      })
+      .filter((m) => m !== null);
     const latest = measured.at(-1);
     if (!latest) {
       lines.push(`| ${t.target} | — | not measured | — | — |`);
