@@ -10,7 +10,7 @@
 // Both paths read the same citizen's licences with one access basis each: through dispatch the
 // demo portal's granted legal basis; directly, the citizen's use authorisation for the caller
 // 'bench' (the internal lookup takes no legal basis), written as the holder's consent would be.
-// Options (env): BENCH_SECONDS (15), BENCH_CONNECTIONS (16), BENCH_WARMUP_SECONDS (3),
+// Options (env): BENCH_SECONDS (15), BENCH_CONNECTIONS (16), BENCH_WARMUP_SECONDS (10: the broker's JIT warms up),
 // BENCH_EXTRA_CAPABILITIES (200).
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -24,7 +24,7 @@ import { cpuSnapshot, rssMb, startApp } from './bench-kit.mjs';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const EXTRA = Number(process.env.BENCH_EXTRA_CAPABILITIES ?? 200);
-const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const HOLDER = { holderType: 'person', holderId: '11010519491231002X' };
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -150,7 +150,7 @@ try {
 ## bench:dispatch — ${date} UTC
 
 Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; Kafka: ${kafka.source}; PostgreSQL: ${postgres.description.split(',')[0]}.
-Kafka settings of the services: ${process.env.KAFKA_PARTITIONS ?? 6} partitions per topic, ${process.env.KAFKA_CONSUMER_CONCURRENCY ?? 6} consumed concurrently, fetch minBytes ${process.env.KAFKA_FETCH_MIN_BYTES ?? 1} / maxWait ${process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 'default'} ms; topic layout: one request topic per provider, one reply topic per caller (${platformTopics.length} topics, ${platformTopics.reduce((n, t) => n + t.partitions.length, 0)} partitions on the broker at the end of the run, Kafka's own aside).
+Kafka settings of the services: ${process.env.KAFKA_PARTITIONS ?? 6} partitions per topic, ${process.env.KAFKA_CONSUMER_CONCURRENCY ?? 6} consumed concurrently, fetch minBytes ${process.env.KAFKA_FETCH_MIN_BYTES ?? 1} / maxWait ${process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 1000} ms; topic layout: one request topic per provider, one reply topic per caller (${platformTopics.length} topics, ${platformTopics.reduce((n, t) => n + t.partitions.length, 0)} partitions on the broker at the end of the run, Kafka's own aside).
 Load: autocannon in the benchmark process, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, same request (a citizen with 3 licences); every check on in dispatch (app credentials, grant, legal basis, rate limit in Redis, circuit breaker, call audit).
 Every call is a personal-data access: a read, then the access log + outbox event in one statement; then the event is relayed to Kafka and recorded by data-platform — also during the run.
 Registry: ${catalogueBefore} capability versions, then ${catalogueAfter} after ${EXTRA} more were announced.

@@ -3,14 +3,14 @@
 // tech-capabilities, data-platform, service-dispatch and business-platform as four processes,
 // lets start-up settle (announcements, group joins, outbox relays), then reads each process's
 // CPU time over a quiet window. Appends the figures to docs/benchmarks.md.
-// Options (env): BENCH_SETTLE_SECONDS (20), BENCH_SECONDS (60).
-import { appendFileSync } from 'node:fs';
+// Options (env): BENCH_SETTLE_SECONDS (60: the JVM's JIT and the services' start-up work finish), BENCH_SECONDS (60).
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { obtainKafka, obtainPostgres, obtainRedis } from '../libs/testing/src/test-infrastructure.mjs';
 import { cpuSnapshot, rssMb, startApp } from './bench-kit.mjs';
 
-const SETTLE = Number(process.env.BENCH_SETTLE_SECONDS ?? 20);
+const SETTLE = Number(process.env.BENCH_SETTLE_SECONDS ?? 60);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const APPS = ['tech-capabilities', 'data-platform', 'service-dispatch', 'business-platform'];
@@ -48,9 +48,25 @@ try {
 
   log(`settling ${SETTLE} s, then measuring ${SECONDS} s of idle`);
   await new Promise((r) => setTimeout(r, SETTLE * 1000));
+  // BENCH_THREADS=1: also print the broker's busiest threads (where an idle broker spends its time).
+  const threads = (pid) => Object.fromEntries(readdirSync(`/proc/${pid}/task`).map((t) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [`${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))} #${t}`, Number(f[11]) + Number(f[12])];
+    } catch {
+      return [t, 0];
+    }
+  }));
+  const threadsBefore = process.env.BENCH_THREADS && kafka.pid ? threads(kafka.pid) : null;
   const before = cpuSnapshot(pids);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const after = cpuSnapshot(pids);
+  if (threadsBefore) {
+    const now = threads(kafka.pid);
+    const busiest = Object.keys(now).map((k) => [k, now[k] - (threadsBefore[k] ?? 0)]).filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]).slice(0, 15);
+    log(`broker threads (CPU ticks of 10 ms in ${SECONDS} s): ${busiest.map(([k, t]) => `${k} ${t}`).join(', ')}`);
+  }
   const pct = (k) => ((after[k] - before[k]) / SECONDS) * 100;
   const counted = [...APPS, ...(kafka.pid ? ['kafka broker (JVM)'] : [])];
   const total = counted.reduce((sum, k) => sum + pct(k), 0);
@@ -60,7 +76,7 @@ try {
 
 Machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; Kafka: ${kafka.source}; PostgreSQL: ${postgres.description.split(',')[0]}; Redis: ${redis.description}.
 The broker and the four services started (demo data seeded), no traffic; ${SETTLE} s to settle, then CPU time read from /proc over ${SECONDS} s. Topics on the broker: ${platformTopics.length} (${partitions} partitions), besides Kafka's own.
-Kafka settings of the services: ${process.env.KAFKA_PARTITIONS ?? 6} partitions per topic, fetch maxWait ${process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 'default'} ms.
+Kafka settings of the services: ${process.env.KAFKA_PARTITIONS ?? 6} partitions per topic, fetch maxWait ${process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 1000} ms. The local broker (deploy/local/kafka) runs with SerialGC, no perf-data sampling and metadata.max.idle.interval.ms=5000.
 
 | process | CPU % of one core | CPU seconds | RSS MB |
 |---|---|---|---|

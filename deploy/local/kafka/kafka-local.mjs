@@ -245,6 +245,7 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
+metadata.max.idle.interval.ms=5000
 `;
 }
 
@@ -408,6 +409,8 @@ async function start(options, { cli }) {
         ownsDataDir ? dataDir : '',
         'java',
         `-Xmx${heapMb}m`,
+        '-XX:+UseSerialGC',
+        '-XX:-UsePerfData',
         '-Djava.awt.headless=true',
         log4jOpt,
         '-cp',

@@ -18,3 +18,4 @@ export * from './lib/messaging-tables.migration.js';
 export * from './lib/messaging-health.indicator.js';
 export * from './lib/messaging.module.js';
 export * from './lib/sql.util.js';
+export * from './lib/idle-backoff.js';

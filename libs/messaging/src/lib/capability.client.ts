@@ -35,6 +35,8 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // A service that calls no capability opens no reply consumer (no group, no fetches, no heartbeats).
+    if (this.transport instanceof ClientKafka && this.options.requests.length === 0) return;
     if (this.transport instanceof ClientKafka) {
       if (this.options.requests.length > 0) this.transport.subscribeToResponseOf(replyTopicOf(this.options.service));
     }
@@ -43,6 +45,7 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.transport instanceof ClientKafka && this.options.requests.length === 0) return;
     await this.transport.close();
   }
 
@@ -55,6 +58,10 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
 
   async request<T>(topic: Topic, key: string | null, payload: object, timeoutMs: number): Promise<T> {
     const record = this.transport instanceof ClientKafka ? { key, value: payload } : payload;
+    // Only declared request types: their topics exist and the reply consumer is subscribed.
+    if (this.transport instanceof ClientKafka && !this.options.requests.includes(topic)) {
+      throw new ProviderError(null, new Error(`${this.options.service} 未声明调用 ${topic} (request type not declared in the service definition's requests)`));
+    }
     try {
       return await firstValueFrom(this.transport.send<T>(topic, record).pipe(timeout({ first: timeoutMs })));
     } catch (err) {

@@ -59,6 +59,12 @@ export class GovKafkaServer extends ServerKafka {
     this.requestTopic = requestTopicOf(consumerGroup);
   }
 
+  /** A service with no handlers (nothing to consume) opens no consumer at all: no group to join, no fetches, no heartbeats. */
+  override async listen(callback: (err?: unknown, ...optionalParams: unknown[]) => void): Promise<void> {
+    if (this.messageHandlers.size === 0) return callback();
+    return super.listen(callback);
+  }
+
   override async bindEvents(consumer: Consumer | any): Promise<void> {
     const topics = [...new Set([...this.messageHandlers.keys()].map((type) => this.wireTopicOfHandler(String(type))))];
     if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type ConsumerConfig, type KafkaConfig, type logCreator, logLevel, type ProducerConfig } from 'kafkajs';
+import './kafkajs-idle.fix.js';
 
 const kafkaLogger = new Logger('kafkajs');
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CallMeta, Topic } from '@gmp/contracts';
 import { EventPublisher } from './event-publisher.js';
+import { IdleBackoff } from './idle-backoff.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
 import { OutboxRecord } from './outbox-record.entity.js';
 import { preparedQuery, quoteTablePath } from './sql.util.js';
@@ -20,6 +21,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** Whether a relay since the last poll published anything (the poll stays frequent while events flow). */
+  private relayedSinceTick = false;
   private stopped = false;
   /** When the relay started failing without a success since, and why (for readiness). */
   private failingSince: number | null = null;
@@ -86,9 +89,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       return;
     }
     await this.publisher.start();
+    // Every OUTBOX_POLL_MS while events flow or the relay fails; backing off to 5 s while the outbox stays empty.
+    const polls = new IdleBackoff(this.options.outboxPollMs);
     const tick = () => {
       this.wake();
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.outboxPollMs);
+      const active = this.relayedSinceTick || this.failingSince !== null;
+      this.relayedSinceTick = false;
+      if (!this.stopped) this.timer = setTimeout(tick, polls.next(active));
     };
     tick();
   }
@@ -122,6 +129,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
         this.lastError = null;
       }
       total += n;
+      if (n > 0) this.relayedSinceTick = true;
       if (n < BATCH) return total;
     }
   }

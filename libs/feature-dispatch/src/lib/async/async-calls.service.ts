@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, IsNull } from 'typeorm';
 import { GMP_HMAC_SM3 } from '@gmp/dispatch-client';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { derivedEventId, quoteTablePath } from '@gmp/messaging';
+import { derivedEventId, IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { BusinessApp } from '../apps/business-app.entity.js';
@@ -34,6 +34,8 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Whether a run since the last poll claimed calls or callbacks. */
+  private foundWork = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,9 +47,14 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
+    // Calls accepted here are kicked at once; the poll picks up other instances' abandoned calls
+    // and due callbacks: every 500 ms while it finds some, backing off to 5 s while it finds none.
+    const polls = new IdleBackoff(500);
     const tick = () => {
       this.kick();
-      if (!this.stopped) this.timer = setTimeout(tick, 500);
+      const active = this.foundWork;
+      this.foundWork = false;
+      if (!this.stopped) this.timer = setTimeout(tick, polls.next(active));
     };
     tick();
   }
@@ -106,6 +113,7 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
         WHERE id IN (SELECT id FROM ${t} WHERE status = 'accepted' OR (status = 'running' AND lease_until < now()) ORDER BY submitted_at LIMIT 20 FOR UPDATE SKIP LOCKED)
         RETURNING id, capability, attempts`,
     ))[0];
+    if (claimed.length > 0) this.foundWork = true;
     await Promise.all(claimed.map((c) => this.run(c.id, c.capability, c.attempts)));
     // Callbacks that are due.
     const due: { id: string }[] = (await this.dataSource.query(
@@ -113,6 +121,7 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
         WHERE id IN (SELECT id FROM ${t} WHERE callback_status = 'pending' AND callback_next_at <= now() ORDER BY callback_next_at LIMIT 20 FOR UPDATE SKIP LOCKED)
         RETURNING id`,
     ))[0];
+    if (due.length > 0) this.foundWork = true;
     await Promise.all(due.map((d) => this.deliver(d.id)));
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { quoteTablePath } from '@gmp/messaging';
+import { IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { type Channel, Notification } from './notification.entity.js';
 import { checkParams, render, templateOf } from './notification-templates.js';
@@ -52,6 +52,8 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
   private readonly log = new Logger('Notifications');
   private readonly senders: Record<Channel, NotificationSender>;
   private timer: NodeJS.Timeout | null = null;
+  /** Whether a relay pass since the last poll claimed anything. */
+  private claimedSinceTick = false;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -70,14 +72,24 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.wake(), 1000);
-    this.timer.unref();
-    this.wake();
+    // New notifications wake the relay at once; the poll finds retries that fell due and other
+    // instances' abandoned sends: every second while it finds some, backing off to 5 s while idle.
+    const polls = new IdleBackoff(1000);
+    const tick = () => {
+      this.wake();
+      const active = this.claimedSinceTick;
+      this.claimedSinceTick = false;
+      if (!this.stopped) {
+        this.timer = setTimeout(tick, polls.next(active));
+        this.timer.unref();
+      }
+    };
+    tick();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     await this.running;
     (this.senders.email as Partial<SmtpEmailSender>).close?.();
   }
@@ -168,6 +180,7 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
          RETURNING id, channel, recipient_enc, template, params_enc, attempts`,
         [BATCH, LEASE_SECONDS],
       )) as [{ id: string; channel: Channel; recipient_enc: Buffer; template: string; params_enc: Buffer; attempts: number }[], number];
+      if (claimed.length > 0) this.claimedSinceTick = true;
       if (claimed.length === 0 || this.stopped) return;
       await Promise.all(claimed.map((row) => this.deliver(table, row)));
       if (claimed.length < BATCH) return;
