@@ -204,6 +204,9 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
       [{ [PlatformHeader.MessageType]: Topic.DataPopulationVerify }, /不是本服务的请求/],
       [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: deadLetterTopicOf('service-dispatch') }, /应答主题无效/],
       [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: 'tech.licence.query-by-holder.v1.reply' }, /应答主题无效/],
+      [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: 'rpc.nobody.replies.v1' }, /应答主题无效/],
+      [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyPartition: '-1' }, /应答主题无效/],
+      [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyPartition: '0 OR 1' }, /应答主题无效/],
     ];
     for (const [headers, why] of cases) {
       const marker = randomUUID();
@@ -226,6 +229,33 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
   it('dead-letters malformed population checks on the data platform, ID numbers masked', async () => {
     const seen = await deadLettered('data-platform', Topic.DataPopulationVerify, { input: { name: '张三', idNumber: zhang.id } });
     expect(seen.map((s) => s.value).join('\n')).not.toContain(zhang.id);
+  });
+
+  it('skips a request older than its timeout (its caller gave up) and refuses an envelope header sent twice', async () => {
+    const topic = wireTopicOf(Topic.LicenceQueryByHolder);
+    const request = (correlationId: string) => JSON.stringify({
+      meta: { messageId: randomUUID(), correlationId, app: 'e2e', legalBasis: 'demo.gov-data-sharing', sentAt: new Date().toISOString() },
+      input: { holderType: 'person', holderId: zhang.id },
+    });
+    const headers = { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopicOf('service-dispatch'), kafka_replyPartition: '0', [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder };
+    const [stale, twice, fresh] = [`stale-${randomUUID()}`, `twice-${randomUUID()}`, `fresh-${randomUUID()}`];
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: [
+        { value: request(stale), headers, timestamp: String(Date.now() - 60_000) },
+        { value: request(twice), headers: { ...headers, kafka_replyTopic: [replyTopicOf('service-dispatch'), deadLetterTopicOf('service-dispatch')] } },
+        { value: request(fresh), headers },
+      ],
+    });
+    await producer.disconnect();
+    const logged = async (correlationId: string) =>
+      (await data.app.get(DataSource).query(`SELECT count(*)::int AS n FROM "${techDef.schema}".licence_access_log WHERE correlation_id = $1`, [correlationId]))[0].n as number;
+    await eventually(async () => (await logged(fresh)) === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await logged(stale)).toBe(0);
+    expect(await logged(twice)).toBe(0);
   });
 
   it('audits a request handled twice (a replay) once, and never replies where a record says', async () => {

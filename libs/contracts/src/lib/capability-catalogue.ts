@@ -288,3 +288,9 @@ export function capabilitiesOf(provider: string): AnnouncedCapability[] {
     inputSchema: jsonSchemaOf(c.input, { closed: true }), outputSchema: jsonSchemaOf(c.output), ...(c.example ? { example: c.example as Record<string, unknown> } : {}),
   }));
 }
+
+/** How long a caller waits for a request of this type (the capability's timeout; 30 s for internal types). */
+export function requestTimeoutOf(type: string): number {
+  const timeouts = CAPABILITIES.filter((c) => c.topic === type).map((c) => c.timeoutMs);
+  return timeouts.length > 0 ? Math.max(...timeouts) : 30_000;
+}

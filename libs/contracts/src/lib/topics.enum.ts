@@ -67,6 +67,9 @@ function checkedService(service: string): string {
   return service;
 }
 
+/** The platform's services: the only callers a provider replies to (`rpc.<service>.replies.v1`). */
+export const PLATFORM_SERVICES: readonly string[] = ['service-dispatch', 'tech-capabilities', 'data-platform', 'business-platform'];
+
 /** The one request topic of a provider service: every request type it serves travels here. */
 export function requestTopicOf(provider: string): string {
   return `rpc.${checkedService(provider)}.requests.v1`;

@@ -46,3 +46,33 @@ describe('BatchingSender', () => {
     expect(batches.length).toBe(2);
   });
 });
+
+describe('BatchingSender under load', () => {
+  it('sends what arrives while a batch is in flight as the next batch, once that one is acknowledged', async () => {
+    const sent: number[] = [];
+    let release: () => void = () => undefined;
+    const producer = {
+      sendBatch: (b: { topicMessages: { messages: unknown[] }[] }) => {
+        sent.push(b.topicMessages[0]!.messages.length);
+        return new Promise<void>((r) => (release = r));
+      },
+    } as unknown as Producer;
+    const sender = new BatchingSender(() => producer);
+    const first = sender.send('a', { value: '0' });
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([1]);
+    // Sent over several turns while the first batch waits for the broker: none goes out yet.
+    const later: Promise<void>[] = [];
+    for (let i = 1; i <= 5; i++) {
+      later.push(sender.send('a', { value: String(i) }));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(sent).toEqual([1]);
+    release();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([1, 5]);
+    release();
+    await Promise.all(later);
+  });
+});

@@ -58,8 +58,9 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
 
   async request<T>(topic: Topic, key: string | null, payload: object, timeoutMs: number): Promise<T> {
     const record = this.transport instanceof ClientKafka ? { key, value: payload } : payload;
-    // Only declared request types: their topics exist and the reply consumer is subscribed.
-    if (this.transport instanceof ClientKafka && !this.options.requests.includes(topic)) {
+    // Only declared request types (on every transport, so standalone fails like a cluster would):
+    // their topics exist and the reply consumer is subscribed.
+    if (!this.options.requests.includes(topic)) {
       throw new ProviderError(null, new Error(`${this.options.service} 未声明调用 ${topic} (request type not declared in the service definition's requests)`));
     }
     try {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message, Producer } from 'kafkajs';
-import { callerOfReplyTopic, type CapabilityError, contractOf, deadLetterTopicOf, PlatformHeader, requestTopicOf, wireTopicOf } from '@gmp/contracts';
+import { callerOfReplyTopic, type CapabilityError, contractOf, deadLetterTopicOf, PLATFORM_SERVICES, PlatformHeader, requestTimeoutOf, requestTopicOf, wireTopicOf } from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
 import { decodeInbound, describeRejection, type Inbound } from './inbound-message.js';
@@ -14,8 +14,12 @@ const EVENT_ATTEMPTS = 3;
 const EVENT_CONCURRENCY = 64;
 /** Requests in flight in one process at most; past it the consumer stops fetching until some finish (backpressure). */
 export const MAX_REQUESTS_IN_FLIGHT = 256;
+/** Clock difference between hosts tolerated before a request counts as expired. */
+const EXPIRY_GRACE_MS = 1_000;
 /** How long a closing server waits for requests in flight to be answered. */
-const DRAIN_MS = 10_000;
+const DRAIN_MS = 5_000;
+/** How long a closing server waits for its last offset commit (a broker that is down must not hold the stop up). */
+const COMMIT_ON_CLOSE_MS = 2_000;
 
 /**
  * The NestJS Kafka server with the platform's consumption rules added:
@@ -34,15 +38,27 @@ const DRAIN_MS = 10_000;
  *   once (a slow capability does not hold back the others; at most MAX_REQUESTS_IN_FLIGHT at a
  *   time); replies are produced in batches. Events keep their order within a partition, unless
  *   their contract is `unordered` (independent effects: handled concurrently too);
- * - offsets are committed every second up to the first record not yet finished, so a restart
- *   redoes what was in flight (as before: queries are harmless, events are deduplicated).
+ * - a request older than its capability's timeout when it is fetched (its caller has given up,
+ *   and may have retried) is skipped, not run: after an outage or a rebalance, commands are not
+ *   run late a second time; a new group starts a request topic at its end, events at their start;
+ * - offsets are committed every second (and before a rebalance) up to the first record not yet
+ *   finished: a restart redoes the events and requests that were in flight (events are
+ *   deduplicated by their consumers). A request whose handler finished counts as done even if
+ *   its reply was lost in a crash (its caller times out), and so does one whose dead letter
+ *   could not be written (logged); an event is never dropped that way.
  */
 export class GovKafkaServer extends ServerKafka {
   private readonly log = new Logger('GovKafkaServer');
   readonly deadLetterTopic: string;
   /** The one topic every request to this service arrives on. */
   readonly requestTopic: string;
-  private readonly replies = new BatchingSender(() => this.producer as unknown as Producer);
+  /** One sender per reply topic: a reply to a topic that is missing or refused cannot hold back the replies to the others. */
+  private readonly replies = new Map<string, BatchingSender>();
+  /** Replies handed to a sender and not acknowledged yet (a closing server waits for them too). */
+  private repliesInFlight = 0;
+  /** Bumped at each group join: a commit built before it must not update what was committed after it. */
+  private generation = 0;
+  private committing: Promise<void> | null = null;
   /** Per topic-partition: offsets handed to handlers and not finished yet, and the next offset once they are. */
   private readonly positions = new Map<string, { topic: string; partition: number; inFlight: Set<bigint>; next: bigint; committed: bigint }>();
   private inFlight = 0;
@@ -67,15 +83,24 @@ export class GovKafkaServer extends ServerKafka {
 
   override async bindEvents(consumer: Consumer | any): Promise<void> {
     const topics = [...new Set([...this.messageHandlers.keys()].map((type) => this.wireTopicOfHandler(String(type))))];
-    if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });
+    const events = topics.filter((t) => t !== this.requestTopic);
+    // A new group reads events from their start (none may be missed), but its request topic from
+    // its end: requests sent before the provider first joined have timed out at their callers.
+    if (events.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics: events });
+    if (topics.includes(this.requestTopic)) await consumer.subscribe({ topics: [this.requestTopic], fromBeginning: false });
     // A consumer that kafkajs gives up on (not restarting) must not leave a process that looks
     // healthy but serves nothing: exit and let the supervisor restart it.
     consumer.on(consumer.events.CRASH, (event: { payload: { error: Error; restart: boolean } }) => {
       this.log.error(`消费者崩溃 (consumer crashed), restart=${event.payload.restart}: ${describeError(event.payload.error)}`);
       if (!event.payload.restart) process.exit(1);
     });
+    // Before partitions move, commit what is finished (best effort), so the next member redoes less.
+    consumer.on(consumer.events.REBALANCING, () => void this.commitFinished());
     // A new assignment starts from the group's committed offsets: forget what was tracked.
-    consumer.on(consumer.events.GROUP_JOIN, () => this.positions.clear());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.generation++;
+      this.positions.clear();
+    });
     await consumer.run({
       ...(this.options.run ?? {}),
       // Offsets are committed by this class every second (commitFinished), up to the first
@@ -102,11 +127,13 @@ export class GovKafkaServer extends ServerKafka {
 
   override async close(): Promise<void> {
     this.closing = true;
+    // Requests in flight finish and their replies are acknowledged, within the drain time (the
+    // process exits anyway 15 s after a stop signal; the outbox's last flush needs its share).
     const deadline = Date.now() + DRAIN_MS;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((this.inFlight > 0 || this.repliesInFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (this.committer) clearInterval(this.committer);
     this.committer = null;
-    await this.commitFinished();
+    await Promise.race([this.commitFinished(), new Promise((r) => setTimeout(r, COMMIT_ON_CLOSE_MS).unref())]);
     await super.close();
   }
 
@@ -185,8 +212,14 @@ export class GovKafkaServer extends ServerKafka {
     this.slotWaiters.shift()?.();
   }
 
-  /** Commits, per partition, the offset of the first record not finished yet (or the next one). */
-  private async commitFinished(): Promise<void> {
+  /** Commits, per partition, the offset of the first record not finished yet (or the next one); one commit at a time. */
+  private commitFinished(): Promise<void> {
+    this.committing ??= this.commitOnce().finally(() => (this.committing = null));
+    return this.committing;
+  }
+
+  private async commitOnce(): Promise<void> {
+    const generation = this.generation;
     const offsets: { topic: string; partition: number; offset: string }[] = [];
     for (const p of this.positions.values()) {
       let upTo = p.next;
@@ -196,9 +229,10 @@ export class GovKafkaServer extends ServerKafka {
     if (offsets.length === 0 || !this.consumer) return;
     try {
       await this.consumer.commitOffsets(offsets);
+      if (generation !== this.generation) return; // the assignment changed meanwhile: what it tracks starts afresh
       for (const o of offsets) {
         const p = this.positions.get(`${o.topic}:${o.partition}`);
-        if (p) p.committed = BigInt(o.offset);
+        if (p && BigInt(o.offset) > p.committed) p.committed = BigInt(o.offset);
       }
     } catch (err) {
       // Not a member right now (rebalancing): the next member resumes from the last commit.
@@ -213,7 +247,14 @@ export class GovKafkaServer extends ServerKafka {
     this.assignCorrelationIdHeader(correlationId, outgoing as any);
     this.assignErrorHeader(message, outgoing as any);
     this.assignIsDisposedHeader(message, outgoing as any);
-    await this.replies.send(replyTopic, outgoing);
+    let sender = this.replies.get(replyTopic);
+    if (!sender) this.replies.set(replyTopic, (sender = new BatchingSender(() => this.producer as unknown as Producer)));
+    this.repliesInFlight++;
+    try {
+      await sender.send(replyTopic, outgoing);
+    } finally {
+      this.repliesInFlight--;
+    }
     return [];
   }
 
@@ -226,8 +267,12 @@ export class GovKafkaServer extends ServerKafka {
     const onRequestTopic = payload.topic === this.requestTopic;
     // On the request topic the header names the type; an event's topic is its type.
     const type = onRequestTopic ? (header(headers, PlatformHeader.MessageType) ?? '') : payload.topic;
-    // Replies go only to a caller's reply topic, never wherever a record's header points.
-    const repliable = isRequest && callerOfReplyTopic(replyTopic!) !== null;
+    // Replies go only to a platform service's reply topic and a plain partition number, never
+    // wherever a record's header points; an envelope header sent twice is refused, not guessed at.
+    const caller = isRequest ? callerOfReplyTopic(replyTopic!) : null;
+    const replyPartition = header(headers, KafkaHeaders.REPLY_PARTITION);
+    const repeated = [KafkaHeaders.REPLY_TOPIC, KafkaHeaders.CORRELATION_ID, KafkaHeaders.REPLY_PARTITION, PlatformHeader.MessageType].filter((h) => Array.isArray(headers[h]));
+    const repliable = caller !== null && PLATFORM_SERVICES.includes(caller) && repeated.length === 0 && (replyPartition === undefined || /^\d{1,4}$/.test(replyPartition));
     // The envelope first (type, direction, reply topic), then the content against the type's contract.
     const contract = contractOf(type);
     const refuse = (reason: string): Inbound => ({ ok: false, reason, fields: [] });
@@ -240,9 +285,11 @@ export class GovKafkaServer extends ServerKafka {
             ? refuse('请求缺少应答主题或关联标识 (a request needs a reply topic and a correlation id)')
             : !onRequestTopic && isRequest
               ? refuse(`事件主题上的请求 (a request on the event topic ${payload.topic})`)
-              : isRequest && !repliable
-                ? refuse("应答主题无效 (the reply topic must be a caller's rpc.<service>.replies.v1)")
-                : decodeInbound(type, payload.message.value);
+              : repeated.length > 0
+                ? refuse(`信封头重复 (envelope header sent more than once: ${repeated.join(', ')})`)
+                : isRequest && !repliable
+                  ? refuse("应答主题无效 (the reply topic must be a platform service's rpc.<service>.replies.v1, the reply partition a number)")
+                  : decodeInbound(type, payload.message.value);
     if (!inbound.ok) {
       const reason = describeRejection(inbound);
       await this.deadLetter(payload, reason);
@@ -258,6 +305,15 @@ export class GovKafkaServer extends ServerKafka {
       return;
     }
 
+    // A request its caller has given up on (older than the type's timeout): not run — a command
+    // retried meanwhile would otherwise run twice; nobody waits for the reply.
+    if (isRequest && onRequestTopic) {
+      const age = Date.now() - Number(payload.message.timestamp);
+      if (age > requestTimeoutOf(type) + EXPIRY_GRACE_MS) {
+        this.log.warn(`过期请求未执行 (expired request skipped) ${type} ${payload.topic}[${payload.partition}]@${payload.message.offset}: ${age} ms old`);
+        return;
+      }
+    }
     const meta = inbound.meta;
     const context = {
       correlationId: correlationIdFrom(meta?.correlationId),

@@ -36,6 +36,8 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
   private stopped = false;
   /** Whether a run since the last poll claimed calls or callbacks. */
   private foundWork = false;
+  /** Work arrived while a pass was running: run once more after it. */
+  private again = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -99,10 +101,21 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private kick(): void {
-    if (this.running || this.stopped) return;
+    if (this.stopped) return;
+    if (this.running) {
+      // A call accepted during a pass is claimed by one more pass right after it, not at the next poll.
+      this.again = true;
+      return;
+    }
     this.running = this.work()
       .catch((err: Error) => this.log.warn(`异步调用处理失败，稍后重试 (async work failed, will retry): ${err.message}`))
-      .finally(() => (this.running = null));
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
   }
 
   private async work(): Promise<void> {

@@ -54,6 +54,9 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
   private timer: NodeJS.Timeout | null = null;
   /** Whether a relay pass since the last poll claimed anything. */
   private claimedSinceTick = false;
+  /** A wake set for the earliest retry this instance scheduled. */
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryAt = 0;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -90,6 +93,7 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.running;
     (this.senders.email as Partial<SmtpEmailSender>).close?.();
   }
@@ -151,6 +155,19 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
     };
   }
 
+  /** Wakes the relay after `ms` (a retry that falls due then); the earliest such wake wins. */
+  private wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.retryTimer && this.retryAt <= at) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryAt = at;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.wake();
+    }, ms + 5);
+    this.retryTimer.unref();
+  }
+
   /** Runs the relay now (or once more right after the current pass). */
   wake(): void {
     if (this.stopped) return;
@@ -210,6 +227,8 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
         [row.id, permanent, ((err as Error).message ?? 'error').slice(0, 256), delay / 1000, row.attempts],
       );
       if (permanent) this.log.warn(`通知发送失败 (notification failed) ${row.id} [${row.channel}/${row.template}] after ${row.attempts} attempts: ${(err as Error).message}`);
+      // The retry runs when it falls due, not at the next (backed-off) poll.
+      else this.wakeIn(delay);
     }
   }
 }
