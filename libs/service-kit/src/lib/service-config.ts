@@ -76,9 +76,14 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   OUTBOX_LEASE_SECONDS = 30;
 
-  /** A woken outbox relay waits this long for more events before claiming a batch (ms; 0 = at once). */
+  /**
+   * A woken outbox relay waits this long for more events before claiming a batch (ms; 0 = at
+   * once). Events are audit and index updates nobody waits on: 50 ms lets the events of ~25 calls
+   * share one claim, one produce, one fetch and one delete under load (bench:dispatch: broker
+   * CPU per call 1.19 → 0.57 ms, 338 → 537 calls/s against 5 ms, docs/benchmarks.md).
+   */
   @Type(() => Number) @IsInt() @Min(0) @Max(1000)
-  OUTBOX_LINGER_MS = 5;
+  OUTBOX_LINGER_MS = 50;
 
   /** Readiness turns red when the outbox relay has kept failing this long (events are not reaching the broker). */
   @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
