@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import type { CapabilityError } from '@gmp/contracts';
+import { type CapabilityError, contractOf, PLATFORM_SERVICES } from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { decodeInbound, describeRejection } from './inbound-message.js';
 import { type InProcessBroker, inProcessBroker } from './in-process.broker.js';
@@ -24,6 +24,13 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   listen(callback: (...optionalParams: unknown[]) => unknown): void {
+    // As on Kafka (GovKafkaServer): a platform service serves only the request types it owns.
+    for (const pattern of this.messageHandlers.keys()) {
+      const contract = contractOf(String(pattern));
+      if (contract?.kind === 'request' && PLATFORM_SERVICES.includes(this.group) && contract.owner !== this.group) {
+        return void callback(new Error(`请求类型 ${String(pattern)} 属于 ${contract.owner}，不由 ${this.group} 处理 (request type owned by another service)`));
+      }
+    }
     for (const [pattern, handler] of this.messageHandlers) {
       const topic = typeof pattern === 'string' ? pattern : String(pattern);
       this.broker.register(topic, this.group, (value) =>

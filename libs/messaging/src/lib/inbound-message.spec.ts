@@ -58,3 +58,12 @@ describe('in-process transport', () => {
     await expect(broker.emit(Topic.LicenceAccessed, '{}')).rejects.toThrow(/no consumer/);
   });
 });
+
+describe('in-process server ownership', () => {
+  it('refuses to serve a request type another platform service owns, as the Kafka server does', async () => {
+    const server = new InProcessServer('data-platform', new InProcessBroker());
+    server.addHandler(Topic.LicenceQueryByHolder, async () => ({}));
+    const err = await new Promise<unknown>((resolve) => server.listen((e?: unknown) => resolve(e)));
+    expect(String(err)).toMatch(/属于 tech-capabilities/);
+  });
+});
