@@ -20,6 +20,12 @@ const DAY_SECONDS = 86_400;
 @Injectable()
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
+  /**
+   * Rate keys Redis has refused for the rest of their current window (and the limit it was
+   * refused at): the calls after the first refusal are refused here, without a Redis round trip —
+   * an app far over its limit costs dispatch and Redis little (issue 12, bench:dispatch-fairness).
+   */
+  private readonly blockedUntil = new Map<string, { until: number; limit: number }>();
 
   constructor(
     private readonly redis: DispatchRedis,
@@ -43,6 +49,14 @@ export class RateLimits {
     if (grant.quotaPerDay) checks.push({ scope: 'grant', kind: 'quota', limit: grant.quotaPerDay, key: `${appKey}|${capabilityCode}|${day}` });
     const taken: { limiter: RateLimiterAbstract; key: string }[] = [];
     for (const check of checks) {
+      if (check.kind === 'rate') {
+        const blocked = this.blockedUntil.get(`${check.scope}|${check.key}`);
+        const now = Date.now();
+        if (blocked && blocked.until > now && blocked.limit === check.limit) {
+          for (const t of taken) await t.limiter.reward(t.key).catch(() => undefined);
+          throw refusal(check.scope, check.kind, check.limit, Math.max(1, Math.ceil((blocked.until - now) / 1000)), capabilityCode);
+        }
+      }
       const limiter = this.limiter(check.kind);
       // One counter per key whatever the limit: changing a limit keeps what was counted today.
       const res = await limiter.consume(check.key).catch((err: unknown) => {
@@ -55,6 +69,10 @@ export class RateLimits {
       }
       // Refused: a refused call does not use up a day's quota (at this level or the ones before).
       if (check.kind === 'quota') taken.push({ limiter, key: check.key });
+      if (check.kind === 'rate' && res.msBeforeNext > 0) {
+        if (this.blockedUntil.size >= 10_000) this.blockedUntil.clear();
+        this.blockedUntil.set(`${check.scope}|${check.key}`, { until: Date.now() + res.msBeforeNext, limit: check.limit });
+      }
       for (const t of taken) await t.limiter.reward(t.key).catch(() => undefined);
       throw refusal(check.scope, check.kind, check.limit, check.kind === 'quota' ? secondsToShanghaiMidnight(new Date()) : Math.max(1, Math.ceil(res.msBeforeNext / 1000)), capabilityCode);
     }
