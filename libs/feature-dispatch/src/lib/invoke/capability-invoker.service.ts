@@ -119,6 +119,9 @@ export class CapabilityInvoker {
     const status = await this.callableStatus(capability, caller);
     const terms = await this.grants.require(caller.appKey, capability.code);
     await this.checkLegalBasis(caller, capability.code, terms);
+    // An app already refused for the rest of this second is refused before its input is checked
+    // (it uses up nothing: no budget is taken, and the check is the costliest part of a refusal).
+    this.limits.refuseIfBlocked(caller.appKey, capability.code, this.limits.appLimits(caller.limits), terms.limits);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
       throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);

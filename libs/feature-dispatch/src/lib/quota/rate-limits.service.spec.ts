@@ -42,4 +42,14 @@ describe('RateLimits local block', () => {
     await rl.consume('app', 'cap', { ratePerSecond: 100, quotaPerDay: null }, none);
     expect(consumed()).toBe(5);
   });
+
+  it('refuses early, before the input is checked, only while a rate is blocked', async () => {
+    const { rl, consumed } = limits();
+    const app = { ratePerSecond: 2, quotaPerDay: null };
+    expect(() => rl.refuseIfBlocked('app', 'cap', app, none)).not.toThrow();
+    for (let i = 0; i < 3; i++) await rl.consume('app', 'cap', app, none).catch(() => undefined);
+    expect(() => rl.refuseIfBlocked('app', 'cap', app, none)).toThrow(expect.objectContaining({ status: 429 }));
+    expect(() => rl.refuseIfBlocked('other', 'cap', app, none)).not.toThrow();
+    expect(consumed()).toBe(3);
+  });
 });

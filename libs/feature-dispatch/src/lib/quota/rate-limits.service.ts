@@ -39,6 +39,15 @@ export class RateLimits {
     return { ratePerSecond: rate, quotaPerDay: quota };
   }
 
+  /** Throws 429 when a rate this call needs was refused by the shared counter for the rest of its window; takes nothing. */
+  refuseIfBlocked(appKey: string, capabilityCode: string, app: Limits, grant: Limits): void {
+    const now = Date.now();
+    for (const [scope, limit, key] of [['app', app.ratePerSecond, appKey], ['grant', grant.ratePerSecond, `${appKey}|${capabilityCode}`]] as const) {
+      const blocked = limit ? this.blockedUntil.get(`${scope}|${key}`) : undefined;
+      if (blocked && blocked.until > now && blocked.limit === limit) throw refusal(scope, 'rate', limit!, Math.max(1, Math.ceil((blocked.until - now) / 1000)), capabilityCode);
+    }
+  }
+
   /** Takes one call from every applicable budget, or throws 429 (a refused call does not use up a day's quota). */
   async consume(appKey: string, capabilityCode: string, app: Limits, grant: Limits): Promise<void> {
     const day = shanghaiDate(new Date());
