@@ -4,6 +4,7 @@ import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message,
 import { callerOfReplyTopic, type CapabilityError, contractOf, deadLetterTopicOf, PLATFORM_SERVICES, PlatformHeader, requestTimeoutOf, requestTopicOf, wireTopicOf } from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
+import { CommittedOffsets } from './committed-offsets.js';
 import { decodeInbound, describeRejection, type Inbound } from './inbound-message.js';
 import { OFFSET_COMMIT_INTERVAL_MS } from './kafka-config.js';
 import { describeError } from './sql.util.js';
@@ -56,11 +57,8 @@ export class GovKafkaServer extends ServerKafka {
   private readonly replies = new Map<string, BatchingSender>();
   /** Replies handed to a sender and not acknowledged yet (a closing server waits for them too). */
   private repliesInFlight = 0;
-  /** Bumped at each group join: a commit built before it must not update what was committed after it. */
-  private generation = 0;
-  private committing: Promise<void> | null = null;
-  /** Per topic-partition: offsets handed to handlers and not finished yet, and the next offset once they are. */
-  private readonly positions = new Map<string, { topic: string; partition: number; inFlight: Set<bigint>; next: bigint; committed: bigint }>();
+  /** What may be committed per partition (see CommittedOffsets). */
+  private readonly offsets = new CommittedOffsets((err) => this.log.debug?.(`提交偏移量失败 (offset commit failed): ${describeError(err)}`));
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
   private committer: NodeJS.Timeout | null = null;
@@ -98,8 +96,7 @@ export class GovKafkaServer extends ServerKafka {
     consumer.on(consumer.events.REBALANCING, () => void this.commitFinished());
     // A new assignment starts from the group's committed offsets: forget what was tracked.
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.generation++;
-      this.positions.clear();
+      this.offsets.reset();
     });
     await consumer.run({
       ...(this.options.run ?? {}),
@@ -138,7 +135,7 @@ export class GovKafkaServer extends ServerKafka {
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
-    const position = this.positionOf(batch.topic, batch.partition, batch.messages[0]?.offset);
+    const position = this.offsets.of(batch.topic, batch.partition, batch.messages[0]?.offset);
     const one = (message: (typeof batch.messages)[number]) =>
       this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause });
     if (batch.topic === this.requestTopic) {
@@ -187,17 +184,6 @@ export class GovKafkaServer extends ServerKafka {
     }
   }
 
-  private positionOf(topic: string, partition: number, firstOffset: string | undefined) {
-    const key = `${topic}:${partition}`;
-    let position = this.positions.get(key);
-    if (!position) {
-      const start = firstOffset === undefined ? -1n : BigInt(firstOffset);
-      position = { topic, partition, inFlight: new Set(), next: start, committed: start };
-      this.positions.set(key, position);
-    }
-    return position;
-  }
-
   /** Waits for a free request slot (heartbeating meanwhile, so the group keeps this member). */
   private async slot(heartbeat: () => Promise<void>): Promise<void> {
     while (this.inFlight >= MAX_REQUESTS_IN_FLIGHT) {
@@ -212,32 +198,9 @@ export class GovKafkaServer extends ServerKafka {
     this.slotWaiters.shift()?.();
   }
 
-  /** Commits, per partition, the offset of the first record not finished yet (or the next one); one commit at a time. */
+  /** Commits, per partition, the offset of the first record not finished yet (or the next one). */
   private commitFinished(): Promise<void> {
-    this.committing ??= this.commitOnce().finally(() => (this.committing = null));
-    return this.committing;
-  }
-
-  private async commitOnce(): Promise<void> {
-    const generation = this.generation;
-    const offsets: { topic: string; partition: number; offset: string }[] = [];
-    for (const p of this.positions.values()) {
-      let upTo = p.next;
-      for (const offset of p.inFlight) if (offset < upTo) upTo = offset;
-      if (upTo > p.committed && upTo >= 0n) offsets.push({ topic: p.topic, partition: p.partition, offset: upTo.toString() });
-    }
-    if (offsets.length === 0 || !this.consumer) return;
-    try {
-      await this.consumer.commitOffsets(offsets);
-      if (generation !== this.generation) return; // the assignment changed meanwhile: what it tracks starts afresh
-      for (const o of offsets) {
-        const p = this.positions.get(`${o.topic}:${o.partition}`);
-        if (p && BigInt(o.offset) > p.committed) p.committed = BigInt(o.offset);
-      }
-    } catch (err) {
-      // Not a member right now (rebalancing): the next member resumes from the last commit.
-      this.log.debug?.(`提交偏移量失败 (offset commit failed): ${describeError(err)}`);
-    }
+    return this.offsets.commit(this.consumer);
   }
 
   /** Replies are produced in batches (see BatchingSender) instead of one request each. */
