@@ -10,7 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import { obtainKafka, obtainPostgres, obtainRedis } from '../libs/testing/src/test-infrastructure.mjs';
-import { startApp } from './bench-kit.mjs';
+import { benchEnv, startApps } from './bench-kit.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const QUIET_RATE = Number(process.env.BENCH_QUIET_RATE ?? 40);
@@ -26,17 +26,10 @@ try {
   const kafka = await obtainKafka(log);
   started.push(kafka);
   const redis = await obtainRedis();
-  const env = {
-    NODE_ENV: 'development', DATABASE_URL: postgres.value, KAFKA_BROKERS: kafka.value, REDIS_URL: redis.value,
-    SUBJECT_KEY_SECRET: 'bench-subject-key-secret-0123456789', CRYPTO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-    SEED_DEMO: 'true', LOG_LEVEL: 'warn', INTERNAL_API_TOKEN: TOKEN,
-    // BENCH_PROFILE=dir: V8 CPU profiles of the services written there when they stop.
-    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
-  };
-  const tech = await startApp('tech-capabilities', env);
-  const data = await startApp('data-platform', env);
-  const dispatch = await startApp('service-dispatch', env);
-  started.push({ stop: async () => { await Promise.all([dispatch, data, tech].map((s) => { s.child.kill('SIGTERM'); return new Promise((r) => s.child.once('exit', r)); })); } });
+  const env = benchEnv({ postgres, kafka, redis }, { SEED_DEMO: 'true', INTERNAL_API_TOKEN: TOKEN });
+  const { apps, stop } = await startApps(['tech-capabilities', 'data-platform', 'service-dispatch'], env);
+  const dispatch = apps[2];
+  started.push({ stop });
 
   const admin = async (method, path, body, headers = {}) => {
     const res = await fetch(`${dispatch.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, ...headers }, body: JSON.stringify(body) });

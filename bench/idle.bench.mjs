@@ -8,7 +8,7 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { obtainKafka, obtainPostgres, obtainRedis } from '../libs/testing/src/test-infrastructure.mjs';
-import { cpuSnapshot, rssMb, startApp } from './bench-kit.mjs';
+import { benchEnv, cpuSnapshot, rssMb, startApps } from './bench-kit.mjs';
 
 const SETTLE = Number(process.env.BENCH_SETTLE_SECONDS ?? 60);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -22,20 +22,9 @@ try {
   const kafka = await obtainKafka(log);
   started.push(kafka);
   const redis = await obtainRedis();
-  const env = {
-    NODE_ENV: 'development',
-    DATABASE_URL: postgres.value,
-    KAFKA_BROKERS: kafka.value,
-    REDIS_URL: redis.value,
-    SUBJECT_KEY_SECRET: 'bench-subject-key-secret-0123456789',
-    CRYPTO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-    SEED_DEMO: 'true',
-    LOG_LEVEL: 'warn',
-    INTERNAL_API_TOKEN: 'bench-internal-api-token',
-  };
-  const apps = [];
-  for (const app of APPS) apps.push(await startApp(app, env));
-  started.push({ stop: async () => { await Promise.all(apps.map((s) => { s.child.kill('SIGTERM'); return new Promise((r) => s.child.once('exit', r)); })); } });
+  const env = benchEnv({ postgres, kafka, redis }, { SEED_DEMO: 'true', INTERNAL_API_TOKEN: 'bench-internal-api-token' });
+  const { apps, stop } = await startApps(APPS, env);
+  started.push({ stop });
   const pids = Object.fromEntries(apps.map((a) => [a.app, a.child.pid]));
   if (kafka.pid) pids['kafka broker (JVM)'] = kafka.pid;
 
