@@ -62,12 +62,43 @@ export class KafkaEventPublisher extends EventPublisher {
   }
 }
 
+/**
+ * Some events of a batch were delivered and some were not: the outbox deletes the delivered ones
+ * and keeps the rest for the next relay.
+ */
+export class PartialPublishError extends Error {
+  constructor(
+    readonly delivered: string[],
+    override readonly cause: Error,
+  ) {
+    super(cause.message);
+  }
+}
+
 export class InProcessEventPublisher extends EventPublisher {
   constructor(private readonly broker: InProcessBroker) {
     super();
   }
 
+  /**
+   * In order; a topic that cannot take an event (no consumer yet, or its handler failed) keeps
+   * that event and every later one of the same topic (their order stays), without holding back
+   * the other topics' events.
+   */
   async publish(events: OutboundEvent[]): Promise<void> {
-    for (const e of events) await this.broker.emit(e.topic, JSON.stringify(e.payload));
+    const delivered: string[] = [];
+    const blocked = new Set<string>();
+    let firstError: Error | null = null;
+    for (const e of events) {
+      if (blocked.has(e.topic)) continue;
+      try {
+        await this.broker.emit(e.topic, JSON.stringify(e.payload));
+        delivered.push(e.eventId);
+      } catch (err) {
+        blocked.add(e.topic);
+        firstError ??= err as Error;
+      }
+    }
+    if (firstError) throw new PartialPublishError(delivered, firstError);
   }
 }

@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CallMeta, Topic } from '@gmp/contracts';
-import { EventPublisher } from './event-publisher.js';
+import { EventPublisher, PartialPublishError } from './event-publisher.js';
 import { IdleBackoff } from './idle-backoff.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
 import { OutboxRecord } from './outbox-record.entity.js';
@@ -165,7 +165,11 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     try {
       await this.publisher.publish(claimed.map((r) => ({ eventId: r.event_id, topic: r.topic, key: r.message_key, payload: r.payload })));
     } catch (err) {
-      await this.dataSource.query(`UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($1::bigint[])`, [seqs]).catch(() => undefined);
+      // What was delivered goes; the rest is released for the next relay.
+      const delivered = new Set(err instanceof PartialPublishError ? err.delivered : []);
+      const done = claimed.filter((r) => delivered.has(r.event_id)).map((r) => r.seq);
+      if (done.length > 0) await preparedQuery(this.dataSource, 'outbox-delete', `DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [done]).catch(() => undefined);
+      await this.dataSource.query(`UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($1::bigint[])`, [seqs.filter((s) => !done.includes(s))]).catch(() => undefined);
       throw err;
     }
     await preparedQuery(this.dataSource, 'outbox-delete', `DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [seqs]);
