@@ -11,3 +11,5 @@ export * from './lib/json-body.parser.js';
 export * from './lib/openapi-security.js';
 export * from './lib/service-index.controller.js';
 export * from './lib/header-value.util.js';
+export * from './lib/contract-body.pipe.js';
+export * from './lib/caller.guard.js';

@@ -1,4 +1,4 @@
-import { ProblemException } from './problem.js';
+import { CommonProblem, type ProblemException } from './problem.js';
 
 /** C0 controls, DEL, C1 controls, line/paragraph separators, lone surrogates: nothing a who-or-why value may hold (PostgreSQL cannot store NUL; logs and audits must not be forged). */
 // eslint-disable-next-line no-control-regex -- control characters are what this refuses
@@ -10,7 +10,7 @@ export function hasUnprintable(text: string): boolean {
 }
 
 export function invalidHeader(header: string, message: string): ProblemException {
-  return new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', `${header}: ${message}`, [{ field: header, message }]);
+  return CommonProblem.INVALID_HEADER(`${header}: ${message}`, [{ field: header, message }]);
 }
 
 /**

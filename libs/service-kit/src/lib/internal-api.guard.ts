@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { ProblemException } from './problem.js';
+import { CommonProblem } from './problem.js';
 import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 
 /**
@@ -18,11 +18,11 @@ export class InternalApiGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.expected) {
-      throw new ProblemException(403, 'INTERNAL_API_DISABLED', '内部接口未启用 (internal API disabled)', 'Set INTERNAL_API_TOKEN to enable it.');
+      throw CommonProblem.INTERNAL_API_DISABLED('Set INTERNAL_API_TOKEN to enable it.');
     }
     const given = context.switchToHttp().getRequest<FastifyRequest>().headers['x-internal-token'];
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), this.expected)) {
-      throw new ProblemException(401, 'UNAUTHENTICATED', '未认证 (unauthenticated)', '内部接口需要 X-Internal-Token (X-Internal-Token required)');
+      throw CommonProblem.UNAUTHENTICATED('内部接口需要 X-Internal-Token (X-Internal-Token required)');
     }
     return true;
   }

@@ -1,7 +1,7 @@
 import secureJson from 'secure-json-parse';
 import { describeJsonHazard, findJsonHazard } from '@gmp/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ProblemException } from './problem.js';
+import { CommonProblem, type ProblemException } from './problem.js';
 
 /**
  * Deepest nesting of objects and arrays a request body may have (`{}` is 1 level) unless
@@ -44,9 +44,9 @@ export function assertStorableJson(value: unknown, maxDepth = DEFAULT_JSON_MAX_D
   const where = hazard.path || '(根 root)';
   if (hazard.problem === 'too-deep') throw tooDeep(maxDepth, `at ${where}`);
   if (hazard.problem === 'non-finite-number') {
-    throw new ProblemException(400, 'INVALID_NUMBER', '数值超出范围 (a number out of range)', `${describeJsonHazard(hazard)}: ${where}`, [{ field: hazard.path, message: describeJsonHazard(hazard) }]);
+    throw CommonProblem.INVALID_NUMBER(`${describeJsonHazard(hazard)}: ${where}`, [{ field: hazard.path, message: describeJsonHazard(hazard) }]);
   }
-  throw new ProblemException(400, 'INVALID_CHARACTERS', '请求含无法存储的字符 (the request contains characters that cannot be stored)', `${describeJsonHazard(hazard)}: ${where}`, [
+  throw CommonProblem.INVALID_CHARACTERS(`${describeJsonHazard(hazard)}: ${where}`, [
     { field: hazard.path, message: describeJsonHazard(hazard) },
   ]);
 }
@@ -101,7 +101,7 @@ export function refuseUnstorableUrlParts(fastify: FastifyInstance): void {
     const query = request.query as Record<string, unknown> | null;
     const repeated = query && typeof query === 'object' ? Object.keys(query).find((k) => Array.isArray(query[k])) : undefined;
     if (repeated !== undefined) {
-      done(new ProblemException(400, 'INVALID_QUERY', '查询参数重复 (a query parameter is repeated)', `query.${repeated}: 只能出现一次 (must appear once)`, [{ field: `query.${repeated}`, message: '只能出现一次 (must appear once)' }]));
+      done(CommonProblem.INVALID_QUERY(`query.${repeated}: 只能出现一次 (must appear once)`, [{ field: `query.${repeated}`, message: '只能出现一次 (must appear once)' }]));
       return;
     }
     for (const [part, value] of [
@@ -112,7 +112,7 @@ export function refuseUnstorableUrlParts(fastify: FastifyInstance): void {
       if (hazard?.problem === 'unstorable-character') {
         const field = `${part}${hazard.path.startsWith('[') || !hazard.path ? '' : '.'}${hazard.path}`;
         done(
-          new ProblemException(400, 'INVALID_CHARACTERS', '请求含无法存储的字符 (the request contains characters that cannot be stored)', `${describeJsonHazard(hazard)}: ${field}`, [
+          CommonProblem.INVALID_CHARACTERS(`${describeJsonHazard(hazard)}: ${field}`, [
             { field, message: describeJsonHazard(hazard) },
           ]),
         );
@@ -124,9 +124,9 @@ export function refuseUnstorableUrlParts(fastify: FastifyInstance): void {
 }
 
 function tooDeep(maxDepth: number, where: string): ProblemException {
-  return new ProblemException(400, 'BODY_TOO_DEEP', `请求体嵌套过深 (the body nests deeper than ${maxDepth} levels)`, `对象和数组至多嵌套 ${maxDepth} 层 (objects and arrays nest at most ${maxDepth} levels): ${where}`);
+  return CommonProblem.BODY_TOO_DEEP(`对象和数组至多嵌套 ${maxDepth} 层 (objects and arrays nest at most ${maxDepth} levels): ${where}`);
 }
 
 function invalidJson(detail: string): ProblemException {
-  return new ProblemException(400, 'INVALID_REQUEST', '请求体不是合法 JSON (the body is not valid JSON)', detail);
+  return CommonProblem.INVALID_REQUEST(detail);
 }

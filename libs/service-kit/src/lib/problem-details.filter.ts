@@ -53,6 +53,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const code = status === 404 ? 'NOT_FOUND' : status === 403 ? 'FORBIDDEN' : status === 409 ? 'CONFLICT' : 'INVALID_MESSAGE';
       return { code, status, message, ...(body?.code ? { reason: body.code } : {}), ...(Array.isArray(body?.errors) ? { fields: body.errors } : {}) };
     }
+    if (exception instanceof ProblemException && (exception.getStatus() === 502 || exception.getStatus() === 503)) {
+      // A provider's own upstream failed (a problem of its vocabulary): the caller sees an unavailable or failing provider, with why.
+      const status = exception.getStatus();
+      const body = exception.getResponse() as ProblemDetails;
+      return { code: status === 503 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR', status, message: `${body.title}${body.detail ? `: ${body.detail}` : ''}`, reason: body.code };
+    }
     // The database refused a value of the request (SQLSTATE class 22): the caller's input, not a provider failure.
     if (isDataException(exception)) return { code: 'INVALID_MESSAGE', status: 400, message: UNSTORABLE, reason: 'INVALID_INPUT' };
     this.log.error(safeDescription(exception), (exception as Error)?.stack);

@@ -16,6 +16,8 @@ import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { ConfigError, loadServiceConfig, SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 import { CRYPTO_PROVIDER, cryptoProviderOf } from './crypto.js';
 import type { ServiceDefinition } from './service-definition.js';
+import { ContractBodyPipe } from './contract-body.pipe.js';
+import { withBodySchemas } from './openapi-body-schemas.js';
 
 export interface RunningService {
   definition: ServiceDefinition;
@@ -110,12 +112,14 @@ export async function startService(definition: ServiceDefinition, env: Record<st
     rawBody: def.rawBody ?? false,
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
+  // Typed bodies (`@Body() input: SomeBody`) checked against their class before the handler runs.
+  app.useGlobalPipes(new ContractBodyPipe());
   // JSON bodies: nesting bounded before parsing, prototype keys refused, NUL and lone surrogates
   // refused (json-body.parser.ts); the bytes stay on request.rawBody when the service keeps them.
   app.useBodyParser('application/json', { bodyLimit: config.HTTP_BODY_LIMIT }, jsonBodyParser(config.HTTP_JSON_MAX_DEPTH));
   // Security schemes (internal token, app credentials, bearer tokens) from each route's guards and path.
   const document = withSecurity(
-    SwaggerModule.createDocument(
+    withBodySchemas(SwaggerModule.createDocument(
       app,
       new DocumentBuilder()
         .setTitle(def.title)
@@ -125,7 +129,7 @@ export async function startService(definition: ServiceDefinition, env: Record<st
         .addSecurity('app', SECURITY_SCHEMES.app)
         .addSecurity('bearer', SECURITY_SCHEMES.bearer)
         .build(),
-    ),
+    )),
     guardsByOperationId(app),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

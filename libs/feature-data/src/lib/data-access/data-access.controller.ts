@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { HOLDER_TYPES, type HolderType, IsHolderId, subjectKeyOf, validateMessage } from '@gmp/contracts';
-import { InternalApiGuard, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { HOLDER_TYPES, type HolderType, IsHolderId, subjectKeyOf } from '@gmp/contracts';
+import { InternalApiGuard, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access-record.entity.js';
 
 export class DataAccessQuery {
@@ -30,14 +30,12 @@ export class DataAccessController {
   @Post('records/search')
   @HttpCode(200)
   @ApiOperation({ summary: '查询个人数据被使用记录 (list accesses to a subject’s data)' })
-  async search(@Body() body: unknown) {
-    const checked = validateMessage(DataAccessQuery, body, { forbidUnknown: true });
-    if (!checked.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, checked.errors);
-    const subjectKey = subjectKeyOf(checked.value.holderId, this.config.SUBJECT_KEY_SECRET);
+  async search(@Body() query: DataAccessQuery) {
+    const subjectKey = subjectKeyOf(query.holderId, this.config.SUBJECT_KEY_SECRET);
     const records = await this.dataSource.getRepository(DataAccessRecord).find({
       where: { subjectKey },
       order: { accessedAt: 'DESC' },
-      take: checked.value.limit ?? 50,
+      take: query.limit ?? 50,
     });
     return {
       records: records.map((r) => ({

@@ -2,8 +2,9 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional }
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenVerifier, PlatformScope, TokenRejected } from '@gmp/identity';
 import { enrichContext } from '@gmp/observability';
-import { ProblemException } from '@gmp/service-kit';
+import { CommonProblem } from '@gmp/service-kit';
 import { AppCredentialsService, type AuthenticatedApp } from './app-credentials.service.js';
+import { AppsProblem } from './apps.problems.js';
 import { ReplayGuard } from './replay-guard.service.js';
 import { ipAllowed } from './ip-allow-list.util.js';
 import { SIGNATURE_SCHEMES, type SignatureScheme, type SignedRequest } from '@gmp/dispatch-client';
@@ -34,16 +35,16 @@ export class AppCredentialsGuard implements CanActivate {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) return this.bearer(request, header.slice(7).trim());
     if (!header || !header.startsWith('Basic ')) {
-      throw unauthenticated('缺少应用凭证 (missing app credentials: Authorization: Bearer <token> or Basic base64(AppKey:AppSecret))');
+      throw CommonProblem.UNAUTHENTICATED('缺少应用凭证 (missing app credentials: Authorization: Bearer <token> or Basic base64(AppKey:AppSecret))');
     }
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon <= 0) throw unauthenticated('应用凭证格式错误 (malformed app credentials)');
+    if (colon <= 0) throw CommonProblem.UNAUTHENTICATED('应用凭证格式错误 (malformed app credentials)');
     const app = await this.credentials.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
-    if (!app) throw unauthenticated('应用凭证无效或应用已停用 (invalid credentials or app disabled)');
+    if (!app) throw CommonProblem.UNAUTHENTICATED('应用凭证无效或应用已停用 (invalid credentials or app disabled)');
     // An app registered for signed requests may not call capabilities with its AppSecret alone.
     if (app.scheme && /\/invoke(-async)?$/.test(request.routeOptions?.url ?? '')) {
-      throw new ProblemException(401, 'SIGNATURE_SCHEME_MISMATCH', '该应用须签名调用 (this app must sign its calls)', `该应用使用 (this app uses) ${app.scheme}`);
+      throw AppsProblem.SIGNATURE_SCHEME_MISMATCH(`该应用须签名调用 (this app must sign its calls): 该应用使用 (this app uses) ${app.scheme}`);
     }
     request.app = app; // authenticated: the audit names it, also when its address is refused
     checkAddress(request, app);
@@ -54,12 +55,12 @@ export class AppCredentialsGuard implements CanActivate {
   /** A request signed with the app's HMAC secret in the scheme configured for the app; each is accepted once. */
   private async signed(request: AppRequest, scheme: SignatureScheme, appKey: string): Promise<boolean> {
     const signer = await this.credentials.signingApp(appKey);
-    if (!signer) throw new ProblemException(401, 'UNAUTHENTICATED', '未认证 (unauthenticated)', '应用不存在、已停用或未启用签名 (unknown app, disabled, or not set up for signed requests)');
-    if (signer.scheme !== scheme.name) throw new ProblemException(401, 'SIGNATURE_SCHEME_MISMATCH', '签名方式与应用登记的不符 (not the signature scheme registered for this app)', `该应用使用 (this app uses) ${signer.scheme}`);
+    if (!signer) throw CommonProblem.UNAUTHENTICATED('应用不存在、已停用或未启用签名 (unknown app, disabled, or not set up for signed requests)');
+    if (signer.scheme !== scheme.name) throw AppsProblem.SIGNATURE_SCHEME_MISMATCH(`该应用使用 (this app uses) ${signer.scheme}`);
     const check = scheme.verify(signedRequestOf(request), signer.secret, Date.now());
-    if (!check.ok) throw new ProblemException(401, check.code, '签名校验失败 (signature check failed)', check.detail);
+    if (!check.ok) throw AppsProblem[check.code](check.detail);
     if (!(await this.replays.firstTime(appKey, check.replayKey, check.windowMs))) {
-      throw new ProblemException(401, 'SIGNATURE_REPLAYED', '重放的请求 (replayed request)', '同一签名请求只受理一次：每次请求使用新的 nonce (each signed request is accepted once: use a new nonce)');
+      throw AppsProblem.SIGNATURE_REPLAYED('同一签名请求只受理一次：每次请求使用新的 nonce (each signed request is accepted once: use a new nonce)');
     }
     request.app = signer.app;
     checkAddress(request, signer.app);
@@ -68,21 +69,21 @@ export class AppCredentialsGuard implements CanActivate {
   }
 
   private async bearer(request: AppRequest, token: string): Promise<boolean> {
-    if (!this.tokens) throw unauthenticatedToken('本服务未配置 OIDC_ISSUER，不接受访问令牌 (bearer tokens not accepted: OIDC_ISSUER unset)');
+    if (!this.tokens) throw CommonProblem.UNAUTHENTICATED('本服务未配置 OIDC_ISSUER，不接受访问令牌 (bearer tokens not accepted: OIDC_ISSUER unset)');
     let principal;
     try {
       principal = await this.tokens.verify(token);
     } catch (err) {
-      throw unauthenticatedToken(err instanceof TokenRejected ? err.message : '访问令牌无效 (invalid access token)');
+      throw CommonProblem.UNAUTHENTICATED(err instanceof TokenRejected ? err.message : '访问令牌无效 (invalid access token)');
     }
     if (!principal.scopes.includes(PlatformScope.InvokeCapabilities)) {
-      throw new ProblemException(403, 'INSUFFICIENT_SCOPE', '权限不足 (insufficient scope)', `需要 (required) ${PlatformScope.InvokeCapabilities}`);
+      throw AppsProblem.INSUFFICIENT_SCOPE(`需要 (required) ${PlatformScope.InvokeCapabilities}`);
     }
     // OAuth clients and AppKey apps are separate namespaces: an OAuth client never takes an app's identity.
     const appKey = `oauth:${principal.clientId}`;
     // Grants, limits and the audit keep app keys of at most 64 characters of this alphabet.
     if (appKey.length > 64 || !/^[A-Za-z0-9._:@-]+$/.test(principal.clientId)) {
-      throw new ProblemException(403, 'CLIENT_ID_UNSUPPORTED', '客户端标识过长或含不支持的字符 (client id too long or with unsupported characters)', 'OAuth client ids used with dispatch: at most 58 of [A-Za-z0-9._:@-]');
+      throw AppsProblem.CLIENT_ID_UNSUPPORTED('OAuth client ids used with dispatch: at most 58 of [A-Za-z0-9._:@-]');
     }
     request.app = { id: appKey, appKey, name: principal.clientId };
     if (principal.subject !== principal.clientId) request.tokenEndUser = principal.subject;
@@ -94,7 +95,7 @@ export class AppCredentialsGuard implements CanActivate {
 /** The app's IP allow-list, when it has one: the client address (as TRUST_PROXY lets Fastify see it) must be in it. */
 function checkAddress(request: AppRequest, app: AuthenticatedApp): void {
   if (!app.allowedIps?.length || ipAllowed(app.allowedIps, request.ip)) return;
-  throw new ProblemException(403, 'IP_NOT_ALLOWED', '来源地址不在应用的允许列表中 (the calling address is not in the app’s allow-list)', request.ip);
+  throw AppsProblem.IP_NOT_ALLOWED(request.ip);
 }
 
 function signedRequestOf(request: AppRequest): SignedRequest {
@@ -107,12 +108,4 @@ function signedRequestOf(request: AppRequest): SignedRequest {
     headers: request.headers,
     body: (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0),
   };
-}
-
-function unauthenticatedToken(detail: string): ProblemException {
-  return new ProblemException(401, 'UNAUTHENTICATED', '未认证 (unauthenticated)', detail);
-}
-
-function unauthenticated(detail: string): ProblemException {
-  return new ProblemException(401, 'UNAUTHENTICATED', '未认证 (unauthenticated)', detail);
 }

@@ -8,9 +8,10 @@ import { CALLBACK_LABEL } from '../async/async-calls.service.js';
 import type { Repository } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { IsOptionalOrNull } from '@gmp/contracts';
-import { CRYPTO_PROVIDER, InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { CommonProblem, CRYPTO_PROVIDER, InternalApiGuard } from '@gmp/service-kit';
 import { LimitsBody } from '../quota/limits.dto.js';
 import { AppCredentialsService, HMAC_LABEL } from './app-credentials.service.js';
+import { AppsProblem } from './apps.problems.js';
 import { SIGNATURE_SCHEMES_NAMES, type SignatureSchemeName } from '@gmp/dispatch-client';
 import { type AppContact, BusinessApp } from './business-app.entity.js';
 import { parseAllowed } from './ip-allow-list.util.js';
@@ -53,7 +54,7 @@ class RegisterAppBody {
 function allowList(entries: string[] | null | undefined): string[] | null {
   if (!entries || entries.length === 0) return null;
   const bad = entries.filter((e) => !parseAllowed(e));
-  if (bad.length) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, bad.map((e) => ({ field: 'allowedIps', message: `不是 IP 地址或 CIDR 网段 (not an address or CIDR range): ${e.slice(0, 64)}` })));
+  if (bad.length) throw CommonProblem.INVALID_INPUT(undefined, bad.map((e) => ({ field: 'allowedIps', message: `不是 IP 地址或 CIDR 网段 (not an address or CIDR range): ${e.slice(0, 64)}` })));
   return entries.map((e) => e.trim());
 }
 
@@ -75,54 +76,51 @@ export class AppsAdminController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: '登记业务应用 (register a business-line app; the AppSecret is returned once)' })
-  @ApiBody({ schema: { type: 'object', example: { appKey: 'js-market-supervision', name: '市场监管业务系统', ownerDepartment: '江苏省市场监督管理局', contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000' }], allowedIps: ['10.32.0.0/16'] } } })
-  async register(@Body() body: unknown) {
-    const b = validBody(RegisterAppBody, body);
-    const allowedIps = allowList(b.allowedIps);
-    const contacts: AppContact[] | null = b.contacts?.length ? b.contacts.map((c) => ({ ...c })) : null;
+  @ApiBody({ type: RegisterAppBody, examples: { 示例: { value: { appKey: 'js-market-supervision', name: '市场监管业务系统', ownerDepartment: '江苏省市场监督管理局', contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000' }], allowedIps: ['10.32.0.0/16'] } } } })
+  async register(@Body() body: RegisterAppBody) {
+    const allowedIps = allowList(body.allowedIps);
+    const contacts: AppContact[] | null = body.contacts?.length ? body.contacts.map((c) => ({ ...c })) : null;
     const secret = randomBytes(24).toString('base64url');
-    const hmacSecret = b.signatureScheme ? randomBytes(32).toString('base64url') : null;
+    const hmacSecret = body.signatureScheme ? randomBytes(32).toString('base64url') : null;
     try {
       await this.apps.insert({
-        id: randomUUID(), appKey: b.appKey, name: b.name, ownerDepartment: b.ownerDepartment, secretHash: await hashSecret(secret), status: 'active',
-        signatureScheme: b.signatureScheme ?? null, hmacSecretEnc: hmacSecret ? this.crypto.encrypt(HMAC_LABEL, hmacSecret, b.appKey) : null,
+        id: randomUUID(), appKey: body.appKey, name: body.name, ownerDepartment: body.ownerDepartment, secretHash: await hashSecret(secret), status: 'active',
+        signatureScheme: body.signatureScheme ?? null, hmacSecretEnc: hmacSecret ? this.crypto.encrypt(HMAC_LABEL, hmacSecret, body.appKey) : null,
         contacts: contacts as never, allowedIps: allowedIps as never,
       });
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'APP_EXISTS', '应用已登记 (an app with this appKey exists)', b.appKey);
+      if ((err as { code?: string }).code === '23505') throw AppsProblem.APP_EXISTS(body.appKey);
       throw err;
     }
     // The HMAC key is the secret's UTF-8 bytes, as most gateways' clients use it.
-    return { appKey: b.appKey, appSecret: secret, name: b.name, ownerDepartment: b.ownerDepartment, contacts: contacts ?? [], allowedIps, ...(hmacSecret ? { signatureScheme: b.signatureScheme, hmacSecret } : {}) };
+    return { appKey: body.appKey, appSecret: secret, name: body.name, ownerDepartment: body.ownerDepartment, contacts: contacts ?? [], allowedIps, ...(hmacSecret ? { signatureScheme: body.signatureScheme, hmacSecret } : {}) };
   }
 
   @Get(':appKey')
   @ApiOperation({ summary: '应用详情 (an app: owner, contacts, allow-list, limits, callback — no secrets)' })
   async one(@Param('appKey') appKey: string) {
     const app = await this.apps.findOne({ where: { appKey } });
-    if (!app) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
+    if (!app) throw AppsProblem.APP_NOT_FOUND(appKey);
     return view(app);
   }
 
   @Put(':appKey/contacts')
   @ApiOperation({ summary: '设置应用联系人 (the app’s contacts, at most 5)' })
-  @ApiBody({ schema: { type: 'object', example: { contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000', email: 'wang@example.gov.cn' }] } } })
-  async contacts(@Param('appKey') appKey: string, @Body() body: unknown) {
-    const b = validBody(ContactsBody, body);
-    const contacts = b.contacts.map((c) => ({ ...c }));
+  @ApiBody({ type: ContactsBody, examples: { 示例: { value: { contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000', email: 'wang@example.gov.cn' }] } } } })
+  async contacts(@Param('appKey') appKey: string, @Body() body: ContactsBody) {
+    const contacts = body.contacts.map((c) => ({ ...c }));
     const res = await this.apps.update({ appKey }, { contacts: (contacts.length ? contacts : null) as never });
-    if (!res.affected) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
+    if (!res.affected) throw AppsProblem.APP_NOT_FOUND(appKey);
     return { appKey, contacts };
   }
 
   @Put(':appKey/allowed-ips')
   @ApiOperation({ summary: '设置应用的来源 IP 允许列表 (addresses / CIDR ranges the app may call from; null or [] = anywhere)' })
-  @ApiBody({ schema: { type: 'object', example: { allowedIps: ['10.32.0.0/16', '2001:db8::/32'] } } })
-  async allowedIps(@Param('appKey') appKey: string, @Body() body: unknown) {
-    const b = validBody(AllowedIpsBody, body);
-    const allowedIps = allowList(b.allowedIps);
+  @ApiBody({ type: AllowedIpsBody, examples: { 示例: { value: { allowedIps: ['10.32.0.0/16', '2001:db8::/32'] } } } })
+  async allowedIps(@Param('appKey') appKey: string, @Body() body: AllowedIpsBody) {
+    const allowedIps = allowList(body.allowedIps);
     const res = await this.apps.update({ appKey }, { allowedIps: allowedIps as never });
-    if (!res.affected) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
+    if (!res.affected) throw AppsProblem.APP_NOT_FOUND(appKey);
     // This instance at once; others within the 60 s their credential checks are remembered.
     this.credentials.forget(appKey);
     return { appKey, allowedIps };
@@ -130,23 +128,21 @@ export class AppsAdminController {
 
   @Put(':appKey/limits')
   @ApiOperation({ summary: '设置应用的限流与日配额 (the app’s rate limit and daily quota; null = the platform default)' })
-  @ApiBody({ schema: { type: 'object', example: { ratePerSecond: 200, quotaPerDay: 1000000 } } })
-  async limits(@Param('appKey') appKey: string, @Body() body: unknown) {
-    const b = validBody(LimitsBody, body);
-    const res = await this.apps.update({ appKey }, { ratePerSecond: b.ratePerSecond, quotaPerDay: b.quotaPerDay });
-    if (!res.affected) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
+  @ApiBody({ type: LimitsBody, examples: { 示例: { value: { ratePerSecond: 200, quotaPerDay: 1000000 } } } })
+  async limits(@Param('appKey') appKey: string, @Body() body: LimitsBody) {
+    const res = await this.apps.update({ appKey }, { ratePerSecond: body.ratePerSecond, quotaPerDay: body.quotaPerDay });
+    if (!res.affected) throw AppsProblem.APP_NOT_FOUND(appKey);
     this.credentials.forget(appKey);
-    return { appKey, ratePerSecond: b.ratePerSecond, quotaPerDay: b.quotaPerDay };
+    return { appKey, ratePerSecond: body.ratePerSecond, quotaPerDay: body.quotaPerDay };
   }
 
   @Put(':appKey/callback')
   @ApiOperation({ summary: '登记回调地址 (the app’s callback URL for asynchronous results; a new signing secret is returned once)' })
-  @ApiBody({ schema: { type: 'object', example: { url: 'https://gov-app.example.gov.cn/dispatch/callback' } } })
-  async callback(@Param('appKey') appKey: string, @Body() body: unknown) {
-    const b = validBody(CallbackBody, body);
+  @ApiBody({ type: CallbackBody, examples: { 示例: { value: { url: 'https://gov-app.example.gov.cn/dispatch/callback' } } } })
+  async callback(@Param('appKey') appKey: string, @Body() body: CallbackBody) {
     const callbackSecret = randomBytes(32).toString('base64url');
-    const res = await this.apps.update({ appKey }, { callbackUrl: b.url, callbackSecretEnc: this.crypto.encrypt(CALLBACK_LABEL, callbackSecret, appKey) });
-    if (!res.affected) throw new ProblemException(404, 'APP_NOT_FOUND', '应用不存在 (no such app)', appKey);
-    return { appKey, callbackUrl: b.url, callbackSecret };
+    const res = await this.apps.update({ appKey }, { callbackUrl: body.url, callbackSecretEnc: this.crypto.encrypt(CALLBACK_LABEL, callbackSecret, appKey) });
+    if (!res.affected) throw AppsProblem.APP_NOT_FOUND(appKey);
+    return { appKey, callbackUrl: body.url, callbackSecret };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ProblemException } from '@gmp/service-kit';
 import { DispatchRedis } from '../shared/redis.provider.js';
+import { AppsProblem } from './apps.problems.js';
 
 /**
  * Accepts each signed request once: its replay key (nonce, or the signature where a scheme has
@@ -20,7 +20,7 @@ export class ReplayGuard {
       try {
         return (await this.redis.client.set(key, '1', 'PX', windowMs, 'NX')) === 'OK';
       } catch {
-        throw new ProblemException(503, 'REPLAY_STORE_UNAVAILABLE', '防重放存储不可用 (replay store unavailable)', 'Redis 未应答，签名请求暂不受理 (Redis did not answer: signed requests are refused until it does)');
+        throw AppsProblem.REPLAY_STORE_UNAVAILABLE('Redis 未应答，签名请求暂不受理 (Redis did not answer: signed requests are refused until it does)');
       }
     }
     const now = Date.now();

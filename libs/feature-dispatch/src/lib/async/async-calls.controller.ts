@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
-import { callerOf } from '../invoke/caller-info.util.js';
+import { type CapabilityInput, callerOf } from '../invoke/caller-info.util.js';
 import { AsyncCalls } from './async-calls.service.js';
 
 /** Asynchronous calls: 202 with a call id; the answer by id or at the app's callback URL. */
@@ -16,10 +16,10 @@ export class AsyncCallsController {
   @HttpCode(202)
   @ApiOperation({ summary: '异步调用能力 (invoke asynchronously: 202 + callId; result at GET /v1/calls/{callId} and at the app’s callback URL)' })
   @ApiParam({ name: 'code', example: 'e-licence.query-by-holder' })
-  submit(@Param('code') code: string, @Body() body: unknown, @Req() request: AppRequest) {
+  submit(@Param('code') code: string, @Body() input: CapabilityInput, @Req() request: AppRequest) {
     // Idempotency keys are for synchronous calls; an async call is identified by its call id.
     const { idempotencyKey: _ignored, ...caller } = callerOf(request);
-    return this.calls.submit(code, body, caller);
+    return this.calls.submit(code, input, caller);
   }
 
   @Get('calls/:id')

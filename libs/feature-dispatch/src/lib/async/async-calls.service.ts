@@ -6,12 +6,13 @@ import { GMP_HMAC_SM3 } from '@gmp/dispatch-client';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { derivedEventId, IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
-import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { BusinessApp } from '../apps/business-app.entity.js';
 import { CallAudit } from '../audit/call-audit.service.js';
 import { CapabilityInvoker, type CallerInfo } from '../invoke/capability-invoker.service.js';
 import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
 import { AsyncCall } from './async-call.entity.js';
+import { AsyncCallsProblem } from './async.problems.js';
 
 const REQUEST_LABEL = 'dispatch:async';
 export const CALLBACK_LABEL = 'dispatch:callback';
@@ -90,7 +91,7 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
   async view(id: string, appKey: string, tokenEndUser: string | undefined | 'callback') {
     const ownerKey = tokenEndUser === 'callback' ? null : ownerKeyOf(tokenEndUser);
     const call = await this.dataSource.getRepository(AsyncCall).findOneBy({ id, appKey, ownerKey: ownerKey === null ? IsNull() : ownerKey });
-    if (!call) throw new ProblemException(404, 'CALL_NOT_FOUND', '调用不存在 (no such call of this app)', id);
+    if (!call) throw AsyncCallsProblem.CALL_NOT_FOUND(id);
     const answer = call.resultEnc ? (JSON.parse(this.crypto.decrypt(REQUEST_LABEL, call.resultEnc, id).toString()) as Record<string, unknown>) : undefined;
     return {
       callId: id, capability: call.capability, status: call.status, submittedAt: call.submittedAt.toISOString(),

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBasicAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { quoteTablePath } from '@gmp/messaging';
-import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { CommonProblem, InternalApiGuard } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { shanghaiDate } from '../quota/rate-limits.service.js';
 import { CallAudit } from './call-audit.service.js';
@@ -14,7 +14,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Usage by day (Beijing time) × app × capability × outcome, from the call audit. */
 async function usage(dataSource: DataSource, filter: { app?: string; capability?: string; from: string; to: string }) {
   const real = (d: unknown) => typeof d === 'string' && DAY.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
-  if (!real(filter.from) || !real(filter.to) || filter.from > filter.to) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'from / to: YYYY-MM-DD, from ≤ to');
+  if (!real(filter.from) || !real(filter.to) || filter.from > filter.to) throw CommonProblem.INVALID_INPUT('from / to: YYYY-MM-DD, from ≤ to');
   const rows: { day: string; app: string; capability: string; calls: string; errors: string; refused: string; p50: number; p99: number }[] = await dataSource.query(
     `SELECT to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, app, capability, count(*) AS calls,
             count(*) FILTER (WHERE status >= 500) AS errors, count(*) FILTER (WHERE status >= 400 AND status < 500) AS refused,
@@ -60,7 +60,7 @@ export class CallAuditController {
   @ApiOperation({ summary: '调用审计记录 (call audit entries, newest first; ?app=&capability=&limit=)' })
   async calls(@Query('app') app?: string, @Query('capability') capability?: string, @Query('limit') limit?: string) {
     const n = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 500) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'limit: 1–500');
+    if (!Number.isInteger(n) || n < 1 || n > 500) throw CommonProblem.INVALID_INPUT('limit: 1–500');
     const where = { ...(app ? { app } : {}), ...(capability ? { capability } : {}) };
     const rows = await this.dataSource.getRepository(CallAuditEntry).find({ where, order: { at: 'DESC' }, take: n });
     return { calls: rows.map((r) => ({ at: r.at.toISOString(), app: r.app, capability: r.capability, operation: r.operation, endUser: r.endUser, purpose: r.purpose, caseId: r.caseId, correlationId: r.correlationId, status: r.status, code: r.code, latencyMs: r.latencyMs, requestHash: r.requestHash, chainId: r.chainId, seq: r.seq, hash: r.hash })) };

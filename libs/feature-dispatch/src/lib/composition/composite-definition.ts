@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { assertStorableJson, DEFAULT_JSON_MAX_DEPTH, ProblemException } from '@gmp/service-kit';
+import { assertStorableJson, CommonProblem, DEFAULT_JSON_MAX_DEPTH } from '@gmp/service-kit';
+import { CompositionProblem } from './composition.problems.js';
 
 /** What a step does when its call fails: the composite fails (default), the step's output is null, or a fixed value. */
 export const ON_FAILURE = ['fail', 'continue', 'fallback'] as const;
@@ -27,6 +28,9 @@ export interface CompositeStep {
 }
 
 /** A composite capability (组合能力): a DAG of capability calls published as one capability. */
+/** A composite's definition as sent: JSON (parsed by the body parser) or YAML text, checked by the dry-run (never by a class: the checks name each problem's place). */
+export type CompositeDocument = string | Record<string, unknown>;
+
 export interface CompositeDefinition {
   code: string;
   version: string;
@@ -107,9 +111,9 @@ export function readDefinition(body: unknown): { definition: CompositeDefinition
       const message = String((err as Error)?.message ?? err);
       // The yaml package recurses on nesting and reports a stack overflow as a parse error.
       if (err instanceof RangeError || /Maximum call stack size exceeded/.test(message)) {
-        throw new ProblemException(400, 'BODY_TOO_DEEP', `请求体嵌套过深 (the body nests deeper than ${DEFAULT_JSON_MAX_DEPTH} levels)`, `对象和数组至多嵌套 ${DEFAULT_JSON_MAX_DEPTH} 层 (objects and arrays nest at most ${DEFAULT_JSON_MAX_DEPTH} levels)`);
+        throw CommonProblem.BODY_TOO_DEEP(`对象和数组至多嵌套 ${DEFAULT_JSON_MAX_DEPTH} 层 (objects and arrays nest at most ${DEFAULT_JSON_MAX_DEPTH} levels)`);
       }
-      throw new ProblemException(400, 'INVALID_YAML', 'YAML 无法解析 (the YAML does not parse)', message.slice(0, 300));
+      throw CompositionProblem.INVALID_YAML(message.slice(0, 300));
     }
     // What JSON bodies get from the body parser: bounded nesting (400 BODY_TOO_DEEP), no NUL or lone surrogates (400 INVALID_CHARACTERS).
     assertStorableJson(value);

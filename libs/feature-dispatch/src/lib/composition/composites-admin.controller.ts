@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InternalApiGuard, requiredCaller } from '@gmp/service-kit';
+import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { Composites } from './composites.service.js';
+import type { CompositeDocument } from './composite-definition.js';
 
 const EXAMPLE = {
   code: 'composite.citizen-licences',
@@ -33,19 +34,19 @@ export class CompositesAdminController {
   @ApiConsumes('application/json', 'application/yaml')
   @ApiOperation({ summary: '试运行校验 (dry-run: check a definition without calling anything)', description: 'Answers { valid, problems[], warnings[], plan: { stages, dependsOn, calls } } — problems name where (steps[1].input) and what (UNKNOWN_CAPABILITY, TYPE_MISMATCH, CYCLE …).' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
-  async dryRun(@Body() body: unknown) {
-    return this.composites.dryRun(body);
+  async dryRun(@Body() definition: CompositeDocument) {
+    return this.composites.dryRun(definition);
   }
 
+  @RequireCaller('操作人')
   @Post()
   @HttpCode(201)
   @ApiConsumes('application/json', 'application/yaml')
   @ApiHeader({ name: 'X-Caller', required: true })
   @ApiOperation({ summary: '发布组合能力 (publish a composite capability; 422 COMPOSITE_INVALID with the dry-run problems)' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
-  async publish(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    caller = requiredCaller(caller, '操作人');
-    const { definition, report } = await this.composites.publish(body, caller);
+  async publish(@Body() document: CompositeDocument, @Caller() caller: string) {
+    const { definition, report } = await this.composites.publish(document, caller);
     return { code: definition.code, version: definition.version, status: 'active', plan: report.plan, warnings: report.warnings };
   }
 

@@ -8,18 +8,22 @@ import { type CapabilityDescriptor, findCapability, jsonSchemaOf } from '@gmp/co
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { derivedEventId } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
-import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CommonProblem, CRYPTO_PROVIDER, ProblemException, relayedProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { GrantsService } from '../grants/grants.service.js';
 import { CallAudit } from '../audit/call-audit.service.js';
 import { type CallerInfo, CapabilityInvoker } from '../invoke/capability-invoker.service.js';
+import { InvokeProblem } from '../invoke/invoke.problems.js';
 import { DispatchMetrics } from '../metrics/dispatch-metrics.service.js';
 import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
 import { CapabilityRegistry } from '../registry/capability-registry.service.js';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
+import { RegistryProblem } from '../registry/registry.problems.js';
 import { type CompositeDefinition, type CompositeStep, type DefinitionProblem, readDefinition } from './composite-definition.js';
 import { type CompositePlan, planComposite, type StepTarget } from './composite-plan.js';
 import { Composite } from './composite.entity.js';
+import { CompositionProblem } from './composition.problems.js';
 import { checkedInput, CompiledCache } from '../shared/compiled.cache.js';
+import { SharedProblem } from '../shared/shared.problems.js';
 
 /** A published composite ready to run: expressions compiled, schemas compiled, dependencies known. */
 interface LoadedComposite {
@@ -46,7 +50,7 @@ const MIN_STEP_MS = 50;
 
 function mappingFailed(part: 'input' | 'when', err: unknown): ProblemException {
   const e = err as { code?: string; message?: string };
-  return new ProblemException(502, 'MAPPING_FAILED', part === 'input' ? '步骤输入映射失败 (the step input mapping failed)' : '步骤条件求值失败 (the step condition failed)', `${e.code ?? ''} ${e.message ?? ''}`.trim().slice(0, 300));
+  return SharedProblem.MAPPING_FAILED(`${part === 'input' ? '步骤输入映射失败 (the step input mapping failed)' : '步骤条件求值失败 (the step condition failed)'}: ${`${e.code ?? ''} ${e.message ?? ''}`.trim().slice(0, 300)}`);
 }
 
 /**
@@ -105,10 +109,10 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     const { definition, problems } = readDefinition(body);
     const plan = definition ? await planComposite(definition, (code, version) => this.target(code, version)) : null;
     if (!definition || !plan || !plan.valid) {
-      throw new ProblemException(422, 'COMPOSITE_INVALID', '组合能力定义未通过校验 (the composite definition does not pass the dry-run)', `${(plan?.problems ?? problems).length} 个问题 (problems)`).withExtensions({ problems: plan?.problems ?? problems });
+      throw CompositionProblem.COMPOSITE_INVALID(`${(plan?.problems ?? problems).length} 个问题 (problems)`).withExtensions({ problems: plan?.problems ?? problems });
     }
     if (findCapability(definition.code) || (await this.proxy.find(definition.code))) {
-      throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', definition.code);
+      throw RegistryProblem.CAPABILITY_CODE_TAKEN(definition.code);
     }
     const idempotent = Object.values(plan.targets).every((t) => t.idempotent);
     // Each step pinned to the version the dry-run checked: a later version of a capability does not change a published composite.
@@ -117,9 +121,13 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
       await this.dataSource.transaction(async (m) => {
         // One publication or upstream registration per code at a time, across instances.
         await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${definition.code}`]);
-        if (await m.getRepository(CapabilityVersion).existsBy({ code: definition.code, topic: Not('composite') })) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', definition.code);
+        if (await m.getRepository(CapabilityVersion).existsBy({ code: definition.code, topic: Not('composite') })) throw RegistryProblem.CAPABILITY_CODE_TAKEN(definition.code);
         const taken = await m.getRepository(CapabilityVersion).findOneBy({ code: definition.code, version: definition.version });
-        if (taken) throw new ProblemException(409, taken.topic === 'composite' ? 'COMPOSITE_EXISTS' : 'CAPABILITY_CODE_TAKEN', '该能力版本已存在，请发布新版本 (this capability version exists; publish a new version)', `${definition.code} v${definition.version}`);
+        if (taken) {
+          throw taken.topic === 'composite'
+            ? CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`)
+            : RegistryProblem.CAPABILITY_CODE_TAKEN(`该能力版本已存在，请发布新版本 (this capability version exists; publish a new version): ${definition.code} v${definition.version}`);
+        }
         const composite: Omit<Composite, 'publishedAt'> = { code: definition.code, version: definition.version, definition, source: typeof body === 'string' ? body : null, publishedBy: by };
         // insert, not save: a concurrent publication of the same version fails on the key instead of overwriting.
         await m.getRepository(Composite).insert(composite as QueryDeepPartialEntity<Composite>);
@@ -131,7 +139,7 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
         await m.getRepository(CapabilityVersion).insert(listed as QueryDeepPartialEntity<CapabilityVersion>);
       });
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'COMPOSITE_EXISTS', '该能力版本已存在，请发布新版本 (this capability version exists; publish a new version)', `${definition.code} v${definition.version}`);
+      if ((err as { code?: string }).code === '23505') throw CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`);
       throw err;
     }
     this.forget(definition.code);
@@ -142,7 +150,7 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
   /** A published definition as stored (every version, highest first). */
   async definitions(code: string): Promise<Composite[]> {
     const rows = await this.dataSource.getRepository(Composite).find({ where: { code } });
-    if (rows.length === 0) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '组合能力不存在 (no such composite)', code);
+    if (rows.length === 0) throw RegistryProblem.CAPABILITY_NOT_FOUND(`组合能力不存在 (no such composite): ${code}`);
     return rows.sort((a, b) => Number(b.version) - Number(a.version));
   }
 
@@ -188,7 +196,7 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
    */
   async run(descriptor: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string): Promise<object> {
     const composite = await this.find(descriptor.code, descriptor.version);
-    if (!composite) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', descriptor.code);
+    if (!composite) throw RegistryProblem.CAPABILITY_NOT_FOUND(descriptor.code);
     // No prototype: a step id such as `constructor` must not find Object's before the step has run.
     const context: { input: object; steps: Record<string, unknown> } = { input, steps: Object.create(null) as Record<string, unknown> };
     const deadline = Date.now() + composite.definition.timeoutMs;
@@ -208,7 +216,7 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     all.catch(() => undefined); // answered by the race below; later failures of abandoned steps are audited, not raised
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ProblemException(504, 'COMPOSITE_TIMEOUT', '组合能力超时 (composite timeout)', `${descriptor.code} 未在 ${composite.definition.timeoutMs} ms 内完成 (not done within ${composite.definition.timeoutMs} ms)`)), composite.definition.timeoutMs);
+      timer = setTimeout(() => reject(CompositionProblem.COMPOSITE_TIMEOUT(`${descriptor.code} 未在 ${composite.definition.timeoutMs} ms 内完成 (not done within ${composite.definition.timeoutMs} ms)`)), composite.definition.timeoutMs);
     });
     try {
       await Promise.race([all, timeout]);
@@ -222,12 +230,12 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     try {
       output = composite.definition.output ? await this.compiled.evaluate(composite.definition.output, context) : context.steps;
     } catch (err) {
-      throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出映射失败 (the output mapping failed)', (err as Error).message);
+      throw CompositionProblem.COMPOSITE_BAD_OUTPUT(`组合能力的输出映射失败 (the output mapping failed): ${(err as Error).message}`);
     }
-    if (typeof output !== 'object' || output === null || Array.isArray(output)) throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出不是对象 (the composite output is not an object)', descriptor.code);
+    if (typeof output !== 'object' || output === null || Array.isArray(output)) throw CompositionProblem.COMPOSITE_BAD_OUTPUT(`组合能力的输出不是对象 (the composite output is not an object): ${descriptor.code}`);
     if (composite.validateOutput && !composite.validateOutput(output)) {
       this.log.error(`组合能力输出不符合其模式 (composite output violates its schema) ${descriptor.code}: ${JSON.stringify(composite.validateOutput.errors).slice(0, 500)}`);
-      throw new ProblemException(502, 'COMPOSITE_BAD_OUTPUT', '组合能力的输出不符合其模式 (the composite output does not match its schema)', descriptor.code);
+      throw CompositionProblem.COMPOSITE_BAD_OUTPUT(`组合能力的输出不符合其模式 (the composite output does not match its schema): ${descriptor.code}`);
     }
     return output;
   }
@@ -264,7 +272,7 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
       const { capability, checked } = await this.invoker.admit(step.capability, stepInput, stepCaller);
       // The composite may have answered meanwhile (timeout, another step failed), or too little time is left: not sent.
       const left = deadline - Date.now();
-      if (stopped() || left < MIN_STEP_MS) throw new ProblemException(504, 'COMPOSITE_TIMEOUT', '组合能力超时 (composite timeout)', `${step.id}: ${Math.max(0, left)} ms left`);
+      if (stopped() || left < MIN_STEP_MS) throw CompositionProblem.COMPOSITE_TIMEOUT(`${step.id}: ${Math.max(0, left)} ms left`);
       const budgetMs = Math.min(step.timeoutMs ?? capability.timeoutMs, left);
       const output = await this.invoker.call(capability, checked.value, stepCaller, derivedEventId(`${messageId}\u0000${step.id}`, 'composite-step'), { budgetMs });
       context.steps[step.id] = output;
@@ -288,9 +296,11 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     else {
       // The caller's own doing (rights, limits, headers, the provider's refusal of the request) keeps its status;
       // a step whose mapped input breaks its contract, or whose capability is gone, is the composite's defect: 502.
-      const composites = status === 400 && code === 'INVALID_INPUT' ? true : [404, 410].includes(status) && ['CAPABILITY_NOT_FOUND', 'CAPABILITY_VERSION_NOT_FOUND', 'CAPABILITY_RETIRED'].includes(code);
+      const composites = (status === 400 && CommonProblem.INVALID_INPUT.is(err)) || ([404, 410].includes(status) && [RegistryProblem.CAPABILITY_NOT_FOUND, InvokeProblem.CAPABILITY_VERSION_NOT_FOUND, InvokeProblem.CAPABILITY_RETIRED].some((gone) => gone.is(err)));
       const answer = status === 503 || status === 504 ? status : status >= 500 || composites ? 502 : status;
-      const problem = new ProblemException(answer, 'COMPOSITE_STEP_FAILED', '组合能力的步骤失败 (a step of the composite failed)', `${step.id} (${step.capability}): ${code}${body.detail ? ` — ${body.detail}` : ''}`)
+      const stepFailed = CompositionProblem.COMPOSITE_STEP_FAILED;
+      // The vocabulary's code and title with the status worked out above (not always its 502): built as is.
+      const problem = relayedProblem({ status: answer, code: stepFailed.code, title: stepFailed.title, detail: `${step.id} (${step.capability}): ${code}${body.detail ? ` — ${body.detail}` : ''}` })
         .withExtensions({ step: step.id, stepCapability: step.capability, cause: { status, code, ...(body.title ? { title: body.title } : {}), ...(body.errors ? { errors: body.errors } : {}) } });
       if (err instanceof ProblemException) problem.withHeaders(err.headers);
       throw problem;

@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, In } from 'typeorm';
 import { CAPABILITIES, findCapability } from '@gmp/contracts';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CommonProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import type { Limits } from '../quota/rate-limits.service.js';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
+import { RegistryProblem } from '../registry/registry.problems.js';
 import { CapabilityGrant, type GrantStatus } from './capability-grant.entity.js';
+import { GrantsProblem } from './grants.problems.js';
 import { demoBasesFor } from '../legal-bases/demo-legal-bases.seed.js';
 import { LegalBases } from '../legal-bases/legal-bases.service.js';
 
@@ -71,14 +73,14 @@ export class GrantsService implements OnApplicationBootstrap {
 
   /** An app asks for a capability (and the legal bases it wants to declare with it); a second live request for the same one is 409. */
   async request(appKey: string, capabilityCode: string, purpose: string, legalBases: string[] = []): Promise<CapabilityGrant> {
-    if (!findCapability(capabilityCode) && !(await this.dataSource.getRepository(CapabilityVersion).existsBy({ code: capabilityCode }))) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capabilityCode);
+    if (!findCapability(capabilityCode) && !(await this.dataSource.getRepository(CapabilityVersion).existsBy({ code: capabilityCode }))) throw RegistryProblem.CAPABILITY_NOT_FOUND(capabilityCode);
     const requested = [...new Set(legalBases)];
     await this.legalBases.requireApplicable(requested, capabilityCode);
     const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, ratePerSecond: null, quotaPerDay: null, requestedLegalBases: requested, legalBases: [], requestedAt: new Date() };
     try {
       await this.dataSource.getRepository(CapabilityGrant).insert(grant);
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'SUBSCRIPTION_EXISTS', '已有待审批或已批准的订阅 (a pending or approved subscription exists)', capabilityCode);
+      if ((err as { code?: string }).code === '23505') throw GrantsProblem.SUBSCRIPTION_EXISTS(capabilityCode);
       throw err;
     }
     return grant;
@@ -101,13 +103,13 @@ export class GrantsService implements OnApplicationBootstrap {
         await this.legalBases.requireApplicable(approvedBases, pending.capabilityCode);
       }
     } else if (legalBases !== undefined) {
-      throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'legalBases: 仅批准时可指定 (only with decision approve)');
+      throw CommonProblem.INVALID_INPUT('legalBases: 仅批准时可指定 (only with decision approve)');
     }
     const res = await repo.update({ id, status: In(from) }, { status: to, decidedBy: by, decisionReason: reason, decidedAt: new Date(), ...(approvedBases ? { legalBases: approvedBases } : {}) });
     if (!res.affected) {
       const exists = await repo.findOneBy({ id });
-      if (!exists) throw new ProblemException(404, 'SUBSCRIPTION_NOT_FOUND', '订阅不存在 (no such subscription)', id);
-      throw new ProblemException(409, 'SUBSCRIPTION_STATE', `订阅状态为 ${exists.status}，不能${decision === 'revoke' ? '撤销' : '审批'} (the subscription is ${exists.status})`, id);
+      if (!exists) throw GrantsProblem.SUBSCRIPTION_NOT_FOUND(id);
+      throw GrantsProblem.SUBSCRIPTION_STATE(`订阅状态为 ${exists.status}，不能${decision === 'revoke' ? '撤销' : '审批'} (the subscription is ${exists.status}): ${id}`);
     }
     const grant = await repo.findOneByOrFail({ id });
     this.checks.delete(`${grant.appKey}\u0000${grant.capabilityCode}`);
@@ -130,7 +132,7 @@ export class GrantsService implements OnApplicationBootstrap {
       this.checks.set(key, hit);
     }
     if (!hit.terms) {
-      throw new ProblemException(403, 'GRANT_REQUIRED', '未获准调用该能力 (the app has no approved subscription to this capability)', `先订阅并等待能力所有方批准：POST /v1/subscriptions {"capability":"${capabilityCode}","purpose":"…"} (subscribe and wait for the owner's approval)`);
+      throw GrantsProblem.GRANT_REQUIRED(`先订阅并等待能力所有方批准：POST /v1/subscriptions {"capability":"${capabilityCode}","purpose":"…"} (subscribe and wait for the owner's approval)`);
     }
     return hit.terms;
   }
@@ -139,7 +141,7 @@ export class GrantsService implements OnApplicationBootstrap {
   async setLegalBases(id: string, legalBases: string[]): Promise<CapabilityGrant> {
     const repo = this.dataSource.getRepository(CapabilityGrant);
     const grant = await repo.findOneBy({ id, status: 'approved' });
-    if (!grant) throw new ProblemException(404, 'SUBSCRIPTION_NOT_FOUND', '没有已批准的该订阅 (no such approved subscription)', id);
+    if (!grant) throw GrantsProblem.SUBSCRIPTION_NOT_FOUND(`没有已批准的该订阅 (no such approved subscription): ${id}`);
     const bases = [...new Set(legalBases)];
     await this.legalBases.requireApplicable(bases, grant.capabilityCode);
     await repo.update({ id, status: 'approved' }, { legalBases: bases });
@@ -151,7 +153,7 @@ export class GrantsService implements OnApplicationBootstrap {
   async setLimits(id: string, limits: Limits): Promise<CapabilityGrant> {
     const repo = this.dataSource.getRepository(CapabilityGrant);
     const res = await repo.update({ id, status: In(['pending', 'approved'] as GrantStatus[]) }, limits);
-    if (!res.affected) throw new ProblemException(404, 'SUBSCRIPTION_NOT_FOUND', '没有待审批或已批准的该订阅 (no such pending or approved subscription)', id);
+    if (!res.affected) throw GrantsProblem.SUBSCRIPTION_NOT_FOUND(`没有待审批或已批准的该订阅 (no such pending or approved subscription): ${id}`);
     const grant = await repo.findOneByOrFail({ id });
     this.checks.delete(`${grant.appKey}\u0000${grant.capabilityCode}`);
     return grant;

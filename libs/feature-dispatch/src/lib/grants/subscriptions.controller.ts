@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { LEGAL_BASIS_CODE } from '../legal-bases/legal-basis.entity.js';
 import { LimitsBody } from '../quota/limits.dto.js';
-import { InternalApiGuard, ProblemException, validBody, requiredCaller } from '@gmp/service-kit';
+import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { type CapabilityGrant, GRANT_STATUSES, type GrantStatus } from './capability-grant.entity.js';
 import { GrantsService } from './grants.service.js';
@@ -39,10 +39,9 @@ export class SubscriptionsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: '订阅能力 (ask to use a capability; the owner approves or rejects)' })
-  @ApiBody({ schema: { type: 'object', example: { capability: 'e-licence.query-by-holder', purpose: '企业开办一件事：核验营业执照', legalBases: ['demo.market-entity-registration'] } } })
-  async subscribe(@Body() body: unknown, @Req() request: AppRequest) {
-    const b = validBody(SubscribeBody, body);
-    return view(await this.grants.request(request.app!.appKey, b.capability, b.purpose, b.legalBases));
+  @ApiBody({ type: SubscribeBody, examples: { 示例: { value: { capability: 'e-licence.query-by-holder', purpose: '企业开办一件事：核验营业执照', legalBases: ['demo.market-entity-registration'] } } } })
+  async subscribe(@Body() body: SubscribeBody, @Req() request: AppRequest) {
+    return view(await this.grants.request(request.app!.appKey, body.capability, body.purpose, body.legalBases));
   }
 
   @Get()
@@ -66,36 +65,33 @@ export class SubscriptionsAdminController {
   @Get()
   @ApiOperation({ summary: '订阅列表 (subscriptions, e.g. ?status=pending)' })
   async list(@Query('status') status?: string, @Query('capability') capability?: string, @Query('app') app?: string) {
-    if (status !== undefined && !GRANT_STATUSES.includes(status as GrantStatus)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', `status: ${GRANT_STATUSES.join(' | ')}`);
+    if (status !== undefined && !GRANT_STATUSES.includes(status as GrantStatus)) throw CommonProblem.INVALID_INPUT(`status: ${GRANT_STATUSES.join(' | ')}`);
     return { subscriptions: (await this.grants.list({ status: status as GrantStatus | undefined, capabilityCode: capability, appKey: app })).map(view) };
   }
 
+  @RequireCaller('审批人')
   @Post(':id/decision')
   @HttpCode(200)
   @ApiOperation({ summary: '审批或撤销订阅 (approve, reject or revoke a subscription)' })
   @ApiHeader({ name: 'X-Caller', required: true, description: '审批人 (who decides)' })
-  @ApiBody({ schema: { type: 'object', example: { decision: 'approve', reason: '用途合法，范围必要', legalBases: ['demo.market-entity-registration'] } } })
-  async decide(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
-    caller = requiredCaller(caller, '审批人');
-    const b = validBody(DecisionBody, body);
-    return view(await this.grants.decide(id, b.decision, caller, b.reason ?? null, b.legalBases));
+  @ApiBody({ type: DecisionBody, examples: { 示例: { value: { decision: 'approve', reason: '用途合法，范围必要', legalBases: ['demo.market-entity-registration'] } } } })
+  async decide(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: DecisionBody, @Caller() caller: string) {
+    return view(await this.grants.decide(id, body.decision, caller, body.reason ?? null, body.legalBases));
   }
 
+  @RequireCaller('审批人')
   @Put(':id/legal-bases')
   @ApiOperation({ summary: '设置该订阅可声明的法定依据 (the legal bases this app may declare with this capability)' })
   @ApiHeader({ name: 'X-Caller', required: true, description: '能力所有方 (the owner who decides)' })
-  @ApiBody({ schema: { type: 'object', example: { legalBases: ['demo.market-entity-registration'] } } })
-  async legalBases(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
-    requiredCaller(caller, '审批人');
-    const b = validBody(LegalBasesBody, body);
-    return view(await this.grants.setLegalBases(id, b.legalBases));
+  @ApiBody({ type: LegalBasesBody, examples: { 示例: { value: { legalBases: ['demo.market-entity-registration'] } } } })
+  async legalBases(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: LegalBasesBody) {
+    return view(await this.grants.setLegalBases(id, body.legalBases));
   }
 
   @Put(':id/limits')
   @ApiOperation({ summary: '设置该订阅的限流与日配额 (rate limit and daily quota of this app × capability; null = none at this level)' })
-  @ApiBody({ schema: { type: 'object', example: { ratePerSecond: 20, quotaPerDay: 50000 } } })
-  async limits(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: unknown) {
-    const b = validBody(LimitsBody, body);
-    return view(await this.grants.setLimits(id, { ratePerSecond: b.ratePerSecond, quotaPerDay: b.quotaPerDay }));
+  @ApiBody({ type: LimitsBody, examples: { 示例: { value: { ratePerSecond: 20, quotaPerDay: 50000 } } } })
+  async limits(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string, @Body() body: LimitsBody) {
+    return view(await this.grants.setLimits(id, { ratePerSecond: body.ratePerSecond, quotaPerDay: body.quotaPerDay }));
   }
 }

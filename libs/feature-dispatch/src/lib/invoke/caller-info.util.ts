@@ -1,6 +1,12 @@
 import { headerValue, invalidHeader } from '@gmp/service-kit';
 import type { AppRequest } from '../apps/app-credentials.guard.js';
 import { LEGAL_BASIS_CODE } from '../legal-bases/legal-basis.entity.js';
+
+/**
+ * A capability call's body: a JSON object, checked by the invoker against the contract of the
+ * capability named in the path (its JSON Schema in the registry) — not known before the route.
+ */
+export type CapabilityInput = Record<string, unknown>;
 import type { CallerInfo } from './capability-invoker.service.js';
 
 const WHO_AND_WHY = ['x-end-user', 'x-purpose', 'x-legal-basis', 'x-case-id', 'x-capability-version', 'idempotency-key'];

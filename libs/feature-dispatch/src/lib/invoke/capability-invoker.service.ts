@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { CallMeta, type CapabilityDescriptor, findCapability, validateMessage } from '@gmp/contracts';
 import { CapabilityClient, derivedEventId, ProviderError, ProviderTimeoutError } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
-import { ProblemException } from '@gmp/service-kit';
+import { CommonProblem, ProblemException, relayedProblem } from '@gmp/service-kit';
+import { GrantsProblem } from '../grants/grants.problems.js';
+import { RegistryProblem } from '../registry/registry.problems.js';
+import { InvokeProblem } from './invoke.problems.js';
 import { type GrantTerms, GrantsService } from '../grants/grants.service.js';
 import { LegalBases } from '../legal-bases/legal-bases.service.js';
 import { legalBasisTitle } from '../legal-bases/legal-basis.entity.js';
@@ -77,10 +80,10 @@ export class CapabilityInvoker {
   capability(code: string, version?: string): CapabilityDescriptor {
     const capability = findCapability(code, version);
     if (!capability && version !== undefined && findCapability(code)) {
-      throw new ProblemException(404, 'CAPABILITY_VERSION_NOT_FOUND', '能力版本不存在 (unknown capability version)', `${code} 没有第 ${version} 版 (no version ${version})`);
+      throw InvokeProblem.CAPABILITY_VERSION_NOT_FOUND(`${code} 没有第 ${version} 版 (no version ${version})`);
     }
     if (!capability) {
-      throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', `没有编码为 ${code} 的能力 (no capability with code ${code})`);
+      throw RegistryProblem.CAPABILITY_NOT_FOUND(`没有编码为 ${code} 的能力 (no capability with code ${code})`);
     }
     return capability;
   }
@@ -124,7 +127,7 @@ export class CapabilityInvoker {
     this.limits.refuseIfBlocked(caller.appKey, capability.code, this.limits.appLimits(caller.limits), terms.limits);
     const checked = validateMessage(capability.input, input, { forbidUnknown: true });
     if (!checked.ok) {
-      throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, checked.errors);
+      throw CommonProblem.INVALID_INPUT('输入不符合能力契约 (input does not match the capability contract)', checked.errors);
     }
     // Limits last: a call refused for its input does not use up the app's budget.
     await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), terms.limits);
@@ -140,13 +143,13 @@ export class CapabilityInvoker {
     const code = caller.legalBasis;
     if (code === undefined) return;
     if (caller.endUserAuthenticated) {
-      throw new ProblemException(403, 'LEGAL_BASIS_WITH_USER_TOKEN', '以用户令牌调用只代表该用户本人，不能声明法定依据 (a call made with a user’s own token acts for that user only: no legal basis may be declared)', 'X-Legal-Basis');
+      throw InvokeProblem.LEGAL_BASIS_WITH_USER_TOKEN('X-Legal-Basis');
     }
     const granted = terms.legalBases.includes(code);
     const basis = granted ? await this.legalBases.resolve(code) : null;
     if (!basis || basis.status !== 'active' || !basis.capabilities.includes(capabilityCode)) {
       const why = !granted ? '未获能力所有方批准用于本应用的该能力订阅 (not approved for this app’s subscription to this capability)' : !basis ? '未登记 (not registered)' : basis.status !== 'active' ? '已停用 (retired)' : '不适用于该能力 (does not open this capability)';
-      throw new ProblemException(403, 'LEGAL_BASIS_NOT_GRANTED', '所声明的法定依据未获授权 (the declared legal basis is not granted)', `X-Legal-Basis ${code}: ${why}`).withExtensions({ legalBasis: code, capability: capabilityCode });
+      throw InvokeProblem.LEGAL_BASIS_NOT_GRANTED(`X-Legal-Basis ${code}: ${why}`).withExtensions({ legalBasis: code, capability: capabilityCode });
     }
     caller.legalBasisTitle = legalBasisTitle(basis);
   }
@@ -154,7 +157,7 @@ export class CapabilityInvoker {
   /** The version's registry status: retired → 410; deprecated → marked on the caller (Deprecation header). */
   private async callableStatus(capability: CapabilityDescriptor, caller: CallerInfo) {
     const status = await this.registry.statusOf(capability.code, capability.version);
-    if (status === 'retired') throw new ProblemException(410, 'CAPABILITY_RETIRED', '该能力版本已下线 (this capability version is retired)', `${capability.code} v${capability.version}`);
+    if (status === 'retired') throw InvokeProblem.CAPABILITY_RETIRED(`${capability.code} v${capability.version}`);
     if (status === 'deprecated') caller.deprecated = true;
     return status;
   }
@@ -175,7 +178,7 @@ export class CapabilityInvoker {
     const composite = this.composites ? await this.composites.find(code, version) : null;
     if (composite) return { composite };
     if (version !== undefined && ((await this.proxy.find(code)) || (await this.composites?.versionMissing(code)))) {
-      throw new ProblemException(404, 'CAPABILITY_VERSION_NOT_FOUND', '能力版本不存在 (unknown capability version)', `${code} 没有第 ${version} 版 (no version ${version})`);
+      throw InvokeProblem.CAPABILITY_VERSION_NOT_FOUND(`${code} 没有第 ${version} 版 (no version ${version})`);
     }
     return null;
   }
@@ -190,7 +193,7 @@ export class CapabilityInvoker {
     // (and the declared legal basis granted for it) — checked before any step runs.
     for (const code of composite.stepCapabilities) {
       await (async () => this.checkLegalBasis({ ...caller }, code, await this.grants.require(caller.appKey, code)))().catch((err: unknown) => {
-        throw err instanceof ProblemException && (err.getResponse() as { code?: string }).code === 'GRANT_REQUIRED'
+        throw GrantsProblem.GRANT_REQUIRED.is(err)
           ? err.withExtensions({ stepCapability: code, detail: `组合能力 ${capability.code} 的步骤调用 ${code}，本应用未获授权 (the composite calls ${code}, which this app holds no approved subscription to)` })
           : err instanceof ProblemException
             ? err.withExtensions({ stepCapability: code })
@@ -219,7 +222,7 @@ export class CapabilityInvoker {
     if (capability.topic.startsWith('composite:') && this.composites) return this.composites.run(capability, input, caller, messageId);
     if (capability.topic.startsWith('proxy:')) {
       const proxied = await this.proxy.find(capability.code);
-      if (!proxied) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', capability.code);
+      if (!proxied) throw RegistryProblem.CAPABILITY_NOT_FOUND(capability.code);
       return this.breakers.fire(capability, caller.appKey, (timeoutMs) => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs), o);
     }
     const meta: CallMeta = {
@@ -235,7 +238,7 @@ export class CapabilityInvoker {
     };
     const metaCheck = validateMessage(CallMeta, meta);
     if (!metaCheck.ok) {
-      throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', undefined, metaCheck.errors.map((e) => ({ field: HEADER_OF[e.field] ?? e.field, message: e.message })));
+      throw CommonProblem.INVALID_HEADER(undefined, metaCheck.errors.map((e) => ({ field: HEADER_OF[e.field] ?? e.field, message: e.message })));
     }
     // Queries carry no key: they spread over all partitions (and so over all provider
     // instances). Per-subject ordering matters for events, which are keyed by subject.
@@ -250,7 +253,7 @@ export class CapabilityInvoker {
     const valid = validateMessage(capability.output, output);
     if (!valid.ok) {
       this.log.error(`能力提供方返回了不符合契约的结果 (provider output violates contract) ${capability.code}: ${JSON.stringify(valid.errors).slice(0, 500)}`);
-      throw new ProblemException(502, 'PROVIDER_BAD_OUTPUT', '能力提供方返回无效结果 (provider returned invalid output)');
+      throw InvokeProblem.PROVIDER_BAD_OUTPUT();
     }
     return output as object;
   }
@@ -258,16 +261,17 @@ export class CapabilityInvoker {
   private toProblem(err: unknown, capability: CapabilityDescriptor): ProblemException {
     if (err instanceof ProblemException) return err;
     if (err instanceof ProviderTimeoutError) {
-      return new ProblemException(504, 'PROVIDER_TIMEOUT', '能力提供方超时 (provider timeout)', `${capability.code} 未在 ${capability.timeoutMs} ms 内应答 (no answer within ${capability.timeoutMs} ms)`);
+      return InvokeProblem.PROVIDER_TIMEOUT(`${capability.code} 未在 ${capability.timeoutMs} ms 内应答 (no answer within ${capability.timeoutMs} ms)`);
     }
     if (err instanceof ProviderError && err.error?.code === 'PROVIDER_UNAVAILABLE') {
-      return new ProblemException(503, 'PROVIDER_UNAVAILABLE', '能力提供方不可用 (provider unavailable)', capability.code);
+      return InvokeProblem.PROVIDER_UNAVAILABLE(capability.code);
     }
     if (err instanceof ProviderError && err.error && err.error.status >= 400 && err.error.status < 500) {
-      return new ProblemException(err.error.status, err.error.reason ?? err.error.code, err.error.message, undefined, err.error.fields);
+      // The provider's own refusal, relayed with its status, code and words (its vocabulary, not ours).
+      return relayedProblem({ status: err.error.status, code: err.error.reason ?? err.error.code, title: err.error.message, errors: err.error.fields });
     }
     const reason = err instanceof ProviderError && err.error ? `: ${err.error.message}` : '';
-    return new ProblemException(502, 'PROVIDER_ERROR', '能力提供方出错 (provider failed)', `${capability.code}${reason}`);
+    return InvokeProblem.PROVIDER_ERROR(`${capability.code}${reason}`);
   }
 }
 

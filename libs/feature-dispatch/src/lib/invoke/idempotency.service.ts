@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { type DataSource, IsNull, LessThan } from 'typeorm';
-import { ProblemException } from '@gmp/service-kit';
+import { CommonProblem, relayedProblem } from '@gmp/service-kit';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
+import { InvokeProblem } from './invoke.problems.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 const KEEP_MS = 24 * 3_600_000;
@@ -39,7 +40,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
 
   /** Claims the key for this call (`claim`: go ahead, and finish with it), or returns the earlier answer; throws 400/409/422. */
   async begin(appKey: string, idemKey: string, capability: string, input: unknown): Promise<{ claim: string } | { replay: Replay }> {
-    if (!KEY.test(idemKey)) throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', 'Idempotency-Key: 8–128 of [A-Za-z0-9._:-]');
+    if (!KEY.test(idemKey)) throw CommonProblem.INVALID_HEADER('Idempotency-Key: 8–128 of [A-Za-z0-9._:-]');
     const requestHash = createHash('sha256').update(`${capability}\n${canonicalize(input ?? null) ?? ''}`).digest('hex');
     const repo = this.dataSource.getRepository(IdempotencyRecord);
     const claim = randomUUID();
@@ -47,14 +48,14 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     if ((claimed.raw as unknown[]).length > 0) return { claim };
     const earlier = await repo.findOneBy({ appKey, idemKey });
     if (!earlier) return this.begin(appKey, idemKey, capability, input); // expired meanwhile
-    if (earlier.requestHash !== requestHash) throw new ProblemException(422, 'IDEMPOTENCY_KEY_REUSED', '幂等键已用于另一请求 (the Idempotency-Key was used for another request)', '每个不同的请求使用新的幂等键 (use a new key for a different request)');
+    if (earlier.requestHash !== requestHash) throw InvokeProblem.IDEMPOTENCY_KEY_REUSED('每个不同的请求使用新的幂等键 (use a new key for a different request)');
     if (earlier.status === null && earlier.createdAt.getTime() < Date.now() - STALE_MS) {
       // Its caller died mid-call (or its answer could not be kept): taken over, run again with the same message id.
       // Matched by the claim read (not by created_at: a JS Date drops PostgreSQL's microseconds, and then nothing matched).
       const taken = await repo.update({ appKey, idemKey, status: IsNull(), claimId: earlier.claimId ?? IsNull() }, { createdAt: new Date(), claimId: claim });
       if (taken.affected) return { claim };
     }
-    if (earlier.status === null) throw new ProblemException(409, 'IDEMPOTENCY_IN_PROGRESS', '同一幂等键的请求仍在处理中 (a call with this Idempotency-Key is still running)').withHeaders({ 'Retry-After': '1' });
+    if (earlier.status === null) throw InvokeProblem.IDEMPOTENCY_IN_PROGRESS().withHeaders({ 'Retry-After': '1' });
     return { replay: { status: earlier.status, answer: earlier.answer ?? {} } };
   }
 
@@ -86,7 +87,8 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   static replay(r: Replay): object {
     if (r.status === 200) return r.answer;
     const a = r.answer as { code?: string; title?: string; detail?: string; errors?: never };
-    throw new ProblemException(r.status, a.code ?? 'INTERNAL', a.title ?? '', a.detail, a.errors).withHeaders({ 'Idempotent-Replayed': 'true' });
+    // The stored problem as it was answered (any module's code, status and title): not one of a vocabulary's, so built as is.
+    throw relayedProblem({ status: r.status, code: a.code ?? 'INTERNAL', title: a.title ?? '', detail: a.detail, errors: a.errors }).withHeaders({ 'Idempotent-Replayed': 'true' });
   }
 
   async expire(): Promise<number> {

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { CapabilityInvoker } from './capability-invoker.service.js';
-import { callerOf } from './caller-info.util.js';
+import { type CapabilityInput, callerOf } from './caller-info.util.js';
 
 @ApiTags('capabilities 能力调用')
 @Controller('v1/capabilities')
@@ -24,10 +24,10 @@ export class InvokeController {
   @ApiHeader({ name: 'X-Capability-Version', required: false, description: '能力版本，缺省为最新 (capability version; default: the highest)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '幂等键：同一键只执行一次，重复请求得到同一结果（保留 24 小时）(same key → same answer, executed once; kept 24 h)' })
   @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
-  async invoke(@Param('code') code: string, @Body() body: unknown, @Req() request: AppRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async invoke(@Param('code') code: string, @Body() input: CapabilityInput, @Req() request: AppRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const caller = callerOf(request);
     try {
-      const { output, replayed } = await this.invoker.invoke(code, body, caller);
+      const { output, replayed } = await this.invoker.invoke(code, input, caller);
       if (replayed) void reply.header('Idempotent-Replayed', 'true');
       return output;
     } finally {

@@ -3,6 +3,7 @@ import CircuitBreaker from 'opossum';
 import type { CapabilityDescriptor } from '@gmp/contracts';
 import { ProviderError, ProviderTimeoutError } from '@gmp/messaging';
 import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { InvokeProblem } from './invoke.problems.js';
 
 /** The provider failed (not a refusal): these count against its circuit. */
 function isFailure(err: unknown): boolean {
@@ -56,7 +57,7 @@ export class ProviderBreakers {
         )) as T;
       } catch (err) {
         if ((err as { code?: string }).code === 'EOPENBREAKER') {
-          throw new ProblemException(503, 'CIRCUIT_OPEN', '能力提供方暂停调用 (provider circuit open)', `${capability.code} 的提供方近期连续失败，稍后再试 (the provider kept failing; try again later)`).withHeaders({ 'Retry-After': String(Math.ceil(this.config.DISPATCH_BREAKER_RESET_MS / 1000)) });
+          throw InvokeProblem.CIRCUIT_OPEN(`${capability.code} 的提供方近期连续失败，稍后再试 (the provider kept failing; try again later)`).withHeaders({ 'Retry-After': String(Math.ceil(this.config.DISPATCH_BREAKER_RESET_MS / 1000)) });
         }
         throw err;
       }

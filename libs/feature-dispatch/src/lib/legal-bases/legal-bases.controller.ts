@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches } from 'class-validator';
-import { InternalApiGuard, ProblemException, requiredCaller, validBody } from '@gmp/service-kit';
+import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard } from '../apps/app-credentials.guard.js';
 import { LEGAL_BASIS_CODE, LEGAL_BASIS_STATUSES, type LegalBasis, type LegalBasisStatus, legalBasisTitle } from './legal-basis.entity.js';
 import { LegalBases } from './legal-bases.service.js';
@@ -32,12 +32,12 @@ export const legalBasisView = (b: LegalBasis) => ({
 });
 
 function statusFilter(status: string | undefined): LegalBasisStatus | undefined {
-  if (status !== undefined && !LEGAL_BASIS_STATUSES.includes(status as LegalBasisStatus)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', `status: ${LEGAL_BASIS_STATUSES.join(' | ')}`);
+  if (status !== undefined && !LEGAL_BASIS_STATUSES.includes(status as LegalBasisStatus)) throw CommonProblem.INVALID_INPUT(`status: ${LEGAL_BASIS_STATUSES.join(' | ')}`);
   return status as LegalBasisStatus | undefined;
 }
 
 function capabilityFilter(capability: string | undefined): string | undefined {
-  if (capability !== undefined && !CAPABILITY_CODE.test(capability)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'capability: 能力编码 (a capability code)');
+  if (capability !== undefined && !CAPABILITY_CODE.test(capability)) throw CommonProblem.INVALID_INPUT('capability: 能力编码 (a capability code)');
   return capability;
 }
 
@@ -64,14 +64,14 @@ export class LegalBasesController {
 export class LegalBasesAdminController {
   constructor(private readonly bases: LegalBases) {}
 
+  @RequireCaller('登记人')
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: '登记法定依据 (register a legal basis: law, article, the capabilities it opens)' })
   @ApiHeader({ name: 'X-Caller', required: true, description: '登记人 (who registers)' })
-  @ApiBody({ schema: { type: 'object', example: { code: 'gov-data-sharing.art-13', law: '《政务数据共享条例》', article: '第十三条', summary: '政务部门履行职责需要使用共享数据', capabilities: ['e-licence.query-by-holder'], dataOpened: '电子证照目录信息' } } })
-  async register(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    const by = requiredCaller(caller, '登记人');
-    return legalBasisView(await this.bases.register(validBody(RegisterLegalBasisBody, body), by));
+  @ApiBody({ type: RegisterLegalBasisBody, examples: { 示例: { value: { code: 'gov-data-sharing.art-13', law: '《政务数据共享条例》', article: '第十三条', summary: '政务部门履行职责需要使用共享数据', capabilities: ['e-licence.query-by-holder'], dataOpened: '电子证照目录信息' } } } })
+  async register(@Body() body: RegisterLegalBasisBody, @Caller() by: string) {
+    return legalBasisView(await this.bases.register(body, by));
   }
 
   @Get()
@@ -83,17 +83,17 @@ export class LegalBasesAdminController {
   @Get(':code')
   @ApiOperation({ summary: '一条法定依据 (one legal basis)' })
   async one(@Param('code') code: string) {
-    if (!LEGAL_BASIS_CODE.test(code)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'code: 法定依据编码 (a legal-basis code)');
+    if (!LEGAL_BASIS_CODE.test(code)) throw CommonProblem.INVALID_INPUT('code: 法定依据编码 (a legal-basis code)');
     return legalBasisView(await this.bases.get(code));
   }
 
+  @RequireCaller()
   @Post(':code/retire')
   @HttpCode(200)
   @ApiOperation({ summary: '停用法定依据 (retire: no call may declare it any more)' })
   @ApiHeader({ name: 'X-Caller', required: true })
-  async retire(@Param('code') code: string, @Headers('x-caller') caller?: string) {
-    requiredCaller(caller);
-    if (!LEGAL_BASIS_CODE.test(code)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'code: 法定依据编码 (a legal-basis code)');
+  async retire(@Param('code') code: string) {
+    if (!LEGAL_BASIS_CODE.test(code)) throw CommonProblem.INVALID_INPUT('code: 法定依据编码 (a legal-basis code)');
     return legalBasisView(await this.bases.retire(code));
   }
 }

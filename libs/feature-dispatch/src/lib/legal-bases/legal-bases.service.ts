@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { DEMO_LEGAL_BASES } from './demo-legal-bases.seed.js';
 import { LegalBasis, type LegalBasisStatus } from './legal-basis.entity.js';
+import { LegalBasesProblem } from './legal-bases.problems.js';
 
 /** How long one instance remembers a basis (a retirement bites within this time everywhere). */
 const CACHE_TTL_MS = 2_000;
@@ -52,7 +53,7 @@ export class LegalBases implements OnApplicationBootstrap {
     try {
       await this.dataSource.getRepository(LegalBasis).insert(basis);
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'LEGAL_BASIS_EXISTS', '该法定依据编码已登记 (a legal basis with this code exists)', input.code);
+      if ((err as { code?: string }).code === '23505') throw LegalBasesProblem.LEGAL_BASIS_EXISTS(input.code);
       throw err;
     }
     this.cache.delete(basis.code);
@@ -68,7 +69,7 @@ export class LegalBases implements OnApplicationBootstrap {
 
   async get(code: string): Promise<LegalBasis> {
     const basis = await this.dataSource.getRepository(LegalBasis).findOneBy({ code });
-    if (!basis) throw notFound(code);
+    if (!basis) throw LegalBasesProblem.LEGAL_BASIS_NOT_FOUND(code);
     return basis;
   }
 
@@ -78,8 +79,8 @@ export class LegalBases implements OnApplicationBootstrap {
     const res = await repo.update({ code, status: 'active' }, { status: 'retired', retiredAt: new Date() });
     this.cache.delete(code);
     if (!res.affected) {
-      if (!(await repo.existsBy({ code }))) throw notFound(code);
-      throw new ProblemException(409, 'LEGAL_BASIS_RETIRED', '该法定依据已停用 (the legal basis is already retired)', code);
+      if (!(await repo.existsBy({ code }))) throw LegalBasesProblem.LEGAL_BASIS_NOT_FOUND(code);
+      throw LegalBasesProblem.LEGAL_BASIS_RETIRED(code);
     }
     return repo.findOneByOrFail({ code });
   }
@@ -105,17 +106,14 @@ export class LegalBases implements OnApplicationBootstrap {
       if (!b.capabilities.includes(capabilityCode)) return [{ field: 'legalBases', message: `${code}: 不适用于能力 ${capabilityCode} (does not open this capability)` }];
       return [];
     });
-    if (problems.length > 0) throw new ProblemException(422, 'LEGAL_BASIS_NOT_APPLICABLE', '法定依据不适用 (legal basis not applicable)', `可用的法定依据见 GET /v1/legal-bases?capability=${capabilityCode} (see the registered bases)`, problems);
+    if (problems.length > 0) throw LegalBasesProblem.LEGAL_BASIS_NOT_APPLICABLE(`可用的法定依据见 GET /v1/legal-bases?capability=${capabilityCode} (see the registered bases)`, problems);
   }
 
   private async requireKnownCapabilities(codes: string[]): Promise<void> {
     const versions = this.dataSource.getRepository(CapabilityVersion);
     const unknown: string[] = [];
     for (const code of new Set(codes)) if (!findCapability(code) && !(await versions.existsBy({ code }))) unknown.push(code);
-    if (unknown.length > 0) throw new ProblemException(422, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', unknown.join(', '), unknown.map((c) => ({ field: 'capabilities', message: `${c}: 未登记的能力 (unknown capability)` })));
+    // 422, not the registry's 404: a field of the body names capabilities that do not exist (clients and tests rely on the 422).
+    if (unknown.length > 0) throw LegalBasesProblem.UNKNOWN_CAPABILITY(unknown.join(', '), unknown.map((c) => ({ field: 'capabilities', message: `${c}: 未登记的能力 (unknown capability)` })));
   }
-}
-
-function notFound(code: string): ProblemException {
-  return new ProblemException(404, 'LEGAL_BASIS_NOT_FOUND', '法定依据未登记 (no such legal basis)', code);
 }

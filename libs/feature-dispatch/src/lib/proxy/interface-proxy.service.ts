@@ -8,9 +8,12 @@ import * as oidc from 'openid-client';
 import { type DataSource, Not } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, ProblemException, relayedProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
+import { RegistryProblem } from '../registry/registry.problems.js';
 import { CompiledCache } from '../shared/compiled.cache.js';
+import { SharedProblem } from '../shared/shared.problems.js';
+import { ProxyProblem } from './proxy.problems.js';
 import { Upstream } from './upstream.entity.js';
 
 const SECRET_LABEL = 'dispatch:upstream';
@@ -86,13 +89,13 @@ export class InterfaceProxy {
       try {
         this.compiled.expression(expr);
       } catch (err) {
-        throw new ProblemException(422, 'INVALID_MAPPING', '映射表达式无效 (invalid JSONata mapping)', (err as Error).message);
+        throw ProxyProblem.INVALID_MAPPING((err as Error).message);
       }
     }
     try {
       this.compiled.validator(r.inputSchema);
     } catch (err) {
-      throw new ProblemException(422, 'INVALID_SCHEMA', '输入模式无效 (invalid JSON Schema)', (err as Error).message);
+      throw ProxyProblem.INVALID_SCHEMA((err as Error).message);
     }
     const upstream: Upstream = {
       code: r.code, name: r.name, ownerDepartment: r.ownerDepartment, baseUrl: url.toString().replace(/\/$/, ''), path: r.path, method: r.method,
@@ -101,11 +104,11 @@ export class InterfaceProxy {
       oauthTokenUrl: tokenUrl ? tokenUrl.toString() : null, oauthClientId: r.auth.kind === 'oauth-client-credentials' ? r.auth.clientId : null, oauthScope: r.auth.kind === 'oauth-client-credentials' ? (r.auth.scope ?? null) : null,
       timeoutMs: r.timeoutMs, cacheTtlSeconds: r.cacheTtlSeconds, requestMapping: r.requestMapping ?? null, responseMapping: r.responseMapping ?? null, inputSchema: r.inputSchema, createdAt: new Date(),
     };
-    if (findCapability(r.code)) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', r.code);
+    if (findCapability(r.code)) throw RegistryProblem.CAPABILITY_CODE_TAKEN(r.code);
     await this.dataSource.transaction(async (m) => {
       // Re-registering an upstream replaces it; a composite's code is not an upstream's to take.
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${r.code}`]);
-      if (await m.getRepository(CapabilityVersion).existsBy({ code: r.code, topic: Not('http') })) throw new ProblemException(409, 'CAPABILITY_CODE_TAKEN', '能力编码已被占用 (the capability code is taken)', r.code);
+      if (await m.getRepository(CapabilityVersion).existsBy({ code: r.code, topic: Not('http') })) throw RegistryProblem.CAPABILITY_CODE_TAKEN(r.code);
       await m.getRepository(Upstream).save(upstream);
       // Published in the registry like any capability (discovery, status, grants).
       await m.getRepository(CapabilityVersion).save({
@@ -156,8 +159,8 @@ export class InterfaceProxy {
       try {
         return await fetch(url, { method: upstream.method, headers, ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}), redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
       } catch (err) {
-        if ((err as Error).name === 'TimeoutError') throw new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: ${timeoutMs} ms`);
-        throw new ProblemException(502, 'UPSTREAM_UNREACHABLE', '上游接口不可达 (upstream unreachable)', upstream.code);
+        if ((err as Error).name === 'TimeoutError') throw ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: ${timeoutMs} ms`);
+        throw ProxyProblem.UPSTREAM_UNREACHABLE(upstream.code);
       }
     };
     let res = await send();
@@ -168,20 +171,22 @@ export class InterfaceProxy {
       res = await send();
     }
     const text = await res.text();
-    if (text.length > MAX_ANSWER) throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游接口应答过大 (upstream answer too large)', upstream.code);
+    if (text.length > MAX_ANSWER) throw ProxyProblem.UPSTREAM_BAD_ANSWER(`上游接口应答过大 (upstream answer too large): ${upstream.code}`);
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
-      throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游接口应答不是 JSON (upstream answer is not JSON)', upstream.code);
+      throw ProxyProblem.UPSTREAM_BAD_ANSWER(`上游接口应答不是 JSON (upstream answer is not JSON): ${upstream.code}`);
     }
     if (res.status >= 300) {
       // The upstream's refusal travels as a 4xx of ours (its words, not its headers); its failures as 502.
-      if (res.status >= 400 && res.status < 500) throw new ProblemException(res.status === 401 || res.status === 403 ? 502 : res.status, 'UPSTREAM_REFUSED', '上游接口拒绝 (upstream refused)', `${upstream.code}: HTTP ${res.status}`);
-      throw new ProblemException(502, 'UPSTREAM_ERROR', '上游接口出错 (upstream failed)', `${upstream.code}: HTTP ${res.status}`);
+      if (res.status === 401 || res.status === 403) throw ProxyProblem.UPSTREAM_REFUSED(`${upstream.code}: HTTP ${res.status}`);
+      // Any other refusal keeps the upstream's status: the vocabulary's code and title, built as is.
+      if (res.status >= 400 && res.status < 500) throw relayedProblem({ status: res.status, code: ProxyProblem.UPSTREAM_REFUSED.code, title: ProxyProblem.UPSTREAM_REFUSED.title, detail: `${upstream.code}: HTTP ${res.status}` });
+      throw ProxyProblem.UPSTREAM_ERROR(`${upstream.code}: HTTP ${res.status}`);
     }
     const answer = (upstream.responseMapping ? await this.mapped(upstream, upstream.responseMapping, body) : body) as unknown;
-    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new ProblemException(502, 'UPSTREAM_BAD_ANSWER', '上游应答映射后不是对象 (mapped answer is not an object)', upstream.code);
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw ProxyProblem.UPSTREAM_BAD_ANSWER(`上游应答映射后不是对象 (mapped answer is not an object): ${upstream.code}`);
     if (upstream.cacheTtlSeconds > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(cacheKey, { answer, until: Date.now() + upstream.cacheTtlSeconds * 1000 });
@@ -194,7 +199,7 @@ export class InterfaceProxy {
     try {
       return await this.compiled.evaluate(expression, value);
     } catch (err) {
-      throw new ProblemException(502, 'MAPPING_FAILED', '接口代理的映射失败 (the proxy mapping failed)', `${upstream.code}: ${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`.slice(0, 300));
+      throw SharedProblem.MAPPING_FAILED(`接口代理的映射失败 (the proxy mapping failed): ${`${upstream.code}: ${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`.slice(0, 300)}`);
     }
   }
 
@@ -204,12 +209,12 @@ export class InterfaceProxy {
     try {
       url = new URL(raw);
     } catch {
-      throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址无效 (invalid upstream URL)', raw);
+      throw ProxyProblem.UPSTREAM_FORBIDDEN(raw);
     }
-    if (url.toString().length > 512) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址过长 (upstream URL over 512 characters once normalised)', raw.slice(0, 80));
-    if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址须为不含用户名、查询串的 http(s) 地址 (http(s), no credentials, no query)', raw);
+    if (url.toString().length > 512) throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址过长 (upstream URL over 512 characters once normalised): ${raw.slice(0, 80)}`);
+    if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址须为不含用户名、查询串的 http(s) 地址 (http(s), no credentials, no query): ${raw}`);
     const allowed = (this.config.PROXY_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-    if (allowed.length > 0 && !allowed.includes(url.hostname.toLowerCase())) throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游主机不在允许列表中 (host not in PROXY_ALLOWED_HOSTS)', url.hostname);
+    if (allowed.length > 0 && !allowed.includes(url.hostname.toLowerCase())) throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游主机不在允许列表中 (host not in PROXY_ALLOWED_HOSTS): ${url.hostname}`);
     return url;
   }
 
@@ -220,12 +225,12 @@ export class InterfaceProxy {
     try {
       addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
     } catch {
-      throw new ProblemException(502, 'UPSTREAM_UNREACHABLE', '上游主机无法解析 (upstream host does not resolve)', host);
+      throw ProxyProblem.UPSTREAM_UNREACHABLE(`上游主机无法解析 (upstream host does not resolve): ${host}`);
     }
     for (const { address, family } of addresses) {
       const type = family === 6 ? 'ipv6' : 'ipv4';
       if (NEVER.check(address, type) || (!this.config.PROXY_ALLOW_PRIVATE && PRIVATE.check(address, type))) {
-        throw new ProblemException(422, 'UPSTREAM_FORBIDDEN', '上游地址属于禁止的网段 (upstream address in a forbidden range)', `${host} → ${address}${this.config.PROXY_ALLOW_PRIVATE ? '' : ' (内网地址需 PROXY_ALLOW_PRIVATE=true)'}`);
+        throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址属于禁止的网段 (upstream address in a forbidden range): ${host} → ${address}${this.config.PROXY_ALLOW_PRIVATE ? '' : ' (内网地址需 PROXY_ALLOW_PRIVATE=true)'}`);
       }
     }
   }
@@ -273,7 +278,7 @@ class UpstreamTokens {
     }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(notSent(new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: token endpoint`))), Math.max(1, deadline - Date.now()));
+      timer = setTimeout(() => reject(notSent(ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: token endpoint`))), Math.max(1, deadline - Date.now()));
     });
     try {
       return await Promise.race([pending, late]);
@@ -299,8 +304,8 @@ class UpstreamTokens {
       if (err instanceof ProblemException) throw notSent(err);
       if (cause instanceof ProblemException) throw notSent(cause);
       const e = err as { name?: string; code?: string; error?: string; status?: number; cause?: { name?: string } };
-      if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') throw notSent(new ProblemException(504, 'UPSTREAM_TIMEOUT', '上游接口超时 (upstream timeout)', `${upstream.code}: token endpoint`));
-      throw notSent(new ProblemException(502, 'UPSTREAM_AUTH_FAILED', '未能取得上游接口的访问令牌 (could not obtain the upstream access token)', `${upstream.code}: ${e.error ?? e.code ?? e.name ?? 'error'}${e.status ? ` (HTTP ${e.status})` : ''}`));
+      if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') throw notSent(ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: token endpoint`));
+      throw notSent(ProxyProblem.UPSTREAM_AUTH_FAILED(`${upstream.code}: ${e.error ?? e.code ?? e.name ?? 'error'}${e.status ? ` (HTTP ${e.status})` : ''}`));
     }
     const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : 300;
     if (this.held.size > 1_000) this.held.clear();

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { type ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { DispatchRedis } from '../shared/redis.provider.js';
+import { QuotaProblem } from './quota.problems.js';
 
 /** Limits of an app, or of an app × capability; null = not limited at that level. */
 export interface Limits {
@@ -104,8 +105,8 @@ export class RateLimits {
 function refusal(scope: 'app' | 'grant', kind: 'rate' | 'quota', limit: number, retryAfter: number, capability: string): ProblemException {
   const what = scope === 'app' ? '本应用' : `本应用对 ${capability}`;
   const e = kind === 'rate'
-    ? new ProblemException(429, 'RATE_LIMITED', '调用过于频繁 (rate limit exceeded)', `${what}每秒最多 ${limit} 次 (at most ${limit} calls a second${scope === 'grant' ? ` to ${capability}` : ''})`)
-    : new ProblemException(429, 'QUOTA_EXCEEDED', '今日调用配额已用完 (daily quota used up)', `${what}每日最多 ${limit} 次，北京时间零点重置 (at most ${limit} calls a day${scope === 'grant' ? ` to ${capability}` : ''}; resets at midnight Beijing time)`);
+    ? QuotaProblem.RATE_LIMITED(`${what}每秒最多 ${limit} 次 (at most ${limit} calls a second${scope === 'grant' ? ` to ${capability}` : ''})`)
+    : QuotaProblem.QUOTA_EXCEEDED(`${what}每日最多 ${limit} 次，北京时间零点重置 (at most ${limit} calls a day${scope === 'grant' ? ` to ${capability}` : ''}; resets at midnight Beijing time)`);
   return e.withHeaders({ 'Retry-After': String(retryAfter) });
 }
 

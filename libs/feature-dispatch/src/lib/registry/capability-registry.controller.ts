@@ -1,7 +1,7 @@
-import { Body, Controller, ExecutionContext, Get, Headers, Injectable, Param, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, ExecutionContext, Get, Injectable, Param, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { InternalApiGuard, ProblemException, validBody, requiredCaller } from '@gmp/service-kit';
+import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { CAPABILITY_STATUSES, type CapabilityStatus, type CapabilityVersion, VISIBILITIES, type Visibility } from './capability-version.entity.js';
 import { CapabilityRegistry } from './capability-registry.service.js';
@@ -35,8 +35,8 @@ export class CapabilityDiscoveryController {
   @Get()
   @ApiOperation({ summary: '能力目录 (registered capabilities; ?q= searches code, name, description; ?owner=; ?status=)' })
   async list(@Req() request: AppRequest, @Query('q') q?: string, @Query('owner') owner?: string, @Query('status') status?: string) {
-    if (status !== undefined && !CAPABILITY_STATUSES.includes(status as CapabilityStatus)) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', `status: ${CAPABILITY_STATUSES.join(' | ')}`);
-    if ((q?.length ?? 0) > 64 || (owner?.length ?? 0) > 64) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'q / owner: at most 64 characters');
+    if (status !== undefined && !CAPABILITY_STATUSES.includes(status as CapabilityStatus)) throw CommonProblem.INVALID_INPUT(`status: ${CAPABILITY_STATUSES.join(' | ')}`);
+    if ((q?.length ?? 0) > 64 || (owner?.length ?? 0) > 64) throw CommonProblem.INVALID_INPUT('q / owner: at most 64 characters');
     return { capabilities: (await this.registry.list(request.app?.appKey ?? null, { q, owner, status: status as CapabilityStatus | undefined })).map(summary) };
   }
 
@@ -56,14 +56,13 @@ export class CapabilityDiscoveryController {
 export class CapabilityAdminController {
   constructor(private readonly registry: CapabilityRegistry) {}
 
+  @RequireCaller('操作人')
   @Put(':code/versions/:version')
   @ApiOperation({ summary: '能力版本状态 (status active | deprecated | retired, visibility public | restricted)' })
   @ApiHeader({ name: 'X-Caller', required: true })
-  @ApiBody({ schema: { type: 'object', example: { status: 'deprecated', reason: '请改用第 2 版 (use version 2)' } } })
-  async status(@Param('code') code: string, @Param('version') version: string, @Body() body: unknown, @Headers('x-caller') caller?: string) {
-    caller = requiredCaller(caller, '操作人');
-    const b = validBody(StatusBody, body);
-    if (!b.status && !b.visibility) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', 'status or visibility');
-    return full(await this.registry.setStatus(code, version, { status: b.status, visibility: b.visibility, reason: b.reason }, caller));
+  @ApiBody({ type: StatusBody, examples: { 示例: { value: { status: 'deprecated', reason: '请改用第 2 版 (use version 2)' } } } })
+  async status(@Param('code') code: string, @Param('version') version: string, @Body() body: StatusBody, @Caller() caller: string) {
+    if (!body.status && !body.visibility) throw CommonProblem.INVALID_INPUT('status or visibility');
+    return full(await this.registry.setStatus(code, version, { status: body.status, visibility: body.visibility, reason: body.reason }, caller));
   }
 }

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { CapabilitiesAnnouncedEvent } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
-import { ProblemException } from '@gmp/service-kit';
 import { CapabilityGrant } from '../grants/capability-grant.entity.js';
 import { type CapabilityStatus, CapabilityVersion, type Visibility } from './capability-version.entity.js';
+import { RegistryProblem } from './registry.problems.js';
 
 /** How long one instance remembers a version's status (an operator's change bites within this time). */
 const STATUS_TTL_MS = 2_000;
@@ -50,14 +50,14 @@ export class CapabilityRegistry {
   /** Every version of one capability (visibility as in list); 404 when none is listed. */
   async versions(appKey: string | null, code: string): Promise<CapabilityVersion[]> {
     const found = (await this.list(appKey, {})).filter((c) => c.code === code);
-    if (found.length === 0) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力不存在 (unknown capability)', code);
+    if (found.length === 0) throw RegistryProblem.CAPABILITY_NOT_FOUND(code);
     return found;
   }
 
   async setStatus(code: string, version: string, change: { status?: CapabilityStatus; visibility?: Visibility; reason: string | null }, by: string): Promise<CapabilityVersion> {
     const repo = this.dataSource.getRepository(CapabilityVersion);
     const res = await repo.update({ code, version }, { ...(change.status ? { status: change.status } : {}), ...(change.visibility ? { visibility: change.visibility } : {}), statusReason: change.reason, statusBy: by });
-    if (!res.affected) throw new ProblemException(404, 'CAPABILITY_NOT_FOUND', '能力版本不存在 (no such capability version)', `${code} v${version}`);
+    if (!res.affected) throw RegistryProblem.CAPABILITY_NOT_FOUND(`能力版本不存在 (no such capability version): ${code} v${version}`);
     this.statuses.delete(`${code}\u0000${version}`);
     return repo.findOneByOrFail({ code, version });
   }

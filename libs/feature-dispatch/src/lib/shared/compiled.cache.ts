@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { ProblemException } from '@gmp/service-kit';
+import { CommonProblem } from '@gmp/service-kit';
 import jsonata, { type Expression } from 'jsonata';
 
 const MAX = 5_000;
@@ -68,5 +68,5 @@ export function checkedInput(validate: ValidateFunction, input: unknown): object
   const errors = typeof input !== 'object' || input === null || Array.isArray(input)
     ? []
     : (validate.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(p(e)?.['missingProperty'] ?? p(e)?.['additionalProperty'] ?? '/'), message: e.message ?? 'invalid' }));
-  throw new ProblemException(400, 'INVALID_INPUT', '输入不符合能力契约 (input does not match the capability contract)', undefined, errors.length ? errors : [{ field: '/', message: 'an object is required' }]);
+  throw CommonProblem.INVALID_INPUT('输入不符合能力契约 (input does not match the capability contract)', errors.length ? errors : [{ field: '/', message: 'an object is required' }]);
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ArchiveDepositInput, ArchiveDepositReply, ArchiveProblem, ArchiveVerifyReply, CallMeta } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
-import { FileStoreService } from '../files/file-store.service.js';
+import { FileStoreService } from '@gmp/tech-files';
 import { ArchiveEntry, ArchivePackage, ArchiveSigningKey } from './archive.entities.js';
+import { ArchivingProblem } from './archive.problems.js';
 
 const CURRENT_KEY = 'archive-key-1';
 
@@ -29,7 +29,7 @@ export class ArchiveService {
 
   async deposit(meta: CallMeta, input: ArchiveDepositInput): Promise<ArchiveDepositReply> {
     if ((input.retentionYears === undefined) === !input.permanent) {
-      throw refuse(422, '须给出保管年限或永久保管之一 (give either retentionYears or permanent: true)');
+      throw ArchivingProblem.RETENTION_REQUIRED();
     }
     const packageId = randomUUID();
     const depositedAt = new Date();
@@ -37,7 +37,7 @@ export class ArchiveService {
     let prev = this.genesis(packageId);
     const entries: ArchiveEntry[] = [];
     for (const [i, e] of input.entries.entries()) {
-      if ((e.record === undefined) === (e.fileId === undefined)) throw refuse(422, `第 ${i + 1} 条须有 record 或 fileId 之一 (entry ${i + 1}: give either record or fileId)`);
+      if ((e.record === undefined) === (e.fileId === undefined)) throw ArchivingProblem.ENTRY_INVALID(`第 ${i + 1} 条须有 record 或 fileId 之一 (entry ${i + 1}: give either record or fileId)`);
       const contentHash = e.record !== undefined ? this.recordHash(e.record) : await this.fileHash(e.fileId!, i + 1);
       const seq = i + 1;
       const entryHash = this.chain(prev, seq, e.kind, e.title, contentHash);
@@ -65,7 +65,7 @@ export class ArchiveService {
         for (let i = 0; i < entries.length; i += 100) await m.insert(ArchiveEntry, entries.slice(i, i + 100) as never);
       });
     } catch (err) {
-      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw new RpcException({ code: 'CONFLICT', status: 409, message: `该办件已归档 (case ${input.caseId} is already archived)` });
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw ArchivingProblem.ALREADY_ARCHIVED(input.caseId);
       throw err;
     }
     return { packageId, entries: entries.length, headHash: prev, ...(retainUntil ? { retainUntil: retainUntil.toISOString().slice(0, 10) } : {}) };
@@ -73,7 +73,7 @@ export class ArchiveService {
 
   async verify(packageId: string): Promise<ArchiveVerifyReply> {
     const pkg = await this.dataSource.getRepository(ArchivePackage).findOneBy({ id: packageId });
-    if (!pkg) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `档案不存在 (archive package ${packageId} not found)` });
+    if (!pkg) throw ArchivingProblem.UNKNOWN_PACKAGE(packageId);
     const entries = await this.dataSource.getRepository(ArchiveEntry).find({ where: { packageId }, order: { seq: 'ASC' } });
     const problems: ArchiveProblem[] = [];
     let prev = this.genesis(packageId);
@@ -112,7 +112,7 @@ export class ArchiveService {
     try {
       return this.crypto.sm3((await this.files.content(fileId, null)).content).toString('hex');
     } catch {
-      throw refuse(422, `第 ${seq} 条引用的文件不存在或已损坏 (entry ${seq}: file ${fileId} missing or damaged)`);
+      throw ArchivingProblem.ENTRY_FILE_MISSING(`第 ${seq} 条 (entry ${seq}): file ${fileId}`);
     }
   }
 
@@ -132,6 +132,3 @@ function statement(p: ArchivePackage): string {
   return canonicalize({ v: 1, packageId: p.id, app: p.app, caseId: p.caseId, title: p.title, entries: p.entryCount, headHash: p.headHash, depositedAt: p.depositedAt.toISOString(), retainUntil: p.retainUntil?.toISOString() ?? null })!;
 }
 
-function refuse(status: number, message: string): RpcException {
-  return new RpcException({ code: 'INVALID_MESSAGE', status, message });
-}

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, R
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AccessTokenGuard, CurrentPrincipal, PlatformScope, type Principal, RequireScopes } from '@gmp/identity';
-import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { FileStoreService } from './file-store.service.js';
 
 /**
@@ -21,8 +21,8 @@ export class FileStoreController {
   @HttpCode(201)
   @RequireScopes(PlatformScope.WriteFiles)
   @ApiOperation({ summary: '上传材料 (upload a file; type detected from the content, size-limited, malware-scanned)' })
-  upload(@Body() body: unknown, @Headers('x-file-name') name: string | undefined, @CurrentPrincipal() who: Principal) {
-    return this.files.upload(body, name, who);
+  upload(@Body() content: Buffer, @Headers('x-file-name') name: string | undefined, @CurrentPrincipal() who: Principal) {
+    return this.files.upload(content, name, who);
   }
 
   @Get(':id')
@@ -45,11 +45,11 @@ export class FileStoreController {
 export class InternalFileStoreController {
   constructor(private readonly files: FileStoreService) {}
 
+  @RequireCaller('调用方 (calling service)', { pattern: /^[A-Za-z0-9._:-]{1,64}$/, detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)' })
   @Post()
   @HttpCode(201)
-  upload(@Body() body: unknown, @Headers('x-file-name') name: string | undefined, @Headers('x-caller') caller: string | undefined) {
-    if (!caller || !/^[A-Za-z0-9._:-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '须在 X-Caller 头中说明调用方 (X-Caller header required)');
-    return this.files.upload(body, name, { subject: `service:${caller}`, clientId: caller });
+  upload(@Body() content: Buffer, @Headers('x-file-name') name: string | undefined, @Caller() caller: string) {
+    return this.files.upload(content, name, { subject: `service:${caller}`, clientId: caller });
   }
 
   @Get(':id/content')

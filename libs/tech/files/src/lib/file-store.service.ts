@@ -3,10 +3,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { DataSource } from 'typeorm';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { type BlobStore, DiskBlobStore, PgBlobStore } from './blob-store.js';
 import { HttpMalwareScanner, type MalwareScanner } from './malware-scanner.js';
 import { StoredFile } from './stored-file.entity.js';
+import { FileStoreProblem } from './file-store.problems.js';
 
 /** Media types accepted for application materials, as detected from the content. */
 export const ACCEPTED_MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
@@ -45,14 +46,14 @@ export class FileStoreService {
 
   async upload(content: unknown, declaredName: string | undefined, owner: { subject: string; clientId: string }): Promise<FileInfo> {
     if (!Buffer.isBuffer(content) && content !== undefined && content !== null) {
-      throw new ProblemException(415, 'UNSUPPORTED_MEDIA_TYPE', `请以原始字节上传，Content-Type 为 ${UPLOAD_CONTENT_TYPES.join('、')} 之一 (send the raw bytes with one of these content types)`);
+      throw FileStoreProblem.UNSUPPORTED_MEDIA_TYPE(`请以原始字节上传，Content-Type 为 ${UPLOAD_CONTENT_TYPES.join('、')} 之一 (send the raw bytes with one of these content types)`);
     }
-    if (!Buffer.isBuffer(content) || content.length === 0) throw new ProblemException(400, 'EMPTY_FILE', '文件内容为空 (the file is empty)');
-    if (content.length > this.config.FILE_MAX_BYTES) throw new ProblemException(413, 'FILE_TOO_LARGE', `文件超过 ${this.config.FILE_MAX_BYTES} 字节 (file too large)`);
+    if (!Buffer.isBuffer(content) || content.length === 0) throw FileStoreProblem.EMPTY_FILE();
+    if (content.length > this.config.FILE_MAX_BYTES) throw FileStoreProblem.FILE_TOO_LARGE(`文件超过 ${this.config.FILE_MAX_BYTES} 字节 (at most ${this.config.FILE_MAX_BYTES} bytes)`);
     const fileName = cleanName(declaredName);
     const mediaType = await detect(content, fileName);
     if (!mediaType) {
-      throw new ProblemException(415, 'UNSUPPORTED_FILE_TYPE', '仅接受 PDF、JPEG、PNG、OFD 文件 (only PDF, JPEG, PNG and OFD files are accepted)', fileName);
+      throw FileStoreProblem.UNSUPPORTED_FILE_TYPE(fileName);
     }
     let scanStatus: StoredFile['scanStatus'] = 'unscanned';
     if (this.scanner) {
@@ -61,11 +62,11 @@ export class FileStoreService {
         verdict = await this.scanner.scan(content, fileName);
       } catch (err) {
         this.log.warn(`病毒扫描不可用 (malware scanner unavailable): ${(err as Error).message}`);
-        throw new ProblemException(503, 'SCANNER_UNAVAILABLE', '病毒扫描服务暂不可用，请稍后再传 (the malware scanner is unavailable; try again later)');
+        throw FileStoreProblem.SCANNER_UNAVAILABLE();
       }
       if (!verdict.clean) {
         this.log.warn(`拒收染毒文件 (infected upload refused) from ${owner.clientId}: ${verdict.signature ?? 'unknown'}`);
-        throw new ProblemException(422, 'FILE_INFECTED', '文件未通过病毒扫描，已拒收 (the file failed the malware scan and was refused)', verdict.signature);
+        throw FileStoreProblem.FILE_INFECTED(verdict.signature);
       }
       scanStatus = 'clean';
     }
@@ -79,7 +80,7 @@ export class FileStoreService {
   /** Metadata, if `who` may see it (the uploader; `null` = internal callers, who may see all). */
   async find(id: string, who: { subject: string } | null): Promise<StoredFile> {
     const file = await this.dataSource.getRepository(StoredFile).findOneBy({ id });
-    if (!file || (who && file.owner !== who.subject)) throw new ProblemException(404, 'UNKNOWN_FILE', '文件不存在 (file not found)', id);
+    if (!file || (who && file.owner !== who.subject)) throw FileStoreProblem.UNKNOWN_FILE(id);
     return file;
   }
 
@@ -93,7 +94,7 @@ export class FileStoreService {
     const content = await this.blobs.get(file.sha256);
     if (!content || createHash('sha256').update(content).digest('hex') !== file.sha256) {
       this.log.error(`文件内容缺失或与摘要不符 (file content missing or altered) ${file.id} ${file.sha256}`);
-      throw new ProblemException(500, 'FILE_CORRUPTED', '文件内容已损坏 (the stored content does not match its hash)', file.id);
+      throw FileStoreProblem.FILE_CORRUPTED(file.id);
     }
     return { file, content };
   }

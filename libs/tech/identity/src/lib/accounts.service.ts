@@ -8,7 +8,7 @@ import { subjectKeyOf } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
-import { NotificationService } from '../notification/notification.service.js';
+import { NotificationService } from '@gmp/tech-notification';
 import { SmsLoginCode } from './sms-login-code.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { LOCK_MINUTES, LoginThrottle } from './login-throttle.service.js';
@@ -65,6 +65,11 @@ export class AccountsService {
     };
     await this.dataSource.getRepository(PersonAccount).insert(account);
     return account;
+  }
+
+  /** Whether the account `id` is the person whose ID-number key is `idKey` (a holder reading their own data). */
+  isPerson(id: string, idKey: string): Promise<boolean> {
+    return this.dataSource.getRepository(PersonAccount).existsBy({ id, idKey });
   }
 
   find(id: string): Promise<PersonAccount | null> {

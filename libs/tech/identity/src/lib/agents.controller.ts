@@ -2,8 +2,8 @@ import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGua
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsString, Length, Matches } from 'class-validator';
 import { IsCitizenIdNumber, IsCreditCode } from '@gmp/contracts';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
-import { AgentsService, IdentityInputError } from './agents.service.js';
+import { InternalApiGuard } from '@gmp/service-kit';
+import { AgentsService } from './agents.service.js';
 
 export class RegisterLegalPersonBody {
   @IsCreditCode() creditCode!: string;
@@ -26,39 +26,23 @@ export class AgentsController {
 
   @Post('legal-persons')
   @ApiOperation({ summary: '登记法人 (register a legal person)' })
-  async register(@Body() body: unknown) {
-    const input = validBody(RegisterLegalPersonBody, body);
+  async register(@Body() input: RegisterLegalPersonBody) {
     const company = await this.agents.registerLegalPerson(input.creditCode, input.name);
     return { id: company.id, name: company.name };
   }
 
   @Post('agent-authorisations')
   @ApiOperation({ summary: '授权经办人 (authorise an agent for a legal person)' })
-  async grant(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    const input = validBody(GrantAgentBody, body);
-    try {
-      const a = await this.agents.grant(input.creditCode, input.agentIdNumber, input.scopes, new Date(input.validUntil), caller ?? 'internal');
-      return { id: a.id, scopes: a.scopes, validUntil: a.validUntil.toISOString() };
-    } catch (err) {
-      throw problem(err);
-    }
+  async grant(@Body() input: GrantAgentBody, @Headers('x-caller') caller?: string) {
+    const a = await this.agents.grant(input.creditCode, input.agentIdNumber, input.scopes, new Date(input.validUntil), caller ?? 'internal');
+    return { id: a.id, scopes: a.scopes, validUntil: a.validUntil.toISOString() };
   }
 
   @Post('agent-authorisations/:id/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: '撤销经办人授权，立即生效 (revoke, effective at once)' })
   async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Headers('x-caller') caller?: string) {
-    try {
-      await this.agents.revoke(id, caller ?? 'internal');
-      return { revoked: true };
-    } catch (err) {
-      throw problem(err);
-    }
+    await this.agents.revoke(id, caller ?? 'internal');
+    return { revoked: true };
   }
-}
-
-function problem(err: unknown): unknown {
-  if (!(err instanceof IdentityInputError)) return err;
-  const status = err.code === 'NOT_FOUND' ? 404 : err.code === 'INVALID' ? 400 : 422;
-  return new ProblemException(status, err.code, err.message);
 }

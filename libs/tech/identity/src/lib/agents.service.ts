@@ -8,12 +8,7 @@ import { AgentAuthorisation } from './agent-authorisation.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { LegalPerson } from './legal-person.entity.js';
 import { PersonAccount } from './person-account.entity.js';
-
-export class IdentityInputError extends Error {
-  constructor(readonly code: 'UNKNOWN_ACCOUNT' | 'UNKNOWN_COMPANY' | 'NOT_FOUND' | 'INVALID', message: string) {
-    super(message);
-  }
-}
+import { IdentityProblem } from './identity.problems.js';
 
 /** Legal persons, their agents (经办人) and the checks other services ask for. */
 @Injectable()
@@ -37,11 +32,11 @@ export class AgentsService {
   }
 
   async grant(creditCode: string, agentIdNumber: string, scopes: string[], validUntil: Date, grantedBy: string): Promise<AgentAuthorisation> {
-    if (validUntil.getTime() <= Date.now()) throw new IdentityInputError('INVALID', '授权截止时间必须在将来 (validUntil must be in the future)');
+    if (validUntil.getTime() <= Date.now()) throw IdentityProblem.INVALID('授权截止时间必须在将来 (validUntil must be in the future)');
     const company = await this.dataSource.getRepository(LegalPerson).findOneBy({ codeKey: this.key(creditCode) });
-    if (!company) throw new IdentityInputError('UNKNOWN_COMPANY', '法人未登记 (legal person not registered)');
+    if (!company) throw IdentityProblem.UNKNOWN_COMPANY();
     const agent = await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: this.key(agentIdNumber) });
-    if (!agent) throw new IdentityInputError('UNKNOWN_ACCOUNT', '经办人没有账户 (the agent has no account)');
+    if (!agent) throw IdentityProblem.UNKNOWN_ACCOUNT();
     const authorisation: AgentAuthorisation = {
       id: randomUUID(),
       legalPersonId: company.id,
@@ -65,7 +60,17 @@ export class AgentsService {
       if (r.affected) await m.insert(IdentityAudit, { id: randomUUID(), event: 'AGENT_REVOKED', accountId: null, clientId: revokedBy, remoteAddress: null, detail: authorisationId });
       return r.affected ?? 0;
     });
-    if (result === 0) throw new IdentityInputError('NOT_FOUND', '授权不存在或已撤销 (no such active authorisation)');
+    if (result === 0) throw IdentityProblem.NOT_FOUND();
+  }
+
+  /** Whether the account is a current agent of the company whose credit-code key is `companyKey`, with `scope`. */
+  async actsFor(agentAccountId: string, companyKey: string, scope: string): Promise<boolean> {
+    return this.dataSource
+      .getRepository(AgentAuthorisation)
+      .createQueryBuilder('a')
+      .innerJoin(LegalPerson, 'lp', 'lp.id = a.legal_person_id')
+      .where('lp.code_key = :companyKey AND a.agent_account_id = :agentAccountId AND a.revoked_at IS NULL AND a.valid_until > now() AND :scope = ANY(a.scopes)', { companyKey, agentAccountId, scope })
+      .getExists();
   }
 
   async check(input: CheckAgentInput): Promise<CheckAgentReply> {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { OidcScope, PlatformScope } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
-import { DEMO_COMPANIES } from '../licence/demo-licences.seed.js';
+import { DEMO_COMPANIES } from '@gmp/gov-standards';
 import { AccountsService } from './accounts.service.js';
 import { AgentsService } from './agents.service.js';
 import { StaffDirectoryService } from './staff-directory.service.js';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenGuard, CurrentPrincipal, type DataScope, type Principal, RequirePermissions } from '@gmp/identity';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { CommonProblem, InternalApiGuard } from '@gmp/service-kit';
 import type { Department } from './department.entity.js';
 import { OperationLogService } from './operation-log.service.js';
 import { PERMISSIONS } from './role.entity.js';
@@ -12,11 +12,12 @@ import { LiveGrantGuard } from './live-grant.guard.js';
 import { SessionsService } from './sessions.service.js';
 import type { StaffAccount } from './staff-account.entity.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
+import { IdentityProblem } from './identity.problems.js';
 
 /** A UUID path parameter, normalised to lower case (ids are compared as text). */
 class LowerUuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new ProblemException(400, 'INVALID_INPUT', '标识须为 UUID (id must be a uuid)', value);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw CommonProblem.INVALID_INPUT(`标识须为 UUID (id must be a uuid): ${value}`);
     return value.toLowerCase();
   }
 }
@@ -94,9 +95,8 @@ export class IdentityAdminController {
 
   @Post('departments')
   @ApiOperation({ summary: '新增部门 (add a department)' })
-  createDepartment(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+  createDepartment(@Body() input: CreateDepartmentBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'department.create', null, async () => {
-      const input = validBody(CreateDepartmentBody, body);
       return this.directory.createDepartment(input.name, input.level, input.parentId ?? null);
     });
   }
@@ -110,9 +110,8 @@ export class IdentityAdminController {
 
   @Post('posts')
   @ApiOperation({ summary: '新增岗位 (add a post)' })
-  createPost(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+  createPost(@Body() input: CreatePostBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'post.create', null, async () => {
-      const input = validBody(CreatePostBody, body);
       return this.directory.createPost(input.departmentId, input.code, input.name);
     });
   }
@@ -125,11 +124,10 @@ export class IdentityAdminController {
 
   @Put('roles/:code')
   @ApiOperation({ summary: '新增或修改角色 (create or update a role)' })
-  saveRole(@Param('code') code: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+  saveRole(@Param('code') code: string, @Body() input: SaveRoleBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'role.save', code, async () => {
-      if (!ROLE_CODE.test(code)) throw new ProblemException(400, 'INVALID_ROLE_CODE', '角色编码须为小写字母开头的 2–32 位字母、数字或 - (2–32 lower-case letters, digits or -)', code);
-      const input = validBody(SaveRoleBody, body);
-      if (who.roles.includes(code)) throw new ProblemException(409, 'SELF_CHANGE', '不能修改自己持有的角色 (you cannot change a role you hold)', code);
+      if (!ROLE_CODE.test(code)) throw IdentityProblem.INVALID_ROLE_CODE(code);
+      if (who.roles.includes(code)) throw IdentityProblem.SELF_CHANGE(`不能修改自己持有的角色 (a role you hold): ${code}`);
       return this.directory.saveRole({ code, ...input });
     });
   }
@@ -144,9 +142,8 @@ export class IdentityAdminController {
   /** The TOTP enrolment URI of a privileged account is returned here once, and never again. */
   @Post('staff')
   @ApiOperation({ summary: '新增工作人员 (add a staff account)' })
-  createStaff(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+  createStaff(@Body() input: CreateStaffBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'staff.create', null, async () => {
-      const input = validBody(CreateStaffBody, body);
       await this.directory.assertAssignableByAdmin(input.roles);
       return publicStaff(await this.directory.createStaff(input));
     });
@@ -155,15 +152,14 @@ export class IdentityAdminController {
   /** Disabling an account also ends its sessions and revokes its refresh tokens at once. */
   @Patch('staff/:id')
   @ApiOperation({ summary: '修改工作人员（部门、角色、岗位、停用）(change department, roles, posts, or disable)' })
-  updateStaff(@Param('id', new LowerUuidPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
+  updateStaff(@Param('id', new LowerUuidPipe()) id: string, @Body() input: UpdateStaffBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
     return this.log.record(who, req.ip, 'staff.update', id, async () => {
-      const input = validBody(UpdateStaffBody, body);
       if (id === who.subject.replace(/^staff:/, '') && (input.enabled === false || input.roles || input.departmentId)) {
-        throw new ProblemException(409, 'SELF_CHANGE', '不能停用自己或修改自己的角色、部门 (you cannot disable yourself or change your own roles or department)');
+        throw IdentityProblem.SELF_CHANGE('不能停用自己或修改自己的角色、部门 (you cannot disable yourself or change your own roles or department)');
       }
       const before = await this.directory.findStaff(id);
       if (before && (await this.directory.isPrivileged(before))) {
-        throw new ProblemException(403, 'PRIVILEGED_ROLE', '特权账号由平台运维管理 (privileged accounts are managed by the platform operator)');
+        throw IdentityProblem.PRIVILEGED_ROLE();
       }
       if (input.roles) await this.directory.assertAssignableByAdmin(input.roles);
       const staff = await this.directory.updateStaff(id, input);
@@ -175,12 +171,11 @@ export class IdentityAdminController {
   @Post('staff/:id/reset-password')
   @HttpCode(204)
   @ApiOperation({ summary: '重置密码 (reset a staff password; unlocks the account)' })
-  async resetPassword(@Param('id', new LowerUuidPipe()) id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest): Promise<void> {
+  async resetPassword(@Param('id', new LowerUuidPipe()) id: string, @Body() input: ResetPasswordBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest): Promise<void> {
     await this.log.record(who, req.ip, 'staff.reset-password', id, async () => {
-      const input = validBody(ResetPasswordBody, body);
       const target = await this.directory.findStaff(id);
       if (target && (await this.directory.isPrivileged(target))) {
-        throw new ProblemException(403, 'PRIVILEGED_ROLE', '特权账号由平台运维管理 (privileged accounts are managed by the platform operator)');
+        throw IdentityProblem.PRIVILEGED_ROLE();
       }
       await this.directory.resetPassword(id, input.password);
     });
@@ -210,8 +205,8 @@ export class StaffProvisioningController {
   /** The TOTP enrolment URI of a privileged account is in this answer once, and never again. */
   @Post()
   @ApiOperation({ summary: '开通工作人员账号，含特权角色 (provision a staff account, privileged roles included)' })
-  async create(@Body() body: unknown) {
-    const staff = await this.directory.createStaff(validBody(CreateStaffBody, body));
+  async create(@Body() body: CreateStaffBody) {
+    const staff = await this.directory.createStaff(body);
     return { ...publicStaff(staff), ...(staff.totpSecret ? { totpEnrolmentUri: totpUri(staff) } : {}) };
   }
 }
@@ -226,6 +221,6 @@ function totpUri(s: StaffAccount): string {
 
 function checkUuid(value: string | undefined): void {
   if (value !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
-    throw new ProblemException(400, 'INVALID_INPUT', '部门标识须为 UUID (departmentId must be a uuid)', value);
+    throw CommonProblem.INVALID_INPUT(`部门标识须为 UUID (departmentId must be a uuid): ${value}`);
   }
 }

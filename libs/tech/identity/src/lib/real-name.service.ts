@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type CallMeta, PopulationVerifyReply, subjectKeyOf, Topic, validateMessage, type VerifyRealNameReply } from '@gmp/contracts';
 import { CapabilityClient, derivedEventId, ProviderTimeoutError } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { PersonAccount } from './person-account.entity.js';
+import { IdentityProblem } from './identity.problems.js';
 
 /** How long a real-name check waits for the population base library: under the capability's own 3 s, so callers get a clear 503 rather than a timeout. */
 export const POPULATION_TIMEOUT_MS = 2000;
@@ -38,13 +38,10 @@ export class RealNameService {
     try {
       reply = await this.capabilities.request(Topic.DataPopulationVerify, null, request, POPULATION_TIMEOUT_MS);
     } catch (err) {
-      const message = err instanceof ProviderTimeoutError
-        ? '人口基础库未在时限内应答 (the population base library did not answer in time)'
-        : '人口基础库暂不可用 (the population base library is unavailable)';
-      throw new RpcException({ code: 'PROVIDER_UNAVAILABLE', status: 503, message });
+      throw IdentityProblem.POPULATION_BASE_UNAVAILABLE(err instanceof ProviderTimeoutError ? '未在时限内应答 (no answer in time)' : undefined);
     }
     const checked = validateMessage(PopulationVerifyReply, reply);
-    if (!checked.ok) throw new RpcException({ code: 'PROVIDER_ERROR', status: 502, message: '人口基础库应答格式无效 (malformed answer from the population base library)' });
+    if (!checked.ok) throw IdentityProblem.POPULATION_BASE_BAD_ANSWER();
     return checked.value;
   }
 }

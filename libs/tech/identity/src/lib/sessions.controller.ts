@@ -1,13 +1,14 @@
 import { Controller, Get, Headers, HttpCode, Param, type PipeTransform, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { InternalApiGuard } from '@gmp/service-kit';
 import { SessionsService } from './sessions.service.js';
+import { IdentityProblem } from './identity.problems.js';
 
 /** A citizen account id (uuid) or a staff subject (`staff:<uuid>`), as tokens and sessions name them. */
 export class AccountIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!/^(staff:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
-      throw new ProblemException(400, 'INVALID_ACCOUNT_ID', '账户标识无效 (account id must be a uuid or staff:<uuid>)');
+      throw IdentityProblem.INVALID_ACCOUNT_ID();
     }
     return value.toLowerCase();
   }

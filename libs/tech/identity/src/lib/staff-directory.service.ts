@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import { type DataSource, In } from 'typeorm';
 import { acrForLevel, AssuranceLevel, type DataScope } from '@gmp/identity';
-import { ProblemException } from '@gmp/service-kit';
+
 import { hashPassword } from './password.js';
 import { LoginThrottle } from './login-throttle.service.js';
 import { Department } from './department.entity.js';
 import { Post } from './post.entity.js';
 import { ALL_PERMISSIONS, PERMISSIONS, Role } from './role.entity.js';
 import { StaffAccount } from './staff-account.entity.js';
+import { IdentityProblem } from './identity.problems.js';
 
 /** Permissions whose holders must give a TOTP code at every login. */
 export const PRIVILEGED_PERMISSIONS: readonly string[] = [PERMISSIONS.IdentityAdmin, PERMISSIONS.AuditRead];
@@ -55,10 +56,10 @@ export class StaffDirectoryService {
   async createDepartment(name: string, level: Department['level'], parentId: string | null): Promise<Department> {
     const repo = this.dataSource.getRepository(Department);
     const parent = parentId ? await repo.findOneBy({ id: parentId }) : null;
-    if (parentId && !parent) throw new ProblemException(422, 'UNKNOWN_DEPARTMENT', '上级部门不存在 (parent department not found)', parentId);
-    if (!parent && level !== 'province') throw new ProblemException(422, 'INVALID_DEPARTMENT_LEVEL', '只有省级部门可作为根节点 (only a province can be a root)');
+    if (parentId && !parent) throw IdentityProblem.UNKNOWN_DEPARTMENT(`上级部门 (parent department) ${parentId}`);
+    if (!parent && level !== 'province') throw IdentityProblem.INVALID_DEPARTMENT_LEVEL('只有省级部门可作为根节点 (only a province can be a root)');
     if (parent && !LEVEL_BELOW[parent.level].includes(level)) {
-      throw new ProblemException(422, 'INVALID_DEPARTMENT_LEVEL', `${parent.level} 下不能设 ${level} (a ${level} cannot sit under a ${parent.level})`);
+      throw IdentityProblem.INVALID_DEPARTMENT_LEVEL(`${parent.level} 下不能设 ${level} (a ${level} cannot sit under a ${parent.level})`);
     }
     const id = randomUUID();
     const department = { id, parentId, name, level, path: `${parent?.path ?? '/'}${id}/`, createdAt: new Date() };
@@ -76,7 +77,7 @@ export class StaffDirectoryService {
     try {
       await this.dataSource.getRepository(Post).insert(post);
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'POST_EXISTS', '该部门已有此岗位编码 (the department already has a post with this code)', code);
+      if ((err as { code?: string }).code === '23505') throw IdentityProblem.POST_EXISTS(code);
       throw err;
     }
     return post;
@@ -93,15 +94,15 @@ export class StaffDirectoryService {
   /** Creates or updates a role; built-in roles keep their permissions (their data scope can change). */
   async saveRole(input: { code: string; name: string; permissions: string[]; dataScope: DataScope; customDepartmentIds?: string[] }): Promise<Role> {
     const unknown = input.permissions.filter((p) => !ALL_PERMISSIONS.includes(p));
-    if (unknown.length > 0) throw new ProblemException(422, 'UNKNOWN_PERMISSION', '未知权限 (unknown permission)', unknown.join(', '));
+    if (unknown.length > 0) throw IdentityProblem.UNKNOWN_PERMISSION(unknown.join(', '));
     assertSeparated(input.permissions);
     const custom = input.dataScope === 'custom' ? (input.customDepartmentIds ?? []) : [];
-    if (input.dataScope === 'custom' && custom.length === 0) throw new ProblemException(422, 'CUSTOM_SCOPE_EMPTY', '自定数据权限须指定部门 (a custom data scope needs departments)');
+    if (input.dataScope === 'custom' && custom.length === 0) throw IdentityProblem.CUSTOM_SCOPE_EMPTY();
     for (const id of custom) await this.requireDepartment(id);
     const repo = this.dataSource.getRepository(Role);
     const existing = await repo.findOneBy({ code: input.code });
     if (existing?.builtIn && [...existing.permissions].sort().join() !== [...input.permissions].sort().join()) {
-      throw new ProblemException(409, 'BUILT_IN_ROLE', '内置角色的权限不可修改 (the permissions of a built-in role cannot change)', input.code);
+      throw IdentityProblem.BUILT_IN_ROLE(input.code);
     }
     if (existing) {
       // A change must not give anyone who holds the role both admin and audit.
@@ -117,7 +118,7 @@ export class StaffDirectoryService {
   async createStaff(input: StaffInput): Promise<StaffAccount> {
     const username = input.username.trim().toLowerCase();
     if (!USERNAME.test(username)) {
-      throw new ProblemException(422, 'INVALID_USERNAME', '账号须以字母开头，3–64 位字母、数字或 . _ - (3–64 letters, digits, . _ -, starting with a letter)', input.username);
+      throw IdentityProblem.INVALID_USERNAME(input.username);
     }
     await this.requireDepartment(input.departmentId);
     const access = await this.accessOf(input.roles);
@@ -138,7 +139,7 @@ export class StaffDirectoryService {
     try {
       await this.dataSource.getRepository(StaffAccount).insert(staff);
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ProblemException(409, 'USERNAME_TAKEN', '账号已存在 (account name already taken)', username);
+      if ((err as { code?: string }).code === '23505') throw IdentityProblem.USERNAME_TAKEN(username);
       throw err;
     }
     return staff;
@@ -148,7 +149,7 @@ export class StaffDirectoryService {
   async updateStaff(id: string, change: { departmentId?: string; roles?: string[]; postIds?: string[]; enabled?: boolean }): Promise<StaffAccount> {
     const repo = this.dataSource.getRepository(StaffAccount);
     const staff = await repo.findOneBy({ id });
-    if (!staff) throw new ProblemException(404, 'UNKNOWN_STAFF', '工作人员账号不存在 (staff account not found)', id);
+    if (!staff) throw IdentityProblem.UNKNOWN_STAFF(id);
     if (change.departmentId) await this.requireDepartment(change.departmentId);
     if (change.postIds) await this.requirePosts(change.postIds);
     const next = { ...staff, ...definedOnly(change) };
@@ -161,7 +162,7 @@ export class StaffDirectoryService {
   /** Sets a new password and lifts a lock-out. */
   async resetPassword(id: string, password: string): Promise<void> {
     const staff = await this.findStaff(id);
-    if (!staff) throw new ProblemException(404, 'UNKNOWN_STAFF', '工作人员账号不存在 (staff account not found)', id);
+    if (!staff) throw IdentityProblem.UNKNOWN_STAFF(id);
     await this.dataSource.getRepository(StaffAccount).update({ id }, { passwordHash: await hashPassword(password) });
     await this.throttle.unlock(`staff:${staff.username}`);
   }
@@ -174,7 +175,7 @@ export class StaffDirectoryService {
    */
   async assertAssignableByAdmin(roleCodes: string[]): Promise<void> {
     if (isPrivileged(await this.permissionsOf(roleCodes))) {
-      throw new ProblemException(403, 'PRIVILEGED_ROLE', '身份管理员不能授予管理或审计角色，特权账号由平台运维通过内部接口开通 (identity admins cannot grant admin or audit roles; the platform operator provisions privileged accounts)');
+      throw IdentityProblem.PRIVILEGED_ROLE('身份管理员不能授予管理或审计角色，特权账号由平台运维通过内部接口开通 (identity admins cannot grant admin or audit roles; the platform operator provisions privileged accounts)');
     }
   }
 
@@ -192,10 +193,10 @@ export class StaffDirectoryService {
 
   /** Roles → permissions and data scope; refuses unknown roles and admin + audit together. */
   async accessOf(roleCodes: string[]): Promise<EffectiveAccess> {
-    if (roleCodes.length === 0) throw new ProblemException(422, 'ROLE_REQUIRED', '至少需要一个角色 (at least one role)');
+    if (roleCodes.length === 0) throw IdentityProblem.ROLE_REQUIRED();
     const roles = await this.dataSource.getRepository(Role).findBy({ code: In(roleCodes) });
     const unknown = roleCodes.filter((c) => !roles.some((r) => r.code === c));
-    if (unknown.length > 0) throw new ProblemException(422, 'UNKNOWN_ROLE', '角色不存在 (unknown role)', unknown.join(', '));
+    if (unknown.length > 0) throw IdentityProblem.UNKNOWN_ROLE(unknown.join(', '));
     const permissions = [...new Set(roles.flatMap((r) => r.permissions))].sort();
     assertSeparated(permissions);
     const scoped = roles.filter((r) => r.dataScope !== 'custom');
@@ -233,13 +234,13 @@ export class StaffDirectoryService {
   }
 
   private async requireDepartment(id: string): Promise<void> {
-    if (!(await this.dataSource.getRepository(Department).existsBy({ id }))) throw new ProblemException(422, 'UNKNOWN_DEPARTMENT', '部门不存在 (department not found)', id);
+    if (!(await this.dataSource.getRepository(Department).existsBy({ id }))) throw IdentityProblem.UNKNOWN_DEPARTMENT(id);
   }
 
   private async requirePosts(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const found = await this.dataSource.getRepository(Post).countBy({ id: In(ids) });
-    if (found !== new Set(ids).size) throw new ProblemException(422, 'UNKNOWN_POST', '岗位不存在 (post not found)');
+    if (found !== new Set(ids).size) throw IdentityProblem.UNKNOWN_POST();
   }
 }
 
@@ -249,7 +250,7 @@ function isPrivileged(permissions: readonly string[]): boolean {
 
 function assertSeparated(permissions: readonly string[]): void {
   if (permissions.includes(PERMISSIONS.IdentityAdmin) && permissions.includes(PERMISSIONS.AuditRead)) {
-    throw new ProblemException(422, 'SEPARATION_OF_DUTIES', '身份管理与安全审计须由不同人员担任 (identity administration and security audit must be held by different people)');
+    throw IdentityProblem.SEPARATION_OF_DUTIES();
   }
 }
 

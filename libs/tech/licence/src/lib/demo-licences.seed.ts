@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
 import { buildLicenceId, DEMO_CITIZENS, DEMO_COMPANIES, generateCreditCode } from '@gmp/gov-standards';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
-import { DEMO_ISSUER_SEAL, DEMO_SEED_APP, DemoSealSeed } from '../seal/demo-seal.seed.js';
+import { DEMO_ISSUER_SEAL, DEMO_SEED_APP, DemoSealSeed } from '@gmp/tech-seal';
 import { LicenceLifecycleService } from './licence-lifecycle.service.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';

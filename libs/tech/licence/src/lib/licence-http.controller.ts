@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CallMeta, LicenceByHolderInput, type LicenceByHolderReply, validateMessage } from '@gmp/contracts';
 import { currentContext } from '@gmp/observability';
-import { headerValue, InternalApiGuard, ProblemException } from '@gmp/service-kit';
+import { Caller, CommonProblem, headerValue, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { LicenceQueryService } from './licence-query.service.js';
 
 /**
@@ -24,13 +24,9 @@ export class LicenceHttpController {
   @ApiHeader({ name: 'X-Internal-Token', required: true, description: 'INTERNAL_API_TOKEN' })
   @ApiHeader({ name: 'X-Caller', required: true, description: '调用方服务或应用 (calling service or app)' })
   @ApiHeader({ name: 'X-Purpose', required: false })
-  @ApiBody({ schema: { type: 'object', example: { holderType: 'person', holderId: '11010519491231002X' } } })
-  async byHolder(@Body() body: unknown, @Headers('x-caller') caller?: string, @Headers('x-purpose') purpose?: string): Promise<LicenceByHolderReply> {
-    if (!caller || !/^[A-Za-z0-9._-]{1,64}$/.test(caller)) {
-      throw new ProblemException(400, 'CALLER_REQUIRED', '缺少调用方 (X-Caller header required)', 'Every access to personal data names its caller.');
-    }
-    const checked = validateMessage(LicenceByHolderInput, body, { forbidUnknown: true });
-    if (!checked.ok) throw new ProblemException(400, 'INVALID_INPUT', '输入无效 (invalid input)', undefined, checked.errors);
+  @ApiBody({ type: LicenceByHolderInput, examples: { person: { value: { holderType: 'person', holderId: '11010519491231002X' } } } })
+  @RequireCaller('调用方 (calling service)', { pattern: /^[A-Za-z0-9._-]{1,64}$/, detail: 'Every access to personal data names its caller.' })
+  async byHolder(@Body() input: LicenceByHolderInput, @Caller() caller: string, @Headers('x-purpose') purpose?: string): Promise<LicenceByHolderReply> {
     const why = headerValue(purpose, 'X-Purpose', { decode: true, max: 256 });
     const meta: CallMeta = {
       messageId: randomUUID(),
@@ -40,7 +36,7 @@ export class LicenceHttpController {
       sentAt: new Date().toISOString(),
     };
     const metaCheck = validateMessage(CallMeta, meta);
-    if (!metaCheck.ok) throw new ProblemException(400, 'INVALID_HEADER', '请求头无效 (invalid header)', undefined, metaCheck.errors);
-    return this.licences.byHolder({ meta, input: checked.value });
+    if (!metaCheck.ok) throw CommonProblem.INVALID_HEADER(undefined, metaCheck.errors);
+    return this.licences.byHolder({ meta, input });
   }
 }

@@ -1,7 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Ajv, type ValidateFunction } from 'ajv';
 import canonicalize from 'canonicalize';
@@ -29,16 +28,15 @@ import { loadLicenceFont, renderLicencePdf } from '@gmp/e-license';
 import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
 import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
-import { SealService } from '../seal/seal.service.js';
-import { AgentAuthorisation } from '../identity/agent-authorisation.entity.js';
-import { LegalPerson } from '../identity/legal-person.entity.js';
-import { PersonAccount } from '../identity/person-account.entity.js';
+import { AccountsService, AgentsService } from '@gmp/tech-identity';
+import { SealService } from '@gmp/tech-seal';
 import { LicenceAnnotationRow } from './licence-annotation.entity.js';
 import { LicenceDocument } from './licence-document.entity.js';
 import { LicenceQueryService } from './licence-query.service.js';
 import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
+import { LicenceProblem } from './licence.problems.js';
 
 const HOLDER_LABEL = 'field:holder-id';
 const PROPERTY = 'e-licence-record';
@@ -64,6 +62,8 @@ export class LicenceLifecycleService implements OnModuleInit {
     private readonly seals: SealService,
     private readonly outbox: OutboxService,
     private readonly access: LicenceQueryService,
+    private readonly accounts: AccountsService,
+    private readonly agents: AgentsService,
   ) {}
 
   /** The licence font is read at start: a missing or unreadable LICENCE_FONT_PATH stops the service, not the first issue. */
@@ -73,14 +73,14 @@ export class LicenceLifecycleService implements OnModuleInit {
 
   async issue(meta: CallMeta, input: LicenceIssueInput): Promise<LicenceIssueReply> {
     const type = await this.dataSource.getRepository(LicenceType).findOneBy({ code: input.typeCode });
-    if (!type) throw refuse(422, `证照类型不存在 (unknown licence type ${input.typeCode})`);
-    if (type.holderType !== input.holderType) throw refuse(422, `该证照类型的持证主体须为 ${type.holderType} (this type is for ${type.holderType} holders)`);
+    if (!type) throw LicenceProblem.UNKNOWN_LICENCE_TYPE(input.typeCode);
+    if (type.holderType !== input.holderType) throw LicenceProblem.HOLDER_TYPE_MISMATCH(`该证照类型的持证主体须为 ${type.holderType} (this type is for ${type.holderType} holders)`);
     const problems = this.schemaProblems(type, input.data);
-    if (problems.length > 0) throw new RpcException({ code: 'INVALID_MESSAGE', status: 422, message: `照面信息不符合证照类型 (data items do not match the type): ${problems.join('; ')}`, fields: problems.map((p) => ({ field: 'data', message: p })) });
+    if (problems.length > 0) throw LicenceProblem.LICENCE_DATA_INVALID(problems.join('; '), problems.map((p) => ({ field: 'data', message: p })));
     const seal = await this.seals.find(input.sealId);
     const today = new Date().toISOString().slice(0, 10);
     const validUntil = input.validUntil ?? (type.validityYears ? `${Number(today.slice(0, 4)) + type.validityYears}${today.slice(4)}` : undefined);
-    if (validUntil && validUntil <= today) throw refuse(422, '有效期截止日须晚于签发日 (validUntil must be after the issue date)');
+    if (validUntil && validUntil <= today) throw LicenceProblem.INVALID_VALIDITY('有效期截止日须晚于签发日 (validUntil must be after the issue date)');
     const serial = `${today.replace(/-/g, '')}${randomInt(100_000, 1_000_000)}`;
     const licenceId = buildLicenceId({ typeCode: type.code, issuerCode: seal.organisationCode, serial, version: '001' });
     const licence: Licence = {
@@ -149,7 +149,7 @@ export class LicenceLifecycleService implements OnModuleInit {
   async getPdf(meta: CallMeta, licenceId: string): Promise<LicencePdfReply> {
     await this.readable(meta, licenceId);
     const doc = await this.dataSource.getRepository(LicenceDocument).findOneBy({ licenceId });
-    if (!doc) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `该证照无版式文件（非本平台签发）(licence ${licenceId} has no document: not issued here)` });
+    if (!doc) throw LicenceProblem.NO_DOCUMENT(licenceId);
     return { licenceId, pdf: doc.pdf.toString('base64'), sha256: createHash('sha256').update(doc.pdf).digest('hex') };
   }
 
@@ -180,10 +180,10 @@ export class LicenceLifecycleService implements OnModuleInit {
   /** Revokes (注销) or annotates (加注) a licence: only an app that may use the issuing seal. */
   async change(meta: CallMeta, input: LicenceChangeInput): Promise<LicenceChangeReply> {
     const licence = await this.find(input.licenceId);
-    if (!licence.sealId) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '该证照不是本平台签发，不能在此变更 (the licence was not issued here)' });
+    if (!licence.sealId) throw LicenceProblem.NOT_ISSUED_HERE(input.licenceId);
     // Proves the caller may act for the issuer: signs the change with the issuing seal (logged as a seal use).
     await this.seals.signData(meta, { sealId: licence.sealId, data: Buffer.from(canonicalize({ licenceId: input.licenceId, action: input.action, text: input.text })!).toString('base64'), propertyInfo: `e-licence-${input.action}` });
-    if (input.action === 'revoke' && statusOf(licence) === 'revoked') throw new RpcException({ code: 'CONFLICT', status: 409, message: '证照已注销 (the licence is already revoked)' });
+    if (input.action === 'revoke' && statusOf(licence) === 'revoked') throw LicenceProblem.ALREADY_REVOKED(input.licenceId);
     const count = await this.dataSource.transaction(async (m) => {
       if (input.action === 'revoke') {
         await m.update(Licence, { licenceId: input.licenceId }, { status: 'revoked', revokedAt: new Date(), revokedReason: input.text });
@@ -207,15 +207,15 @@ export class LicenceLifecycleService implements OnModuleInit {
   async authoriseUse(meta: CallMeta, input: LicenceUseGrantInput): Promise<LicenceUseGrantReply> {
     const person = await this.signedInHolder(meta);
     const validUntil = new Date(input.validUntil);
-    if (validUntil.getTime() <= Date.now()) throw refuse(422, '授权截止时间须晚于现在 (validUntil must be in the future)');
-    if (validUntil.getTime() > Date.now() + 366 * 86_400_000) throw refuse(422, '授权期限不得超过一年 (an authorisation lasts at most a year)');
+    if (validUntil.getTime() <= Date.now()) throw LicenceProblem.INVALID_VALIDITY('授权截止时间须晚于现在 (validUntil must be in the future)');
+    if (validUntil.getTime() > Date.now() + 366 * 86_400_000) throw LicenceProblem.INVALID_VALIDITY('授权期限不得超过一年 (an authorisation lasts at most a year)');
     let holderKey = input.companyCreditCode ? subjectKeyOf(input.companyCreditCode, this.config.SUBJECT_KEY_SECRET) : person.idKey;
     if (input.licenceId) {
       const licence = await this.find(input.licenceId);
-      if (input.companyCreditCode && licence.holderKey !== holderKey) throw refuse(422, '该证照不属于所述企业 (the licence is not held by that company)');
+      if (input.companyCreditCode && licence.holderKey !== holderKey) throw LicenceProblem.LICENCE_NOT_HELD_BY_COMPANY();
       holderKey = licence.holderKey;
     }
-    if (!(await this.mayActFor(person, holderKey))) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '只能授权使用自己的证照，或作为企业经办人（授权范围含 licence:authorise）授权企业的证照 (only your own licences, or a company’s as its agent with scope licence:authorise)', reason: 'NOT_HOLDER_OR_AGENT' });
+    if (!(await this.mayActFor(person, holderKey))) throw LicenceProblem.NOT_HOLDER_OR_AGENT();
     const id = randomUUID();
     await this.dataSource.getRepository(LicenceUseAuthorisation).insert({ id, holderKey, licenceId: input.licenceId ?? null, grantee: input.grantee, purpose: input.purpose ?? null, caseId: input.caseId ?? null, validUntil, withdrawnAt: null, grantedBy: person.id });
     return { authorisationId: id, validUntil: validUntil.toISOString() };
@@ -227,25 +227,18 @@ export class LicenceLifecycleService implements OnModuleInit {
     const repo = this.dataSource.getRepository(LicenceUseAuthorisation);
     const grant = await repo.findOneBy({ id: input.authorisationId, withdrawnAt: IsNull() });
     const res = grant && (await this.mayActFor(person, grant.holderKey)) ? await repo.update({ id: grant.id, withdrawnAt: IsNull() }, { withdrawnAt: new Date() }) : null;
-    if (!res?.affected) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: '没有可撤回的授权 (no such active authorisation of yours)' });
+    if (!res?.affected) throw LicenceProblem.AUTHORISATION_NOT_FOUND(input.authorisationId);
     return { authorisationId: input.authorisationId, withdrawn: true };
   }
 
-  /** The person is the holder, or a current agent of the company holder with scope licence:authorise. */
-  private async mayActFor(person: PersonAccount, holderKey: string): Promise<boolean> {
-    if (holderKey === person.idKey) return true;
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM ${quoteTablePath(this.dataSource.getMetadata(LegalPerson).tablePath)} lp
-         JOIN ${quoteTablePath(this.dataSource.getMetadata(AgentAuthorisation).tablePath)} a ON a.legal_person_id = lp.id
-        WHERE lp.code_key = $1 AND a.agent_account_id = $2 AND a.revoked_at IS NULL AND a.valid_until > now() AND $3 = ANY(a.scopes) LIMIT 1`,
-      [holderKey, person.id, AGENT_SCOPE],
-    );
-    return rows.length > 0;
+  /** The person is the holder, or a current agent of the company holder with scope licence:authorise (asked of the identity module). */
+  private async mayActFor(person: { id: string; idKey: string }, holderKey: string): Promise<boolean> {
+    return holderKey === person.idKey || this.agents.actsFor(person.id, holderKey, AGENT_SCOPE);
   }
 
-  private async signedInHolder(meta: CallMeta): Promise<PersonAccount> {
-    const account = meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser) ? await this.dataSource.getRepository(PersonAccount).findOneBy({ id: meta.endUser }) : null;
-    if (!account) throw new RpcException({ code: 'FORBIDDEN', status: 403, message: '须由持证人本人登录后授权 (the holder must be signed in: call with the holder’s user token)' });
+  private async signedInHolder(meta: CallMeta): Promise<{ id: string; idKey: string }> {
+    const account = meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser) ? await this.accounts.find(meta.endUser) : null;
+    if (!account) throw LicenceProblem.HOLDER_NOT_SIGNED_IN();
     return account;
   }
 
@@ -288,7 +281,7 @@ export class LicenceLifecycleService implements OnModuleInit {
 
   private async find(licenceId: string): Promise<Licence> {
     const licence = await this.dataSource.getRepository(Licence).findOneBy({ licenceId });
-    if (!licence) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `证照不存在 (licence ${licenceId} not found)` });
+    if (!licence) throw LicenceProblem.NOT_FOUND(licenceId);
     return licence;
   }
 
@@ -337,6 +330,3 @@ function mask(id: string): string {
   return `${id.slice(0, 6)}********${id.slice(-4)}`;
 }
 
-function refuse(status: number, message: string): RpcException {
-  return new RpcException({ code: 'INVALID_MESSAGE', status, message });
-}

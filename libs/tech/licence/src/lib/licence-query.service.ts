@@ -13,12 +13,13 @@ import {
 } from '@gmp/contracts';
 import { derivedEventId, OutboxService, preparedQuery, quoteTablePath } from '@gmp/messaging';
 import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
-import { PersonAccount } from '../identity/person-account.entity.js';
-import { SealGrant } from '../seal/seal.entities.js';
+import { AccountsService } from '@gmp/tech-identity';
+import { SealService } from '@gmp/tech-seal';
 import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
 import { LicenceAccessLog } from './licence-access-log.entity.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
+import { LicenceProblem } from './licence.problems.js';
 
 const SERVICE = 'tech-capabilities';
 
@@ -28,19 +29,20 @@ const SERVICE = 'tech-capabilities';
  */
 @Injectable()
 export class LicenceQueryService {
-  private readonly tables: { licence: string; licenceType: string; accessLog: string; authorisation: string; person: string };
+  private readonly tables: { licence: string; licenceType: string; accessLog: string; authorisation: string };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly accounts: AccountsService,
+    private readonly seals: SealService,
   ) {
     this.tables = {
       licence: quoteTablePath(dataSource.getMetadata(Licence).tablePath),
       licenceType: quoteTablePath(dataSource.getMetadata(LicenceType).tablePath),
       accessLog: quoteTablePath(dataSource.getMetadata(LicenceAccessLog).tablePath),
       authorisation: quoteTablePath(dataSource.getMetadata(LicenceUseAuthorisation).tablePath),
-      person: quoteTablePath(dataSource.getMetadata(PersonAccount).tablePath),
     };
   }
 
@@ -62,14 +64,17 @@ export class LicenceQueryService {
     const refusedId = derivedEventId(meta.messageId, 'licence-refused');
     // A call made with a user's own token acts for that user only: no authorisation or legal basis applies.
     const asUser = meta.endUserAuthenticated === true;
+    // The holder signed in: the identity module says whether the account is the holder's.
+    const self = selfCandidate(meta);
+    const isSelf = self !== null && (await this.accounts.isPerson(self, subjectKey));
     const rows = await preparedQuery<LicenceSummary & { basis: AccessBasis['basis'] | null }>(
       this.dataSource,
-      'licence-by-holder-v2',
+      'licence-by-holder-v3',
       `WITH auth AS (
          SELECT licence_id FROM ${this.tables.authorisation}
           WHERE holder_key = $1 AND grantee = $2 AND NOT $14::boolean AND withdrawn_at IS NULL AND valid_until > now()
        ), basis AS (
-         SELECT CASE WHEN $3::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM ${this.tables.person} p WHERE p.id = $3::uuid AND p.id_key = $1) THEN 'self'
+         SELECT CASE WHEN $3::boolean THEN 'self'
                      WHEN EXISTS (SELECT 1 FROM auth) THEN 'authorisation'
                      WHEN $4::varchar IS NOT NULL AND NOT $14::boolean THEN 'legal-basis' END AS b,
                 NOT EXISTS (SELECT 1 FROM auth WHERE licence_id IS NULL) AS only_authorised
@@ -96,7 +101,7 @@ export class LicenceQueryService {
        )
        SELECT basis.b AS basis, lic.* FROM basis LEFT JOIN lic ON true ORDER BY lic."issueDate" DESC NULLS LAST`,
       [
-        subjectKey, meta.app, selfCandidate(meta), meta.legalBasis ?? null, input.typeCode ?? null, readId,
+        subjectKey, meta.app, isSelf, meta.legalBasis ?? null, input.typeCode ?? null, readId,
         meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, refusedId,
         Topic.LicenceAccessed, JSON.stringify(event), asUser,
       ],
@@ -115,7 +120,7 @@ export class LicenceQueryService {
     const access = await this.basisFor(meta, licence.holderKey);
     if (access && access.basis !== 'legal-basis' && (!access.only || access.only.includes(licence.licenceId))) return { basis: access.basis };
     if (meta.endUserAuthenticated) return null; // a user's own token: only their own licences
-    if (licence.sealId && (await this.dataSource.getRepository(SealGrant).existsBy({ sealId: licence.sealId, grantee: meta.app }))) return { basis: 'issuer' };
+    if (licence.sealId && (await this.seals.isGrantee(licence.sealId, meta.app))) return { basis: 'issuer' };
     return meta.legalBasis ? { basis: 'legal-basis' } : null;
   }
 
@@ -166,8 +171,7 @@ export class LicenceQueryService {
   private async basisFor(meta: CallMeta, holderKey: string): Promise<AccessBasis | null> {
     const endUser = selfCandidate(meta);
     if (endUser) {
-      const self = await this.dataSource.getRepository(PersonAccount).existsBy({ id: endUser, idKey: holderKey });
-      if (self) return { basis: 'self' };
+      if (await this.accounts.isPerson(endUser, holderKey)) return { basis: 'self' };
     }
     if (meta.endUserAuthenticated) return null; // a user's own token: only their own licences
     const grants = await this.dataSource
@@ -190,7 +194,7 @@ function selfCandidate(meta: CallMeta): string | null {
 }
 
 function refusal(): ProblemException {
-  return new ProblemException(403, 'LICENCE_USE_NOT_AUTHORISED', '无持证人授权，也无获准的法定依据 (no authorisation from the holder and no granted legal basis: declare a legal basis your subscription was granted in X-Legal-Basis, or obtain the holder’s use authorisation)');
+  return LicenceProblem.LICENCE_USE_NOT_AUTHORISED();
 }
 
 function withoutNulls(l: LicenceSummary): LicenceSummary {

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SendNotificationInput } from '@gmp/contracts';
 import { AccessTokenGuard, CurrentPrincipal, type Principal } from '@gmp/identity';
-import { InternalApiGuard, ProblemException, validBody } from '@gmp/service-kit';
+import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { currentContext } from '@gmp/observability';
 import { InboxMessage } from './inbox-message.entity.js';
 import { NotificationService } from './notification.service.js';
+import { NotificationProblem } from './notification.problems.js';
 
 /** Notifications for services inside the platform (X-Internal-Token); business lines use the `notification.send` capability. */
 @ApiTags('notifications 消息通知 (internal)')
@@ -16,12 +17,11 @@ import { NotificationService } from './notification.service.js';
 export class NotificationController {
   constructor(private readonly notifications: NotificationService) {}
 
+  @RequireCaller('调用方 (calling service)', { pattern: /^[A-Za-z0-9._:-]{1,64}$/, detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)' })
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: '发送通知 (queue a templated notification)' })
-  send(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    if (!caller || !/^[A-Za-z0-9._:-]{1,64}$/.test(caller)) throw new ProblemException(400, 'CALLER_REQUIRED', '须在 X-Caller 头中说明调用方 (X-Caller header required)');
-    const input = validBody(SendNotificationInput, body);
+  send(@Body() input: SendNotificationInput, @Caller() caller: string) {
     return this.notifications.enqueue({ ...input, app: caller, correlationId: currentContext()?.correlationId ?? 'internal' });
   }
 
@@ -29,7 +29,7 @@ export class NotificationController {
   @ApiOperation({ summary: '通知状态 (delivery status; never the recipient in clear or the parameters)' })
   async status(@Param('id', new ParseUUIDPipe()) id: string) {
     const status = await this.notifications.status(id);
-    if (!status) throw new ProblemException(404, 'UNKNOWN_NOTIFICATION', '通知不存在 (notification not found)', id);
+    if (!status) throw NotificationProblem.UNKNOWN_NOTIFICATION(id);
     return status;
   }
 }
@@ -54,6 +54,6 @@ export class InboxController {
   @ApiOperation({ summary: '标记已读 (mark as read)' })
   async read(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() who: Principal): Promise<void> {
     const res = await this.dataSource.getRepository(InboxMessage).update({ id, subject: who.subject }, { readAt: new Date() });
-    if (!res.affected) throw new ProblemException(404, 'UNKNOWN_MESSAGE', '消息不存在 (message not found)', id);
+    if (!res.affected) throw NotificationProblem.UNKNOWN_MESSAGE(id);
   }
 }

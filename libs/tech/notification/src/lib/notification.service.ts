@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { IdleBackoff, quoteTablePath } from '@gmp/messaging';
-import { CRYPTO_PROVIDER, ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { type Channel, Notification } from './notification.entity.js';
 import { checkParams, render, templateOf } from './notification-templates.js';
 import { HttpSmsSender, InAppSender, LogSender, mask, type NotificationSender, PermanentSendError, SmtpEmailSender } from './notification.senders.js';
+import { NotificationProblem } from './notification.problems.js';
 
 const LABEL = 'notification';
 const BATCH = 20;
@@ -106,17 +107,17 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
   /** Checks and stores a notification; it is sent shortly after (the relay is woken at once). */
   async enqueue(request: NotificationRequest): Promise<{ id: string; status: 'pending' }> {
     const template = templateOf(request.template);
-    if (!template) throw new ProblemException(422, 'UNKNOWN_TEMPLATE', '消息模板不存在 (unknown template)', request.template);
+    if (!template) throw NotificationProblem.UNKNOWN_TEMPLATE(request.template);
     if (template.reservedFor && template.reservedFor !== request.app) {
-      throw new ProblemException(422, 'TEMPLATE_RESERVED', `模板 ${template.code} 仅供平台内部使用 (the template is reserved for the platform's own use)`);
+      throw NotificationProblem.TEMPLATE_RESERVED(template.code);
     }
     if (!template.channels.includes(request.channel)) {
-      throw new ProblemException(422, 'CHANNEL_NOT_ALLOWED', `模板 ${template.code} 不能用于 ${request.channel} (the template is not for this channel)`);
+      throw NotificationProblem.CHANNEL_NOT_ALLOWED(`${template.code} → ${request.channel}`);
     }
     const rule = RECIPIENT[request.channel];
-    if (!rule.pattern.test(request.to)) throw new ProblemException(422, 'INVALID_RECIPIENT', rule.message);
+    if (!rule.pattern.test(request.to)) throw NotificationProblem.INVALID_RECIPIENT(rule.message);
     const problems = checkParams(template, request.params);
-    if (problems.length > 0) throw new ProblemException(422, 'INVALID_PARAMS', '模板参数无效 (invalid template parameters)', problems.join('; '));
+    if (problems.length > 0) throw NotificationProblem.INVALID_PARAMS(problems.join('; '));
     const id = randomUUID();
     await this.dataSource.getRepository(Notification).insert({
       id,

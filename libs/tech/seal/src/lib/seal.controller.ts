@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsCreditCode } from '@gmp/contracts';
 import { certificatesPem } from '@gmp/e-seal';
-import { InternalApiGuard, validBody } from '@gmp/service-kit';
+import { InternalApiGuard } from '@gmp/service-kit';
 import { SealService } from './seal.service.js';
 
 export class RegisterSealBody {
@@ -68,8 +68,7 @@ export class SealController {
   @Post('internal/v1/seals')
   @UseGuards(InternalApiGuard)
   @ApiOperation({ summary: '登记印章 (register a seal: made by the platform seal maker, keys kept by the crypto provider)' })
-  async register(@Body() body: unknown, @Headers('x-caller') caller?: string) {
-    const input = validBody(RegisterSealBody, body);
+  async register(@Body() input: RegisterSealBody, @Headers('x-caller') caller?: string) {
     return publicSeal(await this.seals.register({ ...input, by: caller ?? 'internal' }));
   }
 
@@ -85,16 +84,15 @@ export class SealController {
   @UseGuards(InternalApiGuard)
   @HttpCode(204)
   @ApiOperation({ summary: '授权使用 (let an app use the seal)' })
-  async grant(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown, @Headers('x-caller') caller?: string): Promise<void> {
-    await this.seals.grant(id, validBody(GrantSealBody, body).grantee, caller ?? 'internal');
+  async grant(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: GrantSealBody, @Headers('x-caller') caller?: string): Promise<void> {
+    await this.seals.grant(id, body.grantee, caller ?? 'internal');
   }
 
   @Post('internal/v1/seals/:id/revoke')
   @UseGuards(InternalApiGuard)
   @HttpCode(204)
   @ApiOperation({ summary: '注销印章 (revoke a seal, optionally from an earlier time)' })
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown): Promise<void> {
-    const input = validBody(RevokeSealBody, body);
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() input: RevokeSealBody): Promise<void> {
     await this.seals.revoke(id, input.reason, input.effectiveFrom ? new Date(input.effectiveFrom) : undefined);
   }
 }

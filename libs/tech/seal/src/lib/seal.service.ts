@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, randomInt, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, IsNull } from 'typeorm';
 import type { CallMeta, SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from '@gmp/contracts';
@@ -25,6 +24,7 @@ import {
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import { Seal, SealCa, SealGrant, SealMaker, SealUse } from './seal.entities.js';
+import { SealProblem } from './seal.problems.js';
 
 const MAKER_ID = 'seal-maker-1';
 const MAKER_NAME = sm2Name('政务中台电子印章制章系统 (seal maker)', '政务中台 (government middle platform)');
@@ -139,6 +139,11 @@ export class SealService implements OnApplicationBootstrap {
   }
 
   /** Revokes a seal from `effectiveFrom` (default now; earlier when a key was compromised before it was reported). */
+  /** Whether the app may use the seal (its issuer's own systems). */
+  isGrantee(sealId: string, app: string): Promise<boolean> {
+    return this.dataSource.getRepository(SealGrant).existsBy({ sealId, grantee: app });
+  }
+
   async revoke(sealId: string, reason: string, effectiveFrom = new Date()): Promise<void> {
     await this.find(sealId);
     await this.dataSource.getRepository(Seal).update({ id: sealId }, { revokedAt: effectiveFrom, revokedReason: reason });
@@ -146,7 +151,7 @@ export class SealService implements OnApplicationBootstrap {
 
   async find(sealId: string): Promise<Seal> {
     const seal = await this.dataSource.getRepository(Seal).findOneBy({ id: sealId });
-    if (!seal) throw new RpcException({ code: 'NOT_FOUND', status: 404, message: `印章不存在 (seal ${sealId} not found)`, reason: 'UNKNOWN_SEAL' });
+    if (!seal) throw SealProblem.UNKNOWN_SEAL(sealId);
     return seal;
   }
 
@@ -177,7 +182,7 @@ export class SealService implements OnApplicationBootstrap {
         placement: { ...(input.page !== undefined ? { page: input.page } : {}), ...(input.x !== undefined ? { x: input.x } : {}), ...(input.y !== undefined ? { y: input.y } : {}), ...(input.size !== undefined ? { size: input.size } : {}) },
       });
     } catch (err) {
-      if (err instanceof PdfSealError) throw new RpcException({ code: 'INVALID_MESSAGE', status: 422, message: err.message });
+      if (err instanceof PdfSealError) throw SealProblem.PDF_NOT_SEALABLE(err.message);
       throw err;
     }
     const sha256 = createHash('sha256').update(sealed).digest('hex');
@@ -191,7 +196,7 @@ export class SealService implements OnApplicationBootstrap {
    * platform recorded that use.
    */
   async verify(input: SealVerifyInput): Promise<SealVerifyReply> {
-    if (input.pdf !== undefined && (input.signature !== undefined || input.data !== undefined)) throw refuse('给出 pdf，或 signature 与 data (give pdf, or signature and data)');
+    if (input.pdf !== undefined && (input.signature !== undefined || input.data !== undefined)) throw SealProblem.VERIFY_INPUT_INVALID();
     if (input.pdf !== undefined) {
       const pdf = Buffer.from(input.pdf, 'base64');
       const check = verifyPdfSignature(pdf);
@@ -200,7 +205,7 @@ export class SealService implements OnApplicationBootstrap {
       const used = seal ? await this.dataSource.getRepository(SealUse).existsBy({ sealId: seal.id, kind: 'pdf', documentHash: createHash('sha256').update(pdf).digest('hex'), outcome: 'SIGNED' }) : false;
       return this.verdict({ signatureValid: check.signatureValid, documentUnchanged: check.signatureValid && check.coversWholeDocument }, seal, signedAt, used);
     }
-    if (input.signature === undefined || input.data === undefined) throw refuse('给出 pdf，或 signature 与 data (give pdf, or signature and data)');
+    if (input.signature === undefined || input.data === undefined) throw SealProblem.VERIFY_INPUT_INVALID();
     const data = Buffer.from(input.data, 'base64');
     const makers = (await this.dataSource.getRepository(SealMaker).find()).map((m) => m.publicKey);
     const result = verifySesSignature(Buffer.from(input.signature, 'base64'), data, makers);
@@ -244,15 +249,15 @@ export class SealService implements OnApplicationBootstrap {
     const seal = await this.find(sealId);
     const now = Date.now();
     const refusal = seal.revokedAt && seal.revokedAt.getTime() <= now
-      ? (['SEAL_REVOKED', '印章已注销 (the seal has been revoked)'] as const)
+      ? SealProblem.SEAL_REVOKED
       : now < seal.validFrom.getTime() || now > seal.validTo.getTime()
-        ? (['SEAL_EXPIRED', '印章不在有效期内 (the seal is outside its validity)'] as const)
-        : !(await this.dataSource.getRepository(SealGrant).existsBy({ sealId, grantee: meta.app }))
-          ? (['SEAL_NOT_GRANTED', '调用方无权使用该印章 (the calling app may not use this seal)'] as const)
+        ? SealProblem.SEAL_EXPIRED
+        : !(await this.isGrantee(sealId, meta.app))
+          ? SealProblem.SEAL_NOT_GRANTED
           : null;
     if (refusal) {
-      await this.log(meta, sealId, kind, documentHash, 'REFUSED', refusal[0]);
-      throw new RpcException({ code: 'FORBIDDEN', status: 403, message: `${refusal[1]} [${refusal[0]}]`, reason: refusal[0] });
+      await this.log(meta, sealId, kind, documentHash, 'REFUSED', refusal.code);
+      throw refusal(sealId);
     }
     return seal;
   }
@@ -328,6 +333,3 @@ export class SealService implements OnApplicationBootstrap {
   }
 }
 
-function refuse(message: string): RpcException {
-  return new RpcException({ code: 'INVALID_MESSAGE', status: 422, message });
-}
