@@ -189,6 +189,16 @@ describe('identity: staff administration and audit (三员分立)', () => {
     expect(replay.status).toBe(401);
   });
 
+  it('logs refusals of a body or a path parameter as operations too (checked before the handler runs)', async () => {
+    const malformed = await admin('staff', { method: 'POST', body: { username: 'x', isRoot: true } });
+    expect(malformed.status).toBe(400);
+    expect((await admin('roles/Bad Code!', { method: 'PUT', body: { name: '坏', permissions: [], dataScope: 'self' } })).status).toBe(400);
+    expect((await admin('staff/not-a-uuid/reset-password', { method: 'POST', body: { password: 'Whatever-Strong-1' } })).status).toBe(400);
+    const ops = await api(`${tech.url}/v1/identity/audit/operations?limit=200`, auditorToken);
+    const refused = ops.body.operations.filter((o: { outcome: string }) => o.outcome === 'REFUSED').map((o: { action: string; detail: string | null; target: string | null }) => `${o.action}|${o.target}|${o.detail?.split(':')[0]}`);
+    expect(refused).toEqual(expect.arrayContaining(['staff.create|null|INVALID_INPUT', 'role.save|bad code!|INVALID_ROLE_CODE', 'staff.reset-password|not-a-uuid|INVALID_INPUT']));
+  });
+
   it('shows security auditors the operation and login logs, refused changes included; admins cannot read them', async () => {
     const ops = await api(`${tech.url}/v1/identity/audit/operations?limit=200`, auditorToken);
     expect(ops.status).toBe(200);

@@ -35,6 +35,35 @@ function tableOwners(): Map<string, string> {
   return owners;
 }
 
+/** Entity class name (and each library's exported entity and migration lists) → the capability that owns it. */
+function entityOwners(): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const capability of capabilities) {
+    for (const file of filesUnder(join(root, 'libs/tech', capability, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/@Entity\([^)]*\)\s*(?:@\w+\([^)]*\)\s*)*export class (\w+)/g)) owners.set(m[1]!, capability);
+      for (const m of text.matchAll(/export const (\w+_(?:ENTITIES|MIGRATIONS))\b/g)) owners.set(m[1]!, capability);
+    }
+  }
+  return owners;
+}
+
+/**
+ * Another capability's entity class or entity list used in `text` (a file of `capability`): imported
+ * from its library, or handed to TypeORM (getRepository, getMetadata, insert, joins …) by name.
+ */
+export function foreignEntities(text: string, capability: string, owners: Map<string, string>): string[] {
+  const found = new Set<string>();
+  const note = (name: string) => {
+    const owner = owners.get(name);
+    if (owner && owner !== capability) found.add(`${name} (${owner})`);
+  };
+  for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@gmp\/tech-[a-z]+'/g)) for (const name of m[1]!.split(',')) note(name.replace(/^\s*type\s+/, '').split(' as ')[0]!.trim());
+  for (const m of text.matchAll(/\b(?:getRepository|getMetadata|getTreeRepository|insert|update|upsert|delete|find\w*|exists\w*|count\w*|\w*[jJ]oin\w*|from|into|save|remove)\(\s*['"]?([A-Z][A-Za-z_]*)/g)) note(m[1]!);
+  for (const m of text.matchAll(/\b([A-Z][A-Z_]*_(?:ENTITIES|MIGRATIONS))\b/g)) note(m[1]!);
+  return [...found];
+}
+
 /** SQL in `text` (a file of `capability`) that names a table another capability owns. */
 export function foreignTables(text: string, capability: string, owners: Map<string, string>): string[] {
   const found: string[] = [];
@@ -99,6 +128,24 @@ describe('capability boundaries (libs/tech/*)', () => {
     expect(foreignTables('await m.query(`SELECT 1 FROM ${s}."person_account" p JOIN agent_authorisation a ON a.x = p.id`)', 'licence', owners)).toEqual(['person_account (identity)', 'agent_authorisation (identity)']);
     expect(foreignTables('INSERT INTO tech.seal_grant (seal_id) VALUES ($1)', 'licence', owners)).toEqual(['seal_grant (seal)']);
     expect(foreignTables('SELECT 1 FROM licence l', 'licence', owners)).toEqual([]);
+  });
+
+  it('finds another capability’s entity used through TypeORM (planted)', () => {
+    const owners = entityOwners();
+    expect(owners.get('PersonAccount')).toBe('identity');
+    expect(owners.get('SealGrant')).toBe('seal');
+    expect(owners.get('IDENTITY_ENTITIES')).toBe('identity');
+    expect(foreignEntities("this.dataSource.getRepository(PersonAccount).existsBy({ id })", 'licence', owners)).toEqual(['PersonAccount (identity)']);
+    expect(foreignEntities("m.getRepository(IDENTITY_ENTITIES[0]); m.getRepository('SealGrant')", 'licence', owners)).toEqual(['IDENTITY_ENTITIES (identity)', 'SealGrant (seal)']);
+    expect(foreignEntities("this.dataSource.getRepository(Licence)", 'licence', owners)).toEqual([]);
+  });
+
+  it('no capability’s code names another capability’s entities (its tables through TypeORM)', () => {
+    const owners = entityOwners();
+    const offences = capabilities.flatMap((capability) =>
+      filesUnder(join(root, 'libs/tech', capability, 'src')).flatMap((file) => foreignEntities(readFileSync(file, 'utf8'), capability, owners).map((e) => `${relative(root, file)}: ${e}`)),
+    );
+    expect(offences).toEqual([]);
   });
 
   it('no capability’s code or migrations name another capability’s tables', () => {

@@ -165,11 +165,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     try {
       await this.publisher.publish(claimed.map((r) => ({ eventId: r.event_id, topic: r.topic, key: r.message_key, payload: r.payload })));
     } catch (err) {
-      // What was delivered goes; the rest is released for the next relay.
+      // What was delivered goes and the rest is released for the next relay, in one statement. If
+      // that fails, the lease runs out and the batch is relayed again (at least once, as always).
       const delivered = new Set(err instanceof PartialPublishError ? err.delivered : []);
       const done = claimed.filter((r) => delivered.has(r.event_id)).map((r) => r.seq);
-      if (done.length > 0) await preparedQuery(this.dataSource, 'outbox-delete', `DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [done]).catch(() => undefined);
-      await this.dataSource.query(`UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($1::bigint[])`, [seqs.filter((s) => !done.includes(s))]).catch(() => undefined);
+      await this.dataSource
+        .query(`WITH gone AS (DELETE FROM ${table} WHERE seq = ANY($1::bigint[])) UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($2::bigint[])`, [done, seqs.filter((s) => !done.includes(s))])
+        .catch((e: Error) => this.log.warn(`事件转发结果未能记下，租约到期后重发 (relay outcome not recorded; the batch is relayed again when its lease ends): ${e.message}`));
       throw err;
     }
     await preparedQuery(this.dataSource, 'outbox-delete', `DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [seqs]);

@@ -112,8 +112,6 @@ export async function startService(definition: ServiceDefinition, env: Record<st
     rawBody: def.rawBody ?? false,
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
-  // Typed bodies (`@Body() input: SomeBody`) checked against their class before the handler runs.
-  app.useGlobalPipes(new ContractBodyPipe());
   // JSON bodies: nesting bounded before parsing, prototype keys refused, NUL and lone surrogates
   // refused (json-body.parser.ts); the bytes stay on request.rawBody when the service keeps them.
   app.useBodyParser('application/json', { bodyLimit: config.HTTP_BODY_LIMIT }, jsonBodyParser(config.HTTP_JSON_MAX_DEPTH));
@@ -135,6 +133,11 @@ export async function startService(definition: ServiceDefinition, env: Record<st
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   app.connectMicroservice(createServerStrategy(messaging), { inheritAppConfig: true });
+  // Typed bodies (`@Body() input: SomeBody`) checked against their class before the handler runs.
+  // Installed after the Kafka side has made its handlers (it reads the global pipes then), so it
+  // applies to HTTP routes only: Kafka payloads are checked against their contracts by the
+  // transport, and Nest would take a @Payload() for a body.
+  app.useGlobalPipes(new ContractBodyPipe());
   try {
     await app.startAllMicroservices();
     await app.listen({ port: config.PORT, host: config.HOST });

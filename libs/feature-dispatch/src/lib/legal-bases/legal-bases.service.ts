@@ -114,6 +114,6 @@ export class LegalBases implements OnApplicationBootstrap {
     const unknown: string[] = [];
     for (const code of new Set(codes)) if (!findCapability(code) && !(await versions.existsBy({ code }))) unknown.push(code);
     // 422, not the registry's 404: a field of the body names capabilities that do not exist (clients and tests rely on the 422).
-    if (unknown.length > 0) throw LegalBasesProblem.UNKNOWN_CAPABILITY(unknown.join(', '), unknown.map((c) => ({ field: 'capabilities', message: `${c}: 未登记的能力 (unknown capability)` })));
+    if (unknown.length > 0) throw LegalBasesProblem.CAPABILITY_NOT_FOUND(unknown.join(', '), unknown.map((c) => ({ field: 'capabilities', message: `${c}: 未登记的能力 (unknown capability)` })));
   }
 }

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, type PipeTransform, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, type PipeTransform, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import type { FastifyRequest } from 'fastify';
 import { AccessTokenGuard, CurrentPrincipal, type DataScope, type Principal, RequirePermissions } from '@gmp/identity';
 import { CommonProblem, InternalApiGuard } from '@gmp/service-kit';
 import type { Department } from './department.entity.js';
-import { OperationLogService } from './operation-log.service.js';
+import { LogOperation } from './operation-log.interceptor.js';
 import { PERMISSIONS } from './role.entity.js';
 import { AccountIdPipe } from './sessions.controller.js';
 import { LiveGrantGuard } from './live-grant.guard.js';
@@ -19,6 +18,14 @@ class LowerUuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw CommonProblem.INVALID_INPUT(`标识须为 UUID (id must be a uuid): ${value}`);
     return value.toLowerCase();
+  }
+}
+
+/** A role code path parameter (lower-case letter first, 2–32 of a-z, 0-9, -). */
+class RoleCodePipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!ROLE_CODE.test(value)) throw IdentityProblem.INVALID_ROLE_CODE(value);
+    return value;
   }
 }
 
@@ -84,7 +91,6 @@ export class IdentityAdminController {
   constructor(
     private readonly directory: StaffDirectoryService,
     private readonly sessions: SessionsService,
-    private readonly log: OperationLogService,
   ) {}
 
   @Get('departments')
@@ -95,10 +101,9 @@ export class IdentityAdminController {
 
   @Post('departments')
   @ApiOperation({ summary: '新增部门 (add a department)' })
-  createDepartment(@Body() input: CreateDepartmentBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
-    return this.log.record(who, req.ip, 'department.create', null, async () => {
-      return this.directory.createDepartment(input.name, input.level, input.parentId ?? null);
-    });
+  @LogOperation('department.create')
+  createDepartment(@Body() input: CreateDepartmentBody) {
+    return this.directory.createDepartment(input.name, input.level, input.parentId ?? null);
   }
 
   @Get('posts')
@@ -110,10 +115,9 @@ export class IdentityAdminController {
 
   @Post('posts')
   @ApiOperation({ summary: '新增岗位 (add a post)' })
-  createPost(@Body() input: CreatePostBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
-    return this.log.record(who, req.ip, 'post.create', null, async () => {
-      return this.directory.createPost(input.departmentId, input.code, input.name);
-    });
+  @LogOperation('post.create')
+  createPost(@Body() input: CreatePostBody) {
+    return this.directory.createPost(input.departmentId, input.code, input.name);
   }
 
   @Get('roles')
@@ -124,12 +128,10 @@ export class IdentityAdminController {
 
   @Put('roles/:code')
   @ApiOperation({ summary: '新增或修改角色 (create or update a role)' })
-  saveRole(@Param('code') code: string, @Body() input: SaveRoleBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
-    return this.log.record(who, req.ip, 'role.save', code, async () => {
-      if (!ROLE_CODE.test(code)) throw IdentityProblem.INVALID_ROLE_CODE(code);
-      if (who.roles.includes(code)) throw IdentityProblem.SELF_CHANGE(`不能修改自己持有的角色 (a role you hold): ${code}`);
-      return this.directory.saveRole({ code, ...input });
-    });
+  @LogOperation('role.save', 'code')
+  saveRole(@Param('code', new RoleCodePipe()) code: string, @Body() input: SaveRoleBody, @CurrentPrincipal() who: Principal) {
+    if (who.roles.includes(code)) throw IdentityProblem.SELF_CHANGE(`不能修改自己持有的角色 (a role you hold): ${code}`);
+    return this.directory.saveRole({ code, ...input });
   }
 
   @Get('staff')
@@ -142,43 +144,36 @@ export class IdentityAdminController {
   /** The TOTP enrolment URI of a privileged account is returned here once, and never again. */
   @Post('staff')
   @ApiOperation({ summary: '新增工作人员 (add a staff account)' })
-  createStaff(@Body() input: CreateStaffBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
-    return this.log.record(who, req.ip, 'staff.create', null, async () => {
-      await this.directory.assertAssignableByAdmin(input.roles);
-      return publicStaff(await this.directory.createStaff(input));
-    });
+  @LogOperation('staff.create')
+  async createStaff(@Body() input: CreateStaffBody) {
+    await this.directory.assertAssignableByAdmin(input.roles);
+    return publicStaff(await this.directory.createStaff(input));
   }
 
   /** Disabling an account also ends its sessions and revokes its refresh tokens at once. */
   @Patch('staff/:id')
   @ApiOperation({ summary: '修改工作人员（部门、角色、岗位、停用）(change department, roles, posts, or disable)' })
-  updateStaff(@Param('id', new LowerUuidPipe()) id: string, @Body() input: UpdateStaffBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
-    return this.log.record(who, req.ip, 'staff.update', id, async () => {
-      if (id === who.subject.replace(/^staff:/, '') && (input.enabled === false || input.roles || input.departmentId)) {
-        throw IdentityProblem.SELF_CHANGE('不能停用自己或修改自己的角色、部门 (you cannot disable yourself or change your own roles or department)');
-      }
-      const before = await this.directory.findStaff(id);
-      if (before && (await this.directory.isPrivileged(before))) {
-        throw IdentityProblem.PRIVILEGED_ROLE();
-      }
-      if (input.roles) await this.directory.assertAssignableByAdmin(input.roles);
-      const staff = await this.directory.updateStaff(id, input);
-      if (before?.enabled && !staff.enabled) await this.sessions.forceLogout(`staff:${id}`, who.subject);
-      return publicStaff(staff);
-    });
+  @LogOperation('staff.update', 'id')
+  async updateStaff(@Param('id', new LowerUuidPipe()) id: string, @Body() input: UpdateStaffBody, @CurrentPrincipal() who: Principal) {
+    if (id === who.subject.replace(/^staff:/, '') && (input.enabled === false || input.roles || input.departmentId)) {
+      throw IdentityProblem.SELF_CHANGE('不能停用自己或修改自己的角色、部门 (you cannot disable yourself or change your own roles or department)');
+    }
+    const before = await this.directory.findStaff(id);
+    if (before && (await this.directory.isPrivileged(before))) throw IdentityProblem.PRIVILEGED_ROLE();
+    if (input.roles) await this.directory.assertAssignableByAdmin(input.roles);
+    const staff = await this.directory.updateStaff(id, input);
+    if (before?.enabled && !staff.enabled) await this.sessions.forceLogout(`staff:${id}`, who.subject);
+    return publicStaff(staff);
   }
 
   @Post('staff/:id/reset-password')
   @HttpCode(204)
   @ApiOperation({ summary: '重置密码 (reset a staff password; unlocks the account)' })
-  async resetPassword(@Param('id', new LowerUuidPipe()) id: string, @Body() input: ResetPasswordBody, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest): Promise<void> {
-    await this.log.record(who, req.ip, 'staff.reset-password', id, async () => {
-      const target = await this.directory.findStaff(id);
-      if (target && (await this.directory.isPrivileged(target))) {
-        throw IdentityProblem.PRIVILEGED_ROLE();
-      }
-      await this.directory.resetPassword(id, input.password);
-    });
+  @LogOperation('staff.reset-password', 'id')
+  async resetPassword(@Param('id', new LowerUuidPipe()) id: string, @Body() input: ResetPasswordBody): Promise<void> {
+    const target = await this.directory.findStaff(id);
+    if (target && (await this.directory.isPrivileged(target))) throw IdentityProblem.PRIVILEGED_ROLE();
+    await this.directory.resetPassword(id, input.password);
   }
 
   @Get('accounts/:accountId/sessions')
@@ -190,8 +185,9 @@ export class IdentityAdminController {
   @Post('accounts/:accountId/force-logout')
   @HttpCode(200)
   @ApiOperation({ summary: '强制下线 (end all sessions and revoke grants of an account)' })
-  forceLogout(@Param('accountId', new AccountIdPipe()) accountId: string, @CurrentPrincipal() who: Principal, @Req() req: FastifyRequest) {
-    return this.log.record(who, req.ip, 'account.force-logout', accountId, () => this.sessions.forceLogout(accountId, who.subject));
+  @LogOperation('account.force-logout', 'accountId')
+  forceLogout(@Param('accountId', new AccountIdPipe()) accountId: string, @CurrentPrincipal() who: Principal) {
+    return this.sessions.forceLogout(accountId, who.subject);
   }
 }
 

@@ -1,5 +1,0 @@
-import { CreateSeals1763801500000 } from './migrations/1763801500000-create-seals.migration.js';
-import { SealCa1763802300000 } from './migrations/1763802300000-seal-ca.migration.js';
-
-/** The e-seal module's migrations, each with up and down. */
-export const SEAL_MIGRATIONS = [CreateSeals1763801500000, SealCa1763802300000];
