@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CallAudit, serviceDispatchService } from '@gmp/feature-dispatch';
+import { CallAuditService, serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
@@ -72,7 +72,7 @@ describe('dispatch: call audit and usage', () => {
   });
 
   it('prunes entries past the retention period and moves the chain’s anchor, so the rest still verifies', async () => {
-    const audit = dispatch.app.get(CallAudit);
+    const audit = dispatch.app.get(CallAuditService);
     // A chain written long ago: three entries 400 and 200 days old, one of today.
     const id = randomUUID();
     const genesis = createHash('sm3').update(`gmp-call-audit:${id}`).digest('hex');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { IdempotencyService, ProviderBreakers, serviceDispatchService } from '@gmp/feature-dispatch';
+import { IdempotencyService, ProviderBreakersService, serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, techCapabilitiesService } from '@gmp/feature-tech';
 import { ProblemException, type RunningService, startService } from '@gmp/service-kit';
 import { inOwnSchema, integrationEnv } from '@gmp/testing';
@@ -103,7 +103,7 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
         expect({ headers, status: answer.status, code: answer.body.code }).toEqual({ headers, status: 400, code: 'INVALID_HEADER' });
       }
     }
-    expect(dispatch.app.get(ProviderBreakers).notClosed()).toEqual([]);
+    expect(dispatch.app.get(ProviderBreakersService).notClosed()).toEqual([]);
     expect((await call('e-licence.verify', { licenceId })).status).toBe(404); // the provider answers normally
   });
 
@@ -128,7 +128,7 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(open.ms).toBeLessThan(500);
     // The circuit is the calling app's: another app's call still goes to the provider (and times out on its own).
     expect((await call('e-licence.authorise-use', input, otherApp.auth)).body.code).toBe('PROVIDER_TIMEOUT');
-    expect(dispatch.app.get(ProviderBreakers).notClosed()).toEqual([expect.objectContaining({ app: 'demo-portal', state: expect.stringMatching(/open/) })]);
+    expect(dispatch.app.get(ProviderBreakersService).notClosed()).toEqual([expect.objectContaining({ app: 'demo-portal', state: expect.stringMatching(/open/) })]);
     // Other providers' circuits are not affected: dispatch still answers for them (here: a contract refusal before sending).
     expect((await call('e-licence.verify', { licenceId: 'bad' })).status).toBe(400);
     expect((await keyed).map((k) => k.status)).toEqual([504, 504]);

@@ -7,7 +7,7 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_COMPANIES, DEMO_LICENCE_TYPES, DEMO_SEAL, LicenceLifecycleService, techCapabilitiesService } from '@gmp/feature-tech';
 import { isLicenceId } from '@gmp/gov-standards';
 import { DispatchClient, DispatchError } from '@gmp/dispatch-client';
-import { ELicenceClient } from '@gmp/e-license';
+import { ELicenceClient } from '@gmp/e-licence';
 import { ProblemException, type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { post, TEST_LEGAL_BASIS } from './dispatch-client.js';

@@ -3,40 +3,41 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { AppsAdminController } from './apps/apps-admin.controller.js';
-import { ReplayGuard } from './apps/replay-guard.service.js';
+import { ReplayGuardService } from './apps/replay-guard.service.js';
 import { DispatchRedis } from './shared/redis.provider.js';
-import { RateLimits } from './quota/rate-limits.service.js';
+import { RateLimitsService } from './quota/rate-limits.service.js';
 import { CallAuditChain, CallAuditEntry } from './audit/call-audit.entities.js';
 import { CallAuditController, UsageController } from './audit/call-audit.controller.js';
-import { CallAudit } from './audit/call-audit.service.js';
+import { CallAuditService } from './audit/call-audit.service.js';
 import { IdempotencyRecord } from './invoke/idempotency-record.entity.js';
 import { IdempotencyService } from './invoke/idempotency.service.js';
-import { ProviderBreakers } from './invoke/provider-breakers.service.js';
-import { DispatchMetrics, MetricsController } from './metrics/dispatch-metrics.service.js';
+import { ProviderBreakersService } from './invoke/provider-breakers.service.js';
+import { DispatchMetricsService } from './metrics/dispatch-metrics.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { AsyncCall } from './async/async-call.entity.js';
 import { AsyncCallsController } from './async/async-calls.controller.js';
-import { AsyncCalls } from './async/async-calls.service.js';
+import { AsyncCallsService } from './async/async-calls.service.js';
 import { CapabilityVersion } from './registry/capability-version.entity.js';
 import { CapabilityAdminController, CapabilityDiscoveryController, OptionalAppCredentialsGuard } from './registry/capability-registry.controller.js';
 import { CapabilityRegistryHandler } from './registry/capability-registry.handler.js';
-import { CapabilityRegistry } from './registry/capability-registry.service.js';
+import { CapabilityRegistryService } from './registry/capability-registry.service.js';
 import { Composite } from './composition/composite.entity.js';
 import { CompositesAdminController } from './composition/composites-admin.controller.js';
-import { Composites } from './composition/composites.service.js';
-import { InterfaceProxy } from './proxy/interface-proxy.service.js';
+import { CompositesService } from './composition/composites.service.js';
+import { InterfaceProxyService } from './proxy/interface-proxy.service.js';
 import { Upstream } from './proxy/upstream.entity.js';
 import { UpstreamsAdminController } from './proxy/upstreams-admin.controller.js';
 import { AppCredentialsGuard } from './apps/app-credentials.guard.js';
 import { AppCredentialsService } from './apps/app-credentials.service.js';
 import { BusinessApp } from './apps/business-app.entity.js';
 import { DemoAppSeed } from './apps/demo-app.seed.js';
-import { CapabilityInvoker } from './invoke/capability-invoker.service.js';
+import { CapabilityInvokerService } from './invoke/capability-invoker.service.js';
 import { InvokeController } from './invoke/invoke.controller.js';
 import { CapabilityGrant } from './grants/capability-grant.entity.js';
 import { GrantsService } from './grants/grants.service.js';
 import { SubscriptionsAdminController, SubscriptionsController } from './grants/subscriptions.controller.js';
 import { LegalBasis } from './legal-bases/legal-basis.entity.js';
-import { LegalBases } from './legal-bases/legal-bases.service.js';
+import { LegalBasesService } from './legal-bases/legal-bases.service.js';
 import { LegalBasesAdminController, LegalBasesController } from './legal-bases/legal-bases.controller.js';
 
 /** 服务调度: the public door for business lines. */
@@ -46,20 +47,20 @@ import { LegalBasesAdminController, LegalBasesController } from './legal-bases/l
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
-    CapabilityInvoker,
+    CapabilityInvokerService,
     GrantsService,
-    LegalBases,
+    LegalBasesService,
     DispatchRedis,
-    ReplayGuard,
-    RateLimits,
-    CallAudit,
+    ReplayGuardService,
+    RateLimitsService,
+    CallAuditService,
     IdempotencyService,
-    ProviderBreakers,
-    DispatchMetrics,
-    AsyncCalls,
-    CapabilityRegistry,
-    InterfaceProxy,
-    Composites,
+    ProviderBreakersService,
+    DispatchMetricsService,
+    AsyncCallsService,
+    CapabilityRegistryService,
+    InterfaceProxyService,
+    CompositesService,
     OptionalAppCredentialsGuard,
     DemoAppSeed,
     {

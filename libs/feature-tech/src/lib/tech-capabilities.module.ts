@@ -5,7 +5,7 @@ import { IdentityProviderModule, TokenVerificationModule } from '@gmp/tech-ident
 import { LicenceModule } from '@gmp/tech-licence';
 import { NotificationModule } from '@gmp/tech-notification';
 import { SealModule } from '@gmp/tech-seal';
-import { CapabilityAnnouncer } from './registry/capability-announcer.service.js';
+import { CapabilityAnnouncerService } from './registry/capability-announcer.service.js';
 
 /**
  * 技术中台: the capability modules served by tech-capabilities, each from its own library
@@ -13,6 +13,6 @@ import { CapabilityAnnouncer } from './registry/capability-announcer.service.js'
  */
 @Module({
   imports: [TokenVerificationModule, IdentityProviderModule, LicenceModule, SealModule, NotificationModule, FileStoreModule, ArchiveModule],
-  providers: [CapabilityAnnouncer],
+  providers: [CapabilityAnnouncerService],
 })
 export class TechCapabilitiesModule {}

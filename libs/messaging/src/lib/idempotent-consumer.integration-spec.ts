@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { IdempotentConsumer } from './idempotent-consumer.service.js';
+import { IdempotentConsumerService } from './idempotent-consumer.service.js';
 import { CreateMessagingTables1763800000000 } from './messaging-tables.migration.js';
 import { OutboxRecord } from './outbox-record.entity.js';
 import { ProcessedMessage } from './processed-message.entity.js';
@@ -9,7 +9,7 @@ import { ProcessedMessage } from './processed-message.entity.js';
 describe('IdempotentConsumer', () => {
   const schema = `idem_${randomBytes(3).toString('hex')}`;
   let ds: DataSource;
-  let consumer: IdempotentConsumer;
+  let consumer: IdempotentConsumerService;
 
   beforeAll(async () => {
     ds = new DataSource({
@@ -22,7 +22,7 @@ describe('IdempotentConsumer', () => {
     await ds.initialize();
     await ds.query(`CREATE SCHEMA "${schema}"`);
     await ds.runMigrations();
-    consumer = new IdempotentConsumer(ds);
+    consumer = new IdempotentConsumerService(ds);
   });
 
   afterAll(async () => {

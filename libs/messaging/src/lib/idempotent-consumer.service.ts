@@ -10,7 +10,7 @@ import { quoteTablePath } from './sql.util.js';
  * is recognised and skipped.
  */
 @Injectable()
-export class IdempotentConsumer {
+export class IdempotentConsumerService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private readonly pending = new Map<string, { marks: string; table: string; columns: string[]; items: { eventId: string; row: Record<string, unknown>; done: (fresh: boolean) => void; fail: (err: unknown) => void }[] }>();

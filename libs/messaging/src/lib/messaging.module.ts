@@ -6,7 +6,7 @@ import { CAPABILITY_TRANSPORT, CapabilityClient } from './capability.client.js';
 import { EventPublisher, InProcessEventPublisher, KafkaEventPublisher } from './event-publisher.js';
 import { GovKafkaClient } from './gov-kafka.client.js';
 import { GovKafkaServer } from './gov-kafka.server.js';
-import { IdempotentConsumer } from './idempotent-consumer.service.js';
+import { IdempotentConsumerService } from './idempotent-consumer.service.js';
 import { inProcessBroker } from './in-process.broker.js';
 import { InProcessClient } from './in-process.client.js';
 import { InProcessServer } from './in-process.server.js';
@@ -53,10 +53,10 @@ export class MessagingModule {
         },
         CapabilityClient,
         OutboxService,
-        IdempotentConsumer,
+        IdempotentConsumerService,
         MessagingHealthIndicator,
       ],
-      exports: [MESSAGING_OPTIONS, CapabilityClient, OutboxService, IdempotentConsumer, MessagingHealthIndicator, EventPublisher],
+      exports: [MESSAGING_OPTIONS, CapabilityClient, OutboxService, IdempotentConsumerService, MessagingHealthIndicator, EventPublisher],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { type LicenceAccessedEvent, Topic } from '@gmp/contracts';
-import { IdempotentConsumer } from '@gmp/messaging';
+import { IdempotentConsumerService } from '@gmp/messaging';
 import { DataAccessRecord } from './data-access-record.entity.js';
 
 const GROUP = 'data-platform';
@@ -11,7 +11,7 @@ const GROUP = 'data-platform';
 export class DataAccessHandler {
   private readonly log = new Logger('DataAccessHandler');
 
-  constructor(private readonly once: IdempotentConsumer) {}
+  constructor(private readonly once: IdempotentConsumerService) {}
 
   @EventPattern(Topic.LicenceAccessed)
   async onLicenceAccessed(@Payload() event: LicenceAccessedEvent): Promise<void> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type CallMeta, type PopulationVerifyReply, subjectKeyOf } from '@gmp/contracts';
-import { derivedEventId, IdempotentConsumer } from '@gmp/messaging';
+import { derivedEventId, IdempotentConsumerService } from '@gmp/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from '../data-access/data-access-record.entity.js';
 import { PopulationPerson } from './population-person.entity.js';
@@ -15,7 +15,7 @@ export class PopulationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly once: IdempotentConsumer,
+    private readonly once: IdempotentConsumerService,
   ) {}
 
   /** Adds or replaces a record (ingestion and the demo seed). */

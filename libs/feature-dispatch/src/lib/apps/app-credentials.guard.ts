@@ -5,7 +5,7 @@ import { enrichContext } from '@gmp/observability';
 import { CommonProblem } from '@gmp/service-kit';
 import { AppCredentialsService, type AuthenticatedApp } from './app-credentials.service.js';
 import { AppsProblem } from './apps.problems.js';
-import { ReplayGuard } from './replay-guard.service.js';
+import { ReplayGuardService } from './replay-guard.service.js';
 import { ipAllowed } from './ip-allow-list.util.js';
 import { SIGNATURE_SCHEMES, type SignatureScheme, type SignedRequest } from '@gmp/dispatch-client';
 
@@ -22,7 +22,7 @@ export type AppRequest = FastifyRequest & { app?: AuthenticatedApp; tokenEndUser
 export class AppCredentialsGuard implements CanActivate {
   constructor(
     private readonly credentials: AppCredentialsService,
-    private readonly replays: ReplayGuard,
+    private readonly replays: ReplayGuardService,
     @Optional() @Inject(AccessTokenVerifier) private readonly tokens: AccessTokenVerifier | null,
   ) {}
 

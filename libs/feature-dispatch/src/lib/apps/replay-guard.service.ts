@@ -8,7 +8,7 @@ import { AppsProblem } from './apps.problems.js';
  * Fails closed: without Redis answering, signed requests are refused (503), not let through.
  */
 @Injectable()
-export class ReplayGuard {
+export class ReplayGuardService {
   private readonly seen = new Map<string, number>();
 
   constructor(private readonly redis: DispatchRedis) {}

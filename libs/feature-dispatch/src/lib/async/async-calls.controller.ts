@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGu
 import { ApiBasicAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { type CapabilityInput, callerOf } from '../invoke/caller-info.util.js';
-import { AsyncCalls } from './async-calls.service.js';
+import { AsyncCallsService } from './async-calls.service.js';
 
 /** Asynchronous calls: 202 with a call id; the answer by id or at the app's callback URL. */
 @ApiTags('capabilities 能力调用')
@@ -10,7 +10,7 @@ import { AsyncCalls } from './async-calls.service.js';
 @ApiBasicAuth('app')
 @Controller('v1')
 export class AsyncCallsController {
-  constructor(private readonly calls: AsyncCalls) {}
+  constructor(private readonly calls: AsyncCallsService) {}
 
   @Post('capabilities/:code/invoke-async')
   @HttpCode(202)

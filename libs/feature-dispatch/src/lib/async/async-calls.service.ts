@@ -8,9 +8,9 @@ import { derivedEventId, IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { BusinessApp } from '../apps/business-app.entity.js';
-import { CallAudit } from '../audit/call-audit.service.js';
-import { CapabilityInvoker, type CallerInfo } from '../invoke/capability-invoker.service.js';
-import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
+import { CallAuditService } from '../audit/call-audit.service.js';
+import { CapabilityInvokerService, type CallerInfo } from '../invoke/capability-invoker.service.js';
+import { InterfaceProxyService } from '../proxy/interface-proxy.service.js';
 import { AsyncCall } from './async-call.entity.js';
 import { AsyncCallsProblem } from './async.problems.js';
 
@@ -30,7 +30,7 @@ type Stored = { input: object; caller: CallerInfo };
  * backoff until the app answers 2xx.
  */
 @Injectable()
-export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('AsyncCalls');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -44,9 +44,9 @@ export class AsyncCalls implements OnApplicationBootstrap, OnApplicationShutdown
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly invoker: CapabilityInvoker,
-    private readonly audit: CallAudit,
-    private readonly proxy: InterfaceProxy,
+    private readonly invoker: CapabilityInvokerService,
+    private readonly audit: CallAuditService,
+    private readonly proxy: InterfaceProxyService,
   ) {}
 
   onApplicationBootstrap(): void {

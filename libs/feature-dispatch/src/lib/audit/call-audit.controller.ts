@@ -6,7 +6,7 @@ import { quoteTablePath } from '@gmp/messaging';
 import { CommonProblem, InternalApiGuard } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { shanghaiDate } from '../quota/rate-limits.service.js';
-import { CallAudit } from './call-audit.service.js';
+import { CallAuditService } from './call-audit.service.js';
 import { CallAuditEntry } from './call-audit.entities.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -52,7 +52,7 @@ export class UsageController {
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class CallAuditController {
   constructor(
-    private readonly audit: CallAudit,
+    private readonly audit: CallAuditService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 

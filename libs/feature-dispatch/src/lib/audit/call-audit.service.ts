@@ -10,7 +10,7 @@ import { quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import type { AppRequest } from '../apps/app-credentials.guard.js';
-import { DispatchMetrics } from '../metrics/dispatch-metrics.service.js';
+import { DispatchMetricsService } from '../metrics/dispatch-metrics.service.js';
 import { CallAuditChain, CallAuditEntry } from './call-audit.entities.js';
 
 /** The fields of an entry that its hash covers, in this order. */
@@ -29,7 +29,7 @@ const PAGE = 5000;
  * changed, removed or cut-off entries.
  */
 @Injectable()
-export class CallAudit implements OnModuleInit, OnApplicationShutdown {
+export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('CallAudit');
   private chain: { id: string; seq: bigint; hash: string } | null = null;
   private queue: { fields: Omit<AuditFields, 'chainId' | 'seq'>; done: () => void }[] = [];
@@ -42,7 +42,7 @@ export class CallAudit implements OnModuleInit, OnApplicationShutdown {
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly http: HttpAdapterHost,
-    private readonly metrics: DispatchMetrics,
+    private readonly metrics: DispatchMetricsService,
   ) {}
 
   async onModuleInit(): Promise<void> {

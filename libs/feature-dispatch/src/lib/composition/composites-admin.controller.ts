@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
-import { Composites } from './composites.service.js';
+import { CompositesService } from './composites.service.js';
 import type { CompositeDocument } from './composite-definition.js';
 
 const EXAMPLE = {
@@ -27,7 +27,7 @@ const EXAMPLE = {
 @UseGuards(InternalApiGuard)
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class CompositesAdminController {
-  constructor(private readonly composites: Composites) {}
+  constructor(private readonly composites: CompositesService) {}
 
   @Post('dry-run')
   @HttpCode(200)

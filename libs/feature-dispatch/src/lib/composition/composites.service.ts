@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HttpException, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
-import { type DataSource, Not } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { type CapabilityDescriptor, findCapability, jsonSchemaOf } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
@@ -10,12 +10,12 @@ import { derivedEventId } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { CommonProblem, CRYPTO_PROVIDER, ProblemException, relayedProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { GrantsService } from '../grants/grants.service.js';
-import { CallAudit } from '../audit/call-audit.service.js';
-import { type CallerInfo, CapabilityInvoker } from '../invoke/capability-invoker.service.js';
+import { CallAuditService } from '../audit/call-audit.service.js';
+import { type CallerInfo, CapabilityInvokerService } from '../invoke/capability-invoker.service.js';
 import { InvokeProblem } from '../invoke/invoke.problems.js';
-import { DispatchMetrics } from '../metrics/dispatch-metrics.service.js';
-import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
-import { CapabilityRegistry } from '../registry/capability-registry.service.js';
+import { DispatchMetricsService } from '../metrics/dispatch-metrics.service.js';
+import { InterfaceProxyService } from '../proxy/interface-proxy.service.js';
+import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { RegistryProblem } from '../registry/registry.problems.js';
 import { type CompositeDefinition, type CompositeStep, type DefinitionProblem, readDefinition } from './composite-definition.js';
@@ -60,7 +60,7 @@ function mappingFailed(part: 'input' | 'when', err: unknown): ProblemException {
  * audited; independent steps run in parallel; each step has its time limit and failure policy.
  */
 @Injectable()
-export class Composites implements OnModuleInit, OnApplicationBootstrap {
+export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
   private readonly log = new Logger('Composites');
   private readonly compiled = new CompiledCache();
   private readonly loaded = new Map<string, { composite: LoadedComposite | null; until: number }>();
@@ -70,11 +70,11 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly invoker: CapabilityInvoker,
-    private readonly registry: CapabilityRegistry,
-    private readonly proxy: InterfaceProxy,
-    private readonly audit: CallAudit,
-    private readonly metrics: DispatchMetrics,
+    private readonly invoker: CapabilityInvokerService,
+    private readonly registry: CapabilityRegistryService,
+    private readonly proxy: InterfaceProxyService,
+    private readonly audit: CallAuditService,
+    private readonly metrics: DispatchMetricsService,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly grants: GrantsService,
@@ -117,27 +117,23 @@ export class Composites implements OnModuleInit, OnApplicationBootstrap {
     const idempotent = Object.values(plan.targets).every((t) => t.idempotent);
     // Each step pinned to the version the dry-run checked: a later version of a capability does not change a published composite.
     for (const step of definition.steps) step.version ??= plan.targets[step.id]!.version;
+    const listed: CapabilityVersion = {
+      code: definition.code, version: definition.version, name: definition.name, description: definition.description ?? `组合能力 (composite): ${definition.steps.map((s) => s.capability).join(' + ')}`,
+      ownerDepartment: definition.ownerDepartment, provider: `composite:${by}`.slice(0, 64), topic: 'composite', timeoutMs: definition.timeoutMs, idempotent,
+      inputSchema: definition.input, outputSchema: definition.outputSchema ?? { type: 'object' }, example: null, status: 'active', visibility: 'public', statusReason: null, statusBy: by, announcedAt: new Date(),
+    };
+    const composite: Omit<Composite, 'publishedAt'> = { code: definition.code, version: definition.version, definition, source: typeof body === 'string' ? body : null, publishedBy: by };
     try {
-      await this.dataSource.transaction(async (m) => {
-        // One publication or upstream registration per code at a time, across instances.
-        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${definition.code}`]);
-        if (await m.getRepository(CapabilityVersion).existsBy({ code: definition.code, topic: Not('composite') })) throw RegistryProblem.CAPABILITY_CODE_TAKEN(definition.code);
-        const taken = await m.getRepository(CapabilityVersion).findOneBy({ code: definition.code, version: definition.version });
-        if (taken) {
-          throw taken.topic === 'composite'
-            ? CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`)
-            : RegistryProblem.CAPABILITY_CODE_TAKEN(`该能力版本已存在，请发布新版本 (this capability version exists; publish a new version): ${definition.code} v${definition.version}`);
-        }
-        const composite: Omit<Composite, 'publishedAt'> = { code: definition.code, version: definition.version, definition, source: typeof body === 'string' ? body : null, publishedBy: by };
-        // insert, not save: a concurrent publication of the same version fails on the key instead of overwriting.
-        await m.getRepository(Composite).insert(composite as QueryDeepPartialEntity<Composite>);
-        const listed: CapabilityVersion = {
-          code: definition.code, version: definition.version, name: definition.name, description: definition.description ?? `组合能力 (composite): ${definition.steps.map((s) => s.capability).join(' + ')}`,
-          ownerDepartment: definition.ownerDepartment, provider: `composite:${by}`.slice(0, 64), topic: 'composite', timeoutMs: definition.timeoutMs, idempotent,
-          inputSchema: definition.input, outputSchema: definition.outputSchema ?? { type: 'object' }, example: null, status: 'active', visibility: 'public', statusReason: null, statusBy: by, announcedAt: new Date(),
-        };
-        await m.getRepository(CapabilityVersion).insert(listed as QueryDeepPartialEntity<CapabilityVersion>);
-      });
+      await this.dataSource.transaction((m) =>
+        this.registry.listOwn(m, listed, {
+          replace: false,
+          store: async () => {
+            if (await m.getRepository(Composite).existsBy({ code: definition.code, version: definition.version })) throw CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`);
+            // insert, not save: a concurrent publication of the same version fails on the key instead of overwriting.
+            await m.getRepository(Composite).insert(composite as QueryDeepPartialEntity<Composite>);
+          },
+        }),
+      );
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`);
       throw err;

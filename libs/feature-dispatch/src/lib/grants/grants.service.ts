@@ -5,12 +5,12 @@ import { type DataSource, In } from 'typeorm';
 import { CAPABILITIES, findCapability } from '@gmp/contracts';
 import { CommonProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import type { Limits } from '../quota/rate-limits.service.js';
-import { CapabilityVersion } from '../registry/capability-version.entity.js';
+import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
 import { RegistryProblem } from '../registry/registry.problems.js';
 import { CapabilityGrant, type GrantStatus } from './capability-grant.entity.js';
 import { GrantsProblem } from './grants.problems.js';
 import { demoBasesFor } from '../legal-bases/demo-legal-bases.seed.js';
-import { LegalBases } from '../legal-bases/legal-bases.service.js';
+import { LegalBasesService } from '../legal-bases/legal-bases.service.js';
 
 /** What an approved grant allows: its limits and the legal bases the app may declare. */
 export interface GrantTerms {
@@ -37,7 +37,8 @@ export class GrantsService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly legalBases: LegalBases,
+    private readonly legalBases: LegalBasesService,
+    private readonly registry: CapabilityRegistryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,7 +74,7 @@ export class GrantsService implements OnApplicationBootstrap {
 
   /** An app asks for a capability (and the legal bases it wants to declare with it); a second live request for the same one is 409. */
   async request(appKey: string, capabilityCode: string, purpose: string, legalBases: string[] = []): Promise<CapabilityGrant> {
-    if (!findCapability(capabilityCode) && !(await this.dataSource.getRepository(CapabilityVersion).existsBy({ code: capabilityCode }))) throw RegistryProblem.CAPABILITY_NOT_FOUND(capabilityCode);
+    if (!findCapability(capabilityCode) && !(await this.registry.isListed(capabilityCode))) throw RegistryProblem.CAPABILITY_NOT_FOUND(capabilityCode);
     const requested = [...new Set(legalBases)];
     await this.legalBases.requireApplicable(requested, capabilityCode);
     const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, ratePerSecond: null, quotaPerDay: null, requestedLegalBases: requested, legalBases: [], requestedAt: new Date() };
@@ -138,6 +139,13 @@ export class GrantsService implements OnApplicationBootstrap {
   }
 
   /** The owner changes which legal bases the app may declare with an approved subscription (none: the app reads only with the holder's consent). */
+  /** The codes this app holds a pending or approved subscription to (what discovery shows it beyond the public ones). */
+  async codesHeldBy(appKey: string | null): Promise<string[]> {
+    if (appKey === null) return [];
+    const rows = await this.dataSource.getRepository(CapabilityGrant).createQueryBuilder('g').select('DISTINCT g.capability_code', 'code').where("g.app_key = :appKey AND g.status IN ('pending', 'approved')", { appKey }).getRawMany<{ code: string }>();
+    return rows.map((r) => r.code);
+  }
+
   async setLegalBases(id: string, legalBases: string[]): Promise<CapabilityGrant> {
     const repo = this.dataSource.getRepository(CapabilityGrant);
     const grant = await repo.findOneBy({ id, status: 'approved' });

@@ -8,13 +8,13 @@ import { GrantsProblem } from '../grants/grants.problems.js';
 import { RegistryProblem } from '../registry/registry.problems.js';
 import { InvokeProblem } from './invoke.problems.js';
 import { type GrantTerms, GrantsService } from '../grants/grants.service.js';
-import { LegalBases } from '../legal-bases/legal-bases.service.js';
+import { LegalBasesService } from '../legal-bases/legal-bases.service.js';
 import { legalBasisTitle } from '../legal-bases/legal-basis.entity.js';
-import { type Limits, RateLimits } from '../quota/rate-limits.service.js';
+import { type Limits, RateLimitsService } from '../quota/rate-limits.service.js';
 import { IdempotencyService } from './idempotency.service.js';
-import { ProviderBreakers } from './provider-breakers.service.js';
-import { CapabilityRegistry } from '../registry/capability-registry.service.js';
-import { InterfaceProxy } from '../proxy/interface-proxy.service.js';
+import { ProviderBreakersService } from './provider-breakers.service.js';
+import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
+import { InterfaceProxyService } from '../proxy/interface-proxy.service.js';
 import type { Upstream } from '../proxy/upstream.entity.js';
 import type { ValidateFunction } from 'ajv';
 import { checkedInput } from '../shared/compiled.cache.js';
@@ -58,19 +58,19 @@ export interface CompositeRunner {
  * capability's timeout, validates the output before returning it.
  */
 @Injectable()
-export class CapabilityInvoker {
+export class CapabilityInvokerService {
   private readonly log = new Logger('CapabilityInvoker');
   private composites: CompositeRunner | null = null;
 
   constructor(
     private readonly client: CapabilityClient,
     private readonly grants: GrantsService,
-    private readonly limits: RateLimits,
+    private readonly limits: RateLimitsService,
     private readonly idempotency: IdempotencyService,
-    private readonly breakers: ProviderBreakers,
-    private readonly registry: CapabilityRegistry,
-    private readonly proxy: InterfaceProxy,
-    private readonly legalBases: LegalBases,
+    private readonly breakers: ProviderBreakersService,
+    private readonly registry: CapabilityRegistryService,
+    private readonly proxy: InterfaceProxyService,
+    private readonly legalBases: LegalBasesService,
   ) {}
 
   useComposites(runner: CompositeRunner): void {

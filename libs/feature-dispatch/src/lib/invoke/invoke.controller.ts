@@ -2,13 +2,13 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@n
 import type { FastifyReply } from 'fastify';
 import { ApiBasicAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
-import { CapabilityInvoker } from './capability-invoker.service.js';
+import { CapabilityInvokerService } from './capability-invoker.service.js';
 import { type CapabilityInput, callerOf } from './caller-info.util.js';
 
 @ApiTags('capabilities 能力调用')
 @Controller('v1/capabilities')
 export class InvokeController {
-  constructor(private readonly invoker: CapabilityInvoker) {}
+  constructor(private readonly invoker: CapabilityInvokerService) {}
 
   @Post(':code/invoke')
   @HttpCode(200)

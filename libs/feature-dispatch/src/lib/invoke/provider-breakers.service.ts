@@ -28,7 +28,7 @@ const MAX_BREAKERS = 20_000;
  * DISPATCH_BREAKER_VOLUME calls.
  */
 @Injectable()
-export class ProviderBreakers {
+export class ProviderBreakersService {
   private readonly log = new Logger('ProviderBreakers');
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
 

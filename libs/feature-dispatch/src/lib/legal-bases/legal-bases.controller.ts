@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches } from '
 import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard } from '../apps/app-credentials.guard.js';
 import { LEGAL_BASIS_CODE, LEGAL_BASIS_STATUSES, type LegalBasis, type LegalBasisStatus, legalBasisTitle } from './legal-basis.entity.js';
-import { LegalBases } from './legal-bases.service.js';
+import { LegalBasesService } from './legal-bases.service.js';
 
 const CAPABILITY_CODE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 
@@ -47,7 +47,7 @@ function capabilityFilter(capability: string | undefined): string | undefined {
 @UseGuards(AppCredentialsGuard)
 @ApiBasicAuth('app')
 export class LegalBasesController {
-  constructor(private readonly bases: LegalBases) {}
+  constructor(private readonly bases: LegalBasesService) {}
 
   @Get()
   @ApiOperation({ summary: '已登记的法定依据 (registered legal bases, e.g. ?capability=e-licence.query-by-holder)' })
@@ -62,7 +62,7 @@ export class LegalBasesController {
 @UseGuards(InternalApiGuard)
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class LegalBasesAdminController {
-  constructor(private readonly bases: LegalBases) {}
+  constructor(private readonly bases: LegalBasesService) {}
 
   @RequireCaller('登记人')
   @Post()

@@ -26,7 +26,7 @@ export interface LegalBasisInput {
  * dispatch refuses any other declared basis.
  */
 @Injectable()
-export class LegalBases implements OnApplicationBootstrap {
+export class LegalBasesService implements OnApplicationBootstrap {
   private readonly log = new Logger('LegalBases');
   private readonly cache = new Map<string, { basis: LegalBasis | null; until: number }>();
 

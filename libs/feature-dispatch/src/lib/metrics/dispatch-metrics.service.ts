@@ -1,19 +1,17 @@
-import { Controller, Get, Header, Injectable, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { InternalApiGuard } from '@gmp/service-kit';
-import { ProviderBreakers } from '../invoke/provider-breakers.service.js';
+import { ProviderBreakersService } from '../invoke/provider-breakers.service.js';
 
 const STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Prometheus metrics of this dispatch instance: calls and latency per app × capability × outcome, circuit states, the process. */
 @Injectable()
-export class DispatchMetrics {
+export class DispatchMetricsService {
   readonly registry = new Registry();
   private readonly calls = new Counter({ name: 'gmp_dispatch_calls_total', help: 'Calls through dispatch by app, capability, operation, HTTP status and problem code', labelNames: ['app', 'capability', 'operation', 'status', 'code'], registers: [this.registry] });
   private readonly latency = new Histogram({ name: 'gmp_dispatch_call_duration_seconds', help: 'Time from request to answer', labelNames: ['app', 'capability', 'operation'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
 
-  constructor(breakers: ProviderBreakers) {
+  constructor(breakers: ProviderBreakersService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gmp_dispatch_' });
     new Gauge({
       name: 'gmp_dispatch_circuit_state',
@@ -32,20 +30,5 @@ export class DispatchMetrics {
     const capability = c.capability ?? '';
     this.calls.inc({ app, capability, operation: c.operation, status: String(c.status), code: c.code ?? '' });
     this.latency.observe({ app, capability, operation: c.operation }, c.latencyMs / 1000);
-  }
-}
-
-@ApiTags('operations 运维')
-@Controller('metrics')
-@UseGuards(InternalApiGuard)
-export class MetricsController {
-  constructor(private readonly metrics: DispatchMetrics) {}
-
-  @Get()
-  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus 指标 (Prometheus metrics; X-Internal-Token)' })
-  @ApiHeader({ name: 'X-Internal-Token', required: true })
-  scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
   }
 }

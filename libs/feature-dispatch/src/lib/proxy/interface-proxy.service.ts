@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
 import * as oidc from 'openid-client';
-import { type DataSource, Not } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, ProblemException, relayedProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
@@ -15,6 +15,7 @@ import { CompiledCache } from '../shared/compiled.cache.js';
 import { SharedProblem } from '../shared/shared.problems.js';
 import { ProxyProblem } from './proxy.problems.js';
 import { Upstream } from './upstream.entity.js';
+import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
 
 const SECRET_LABEL = 'dispatch:upstream';
 const MAX_ANSWER = 4 * 1024 * 1024;
@@ -62,7 +63,7 @@ export interface RegisterUpstream {
  * nor an address in a forbidden range, checked again at every call (SSRF).
  */
 @Injectable()
-export class InterfaceProxy {
+export class InterfaceProxyService {
   private readonly compiled = new CompiledCache();
   /** Static keys decrypted once per loaded upstream. */
   private readonly keys = new WeakMap<Upstream, string>();
@@ -74,6 +75,7 @@ export class InterfaceProxy {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly registry: CapabilityRegistryService,
   ) {
     this.tokens = new UpstreamTokens((u) => this.crypto.decrypt(SECRET_LABEL, u.authSecretEnc!, u.code).toString(), (host) => this.checkAddress(host));
   }
@@ -105,17 +107,13 @@ export class InterfaceProxy {
       timeoutMs: r.timeoutMs, cacheTtlSeconds: r.cacheTtlSeconds, requestMapping: r.requestMapping ?? null, responseMapping: r.responseMapping ?? null, inputSchema: r.inputSchema, createdAt: new Date(),
     };
     if (findCapability(r.code)) throw RegistryProblem.CAPABILITY_CODE_TAKEN(r.code);
-    await this.dataSource.transaction(async (m) => {
-      // Re-registering an upstream replaces it; a composite's code is not an upstream's to take.
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${r.code}`]);
-      if (await m.getRepository(CapabilityVersion).existsBy({ code: r.code, topic: Not('http') })) throw RegistryProblem.CAPABILITY_CODE_TAKEN(r.code);
-      await m.getRepository(Upstream).save(upstream);
-      // Published in the registry like any capability (discovery, status, grants).
-      await m.getRepository(CapabilityVersion).save({
-        code: r.code, version: '1', name: r.name, description: `接口代理 (interface proxy) → ${url.host}${r.path}`, ownerDepartment: r.ownerDepartment, provider: `proxy:${by}`.slice(0, 64), topic: 'http', timeoutMs: r.timeoutMs,
-        idempotent: r.method === 'GET', inputSchema: r.inputSchema, outputSchema: { type: 'object' }, example: null, status: 'active', visibility: 'public', statusReason: null, statusBy: by, announcedAt: new Date(),
-      });
-    });
+    // Published in the registry like any capability (discovery, status, grants). Re-registering an
+    // upstream replaces it; a composite's code is not an upstream's to take.
+    const listed: CapabilityVersion = {
+      code: r.code, version: '1', name: r.name, description: `接口代理 (interface proxy) → ${url.host}${r.path}`, ownerDepartment: r.ownerDepartment, provider: `proxy:${by}`.slice(0, 64), topic: 'http', timeoutMs: r.timeoutMs,
+      idempotent: r.method === 'GET', inputSchema: r.inputSchema, outputSchema: { type: 'object' }, example: null, status: 'active', visibility: 'public', statusReason: null, statusBy: by, announcedAt: new Date(),
+    };
+    await this.dataSource.transaction((m) => this.registry.listOwn(m, listed, { replace: true, store: () => m.getRepository(Upstream).save(upstream) }));
     this.upstreams.delete(r.code);
     this.tokens.forget(r.code);
     return upstream;

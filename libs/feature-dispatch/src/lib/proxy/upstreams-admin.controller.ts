@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
-import { InterfaceProxy, type UpstreamAuth } from './interface-proxy.service.js';
+import { InterfaceProxyService, type UpstreamAuth } from './interface-proxy.service.js';
 import { UPSTREAM_AUTH_KINDS, type UpstreamAuthKind } from './upstream.entity.js';
 
 class UpstreamAuthBody {
@@ -39,7 +39,7 @@ class RegisterUpstreamBody {
 @UseGuards(InternalApiGuard)
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class UpstreamsAdminController {
-  constructor(private readonly proxy: InterfaceProxy) {}
+  constructor(private readonly proxy: InterfaceProxyService) {}
 
   @RequireCaller('操作人')
   @Post()

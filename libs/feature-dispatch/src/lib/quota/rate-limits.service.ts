@@ -19,7 +19,7 @@ const DAY_SECONDS = 86_400;
  * Refusals are 429 with Retry-After.
  */
 @Injectable()
-export class RateLimits {
+export class RateLimitsService {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   /**
    * Rate keys Redis has refused for the rest of their current window (and the limit it was

@@ -4,7 +4,8 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { AppCredentialsGuard, type AppRequest } from '../apps/app-credentials.guard.js';
 import { CAPABILITY_STATUSES, type CapabilityStatus, type CapabilityVersion, VISIBILITIES, type Visibility } from './capability-version.entity.js';
-import { CapabilityRegistry } from './capability-registry.service.js';
+import { CapabilityRegistryService } from './capability-registry.service.js';
+import { GrantsService } from '../grants/grants.service.js';
 
 /** Discovery works without credentials (public capabilities); with an app's credentials, its restricted subscriptions show too. */
 @Injectable()
@@ -30,20 +31,23 @@ const full = (c: CapabilityVersion) => ({ ...summary(c), provider: c.provider, i
 @Controller('v1/capabilities')
 @UseGuards(OptionalAppCredentialsGuard)
 export class CapabilityDiscoveryController {
-  constructor(private readonly registry: CapabilityRegistry) {}
+  constructor(
+    private readonly registry: CapabilityRegistryService,
+    private readonly grants: GrantsService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: '能力目录 (registered capabilities; ?q= searches code, name, description; ?owner=; ?status=)' })
   async list(@Req() request: AppRequest, @Query('q') q?: string, @Query('owner') owner?: string, @Query('status') status?: string) {
     if (status !== undefined && !CAPABILITY_STATUSES.includes(status as CapabilityStatus)) throw CommonProblem.INVALID_INPUT(`status: ${CAPABILITY_STATUSES.join(' | ')}`);
     if ((q?.length ?? 0) > 64 || (owner?.length ?? 0) > 64) throw CommonProblem.INVALID_INPUT('q / owner: at most 64 characters');
-    return { capabilities: (await this.registry.list(request.app?.appKey ?? null, { q, owner, status: status as CapabilityStatus | undefined })).map(summary) };
+    return { capabilities: (await this.registry.list(await this.grants.codesHeldBy(request.app?.appKey ?? null), { q, owner, status: status as CapabilityStatus | undefined })).map(summary) };
   }
 
   @Get(':code')
   @ApiOperation({ summary: '能力详情 (one capability: every version with its input and output JSON Schemas and an example)' })
   async one(@Req() request: AppRequest, @Param('code') code: string) {
-    const versions = await this.registry.versions(request.app?.appKey ?? null, code);
+    const versions = await this.registry.versions(await this.grants.codesHeldBy(request.app?.appKey ?? null), code);
     return { code, versions: versions.map(full) };
   }
 }
@@ -54,7 +58,7 @@ export class CapabilityDiscoveryController {
 @UseGuards(InternalApiGuard)
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class CapabilityAdminController {
-  constructor(private readonly registry: CapabilityRegistry) {}
+  constructor(private readonly registry: CapabilityRegistryService) {}
 
   @RequireCaller('操作人')
   @Put(':code/versions/:version')

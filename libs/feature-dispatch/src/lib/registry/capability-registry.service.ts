@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, type EntityManager, Not } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { CapabilitiesAnnouncedEvent } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
-import { CapabilityGrant } from '../grants/capability-grant.entity.js';
 import { type CapabilityStatus, CapabilityVersion, type Visibility } from './capability-version.entity.js';
 import { RegistryProblem } from './registry.problems.js';
 
@@ -15,7 +15,7 @@ const STATUS_TTL_MS = 2_000;
  * example — never the operators' status or visibility); discovery; status checks for calls.
  */
 @Injectable()
-export class CapabilityRegistry {
+export class CapabilityRegistryService {
   private readonly statuses = new Map<string, { status: CapabilityStatus | null; until: number }>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -34,22 +34,40 @@ export class CapabilityRegistry {
     );
   }
 
-  /** Versions listed for this app: public ones, and restricted ones it holds a subscription to; `q` searches code, name and description. */
-  async list(appKey: string | null, filter: { q?: string; owner?: string; status?: CapabilityStatus }): Promise<CapabilityVersion[]> {
+  /**
+   * Lists a capability this service publishes itself (a composite, an interface proxy) within
+   * `m`'s transaction, under the code's lock: one publication per code at a time, across
+   * instances; a code another kind of capability holds is refused (409 CAPABILITY_CODE_TAKEN).
+   * `store` writes the publisher's own rows first; `replace` re-lists an existing version.
+   */
+  async listOwn(m: EntityManager, entry: CapabilityVersion, o: { replace: boolean; store: () => Promise<unknown> }): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${entry.code}`]);
+    if (await m.getRepository(CapabilityVersion).existsBy({ code: entry.code, topic: Not(entry.topic) })) throw RegistryProblem.CAPABILITY_CODE_TAKEN(entry.code);
+    await o.store();
+    // insert, not save, unless replacing: a concurrent publication of the same version fails on the key instead of overwriting.
+    if (o.replace) await m.getRepository(CapabilityVersion).save(entry);
+    else await m.getRepository(CapabilityVersion).insert(entry as QueryDeepPartialEntity<CapabilityVersion>);
+    this.statuses.delete(`${entry.code}\u0000${entry.version}`);
+  }
+
+  /** Whether any version of `code` is listed (announced by a provider, or published here). */
+  isListed(code: string): Promise<boolean> {
+    return this.dataSource.getRepository(CapabilityVersion).existsBy({ code });
+  }
+
+  /** Versions listed for this app: public ones, and restricted ones it holds a subscription to (`held`, from the grants module); `q` searches code, name and description. */
+  async list(held: string[], filter: { q?: string; owner?: string; status?: CapabilityStatus }): Promise<CapabilityVersion[]> {
     const qb = this.dataSource.getRepository(CapabilityVersion).createQueryBuilder('c').orderBy('c.code').addOrderBy('c.version', 'DESC');
     if (filter.q) qb.andWhere("(c.code ILIKE :q OR c.name ILIKE :q OR c.description ILIKE :q)", { q: `%${filter.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%` });
     if (filter.owner) qb.andWhere('c.owner_department ILIKE :owner', { owner: `%${filter.owner.replace(/[\\%_]/g, (x) => `\\${x}`)}%` });
     if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
-    qb.andWhere(
-      `(c.visibility = 'public' OR EXISTS (SELECT 1 FROM ${quoteTablePath(this.dataSource.getMetadata(CapabilityGrant).tablePath)} g WHERE g.capability_code = c.code AND g.app_key = :app AND g.status IN ('pending', 'approved')))`,
-      { app: appKey ?? '' },
-    );
+    qb.andWhere(`(c.visibility = 'public' OR c.code = ANY(:held))`, { held });
     return qb.limit(500).getMany();
   }
 
   /** Every version of one capability (visibility as in list); 404 when none is listed. */
-  async versions(appKey: string | null, code: string): Promise<CapabilityVersion[]> {
-    const found = (await this.list(appKey, {})).filter((c) => c.code === code);
+  async versions(held: string[], code: string): Promise<CapabilityVersion[]> {
+    const found = (await this.list(held, {})).filter((c) => c.code === code);
     if (found.length === 0) throw RegistryProblem.CAPABILITY_NOT_FOUND(code);
     return found;
   }

@@ -13,7 +13,7 @@ const PROVIDER = 'tech-capabilities';
  * announcement is not lost while dispatch or the broker is away).
  */
 @Injectable()
-export class CapabilityAnnouncer implements OnApplicationBootstrap {
+export class CapabilityAnnouncerService implements OnApplicationBootstrap {
   private readonly log = new Logger('CapabilityAnnouncer');
 
   constructor(

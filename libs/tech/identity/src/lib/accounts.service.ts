@@ -11,7 +11,7 @@ import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/servic
 import { NotificationService } from '@gmp/tech-notification';
 import { SmsLoginCode } from './sms-login-code.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
-import { LOCK_MINUTES, LoginThrottle } from './login-throttle.service.js';
+import { LOCK_MINUTES, LoginThrottleService } from './login-throttle.service.js';
 import { hashPassword } from './password.js';
 import { PersonAccount } from './person-account.entity.js';
 import { StaffAccount } from './staff-account.entity.js';
@@ -44,7 +44,7 @@ export class AccountsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginThrottleService,
     private readonly directory: StaffDirectoryService,
     private readonly notifications: NotificationService,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,

@@ -13,7 +13,7 @@ import { IdentityHandler } from './identity.handler.js';
 import { IDENTITY_ENTITIES } from './identity.schema.js';
 import { InteractionController } from './interaction.controller.js';
 import { LiveGrantGuard } from './live-grant.guard.js';
-import { LoginThrottle } from './login-throttle.service.js';
+import { LoginThrottleService } from './login-throttle.service.js';
 import { OidcProviderService } from './oidc-provider.service.js';
 import { OidcController } from './oidc.controller.js';
 import { OperationLogService } from './operation-log.service.js';
@@ -31,7 +31,7 @@ import { StaffDirectoryService } from './staff-directory.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES), NotificationModule],
   controllers: [OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController],
-  providers: [SigningKeysService, LoginThrottle, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, LiveGrantGuard],
+  providers: [SigningKeysService, LoginThrottleService, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, LiveGrantGuard],
   exports: [AccountsService, AgentsService, OidcProviderService, SigningKeysService],
 })
 export class IdentityProviderModule {}

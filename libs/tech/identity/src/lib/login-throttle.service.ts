@@ -29,7 +29,7 @@ export type AttemptTicket = { kind: 'go'; last: boolean } | { kind: 'locked' } |
  * Names are kept as keyed hashes (an ID number typed as a name is personal data).
  */
 @Injectable()
-export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
+export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
   private readonly byAddress: RateLimiterPostgres;
   private readonly byName: RateLimiterPostgres;
   private readonly smsPerMinute: RateLimiterPostgres;

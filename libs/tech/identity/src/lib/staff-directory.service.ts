@@ -6,7 +6,7 @@ import { type DataSource, In } from 'typeorm';
 import { acrForLevel, AssuranceLevel, type DataScope } from '@gmp/identity';
 
 import { hashPassword } from './password.js';
-import { LoginThrottle } from './login-throttle.service.js';
+import { LoginThrottleService } from './login-throttle.service.js';
 import { Department } from './department.entity.js';
 import { Post } from './post.entity.js';
 import { ALL_PERMISSIONS, PERMISSIONS, Role } from './role.entity.js';
@@ -49,7 +49,7 @@ export interface StaffInput {
 export class StaffDirectoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   /** Adds a department under `parentId` (or a root province) with its materialised path. */

@@ -24,7 +24,7 @@ import {
   Topic,
 } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { loadLicenceFont, renderLicencePdf } from '@gmp/e-license';
+import { loadLicenceFont, renderLicencePdf } from '@gmp/e-licence';
 import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
 import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
