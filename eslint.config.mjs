@@ -5,7 +5,10 @@ import nx from '@nx/eslint-plugin';
 /** For each capability, every other capability it is not allowed to depend on. */
 function capabilityRules(allowed) {
   const all = Object.keys(allowed);
-  return all.map((tag) => ({ sourceTag: tag, notDependOnLibsWithTags: all.filter((other) => other !== tag && !allowed[tag].includes(other)) }));
+  return all.map((tag) => ({
+    sourceTag: tag,
+    notDependOnLibsWithTags: all.filter((other) => other !== tag && !allowed[tag].includes(other)),
+  }));
 }
 
 export default [
@@ -20,7 +23,17 @@ export default [
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // A library is used through its index only (its explicit exports); its files are its own.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@gmp/*/**'], message: '只能通过库的入口导入 (import a library through its index: @gmp/<name>, never a file inside it)' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@gmp/*/**'],
+              message: '只能通过库的入口导入 (import a library through its index: @gmp/<name>, never a file inside it)',
+            },
+          ],
+        },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -28,12 +41,32 @@ export default [
           allow: [],
           depConstraints: [
             // type axis: what kind of project may use what
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:infra', 'type:client', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:infra', 'type:client', 'type:contracts', 'type:util', 'type:testing'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:infra', 'type:client', 'type:contracts', 'type:util'],
+            },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: [
+                'type:service',
+                'type:feature',
+                'type:infra',
+                'type:client',
+                'type:contracts',
+                'type:util',
+                'type:testing',
+              ],
+            },
             // a service definition composes its capability modules
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:client', 'type:contracts', 'type:util'] },
+            {
+              sourceTag: 'type:service',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:client', 'type:contracts', 'type:util'],
+            },
             // a capability module may use another one only through its index (the capability axis below says which)
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:client', 'type:contracts', 'type:util'] },
+            {
+              sourceTag: 'type:feature',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:client', 'type:contracts', 'type:util'],
+            },
             // client libraries (what integrators import): the wire, pure utilities, and the dispatch client they build on
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:client'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util'] },
@@ -46,7 +79,10 @@ export default [
             { sourceTag: 'scope:tech', onlyDependOnLibsWithTags: ['scope:tech', 'scope:shared'] },
             { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
             { sourceTag: 'scope:business', onlyDependOnLibsWithTags: ['scope:business', 'scope:shared'] },
-            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:dispatch', 'scope:tech', 'scope:data', 'scope:business', 'scope:shared'] },
+            {
+              sourceTag: 'scope:platform',
+              onlyDependOnLibsWithTags: ['scope:dispatch', 'scope:tech', 'scope:data', 'scope:business', 'scope:shared'],
+            },
             // capability axis (libs/tech/*): which capability may ask which — the rest never see each other.
             ...capabilityRules({
               'capability:files': [],
@@ -68,10 +104,22 @@ export default [
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='ProblemException']", message: '用模块的错误词表抛出 (raise a problem through its module’s vocabulary: <Module>Problem.CODE(detail), declared with problemVocabulary)' },
-        { selector: "NewExpression[callee.name='RpcException']", message: '用模块的错误词表抛出 (raise a problem through its module’s vocabulary; the transport carries its code and status to the caller)' },
+        {
+          selector: "NewExpression[callee.name='ProblemException']",
+          message:
+            '用模块的错误词表抛出 (raise a problem through its module’s vocabulary: <Module>Problem.CODE(detail), declared with problemVocabulary)',
+        },
+        {
+          selector: "NewExpression[callee.name='RpcException']",
+          message:
+            '用模块的错误词表抛出 (raise a problem through its module’s vocabulary; the transport carries its code and status to the caller)',
+        },
         // Typed bodies: a class checked by ContractBodyPipe and documented in OpenAPI from the code.
-        { selector: "Identifier[typeAnnotation.typeAnnotation.type=/^TS(Unknown|Any)Keyword$/] > Decorator > CallExpression[callee.name='Body']", message: '请求体须有类型 (type the body: @Body() input: SomeBody — a class with class-validator decorators)' },
+        {
+          selector:
+            "Identifier[typeAnnotation.typeAnnotation.type=/^TS(Unknown|Any)Keyword$/] > Decorator > CallExpression[callee.name='Body']",
+          message: '请求体须有类型 (type the body: @Body() input: SomeBody — a class with class-validator decorators)',
+        },
       ],
     },
   },

@@ -37,7 +37,9 @@ export async function startApp(app, env) {
 
 export function rssMb(pid) {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
     return Math.round(Number(line.split(/\s+/)[1]) / 1024);
   } catch {
     return null;
@@ -73,7 +75,6 @@ export function cpuSnapshot(pids) {
   return snap;
 }
 
-
 /**
  * The services' environment every benchmark shares (a real PostgreSQL, Kafka and Redis; fixed
  * dev secrets; warn-level logs; BENCH_PROFILE=dir writes V8 CPU profiles there), plus `extra`.
@@ -96,6 +97,16 @@ export function benchEnv({ postgres, kafka, redis }, extra = {}) {
 export async function startApps(names, env) {
   const apps = [];
   for (const name of names) apps.push(await startApp(name, env));
-  const stop = () => Promise.all(apps.map((s) => (s.child.exitCode !== null ? undefined : new Promise((r) => { s.child.once('exit', r); s.child.kill('SIGTERM'); }))));
+  const stop = () =>
+    Promise.all(
+      apps.map((s) =>
+        s.child.exitCode !== null
+          ? undefined
+          : new Promise((r) => {
+              s.child.once('exit', r);
+              s.child.kill('SIGTERM');
+            }),
+      ),
+    );
   return { apps, stop };
 }

@@ -32,14 +32,24 @@ try {
   started.push({ stop });
 
   const admin = async (method, path, body, headers = {}) => {
-    const res = await fetch(`${dispatch.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${dispatch.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, ...headers },
+      body: JSON.stringify(body),
+    });
     return res.json();
   };
   /** A registered app granted e-licence.query-by-holder; returns its Basic header. */
   async function app(appKey, ratePerSecond) {
     const { appSecret } = await admin('POST', '/internal/v1/apps', { appKey, name: appKey, ownerDepartment: 'bench' });
     const authorization = `Basic ${Buffer.from(`${appKey}:${appSecret}`).toString('base64')}`;
-    const asked = await (await fetch(`${dispatch.url}/v1/subscriptions`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ capability: 'e-licence.query-by-holder', purpose: 'bench', legalBases: ['demo.gov-data-sharing'] }) })).json();
+    const asked = await (
+      await fetch(`${dispatch.url}/v1/subscriptions`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ capability: 'e-licence.query-by-holder', purpose: 'bench', legalBases: ['demo.gov-data-sharing'] }),
+      })
+    ).json();
     await admin('POST', `/internal/v1/subscriptions/${asked.id}/decision`, { decision: 'approve' }, { 'x-caller': 'bench' });
     await admin('PUT', `/internal/v1/apps/${appKey}/limits`, { ratePerSecond, quotaPerDay: null });
     return authorization;
@@ -59,16 +69,29 @@ try {
     timeout: 10,
   });
   const load = (authorization, rate, seconds, connections) =>
-    new Promise((resolve, reject) => autocannon(options(authorization, rate, seconds, connections), (err, result) => (err ? reject(err) : resolve(result))));
+    new Promise((resolve, reject) =>
+      autocannon(options(authorization, rate, seconds, connections), (err, result) => (err ? reject(err) : resolve(result))),
+    );
   /** The noisy app's load comes from a process of its own, as another client's would. */
   const loadElsewhere = (authorization, rate, seconds, connections) =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bench/load-worker.mjs', JSON.stringify(options(authorization, rate, seconds, connections))], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['bench/load-worker.mjs', JSON.stringify(options(authorization, rate, seconds, connections))], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load worker exited ${code}`))));
     });
-  const summary = (r) => ({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, ok: r['2xx'], limited: r.statusCodeStats?.['429']?.count ?? 0, other: r.non2xx - (r.statusCodeStats?.['429']?.count ?? 0), errors: r.errors + r.timeouts });
+  const summary = (r) => ({
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    ok: r['2xx'],
+    limited: r.statusCodeStats?.['429']?.count ?? 0,
+    other: r.non2xx - (r.statusCodeStats?.['429']?.count ?? 0),
+    errors: r.errors + r.timeouts,
+  });
 
   log('warm-up');
   await load(quiet, QUIET_RATE, 5, 4);
@@ -76,8 +99,12 @@ try {
   for (let run = 1; run <= RUNS; run++) {
     log(`run ${run}/${RUNS} — baseline: quiet app alone at ${QUIET_RATE}/s`);
     const baseline = summary(await load(quiet, QUIET_RATE, SECONDS, 4));
-    log(`run ${run}/${RUNS} — contended: quiet app at ${QUIET_RATE}/s while the noisy app sends ${NOISY_LIMIT * 10}/s against its limit of ${NOISY_LIMIT}/s`);
-    const [contended, flood] = (await Promise.all([load(quiet, QUIET_RATE, SECONDS, 4), loadElsewhere(noisy, NOISY_LIMIT * 10, SECONDS, 32)])).map(summary);
+    log(
+      `run ${run}/${RUNS} — contended: quiet app at ${QUIET_RATE}/s while the noisy app sends ${NOISY_LIMIT * 10}/s against its limit of ${NOISY_LIMIT}/s`,
+    );
+    const [contended, flood] = (
+      await Promise.all([load(quiet, QUIET_RATE, SECONDS, 4), loadElsewhere(noisy, NOISY_LIMIT * 10, SECONDS, 32)])
+    ).map(summary);
     const ratio = contended.p99 / Math.max(1, baseline.p99);
     results.push({ run, baseline, contended, flood, ratio, met: ratio <= 2 && contended.other === 0 && contended.errors === 0 });
     log(`run ${run}: quiet p99 ${baseline.p99} → ${contended.p99} ms (${ratio.toFixed(2)}×)`);

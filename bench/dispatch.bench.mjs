@@ -31,7 +31,15 @@ const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 function load(url, headers, seconds, connections = CONNECTIONS) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(HOLDER), timeout: 10 },
+      {
+        url,
+        method: 'POST',
+        connections,
+        duration: seconds,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(HOLDER),
+        timeout: 10,
+      },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
@@ -58,7 +66,10 @@ async function measure(name, url, headers, pids, connections = CONNECTIONS) {
     errors: r.errors + r.timeouts,
     rss: peak,
     cpu,
-    brokerMsPerCall: after['kafka broker (JVM)'] === undefined ? null : ((after['kafka broker (JVM)'] - before['kafka broker (JVM)']) * 1000) / Math.max(1, r.requests.total),
+    brokerMsPerCall:
+      after['kafka broker (JVM)'] === undefined
+        ? null
+        : ((after['kafka broker (JVM)'] - before['kafka broker (JVM)']) * 1000) / Math.max(1, r.requests.total),
   };
   log(`${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, non-2xx ${row.non2xx}, errors ${row.errors}`);
   return row;
@@ -91,7 +102,16 @@ try {
   const tech = await startApp('tech-capabilities', env);
   const data = await startApp('data-platform', env);
   const dispatch = await startApp('service-dispatch', env);
-  started.push({ stop: async () => { await Promise.all([dispatch, data, tech].map((s) => { s.child.kill('SIGTERM'); return new Promise((r) => s.child.once('exit', r)); })); } });
+  started.push({
+    stop: async () => {
+      await Promise.all(
+        [dispatch, data, tech].map((s) => {
+          s.child.kill('SIGTERM');
+          return new Promise((r) => s.child.once('exit', r));
+        }),
+      );
+    },
+  });
   const pids = { 'service-dispatch': dispatch.child.pid, 'tech-capabilities': tech.child.pid, 'data-platform': data.child.pid };
   const brokerPid = kafka.pid;
   if (brokerPid) pids['kafka broker (JVM)'] = brokerPid;
@@ -100,14 +120,22 @@ try {
   const db = new pg.Client({ connectionString: postgres.value });
   await db.connect();
   const holderKey = createHmac('sha256', env.SUBJECT_KEY_SECRET).update(HOLDER.holderId.toUpperCase()).digest('hex');
-  await db.query(`INSERT INTO tech.licence_use_authorisation (id, holder_key, licence_id, grantee, purpose, valid_until) VALUES ($1, $2, NULL, 'bench', 'bench', now() + interval '1 hour')`, [randomUUID(), holderKey]);
+  await db.query(
+    `INSERT INTO tech.licence_use_authorisation (id, holder_key, licence_id, grantee, purpose, valid_until) VALUES ($1, $2, NULL, 'bench', 'bench', now() + interval '1 hour')`,
+    [randomUUID(), holderKey],
+  );
 
   const auth = `Basic ${Buffer.from('demo-portal:bench-secret').toString('base64')}`;
   const dispatchUrl = `${dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`;
   const dispatchHeaders = { authorization: auth, 'x-purpose': 'bench', 'x-legal-basis': 'demo.gov-data-sharing' };
   const directUrl = `${tech.url}/internal/v1/licences/query-by-holder`;
   const directHeaders = { 'x-caller': 'bench', 'x-purpose': 'bench', 'x-internal-token': 'bench-internal-api-token' };
-  const viaDispatch = await measure('through dispatch (HTTP → Kafka request-reply → tech-capabilities)', dispatchUrl, dispatchHeaders, pids);
+  const viaDispatch = await measure(
+    'through dispatch (HTTP → Kafka request-reply → tech-capabilities)',
+    dispatchUrl,
+    dispatchHeaders,
+    pids,
+  );
   const direct = await measure('direct HTTP to tech-capabilities', directUrl, directHeaders, pids);
 
   // The same again right before the catalogue grows: the catalogue-size ratio compares two adjacent
@@ -120,11 +148,26 @@ try {
     await producer.connect();
     const schema = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: false };
     const capabilities = Array.from({ length: EXTRA }, (_, i) => ({
-      code: `bench.extra-${String(i).padStart(3, '0')}`, version: '1', name: `扩展能力 ${i} (extra capability ${i})`, description: 'bench:dispatch catalogue-size check',
-      ownerDepartment: 'bench', topic: `bench.catalogue.extra-${i}.v1`, timeoutMs: 3000, idempotent: true, inputSchema: schema, outputSchema: schema,
+      code: `bench.extra-${String(i).padStart(3, '0')}`,
+      version: '1',
+      name: `扩展能力 ${i} (extra capability ${i})`,
+      description: 'bench:dispatch catalogue-size check',
+      ownerDepartment: 'bench',
+      topic: `bench.catalogue.extra-${i}.v1`,
+      timeoutMs: 3000,
+      idempotent: true,
+      inputSchema: schema,
+      outputSchema: schema,
     }));
-    const event = { meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'bench-catalogue', sentAt: new Date().toISOString() }, provider: 'bench-catalogue', capabilities };
-    await producer.send({ topic: 'platform.capability.announced.v1', messages: [{ key: 'bench-catalogue', value: JSON.stringify(event), headers: { 'x-event-id': event.meta.messageId } }] });
+    const event = {
+      meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'bench-catalogue', sentAt: new Date().toISOString() },
+      provider: 'bench-catalogue',
+      capabilities,
+    };
+    await producer.send({
+      topic: 'platform.capability.announced.v1',
+      messages: [{ key: 'bench-catalogue', value: JSON.stringify(event), headers: { 'x-event-id': event.meta.messageId } }],
+    });
     await producer.disconnect();
     const deadline = Date.now() + 30_000;
     while (Number((await db.query('SELECT count(*) FROM dispatch.capability_version')).rows[0].count) < catalogueBefore + EXTRA) {
@@ -146,8 +189,14 @@ try {
   const ratio = (viaDispatch.rps / direct.rps).toFixed(2);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const fmt = (r) => `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} | ${r.brokerMsPerCall === null ? '—' : r.brokerMsPerCall.toFixed(3)} |`;
-  const sameLoad = direct.p99 < 50 ? (viaDispatch.p99 < 50 ? '**met**' : '**missed**') : 'not measured (the direct call\'s p99 is not < 50 ms at this load: lower BENCH_CONNECTIONS)';
+  const fmt = (r) =>
+    `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} | ${r.brokerMsPerCall === null ? '—' : r.brokerMsPerCall.toFixed(3)} |`;
+  const sameLoad =
+    direct.p99 < 50
+      ? viaDispatch.p99 < 50
+        ? '**met**'
+        : '**missed**'
+      : "not measured (the direct call's p99 is not < 50 ms at this load: lower BENCH_CONNECTIONS)";
   const extraRatio = withExtra.rps / again.rps;
   const section = `
 ## bench:dispatch — ${date} UTC
@@ -169,12 +218,31 @@ ${fmt(singleDirect)}
 
 Ratio dispatch / direct: **${ratio}** (target ≥ 0.5). Through dispatch p99 < 50 ms at the load where the direct call's p99 is < 50 ms: ${sameLoad}. Broker CPU per call through dispatch: **${viaDispatch.brokerMsPerCall === null ? 'not measured (external broker)' : `${viaDispatch.brokerMsPerCall.toFixed(3)} ms`}** (target ≤ 0.3 ms). With ${EXTRA} more capabilities registered: **${extraRatio.toFixed(2)}×** the throughput of the phase just before (target within 10 %). One call at a time: p50 ${single.p50} ms through dispatch, ${singleDirect.p50} ms direct. Target through dispatch: ≥ 2,000 req/s at p99 < 50 ms — ${viaDispatch.rps >= 2000 && viaDispatch.p99 < 50 ? '**met**' : '**missed**'}.
 
-CPU use during the measured window (% of one core; the machine has ${cpus().length * 100}%) — ${[['dispatch phase', viaDispatch], ['direct phase', direct], ['extra-capabilities phase', withExtra]].map(([n, r]) => `${n}: ${Object.entries(r.cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('; ')}.
+CPU use during the measured window (% of one core; the machine has ${cpus().length * 100}%) — ${[
+    ['dispatch phase', viaDispatch],
+    ['direct phase', direct],
+    ['extra-capabilities phase', withExtra],
+  ]
+    .map(
+      ([n, r]) =>
+        `${n}: ${Object.entries(r.cpu)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+    )
+    .join('; ')}.
 
-Peak RSS (MB) during the runs — dispatch phase: ${Object.entries(viaDispatch.rss).map(([k, v]) => `${k} ${v}`).join(', ')}; direct phase: ${Object.entries(direct.rss).map(([k, v]) => `${k} ${v}`).join(', ')}.
+Peak RSS (MB) during the runs — dispatch phase: ${Object.entries(viaDispatch.rss)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; direct phase: ${Object.entries(direct.rss)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}.
 `;
   const file = 'docs/benchmarks.md';
-  if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nFigures appended by the `npm run bench:*` scripts (newest last). Each section names the machine and the date.\n');
+  if (!existsSync(file))
+    writeFileSync(
+      file,
+      '# Benchmarks\n\nFigures appended by the `npm run bench:*` scripts (newest last). Each section names the machine and the date.\n',
+    );
   appendFileSync(file, section);
   log(`appended to ${file}`);
   process.stdout.write(section);

@@ -38,28 +38,37 @@ try {
   log(`settling ${SETTLE} s, then measuring ${SECONDS} s of idle`);
   await new Promise((r) => setTimeout(r, SETTLE * 1000));
   // BENCH_THREADS=1: also print the broker's busiest threads (where an idle broker spends its time).
-  const threads = (pid) => Object.fromEntries(readdirSync(`/proc/${pid}/task`).map((t) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return [`${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))} #${t}`, Number(f[11]) + Number(f[12])];
-    } catch {
-      return [t, 0];
-    }
-  }));
+  const threads = (pid) =>
+    Object.fromEntries(
+      readdirSync(`/proc/${pid}/task`).map((t) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return [`${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))} #${t}`, Number(f[11]) + Number(f[12])];
+        } catch {
+          return [t, 0];
+        }
+      }),
+    );
   const threadsBefore = process.env.BENCH_THREADS && kafka.pid ? threads(kafka.pid) : null;
   const before = cpuSnapshot(pids);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const after = cpuSnapshot(pids);
   if (threadsBefore) {
     const now = threads(kafka.pid);
-    const busiest = Object.keys(now).map((k) => [k, now[k] - (threadsBefore[k] ?? 0)]).filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]).slice(0, 15);
+    const busiest = Object.keys(now)
+      .map((k) => [k, now[k] - (threadsBefore[k] ?? 0)])
+      .filter(([, t]) => t > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15);
     log(`broker threads (CPU ticks of 10 ms in ${SECONDS} s): ${busiest.map(([k, t]) => `${k} ${t}`).join(', ')}`);
   }
   const pct = (k) => ((after[k] - before[k]) / SECONDS) * 100;
   const counted = [...APPS, ...(kafka.pid ? ['kafka broker (JVM)'] : [])];
   const total = counted.reduce((sum, k) => sum + pct(k), 0);
-  const rows = [...counted, 'postgresql (all processes)'].map((k) => `| ${k} | ${pct(k).toFixed(2)} | ${(after[k] - before[k]).toFixed(2)} | ${pids[k] ? (rssMb(pids[k]) ?? '—') : '—'} |`);
+  const rows = [...counted, 'postgresql (all processes)'].map(
+    (k) => `| ${k} | ${pct(k).toFixed(2)} | ${(after[k] - before[k]).toFixed(2)} | ${pids[k] ? (rssMb(pids[k]) ?? '—') : '—'} |`,
+  );
   const section = `
 ## bench:idle — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 

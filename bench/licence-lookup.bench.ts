@@ -29,8 +29,14 @@ try {
   started.push(kafka);
   const env = {
     // development: production refuses the demo data the benchmark starts from
-    NODE_ENV: 'development', DATABASE_URL: postgres.value, KAFKA_BROKERS: kafka.value, SUBJECT_KEY_SECRET: SECRET,
-    CRYPTO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), SEED_DEMO: 'true', LOG_LEVEL: 'warn', INTERNAL_API_TOKEN: 'bench-internal-api-token',
+    NODE_ENV: 'development',
+    DATABASE_URL: postgres.value,
+    KAFKA_BROKERS: kafka.value,
+    SUBJECT_KEY_SECRET: SECRET,
+    CRYPTO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'warn',
+    INTERNAL_API_TOKEN: 'bench-internal-api-token',
   };
   const tech = await startApp('tech-capabilities', env);
   const data = await startApp('data-platform', env);
@@ -39,10 +45,18 @@ try {
   // 100,000 licences: 4 each for 25,000 synthetic citizens (valid GB 11643 numbers), one type, one issuer.
   const client = new pg.Client({ connectionString: postgres.value });
   await client.connect();
-  const [{ type_code: typeCode, issuer_code: issuerCode, issuer_name: issuerName }] = (await client.query('SELECT type_code, issuer_code, issuer_name FROM tech.licence LIMIT 1')).rows;
+  const [{ type_code: typeCode, issuer_code: issuerCode, issuer_name: issuerName }] = (
+    await client.query('SELECT type_code, issuer_code, issuer_name FROM tech.licence LIMIT 1')
+  ).rows;
   const holders: string[] = [];
   for (let i = 0; holders.length < LICENCES / 4; i++) {
-    holders.push(generateCitizenId({ regionCode: String(320100 + (i % 90)).padStart(6, '0'), birthDate: `19${50 + (Math.floor(i / 1000) % 50)}-0${1 + (i % 9)}-1${i % 9}`, sequence: Math.floor(i / 90) % 1000 }));
+    holders.push(
+      generateCitizenId({
+        regionCode: String(320100 + (i % 90)).padStart(6, '0'),
+        birthDate: `19${50 + (Math.floor(i / 1000) % 50)}-0${1 + (i % 9)}-1${i % 9}`,
+        sequence: Math.floor(i / 90) % 1000,
+      }),
+    );
   }
   const unique = [...new Set(holders)];
   const started0 = Date.now();
@@ -53,11 +67,25 @@ try {
       for (let k = 0; k < 4; k++) {
         const serial = `B${batch}${rows.length}`;
         const p = values.length;
-        values.push(buildLicenceId({ typeCode, issuerCode, serial, version: '001' }), typeCode, serial, '基准测试人员', subjectKeyOf(holder, SECRET), `${holder.slice(0, 6)}********${holder.slice(-4)}`, issuerCode, issuerName);
-        rows.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, 'person', $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, '2026-01-01', 'valid')`);
+        values.push(
+          buildLicenceId({ typeCode, issuerCode, serial, version: '001' }),
+          typeCode,
+          serial,
+          '基准测试人员',
+          subjectKeyOf(holder, SECRET),
+          `${holder.slice(0, 6)}********${holder.slice(-4)}`,
+          issuerCode,
+          issuerName,
+        );
+        rows.push(
+          `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, 'person', $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, '2026-01-01', 'valid')`,
+        );
       }
     }
-    await client.query(`INSERT INTO tech.licence (licence_id, type_code, number, holder_name, holder_type, holder_key, holder_id_masked, issuer_code, issuer_name, issue_date, status) VALUES ${rows.join(',')}`, values);
+    await client.query(
+      `INSERT INTO tech.licence (licence_id, type_code, number, holder_name, holder_type, holder_key, holder_id_masked, issuer_code, issuer_name, issue_date, status) VALUES ${rows.join(',')}`,
+      values,
+    );
   }
   const total = Number((await client.query('SELECT count(*) FROM tech.licence')).rows[0].count);
   await client.query('ANALYZE tech.licence');
@@ -75,8 +103,20 @@ try {
           duration: seconds,
           // NOTE (issue 11): the internal lookup takes no legal basis any more, so these calls are refused (403, logged)
           // unless the holders authorised the app 'bench'; re-base this bench on authorisations before quoting its figures.
-          headers: { 'content-type': 'application/json', 'x-caller': 'bench', 'x-purpose': 'bench', 'x-internal-token': 'bench-internal-api-token' },
-          requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ holderType: 'person', holderId: unique[next++ % unique.length] }) }) }],
+          headers: {
+            'content-type': 'application/json',
+            'x-caller': 'bench',
+            'x-purpose': 'bench',
+            'x-internal-token': 'bench-internal-api-token',
+          },
+          requests: [
+            {
+              setupRequest: (req: Record<string, unknown>) => ({
+                ...req,
+                body: JSON.stringify({ holderType: 'person', holderId: unique[next++ % unique.length] }),
+              }),
+            },
+          ],
           timeout: 10,
         } as unknown as autocannon.Options,
         (err, result) => (err ? reject(err) : resolve(result)),
@@ -87,14 +127,17 @@ try {
   if (kafka.pid) pids['kafka broker (JVM)'] = kafka.pid;
   const stats = new pg.Client({ connectionString: postgres.value });
   await stats.connect();
-  const xacts = async () => Number((await stats.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
+  const xacts = async () =>
+    Number((await stats.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
   const before = cpuSnapshot(pids);
   const commits0 = await xacts();
   const r = await run(SECONDS);
   const commits = (await xacts()) - commits0;
   const after = cpuSnapshot(pids);
   await stats.end();
-  const cpu = Object.keys(after).map((k) => `${k} ${Math.round(((after[k] - before[k]) / SECONDS) * 100)}`).join(', ');
+  const cpu = Object.keys(after)
+    .map((k) => `${k} ${Math.round(((after[k] - before[k]) / SECONDS) * 100)}`)
+    .join(', ');
   const met = r.requests.average >= 5000 && r.latency.p99 < 20;
   const section = `
 ## bench:licence-lookup — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC

@@ -59,18 +59,40 @@ http {
   const child = spawn(nginxBin, ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
   await new Promise((r) => setTimeout(r, 300));
   if (child.exitCode !== null) throw new Error(`nginx ${name} did not start (see ${prefix}/error.log)`);
-  return { child, prefix, stop: async () => { child.kill('SIGQUIT'); await new Promise((r) => setTimeout(r, 200)); rmSync(prefix, { recursive: true, force: true }); } };
+  return {
+    child,
+    prefix,
+    stop: async () => {
+      child.kill('SIGQUIT');
+      await new Promise((r) => setTimeout(r, 200));
+      rmSync(prefix, { recursive: true, force: true });
+    },
+  };
 }
 
 /** CPU seconds of a process and its children (nginx master + workers). */
 function treeCpu(pid) {
-  const kids = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  const kids = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .map(Number);
   return cpuSeconds(pid) + kids.reduce((s, k) => s + cpuSeconds(k), 0);
 }
 
 function load(url, headers, seconds) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body: BODY, timeout: 10 }, (err, r) => (err ? reject(err) : resolve(r)));
+    autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: BODY,
+        timeout: 10,
+      },
+      (err, r) => (err ? reject(err) : resolve(r)),
+    );
   });
 }
 
@@ -79,7 +101,16 @@ async function measure(name, url, headers, pids) {
   const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, treeCpu(p)]));
   const r = await load(url, headers, SECONDS);
   const cpu = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, Math.round(((treeCpu(p) - before[k]) / SECONDS) * 100)]));
-  const row = { name, rps: Math.round(r.requests.average), total: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, cpu };
+  const row = {
+    name,
+    rps: Math.round(r.requests.average),
+    total: r.requests.total,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    cpu,
+  };
   log(`${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, non-2xx ${row.non2xx}, errors ${row.errors}`);
   return row;
 }
@@ -95,7 +126,11 @@ const started = [];
 try {
   const upstreamPort = await freePort();
   const proxyPort = await freePort();
-  const upstream = await startNginx('upstream', `server { listen 127.0.0.1:${upstreamPort}; location / { default_type application/json; return 200 '${ANSWER}'; } }`, 1);
+  const upstream = await startNginx(
+    'upstream',
+    `server { listen 127.0.0.1:${upstreamPort}; location / { default_type application/json; return 200 '${ANSWER}'; } }`,
+    1,
+  );
   started.push(upstream);
   const nginxProxy = await startNginx(
     'proxy',
@@ -124,26 +159,68 @@ try {
     // BENCH_PROFILE=dir: a V8 CPU profile of dispatch written there when it stops.
     ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
   });
-  started.push({ stop: async () => { dispatch.child.kill('SIGTERM'); await new Promise((r) => dispatch.child.once('exit', r)); } });
+  started.push({
+    stop: async () => {
+      dispatch.child.kill('SIGTERM');
+      await new Promise((r) => dispatch.child.once('exit', r));
+    },
+  });
 
   // An operator registers the upstream; a business line subscribes; the owner approves.
   const internal = { 'x-internal-token': INTERNAL_TOKEN, 'x-caller': 'bench-ops' };
-  await call('POST', `${dispatch.url}/internal/v1/upstreams`, {
-    code: 'proxy.bench.id-check', name: '身份核验（基准测试上游）', ownerDepartment: '基准测试', baseUrl: `http://127.0.0.1:${upstreamPort}`, path: '/v2/id/check', method: 'POST',
-    auth: { kind: 'static-key', header: 'X-Api-Key', value: 'bench-key' }, timeoutMs: 3000, cacheTtlSeconds: 0,
-    requestMapping: '{ "sfzh": idNumber, "xm": name }', responseMapping: '{ "match": result = "一致", "serial": serial }',
-    inputSchema: { type: 'object', required: ['idNumber', 'name'], properties: { idNumber: { type: 'string', maxLength: 18 }, name: { type: 'string', maxLength: 64 } }, additionalProperties: false },
-  }, internal);
-  const app = await call('POST', `${dispatch.url}/internal/v1/apps`, { appKey: 'bench-line', name: '基准测试业务系统', ownerDepartment: '基准测试' }, internal);
+  await call(
+    'POST',
+    `${dispatch.url}/internal/v1/upstreams`,
+    {
+      code: 'proxy.bench.id-check',
+      name: '身份核验（基准测试上游）',
+      ownerDepartment: '基准测试',
+      baseUrl: `http://127.0.0.1:${upstreamPort}`,
+      path: '/v2/id/check',
+      method: 'POST',
+      auth: { kind: 'static-key', header: 'X-Api-Key', value: 'bench-key' },
+      timeoutMs: 3000,
+      cacheTtlSeconds: 0,
+      requestMapping: '{ "sfzh": idNumber, "xm": name }',
+      responseMapping: '{ "match": result = "一致", "serial": serial }',
+      inputSchema: {
+        type: 'object',
+        required: ['idNumber', 'name'],
+        properties: { idNumber: { type: 'string', maxLength: 18 }, name: { type: 'string', maxLength: 64 } },
+        additionalProperties: false,
+      },
+    },
+    internal,
+  );
+  const app = await call(
+    'POST',
+    `${dispatch.url}/internal/v1/apps`,
+    { appKey: 'bench-line', name: '基准测试业务系统', ownerDepartment: '基准测试' },
+    internal,
+  );
   const auth = { authorization: `Basic ${Buffer.from(`bench-line:${app.appSecret}`).toString('base64')}` };
   const asked = await call('POST', `${dispatch.url}/v1/subscriptions`, { capability: 'proxy.bench.id-check', purpose: '基准测试' }, auth);
   await call('POST', `${dispatch.url}/internal/v1/subscriptions/${asked.id}/decision`, { decision: 'approve' }, internal);
   const check = await call('POST', `${dispatch.url}/v1/capabilities/proxy.bench.id-check/invoke`, JSON.parse(BODY), auth);
   if (check.match !== true) throw new Error(`unexpected answer ${JSON.stringify(check)}`);
 
-  const pids = { 'service-dispatch': dispatch.child.pid, 'nginx proxy (master + workers)': nginxProxy.child.pid, 'nginx upstream': upstream.child.pid };
-  const viaDispatch = await measure('dispatch interface proxy (auth, grant, rate limit, schema, JSONata, audit)', `${dispatch.url}/v1/capabilities/proxy.bench.id-check/invoke`, { ...auth, 'x-purpose': 'bench' }, pids);
-  const viaNginx = await measure(`nginx reverse proxy (worker_processes ${WORKERS}, keepalive upstream)`, `http://127.0.0.1:${proxyPort}/v2/id/check`, {}, pids);
+  const pids = {
+    'service-dispatch': dispatch.child.pid,
+    'nginx proxy (master + workers)': nginxProxy.child.pid,
+    'nginx upstream': upstream.child.pid,
+  };
+  const viaDispatch = await measure(
+    'dispatch interface proxy (auth, grant, rate limit, schema, JSONata, audit)',
+    `${dispatch.url}/v1/capabilities/proxy.bench.id-check/invoke`,
+    { ...auth, 'x-purpose': 'bench' },
+    pids,
+  );
+  const viaNginx = await measure(
+    `nginx reverse proxy (worker_processes ${WORKERS}, keepalive upstream)`,
+    `http://127.0.0.1:${proxyPort}/v2/id/check`,
+    {},
+    pids,
+  );
 
   const ratio = (viaDispatch.rps / viaNginx.rps).toFixed(2);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -162,7 +239,11 @@ ${fmt(viaNginx)}
 
 Ratio dispatch / nginx: **${ratio}** (target ≥ 0.5) — ${Number(ratio) >= 0.5 ? '**met**' : '**missed**'}.
 
-CPU during the measured window (% of one core; the machine has ${cpus().length * 100}%) — dispatch phase: ${Object.entries(viaDispatch.cpu).map(([k, v]) => `${k} ${v}`).join(', ')}; nginx phase: ${Object.entries(viaNginx.cpu).map(([k, v]) => `${k} ${v}`).join(', ')}.
+CPU during the measured window (% of one core; the machine has ${cpus().length * 100}%) — dispatch phase: ${Object.entries(viaDispatch.cpu)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; nginx phase: ${Object.entries(viaNginx.cpu)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}.
 `;
   const file = 'docs/benchmarks.md';
   appendFileSync(file, section);

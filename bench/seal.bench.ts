@@ -8,7 +8,19 @@ import { cpus, totalmem } from 'node:os';
 import { createPrivateKey } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { SoftwareCryptoProvider } from '@gmp/gm-crypto';
-import { createPadesKey, issueSm2Certificate, makeSeal, makeSealPng, preparePicture, providerSigner, sealPdf, signWithSeal, sm2Name, verifyPdfSignature, verifySesSignature } from '@gmp/e-seal';
+import {
+  createPadesKey,
+  issueSm2Certificate,
+  makeSeal,
+  makeSealPng,
+  preparePicture,
+  providerSigner,
+  sealPdf,
+  signWithSeal,
+  sm2Name,
+  verifyPdfSignature,
+  verifySesSignature,
+} from '@gmp/e-seal';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const rows: string[] = [];
@@ -30,9 +42,15 @@ async function measure(name: string, target: string, op: () => unknown | Promise
 }
 
 const doc = await PDFDocument.create();
-doc.addPage([595.28, 841.89]).drawText('Business licence record 1001', { x: 72, y: 760, size: 18, font: await doc.embedFont(StandardFonts.Helvetica) });
+doc
+  .addPage([595.28, 841.89])
+  .drawText('Business licence record 1001', { x: 72, y: 760, size: 18, font: await doc.embedFont(StandardFonts.Helvetica) });
 const pdf = Buffer.from(await doc.save());
-const made = await createPadesKey({ commonName: 'Demo seal', organisation: 'Demo organisation', notAfter: new Date(Date.now() + 365 * 86_400_000) });
+const made = await createPadesKey({
+  commonName: 'Demo seal',
+  organisation: 'Demo organisation',
+  notAfter: new Date(Date.now() + 365 * 86_400_000),
+});
 const key = { privateKey: createPrivateKey({ key: made.pkcs8, format: 'der', type: 'pkcs8' }), certificate: made.certificate };
 const picture = await preparePicture(makeSealPng(256));
 const sealed = await sealPdf(pdf, { key, picture, sealName: 'Demo seal', organisation: 'Demo organisation' });
@@ -41,18 +59,46 @@ const crypto = new SoftwareCryptoProvider(Buffer.alloc(32, 1));
 const maker = crypto.generateSm2KeyPair();
 const makerSigner = providerSigner(crypto, maker);
 const makerName = sm2Name('Seal maker', 'Platform');
-const makerCert = issueSm2Certificate({ subject: makerName, publicKey: maker.publicKey, issuer: { name: makerName, signer: makerSigner }, ca: true, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+const makerCert = issueSm2Certificate({
+  subject: makerName,
+  publicKey: maker.publicKey,
+  issuer: { name: makerName, signer: makerSigner },
+  ca: true,
+  notAfter: new Date(Date.now() + 3650 * 86_400_000),
+});
 const signerKey = crypto.generateSm2KeyPair();
-const signerCert = issueSm2Certificate({ subject: sm2Name('Demo seal', 'Demo organisation'), publicKey: signerKey.publicKey, issuer: { name: makerName, signer: makerSigner }, notAfter: new Date(Date.now() + 365 * 86_400_000) });
-const seal = makeSeal({ esID: '32010000000001', name: 'Demo seal', type: 'official', png: makeSealPng(128), signerCertificates: [signerCert], validStart: new Date(), validEnd: new Date(Date.now() + 365 * 86_400_000) }, { certificate: makerCert, signer: makerSigner });
+const signerCert = issueSm2Certificate({
+  subject: sm2Name('Demo seal', 'Demo organisation'),
+  publicKey: signerKey.publicKey,
+  issuer: { name: makerName, signer: makerSigner },
+  notAfter: new Date(Date.now() + 365 * 86_400_000),
+});
+const seal = makeSeal(
+  {
+    esID: '32010000000001',
+    name: 'Demo seal',
+    type: 'official',
+    png: makeSealPng(128),
+    signerCertificates: [signerCert],
+    validStart: new Date(),
+    validEnd: new Date(Date.now() + 365 * 86_400_000),
+  },
+  { certificate: makerCert, signer: makerSigner },
+);
 const record = Buffer.alloc(1024, 0x61);
 const signer = providerSigner(crypto, signerKey);
 const sesSignature = signWithSeal({ seal, data: record, propertyInfo: 'record', signer, signerCertificate: signerCert });
 
-await measure('seal a one-page PDF (visible seal + PAdES, ECDSA P-256)', '≥ 100/s', () => sealPdf(pdf, { key, picture, sealName: 'Demo seal', organisation: 'Demo organisation' }));
+await measure('seal a one-page PDF (visible seal + PAdES, ECDSA P-256)', '≥ 100/s', () =>
+  sealPdf(pdf, { key, picture, sealName: 'Demo seal', organisation: 'Demo organisation' }),
+);
 await measure('verify the PDF signature', '—', () => verifyPdfSignature(sealed));
-await measure('GB/T 38540 signature over a 1 KB record (SM3 + TBS_Sign + SM2 via the crypto provider)', '≥ 300/s', () => signWithSeal({ seal, data: record, propertyInfo: 'record', signer, signerCertificate: signerCert }));
-await measure('verify a GB/T 38540 signature (2 SM2 verifications, no caches)', '—', () => verifySesSignature(sesSignature, record, [maker.publicKey]));
+await measure('GB/T 38540 signature over a 1 KB record (SM3 + TBS_Sign + SM2 via the crypto provider)', '≥ 300/s', () =>
+  signWithSeal({ seal, data: record, propertyInfo: 'record', signer, signerCertificate: signerCert }),
+);
+await measure('verify a GB/T 38540 signature (2 SM2 verifications, no caches)', '—', () =>
+  verifySesSignature(sesSignature, record, [maker.publicKey]),
+);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const section = `

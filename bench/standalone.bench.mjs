@@ -10,9 +10,19 @@ import autocannon from 'autocannon';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const dataDir = mkdtempSync(join(tmpdir(), 'gmp-bench-standalone-'));
-const env = { PATH: process.env.PATH, TS_NODE_PROJECT: 'tsconfig.json', STANDALONE_DATA_DIR: dataDir, STANDALONE_PORT_BASE: '0', LOG_LEVEL: 'warn', DISPATCH_RATE_PER_SECOND: '0' };
+const env = {
+  PATH: process.env.PATH,
+  TS_NODE_PROJECT: 'tsconfig.json',
+  STANDALONE_DATA_DIR: dataDir,
+  STANDALONE_PORT_BASE: '0',
+  LOG_LEVEL: 'warn',
+  DISPATCH_RATE_PER_SECOND: '0',
+};
 const started = Date.now();
-const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], {
+  env,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 let out = '';
 child.stdout.on('data', (d) => (out += d));
 child.stderr.on('data', (d) => (out += d));
@@ -31,7 +41,11 @@ try {
           method: 'POST',
           connections: CONNECTIONS,
           duration: seconds,
-          headers: { 'content-type': 'application/json', 'x-legal-basis': 'demo.gov-data-sharing', authorization: `Basic ${Buffer.from('demo-portal:demo-portal-secret').toString('base64')}` },
+          headers: {
+            'content-type': 'application/json',
+            'x-legal-basis': 'demo.gov-data-sharing',
+            authorization: `Basic ${Buffer.from('demo-portal:demo-portal-secret').toString('base64')}`,
+          },
           body: JSON.stringify({ holderType: 'person', holderId: '11010519491231002X' }),
         },
         (err, r) => (err ? reject(err) : resolve(r)),

@@ -51,7 +51,10 @@ try {
           method: 'POST',
           connections: CONNECTIONS,
           duration: seconds,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('demo-business-app:demo-business-app-secret').toString('base64')}` },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from('demo-business-app:demo-business-app-secret').toString('base64')}`,
+          },
           body: 'grant_type=client_credentials&scope=capabilities%3Ainvoke',
         },
         (err, r) => (err ? reject(err) : resolve(r)),

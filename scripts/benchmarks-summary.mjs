@@ -33,7 +33,13 @@ function tables(body) {
       continue;
     }
     if (lines.length >= 2) {
-      const cells = (l) => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+      const cells = (l) =>
+        l
+          .trim()
+          .replace(/^\|/, '')
+          .replace(/\|$/, '')
+          .split('|')
+          .map((c) => c.trim());
       const header = cells(lines[0]);
       found.push({ header, rows: lines.slice(2).map((l) => Object.fromEntries(cells(l).map((c, i) => [header[i], c]))) });
     }
@@ -66,7 +72,11 @@ function throughputRatio(run, a, b, min) {
   const via = row(run, a);
   const base = row(run, b);
   const ratio = num(via['req/s']) / num(base['req/s']);
-  return { value: ratio, figure: `${fmt(ratio, 2)}× (${fmt(num(via['req/s']))} / ${fmt(num(base['req/s']))} req/s)`, met: ratio >= min && clean(via) && clean(base) };
+  return {
+    value: ratio,
+    figure: `${fmt(ratio, 2)}× (${fmt(num(via['req/s']))} / ${fmt(num(base['req/s']))} req/s)`,
+    met: ratio >= min && clean(via) && clean(base),
+  };
 }
 
 const TARGETS = [
@@ -76,7 +86,11 @@ const TARGETS = [
     measure(run) {
       const r = row(run, 'RS256');
       const perCpu = num(r['per CPU-second']);
-      return { value: perCpu, figure: `${fmt(num(r['verifications/s (wall)']))}/s RS256 in one thread (${fmt(perCpu)} per CPU-second)`, met: perCpu >= 20_000 };
+      return {
+        value: perCpu,
+        figure: `${fmt(num(r['verifications/s (wall)']))}/s RS256 in one thread (${fmt(perCpu)} per CPU-second)`,
+        met: perCpu >= 20_000,
+      };
     },
     range: { unit: '/s per CPU-second' },
   },
@@ -130,7 +144,11 @@ const TARGETS = [
       const p99 = num(r['p99 ms']);
       const kafka = setting(run, /Kafka settings of the services: (\d+ partitions per topic)/);
       const load = setting(run, /Load: .*?(\d+ connections)/);
-      return { value: rps, figure: `${fmt(rps)}/s, p99 ${p99} ms (${[load, kafka].filter(Boolean).join(', ')})${failures(r)}`, met: rps >= 2000 && p99 < 50 && clean(r) };
+      return {
+        value: rps,
+        figure: `${fmt(rps)}/s, p99 ${p99} ms (${[load, kafka].filter(Boolean).join(', ')})${failures(r)}`,
+        met: rps >= 2000 && p99 < 50 && clean(r),
+      };
     },
     range: { unit: '/s' },
   },
@@ -150,7 +168,11 @@ const TARGETS = [
       const p99 = num(via['p99 ms']);
       // A run whose direct call is itself over 50 ms did not measure this target.
       if (num(direct['p99 ms']) >= 50) return null;
-      return { value: p99, figure: `p99 ${p99} ms through dispatch, ${direct['p99 ms']} ms direct (${load})${failures(via)}`, met: p99 < 50 && clean(via) && clean(direct) };
+      return {
+        value: p99,
+        figure: `p99 ${p99} ms through dispatch, ${direct['p99 ms']} ms direct (${load})${failures(via)}`,
+        met: p99 < 50 && clean(via) && clean(direct),
+      };
     },
     range: { unit: ' ms' },
   },
@@ -176,7 +198,11 @@ const TARGETS = [
       // Compared with the phase right before the catalogue grew (older runs: the first dispatch phase).
       const base = table.rows.find((r) => r[table.header[0]].startsWith('through dispatch, again')) ?? row(run, 'through dispatch (');
       const ratio = num(extra['req/s']) / num(base['req/s']);
-      return { value: ratio, figure: `${fmt(ratio, 2)}× (${fmt(num(extra['req/s']))} / ${fmt(num(base['req/s']))} req/s; p99 ${extra['p99 ms']} / ${base['p99 ms']} ms)`, met: ratio >= 0.9 && clean(extra) && clean(base) };
+      return {
+        value: ratio,
+        figure: `${fmt(ratio, 2)}× (${fmt(num(extra['req/s']))} / ${fmt(num(base['req/s']))} req/s; p99 ${extra['p99 ms']} / ${base['p99 ms']} ms)`,
+        met: ratio >= 0.9 && clean(extra) && clean(base),
+      };
     },
     range: { digits: 2, unit: '×' },
   },
@@ -200,12 +226,17 @@ const TARGETS = [
       const first = (r) => r[table.header[0]];
       const bases = table.rows.filter((r) => first(r).includes('baseline'));
       const quiet = table.rows.filter((r) => first(r).includes('contended — quiet'));
-      if (bases.length === 0 || bases.length !== quiet.length) throw new Error(`expected baseline and contended rows in pairs, found ${bases.length} and ${quiet.length}`);
+      if (bases.length === 0 || bases.length !== quiet.length)
+        throw new Error(`expected baseline and contended rows in pairs, found ${bases.length} and ${quiet.length}`);
       const ratios = bases.map((b, i) => num(quiet[i]['p99 ms']) / Math.max(1, num(b['p99 ms'])));
       const ok = quiet.every((q) => num(q['other non-2xx']) === 0 && num(q['errors']) === 0);
       const worst = Math.max(...ratios);
       const within = ratios.filter((x) => x <= 2).length;
-      return { value: worst, figure: `worst ${fmt(worst, 2)}× (${ratios.map((x) => `${fmt(x, 2)}×`).join(', ')}: ${within} of ${ratios.length} run${ratios.length > 1 ? 's' : ''} within 2×)`, met: ratios.length >= 3 && within === ratios.length && ok };
+      return {
+        value: worst,
+        figure: `worst ${fmt(worst, 2)}× (${ratios.map((x) => `${fmt(x, 2)}×`).join(', ')}: ${within} of ${ratios.length} run${ratios.length > 1 ? 's' : ''} within 2×)`,
+        met: ratios.length >= 3 && within === ratios.length && ok,
+      };
     },
     range: { digits: 2, unit: '×' },
   },
@@ -226,7 +257,11 @@ function anchors(markdown) {
     if (line.startsWith('```')) fenced = !fenced;
     const m = fenced ? null : /^#{1,6} (.*)$/.exec(line);
     if (!m) continue;
-    const base = m[1].trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replaceAll(' ', '-');
+    const base = m[1]
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replaceAll(' ', '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.push({ heading: m[1].trim(), anchor: n ? `${base}-${n}` : base });
@@ -272,8 +307,13 @@ function summary(markdown) {
     const values = measured.map((m) => m.value);
     const [lo, hi] = [Math.min(...values), Math.max(...values)];
     const [a, b] = [fmt(lo, t.range.digits), fmt(hi, t.range.digits)];
-    const span = measured.length === 1 ? 'this one only' : `${a === b ? a : `${a}–${b}`}${t.range.unit} (${measured.length} runs, ${measured.filter((m) => m.met).length} met)`;
-    lines.push(`| ${t.target} | [${latest.run.date} UTC](#${latest.run.anchor}) | ${latest.figure} | ${latest.met ? 'met' : '**missed**'} | ${span} |`);
+    const span =
+      measured.length === 1
+        ? 'this one only'
+        : `${a === b ? a : `${a}–${b}`}${t.range.unit} (${measured.length} runs, ${measured.filter((m) => m.met).length} met)`;
+    lines.push(
+      `| ${t.target} | [${latest.run.date} UTC](#${latest.run.anchor}) | ${latest.figure} | ${latest.met ? 'met' : '**missed**'} | ${span} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -34,19 +34,31 @@ function ensureVerifierTools() {
   if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
     process.stdout.write(`\n== installing verifier tools (${packages.join(' ')}) ==\n`);
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    if (spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0) return;
+    if (
+      spawnSync('apt-get', ['install', '-y', '-qq', ...packages], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      }).status === 0
+    )
+      return;
   }
   console.error(`测试需要 (the tests need): ${missing.map(([t]) => t).join(', ')} — apt-get install -y ${packages.join(' ')}`);
   process.exit(1);
 }
+
+/** What Prettier keeps formatted (.prettierrc.json; `npm run format`). */
+const FORMATTED = ['apps/**/*.ts', 'libs/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.{ts,mjs}', '*.mjs', 'deploy/**/*.mjs'];
 
 const only = process.argv.slice(2);
 ensureVerifierTools();
 if (only.length === 0) {
   if (step('project graph', bin('nx'), ['show', 'projects']) !== 0) process.exit(1);
   if (step('lint (module boundaries)', bin('eslint'), ['apps', 'libs', 'scripts', 'bench']) !== 0) process.exit(1);
+  if (step('format (prettier --check; npm run format fixes it)', bin('prettier'), ['--check', '--log-level', 'warn', ...FORMATTED]) !== 0)
+    process.exit(1);
   if (step('type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) !== 0) process.exit(1);
-  if (step('benchmark summary regenerated from its runs', process.execPath, ['scripts/benchmarks-summary.mjs', '--check']) !== 0) process.exit(1);
+  if (step('benchmark summary regenerated from its runs', process.execPath, ['scripts/benchmarks-summary.mjs', '--check']) !== 0)
+    process.exit(1);
 }
 const report = join(mkdtempSync(join(tmpdir(), 'gmp-jest-')), 'report.json');
 const status = step('jest (unit + integration on real Kafka and PostgreSQL)', process.execPath, [

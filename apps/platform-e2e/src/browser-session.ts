@@ -4,7 +4,10 @@ import { createHash, randomBytes } from 'node:crypto';
 export class BrowserSession {
   private readonly cookies = new Map<string, string>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; retryAfter: string | null; text: string }> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; location: string | null; retryAfter: string | null; text: string }> {
     const res = await fetch(url, {
       method: init.method ?? 'GET',
       redirect: 'manual',
@@ -23,7 +26,12 @@ export class BrowserSession {
       else this.cookies.set(name, value);
     }
     const location = res.headers.get('location');
-    return { status: res.status, location: location ? new URL(location, url).toString() : null, retryAfter: res.headers.get('retry-after'), text: await res.text() };
+    return {
+      status: res.status,
+      location: location ? new URL(location, url).toString() : null,
+      retryAfter: res.headers.get('retry-after'),
+      text: await res.text(),
+    };
   }
 
   /** Follows redirects until one leaves `origin` (the client's redirect URI) or a page is shown. */
@@ -32,7 +40,8 @@ export class BrowserSession {
     for (let hops = 0; hops < 10; hops++) {
       if (!current.startsWith(origin)) return { url: current, status: 302, text: '' };
       const r = await this.request(current);
-      if (process.env['DEBUG_OAUTH']) process.stderr.write(`[oauth] ${r.status} ${current} -> ${r.location} ${r.status >= 400 ? r.text.slice(0, 200) : ''}\n`);
+      if (process.env['DEBUG_OAUTH'])
+        process.stderr.write(`[oauth] ${r.status} ${current} -> ${r.location} ${r.status >= 400 ? r.text.slice(0, 200) : ''}\n`);
       if (!r.location || r.status < 300 || r.status >= 400) return { url: current, status: r.status, text: r.text };
       current = r.location;
     }

@@ -20,7 +20,8 @@ describe('dispatch: app contacts and IP allow-lists', () => {
     await dispatch?.close();
   });
 
-  const register = (body: Record<string, unknown>) => post(`${dispatch.url}/internal/v1/apps`, { name: '测试应用', ownerDepartment: '测试厅', ...body }, INTERNAL);
+  const register = (body: Record<string, unknown>) =>
+    post(`${dispatch.url}/internal/v1/apps`, { name: '测试应用', ownerDepartment: '测试厅', ...body }, INTERNAL);
 
   it('keeps contacts and an allow-list; calls from elsewhere are refused (403 IP_NOT_ALLOWED, audited) until the list admits the address', async () => {
     const appKey = `e2e-ips-${run}`;
@@ -40,10 +41,15 @@ describe('dispatch: app contacts and IP allow-lists', () => {
     expect(audit.body.calls[0]).toMatchObject({ app: appKey, status: 403, code: 'IP_NOT_ALLOWED', correlationId: `ips-${run}` });
 
     // Admitted: the call passes the door and meets the next check (no subscription yet).
-    expect(await putJson(`${dispatch.url}/internal/v1/apps/${appKey}/allowed-ips`, { allowedIps: ['127.0.0.0/8', '::1'] })).toMatchObject({ status: 200, body: { allowedIps: ['127.0.0.0/8', '::1'] } });
+    expect(await putJson(`${dispatch.url}/internal/v1/apps/${appKey}/allowed-ips`, { allowedIps: ['127.0.0.0/8', '::1'] })).toMatchObject({
+      status: 200,
+      body: { allowedIps: ['127.0.0.0/8', '::1'] },
+    });
     expect((await post(`${dispatch.url}${CALL}`, INPUT, auth)).body.code).toBe('GRANT_REQUIRED');
     // Bad entries are named; an empty list means anywhere.
-    const bad = await putJson(`${dispatch.url}/internal/v1/apps/${appKey}/allowed-ips`, { allowedIps: ['127.0.0.1', 'not-an-ip', '10.0.0.0/33'] });
+    const bad = await putJson(`${dispatch.url}/internal/v1/apps/${appKey}/allowed-ips`, {
+      allowedIps: ['127.0.0.1', 'not-an-ip', '10.0.0.0/33'],
+    });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.errors)).toContain('not-an-ip');
     expect(JSON.stringify(bad.body.errors)).toContain('10.0.0.0/33');
@@ -56,10 +62,21 @@ describe('dispatch: app contacts and IP allow-lists', () => {
     const appKey = `e2e-ips-signed-${run}`;
     const registered = await register({ appKey, signatureScheme: 'gmp-hmac-sm3', allowedIps: ['192.168.10.0/24'] });
     const body = JSON.stringify(INPUT);
-    const sign = () => GMP_HMAC_SM3.sign({ method: 'POST', path: CALL, query: '', body: Buffer.from(body) }, appKey, Buffer.from(registered.body.hmacSecret), Date.now(), randomBytes(12).toString('hex'));
-    expect((await post(`${dispatch.url}${CALL}`, body, { authorization: '', 'x-legal-basis': '', ...sign() })).body.code).toBe('IP_NOT_ALLOWED');
+    const sign = () =>
+      GMP_HMAC_SM3.sign(
+        { method: 'POST', path: CALL, query: '', body: Buffer.from(body) },
+        appKey,
+        Buffer.from(registered.body.hmacSecret),
+        Date.now(),
+        randomBytes(12).toString('hex'),
+      );
+    expect((await post(`${dispatch.url}${CALL}`, body, { authorization: '', 'x-legal-basis': '', ...sign() })).body.code).toBe(
+      'IP_NOT_ALLOWED',
+    );
     await putJson(`${dispatch.url}/internal/v1/apps/${appKey}/allowed-ips`, { allowedIps: ['127.0.0.1'] });
-    expect((await post(`${dispatch.url}${CALL}`, body, { authorization: '', 'x-legal-basis': '', ...sign() })).body.code).toBe('GRANT_REQUIRED');
+    expect((await post(`${dispatch.url}${CALL}`, body, { authorization: '', 'x-legal-basis': '', ...sign() })).body.code).toBe(
+      'GRANT_REQUIRED',
+    );
   });
 
   it('checks contacts and allow-lists at registration and on change', async () => {
@@ -79,8 +96,13 @@ describe('dispatch: app contacts and IP allow-lists', () => {
     }
     const appKey = `e2e-contacts-${run}`;
     expect((await register({ appKey })).body.contacts).toEqual([]);
-    expect((await putJson(`${dispatch.url}/internal/v1/apps/${appKey}/contacts`, { contacts: [{ name: '赵工', email: 'zhao@example.gov.cn' }] })).status).toBe(200);
-    expect((await getJson(`${dispatch.url}/internal/v1/apps/${appKey}`, INTERNAL)).body.contacts).toEqual([{ name: '赵工', email: 'zhao@example.gov.cn' }]);
+    expect(
+      (await putJson(`${dispatch.url}/internal/v1/apps/${appKey}/contacts`, { contacts: [{ name: '赵工', email: 'zhao@example.gov.cn' }] }))
+        .status,
+    ).toBe(200);
+    expect((await getJson(`${dispatch.url}/internal/v1/apps/${appKey}`, INTERNAL)).body.contacts).toEqual([
+      { name: '赵工', email: 'zhao@example.gov.cn' },
+    ]);
     expect((await getJson(`${dispatch.url}/internal/v1/apps/nobody-${run}`, INTERNAL)).status).toBe(404);
   });
 });

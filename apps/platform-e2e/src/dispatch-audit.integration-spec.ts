@@ -14,7 +14,8 @@ describe('dispatch: call audit and usage', () => {
   let dispatch: RunningService;
   const internal = { 'x-internal-token': TEST_INTERNAL_API_TOKEN };
   const get = (path: string, headers: Record<string, string>) => getJson(`${dispatch.url}${path}`, headers);
-  const sql = (q: string, p: unknown[] = []) => dispatch.app.get(DataSource).query(q.replaceAll('S.', `"${dispatch.definition.schema}".`), p);
+  const sql = (q: string, p: unknown[] = []) =>
+    dispatch.app.get(DataSource).query(q.replaceAll('S.', `"${dispatch.definition.schema}".`), p);
   const verify = async () => (await post(`${dispatch.url}/internal/v1/audit/verify`, {}, { ...internal, authorization: '' })).body;
 
   beforeAll(async () => {
@@ -29,13 +30,27 @@ describe('dispatch: call audit and usage', () => {
 
   it('records accepted and refused calls — who, what, why, outcome, latency, the request’s SM3 — before answering', async () => {
     const body = JSON.stringify({ licenceId: LICENCE });
-    await post(`${dispatch.url}/v1/capabilities/e-licence.verify/invoke`, body, { 'x-purpose': encodeURIComponent('审计测试'), 'x-case-id': 'CASE-AUDIT-1' });
+    await post(`${dispatch.url}/v1/capabilities/e-licence.verify/invoke`, body, {
+      'x-purpose': encodeURIComponent('审计测试'),
+      'x-case-id': 'CASE-AUDIT-1',
+    });
     await post(`${dispatch.url}/v1/capabilities/e-licence.verify/invoke`, { licenceId: 'bad' }, { 'x-purpose': 'audit-e2e' });
-    await post(`${dispatch.url}/v1/capabilities/e-licence.verify/invoke`, body, { authorization: `Basic ${Buffer.from('intruder-app:wrong').toString('base64')}` });
+    await post(`${dispatch.url}/v1/capabilities/e-licence.verify/invoke`, body, {
+      authorization: `Basic ${Buffer.from('intruder-app:wrong').toString('base64')}`,
+    });
     await post(`${dispatch.url}/v1/capabilities/no.such-thing/invoke`, body, {});
     const { body: audit } = await get('/internal/v1/audit/calls?limit=4', internal);
     const [unknown, intruder, bad, ok] = audit.calls;
-    expect(ok).toMatchObject({ app: 'demo-portal', capability: 'e-licence.verify', operation: 'invoke', purpose: '审计测试', caseId: 'CASE-AUDIT-1', status: 404, code: 'NOT_FOUND', requestHash: createHash('sm3').update(body).digest('hex') });
+    expect(ok).toMatchObject({
+      app: 'demo-portal',
+      capability: 'e-licence.verify',
+      operation: 'invoke',
+      purpose: '审计测试',
+      caseId: 'CASE-AUDIT-1',
+      status: 404,
+      code: 'NOT_FOUND',
+      requestHash: createHash('sm3').update(body).digest('hex'),
+    });
     expect(ok.latencyMs).toBeGreaterThanOrEqual(0);
     expect(bad).toMatchObject({ app: 'demo-portal', status: 400, code: 'INVALID_INPUT', purpose: 'audit-e2e' });
     expect(intruder).toMatchObject({ app: '?intruder-app', status: 401, code: 'UNAUTHENTICATED' });
@@ -59,7 +74,9 @@ describe('dispatch: call audit and usage', () => {
       const [row] = await sql(`SELECT * FROM S.call_audit WHERE chain_id = $1 AND seq = $2`, [chain.id, middle]);
       await sql(`DELETE FROM S.call_audit WHERE chain_id = $1 AND seq = $2`, [chain.id, middle]);
       expect((await verify()).problems).toEqual([{ chainId: chain.id, seq: middle, problem: 'ENTRY_MISSING' }]);
-      await sql(`INSERT INTO S.call_audit SELECT * FROM jsonb_populate_record(NULL::S.call_audit, $1::jsonb)`, [JSON.stringify({ ...row, status: 404 })]);
+      await sql(`INSERT INTO S.call_audit SELECT * FROM jsonb_populate_record(NULL::S.call_audit, $1::jsonb)`, [
+        JSON.stringify({ ...row, status: 404 }),
+      ]);
       expect(await verify()).toMatchObject({ valid: true });
       const [last] = await sql(`SELECT * FROM S.call_audit WHERE chain_id = $1 AND seq = $2`, [chain.id, chain.last_seq]);
       await sql(`DELETE FROM S.call_audit WHERE chain_id = $1 AND seq = $2`, [chain.id, chain.last_seq]);
@@ -79,12 +96,45 @@ describe('dispatch: call audit and usage', () => {
     let hash = genesis;
     const ages = [400, 300, 200, 0];
     for (const [i, age] of ages.entries()) {
-      const entry = { chainId: id, seq: String(i + 1), at: new Date(Date.now() - age * 86_400_000), app: 'old-app', capability: 'e-licence.verify', operation: 'invoke', endUser: null, purpose: null, caseId: null, correlationId: null, status: 200, code: null, latencyMs: 5, requestHash: '0'.repeat(64) };
+      const entry = {
+        chainId: id,
+        seq: String(i + 1),
+        at: new Date(Date.now() - age * 86_400_000),
+        app: 'old-app',
+        capability: 'e-licence.verify',
+        operation: 'invoke',
+        endUser: null,
+        purpose: null,
+        caseId: null,
+        correlationId: null,
+        status: 200,
+        code: null,
+        latencyMs: 5,
+        requestHash: '0'.repeat(64),
+      };
       const next = audit.hashOf(hash, entry);
-      await sql(`INSERT INTO S.call_audit (chain_id, seq, at, app, capability, operation, status, latency_ms, request_hash, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [id, entry.seq, entry.at, entry.app, entry.capability, entry.operation, entry.status, entry.latencyMs, entry.requestHash, hash, next]);
+      await sql(
+        `INSERT INTO S.call_audit (chain_id, seq, at, app, capability, operation, status, latency_ms, request_hash, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          id,
+          entry.seq,
+          entry.at,
+          entry.app,
+          entry.capability,
+          entry.operation,
+          entry.status,
+          entry.latencyMs,
+          entry.requestHash,
+          hash,
+          next,
+        ],
+      );
       hash = next;
     }
-    await sql(`INSERT INTO S.call_audit_chain (id, writer, started_at, last_seq, last_hash, anchor_seq, anchor_hash) VALUES ($1, 'old-writer', now() - interval '400 days', 4, $2, 0, $3)`, [id, hash, genesis]);
+    await sql(
+      `INSERT INTO S.call_audit_chain (id, writer, started_at, last_seq, last_hash, anchor_seq, anchor_hash) VALUES ($1, 'old-writer', now() - interval '400 days', 4, $2, 0, $3)`,
+      [id, hash, genesis],
+    );
     expect(await verify()).toMatchObject({ valid: true });
     expect(await audit.prune()).toBe(3); // older than 180 days
     expect(await sql(`SELECT seq FROM S.call_audit WHERE chain_id = $1`, [id])).toEqual([{ seq: '4' }]);
@@ -113,9 +163,15 @@ describe('dispatch: call audit and usage', () => {
     const res = await fetch(`${dispatch.url}/metrics`, { headers: internal });
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(/gmp_dispatch_calls_total\{app="demo-portal",capability="e-licence.verify",operation="invoke",status="404",code="NOT_FOUND"\} [1-9]/);
-    expect(text).toMatch(/gmp_dispatch_calls_total\{app="\(unauthenticated\)",capability="e-licence.verify",operation="invoke",status="401",code="UNAUTHENTICATED"\} 1/);
-    expect(text).toContain('gmp_dispatch_call_duration_seconds_bucket{le="0.05",app="demo-portal",capability="e-licence.verify",operation="invoke"}');
+    expect(text).toMatch(
+      /gmp_dispatch_calls_total\{app="demo-portal",capability="e-licence.verify",operation="invoke",status="404",code="NOT_FOUND"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /gmp_dispatch_calls_total\{app="\(unauthenticated\)",capability="e-licence.verify",operation="invoke",status="401",code="UNAUTHENTICATED"\} 1/,
+    );
+    expect(text).toContain(
+      'gmp_dispatch_call_duration_seconds_bucket{le="0.05",app="demo-portal",capability="e-licence.verify",operation="invoke"}',
+    );
     expect(text).toContain('gmp_dispatch_process_cpu_seconds_total');
     expect((await fetch(`${dispatch.url}/metrics`)).status).toBe(401);
   });

@@ -47,32 +47,70 @@ export const INTERNAL = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, authoriza
 export async function getJson(url: string, headers: Record<string, string> = {}): Promise<Answer & { headers: Headers }> {
   const started = performance.now();
   const res = await fetch(url, { headers });
-  return { status: res.status, contentType: res.headers.get('content-type'), headers: res.headers, body: await res.json().catch(() => null), ms: performance.now() - started };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    headers: res.headers,
+    body: await res.json().catch(() => null),
+    ms: performance.now() - started,
+  };
 }
 
 /** PUT with the internal token (operators' endpoints). */
 export async function putJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
-  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN, ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, contentType: res.headers.get('content-type'), body: await res.json().catch(() => null), ms: performance.now() - started };
+  const res = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN, ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body: await res.json().catch(() => null),
+    ms: performance.now() - started,
+  };
 }
 
 /**
  * What a business line does to start: registered by an operator, subscribed to a capability,
  * approved by its owner. Returns the app's Basic header, its secrets and the grant.
  */
-export async function registerGrantedApp(dispatchUrl: string, appKey: string, capabilities: string | string[], o: { signatureScheme?: string; legalBases?: string[] } = {}) {
-  const registered = await post(`${dispatchUrl}/internal/v1/apps`, { appKey, name: `测试应用 ${appKey}`, ownerDepartment: '测试', ...(o.signatureScheme ? { signatureScheme: o.signatureScheme } : {}) }, INTERNAL);
+export async function registerGrantedApp(
+  dispatchUrl: string,
+  appKey: string,
+  capabilities: string | string[],
+  o: { signatureScheme?: string; legalBases?: string[] } = {},
+) {
+  const registered = await post(
+    `${dispatchUrl}/internal/v1/apps`,
+    { appKey, name: `测试应用 ${appKey}`, ownerDepartment: '测试', ...(o.signatureScheme ? { signatureScheme: o.signatureScheme } : {}) },
+    INTERNAL,
+  );
   if (registered.status !== 201) throw new Error(`app not registered: ${JSON.stringify(registered.body)}`);
   const auth = { authorization: `Basic ${Buffer.from(`${appKey}:${registered.body.appSecret}`).toString('base64')}` };
   let grantId = '';
   for (const capability of typeof capabilities === 'string' ? [capabilities] : capabilities) {
     const legalBases = o.legalBases ?? demoBasesFor(capability);
-    const asked = await post(`${dispatchUrl}/v1/subscriptions`, { capability, purpose: '测试用途', ...(legalBases.length ? { legalBases } : {}) }, auth);
-    const decided = await post(`${dispatchUrl}/internal/v1/subscriptions/${asked.body.id}/decision`, { decision: 'approve' }, { ...INTERNAL, 'x-caller': 'e2e-owner' });
+    const asked = await post(
+      `${dispatchUrl}/v1/subscriptions`,
+      { capability, purpose: '测试用途', ...(legalBases.length ? { legalBases } : {}) },
+      auth,
+    );
+    const decided = await post(
+      `${dispatchUrl}/internal/v1/subscriptions/${asked.body.id}/decision`,
+      { decision: 'approve' },
+      { ...INTERNAL, 'x-caller': 'e2e-owner' },
+    );
     if (decided.status !== 200) throw new Error(`grant not approved: ${JSON.stringify(decided.body)}`);
     grantId ||= asked.body.id as string;
   }
   /** grantId: the first capability's grant. */
-  return { appKey, auth, appSecret: registered.body.appSecret as string, hmacSecret: registered.body.hmacSecret as string | undefined, grantId };
+  return {
+    appKey,
+    auth,
+    appSecret: registered.body.appSecret as string,
+    hmacSecret: registered.body.hmacSecret as string | undefined,
+    grantId,
+  };
 }

@@ -31,16 +31,23 @@ describe('dispatch: rate limits and quotas', () => {
 
   /** A new app granted e-licence.verify. */
   const grantedApp = (tag: string) => registerGrantedApp(one.url, `e2e-quota-${tag}-${run}`, 'e-licence.verify');
-  const call = (url: string, auth: Record<string, string>) => post(`${url}/v1/capabilities/e-licence.verify/invoke`, { licenceId: LICENCE }, auth);
+  const call = (url: string, auth: Record<string, string>) =>
+    post(`${url}/v1/capabilities/e-licence.verify/invoke`, { licenceId: LICENCE }, auth);
 
   it('holds an app × capability to its rate per second: 429 RATE_LIMITED with Retry-After', async () => {
     const { auth, grantId } = await grantedApp('rate');
-    expect((await put(`${one.url}/internal/v1/subscriptions/${grantId}/limits`, { ratePerSecond: 2, quotaPerDay: null })).body).toMatchObject({ ratePerSecond: 2, quotaPerDay: null });
+    expect(
+      (await put(`${one.url}/internal/v1/subscriptions/${grantId}/limits`, { ratePerSecond: 2, quotaPerDay: null })).body,
+    ).toMatchObject({ ratePerSecond: 2, quotaPerDay: null });
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 ? one.url : two.url, auth)));
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(4); // 8 calls within at most two one-second windows of 2
     expect(limited[0]!.body.code).toBe('RATE_LIMITED');
-    const res = await fetch(`${one.url}/v1/capabilities/e-licence.verify/invoke`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ licenceId: LICENCE }) });
+    const res = await fetch(`${one.url}/v1/capabilities/e-licence.verify/invoke`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ licenceId: LICENCE }),
+    });
     if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await call(one.url, auth)).status).toBe(404); // the next second: through to the provider
@@ -52,7 +59,11 @@ describe('dispatch: rate limits and quotas', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await call(i % 2 ? one.url : two.url, auth)).status);
     expect(statuses.filter((s) => s !== 429)).toHaveLength(5);
-    const over = await fetch(`${two.url}/v1/capabilities/e-licence.verify/invoke`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ licenceId: LICENCE }) });
+    const over = await fetch(`${two.url}/v1/capabilities/e-licence.verify/invoke`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ licenceId: LICENCE }),
+    });
     expect(over.status).toBe(429);
     expect(((await over.json()) as { code: string }).code).toBe('QUOTA_EXCEEDED');
     const retryAfter = Number(over.headers.get('retry-after'));
@@ -77,11 +88,24 @@ describe('dispatch: rate limits and quotas', () => {
 
   it('refuses malformed limits and unknown targets', async () => {
     const { grantId } = await grantedApp('bad');
-    for (const body of [{ ratePerSecond: 0, quotaPerDay: null }, { ratePerSecond: 'x', quotaPerDay: null }, { ratePerSecond: 5 }, { ratePerSecond: 1.5, quotaPerDay: null }, { ratePerSecond: 5, quotaPerDay: 10, extra: 1 }]) {
+    for (const body of [
+      { ratePerSecond: 0, quotaPerDay: null },
+      { ratePerSecond: 'x', quotaPerDay: null },
+      { ratePerSecond: 5 },
+      { ratePerSecond: 1.5, quotaPerDay: null },
+      { ratePerSecond: 5, quotaPerDay: 10, extra: 1 },
+    ]) {
       const r = await put(`${one.url}/internal/v1/subscriptions/${grantId}/limits`, body);
       expect({ body, status: r.status }).toEqual({ body, status: 400 });
     }
-    expect((await put(`${one.url}/internal/v1/subscriptions/00000000-0000-4000-8000-000000000000/limits`, { ratePerSecond: 5, quotaPerDay: null })).status).toBe(404);
+    expect(
+      (
+        await put(`${one.url}/internal/v1/subscriptions/00000000-0000-4000-8000-000000000000/limits`, {
+          ratePerSecond: 5,
+          quotaPerDay: null,
+        })
+      ).status,
+    ).toBe(404);
     expect((await put(`${one.url}/internal/v1/apps/nobody-${run}/limits`, { ratePerSecond: 5, quotaPerDay: null })).status).toBe(404);
   });
 });

@@ -11,7 +11,8 @@ describe('dispatch: capability registry and discovery', () => {
   let tech: RunningService;
   let dispatch: RunningService;
   const get = (path: string, headers: Record<string, string> = {}) => getJson(`${dispatch.url}${path}`, headers);
-  const put = (path: string, body: unknown, headers: Record<string, string> = { 'x-caller': 'ops-wang' }) => putJson(`${dispatch.url}${path}`, body, headers);
+  const put = (path: string, body: unknown, headers: Record<string, string> = { 'x-caller': 'ops-wang' }) =>
+    putJson(`${dispatch.url}${path}`, body, headers);
 
   beforeAll(async () => {
     dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv());
@@ -28,26 +29,51 @@ describe('dispatch: capability registry and discovery', () => {
       const r = await get('/v1/capabilities');
       return r.body.capabilities.length >= 18 ? r.body.capabilities : null;
     }, 30_000);
-    expect(listed.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['e-licence.query-by-holder', 'e-licence.get-pdf', 'e-seal.seal-pdf', 'archive.verify']));
+    expect(listed.map((c: { code: string }) => c.code)).toEqual(
+      expect.arrayContaining(['e-licence.query-by-holder', 'e-licence.get-pdf', 'e-seal.seal-pdf', 'archive.verify']),
+    );
     const one = await get('/v1/capabilities/e-licence.get');
     expect(one.status).toBe(200);
     const [v1] = one.body.versions;
-    expect(v1).toMatchObject({ code: 'e-licence.get', version: '1', status: 'active', visibility: 'public', provider: 'tech-capabilities', timeoutMs: 3000, idempotent: true });
-    expect(v1.inputSchema).toMatchObject({ type: 'object', required: ['licenceId'], additionalProperties: false, properties: { licenceId: { type: 'string', pattern: expect.stringContaining('3005') } } });
+    expect(v1).toMatchObject({
+      code: 'e-licence.get',
+      version: '1',
+      status: 'active',
+      visibility: 'public',
+      provider: 'tech-capabilities',
+      timeoutMs: 3000,
+      idempotent: true,
+    });
+    expect(v1.inputSchema).toMatchObject({
+      type: 'object',
+      required: ['licenceId'],
+      additionalProperties: false,
+      properties: { licenceId: { type: 'string', pattern: expect.stringContaining('3005') } },
+    });
     expect(v1.outputSchema.properties).toHaveProperty('annotations');
     expect(v1.outputSchema.definitions).toHaveProperty('LicenceAnnotation');
     expect(v1.example).toEqual({ licenceId: expect.any(String) });
     const search = await get('/v1/capabilities?q=seal');
-    expect(search.body.capabilities.every((c: { code: string; name: string; description: string }) => /seal/i.test(c.code + c.name + c.description))).toBe(true);
+    expect(
+      search.body.capabilities.every((c: { code: string; name: string; description: string }) =>
+        /seal/i.test(c.code + c.name + c.description),
+      ),
+    ).toBe(true);
     expect(search.body.capabilities.length).toBeGreaterThanOrEqual(3);
   });
 
   it('deprecated versions answer with Deprecation: true, retired ones 410; restricted ones are listed only for subscribed apps', async () => {
     const call = async () => {
-      const res = await fetch(`${dispatch.url}/v1/capabilities/e-licence.verify/invoke`, { method: 'POST', headers: { authorization: DEMO_AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ licenceId: LICENCE }) });
+      const res = await fetch(`${dispatch.url}/v1/capabilities/e-licence.verify/invoke`, {
+        method: 'POST',
+        headers: { authorization: DEMO_AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ licenceId: LICENCE }),
+      });
       return { status: res.status, deprecation: res.headers.get('deprecation'), body: (await res.json()) as any };
     };
-    expect((await put('/internal/v1/capabilities/e-licence.verify/versions/1', { status: 'deprecated', reason: '请改用第 2 版' })).body).toMatchObject({ status: 'deprecated', statusReason: '请改用第 2 版' });
+    expect(
+      (await put('/internal/v1/capabilities/e-licence.verify/versions/1', { status: 'deprecated', reason: '请改用第 2 版' })).body,
+    ).toMatchObject({ status: 'deprecated', statusReason: '请改用第 2 版' });
     expect(await call()).toMatchObject({ status: 404, deprecation: 'true' });
     await put('/internal/v1/capabilities/e-licence.verify/versions/1', { status: 'retired', reason: '已下线' });
     expect((await call()).body.code).toBe('CAPABILITY_RETIRED');
@@ -63,14 +89,19 @@ describe('dispatch: capability registry and discovery', () => {
   });
 
   it('answers bad requests with clear problems', async () => {
-    expect((await post(`${dispatch.url}/v1/capabilities/e-licence.get/invoke`, { licenceId: LICENCE }, { 'x-capability-version': '9' })).body.code).toBe('CAPABILITY_VERSION_NOT_FOUND');
+    expect(
+      (await post(`${dispatch.url}/v1/capabilities/e-licence.get/invoke`, { licenceId: LICENCE }, { 'x-capability-version': '9' })).body
+        .code,
+    ).toBe('CAPABILITY_VERSION_NOT_FOUND');
     expect((await get('/v1/capabilities?status=gone')).status).toBe(400);
     expect((await get(`/v1/capabilities?q=${'x'.repeat(65)}`)).status).toBe(400);
     expect((await get('/v1/capabilities/no.such-capability')).status).toBe(404);
     expect((await get('/v1/capabilities', { authorization: 'Basic bm9ib2R5Om5vdGhpbmc=' })).status).toBe(401);
     expect((await put('/internal/v1/capabilities/e-licence.get/versions/1', { status: 'paused', reason: 'x' })).status).toBe(400);
     expect((await put('/internal/v1/capabilities/e-licence.get/versions/1', { reason: 'nothing to change' })).status).toBe(400);
-    expect((await put('/internal/v1/capabilities/e-licence.get/versions/1', { status: 'active', reason: 'x' }, {})).body.code).toBe('CALLER_REQUIRED');
+    expect((await put('/internal/v1/capabilities/e-licence.get/versions/1', { status: 'active', reason: 'x' }, {})).body.code).toBe(
+      'CALLER_REQUIRED',
+    );
     expect((await put('/internal/v1/capabilities/e-licence.get/versions/7', { status: 'active', reason: 'x' })).status).toBe(404);
   });
 });

@@ -15,13 +15,20 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
   const run = randomBytes(3).toString('hex');
   const call = async (code: string, input: unknown, headers: Record<string, string> = {}) => {
     const started = performance.now();
-    const res = await fetch(`${dispatch.url}/v1/capabilities/${code}/invoke`, { method: 'POST', headers: { authorization: DEMO_AUTH, 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) });
+    const res = await fetch(`${dispatch.url}/v1/capabilities/${code}/invoke`, {
+      method: 'POST',
+      headers: { authorization: DEMO_AUTH, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(input),
+    });
     return { status: res.status, headers: res.headers, body: (await res.json()) as any, ms: performance.now() - started };
   };
 
   beforeAll(async () => {
     tech = await startService(techDef, integrationEnv());
-    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ DISPATCH_BREAKER_VOLUME: '3', DISPATCH_BREAKER_RESET_MS: '1500' }));
+    dispatch = await startService(
+      inOwnSchema(serviceDispatchService),
+      integrationEnv({ DISPATCH_BREAKER_VOLUME: '3', DISPATCH_BREAKER_RESET_MS: '1500' }),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -31,7 +38,14 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
 
   it('runs a keyed call once: the same key gets the same answer; another request under the key is 422; a bad key is 400', async () => {
     const holderName = `幂等测试企业${run}`;
-    const issue = { typeCode: DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code, holderType: 'company', holderId: DEMO_COMPANIES[1]!.id, holderName, data: { legalRepresentative: '王五', registeredCapital: '10万元', businessScope: '咨询' }, sealId: DEMO_SEAL.id };
+    const issue = {
+      typeCode: DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code,
+      holderType: 'company',
+      holderId: DEMO_COMPANIES[1]!.id,
+      holderName,
+      data: { legalRepresentative: '王五', registeredCapital: '10万元', businessScope: '咨询' },
+      sealId: DEMO_SEAL.id,
+    };
     const key = { 'idempotency-key': `issue-${run}-0001` };
     const first = await call('e-licence.issue', issue, key);
     expect(first.status).toBe(200);
@@ -40,7 +54,11 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
-    const count = async () => Number((await tech!.app.get(DataSource).query(`SELECT count(*) FROM "${techDef.schema}".licence WHERE holder_name = $1`, [holderName]))[0].count);
+    const count = async () =>
+      Number(
+        (await tech!.app.get(DataSource).query(`SELECT count(*) FROM "${techDef.schema}".licence WHERE holder_name = $1`, [holderName]))[0]
+          .count,
+      );
     expect(await count()).toBe(1);
     // The same key with the same input but another purpose (or end user) is another request.
     expect((await call('e-licence.issue', issue, { ...key, 'x-purpose': 'other-purpose' })).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
@@ -67,15 +85,30 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     const first = await idem.begin('e2e-stall', key, 'e-licence.verify', input);
     expect('claim' in first).toBe(true);
     // Its instance stalls past the 2-minute lease; another request takes the key over.
-    await dispatch.app.get(DataSource).query(`UPDATE "${dispatch.definition.schema}".idempotency_record SET created_at = now() - interval '3 minutes' WHERE idem_key = $1`, [key]);
+    await dispatch.app
+      .get(DataSource)
+      .query(
+        `UPDATE "${dispatch.definition.schema}".idempotency_record SET created_at = now() - interval '3 minutes' WHERE idem_key = $1`,
+        [key],
+      );
     const second = await idem.begin('e2e-stall', key, 'e-licence.verify', input);
     expect('claim' in second).toBe(true);
     // The stalled caller's late answers change nothing: neither a 504 (which would free the key) nor an output.
-    await idem.finish('e2e-stall', key, (first as { claim: string }).claim, { error: new ProblemException(504, 'PROVIDER_TIMEOUT', 't') }, { idempotent: true });
+    await idem.finish(
+      'e2e-stall',
+      key,
+      (first as { claim: string }).claim,
+      { error: new ProblemException(504, 'PROVIDER_TIMEOUT', 't') },
+      { idempotent: true },
+    );
     await idem.finish('e2e-stall', key, (first as { claim: string }).claim, { output: { from: 'stalled' } });
-    await expect(idem.begin('e2e-stall', key, 'e-licence.verify', input)).rejects.toMatchObject({ response: expect.objectContaining({ code: 'IDEMPOTENCY_IN_PROGRESS' }) });
+    await expect(idem.begin('e2e-stall', key, 'e-licence.verify', input)).rejects.toMatchObject({
+      response: expect.objectContaining({ code: 'IDEMPOTENCY_IN_PROGRESS' }),
+    });
     await idem.finish('e2e-stall', key, (second as { claim: string }).claim, { output: { from: 'takeover' } });
-    expect(await idem.begin('e2e-stall', key, 'e-licence.verify', input)).toEqual({ replay: { status: 200, answer: { from: 'takeover' } } });
+    expect(await idem.begin('e2e-stall', key, 'e-licence.verify', input)).toEqual({
+      replay: { status: 200, answer: { from: 'takeover' } },
+    });
   });
 
   it('the typed client sends one Idempotency-Key on every attempt and retries 429s after Retry-After', async () => {
@@ -94,7 +127,8 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
   it('refuses who-and-why values PostgreSQL cannot store with 400 at the edge: nothing reaches the provider, no circuit opens for anyone', async () => {
     const licenceId = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
     const hostile: Record<string, string>[] = [];
-    for (const value of ['%00', 'a%00b', '%01', '%1B%5B31m', '%7F', '%C2%85', '%E2%80%A8', '%ED%A0%80', '%zz', '%']) hostile.push({ 'x-purpose': value });
+    for (const value of ['%00', 'a%00b', '%01', '%1B%5B31m', '%7F', '%C2%85', '%E2%80%A8', '%ED%A0%80', '%zz', '%'])
+      hostile.push({ 'x-purpose': value });
     for (const value of ['demo.gov-data-sharing%00', '%00', 'x']) hostile.push({ 'x-legal-basis': value });
     for (const name of ['x-end-user', 'x-case-id', 'x-capability-version', 'idempotency-key']) hostile.push({ [name]: 'a\tb' }); // (fetch itself refuses to send other raw control characters)
     for (const headers of hostile) {
@@ -115,7 +149,14 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     // Keyed calls timing out meanwhile: an idempotent one (verify) may run again under its key, a non-idempotent one (issue) may not.
     const verifyKey = { 'idempotency-key': `verify-${run}-0001` };
     const issueKey = { 'idempotency-key': `issue-${run}-down` };
-    const issue = { typeCode: DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code, holderType: 'company', holderId: DEMO_COMPANIES[1]!.id, holderName: `超时测试企业${run}`, data: { legalRepresentative: '王五', registeredCapital: '10万元', businessScope: '咨询' }, sealId: DEMO_SEAL.id };
+    const issue = {
+      typeCode: DEMO_LICENCE_TYPES.find((t) => t.name === '营业执照')!.code,
+      holderType: 'company',
+      holderId: DEMO_COMPANIES[1]!.id,
+      holderName: `超时测试企业${run}`,
+      data: { legalRepresentative: '王五', registeredCapital: '10万元', businessScope: '咨询' },
+      sealId: DEMO_SEAL.id,
+    };
     const licenceId = '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0';
     // (awaited below: e-licence.issue waits longer than the circuit stays open)
     const keyed = Promise.all([call('e-licence.verify', { licenceId }, verifyKey), call('e-licence.issue', issue, issueKey)]);
@@ -128,7 +169,9 @@ describe('dispatch: idempotency keys and circuit breakers', () => {
     expect(open.ms).toBeLessThan(500);
     // The circuit is the calling app's: another app's call still goes to the provider (and times out on its own).
     expect((await call('e-licence.authorise-use', input, otherApp.auth)).body.code).toBe('PROVIDER_TIMEOUT');
-    expect(dispatch.app.get(ProviderBreakersService).notClosed()).toEqual([expect.objectContaining({ app: 'demo-portal', state: expect.stringMatching(/open/) })]);
+    expect(dispatch.app.get(ProviderBreakersService).notClosed()).toEqual([
+      expect.objectContaining({ app: 'demo-portal', state: expect.stringMatching(/open/) }),
+    ]);
     // Other providers' circuits are not affected: dispatch still answers for them (here: a contract refusal before sending).
     expect((await call('e-licence.verify', { licenceId: 'bad' })).status).toBe(400);
     expect((await keyed).map((k) => k.status)).toEqual([504, 504]);

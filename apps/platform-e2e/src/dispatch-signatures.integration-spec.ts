@@ -45,42 +45,95 @@ describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () =>
   }
 
   const body = JSON.stringify({ licenceId: LICENCE });
-  const send = (url: string, headers: Record<string, string>, payload = body) => post(`${url}${PATH}`, payload, { authorization: '', ...WHY, ...headers });
+  const send = (url: string, headers: Record<string, string>, payload = body) =>
+    post(`${url}${PATH}`, payload, { authorization: '', ...WHY, ...headers });
   const nonce = () => randomBytes(12).toString('hex');
 
-  it.each([GMP_HMAC_SM3, ZJ_IRS, SD_GATEWAY])('$name: a signed call goes through once; its replay on the other instance, a stale one and a forged one are refused', async (scheme) => {
-    const { appKey, secret } = await appFor(scheme);
-    const headers = scheme.sign({ method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
-    const first = await send(one.url, headers);
-    expect(first.status).toBe(404); // through: the provider answers that the licence does not exist
-    const replay = await send(two.url, headers);
-    expect(replay.status).toBe(401);
-    expect(replay.body.code).toBe('SIGNATURE_REPLAYED');
-    const stale = scheme.sign({ method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) }, appKey, secret, Date.now() - 15 * 60_000, nonce());
-    expect((await send(one.url, stale)).body.code).toBe('SIGNATURE_STALE');
-    const forged = scheme.sign({ method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) }, appKey, Buffer.from('not-the-secret'), Date.now(), nonce());
-    expect((await send(two.url, forged)).body.code).toBe('SIGNATURE_INVALID');
-  });
+  it.each([GMP_HMAC_SM3, ZJ_IRS, SD_GATEWAY])(
+    '$name: a signed call goes through once; its replay on the other instance, a stale one and a forged one are refused',
+    async (scheme) => {
+      const { appKey, secret } = await appFor(scheme);
+      const headers = scheme.sign(
+        { method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) },
+        appKey,
+        secret,
+        Date.now(),
+        nonce(),
+      );
+      const first = await send(one.url, headers);
+      expect(first.status).toBe(404); // through: the provider answers that the licence does not exist
+      const replay = await send(two.url, headers);
+      expect(replay.status).toBe(401);
+      expect(replay.body.code).toBe('SIGNATURE_REPLAYED');
+      const stale = scheme.sign(
+        { method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) },
+        appKey,
+        secret,
+        Date.now() - 15 * 60_000,
+        nonce(),
+      );
+      expect((await send(one.url, stale)).body.code).toBe('SIGNATURE_STALE');
+      const forged = scheme.sign(
+        { method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) },
+        appKey,
+        Buffer.from('not-the-secret'),
+        Date.now(),
+        nonce(),
+      );
+      expect((await send(two.url, forged)).body.code).toBe('SIGNATURE_INVALID');
+    },
+  );
 
   it('the platform scheme covers the who-and-why headers: a changed purpose or an unsigned end user is refused', async () => {
     const { appKey, secret } = await appFor(GMP_HMAC_SM3, '-why');
     const why = { ...WHY, 'x-purpose': encodeURIComponent('企业开办'), 'x-end-user': '11010519491231002X' };
-    const sign = () => GMP_HMAC_SM3.sign({ method: 'POST', path: PATH, query: '', headers: why, body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    const sign = () =>
+      GMP_HMAC_SM3.sign(
+        { method: 'POST', path: PATH, query: '', headers: why, body: Buffer.from(body) },
+        appKey,
+        secret,
+        Date.now(),
+        nonce(),
+      );
     expect((await send(one.url, { ...why, ...sign() })).status).toBe(404); // through
-    expect(await send(one.url, { ...why, ...sign(), 'x-purpose': encodeURIComponent('别的用途') })).toMatchObject({ status: 401, body: { code: 'SIGNATURE_INVALID' } });
-    expect(await send(one.url, { ...why, ...sign(), 'x-case-id': 'CASE-1' })).toMatchObject({ status: 401, body: { code: 'SIGNATURE_MALFORMED' } });
+    expect(await send(one.url, { ...why, ...sign(), 'x-purpose': encodeURIComponent('别的用途') })).toMatchObject({
+      status: 401,
+      body: { code: 'SIGNATURE_INVALID' },
+    });
+    expect(await send(one.url, { ...why, ...sign(), 'x-case-id': 'CASE-1' })).toMatchObject({
+      status: 401,
+      body: { code: 'SIGNATURE_MALFORMED' },
+    });
   });
 
   it('the platform scheme covers the body: a changed body is refused; an app cannot switch to a weaker scheme; unknown and unsigned apps are refused', async () => {
     const { appKey, secret } = await appFor(GMP_HMAC_SM3, '-body');
-    const headers = GMP_HMAC_SM3.sign({ method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    const headers = GMP_HMAC_SM3.sign(
+      { method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) },
+      appKey,
+      secret,
+      Date.now(),
+      nonce(),
+    );
     const changed = await send(one.url, headers, JSON.stringify({ licenceId: LICENCE.replace('.0', '.1') }));
     expect(changed.status).toBe(401);
     expect(changed.body.code).toBe('SIGNATURE_INVALID');
     // Same app, Shandong headers (which do not cover the body): refused.
-    const weaker = SD_GATEWAY.sign({ method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    const weaker = SD_GATEWAY.sign(
+      { method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) },
+      appKey,
+      secret,
+      Date.now(),
+      nonce(),
+    );
     expect((await send(one.url, weaker)).body.code).toBe('SIGNATURE_SCHEME_MISMATCH');
-    const unknown = GMP_HMAC_SM3.sign({ method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) }, `nobody-${run}`, secret, Date.now(), nonce());
+    const unknown = GMP_HMAC_SM3.sign(
+      { method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) },
+      `nobody-${run}`,
+      secret,
+      Date.now(),
+      nonce(),
+    );
     expect((await send(one.url, unknown)).status).toBe(401);
     expect((await send(one.url, { ...headers, 'X-Gmp-Timestamp': 'soon' })).body.code).toBe('SIGNATURE_MALFORMED');
     expect((await send(one.url, {})).body.code).toBe('UNAUTHENTICATED');
@@ -97,7 +150,13 @@ describe('dispatch: signed requests (HMAC schemes, replay and staleness)', () =>
   });
   it('zj-irs: a replay spelled differently (no padding, URL alphabet) is refused, not accepted a second time', async () => {
     const { appKey, secret } = await appFor(ZJ_IRS, '-spelling');
-    const headers = ZJ_IRS.sign({ method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) }, appKey, secret, Date.now(), nonce());
+    const headers = ZJ_IRS.sign(
+      { method: 'POST', path: PATH, query: '', headers: WHY, body: Buffer.from(body) },
+      appKey,
+      secret,
+      Date.now(),
+      nonce(),
+    );
     expect((await send(one.url, headers)).status).toBe(404);
     const sig = headers['X-BG-HMAC-SIGNATURE']!;
     for (const variant of [sig.replace(/=+$/, ''), sig.replace(/\+/g, '-').replace(/\//g, '_'), `${sig.slice(0, 4)} ${sig.slice(4)}`]) {

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { type LicenceAccessedEvent, deadLetterTopicOf, PlatformHeader, replyTopicOf, subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
+import {
+  type LicenceAccessedEvent,
+  deadLetterTopicOf,
+  PlatformHeader,
+  replyTopicOf,
+  subjectKeyOf,
+  Topic,
+  wireTopicOf,
+} from '@gmp/contracts';
 import { DataAccessRecord, dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CITIZENS, DEMO_COMPANIES, techCapabilitiesService } from '@gmp/feature-tech';
@@ -26,7 +34,9 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
   const zhang = DEMO_CITIZENS[0]!;
 
   beforeAll(async () => {
-    process.stderr.write(`[dispatch-slice] Kafka ${env['KAFKA_BROKERS']}, PostgreSQL ${env['DATABASE_URL']!.replace(/:[^:@/]+@/, ':***@')}\n`);
+    process.stderr.write(
+      `[dispatch-slice] Kafka ${env['KAFKA_BROKERS']}, PostgreSQL ${env['DATABASE_URL']!.replace(/:[^:@/]+@/, ':***@')}\n`,
+    );
     tech = await startService(techDef, env);
     data = await startService(inOwnSchema(dataPlatformService), env);
     dispatch = await startService(inOwnSchema(serviceDispatchService), env);
@@ -41,12 +51,16 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
 
   it('answers with the licences and audits the access with who and why', async () => {
     const correlationId = `e2e-${randomUUID()}`;
-    const answer = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id }, {
-      'x-correlation-id': correlationId,
-      'x-purpose': encodeURIComponent('新生儿出生一件事'),
-      'x-case-id': 'CASE-2026-0001',
-      'x-end-user': 'user-42',
-    });
+    const answer = await post(
+      `${dispatch.url}${LOOKUP}`,
+      { holderType: 'person', holderId: zhang.id },
+      {
+        'x-correlation-id': correlationId,
+        'x-purpose': encodeURIComponent('新生儿出生一件事'),
+        'x-case-id': 'CASE-2026-0001',
+        'x-end-user': 'user-42',
+      },
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.licences).toHaveLength(3);
     expect(answer.body.licences.map((l: { typeName: string }) => l.typeName).sort()).toEqual(['出生医学证明', '机动车驾驶证', '结婚证']);
@@ -71,7 +85,10 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     const badCode = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'company', holderId: withWrongCheck(DEMO_COMPANIES[0]!.id) });
     expect(badCode.status).toBe(400);
     expect(badCode.body.errors[0].message).toContain('统一社会信用代码');
-    const unknownPerson = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: `32010219900307${'999'}${citizenIdCheckChar('32010219900307999')}` });
+    const unknownPerson = await post(`${dispatch.url}${LOOKUP}`, {
+      holderType: 'person',
+      holderId: `32010219900307${'999'}${citizenIdCheckChar('32010219900307999')}`,
+    });
     expect(unknownPerson.status).toBe(200);
     expect(unknownPerson.body.licences).toEqual([]);
   });
@@ -114,9 +131,13 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(unknown.body.code).toBe('CAPABILITY_NOT_FOUND');
     const missing = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id }, { authorization: '' });
     expect(missing.status).toBe(401);
-    const wrong = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id }, {
-      authorization: `Basic ${Buffer.from('demo-portal:not-the-secret').toString('base64')}`,
-    });
+    const wrong = await post(
+      `${dispatch.url}${LOOKUP}`,
+      { holderType: 'person', holderId: zhang.id },
+      {
+        authorization: `Basic ${Buffer.from('demo-portal:not-the-secret').toString('base64')}`,
+      },
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('UNAUTHENTICATED');
     const garbage = await post(`${dispatch.url}${LOOKUP}`, {}, { authorization: 'Basic %%%' });
@@ -154,7 +175,11 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect((await post(url, body, { 'x-caller': 'e2e', 'x-internal-token': 'wrong-token-wrong-token' })).status).toBe(401);
     // Past the token, the lookup applies the holder's rules: an internal caller has no legal basis
     // (bases are granted per app in dispatch), so a typed X-Legal-Basis opens nothing here.
-    const typed = await post(url, body, { 'x-caller': 'e2e', 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-legal-basis': 'demo.gov-data-sharing' });
+    const typed = await post(url, body, {
+      'x-caller': 'e2e',
+      'x-internal-token': TEST_INTERNAL_API_TOKEN,
+      'x-legal-basis': 'demo.gov-data-sharing',
+    });
     expect(typed.status).toBe(403);
     expect(typed.body.code).toBe('LICENCE_USE_NOT_AUTHORISED');
     expect(typed.body.licences).toBeUndefined();
@@ -167,7 +192,13 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
    * Sends malformed records of request type `type` (to its provider's request topic, the type in
    * x-message-type) and returns what reached the consumer group's dead-letter topic.
    */
-  const deadLettered = async (group: string, type: Topic, extra: object, headers: Record<string, string> = { [PlatformHeader.MessageType]: type }, expected = [/不是合法 JSON/, /meta\.messageId/]) => {
+  const deadLettered = async (
+    group: string,
+    type: Topic,
+    extra: object,
+    headers: Record<string, string> = { [PlatformHeader.MessageType]: type },
+    expected = [/不是合法 JSON/, /meta\.messageId/],
+  ) => {
     const topic = wireTopicOf(type);
     const marker = randomUUID();
     const seen: { value: string; error: string; source: string }[] = [];
@@ -178,14 +209,29 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
       eachMessage: async ({ message }) => {
         const value = message.value?.toString() ?? '';
         if (value.includes(marker)) {
-          seen.push({ value, error: message.headers?.[PlatformHeader.DeadLetterError]?.toString() ?? '', source: message.headers?.[PlatformHeader.DeadLetterSourceTopic]?.toString() ?? '' });
+          seen.push({
+            value,
+            error: message.headers?.[PlatformHeader.DeadLetterError]?.toString() ?? '',
+            source: message.headers?.[PlatformHeader.DeadLetterSourceTopic]?.toString() ?? '',
+          });
         }
       },
     });
     const producer = kafka.producer();
     await producer.connect();
-    const request = { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopicOf('service-dispatch'), kafka_replyPartition: '0', ...headers };
-    await producer.send({ topic, messages: [{ value: `not json at all ${marker}`, headers: request }, { value: JSON.stringify({ marker, meta: { app: 'x' }, ...extra }), headers: request }] });
+    const request = {
+      kafka_correlationId: randomUUID(),
+      kafka_replyTopic: replyTopicOf('service-dispatch'),
+      kafka_replyPartition: '0',
+      ...headers,
+    };
+    await producer.send({
+      topic,
+      messages: [
+        { value: `not json at all ${marker}`, headers: request },
+        { value: JSON.stringify({ marker, meta: { app: 'x' }, ...extra }), headers: request },
+      ],
+    });
     await producer.disconnect();
     await eventually(async () => seen.length >= 2, 30_000);
     await consumer.disconnect();
@@ -194,23 +240,38 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     return seen;
   };
 
-  it('refuses records on a request topic whose type is missing, unknown, an event or another service\'s, and keeps serving', async () => {
-    const valid = { meta: { messageId: randomUUID(), correlationId: 'c', app: 'x', sentAt: new Date().toISOString() }, input: { holderType: 'person', holderId: zhang.id } };
+  it("refuses records on a request topic whose type is missing, unknown, an event or another service's, and keeps serving", async () => {
+    const valid = {
+      meta: { messageId: randomUUID(), correlationId: 'c', app: 'x', sentAt: new Date().toISOString() },
+      input: { holderType: 'person', holderId: zhang.id },
+    };
     const cases: [Record<string, string>, RegExp][] = [
       [{}, /no x-message-type|未知消息类型/],
       [{ [PlatformHeader.MessageType]: 'tech.licence.no-such-thing.v1' }, /未知消息类型/],
       [{ [PlatformHeader.MessageType]: '__proto__' }, /未知消息类型/],
       [{ [PlatformHeader.MessageType]: Topic.LicenceAccessed }, /不是本服务的请求/],
       [{ [PlatformHeader.MessageType]: Topic.DataPopulationVerify }, /不是本服务的请求/],
-      [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: deadLetterTopicOf('service-dispatch') }, /应答主题无效/],
-      [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: 'tech.licence.query-by-holder.v1.reply' }, /应答主题无效/],
+      [
+        { [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: deadLetterTopicOf('service-dispatch') },
+        /应答主题无效/,
+      ],
+      [
+        { [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: 'tech.licence.query-by-holder.v1.reply' },
+        /应答主题无效/,
+      ],
       [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyTopic: 'rpc.nobody.replies.v1' }, /应答主题无效/],
       [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyPartition: '-1' }, /应答主题无效/],
       [{ [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder, kafka_replyPartition: '0 OR 1' }, /应答主题无效/],
     ];
     for (const [headers, why] of cases) {
       const marker = randomUUID();
-      await deadLettered('tech-capabilities', Topic.LicenceQueryByHolder, { input: valid.input, meta: { ...valid.meta, correlationId: marker } }, headers, [why]);
+      await deadLettered(
+        'tech-capabilities',
+        Topic.LicenceQueryByHolder,
+        { input: valid.input, meta: { ...valid.meta, correlationId: marker } },
+        headers,
+        [why],
+      );
     }
     const after = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id });
     expect(after.status).toBe(200);
@@ -223,7 +284,9 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
   });
 
   it('dead-letters malformed notification requests on tech-capabilities', async () => {
-    await deadLettered('tech-capabilities', Topic.NotificationSend, { input: { channel: 'sms', to: '13800138000', template: 'case-completed', params: {} } });
+    await deadLettered('tech-capabilities', Topic.NotificationSend, {
+      input: { channel: 'sms', to: '13800138000', template: 'case-completed', params: {} },
+    });
   });
 
   it('dead-letters malformed population checks on the data platform, ID numbers masked', async () => {
@@ -233,11 +296,17 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
 
   it('skips a request older than its timeout (its caller gave up) and refuses an envelope header sent twice', async () => {
     const topic = wireTopicOf(Topic.LicenceQueryByHolder);
-    const request = (correlationId: string) => JSON.stringify({
-      meta: { messageId: randomUUID(), correlationId, app: 'e2e', legalBasis: 'demo.gov-data-sharing', sentAt: new Date().toISOString() },
-      input: { holderType: 'person', holderId: zhang.id },
-    });
-    const headers = { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopicOf('service-dispatch'), kafka_replyPartition: '0', [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder };
+    const request = (correlationId: string) =>
+      JSON.stringify({
+        meta: { messageId: randomUUID(), correlationId, app: 'e2e', legalBasis: 'demo.gov-data-sharing', sentAt: new Date().toISOString() },
+        input: { holderType: 'person', holderId: zhang.id },
+      });
+    const headers = {
+      kafka_correlationId: randomUUID(),
+      kafka_replyTopic: replyTopicOf('service-dispatch'),
+      kafka_replyPartition: '0',
+      [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder,
+    };
     const [stale, twice, fresh] = [`stale-${randomUUID()}`, `twice-${randomUUID()}`, `fresh-${randomUUID()}`];
     const producer = kafka.producer();
     await producer.connect();
@@ -245,13 +314,20 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
       topic,
       messages: [
         { value: request(stale), headers, timestamp: String(Date.now() - 60_000) },
-        { value: request(twice), headers: { ...headers, kafka_replyTopic: [replyTopicOf('service-dispatch'), deadLetterTopicOf('service-dispatch')] } },
+        {
+          value: request(twice),
+          headers: { ...headers, kafka_replyTopic: [replyTopicOf('service-dispatch'), deadLetterTopicOf('service-dispatch')] },
+        },
         { value: request(fresh), headers },
       ],
     });
     await producer.disconnect();
     const logged = async (correlationId: string) =>
-      (await data.app.get(DataSource).query(`SELECT count(*)::int AS n FROM "${techDef.schema}".licence_access_log WHERE correlation_id = $1`, [correlationId]))[0].n as number;
+      (
+        await data.app
+          .get(DataSource)
+          .query(`SELECT count(*)::int AS n FROM "${techDef.schema}".licence_access_log WHERE correlation_id = $1`, [correlationId])
+      )[0].n as number;
     await eventually(async () => (await logged(fresh)) === 1);
     await new Promise((r) => setTimeout(r, 500));
     expect(await logged(stale)).toBe(0);
@@ -268,7 +344,12 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     await producer.connect();
     const record = (replyTopic: string) => ({
       value: JSON.stringify(request),
-      headers: { kafka_correlationId: randomUUID(), kafka_replyTopic: replyTopic, kafka_replyPartition: '0', [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder },
+      headers: {
+        kafka_correlationId: randomUUID(),
+        kafka_replyTopic: replyTopic,
+        kafka_replyPartition: '0',
+        [PlatformHeader.MessageType]: Topic.LicenceQueryByHolder,
+      },
     });
     const topic = wireTopicOf(Topic.LicenceQueryByHolder);
     await producer.send({ topic, messages: [record(replyTopicOf('service-dispatch')), record(replyTopicOf('service-dispatch'))] });
@@ -278,7 +359,9 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(recorded).toBeTruthy();
     await new Promise((r) => setTimeout(r, 500));
     expect(await records().count({ where: { correlationId } })).toBe(1);
-    const techLog = await data.app.get(DataSource).query(`SELECT count(*)::int AS n FROM "${techDef.schema}".licence_access_log WHERE correlation_id = $1`, [correlationId]);
+    const techLog = await data.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM "${techDef.schema}".licence_access_log WHERE correlation_id = $1`, [correlationId]);
     expect(techLog[0].n).toBe(1);
   });
 
@@ -314,10 +397,14 @@ describe('e-licence lookup through dispatch (Kafka + PostgreSQL)', () => {
     expect(transport.routingMap.size).toBe(0);
 
     tech = await startService(techDef, env);
-    const recovered = await eventually(async () => {
-      const a = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id });
-      return a.status === 200 ? a : null;
-    }, 60_000, 500);
+    const recovered = await eventually(
+      async () => {
+        const a = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: zhang.id });
+        return a.status === 200 ? a : null;
+      },
+      60_000,
+      500,
+    );
     expect(recovered!.body.licences).toHaveLength(3);
   }, 90_000);
 });

@@ -22,19 +22,33 @@ describe('e-licence lifecycle', () => {
   let tech: RunningService;
   let data: RunningService;
   let dispatch: RunningService;
-  const invoke = (code: string, input: unknown) => post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, { 'x-purpose': 'e2e-licence' });
+  const invoke = (code: string, input: unknown) =>
+    post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, { 'x-purpose': 'e2e-licence' });
   const techSql = (q: string, p: unknown[] = []) => tech.app.get(DataSource).query(q.replaceAll('S.', `"${tech.definition.schema}".`), p);
-  const index = (id: string) => data.app.get(DataSource).query(`SELECT status, valid_until FROM "${data.definition.schema}".licence_index WHERE licence_id = $1`, [id]).then((r: unknown[]) => r[0] as { status: string } | undefined);
+  const index = (id: string) =>
+    data.app
+      .get(DataSource)
+      .query(`SELECT status, valid_until FROM "${data.definition.schema}".licence_index WHERE licence_id = $1`, [id])
+      .then((r: unknown[]) => r[0] as { status: string } | undefined);
   const company = DEMO_COMPANIES[1];
   /** The issuing authority's seal, as the demo seed registered it (looked up in beforeAll). */
   const issuer = { sealId: '', code: '', name: '' };
-  const issueInput = { typeCode: BUSINESS_LICENCE, holderType: 'company', holderId: company.id, holderName: company.name, data: { legalRepresentative: '李四', registeredCapital: '50万元', businessScope: '餐饮服务' }, sealId: '' };
+  const issueInput = {
+    typeCode: BUSINESS_LICENCE,
+    holderType: 'company',
+    holderId: company.id,
+    holderName: company.name,
+    data: { legalRepresentative: '李四', registeredCapital: '50万元', businessScope: '餐饮服务' },
+    sealId: '',
+  };
 
   beforeAll(async () => {
     tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());
     data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
     dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv());
-    const [seal] = await techSql(`SELECT id, organisation_code, organisation_name FROM S.seal WHERE organisation_name = $1`, [ISSUING_AUTHORITY]);
+    const [seal] = await techSql(`SELECT id, organisation_code, organisation_name FROM S.seal WHERE organisation_name = $1`, [
+      ISSUING_AUTHORITY,
+    ]);
     Object.assign(issuer, { sealId: seal.id, code: seal.organisation_code, name: seal.organisation_name });
     issueInput.sealId = issuer.sealId;
   }, 120_000);
@@ -52,9 +66,21 @@ describe('e-licence lifecycle', () => {
     expect(issued.body.licenceId).toContain(`.${BUSINESS_LICENCE}.${issuer.code}.`);
     expect(issued.body.validUntil).toBe(`${new Date().getUTCFullYear() + 20}-${new Date().toISOString().slice(5, 10)}`);
     const got = await invoke('e-licence.get', { licenceId: issued.body.licenceId });
-    expect(got.body).toMatchObject({ typeName: '营业执照', holderName: company.name, holderIdMasked: `${company.id.slice(0, 6)}********${company.id.slice(-4)}`, issuerName: ISSUING_AUTHORITY, status: 'valid', data: issueInput.data, annotations: [] });
+    expect(got.body).toMatchObject({
+      typeName: '营业执照',
+      holderName: company.name,
+      holderIdMasked: `${company.id.slice(0, 6)}********${company.id.slice(-4)}`,
+      issuerName: ISSUING_AUTHORITY,
+      status: 'valid',
+      data: issueInput.data,
+      annotations: [],
+    });
     expect(JSON.stringify(got.body)).not.toContain(company.id);
-    expect((await invoke('e-licence.verify', { licenceId: issued.body.licenceId })).body).toMatchObject({ valid: true, status: 'valid', checks: { identifierValid: true, sealSignatureValid: true } });
+    expect((await invoke('e-licence.verify', { licenceId: issued.body.licenceId })).body).toMatchObject({
+      valid: true,
+      status: 'valid',
+      checks: { identifierValid: true, sealSignatureValid: true },
+    });
     expect(await eventually(() => index(issued.body.licenceId))).toMatchObject({ status: 'valid' });
     // The issue is a recorded use of the seal.
     const uses = await techSql(`SELECT outcome FROM S.seal_use WHERE seal_id = $1 AND purpose = 'e2e-licence'`, [issuer.sealId]);
@@ -69,7 +95,19 @@ describe('e-licence lifecycle', () => {
     expect(doc.body).toMatchObject({ licenceId: issued.body.licenceId, sha256: issued.body.pdfSha256 });
     const pdf = Buffer.from(doc.body.pdf, 'base64');
     const text = await pdfText(pdf);
-    for (const s of ['营业执照', company.name, company.id, '法定代表人', '李四', '经营范围', '餐饮服务', ISSUING_AUTHORITY, issued.body.number, issued.body.licenceId]) expect(text).toContain(s);
+    for (const s of [
+      '营业执照',
+      company.name,
+      company.id,
+      '法定代表人',
+      '李四',
+      '经营范围',
+      '餐饮服务',
+      ISSUING_AUTHORITY,
+      issued.body.number,
+      issued.body.licenceId,
+    ])
+      expect(text).toContain(s);
     expect(opensslAccepts(pdf)).toBe(true);
     expect((await invoke('e-seal.verify', { pdf: doc.body.pdf })).body).toMatchObject({ valid: true, organisation: ISSUING_AUTHORITY });
     // The seal's certificate chains to the published platform seal CA: OpenSSL and pdfsig (NSS trusting the CA) accept it.
@@ -83,17 +121,28 @@ describe('e-licence lifecycle', () => {
     expect(opensslAccepts(tampered)).toBe(false);
     expect((await invoke('e-seal.verify', { pdf: tampered.toString('base64') })).body.valid).toBe(false);
     // The issuer's own system read it: recorded as such in the holder's access log.
-    const reads = await techSql(`SELECT basis, outcome FROM S.licence_access_log WHERE correlation_id IS NOT NULL AND purpose = 'e2e-licence' AND basis = 'issuer'`);
+    const reads = await techSql(
+      `SELECT basis, outcome FROM S.licence_access_log WHERE correlation_id IS NOT NULL AND purpose = 'e2e-licence' AND basis = 'issuer'`,
+    );
     expect(reads.length).toBeGreaterThanOrEqual(1);
   });
 
   it('seals the demo companies’ licences with the issuing authority’s seal, never the holder’s own', async () => {
-    const ca = { p256: Buffer.from(await (await fetch(`${tech.url}/pki/seal-ca.der`)).arrayBuffer()), sm2: Buffer.from(await (await fetch(`${tech.url}/pki/seal-ca-sm2.der`)).arrayBuffer()) };
+    const ca = {
+      p256: Buffer.from(await (await fetch(`${tech.url}/pki/seal-ca.der`)).arrayBuffer()),
+      sm2: Buffer.from(await (await fetch(`${tech.url}/pki/seal-ca-sm2.der`)).arrayBuffer()),
+    };
     for (const holder of DEMO_COMPANIES) {
-      const seeded = await techSql(`SELECT l.licence_id, s.organisation_name, s.organisation_code FROM S.licence l JOIN S.seal s ON s.id = l.seal_id WHERE l.type_code = $1 AND l.holder_name = $2`, [BUSINESS_LICENCE, holder.name]);
+      const seeded = await techSql(
+        `SELECT l.licence_id, s.organisation_name, s.organisation_code FROM S.licence l JOIN S.seal s ON s.id = l.seal_id WHERE l.type_code = $1 AND l.holder_name = $2`,
+        [BUSINESS_LICENCE, holder.name],
+      );
       expect(seeded.length).toBeGreaterThanOrEqual(1);
       for (const row of seeded) {
-        expect({ organisation: row.organisation_name, code: row.organisation_code }).toEqual({ organisation: ISSUING_AUTHORITY, code: issuer.code });
+        expect({ organisation: row.organisation_name, code: row.organisation_code }).toEqual({
+          organisation: ISSUING_AUTHORITY,
+          code: issuer.code,
+        });
         // The document: its signer certificate names the authority (not the holder) and chains to the platform seal CA.
         const doc = await invoke('e-licence.get-pdf', { licenceId: row.licence_id });
         expect(doc.status).toBe(200);
@@ -119,30 +168,61 @@ describe('e-licence lifecycle', () => {
   it('lets only the holder’s authorisation, a legal basis or the issuer read a licence by identifier, and logs refusals', async () => {
     const { body } = await invoke('e-licence.issue', issueInput);
     const service = tech.app.get(LicenceLifecycleService);
-    const stranger = { messageId: crypto.randomUUID(), correlationId: `e2e-stranger-${Date.now()}`, app: 'some-other-app', purpose: 'e2e-licence', sentAt: new Date().toISOString() };
-    for (const read of [() => service.get(stranger, body.licenceId), () => service.getPdf({ ...stranger, messageId: crypto.randomUUID() }, body.licenceId)]) {
+    const stranger = {
+      messageId: crypto.randomUUID(),
+      correlationId: `e2e-stranger-${Date.now()}`,
+      app: 'some-other-app',
+      purpose: 'e2e-licence',
+      sentAt: new Date().toISOString(),
+    };
+    for (const read of [
+      () => service.get(stranger, body.licenceId),
+      () => service.getPdf({ ...stranger, messageId: crypto.randomUUID() }, body.licenceId),
+    ]) {
       const refused = await read().catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ProblemException);
       expect((refused as ProblemException).getStatus()).toBe(403);
     }
-    expect(await techSql(`SELECT outcome, licence_count FROM S.licence_access_log WHERE correlation_id = $1`, [stranger.correlationId])).toEqual([
+    expect(
+      await techSql(`SELECT outcome, licence_count FROM S.licence_access_log WHERE correlation_id = $1`, [stranger.correlationId]),
+    ).toEqual([
       { outcome: 'REFUSED', licence_count: 0 },
       { outcome: 'REFUSED', licence_count: 0 },
     ]);
     const withBasis = await service.get({ ...stranger, messageId: crypto.randomUUID(), legalBasis: TEST_LEGAL_BASIS }, body.licenceId);
     expect(withBasis.holderName).toBe(company.name);
-    expect(await techSql(`SELECT outcome, basis, legal_basis FROM S.licence_access_log WHERE correlation_id = $1 AND outcome = 'READ'`, [stranger.correlationId])).toEqual([{ outcome: 'READ', basis: 'legal-basis', legal_basis: TEST_LEGAL_BASIS }]);
+    expect(
+      await techSql(`SELECT outcome, basis, legal_basis FROM S.licence_access_log WHERE correlation_id = $1 AND outcome = 'READ'`, [
+        stranger.correlationId,
+      ]),
+    ).toEqual([{ outcome: 'READ', basis: 'legal-basis', legal_basis: TEST_LEGAL_BASIS }]);
     // Through dispatch without a legal basis: demo-portal may use the issuing seal, so it reads as the issuer.
-    expect((await post(`${dispatch.url}/v1/capabilities/e-licence.get/invoke`, { licenceId: body.licenceId }, { 'x-legal-basis': '', 'x-purpose': 'e2e-licence' })).status).toBe(200);
-    expect((await invoke('e-licence.get-pdf', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0' })).status).toBe(404);
+    expect(
+      (
+        await post(
+          `${dispatch.url}/v1/capabilities/e-licence.get/invoke`,
+          { licenceId: body.licenceId },
+          { 'x-legal-basis': '', 'x-purpose': 'e2e-licence' },
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await invoke('e-licence.get-pdf', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0' })).status,
+    ).toBe(404);
     expect((await invoke('e-licence.get-pdf', { licenceId: 'nope' })).status).toBe(400);
   });
 
   it('annotates (加注) and revokes (注销); verification and the index follow', async () => {
     const { body } = await invoke('e-licence.issue', issueInput);
-    const annotated = await invoke('e-licence.change', { licenceId: body.licenceId, action: 'annotate', text: '经营范围变更为：餐饮服务、食品销售' });
+    const annotated = await invoke('e-licence.change', {
+      licenceId: body.licenceId,
+      action: 'annotate',
+      text: '经营范围变更为：餐饮服务、食品销售',
+    });
     expect(annotated.body).toEqual({ licenceId: body.licenceId, status: 'valid', annotations: 1 });
-    expect((await invoke('e-licence.get', { licenceId: body.licenceId })).body.annotations).toEqual([expect.objectContaining({ text: '经营范围变更为：餐饮服务、食品销售', by: 'demo-portal' })]);
+    expect((await invoke('e-licence.get', { licenceId: body.licenceId })).body.annotations).toEqual([
+      expect.objectContaining({ text: '经营范围变更为：餐饮服务、食品销售', by: 'demo-portal' }),
+    ]);
     expect((await invoke('e-licence.verify', { licenceId: body.licenceId })).body.valid).toBe(true);
     const revoked = await invoke('e-licence.change', { licenceId: body.licenceId, action: 'revoke', text: '企业注销登记' });
     expect(revoked.body.status).toBe('revoked');
@@ -153,11 +233,20 @@ describe('e-licence lifecycle', () => {
 
   it('finds a changed record and an expired licence', async () => {
     const { body } = await invoke('e-licence.issue', issueInput);
-    await techSql(`UPDATE S.licence SET data = jsonb_set(data, '{registeredCapital}', '"500万元"') WHERE licence_id = $1`, [body.licenceId]);
-    expect((await invoke('e-licence.verify', { licenceId: body.licenceId })).body).toMatchObject({ valid: false, reason: 'RECORD_CHANGED' });
+    await techSql(`UPDATE S.licence SET data = jsonb_set(data, '{registeredCapital}', '"500万元"') WHERE licence_id = $1`, [
+      body.licenceId,
+    ]);
+    expect((await invoke('e-licence.verify', { licenceId: body.licenceId })).body).toMatchObject({
+      valid: false,
+      reason: 'RECORD_CHANGED',
+    });
     const other = (await invoke('e-licence.issue', issueInput)).body;
     await techSql(`UPDATE S.licence SET valid_until = current_date - 1 WHERE licence_id = $1`, [other.licenceId]);
-    expect((await invoke('e-licence.verify', { licenceId: other.licenceId })).body).toMatchObject({ valid: false, status: 'expired', reason: 'EXPIRED' });
+    expect((await invoke('e-licence.verify', { licenceId: other.licenceId })).body).toMatchObject({
+      valid: false,
+      status: 'expired',
+      reason: 'EXPIRED',
+    });
     expect((await invoke('e-licence.get', { licenceId: other.licenceId })).body.status).toBe('expired');
     // The expiry sweep marks it and tells the data platform, once.
     const sweeper = tech.app.get(LicenceLifecycleService);
@@ -167,7 +256,9 @@ describe('e-licence lifecycle', () => {
   });
 
   it('works through the typed client library integrators import', async () => {
-    const client = new ELicenceClient(new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }));
+    const client = new ELicenceClient(
+      new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }),
+    );
     const issued = await client.issue({ ...issueInput, holderType: 'company' }, { purpose: '设立登记' });
     expect((await client.verify({ licenceId: issued.licenceId })).valid).toBe(true);
     expect((await client.getPdf({ licenceId: issued.licenceId })).sha256).toBe(issued.pdfSha256);
@@ -181,7 +272,18 @@ describe('e-licence lifecycle', () => {
   });
 
   it('refuses bad issues and changes with reasons: schema, type, holder, seal grant, identifiers', async () => {
-    const registered = await post(`${tech.url}/internal/v1/seals`, { organisationCode: company.id, organisationName: company.name, name: `${company.name} 证照专用章`, type: 'approval', validYears: 1, grantees: [] }, { 'x-internal-token': TEST_INTERNAL_API_TOKEN });
+    const registered = await post(
+      `${tech.url}/internal/v1/seals`,
+      {
+        organisationCode: company.id,
+        organisationName: company.name,
+        name: `${company.name} 证照专用章`,
+        type: 'approval',
+        validYears: 1,
+        grantees: [],
+      },
+      { 'x-internal-token': TEST_INTERNAL_API_TOKEN },
+    );
     const cases: [string, unknown, number, RegExp][] = [
       ['e-licence.issue', { ...issueInput, data: { legalRepresentative: '李四' } }, 422, /registeredCapital/],
       ['e-licence.issue', { ...issueInput, data: { ...issueInput.data, extra: 'x' } }, 422, /extra/],
@@ -193,7 +295,12 @@ describe('e-licence lifecycle', () => {
       ['e-licence.get', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0' }, 404, /not found/],
       ['e-licence.get', { licenceId: 'not-an-identifier' }, 400, /licenceId/],
       ['e-licence.change', { licenceId: 'not-an-identifier', action: 'revoke', text: 'x' }, 400, /licenceId/],
-      ['e-licence.change', { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0', action: 'delete', text: 'x' }, 400, /action/],
+      [
+        'e-licence.change',
+        { licenceId: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1.001.0', action: 'delete', text: 'x' },
+        400,
+        /action/,
+      ],
     ];
     for (const [code, input, status, reason] of cases) {
       const r = await invoke(code, input);

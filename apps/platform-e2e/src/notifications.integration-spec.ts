@@ -26,7 +26,11 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
   const mails: { to: string; raw: string }[] = [];
   const send = (input: unknown) => post(`${dispatch.url}/v1/capabilities/notification.send/invoke`, input, { 'x-purpose': 'e2e-notify' });
   const status = async (id: string) => (await api(`${tech.url}/internal/v1/notifications/${id}`, null, {})).body;
-  const internal = (id: string) => fetch(`${tech.url}/internal/v1/notifications/${id}`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  const internal = (id: string) =>
+    fetch(`${tech.url}/internal/v1/notifications/${id}`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as any,
+    }));
 
   beforeAll(async () => {
     gateway = createServer((req, res) => {
@@ -58,7 +62,13 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', r));
     const port = await freePort();
     techDef = inOwnSchema(techCapabilitiesService);
-    techEnv = integrationEnv({ PORT: String(port), NOTIFY_SMS_URL: `http://127.0.0.1:${gwPort}/sms`, NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, NOTIFY_RETRY_BASE_MS: '200', NOTIFY_MAX_ATTEMPTS: '4' });
+    techEnv = integrationEnv({
+      PORT: String(port),
+      NOTIFY_SMS_URL: `http://127.0.0.1:${gwPort}/sms`,
+      NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      NOTIFY_RETRY_BASE_MS: '200',
+      NOTIFY_MAX_ATTEMPTS: '4',
+    });
     tech = await startService(techDef, techEnv);
     dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: `http://127.0.0.1:${port}/oidc` }));
   }, 120_000);
@@ -83,33 +93,71 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     expect(done).toMatchObject({ channel: 'sms', recipient: '138****8000', template: 'case-accepted', attempts: 1, lastError: null });
     expect(sms.at(-1)).toMatchObject({ to: '13800138000', template: 'case-accepted', params: accepted, id: r.body.id });
     expect(sms.at(-1)!.text).toBe('您申请的“个体工商户设立登记”已受理，办件编号 JS20261122000123，承诺办结日期 2026-11-27。');
-    const row = (await tech.app.get(DataSource).query(`SELECT recipient_enc, params_enc, app, provider_message_id FROM "${techDef.schema}".notification WHERE id = $1`, [r.body.id]))[0];
+    const row = (
+      await tech.app
+        .get(DataSource)
+        .query(`SELECT recipient_enc, params_enc, app, provider_message_id FROM "${techDef.schema}".notification WHERE id = $1`, [
+          r.body.id,
+        ])
+    )[0];
     expect(row).toEqual({ recipient_enc: null, params_enc: null, app: 'demo-portal', provider_message_id: expect.stringMatching(/^gw-/) });
   });
 
   it('keeps recipient and parameters encrypted while a message waits, retries a failing gateway with backoff, and gives up on a refusal', async () => {
     fail['13900139000'] = [503, 503];
-    const retried = await send({ channel: 'sms', to: '13900139000', template: 'case-completed', params: { matter: '食品经营许可', caseNo: 'JS1', result: '准予许可' } });
-    const sealed = (await tech.app.get(DataSource).query(`SELECT recipient_enc, params_enc FROM "${techDef.schema}".notification WHERE id = $1`, [retried.body.id]))[0];
+    const retried = await send({
+      channel: 'sms',
+      to: '13900139000',
+      template: 'case-completed',
+      params: { matter: '食品经营许可', caseNo: 'JS1', result: '准予许可' },
+    });
+    const sealed = (
+      await tech.app
+        .get(DataSource)
+        .query(`SELECT recipient_enc, params_enc FROM "${techDef.schema}".notification WHERE id = $1`, [retried.body.id])
+    )[0];
     expect(sealed.recipient_enc).not.toBeNull(); // erased only once sent or given up, and the gateway fails twice first
     expect(Buffer.from(sealed.recipient_enc).toString('latin1')).not.toContain('13900139000');
     expect(Buffer.from(sealed.params_enc).toString('utf8')).not.toContain('准予许可');
-    const done = await eventually(async () => ((await internal(retried.body.id)).body.status === 'sent' ? (await internal(retried.body.id)).body : null), 20_000);
+    const done = await eventually(
+      async () => ((await internal(retried.body.id)).body.status === 'sent' ? (await internal(retried.body.id)).body : null),
+      20_000,
+    );
     expect(done.attempts).toBe(3);
 
     fail['13700137000'] = [400];
-    const refused = await send({ channel: 'sms', to: '13700137000', template: 'case-completed', params: { matter: 'x', caseNo: 'JS2', result: 'y' } });
-    const failed = await eventually(async () => ((await internal(refused.body.id)).body.status === 'failed' ? (await internal(refused.body.id)).body : null));
+    const refused = await send({
+      channel: 'sms',
+      to: '13700137000',
+      template: 'case-completed',
+      params: { matter: 'x', caseNo: 'JS2', result: 'y' },
+    });
+    const failed = await eventually(async () =>
+      (await internal(refused.body.id)).body.status === 'failed' ? (await internal(refused.body.id)).body : null,
+    );
     expect(failed).toMatchObject({ attempts: 1, lastError: expect.stringContaining('HTTP 400') });
 
     fail['13600136000'] = [503, 503, 503, 503, 503];
-    const exhausted = await send({ channel: 'sms', to: '13600136000', template: 'case-completed', params: { matter: 'x', caseNo: 'JS3', result: 'y' } });
-    const gaveUp = await eventually(async () => ((await internal(exhausted.body.id)).body.status === 'failed' ? (await internal(exhausted.body.id)).body : null), 20_000);
+    const exhausted = await send({
+      channel: 'sms',
+      to: '13600136000',
+      template: 'case-completed',
+      params: { matter: 'x', caseNo: 'JS3', result: 'y' },
+    });
+    const gaveUp = await eventually(
+      async () => ((await internal(exhausted.body.id)).body.status === 'failed' ? (await internal(exhausted.body.id)).body : null),
+      20_000,
+    );
     expect(gaveUp.attempts).toBe(4);
   }, 60_000);
 
   it('sends e-mail through a real SMTP server', async () => {
-    const r = await send({ channel: 'email', to: 'zhang.san@example.cn', template: 'materials-needed', params: { matter: '居住证办理', caseNo: 'JS4', materials: '近期免冠照片一张' } });
+    const r = await send({
+      channel: 'email',
+      to: 'zhang.san@example.cn',
+      template: 'materials-needed',
+      params: { matter: '居住证办理', caseNo: 'JS4', materials: '近期免冠照片一张' },
+    });
     expect(r.status).toBe(200);
     const mail = await eventually(async () => mails.find((m) => m.to === 'zhang.san@example.cn'));
     expect(mail!.raw).toMatch(/Subject: =\?UTF-8\?/);
@@ -130,12 +178,19 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     expect((await api(`${tech.url}/v1/me/messages/${inbox[0].id}/read`, citizen.token, { method: 'POST' })).status).toBe(204);
     expect((await api(`${tech.url}/v1/me/messages`, citizen.token)).body.messages[0].read).toBe(true);
     expect((await api(`${tech.url}/v1/me/messages`, null)).status).toBe(401);
-    expect((await api(`${tech.url}/v1/me/messages/00000000-0000-4000-8000-000000000000/read`, citizen.token, { method: 'POST' })).status).toBe(404);
+    expect(
+      (await api(`${tech.url}/v1/me/messages/00000000-0000-4000-8000-000000000000/read`, citizen.token, { method: 'POST' })).status,
+    ).toBe(404);
   });
 
   it('works through the typed client library integrators import', async () => {
-    const client = new NotificationClient(new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }));
-    const queued = await client.send({ channel: 'sms', to: '13300133000', template: 'case-completed', params: { matter: '居住证', caseNo: 'JS9', result: '办结' } }, { purpose: '办结通知' });
+    const client = new NotificationClient(
+      new DispatchClient({ baseUrl: dispatch.url, credentials: { appKey: 'demo-portal', secret: 'demo-portal-secret' } }),
+    );
+    const queued = await client.send(
+      { channel: 'sms', to: '13300133000', template: 'case-completed', params: { matter: '居住证', caseNo: 'JS9', result: '办结' } },
+      { purpose: '办结通知' },
+    );
     expect(queued.status).toBe('pending');
     expect(await eventually(async () => sms.find((m) => m.id === queued.id))).toBeTruthy();
     const refused = await client.send({ channel: 'sms', to: '123', template: 'case-completed', params: {} }).catch((e: unknown) => e);
@@ -147,11 +202,23 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     const cases: [unknown, number, RegExp][] = [
       [{ channel: 'sms', to: '13800138000', template: 'no-such-template', params: {} }, 422, /UNKNOWN_TEMPLATE/],
       [{ channel: 'sms', to: '13800138000', template: 'login-code', params: { code: '123456', minutes: '5' } }, 422, /TEMPLATE_RESERVED/],
-      [{ channel: 'sms', to: '12345', template: 'case-completed', params: { matter: 'x', caseNo: 'y', result: 'z' } }, 422, /INVALID_RECIPIENT/],
+      [
+        { channel: 'sms', to: '12345', template: 'case-completed', params: { matter: 'x', caseNo: 'y', result: 'z' } },
+        422,
+        /INVALID_RECIPIENT/,
+      ],
       [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: { matter: 'x', caseNo: 'y' } }, 422, /result/],
-      [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: { matter: 'x', caseNo: 'y', result: 'z', extra: 'w' } }, 422, /extra/],
+      [
+        { channel: 'sms', to: '13800138000', template: 'case-completed', params: { matter: 'x', caseNo: 'y', result: 'z', extra: 'w' } },
+        422,
+        /extra/,
+      ],
       [{ channel: 'sms', to: '13800138000', template: 'case-accepted', params: { ...accepted, dueDate: 'soon' } }, 422, /dueDate/],
-      [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: { matter: 'x\nhttp://evil', caseNo: 'y', result: 'z' } }, 422, /matter/],
+      [
+        { channel: 'sms', to: '13800138000', template: 'case-completed', params: { matter: 'x\nhttp://evil', caseNo: 'y', result: 'z' } },
+        422,
+        /matter/,
+      ],
       [{ channel: 'fax', to: '13800138000', template: 'case-completed', params: {} }, 400, /channel/],
       [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: 'x' }, 400, /params/],
       [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: {}, cc: 'x' }, 400, /cc/],
@@ -163,7 +230,7 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     }
     expect((await internal('not-a-uuid')).status).toBe(400);
     expect((await internal('00000000-0000-4000-8000-000000000000')).status).toBe(404);
-    expect((await status('00000000-0000-4000-8000-000000000000'))).toMatchObject({ status: 401 }); // without the internal token
+    expect(await status('00000000-0000-4000-8000-000000000000')).toMatchObject({ status: 401 }); // without the internal token
     await new Promise((r) => setTimeout(r, 300));
     expect(sms.length).toBe(before);
   });
@@ -177,14 +244,17 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
       const page = await flows.authorize(browser, DEMO_PORTALS[0]!, pkcePair().challenge);
       return browser.request(`${page.url}/sms-code`, { method: 'POST', form: { username: idNumber } });
     };
-    const codeSent = async () => (await eventually(async () => sms.filter((m) => m.template === 'login-code' && m.to === DEMO_PERSON.phone).at(-1)))!.params['code']!;
+    const codeSent = async () =>
+      (await eventually(async () => sms.filter((m) => m.template === 'login-code' && m.to === DEMO_PERSON.phone).at(-1)))!.params['code']!;
 
     const sent = await requestCode(DEMO_PERSON.idNumber);
     expect(sent.status).toBe(200);
     expect(sent.text).toContain('验证码已发送');
     const code = await codeSent();
     expect(code).toMatch(/^\d{6}$/);
-    expect((await ds.query(`SELECT code_mac FROM "${schema}".sms_login_code`)).map((r: { code_mac: string }) => r.code_mac)).not.toContain(code);
+    expect((await ds.query(`SELECT code_mac FROM "${schema}".sms_login_code`)).map((r: { code_mac: string }) => r.code_mac)).not.toContain(
+      code,
+    );
     const signed = await flows.signIn({ username: DEMO_PERSON.idNumber, sms_code: code });
     expect(signed.status).toBe(303);
     expect(signed.principal!.assurance).toBe(3);
@@ -203,7 +273,10 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     // An expired code does not work (expiry moved into the past rather than waiting 5 minutes).
     await ds.query(`DELETE FROM "${schema}".login_throttle WHERE key LIKE 'sms1m%'`);
     await requestCode(DEMO_PERSON.idNumber);
-    const late = await eventually(async () => { const c = await codeSent(); return c !== code ? c : null; });
+    const late = await eventually(async () => {
+      const c = await codeSent();
+      return c !== code ? c : null;
+    });
     await ds.query(`UPDATE "${schema}".sms_login_code SET expires_at = now() - interval '1 second' WHERE consumed_at IS NULL`);
     expect((await flows.signIn({ username: DEMO_PERSON.idNumber, sms_code: late })).status).toBe(401);
 
@@ -213,13 +286,23 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     expect(results).toEqual([401, 401, 423, 423]); // the used and the expired code were failures 1 and 2
     expect((await flows.signIn({ username: 'xw-operator', sms_code: '123456' })).status).toBe(400);
     await ds.query(`DELETE FROM "${schema}".login_throttle WHERE key LIKE 'name%'`);
-    const audit = await ds.query(`SELECT event, count(*)::int AS n FROM "${schema}".identity_audit WHERE event LIKE 'SMS_%' GROUP BY event`);
-    expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toEqual({ SMS_CODE_SENT: 2, SMS_CODE_NOT_SENT: 1 });
+    const audit = await ds.query(
+      `SELECT event, count(*)::int AS n FROM "${schema}".identity_audit WHERE event LIKE 'SMS_%' GROUP BY event`,
+    );
+    expect(Object.fromEntries(audit.map((r: { event: string; n: number }) => [r.event, r.n]))).toEqual({
+      SMS_CODE_SENT: 2,
+      SMS_CODE_NOT_SENT: 1,
+    });
   }, 60_000);
 
   it('loses nothing across a restart: a message queued while the gateway is down goes out after the service comes back', async () => {
     fail['13500135000'] = [503, 503, 503];
-    const r = await send({ channel: 'sms', to: '13500135000', template: 'case-completed', params: { matter: 'x', caseNo: 'JS5', result: 'y' } });
+    const r = await send({
+      channel: 'sms',
+      to: '13500135000',
+      template: 'case-completed',
+      params: { matter: 'x', caseNo: 'JS5', result: 'y' },
+    });
     await eventually(async () => ((await internal(r.body.id)).body.attempts >= 1 ? true : null));
     await tech.close();
     tech = await startService(techDef, techEnv);

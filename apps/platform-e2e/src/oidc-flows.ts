@@ -23,7 +23,13 @@ export class OidcFlows {
     return fetch(`${this.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: portal.redirectUri, client_id: portal.id, code_verifier: verifier }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: portal.redirectUri,
+        client_id: portal.id,
+        code_verifier: verifier,
+      }).toString(),
     });
   }
 
@@ -38,9 +44,12 @@ export class OidcFlows {
     const pkce = pkcePair();
     const page = await this.authorize(browser, portal, pkce.challenge, options.scope ? { scope: options.scope } : {});
     const posted = await browser.request(`${page.url}/${options.path ?? 'login'}`, { method: 'POST', form });
-    if (posted.status !== 303) return { status: posted.status, text: posted.text, retryAfter: posted.retryAfter, token: null, principal: null as Principal | null };
+    if (posted.status !== 303)
+      return { status: posted.status, text: posted.text, retryAfter: posted.retryAfter, token: null, principal: null as Principal | null };
     const back = await browser.follow(posted.location!, this.origin);
-    const tokens = (await (await this.exchange(portal, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as { access_token: string };
+    const tokens = (await (await this.exchange(portal, new URL(back.url).searchParams.get('code')!, pkce.verifier)).json()) as {
+      access_token: string;
+    };
     const principal = await new AccessTokenVerifier({ issuer: this.issuer, audience: PLATFORM_API_AUDIENCE }).verify(tokens.access_token);
     return { status: 303, text: '', retryAfter: null, token: tokens.access_token, principal: principal as Principal | null };
   }
@@ -50,7 +59,10 @@ export class OidcFlows {
 export async function api(url: string, token: string | null, init: { method?: string; body?: unknown; raw?: string } = {}) {
   const res = await fetch(url, {
     method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(init.body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(init.raw !== undefined ? { body: init.raw } : init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
   const text = await res.text();

@@ -45,7 +45,11 @@ describe('killing the provider mid-lookup', () => {
     let running = true;
     const worker = async () => {
       while (running) {
-        const answer = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { 'x-purpose': purpose });
+        const answer = await post(
+          `${dispatch.url}${LOOKUP}`,
+          { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id },
+          { 'x-purpose': purpose },
+        );
         statuses.push(answer.status);
       }
     };
@@ -61,10 +65,18 @@ describe('killing the provider mid-lookup', () => {
     expect(statuses.slice(killedAt).filter((s) => s === 504).length).toBeGreaterThanOrEqual(1);
 
     await tech.start();
-    const after = await eventually(async () => {
-      const a = await post(`${dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id }, { 'x-purpose': purpose });
-      return a.status === 200 ? a : null;
-    }, 60_000, 500);
+    const after = await eventually(
+      async () => {
+        const a = await post(
+          `${dispatch.url}${LOOKUP}`,
+          { holderType: 'person', holderId: DEMO_CITIZENS[0]!.id },
+          { 'x-purpose': purpose },
+        );
+        return a.status === 200 ? a : null;
+      },
+      60_000,
+      500,
+    );
     expect(after!.body.licences).toHaveLength(3);
 
     // Every access tech-capabilities committed (before or after the kill) reaches the audit.
@@ -72,7 +84,11 @@ describe('killing the provider mid-lookup', () => {
     const committed = await count(`SELECT count(*) AS n FROM "${techSchema}".licence_access_log WHERE purpose = $1`);
     const ok = statuses.filter((s) => s === 200).length + 1;
     expect(committed).toBeGreaterThanOrEqual(ok);
-    await eventually(async () => (await count(`SELECT count(*) AS n FROM "${dataDef.schema}".data_access_record WHERE purpose = $1`)) === committed, 30_000, 200);
+    await eventually(
+      async () => (await count(`SELECT count(*) AS n FROM "${dataDef.schema}".data_access_record WHERE purpose = $1`)) === committed,
+      30_000,
+      200,
+    );
     // Rows the killed relay had claimed are published again once their lease ends; dedupe keeps the audit exact.
     await eventually(async () => Number((await db.query(`SELECT count(*) AS n FROM "${techSchema}".outbox`)).rows[0].n) === 0, 30_000, 200);
     expect(await count(`SELECT count(*) AS n FROM "${dataDef.schema}".data_access_record WHERE purpose = $1`)).toBe(committed);

@@ -42,25 +42,43 @@ describe('dispatch: request bodies too deep or with characters PostgreSQL cannot
     for (const route of routes) {
       const headers = route.startsWith('/internal/') ? { ...INTERNAL, 'x-caller': 'tester' } : { authorization: DEMO_AUTH };
       const answer = await post(`${dispatch.url}${route}`, body, headers);
-      expect({ route, status: answer.status, contentType: answer.contentType, code: answer.body?.code }).toEqual({ route, status: 400, contentType: expect.stringContaining('application/problem+json'), code });
+      expect({ route, status: answer.status, contentType: answer.contentType, code: answer.body?.code }).toEqual({
+        route,
+        status: 400,
+        contentType: expect.stringContaining('application/problem+json'),
+        code,
+      });
     }
   });
 
   it('answers deep YAML composites with 400 BODY_TOO_DEEP and YAML with NUL with 400 INVALID_CHARACTERS', async () => {
     const yaml = { ...INTERNAL, 'x-caller': 'tester', 'content-type': 'application/yaml' };
-    for (const deep of [`code: composite.deep\ninput: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, `code: composite.deep\ninput: ${'['.repeat(65)}${']'.repeat(65)}\n`]) {
+    for (const deep of [
+      `code: composite.deep\ninput: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      `code: composite.deep\ninput: ${'['.repeat(65)}${']'.repeat(65)}\n`,
+    ]) {
       for (const path of ['/internal/v1/composites', '/internal/v1/composites/dry-run']) {
         expect(await post(`${dispatch.url}${path}`, deep, yaml)).toMatchObject({ status: 400, body: { code: 'BODY_TOO_DEEP' } });
       }
     }
-    expect(await post(`${dispatch.url}/internal/v1/composites/dry-run`, 'code: "composite.x\\0"\n', yaml)).toMatchObject({ status: 400, body: { code: 'INVALID_CHARACTERS' } });
+    expect(await post(`${dispatch.url}/internal/v1/composites/dry-run`, 'code: "composite.x\\0"\n', yaml)).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_CHARACTERS' },
+    });
   });
 
   it('serves its index at / and documents the security of its routes', async () => {
     const index = await (await fetch(`${dispatch.url}/`)).json();
-    expect(index).toMatchObject({ service: 'service-dispatch', version: expect.any(String), links: expect.arrayContaining([expect.objectContaining({ href: '/docs/openapi.json' })]) });
+    expect(index).toMatchObject({
+      service: 'service-dispatch',
+      version: expect.any(String),
+      links: expect.arrayContaining([expect.objectContaining({ href: '/docs/openapi.json' })]),
+    });
 
-    const document = (await (await fetch(`${dispatch.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>; components: { securitySchemes: Record<string, unknown> } };
+    const document = (await (await fetch(`${dispatch.url}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(document.components.securitySchemes).toMatchObject({
       internalToken: { type: 'apiKey', in: 'header', name: 'X-Internal-Token' },
       app: { type: 'http', scheme: 'basic' },
@@ -70,7 +88,11 @@ describe('dispatch: request bodies too deep or with characters PostgreSQL cannot
     expect(internal.length).toBeGreaterThan(5);
     for (const [path, item] of internal) {
       for (const [method, operation] of Object.entries(item)) {
-        expect({ path, method, internalToken: operation.security?.every((r) => 'internalToken' in r) }).toEqual({ path, method, internalToken: true });
+        expect({ path, method, internalToken: operation.security?.every((r) => 'internalToken' in r) }).toEqual({
+          path,
+          method,
+          internalToken: true,
+        });
       }
     }
     expect(document.paths['/metrics']!['get']!.security).toEqual([{ internalToken: [] }]);

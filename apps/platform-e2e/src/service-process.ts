@@ -63,7 +63,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs an app to completion (for start-up failures) and returns its exit code and output. */
-export async function runToExit(app: string, env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export async function runToExit(
+  app: string,
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`], {
     env: { PATH: process.env['PATH'], TS_NODE_PROJECT: 'tsconfig.json', ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

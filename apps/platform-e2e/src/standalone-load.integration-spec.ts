@@ -25,8 +25,20 @@ describe('standalone under load', () => {
     const pgPort = await freePort();
     const portBase = await freePort(); // the four services on portBase … portBase + 3 (the OpenID issuer needs a known port)
     // The rate limit is a refusal by design (429): off here, so that every non-2xx is a defect.
-    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], TS_NODE_PROJECT: 'tsconfig.json', STANDALONE_DATA_DIR: dataDir, STANDALONE_PORT_BASE: String(portBase), STANDALONE_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', DISPATCH_RATE_PER_SECOND: '0', INTERNAL_API_TOKEN: TOKEN };
-    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      TS_NODE_PROJECT: 'tsconfig.json',
+      STANDALONE_DATA_DIR: dataDir,
+      STANDALONE_PORT_BASE: String(portBase),
+      STANDALONE_PG_PORT: String(pgPort),
+      LOG_LEVEL: 'warn',
+      DISPATCH_RATE_PER_SECOND: '0',
+      INTERNAL_API_TOKEN: TOKEN,
+    };
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -60,13 +72,22 @@ describe('standalone under load', () => {
         }),
       );
       const ok = statuses.get(200) ?? 0;
-      process.stderr.write(`[standalone-load] ${CALLERS} callers × ${SECONDS} s: ${JSON.stringify(Object.fromEntries(statuses))} (${(ok / SECONDS).toFixed(0)}/s)\n`);
+      process.stderr.write(
+        `[standalone-load] ${CALLERS} callers × ${SECONDS} s: ${JSON.stringify(Object.fromEntries(statuses))} (${(ok / SECONDS).toFixed(0)}/s)\n`,
+      );
       expect({ nonSuccess: problems.length, first: problems.slice(0, 5) }).toEqual({ nonSuccess: 0, first: [] });
       expect(ok).toBeGreaterThan(CALLERS * 5);
 
       // Citizens signing in at once (the login throttle's store used named statements too: 500s on the shared session).
       const flows = new OidcFlows(`${tech}/oidc`);
-      const logins = await Promise.all(Array.from({ length: 8 }, () => flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password }).then((r) => Boolean(r.token), () => false)));
+      const logins = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password }).then(
+            (r) => Boolean(r.token),
+            () => false,
+          ),
+        ),
+      );
       expect(logins).toEqual(Array(8).fill(true));
 
       // The outbox drains (readiness stays green), and each read is in the access log and "who used my data" once.
@@ -74,7 +95,10 @@ describe('standalone under load', () => {
       const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params)).rows[0].n);
       let pending = -1;
       for (let i = 0; i < 150; i++) {
-        pending = (await count(`SELECT count(*) AS n FROM tech.outbox`)) + (await count(`SELECT count(*) AS n FROM data.outbox`)) + (await count(`SELECT count(*) AS n FROM dispatch.outbox`));
+        pending =
+          (await count(`SELECT count(*) AS n FROM tech.outbox`)) +
+          (await count(`SELECT count(*) AS n FROM data.outbox`)) +
+          (await count(`SELECT count(*) AS n FROM dispatch.outbox`));
         const recorded = await count(`SELECT count(*) AS n FROM data.data_access_record WHERE purpose = $1`, [purpose]);
         if (pending === 0 && recorded >= ok) break;
         await new Promise((r) => setTimeout(r, 200));
@@ -85,9 +109,15 @@ describe('standalone under load', () => {
       expect(await count(`SELECT count(DISTINCT event_id) AS n FROM data.data_access_record WHERE purpose = $1`, [purpose])).toBe(ok);
       for (const service of [dispatch, tech, data]) expect((await fetch(`${service}/health/ready`)).status).toBe(200);
       // What a holder reads: their own records, one per read.
-      const mine = await post(`${data}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_PERSON.idNumber, limit: 500 }, { 'x-internal-token': TOKEN, authorization: '' });
+      const mine = await post(
+        `${data}/internal/v1/data-access/records/search`,
+        { holderType: 'person', holderId: DEMO_PERSON.idNumber, limit: 500 },
+        { 'x-internal-token': TOKEN, authorization: '' },
+      );
       expect(mine.status).toBe(200);
-      expect(mine.body.records.filter((r: { purpose: string }) => r.purpose === purpose).length).toBe(Math.min(500, perHolder.get(DEMO_PERSON.idNumber) ?? 0));
+      expect(mine.body.records.filter((r: { purpose: string }) => r.purpose === purpose).length).toBe(
+        Math.min(500, perHolder.get(DEMO_PERSON.idNumber) ?? 0),
+      );
     } finally {
       await db.end().catch(() => undefined);
       const exited = new Promise((r) => child.once('exit', r));

@@ -19,8 +19,17 @@ describe('start-up', () => {
   it('runs standalone on the embedded store and keeps its data across a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gmp-standalone-'));
     const run = async () => {
-      const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], TS_NODE_PROJECT: 'tsconfig.json', STANDALONE_DATA_DIR: dataDir, STANDALONE_PORT_BASE: '0', LOG_LEVEL: 'warn' };
-      const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env['PATH'],
+        TS_NODE_PROJECT: 'tsconfig.json',
+        STANDALONE_DATA_DIR: dataDir,
+        STANDALONE_PORT_BASE: '0',
+        LOG_LEVEL: 'warn',
+      };
+      const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/standalone/src/main.ts'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -41,7 +50,11 @@ describe('start-up', () => {
       const first = await run();
       expect(first.output()).toContain('standalone mode: inprocess transport, embedded PGlite');
       for (const service of [first.dispatch, first.data]) expect(listeningAddresses(Number(new URL(service).port))).toEqual(['127.0.0.1']);
-      const answer = await post(`${first.dispatch}${LOOKUP}`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-purpose': 'standalone-test' });
+      const answer = await post(
+        `${first.dispatch}${LOOKUP}`,
+        { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id },
+        { 'x-purpose': 'standalone-test' },
+      );
       expect(answer.status).toBe(200);
       expect(answer.body.licences).toHaveLength(3);
       const bad = await post(`${first.dispatch}${LOOKUP}`, { holderType: 'person', holderId: '110105194912310021' });
@@ -58,8 +71,20 @@ describe('start-up', () => {
       const second = await run();
       expect(second.output()).not.toContain(token);
       expect(second.output()).toContain('gmp-internal-api-token');
-      expect((await post(`${second.data}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-internal-token': 'dev-only-internal-api-token' })).status).toBe(401);
-      const audit = await post(`${second.data}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id }, { 'x-internal-token': token });
+      expect(
+        (
+          await post(
+            `${second.data}/internal/v1/data-access/records/search`,
+            { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id },
+            { 'x-internal-token': 'dev-only-internal-api-token' },
+          )
+        ).status,
+      ).toBe(401);
+      const audit = await post(
+        `${second.data}/internal/v1/data-access/records/search`,
+        { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id },
+        { 'x-internal-token': token },
+      );
       expect(audit.status).toBe(200);
       expect(audit.body.records).toEqual([expect.objectContaining({ purpose: 'standalone-test', app: 'demo-portal', itemCount: 3 })]);
       expect(await second.stop()).toBe(0);
@@ -78,7 +103,17 @@ function listeningAddresses(port: number): string[] {
       const [, local, , state] = line.trim().split(/\s+/);
       if (!local || state !== '0A' || !local.endsWith(`:${hexPort}`)) continue;
       const hex = local.split(':')[0]!;
-      found.push(hex.length === 8 ? hex.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.') : hex === '00000000000000000000000000000000' ? '::' : hex);
+      found.push(
+        hex.length === 8
+          ? hex
+              .match(/../g)!
+              .reverse()
+              .map((b) => parseInt(b, 16))
+              .join('.')
+          : hex === '00000000000000000000000000000000'
+            ? '::'
+            : hex,
+      );
     }
   }
   return found;

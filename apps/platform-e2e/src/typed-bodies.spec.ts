@@ -28,8 +28,15 @@ function controllersOf(module: Type<unknown> | DynamicModule, seen = new Set<unk
   const type = 'module' in module ? module.module : module;
   if (seen.has(type)) return [];
   seen.add(type);
-  const imports: (Type<unknown> | DynamicModule)[] = [...(Reflect.getMetadata('imports', type) ?? []), ...('module' in module ? (module.imports ?? []) : [])];
-  return [...(Reflect.getMetadata('controllers', type) ?? []), ...('module' in module ? (module.controllers ?? []) : []), ...imports.filter(Boolean).flatMap((m) => controllersOf(m as Type<unknown>, seen))];
+  const imports: (Type<unknown> | DynamicModule)[] = [
+    ...(Reflect.getMetadata('imports', type) ?? []),
+    ...('module' in module ? (module.imports ?? []) : []),
+  ];
+  return [
+    ...(Reflect.getMetadata('controllers', type) ?? []),
+    ...('module' in module ? (module.controllers ?? []) : []),
+    ...imports.filter(Boolean).flatMap((m) => controllersOf(m as Type<unknown>, seen)),
+  ];
 }
 
 const bodies = [techCapabilitiesService, serviceDispatchService, dataPlatformService, businessPlatformService].flatMap((service) =>
@@ -41,7 +48,12 @@ const bodies = [techCapabilitiesService, serviceDispatchService, dataPlatformSer
       const types: unknown[] = Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? [];
       return Object.entries(args)
         .filter(([key]) => key.split(':')[0] === String(RouteParamtypes.BODY))
-        .map(([, arg]) => ({ route: `${controller.name}.${method}`, service: service.name, type: types[arg.index] as Type<unknown> | undefined, field: arg.data }));
+        .map(([, arg]) => ({
+          route: `${controller.name}.${method}`,
+          service: service.name,
+          type: types[arg.index] as Type<unknown> | undefined,
+          field: arg.data,
+        }));
     }),
   ),
 );
@@ -55,12 +67,23 @@ describe('typed request bodies', () => {
   it('declares every body as a class with validation rules, except the few checked by their handler', () => {
     const unchecked = bodies
       .filter((b) => !CHECKED_BY_HANDLER.has(b.route))
-      .filter((b) => b.field !== undefined || !b.type || b.type === Object || getMetadataStorage().getTargetValidationMetadatas(b.type, '', true, false).length === 0)
+      .filter(
+        (b) =>
+          b.field !== undefined ||
+          !b.type ||
+          b.type === Object ||
+          getMetadataStorage().getTargetValidationMetadatas(b.type, '', true, false).length === 0,
+      )
       .map((b) => `${b.route}: ${b.field !== undefined ? `@Body('${String(b.field)}')` : (b.type?.name ?? 'no type')}`);
     expect(unchecked).toEqual([]);
   });
 
   it('keeps the handler-checked exceptions to the routes named, each still present', () => {
-    expect(bodies.filter((b) => CHECKED_BY_HANDLER.has(b.route)).map((b) => b.route).sort()).toEqual([...CHECKED_BY_HANDLER].sort());
+    expect(
+      bodies
+        .filter((b) => CHECKED_BY_HANDLER.has(b.route))
+        .map((b) => b.route)
+        .sort(),
+    ).toEqual([...CHECKED_BY_HANDLER].sort());
   });
 });

@@ -50,7 +50,9 @@ export function keepSequencesTogether(q: QueryQueue): void {
         const item = this.queue.splice(index, 1)[0]!;
         let bytes = 0;
         try {
-          await this.db.runExclusive(() => this.db.execProtocolRawStream(item.message, { onRawData: (data: Uint8Array) => ((bytes += data.length), item.onData(data)) }));
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, { onRawData: (data: Uint8Array) => ((bytes += data.length), item.onData(data)) }),
+          );
         } catch (err) {
           open = endsExchange(item.message) ? null : item.handlerId;
           this.lastHandlerId = item.handlerId;

@@ -28,7 +28,12 @@ const LEGACY_SUBJECT_KEY = 'dev-only-standalone-subject-key';
  * made (the banner shows the token this once). Without a data directory (DATABASE_URL), they
  * are made anew at every start.
  */
-function standaloneSecrets(dataDir: string | null): { internalToken: string; subjectKey: string; fresh: boolean; tokenFile: string | null } {
+function standaloneSecrets(dataDir: string | null): {
+  internalToken: string;
+  subjectKey: string;
+  fresh: boolean;
+  tokenFile: string | null;
+} {
   const make = () => randomBytes(24).toString('base64url');
   if (!dataDir) return { internalToken: make(), subjectKey: make(), fresh: true, tokenFile: null };
   const tokenFile = join(dataDir, 'gmp-internal-api-token');

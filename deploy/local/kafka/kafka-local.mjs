@@ -39,9 +39,7 @@ const DEFAULT_LIBS_DIR = path.join(CACHE_DIR, 'libs');
 /** The jar whose presence means "libs folder is complete" (it is only there after a successful rename). */
 const MARKER_JAR = `kafka_2.13-${KAFKA_VERSION}.jar`;
 
-const INSTALL_HINT =
-  'Install it with your package manager, e.g. on Debian/Ubuntu: ' +
-  'apt-get install -y openjdk-17-jre-headless maven';
+const INSTALL_HINT = 'Install it with your package manager, e.g. on Debian/Ubuntu: ' + 'apt-get install -y openjdk-17-jre-headless maven';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -55,10 +53,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 function withTimeout(promise, ms, value, timeoutValue) {
   let timer;
-  return Promise.race([
-    promise.then(() => value),
-    new Promise((r) => (timer = setTimeout(() => r(timeoutValue), ms))),
-  ]).finally(() => clearTimeout(timer));
+  return Promise.race([promise.then(() => value), new Promise((r) => (timer = setTimeout(() => r(timeoutValue), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /** broker.log from byte offset `fromByte` on (a reused dataDir appends to an older log). */
@@ -106,7 +103,11 @@ function assertPortFree(port, what) {
     const srv = net.createServer();
     srv.unref();
     srv.once('error', (err) =>
-      reject(new Error(`kafka-local: ${what} 127.0.0.1:${port} is not available (${err.code ?? err.message}); pick another port or omit it to get a free one`)),
+      reject(
+        new Error(
+          `kafka-local: ${what} 127.0.0.1:${port} is not available (${err.code ?? err.message}); pick another port or omit it to get a free one`,
+        ),
+      ),
     );
     srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve()));
   });
@@ -155,9 +156,7 @@ function checkJava() {
   const text = `${r.stderr}${r.stdout}`;
   const m = /version "(?:1\.)?(\d+)/.exec(text);
   if (m && Number(m[1]) < 11) {
-    throw new Error(
-      `kafka-local: 'java' is Java ${m[1]}, but Kafka ${KAFKA_VERSION} needs Java 11+ (17 recommended). ${INSTALL_HINT}`,
-    );
+    throw new Error(`kafka-local: 'java' is Java ${m[1]}, but Kafka ${KAFKA_VERSION} needs Java 11+ (17 recommended). ${INSTALL_HINT}`);
   }
 }
 
@@ -321,12 +320,7 @@ export async function startLocalKafka(options = {}) {
 }
 
 async function start(options, { cli }) {
-  const {
-    libsDir = DEFAULT_LIBS_DIR,
-    heapMb = 512,
-    log = (line) => console.error(line),
-    startTimeoutMs = 90_000,
-  } = options;
+  const { libsDir = DEFAULT_LIBS_DIR, heapMb = 512, log = (line) => console.error(line), startTimeoutMs = 90_000 } = options;
   const t0 = Date.now();
 
   checkJava();
@@ -341,9 +335,7 @@ async function start(options, { cli }) {
   while (controllerPort === port) controllerPort = await freePort();
 
   const ownsDataDir = !options.dataDir;
-  const dataDir = ownsDataDir
-    ? await fsp.mkdtemp(path.join(os.tmpdir(), 'kafka-local-'))
-    : path.resolve(options.dataDir);
+  const dataDir = ownsDataDir ? await fsp.mkdtemp(path.join(os.tmpdir(), 'kafka-local-')) : path.resolve(options.dataDir);
   await fsp.mkdir(dataDir, { recursive: true });
 
   const propsFile = path.join(dataDir, 'server.properties');
@@ -477,8 +469,7 @@ async function start(options, { cli }) {
 
     // ---- wait until ready --------------------------------------------------------------------
     const deadline = t0 + startTimeoutMs;
-    const failure = (why) =>
-      new Error(`kafka-local: ${why}. Last lines of ${brokerLog}:\n${tailOf(brokerLog, 40, logStart) || '(empty)'}`);
+    const failure = (why) => new Error(`kafka-local: ${why}. Last lines of ${brokerLog}:\n${tailOf(brokerLog, 40, logStart) || '(empty)'}`);
     const startedRe = /BrokerServer id=\d+\] Transition from STARTING to STARTED/;
     // Kafka 3.9 logs STARTING -> STARTED even when a listener then fails to bind, and shuts down
     // right after; treat these lines as failure instead of waiting for the JVM to exit.
@@ -611,7 +602,9 @@ async function main() {
   const brokers = kafka.brokers.join(',');
   console.log(`KAFKA_BROKERS=${brokers}`);
   console.log(`# 本地 Kafka 已就绪。在另一个终端执行 export KAFKA_BROKERS=${brokers} 后再启动服务或测试；按 Ctrl-C 停止。`);
-  console.log(`# Local Kafka is ready. In another terminal run: export KAFKA_BROKERS=${brokers} — then start services/tests. Ctrl-C stops it.`);
+  console.log(
+    `# Local Kafka is ready. In another terminal run: export KAFKA_BROKERS=${brokers} — then start services/tests. Ctrl-C stops it.`,
+  );
 
   let stopping = false;
   const onSignal = async (signal) => {

@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { DEMO_CITIZENS, DEMO_COMPANIES, DEMO_PERSON } from '@gmp/feature-tech';
 import { DEMO_AUTH, post, TEST_LEGAL_BASIS } from '../dispatch-client.js';
-import { type Caller, DEMO_LOGINS, holdingsOfToken, registerApp, type SignedIn, signIn, type Subject, subjectsOf, WRONG } from './callers.js';
+import {
+  type Caller,
+  DEMO_LOGINS,
+  holdingsOfToken,
+  registerApp,
+  type SignedIn,
+  signIn,
+  type Subject,
+  subjectsOf,
+  WRONG,
+} from './callers.js';
 import { excerptOf, type Finding, formatFindings, writeReport } from './findings.js';
 import { jsonText } from './hostile-cases.js';
 import { allows, declaredRule, describeRule, type Route, routesOf } from './openapi-routes.js';
@@ -46,22 +56,40 @@ describe('security: authorisation matrix of every documented route', () => {
 
     // Things that belong to someone else, for the routes that take their ids.
     const foreign = DEMO_CITIZENS[1]!;
-    const foreignLicences = await post(`${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`, { holderType: 'person', holderId: foreign.id }, { 'x-legal-basis': TEST_LEGAL_BASIS });
+    const foreignLicences = await post(
+      `${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`,
+      { holderType: 'person', holderId: foreign.id },
+      { 'x-legal-basis': TEST_LEGAL_BASIS },
+    );
     foreignLicenceId = foreignLicences.body.licences[0].licenceId;
     // demo-portal's asynchronous call about 李四: its result is demo-portal's, and 李四's data.
-    const asyncCall = await post(`${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`, { holderType: 'person', holderId: foreign.id }, { 'x-legal-basis': TEST_LEGAL_BASIS });
+    const asyncCall = await post(
+      `${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`,
+      { holderType: 'person', holderId: foreign.id },
+      { 'x-legal-basis': TEST_LEGAL_BASIS },
+    );
     // 张三's own asynchronous lookup through his portal: his data, under the portal's app (which other users of the portal share).
-    const ownCall = await post(`${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`, { holderType: 'person', holderId: DEMO_PERSON.idNumber }, { authorization: `Bearer ${citizen.token}`, 'x-legal-basis': '' });
+    const ownCall = await post(
+      `${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`,
+      { holderType: 'person', holderId: DEMO_PERSON.idNumber },
+      { authorization: `Bearer ${citizen.token}`, 'x-legal-basis': '' },
+    );
     // A file the identity admin uploaded: nobody else's to read.
     const fileName = `e2e-admin-private-${run}.pdf`;
     const uploaded = await fetch(`${p.tech.url}/v1/files`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(fileName) },
-      body: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'),
+      body: Buffer.from(
+        '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+      ),
     });
     const file = (await uploaded.json()) as { id?: string };
     subjects.push({ id: 'file of js-id-admin', visibleTo: [], markers: [fileName] });
-    const staff = ((await (await fetch(`${p.tech.url}/v1/identity/admin/staff`, { headers: { authorization: `Bearer ${admin.token}` } })).json()) as { staff: { id: string; username: string }[] }).staff;
+    const staff = (
+      (await (await fetch(`${p.tech.url}/v1/identity/admin/staff`, { headers: { authorization: `Bearer ${admin.token}` } })).json()) as {
+        staff: { id: string; username: string }[];
+      }
+    ).staff;
     const auditorId = staff.find((s) => s.username === 'js-auditor')!.id;
 
     fixtures = [
@@ -79,13 +107,35 @@ describe('security: authorisation matrix of every documented route', () => {
     callers = [
       { id: 'none', label: 'no credentials', headers: {}, holds: {} },
       { id: 'bad-basic', label: 'wrong Basic secret (demo-portal)', headers: { authorization: WRONG.basic }, holds: {} },
-      { id: 'bad-internal', label: 'wrong internal token', headers: { 'x-internal-token': WRONG.internalToken, 'x-caller': 'e2e-security' }, holds: {} },
+      {
+        id: 'bad-internal',
+        label: 'wrong internal token',
+        headers: { 'x-internal-token': WRONG.internalToken, 'x-caller': 'e2e-security' },
+        holds: {},
+      },
       { id: 'garbage-bearer', label: 'garbage Bearer token', headers: { authorization: WRONG.bearer }, holds: {} },
-      { id: 'other-app', label: `another app (${other.appKey}, no grants)`, headers: { authorization: other.authorization }, holds: { app: { granted: false } } },
-      { id: 'citizen', label: `citizen ${DEMO_PERSON.name}'s user token (portal)`, headers: { authorization: `Bearer ${citizen.token}` }, holds: holdingsOfToken(citizen.principal, true) },
-      { id: 'operator', label: `staff token without admin/audit permission (${operator.principal.permissions.join(',')})`, headers: { authorization: `Bearer ${operator.token}` }, holds: holdingsOfToken(operator.principal, true) },
+      {
+        id: 'other-app',
+        label: `another app (${other.appKey}, no grants)`,
+        headers: { authorization: other.authorization },
+        holds: { app: { granted: false } },
+      },
+      {
+        id: 'citizen',
+        label: `citizen ${DEMO_PERSON.name}'s user token (portal)`,
+        headers: { authorization: `Bearer ${citizen.token}` },
+        holds: holdingsOfToken(citizen.principal, true),
+      },
+      {
+        id: 'operator',
+        label: `staff token without admin/audit permission (${operator.principal.permissions.join(',')})`,
+        headers: { authorization: `Bearer ${operator.token}` },
+        holds: holdingsOfToken(operator.principal, true),
+      },
     ];
-    process.stderr.write(`[security/authz] ${routes.length} routes × ${callers.length} callers; set up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `[security/authz] ${routes.length} routes × ${callers.length} callers; set up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -125,11 +175,21 @@ describe('security: authorisation matrix of every documented route', () => {
       // Dispatch's capability calls: every capability, each with its own example.
       // Dispatch's capability calls: every capability with its own example; a path parameter with several fixtures: each of them.
       const invoke = route.service === p.dispatch.name && /\/\{code\}\/invoke(-async)?$/.test(route.path);
-      const multi = route.params.filter((x) => x.in === 'path').map((x) => ({ name: x.name, values: fixtures.find((f) => f.name === x.name && (!f.path || f.path.test(route.path)))?.values ?? [] })).find((x) => x.values.length > 1);
+      const multi = route.params
+        .filter((x) => x.in === 'path')
+        .map((x) => ({
+          name: x.name,
+          values: fixtures.find((f) => f.name === x.name && (!f.path || f.path.test(route.path)))?.values ?? [],
+        }))
+        .find((x) => x.values.length > 1);
       const variants: { label: string; path: Record<string, string>; code?: string; example: unknown }[] = invoke
         ? capabilities.map((c) => ({ label: c.code, path: { code: encodeURIComponent(c.code) }, code: c.code, example: c.example }))
         : multi
-          ? multi.values.map((value) => ({ label: `${multi.name}=${value}`, path: { [multi.name]: encodeURIComponent(value) }, example: route.body?.example }))
+          ? multi.values.map((value) => ({
+              label: `${multi.name}=${value}`,
+              path: { [multi.name]: encodeURIComponent(value) },
+              example: route.body?.example,
+            }))
           : [{ label: '', path: {}, example: route.body?.example }];
       for (const v of variants) {
         const body = route.body ? jsonText(retarget(v.example)) : undefined;
@@ -139,14 +199,19 @@ describe('security: authorisation matrix of every documented route', () => {
           const parts = plausibleParts(route, fixtures, headerChoice, v.path);
           const headerSets: [string, [string, string][]][] = [['', parts.headers]];
           // Without the optional who-and-why headers too: some rules only bite when nothing is declared.
-          if (parts.headers.some(([h]) => optional.has(h))) headerSets.push([' without optional headers', parts.headers.filter(([h]) => !optional.has(h))]);
+          if (parts.headers.some(([h]) => optional.has(h)))
+            headerSets.push([' without optional headers', parts.headers.filter(([h]) => !optional.has(h))]);
           for (const [setLabel, headers] of headerSets) {
             probes.push({
               route,
               caller,
               label: `${v.label ? `[${v.label}] ` : ''}${caller.label}${setLabel}`,
               target: targetOf(route, parts.pathValues, parts.query),
-              headers: [...Object.entries(caller.headers), ...headers, ...(body !== undefined ? ([['content-type', 'application/json']] as [string, string][]) : [])],
+              headers: [
+                ...Object.entries(caller.headers),
+                ...headers,
+                ...(body !== undefined ? ([['content-type', 'application/json']] as [string, string][]) : []),
+              ],
               ...(body !== undefined ? { body } : {}),
             });
           }
@@ -161,37 +226,93 @@ describe('security: authorisation matrix of every documented route', () => {
     const dump: string[] | null = process.env['SECURITY_DUMP'] ? [] : null;
     await pooled(probes, CONCURRENCY, async (probe) => {
       const { route, caller } = probe;
-      const answer = await rawRequest({ method: route.method, base: route.base, target: probe.target, headers: probe.headers, ...(probe.body !== undefined ? { body: probe.body } : {}), timeoutMs: 20_000 });
+      const answer = await rawRequest({
+        method: route.method,
+        base: route.base,
+        target: probe.target,
+        headers: probe.headers,
+        ...(probe.body !== undefined ? { body: probe.body } : {}),
+        timeoutMs: 20_000,
+      });
       const rule = declaredRule(route);
-      const base = { service: route.service, method: route.method, path: route.path, status: answer.status, excerpt: excerptOf(answer.body) };
+      const base = {
+        service: route.service,
+        method: route.method,
+        path: route.path,
+        status: answer.status,
+        excerpt: excerptOf(answer.body),
+      };
       const key = `${route.service} ${route.method} ${route.path}  [${describeRule(rule)}]`;
       table.set(key, [...(table.get(key) ?? []), `${caller.id}:${answer.status}`]);
       if (answer.status >= 200 && answer.status < 300 && !allows(rule, caller.holds)) {
-        const kind = caller.id === 'none' ? '2xx without credentials on a route not public by design' : `2xx for a caller the declared rule does not admit (${caller.id})`;
-        findings.push({ ...base, kind, label: `${probe.label} — rule: ${describeRule(rule)}${!rule.public && rule.declaresAnonymous ? ' (declares anonymous access, but is not in PUBLIC_BY_DESIGN)' : ''}` });
+        const kind =
+          caller.id === 'none'
+            ? '2xx without credentials on a route not public by design'
+            : `2xx for a caller the declared rule does not admit (${caller.id})`;
+        findings.push({
+          ...base,
+          kind,
+          label: `${probe.label} — rule: ${describeRule(rule)}${!rule.public && rule.declaresAnonymous ? ' (declares anonymous access, but is not in PUBLIC_BY_DESIGN)' : ''}`,
+        });
       }
       // An accepted asynchronous call is judged by its result too, fetched as the same caller.
       const answers: { via: string; status: number; body: string }[] = [{ via: '', status: answer.status, body: answer.body }];
       const resultUrl = answer.status === 202 ? /"resultUrl":"(\/[^"]+)"/.exec(answer.body)?.[1] : undefined;
-      if (resultUrl) answers.push({ via: ` → GET ${resultUrl}`, ...(await asyncOutcome(route.base, resultUrl, probe.headers.filter(([h]) => h !== 'content-type'))) });
-      dump?.push(JSON.stringify({ route: `${route.service} ${route.method} ${route.path}`, caller: caller.id, label: probe.label, answers: answers.map((a) => `${a.via} ${a.status} ${excerptOf(a.body, 300)}`) }));
+      if (resultUrl)
+        answers.push({
+          via: ` → GET ${resultUrl}`,
+          ...(await asyncOutcome(
+            route.base,
+            resultUrl,
+            probe.headers.filter(([h]) => h !== 'content-type'),
+          )),
+        });
+      dump?.push(
+        JSON.stringify({
+          route: `${route.service} ${route.method} ${route.path}`,
+          caller: caller.id,
+          label: probe.label,
+          answers: answers.map((a) => `${a.via} ${a.status} ${excerptOf(a.body, 300)}`),
+        }),
+      );
       if (!rule.public) {
         const sent = `${probe.target}\n${probe.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}\n${probe.body ?? ''}`;
         for (const a of answers) {
           const leaked = subjects
             .filter((s) => !s.visibleTo.includes(caller.id))
-            .map((s) => ({ s, found: s.markers.filter((m) => a.body.includes(m) && !sent.includes(m) && !(s.derived?.[m] && sent.includes(s.derived[m]!))) }))
+            .map((s) => ({
+              s,
+              found: s.markers.filter((m) => a.body.includes(m) && !sent.includes(m) && !(s.derived?.[m] && sent.includes(s.derived[m]!))),
+            }))
             .filter((x) => x.found.length > 0);
-          if (leaked.length > 0) findings.push({ ...base, status: a.status, excerpt: excerptOf(a.body), kind: 'answer carries another subject’s data', label: `${probe.label}${a.via}: ${leaked.map((l) => `${l.s.id} (${l.found.slice(0, 4).join(', ')})`).join('; ')}` });
+          if (leaked.length > 0)
+            findings.push({
+              ...base,
+              status: a.status,
+              excerpt: excerptOf(a.body),
+              kind: 'answer carries another subject’s data',
+              label: `${probe.label}${a.via}: ${leaked.map((l) => `${l.s.id} (${l.found.slice(0, 4).join(', ')})`).join('; ')}`,
+            });
         }
       }
-      if (answer.status >= 500 || answer.status === 0) notes.push({ ...base, kind: answer.status === 0 ? 'no answer' : '5xx', label: probe.label, excerpt: excerptOf(answer.status === 0 ? (answer.error ?? '') : answer.body) });
+      if (answer.status >= 500 || answer.status === 0)
+        notes.push({
+          ...base,
+          kind: answer.status === 0 ? 'no answer' : '5xx',
+          label: probe.label,
+          excerpt: excerptOf(answer.status === 0 ? (answer.error ?? '') : answer.body),
+        });
     });
     if (dump) writeFileSync(`${process.env['SECURITY_DUMP']}-authz.jsonl`, `${dump.join('\n')}\n`);
-    process.stderr.write(`[security/authz] ${probes.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, ${findings.length} findings\n`);
+    process.stderr.write(
+      `[security/authz] ${probes.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, ${findings.length} findings\n`,
+    );
     const report = formatFindings('authorisation matrix', findings);
     const matrix = [...table].map(([route, cells]) => `${route}\n    ${[...new Set(cells)].join(' ')}`).join('\n');
-    const file = writeReport('authorisation-matrix', `${report}\n\n${formatFindings('noted (5xx or no answer; the malformed-input suite asserts these)', notes)}\n\nAnswers by route and caller:\n${matrix}`);
+    const file = writeReport(
+      'authorisation-matrix',
+      `${report}\n\n${formatFindings('noted (5xx or no answer; the malformed-input suite asserts these)', notes)}\n\nAnswers by route and caller:\n${matrix}`,
+    );
     if (findings.length > 0) throw new Error(`${report}\n\n(the full matrix is in ${file})`);
   }, 600_000);
 });

@@ -27,7 +27,8 @@ async function totp(secret: string): Promise<string> {
 
 export async function signIn(issuer: string, form: Record<string, string>): Promise<SignedIn> {
   const result = await new OidcFlows(issuer).signIn(form, { scope: PORTAL_SCOPES });
-  if (!result.token || !result.principal) throw new Error(`sign-in of ${form['username']} failed: ${result.status} ${result.text.slice(0, 300)}`);
+  if (!result.token || !result.principal)
+    throw new Error(`sign-in of ${form['username']} failed: ${result.status} ${result.text.slice(0, 300)}`);
   return { token: result.token, principal: result.principal };
 }
 
@@ -52,7 +53,11 @@ export interface Subject {
 export async function subjectsOf(p: PlatformUnderTest, owners: { citizen: string; operator: string }): Promise<Subject[]> {
   const subjects: Subject[] = [];
   const lookup = async (holderType: 'person' | 'company', holderId: string) => {
-    const res = await post(`${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`, { holderType, holderId }, { authorization: DEMO_AUTH, 'x-legal-basis': TEST_LEGAL_BASIS });
+    const res = await post(
+      `${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke`,
+      { holderType, holderId },
+      { authorization: DEMO_AUTH, 'x-legal-basis': TEST_LEGAL_BASIS },
+    );
     if (res.status !== 200) throw new Error(`licences of ${holderId}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.licences as { licenceId: string; number: string; holderName: string }[];
   };
@@ -70,10 +75,18 @@ export async function subjectsOf(p: PlatformUnderTest, owners: { citizen: string
   for (const [i, c] of DEMO_COMPANIES.entries()) {
     const licences = await lookup('company', c.id);
     // 张三 is the first demo company's agent (licence:read): its licences are his to see.
-    subjects.push({ id: `company ${c.name}`, visibleTo: i === 0 ? [owners.citizen] : [], markers: [...licences.flatMap((l) => [l.licenceId, l.number])] });
+    subjects.push({
+      id: `company ${c.name}`,
+      visibleTo: i === 0 ? [owners.citizen] : [],
+      markers: [...licences.flatMap((l) => [l.licenceId, l.number])],
+    });
   }
   for (const [key, staff] of Object.entries(DEMO_STAFF)) {
-    subjects.push({ id: `staff ${staff.username}`, visibleTo: key === 'operator' ? [owners.operator] : [], markers: [staff.username, staff.name] });
+    subjects.push({
+      id: `staff ${staff.username}`,
+      visibleTo: key === 'operator' ? [owners.operator] : [],
+      markers: [staff.username, staff.name],
+    });
   }
   return subjects;
 }
@@ -102,6 +115,14 @@ export const WRONG = {
 export const DEMO_LOGINS = {
   citizen: { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password },
   operator: { username: DEMO_STAFF.operator.username, password: DEMO_STAFF.operator.password },
-  admin: async () => ({ username: DEMO_STAFF.identityAdmin.username, password: DEMO_STAFF.identityAdmin.password, otp: await totp(DEMO_STAFF.identityAdmin.totpSecret) }),
-  auditor: async () => ({ username: DEMO_STAFF.securityAuditor.username, password: DEMO_STAFF.securityAuditor.password, otp: await totp(DEMO_STAFF.securityAuditor.totpSecret) }),
+  admin: async () => ({
+    username: DEMO_STAFF.identityAdmin.username,
+    password: DEMO_STAFF.identityAdmin.password,
+    otp: await totp(DEMO_STAFF.identityAdmin.totpSecret),
+  }),
+  auditor: async () => ({
+    username: DEMO_STAFF.securityAuditor.username,
+    password: DEMO_STAFF.securityAuditor.password,
+    otp: await totp(DEMO_STAFF.securityAuditor.totpSecret),
+  }),
 };

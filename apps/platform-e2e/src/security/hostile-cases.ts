@@ -45,7 +45,7 @@ export const HOSTILE_PATH_VALUES: [string, string][] = [
   ['path 5,000 characters', 'A'.repeat(5_000)],
   ['path traversal', '..%2F..%2F..%2Fetc%2Fpasswd'],
   ['path dot-dot', '..'],
-  ['path SQL', "%27%20OR%20%271%27%3D%271"],
+  ['path SQL', '%27%20OR%20%271%27%3D%271'],
   ['path -1', '-1'],
   ['path 1e309', '1e309'],
   ['path 2^64', '18446744073709551616'],
@@ -87,7 +87,17 @@ export const HOSTILE_HEADER_VALUES: [string, string | Buffer][] = [
  * correlation id in the service kit, the who-and-why headers, the file name of uploads. Each
  * route gets one hostile value per header, in turn.
  */
-export const PLATFORM_HEADERS = ['x-correlation-id', 'x-caller', 'x-purpose', 'x-legal-basis', 'x-end-user', 'x-case-id', 'x-file-name', 'idempotency-key', 'x-capability-version'];
+export const PLATFORM_HEADERS = [
+  'x-correlation-id',
+  'x-caller',
+  'x-purpose',
+  'x-legal-basis',
+  'x-end-user',
+  'x-case-id',
+  'x-file-name',
+  'idempotency-key',
+  'x-capability-version',
+];
 
 /** Authorization values that are malformed rather than merely wrong. */
 export const HOSTILE_AUTHORIZATION: [string, string | Buffer][] = [
@@ -137,7 +147,13 @@ function replacementsFor(value: unknown): [string, unknown][] {
       ['null for number', null],
     ];
   }
-  if (typeof value === 'boolean') return [['string for boolean', 'true'], ['number for boolean', 1], ['null for boolean', null], ['object for boolean', {}]];
+  if (typeof value === 'boolean')
+    return [
+      ['string for boolean', 'true'],
+      ['number for boolean', 1],
+      ['null for boolean', null],
+      ['object for boolean', {}],
+    ];
   if (Array.isArray(value)) {
     return [
       ['string for array', 'x'],
@@ -147,8 +163,17 @@ function replacementsFor(value: unknown): [string, unknown][] {
       ['10,000 elements', Array.from({ length: 10_000 }, () => value[0] ?? 'x')],
     ];
   }
-  if (value && typeof value === 'object') return [['string for object', 'x'], ['array for object', []], ['null for object', null], ['number for object', 12]];
-  return [['string for null', 'x'], ['object for null', {}]];
+  if (value && typeof value === 'object')
+    return [
+      ['string for object', 'x'],
+      ['array for object', []],
+      ['null for object', null],
+      ['number for object', 12],
+    ];
+  return [
+    ['string for null', 'x'],
+    ['object for null', {}],
+  ];
 }
 
 type JsonPath = (string | number)[];
@@ -183,10 +208,14 @@ const pathText = (path: JsonPath) => path.map((p) => (typeof p === 'number' ? `[
 export function bodyMutations(example: unknown, budget: number): { label: string; body: string }[] {
   const pairs: { label: string; path: JsonPath; replacement: unknown; node: number; kind: number }[] = [];
   nodesOf(example).forEach((node, n) => {
-    replacementsFor(node.value).forEach(([label, replacement], k) => pairs.push({ label: `body ${pathText(node.path)}: ${label}`, path: node.path, replacement, node: n, kind: k }));
+    replacementsFor(node.value).forEach(([label, replacement], k) =>
+      pairs.push({ label: `body ${pathText(node.path)}: ${label}`, path: node.path, replacement, node: n, kind: k }),
+    );
   });
   const stride = Math.max(1, Math.ceil(pairs.length / budget));
-  return pairs.filter((p) => (p.kind + p.node) % stride === 0).map((p) => ({ label: p.label, body: jsonText(withValue(example, p.path, p.replacement)) }));
+  return pairs
+    .filter((p) => (p.kind + p.node) % stride === 0)
+    .map((p) => ({ label: p.label, body: jsonText(withValue(example, p.path, p.replacement)) }));
 }
 
 /** Bodies that are wrong as a whole, whatever the route expects. */
@@ -219,12 +248,22 @@ export function structuralBodies(example: unknown): { label: string; body: strin
       ? [
           { label: '__proto__ key', body: `{"__proto__":{"polluted":true,"isAdmin":true},${json.slice(1)}` },
           { label: 'constructor.prototype key', body: `{"constructor":{"prototype":{"polluted":true}},${json.slice(1)}` },
-          { label: `nested objects ${DEEP} deep in a field`, body: firstString ? jsonText(withValue(example, firstString.path, RAW(`${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}`))) : `{"x":${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}}` },
+          {
+            label: `nested objects ${DEEP} deep in a field`,
+            body: firstString
+              ? jsonText(withValue(example, firstString.path, RAW(`${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}`)))
+              : `{"x":${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}}`,
+          },
         ]
       : []),
     { label: 'invalid UTF-8 bytes in a string', body: withBytes(Buffer.from([0xff, 0xfe, 0xc3])) },
     { label: 'WTF-8 lone surrogate bytes in a string', body: withBytes(Buffer.from([0xed, 0xa0, 0x80])) },
-    { label: '2 MiB string (over the body limit)', body: firstString ? jsonText(withValue(example, firstString.path, 'A'.repeat(2 * 1024 * 1024))) : `{"x":"${'A'.repeat(2 * 1024 * 1024)}"}` },
+    {
+      label: '2 MiB string (over the body limit)',
+      body: firstString
+        ? jsonText(withValue(example, firstString.path, 'A'.repeat(2 * 1024 * 1024)))
+        : `{"x":"${'A'.repeat(2 * 1024 * 1024)}"}`,
+    },
   ];
 }
 
@@ -269,7 +308,18 @@ export function casesOf(route: Route, s: CaseSettings): HostileCase[] {
   let variantTurn = 0;
   type Variant = NonNullable<ReturnType<CaseSettings['bodyVariants']>>[number];
   const nextVariant = (): Variant | null => (variants && variants.length > 0 ? variants[variantTurn++ % variants.length]! : null);
-  const push = (label: string, o: { variant?: Variant | null; pathValues?: Record<string, string>; query?: string[]; headers?: [string, string | Buffer][]; body?: string | Buffer; contentType?: string | null; replaceHeader?: [string, string | Buffer] }) => {
+  const push = (
+    label: string,
+    o: {
+      variant?: Variant | null;
+      pathValues?: Record<string, string>;
+      query?: string[];
+      headers?: [string, string | Buffer][];
+      body?: string | Buffer;
+      contentType?: string | null;
+      replaceHeader?: [string, string | Buffer];
+    },
+  ) => {
     const v = o.variant === undefined ? nextVariant() : o.variant;
     const pathValues = { ...(v?.pathValues ?? {}), ...o.pathValues };
     const parts = base(pathValues);
@@ -283,7 +333,13 @@ export function casesOf(route: Route, s: CaseSettings): HostileCase[] {
     const body = o.body ?? (hasBody ? jsonText(v ? v.example : route.body!.example) : undefined);
     const contentType = o.contentType === undefined ? (body !== undefined ? 'application/json' : null) : o.contentType;
     if (contentType !== null) headers.push(['Content-Type', contentType]);
-    cases.push({ route, label: `${v ? `[${v.label}] ` : ''}${label}`, target: targetOf(route, { ...parts.pathValues, ...pathValues }, o.query ?? parts.query), headers, ...(body !== undefined ? { body } : {}) });
+    cases.push({
+      route,
+      label: `${v ? `[${v.label}] ` : ''}${label}`,
+      target: targetOf(route, { ...parts.pathValues, ...pathValues }, o.query ?? parts.query),
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
   };
 
   push('plausible request', {});
@@ -299,7 +355,8 @@ export function casesOf(route: Route, s: CaseSettings): HostileCase[] {
   // Declared headers: every hostile value; platform-wide headers: one value each, in turn.
   const declared = route.params.filter((p) => p.in === 'header').map((p) => p.name);
   for (const name of declared) {
-    for (const [label, value] of name === 'x-internal-token' ? HOSTILE_INTERNAL_TOKEN : HOSTILE_HEADER_VALUES) push(`header ${name}: ${label}`, { replaceHeader: [name, value] });
+    for (const [label, value] of name === 'x-internal-token' ? HOSTILE_INTERNAL_TOKEN : HOSTILE_HEADER_VALUES)
+      push(`header ${name}: ${label}`, { replaceHeader: [name, value] });
   }
   for (const name of PLATFORM_HEADERS.filter((h) => !declared.includes(h))) {
     const [label, value] = HOSTILE_HEADER_VALUES[platformHeaderTurn++ % HOSTILE_HEADER_VALUES.length]!;
@@ -308,18 +365,30 @@ export function casesOf(route: Route, s: CaseSettings): HostileCase[] {
   // Credentials that are malformed rather than wrong (the route must refuse them, not fail).
   for (const [label, value] of HOSTILE_AUTHORIZATION) push(`authorization: ${label}`, { replaceHeader: ['authorization', value] });
   if (credentials.some(([h]) => h.toLowerCase() === 'x-internal-token') && !declared.includes('x-internal-token')) {
-    for (const [label, value] of HOSTILE_INTERNAL_TOKEN) push(`header x-internal-token: ${label}`, { replaceHeader: ['x-internal-token', value] });
+    for (const [label, value] of HOSTILE_INTERNAL_TOKEN)
+      push(`header x-internal-token: ${label}`, { replaceHeader: ['x-internal-token', value] });
   }
 
   if (hasBody) {
     const structural = nextVariant();
-    for (const { label, body } of structuralBodies(structural ? structural.example : route.body!.example)) push(label, { variant: structural, body });
+    for (const { label, body } of structuralBodies(structural ? structural.example : route.body!.example))
+      push(label, { variant: structural, body });
     const own = new Set([...route.body!.contentTypes, 'application/json']);
-    const types = [...CONTENT_TYPES, ...s.serviceContentTypes(route).filter((t) => !CONTENT_TYPES.some(([c]) => c === t)).map((t): [string, (j: string) => string] => [t, (j) => j])];
+    const types = [
+      ...CONTENT_TYPES,
+      ...s
+        .serviceContentTypes(route)
+        .filter((t) => !CONTENT_TYPES.some(([c]) => c === t))
+        .map((t): [string, (j: string) => string] => [t, (j) => j]),
+    ];
     for (const [type, make] of types) {
       if (type !== null && own.has(type)) continue;
       const v = nextVariant();
-      push(`content type ${type ?? '(none)'}`, { variant: v, contentType: type, body: make(jsonText(v ? v.example : route.body!.example)) });
+      push(`content type ${type ?? '(none)'}`, {
+        variant: v,
+        contentType: type,
+        body: make(jsonText(v ? v.example : route.body!.example)),
+      });
     }
     for (const v of variants ?? [null]) {
       for (const m of bodyMutations(v ? v.example : route.body!.example, s.mutationBudget)) push(m.label, { variant: v, body: m.body });

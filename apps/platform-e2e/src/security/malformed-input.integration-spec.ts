@@ -38,8 +38,10 @@ describe('security: malformed input on every documented route', () => {
   /** Answers by route and status: shows which requests reached the handlers (the run's coverage). */
   const statuses = new Map<string, Map<number, number>>();
 
-  const metrics = async () => (await fetch(`${p.dispatch.url}/metrics`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } })).text();
-  const circuitStates = (text: string) => [...text.matchAll(/^gmp_dispatch_circuit_state\{provider="([^"]+)"\} (\d+)/gm)].map((m) => ({ provider: m[1]!, state: Number(m[2]) }));
+  const metrics = async () =>
+    (await fetch(`${p.dispatch.url}/metrics`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } })).text();
+  const circuitStates = (text: string) =>
+    [...text.matchAll(/^gmp_dispatch_circuit_state\{provider="([^"]+)"\} (\d+)/gm)].map((m) => ({ provider: m[1]!, state: Number(m[2]) }));
 
   beforeAll(async () => {
     const started = Date.now();
@@ -53,7 +55,10 @@ describe('security: malformed input on every documented route', () => {
     const docs = await Promise.all(p.all.map(async (s) => ({ s, doc: await openApiOf(s) })));
     routes = docs.flatMap(({ s, doc }) => routesOf(s, doc));
     const contentTypesByService = new Map<string, string[]>();
-    for (const r of routes) contentTypesByService.set(r.service, [...new Set([...(contentTypesByService.get(r.service) ?? []), ...(r.body?.contentTypes ?? [])])]);
+    for (const r of routes)
+      contentTypesByService.set(r.service, [
+        ...new Set([...(contentTypesByService.get(r.service) ?? []), ...(r.body?.contentTypes ?? [])]),
+      ]);
 
     // The capabilities dispatch publishes, each with its documented example (or one built from its input schema).
     const capabilities = await capabilityExamples(p.dispatch.url);
@@ -63,10 +68,17 @@ describe('security: malformed input on every documented route', () => {
     const register = routes.find((r) => r.service === p.dispatch.name && r.method === 'POST' && r.path === '/internal/v1/legal-bases');
     const ownBasis = `e2e.sec-${run}`;
     if (register?.body) {
-      const made = await post(`${p.dispatch.url}/internal/v1/legal-bases`, { ...(register.body.example as object), code: ownBasis }, { authorization: '', 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-caller': 'e2e-security' });
+      const made = await post(
+        `${p.dispatch.url}/internal/v1/legal-bases`,
+        { ...(register.body.example as object), code: ownBasis },
+        { authorization: '', 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-caller': 'e2e-security' },
+      );
       if (made.status >= 300) throw new Error(`legal basis not registered: ${made.status} ${JSON.stringify(made.body)}`);
     }
-    const asyncCall = await post(`${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`, { holderType: 'person', holderId: DEMO_PERSON.idNumber });
+    const asyncCall = await post(`${p.dispatch.url}/v1/capabilities/e-licence.query-by-holder/invoke-async`, {
+      holderType: 'person',
+      holderId: DEMO_PERSON.idNumber,
+    });
 
     const fixtures: ParamFixture[] = [
       // Operators' changes go to an app of this run, never to the demo app the final checks use.
@@ -97,7 +109,17 @@ describe('security: malformed input on every documented route', () => {
       const parts = plausibleParts(r, fixtures, headerChoice);
       let chosen = tokens['admin']!.token;
       for (const t of ['admin', 'auditor', 'citizen', 'operator']) {
-        const answer = await rawRequest({ method: r.method, base: r.base, target: targetOf(r, parts.pathValues, parts.query), headers: [['authorization', `Bearer ${tokens[t]!.token}`], ...parts.headers, ...(r.body ? ([['content-type', 'application/json']] as [string, string][]) : [])], ...(r.body ? { body: JSON.stringify(r.body.example) } : {}) });
+        const answer = await rawRequest({
+          method: r.method,
+          base: r.base,
+          target: targetOf(r, parts.pathValues, parts.query),
+          headers: [
+            ['authorization', `Bearer ${tokens[t]!.token}`],
+            ...parts.headers,
+            ...(r.body ? ([['content-type', 'application/json']] as [string, string][]) : []),
+          ],
+          ...(r.body ? { body: JSON.stringify(r.body.example) } : {}),
+        });
         if (answer.status !== 401 && answer.status !== 403) {
           chosen = tokens[t]!.token;
           break;
@@ -114,17 +136,29 @@ describe('security: malformed input on every documented route', () => {
         const rule = declaredRule(r);
         if (rule.public) return [];
         const kinds = rule.alternatives.map((a) => a.kind);
-        if (kinds.includes('internal')) return [['x-internal-token', TEST_INTERNAL_API_TOKEN], ['x-caller', 'e2e-security']];
+        if (kinds.includes('internal'))
+          return [
+            ['x-internal-token', TEST_INTERNAL_API_TOKEN],
+            ['x-caller', 'e2e-security'],
+          ];
         if (kinds.includes('app')) return [['authorization', DEMO_AUTH]];
         if (kinds.includes('bearer')) return [['authorization', `Bearer ${bearerOf.get(r)}`]];
-        return [['authorization', DEMO_AUTH], ['x-internal-token', TEST_INTERNAL_API_TOKEN]];
+        return [
+          ['authorization', DEMO_AUTH],
+          ['x-internal-token', TEST_INTERNAL_API_TOKEN],
+        ];
       },
       // Dispatch's invoke routes take each capability's own input: its documented example is the body to mutate.
-      bodyVariants: (r) => (r.service === p.dispatch.name && /\/\{code\}\/invoke(-async)?$/.test(r.path) ? capabilities.map((c) => ({ label: c.code, pathValues: { code: encodeURIComponent(c.code) }, example: c.example })) : null),
+      bodyVariants: (r) =>
+        r.service === p.dispatch.name && /\/\{code\}\/invoke(-async)?$/.test(r.path)
+          ? capabilities.map((c) => ({ label: c.code, pathValues: { code: encodeURIComponent(c.code) }, example: c.example }))
+          : null,
       serviceContentTypes: (r) => contentTypesByService.get(r.service) ?? [],
     };
     cases = routes.flatMap((r) => casesOf(r, settings));
-    process.stderr.write(`[security/malformed] ${routes.length} routes on ${p.all.length} services, ${cases.length} requests; set up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `[security/malformed] ${routes.length} routes on ${p.all.length} services, ${cases.length} requests; set up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -136,7 +170,8 @@ describe('security: malformed input on every documented route', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        for (const c of circuitStates(await metrics().catch(() => ''))) if (c.state !== 0) breakerSightings.set(c.provider, c.state === 2 ? 'open' : 'half-open');
+        for (const c of circuitStates(await metrics().catch(() => '')))
+          if (c.state !== 0) breakerSightings.set(c.provider, c.state === 2 ? 'open' : 'half-open');
         await new Promise((r) => setTimeout(r, 1_000));
       }
     })();
@@ -144,31 +179,76 @@ describe('security: malformed input on every documented route', () => {
     // SECURITY_DUMP=<prefix>: every request's route, case, status and problem code as JSON lines in <prefix>-malformed.jsonl (to see what reached the handlers).
     const dump: string[] | null = process.env['SECURITY_DUMP'] ? [] : null;
     await pooled(cases, CONCURRENCY, async (c) => {
-      const answer = await rawRequest({ method: c.route.method, base: c.route.base, target: c.target, headers: c.headers, ...(c.body !== undefined ? { body: c.body } : {}), timeoutMs: 20_000 });
-      if (dump) dump.push(JSON.stringify({ route: `${c.route.service} ${c.route.method} ${c.route.path}`, label: c.label, status: answer.status, code: /"code":"([^"]+)"/.exec(answer.body)?.[1] ?? null, ms: Math.round(answer.ms) }));
+      const answer = await rawRequest({
+        method: c.route.method,
+        base: c.route.base,
+        target: c.target,
+        headers: c.headers,
+        ...(c.body !== undefined ? { body: c.body } : {}),
+        timeoutMs: 20_000,
+      });
+      if (dump)
+        dump.push(
+          JSON.stringify({
+            route: `${c.route.service} ${c.route.method} ${c.route.path}`,
+            label: c.label,
+            status: answer.status,
+            code: /"code":"([^"]+)"/.exec(answer.body)?.[1] ?? null,
+            ms: Math.round(answer.ms),
+          }),
+        );
       const byStatus = statuses.get(`${c.route.service} ${c.route.method} ${c.route.path}`) ?? new Map<number, number>();
       byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
       statuses.set(`${c.route.service} ${c.route.method} ${c.route.path}`, byStatus);
       if (answer.status >= 500 || answer.status === 0) {
-        findings.push({ kind: answer.status === 0 ? 'no answer' : '5xx', service: c.route.service, method: c.route.method, path: c.route.path, label: c.label, status: answer.status, excerpt: excerptOf(answer.status === 0 ? `${answer.error ?? ''} ${answer.body}` : answer.body) });
+        findings.push({
+          kind: answer.status === 0 ? 'no answer' : '5xx',
+          service: c.route.service,
+          method: c.route.method,
+          path: c.route.path,
+          label: c.label,
+          status: answer.status,
+          excerpt: excerptOf(answer.status === 0 ? `${answer.error ?? ''} ${answer.body}` : answer.body),
+        });
       }
       // An accepted asynchronous call answers later: its outcome must not be a 5xx either.
       const resultUrl = answer.status === 202 ? /"resultUrl":"(\/[^"]+)"/.exec(answer.body)?.[1] : undefined;
       if (resultUrl) {
-        const outcome = await asyncOutcome(c.route.base, resultUrl, c.headers.filter(([h]) => h.toLowerCase() === 'authorization') as [string, string][]);
+        const outcome = await asyncOutcome(
+          c.route.base,
+          resultUrl,
+          c.headers.filter(([h]) => h.toLowerCase() === 'authorization') as [string, string][],
+        );
         const problemStatus = Number(/"problem":\{[^]*?"status":(\d{3})/.exec(outcome.body)?.[1] ?? 0);
         if (outcome.status >= 500 || outcome.status === 0 || problemStatus >= 500 || /"status":"(accepted|running)"/.test(outcome.body)) {
-          findings.push({ kind: 'asynchronous call ended in a 5xx (or never ended)', service: c.route.service, method: c.route.method, path: c.route.path, label: `${c.label} → GET ${resultUrl}`, status: problemStatus || outcome.status, excerpt: excerptOf(outcome.body) });
+          findings.push({
+            kind: 'asynchronous call ended in a 5xx (or never ended)',
+            service: c.route.service,
+            method: c.route.method,
+            path: c.route.path,
+            label: `${c.label} → GET ${resultUrl}`,
+            status: problemStatus || outcome.status,
+            excerpt: excerptOf(outcome.body),
+          });
         }
       }
-      if (++done % 1000 === 0) process.stderr.write(`[security/malformed] ${done}/${cases.length} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      if (++done % 1000 === 0)
+        process.stderr.write(`[security/malformed] ${done}/${cases.length} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     });
     sampling = false;
     await sampler;
     if (dump) writeFileSync(`${process.env['SECURITY_DUMP']}-malformed.jsonl`, `${dump.join('\n')}\n`);
-    process.stderr.write(`[security/malformed] ${cases.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, ${findings.length} offending answers\n`);
+    process.stderr.write(
+      `[security/malformed] ${cases.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, ${findings.length} offending answers\n`,
+    );
     const report = formatFindings('malformed input: answers that are 5xx or missing', findings);
-    const coverage = [...statuses].map(([route, byStatus]) => `${route}: ${[...byStatus].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')}`);
+    const coverage = [...statuses].map(
+      ([route, byStatus]) =>
+        `${route}: ${[...byStatus]
+          .sort(([a], [b]) => a - b)
+          .map(([status, n]) => `${status}×${n}`)
+          .join(' ')}`,
+    );
     const file = writeReport('malformed-input', `${report}\n\nAnswers by route (status×count):\n${coverage.join('\n')}`);
     if (findings.length > 0) throw new Error(`${report}\n\n(also written to ${file})`);
   }, 900_000);
@@ -180,7 +260,8 @@ describe('security: malformed input on every documented route', () => {
       if (res instanceof Error) problems.push(`${s.name}: ${res.message}`);
       else {
         const body = await res.text();
-        if (res.status !== 200 || (JSON.parse(body) as { status?: string }).status !== 'ok') problems.push(`${s.name}: ${res.status} ${excerptOf(body)}`);
+        if (res.status !== 200 || (JSON.parse(body) as { status?: string }).status !== 'ok')
+          problems.push(`${s.name}: ${res.status} ${excerptOf(body)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -189,12 +270,18 @@ describe('security: malformed input on every documented route', () => {
   it('leaves no circuit breaker of dispatch open (and none opened while the requests ran)', async () => {
     const now = circuitStates(await metrics());
     expect(now.length).toBeGreaterThan(0); // the breakers are exposed: the calls above created some
-    const problems = [...now.filter((c) => c.state !== 0).map((c) => `${c.provider}: ${c.state === 2 ? 'open' : 'half-open'} now`), ...[...breakerSightings].map(([provider, state]) => `${provider}: ${state} during the run`)];
+    const problems = [
+      ...now.filter((c) => c.state !== 0).map((c) => `${c.provider}: ${c.state === 2 ? 'open' : 'half-open'} now`),
+      ...[...breakerSightings].map(([provider, state]) => `${provider}: ${state} during the run`),
+    ];
     expect(problems).toEqual([]);
   });
 
   it('still answers ordinary calls: a real-name check and a licence lookup through dispatch', async () => {
-    const verify = await post(`${p.dispatch.url}/v1/capabilities/identity.verify-real-name/invoke`, { name: DEMO_PERSON.name, idNumber: DEMO_PERSON.idNumber });
+    const verify = await post(`${p.dispatch.url}/v1/capabilities/identity.verify-real-name/invoke`, {
+      name: DEMO_PERSON.name,
+      idNumber: DEMO_PERSON.idNumber,
+    });
     expect({ status: verify.status, body: verify.body }).toMatchObject({ status: 200, body: { match: true } });
     const lookup = await post(`${p.dispatch.url}${LOOKUP}`, { holderType: 'person', holderId: DEMO_PERSON.idNumber });
     expect({ status: lookup.status, count: lookup.body?.licences?.length }).toEqual({ status: 200, count: 3 });

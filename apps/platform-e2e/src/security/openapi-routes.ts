@@ -110,7 +110,12 @@ export function routesOf(service: { name: string; url: string }, doc: OpenApiDoc
         // Header names are case-insensitive: Nest documents `x-caller` and `X-Caller` separately.
         const key = `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
         const prior = byKey.get(key);
-        byKey.set(key, { name: p.in === 'header' ? p.name.toLowerCase() : p.name, in: p.in, required: Boolean(p.required) || Boolean(prior?.required), schema: p.schema ?? prior?.schema ?? {} });
+        byKey.set(key, {
+          name: p.in === 'header' ? p.name.toLowerCase() : p.name,
+          in: p.in,
+          required: Boolean(p.required) || Boolean(prior?.required),
+          schema: p.schema ?? prior?.schema ?? {},
+        });
       }
       const M = method.toUpperCase();
       const requestBody = op.requestBody ? (deref(doc, op.requestBody) as OpenApiOperation['requestBody']) : undefined;
@@ -221,17 +226,40 @@ function plausibleString(name: string, s: OpenApiSchema): string {
 export const PUBLIC_BY_DESIGN: { service?: string; methods?: string[]; pattern: RegExp; why: string }[] = [
   // Every service: the root index (if a service serves one) and its API documentation.
   { methods: ['GET', 'HEAD'], pattern: /^\/$/, why: 'root index' },
-  { methods: ['GET', 'HEAD'], pattern: /^\/docs(\/.*)?$/, why: 'API documentation and the OpenAPI document (docs/architecture.md §Services, step 5)' },
+  {
+    methods: ['GET', 'HEAD'],
+    pattern: /^\/docs(\/.*)?$/,
+    why: 'API documentation and the OpenAPI document (docs/architecture.md §Services, step 5)',
+  },
   // Every service: liveness and readiness for orchestrators and load balancers.
   { methods: ['GET', 'HEAD'], pattern: /^\/health\/(live|ready)$/, why: 'health checks (docs/operations.md)' },
   // tech-capabilities: the OpenID provider's discovery document and public keys; the login pages.
-  { service: 'tech-capabilities', methods: ['GET', 'HEAD'], pattern: /^\/oidc\/\.well-known\/openid-configuration$/, why: 'OIDC discovery (docs/identity.md)' },
-  { service: 'tech-capabilities', methods: ['GET', 'HEAD'], pattern: /^\/oidc\/jwks$/, why: 'JWKS: public signing keys (docs/identity.md)' },
-  { service: 'tech-capabilities', pattern: /^\/interaction\/\{?[^/]+\}?(\/(login|sms-code))?$/, why: 'login pages: they are where credentials are given (docs/identity.md)' },
+  {
+    service: 'tech-capabilities',
+    methods: ['GET', 'HEAD'],
+    pattern: /^\/oidc\/\.well-known\/openid-configuration$/,
+    why: 'OIDC discovery (docs/identity.md)',
+  },
+  {
+    service: 'tech-capabilities',
+    methods: ['GET', 'HEAD'],
+    pattern: /^\/oidc\/jwks$/,
+    why: 'JWKS: public signing keys (docs/identity.md)',
+  },
+  {
+    service: 'tech-capabilities',
+    pattern: /^\/interaction\/\{?[^/]+\}?(\/(login|sms-code))?$/,
+    why: 'login pages: they are where credentials are given (docs/identity.md)',
+  },
   // Published CA / seal certificates (none served yet; the pattern keeps them public when they are).
   { methods: ['GET', 'HEAD'], pattern: /^\/(\.well-known\/)?(ca|pki|certs?)(\/.*)?$/, why: 'published CA certificates' },
   // service-dispatch: capability discovery works without credentials (public capabilities only).
-  { service: 'service-dispatch', methods: ['GET', 'HEAD'], pattern: /^\/v1\/capabilities(\/\{[^/}]+\})?$/, why: 'capability discovery (docs/dispatch.md §0)' },
+  {
+    service: 'service-dispatch',
+    methods: ['GET', 'HEAD'],
+    pattern: /^\/v1\/capabilities(\/\{[^/}]+\})?$/,
+    why: 'capability discovery (docs/dispatch.md §0)',
+  },
 ];
 
 /**
@@ -247,14 +275,20 @@ export const PERMISSION_BY_PATH: { pattern: RegExp; needs: string[] }[] = [
  * Routes that, beyond an app's credentials, need the app's approved grant for the capability
  * (docs/dispatch.md §2: "A call without an approved grant is refused with 403 GRANT_REQUIRED").
  */
-export const GRANT_GATED: { service: string; method: string; pattern: RegExp }[] = [{ service: 'service-dispatch', method: 'POST', pattern: /^\/v1\/capabilities\/\{[^/}]+\}\/invoke(-async)?$/ }];
+export const GRANT_GATED: { service: string; method: string; pattern: RegExp }[] = [
+  { service: 'service-dispatch', method: 'POST', pattern: /^\/v1\/capabilities\/\{[^/}]+\}\/invoke(-async)?$/ },
+];
 
-export type Alternative = { kind: 'internal' } | { kind: 'app'; grantGated: boolean } | { kind: 'bearer'; needs: string[] } | { kind: 'some-credential' };
+export type Alternative =
+  { kind: 'internal' } | { kind: 'app'; grantGated: boolean } | { kind: 'bearer'; needs: string[] } | { kind: 'some-credential' };
 
-export type Rule = { public: true; why: string } | { public: false; alternatives: Alternative[]; source: string; declaresAnonymous: boolean };
+export type Rule =
+  { public: true; why: string } | { public: false; alternatives: Alternative[]; source: string; declaresAnonymous: boolean };
 
 export function publicEntryOf(route: Pick<Route, 'service' | 'method' | 'path'>) {
-  return PUBLIC_BY_DESIGN.find((p) => (!p.service || p.service === route.service) && (!p.methods || p.methods.includes(route.method)) && p.pattern.test(route.path));
+  return PUBLIC_BY_DESIGN.find(
+    (p) => (!p.service || p.service === route.service) && (!p.methods || p.methods.includes(route.method)) && p.pattern.test(route.path),
+  );
 }
 
 /**
@@ -274,7 +308,9 @@ export function declaredRule(route: Route): Rule {
   if (declared.length > 0) {
     const alternatives = declared.map((requirement): Alternative => {
       // Several schemes in one requirement must all be met: the strictest one decides here.
-      const kinds = Object.entries(requirement).map(([name, scopes]) => kindOfScheme(name, route.schemes[name], scopes, needsByPath, grantGated, route));
+      const kinds = Object.entries(requirement).map(([name, scopes]) =>
+        kindOfScheme(name, route.schemes[name], scopes, needsByPath, grantGated, route),
+      );
       return kinds.find((k) => k.kind === 'internal') ?? kinds.find((k) => k.kind === 'bearer') ?? kinds[0]!;
     });
     return { public: false, alternatives, source: `OpenAPI security ${JSON.stringify(declared)}`, declaresAnonymous };
@@ -282,20 +318,54 @@ export function declaredRule(route: Route): Rule {
   if (route.params.some((p) => p.in === 'header' && p.name === 'x-internal-token' && p.required)) {
     return { public: false, alternatives: [{ kind: 'internal' }], source: 'required X-Internal-Token header parameter', declaresAnonymous };
   }
-  if (route.path.startsWith('/internal/')) return { public: false, alternatives: [{ kind: 'internal' }], source: 'path prefix /internal/', declaresAnonymous };
-  if (route.service === 'service-dispatch' && route.path.startsWith('/v1/')) return { public: false, alternatives: [{ kind: 'app', grantGated }], source: 'path prefix /v1/ of service-dispatch', declaresAnonymous };
-  if (needsByPath.length > 0) return { public: false, alternatives: [{ kind: 'bearer', needs: needsByPath }], source: 'PERMISSION_BY_PATH', declaresAnonymous };
-  return { public: false, alternatives: [{ kind: 'some-credential' }], source: 'no declared rule: not public, so some credential', declaresAnonymous };
+  if (route.path.startsWith('/internal/'))
+    return { public: false, alternatives: [{ kind: 'internal' }], source: 'path prefix /internal/', declaresAnonymous };
+  if (route.service === 'service-dispatch' && route.path.startsWith('/v1/'))
+    return {
+      public: false,
+      alternatives: [{ kind: 'app', grantGated }],
+      source: 'path prefix /v1/ of service-dispatch',
+      declaresAnonymous,
+    };
+  if (needsByPath.length > 0)
+    return { public: false, alternatives: [{ kind: 'bearer', needs: needsByPath }], source: 'PERMISSION_BY_PATH', declaresAnonymous };
+  return {
+    public: false,
+    alternatives: [{ kind: 'some-credential' }],
+    source: 'no declared rule: not public, so some credential',
+    declaresAnonymous,
+  };
 }
 
-function kindOfScheme(name: string, scheme: SecurityScheme | undefined, scopes: string[], needsByPath: string[], grantGated: boolean, route: Route): Alternative {
+function kindOfScheme(
+  name: string,
+  scheme: SecurityScheme | undefined,
+  scopes: string[],
+  needsByPath: string[],
+  grantGated: boolean,
+  route: Route,
+): Alternative {
   // A scheme the document references without defining it is judged by its name.
-  const type = scheme?.type ?? (/bearer|jwt|oauth|oidc|token/i.test(name) ? 'http-bearer' : /internal/i.test(name) ? 'apiKey' : /basic|app/i.test(name) ? 'http-basic' : 'unknown');
+  const type =
+    scheme?.type ??
+    (/bearer|jwt|oauth|oidc|token/i.test(name)
+      ? 'http-bearer'
+      : /internal/i.test(name)
+        ? 'apiKey'
+        : /basic|app/i.test(name)
+          ? 'http-basic'
+          : 'unknown');
   if (type === 'apiKey' && (!scheme || scheme.name?.toLowerCase() === 'x-internal-token')) return { kind: 'internal' };
   if ((type === 'http' && scheme?.scheme?.toLowerCase() === 'basic') || type === 'http-basic') return { kind: 'app', grantGated };
-  if ((type === 'http' && scheme?.scheme?.toLowerCase() === 'bearer') || type === 'http-bearer' || type === 'oauth2' || type === 'openIdConnect') {
+  if (
+    (type === 'http' && scheme?.scheme?.toLowerCase() === 'bearer') ||
+    type === 'http-bearer' ||
+    type === 'oauth2' ||
+    type === 'openIdConnect'
+  ) {
     // Dispatch's app routes take an app's (or a portal's) OAuth token as app credentials.
-    if (route.service === 'service-dispatch' && route.path.startsWith('/v1/') && scopes.length === 0 && needsByPath.length === 0) return { kind: 'app', grantGated };
+    if (route.service === 'service-dispatch' && route.path.startsWith('/v1/') && scopes.length === 0 && needsByPath.length === 0)
+      return { kind: 'app', grantGated };
     return { kind: 'bearer', needs: [...new Set([...scopes, ...needsByPath])] };
   }
   if (type === 'apiKey') return { kind: 'some-credential' };
@@ -332,6 +402,8 @@ export function allows(rule: Rule, holds: Holdings): boolean {
 
 export function describeRule(rule: Rule): string {
   if (rule.public) return `public (${rule.why})`;
-  const alt = rule.alternatives.map((a) => (a.kind === 'bearer' ? `bearer[${a.needs.join(',')}]` : a.kind === 'app' ? `app${a.grantGated ? '+grant' : ''}` : a.kind)).join(' | ');
+  const alt = rule.alternatives
+    .map((a) => (a.kind === 'bearer' ? `bearer[${a.needs.join(',')}]` : a.kind === 'app' ? `app${a.grantGated ? '+grant' : ''}` : a.kind))
+    .join(' | ');
   return `${alt} — from ${rule.source}`;
 }

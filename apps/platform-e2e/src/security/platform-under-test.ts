@@ -43,7 +43,10 @@ export async function startPlatform(): Promise<PlatformUnderTest> {
     started.push(data);
     const business = await startService(inOwnSchema(businessPlatformService), integrationEnv());
     started.push(business);
-    const dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer, DISPATCH_RATE_PER_SECOND: '100000' }));
+    const dispatch = await startService(
+      inOwnSchema(serviceDispatchService),
+      integrationEnv({ OIDC_ISSUER: issuer, DISPATCH_RATE_PER_SECOND: '100000' }),
+    );
     started.push(dispatch);
     const of = (name: string, running: RunningService): ServiceUnderTest => ({ name, url: running.url, running });
     const platform: PlatformUnderTest = {
@@ -59,11 +62,15 @@ export async function startPlatform(): Promise<PlatformUnderTest> {
     };
     platform.all = [platform.dispatch, platform.tech, platform.data, platform.business];
     // The capabilities tech-capabilities announces reach dispatch's registry through Kafka.
-    await eventually(async () => {
-      const res = await fetch(`${dispatch.url}/v1/capabilities`);
-      const body = (await res.json()) as { capabilities?: unknown[] };
-      return (body.capabilities?.length ?? 0) >= 10;
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        const res = await fetch(`${dispatch.url}/v1/capabilities`);
+        const body = (await res.json()) as { capabilities?: unknown[] };
+        return (body.capabilities?.length ?? 0) >= 10;
+      },
+      60_000,
+      250,
+    );
     return platform;
   } catch (err) {
     for (const s of started.reverse()) await s.close().catch(() => undefined);
@@ -83,11 +90,15 @@ export const INTERNAL_HEADERS = { 'x-internal-token': TEST_INTERNAL_API_TOKEN, '
 
 /** Every capability dispatch publishes, with its documented example input (or one built from its input schema). */
 export async function capabilityExamples(dispatchUrl: string): Promise<{ code: string; example: unknown }[]> {
-  const catalogue = ((await (await fetch(`${dispatchUrl}/v1/capabilities`)).json()) as { capabilities: { code: string; example: unknown }[] }).capabilities;
+  const catalogue = (
+    (await (await fetch(`${dispatchUrl}/v1/capabilities`)).json()) as { capabilities: { code: string; example: unknown }[] }
+  ).capabilities;
   return Promise.all(
     catalogue.map(async (c) => {
       if (c.example !== null && c.example !== undefined) return { code: c.code, example: c.example };
-      const one = (await (await fetch(`${dispatchUrl}/v1/capabilities/${encodeURIComponent(c.code)}`)).json()) as { versions: { inputSchema?: object }[] };
+      const one = (await (await fetch(`${dispatchUrl}/v1/capabilities/${encodeURIComponent(c.code)}`)).json()) as {
+        versions: { inputSchema?: object }[];
+      };
       return { code: c.code, example: synthesise(null, one.versions[0]?.inputSchema ?? {}) };
     }),
   );

@@ -36,7 +36,9 @@ export function wtf8(value: string): Buffer {
     const c = value.charCodeAt(i);
     const isHigh = c >= 0xd800 && c <= 0xdbff;
     const isLow = c >= 0xdc00 && c <= 0xdfff;
-    const paired = (isHigh && i + 1 < value.length && value.charCodeAt(i + 1) >= 0xdc00 && value.charCodeAt(i + 1) <= 0xdfff) || (isLow && i > 0 && value.charCodeAt(i - 1) >= 0xd800 && value.charCodeAt(i - 1) <= 0xdbff);
+    const paired =
+      (isHigh && i + 1 < value.length && value.charCodeAt(i + 1) >= 0xdc00 && value.charCodeAt(i + 1) <= 0xdfff) ||
+      (isLow && i > 0 && value.charCodeAt(i - 1) >= 0xd800 && value.charCodeAt(i - 1) <= 0xdbff);
     if ((isHigh || isLow) && !paired) {
       parts.push(Buffer.from(run, 'utf8'));
       run = '';
@@ -53,13 +55,18 @@ export function rawRequest(r: RawRequest): Promise<RawAnswer> {
   const started = performance.now();
   const url = new URL(r.base);
   const body = r.body === undefined ? null : Buffer.isBuffer(r.body) ? r.body : wtf8(r.body);
-  const lines: Buffer[] = [Buffer.from(`${r.method} `, 'latin1'), wtf8(r.target), Buffer.from(` HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n`, 'latin1')];
+  const lines: Buffer[] = [
+    Buffer.from(`${r.method} `, 'latin1'),
+    wtf8(r.target),
+    Buffer.from(` HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n`, 'latin1'),
+  ];
   const names = new Set<string>();
   for (const [name, value] of r.headers ?? []) {
     names.add(name.toLowerCase());
     lines.push(Buffer.from(`${name}: `, 'latin1'), Buffer.isBuffer(value) ? value : wtf8(value), Buffer.from('\r\n', 'latin1'));
   }
-  if (body && !names.has('content-length') && !names.has('transfer-encoding')) lines.push(Buffer.from(`Content-Length: ${body.length}\r\n`, 'latin1'));
+  if (body && !names.has('content-length') && !names.has('transfer-encoding'))
+    lines.push(Buffer.from(`Content-Length: ${body.length}\r\n`, 'latin1'));
   lines.push(Buffer.from('\r\n', 'latin1'));
   if (body) lines.push(body);
   const payload = Buffer.concat(lines);

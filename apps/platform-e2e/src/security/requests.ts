@@ -78,10 +78,18 @@ export function targetOf(route: Route, pathValues: Record<string, string>, query
 export type HeaderChoice = (route: Route, name: string, pathValues: Record<string, string>) => string | null | undefined;
 
 /** The plausible request of a route: every path, query and header parameter filled in. */
-export function plausibleParts(route: Route, fixtures: ParamFixture[], choose: HeaderChoice = () => undefined, pathOverrides: Record<string, string> = {}) {
+export function plausibleParts(
+  route: Route,
+  fixtures: ParamFixture[],
+  choose: HeaderChoice = () => undefined,
+  pathOverrides: Record<string, string> = {},
+) {
   const pathValues: Record<string, string> = {};
-  for (const p of route.params.filter((p) => p.in === 'path')) pathValues[p.name] = pathOverrides[p.name] ?? plausibleParam(route, p, fixtures);
-  const query = route.params.filter((p) => p.in === 'query').map((p) => `${encodeURIComponent(p.name)}=${plausibleParam(route, p, fixtures)}`);
+  for (const p of route.params.filter((p) => p.in === 'path'))
+    pathValues[p.name] = pathOverrides[p.name] ?? plausibleParam(route, p, fixtures);
+  const query = route.params
+    .filter((p) => p.in === 'query')
+    .map((p) => `${encodeURIComponent(p.name)}=${plausibleParam(route, p, fixtures)}`);
   const headers: [string, string][] = [];
   for (const p of route.params.filter((p) => p.in === 'header' && !CREDENTIAL_HEADERS.has(p.name))) {
     const chosen = choose(route, p.name, pathValues);

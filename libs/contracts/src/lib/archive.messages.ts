@@ -37,7 +37,12 @@ export class ArchiveDepositInput {
   /** Years to keep after deposit (保管期限: 10, 30 …); or `permanent`. */
   @IsOptional() @IsInt() @Min(1) @Max(100) retentionYears?: number;
   @IsOptional() @IsBoolean() permanent?: boolean;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ArchiveEntryInput) entries!: ArchiveEntryInput[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ArchiveEntryInput)
+  entries!: ArchiveEntryInput[];
 }
 
 export class ArchiveDepositRequest {

@@ -10,7 +10,20 @@ import {
   VerifyRealNameReply,
 } from './identity.messages.js';
 import { SendNotificationInput, SendNotificationReply } from './notification.messages.js';
-import { LicenceChangeInput, LicenceChangeReply, LicenceIdInput, LicenceIssueInput, LicenceIssueReply, LicencePdfReply, LicenceRecordReply, LicenceUseGrantInput, LicenceUseGrantReply, LicenceUseWithdrawInput, LicenceUseWithdrawReply, LicenceVerifyReply } from './licence-lifecycle.messages.js';
+import {
+  LicenceChangeInput,
+  LicenceChangeReply,
+  LicenceIdInput,
+  LicenceIssueInput,
+  LicenceIssueReply,
+  LicencePdfReply,
+  LicenceRecordReply,
+  LicenceUseGrantInput,
+  LicenceUseGrantReply,
+  LicenceUseWithdrawInput,
+  LicenceUseWithdrawReply,
+  LicenceVerifyReply,
+} from './licence-lifecycle.messages.js';
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
@@ -114,20 +127,34 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     output: SendNotificationReply,
     timeoutMs: 3000,
     idempotent: false,
-    example: { channel: 'sms', to: '13800138000', template: 'case-accepted', params: { matter: '个体工商户设立登记', caseNo: 'JS20261122000123', dueDate: '2026-11-27' } },
+    example: {
+      channel: 'sms',
+      to: '13800138000',
+      template: 'case-accepted',
+      params: { matter: '个体工商户设立登记', caseNo: 'JS20261122000123', dueDate: '2026-11-27' },
+    },
   },
   {
     code: 'archive.deposit',
     version: '1',
     name: '电子档案归档',
-    description: "Archives a case's records (structured records and stored files) as one package: entries hash-chained with SM3, the head signed with SM2, kept for its retention period.",
+    description:
+      "Archives a case's records (structured records and stored files) as one package: entries hash-chained with SM3, the head signed with SM2, kept for its retention period.",
     ownerDepartment: '省档案局 (provincial archives bureau)',
     topic: Topic.ArchiveDeposit,
     input: ArchiveDepositInput,
     output: ArchiveDepositReply,
     timeoutMs: 10000,
     idempotent: false,
-    example: { caseId: 'JS20261122000123', title: '个体工商户设立登记 张三', retentionYears: 30, entries: [{ kind: 'application', title: '申请表', record: { name: '张三', business: '便利店' } }, { kind: 'decision', title: '准予登记决定书', record: { result: '准予登记' } }] },
+    example: {
+      caseId: 'JS20261122000123',
+      title: '个体工商户设立登记 张三',
+      retentionYears: 30,
+      entries: [
+        { kind: 'application', title: '申请表', record: { name: '张三', business: '便利店' } },
+        { kind: 'decision', title: '准予登记决定书', record: { result: '准予登记' } },
+      ],
+    },
   },
   {
     code: 'archive.verify',
@@ -146,7 +173,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-seal.sign-data',
     version: '1',
     name: '电子印章数据签章',
-    description: 'Signs data with an electronic seal the calling app may use: a GB/T 38540 SES_Signature (SM2 with SM3). Every use is logged.',
+    description:
+      'Signs data with an electronic seal the calling app may use: a GB/T 38540 SES_Signature (SM2 with SM3). Every use is logged.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.SealSignData,
     input: SealSignDataInput,
@@ -159,7 +187,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-seal.seal-pdf',
     version: '1',
     name: 'PDF 盖章',
-    description: 'Puts a seal the calling app may use on a PDF: the seal picture on the page and a PAdES signature ordinary PDF readers verify. Every use is logged.',
+    description:
+      'Puts a seal the calling app may use on a PDF: the seal picture on the page and a PAdES signature ordinary PDF readers verify. Every use is logged.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.SealPdf,
     input: SealPdfInput,
@@ -172,7 +201,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-seal.verify',
     version: '1',
     name: '验章',
-    description: 'Verifies a GB/T 38540 signature over data, or a sealed PDF: signature valid, document unchanged, seal registered, valid and not revoked at signing time.',
+    description:
+      'Verifies a GB/T 38540 signature over data, or a sealed PDF: signature valid, document unchanged, seal registered, valid and not revoked at signing time.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.SealVerify,
     input: SealVerifyInput,
@@ -185,20 +215,29 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-licence.issue',
     version: '1',
     name: '电子证照签发',
-    description: "Issues an e-licence from structured data: a GB/T 36904 identifier, the record checked against the type's data schema and signed (GB/T 38540) with the issuing authority's seal.",
+    description:
+      "Issues an e-licence from structured data: a GB/T 36904 identifier, the record checked against the type's data schema and signed (GB/T 38540) with the issuing authority's seal.",
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.LicenceIssue,
     input: LicenceIssueInput,
     output: LicenceIssueReply,
     timeoutMs: 5000,
     idempotent: false,
-    example: { typeCode: '11100000000013338W041', holderType: 'company', holderId: '91320100MA1XK2Q84P', holderName: '南京示例科技有限公司', data: { legalRepresentative: '张三', registeredCapital: '100万元', businessScope: '软件开发' }, sealId: '7c2d9a4e-3b1f-4e8a-9d6c-1a5b8e2f4c30' },
+    example: {
+      typeCode: '11100000000013338W041',
+      holderType: 'company',
+      holderId: '91320100MA1XK2Q84P',
+      holderName: '南京示例科技有限公司',
+      data: { legalRepresentative: '张三', registeredCapital: '100万元', businessScope: '软件开发' },
+      sealId: '7c2d9a4e-3b1f-4e8a-9d6c-1a5b8e2f4c30',
+    },
   },
   {
     code: 'e-licence.get',
     version: '1',
     name: '按证照标识查询',
-    description: 'A licence by its GB/T 36904 identifier: record, status, annotations, signature. Recorded as an access to the holder’s data.',
+    description:
+      'A licence by its GB/T 36904 identifier: record, status, annotations, signature. Recorded as an access to the holder’s data.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.LicenceGet,
     input: LicenceIdInput,
@@ -211,7 +250,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-licence.get-pdf',
     version: '1',
     name: '电子证照版式文件',
-    description: 'The licence as issued: a one-page PDF (Chinese text, data items) with the issuing authority’s visible seal and PAdES signature. Same access rule as e-licence.get; recorded as an access to the holder’s data.',
+    description:
+      'The licence as issued: a one-page PDF (Chinese text, data items) with the issuing authority’s visible seal and PAdES signature. Same access rule as e-licence.get; recorded as an access to the holder’s data.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.LicenceGetPdf,
     input: LicenceIdInput,
@@ -224,7 +264,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-licence.verify',
     version: '1',
     name: '电子证照核验',
-    description: 'Verifies a licence: identifier check character, the seal signature over the record, the seal valid and not revoked, the licence not revoked or expired.',
+    description:
+      'Verifies a licence: identifier check character, the seal signature over the record, the seal valid and not revoked, the licence not revoked or expired.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.LicenceVerify,
     input: LicenceIdInput,
@@ -237,7 +278,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-licence.change',
     version: '1',
     name: '电子证照注销、加注',
-    description: 'Revokes a licence or adds an annotation (加注件), by an app allowed to use the issuing seal; announced to the data platform.',
+    description:
+      'Revokes a licence or adds an annotation (加注件), by an app allowed to use the issuing seal; announced to the data platform.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.LicenceChange,
     input: LicenceChangeInput,
@@ -250,7 +292,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     code: 'e-licence.authorise-use',
     version: '1',
     name: '用证授权',
-    description: "The holder, signed in (a user token), lets an app use one or all of their licences for a purpose or case until a time; the app's lookups then need no declared legal basis.",
+    description:
+      "The holder, signed in (a user token), lets an app use one or all of their licences for a purpose or case until a time; the app's lookups then need no declared legal basis.",
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.LicenceAuthoriseUse,
     input: LicenceUseGrantInput,
@@ -284,8 +327,17 @@ export function findCapability(code: string, version?: string): CapabilityDescri
 /** What a provider announces at start-up: its capabilities with their JSON Schemas (see jsonSchemaOf). */
 export function capabilitiesOf(provider: string): AnnouncedCapability[] {
   return CAPABILITIES.filter((c) => contractOf(c.topic)?.owner === provider).map((c) => ({
-    code: c.code, version: c.version, name: c.name, description: c.description, ownerDepartment: c.ownerDepartment, topic: c.topic, timeoutMs: c.timeoutMs, idempotent: c.idempotent,
-    inputSchema: jsonSchemaOf(c.input, { closed: true }), outputSchema: jsonSchemaOf(c.output), ...(c.example ? { example: c.example as Record<string, unknown> } : {}),
+    code: c.code,
+    version: c.version,
+    name: c.name,
+    description: c.description,
+    ownerDepartment: c.ownerDepartment,
+    topic: c.topic,
+    timeoutMs: c.timeoutMs,
+    idempotent: c.idempotent,
+    inputSchema: jsonSchemaOf(c.input, { closed: true }),
+    outputSchema: jsonSchemaOf(c.output),
+    ...(c.example ? { example: c.example as Record<string, unknown> } : {}),
   }));
 }
 

@@ -12,13 +12,7 @@ export interface CapabilityError {
   reason?: string;
 }
 
-export type CapabilityErrorCode =
-  | 'INVALID_MESSAGE'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'PROVIDER_ERROR'
-  | 'PROVIDER_UNAVAILABLE';
+export type CapabilityErrorCode = 'INVALID_MESSAGE' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'PROVIDER_ERROR' | 'PROVIDER_UNAVAILABLE';
 
 export function isCapabilityError(value: unknown): value is CapabilityError {
   return (

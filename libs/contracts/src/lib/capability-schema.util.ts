@@ -11,7 +11,10 @@ let all: Record<string, Record<string, unknown>> | null = null;
  * classes stay the authority — dispatch validates with them.
  */
 export function jsonSchemaOf(cls: new () => object, o: { closed?: boolean } = {}): Record<string, unknown> {
-  all ??= validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/definitions/' }) as Record<string, Record<string, unknown>>;
+  all ??= validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/definitions/',
+  }) as Record<string, Record<string, unknown>>;
   const root = all[cls.name] ?? { type: 'object' };
   const definitions: Record<string, unknown> = {};
   const visit = (node: unknown): void => {
@@ -28,5 +31,11 @@ export function jsonSchemaOf(cls: new () => object, o: { closed?: boolean } = {}
     }
   };
   visit(root);
-  return { $schema: 'http://json-schema.org/draft-07/schema#', title: cls.name, ...root, ...(o.closed ? { additionalProperties: false } : {}), ...(Object.keys(definitions).length ? { definitions } : {}) };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: cls.name,
+    ...root,
+    ...(o.closed ? { additionalProperties: false } : {}),
+    ...(Object.keys(definitions).length ? { definitions } : {}),
+  };
 }

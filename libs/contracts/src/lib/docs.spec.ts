@@ -28,7 +28,7 @@ describe('wire documentation', () => {
     expect(capabilitiesDoc).toContain(`## \`${code}\``);
   });
 
-  it('every type has a contract of its own name; requests travel on their owner\'s request topic, events on their own', () => {
+  it("every type has a contract of its own name; requests travel on their owner's request topic, events on their own", () => {
     for (const type of Object.values(Topic)) {
       const contract = TOPIC_CONTRACTS[type];
       expect(contract.topic).toBe(type);

@@ -1,5 +1,18 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
 import { IsCitizenIdNumber, IsCreditCode } from './gov-id.validators.js';
 
@@ -23,7 +36,8 @@ export class VerifyRealNameReply {
   /** Where the answer comes from: the data platform's population base library (人口基础库). */
   @IsIn(['population-base']) source!: 'population-base';
   /** Why not, when not a match: NO_RECORD 库中无此号, NAME_MISMATCH 姓名不一致, NOT_ALIVE_OR_CANCELLED 死亡或注销. */
-  @IsOptional() @IsIn(['NO_RECORD', 'NAME_MISMATCH', 'NOT_ALIVE_OR_CANCELLED']) reason?: 'NO_RECORD' | 'NAME_MISMATCH' | 'NOT_ALIVE_OR_CANCELLED';
+  @IsOptional() @IsIn(['NO_RECORD', 'NAME_MISMATCH', 'NOT_ALIVE_OR_CANCELLED']) reason?:
+    'NO_RECORD' | 'NAME_MISMATCH' | 'NOT_ALIVE_OR_CANCELLED';
   /** Level of assurance of the matching account (when one matches). */
   @IsOptional() @IsIn([2, 3, 4, 5]) assuranceLevel?: number;
 }

@@ -1,5 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
 import { IsCreditCode, IsHolderId } from './gov-id.validators.js';
 import { HOLDER_TYPES, type HolderType, LICENCE_STATUSES, type LicenceStatus } from './licence.messages.js';

@@ -5,7 +5,10 @@ import { SealVerifyRequest } from './seal.messages.js';
 import { CallMeta } from './call-meta.message.js';
 
 const meta = () => ({ messageId: randomUUID(), correlationId: 'c-1', app: 'demo', sentAt: new Date().toISOString() });
-const request = (input: Record<string, unknown>) => ({ meta: meta(), input: { holderType: 'person', holderId: '11010519491231002X', ...input } });
+const request = (input: Record<string, unknown>) => ({
+  meta: meta(),
+  input: { holderType: 'person', holderId: '11010519491231002X', ...input },
+});
 
 /** `levels` objects nested: `{ a: { a: … {} } }` (`{}` is 1 level). */
 function nested(levels: number): Record<string, unknown> {
@@ -65,8 +68,18 @@ describe('findJsonHazard', () => {
   });
 
   it('reports a hazard with a readable path (a container’s own strings before its children)', () => {
-    expect(findJsonHazard({ a: { b: 'ok' }, c: ['x', { 'odd key': '\u0000' }], d: '\u0000' }, 10)).toEqual({ problem: 'unstorable-character', path: 'd', character: 'NUL', inKey: false });
-    expect(findJsonHazard({ a: { b: 'ok' }, c: ['x', { 'odd key': '\u0000' }] }, 10)).toEqual({ problem: 'unstorable-character', path: 'c[1]["odd key"]', character: 'NUL', inKey: false });
+    expect(findJsonHazard({ a: { b: 'ok' }, c: ['x', { 'odd key': '\u0000' }], d: '\u0000' }, 10)).toEqual({
+      problem: 'unstorable-character',
+      path: 'd',
+      character: 'NUL',
+      inKey: false,
+    });
+    expect(findJsonHazard({ a: { b: 'ok' }, c: ['x', { 'odd key': '\u0000' }] }, 10)).toEqual({
+      problem: 'unstorable-character',
+      path: 'c[1]["odd key"]',
+      character: 'NUL',
+      inKey: false,
+    });
     expect(findJsonHazard('\ud800', 1)).toEqual({ problem: 'unstorable-character', path: '', character: 'lone surrogate', inKey: false });
     expect(findJsonHazard([[[]]], 2)).toEqual({ problem: 'too-deep', path: '[0][0]', limit: 2 });
   });
@@ -78,7 +91,9 @@ describe('findJsonHazard', () => {
   });
 
   it('refuses numbers JSON.parse made infinite (1e309) wherever they are, naming the path', () => {
-    const raw = JSON.parse(`{"meta":${JSON.stringify(meta())},"input":{"holderType":"person","holderId":"11010519491231002X"},"extra":{"list":[1,-1e309]}}`) as Record<string, unknown>;
+    const raw = JSON.parse(
+      `{"meta":${JSON.stringify(meta())},"input":{"holderType":"person","holderId":"11010519491231002X"},"extra":{"list":[1,-1e309]}}`,
+    ) as Record<string, unknown>;
     const result = validateMessage(LicenceByHolderRequest, raw);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors).toEqual([{ field: 'extra.list[1]', message: expect.stringContaining('1e309') }]);

@@ -129,11 +129,7 @@ function pathOf(frame: Frame | null, leaf?: string | number): string {
  * consumed — Kafka consumers, the in-process transport, dispatch's HTTP edge — so that bad
  * input always gets the same field-level answer.
  */
-export function validateMessage<T extends object>(
-  cls: new () => T,
-  raw: unknown,
-  options: ValidateOptions = {},
-): Validated<T> {
+export function validateMessage<T extends object>(cls: new () => T, raw: unknown, options: ValidateOptions = {}): Validated<T> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [{ field: '', message: '消息必须是 JSON 对象 (message must be a JSON object)' }] };
   }
@@ -174,14 +170,22 @@ function nullsWhereOptional(root: object): FieldError[] {
     if (ctor && ctor !== Object) {
       let props = optionalProps.get(ctor);
       if (!props) {
-        props = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).filter((m) => m.name === IS_OPTIONAL).map((m) => m.propertyName);
+        props = getMetadataStorage()
+          .getTargetValidationMetadatas(ctor, '', true, false)
+          .filter((m) => m.name === IS_OPTIONAL)
+          .map((m) => m.propertyName);
         optionalProps.set(ctor, props);
       }
       for (const prop of props) {
-        if ((value as Record<string, unknown>)[prop] === null) out.push({ field: path ? `${path}.${prop}` : prop, message: '可选字段不能为 null，请省略该字段 (an optional field is omitted, not null)' });
+        if ((value as Record<string, unknown>)[prop] === null)
+          out.push({
+            field: path ? `${path}.${prop}` : prop,
+            message: '可选字段不能为 null，请省略该字段 (an optional field is omitted, not null)',
+          });
       }
     }
-    for (const [key, item] of Object.entries(value)) if (item !== null && typeof item === 'object') stack.push({ value: item, path: path ? `${path}.${key}` : key });
+    for (const [key, item] of Object.entries(value))
+      if (item !== null && typeof item === 'object') stack.push({ value: item, path: path ? `${path}.${key}` : key });
   }
   return out;
 }

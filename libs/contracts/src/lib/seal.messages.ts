@@ -1,5 +1,20 @@
 import { Type } from 'class-transformer';
-import { IsBase64, IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsBase64,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
 
 /** Largest base64 payload (a PDF or a record) the seal capabilities take through dispatch and Kafka (≈ 450 KB of bytes). */
@@ -11,7 +26,9 @@ export class SealSignDataInput {
   /** The bytes to sign, base64 (≤ 64 KB of bytes). */
   @IsBase64() @MaxLength(87_384) data!: string;
   /** What the data is (TBS_Sign.propertyInfo), e.g. `licence-record`. */
-  @IsOptional() @Matches(/^[\x20-\x7e]{1,128}$/, { message: 'propertyInfo 须为 1–128 个可打印 ASCII 字符 (printable ASCII)' }) propertyInfo?: string;
+  @IsOptional()
+  @Matches(/^[\x20-\x7e]{1,128}$/, { message: 'propertyInfo 须为 1–128 个可打印 ASCII 字符 (printable ASCII)' })
+  propertyInfo?: string;
 }
 
 export class SealSignDataRequest {

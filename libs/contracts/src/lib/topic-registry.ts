@@ -11,8 +11,29 @@ import {
   VerifyRealNameRequest,
 } from './identity.messages.js';
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
-import { LicenceByIdRequest, LicenceChangedEvent, LicenceChangeReply, LicenceChangeRequest, LicenceIssueReply, LicenceIssueRequest, LicencePdfReply, LicenceRecordReply, LicenceUseGrantReply, LicenceUseGrantRequest, LicenceUseWithdrawReply, LicenceUseWithdrawRequest, LicenceVerifyReply } from './licence-lifecycle.messages.js';
-import { SealPdfReply, SealPdfRequest, SealSignDataReply, SealSignDataRequest, SealVerifyReply, SealVerifyRequest } from './seal.messages.js';
+import {
+  LicenceByIdRequest,
+  LicenceChangedEvent,
+  LicenceChangeReply,
+  LicenceChangeRequest,
+  LicenceIssueReply,
+  LicenceIssueRequest,
+  LicencePdfReply,
+  LicenceRecordReply,
+  LicenceUseGrantReply,
+  LicenceUseGrantRequest,
+  LicenceUseWithdrawReply,
+  LicenceUseWithdrawRequest,
+  LicenceVerifyReply,
+} from './licence-lifecycle.messages.js';
+import {
+  SealPdfReply,
+  SealPdfRequest,
+  SealSignDataReply,
+  SealSignDataRequest,
+  SealVerifyReply,
+  SealVerifyRequest,
+} from './seal.messages.js';
 import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
 import { ArchiveDepositReply, ArchiveDepositRequest, ArchiveVerifyReply, ArchiveVerifyRequest } from './archive.messages.js';
 import { requestTopicOf, Topic } from './topics.enum.js';
@@ -118,18 +139,101 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     owner: 'tech-capabilities',
     description: '电子档案核验 (is an archived package exactly as deposited)',
   },
-  [Topic.SealSignData]: { topic: Topic.SealSignData, kind: 'request', message: SealSignDataRequest, reply: SealSignDataReply, owner: 'tech-capabilities', description: '电子印章数据签章 (GB/T 38540 signature over data)' },
-  [Topic.SealPdf]: { topic: Topic.SealPdf, kind: 'request', message: SealPdfRequest, reply: SealPdfReply, owner: 'tech-capabilities', description: 'PDF 盖章 (visible seal + PAdES signature)' },
-  [Topic.SealVerify]: { topic: Topic.SealVerify, kind: 'request', message: SealVerifyRequest, reply: SealVerifyReply, owner: 'tech-capabilities', description: '验章 (verify a seal signature or a sealed PDF)' },
-  [Topic.LicenceIssue]: { topic: Topic.LicenceIssue, kind: 'request', message: LicenceIssueRequest, reply: LicenceIssueReply, owner: 'tech-capabilities', description: '电子证照签发 (issue an e-licence)' },
-  [Topic.LicenceGet]: { topic: Topic.LicenceGet, kind: 'request', message: LicenceByIdRequest, reply: LicenceRecordReply, owner: 'tech-capabilities', description: '按证照标识查询 (a licence by identifier)' },
-  [Topic.LicenceGetPdf]: { topic: Topic.LicenceGetPdf, kind: 'request', message: LicenceByIdRequest, reply: LicencePdfReply, owner: 'tech-capabilities', description: '电子证照版式文件 (the sealed licence PDF)' },
-  [Topic.LicenceVerify]: { topic: Topic.LicenceVerify, kind: 'request', message: LicenceByIdRequest, reply: LicenceVerifyReply, owner: 'tech-capabilities', description: '电子证照核验 (verify a licence)' },
-  [Topic.LicenceChange]: { topic: Topic.LicenceChange, kind: 'request', message: LicenceChangeRequest, reply: LicenceChangeReply, owner: 'tech-capabilities', description: '电子证照注销、加注 (revoke or annotate a licence)' },
-  [Topic.LicenceChanged]: { topic: Topic.LicenceChanged, kind: 'event', message: LicenceChangedEvent, owner: 'tech-capabilities', description: '电子证照变更 (a licence was issued, revoked or annotated) → data-platform licence index' },
-  [Topic.CapabilitiesAnnounced]: { topic: Topic.CapabilitiesAnnounced, kind: 'event', message: CapabilitiesAnnouncedEvent, owner: 'tech-capabilities', description: '能力登记 (a provider announces its capabilities: contract, JSON Schemas, timeout) → service-dispatch registry', unordered: true },
-  [Topic.LicenceAuthoriseUse]: { topic: Topic.LicenceAuthoriseUse, kind: 'request', message: LicenceUseGrantRequest, reply: LicenceUseGrantReply, owner: 'tech-capabilities', description: '用证授权 (the holder authorises an app to use their licences)' },
-  [Topic.LicenceWithdrawUse]: { topic: Topic.LicenceWithdrawUse, kind: 'request', message: LicenceUseWithdrawRequest, reply: LicenceUseWithdrawReply, owner: 'tech-capabilities', description: '撤回用证授权 (withdraw a use authorisation)' },
+  [Topic.SealSignData]: {
+    topic: Topic.SealSignData,
+    kind: 'request',
+    message: SealSignDataRequest,
+    reply: SealSignDataReply,
+    owner: 'tech-capabilities',
+    description: '电子印章数据签章 (GB/T 38540 signature over data)',
+  },
+  [Topic.SealPdf]: {
+    topic: Topic.SealPdf,
+    kind: 'request',
+    message: SealPdfRequest,
+    reply: SealPdfReply,
+    owner: 'tech-capabilities',
+    description: 'PDF 盖章 (visible seal + PAdES signature)',
+  },
+  [Topic.SealVerify]: {
+    topic: Topic.SealVerify,
+    kind: 'request',
+    message: SealVerifyRequest,
+    reply: SealVerifyReply,
+    owner: 'tech-capabilities',
+    description: '验章 (verify a seal signature or a sealed PDF)',
+  },
+  [Topic.LicenceIssue]: {
+    topic: Topic.LicenceIssue,
+    kind: 'request',
+    message: LicenceIssueRequest,
+    reply: LicenceIssueReply,
+    owner: 'tech-capabilities',
+    description: '电子证照签发 (issue an e-licence)',
+  },
+  [Topic.LicenceGet]: {
+    topic: Topic.LicenceGet,
+    kind: 'request',
+    message: LicenceByIdRequest,
+    reply: LicenceRecordReply,
+    owner: 'tech-capabilities',
+    description: '按证照标识查询 (a licence by identifier)',
+  },
+  [Topic.LicenceGetPdf]: {
+    topic: Topic.LicenceGetPdf,
+    kind: 'request',
+    message: LicenceByIdRequest,
+    reply: LicencePdfReply,
+    owner: 'tech-capabilities',
+    description: '电子证照版式文件 (the sealed licence PDF)',
+  },
+  [Topic.LicenceVerify]: {
+    topic: Topic.LicenceVerify,
+    kind: 'request',
+    message: LicenceByIdRequest,
+    reply: LicenceVerifyReply,
+    owner: 'tech-capabilities',
+    description: '电子证照核验 (verify a licence)',
+  },
+  [Topic.LicenceChange]: {
+    topic: Topic.LicenceChange,
+    kind: 'request',
+    message: LicenceChangeRequest,
+    reply: LicenceChangeReply,
+    owner: 'tech-capabilities',
+    description: '电子证照注销、加注 (revoke or annotate a licence)',
+  },
+  [Topic.LicenceChanged]: {
+    topic: Topic.LicenceChanged,
+    kind: 'event',
+    message: LicenceChangedEvent,
+    owner: 'tech-capabilities',
+    description: '电子证照变更 (a licence was issued, revoked or annotated) → data-platform licence index',
+  },
+  [Topic.CapabilitiesAnnounced]: {
+    topic: Topic.CapabilitiesAnnounced,
+    kind: 'event',
+    message: CapabilitiesAnnouncedEvent,
+    owner: 'tech-capabilities',
+    description: '能力登记 (a provider announces its capabilities: contract, JSON Schemas, timeout) → service-dispatch registry',
+    unordered: true,
+  },
+  [Topic.LicenceAuthoriseUse]: {
+    topic: Topic.LicenceAuthoriseUse,
+    kind: 'request',
+    message: LicenceUseGrantRequest,
+    reply: LicenceUseGrantReply,
+    owner: 'tech-capabilities',
+    description: '用证授权 (the holder authorises an app to use their licences)',
+  },
+  [Topic.LicenceWithdrawUse]: {
+    topic: Topic.LicenceWithdrawUse,
+    kind: 'request',
+    message: LicenceUseWithdrawRequest,
+    reply: LicenceUseWithdrawReply,
+    owner: 'tech-capabilities',
+    description: '撤回用证授权 (withdraw a use authorisation)',
+  },
 };
 
 export function contractOf(type: string): TopicContract | undefined {
@@ -147,7 +251,11 @@ export function wireTopics(): { topic: string; kind: 'requests' | 'event'; types
   const byTopic = new Map<string, { topic: string; kind: 'requests' | 'event'; types: Topic[] }>();
   for (const contract of Object.values(TOPIC_CONTRACTS)) {
     const topic = wireTopicOf(contract.topic);
-    const entry = byTopic.get(topic) ?? { topic, kind: contract.kind === 'request' ? ('requests' as const) : ('event' as const), types: [] };
+    const entry = byTopic.get(topic) ?? {
+      topic,
+      kind: contract.kind === 'request' ? ('requests' as const) : ('event' as const),
+      types: [],
+    };
     entry.types.push(contract.topic);
     byTopic.set(topic, entry);
   }

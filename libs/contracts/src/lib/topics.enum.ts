@@ -63,7 +63,8 @@ export enum Topic {
 export const SERVICE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 function checkedService(service: string): string {
-  if (!SERVICE_NAME.test(service) || service.length > 64) throw new Error(`无效的服务名 (invalid service name): ${JSON.stringify(service)}`);
+  if (!SERVICE_NAME.test(service) || service.length > 64)
+    throw new Error(`无效的服务名 (invalid service name): ${JSON.stringify(service)}`);
   return service;
 }
 

@@ -94,7 +94,13 @@ export class DispatchClient {
         return await this.send<O>('POST', `/v1/capabilities/${encodeURIComponent(code)}/invoke`, input, ctx);
       } catch (err) {
         const status = err instanceof DispatchError ? err.status : 0; // 0: the network
-        const retryable = status === 0 || status === 429 || status === 502 || status === 503 || status === 504 || (status === 409 && err instanceof DispatchError && err.code === 'IDEMPOTENCY_IN_PROGRESS');
+        const retryable =
+          status === 0 ||
+          status === 429 ||
+          status === 502 ||
+          status === 503 ||
+          status === 504 ||
+          (status === 409 && err instanceof DispatchError && err.code === 'IDEMPOTENCY_IN_PROGRESS');
         if (!retryable || attempt >= retries) throw err;
         const hinted = err instanceof DispatchError ? err.retryAfterMs : undefined;
         await new Promise((r) => setTimeout(r, Math.min(10_000, hinted ?? 200 * 2 ** attempt)));
@@ -123,7 +129,14 @@ export class DispatchClient {
   /** Registered, active legal bases (optionally those that open one capability). */
   async legalBases(capability?: string): Promise<{ code: string; title: string; summary: string; capabilities: string[] }[]> {
     const query = capability ? `?capability=${encodeURIComponent(capability)}` : '';
-    return (await this.send<{ legalBases: { code: string; title: string; summary: string; capabilities: string[] }[] }>('GET', `/v1/legal-bases${query}`, undefined, {})).legalBases;
+    return (
+      await this.send<{ legalBases: { code: string; title: string; summary: string; capabilities: string[] }[] }>(
+        'GET',
+        `/v1/legal-bases${query}`,
+        undefined,
+        {},
+      )
+    ).legalBases;
   }
 
   /** This app's subscriptions and where each stands (pending, approved, rejected, revoked). */
@@ -133,7 +146,14 @@ export class DispatchClient {
 
   /** The capability catalogue as this app may see it (`q` searches code, name and description). */
   async capabilities(q?: string): Promise<CapabilitySummary[]> {
-    return (await this.send<{ capabilities: CapabilitySummary[] }>('GET', `/v1/capabilities${q ? `?q=${encodeURIComponent(q)}` : ''}`, undefined, {})).capabilities;
+    return (
+      await this.send<{ capabilities: CapabilitySummary[] }>(
+        'GET',
+        `/v1/capabilities${q ? `?q=${encodeURIComponent(q)}` : ''}`,
+        undefined,
+        {},
+      )
+    ).capabilities;
   }
 
   /** This app's usage by day (Beijing time), from the call audit; default: today. */
@@ -169,17 +189,39 @@ export class DispatchClient {
     if (!res.ok) {
       const p = (body ?? {}) as Partial<Problem>;
       const retryAfter = Number(res.headers.get('retry-after'));
-      throw new DispatchError({ type: p.type ?? 'about:blank', title: p.title ?? res.statusText, status: res.status, code: p.code ?? `HTTP_${res.status}`, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}), ...(p.correlationId ? { correlationId: p.correlationId } : {}) }, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+      throw new DispatchError(
+        {
+          type: p.type ?? 'about:blank',
+          title: p.title ?? res.statusText,
+          status: res.status,
+          code: p.code ?? `HTTP_${res.status}`,
+          ...(p.detail ? { detail: p.detail } : {}),
+          ...(p.errors ? { errors: p.errors } : {}),
+          ...(p.correlationId ? { correlationId: p.correlationId } : {}),
+        },
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
     }
     return body as O;
   }
 
-  private async authorization(method: string, path: string, payload: string, headers: Record<string, string>): Promise<Record<string, string>> {
+  private async authorization(
+    method: string,
+    path: string,
+    payload: string,
+    headers: Record<string, string>,
+  ): Promise<Record<string, string>> {
     const c = this.options.credentials;
     if ('hmacSecret' in c) {
       const scheme = signatureScheme(c.scheme ?? 'gmp-hmac-sm3')!;
       const [bare, query = ''] = path.split('?') as [string, string?];
-      return scheme.sign({ method, path: bare, query, headers, body: Buffer.from(payload) }, c.appKey, Buffer.from(c.hmacSecret), Date.now(), randomBytes(16).toString('hex'));
+      return scheme.sign(
+        { method, path: bare, query, headers, body: Buffer.from(payload) },
+        c.appKey,
+        Buffer.from(c.hmacSecret),
+        Date.now(),
+        randomBytes(16).toString('hex'),
+      );
     }
     if ('appKey' in c) return { authorization: `Basic ${Buffer.from(`${c.appKey}:${c.secret}`).toString('base64')}` };
     return { authorization: `Bearer ${typeof c.token === 'function' ? await c.token() : c.token}` };

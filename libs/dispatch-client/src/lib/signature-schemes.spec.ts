@@ -4,15 +4,24 @@ import { GMP_HMAC_SM3, SD_GATEWAY, type SignedRequest, sortedQuery, ZJ_IRS } fro
 const SECRET = Buffer.from('k3y-of-the-app-0123456789abcdef');
 const NOW = Date.parse('2026-12-01T08:00:00Z');
 const NONCE = 'n0nce-0123456789abcdef';
-const base = { method: 'POST', path: '/v1/capabilities/e-licence.verify/invoke', query: 'b=2&a=%E4%B8%AD&a=1', body: Buffer.from('{"licenceId":"x"}') };
-const signed = (scheme: typeof GMP_HMAC_SM3): SignedRequest => ({ ...base, headers: lower(scheme.sign(base, 'app-1', SECRET, NOW, NONCE)) });
+const base = {
+  method: 'POST',
+  path: '/v1/capabilities/e-licence.verify/invoke',
+  query: 'b=2&a=%E4%B8%AD&a=1',
+  body: Buffer.from('{"licenceId":"x"}'),
+};
+const signed = (scheme: typeof GMP_HMAC_SM3): SignedRequest => ({
+  ...base,
+  headers: lower(scheme.sign(base, 'app-1', SECRET, NOW, NONCE)),
+});
 const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** Runs OpenSSL's command line; a missing openssl or a failing command throws (never an empty answer a check could match). */
 function openssl(args: string[], input: string | Buffer): Buffer {
   const r = spawnSync('openssl', args, { input });
   if (r.error) throw new Error(`openssl 无法运行 (could not be run: ${r.error.message})`);
-  if (r.status !== 0 || r.stdout.length === 0) throw new Error(`openssl ${args[0]} 失败 (failed, exit ${r.status}): ${r.stderr.toString()}`);
+  if (r.status !== 0 || r.stdout.length === 0)
+    throw new Error(`openssl ${args[0]} 失败 (failed, exit ${r.status}): ${r.stderr.toString()}`);
   return r.stdout;
 }
 
@@ -47,10 +56,19 @@ describe('signature schemes', () => {
     const bodySm3 = opensslSm3Hex(base.body);
     const text = ['POST', base.path, 'a=%E4%B8%AD&a=1&b=2', 'app-1', String(NOW), NONCE, bodySm3].join('\n');
     expect(r.headers['x-gmp-signature']).toBe(opensslHmac('sm3', text));
-    for (const change of [{ body: Buffer.from('{"licenceId":"y"}') }, { method: 'PUT' }, { path: '/v1/capabilities/e-licence.get/invoke' }, { query: 'a=1' }, { headers: { ...r.headers, 'x-gmp-nonce': 'another-nonce-0123456' } }]) {
+    for (const change of [
+      { body: Buffer.from('{"licenceId":"y"}') },
+      { method: 'PUT' },
+      { path: '/v1/capabilities/e-licence.get/invoke' },
+      { query: 'a=1' },
+      { headers: { ...r.headers, 'x-gmp-nonce': 'another-nonce-0123456' } },
+    ]) {
       expect(GMP_HMAC_SM3.verify({ ...r, ...change }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
     }
-    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-gmp-nonce': 'short' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-gmp-nonce': 'short' } }, SECRET, NOW)).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_MALFORMED',
+    });
     expect(GMP_HMAC_SM3.verify(r, SECRET, NOW)).toMatchObject({ ok: true, replayKey: `gmp:${NONCE}` });
   });
 
@@ -59,17 +77,36 @@ describe('signature schemes', () => {
     const headers = lower(GMP_HMAC_SM3.sign({ ...base, headers: why }, 'app-1', SECRET, NOW, NONCE));
     expect(headers['x-gmp-signed-headers']).toBe('x-end-user;x-purpose;idempotency-key');
     const bodySm3 = opensslSm3Hex(base.body);
-    const text = ['POST', base.path, 'a=%E4%B8%AD&a=1&b=2', 'app-1', String(NOW), NONCE, bodySm3, 'x-end-user:11010519491231002X', `x-purpose:${why['X-Purpose']}`, 'idempotency-key:case-2026-0001'].join('\n');
+    const text = [
+      'POST',
+      base.path,
+      'a=%E4%B8%AD&a=1&b=2',
+      'app-1',
+      String(NOW),
+      NONCE,
+      bodySm3,
+      'x-end-user:11010519491231002X',
+      `x-purpose:${why['X-Purpose']}`,
+      'idempotency-key:case-2026-0001',
+    ].join('\n');
     expect(headers['x-gmp-signature']).toBe(opensslHmac('sm3', text));
     const r: SignedRequest = { ...base, headers: { ...lower(why), ...headers } };
     expect(GMP_HMAC_SM3.verify(r, SECRET, NOW)).toMatchObject({ ok: true });
     // Another purpose, a dropped header, an added unsigned one.
-    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-purpose': 'other' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-purpose': 'other' } }, SECRET, NOW)).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+    });
     const { 'x-end-user': _dropped, ...without } = r.headers;
     expect(GMP_HMAC_SM3.verify({ ...r, headers: without }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
-    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-legal-basis': 'added' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(GMP_HMAC_SM3.verify({ ...r, headers: { ...r.headers, 'x-legal-basis': 'added' } }, SECRET, NOW)).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_MALFORMED',
+    });
     // A request signed before who-and-why headers were added to it.
-    expect(GMP_HMAC_SM3.verify({ ...signed(GMP_HMAC_SM3), headers: { ...signed(GMP_HMAC_SM3).headers, 'x-case-id': 'C-1' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(
+      GMP_HMAC_SM3.verify({ ...signed(GMP_HMAC_SM3), headers: { ...signed(GMP_HMAC_SM3).headers, 'x-case-id': 'C-1' } }, SECRET, NOW),
+    ).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
   });
 
   it('zj-irs signs METHOD\\nPATH\\nsortedQuery\\nAK\\nDATE\\n with HMAC-SHA256 (as OpenSSL computes it), RFC 1123 dates, ±90 s', () => {
@@ -78,14 +115,23 @@ describe('signature schemes', () => {
     expect(r.headers['x-bg-date-time']).toBe(date);
     expect(r.headers['x-bg-hmac-signature']).toBe(opensslHmac('sha256', `POST\n${base.path}\na=%E4%B8%AD&a=1&b=2\napp-1\n${date}\n`));
     expect(ZJ_IRS.verify(r, SECRET, NOW + 91_000)).toMatchObject({ ok: false, code: 'SIGNATURE_STALE' });
-    expect(ZJ_IRS.verify({ ...r, headers: { ...r.headers, 'x-bg-hmac-algorithm': 'hmac-md5' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
-    expect(ZJ_IRS.verify({ ...r, headers: { ...r.headers, 'x-bg-date-time': '2026-12-01T08:00:00Z' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(ZJ_IRS.verify({ ...r, headers: { ...r.headers, 'x-bg-hmac-algorithm': 'hmac-md5' } }, SECRET, NOW)).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_MALFORMED',
+    });
+    expect(ZJ_IRS.verify({ ...r, headers: { ...r.headers, 'x-bg-date-time': '2026-12-01T08:00:00Z' } }, SECRET, NOW)).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_MALFORMED',
+    });
   });
 
   it('sd-gateway signs clientId + timestamp + nonce with HMAC-SHA256 (as OpenSSL computes it), 10-minute window', () => {
     const r = signed(SD_GATEWAY);
     expect(r.headers['x-signature']).toBe(opensslHmac('sha256', `app-1${NOW}${NONCE}`));
     expect(SD_GATEWAY.verify(r, SECRET, NOW + 9 * 60_000)).toMatchObject({ ok: true, replayKey: `sd:${NONCE}` });
-    expect(SD_GATEWAY.verify({ ...r, headers: { ...r.headers, 'x-timestamp': 'yesterday' } }, SECRET, NOW)).toMatchObject({ ok: false, code: 'SIGNATURE_MALFORMED' });
+    expect(SD_GATEWAY.verify({ ...r, headers: { ...r.headers, 'x-timestamp': 'yesterday' } }, SECRET, NOW)).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_MALFORMED',
+    });
   });
 });

@@ -30,7 +30,13 @@ export interface SignatureScheme {
    * The headers a client sends (for the dispatch client, the docs and the tests). `headers`:
    * the request's other headers — the platform's scheme signs the who-and-why ones among them.
    */
-  sign(request: Omit<SignedRequest, 'headers'> & { headers?: SignedRequest['headers'] }, appKey: string, secret: Buffer, now: number, nonce: string): Record<string, string>;
+  sign(
+    request: Omit<SignedRequest, 'headers'> & { headers?: SignedRequest['headers'] },
+    appKey: string,
+    secret: Buffer,
+    now: number,
+    nonce: string,
+  ): Record<string, string>;
 }
 
 export const SIGNATURE_SCHEMES_NAMES = ['gmp-hmac-sm3', 'zj-irs', 'sd-gateway'] as const;
@@ -67,7 +73,14 @@ function malformed(detail: string): SignatureFailure {
 const INVALID: SignatureFailure = { ok: false, code: 'SIGNATURE_INVALID', detail: '签名不符 (signature does not match)' };
 
 /** Who-and-why and call-control headers: when a request carries them, the platform's scheme must sign them. */
-export const GMP_SIGNED_HEADERS = ['x-end-user', 'x-purpose', 'x-legal-basis', 'x-case-id', 'idempotency-key', 'x-capability-version'] as const;
+export const GMP_SIGNED_HEADERS = [
+  'x-end-user',
+  'x-purpose',
+  'x-legal-basis',
+  'x-case-id',
+  'idempotency-key',
+  'x-capability-version',
+] as const;
 
 /**
  * The platform's own scheme (国密): HMAC-SM3 over method, path, sorted query, AppKey,
@@ -87,19 +100,29 @@ export const GMP_HMAC_SM3: SignatureScheme = {
     const ts = header(r, 'x-gmp-timestamp');
     const nonce = header(r, 'x-gmp-nonce');
     const signature = header(r, 'x-gmp-signature');
-    if (!ts || !/^\d{13}$/.test(ts) || !nonce || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !signature) return malformed('需要 X-Gmp-Timestamp（毫秒）、X-Gmp-Nonce（16–64 位）与 X-Gmp-Signature (X-Gmp-Timestamp in ms, X-Gmp-Nonce of 16–64 characters and X-Gmp-Signature required)');
+    if (!ts || !/^\d{13}$/.test(ts) || !nonce || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !signature)
+      return malformed(
+        '需要 X-Gmp-Timestamp（毫秒）、X-Gmp-Nonce（16–64 位）与 X-Gmp-Signature (X-Gmp-Timestamp in ms, X-Gmp-Nonce of 16–64 characters and X-Gmp-Signature required)',
+      );
     if (Math.abs(now - Number(ts)) > 5 * 60_000) return stale('时间戳超出 ±5 分钟 (timestamp outside ±5 minutes)');
     const sent = signedHeadersOf(r);
     const listed = header(r, 'x-gmp-signed-headers') ?? '';
-    if (listed !== sent.join(';')) return malformed(`X-Gmp-Signed-Headers 须列出所发送的 ${sent.join(';') || '(无 none)'} (X-Gmp-Signed-Headers must name the who-and-why headers sent, in order: ${sent.join(';') || 'none'})`);
-    return sameSignature(signature, gmpSignature(r, appKey, ts, nonce, sent, secret)) ? { ok: true, replayKey: `gmp:${nonce}`, windowMs: 10 * 60_000 } : INVALID;
+    if (listed !== sent.join(';'))
+      return malformed(
+        `X-Gmp-Signed-Headers 须列出所发送的 ${sent.join(';') || '(无 none)'} (X-Gmp-Signed-Headers must name the who-and-why headers sent, in order: ${sent.join(';') || 'none'})`,
+      );
+    return sameSignature(signature, gmpSignature(r, appKey, ts, nonce, sent, secret))
+      ? { ok: true, replayKey: `gmp:${nonce}`, windowMs: 10 * 60_000 }
+      : INVALID;
   },
   sign(r, appKey, secret, now, nonce) {
     const ts = String(now);
     const request: SignedRequest = { ...r, headers: lowerCased(r.headers ?? {}) };
     const sent = signedHeadersOf(request);
     return {
-      'X-Gmp-App-Key': appKey, 'X-Gmp-Timestamp': ts, 'X-Gmp-Nonce': nonce,
+      'X-Gmp-App-Key': appKey,
+      'X-Gmp-Timestamp': ts,
+      'X-Gmp-Nonce': nonce,
       ...(sent.length ? { 'X-Gmp-Signed-Headers': sent.join(';') } : {}),
       'X-Gmp-Signature': gmpSignature(request, appKey, ts, nonce, sent, secret).toString('base64'),
     };
@@ -116,7 +139,16 @@ function lowerCased(headers: SignedRequest['headers']): SignedRequest['headers']
 }
 
 function gmpSignature(r: SignedRequest, appKey: string, ts: string, nonce: string, signed: string[], secret: Buffer): Buffer {
-  const lines = [r.method.toUpperCase(), r.path, sortedQuery(r.query), appKey, ts, nonce, createHash('sm3').update(r.body).digest('hex'), ...signed.map((h) => `${h}:${header(r, h)!.replace(/^[ \t]+|[ \t]+$/g, '')}`)];
+  const lines = [
+    r.method.toUpperCase(),
+    r.path,
+    sortedQuery(r.query),
+    appKey,
+    ts,
+    nonce,
+    createHash('sm3').update(r.body).digest('hex'),
+    ...signed.map((h) => `${h}:${header(r, h)!.replace(/^[ \t]+|[ \t]+$/g, '')}`),
+  ];
   return createHmac('sm3', secret).update(lines.join('\n')).digest();
 }
 
@@ -136,20 +168,33 @@ export const ZJ_IRS: SignatureScheme = {
     const date = header(r, 'x-bg-date-time');
     const algorithm = header(r, 'x-bg-hmac-algorithm');
     const signature = header(r, 'x-bg-hmac-signature');
-    if (!date || !signature || (algorithm ?? '').toLowerCase() !== 'hmac-sha256') return malformed('需要 X-BG-DATE-TIME、X-BG-HMAC-SIGNATURE 与 X-BG-HMAC-ALGORITHM: hmac-sha256 (X-BG-DATE-TIME, X-BG-HMAC-SIGNATURE and X-BG-HMAC-ALGORITHM: hmac-sha256 required)');
+    if (!date || !signature || (algorithm ?? '').toLowerCase() !== 'hmac-sha256')
+      return malformed(
+        '需要 X-BG-DATE-TIME、X-BG-HMAC-SIGNATURE 与 X-BG-HMAC-ALGORITHM: hmac-sha256 (X-BG-DATE-TIME, X-BG-HMAC-SIGNATURE and X-BG-HMAC-ALGORITHM: hmac-sha256 required)',
+      );
     const at = Date.parse(date);
-    if (Number.isNaN(at) || !/GMT$/.test(date)) return malformed('X-BG-DATE-TIME 须为 RFC 1123 时间 (must be an RFC 1123 date, e.g. Tue, 01 Dec 2026 08:00:00 GMT)');
+    if (Number.isNaN(at) || !/GMT$/.test(date))
+      return malformed('X-BG-DATE-TIME 须为 RFC 1123 时间 (must be an RFC 1123 date, e.g. Tue, 01 Dec 2026 08:00:00 GMT)');
     if (Math.abs(now - at) > 90_000) return stale('时间超出 ±90 秒 (date outside ±90 s)');
-    return sameSignature(signature, zjSignature(r, ak, date, secret)) ? { ok: true, replayKey: `zj:${Buffer.from(signature, 'base64').toString('hex')}`, windowMs: 200_000 } : INVALID;
+    return sameSignature(signature, zjSignature(r, ak, date, secret))
+      ? { ok: true, replayKey: `zj:${Buffer.from(signature, 'base64').toString('hex')}`, windowMs: 200_000 }
+      : INVALID;
   },
   sign(r, appKey, secret, now) {
     const date = new Date(now).toUTCString();
-    return { 'X-BG-HMAC-ACCESS-KEY': appKey, 'X-BG-HMAC-ALGORITHM': 'hmac-sha256', 'X-BG-DATE-TIME': date, 'X-BG-HMAC-SIGNATURE': zjSignature({ ...r, headers: {} }, appKey, date, secret).toString('base64') };
+    return {
+      'X-BG-HMAC-ACCESS-KEY': appKey,
+      'X-BG-HMAC-ALGORITHM': 'hmac-sha256',
+      'X-BG-DATE-TIME': date,
+      'X-BG-HMAC-SIGNATURE': zjSignature({ ...r, headers: {} }, appKey, date, secret).toString('base64'),
+    };
   },
 };
 
 function zjSignature(r: SignedRequest, ak: string, date: string, secret: Buffer): Buffer {
-  return createHmac('sha256', secret).update(`${r.method.toUpperCase()}\n${r.path}\n${sortedQuery(r.query)}\n${ak}\n${date}\n`).digest();
+  return createHmac('sha256', secret)
+    .update(`${r.method.toUpperCase()}\n${r.path}\n${sortedQuery(r.query)}\n${ak}\n${date}\n`)
+    .digest();
 }
 
 /**
@@ -166,13 +211,21 @@ export const SD_GATEWAY: SignatureScheme = {
     const ts = header(r, 'x-timestamp');
     const nonce = header(r, 'x-nonce');
     const signature = header(r, 'x-signature');
-    if (!ts || !/^\d{13}$/.test(ts) || !nonce || !/^[A-Za-z0-9_-]{8,64}$/.test(nonce) || !signature) return malformed('需要 X-Timestamp（毫秒）、X-Nonce 与 X-Signature (X-Timestamp in ms, X-Nonce and X-Signature required)');
+    if (!ts || !/^\d{13}$/.test(ts) || !nonce || !/^[A-Za-z0-9_-]{8,64}$/.test(nonce) || !signature)
+      return malformed('需要 X-Timestamp（毫秒）、X-Nonce 与 X-Signature (X-Timestamp in ms, X-Nonce and X-Signature required)');
     if (Math.abs(now - Number(ts)) > 10 * 60_000) return stale('时间戳超出 10 分钟窗口 (timestamp outside the 10-minute window)');
-    return sameSignature(signature, createHmac('sha256', secret).update(`${id}${ts}${nonce}`).digest()) ? { ok: true, replayKey: `sd:${nonce}`, windowMs: 20 * 60_000 } : INVALID;
+    return sameSignature(signature, createHmac('sha256', secret).update(`${id}${ts}${nonce}`).digest())
+      ? { ok: true, replayKey: `sd:${nonce}`, windowMs: 20 * 60_000 }
+      : INVALID;
   },
   sign(_r, appKey, secret, now, nonce) {
     const ts = String(now);
-    return { 'X-Client-Id': appKey, 'X-Timestamp': ts, 'X-Nonce': nonce, 'X-Signature': createHmac('sha256', secret).update(`${appKey}${ts}${nonce}`).digest('base64') };
+    return {
+      'X-Client-Id': appKey,
+      'X-Timestamp': ts,
+      'X-Nonce': nonce,
+      'X-Signature': createHmac('sha256', secret).update(`${appKey}${ts}${nonce}`).digest('base64'),
+    };
   },
 };
 

@@ -13,18 +13,25 @@ const SHEET: LicenceSheet = {
   validUntil: null,
   items: [
     { label: '法定代表人', value: '张三' },
-    { label: '经营范围', value: '软件开发；信息技术咨询服务；数据处理和存储支持服务；人工智能应用软件开发；网络与信息安全软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动）' },
+    {
+      label: '经营范围',
+      value:
+        '软件开发；信息技术咨询服务；数据处理和存储支持服务；人工智能应用软件开发；网络与信息安全软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动）',
+    },
   ],
 };
 
 /** Reads a PDF with pdf.js (Mozilla's reader, sharing nothing with pdf-lib): its text, and the fonts it loaded. */
 async function readWithPdfJs(pdf: Buffer) {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await getDocument({ data: new Uint8Array(pdf), fontExtraProperties: true, isEvalSupported: false, disableFontFace: true }).promise;
+  const doc = await getDocument({ data: new Uint8Array(pdf), fontExtraProperties: true, isEvalSupported: false, disableFontFace: true })
+    .promise;
   const page = await doc.getPage(1);
   const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join('');
   await page.getOperatorList();
-  const fonts = [...(page.commonObjs as unknown as Iterable<[string, { missingFile?: boolean; subtype?: string; data?: Uint8Array }]>)].map(([, f]) => f).filter((f) => typeof f === 'object' && f !== null && 'subtype' in f);
+  const fonts = [...(page.commonObjs as unknown as Iterable<[string, { missingFile?: boolean; subtype?: string; data?: Uint8Array }]>)]
+    .map(([, f]) => f)
+    .filter((f) => typeof f === 'object' && f !== null && 'subtype' in f);
   const info = (await doc.getMetadata()).info as { Subject?: string };
   return { text, fonts, subject: info.Subject, pages: doc.numPages };
 }
@@ -35,7 +42,21 @@ describe('renderLicencePdf', () => {
     const { text, subject, pages } = await readWithPdfJs(pdf);
     expect(pages).toBe(1);
     expect(subject).toBe(SHEET.licenceId);
-    for (const s of ['营业执照', '电子证照', SHEET.number, SHEET.holderName, SHEET.holderIdShown, '法定代表人', '张三', '经营范围', '有效期至', '长期', SHEET.issuerName, '2026年12月01日', SHEET.licenceId]) {
+    for (const s of [
+      '营业执照',
+      '电子证照',
+      SHEET.number,
+      SHEET.holderName,
+      SHEET.holderIdShown,
+      '法定代表人',
+      '张三',
+      '经营范围',
+      '有效期至',
+      '长期',
+      SHEET.issuerName,
+      '2026年12月01日',
+      SHEET.licenceId,
+    ]) {
       expect(text).toContain(s);
     }
     // The long item is on several lines and nothing of it is lost.
@@ -52,7 +73,9 @@ describe('renderLicencePdf', () => {
     expect(font.subtype).toBe('CIDFontType0C');
     // pdf.js converted the embedded CFF into an OpenType font: its glyphs must have outlines.
     const parsed = fontkit.create(font.data!) as unknown as { numGlyphs: number; getGlyph(id: number): { path: { commands: unknown[] } } };
-    const distinct = new Set([...Object.values(SHEET).join(''), ...SHEET.items.flatMap((i) => [...i.label, ...i.value])].filter((c) => c.trim()));
+    const distinct = new Set(
+      [...Object.values(SHEET).join(''), ...SHEET.items.flatMap((i) => [...i.label, ...i.value])].filter((c) => c.trim()),
+    );
     expect(parsed.numGlyphs).toBeGreaterThanOrEqual(distinct.size * 0.8);
     let drawn = 0;
     for (let g = 1; g < parsed.numGlyphs; g++) if (parsed.getGlyph(g).path.commands.length > 0) drawn++;

@@ -19,16 +19,29 @@ describe('PDF sealing (visible seal + PAdES signature)', () => {
   let picture: Awaited<ReturnType<typeof preparePicture>>;
 
   beforeAll(async () => {
-    const made = await createPadesKey({ commonName: '南京示例科技有限公司 公章', organisation: '南京示例科技有限公司', notAfter: new Date(Date.now() + 365 * 86_400_000) });
+    const made = await createPadesKey({
+      commonName: '南京示例科技有限公司 公章',
+      organisation: '南京示例科技有限公司',
+      notAfter: new Date(Date.now() + 365 * 86_400_000),
+    });
     key = { privateKey: createPrivateKey({ key: made.pkcs8, format: 'der', type: 'pkcs8' }), certificate: made.certificate };
     picture = await preparePicture(makeSealPng(128));
   });
 
   it('seals a one-page PDF so that OpenSSL and our verifier accept it, with the seal picture on the page', async () => {
-    const sealed = await sealPdf(await onePage(), { key, picture, sealName: '南京示例科技有限公司 公章', organisation: '南京示例科技有限公司' });
+    const sealed = await sealPdf(await onePage(), {
+      key,
+      picture,
+      sealName: '南京示例科技有限公司 公章',
+      organisation: '南京示例科技有限公司',
+    });
     expect(openssl(sealed)).toBe(true);
     const check = verifyPdfSignature(sealed);
-    expect(check).toMatchObject({ signatureValid: true, coversWholeDocument: true, signedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    expect(check).toMatchObject({
+      signatureValid: true,
+      coversWholeDocument: true,
+      signedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
     expect(check.certificate!.equals(key.certificate)).toBe(true);
     expect(check.chain).toEqual([]);
     const text = sealed.toString('latin1');
@@ -50,7 +63,9 @@ describe('PDF sealing (visible seal + PAdES signature)', () => {
 
   it('refuses what is not a PDF, and a page that does not exist', async () => {
     await expect(sealPdf(Buffer.from('hello'), { key, picture, sealName: 'x', organisation: 'y' })).rejects.toThrow(PdfSealError);
-    await expect(sealPdf(await onePage(), { key, picture, sealName: 'x', organisation: 'y', placement: { page: 3 } })).rejects.toThrow(/第 4 页/);
+    await expect(sealPdf(await onePage(), { key, picture, sealName: 'x', organisation: 'y', placement: { page: 3 } })).rejects.toThrow(
+      /第 4 页/,
+    );
   });
 });
 
@@ -62,11 +77,29 @@ describe('seal certificates issued by the platform seal CA', () => {
   let sealed: Buffer;
 
   beforeAll(async () => {
-    ca = await createPadesCa({ commonName: '政务中台电子印章 CA (platform seal CA)', organisation: '政务中台 (government middle platform)', notAfter: year(20) });
+    ca = await createPadesCa({
+      commonName: '政务中台电子印章 CA (platform seal CA)',
+      organisation: '政务中台 (government middle platform)',
+      notAfter: year(20),
+    });
     otherCa = await createPadesCa({ commonName: '别的 CA (another CA)', organisation: '别的单位', notAfter: year(20) });
-    seal = await createPadesKey({ commonName: '江苏省市场监督管理局 公章', organisation: '江苏省市场监督管理局', notAfter: year(5), issuer: ca });
-    const key = { privateKey: createPrivateKey({ key: seal.pkcs8, format: 'der', type: 'pkcs8' }), certificate: seal.certificate, chain: [ca.certificate] };
-    sealed = await sealPdf(await onePage(), { key, picture: await preparePicture(makeSealPng(64)), sealName: '江苏省市场监督管理局 公章', organisation: '江苏省市场监督管理局' });
+    seal = await createPadesKey({
+      commonName: '江苏省市场监督管理局 公章',
+      organisation: '江苏省市场监督管理局',
+      notAfter: year(5),
+      issuer: ca,
+    });
+    const key = {
+      privateKey: createPrivateKey({ key: seal.pkcs8, format: 'der', type: 'pkcs8' }),
+      certificate: seal.certificate,
+      chain: [ca.certificate],
+    };
+    sealed = await sealPdf(await onePage(), {
+      key,
+      picture: await preparePicture(makeSealPng(64)),
+      sealName: '江苏省市场监督管理局 公章',
+      organisation: '江苏省市场监督管理局',
+    });
   });
 
   it('issues a CA certificate and seal certificates under it: issuer, basic constraints, key usage, key identifiers', () => {
@@ -86,7 +119,9 @@ describe('seal certificates issued by the platform seal CA', () => {
     expect(shown).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation/);
     const caKeyId = /X509v3 Subject Key Identifier:\s+([0-9A-F:]+)/.exec(opensslText(ca.certificate))![1];
     expect(shown).toMatch(new RegExp(`X509v3 Authority Key Identifier:\\s+(keyid:)?${caKeyId}`));
-    expect(opensslText(ca.certificate)).toMatch(/X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0[\s\S]*X509v3 Key Usage: critical\s+Certificate Sign, CRL Sign/);
+    expect(opensslText(ca.certificate)).toMatch(
+      /X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0[\s\S]*X509v3 Key Usage: critical\s+Certificate Sign, CRL Sign/,
+    );
   });
 
   it('OpenSSL verifies the seal certificate against the CA, and not against another CA', () => {
@@ -105,7 +140,10 @@ describe('seal certificates issued by the platform seal CA', () => {
 
   it('pdfsig (poppler over NSS) reports the signature valid and the certificate trusted when the CA is trusted, its issuer untrusted otherwise', () => {
     const trusted = pdfsigVerify(sealed, [ca.certificate]);
-    expect({ signature: trusted.signature, certificate: trusted.certificate }).toEqual({ signature: 'Signature is Valid.', certificate: 'Certificate is Trusted.' });
+    expect({ signature: trusted.signature, certificate: trusted.certificate }).toEqual({
+      signature: 'Signature is Valid.',
+      certificate: 'Certificate is Trusted.',
+    });
     const untrusted = pdfsigVerify(sealed, [otherCa.certificate]);
     expect(untrusted.signatureValid).toBe(true);
     expect(untrusted.certificateTrusted).toBe(false);

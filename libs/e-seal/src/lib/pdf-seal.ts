@@ -6,7 +6,18 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf, Signer } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import forge from 'node-forge';
-import { concatTransformationMatrix, drawObject, PDFArray, PDFDict, PDFDocument, PDFName, PngEmbedder, popGraphicsState, pushGraphicsState, type PDFRef } from 'pdf-lib';
+import {
+  concatTransformationMatrix,
+  drawObject,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PngEmbedder,
+  popGraphicsState,
+  pushGraphicsState,
+  type PDFRef,
+} from 'pdf-lib';
 import { toArrayBuffer } from './sm2-certificate.js';
 
 x509.cryptoProvider.set(webcrypto as never);
@@ -51,8 +62,12 @@ export interface PadesIssuer {
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const escapeDn = (v: string) => v.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
-const distinguishedName = (o: { commonName: string; organisation: string }) => `C=CN, O=${escapeDn(o.organisation)}, CN=${escapeDn(o.commonName)}`;
-const randomSerial = () => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+const distinguishedName = (o: { commonName: string; organisation: string }) =>
+  `C=CN, O=${escapeDn(o.organisation)}, CN=${escapeDn(o.commonName)}`;
+const randomSerial = () =>
+  Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 
 async function newP256Keys(): Promise<webcrypto.CryptoKeyPair> {
   return (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
@@ -67,17 +82,40 @@ async function exportPkcs8(key: webcrypto.CryptoKey): Promise<Buffer> {
  * storage): issued by `issuer` (the platform seal CA — issuer name, authority key identifier,
  * and never valid beyond the CA) or, without one, self-signed.
  */
-export async function createPadesKey(o: { commonName: string; organisation: string; notAfter: Date; issuer?: PadesIssuer }): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
+export async function createPadesKey(o: {
+  commonName: string;
+  organisation: string;
+  notAfter: Date;
+  issuer?: PadesIssuer;
+}): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
   const keys = await newP256Keys();
-  const leafExtensions = [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)];
+  const leafExtensions = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+  ];
   if (!o.issuer) {
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: randomSerial(), name: distinguishedName(o), notBefore: new Date(Date.now() - 60_000), notAfter: o.notAfter, keys: keys as never, signingAlgorithm: P256, extensions: leafExtensions });
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: randomSerial(),
+      name: distinguishedName(o),
+      notBefore: new Date(Date.now() - 60_000),
+      notAfter: o.notAfter,
+      keys: keys as never,
+      signingAlgorithm: P256,
+      extensions: leafExtensions,
+    });
     return { pkcs8: await exportPkcs8(keys.privateKey), certificate: Buffer.from(cert.rawData) };
   }
   const ca = new x509.X509Certificate(toArrayBuffer(o.issuer.certificate));
   const caKeyId = ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  if (!caKeyId || !ca.getExtension(x509.BasicConstraintsExtension)?.ca) throw new Error('createPadesKey: the issuer is not a CA certificate with a subject key identifier');
-  const signingKey = await webcrypto.subtle.importKey('pkcs8', toArrayBuffer(o.issuer.pkcs8), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  if (!caKeyId || !ca.getExtension(x509.BasicConstraintsExtension)?.ca)
+    throw new Error('createPadesKey: the issuer is not a CA certificate with a subject key identifier');
+  const signingKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    toArrayBuffer(o.issuer.pkcs8),
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['sign'],
+  );
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: distinguishedName(o),
@@ -87,7 +125,11 @@ export async function createPadesKey(o: { commonName: string; organisation: stri
     publicKey: keys.publicKey as never,
     signingKey: signingKey as never,
     signingAlgorithm: P256,
-    extensions: [...leafExtensions, await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never), new x509.AuthorityKeyIdentifierExtension(caKeyId)],
+    extensions: [
+      ...leafExtensions,
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
+      new x509.AuthorityKeyIdentifierExtension(caKeyId),
+    ],
   });
   return { pkcs8: await exportPkcs8(keys.privateKey), certificate: Buffer.from(cert.rawData) };
 }
@@ -96,7 +138,11 @@ export async function createPadesKey(o: { commonName: string; organisation: stri
  * The platform seal CA for PDF seal certificates: a P-256 key and a self-signed CA certificate
  * (basicConstraints CA, path length 0; keyUsage keyCertSign and cRLSign; subject key identifier).
  */
-export async function createPadesCa(o: { commonName: string; organisation: string; notAfter: Date }): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
+export async function createPadesCa(o: {
+  commonName: string;
+  organisation: string;
+  notAfter: Date;
+}): Promise<{ pkcs8: Buffer; certificate: Buffer }> {
   const keys = await newP256Keys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
@@ -130,8 +176,16 @@ export interface PreparedPicture {
 }
 
 export async function preparePicture(png: Uint8Array): Promise<PreparedPicture> {
-  const { image } = (await PngEmbedder.for(png)) as unknown as { image: { width: number; height: number; bitsPerComponent: number; rgbChannel: Uint8Array; alphaChannel?: Uint8Array } };
-  return { width: image.width, height: image.height, bitsPerComponent: image.bitsPerComponent, rgb: deflateSync(image.rgbChannel), alpha: image.alphaChannel ? deflateSync(image.alphaChannel) : null };
+  const { image } = (await PngEmbedder.for(png)) as unknown as {
+    image: { width: number; height: number; bitsPerComponent: number; rgbChannel: Uint8Array; alphaChannel?: Uint8Array };
+  };
+  return {
+    width: image.width,
+    height: image.height,
+    bitsPerComponent: image.bitsPerComponent,
+    rgb: deflateSync(image.rgbChannel),
+    alpha: image.alphaChannel ? deflateSync(image.alphaChannel) : null,
+  };
 }
 
 export interface PdfSealPlacement {
@@ -151,7 +205,10 @@ export class PdfSealError extends Error {}
  * time in the signature dictionary) covers the whole file, so ordinary PDF readers show a valid
  * signature. Existing signatures are not preserved (the document is rewritten).
  */
-export async function sealPdf(pdf: Uint8Array, o: { key: PadesKey; picture: PreparedPicture; sealName: string; organisation: string; reason?: string; placement?: PdfSealPlacement }): Promise<Buffer> {
+export async function sealPdf(
+  pdf: Uint8Array,
+  o: { key: PadesKey; picture: PreparedPicture; sealName: string; organisation: string; reason?: string; placement?: PdfSealPlacement },
+): Promise<Buffer> {
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(pdf, { updateMetadata: false });
@@ -181,10 +238,13 @@ export async function sealPdf(pdf: Uint8Array, o: { key: PadesKey; picture: Prep
     appName: 'gov-middle-platform e-seal',
   });
   const image = registerPicture(doc, o.picture);
-  const appearance = doc.context.formXObject([pushGraphicsState(), concatTransformationMatrix(size, 0, 0, size, 0, 0), drawObject('Seal'), popGraphicsState()], {
-    BBox: [0, 0, size, size],
-    Resources: { XObject: { Seal: image } },
-  });
+  const appearance = doc.context.formXObject(
+    [pushGraphicsState(), concatTransformationMatrix(size, 0, 0, size, 0, 0), drawObject('Seal'), popGraphicsState()],
+    {
+      BBox: [0, 0, size, size],
+      Resources: { XObject: { Seal: image } },
+    },
+  );
   const annots = page.node.lookup(PDFName.of('Annots'), PDFArray);
   annots.lookup(annots.size() - 1, PDFDict).set(PDFName.of('AP'), doc.context.obj({ N: doc.context.register(appearance) }));
   const unsigned = Buffer.from(await doc.save({ useObjectStreams: false }));
@@ -192,7 +252,14 @@ export async function sealPdf(pdf: Uint8Array, o: { key: PadesKey; picture: Prep
 }
 
 function registerPicture(doc: PDFDocument, p: PreparedPicture): PDFRef {
-  const common = { Type: 'XObject', Subtype: 'Image', Width: p.width, Height: p.height, BitsPerComponent: p.bitsPerComponent, Filter: 'FlateDecode' };
+  const common = {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: p.width,
+    Height: p.height,
+    BitsPerComponent: p.bitsPerComponent,
+    Filter: 'FlateDecode',
+  };
   const smask = p.alpha ? doc.context.register(doc.context.stream(p.alpha, { ...common, ColorSpace: 'DeviceGray', Decode: [0, 1] })) : null;
   return doc.context.register(doc.context.stream(p.rgb, { ...common, ColorSpace: 'DeviceRGB', ...(smask ? { SMask: smask } : {}) }));
 }
@@ -210,17 +277,33 @@ class CmsSigner extends Signer {
     const attrs = [
       attr(OIDS.contentType, oid(OIDS.data)),
       attr(OIDS.messageDigest, oct(createHash('sha256').update(content).digest())),
-      attr(OIDS.signingCertificateV2, seq([seq([seq([oct(createHash('sha256').update(certDer).digest()), seq([seq([asn1.create(C, 4, true, [issuer])]), serial])])])])),
+      attr(
+        OIDS.signingCertificateV2,
+        seq([seq([seq([oct(createHash('sha256').update(certDer).digest()), seq([seq([asn1.create(C, 4, true, [issuer])]), serial])])])]),
+      ),
     ]
       .map(der)
       .sort(Buffer.compare) // DER: a SET OF is sorted
       .map((b) => asn1.fromDer(bin(b)));
     const signature = cryptoSign('sha256', der(set(attrs)), this.key.privateKey);
     const ec = this.key.privateKey.asymmetricKeyType === 'ec';
-    const signerInfo = seq([int(1), seq([issuer, serial]), seq([oid(OIDS.sha256), NULL()]), asn1.create(C, 0, true, attrs), ec ? seq([oid(OIDS.ecdsaWithSHA256)]) : seq([oid(OIDS.rsaEncryption), NULL()]), oct(signature)]);
+    const signerInfo = seq([
+      int(1),
+      seq([issuer, serial]),
+      seq([oid(OIDS.sha256), NULL()]),
+      asn1.create(C, 0, true, attrs),
+      ec ? seq([oid(OIDS.ecdsaWithSHA256)]) : seq([oid(OIDS.rsaEncryption), NULL()]),
+      oct(signature),
+    ]);
     // The signer's certificate, then its CA chain: a verifier that trusts the platform seal CA builds the path from these.
     const certificates = [certDer, ...(this.key.chain ?? [])].map((c) => asn1.fromDer(bin(c)));
-    const signedData = seq([int(1), set([seq([oid(OIDS.sha256), NULL()])]), seq([oid(OIDS.data)]), asn1.create(C, 0, true, certificates), set([signerInfo])]);
+    const signedData = seq([
+      int(1),
+      set([seq([oid(OIDS.sha256), NULL()])]),
+      seq([oid(OIDS.data)]),
+      asn1.create(C, 0, true, certificates),
+      set([signerInfo]),
+    ]);
     return der(seq([oid(OIDS.signedData), asn1.create(C, 0, true, [signedData])]));
   }
 }
@@ -250,7 +333,9 @@ export interface PdfSignatureCheck {
  * /Contents (padding trimmed to the DER length), whether it covers the whole file, and the
  * signing time of the signature dictionary (/M). Null when there is no usable signature.
  */
-export function pdfSignatureParts(pdf: Uint8Array): { signedContent: Buffer; cms: Buffer; coversWholeDocument: boolean; signedAt: string | null } | null {
+export function pdfSignatureParts(
+  pdf: Uint8Array,
+): { signedContent: Buffer; cms: Buffer; coversWholeDocument: boolean; signedAt: string | null } | null {
   const buf = Buffer.from(pdf);
   const text = buf.toString('latin1');
   const last = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].at(-1);
@@ -259,13 +344,16 @@ export function pdfSignatureParts(pdf: Uint8Array): { signedContent: Buffer; cms
   if (a !== 0 || b <= 0 || c <= a + b || c + d > buf.length) return null;
   const padded = Buffer.from(buf.subarray(a + b + 1, c - 1).toString('latin1'), 'hex');
   const lengthBytes = padded[1]! & 0x7f;
-  const derLength = padded[1]! < 0x80 ? 2 + padded[1]! : 2 + lengthBytes + [...padded.subarray(2, 2 + lengthBytes)].reduce((n, x) => n * 256 + x, 0);
+  const derLength =
+    padded[1]! < 0x80 ? 2 + padded[1]! : 2 + lengthBytes + [...padded.subarray(2, 2 + lengthBytes)].reduce((n, x) => n * 256 + x, 0);
   const time = /\/M\s*\(D:(\d{14})/.exec(text.slice(Math.max(0, a + b - 4096), c + 4096))?.[1];
   return {
     signedContent: Buffer.concat([buf.subarray(a, a + b), buf.subarray(c, c + d)]),
     cms: padded.subarray(0, Math.min(derLength, padded.length)),
     coversWholeDocument: c + d === buf.length,
-    signedAt: time ? `${time.slice(0, 4)}-${time.slice(4, 6)}-${time.slice(6, 8)}T${time.slice(8, 10)}:${time.slice(10, 12)}:${time.slice(12, 14)}Z` : null,
+    signedAt: time
+      ? `${time.slice(0, 4)}-${time.slice(4, 6)}-${time.slice(6, 8)}T${time.slice(8, 10)}:${time.slice(10, 12)}:${time.slice(12, 14)}Z`
+      : null,
   };
 }
 
@@ -275,7 +363,14 @@ export function pdfSignatureParts(pdf: Uint8Array): { signedContent: Buffer; cms
  * attributes with the certificate's key.
  */
 export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
-  const none: PdfSignatureCheck = { signatureValid: false, coversWholeDocument: false, certificate: null, chain: [], fingerprint: null, signedAt: null };
+  const none: PdfSignatureCheck = {
+    signatureValid: false,
+    coversWholeDocument: false,
+    certificate: null,
+    chain: [],
+    fingerprint: null,
+    signedAt: null,
+  };
   const parts = pdfSignatureParts(pdf);
   if (!parts) return none;
   const { signedContent: signed, coversWholeDocument, signedAt } = parts;
@@ -290,7 +385,8 @@ export function verifyPdfSignature(pdf: Uint8Array): PdfSignatureCheck {
     let digest: string | null = null;
     for (const at of attrsNode.value as forge.asn1.Asn1[]) {
       const parts = at.value as forge.asn1.Asn1[];
-      if (asn1.derToOid(parts[0]!.value as string) === OIDS.messageDigest) digest = ((parts[1]!.value as forge.asn1.Asn1[])[0]!.value as string) ?? null;
+      if (asn1.derToOid(parts[0]!.value as string) === OIDS.messageDigest)
+        digest = ((parts[1]!.value as forge.asn1.Asn1[])[0]!.value as string) ?? null;
     }
     // The signer's certificate is the one its SignerIdentifier (issuer and serial) names, wherever it is in the set.
     const carried = (certs.value as forge.asn1.Asn1[]).map((n) => Buffer.from(asn1.toDer(n).getBytes(), 'binary'));

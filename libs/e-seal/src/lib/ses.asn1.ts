@@ -7,9 +7,9 @@ import 'reflect-metadata';
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
 
 export const OID = {
-  sm2: '1.2.156.10197.1.301',               // SM2 curve (namedCurve in SPKI)
+  sm2: '1.2.156.10197.1.301', // SM2 curve (namedCurve in SPKI)
   sm3: '1.2.156.10197.1.401',
-  sm2WithSm3: '1.2.156.10197.1.501',        // signAlgID / signatureAlgID
+  sm2WithSm3: '1.2.156.10197.1.501', // signAlgID / signatureAlgID
   ecPublicKey: '1.2.840.10045.2.1',
 } as const;
 
@@ -18,7 +18,9 @@ export class SES_Header {
   @AsnProp({ type: AsnPropTypes.IA5String }) id = 'ES';
   @AsnProp({ type: AsnPropTypes.Integer }) version = 4;
   @AsnProp({ type: AsnPropTypes.IA5String }) vid = '';
-  constructor(p: Partial<SES_Header> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<SES_Header> = {}) {
+    Object.assign(this, p);
+  }
 }
 
 /** SES_ESPictrueInfo ::= SEQUENCE { type IA5String, data OCTET STRING, width INTEGER, height INTEGER }  (sic "Pictrue"; mm) */
@@ -27,7 +29,9 @@ export class SES_ESPictrueInfo {
   @AsnProp({ type: AsnPropTypes.OctetString }) data = new ArrayBuffer(0);
   @AsnProp({ type: AsnPropTypes.Integer }) width = 40;
   @AsnProp({ type: AsnPropTypes.Integer }) height = 40;
-  constructor(p: Partial<SES_ESPictrueInfo> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<SES_ESPictrueInfo> = {}) {
+    Object.assign(this, p);
+  }
 }
 
 /** CertInfoList ::= SEQUENCE OF OCTET STRING (each = DER X.509) */
@@ -38,7 +42,9 @@ export class CertInfoList extends AsnArray<ArrayBuffer> {}
 export class CertDigestObj {
   @AsnProp({ type: AsnPropTypes.PrintableString }) type = '';
   @AsnProp({ type: AsnPropTypes.OctetString }) value = new ArrayBuffer(0);
-  constructor(p: Partial<CertDigestObj> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<CertDigestObj> = {}) {
+    Object.assign(this, p);
+  }
 }
 @AsnType({ type: AsnTypeTypes.Sequence, itemType: CertDigestObj })
 export class CertDigestList extends AsnArray<CertDigestObj> {}
@@ -58,7 +64,9 @@ export class SES_ESPropertyInfo {
   @AsnProp({ type: AsnPropTypes.GeneralizedTime }) createDate = new Date();
   @AsnProp({ type: AsnPropTypes.GeneralizedTime }) validStart = new Date();
   @AsnProp({ type: AsnPropTypes.GeneralizedTime }) validEnd = new Date();
-  constructor(p: Partial<SES_ESPropertyInfo> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<SES_ESPropertyInfo> = {}) {
+    Object.assign(this, p);
+  }
 }
 
 /** ExtData ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
@@ -66,7 +74,9 @@ export class ExtData {
   @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) extnID = '';
   @AsnProp({ type: AsnPropTypes.Boolean, defaultValue: false }) critical = false;
   @AsnProp({ type: AsnPropTypes.OctetString }) extnValue = new ArrayBuffer(0);
-  constructor(p: Partial<ExtData> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<ExtData> = {}) {
+    Object.assign(this, p);
+  }
 }
 /** ExtensionDatas ::= SEQUENCE OF ExtData */
 @AsnType({ type: AsnTypeTypes.Sequence, itemType: ExtData })
@@ -79,7 +89,9 @@ export class SES_SealInfo {
   @AsnProp({ type: SES_ESPropertyInfo }) property = new SES_ESPropertyInfo();
   @AsnProp({ type: SES_ESPictrueInfo }) picture = new SES_ESPictrueInfo();
   @AsnProp({ type: ExtensionDatas, optional: true }) extDatas?: ExtensionDatas;
-  constructor(p: Partial<SES_SealInfo> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<SES_SealInfo> = {}) {
+    Object.assign(this, p);
+  }
 }
 
 /** SESeal ::= SEQUENCE { eSealInfo SES_SealInfo, cert OCTET STRING (maker cert DER), signAlgID OID, signedValue BIT STRING } */
@@ -89,7 +101,9 @@ export class SESeal {
   @AsnProp({ type: AsnPropTypes.OctetString }) cert = new ArrayBuffer(0);
   @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) signAlgID: string = OID.sm2WithSm3;
   @AsnProp({ type: AsnPropTypes.BitString }) signedValue = new ArrayBuffer(0);
-  constructor(p: Partial<SESeal> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<SESeal> = {}) {
+    Object.assign(this, p);
+  }
 }
 
 /**
@@ -105,7 +119,9 @@ export class TBS_Sign {
   @AsnProp({ type: AsnPropTypes.BitString }) dataHash = new ArrayBuffer(0);
   @AsnProp({ type: AsnPropTypes.IA5String }) propertyInfo = '';
   @AsnProp({ type: ExtensionDatas, context: 0, implicit: false, optional: true }) extDatas?: ExtensionDatas;
-  constructor(p: Partial<TBS_Sign> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<TBS_Sign> = {}) {
+    Object.assign(this, p);
+  }
 }
 
 /** SES_Signature ::= SEQUENCE { toSign TBS_Sign, cert OCTET STRING (signer cert DER), signatureAlgID OID,
@@ -117,5 +133,7 @@ export class SES_Signature {
   @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) signatureAlgID: string = OID.sm2WithSm3;
   @AsnProp({ type: AsnPropTypes.BitString }) signature = new ArrayBuffer(0);
   @AsnProp({ type: AsnPropTypes.BitString, context: 0, implicit: false, optional: true }) timeStamp?: ArrayBuffer;
-  constructor(p: Partial<SES_Signature> = {}) { Object.assign(this, p); }
+  constructor(p: Partial<SES_Signature> = {}) {
+    Object.assign(this, p);
+  }
 }

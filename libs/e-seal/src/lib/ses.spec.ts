@@ -13,11 +13,30 @@ function fixture(validEnd = year(1)) {
   const root = crypto.generateSm2KeyPair();
   const rootSigner = providerSigner(crypto, root);
   const rootName = sm2Name('政务中台电子印章制章系统', '江苏省政务服务管理办公室');
-  const rootCert = issueSm2Certificate({ subject: rootName, publicKey: root.publicKey, issuer: { name: rootName, signer: rootSigner }, ca: true, notAfter: year(10) });
+  const rootCert = issueSm2Certificate({
+    subject: rootName,
+    publicKey: root.publicKey,
+    issuer: { name: rootName, signer: rootSigner },
+    ca: true,
+    notAfter: year(10),
+  });
   const signerKey = crypto.generateSm2KeyPair();
-  const signerCert = issueSm2Certificate({ subject: sm2Name('南京示例科技有限公司 公章', '南京示例科技有限公司'), publicKey: signerKey.publicKey, issuer: { name: rootName, signer: rootSigner }, notAfter: year(2) });
+  const signerCert = issueSm2Certificate({
+    subject: sm2Name('南京示例科技有限公司 公章', '南京示例科技有限公司'),
+    publicKey: signerKey.publicKey,
+    issuer: { name: rootName, signer: rootSigner },
+    notAfter: year(2),
+  });
   const seal = makeSeal(
-    { esID: '32010000000001', name: '南京示例科技有限公司', type: 'official', png: makeSealPng(64), signerCertificates: [signerCert], validStart: new Date(Date.now() - 60_000), validEnd },
+    {
+      esID: '32010000000001',
+      name: '南京示例科技有限公司',
+      type: 'official',
+      png: makeSealPng(64),
+      signerCertificates: [signerCert],
+      validStart: new Date(Date.now() - 60_000),
+      validEnd,
+    },
     { certificate: rootCert, signer: rootSigner },
   );
   return { root, rootCert, signerKey, signerCert, seal, signer: providerSigner(crypto, signerKey) };
@@ -25,10 +44,21 @@ function fixture(validEnd = year(1)) {
 
 describe('GB/T 38540 electronic seal and signature (SM2 with SM3)', () => {
   const f = fixture();
-  const record = Buffer.from(JSON.stringify({ licence: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1001.001.J', holder: '南京示例科技有限公司' }).padEnd(1024, ' '));
+  const record = Buffer.from(
+    JSON.stringify({
+      licence: '1.2.156.3005.2.11100000000013338W041.91320100MA1XK2Q84P.1001.001.J',
+      holder: '南京示例科技有限公司',
+    }).padEnd(1024, ' '),
+  );
 
   it('builds a v4 seal and a signature that decode to the structure of the standard, byte for byte', () => {
-    const signature = signWithSeal({ seal: f.seal, data: record, propertyInfo: 'licence-record', signer: f.signer, signerCertificate: f.signerCert });
+    const signature = signWithSeal({
+      seal: f.seal,
+      data: record,
+      propertyInfo: 'licence-record',
+      signer: f.signer,
+      signerCertificate: f.signerCert,
+    });
     const parsed = AsnConvert.parse(signature, SES_Signature);
     expect(parsed.toSign.version).toBe(4);
     expect(Buffer.from(parsed.toSign.eseal).equals(f.seal)).toBe(true);
@@ -40,7 +70,13 @@ describe('GB/T 38540 electronic seal and signature (SM2 with SM3)', () => {
   });
 
   it('verifies, and OpenSSL verifies the same signature and the maker’s seal signature independently', () => {
-    const signature = signWithSeal({ seal: f.seal, data: record, propertyInfo: 'licence-record', signer: f.signer, signerCertificate: f.signerCert });
+    const signature = signWithSeal({
+      seal: f.seal,
+      data: record,
+      propertyInfo: 'licence-record',
+      signer: f.signer,
+      signerCertificate: f.signerCert,
+    });
     const result = verifySesSignature(signature, record, [f.root.publicKey]);
     expect(result).toMatchObject({ valid: true, esID: '32010000000001', sealName: '南京示例科技有限公司' });
     const parsed = AsnConvert.parse(signature, SES_Signature);
@@ -49,7 +85,13 @@ describe('GB/T 38540 electronic seal and signature (SM2 with SM3)', () => {
     expect(opensslVerifySm2(new Uint8Array(seal.eSealInfoRaw!), new Uint8Array(seal.signedValue), f.root.publicKey)).toBe(true);
     // A genuine failure answers false (not a missing tool): the wrong key, a changed document.
     expect(opensslVerifySm2(new Uint8Array(parsed.toSignRaw!), new Uint8Array(parsed.signature), f.root.publicKey)).toBe(false);
-    expect(opensslVerifySm2(Buffer.concat([Buffer.from(parsed.toSignRaw!), Buffer.from('!')]), new Uint8Array(parsed.signature), f.signerKey.publicKey)).toBe(false);
+    expect(
+      opensslVerifySm2(
+        Buffer.concat([Buffer.from(parsed.toSignRaw!), Buffer.from('!')]),
+        new Uint8Array(parsed.signature),
+        f.signerKey.publicKey,
+      ),
+    ).toBe(false);
     expect(runTool('openssl', ['x509', '-inform', 'DER', '-noout', '-text'], { input: f.signerCert }).stdout).toContain('SM2');
   });
 
@@ -59,17 +101,42 @@ describe('GB/T 38540 electronic seal and signature (SM2 with SM3)', () => {
   });
 
   it('fails on a changed document, a changed signature, a foreign maker, a signer outside the seal and an expired seal', () => {
-    const signature = signWithSeal({ seal: f.seal, data: record, propertyInfo: 'licence-record', signer: f.signer, signerCertificate: f.signerCert });
-    expect(verifySesSignature(signature, Buffer.concat([record, Buffer.from('!')]), [f.root.publicKey]).checks).toMatchObject({ documentUnchanged: false, signature: true });
+    const signature = signWithSeal({
+      seal: f.seal,
+      data: record,
+      propertyInfo: 'licence-record',
+      signer: f.signer,
+      signerCertificate: f.signerCert,
+    });
+    expect(verifySesSignature(signature, Buffer.concat([record, Buffer.from('!')]), [f.root.publicKey]).checks).toMatchObject({
+      documentUnchanged: false,
+      signature: true,
+    });
     const tampered = Buffer.from(signature);
     tampered[tampered.length - 40]! ^= 1;
     expect(verifySesSignature(tampered, record, [f.root.publicKey]).valid).toBe(false);
-    expect(verifySesSignature(signature, record, [crypto.generateSm2KeyPair().publicKey]).checks).toMatchObject({ makerTrusted: false, sealSignature: true });
+    expect(verifySesSignature(signature, record, [crypto.generateSm2KeyPair().publicKey]).checks).toMatchObject({
+      makerTrusted: false,
+      sealSignature: true,
+    });
     const outsider = fixture();
-    const foreign = signWithSeal({ seal: f.seal, data: record, propertyInfo: 'x', signer: outsider.signer, signerCertificate: outsider.signerCert });
+    const foreign = signWithSeal({
+      seal: f.seal,
+      data: record,
+      propertyInfo: 'x',
+      signer: outsider.signer,
+      signerCertificate: outsider.signerCert,
+    });
     expect(verifySesSignature(foreign, record, [f.root.publicKey]).checks).toMatchObject({ signerInSeal: false, signature: true });
     const expired = fixture(new Date(Date.now() + 1000));
-    const late = signWithSeal({ seal: expired.seal, data: record, propertyInfo: 'x', signer: expired.signer, signerCertificate: expired.signerCert, time: new Date(Date.now() + 5000) });
+    const late = signWithSeal({
+      seal: expired.seal,
+      data: record,
+      propertyInfo: 'x',
+      signer: expired.signer,
+      signerCertificate: expired.signerCert,
+      time: new Date(Date.now() + 5000),
+    });
     expect(verifySesSignature(late, record, [expired.root.publicKey]).checks).toMatchObject({ sealValidAtSigning: false });
     expect(verifySesSignature(Buffer.from('not a signature'), record, [f.root.publicKey]).valid).toBe(false);
   });

@@ -1,10 +1,23 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertInfoList, OID, SES_ESPictrueInfo, SES_ESPropertyInfo, SES_Header, SES_SealInfo, SES_Signature, SESeal, TBS_Sign } from './ses.asn1.js';
+import {
+  CertInfoList,
+  OID,
+  SES_ESPictrueInfo,
+  SES_ESPropertyInfo,
+  SES_Header,
+  SES_SealInfo,
+  SES_Signature,
+  SESeal,
+  TBS_Sign,
+} from './ses.asn1.js';
 import { readSm2Certificate, sm2Verify, type Sm2Signer, toArrayBuffer } from './sm2-certificate.js';
 
-const sm3 = (data: Uint8Array | ArrayBuffer) => createHash('sm3').update(new Uint8Array(data as ArrayBuffer)).digest();
+const sm3 = (data: Uint8Array | ArrayBuffer) =>
+  createHash('sm3')
+    .update(new Uint8Array(data as ArrayBuffer))
+    .digest();
 /** GeneralizedTime without fractional seconds (`YYYYMMDDHHMMSSZ`), as BouncyCastle-based readers expect. */
 const wholeSeconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
 
@@ -48,17 +61,36 @@ export function makeSeal(spec: SealSpec, maker: { certificate: Uint8Array; signe
     picture: new SES_ESPictrueInfo({ type: 'PNG', data: toArrayBuffer(spec.png), width: spec.widthMm ?? 40, height: spec.heightMm ?? 40 }),
   });
   const signedValue = toArrayBuffer(maker.signer.sign(new Uint8Array(AsnConvert.serialize(info))));
-  return Buffer.from(AsnConvert.serialize(new SESeal({ eSealInfo: info, cert: toArrayBuffer(maker.certificate), signAlgID: OID.sm2WithSm3, signedValue })));
+  return Buffer.from(
+    AsnConvert.serialize(new SESeal({ eSealInfo: info, cert: toArrayBuffer(maker.certificate), signAlgID: OID.sm2WithSm3, signedValue })),
+  );
 }
 
 /**
  * 签章: an SES_Signature over `data` with `seal` (embedded byte for byte): the signer signs
  * DER(TBS_Sign), whose dataHash is SM3(data); `propertyInfo` says what was signed.
  */
-export function signWithSeal(o: { seal: Uint8Array; data: Uint8Array; propertyInfo: string; signer: Sm2Signer; signerCertificate: Uint8Array; time?: Date }): Buffer {
-  const toSign = new TBS_Sign({ version: 4, eseal: toArrayBuffer(o.seal), timeInfo: wholeSeconds(o.time ?? new Date()), dataHash: toArrayBuffer(sm3(o.data)), propertyInfo: o.propertyInfo });
+export function signWithSeal(o: {
+  seal: Uint8Array;
+  data: Uint8Array;
+  propertyInfo: string;
+  signer: Sm2Signer;
+  signerCertificate: Uint8Array;
+  time?: Date;
+}): Buffer {
+  const toSign = new TBS_Sign({
+    version: 4,
+    eseal: toArrayBuffer(o.seal),
+    timeInfo: wholeSeconds(o.time ?? new Date()),
+    dataHash: toArrayBuffer(sm3(o.data)),
+    propertyInfo: o.propertyInfo,
+  });
   const signature = toArrayBuffer(o.signer.sign(new Uint8Array(AsnConvert.serialize(toSign))));
-  return Buffer.from(AsnConvert.serialize(new SES_Signature({ toSign, cert: toArrayBuffer(o.signerCertificate), signatureAlgID: OID.sm2WithSm3, signature })));
+  return Buffer.from(
+    AsnConvert.serialize(
+      new SES_Signature({ toSign, cert: toArrayBuffer(o.signerCertificate), signatureAlgID: OID.sm2WithSm3, signature }),
+    ),
+  );
 }
 
 export interface SesVerification {
@@ -89,7 +121,16 @@ export interface SesVerification {
 export function verifySesSignature(der: Uint8Array, data: Uint8Array, trustedMakers: readonly string[]): SesVerification {
   const fail: SesVerification = {
     valid: false,
-    checks: { algorithm: false, signature: false, documentUnchanged: false, sealStructure: false, sealSignature: false, signerInSeal: false, sealValidAtSigning: false, makerTrusted: false },
+    checks: {
+      algorithm: false,
+      signature: false,
+      documentUnchanged: false,
+      sealStructure: false,
+      sealSignature: false,
+      signerInSeal: false,
+      sealValidAtSigning: false,
+      makerTrusted: false,
+    },
     esID: null,
     sealName: null,
     signedAt: null,
@@ -110,7 +151,8 @@ export function verifySesSignature(der: Uint8Array, data: Uint8Array, trustedMak
     /* not an SM2 certificate */
   }
   checks.algorithm = s.signatureAlgID === OID.sm2WithSm3 && seal.signAlgID === OID.sm2WithSm3;
-  checks.signature = signerKey !== null && s.toSignRaw !== undefined && sm2Verify(new Uint8Array(s.toSignRaw), new Uint8Array(s.signature), signerKey);
+  checks.signature =
+    signerKey !== null && s.toSignRaw !== undefined && sm2Verify(new Uint8Array(s.toSignRaw), new Uint8Array(s.signature), signerKey);
   checks.documentUnchanged = Buffer.from(s.toSign.dataHash).equals(sm3(data));
   const info = seal.eSealInfo;
   checks.sealStructure = info.header.id === 'ES' && info.header.version === 4 && s.toSign.version === 4;
@@ -120,14 +162,25 @@ export function verifySesSignature(der: Uint8Array, data: Uint8Array, trustedMak
   } catch {
     /* not an SM2 certificate */
   }
-  checks.sealSignature = makerKey !== null && seal.eSealInfoRaw !== undefined && sm2Verify(new Uint8Array(seal.eSealInfoRaw), new Uint8Array(seal.signedValue), makerKey);
+  checks.sealSignature =
+    makerKey !== null &&
+    seal.eSealInfoRaw !== undefined &&
+    sm2Verify(new Uint8Array(seal.eSealInfoRaw), new Uint8Array(seal.signedValue), makerKey);
   checks.makerTrusted = makerKey !== null && trustedMakers.includes(makerKey);
   try {
-    checks.signerInSeal = info.property.certListType === 1 && AsnConvert.parse(info.property.certList, CertInfoList).some((c) => Buffer.from(c).equals(Buffer.from(s.cert)));
+    checks.signerInSeal =
+      info.property.certListType === 1 &&
+      AsnConvert.parse(info.property.certList, CertInfoList).some((c) => Buffer.from(c).equals(Buffer.from(s.cert)));
   } catch {
     checks.signerInSeal = false;
   }
   const t = s.toSign.timeInfo.getTime();
   checks.sealValidAtSigning = info.property.validStart.getTime() <= t && t <= info.property.validEnd.getTime();
-  return { valid: Object.values(checks).every(Boolean), checks, esID: info.esID, sealName: info.property.name, signedAt: s.toSign.timeInfo.toISOString() };
+  return {
+    valid: Object.values(checks).every(Boolean),
+    checks,
+    esID: info.esID,
+    sealName: info.property.name,
+    signedAt: s.toSign.timeInfo.toISOString(),
+  };
 }

@@ -45,8 +45,11 @@ export function sm2PublicKeySpki(publicKey: string): Buffer {
 const SM2_CURVE_PARAM = Buffer.from('06082a811ccf5501822d', 'hex');
 
 const rdn = (oid: string, value: string, utf8 = true) =>
-  new RelativeDistinguishedName([new AttributeTypeAndValue({ type: oid, value: new AttributeValue(utf8 ? { utf8String: value } : { printableString: value }) })]);
-const extension = (extnID: string, critical: boolean, value: unknown) => new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+  new RelativeDistinguishedName([
+    new AttributeTypeAndValue({ type: oid, value: new AttributeValue(utf8 ? { utf8String: value } : { printableString: value }) }),
+  ]);
+const extension = (extnID: string, critical: boolean, value: unknown) =>
+  new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 const keyId = (publicKey: string) => toArrayBuffer(createHash('sm3').update(Buffer.from(publicKey, 'hex')).digest().subarray(0, 20));
 
 export function sm2Name(commonName: string, organisation: string): Name {
@@ -57,7 +60,14 @@ export function sm2Name(commonName: string, organisation: string): Name {
  * An X.509 v3 certificate for an SM2 key, signed SM2-with-SM3 by `issuer` (self-signed when
  * absent). OpenSSL parses these and verifies them with `-vfyopt distid:1234567812345678`.
  */
-export function issueSm2Certificate(o: { subject: Name; publicKey: string; issuer?: { name: Name; signer: Sm2Signer }; ca?: boolean; notBefore?: Date; notAfter: Date }): Buffer {
+export function issueSm2Certificate(o: {
+  subject: Name;
+  publicKey: string;
+  issuer?: { name: Name; signer: Sm2Signer };
+  ca?: boolean;
+  notBefore?: Date;
+  notAfter: Date;
+}): Buffer {
   const signer = o.issuer?.signer;
   const issuerName = o.issuer?.name ?? o.subject;
   if (!signer) throw new Error('issueSm2Certificate: an issuer (or the subject’s own signer) is required');
@@ -77,9 +87,19 @@ export function issueSm2Certificate(o: { subject: Name; publicKey: string; issue
     }),
     extensions: new Extensions([
       extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: o.ca ?? false })),
-      extension(id_ce_keyUsage, true, new KeyUsage(o.ca ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation)),
+      extension(
+        id_ce_keyUsage,
+        true,
+        new KeyUsage(
+          o.ca ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation,
+        ),
+      ),
       extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(o.publicKey))),
-      extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyId(signer.publicKey)) })),
+      extension(
+        id_ce_authorityKeyIdentifier,
+        false,
+        new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyId(signer.publicKey)) }),
+      ),
     ]),
   });
   const signatureValue = toArrayBuffer(signer.sign(new Uint8Array(AsnConvert.serialize(tbs))));
@@ -87,12 +107,18 @@ export function issueSm2Certificate(o: { subject: Name; publicKey: string; issue
 }
 
 /** The SM2 public key (hex) of a certificate, and whether `issuerPublicKey` signed it. */
-export function readSm2Certificate(der: Uint8Array | ArrayBuffer, issuerPublicKey?: string): { publicKey: string; notBefore: Date; notAfter: Date; issuedBy?: boolean } {
+export function readSm2Certificate(
+  der: Uint8Array | ArrayBuffer,
+  issuerPublicKey?: string,
+): { publicKey: string; notBefore: Date; notAfter: Date; issuedBy?: boolean } {
   const cert = AsnConvert.parse(der, Certificate);
   if (cert.signatureAlgorithm.algorithm !== OID.sm2WithSm3) throw new Error('not an SM2-with-SM3 certificate');
   const publicKey = Buffer.from(cert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey).toString('hex');
   const { notBefore, notAfter } = cert.tbsCertificate.validity;
-  const issuedBy = issuerPublicKey === undefined ? undefined : sm2Verify(new Uint8Array(AsnConvert.serialize(cert.tbsCertificate)), new Uint8Array(cert.signatureValue), issuerPublicKey);
+  const issuedBy =
+    issuerPublicKey === undefined
+      ? undefined
+      : sm2Verify(new Uint8Array(AsnConvert.serialize(cert.tbsCertificate)), new Uint8Array(cert.signatureValue), issuerPublicKey);
   return { publicKey, notBefore: notBefore.getTime(), notAfter: notAfter.getTime(), ...(issuedBy === undefined ? {} : { issuedBy }) };
 }
 
@@ -110,6 +136,9 @@ export function toArrayBuffer(b: Uint8Array): ArrayBuffer {
 }
 
 /** An SM2 signer backed by the platform's crypto provider (the private key never leaves it unwrapped). */
-export function providerSigner(provider: { sm2Sign(key: { provider: string; blob: string }, data: Uint8Array): Uint8Array }, keyPair: { publicKey: string; privateKey: { provider: string; blob: string } }): Sm2Signer {
+export function providerSigner(
+  provider: { sm2Sign(key: { provider: string; blob: string }, data: Uint8Array): Uint8Array },
+  keyPair: { publicKey: string; privateKey: { provider: string; blob: string } },
+): Sm2Signer {
   return { publicKey: keyPair.publicKey, sign: (data) => provider.sm2Sign(keyPair.privateKey, data) };
 }

@@ -2,7 +2,14 @@ import { createPrivateKey } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import { createPadesCa, createPadesKey, preparePicture, sealPdf } from './pdf-seal.js';
 import { makeSealPng } from './seal-picture.js';
-import { opensslCmsVerify, opensslVerifyCertificate, opensslVerifySm2, pdfsigVerify, runTool, VerifierToolError } from './verifier-tools.js';
+import {
+  opensslCmsVerify,
+  opensslVerifyCertificate,
+  opensslVerifySm2,
+  pdfsigVerify,
+  runTool,
+  VerifierToolError,
+} from './verifier-tools.js';
 
 const MISSING = '/nonexistent/gmp-no-such-tool';
 const year = (n: number) => new Date(Date.now() + n * 365 * 86_400_000);
@@ -17,7 +24,12 @@ describe('verifier tools', () => {
     const made = await createPadesKey({ commonName: 'Seal', organisation: 'Org', notAfter: year(1), issuer: ca });
     const doc = await PDFDocument.create();
     doc.addPage();
-    sealed = await sealPdf(Buffer.from(await doc.save()), { key: { privateKey: createPrivateKey({ key: made.pkcs8, format: 'der', type: 'pkcs8' }), certificate: made.certificate }, picture: await preparePicture(makeSealPng(32)), sealName: 'Seal', organisation: 'Org' });
+    sealed = await sealPdf(Buffer.from(await doc.save()), {
+      key: { privateKey: createPrivateKey({ key: made.pkcs8, format: 'der', type: 'pkcs8' }), certificate: made.certificate },
+      picture: await preparePicture(makeSealPng(32)),
+      sealName: 'Seal',
+      organisation: 'Org',
+    });
   });
 
   it('throws when a tool is not installed — never answers false', () => {
@@ -29,7 +41,9 @@ describe('verifier tools', () => {
     expect(() => opensslCmsVerify(tampered, { tools: { openssl: MISSING } })).toThrow(VerifierToolError);
     expect(() => opensslCmsVerify(Buffer.from('%PDF-1.4 nothing signed'), { tools: { openssl: MISSING } })).toThrow(VerifierToolError);
     expect(() => opensslVerifyCertificate(ca.certificate, [], { tools: { openssl: MISSING } })).toThrow(VerifierToolError);
-    expect(() => opensslVerifySm2(Buffer.from('x'), Buffer.from('y'), `04${'11'.repeat(64)}`, { tools: { openssl: MISSING } })).toThrow(VerifierToolError);
+    expect(() => opensslVerifySm2(Buffer.from('x'), Buffer.from('y'), `04${'11'.repeat(64)}`, { tools: { openssl: MISSING } })).toThrow(
+      VerifierToolError,
+    );
     expect(() => pdfsigVerify(sealed, [ca.certificate], { tools: { pdfsig: MISSING } })).toThrow(/not installed/);
     expect(() => pdfsigVerify(sealed, [ca.certificate], { tools: { certutil: MISSING } })).toThrow(/not installed/);
   });

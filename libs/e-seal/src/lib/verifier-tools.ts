@@ -46,7 +46,9 @@ export function runTool(bin: string, args: readonly string[], o: { input?: Uint8
 }
 
 function unexpected(bin: string, args: readonly string[], r: ToolRun): VerifierToolError {
-  return new VerifierToolError(`${bin} ${args[0] ?? ''} 意外失败 (failed unexpectedly, exit ${r.status}): ${(r.stderr || r.stdout).trim().slice(0, 2000)}`);
+  return new VerifierToolError(
+    `${bin} ${args[0] ?? ''} 意外失败 (failed unexpectedly, exit ${r.status}): ${(r.stderr || r.stdout).trim().slice(0, 2000)}`,
+  );
 }
 
 function inTempDir<T>(prefix: string, work: (dir: string) => T): T {
@@ -60,7 +62,15 @@ function inTempDir<T>(prefix: string, work: (dir: string) => T): T {
 
 /** PEM of DER certificates. */
 export function certificatesPem(ders: readonly Uint8Array[]): string {
-  return ders.map((d) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(d).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`).join('');
+  return ders
+    .map(
+      (d) =>
+        `-----BEGIN CERTIFICATE-----\n${Buffer.from(d)
+          .toString('base64')
+          .replace(/(.{64})/g, '$1\n')
+          .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`,
+    )
+    .join('');
 }
 
 /**
@@ -79,8 +89,23 @@ export function opensslCmsVerify(pdf: Uint8Array, o: { trusted?: readonly Uint8A
   return inTempDir('cms-verify-', (dir) => {
     writeFileSync(join(dir, 'content.bin'), parts.signedContent);
     writeFileSync(join(dir, 'sig.der'), parts.cms);
-    const trust = o.trusted ? (writeFileSync(join(dir, 'ca.pem'), certificatesPem(o.trusted)), ['-CAfile', join(dir, 'ca.pem'), '-purpose', 'any']) : ['-noverify'];
-    const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), ...trust, '-out', join(dir, 'out.bin')];
+    const trust = o.trusted
+      ? (writeFileSync(join(dir, 'ca.pem'), certificatesPem(o.trusted)), ['-CAfile', join(dir, 'ca.pem'), '-purpose', 'any'])
+      : ['-noverify'];
+    const args = [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'sig.der'),
+      '-content',
+      join(dir, 'content.bin'),
+      ...trust,
+      '-out',
+      join(dir, 'out.bin'),
+    ];
     const r = runTool(bin, args);
     if (r.status === 0 && /Verification successful/.test(r.stderr)) return true;
     if (r.status === 4 && /Verification failure/.test(r.stderr)) return false;
@@ -93,13 +118,26 @@ export function opensslCmsVerify(pdf: Uint8Array, o: { trusted?: readonly Uint8A
  * trusted CA certificates (DER), through `untrusted` intermediates if given. SM2 certificates are
  * verified with the signer id 1234567812345678 (`-vfyopt distid:…`).
  */
-export function opensslVerifyCertificate(certificate: Uint8Array, trusted: readonly Uint8Array[], o: { untrusted?: readonly Uint8Array[]; sm2?: boolean; tools?: VerifierTools } = {}): boolean {
+export function opensslVerifyCertificate(
+  certificate: Uint8Array,
+  trusted: readonly Uint8Array[],
+  o: { untrusted?: readonly Uint8Array[]; sm2?: boolean; tools?: VerifierTools } = {},
+): boolean {
   const bin = o.tools?.openssl ?? 'openssl';
   return inTempDir('x509-verify-', (dir) => {
     writeFileSync(join(dir, 'ca.pem'), certificatesPem(trusted));
     writeFileSync(join(dir, 'cert.pem'), certificatesPem([certificate]));
-    const untrusted = o.untrusted?.length ? (writeFileSync(join(dir, 'untrusted.pem'), certificatesPem(o.untrusted)), ['-untrusted', join(dir, 'untrusted.pem')]) : [];
-    const args = ['verify', '-CAfile', join(dir, 'ca.pem'), ...untrusted, ...(o.sm2 ? ['-vfyopt', 'distid:1234567812345678'] : []), join(dir, 'cert.pem')];
+    const untrusted = o.untrusted?.length
+      ? (writeFileSync(join(dir, 'untrusted.pem'), certificatesPem(o.untrusted)), ['-untrusted', join(dir, 'untrusted.pem')])
+      : [];
+    const args = [
+      'verify',
+      '-CAfile',
+      join(dir, 'ca.pem'),
+      ...untrusted,
+      ...(o.sm2 ? ['-vfyopt', 'distid:1234567812345678'] : []),
+      join(dir, 'cert.pem'),
+    ];
     const r = runTool(bin, args);
     if (r.status === 0 && /: OK\s*$/.test(r.stdout)) return true;
     if (r.status === 2 && /verification failed/.test(r.stderr + r.stdout)) return false;
@@ -114,7 +152,24 @@ export function opensslVerifySm2(data: Uint8Array, signature: Uint8Array, public
     writeFileSync(join(dir, 'pub.der'), sm2PublicKeySpki(publicKey));
     writeFileSync(join(dir, 'data.bin'), data);
     writeFileSync(join(dir, 'sig.der'), signature);
-    const args = ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.der'), '-keyform', 'DER', '-rawin', '-in', join(dir, 'data.bin'), '-sigfile', join(dir, 'sig.der'), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678'];
+    const args = [
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      join(dir, 'pub.der'),
+      '-keyform',
+      'DER',
+      '-rawin',
+      '-in',
+      join(dir, 'data.bin'),
+      '-sigfile',
+      join(dir, 'sig.der'),
+      '-digest',
+      'sm3',
+      '-pkeyopt',
+      'distid:1234567812345678',
+    ];
     const r = runTool(bin, args);
     if (r.status === 0 && /Signature Verified Successfully/.test(r.stdout)) return true;
     if (r.status === 1 && /Signature Verification Failure/.test(r.stdout)) return false;
@@ -163,6 +218,12 @@ export function pdfsigVerify(pdf: Uint8Array, trusted: readonly Uint8Array[], o:
     const signature = [...r.stdout.matchAll(/Signature Validation:\s*(.+)/g)].at(-1)?.[1]?.trim();
     const certificate = [...r.stdout.matchAll(/Certificate Validation:\s*(.+)/g)].at(-1)?.[1]?.trim();
     if (!signature || !certificate) throw unexpected(pdfsig, args, r);
-    return { signature, certificate, signatureValid: signature === 'Signature is Valid.', certificateTrusted: certificate === 'Certificate is Trusted.', output: r.stdout };
+    return {
+      signature,
+      certificate,
+      signatureValid: signature === 'Signature is Valid.',
+      certificateTrusted: certificate === 'Certificate is Trusted.',
+      output: r.stdout,
+    };
   });
 }

@@ -18,7 +18,11 @@ import { AsyncCall } from './async/async-call.entity.js';
 import { AsyncCallsController } from './async/async-calls.controller.js';
 import { AsyncCallsService } from './async/async-calls.service.js';
 import { CapabilityVersion } from './registry/capability-version.entity.js';
-import { CapabilityAdminController, CapabilityDiscoveryController, OptionalAppCredentialsGuard } from './registry/capability-registry.controller.js';
+import {
+  CapabilityAdminController,
+  CapabilityDiscoveryController,
+  OptionalAppCredentialsGuard,
+} from './registry/capability-registry.controller.js';
 import { CapabilityRegistryHandler } from './registry/capability-registry.handler.js';
 import { CapabilityRegistryService } from './registry/capability-registry.service.js';
 import { Composite } from './composition/composite.entity.js';
@@ -42,8 +46,37 @@ import { LegalBasesAdminController, LegalBasesController } from './legal-bases/l
 
 /** 服务调度: the public door for business lines. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusinessApp, CapabilityGrant, CallAuditChain, CallAuditEntry, IdempotencyRecord, AsyncCall, CapabilityVersion, Upstream, Composite, LegalBasis])],
-  controllers: [CapabilityDiscoveryController, CapabilityAdminController, CapabilityRegistryHandler, InvokeController, SubscriptionsController, SubscriptionsAdminController, AppsAdminController, UsageController, CallAuditController, MetricsController, AsyncCallsController, UpstreamsAdminController, CompositesAdminController, LegalBasesController, LegalBasesAdminController],
+  imports: [
+    TypeOrmModule.forFeature([
+      BusinessApp,
+      CapabilityGrant,
+      CallAuditChain,
+      CallAuditEntry,
+      IdempotencyRecord,
+      AsyncCall,
+      CapabilityVersion,
+      Upstream,
+      Composite,
+      LegalBasis,
+    ]),
+  ],
+  controllers: [
+    CapabilityDiscoveryController,
+    CapabilityAdminController,
+    CapabilityRegistryHandler,
+    InvokeController,
+    SubscriptionsController,
+    SubscriptionsAdminController,
+    AppsAdminController,
+    UsageController,
+    CallAuditController,
+    MetricsController,
+    AsyncCallsController,
+    UpstreamsAdminController,
+    CompositesAdminController,
+    LegalBasesController,
+    LegalBasesAdminController,
+  ],
   providers: [
     AppCredentialsService,
     AppCredentialsGuard,
@@ -67,7 +100,8 @@ import { LegalBasesAdminController, LegalBasesController } from './legal-bases/l
       // Bearer tokens are accepted once the platform's OpenID provider is configured.
       provide: AccessTokenVerifier,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: ServiceConfig) => (config.OIDC_ISSUER ? new AccessTokenVerifier({ issuer: config.OIDC_ISSUER, audience: PLATFORM_API_AUDIENCE }) : null),
+      useFactory: (config: ServiceConfig) =>
+        config.OIDC_ISSUER ? new AccessTokenVerifier({ issuer: config.OIDC_ISSUER, audience: PLATFORM_API_AUDIENCE }) : null,
     },
   ],
 })

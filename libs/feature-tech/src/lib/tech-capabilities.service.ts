@@ -15,16 +15,54 @@ export const techCapabilitiesService: ServiceDefinition = {
   schema: 'tech',
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
-  entities: [...IDENTITY_ENTITIES, ...LICENCE_ENTITIES, ...SEAL_ENTITIES, ...NOTIFICATION_ENTITIES, ...FILE_STORE_ENTITIES, ...ARCHIVE_ENTITIES, OutboxRecord, ProcessedMessage],
+  entities: [
+    ...IDENTITY_ENTITIES,
+    ...LICENCE_ENTITIES,
+    ...SEAL_ENTITIES,
+    ...NOTIFICATION_ENTITIES,
+    ...FILE_STORE_ENTITIES,
+    ...ARCHIVE_ENTITIES,
+    OutboxRecord,
+    ProcessedMessage,
+  ],
   // Each module's migrations, run in the order of their timestamps (the order they were written in).
-  migrations: byTimestamp([CreateMessagingTables1763800000000, ...IDENTITY_MIGRATIONS, ...LICENCE_MIGRATIONS, ...SEAL_MIGRATIONS, ...NOTIFICATION_MIGRATIONS, ...FILE_STORE_MIGRATIONS, ...ARCHIVE_MIGRATIONS]),
+  migrations: byTimestamp([
+    CreateMessagingTables1763800000000,
+    ...IDENTITY_MIGRATIONS,
+    ...LICENCE_MIGRATIONS,
+    ...SEAL_MIGRATIONS,
+    ...NOTIFICATION_MIGRATIONS,
+    ...FILE_STORE_MIGRATIONS,
+    ...ARCHIVE_MIGRATIONS,
+  ]),
   requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed, Topic.LicenceChanged, Topic.CapabilitiesAnnounced],
   // File uploads arrive as raw bytes with their own size limit (FILE_MAX_BYTES), not as JSON.
   configureHttp: (fastify, config) => {
-    fastify.addContentTypeParser(UPLOAD_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: config.FILE_MAX_BYTES }, (_request, body, done) => done(null, body));
+    fastify.addContentTypeParser(UPLOAD_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: config.FILE_MAX_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
   },
-  consumes: [Topic.LicenceQueryByHolder, Topic.IdentityVerifyRealName, Topic.IdentityCheckAgent, Topic.IdentityIntrospectToken, Topic.IdentityResolveLegalPerson, Topic.NotificationSend, Topic.ArchiveDeposit, Topic.ArchiveVerify, Topic.SealSignData, Topic.SealPdf, Topic.SealVerify, Topic.LicenceIssue, Topic.LicenceGet, Topic.LicenceGetPdf, Topic.LicenceVerify, Topic.LicenceChange, Topic.LicenceAuthoriseUse, Topic.LicenceWithdrawUse],
+  consumes: [
+    Topic.LicenceQueryByHolder,
+    Topic.IdentityVerifyRealName,
+    Topic.IdentityCheckAgent,
+    Topic.IdentityIntrospectToken,
+    Topic.IdentityResolveLegalPerson,
+    Topic.NotificationSend,
+    Topic.ArchiveDeposit,
+    Topic.ArchiveVerify,
+    Topic.SealSignData,
+    Topic.SealPdf,
+    Topic.SealVerify,
+    Topic.LicenceIssue,
+    Topic.LicenceGet,
+    Topic.LicenceGetPdf,
+    Topic.LicenceVerify,
+    Topic.LicenceChange,
+    Topic.LicenceAuthoriseUse,
+    Topic.LicenceWithdrawUse,
+  ],
 };
 
 /** Migrations sorted by the timestamp in their class names (TypeORM's own order). */

@@ -16,7 +16,10 @@ export function convertSm2Ciphertext(ciphertext: Uint8Array, from: Sm2Ciphertext
   }
   if (body.length < C1 + C3 + 1) throw new CryptoError('BAD_INPUT', 'SM2 密文过短 (SM2 ciphertext too short)');
   const c1 = body.subarray(0, C1);
-  const [c2, c3] = from.order === 'C1C3C2' ? [body.subarray(C1 + C3), body.subarray(C1, C1 + C3)] : [body.subarray(C1, body.length - C3), body.subarray(body.length - C3)];
+  const [c2, c3] =
+    from.order === 'C1C3C2'
+      ? [body.subarray(C1 + C3), body.subarray(C1, C1 + C3)]
+      : [body.subarray(C1, body.length - C3), body.subarray(body.length - C3)];
   const parts = to.order === 'C1C3C2' ? [c1, c3, c2] : [c1, c2, c3];
   return Buffer.concat([...(to.prefix04 ? [Buffer.from([0x04])] : []), ...parts]);
 }

@@ -17,7 +17,28 @@ const SM2_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf55018
  * so the negative check below cannot pass because the tool is absent.
  */
 function opensslSm2Verify(dir: string, bin = 'openssl'): boolean {
-  const r = spawnSync(bin, ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.der'), '-keyform', 'DER', '-rawin', '-in', join(dir, 'data.bin'), '-sigfile', join(dir, 'sig.der'), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678'], { encoding: 'utf8' });
+  const r = spawnSync(
+    bin,
+    [
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      join(dir, 'pub.der'),
+      '-keyform',
+      'DER',
+      '-rawin',
+      '-in',
+      join(dir, 'data.bin'),
+      '-sigfile',
+      join(dir, 'sig.der'),
+      '-digest',
+      'sm3',
+      '-pkeyopt',
+      'distid:1234567812345678',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.error) throw new Error(`${bin} 无法运行 (could not be run: ${r.error.message})`);
   if (r.status === 0 && r.stdout.includes('Signature Verified Successfully')) return true;
   if (r.status === 1 && r.stdout.includes('Signature Verification Failure')) return false;
@@ -45,7 +66,11 @@ describe('software crypto provider: SM4 envelopes', () => {
     expect(provider.encrypt('field:phone', '13800138000', 'person:1').equals(sealed)).toBe(false); // random IV
     const flipped = Buffer.from(sealed);
     flipped[20]! ^= 1;
-    for (const [label, env, aad] of [['field:phone', flipped, 'person:1'], ['field:email', sealed, 'person:1'], ['field:phone', sealed, 'person:2']] as const) {
+    for (const [label, env, aad] of [
+      ['field:phone', flipped, 'person:1'],
+      ['field:email', sealed, 'person:1'],
+      ['field:phone', sealed, 'person:2'],
+    ] as const) {
       expect(() => provider.decrypt(label, env, aad)).toThrow(CryptoError);
     }
     expect(() => new SoftwareCryptoProvider(Buffer.alloc(32, 8)).decrypt('field:phone', sealed, 'person:1')).toThrow(/篡改|wrong key/);
@@ -55,7 +80,9 @@ describe('software crypto provider: SM4 envelopes', () => {
   it('keeps the MAC key of the envelopes apart from the hmacSm3 key of the same label', () => {
     const sealed = provider.encrypt('field:x', 'v', '');
     const body = sealed.subarray(1 + 16, sealed.length - 32);
-    expect(sealed.subarray(sealed.length - 32).equals(provider.hmacSm3('field:x', Buffer.concat([sealed.subarray(0, 17), body])))).toBe(false);
+    expect(sealed.subarray(sealed.length - 32).equals(provider.hmacSm3('field:x', Buffer.concat([sealed.subarray(0, 17), body])))).toBe(
+      false,
+    );
   });
 
   it('derives HMAC-SM3 keys per label', () => {
@@ -110,7 +137,8 @@ describe('software crypto provider: SM2', () => {
       expect(c.length).toBe(secret.length + 96 + (format.prefix04 ? 1 : 0));
       if (format.prefix04) expect(c[0]).toBe(0x04);
       expect(provider.sm2Decrypt(privateKey, c, format).equals(secret)).toBe(true);
-      for (const other of formats) expect(provider.sm2Decrypt(privateKey, convertSm2Ciphertext(c, format, other), other).equals(secret)).toBe(true);
+      for (const other of formats)
+        expect(provider.sm2Decrypt(privateKey, convertSm2Ciphertext(c, format, other), other).equals(secret)).toBe(true);
     }
     const c = provider.sm2Encrypt(publicKey, secret);
     // Read in the wrong order, the C3 check fails: no silent garbage.

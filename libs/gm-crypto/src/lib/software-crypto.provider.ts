@@ -1,6 +1,13 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
-import { CryptoError, type CryptoProvider, SM2_DEFAULT_USER_ID, type Sm2CiphertextFormat, type Sm2KeyPair, type WrappedPrivateKey } from './crypto-provider.js';
+import {
+  CryptoError,
+  type CryptoProvider,
+  SM2_DEFAULT_USER_ID,
+  type Sm2CiphertextFormat,
+  type Sm2KeyPair,
+  type WrappedPrivateKey,
+} from './crypto-provider.js';
 import { convertSm2Ciphertext, STANDARD_SM2_FORMAT } from './sm2-ciphertext.js';
 
 const VERSION = 2;
@@ -57,7 +64,13 @@ export class SoftwareCryptoProvider implements CryptoProvider {
 
   generateSm2KeyPair(): Sm2KeyPair {
     const { publicKey, privateKey } = sm2.generateKeyPairHex();
-    return { publicKey, privateKey: { provider: this.name, blob: this.encrypt(KEY_WRAP_LABEL, Buffer.from(privateKey, 'hex'), publicKey).toString('base64') + `.${publicKey}` } };
+    return {
+      publicKey,
+      privateKey: {
+        provider: this.name,
+        blob: this.encrypt(KEY_WRAP_LABEL, Buffer.from(privateKey, 'hex'), publicKey).toString('base64') + `.${publicKey}`,
+      },
+    };
   }
 
   sm2Sign(key: WrappedPrivateKey, data: Uint8Array, userId = SM2_DEFAULT_USER_ID): Buffer {
@@ -87,7 +100,8 @@ export class SoftwareCryptoProvider implements CryptoProvider {
   }
 
   private unwrap(key: WrappedPrivateKey): { privateKey: string; publicKey: string } {
-    if (key.provider !== this.name) throw new CryptoError('WRONG_PROVIDER', `密钥属于 ${key.provider} (the key belongs to another provider)`);
+    if (key.provider !== this.name)
+      throw new CryptoError('WRONG_PROVIDER', `密钥属于 ${key.provider} (the key belongs to another provider)`);
     const [blob, publicKey] = key.blob.split('.');
     if (!blob || !publicKey) throw new CryptoError('BAD_INPUT', '密钥格式无效 (malformed wrapped key)');
     return { privateKey: this.decrypt(KEY_WRAP_LABEL, Buffer.from(blob, 'base64'), publicKey).toString('hex'), publicKey };
@@ -97,7 +111,8 @@ export class SoftwareCryptoProvider implements CryptoProvider {
   private keysFor(label: string): { enc: Buffer; mac: Buffer; hmac: Buffer } {
     let keys = this.keys.get(label);
     if (!keys) {
-      const derive = (use: string, length: number) => Buffer.from(hkdfSync('sm3', this.masterKey, 'gmp-crypto-provider-v1', `${use}:${label}`, length));
+      const derive = (use: string, length: number) =>
+        Buffer.from(hkdfSync('sm3', this.masterKey, 'gmp-crypto-provider-v1', `${use}:${label}`, length));
       keys = { enc: derive('enc', 16), mac: derive('mac', 32), hmac: derive('hmac', 32) };
       this.keys.set(label, keys);
     }

@@ -232,7 +232,11 @@ describe('citizen ID properties', () => {
         })
         .filter(({ d }) => d <= 99),
       // month 00 or 13–99
-      fc.record({ y: fc.integer({ min: 1900, max: 2024 }), m: fc.oneof(fc.constant(0), fc.integer({ min: 13, max: 99 })), d: fc.integer({ min: 1, max: 28 }) }),
+      fc.record({
+        y: fc.integer({ min: 1900, max: 2024 }),
+        m: fc.oneof(fc.constant(0), fc.integer({ min: 13, max: 99 })),
+        d: fc.integer({ min: 1, max: 28 }),
+      }),
       // day 00
       fc.record({ y: fc.integer({ min: 1900, max: 2024 }), m: fc.integer({ min: 1, max: 12 }), d: fc.constant(0) }),
     );

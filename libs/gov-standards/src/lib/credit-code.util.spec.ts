@@ -154,7 +154,9 @@ describe('validateCreditCode', () => {
 
 describe('generateCreditCode', () => {
   it('reproduces a real code from its parts', () => {
-    expect(generateCreditCode({ authority: '1', kind: '1', regionCode: '330105', organisationBody: '00250028' })).toBe('11330105002500287C');
+    expect(generateCreditCode({ authority: '1', kind: '1', regionCode: '330105', organisationBody: '00250028' })).toBe(
+      '11330105002500287C',
+    );
   });
 
   it('defaults to authority 9 (工商), kind 1 (企业)', () => {

@@ -117,7 +117,11 @@ describe('parseLicenceId', () => {
       version: 1,
     });
     expect(uuidSerial).toBe(uuidSerial.toUpperCase());
-    expect(parseLicenceId(uuidSerial.toLowerCase())).toMatchObject({ valid: true, normalised: uuidSerial, serial: '3F2504E04F8941D39A0C0305E82C3301' });
+    expect(parseLicenceId(uuidSerial.toLowerCase())).toMatchObject({
+      valid: true,
+      normalised: uuidSerial,
+      serial: '3F2504E04F8941D39A0C0305E82C3301',
+    });
   });
 
   it.each([

@@ -42,7 +42,10 @@ describe('AccessTokenGuard', () => {
   let url: string;
   let key: { privateKey: SigningKey; kid: string };
 
-  const sign = async (claims: Record<string, unknown>, opts: { key?: { privateKey: SigningKey; kid: string }; exp?: string; iss?: string; aud?: string } = {}) => {
+  const sign = async (
+    claims: Record<string, unknown>,
+    opts: { key?: { privateKey: SigningKey; kid: string }; exp?: string; iss?: string; aud?: string } = {},
+  ) => {
     const k = opts.key ?? key;
     return new SignJWT({ client_id: 'portal-a', scope: 'openid licence:read', acr: 'urn:gov-mp:loa:3', ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: k.kid })
@@ -70,7 +73,12 @@ describe('AccessTokenGuard', () => {
     await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
     const port = (jwksServer.address() as { port: number }).port;
 
-    @Module({ imports: [IdentityModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwksUri: `http://127.0.0.1:${port}/jwks`, jwksCooldownMs: 0 })], controllers: [ProbeController] })
+    @Module({
+      imports: [
+        IdentityModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwksUri: `http://127.0.0.1:${port}/jwks`, jwksCooldownMs: 0 }),
+      ],
+      controllers: [ProbeController],
+    })
     class ProbeModule {}
     app = await NestFactory.create<NestFastifyApplication>(ProbeModule, new FastifyAdapter(), { logger: false });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -22,7 +22,9 @@ export const RequireAssurance = (level: AssuranceLevel) => SetMetadata(REQUIRED_
 /** The handler needs a staff token whose roles grant every one of these permissions. */
 export const RequirePermissions = (...permissions: string[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
 /** The verified caller (set by AccessTokenGuard). */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal);
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal,
+);
 
 /**
  * The one guard every service uses for access tokens: verifies the bearer token locally
@@ -47,20 +49,33 @@ export class AccessTokenGuard implements CanActivate {
       principal = await this.verifier.verify(token);
     } catch (err) {
       const rejected = err instanceof TokenRejected ? err : new TokenRejected('INVALID', '访问令牌无效 (invalid access token)');
-      reply.header('www-authenticate', rejected.reason === 'MISSING' ? 'Bearer' : `Bearer error="invalid_token", error_description="${rejected.reason}"`);
+      reply.header(
+        'www-authenticate',
+        rejected.reason === 'MISSING' ? 'Bearer' : `Bearer error="invalid_token", error_description="${rejected.reason}"`,
+      );
       throw problem(401, `TOKEN_${rejected.reason}`, '未认证 (unauthenticated)', rejected.message);
     }
-    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
+    const scopes =
+      this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
     const missing = scopes.filter((s) => !principal.scopes.includes(s));
     if (missing.length > 0) {
       reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`);
       throw problem(403, 'INSUFFICIENT_SCOPE', '权限不足 (insufficient scope)', `缺少 (missing): ${missing.join(' ')}`);
     }
-    const level = this.reflector.getAllAndOverride<AssuranceLevel | undefined>(REQUIRED_ASSURANCE, [context.getHandler(), context.getClass()]);
+    const level = this.reflector.getAllAndOverride<AssuranceLevel | undefined>(REQUIRED_ASSURANCE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (level !== undefined && (principal.assurance ?? 0) < level) {
-      throw problem(403, 'INSUFFICIENT_ASSURANCE', '身份认证等级不足 (level of assurance too low)', `需要 (required) ${level}, 当前 (token) ${principal.assurance ?? 'none'}`);
+      throw problem(
+        403,
+        'INSUFFICIENT_ASSURANCE',
+        '身份认证等级不足 (level of assurance too low)',
+        `需要 (required) ${level}, 当前 (token) ${principal.assurance ?? 'none'}`,
+      );
     }
-    const permissions = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, [context.getHandler(), context.getClass()]) ?? [];
+    const permissions =
+      this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, [context.getHandler(), context.getClass()]) ?? [];
     const lacking = permissions.filter((p) => !principal.permissions.includes(p));
     if (lacking.length > 0) {
       throw problem(403, 'PERMISSION_DENIED', '无此操作权限 (permission denied)', `缺少权限 (missing permission): ${lacking.join(' ')}`);

@@ -15,7 +15,14 @@ describe('dataScopeCondition on PostgreSQL', () => {
     ['r6', '/js/sxz/', 'staff:3'],
   ];
   const staff = (dataScope: DataScope, extra: Record<string, unknown> = {}): Principal => ({
-    subject: 'staff:1', clientId: 'console', scopes: [], roles: [], permissions: [], assurance: 3, dataScope, claims: { dept_path: '/js/nj/', ...extra },
+    subject: 'staff:1',
+    clientId: 'console',
+    scopes: [],
+    roles: [],
+    permissions: [],
+    assurance: 3,
+    dataScope,
+    claims: { dept_path: '/js/nj/', ...extra },
   });
   const visible = async (p: Principal) => {
     const where = dataScopeCondition(p, { departmentPath: 'dept_path', ownerId: 'owner' });

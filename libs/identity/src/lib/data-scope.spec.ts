@@ -11,7 +11,8 @@ const staff = (dataScope: DataScope | undefined, extra: Record<string, unknown> 
   subject: 'staff:1',
   clientId: 'console',
   scopes: [],
-  roles: [], permissions: [],
+  roles: [],
+  permissions: [],
   assurance: 3,
   ...(dataScope ? { dataScope } : {}),
   claims: { dept_path: NJ, ...extra },
@@ -50,7 +51,10 @@ describe('data scope (数据权限)', () => {
     expect(canSeeRecord(p, { departmentPath: NJ })).toBe(true);
     expect(canSeeRecord(p, { departmentPath: '/js/sz/gs/' })).toBe(true);
     expect(canSeeRecord(p, { departmentPath: XW })).toBe(false);
-    expect(dataScopeCondition(p, { departmentPath: 'c.dept_path' }, 2)).toEqual({ sql: '(c.dept_path = $2 OR c.dept_path LIKE ANY ($3))', params: [NJ, ['/js/sz/%']] });
+    expect(dataScopeCondition(p, { departmentPath: 'c.dept_path' }, 2)).toEqual({
+      sql: '(c.dept_path = $2 OR c.dept_path LIKE ANY ($3))',
+      params: [NJ, ['/js/sz/%']],
+    });
   });
 
   it('a token without a data scope (a citizen, an app) sees no departmental records', () => {
@@ -60,8 +64,17 @@ describe('data scope (数据权限)', () => {
 
   it('gives the same rule as a SQL condition', () => {
     expect(dataScopeCondition(staff('all'), { departmentPath: 'c.dept_path' })).toEqual({ sql: 'TRUE', params: [] });
-    expect(dataScopeCondition(staff('dept_and_below'), { departmentPath: 'c.dept_path' }, 3)).toEqual({ sql: 'starts_with(c.dept_path, $3)', params: [NJ] });
-    expect(dataScopeCondition(staff('self'), { departmentPath: 'c.dept_path', ownerId: 'c.owner' })).toEqual({ sql: 'c.owner = $1', params: ['staff:1'] });
-    expect(dataScopeCondition(staff('custom', { custom_dept_paths: ['/js/s_z/'] }), { departmentPath: 'c.dept_path' })).toEqual({ sql: 'c.dept_path LIKE ANY ($1)', params: [['/js/s\\_z/%']] });
+    expect(dataScopeCondition(staff('dept_and_below'), { departmentPath: 'c.dept_path' }, 3)).toEqual({
+      sql: 'starts_with(c.dept_path, $3)',
+      params: [NJ],
+    });
+    expect(dataScopeCondition(staff('self'), { departmentPath: 'c.dept_path', ownerId: 'c.owner' })).toEqual({
+      sql: 'c.owner = $1',
+      params: ['staff:1'],
+    });
+    expect(dataScopeCondition(staff('custom', { custom_dept_paths: ['/js/s_z/'] }), { departmentPath: 'c.dept_path' })).toEqual({
+      sql: 'c.dept_path LIKE ANY ($1)',
+      params: [['/js/s\\_z/%']],
+    });
   });
 });

@@ -7,15 +7,29 @@ describe('allowedClientScopes: what a client may hold', () => {
   });
 
   it('allows nothing to a client without a list (fail closed)', () => {
-    for (const missing of [undefined, null, '', ' ', 42, ['capabilities:invoke']]) expect(allowedClientScopes(missing)).toEqual({ problem: 'MISSING' });
+    for (const missing of [undefined, null, '', ' ', 42, ['capabilities:invoke']])
+      expect(allowedClientScopes(missing)).toEqual({ problem: 'MISSING' });
   });
 
   it('allows nothing to a client whose list names a scope the platform does not know', () => {
-    expect(allowedClientScopes('capabilities:invoke admin:everything')).toEqual({ problem: 'UNKNOWN_SCOPE', unknown: ['admin:everything'] });
-    expect(allowedClientScopes('capabilities:invoke\tfiles:write')).toEqual({ problem: 'UNKNOWN_SCOPE', unknown: ['capabilities:invoke\tfiles:write'] });
+    expect(allowedClientScopes('capabilities:invoke admin:everything')).toEqual({
+      problem: 'UNKNOWN_SCOPE',
+      unknown: ['admin:everything'],
+    });
+    expect(allowedClientScopes('capabilities:invoke\tfiles:write')).toEqual({
+      problem: 'UNKNOWN_SCOPE',
+      unknown: ['capabilities:invoke\tfiles:write'],
+    });
   });
 
   it('knows every platform scope and the OpenID ones', () => {
-    expect([...KNOWN_CLIENT_SCOPES].sort()).toEqual(['capabilities:invoke', 'files:write', 'licence:read', 'offline_access', 'openid', 'profile']);
+    expect([...KNOWN_CLIENT_SCOPES].sort()).toEqual([
+      'capabilities:invoke',
+      'files:write',
+      'licence:read',
+      'offline_access',
+      'openid',
+      'profile',
+    ]);
   });
 });

@@ -21,13 +21,20 @@ describe('BatchingSender', () => {
     const sender = new BatchingSender(() => producer);
     await Promise.all([sender.send('a', { value: '1' }), sender.send('a', { value: '2' }), sender.send('b', { value: '3' })]);
     expect(batches).toHaveLength(1);
-    expect(batches[0]!.topicMessages.map((t) => [t.topic, t.messages.length])).toEqual([['a', 2], ['b', 1]]);
+    expect(batches[0]!.topicMessages.map((t) => [t.topic, t.messages.length])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('isolates a bad record: the others still succeed', async () => {
     const { producer } = recorder((b) => b.topicMessages.some((t) => t.topic === 'bad'));
     const sender = new BatchingSender(() => producer);
-    const results = await Promise.allSettled([sender.send('good', { value: '1' }), sender.send('bad', { value: '2' }), sender.send('good', { value: '3' })]);
+    const results = await Promise.allSettled([
+      sender.send('good', { value: '1' }),
+      sender.send('bad', { value: '2' }),
+      sender.send('good', { value: '3' }),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
@@ -35,7 +42,11 @@ describe('BatchingSender', () => {
     const sender = new BatchingSender(() => {
       throw new Error('No producer initialized');
     }, 2);
-    const results = await Promise.allSettled([sender.send('a', { value: '1' }), sender.send('a', { value: '2' }), sender.send('a', { value: '3' })]);
+    const results = await Promise.allSettled([
+      sender.send('a', { value: '1' }),
+      sender.send('a', { value: '2' }),
+      sender.send('a', { value: '3' }),
+    ]);
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
   });
 

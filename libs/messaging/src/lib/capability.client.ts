@@ -9,14 +9,20 @@ export const CAPABILITY_TRANSPORT = Symbol('CAPABILITY_TRANSPORT');
 
 /** The provider did not answer within the capability's timeout. */
 export class ProviderTimeoutError extends Error {
-  constructor(readonly topic: string, readonly timeoutMs: number) {
+  constructor(
+    readonly topic: string,
+    readonly timeoutMs: number,
+  ) {
     super(`能力提供方在 ${timeoutMs} ms 内未应答 (provider did not answer ${topic} within ${timeoutMs} ms)`);
   }
 }
 
 /** The provider answered with an error (typed when it is a CapabilityError). */
 export class ProviderError extends Error {
-  constructor(readonly error: CapabilityError | null, readonly raw: unknown) {
+  constructor(
+    readonly error: CapabilityError | null,
+    readonly raw: unknown,
+  ) {
     super(error ? error.message : '能力提供方内部错误 (provider failed)');
   }
 }
@@ -61,7 +67,10 @@ export class CapabilityClient implements OnModuleInit, OnApplicationShutdown {
     // Only declared request types (on every transport, so standalone fails like a cluster would):
     // their topics exist and the reply consumer is subscribed.
     if (!this.options.requests.includes(topic)) {
-      throw new ProviderError(null, new Error(`${this.options.service} 未声明调用 ${topic} (request type not declared in the service definition's requests)`));
+      throw new ProviderError(
+        null,
+        new Error(`${this.options.service} 未声明调用 ${topic} (request type not declared in the service definition's requests)`),
+      );
     }
     try {
       return await firstValueFrom(this.transport.send<T>(topic, record).pipe(timeout({ first: timeoutMs })));

@@ -9,7 +9,14 @@ describe('InProcessEventPublisher', () => {
     const got: string[] = [];
     broker.register('tech.licence.accessed.v1', 'data-platform', async (value) => void got.push(JSON.parse(value).eventId));
     const publisher = new InProcessEventPublisher(broker);
-    const err = await publisher.publish([event('a1', 'platform.capability.announced.v1'), event('b1', 'tech.licence.accessed.v1'), event('a2', 'platform.capability.announced.v1'), event('b2', 'tech.licence.accessed.v1')]).catch((e: unknown) => e);
+    const err = await publisher
+      .publish([
+        event('a1', 'platform.capability.announced.v1'),
+        event('b1', 'tech.licence.accessed.v1'),
+        event('a2', 'platform.capability.announced.v1'),
+        event('b2', 'tech.licence.accessed.v1'),
+      ])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PartialPublishError);
     expect((err as PartialPublishError).delivered).toEqual(['b1', 'b2']);
     expect((err as PartialPublishError).message).toMatch(/no consumer for platform\.capability\.announced\.v1/);
@@ -24,7 +31,9 @@ describe('InProcessEventPublisher', () => {
       if (id === 'x2') throw new Error('handler down');
       got.push(id);
     });
-    const err = await new InProcessEventPublisher(broker).publish([event('x1', 't.v1'), event('x2', 't.v1'), event('x3', 't.v1')]).catch((e: unknown) => e);
+    const err = await new InProcessEventPublisher(broker)
+      .publish([event('x1', 't.v1'), event('x2', 't.v1'), event('x3', 't.v1')])
+      .catch((e: unknown) => e);
     expect((err as PartialPublishError).delivered).toEqual(['x1']);
     expect(got).toEqual(['x1']);
   });

@@ -28,7 +28,8 @@ describe('GovKafkaServer request handling', () => {
       isStale: () => false,
       pause: () => () => undefined,
     });
-    const handleBatch = (offsets: string[]) => (server as unknown as { handleBatch: (p: unknown) => Promise<void> }).handleBatch(batch(offsets));
+    const handleBatch = (offsets: string[]) =>
+      (server as unknown as { handleBatch: (p: unknown) => Promise<void> }).handleBatch(batch(offsets));
     const commit = () => (server as unknown as { commitFinished: () => Promise<void> }).commitFinished();
     const tick = () => new Promise((r) => setImmediate(r));
     return { server, finish, started, commits, resolved, handleBatch, commit, tick };
@@ -82,7 +83,16 @@ describe('GovKafkaServer request handling', () => {
 describe('reply topics', () => {
   it('names the calling service of a reply topic and nothing else', () => {
     expect(callerOfReplyTopic(replyTopicOf('service-dispatch'))).toBe('service-dispatch');
-    for (const other of ['rpc.service-dispatch.requests.v1', 'tech.licence.query-by-holder.v1.reply', 'dlq.service-dispatch.v1', 'rpc..replies.v1', 'rpc.Service.replies.v1', 'rpc.a.replies.v1x', `rpc.${'a'.repeat(65)}.replies.v1`, 'xrpc.a.replies.v1']) {
+    for (const other of [
+      'rpc.service-dispatch.requests.v1',
+      'tech.licence.query-by-holder.v1.reply',
+      'dlq.service-dispatch.v1',
+      'rpc..replies.v1',
+      'rpc.Service.replies.v1',
+      'rpc.a.replies.v1x',
+      `rpc.${'a'.repeat(65)}.replies.v1`,
+      'xrpc.a.replies.v1',
+    ]) {
       expect(callerOfReplyTopic(other)).toBeNull();
     }
   });

@@ -36,7 +36,11 @@ export class GovKafkaClient extends ClientKafka {
   override createResponseCallback(): (payload: any) => Promise<any> {
     const handle = super.createResponseCallback();
     return async (payload: { topic: string; partition: number; message: { offset: string } }) => {
-      this.read.set(`${payload.topic}:${payload.partition}`, { topic: payload.topic, partition: payload.partition, offset: payload.message.offset });
+      this.read.set(`${payload.topic}:${payload.partition}`, {
+        topic: payload.topic,
+        partition: payload.partition,
+        offset: payload.message.offset,
+      });
       return handle(payload as never);
     };
   }
@@ -58,7 +62,11 @@ export class GovKafkaClient extends ClientKafka {
   /** Commits replies already read, so a rebalance resumes after them — not at the latest offset. */
   private async commitRead(): Promise<void> {
     if (this.read.size === 0) return;
-    const offsets = [...this.read.values()].map((r) => ({ topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() }));
+    const offsets = [...this.read.values()].map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      offset: (BigInt(r.offset) + 1n).toString(),
+    }));
     this.read.clear();
     try {
       await this.commitOffsets(offsets);

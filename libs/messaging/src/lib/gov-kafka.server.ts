@@ -1,7 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message, Producer } from 'kafkajs';
-import { callerOfReplyTopic, type CapabilityError, contractOf, deadLetterTopicOf, PLATFORM_SERVICES, PlatformHeader, requestTimeoutOf, requestTopicOf, wireTopicOf } from '@gmp/contracts';
+import {
+  callerOfReplyTopic,
+  type CapabilityError,
+  contractOf,
+  deadLetterTopicOf,
+  PLATFORM_SERVICES,
+  PlatformHeader,
+  requestTimeoutOf,
+  requestTopicOf,
+  wireTopicOf,
+} from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
 import { CommittedOffsets } from './committed-offsets.js';
@@ -58,7 +68,9 @@ export class GovKafkaServer extends ServerKafka {
   /** Replies handed to a sender and not acknowledged yet (a closing server waits for them too). */
   private repliesInFlight = 0;
   /** What may be committed per partition (see CommittedOffsets). */
-  private readonly offsets = new CommittedOffsets((err) => this.log.debug?.(`提交偏移量失败 (offset commit failed): ${describeError(err)}`));
+  private readonly offsets = new CommittedOffsets((err) =>
+    this.log.debug?.(`提交偏移量失败 (offset commit failed): ${describeError(err)}`),
+  );
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
   private committer: NodeJS.Timeout | null = null;
@@ -153,7 +165,11 @@ export class GovKafkaServer extends ServerKafka {
         // The next fetch goes out now; the request finishes on its own (its offset is committed once it has).
         resolveOffset(message.offset);
         void one(message)
-          .catch((err: unknown) => this.log.error(`请求处理失败 (request not handled) ${batch.topic}[${batch.partition}]@${message.offset}: ${describeError(err)}`))
+          .catch((err: unknown) =>
+            this.log.error(
+              `请求处理失败 (request not handled) ${batch.topic}[${batch.partition}]@${message.offset}: ${describeError(err)}`,
+            ),
+          )
           .finally(() => {
             position.inFlight.delete(offset);
             this.release();
@@ -204,7 +220,12 @@ export class GovKafkaServer extends ServerKafka {
   }
 
   /** Replies are produced in batches (see BatchingSender) instead of one request each. */
-  override async sendMessage(message: any, replyTopic: string, replyPartition: string | undefined | null, correlationId: string): Promise<any> {
+  override async sendMessage(
+    message: any,
+    replyTopic: string,
+    replyPartition: string | undefined | null,
+    correlationId: string,
+  ): Promise<any> {
     const outgoing: Message = await this.serializer.serialize(message.response);
     this.assignReplyPartition(replyPartition, outgoing as any);
     this.assignCorrelationIdHeader(correlationId, outgoing as any);
@@ -234,8 +255,17 @@ export class GovKafkaServer extends ServerKafka {
     // wherever a record's header points; an envelope header sent twice is refused, not guessed at.
     const caller = isRequest ? callerOfReplyTopic(replyTopic!) : null;
     const replyPartition = header(headers, KafkaHeaders.REPLY_PARTITION);
-    const repeated = [KafkaHeaders.REPLY_TOPIC, KafkaHeaders.CORRELATION_ID, KafkaHeaders.REPLY_PARTITION, PlatformHeader.MessageType].filter((h) => Array.isArray(headers[h]));
-    const repliable = caller !== null && PLATFORM_SERVICES.includes(caller) && repeated.length === 0 && (replyPartition === undefined || /^\d{1,4}$/.test(replyPartition));
+    const repeated = [
+      KafkaHeaders.REPLY_TOPIC,
+      KafkaHeaders.CORRELATION_ID,
+      KafkaHeaders.REPLY_PARTITION,
+      PlatformHeader.MessageType,
+    ].filter((h) => Array.isArray(headers[h]));
+    const repliable =
+      caller !== null &&
+      PLATFORM_SERVICES.includes(caller) &&
+      repeated.length === 0 &&
+      (replyPartition === undefined || /^\d{1,4}$/.test(replyPartition));
     // The envelope first (type, direction, reply topic), then the content against the type's contract.
     const contract = contractOf(type);
     const refuse = (reason: string): Inbound => ({ ok: false, reason, fields: [] });
@@ -251,7 +281,9 @@ export class GovKafkaServer extends ServerKafka {
               : repeated.length > 0
                 ? refuse(`信封头重复 (envelope header sent more than once: ${repeated.join(', ')})`)
                 : isRequest && !repliable
-                  ? refuse("应答主题无效 (the reply topic must be a platform service's rpc.<service>.replies.v1, the reply partition a number)")
+                  ? refuse(
+                      "应答主题无效 (the reply topic must be a platform service's rpc.<service>.replies.v1, the reply partition a number)",
+                    )
                   : decodeInbound(type, payload.message.value);
     if (!inbound.ok) {
       const reason = describeRejection(inbound);
@@ -273,7 +305,9 @@ export class GovKafkaServer extends ServerKafka {
     if (isRequest && onRequestTopic) {
       const age = Date.now() - Number(payload.message.timestamp);
       if (age > requestTimeoutOf(type) + EXPIRY_GRACE_MS) {
-        this.log.warn(`过期请求未执行 (expired request skipped) ${type} ${payload.topic}[${payload.partition}]@${payload.message.offset}: ${age} ms old`);
+        this.log.warn(
+          `过期请求未执行 (expired request skipped) ${type} ${payload.topic}[${payload.partition}]@${payload.message.offset}: ${age} ms old`,
+        );
         return;
       }
     }
@@ -299,7 +333,9 @@ export class GovKafkaServer extends ServerKafka {
           // batch is retried (the partition waits) instead of dead-lettering it.
           if (isTransientError(err)) throw err;
           lastError = err;
-          this.log.warn(`事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${describeError(err)}`);
+          this.log.warn(
+            `事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${describeError(err)}`,
+          );
           await new Promise((r) => setTimeout(r, 100 * attempt));
         }
       }

@@ -35,7 +35,9 @@ describe('IdempotentConsumer', () => {
   it('runs an effect once per (group, event id), also under concurrent redelivery', async () => {
     const eventId = randomUUID();
     const results = await Promise.all(
-      [1, 2, 3].map(() => consumer.handleOnce('g1', eventId, (m) => m.insert(OutboxRecord, row(eventId)).then(() => undefined)).catch(() => false)),
+      [1, 2, 3].map(() =>
+        consumer.handleOnce('g1', eventId, (m) => m.insert(OutboxRecord, row(eventId)).then(() => undefined)).catch(() => false),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await ds.getRepository(OutboxRecord).countBy({ eventId })).toBe(1);
@@ -64,7 +66,11 @@ describe('IdempotentConsumer', () => {
     const query = ds.query.bind(ds);
     ds.query = ((...args: Parameters<DataSource['query']>) => (statements++, query(...args))) as DataSource['query'];
     try {
-      const results = await Promise.all([...ids, seen, ids[0]!].map((id) => consumer.insertOnce('g4', id, OutboxRecord, { ...row(id), payload: { id, at: new Date('2026-12-01T00:00:00Z') } })));
+      const results = await Promise.all(
+        [...ids, seen, ids[0]!].map((id) =>
+          consumer.insertOnce('g4', id, OutboxRecord, { ...row(id), payload: { id, at: new Date('2026-12-01T00:00:00Z') } }),
+        ),
+      );
       expect(statements).toBe(1);
       expect(results).toEqual([...ids.map(() => true), false, false]);
     } finally {

@@ -13,14 +13,27 @@ import { quoteTablePath } from './sql.util.js';
 export class IdempotentConsumerService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  private readonly pending = new Map<string, { marks: string; table: string; columns: string[]; items: { eventId: string; row: Record<string, unknown>; done: (fresh: boolean) => void; fail: (err: unknown) => void }[] }>();
+  private readonly pending = new Map<
+    string,
+    {
+      marks: string;
+      table: string;
+      columns: string[];
+      items: { eventId: string; row: Record<string, unknown>; done: (fresh: boolean) => void; fail: (err: unknown) => void }[];
+    }
+  >();
 
   /**
    * The common case: mark the event processed and insert one row, or do neither if it was
    * processed before. Returns false for a duplicate. Calls made in the same turn of the event
    * loop (a batch handled concurrently) share one SQL statement — one round trip, one commit.
    */
-  insertOnce<T extends ObjectLiteral>(consumerGroup: string, eventId: string, target: EntityTarget<T>, values: Partial<T>): Promise<boolean> {
+  insertOnce<T extends ObjectLiteral>(
+    consumerGroup: string,
+    eventId: string,
+    target: EntityTarget<T>,
+    values: Partial<T>,
+  ): Promise<boolean> {
     const marks = this.dataSource.getMetadata(ProcessedMessage);
     const metadata = this.dataSource.getMetadata(target);
     const columns = metadata.columns.filter((c) => (values as Record<string, unknown>)[c.propertyName] !== undefined);
@@ -40,7 +53,15 @@ export class IdempotentConsumerService {
     });
   }
 
-  private async flush(consumerGroup: string, group: { marks: string; table: string; columns: string[]; items: { eventId: string; row: Record<string, unknown>; done: (fresh: boolean) => void; fail: (err: unknown) => void }[] }): Promise<void> {
+  private async flush(
+    consumerGroup: string,
+    group: {
+      marks: string;
+      table: string;
+      columns: string[];
+      items: { eventId: string; row: Record<string, unknown>; done: (fresh: boolean) => void; fail: (err: unknown) => void }[];
+    },
+  ): Promise<void> {
     // The same event twice in one flush: the first one counts, the others are duplicates.
     const first = new Map<string, (typeof group.items)[number]>();
     for (const item of group.items) if (!first.has(item.eventId)) first.set(item.eventId, item);

@@ -23,12 +23,10 @@ export class InProcessClient extends ClientProxy {
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let cancelled = false;
-    this.broker
-      .request(String(packet.pattern), encode(packet.data))
-      .then(
-        (response) => !cancelled && callback({ response, isDisposed: true }),
-        (err: unknown) => !cancelled && callback({ err, isDisposed: true }),
-      );
+    this.broker.request(String(packet.pattern), encode(packet.data)).then(
+      (response) => !cancelled && callback({ response, isDisposed: true }),
+      (err: unknown) => !cancelled && callback({ err, isDisposed: true }),
+    );
     return () => {
       cancelled = true;
     };

@@ -28,7 +28,9 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     for (const pattern of this.messageHandlers.keys()) {
       const contract = contractOf(String(pattern));
       if (contract?.kind === 'request' && PLATFORM_SERVICES.includes(this.group) && contract.owner !== this.group) {
-        return void callback(new Error(`请求类型 ${String(pattern)} 属于 ${contract.owner}，不由 ${this.group} 处理 (request type owned by another service)`));
+        return void callback(
+          new Error(`请求类型 ${String(pattern)} 属于 ${contract.owner}，不由 ${this.group} 处理 (request type owned by another service)`),
+        );
       }
     }
     for (const [pattern, handler] of this.messageHandlers) {

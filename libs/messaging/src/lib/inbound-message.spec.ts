@@ -18,7 +18,11 @@ describe('decodeInbound', () => {
     ['not JSON', Buffer.from('{oops'), /不是合法 JSON/],
     ['a JSON array', Buffer.from('[1]'), /JSON 对象/],
     ['missing meta', Buffer.from(JSON.stringify({ input: valid().input })), /meta/],
-    ['bad ID number', Buffer.from(JSON.stringify({ ...valid(), input: { holderType: 'person', holderId: '110105194912310021' } })), /input\.holderId/],
+    [
+      'bad ID number',
+      Buffer.from(JSON.stringify({ ...valid(), input: { holderType: 'person', holderId: '110105194912310021' } })),
+      /input\.holderId/,
+    ],
   ])('rejects %s with a reason', (_name, value, reason) => {
     const inbound = decodeInbound(Topic.LicenceQueryByHolder, value);
     expect(inbound.ok).toBe(false);

@@ -1,8 +1,7 @@
 import { type CallMeta, contractOf, type FieldError, type TopicContract, validateMessage } from '@gmp/contracts';
 
 export type Inbound =
-  | { ok: true; contract: TopicContract; value: object; meta?: CallMeta }
-  | { ok: false; reason: string; fields: FieldError[] };
+  { ok: true; contract: TopicContract; value: object; meta?: CallMeta } | { ok: false; reason: string; fields: FieldError[] };
 
 /**
  * Decodes and validates one consumed record against the topic's contract. Every transport

@@ -5,13 +5,15 @@ import './kafkajs-idle.fix.js';
 const kafkaLogger = new Logger('kafkajs');
 
 /** kafkajs logs go to the service's JSON log, not to the console. */
-const toServiceLog: logCreator = () => ({ level, log }) => {
-  const { message, ...extra } = log;
-  const line = `${message} ${Object.keys(extra).length > 2 ? JSON.stringify(extra) : ''}`.trim();
-  if (level <= logLevel.ERROR) kafkaLogger.error(line);
-  else if (level === logLevel.WARN) kafkaLogger.warn(line);
-  else kafkaLogger.debug(line);
-};
+const toServiceLog: logCreator =
+  () =>
+  ({ level, log }) => {
+    const { message, ...extra } = log;
+    const line = `${message} ${Object.keys(extra).length > 2 ? JSON.stringify(extra) : ''}`.trim();
+    if (level <= logLevel.ERROR) kafkaLogger.error(line);
+    else if (level === logLevel.WARN) kafkaLogger.warn(line);
+    else kafkaLogger.debug(line);
+  };
 
 /** kafkajs settings shared by every client of the platform (one place to tune or swap the client). */
 export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaConfig {
@@ -26,7 +28,10 @@ export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaCon
   };
 }
 
-export function consumerConfig(groupId: string, fetch: { minBytes: number; maxWaitTimeInMs: number } = { minBytes: 1, maxWaitTimeInMs: 50 }): Omit<ConsumerConfig, 'partitionAssigners'> {
+export function consumerConfig(
+  groupId: string,
+  fetch: { minBytes: number; maxWaitTimeInMs: number } = { minBytes: 1, maxWaitTimeInMs: 50 },
+): Omit<ConsumerConfig, 'partitionAssigners'> {
   return {
     groupId,
     // kafkajs waits 5 s by default when a fetch finds nothing: a multi-second stall under low load.

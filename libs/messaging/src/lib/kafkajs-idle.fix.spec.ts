@@ -15,7 +15,15 @@ const quiet = { debug: () => undefined, info: () => undefined, warn: () => undef
 
 /** The fix is applied wherever the platform configures kafkajs (kafka-config imports it). */
 describe('kafkajs idle timer fix', () => {
-  const queue = () => new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1000, enforceRequestTimeout: false, clientId: 'test', broker: '127.0.0.1:1', logger: quiet });
+  const queue = () =>
+    new RequestQueue({
+      maxInFlightRequests: 1,
+      requestTimeout: 1000,
+      enforceRequestTimeout: false,
+      clientId: 'test',
+      broker: '127.0.0.1:1',
+      logger: quiet,
+    });
 
   it('is written for the kafkajs version installed (review it when kafkajs changes)', () => {
     expect(typeof kafkaClientConfig).toBe('function');

@@ -28,7 +28,10 @@ export function applyKafkajsIdleFix(): void {
   const proto = RequestQueue.prototype;
   if (proto.__gmpIdleFix) return;
   const schedule = proto.scheduleCheckPendingRequests;
-  if (typeof schedule !== 'function') throw new Error(`kafkajs ${KAFKAJS_VERSION}: RequestQueue.scheduleCheckPendingRequests not found — review libs/messaging/src/lib/kafkajs-idle.fix.ts`);
+  if (typeof schedule !== 'function')
+    throw new Error(
+      `kafkajs ${KAFKAJS_VERSION}: RequestQueue.scheduleCheckPendingRequests not found — review libs/messaging/src/lib/kafkajs-idle.fix.ts`,
+    );
   proto.scheduleCheckPendingRequests = function (this: RequestQueueInternals) {
     if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
     schedule.call(this);

@@ -21,11 +21,21 @@ export class MessagingHealthIndicator {
     const transport = this.options.transport;
     // Events accepted but not relayed: the service must not look ready while its outbox is stuck.
     const relay = this.outbox.relayHealth();
-    if (!relay.ok) return check.down({ transport, message: `事件转发已连续失败 ${Math.round(relay.failingForMs / 1000)} 秒 (outbox relay failing): ${relay.lastError ?? ''}`.trim() });
+    if (!relay.ok)
+      return check.down({
+        transport,
+        message: `事件转发已连续失败 ${Math.round(relay.failingForMs / 1000)} 秒 (outbox relay failing): ${relay.lastError ?? ''}`.trim(),
+      });
     if (transport === 'inprocess') return check.up({ transport });
-    const admin = new Kafka({ ...kafkaClientConfig(`${this.options.service}-health`, this.options.brokers), retry: { retries: 0 } }).admin();
+    const admin = new Kafka({
+      ...kafkaClientConfig(`${this.options.service}-health`, this.options.brokers),
+      retry: { retries: 0 },
+    }).admin();
     try {
-      await withTimeout(admin.connect().then(() => admin.describeCluster()), 2000);
+      await withTimeout(
+        admin.connect().then(() => admin.describeCluster()),
+        2000,
+      );
     } catch (err) {
       return check.down({ transport, message: `Kafka 不可达 (broker unreachable): ${(err as Error).message}` });
     } finally {

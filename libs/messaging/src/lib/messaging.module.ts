@@ -32,13 +32,13 @@ export class MessagingModule {
             options.transport === 'kafka'
               ? new GovKafkaClient(
                   {
-                  client: kafkaClientConfig(options.service, options.brokers),
-                  consumer: consumerConfig(options.service, options.fetch),
-                  producer: requestProducerConfig(),
-                  postfixId: '-client',
-                  // The reply consumer commits what it read every second (GovKafkaClient), not
-                  // after each batch: no commit round trip on the reply path.
-                  run: { partitionsConsumedConcurrently: options.consumerConcurrency, autoCommit: false },
+                    client: kafkaClientConfig(options.service, options.brokers),
+                    consumer: consumerConfig(options.service, options.fetch),
+                    producer: requestProducerConfig(),
+                    postfixId: '-client',
+                    // The reply consumer commits what it read every second (GovKafkaClient), not
+                    // after each batch: no commit round trip on the reply path.
+                    run: { partitionsConsumedConcurrently: options.consumerConcurrency, autoCommit: false },
                   },
                   options.service,
                 )

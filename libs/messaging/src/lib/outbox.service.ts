@@ -1,4 +1,11 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CallMeta, Topic } from '@gmp/contracts';
@@ -51,7 +58,12 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    * returned a row (so an `ON CONFLICT DO NOTHING` replay writes neither). Returns whether it
    * was written; wakes the relay.
    */
-  async commitWith(change: { sql: string; params: unknown[] }, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<boolean> {
+  async commitWith(
+    change: { sql: string; params: unknown[] },
+    topic: Topic,
+    key: string | null,
+    event: { meta: CallMeta },
+  ): Promise<boolean> {
     const n = change.params.length;
     const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
     const rows: unknown[] = await this.dataSource.query(
@@ -74,13 +86,16 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     // A short linger lets the events of concurrent requests share one claim, one publish and one delete.
     const linger = this.options.outboxLingerMs ?? 0;
     const start = linger > 0 ? new Promise<void>((r) => setTimeout(r, linger)) : Promise.resolve();
-    this.running = start.then(() => this.drain()).then(() => undefined).finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.running = start
+      .then(() => this.drain())
+      .then(() => undefined)
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -105,7 +120,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     // Bounded: with the broker unreachable the rows simply stay for the next start.
-    await Promise.race([(async () => { await this.running; await this.drain(); })(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await Promise.race([
+      (async () => {
+        await this.running;
+        await this.drain();
+      })(),
+      new Promise((r) => setTimeout(r, 5000).unref()),
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -148,16 +169,20 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async relayBatch(): Promise<number> {
     const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
-    const claimed: { seq: string; event_id: string; topic: string; message_key: string | null; payload: object }[] = (
-      await preparedQuery<{ seq: string; event_id: string; topic: string; message_key: string | null; payload: object }>(
-        this.dataSource,
-        'outbox-claim',
-        `UPDATE ${table} SET locked_until = now() + interval '${Math.trunc(this.options.outboxLeaseSeconds)} seconds'
+    const claimed: { seq: string; event_id: string; topic: string; message_key: string | null; payload: object }[] = await preparedQuery<{
+      seq: string;
+      event_id: string;
+      topic: string;
+      message_key: string | null;
+      payload: object;
+    }>(
+      this.dataSource,
+      'outbox-claim',
+      `UPDATE ${table} SET locked_until = now() + interval '${Math.trunc(this.options.outboxLeaseSeconds)} seconds'
          WHERE seq IN (SELECT seq FROM ${table} WHERE locked_until IS NULL OR locked_until < now()
                        ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
          RETURNING seq, event_id, topic, message_key, payload`,
-        [],
-      )
+      [],
     );
     if (claimed.length === 0) return 0;
     claimed.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
@@ -170,8 +195,15 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       const delivered = new Set(err instanceof PartialPublishError ? err.delivered : []);
       const done = claimed.filter((r) => delivered.has(r.event_id)).map((r) => r.seq);
       await this.dataSource
-        .query(`WITH gone AS (DELETE FROM ${table} WHERE seq = ANY($1::bigint[])) UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($2::bigint[])`, [done, seqs.filter((s) => !done.includes(s))])
-        .catch((e: Error) => this.log.warn(`事件转发结果未能记下，租约到期后重发 (relay outcome not recorded; the batch is relayed again when its lease ends): ${e.message}`));
+        .query(
+          `WITH gone AS (DELETE FROM ${table} WHERE seq = ANY($1::bigint[])) UPDATE ${table} SET locked_until = NULL WHERE seq = ANY($2::bigint[])`,
+          [done, seqs.filter((s) => !done.includes(s))],
+        )
+        .catch((e: Error) =>
+          this.log.warn(
+            `事件转发结果未能记下，租约到期后重发 (relay outcome not recorded; the batch is relayed again when its lease ends): ${e.message}`,
+          ),
+        );
       throw err;
     }
     await preparedQuery(this.dataSource, 'outbox-delete', `DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [seqs]);

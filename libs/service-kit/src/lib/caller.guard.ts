@@ -1,4 +1,12 @@
-import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { CommonProblem } from './problem.js';
 
@@ -17,14 +25,17 @@ interface CallerRule {
  */
 export function RequireCaller(who = '操作人 (operator)', o: { pattern?: RegExp; detail?: string } = {}) {
   const pattern = o.pattern ?? DEFAULT_PATTERN;
-  const detail = o.detail ?? `X-Caller 须写明${who.replace(/ \(.*\)$/, '')} (X-Caller: 1–64 of ${pattern.source.replace(/^\^|\{1,64\}\$$/g, '')}, naming who acts).`;
+  const detail =
+    o.detail ??
+    `X-Caller 须写明${who.replace(/ \(.*\)$/, '')} (X-Caller: 1–64 of ${pattern.source.replace(/^\^|\{1,64\}\$$/g, '')}, naming who acts).`;
   return applyDecorators(SetMetadata(CALLER_RULE, { pattern, detail } satisfies CallerRule), UseGuards(CallerRequiredGuard));
 }
 
 @Injectable()
 export class CallerRequiredGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const rule: CallerRule | undefined = Reflect.getMetadata(CALLER_RULE, context.getHandler()) ?? Reflect.getMetadata(CALLER_RULE, context.getClass());
+    const rule: CallerRule | undefined =
+      Reflect.getMetadata(CALLER_RULE, context.getHandler()) ?? Reflect.getMetadata(CALLER_RULE, context.getClass());
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers['x-caller'];
     if (typeof header !== 'string' || !(rule?.pattern ?? DEFAULT_PATTERN).test(header)) throw CommonProblem.CALLER_REQUIRED(rule?.detail);
     return true;
@@ -32,4 +43,6 @@ export class CallerRequiredGuard implements CanActivate {
 }
 
 /** The `X-Caller` a `@RequireCaller` guard has checked. */
-export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<FastifyRequest>().headers['x-caller'] as string);
+export const Caller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<FastifyRequest>().headers['x-caller'] as string,
+);

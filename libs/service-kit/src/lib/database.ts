@@ -6,7 +6,11 @@ import type { ServiceDefinition } from './service-definition.js';
 const require = createRequire(import.meta.url);
 
 /** TypeORM options of a service: its own schema, its migrations, never `synchronize`. */
-export function dataSourceOptions(def: ServiceDefinition, config: Pick<ServiceConfig, 'DATABASE_URL' | 'DB_DRIVER' | 'DB_POOL_SIZE'> & Partial<Pick<ServiceConfig, 'DB_NAMED_STATEMENTS'>>, schema = def.schema): DataSourceOptions {
+export function dataSourceOptions(
+  def: ServiceDefinition,
+  config: Pick<ServiceConfig, 'DATABASE_URL' | 'DB_DRIVER' | 'DB_POOL_SIZE'> & Partial<Pick<ServiceConfig, 'DB_NAMED_STATEMENTS'>>,
+  schema = def.schema,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.DATABASE_URL,

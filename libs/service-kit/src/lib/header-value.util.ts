@@ -1,8 +1,9 @@
 import { CommonProblem, type ProblemException } from './problem.js';
 
 /** C0 controls, DEL, C1 controls, line/paragraph separators, lone surrogates: nothing a who-or-why value may hold (PostgreSQL cannot store NUL; logs and audits must not be forged). */
-// eslint-disable-next-line no-control-regex -- control characters are what this refuses
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /** True when the text holds a character no header value of the platform may carry. */
 export function hasUnprintable(text: string): boolean {
@@ -23,7 +24,8 @@ export function headerValue(raw: string | string[] | undefined, header: string, 
   if (Array.isArray(raw)) throw invalidHeader(header, '只能出现一次 (must appear once)');
   // As received: printable ASCII only (Node reads other bytes as Latin-1, so raw UTF-8 would
   // arrive garbled and C1 controls would pass): non-ASCII text is sent percent-encoded.
-  if (!/^[\x20-\x7e]*$/.test(raw)) throw invalidHeader(header, '只能含可打印 ASCII 字符，中文等须百分号编码 (printable ASCII only: percent-encode other text)');
+  if (!/^[\x20-\x7e]*$/.test(raw))
+    throw invalidHeader(header, '只能含可打印 ASCII 字符，中文等须百分号编码 (printable ASCII only: percent-encode other text)');
   let value = raw;
   if (o.decode) {
     try {

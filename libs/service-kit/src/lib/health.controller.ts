@@ -22,9 +22,6 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: '就绪检查 (readiness): database and message transport reachable' })
   ready() {
-    return this.health.check([
-      () => this.db.pingCheck('database', { timeout: 2000 }),
-      () => this.messaging.check('messaging'),
-    ]);
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 }), () => this.messaging.check('messaging')]);
   }
 }

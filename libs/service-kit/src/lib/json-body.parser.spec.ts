@@ -2,13 +2,21 @@ import { DEFAULT_JSON_MAX_DEPTH, jsonBodyParser, offsetBeyondDepth, parseJsonBod
 import { ProblemException } from './problem.js';
 
 /** The problem a body is refused with (status, code, detail, field errors), or 'accepted'. */
-function refusal(text: string, maxDepth?: number): { status: number; code: string; detail?: string; errors?: { field: string; message: string }[] } | 'accepted' {
+function refusal(
+  text: string,
+  maxDepth?: number,
+): { status: number; code: string; detail?: string; errors?: { field: string; message: string }[] } | 'accepted' {
   try {
     parseJsonBody(Buffer.from(text, 'utf8'), maxDepth);
     return 'accepted';
   } catch (err) {
     if (!(err instanceof ProblemException)) throw err;
-    const { status, code, detail, errors } = err.getResponse() as { status: number; code: string; detail?: string; errors?: { field: string; message: string }[] };
+    const { status, code, detail, errors } = err.getResponse() as {
+      status: number;
+      code: string;
+      detail?: string;
+      errors?: { field: string; message: string }[];
+    };
     return { status, code, detail, errors };
   }
 }
@@ -68,7 +76,12 @@ describe('JSON body parser', () => {
   });
 
   it('accepts a valid surrogate pair, escaped or not, and other control escapes', () => {
-    expect(parseJsonBody('{"face":"\\ud83d\\ude00","raw":"😀","tab":"a\\tb","nul-ish":"\\\\u0000"}')).toEqual({ face: '😀', raw: '😀', tab: 'a\tb', 'nul-ish': '\\u0000' });
+    expect(parseJsonBody('{"face":"\\ud83d\\ude00","raw":"😀","tab":"a\\tb","nul-ish":"\\\\u0000"}')).toEqual({
+      face: '😀',
+      raw: '😀',
+      tab: 'a\tb',
+      'nul-ish': '\\u0000',
+    });
   });
 
   it.each([
@@ -87,12 +100,20 @@ describe('JSON body parser', () => {
     ['__proto__ nested', '{"a":[{"__proto__":{}}]}'],
     ['constructor.prototype', '{"constructor":{"prototype":{"admin":true}}}'],
   ])('refuses prototype poisoning (%s) as Fastify does', (_name, text) => {
-    expect(refusal(text)).toMatchObject({ status: 400, code: 'INVALID_REQUEST', detail: expect.stringMatching(/forbidden prototype property/) });
+    expect(refusal(text)).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      detail: expect.stringMatching(/forbidden prototype property/),
+    });
     expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
   });
 
   it('parses ordinary bodies, with a byte order mark too', () => {
-    expect(parseJsonBody(Buffer.from('{"holderType":"person","n":[1,2.5,null,true],"s":"统一身份"}'))).toEqual({ holderType: 'person', n: [1, 2.5, null, true], s: '统一身份' });
+    expect(parseJsonBody(Buffer.from('{"holderType":"person","n":[1,2.5,null,true],"s":"统一身份"}'))).toEqual({
+      holderType: 'person',
+      n: [1, 2.5, null, true],
+      s: '统一身份',
+    });
     expect(parseJsonBody('\ufeff{"a":1}')).toEqual({ a: 1 });
     expect(parseJsonBody('{"constructor":"just a string"}')).toEqual({ constructor: 'just a string' });
   });

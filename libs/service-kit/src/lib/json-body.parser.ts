@@ -44,7 +44,9 @@ export function assertStorableJson(value: unknown, maxDepth = DEFAULT_JSON_MAX_D
   const where = hazard.path || '(根 root)';
   if (hazard.problem === 'too-deep') throw tooDeep(maxDepth, `at ${where}`);
   if (hazard.problem === 'non-finite-number') {
-    throw CommonProblem.INVALID_NUMBER(`${describeJsonHazard(hazard)}: ${where}`, [{ field: hazard.path, message: describeJsonHazard(hazard) }]);
+    throw CommonProblem.INVALID_NUMBER(`${describeJsonHazard(hazard)}: ${where}`, [
+      { field: hazard.path, message: describeJsonHazard(hazard) },
+    ]);
   }
   throw CommonProblem.INVALID_CHARACTERS(`${describeJsonHazard(hazard)}: ${where}`, [
     { field: hazard.path, message: describeJsonHazard(hazard) },
@@ -101,7 +103,11 @@ export function refuseUnstorableUrlParts(fastify: FastifyInstance): void {
     const query = request.query as Record<string, unknown> | null;
     const repeated = query && typeof query === 'object' ? Object.keys(query).find((k) => Array.isArray(query[k])) : undefined;
     if (repeated !== undefined) {
-      done(CommonProblem.INVALID_QUERY(`query.${repeated}: 只能出现一次 (must appear once)`, [{ field: `query.${repeated}`, message: '只能出现一次 (must appear once)' }]));
+      done(
+        CommonProblem.INVALID_QUERY(`query.${repeated}: 只能出现一次 (must appear once)`, [
+          { field: `query.${repeated}`, message: '只能出现一次 (must appear once)' },
+        ]),
+      );
       return;
     }
     for (const [part, value] of [
@@ -111,11 +117,7 @@ export function refuseUnstorableUrlParts(fastify: FastifyInstance): void {
       const hazard = value && typeof value === 'object' ? findJsonHazard(value, 4) : null;
       if (hazard?.problem === 'unstorable-character') {
         const field = `${part}${hazard.path.startsWith('[') || !hazard.path ? '' : '.'}${hazard.path}`;
-        done(
-          CommonProblem.INVALID_CHARACTERS(`${describeJsonHazard(hazard)}: ${field}`, [
-            { field, message: describeJsonHazard(hazard) },
-          ]),
-        );
+        done(CommonProblem.INVALID_CHARACTERS(`${describeJsonHazard(hazard)}: ${field}`, [{ field, message: describeJsonHazard(hazard) }]));
         return;
       }
     }

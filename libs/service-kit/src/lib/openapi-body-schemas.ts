@@ -11,8 +11,11 @@ import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
  * bodies refer to (nested `@Type`) are added too.
  */
 export function withBodySchemas(document: OpenAPIObject): OpenAPIObject {
-  const known = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/components/schemas/' }) as Record<string, Record<string, unknown>>;
-  const schemas = (document.components ??= {}).schemas ??= {};
+  const known = validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/components/schemas/',
+  }) as Record<string, Record<string, unknown>>;
+  const schemas = ((document.components ??= {}).schemas ??= {});
   const pending = Object.keys(schemas).filter((name) => known[name]);
   while (pending.length > 0) {
     const name = pending.pop()!;

@@ -18,14 +18,25 @@ function document(): OpenAPIObject {
       '/v1/capabilities/{code}/invoke': { post: op('InvokeController_invoke', { security: [{ app: [] }] }) },
       '/v1/capabilities': { get: op('CapabilityDiscoveryController_list') },
       '/internal/v1/apps': {
-        post: op('AppsAdminController_register', { parameters: [{ name: 'X-Internal-Token', in: 'header', required: true }, { name: 'X-Caller', in: 'header', required: true }] }),
+        post: op('AppsAdminController_register', {
+          parameters: [
+            { name: 'X-Internal-Token', in: 'header', required: true },
+            { name: 'X-Caller', in: 'header', required: true },
+          ],
+        }),
       },
       '/internal/v1/unguarded': { get: op('Unguarded_get') },
       '/metrics': { get: op('MetricsController_metrics') },
       '/v1/identity/admin/staff': { get: op('IdentityAdminController_list', { security: [{ bearer: [] }] }) },
       '/health/live': { get: op('HealthController_live') },
     },
-    components: { securitySchemes: { app: { type: 'http', scheme: 'basic' }, internalToken: { type: 'apiKey', in: 'header', name: 'X-Internal-Token' }, bearer: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        app: { type: 'http', scheme: 'basic' },
+        internalToken: { type: 'apiKey', in: 'header', name: 'X-Internal-Token' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+    },
   } as OpenAPIObject;
 }
 

@@ -10,12 +10,14 @@ export const SECURITY_SCHEMES: Record<'internalToken' | 'app' | 'bearer', Securi
     type: 'apiKey',
     in: 'header',
     name: 'X-Internal-Token',
-    description: '内部接口共享令牌 (shared token of the internal APIs, INTERNAL_API_TOKEN: every /internal/** route and the routes behind the internal-API guard)',
+    description:
+      '内部接口共享令牌 (shared token of the internal APIs, INTERNAL_API_TOKEN: every /internal/** route and the routes behind the internal-API guard)',
   },
   app: {
     type: 'http',
     scheme: 'basic',
-    description: '业务应用凭证 AppKey:AppSecret (credentials of a business-line app). Apps registered for signed requests sign instead (HMAC schemes: docs/dispatch.md).',
+    description:
+      '业务应用凭证 AppKey:AppSecret (credentials of a business-line app). Apps registered for signed requests sign instead (HMAC schemes: docs/dispatch.md).',
   },
   bearer: {
     type: 'http',
@@ -35,7 +37,11 @@ type Requirement = SecurityRequirementObject;
  */
 export function requirementsOfGuard(guard: Guard | object): Requirement[] | null {
   const names: string[] = [];
-  for (let c: unknown = typeof guard === 'function' ? guard : guard.constructor; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+  for (
+    let c: unknown = typeof guard === 'function' ? guard : guard.constructor;
+    typeof c === 'function' && c !== Function.prototype;
+    c = Object.getPrototypeOf(c)
+  ) {
     if (c === InternalApiGuard) return [{ internalToken: [] }];
     names.push((c as { name: string }).name);
   }
@@ -57,7 +63,9 @@ export function guardsByOperationId(app: INestApplication): Map<string, (Guard |
       const onClass = (Reflect.getMetadata(GUARDS_METADATA, controller) as (Guard | object)[] | undefined) ?? [];
       for (const method of scanner.getAllMethodNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, unknown>)[method];
-        const onMethod = (typeof handler === 'function' ? (Reflect.getMetadata(GUARDS_METADATA, handler) as (Guard | object)[] | undefined) : undefined) ?? [];
+        const onMethod =
+          (typeof handler === 'function' ? (Reflect.getMetadata(GUARDS_METADATA, handler) as (Guard | object)[] | undefined) : undefined) ??
+          [];
         // @nestjs/swagger's default operationId: <controller class>_<method>.
         out.set(`${controller.name}_${method}`, [...onClass, ...onMethod]);
       }

@@ -35,7 +35,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.url;
     problem.correlationId = currentContext()?.correlationId ?? (request.headers['x-correlation-id'] as string | undefined);
     if (problem.status >= 500) this.log.error(safeDescription(exception), (exception as Error)?.stack);
-    if (exception instanceof ProblemException) for (const [name, value] of Object.entries(exception.headers)) void reply.header(name, value);
+    if (exception instanceof ProblemException)
+      for (const [name, value] of Object.entries(exception.headers)) void reply.header(name, value);
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   }
 
@@ -48,16 +49,35 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       // A refusal by the handler (a ProblemException, say): keep its status and its words.
       const status = exception.getStatus();
-      const body = exception.getResponse() as { title?: string; detail?: string; code?: string; errors?: { field: string; message: string }[] };
-      const message = typeof body === 'object' && body?.title ? `${body.title}${body.detail ? `: ${body.detail}` : ''}${body.code ? ` [${body.code}]` : ''}` : exception.message;
+      const body = exception.getResponse() as {
+        title?: string;
+        detail?: string;
+        code?: string;
+        errors?: { field: string; message: string }[];
+      };
+      const message =
+        typeof body === 'object' && body?.title
+          ? `${body.title}${body.detail ? `: ${body.detail}` : ''}${body.code ? ` [${body.code}]` : ''}`
+          : exception.message;
       const code = status === 404 ? 'NOT_FOUND' : status === 403 ? 'FORBIDDEN' : status === 409 ? 'CONFLICT' : 'INVALID_MESSAGE';
-      return { code, status, message, ...(body?.code ? { reason: body.code } : {}), ...(Array.isArray(body?.errors) ? { fields: body.errors } : {}) };
+      return {
+        code,
+        status,
+        message,
+        ...(body?.code ? { reason: body.code } : {}),
+        ...(Array.isArray(body?.errors) ? { fields: body.errors } : {}),
+      };
     }
     if (exception instanceof ProblemException && (exception.getStatus() === 502 || exception.getStatus() === 503)) {
       // A provider's own upstream failed (a problem of its vocabulary): the caller sees an unavailable or failing provider, with why.
       const status = exception.getStatus();
       const body = exception.getResponse() as ProblemDetails;
-      return { code: status === 503 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR', status, message: `${body.title}${body.detail ? `: ${body.detail}` : ''}`, reason: body.code };
+      return {
+        code: status === 503 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
+        status,
+        message: `${body.title}${body.detail ? `: ${body.detail}` : ''}`,
+        reason: body.code,
+      };
     }
     // The database refused a value of the request (SQLSTATE class 22): the caller's input, not a provider failure.
     if (isDataException(exception)) return { code: 'INVALID_MESSAGE', status: 400, message: UNSTORABLE, reason: 'INVALID_INPUT' };
@@ -71,7 +91,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const error = exception.getError();
       if (isCapabilityError(error) && error.status < 500) {
         const code = error.reason ?? error.code;
-        return { type: problemType(code), title: error.message, status: error.status, code, ...(error.fields ? { errors: error.fields } : {}) };
+        return {
+          type: problemType(code),
+          title: error.message,
+          status: error.status,
+          code,
+          ...(error.fields ? { errors: error.fields } : {}),
+        };
       }
     }
     if (exception instanceof HttpException) {
@@ -81,10 +107,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // A failed health check (terminus): say what is down, not "internal error".
       if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error' && 'details' in body) {
         const failed = (body as { error?: Record<string, { message?: string }> }).error ?? {};
-        const detail = Object.entries(failed).map(([k, v]) => `${k}: ${v?.message ?? 'down'}`).join('; ');
-        return { type: problemType('NOT_READY'), title: '服务未就绪 (not ready)', status, code: 'NOT_READY', detail, ...({ details: (body as { details: unknown }).details } as object) };
+        const detail = Object.entries(failed)
+          .map(([k, v]) => `${k}: ${v?.message ?? 'down'}`)
+          .join('; ');
+        return {
+          type: problemType('NOT_READY'),
+          title: '服务未就绪 (not ready)',
+          status,
+          code: 'NOT_READY',
+          detail,
+          ...({ details: (body as { details: unknown }).details } as object),
+        };
       }
-      const [code, title] = TITLES[status] ?? (status >= 500 ? ['INTERNAL_ERROR', '服务器内部错误 (internal error)'] : ['ERROR', '请求失败 (request failed)']);
+      const [code, title] =
+        TITLES[status] ?? (status >= 500 ? ['INTERNAL_ERROR', '服务器内部错误 (internal error)'] : ['ERROR', '请求失败 (request failed)']);
       const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
       return { type: problemType(code), title, status, code, detail: Array.isArray(message) ? message.join('; ') : String(message ?? '') };
     }
@@ -116,7 +152,8 @@ function isDataException(exception: unknown): boolean {
 /** What is logged of an unexpected error: its class, code and message — never the query parameters (personal data). */
 function safeDescription(exception: unknown): string {
   if (exception instanceof Error) {
-    const code = (exception as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (exception as { code?: unknown }).code;
+    const code =
+      (exception as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (exception as { code?: unknown }).code;
     return `${exception.name}${code ? ` [${String(code)}]` : ''}: ${exception.message}`;
   }
   return typeof exception === 'string' ? exception : 'non-Error exception';

@@ -10,7 +10,14 @@ describe('problemVocabulary', () => {
     const err = Demo.THING_NOT_FOUND('id 42', [{ field: 'id', message: 'unknown' }]);
     expect(err).toBeInstanceOf(ProblemException);
     expect(err.getStatus()).toBe(404);
-    expect(err.getResponse()).toEqual({ type: 'urn:gov-mp:problem:thing-not-found', title: '东西不存在 (thing not found)', status: 404, code: 'THING_NOT_FOUND', detail: 'id 42', errors: [{ field: 'id', message: 'unknown' }] });
+    expect(err.getResponse()).toEqual({
+      type: 'urn:gov-mp:problem:thing-not-found',
+      title: '东西不存在 (thing not found)',
+      status: 404,
+      code: 'THING_NOT_FOUND',
+      detail: 'id 42',
+      errors: [{ field: 'id', message: 'unknown' }],
+    });
     expect(err.message).toBe('THING_NOT_FOUND: 东西不存在 (thing not found)');
   });
 

@@ -70,11 +70,14 @@ export interface ProblemKind<C extends string = string> extends ProblemSpec {
  * renders the exception as RFC 9457 problem+json and the Kafka transport carries code and status
  * to the caller. `new ProblemException` outside this file is refused by lint.
  */
-export function problemVocabulary<const T extends Record<string, ProblemSpec>>(entries: T): { readonly [K in keyof T & string]: ProblemKind<K> } {
+export function problemVocabulary<const T extends Record<string, ProblemSpec>>(
+  entries: T,
+): { readonly [K in keyof T & string]: ProblemKind<K> } {
   const vocabulary: Record<string, ProblemKind> = {};
   for (const [code, spec] of Object.entries(entries)) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`problem code ${code}: SCREAMING_SNAKE_CASE expected`);
-    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599) throw new Error(`problem ${code}: status ${spec.status} is not an error status`);
+    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)
+      throw new Error(`problem ${code}: status ${spec.status} is not an error status`);
     const raise = (detail?: string, errors?: FieldError[]) => new ProblemException(spec.status, code, spec.title, detail, errors);
     vocabulary[code] = Object.assign(raise, {
       code,
@@ -93,7 +96,13 @@ export function problemVocabulary<const T extends Record<string, ProblemSpec>>(e
  * they are not in its vocabulary; everything a module decides itself goes through
  * `problemVocabulary`.
  */
-export function relayedProblem(p: { status: number; code: string; title: string; detail?: string; errors?: FieldError[] }): ProblemException {
+export function relayedProblem(p: {
+  status: number;
+  code: string;
+  title: string;
+  detail?: string;
+  errors?: FieldError[];
+}): ProblemException {
   return new ProblemException(p.status, p.code, p.title, p.detail, p.errors);
 }
 
@@ -117,4 +126,3 @@ export function validBody<T extends object>(cls: new () => T, body: unknown): T 
   if (!result.ok) throw CommonProblem.INVALID_INPUT(undefined, result.errors);
   return result.value;
 }
-

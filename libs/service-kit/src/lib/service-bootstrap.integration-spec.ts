@@ -24,7 +24,9 @@ class EchoController {
   @HttpCode(200)
   async echo(@Body() body: unknown, @Req() request: FastifyRequest) {
     const input = validBody(EchoBody, body);
-    const [row] = (await this.db.query('SELECT $1::text AS name, $2::jsonb AS extra', [input.name, JSON.stringify(input.extra ?? {})])) as { name: string }[];
+    const [row] = (await this.db.query('SELECT $1::text AS name, $2::jsonb AS extra', [input.name, JSON.stringify(input.extra ?? {})])) as {
+      name: string;
+    }[];
     const raw = (request as unknown as { rawBody?: Buffer }).rawBody;
     return { name: row!.name, rawBodySha256: raw ? createHash('sha256').update(raw).digest('hex') : null };
   }
@@ -98,7 +100,11 @@ describe('service bootstrap over HTTP', () => {
   const send = async (path: string, body: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${service.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : null) as Record<string, any> };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      body: (text ? JSON.parse(text) : null) as Record<string, any>,
+    };
   };
 
   it('takes an ordinary body, and keeps its bytes as received for signatures', async () => {
@@ -118,8 +124,18 @@ describe('service bootstrap over HTTP', () => {
       ['/internal/v1/echo', {}],
     ] as const) {
       const answer = await send(path, body, headers);
-      expect({ path, status: answer.status, type: answer.type, code: answer.body['code'] }).toEqual({ path, status: 400, type: expect.stringContaining('application/problem+json'), code: 'BODY_TOO_DEEP' });
-      expect(answer.body).toMatchObject({ type: 'urn:gov-mp:problem:body-too-deep', title: expect.stringContaining('deeper than 64 levels'), instance: path, correlationId: expect.any(String) });
+      expect({ path, status: answer.status, type: answer.type, code: answer.body['code'] }).toEqual({
+        path,
+        status: 400,
+        type: expect.stringContaining('application/problem+json'),
+        code: 'BODY_TOO_DEEP',
+      });
+      expect(answer.body).toMatchObject({
+        type: 'urn:gov-mp:problem:body-too-deep',
+        title: expect.stringContaining('deeper than 64 levels'),
+        instance: path,
+        correlationId: expect.any(String),
+      });
     }
   });
 
@@ -131,12 +147,15 @@ describe('service bootstrap over HTTP', () => {
     ['NUL in a value', '{"name":"a\\u0000b"}', 'name', /NUL/],
     ['NUL in a key', '{"name":"x","extra":{"k\\u0000":1}}', 'extra["k\\u0000"]', /NUL/],
     ['a lone surrogate', '{"name":"x","extra":{"a":["\\ud800"]}}', 'extra.a[0]', /surrogate/],
-  ])('answers %s with 400 problem+json INVALID_CHARACTERS naming the path (not a 500 from PostgreSQL)', async (_name, body, field, message) => {
-    const answer = await send('/v1/echo', body);
-    expect(answer.status).toBe(400);
-    expect(answer.type).toContain('application/problem+json');
-    expect(answer.body).toMatchObject({ code: 'INVALID_CHARACTERS', errors: [{ field, message: expect.stringMatching(message) }] });
-  });
+  ])(
+    'answers %s with 400 problem+json INVALID_CHARACTERS naming the path (not a 500 from PostgreSQL)',
+    async (_name, body, field, message) => {
+      const answer = await send('/v1/echo', body);
+      expect(answer.status).toBe(400);
+      expect(answer.type).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ code: 'INVALID_CHARACTERS', errors: [{ field, message: expect.stringMatching(message) }] });
+    },
+  );
 
   it('answers NUL in a query value or path parameter with 400 INVALID_CHARACTERS', async () => {
     expect((await fetch(`${service.url}/v1/echo/abc?q=ok`)).status).toBe(200);
@@ -150,7 +169,10 @@ describe('service bootstrap over HTTP', () => {
 
   it('keeps invalid JSON and prototype poisoning a 400, and a valid surrogate pair accepted', async () => {
     expect(await send('/v1/echo', '{not json')).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST' } });
-    expect(await send('/v1/echo', '{"name":"x","__proto__":{"admin":true}}')).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST', detail: expect.stringMatching(/prototype/) } });
+    expect(await send('/v1/echo', '{"name":"x","__proto__":{"admin":true}}')).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_REQUEST', detail: expect.stringMatching(/prototype/) },
+    });
     expect(await send('/v1/echo', '{"name":"\\ud83d\\ude00"}')).toMatchObject({ status: 200, body: { name: '😀' } });
   });
 
@@ -161,7 +183,8 @@ describe('service bootstrap over HTTP', () => {
     const index = (await json.json()) as { service: string; version: string; links: { rel: string; href: string }[] };
     expect(index).toMatchObject({ service: 'kit-test', title: '测试服务 (kit test service)', version: '0.1.0' });
     expect(index.links.map((l) => l.href)).toEqual(['/docs', '/docs/openapi.json', '/health/live', '/health/ready']);
-    for (const link of index.links) expect({ href: link.href, status: (await fetch(`${service.url}${link.href}`)).status }).toEqual({ href: link.href, status: 200 });
+    for (const link of index.links)
+      expect({ href: link.href, status: (await fetch(`${service.url}${link.href}`)).status }).toEqual({ href: link.href, status: 200 });
 
     const html = await fetch(`${service.url}/`, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
     expect(html.headers.get('content-type')).toContain('text/html');
@@ -173,7 +196,9 @@ describe('service bootstrap over HTTP', () => {
 
   it('publishes security schemes in the OpenAPI document: the internal token on /internal routes', async () => {
     const document = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as Record<string, any>;
-    expect(document['components'].securitySchemes).toEqual({ internalToken: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Internal-Token' }) });
+    expect(document['components'].securitySchemes).toEqual({
+      internalToken: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Internal-Token' }),
+    });
     expect(document['paths']['/internal/v1/echo'].post.security).toEqual([{ internalToken: [] }]);
     expect(document['paths']['/v1/echo'].post.security).toBeUndefined();
     expect(document['paths']['/']).toBeUndefined();

@@ -86,14 +86,22 @@ export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig
 }
 
 /** Starts one service: config check, schema + migrations, transport, handlers, HTTP. */
-export async function startService(definition: ServiceDefinition, env: Record<string, string | undefined> = process.env): Promise<RunningService> {
+export async function startService(
+  definition: ServiceDefinition,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningService> {
   const config = loadServiceConfig(env, { PORT: definition.defaultPort });
   const def = config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition;
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const messaging = messagingOptionsOf(def, config);
   await prepareTransport(messaging);
 
-  const trustProxy = config.TRUST_PROXY === undefined ? false : /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY.split(',');
+  const trustProxy =
+    config.TRUST_PROXY === undefined
+      ? false
+      : /^\d+$/.test(config.TRUST_PROXY)
+        ? Number(config.TRUST_PROXY)
+        : config.TRUST_PROXY.split(',');
   // Fastify takes a hop count too; Nest's adapter type omits it.
   const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT, trustProxy: trustProxy as boolean | string[] });
   def.configureHttp?.(adapter.getInstance() as never, config);
@@ -117,17 +125,19 @@ export async function startService(definition: ServiceDefinition, env: Record<st
   app.useBodyParser('application/json', { bodyLimit: config.HTTP_BODY_LIMIT }, jsonBodyParser(config.HTTP_JSON_MAX_DEPTH));
   // Security schemes (internal token, app credentials, bearer tokens) from each route's guards and path.
   const document = withSecurity(
-    withBodySchemas(SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle(def.title)
-        .setDescription(`${def.name} — 政务中台 (digital-government middle platform)`)
-        .setVersion(PLATFORM_VERSION)
-        .addSecurity('internalToken', SECURITY_SCHEMES.internalToken)
-        .addSecurity('app', SECURITY_SCHEMES.app)
-        .addSecurity('bearer', SECURITY_SCHEMES.bearer)
-        .build(),
-    )),
+    withBodySchemas(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle(def.title)
+          .setDescription(`${def.name} — 政务中台 (digital-government middle platform)`)
+          .setVersion(PLATFORM_VERSION)
+          .addSecurity('internalToken', SECURITY_SCHEMES.internalToken)
+          .addSecurity('app', SECURITY_SCHEMES.app)
+          .addSecurity('bearer', SECURITY_SCHEMES.bearer)
+          .build(),
+      ),
+    ),
     guardsByOperationId(app),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

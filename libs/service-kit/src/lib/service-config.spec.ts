@@ -46,9 +46,15 @@ describe('service configuration', () => {
   });
 
   it('refuses the development subject key in production and hides secrets in messages', () => {
-    expect(problemsOf({ ...valid, NODE_ENV: 'production', SUBJECT_KEY_SECRET: 'dev-only-standalone-subject-key' }).join()).toContain('SUBJECT_KEY_SECRET');
-    expect(problemsOf({ ...valid, NODE_ENV: 'production', SUBJECT_KEY_SECRET: 'change-me-to-a-long-random-secret' }).join()).toContain('SUBJECT_KEY_SECRET');
-    expect(problemsOf({ ...valid, NODE_ENV: 'production', INTERNAL_API_TOKEN: 'change-me-internal-token' }).join()).toContain('INTERNAL_API_TOKEN');
+    expect(problemsOf({ ...valid, NODE_ENV: 'production', SUBJECT_KEY_SECRET: 'dev-only-standalone-subject-key' }).join()).toContain(
+      'SUBJECT_KEY_SECRET',
+    );
+    expect(problemsOf({ ...valid, NODE_ENV: 'production', SUBJECT_KEY_SECRET: 'change-me-to-a-long-random-secret' }).join()).toContain(
+      'SUBJECT_KEY_SECRET',
+    );
+    expect(problemsOf({ ...valid, NODE_ENV: 'production', INTERNAL_API_TOKEN: 'change-me-internal-token' }).join()).toContain(
+      'INTERNAL_API_TOKEN',
+    );
     expect(problemsOf({ ...valid, NODE_ENV: 'development', SUBJECT_KEY_SECRET: 'change-me-to-a-long-random-secret' })).toEqual([]);
     expect(problemsOf({ ...valid, SUBJECT_KEY_SECRET: 'short' }).join()).not.toContain('short');
   });

@@ -86,7 +86,9 @@ export function prefersHtml(accept: string | undefined): boolean {
 }
 
 function indexPage(title: string, name: string, version: string): string {
-  const links = SERVICE_LINKS.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.title)}</a> <code>${escapeHtml(l.href)}</code></li>`).join('\n');
+  const links = SERVICE_LINKS.map(
+    (l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.title)}</a> <code>${escapeHtml(l.href)}</code></li>`,
+  ).join('\n');
   const docs = PROJECT_DOCS.map((d) => `<li><code>${escapeHtml(d.path)}</code> — ${escapeHtml(d.title)}</li>`).join('\n');
   return `<!doctype html>
 <html lang="zh-CN">

@@ -1,4 +1,11 @@
-import type { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply, SendNotificationInput, SendNotificationReply } from '@gmp/contracts';
+import type {
+  ArchiveDepositInput,
+  ArchiveDepositReply,
+  ArchiveVerifyInput,
+  ArchiveVerifyReply,
+  SendNotificationInput,
+  SendNotificationReply,
+} from '@gmp/contracts';
 import type { CallContext, DispatchClient } from '@gmp/dispatch-client';
 
 /** Notifications (消息通知) through dispatch, typed. */

@@ -44,7 +44,8 @@ export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000,
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`条件未在 ${timeoutMs} ms 内满足 (condition not met in time)${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`条件未在 ${timeoutMs} ms 内满足 (condition not met in time)${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

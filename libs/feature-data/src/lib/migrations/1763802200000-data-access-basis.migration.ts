@@ -6,11 +6,15 @@ export class DataAccessBasis1763802200000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    await queryRunner.query(`ALTER TABLE ${s}."data_access_record" ADD "legal_basis" character varying(64), ADD "legal_basis_title" character varying(256), ADD "outcome" character varying(8) NOT NULL DEFAULT 'READ'`);
+    await queryRunner.query(
+      `ALTER TABLE ${s}."data_access_record" ADD "legal_basis" character varying(64), ADD "legal_basis_title" character varying(256), ADD "outcome" character varying(8) NOT NULL DEFAULT 'READ'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    await queryRunner.query(`ALTER TABLE ${s}."data_access_record" DROP COLUMN "outcome", DROP COLUMN "legal_basis_title", DROP COLUMN "legal_basis"`);
+    await queryRunner.query(
+      `ALTER TABLE ${s}."data_access_record" DROP COLUMN "outcome", DROP COLUMN "legal_basis_title", DROP COLUMN "legal_basis"`,
+    );
   }
 }

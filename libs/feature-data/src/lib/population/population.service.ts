@@ -20,10 +20,11 @@ export class PopulationService {
 
   /** Adds or replaces a record (ingestion and the demo seed). */
   async upsert(idNumber: string, name: string, source: string, status: PopulationPerson['status'] = 'normal'): Promise<void> {
-    await this.dataSource.getRepository(PopulationPerson).upsert(
-      { idKey: this.key(idNumber), idMasked: `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`, name, status, source },
-      ['idKey'],
-    );
+    await this.dataSource
+      .getRepository(PopulationPerson)
+      .upsert({ idKey: this.key(idNumber), idMasked: `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`, name, status, source }, [
+        'idKey',
+      ]);
   }
 
   /** One answer per request: a replayed request is answered again but recorded once (who, why, when). */

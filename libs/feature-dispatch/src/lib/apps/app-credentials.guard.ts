@@ -35,7 +35,9 @@ export class AppCredentialsGuard implements CanActivate {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) return this.bearer(request, header.slice(7).trim());
     if (!header || !header.startsWith('Basic ')) {
-      throw CommonProblem.UNAUTHENTICATED('缺少应用凭证 (missing app credentials: Authorization: Bearer <token> or Basic base64(AppKey:AppSecret))');
+      throw CommonProblem.UNAUTHENTICATED(
+        '缺少应用凭证 (missing app credentials: Authorization: Bearer <token> or Basic base64(AppKey:AppSecret))',
+      );
     }
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -44,7 +46,9 @@ export class AppCredentialsGuard implements CanActivate {
     if (!app) throw CommonProblem.UNAUTHENTICATED('应用凭证无效或应用已停用 (invalid credentials or app disabled)');
     // An app registered for signed requests may not call capabilities with its AppSecret alone.
     if (app.scheme && /\/invoke(-async)?$/.test(request.routeOptions?.url ?? '')) {
-      throw AppsProblem.SIGNATURE_SCHEME_MISMATCH(`该应用须签名调用 (this app must sign its calls): 该应用使用 (this app uses) ${app.scheme}`);
+      throw AppsProblem.SIGNATURE_SCHEME_MISMATCH(
+        `该应用须签名调用 (this app must sign its calls): 该应用使用 (this app uses) ${app.scheme}`,
+      );
     }
     request.app = app; // authenticated: the audit names it, also when its address is refused
     checkAddress(request, app);
@@ -55,12 +59,15 @@ export class AppCredentialsGuard implements CanActivate {
   /** A request signed with the app's HMAC secret in the scheme configured for the app; each is accepted once. */
   private async signed(request: AppRequest, scheme: SignatureScheme, appKey: string): Promise<boolean> {
     const signer = await this.credentials.signingApp(appKey);
-    if (!signer) throw CommonProblem.UNAUTHENTICATED('应用不存在、已停用或未启用签名 (unknown app, disabled, or not set up for signed requests)');
+    if (!signer)
+      throw CommonProblem.UNAUTHENTICATED('应用不存在、已停用或未启用签名 (unknown app, disabled, or not set up for signed requests)');
     if (signer.scheme !== scheme.name) throw AppsProblem.SIGNATURE_SCHEME_MISMATCH(`该应用使用 (this app uses) ${signer.scheme}`);
     const check = scheme.verify(signedRequestOf(request), signer.secret, Date.now());
     if (!check.ok) throw AppsProblem[check.code](check.detail);
     if (!(await this.replays.firstTime(appKey, check.replayKey, check.windowMs))) {
-      throw AppsProblem.SIGNATURE_REPLAYED('同一签名请求只受理一次：每次请求使用新的 nonce (each signed request is accepted once: use a new nonce)');
+      throw AppsProblem.SIGNATURE_REPLAYED(
+        '同一签名请求只受理一次：每次请求使用新的 nonce (each signed request is accepted once: use a new nonce)',
+      );
     }
     request.app = signer.app;
     checkAddress(request, signer.app);
@@ -69,7 +76,8 @@ export class AppCredentialsGuard implements CanActivate {
   }
 
   private async bearer(request: AppRequest, token: string): Promise<boolean> {
-    if (!this.tokens) throw CommonProblem.UNAUTHENTICATED('本服务未配置 OIDC_ISSUER，不接受访问令牌 (bearer tokens not accepted: OIDC_ISSUER unset)');
+    if (!this.tokens)
+      throw CommonProblem.UNAUTHENTICATED('本服务未配置 OIDC_ISSUER，不接受访问令牌 (bearer tokens not accepted: OIDC_ISSUER unset)');
     let principal;
     try {
       principal = await this.tokens.verify(token);

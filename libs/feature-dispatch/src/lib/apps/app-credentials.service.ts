@@ -57,9 +57,20 @@ export class AppCredentialsService {
     const hit = this.signers.get(appKey);
     if (hit && hit.until > Date.now()) return hit.signer;
     const app = /^[A-Za-z0-9._-]{1,64}$/.test(appKey) ? await this.apps.findOne({ where: { appKey } }) : null;
-    const signer = app && app.status === 'active' && app.signatureScheme && app.hmacSecretEnc
-      ? { app: { id: app.id, appKey: app.appKey, name: app.name, limits: { ratePerSecond: app.ratePerSecond, quotaPerDay: app.quotaPerDay }, allowedIps: app.allowedIps }, scheme: app.signatureScheme, secret: this.crypto.decrypt(HMAC_LABEL, app.hmacSecretEnc, app.appKey) }
-      : null;
+    const signer =
+      app && app.status === 'active' && app.signatureScheme && app.hmacSecretEnc
+        ? {
+            app: {
+              id: app.id,
+              appKey: app.appKey,
+              name: app.name,
+              limits: { ratePerSecond: app.ratePerSecond, quotaPerDay: app.quotaPerDay },
+              allowedIps: app.allowedIps,
+            },
+            scheme: app.signatureScheme,
+            secret: this.crypto.decrypt(HMAC_LABEL, app.hmacSecretEnc, app.appKey),
+          }
+        : null;
     if (this.signers.size >= CACHE_MAX) this.signers.delete(this.signers.keys().next().value!);
     this.signers.set(appKey, { signer, until: Date.now() + CACHE_TTL_MS });
     return signer;
@@ -71,7 +82,14 @@ export class AppCredentialsService {
     if (hit && hit.until > Date.now()) return hit.app;
     const app = await this.apps.findOne({ where: { appKey } });
     if (!app || app.status !== 'active' || !(await verifySecret(secret, app.secretHash))) return null;
-    const authenticated = { id: app.id, appKey: app.appKey, name: app.name, scheme: app.signatureScheme, limits: { ratePerSecond: app.ratePerSecond, quotaPerDay: app.quotaPerDay }, allowedIps: app.allowedIps };
+    const authenticated = {
+      id: app.id,
+      appKey: app.appKey,
+      name: app.name,
+      scheme: app.signatureScheme,
+      limits: { ratePerSecond: app.ratePerSecond, quotaPerDay: app.quotaPerDay },
+      allowedIps: app.allowedIps,
+    };
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(cacheKey, { app: authenticated, until: Date.now() + CACHE_TTL_MS });
     return authenticated;

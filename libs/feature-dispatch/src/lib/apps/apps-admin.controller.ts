@@ -19,7 +19,9 @@ import { hashSecret } from './secret-hash.util.js';
 
 class CallbackBody {
   /** http(s) URL without credentials; results of the app's asynchronous calls are POSTed there. */
-  @Matches(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/, { message: 'url 须为不含用户名密码的 http(s) 地址 (an http(s) URL without credentials)' }) @Length(10, 512) url!: string;
+  @Matches(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/, { message: 'url 须为不含用户名密码的 http(s) 地址 (an http(s) URL without credentials)' })
+  @Length(10, 512)
+  url!: string;
 }
 
 class ContactBody {
@@ -41,7 +43,10 @@ class AllowedIpsBody {
 
 class RegisterAppBody {
   /** Letters, digits, `.`, `_`, `-`; `oauth:` is reserved for OAuth clients. */
-  @Matches(/^(?!oauth:)[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, { message: 'appKey 须为 3–64 位字母、数字、. _ - (3–64 letters, digits, . _ -; not oauth:…)' }) appKey!: string;
+  @Matches(/^(?!oauth:)[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, {
+    message: 'appKey 须为 3–64 位字母、数字、. _ - (3–64 letters, digits, . _ -; not oauth:…)',
+  })
+  appKey!: string;
   @IsString() @Length(1, 128) name!: string;
   @IsString() @Length(1, 128) ownerDepartment!: string;
   /** Signed requests in this scheme (an HMAC secret is issued); absent: AppKey + AppSecret only. */
@@ -54,12 +59,28 @@ class RegisterAppBody {
 function allowList(entries: string[] | null | undefined): string[] | null {
   if (!entries || entries.length === 0) return null;
   const bad = entries.filter((e) => !parseAllowed(e));
-  if (bad.length) throw CommonProblem.INVALID_INPUT(undefined, bad.map((e) => ({ field: 'allowedIps', message: `不是 IP 地址或 CIDR 网段 (not an address or CIDR range): ${e.slice(0, 64)}` })));
+  if (bad.length)
+    throw CommonProblem.INVALID_INPUT(
+      undefined,
+      bad.map((e) => ({ field: 'allowedIps', message: `不是 IP 地址或 CIDR 网段 (not an address or CIDR range): ${e.slice(0, 64)}` })),
+    );
   return entries.map((e) => e.trim());
 }
 
 /** What operators see of an app: never its secrets. */
-const view = (a: BusinessApp) => ({ appKey: a.appKey, name: a.name, ownerDepartment: a.ownerDepartment, status: a.status, signatureScheme: a.signatureScheme, contacts: a.contacts ?? [], allowedIps: a.allowedIps, ratePerSecond: a.ratePerSecond, quotaPerDay: a.quotaPerDay, callbackUrl: a.callbackUrl, createdAt: a.createdAt.toISOString() });
+const view = (a: BusinessApp) => ({
+  appKey: a.appKey,
+  name: a.name,
+  ownerDepartment: a.ownerDepartment,
+  status: a.status,
+  signatureScheme: a.signatureScheme,
+  contacts: a.contacts ?? [],
+  allowedIps: a.allowedIps,
+  ratePerSecond: a.ratePerSecond,
+  quotaPerDay: a.quotaPerDay,
+  callbackUrl: a.callbackUrl,
+  createdAt: a.createdAt.toISOString(),
+});
 
 /** Registers business-line apps (internal network, X-Internal-Token). The secret is shown once. */
 @ApiTags('apps 应用 (operators)')
@@ -76,7 +97,20 @@ export class AppsAdminController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: '登记业务应用 (register a business-line app; the AppSecret is returned once)' })
-  @ApiBody({ type: RegisterAppBody, examples: { 示例: { value: { appKey: 'js-market-supervision', name: '市场监管业务系统', ownerDepartment: '江苏省市场监督管理局', contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000' }], allowedIps: ['10.32.0.0/16'] } } } })
+  @ApiBody({
+    type: RegisterAppBody,
+    examples: {
+      示例: {
+        value: {
+          appKey: 'js-market-supervision',
+          name: '市场监管业务系统',
+          ownerDepartment: '江苏省市场监督管理局',
+          contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000' }],
+          allowedIps: ['10.32.0.0/16'],
+        },
+      },
+    },
+  })
   async register(@Body() body: RegisterAppBody) {
     const allowedIps = allowList(body.allowedIps);
     const contacts: AppContact[] | null = body.contacts?.length ? body.contacts.map((c) => ({ ...c })) : null;
@@ -84,16 +118,31 @@ export class AppsAdminController {
     const hmacSecret = body.signatureScheme ? randomBytes(32).toString('base64url') : null;
     try {
       await this.apps.insert({
-        id: randomUUID(), appKey: body.appKey, name: body.name, ownerDepartment: body.ownerDepartment, secretHash: await hashSecret(secret), status: 'active',
-        signatureScheme: body.signatureScheme ?? null, hmacSecretEnc: hmacSecret ? this.crypto.encrypt(HMAC_LABEL, hmacSecret, body.appKey) : null,
-        contacts: contacts as never, allowedIps: allowedIps as never,
+        id: randomUUID(),
+        appKey: body.appKey,
+        name: body.name,
+        ownerDepartment: body.ownerDepartment,
+        secretHash: await hashSecret(secret),
+        status: 'active',
+        signatureScheme: body.signatureScheme ?? null,
+        hmacSecretEnc: hmacSecret ? this.crypto.encrypt(HMAC_LABEL, hmacSecret, body.appKey) : null,
+        contacts: contacts as never,
+        allowedIps: allowedIps as never,
       });
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw AppsProblem.APP_EXISTS(body.appKey);
       throw err;
     }
     // The HMAC key is the secret's UTF-8 bytes, as most gateways' clients use it.
-    return { appKey: body.appKey, appSecret: secret, name: body.name, ownerDepartment: body.ownerDepartment, contacts: contacts ?? [], allowedIps, ...(hmacSecret ? { signatureScheme: body.signatureScheme, hmacSecret } : {}) };
+    return {
+      appKey: body.appKey,
+      appSecret: secret,
+      name: body.name,
+      ownerDepartment: body.ownerDepartment,
+      contacts: contacts ?? [],
+      allowedIps,
+      ...(hmacSecret ? { signatureScheme: body.signatureScheme, hmacSecret } : {}),
+    };
   }
 
   @Get(':appKey')
@@ -106,7 +155,12 @@ export class AppsAdminController {
 
   @Put(':appKey/contacts')
   @ApiOperation({ summary: '设置应用联系人 (the app’s contacts, at most 5)' })
-  @ApiBody({ type: ContactsBody, examples: { 示例: { value: { contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000', email: 'wang@example.gov.cn' }] } } } })
+  @ApiBody({
+    type: ContactsBody,
+    examples: {
+      示例: { value: { contacts: [{ name: '王工', role: '技术负责人', phone: '025-83000000', email: 'wang@example.gov.cn' }] } },
+    },
+  })
   async contacts(@Param('appKey') appKey: string, @Body() body: ContactsBody) {
     const contacts = body.contacts.map((c) => ({ ...c }));
     const res = await this.apps.update({ appKey }, { contacts: (contacts.length ? contacts : null) as never });
@@ -141,7 +195,10 @@ export class AppsAdminController {
   @ApiBody({ type: CallbackBody, examples: { 示例: { value: { url: 'https://gov-app.example.gov.cn/dispatch/callback' } } } })
   async callback(@Param('appKey') appKey: string, @Body() body: CallbackBody) {
     const callbackSecret = randomBytes(32).toString('base64url');
-    const res = await this.apps.update({ appKey }, { callbackUrl: body.url, callbackSecretEnc: this.crypto.encrypt(CALLBACK_LABEL, callbackSecret, appKey) });
+    const res = await this.apps.update(
+      { appKey },
+      { callbackUrl: body.url, callbackSecretEnc: this.crypto.encrypt(CALLBACK_LABEL, callbackSecret, appKey) },
+    );
     if (!res.affected) throw AppsProblem.APP_NOT_FOUND(appKey);
     return { appKey, callbackUrl: body.url, callbackSecret };
   }

@@ -20,7 +20,9 @@ export class ReplayGuardService {
       try {
         return (await this.redis.client.set(key, '1', 'PX', windowMs, 'NX')) === 'OK';
       } catch {
-        throw AppsProblem.REPLAY_STORE_UNAVAILABLE('Redis 未应答，签名请求暂不受理 (Redis did not answer: signed requests are refused until it does)');
+        throw AppsProblem.REPLAY_STORE_UNAVAILABLE(
+          'Redis 未应答，签名请求暂不受理 (Redis did not answer: signed requests are refused until it does)',
+        );
       }
     }
     const now = Date.now();

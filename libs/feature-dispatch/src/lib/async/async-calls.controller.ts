@@ -14,7 +14,9 @@ export class AsyncCallsController {
 
   @Post('capabilities/:code/invoke-async')
   @HttpCode(202)
-  @ApiOperation({ summary: '异步调用能力 (invoke asynchronously: 202 + callId; result at GET /v1/calls/{callId} and at the app’s callback URL)' })
+  @ApiOperation({
+    summary: '异步调用能力 (invoke asynchronously: 202 + callId; result at GET /v1/calls/{callId} and at the app’s callback URL)',
+  })
   @ApiParam({ name: 'code', example: 'e-licence.query-by-holder' })
   submit(@Param('code') code: string, @Body() input: CapabilityInput, @Req() request: AppRequest) {
     // Idempotency keys are for synchronous calls; an async call is identified by its call id.

@@ -70,14 +70,37 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
 
   async submit(code: string, input: unknown, caller: CallerInfo): Promise<{ callId: string; status: 'accepted'; resultUrl: string }> {
     const { capability, checked } = await this.invoker.admit(code, input, caller);
-    const app = caller.appKey.startsWith('oauth:') ? null : await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: caller.appKey }, select: { callbackUrl: true } });
+    const app = caller.appKey.startsWith('oauth:')
+      ? null
+      : await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: caller.appKey }, select: { callbackUrl: true } });
     const id = randomUUID();
     // The version the input was checked against runs, whatever is published meanwhile.
-    const stored: Stored = { input: checked.value, caller: { ...caller, version: capability.version, correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID() } };
+    const stored: Stored = {
+      input: checked.value,
+      caller: {
+        ...caller,
+        version: capability.version,
+        correlationId: caller.correlationId ?? currentContext()?.correlationId ?? randomUUID(),
+      },
+    };
     await this.dataSource.getRepository(AsyncCall).insert({
-      id, appKey: caller.appKey, ownerKey: ownerKeyOf(caller.endUserAuthenticated ? caller.endUser : undefined), capability: capability.code, status: 'accepted', requestEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(stored), id),
-      resultStatus: null, resultEnc: null, leaseUntil: null, attempts: 0, submittedAt: new Date(), completedAt: null,
-      callbackUrl: app?.callbackUrl ?? null, callbackStatus: 'none', callbackAttempts: 0, callbackNextAt: null, callbackError: null,
+      id,
+      appKey: caller.appKey,
+      ownerKey: ownerKeyOf(caller.endUserAuthenticated ? caller.endUser : undefined),
+      capability: capability.code,
+      status: 'accepted',
+      requestEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(stored), id),
+      resultStatus: null,
+      resultEnc: null,
+      leaseUntil: null,
+      attempts: 0,
+      submittedAt: new Date(),
+      completedAt: null,
+      callbackUrl: app?.callbackUrl ?? null,
+      callbackStatus: 'none',
+      callbackAttempts: 0,
+      callbackNextAt: null,
+      callbackError: null,
     });
     this.kick();
     return { callId: id, status: 'accepted', resultUrl: `/v1/calls/${id}` };
@@ -90,14 +113,25 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
    */
   async view(id: string, appKey: string, tokenEndUser: string | undefined | 'callback') {
     const ownerKey = tokenEndUser === 'callback' ? null : ownerKeyOf(tokenEndUser);
-    const call = await this.dataSource.getRepository(AsyncCall).findOneBy({ id, appKey, ownerKey: ownerKey === null ? IsNull() : ownerKey });
+    const call = await this.dataSource
+      .getRepository(AsyncCall)
+      .findOneBy({ id, appKey, ownerKey: ownerKey === null ? IsNull() : ownerKey });
     if (!call) throw AsyncCallsProblem.CALL_NOT_FOUND(id);
-    const answer = call.resultEnc ? (JSON.parse(this.crypto.decrypt(REQUEST_LABEL, call.resultEnc, id).toString()) as Record<string, unknown>) : undefined;
+    const answer = call.resultEnc
+      ? (JSON.parse(this.crypto.decrypt(REQUEST_LABEL, call.resultEnc, id).toString()) as Record<string, unknown>)
+      : undefined;
     return {
-      callId: id, capability: call.capability, status: call.status, submittedAt: call.submittedAt.toISOString(),
+      callId: id,
+      capability: call.capability,
+      status: call.status,
+      submittedAt: call.submittedAt.toISOString(),
       ...(call.completedAt ? { completedAt: call.completedAt.toISOString() } : {}),
       ...(answer !== undefined ? (call.resultStatus === 200 ? { result: answer } : { problem: answer }) : {}),
-      callback: { status: call.callbackStatus, attempts: call.callbackAttempts, ...(call.callbackError ? { lastError: call.callbackError } : {}) },
+      callback: {
+        status: call.callbackStatus,
+        attempts: call.callbackAttempts,
+        ...(call.callbackError ? { lastError: call.callbackError } : {}),
+      },
     };
   }
 
@@ -122,19 +156,23 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
   private async work(): Promise<void> {
     const t = quoteTablePath(this.dataSource.getMetadata(AsyncCall).tablePath);
     // Calls: claim accepted ones and those whose runner's lease ran out.
-    const claimed: { id: string; capability: string; attempts: number }[] = (await this.dataSource.query(
-      `UPDATE ${t} SET status = 'running', attempts = attempts + 1, lease_until = now() + interval '60 seconds'
+    const claimed: { id: string; capability: string; attempts: number }[] = (
+      await this.dataSource.query(
+        `UPDATE ${t} SET status = 'running', attempts = attempts + 1, lease_until = now() + interval '60 seconds'
         WHERE id IN (SELECT id FROM ${t} WHERE status = 'accepted' OR (status = 'running' AND lease_until < now()) ORDER BY submitted_at LIMIT 20 FOR UPDATE SKIP LOCKED)
         RETURNING id, capability, attempts`,
-    ))[0];
+      )
+    )[0];
     if (claimed.length > 0) this.foundWork = true;
     await Promise.all(claimed.map((c) => this.run(c.id, c.capability, c.attempts)));
     // Callbacks that are due.
-    const due: { id: string }[] = (await this.dataSource.query(
-      `UPDATE ${t} SET callback_next_at = now() + interval '60 seconds'
+    const due: { id: string }[] = (
+      await this.dataSource.query(
+        `UPDATE ${t} SET callback_next_at = now() + interval '60 seconds'
         WHERE id IN (SELECT id FROM ${t} WHERE callback_status = 'pending' AND callback_next_at <= now() ORDER BY callback_next_at LIMIT 20 FOR UPDATE SKIP LOCKED)
         RETURNING id`,
-    ))[0];
+      )
+    )[0];
     if (due.length > 0) this.foundWork = true;
     await Promise.all(due.map((d) => this.deliver(d.id)));
   }
@@ -148,7 +186,13 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
     let answer: object;
     if (attempts > MAX_RUNS) {
       status = 504;
-      answer = { type: 'urn:gov-mp:problem:outcome-unknown', title: '调用结果未知 (outcome unknown)', status, code: 'OUTCOME_UNKNOWN', detail: `运行 ${MAX_RUNS} 次均未完成 (not completed after ${MAX_RUNS} runs)` };
+      answer = {
+        type: 'urn:gov-mp:problem:outcome-unknown',
+        title: '调用结果未知 (outcome unknown)',
+        status,
+        code: 'OUTCOME_UNKNOWN',
+        detail: `运行 ${MAX_RUNS} 次均未完成 (not completed after ${MAX_RUNS} runs)`,
+      };
     } else {
       try {
         // Checked again when it runs: a grant revoked or a version retired meanwhile stops it.
@@ -158,18 +202,39 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
         status = 200;
       } catch (err) {
         status = err instanceof HttpException ? err.getStatus() : 500;
-        answer = err instanceof HttpException ? (err.getResponse() as object) : { code: 'INTERNAL', status: 500, title: '内部错误 (internal error)' };
+        answer =
+          err instanceof HttpException
+            ? (err.getResponse() as object)
+            : { code: 'INTERNAL', status: 500, title: '内部错误 (internal error)' };
       }
     }
     const callback = row.callbackUrl ? 'pending' : 'none';
-    await repo.update({ id, status: 'running' }, {
-      status: status === 200 ? 'succeeded' : 'failed', resultStatus: status, resultEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(answer), id),
-      completedAt: new Date(), leaseUntil: null, callbackStatus: callback, callbackNextAt: callback === 'pending' ? new Date() : null,
-    });
+    await repo.update(
+      { id, status: 'running' },
+      {
+        status: status === 200 ? 'succeeded' : 'failed',
+        resultStatus: status,
+        resultEnc: this.crypto.encrypt(REQUEST_LABEL, JSON.stringify(answer), id),
+        completedAt: new Date(),
+        leaseUntil: null,
+        callbackStatus: callback,
+        callbackNextAt: callback === 'pending' ? new Date() : null,
+      },
+    );
     const c = stored.caller;
     await this.audit.record({
-      at: new Date(), app: c.appKey, capability: code, operation: 'async-run', endUser: c.endUser ?? null, purpose: c.purpose ?? null, caseId: c.caseId ?? null,
-      correlationId: c.correlationId ?? null, status, code: status === 200 ? null : String((answer as { code?: unknown }).code ?? ''), latencyMs: Date.now() - started, requestHash: this.crypto.sm3(JSON.stringify(stored.input)).toString('hex'),
+      at: new Date(),
+      app: c.appKey,
+      capability: code,
+      operation: 'async-run',
+      endUser: c.endUser ?? null,
+      purpose: c.purpose ?? null,
+      caseId: c.caseId ?? null,
+      correlationId: c.correlationId ?? null,
+      status,
+      code: status === 200 ? null : String((answer as { code?: unknown }).code ?? ''),
+      latencyMs: Date.now() - started,
+      requestHash: this.crypto.sm3(JSON.stringify(stored.input)).toString('hex'),
     });
   }
 
@@ -177,7 +242,9 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
   private async deliver(id: string): Promise<void> {
     const repo = this.dataSource.getRepository(AsyncCall);
     const call = await repo.findOneByOrFail({ id });
-    const app = await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: call.appKey }, select: { appKey: true, callbackSecretEnc: true } });
+    const app = await this.dataSource
+      .getRepository(BusinessApp)
+      .findOne({ where: { appKey: call.appKey }, select: { appKey: true, callbackSecretEnc: true } });
     const body = Buffer.from(JSON.stringify(await this.view(id, call.appKey, 'callback')));
     let error: string | null = null;
     try {
@@ -186,8 +253,20 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
       // The same address rules as for upstreams, at every delivery (no metadata or link-local targets; internal ones only with PROXY_ALLOW_PRIVATE).
       await this.proxy.checkAddress(url.hostname);
       const secret = this.crypto.decrypt(CALLBACK_LABEL, app.callbackSecretEnc, app.appKey);
-      const headers = GMP_HMAC_SM3.sign({ method: 'POST', path: url.pathname, query: url.search.slice(1), body }, 'service-dispatch', secret, Date.now(), randomBytes(16).toString('hex'));
-      const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'x-gmp-call-id': id }, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      const headers = GMP_HMAC_SM3.sign(
+        { method: 'POST', path: url.pathname, query: url.search.slice(1), body },
+        'service-dispatch',
+        secret,
+        Date.now(),
+        randomBytes(16).toString('hex'),
+      );
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'x-gmp-call-id': id },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
     } catch (err) {
@@ -200,7 +279,15 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
     }
     const failed = attempts >= MAX_CALLBACKS;
     const wait = this.config.DISPATCH_CALLBACK_BACKOFF_MS * 4 ** (attempts - 1);
-    await repo.update({ id }, { callbackStatus: failed ? 'failed' : 'pending', callbackAttempts: attempts, callbackNextAt: failed ? null : new Date(Date.now() + wait), callbackError: error });
+    await repo.update(
+      { id },
+      {
+        callbackStatus: failed ? 'failed' : 'pending',
+        callbackAttempts: attempts,
+        callbackNextAt: failed ? null : new Date(Date.now() + wait),
+        callbackError: error,
+      },
+    );
     if (failed) this.log.warn(`回调投递失败，已放弃 (callback given up after ${attempts} attempts) ${id}: ${error}`);
   }
 }

@@ -17,7 +17,10 @@ import { CallAuditChain, CallAuditEntry } from './call-audit.entities.js';
 export type AuditFields = Omit<CallAuditEntry, 'prevHash' | 'hash'>;
 
 /** The audited routes and their operation names. */
-const INVOKE_ROUTES: Record<string, string> = { '/v1/capabilities/:code/invoke': 'invoke', '/v1/capabilities/:code/invoke-async': 'invoke-async' };
+const INVOKE_ROUTES: Record<string, string> = {
+  '/v1/capabilities/:code/invoke': 'invoke',
+  '/v1/capabilities/:code/invoke-async': 'invoke-async',
+};
 /** Entries that failed this many flushes in a row go to the error log instead of blocking the chain. */
 const MAX_FAILURES = 5;
 const PAGE = 5000;
@@ -48,7 +51,15 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const id = randomUUID();
     const genesis = this.genesisOf(id);
-    await this.dataSource.getRepository(CallAuditChain).insert({ id, writer: `${hostname()}:${process.pid}`.slice(0, 128), startedAt: new Date(), lastSeq: '0', lastHash: genesis, anchorSeq: '0', anchorHash: genesis });
+    await this.dataSource.getRepository(CallAuditChain).insert({
+      id,
+      writer: `${hostname()}:${process.pid}`.slice(0, 128),
+      startedAt: new Date(),
+      lastSeq: '0',
+      lastHash: genesis,
+      anchorSeq: '0',
+      anchorHash: genesis,
+    });
     this.chain = { id, seq: 0n, hash: genesis };
     const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -62,7 +73,10 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
       }
       return payload;
     });
-    this.timer = setInterval(() => void this.prune().catch((err: Error) => this.log.warn(`审计保留期清理失败 (retention pruning failed): ${err.message}`)), 3_600_000);
+    this.timer = setInterval(
+      () => void this.prune().catch((err: Error) => this.log.warn(`审计保留期清理失败 (retention pruning failed): ${err.message}`)),
+      3_600_000,
+    );
     this.timer.unref();
   }
 
@@ -77,7 +91,8 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
     return new Promise<void>((done) => {
       this.queue.push({ fields: sanitized(fields), done });
       // Entries of calls answered in the same turn of the event loop share one statement.
-      if (!this.flushing) this.flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.flush()).finally(() => (this.flushing = null));
+      if (!this.flushing)
+        this.flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.flush()).finally(() => (this.flushing = null));
     });
   }
 
@@ -108,14 +123,18 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
       } catch (err) {
         if (++this.failures >= MAX_FAILURES) {
           // Never let a batch block the chain for good: the entries go to the error log, whole.
-          this.log.error(`调用审计条目写入 ${this.failures} 次失败，转入错误日志 (call audit entries written to the error log after ${this.failures} failures): ${JSON.stringify(batch.map((b) => b.fields))}`);
+          this.log.error(
+            `调用审计条目写入 ${this.failures} 次失败，转入错误日志 (call audit entries written to the error log after ${this.failures} failures): ${JSON.stringify(batch.map((b) => b.fields))}`,
+          );
           this.failures = 0;
           for (const b of batch) b.done();
           continue;
         }
         // Kept for the next try: the calls were answered, their record must not be lost. Their
         // answers are not held back any longer; the entries are written when the database is back.
-        this.log.error(`调用审计写入失败，稍后重试 (call audit write failed, ${this.queue.length + batch.length} entries waiting): ${(err as Error).message}`);
+        this.log.error(
+          `调用审计写入失败，稍后重试 (call audit write failed, ${this.queue.length + batch.length} entries waiting): ${(err as Error).message}`,
+        );
         this.queue.unshift(...batch);
         for (const b of batch) b.done();
         setTimeout(() => this.kick(), 1000).unref();
@@ -130,7 +149,22 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
 
   /** SM3(prev ‖ the entry's fields as canonical JSON), hex. */
   hashOf(prevHash: string, e: AuditFields): string {
-    const fields = [e.chainId, String(e.seq), e.at.toISOString(), e.app, e.capability, e.operation, e.endUser, e.purpose, e.caseId, e.correlationId, e.status, e.code, e.latencyMs, e.requestHash];
+    const fields = [
+      e.chainId,
+      String(e.seq),
+      e.at.toISOString(),
+      e.app,
+      e.capability,
+      e.operation,
+      e.endUser,
+      e.purpose,
+      e.caseId,
+      e.correlationId,
+      e.status,
+      e.code,
+      e.latencyMs,
+      e.requestHash,
+    ];
     return this.crypto.sm3(`${prevHash}\n${JSON.stringify(fields)}`).toString('hex');
   }
 
@@ -142,23 +176,42 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
    * Walks every chain from its anchor: sequence numbers without gaps, each entry's prev_hash the
    * hash before it, each hash recomputed, and the chain's head on its last entry.
    */
-  async verify(): Promise<{ valid: boolean; chains: number; entries: number; problems: { chainId: string; seq: string | null; problem: string }[] }> {
+  async verify(): Promise<{
+    valid: boolean;
+    chains: number;
+    entries: number;
+    problems: { chainId: string; seq: string | null; problem: string }[];
+  }> {
     await this.flushing;
     const problems: { chainId: string; seq: string | null; problem: string }[] = [];
     const chains = await this.dataSource.getRepository(CallAuditChain).find();
     let entries = 0;
     for (const chain of chains) {
-      if (chain.anchorSeq === '0' && chain.anchorHash !== this.genesisOf(chain.id)) problems.push({ chainId: chain.id, seq: null, problem: 'GENESIS_CHANGED' });
+      if (chain.anchorSeq === '0' && chain.anchorHash !== this.genesisOf(chain.id))
+        problems.push({ chainId: chain.id, seq: null, problem: 'GENESIS_CHANGED' });
       let seq = BigInt(chain.anchorSeq);
       let hash = chain.anchorHash;
       let broken = false;
       for (;;) {
         // Up to the head as read: entries appended meanwhile are newer than what the head vouches for.
-        const rows = await this.dataSource.getRepository(CallAuditEntry).createQueryBuilder('e').where('e.chain_id = :id AND e.seq > :seq AND e.seq <= :last', { id: chain.id, seq: seq.toString(), last: String(chain.lastSeq) }).orderBy('e.seq', 'ASC').limit(PAGE).getMany();
+        const rows = await this.dataSource
+          .getRepository(CallAuditEntry)
+          .createQueryBuilder('e')
+          .where('e.chain_id = :id AND e.seq > :seq AND e.seq <= :last', { id: chain.id, seq: seq.toString(), last: String(chain.lastSeq) })
+          .orderBy('e.seq', 'ASC')
+          .limit(PAGE)
+          .getMany();
         for (const row of rows) {
           entries++;
           if (broken) continue;
-          const problem = BigInt(row.seq) !== seq + 1n ? 'ENTRY_MISSING' : row.prevHash !== hash ? 'CHAIN_BROKEN' : this.hashOf(row.prevHash, row) !== row.hash ? 'ENTRY_CHANGED' : null;
+          const problem =
+            BigInt(row.seq) !== seq + 1n
+              ? 'ENTRY_MISSING'
+              : row.prevHash !== hash
+                ? 'CHAIN_BROKEN'
+                : this.hashOf(row.prevHash, row) !== row.hash
+                  ? 'ENTRY_CHANGED'
+                  : null;
           if (problem) {
             problems.push({ chainId: chain.id, seq: problem === 'ENTRY_MISSING' ? (seq + 1n).toString() : row.seq, problem });
             broken = true;
@@ -168,7 +221,8 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
         }
         if (rows.length < PAGE) break;
       }
-      if (!broken && (seq.toString() !== String(chain.lastSeq) || hash !== chain.lastHash)) problems.push({ chainId: chain.id, seq: String(chain.lastSeq), problem: 'ENTRIES_CUT_OFF' });
+      if (!broken && (seq.toString() !== String(chain.lastSeq) || hash !== chain.lastHash))
+        problems.push({ chainId: chain.id, seq: String(chain.lastSeq), problem: 'ENTRIES_CUT_OFF' });
     }
     // Entries whose chain head is gone: someone removed the head to hide them.
     const orphans: { chain_id: string }[] = await this.dataSource.query(
@@ -189,7 +243,10 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
     let removed = 0;
     for (const chain of await this.dataSource.getRepository(CallAuditChain).find()) {
       removed += await this.dataSource.transaction(async (m) => {
-        const [last] = await m.query(`SELECT seq, hash FROM ${t(CallAuditEntry)} WHERE chain_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1`, [chain.id, cutoff]);
+        const [last] = await m.query(
+          `SELECT seq, hash FROM ${t(CallAuditEntry)} WHERE chain_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1`,
+          [chain.id, cutoff],
+        );
         if (!last) return 0;
         const deleted = await m.query(`DELETE FROM ${t(CallAuditEntry)} WHERE chain_id = $1 AND seq <= $2`, [chain.id, last.seq]);
         await m.query(`UPDATE ${t(CallAuditChain)} SET anchor_seq = $2, anchor_hash = $3 WHERE id = $1`, [chain.id, last.seq, last.hash]);
@@ -202,7 +259,10 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
 
 /** Control characters and lone surrogates removed (PostgreSQL's jsonb and text refuse some of them). */
 function clean(v: string): string {
-  return [...v].filter((c) => c.charCodeAt(0) > 0x1f && c !== '\u007f').join('').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+  return [...v]
+    .filter((c) => c.charCodeAt(0) > 0x1f && c !== '\u007f')
+    .join('')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
 }
 
 function sanitized<T extends Record<string, unknown>>(fields: T): T {
@@ -211,12 +271,33 @@ function sanitized<T extends Record<string, unknown>>(fields: T): T {
 
 function toColumns(e: CallAuditEntry): Record<string, unknown> {
   return {
-    chain_id: e.chainId, seq: e.seq, at: e.at.toISOString(), app: e.app, capability: e.capability, operation: e.operation, end_user: e.endUser, purpose: e.purpose, case_id: e.caseId,
-    correlation_id: e.correlationId, status: e.status, code: e.code, latency_ms: e.latencyMs, request_hash: e.requestHash, prev_hash: e.prevHash, hash: e.hash,
+    chain_id: e.chainId,
+    seq: e.seq,
+    at: e.at.toISOString(),
+    app: e.app,
+    capability: e.capability,
+    operation: e.operation,
+    end_user: e.endUser,
+    purpose: e.purpose,
+    case_id: e.caseId,
+    correlation_id: e.correlationId,
+    status: e.status,
+    code: e.code,
+    latency_ms: e.latencyMs,
+    request_hash: e.requestHash,
+    prev_hash: e.prevHash,
+    hash: e.hash,
   };
 }
 
-function fieldsOf(request: AppRequest, reply: FastifyReply, payload: unknown, capability: string, operation: string, crypto: CryptoProvider): Omit<AuditFields, 'chainId' | 'seq'> {
+function fieldsOf(
+  request: AppRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  capability: string,
+  operation: string,
+  crypto: CryptoProvider,
+): Omit<AuditFields, 'chainId' | 'seq'> {
   // Decoded as callerOf decodes them for the provider: purposes percent-decoded, end user and case as sent.
   const header = (name: string, max: number, decode = false) => {
     const v = request.headers[name];

@@ -94,7 +94,20 @@ const shape = new Ajv({ allErrors: true, strict: false, useDefaults: true }).com
 /** A problem found in a definition, with where it is (`steps[1].input`, `output` …). */
 export interface DefinitionProblem {
   path: string;
-  code: 'INVALID_DEFINITION' | 'INVALID_EXPRESSION' | 'DUPLICATE_STEP' | 'UNKNOWN_STEP' | 'CYCLE' | 'UNKNOWN_CAPABILITY' | 'CAPABILITY_RETIRED' | 'NESTED_COMPOSITE' | 'UNKNOWN_FIELD' | 'TYPE_MISMATCH' | 'MISSING_FIELD' | 'FIELD_NOT_ACCEPTED' | 'INVALID_SCHEMA';
+  code:
+    | 'INVALID_DEFINITION'
+    | 'INVALID_EXPRESSION'
+    | 'DUPLICATE_STEP'
+    | 'UNKNOWN_STEP'
+    | 'CYCLE'
+    | 'UNKNOWN_CAPABILITY'
+    | 'CAPABILITY_RETIRED'
+    | 'NESTED_COMPOSITE'
+    | 'UNKNOWN_FIELD'
+    | 'TYPE_MISMATCH'
+    | 'MISSING_FIELD'
+    | 'FIELD_NOT_ACCEPTED'
+    | 'INVALID_SCHEMA';
   message: string;
 }
 
@@ -111,7 +124,9 @@ export function readDefinition(body: unknown): { definition: CompositeDefinition
       const message = String((err as Error)?.message ?? err);
       // The yaml package recurses on nesting and reports a stack overflow as a parse error.
       if (err instanceof RangeError || /Maximum call stack size exceeded/.test(message)) {
-        throw CommonProblem.BODY_TOO_DEEP(`对象和数组至多嵌套 ${DEFAULT_JSON_MAX_DEPTH} 层 (objects and arrays nest at most ${DEFAULT_JSON_MAX_DEPTH} levels)`);
+        throw CommonProblem.BODY_TOO_DEEP(
+          `对象和数组至多嵌套 ${DEFAULT_JSON_MAX_DEPTH} 层 (objects and arrays nest at most ${DEFAULT_JSON_MAX_DEPTH} levels)`,
+        );
       }
       throw CompositionProblem.INVALID_YAML(message.slice(0, 300));
     }

@@ -51,12 +51,16 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
   const warnings: string[] = [];
   const ids = new Set<string>();
   def.steps.forEach((s, i) => {
-    if (ids.has(s.id)) problems.push({ path: `steps[${i}].id`, code: 'DUPLICATE_STEP', message: `步骤编号重复 (duplicate step id): ${s.id}` });
+    if (ids.has(s.id))
+      problems.push({ path: `steps[${i}].id`, code: 'DUPLICATE_STEP', message: `步骤编号重复 (duplicate step id): ${s.id}` });
     ids.add(s.id);
   });
 
   let schemasValid = true;
-  for (const [path, schema] of [['input', def.input], ['outputSchema', def.outputSchema]] as const) {
+  for (const [path, schema] of [
+    ['input', def.input],
+    ['outputSchema', def.outputSchema],
+  ] as const) {
     if (schema === undefined) continue;
     try {
       new Ajv({ strict: false }).compile(schema);
@@ -65,7 +69,12 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       problems.push({ path, code: 'INVALID_SCHEMA', message: `JSON Schema 无效 (invalid JSON Schema): ${(err as Error).message}` });
     }
   }
-  if (def.input['type'] !== 'object') problems.push({ path: 'input.type', code: 'INVALID_SCHEMA', message: '组合能力的输入须为对象 (a composite input is an object: type "object")' });
+  if (def.input['type'] !== 'object')
+    problems.push({
+      path: 'input.type',
+      code: 'INVALID_SCHEMA',
+      message: '组合能力的输入须为对象 (a composite input is an object: type "object")',
+    });
 
   // Expressions parsed once; the steps each one names.
   const parsed = new Map<string, AstNode>();
@@ -75,7 +84,11 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       parsed.set(path, jsonata(expr).ast() as AstNode);
     } catch (err) {
       const e = err as { message?: string; position?: number };
-      problems.push({ path, code: 'INVALID_EXPRESSION', message: `JSONata 表达式无效 (invalid JSONata) at ${e.position ?? '?'}: ${e.message ?? ''}` });
+      problems.push({
+        path,
+        code: 'INVALID_EXPRESSION',
+        message: `JSONata 表达式无效 (invalid JSONata) at ${e.position ?? '?'}: ${e.message ?? ''}`,
+      });
     }
   };
   def.steps.forEach((s, i) => {
@@ -92,17 +105,25 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       for (const ref of ast ? rootedPaths(ast) : []) {
         if (ref.names[0] !== 'steps') continue;
         if (ref.names.length < 2) {
-          problems.push({ path: `steps[${i}].${part}`, code: 'INVALID_EXPRESSION', message: '`steps` 之后须写明步骤编号，如 steps.verify.match (name the step: steps.<id>.<field>; `steps` alone, `steps.*` or $lookup(steps, …) hide what a step waits for)' });
+          problems.push({
+            path: `steps[${i}].${part}`,
+            code: 'INVALID_EXPRESSION',
+            message:
+              '`steps` 之后须写明步骤编号，如 steps.verify.match (name the step: steps.<id>.<field>; `steps` alone, `steps.*` or $lookup(steps, …) hide what a step waits for)',
+          });
           continue;
         }
         const id = ref.names[1]!;
-        if (!ids.has(id)) problems.push({ path: `steps[${i}].${part}`, code: 'UNKNOWN_STEP', message: `没有编号为 ${id} 的步骤 (no step with id ${id})` });
-        else if (id === s.id) problems.push({ path: `steps[${i}].${part}`, code: 'CYCLE', message: `步骤引用了自身 (step ${id} refers to itself)` });
+        if (!ids.has(id))
+          problems.push({ path: `steps[${i}].${part}`, code: 'UNKNOWN_STEP', message: `没有编号为 ${id} 的步骤 (no step with id ${id})` });
+        else if (id === s.id)
+          problems.push({ path: `steps[${i}].${part}`, code: 'CYCLE', message: `步骤引用了自身 (step ${id} refers to itself)` });
         else deps.add(id);
       }
     }
     for (const id of s.needs ?? []) {
-      if (!ids.has(id)) problems.push({ path: `steps[${i}].needs`, code: 'UNKNOWN_STEP', message: `没有编号为 ${id} 的步骤 (no step with id ${id})` });
+      if (!ids.has(id))
+        problems.push({ path: `steps[${i}].needs`, code: 'UNKNOWN_STEP', message: `没有编号为 ${id} 的步骤 (no step with id ${id})` });
       else if (id === s.id) problems.push({ path: `steps[${i}].needs`, code: 'CYCLE', message: `步骤依赖自身 (step ${id} needs itself)` });
       else deps.add(id);
     }
@@ -110,25 +131,61 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
   });
   const outputAst = parsed.get('output');
   for (const ref of outputAst ? rootedPaths(outputAst) : []) {
-    if (ref.names[0] === 'steps' && ref.names.length < 2) problems.push({ path: 'output', code: 'INVALID_EXPRESSION', message: '`steps` 之后须写明步骤编号 (name the step: steps.<id>.<field>)' });
-    if (ref.names[0] === 'steps' && ref.names.length >= 2 && !ids.has(ref.names[1]!)) problems.push({ path: 'output', code: 'UNKNOWN_STEP', message: `没有编号为 ${ref.names[1]} 的步骤 (no step with id ${ref.names[1]})` });
+    if (ref.names[0] === 'steps' && ref.names.length < 2)
+      problems.push({
+        path: 'output',
+        code: 'INVALID_EXPRESSION',
+        message: '`steps` 之后须写明步骤编号 (name the step: steps.<id>.<field>)',
+      });
+    if (ref.names[0] === 'steps' && ref.names.length >= 2 && !ids.has(ref.names[1]!))
+      problems.push({
+        path: 'output',
+        code: 'UNKNOWN_STEP',
+        message: `没有编号为 ${ref.names[1]} 的步骤 (no step with id ${ref.names[1]})`,
+      });
   }
 
   const stages = stagesOf(dependsOn);
   const placed = new Set(stages.flat());
   const looping = Object.keys(dependsOn).filter((id) => !placed.has(id));
-  if (looping.length > 0) problems.push({ path: 'steps', code: 'CYCLE', message: `步骤之间存在循环依赖 (the steps depend on each other in a cycle): ${looping.join(', ')}` });
+  if (looping.length > 0)
+    problems.push({
+      path: 'steps',
+      code: 'CYCLE',
+      message: `步骤之间存在循环依赖 (the steps depend on each other in a cycle): ${looping.join(', ')}`,
+    });
 
   const targets: Record<string, StepTarget> = {};
   await Promise.all(
     def.steps.map(async (s, i) => {
       const target = await resolve(s.capability, s.version);
-      if (!target) return problems.push({ path: `steps[${i}].capability`, code: 'UNKNOWN_CAPABILITY', message: `能力不存在 (unknown capability): ${s.capability}${s.version ? ` v${s.version}` : ''}` });
-      if (target.kind === 'composite') return problems.push({ path: `steps[${i}].capability`, code: 'NESTED_COMPOSITE', message: `组合能力的步骤不能调用组合能力 (a step cannot call a composite): ${s.capability}` });
-      if (target.status === 'retired') return problems.push({ path: `steps[${i}].capability`, code: 'CAPABILITY_RETIRED', message: `能力版本已下线 (capability version retired): ${s.capability} v${target.version}` });
+      if (!target)
+        return problems.push({
+          path: `steps[${i}].capability`,
+          code: 'UNKNOWN_CAPABILITY',
+          message: `能力不存在 (unknown capability): ${s.capability}${s.version ? ` v${s.version}` : ''}`,
+        });
+      if (target.kind === 'composite')
+        return problems.push({
+          path: `steps[${i}].capability`,
+          code: 'NESTED_COMPOSITE',
+          message: `组合能力的步骤不能调用组合能力 (a step cannot call a composite): ${s.capability}`,
+        });
+      if (target.status === 'retired')
+        return problems.push({
+          path: `steps[${i}].capability`,
+          code: 'CAPABILITY_RETIRED',
+          message: `能力版本已下线 (capability version retired): ${s.capability} v${target.version}`,
+        });
       if (target.status === 'deprecated') warnings.push(`steps[${i}]: ${s.capability} v${target.version} 已弃用 (deprecated)`);
-      if (s.timeoutMs !== undefined && s.timeoutMs > target.timeoutMs) warnings.push(`steps[${i}]: timeoutMs ${s.timeoutMs} 超过 ${s.capability} 自身的 ${target.timeoutMs} ms，按后者 (more than the capability's own timeout, which applies)`);
-      if (s.timeoutMs === undefined && target.timeoutMs > def.timeoutMs) warnings.push(`steps[${i}]: ${s.capability} 的超时 ${target.timeoutMs} ms 超过组合能力的 ${def.timeoutMs} ms (its timeout exceeds the composite's)`);
+      if (s.timeoutMs !== undefined && s.timeoutMs > target.timeoutMs)
+        warnings.push(
+          `steps[${i}]: timeoutMs ${s.timeoutMs} 超过 ${s.capability} 自身的 ${target.timeoutMs} ms，按后者 (more than the capability's own timeout, which applies)`,
+        );
+      if (s.timeoutMs === undefined && target.timeoutMs > def.timeoutMs)
+        warnings.push(
+          `steps[${i}]: ${s.capability} 的超时 ${target.timeoutMs} ms 超过组合能力的 ${def.timeoutMs} ms (its timeout exceeds the composite's)`,
+        );
       targets[s.id] = target;
       return undefined;
     }),
@@ -145,7 +202,12 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       const root = context(ref.names);
       if (!root) continue;
       const found = resolveFields(root.schema, root.rest);
-      if ('missing' in found) problems.push({ path, code: 'UNKNOWN_FIELD', message: `${ref.names.join('.')}: 没有字段 ${found.missing} (no field ${found.missing})` });
+      if ('missing' in found)
+        problems.push({
+          path,
+          code: 'UNKNOWN_FIELD',
+          message: `${ref.names.join('.')}: 没有字段 ${found.missing} (no field ${found.missing})`,
+        });
     }
   };
   if (!schemasValid) return { valid: false, problems, warnings, dependsOn, stages, targets };
@@ -155,8 +217,12 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
     const target = targets[s.id];
     if (!target) return;
     const ast = parsed.get(`steps[${i}].input`);
-    const given: Record<string, Set<string> | null> | null = s.input === undefined ? fieldsOfSchema(def.input) : ast ? fieldsOfConstructor(ast, context) : null;
-    if (given) problems.push(...compareFields(`steps[${i}].input`, given, target.inputSchema, `${s.capability} 的输入 (the input of ${s.capability})`));
+    const given: Record<string, Set<string> | null> | null =
+      s.input === undefined ? fieldsOfSchema(def.input) : ast ? fieldsOfConstructor(ast, context) : null;
+    if (given)
+      problems.push(
+        ...compareFields(`steps[${i}].input`, given, target.inputSchema, `${s.capability} 的输入 (the input of ${s.capability})`),
+      );
   });
   if (def.outputSchema && outputAst) {
     const given = fieldsOfConstructor(outputAst, context);
@@ -192,7 +258,12 @@ function rootedPaths(ast: AstNode): { names: string[] }[] {
     const n = node as AstNode;
     // `$.steps.a` and `$$.steps.a` are the same paths as `steps.a`.
     const from = Array.isArray(n.steps) && n.steps[0]?.type === 'variable' && (n.steps[0].value === '' || n.steps[0].value === '$') ? 1 : 0;
-    if (n.type === 'path' && Array.isArray(n.steps) && n.steps[from]?.type === 'name' && (n.steps[from].value === 'input' || n.steps[from].value === 'steps')) {
+    if (
+      n.type === 'path' &&
+      Array.isArray(n.steps) &&
+      n.steps[from]?.type === 'name' &&
+      (n.steps[from].value === 'input' || n.steps[from].value === 'steps')
+    ) {
       const names: string[] = [];
       for (const step of n.steps.slice(from)) {
         if (step.type !== 'name' || typeof step.value !== 'string') break;
@@ -243,7 +314,8 @@ function resolveFields(rootSchema: Schema, names: string[]): { schema: Schema | 
       continue;
     }
     const types = typesOf(cur);
-    const open = cur['additionalProperties'] === true || (typeof cur['additionalProperties'] === 'object' && cur['additionalProperties'] !== null);
+    const open =
+      cur['additionalProperties'] === true || (typeof cur['additionalProperties'] === 'object' && cur['additionalProperties'] !== null);
     if ((props && !open) || (types && [...types].every((t) => PRIMITIVES.has(t)))) return { missing: name };
     cur = null;
   }
@@ -251,7 +323,10 @@ function resolveFields(rootSchema: Schema, names: string[]): { schema: Schema | 
 }
 
 /** The fields an object constructor `{ "k": expr, … }` gives with the types known for each (null: unknown); null when not a constructor. */
-function fieldsOfConstructor(ast: AstNode, context: (names: string[]) => { schema: Schema; rest: string[] } | null): Record<string, Set<string> | null> | null {
+function fieldsOfConstructor(
+  ast: AstNode,
+  context: (names: string[]) => { schema: Schema; rest: string[] } | null,
+): Record<string, Set<string> | null> | null {
   if (ast.type !== 'unary' || ast.value !== '{' || !Array.isArray(ast.lhs)) return null;
   const fields: Record<string, Set<string> | null> = {};
   for (const pair of ast.lhs as [AstNode, AstNode][]) {
@@ -314,16 +389,22 @@ function compareFields(path: string, given: Record<string, Set<string> | null>, 
   for (const [field, types] of Object.entries(given)) {
     const prop = props[field];
     if (!prop) {
-      if (closed) problems.push({ path, code: 'FIELD_NOT_ACCEPTED', message: `${what}不接受字段 ${field} (field ${field} is not accepted)` });
+      if (closed)
+        problems.push({ path, code: 'FIELD_NOT_ACCEPTED', message: `${what}不接受字段 ${field} (field ${field} is not accepted)` });
       continue;
     }
     const wanted = typesOf(deref(prop, schema));
     if (types && wanted && !compatible(types, wanted)) {
-      problems.push({ path, code: 'TYPE_MISMATCH', message: `${what}字段 ${field} 须为 ${[...wanted].join('|')}，映射给出 ${[...types].join('|')} (field ${field} wants ${[...wanted].join('|')}, the mapping gives ${[...types].join('|')})` });
+      problems.push({
+        path,
+        code: 'TYPE_MISMATCH',
+        message: `${what}字段 ${field} 须为 ${[...wanted].join('|')}，映射给出 ${[...types].join('|')} (field ${field} wants ${[...wanted].join('|')}, the mapping gives ${[...types].join('|')})`,
+      });
     }
   }
   for (const field of Array.isArray(target['required']) ? (target['required'] as string[]) : []) {
-    if (!(field in given)) problems.push({ path, code: 'MISSING_FIELD', message: `${what}缺少必填字段 ${field} (required field ${field} is not mapped)` });
+    if (!(field in given))
+      problems.push({ path, code: 'MISSING_FIELD', message: `${what}缺少必填字段 ${field} (required field ${field} is not mapped)` });
   }
   return problems;
 }

@@ -10,10 +10,21 @@ const EXAMPLE = {
   name: '核验身份并查询名下证照',
   ownerDepartment: '省政务服务管理办公室',
   timeoutMs: 8000,
-  input: { type: 'object', required: ['name', 'idNumber'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, idNumber: { type: 'string', pattern: '^[0-9]{17}[0-9X]$' } } },
+  input: {
+    type: 'object',
+    required: ['name', 'idNumber'],
+    additionalProperties: false,
+    properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, idNumber: { type: 'string', pattern: '^[0-9]{17}[0-9X]$' } },
+  },
   steps: [
     { id: 'verify', capability: 'identity.verify-real-name', input: '{ "name": input.name, "idNumber": input.idNumber }' },
-    { id: 'licences', capability: 'e-licence.query-by-holder', when: 'steps.verify.match = true', input: '{ "holderType": "person", "holderId": input.idNumber }', fallback: { licences: [] } },
+    {
+      id: 'licences',
+      capability: 'e-licence.query-by-holder',
+      when: 'steps.verify.match = true',
+      input: '{ "holderType": "person", "holderId": input.idNumber }',
+      fallback: { licences: [] },
+    },
   ],
   output: '{ "verified": steps.verify.match, "licences": $append([], steps.licences.licences) }',
 };
@@ -32,7 +43,11 @@ export class CompositesAdminController {
   @Post('dry-run')
   @HttpCode(200)
   @ApiConsumes('application/json', 'application/yaml')
-  @ApiOperation({ summary: '试运行校验 (dry-run: check a definition without calling anything)', description: 'Answers { valid, problems[], warnings[], plan: { stages, dependsOn, calls } } — problems name where (steps[1].input) and what (UNKNOWN_CAPABILITY, TYPE_MISMATCH, CYCLE …).' })
+  @ApiOperation({
+    summary: '试运行校验 (dry-run: check a definition without calling anything)',
+    description:
+      'Answers { valid, problems[], warnings[], plan: { stages, dependsOn, calls } } — problems name where (steps[1].input) and what (UNKNOWN_CAPABILITY, TYPE_MISMATCH, CYCLE …).',
+  })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
   async dryRun(@Body() definition: CompositeDocument) {
     return this.composites.dryRun(definition);
@@ -53,6 +68,14 @@ export class CompositesAdminController {
   @Get(':code')
   @ApiOperation({ summary: '组合能力定义 (a composite’s published definitions, every version)' })
   async get(@Param('code') code: string) {
-    return { versions: (await this.composites.definitions(code)).map((c) => ({ version: c.version, definition: c.definition, source: c.source, publishedBy: c.publishedBy, publishedAt: c.publishedAt })) };
+    return {
+      versions: (await this.composites.definitions(code)).map((c) => ({
+        version: c.version,
+        definition: c.definition,
+        source: c.source,
+        publishedBy: c.publishedBy,
+        publishedAt: c.publishedAt,
+      })),
+    };
   }
 }

@@ -41,7 +41,11 @@ export interface DryRunReport {
   valid: boolean;
   problems: DefinitionProblem[];
   warnings: string[];
-  plan?: { stages: string[][]; dependsOn: Record<string, string[]>; calls: Record<string, { capability: string; version: string; kind: StepTarget['kind'] }> };
+  plan?: {
+    stages: string[][];
+    dependsOn: Record<string, string[]>;
+    calls: Record<string, { capability: string; version: string; kind: StepTarget['kind'] }>;
+  };
 }
 
 const FIND_TTL_MS = 2_000;
@@ -50,7 +54,9 @@ const MIN_STEP_MS = 50;
 
 function mappingFailed(part: 'input' | 'when', err: unknown): ProblemException {
   const e = err as { code?: string; message?: string };
-  return SharedProblem.MAPPING_FAILED(`${part === 'input' ? '步骤输入映射失败 (the step input mapping failed)' : '步骤条件求值失败 (the step condition failed)'}: ${`${e.code ?? ''} ${e.message ?? ''}`.trim().slice(0, 300)}`);
+  return SharedProblem.MAPPING_FAILED(
+    `${part === 'input' ? '步骤输入映射失败 (the step input mapping failed)' : '步骤条件求值失败 (the step condition failed)'}: ${`${e.code ?? ''} ${e.message ?? ''}`.trim().slice(0, 300)}`,
+  );
 }
 
 /**
@@ -89,9 +95,11 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     if (!this.config.SEED_DEMO) return;
     const code = 'composite.citizen-licences';
     if (!(await this.dataSource.getRepository(Composite).existsBy({ code }))) {
-      await this.publish(readFileSync(new URL('./examples/citizen-licences.composite.yaml', import.meta.url), 'utf8'), 'demo-seed').catch((err: Error) => {
-        if (!(err instanceof ProblemException && err.getStatus() === 409)) throw err; // another instance published it meanwhile
-      });
+      await this.publish(readFileSync(new URL('./examples/citizen-licences.composite.yaml', import.meta.url), 'utf8'), 'demo-seed').catch(
+        (err: Error) => {
+          if (!(err instanceof ProblemException && err.getStatus() === 409)) throw err; // another instance published it meanwhile
+        },
+      );
     }
     await this.grants.grantDemoApps([code]);
   }
@@ -109,7 +117,9 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     const { definition, problems } = readDefinition(body);
     const plan = definition ? await planComposite(definition, (code, version) => this.target(code, version)) : null;
     if (!definition || !plan || !plan.valid) {
-      throw CompositionProblem.COMPOSITE_INVALID(`${(plan?.problems ?? problems).length} 个问题 (problems)`).withExtensions({ problems: plan?.problems ?? problems });
+      throw CompositionProblem.COMPOSITE_INVALID(`${(plan?.problems ?? problems).length} 个问题 (problems)`).withExtensions({
+        problems: plan?.problems ?? problems,
+      });
     }
     if (findCapability(definition.code) || (await this.proxy.find(definition.code))) {
       throw RegistryProblem.CAPABILITY_CODE_TAKEN(definition.code);
@@ -118,24 +128,46 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     // Each step pinned to the version the dry-run checked: a later version of a capability does not change a published composite.
     for (const step of definition.steps) step.version ??= plan.targets[step.id]!.version;
     const listed: CapabilityVersion = {
-      code: definition.code, version: definition.version, name: definition.name, description: definition.description ?? `组合能力 (composite): ${definition.steps.map((s) => s.capability).join(' + ')}`,
-      ownerDepartment: definition.ownerDepartment, provider: `composite:${by}`.slice(0, 64), topic: 'composite', timeoutMs: definition.timeoutMs, idempotent,
-      inputSchema: definition.input, outputSchema: definition.outputSchema ?? { type: 'object' }, example: null, status: 'active', visibility: 'public', statusReason: null, statusBy: by, announcedAt: new Date(),
+      code: definition.code,
+      version: definition.version,
+      name: definition.name,
+      description: definition.description ?? `组合能力 (composite): ${definition.steps.map((s) => s.capability).join(' + ')}`,
+      ownerDepartment: definition.ownerDepartment,
+      provider: `composite:${by}`.slice(0, 64),
+      topic: 'composite',
+      timeoutMs: definition.timeoutMs,
+      idempotent,
+      inputSchema: definition.input,
+      outputSchema: definition.outputSchema ?? { type: 'object' },
+      example: null,
+      status: 'active',
+      visibility: 'public',
+      statusReason: null,
+      statusBy: by,
+      announcedAt: new Date(),
     };
-    const composite: Omit<Composite, 'publishedAt'> = { code: definition.code, version: definition.version, definition, source: typeof body === 'string' ? body : null, publishedBy: by };
+    const composite: Omit<Composite, 'publishedAt'> = {
+      code: definition.code,
+      version: definition.version,
+      definition,
+      source: typeof body === 'string' ? body : null,
+      publishedBy: by,
+    };
     try {
       await this.dataSource.transaction((m) =>
         this.registry.listOwn(m, listed, {
           replace: false,
           store: async () => {
-            if (await m.getRepository(Composite).existsBy({ code: definition.code, version: definition.version })) throw CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`);
+            if (await m.getRepository(Composite).existsBy({ code: definition.code, version: definition.version }))
+              throw CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`);
             // insert, not save: a concurrent publication of the same version fails on the key instead of overwriting.
             await m.getRepository(Composite).insert(composite as QueryDeepPartialEntity<Composite>);
           },
         }),
       );
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`);
+      if ((err as { code?: string }).code === '23505')
+        throw CompositionProblem.COMPOSITE_EXISTS(`${definition.code} v${definition.version}`);
       throw err;
     }
     this.forget(definition.code);
@@ -157,7 +189,9 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     if (!hit || hit.until < Date.now()) {
       // Which version answers is looked up again every 2 s; a published version never changes, so it is loaded (planned, compiled) once.
       const repo = this.dataSource.getRepository(Composite);
-      const versions = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code) ? await repo.find({ where: version ? { code, version } : { code }, select: { version: true } }) : [];
+      const versions = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code)
+        ? await repo.find({ where: version ? { code, version } : { code }, select: { version: true } })
+        : [];
       const chosen = versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a))[0];
       let composite: LoadedComposite | null = null;
       if (chosen !== undefined) {
@@ -203,7 +237,9 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
       let run = runs.get(id);
       if (!run) {
         const s = byId.get(id)!;
-        run = Promise.all(s.deps.map(runOf)).then(() => (stopped ? undefined : this.step(composite, s, context, caller, messageId, deadline, () => stopped)));
+        run = Promise.all(s.deps.map(runOf)).then(() =>
+          stopped ? undefined : this.step(composite, s, context, caller, messageId, deadline, () => stopped),
+        );
         runs.set(id, run);
       }
       return run;
@@ -212,7 +248,15 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     all.catch(() => undefined); // answered by the race below; later failures of abandoned steps are audited, not raised
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(CompositionProblem.COMPOSITE_TIMEOUT(`${descriptor.code} 未在 ${composite.definition.timeoutMs} ms 内完成 (not done within ${composite.definition.timeoutMs} ms)`)), composite.definition.timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            CompositionProblem.COMPOSITE_TIMEOUT(
+              `${descriptor.code} 未在 ${composite.definition.timeoutMs} ms 内完成 (not done within ${composite.definition.timeoutMs} ms)`,
+            ),
+          ),
+        composite.definition.timeoutMs,
+      );
     });
     try {
       await Promise.race([all, timeout]);
@@ -228,10 +272,15 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     } catch (err) {
       throw CompositionProblem.COMPOSITE_BAD_OUTPUT(`组合能力的输出映射失败 (the output mapping failed): ${(err as Error).message}`);
     }
-    if (typeof output !== 'object' || output === null || Array.isArray(output)) throw CompositionProblem.COMPOSITE_BAD_OUTPUT(`组合能力的输出不是对象 (the composite output is not an object): ${descriptor.code}`);
+    if (typeof output !== 'object' || output === null || Array.isArray(output))
+      throw CompositionProblem.COMPOSITE_BAD_OUTPUT(`组合能力的输出不是对象 (the composite output is not an object): ${descriptor.code}`);
     if (composite.validateOutput && !composite.validateOutput(output)) {
-      this.log.error(`组合能力输出不符合其模式 (composite output violates its schema) ${descriptor.code}: ${JSON.stringify(composite.validateOutput.errors).slice(0, 500)}`);
-      throw CompositionProblem.COMPOSITE_BAD_OUTPUT(`组合能力的输出不符合其模式 (the composite output does not match its schema): ${descriptor.code}`);
+      this.log.error(
+        `组合能力输出不符合其模式 (composite output violates its schema) ${descriptor.code}: ${JSON.stringify(composite.validateOutput.errors).slice(0, 500)}`,
+      );
+      throw CompositionProblem.COMPOSITE_BAD_OUTPUT(
+        `组合能力的输出不符合其模式 (the composite output does not match its schema): ${descriptor.code}`,
+      );
     }
     return output;
   }
@@ -241,7 +290,15 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     return checkedInput(composite.validateInput, input);
   }
 
-  private async step(composite: LoadedComposite, s: LoadedComposite['steps'][number], context: { input: object; steps: Record<string, unknown> }, caller: CallerInfo, messageId: string, deadline: number, stopped: () => boolean): Promise<void> {
+  private async step(
+    composite: LoadedComposite,
+    s: LoadedComposite['steps'][number],
+    context: { input: object; steps: Record<string, unknown> },
+    caller: CallerInfo,
+    messageId: string,
+    deadline: number,
+    stopped: () => boolean,
+  ): Promise<void> {
     const { step } = s;
     const started = Date.now();
     if (step.when) {
@@ -270,7 +327,13 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
       const left = deadline - Date.now();
       if (stopped() || left < MIN_STEP_MS) throw CompositionProblem.COMPOSITE_TIMEOUT(`${step.id}: ${Math.max(0, left)} ms left`);
       const budgetMs = Math.min(step.timeoutMs ?? capability.timeoutMs, left);
-      const output = await this.invoker.call(capability, checked.value, stepCaller, derivedEventId(`${messageId}\u0000${step.id}`, 'composite-step'), { budgetMs });
+      const output = await this.invoker.call(
+        capability,
+        checked.value,
+        stepCaller,
+        derivedEventId(`${messageId}\u0000${step.id}`, 'composite-step'),
+        { budgetMs },
+      );
       context.steps[step.id] = output;
       await this.recordStep(caller, step, 200, null, started, stepInput);
     } catch (err) {
@@ -279,12 +342,28 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** A failed step: audited, then its policy — the composite fails, or the step's output is null or its fallback. */
-  private async failed(composite: LoadedComposite, s: LoadedComposite['steps'][number], context: { steps: Record<string, unknown> }, caller: CallerInfo, started: number, stepInput: unknown, err: unknown): Promise<void> {
+  private async failed(
+    composite: LoadedComposite,
+    s: LoadedComposite['steps'][number],
+    context: { steps: Record<string, unknown> },
+    caller: CallerInfo,
+    started: number,
+    stepInput: unknown,
+    err: unknown,
+  ): Promise<void> {
     const { step } = s;
     const status = err instanceof HttpException ? err.getStatus() : 500;
-    const body = (err instanceof HttpException ? err.getResponse() : {}) as { code?: string; title?: string; detail?: string; errors?: unknown };
+    const body = (err instanceof HttpException ? err.getResponse() : {}) as {
+      code?: string;
+      title?: string;
+      detail?: string;
+      errors?: unknown;
+    };
     const code = body.code ?? 'INTERNAL_ERROR';
-    if (!(err instanceof HttpException)) this.log.error(`组合能力步骤内部错误 (composite step internal error) ${composite.descriptor.code}/${step.id}: ${(err as Error).message}`);
+    if (!(err instanceof HttpException))
+      this.log.error(
+        `组合能力步骤内部错误 (composite step internal error) ${composite.descriptor.code}/${step.id}: ${(err as Error).message}`,
+      );
     await this.recordStep(caller, step, status, code, started, stepInput);
     const policy = step.onFailure ?? 'fail';
     if (policy === 'continue') context.steps[step.id] = null;
@@ -292,22 +371,52 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     else {
       // The caller's own doing (rights, limits, headers, the provider's refusal of the request) keeps its status;
       // a step whose mapped input breaks its contract, or whose capability is gone, is the composite's defect: 502.
-      const composites = (status === 400 && CommonProblem.INVALID_INPUT.is(err)) || ([404, 410].includes(status) && [RegistryProblem.CAPABILITY_NOT_FOUND, InvokeProblem.CAPABILITY_VERSION_NOT_FOUND, InvokeProblem.CAPABILITY_RETIRED].some((gone) => gone.is(err)));
+      const composites =
+        (status === 400 && CommonProblem.INVALID_INPUT.is(err)) ||
+        ([404, 410].includes(status) &&
+          [RegistryProblem.CAPABILITY_NOT_FOUND, InvokeProblem.CAPABILITY_VERSION_NOT_FOUND, InvokeProblem.CAPABILITY_RETIRED].some(
+            (gone) => gone.is(err),
+          ));
       const answer = status === 503 || status === 504 ? status : status >= 500 || composites ? 502 : status;
       const stepFailed = CompositionProblem.COMPOSITE_STEP_FAILED;
       // The vocabulary's code and title with the status worked out above (not always its 502): built as is.
-      const problem = relayedProblem({ status: answer, code: stepFailed.code, title: stepFailed.title, detail: `${step.id} (${step.capability}): ${code}${body.detail ? ` — ${body.detail}` : ''}` })
-        .withExtensions({ step: step.id, stepCapability: step.capability, cause: { status, code, ...(body.title ? { title: body.title } : {}), ...(body.errors ? { errors: body.errors } : {}) } });
+      const problem = relayedProblem({
+        status: answer,
+        code: stepFailed.code,
+        title: stepFailed.title,
+        detail: `${step.id} (${step.capability}): ${code}${body.detail ? ` — ${body.detail}` : ''}`,
+      }).withExtensions({
+        step: step.id,
+        stepCapability: step.capability,
+        cause: { status, code, ...(body.title ? { title: body.title } : {}), ...(body.errors ? { errors: body.errors } : {}) },
+      });
       if (err instanceof ProblemException) problem.withHeaders(err.headers);
       throw problem;
     }
   }
 
   /** Each step is a call of its own in the audit chain and the metrics (operation `composite-step`). */
-  private async recordStep(caller: CallerInfo, step: CompositeStep, status: number, code: string | null, started: number, stepInput: unknown): Promise<void> {
+  private async recordStep(
+    caller: CallerInfo,
+    step: CompositeStep,
+    status: number,
+    code: string | null,
+    started: number,
+    stepInput: unknown,
+  ): Promise<void> {
     const fields = {
-      at: new Date(), app: caller.appKey, capability: step.capability, operation: 'composite-step', endUser: caller.endUser ?? null, purpose: caller.purpose ?? null, caseId: caller.caseId ?? null,
-      correlationId: caller.correlationId ?? currentContext()?.correlationId ?? null, status, code, latencyMs: Date.now() - started, requestHash: this.crypto.sm3(JSON.stringify(stepInput ?? null)).toString('hex'),
+      at: new Date(),
+      app: caller.appKey,
+      capability: step.capability,
+      operation: 'composite-step',
+      endUser: caller.endUser ?? null,
+      purpose: caller.purpose ?? null,
+      caseId: caller.caseId ?? null,
+      correlationId: caller.correlationId ?? currentContext()?.correlationId ?? null,
+      status,
+      code,
+      latencyMs: Date.now() - started,
+      requestHash: this.crypto.sm3(JSON.stringify(stepInput ?? null)).toString('hex'),
     };
     this.metrics.observe(fields);
     await this.audit.record(fields);
@@ -319,31 +428,84 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     if (capability) {
       const key = `${capability.code}\u0000${capability.version}`;
       let schemas = this.schemas.get(key);
-      if (!schemas) this.schemas.set(key, (schemas = { input: jsonSchemaOf(capability.input, { closed: true }), output: jsonSchemaOf(capability.output) }));
+      if (!schemas)
+        this.schemas.set(
+          key,
+          (schemas = { input: jsonSchemaOf(capability.input, { closed: true }), output: jsonSchemaOf(capability.output) }),
+        );
       const status = (await this.registry.statusOf(capability.code, capability.version)) ?? 'active';
-      return { code, version: capability.version, kind: 'capability', status, inputSchema: schemas.input, outputSchema: schemas.output, idempotent: capability.idempotent, timeoutMs: capability.timeoutMs };
+      return {
+        code,
+        version: capability.version,
+        kind: 'capability',
+        status,
+        inputSchema: schemas.input,
+        outputSchema: schemas.output,
+        idempotent: capability.idempotent,
+        timeoutMs: capability.timeoutMs,
+      };
     }
     if (findCapability(code)) return null; // that version does not exist
     const proxied = version === undefined || version === '1' ? await this.proxy.find(code) : null;
     if (proxied) {
       const status = (await this.registry.statusOf(code, '1')) ?? 'active';
-      return { code, version: '1', kind: 'proxy', status, inputSchema: proxied.upstream.inputSchema, outputSchema: { type: 'object' }, idempotent: proxied.upstream.method === 'GET', timeoutMs: proxied.upstream.timeoutMs };
+      return {
+        code,
+        version: '1',
+        kind: 'proxy',
+        status,
+        inputSchema: proxied.upstream.inputSchema,
+        outputSchema: { type: 'object' },
+        idempotent: proxied.upstream.method === 'GET',
+        timeoutMs: proxied.upstream.timeoutMs,
+      };
     }
-    const row = await this.dataSource.getRepository(CapabilityVersion).findOne({ where: version ? { code, version, topic: 'composite' } : { code, topic: 'composite' } });
-    return row ? { code, version: row.version, kind: 'composite', status: row.status, inputSchema: row.inputSchema, outputSchema: row.outputSchema, idempotent: row.idempotent, timeoutMs: row.timeoutMs } : null;
+    const row = await this.dataSource
+      .getRepository(CapabilityVersion)
+      .findOne({ where: version ? { code, version, topic: 'composite' } : { code, topic: 'composite' } });
+    return row
+      ? {
+          code,
+          version: row.version,
+          kind: 'composite',
+          status: row.status,
+          inputSchema: row.inputSchema,
+          outputSchema: row.outputSchema,
+          idempotent: row.idempotent,
+          timeoutMs: row.timeoutMs,
+        }
+      : null;
   }
 
   private async load(definition: CompositeDefinition): Promise<LoadedComposite> {
     const plan = await planComposite(definition, (code, version) => this.target(code, version));
-    if (!plan.valid) this.log.warn(`组合能力 ${definition.code} v${definition.version} 现已不再通过校验，失败的步骤将按其策略处理 (no longer passes the dry-run): ${JSON.stringify(plan.problems).slice(0, 500)}`);
+    if (!plan.valid)
+      this.log.warn(
+        `组合能力 ${definition.code} v${definition.version} 现已不再通过校验，失败的步骤将按其策略处理 (no longer passes the dry-run): ${JSON.stringify(plan.problems).slice(0, 500)}`,
+      );
     const idempotent = Object.values(plan.targets).every((t) => t.idempotent);
     return {
       definition,
-      descriptor: { code: definition.code, version: definition.version, name: definition.name, description: definition.description ?? definition.name, ownerDepartment: definition.ownerDepartment, topic: `composite:${definition.code}` as CapabilityDescriptor['topic'], input: Object, output: Object, timeoutMs: definition.timeoutMs, idempotent, example: {} },
+      descriptor: {
+        code: definition.code,
+        version: definition.version,
+        name: definition.name,
+        description: definition.description ?? definition.name,
+        ownerDepartment: definition.ownerDepartment,
+        topic: `composite:${definition.code}` as CapabilityDescriptor['topic'],
+        input: Object,
+        output: Object,
+        timeoutMs: definition.timeoutMs,
+        idempotent,
+        example: {},
+      },
       validateInput: this.compiled.validator(definition.input),
       validateOutput: definition.outputSchema ? this.compiled.validator(definition.outputSchema) : null,
       stepCapabilities: [...new Set(definition.steps.map((s) => s.capability))],
-      steps: definition.steps.map((step) => ({ step, deps: (plan.dependsOn[step.id] ?? []).filter((d) => definition.steps.some((x) => x.id === d)) })),
+      steps: definition.steps.map((step) => ({
+        step,
+        deps: (plan.dependsOn[step.id] ?? []).filter((d) => definition.steps.some((x) => x.id === d)),
+      })),
     };
   }
 
@@ -357,6 +519,12 @@ function reportOf(plan: CompositePlan): DryRunReport {
     valid: plan.valid,
     problems: plan.problems,
     warnings: plan.warnings,
-    plan: { stages: plan.stages, dependsOn: plan.dependsOn, calls: Object.fromEntries(Object.entries(plan.targets).map(([id, t]) => [id, { capability: t.code, version: t.version, kind: t.kind }])) },
+    plan: {
+      stages: plan.stages,
+      dependsOn: plan.dependsOn,
+      calls: Object.fromEntries(
+        Object.entries(plan.targets).map(([id, t]) => [id, { capability: t.code, version: t.version, kind: t.kind }]),
+      ),
+    },
   };
 }

@@ -56,7 +56,19 @@ export class GrantsService implements OnApplicationBootstrap {
         const res = await repo
           .createQueryBuilder()
           .insert()
-          .values({ id: randomUUID(), appKey, capabilityCode: code, status: 'approved', purpose: '演示数据 (demo data)', requestedBy: appKey, decidedBy: 'demo-seed', decisionReason: 'SEED_DEMO', decidedAt: new Date(), requestedLegalBases: legalBases, legalBases })
+          .values({
+            id: randomUUID(),
+            appKey,
+            capabilityCode: code,
+            status: 'approved',
+            purpose: '演示数据 (demo data)',
+            requestedBy: appKey,
+            decidedBy: 'demo-seed',
+            decisionReason: 'SEED_DEMO',
+            decidedAt: new Date(),
+            requestedLegalBases: legalBases,
+            legalBases,
+          })
           .orIgnore()
           .execute();
         n += (res.raw as unknown[]).length;
@@ -66,7 +78,12 @@ export class GrantsService implements OnApplicationBootstrap {
         .createQueryBuilder()
         .update()
         .set({ legalBases, requestedLegalBases: legalBases })
-        .where('app_key IN (:...apps) AND capability_code = :code AND decided_by = :seed AND legal_bases <> :bases::varchar[]', { apps: DEMO_GRANTED_APPS, code, seed: 'demo-seed', bases: legalBases })
+        .where('app_key IN (:...apps) AND capability_code = :code AND decided_by = :seed AND legal_bases <> :bases::varchar[]', {
+          apps: DEMO_GRANTED_APPS,
+          code,
+          seed: 'demo-seed',
+          bases: legalBases,
+        })
         .execute();
     }
     if (n > 0) this.log.log(`演示授权已登记 (demo grants registered): ${n}`);
@@ -74,10 +91,26 @@ export class GrantsService implements OnApplicationBootstrap {
 
   /** An app asks for a capability (and the legal bases it wants to declare with it); a second live request for the same one is 409. */
   async request(appKey: string, capabilityCode: string, purpose: string, legalBases: string[] = []): Promise<CapabilityGrant> {
-    if (!findCapability(capabilityCode) && !(await this.registry.isListed(capabilityCode))) throw RegistryProblem.CAPABILITY_NOT_FOUND(capabilityCode);
+    if (!findCapability(capabilityCode) && !(await this.registry.isListed(capabilityCode)))
+      throw RegistryProblem.CAPABILITY_NOT_FOUND(capabilityCode);
     const requested = [...new Set(legalBases)];
     await this.legalBases.requireApplicable(requested, capabilityCode);
-    const grant: CapabilityGrant = { id: randomUUID(), appKey, capabilityCode, status: 'pending', purpose, requestedBy: appKey, decidedBy: null, decisionReason: null, decidedAt: null, ratePerSecond: null, quotaPerDay: null, requestedLegalBases: requested, legalBases: [], requestedAt: new Date() };
+    const grant: CapabilityGrant = {
+      id: randomUUID(),
+      appKey,
+      capabilityCode,
+      status: 'pending',
+      purpose,
+      requestedBy: appKey,
+      decidedBy: null,
+      decisionReason: null,
+      decidedAt: null,
+      ratePerSecond: null,
+      quotaPerDay: null,
+      requestedLegalBases: requested,
+      legalBases: [],
+      requestedAt: new Date(),
+    };
     try {
       await this.dataSource.getRepository(CapabilityGrant).insert(grant);
     } catch (err) {
@@ -92,7 +125,13 @@ export class GrantsService implements OnApplicationBootstrap {
    * approval grants the legal bases the app asked for, or those the owner names (`legalBases`,
    * possibly none); each must be registered, active and open the capability.
    */
-  async decide(id: string, decision: 'approve' | 'reject' | 'revoke', by: string, reason: string | null, legalBases?: string[]): Promise<CapabilityGrant> {
+  async decide(
+    id: string,
+    decision: 'approve' | 'reject' | 'revoke',
+    by: string,
+    reason: string | null,
+    legalBases?: string[],
+  ): Promise<CapabilityGrant> {
     const from: GrantStatus[] = decision === 'revoke' ? ['approved'] : ['pending'];
     const to: GrantStatus = decision === 'approve' ? 'approved' : decision === 'reject' ? 'rejected' : 'revoked';
     const repo = this.dataSource.getRepository(CapabilityGrant);
@@ -106,11 +145,16 @@ export class GrantsService implements OnApplicationBootstrap {
     } else if (legalBases !== undefined) {
       throw CommonProblem.INVALID_INPUT('legalBases: 仅批准时可指定 (only with decision approve)');
     }
-    const res = await repo.update({ id, status: In(from) }, { status: to, decidedBy: by, decisionReason: reason, decidedAt: new Date(), ...(approvedBases ? { legalBases: approvedBases } : {}) });
+    const res = await repo.update(
+      { id, status: In(from) },
+      { status: to, decidedBy: by, decisionReason: reason, decidedAt: new Date(), ...(approvedBases ? { legalBases: approvedBases } : {}) },
+    );
     if (!res.affected) {
       const exists = await repo.findOneBy({ id });
       if (!exists) throw GrantsProblem.SUBSCRIPTION_NOT_FOUND(id);
-      throw GrantsProblem.SUBSCRIPTION_STATE(`订阅状态为 ${exists.status}，不能${decision === 'revoke' ? '撤销' : '审批'} (the subscription is ${exists.status}): ${id}`);
+      throw GrantsProblem.SUBSCRIPTION_STATE(
+        `订阅状态为 ${exists.status}，不能${decision === 'revoke' ? '撤销' : '审批'} (the subscription is ${exists.status}): ${id}`,
+      );
     }
     const grant = await repo.findOneByOrFail({ id });
     this.checks.delete(`${grant.appKey}\u0000${grant.capabilityCode}`);
@@ -127,13 +171,23 @@ export class GrantsService implements OnApplicationBootstrap {
     const key = `${appKey}\u0000${capabilityCode}`;
     let hit = this.checks.get(key);
     if (!hit || hit.until < Date.now()) {
-      const grant = await this.dataSource.getRepository(CapabilityGrant).findOne({ where: { appKey, capabilityCode, status: 'approved' }, select: { id: true, ratePerSecond: true, quotaPerDay: true, legalBases: true } });
-      hit = { terms: grant ? { limits: { ratePerSecond: grant.ratePerSecond, quotaPerDay: grant.quotaPerDay }, legalBases: grant.legalBases } : null, until: Date.now() + CHECK_TTL_MS };
+      const grant = await this.dataSource.getRepository(CapabilityGrant).findOne({
+        where: { appKey, capabilityCode, status: 'approved' },
+        select: { id: true, ratePerSecond: true, quotaPerDay: true, legalBases: true },
+      });
+      hit = {
+        terms: grant
+          ? { limits: { ratePerSecond: grant.ratePerSecond, quotaPerDay: grant.quotaPerDay }, legalBases: grant.legalBases }
+          : null,
+        until: Date.now() + CHECK_TTL_MS,
+      };
       if (this.checks.size > 50_000) this.checks.clear();
       this.checks.set(key, hit);
     }
     if (!hit.terms) {
-      throw GrantsProblem.GRANT_REQUIRED(`先订阅并等待能力所有方批准：POST /v1/subscriptions {"capability":"${capabilityCode}","purpose":"…"} (subscribe and wait for the owner's approval)`);
+      throw GrantsProblem.GRANT_REQUIRED(
+        `先订阅并等待能力所有方批准：POST /v1/subscriptions {"capability":"${capabilityCode}","purpose":"…"} (subscribe and wait for the owner's approval)`,
+      );
     }
     return hit.terms;
   }
@@ -142,7 +196,12 @@ export class GrantsService implements OnApplicationBootstrap {
   /** The codes this app holds a pending or approved subscription to (what discovery shows it beyond the public ones). */
   async codesHeldBy(appKey: string | null): Promise<string[]> {
     if (appKey === null) return [];
-    const rows = await this.dataSource.getRepository(CapabilityGrant).createQueryBuilder('g').select('DISTINCT g.capability_code', 'code').where("g.app_key = :appKey AND g.status IN ('pending', 'approved')", { appKey }).getRawMany<{ code: string }>();
+    const rows = await this.dataSource
+      .getRepository(CapabilityGrant)
+      .createQueryBuilder('g')
+      .select('DISTINCT g.capability_code', 'code')
+      .where("g.app_key = :appKey AND g.status IN ('pending', 'approved')", { appKey })
+      .getRawMany<{ code: string }>();
     return rows.map((r) => r.code);
   }
 
@@ -161,7 +220,8 @@ export class GrantsService implements OnApplicationBootstrap {
   async setLimits(id: string, limits: Limits): Promise<CapabilityGrant> {
     const repo = this.dataSource.getRepository(CapabilityGrant);
     const res = await repo.update({ id, status: In(['pending', 'approved'] as GrantStatus[]) }, limits);
-    if (!res.affected) throw GrantsProblem.SUBSCRIPTION_NOT_FOUND(`没有待审批或已批准的该订阅 (no such pending or approved subscription): ${id}`);
+    if (!res.affected)
+      throw GrantsProblem.SUBSCRIPTION_NOT_FOUND(`没有待审批或已批准的该订阅 (no such pending or approved subscription): ${id}`);
     const grant = await repo.findOneByOrFail({ id });
     this.checks.delete(`${grant.appKey}\u0000${grant.capabilityCode}`);
     return grant;

@@ -24,13 +24,20 @@ export function callerOf(request: AppRequest): CallerInfo {
   for (const name of WHO_AND_WHY) {
     let n = 0;
     for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) n++;
-    if (n > 1) throw invalidHeader(name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()), '只能出现一次 (must appear once)');
+    if (n > 1)
+      throw invalidHeader(
+        name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()),
+        '只能出现一次 (must appear once)',
+      );
   }
   const endUser = headerValue(h['x-end-user'], 'X-End-User', { max: 128 });
   const purpose = headerValue(h['x-purpose'], 'X-Purpose', { decode: true, max: 256 });
   const legalBasis = headerValue(h['x-legal-basis'], 'X-Legal-Basis', { max: 64 });
   if (legalBasis !== undefined && !LEGAL_BASIS_CODE.test(legalBasis)) {
-    throw invalidHeader('X-Legal-Basis', '须为已登记的法定依据编码，如 demo.gov-data-sharing，见 GET /v1/legal-bases (must be a registered legal-basis code)');
+    throw invalidHeader(
+      'X-Legal-Basis',
+      '须为已登记的法定依据编码，如 demo.gov-data-sharing，见 GET /v1/legal-bases (must be a registered legal-basis code)',
+    );
   }
   const caseId = headerValue(h['x-case-id'], 'X-Case-Id', { max: 64 });
   const version = headerValue(h['x-capability-version'], 'X-Capability-Version', { max: 16 });

@@ -19,7 +19,13 @@ import type { Upstream } from '../proxy/upstream.entity.js';
 import type { ValidateFunction } from 'ajv';
 import { checkedInput } from '../shared/compiled.cache.js';
 
-const HEADER_OF: Record<string, string> = { endUser: 'X-End-User', purpose: 'X-Purpose', legalBasis: 'X-Legal-Basis', caseId: 'X-Case-Id', correlationId: 'X-Correlation-Id' };
+const HEADER_OF: Record<string, string> = {
+  endUser: 'X-End-User',
+  purpose: 'X-Purpose',
+  legalBasis: 'X-Legal-Basis',
+  caseId: 'X-Case-Id',
+  correlationId: 'X-Correlation-Id',
+};
 
 export interface CallerInfo {
   appKey: string;
@@ -94,9 +100,17 @@ export class CapabilityInvokerService {
    */
   async invoke(code: string, input: unknown, caller: CallerInfo): Promise<{ output: object; replayed: boolean; deprecated: boolean }> {
     const { capability, checked, deprecated } = await this.admit(code, input, caller);
-    if (caller.idempotencyKey === undefined) return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false, deprecated };
+    if (caller.idempotencyKey === undefined)
+      return { output: await this.call(capability, checked.value, caller, randomUUID()), replayed: false, deprecated };
     // The key answers again only the same request from the same end user with the same why.
-    const scope = { input: checked.value, version: capability.version, endUser: caller.endUser ?? null, legalBasis: caller.legalBasis ?? null, purpose: caller.purpose ?? null, caseId: caller.caseId ?? null };
+    const scope = {
+      input: checked.value,
+      version: capability.version,
+      endUser: caller.endUser ?? null,
+      legalBasis: caller.legalBasis ?? null,
+      purpose: caller.purpose ?? null,
+      caseId: caller.caseId ?? null,
+    };
     const begun = await this.idempotency.begin(caller.appKey, caller.idempotencyKey, capability.code, scope);
     if ('replay' in begun) return { output: IdempotencyService.replay(begun.replay), replayed: true, deprecated };
     // The provider sees the same message id for the same key: its own de-duplication applies too.
@@ -105,16 +119,24 @@ export class CapabilityInvokerService {
     try {
       output = await this.call(capability, checked.value, caller, messageId);
     } catch (error) {
-      await this.idempotency.finish(caller.appKey, caller.idempotencyKey, begun.claim, { error }, { idempotent: capability.idempotent }).catch(() => undefined);
+      await this.idempotency
+        .finish(caller.appKey, caller.idempotencyKey, begun.claim, { error }, { idempotent: capability.idempotent })
+        .catch(() => undefined);
       throw error;
     }
     // Not recorded (database trouble): the key stays claimed until its lease ends, then the same message id runs again.
-    await this.idempotency.finish(caller.appKey, caller.idempotencyKey, begun.claim, { output }).catch((err: Error) => this.log.error(`幂等结果未能保存 (idempotent answer not kept): ${err.message}`));
+    await this.idempotency
+      .finish(caller.appKey, caller.idempotencyKey, begun.claim, { output })
+      .catch((err: Error) => this.log.error(`幂等结果未能保存 (idempotent answer not kept): ${err.message}`));
     return { output, replayed: false, deprecated };
   }
 
   /** What every call passes before anything is sent: the grant, the limits, the capability's input contract. */
-  async admit(code: string, input: unknown, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor; checked: { value: object }; deprecated: boolean }> {
+  async admit(
+    code: string,
+    input: unknown,
+    caller: CallerInfo,
+  ): Promise<{ capability: CapabilityDescriptor; checked: { value: object }; deprecated: boolean }> {
     const other = findCapability(code) ? null : await this.published(code, caller.version);
     if (other?.proxied) return this.admitProxied(other.proxied.upstream, other.proxied.validate, input, caller);
     if (other?.composite) return this.admitComposite(other.composite, input, caller);
@@ -148,8 +170,17 @@ export class CapabilityInvokerService {
     const granted = terms.legalBases.includes(code);
     const basis = granted ? await this.legalBases.resolve(code) : null;
     if (!basis || basis.status !== 'active' || !basis.capabilities.includes(capabilityCode)) {
-      const why = !granted ? '未获能力所有方批准用于本应用的该能力订阅 (not approved for this app’s subscription to this capability)' : !basis ? '未登记 (not registered)' : basis.status !== 'active' ? '已停用 (retired)' : '不适用于该能力 (does not open this capability)';
-      throw InvokeProblem.LEGAL_BASIS_NOT_GRANTED(`X-Legal-Basis ${code}: ${why}`).withExtensions({ legalBasis: code, capability: capabilityCode });
+      const why = !granted
+        ? '未获能力所有方批准用于本应用的该能力订阅 (not approved for this app’s subscription to this capability)'
+        : !basis
+          ? '未登记 (not registered)'
+          : basis.status !== 'active'
+            ? '已停用 (retired)'
+            : '不适用于该能力 (does not open this capability)';
+      throw InvokeProblem.LEGAL_BASIS_NOT_GRANTED(`X-Legal-Basis ${code}: ${why}`).withExtensions({
+        legalBasis: code,
+        capability: capabilityCode,
+      });
     }
     caller.legalBasisTitle = legalBasisTitle(basis);
   }
@@ -165,7 +196,11 @@ export class CapabilityInvokerService {
   /** For a call admitted earlier (async): the grant and the version's status again — not the limits, which it already used. */
   async readmit(code: string, caller: CallerInfo): Promise<{ capability: CapabilityDescriptor }> {
     const other = findCapability(code) ? null : await this.published(code, caller.version);
-    const capability = other?.proxied ? proxyDescriptor(other.proxied.upstream) : other?.composite ? other.composite.descriptor : this.capability(code, caller.version);
+    const capability = other?.proxied
+      ? proxyDescriptor(other.proxied.upstream)
+      : other?.composite
+        ? other.composite.descriptor
+        : this.capability(code, caller.version);
     await this.callableStatus(capability, caller);
     await this.checkLegalBasis(caller, capability.code, await this.grants.require(caller.appKey, capability.code));
     return { capability };
@@ -184,7 +219,11 @@ export class CapabilityInvokerService {
   }
 
   /** A composite: its grant, status and limits; its input checked against its schema. Each step is admitted again when it runs. */
-  private async admitComposite(composite: { descriptor: CapabilityDescriptor; stepCapabilities: string[] }, input: unknown, caller: CallerInfo) {
+  private async admitComposite(
+    composite: { descriptor: CapabilityDescriptor; stepCapabilities: string[] },
+    input: unknown,
+    caller: CallerInfo,
+  ) {
     const capability = composite.descriptor;
     const status = await this.callableStatus(capability, caller);
     const terms = await this.grants.require(caller.appKey, capability.code);
@@ -192,13 +231,18 @@ export class CapabilityInvokerService {
     // A composite adds no rights: every capability its steps call needs a grant of the app's own
     // (and the declared legal basis granted for it) — checked before any step runs.
     for (const code of composite.stepCapabilities) {
-      await (async () => this.checkLegalBasis({ ...caller }, code, await this.grants.require(caller.appKey, code)))().catch((err: unknown) => {
-        throw GrantsProblem.GRANT_REQUIRED.is(err)
-          ? err.withExtensions({ stepCapability: code, detail: `组合能力 ${capability.code} 的步骤调用 ${code}，本应用未获授权 (the composite calls ${code}, which this app holds no approved subscription to)` })
-          : err instanceof ProblemException
-            ? err.withExtensions({ stepCapability: code })
-            : err;
-      });
+      await (async () => this.checkLegalBasis({ ...caller }, code, await this.grants.require(caller.appKey, code)))().catch(
+        (err: unknown) => {
+          throw GrantsProblem.GRANT_REQUIRED.is(err)
+            ? err.withExtensions({
+                stepCapability: code,
+                detail: `组合能力 ${capability.code} 的步骤调用 ${code}，本应用未获授权 (the composite calls ${code}, which this app holds no approved subscription to)`,
+              })
+            : err instanceof ProblemException
+              ? err.withExtensions({ stepCapability: code })
+              : err;
+        },
+      );
     }
     const value = this.composites!.checkInput(composite, input);
     await this.limits.consume(caller.appKey, capability.code, this.limits.appLimits(caller.limits), terms.limits);
@@ -218,12 +262,24 @@ export class CapabilityInvokerService {
 
   /** Sends a call that was admitted and validates the answer; errors become problems. */
   /** `budgetMs`: a shorter time limit than the capability's (a composite's step); its running out does not count against the provider's circuit. */
-  async call(capability: CapabilityDescriptor, input: object, caller: CallerInfo, messageId: string, o: { budgetMs?: number } = {}): Promise<object> {
+  async call(
+    capability: CapabilityDescriptor,
+    input: object,
+    caller: CallerInfo,
+    messageId: string,
+    o: { budgetMs?: number } = {},
+  ): Promise<object> {
     if (capability.topic.startsWith('composite:') && this.composites) return this.composites.run(capability, input, caller, messageId);
     if (capability.topic.startsWith('proxy:')) {
       const proxied = await this.proxy.find(capability.code);
       if (!proxied) throw RegistryProblem.CAPABILITY_NOT_FOUND(capability.code);
-      return this.breakers.fire(capability, caller.appKey, (timeoutMs) => this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs), o);
+      return this.breakers.fire(
+        capability,
+        caller.appKey,
+        (timeoutMs) =>
+          this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs),
+        o,
+      );
     }
     const meta: CallMeta = {
       messageId,
@@ -232,13 +288,18 @@ export class CapabilityInvokerService {
       ...(caller.endUser ? { endUser: caller.endUser } : {}),
       ...(caller.endUser && caller.endUserAuthenticated ? { endUserAuthenticated: true } : {}),
       ...(caller.purpose ? { purpose: caller.purpose } : {}),
-      ...(caller.legalBasis ? { legalBasis: caller.legalBasis, ...(caller.legalBasisTitle ? { legalBasisTitle: caller.legalBasisTitle } : {}) } : {}),
+      ...(caller.legalBasis
+        ? { legalBasis: caller.legalBasis, ...(caller.legalBasisTitle ? { legalBasisTitle: caller.legalBasisTitle } : {}) }
+        : {}),
       ...(caller.caseId ? { caseId: caller.caseId } : {}),
       sentAt: new Date().toISOString(),
     };
     const metaCheck = validateMessage(CallMeta, meta);
     if (!metaCheck.ok) {
-      throw CommonProblem.INVALID_HEADER(undefined, metaCheck.errors.map((e) => ({ field: HEADER_OF[e.field] ?? e.field, message: e.message })));
+      throw CommonProblem.INVALID_HEADER(
+        undefined,
+        metaCheck.errors.map((e) => ({ field: HEADER_OF[e.field] ?? e.field, message: e.message })),
+      );
     }
     // Queries carry no key: they spread over all partitions (and so over all provider
     // instances). Per-subject ordering matters for events, which are keyed by subject.
@@ -246,13 +307,20 @@ export class CapabilityInvokerService {
 
     let output: unknown;
     try {
-      output = await this.breakers.fire(capability, caller.appKey, (timeoutMs) => this.client.request(capability.topic, key, { meta, input }, timeoutMs), o);
+      output = await this.breakers.fire(
+        capability,
+        caller.appKey,
+        (timeoutMs) => this.client.request(capability.topic, key, { meta, input }, timeoutMs),
+        o,
+      );
     } catch (err) {
       throw this.toProblem(err, capability);
     }
     const valid = validateMessage(capability.output, output);
     if (!valid.ok) {
-      this.log.error(`能力提供方返回了不符合契约的结果 (provider output violates contract) ${capability.code}: ${JSON.stringify(valid.errors).slice(0, 500)}`);
+      this.log.error(
+        `能力提供方返回了不符合契约的结果 (provider output violates contract) ${capability.code}: ${JSON.stringify(valid.errors).slice(0, 500)}`,
+      );
       throw InvokeProblem.PROVIDER_BAD_OUTPUT();
     }
     return output as object;
@@ -261,14 +329,21 @@ export class CapabilityInvokerService {
   private toProblem(err: unknown, capability: CapabilityDescriptor): ProblemException {
     if (err instanceof ProblemException) return err;
     if (err instanceof ProviderTimeoutError) {
-      return InvokeProblem.PROVIDER_TIMEOUT(`${capability.code} 未在 ${capability.timeoutMs} ms 内应答 (no answer within ${capability.timeoutMs} ms)`);
+      return InvokeProblem.PROVIDER_TIMEOUT(
+        `${capability.code} 未在 ${capability.timeoutMs} ms 内应答 (no answer within ${capability.timeoutMs} ms)`,
+      );
     }
     if (err instanceof ProviderError && err.error?.code === 'PROVIDER_UNAVAILABLE') {
       return InvokeProblem.PROVIDER_UNAVAILABLE(capability.code);
     }
     if (err instanceof ProviderError && err.error && err.error.status >= 400 && err.error.status < 500) {
       // The provider's own refusal, relayed with its status, code and words (its vocabulary, not ours).
-      return relayedProblem({ status: err.error.status, code: err.error.reason ?? err.error.code, title: err.error.message, errors: err.error.fields });
+      return relayedProblem({
+        status: err.error.status,
+        code: err.error.reason ?? err.error.code,
+        title: err.error.message,
+        errors: err.error.fields,
+      });
     }
     const reason = err instanceof ProviderError && err.error ? `: ${err.error.message}` : '';
     return InvokeProblem.PROVIDER_ERROR(`${capability.code}${reason}`);
@@ -277,5 +352,17 @@ export class CapabilityInvokerService {
 
 /** A proxied upstream described as a capability (its breaker is keyed `proxy:<code>`). */
 function proxyDescriptor(u: Upstream): CapabilityDescriptor {
-  return { code: u.code, version: '1', name: u.name, description: u.name, ownerDepartment: u.ownerDepartment, topic: `proxy:${u.code}` as CapabilityDescriptor['topic'], input: Object, output: Object, timeoutMs: u.timeoutMs, idempotent: u.method === 'GET', example: {} };
+  return {
+    code: u.code,
+    version: '1',
+    name: u.name,
+    description: u.name,
+    ownerDepartment: u.ownerDepartment,
+    topic: `proxy:${u.code}` as CapabilityDescriptor['topic'],
+    input: Object,
+    output: Object,
+    timeoutMs: u.timeoutMs,
+    idempotent: u.method === 'GET',
+    example: {},
+  };
 }

@@ -30,7 +30,10 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.expire().catch((err: Error) => this.log.warn(`幂等记录清理失败 (expiry failed): ${err.message}`)), 3_600_000);
+    this.timer = setInterval(
+      () => void this.expire().catch((err: Error) => this.log.warn(`幂等记录清理失败 (expiry failed): ${err.message}`)),
+      3_600_000,
+    );
     this.timer.unref();
   }
 
@@ -41,18 +44,29 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   /** Claims the key for this call (`claim`: go ahead, and finish with it), or returns the earlier answer; throws 400/409/422. */
   async begin(appKey: string, idemKey: string, capability: string, input: unknown): Promise<{ claim: string } | { replay: Replay }> {
     if (!KEY.test(idemKey)) throw CommonProblem.INVALID_HEADER('Idempotency-Key: 8–128 of [A-Za-z0-9._:-]');
-    const requestHash = createHash('sha256').update(`${capability}\n${canonicalize(input ?? null) ?? ''}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${capability}\n${canonicalize(input ?? null) ?? ''}`)
+      .digest('hex');
     const repo = this.dataSource.getRepository(IdempotencyRecord);
     const claim = randomUUID();
-    const claimed = await repo.createQueryBuilder().insert().values({ appKey, idemKey, capability, requestHash, status: null, answer: null, claimId: claim }).orIgnore().execute();
+    const claimed = await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ appKey, idemKey, capability, requestHash, status: null, answer: null, claimId: claim })
+      .orIgnore()
+      .execute();
     if ((claimed.raw as unknown[]).length > 0) return { claim };
     const earlier = await repo.findOneBy({ appKey, idemKey });
     if (!earlier) return this.begin(appKey, idemKey, capability, input); // expired meanwhile
-    if (earlier.requestHash !== requestHash) throw InvokeProblem.IDEMPOTENCY_KEY_REUSED('每个不同的请求使用新的幂等键 (use a new key for a different request)');
+    if (earlier.requestHash !== requestHash)
+      throw InvokeProblem.IDEMPOTENCY_KEY_REUSED('每个不同的请求使用新的幂等键 (use a new key for a different request)');
     if (earlier.status === null && earlier.createdAt.getTime() < Date.now() - STALE_MS) {
       // Its caller died mid-call (or its answer could not be kept): taken over, run again with the same message id.
       // Matched by the claim read (not by created_at: a JS Date drops PostgreSQL's microseconds, and then nothing matched).
-      const taken = await repo.update({ appKey, idemKey, status: IsNull(), claimId: earlier.claimId ?? IsNull() }, { createdAt: new Date(), claimId: claim });
+      const taken = await repo.update(
+        { appKey, idemKey, status: IsNull(), claimId: earlier.claimId ?? IsNull() },
+        { createdAt: new Date(), claimId: claim },
+      );
       if (taken.affected) return { claim };
     }
     if (earlier.status === null) throw InvokeProblem.IDEMPOTENCY_IN_PROGRESS().withHeaders({ 'Retry-After': '1' });
@@ -60,7 +74,13 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Keeps the answer of the call that claimed the key. */
-  async finish(appKey: string, idemKey: string, claim: string, outcome: { output: object } | { error: unknown }, o: { idempotent?: boolean } = {}): Promise<void> {
+  async finish(
+    appKey: string,
+    idemKey: string,
+    claim: string,
+    outcome: { output: object } | { error: unknown },
+    o: { idempotent?: boolean } = {},
+  ): Promise<void> {
     const repo = this.dataSource.getRepository(IdempotencyRecord);
     // Only the claim that holds the key answers for it: a caller whose claim was taken over (it stalled) changes nothing.
     const held = { appKey, idemKey, claimId: claim, status: IsNull() };
@@ -88,7 +108,13 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     if (r.status === 200) return r.answer;
     const a = r.answer as { code?: string; title?: string; detail?: string; errors?: never };
     // The stored problem as it was answered (any module's code, status and title): not one of a vocabulary's, so built as is.
-    throw relayedProblem({ status: r.status, code: a.code ?? 'INTERNAL', title: a.title ?? '', detail: a.detail, errors: a.errors }).withHeaders({ 'Idempotent-Replayed': 'true' });
+    throw relayedProblem({
+      status: r.status,
+      code: a.code ?? 'INTERNAL',
+      title: a.title ?? '',
+      detail: a.detail,
+      errors: a.errors,
+    }).withHeaders({ 'Idempotent-Replayed': 'true' });
   }
 
   async expire(): Promise<number> {

@@ -40,7 +40,12 @@ export class ProviderBreakersService {
    * provider failed with a 5xx other than PROVIDER_UNAVAILABLE) is tried once more with the
    * time left. A timeout uses up the budget: it is not retried.
    */
-  async fire<T>(capability: CapabilityDescriptor, app: string, call: (timeoutMs: number) => Promise<T>, o: { budgetMs?: number } = {}): Promise<T> {
+  async fire<T>(
+    capability: CapabilityDescriptor,
+    app: string,
+    call: (timeoutMs: number) => Promise<T>,
+    o: { budgetMs?: number } = {},
+  ): Promise<T> {
     const breaker = this.breakerOf(capability.topic, app);
     const budget = Math.min(o.budgetMs ?? capability.timeoutMs, capability.timeoutMs);
     const deadline = Date.now() + budget;
@@ -57,7 +62,9 @@ export class ProviderBreakersService {
         )) as T;
       } catch (err) {
         if ((err as { code?: string }).code === 'EOPENBREAKER') {
-          throw InvokeProblem.CIRCUIT_OPEN(`${capability.code} 的提供方近期连续失败，稍后再试 (the provider kept failing; try again later)`).withHeaders({ 'Retry-After': String(Math.ceil(this.config.DISPATCH_BREAKER_RESET_MS / 1000)) });
+          throw InvokeProblem.CIRCUIT_OPEN(
+            `${capability.code} 的提供方近期连续失败，稍后再试 (the provider kept failing; try again later)`,
+          ).withHeaders({ 'Retry-After': String(Math.ceil(this.config.DISPATCH_BREAKER_RESET_MS / 1000)) });
         }
         throw err;
       }
@@ -90,7 +97,11 @@ export class ProviderBreakersService {
   notClosed(): { topic: string; app: string; state: 'open' | 'half-open' }[] {
     return [...this.breakers]
       .filter(([, b]) => b.opened || b.halfOpen)
-      .map(([key, b]) => ({ topic: key.slice(0, key.indexOf('\u0000')), app: key.slice(key.indexOf('\u0000') + 1), state: b.opened ? ('open' as const) : ('half-open' as const) }));
+      .map(([key, b]) => ({
+        topic: key.slice(0, key.indexOf('\u0000')),
+        app: key.slice(key.indexOf('\u0000') + 1),
+        state: b.opened ? ('open' as const) : ('half-open' as const),
+      }));
   }
 
   private breakerOf(topic: string, app: string): CircuitBreaker<[() => Promise<unknown>], unknown> {

@@ -8,7 +8,13 @@ export const DEMO_LEGAL_BASES = [
     law: '《政务数据共享条例》',
     article: '（演示条款 demo）',
     summary: '政务部门依法履行职责需要使用共享数据 (演示) — a department uses shared data for its statutory duties (demo)',
-    capabilities: ['e-licence.query-by-holder', 'e-licence.get', 'e-licence.get-pdf', 'identity.verify-real-name', 'composite.citizen-licences'],
+    capabilities: [
+      'e-licence.query-by-holder',
+      'e-licence.get',
+      'e-licence.get-pdf',
+      'identity.verify-real-name',
+      'composite.citizen-licences',
+    ],
     dataOpened: '电子证照目录与证照信息、实名核验结果 (licence records, real-name check results)',
   },
   {

@@ -9,11 +9,18 @@ import { LegalBasesService } from './legal-bases.service.js';
 const CAPABILITY_CODE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 
 class RegisterLegalBasisBody {
-  @Matches(LEGAL_BASIS_CODE, { message: 'code: 2–64 个小写字母、数字或 ._-，如 gov-data-sharing.art-13 (lowercase letters, digits, . _ -)' }) code!: string;
+  @Matches(LEGAL_BASIS_CODE, {
+    message: 'code: 2–64 个小写字母、数字或 ._-，如 gov-data-sharing.art-13 (lowercase letters, digits, . _ -)',
+  })
+  code!: string;
   @IsString() @Length(2, 128) law!: string;
   @IsString() @Length(1, 64) article!: string;
   @IsString() @Length(2, 512) summary!: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @Matches(CAPABILITY_CODE, { each: true, message: 'capabilities: 能力编码 (capability codes)' }) capabilities!: string[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @Matches(CAPABILITY_CODE, { each: true, message: 'capabilities: 能力编码 (capability codes)' })
+  capabilities!: string[];
   @IsString() @Length(2, 256) dataOpened!: string;
 }
 
@@ -32,12 +39,14 @@ export const legalBasisView = (b: LegalBasis) => ({
 });
 
 function statusFilter(status: string | undefined): LegalBasisStatus | undefined {
-  if (status !== undefined && !LEGAL_BASIS_STATUSES.includes(status as LegalBasisStatus)) throw CommonProblem.INVALID_INPUT(`status: ${LEGAL_BASIS_STATUSES.join(' | ')}`);
+  if (status !== undefined && !LEGAL_BASIS_STATUSES.includes(status as LegalBasisStatus))
+    throw CommonProblem.INVALID_INPUT(`status: ${LEGAL_BASIS_STATUSES.join(' | ')}`);
   return status as LegalBasisStatus | undefined;
 }
 
 function capabilityFilter(capability: string | undefined): string | undefined {
-  if (capability !== undefined && !CAPABILITY_CODE.test(capability)) throw CommonProblem.INVALID_INPUT('capability: 能力编码 (a capability code)');
+  if (capability !== undefined && !CAPABILITY_CODE.test(capability))
+    throw CommonProblem.INVALID_INPUT('capability: 能力编码 (a capability code)');
   return capability;
 }
 
@@ -69,7 +78,21 @@ export class LegalBasesAdminController {
   @HttpCode(201)
   @ApiOperation({ summary: '登记法定依据 (register a legal basis: law, article, the capabilities it opens)' })
   @ApiHeader({ name: 'X-Caller', required: true, description: '登记人 (who registers)' })
-  @ApiBody({ type: RegisterLegalBasisBody, examples: { 示例: { value: { code: 'gov-data-sharing.art-13', law: '《政务数据共享条例》', article: '第十三条', summary: '政务部门履行职责需要使用共享数据', capabilities: ['e-licence.query-by-holder'], dataOpened: '电子证照目录信息' } } } })
+  @ApiBody({
+    type: RegisterLegalBasisBody,
+    examples: {
+      示例: {
+        value: {
+          code: 'gov-data-sharing.art-13',
+          law: '《政务数据共享条例》',
+          article: '第十三条',
+          summary: '政务部门履行职责需要使用共享数据',
+          capabilities: ['e-licence.query-by-holder'],
+          dataOpened: '电子证照目录信息',
+        },
+      },
+    },
+  })
   async register(@Body() body: RegisterLegalBasisBody, @Caller() by: string) {
     return legalBasisView(await this.bases.register(body, by));
   }
@@ -77,7 +100,9 @@ export class LegalBasesAdminController {
   @Get()
   @ApiOperation({ summary: '法定依据列表 (legal bases, ?status=active|retired&capability=…)' })
   async list(@Query('status') status?: string, @Query('capability') capability?: string) {
-    return { legalBases: (await this.bases.list({ status: statusFilter(status), capability: capabilityFilter(capability) })).map(legalBasisView) };
+    return {
+      legalBases: (await this.bases.list({ status: statusFilter(status), capability: capabilityFilter(capability) })).map(legalBasisView),
+    };
   }
 
   @Get(':code')

@@ -41,15 +41,31 @@ export class LegalBasesService implements OnApplicationBootstrap {
       .getRepository(LegalBasis)
       .createQueryBuilder()
       .insert()
-      .values(DEMO_LEGAL_BASES.map((b) => ({ ...b, capabilities: [...b.capabilities], status: 'active' as const, registeredBy: 'demo-seed', retiredAt: null })))
+      .values(
+        DEMO_LEGAL_BASES.map((b) => ({
+          ...b,
+          capabilities: [...b.capabilities],
+          status: 'active' as const,
+          registeredBy: 'demo-seed',
+          retiredAt: null,
+        })),
+      )
       .orIgnore()
       .execute();
-    if ((res.raw as unknown[]).length > 0) this.log.log(`演示法定依据已登记 (demo legal bases registered): ${(res.raw as unknown[]).length}`);
+    if ((res.raw as unknown[]).length > 0)
+      this.log.log(`演示法定依据已登记 (demo legal bases registered): ${(res.raw as unknown[]).length}`);
   }
 
   async register(input: LegalBasisInput, by: string): Promise<LegalBasis> {
     await this.requireKnownCapabilities(input.capabilities);
-    const basis: LegalBasis = { ...input, capabilities: [...new Set(input.capabilities)], status: 'active', registeredBy: by, registeredAt: new Date(), retiredAt: null };
+    const basis: LegalBasis = {
+      ...input,
+      capabilities: [...new Set(input.capabilities)],
+      status: 'active',
+      registeredBy: by,
+      registeredAt: new Date(),
+      retiredAt: null,
+    };
     try {
       await this.dataSource.getRepository(LegalBasis).insert(basis);
     } catch (err) {
@@ -103,10 +119,15 @@ export class LegalBasesService implements OnApplicationBootstrap {
       const b = found.find((f) => f.code === code);
       if (!b) return [{ field: 'legalBases', message: `${code}: 未登记的法定依据 (not a registered legal basis)` }];
       if (b.status !== 'active') return [{ field: 'legalBases', message: `${code}: 已停用 (retired)` }];
-      if (!b.capabilities.includes(capabilityCode)) return [{ field: 'legalBases', message: `${code}: 不适用于能力 ${capabilityCode} (does not open this capability)` }];
+      if (!b.capabilities.includes(capabilityCode))
+        return [{ field: 'legalBases', message: `${code}: 不适用于能力 ${capabilityCode} (does not open this capability)` }];
       return [];
     });
-    if (problems.length > 0) throw LegalBasesProblem.LEGAL_BASIS_NOT_APPLICABLE(`可用的法定依据见 GET /v1/legal-bases?capability=${capabilityCode} (see the registered bases)`, problems);
+    if (problems.length > 0)
+      throw LegalBasesProblem.LEGAL_BASIS_NOT_APPLICABLE(
+        `可用的法定依据见 GET /v1/legal-bases?capability=${capabilityCode} (see the registered bases)`,
+        problems,
+      );
   }
 
   private async requireKnownCapabilities(codes: string[]): Promise<void> {
@@ -114,6 +135,10 @@ export class LegalBasesService implements OnApplicationBootstrap {
     const unknown: string[] = [];
     for (const code of new Set(codes)) if (!findCapability(code) && !(await versions.existsBy({ code }))) unknown.push(code);
     // 422, not the registry's 404: a field of the body names capabilities that do not exist (clients and tests rely on the 422).
-    if (unknown.length > 0) throw LegalBasesProblem.CAPABILITY_NOT_FOUND(unknown.join(', '), unknown.map((c) => ({ field: 'capabilities', message: `${c}: 未登记的能力 (unknown capability)` })));
+    if (unknown.length > 0)
+      throw LegalBasesProblem.CAPABILITY_NOT_FOUND(
+        unknown.join(', '),
+        unknown.map((c) => ({ field: 'capabilities', message: `${c}: 未登记的能力 (unknown capability)` })),
+      );
   }
 }

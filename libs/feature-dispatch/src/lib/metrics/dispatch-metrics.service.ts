@@ -8,8 +8,19 @@ const STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
 @Injectable()
 export class DispatchMetricsService {
   readonly registry = new Registry();
-  private readonly calls = new Counter({ name: 'gmp_dispatch_calls_total', help: 'Calls through dispatch by app, capability, operation, HTTP status and problem code', labelNames: ['app', 'capability', 'operation', 'status', 'code'], registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'gmp_dispatch_call_duration_seconds', help: 'Time from request to answer', labelNames: ['app', 'capability', 'operation'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
+  private readonly calls = new Counter({
+    name: 'gmp_dispatch_calls_total',
+    help: 'Calls through dispatch by app, capability, operation, HTTP status and problem code',
+    labelNames: ['app', 'capability', 'operation', 'status', 'code'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'gmp_dispatch_call_duration_seconds',
+    help: 'Time from request to answer',
+    labelNames: ['app', 'capability', 'operation'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
 
   constructor(breakers: ProviderBreakersService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gmp_dispatch_' });
@@ -24,7 +35,14 @@ export class DispatchMetricsService {
     });
   }
 
-  observe(c: { app: string | null; capability: string | null; operation: string; status: number; code: string | null; latencyMs: number }): void {
+  observe(c: {
+    app: string | null;
+    capability: string | null;
+    operation: string;
+    status: number;
+    code: string | null;
+    latencyMs: number;
+  }): void {
     // Unauthenticated attempts are counted under one label, not under whatever name they claimed.
     const app = c.app === null || c.app.startsWith('?') ? '(unauthenticated)' : c.app;
     const capability = c.capability ?? '';

@@ -11,8 +11,12 @@ export class GuardCallAuditChains1763801700000 implements MigrationInterface {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
     await queryRunner.query(`CREATE FUNCTION ${s}.call_audit_truncate_guard() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION '调用审计不可清空 (the call audit cannot be truncated)'; END $$`);
-    await queryRunner.query(`CREATE TRIGGER call_audit_truncate_guard BEFORE TRUNCATE ON ${s}."call_audit" FOR EACH STATEMENT EXECUTE FUNCTION ${s}.call_audit_truncate_guard()`);
-    await queryRunner.query(`CREATE TRIGGER call_audit_chain_truncate_guard BEFORE TRUNCATE ON ${s}."call_audit_chain" FOR EACH STATEMENT EXECUTE FUNCTION ${s}.call_audit_truncate_guard()`);
+    await queryRunner.query(
+      `CREATE TRIGGER call_audit_truncate_guard BEFORE TRUNCATE ON ${s}."call_audit" FOR EACH STATEMENT EXECUTE FUNCTION ${s}.call_audit_truncate_guard()`,
+    );
+    await queryRunner.query(
+      `CREATE TRIGGER call_audit_chain_truncate_guard BEFORE TRUNCATE ON ${s}."call_audit_chain" FOR EACH STATEMENT EXECUTE FUNCTION ${s}.call_audit_truncate_guard()`,
+    );
     await queryRunner.query(`CREATE FUNCTION ${s}.call_audit_chain_guard() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'DELETE' THEN RAISE EXCEPTION '调用审计链不可删除 (call audit chains cannot be deleted)'; END IF;
@@ -21,7 +25,9 @@ export class GuardCallAuditChains1763801700000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER call_audit_chain_guard BEFORE UPDATE OR DELETE ON ${s}."call_audit_chain" FOR EACH ROW EXECUTE FUNCTION ${s}.call_audit_chain_guard()`);
+    await queryRunner.query(
+      `CREATE TRIGGER call_audit_chain_guard BEFORE UPDATE OR DELETE ON ${s}."call_audit_chain" FOR EACH ROW EXECUTE FUNCTION ${s}.call_audit_chain_guard()`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

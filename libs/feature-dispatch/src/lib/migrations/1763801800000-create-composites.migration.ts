@@ -6,7 +6,9 @@ export class CreateComposites1763801800000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    await queryRunner.query(`CREATE TABLE ${s}."composite" ("code" character varying(64) NOT NULL, "version" character varying(8) NOT NULL, "definition" jsonb NOT NULL, "source" text, "published_by" character varying(64) NOT NULL, "published_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_composite" PRIMARY KEY ("code", "version"))`);
+    await queryRunner.query(
+      `CREATE TABLE ${s}."composite" ("code" character varying(64) NOT NULL, "version" character varying(8) NOT NULL, "definition" jsonb NOT NULL, "source" text, "published_by" character varying(64) NOT NULL, "published_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_composite" PRIMARY KEY ("code", "version"))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -10,7 +10,9 @@ export class LegalBases1763802200000 implements MigrationInterface {
       `CREATE TABLE ${s}."legal_basis" ("code" character varying(64) NOT NULL, "law" character varying(128) NOT NULL, "article" character varying(64) NOT NULL, "summary" character varying(512) NOT NULL, "capabilities" character varying(64) array NOT NULL, "data_opened" character varying(256) NOT NULL, "status" character varying(16) NOT NULL DEFAULT 'active', "registered_by" character varying(64) NOT NULL, "registered_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "retired_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_legal_basis" PRIMARY KEY ("code"))`,
     );
     await queryRunner.query(`ALTER TABLE ${s}."capability_grant" ADD "legal_bases" character varying(64) array NOT NULL DEFAULT '{}'`);
-    await queryRunner.query(`ALTER TABLE ${s}."capability_grant" ADD "requested_legal_bases" character varying(64) array NOT NULL DEFAULT '{}'`);
+    await queryRunner.query(
+      `ALTER TABLE ${s}."capability_grant" ADD "requested_legal_bases" character varying(64) array NOT NULL DEFAULT '{}'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

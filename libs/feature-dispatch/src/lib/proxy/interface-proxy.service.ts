@@ -32,7 +32,14 @@ NEVER.addSubnet('64:ff9b::', 96, 'ipv6');
 NEVER.addSubnet('2002::', 16, 'ipv6');
 /** Internal addresses: allowed only with PROXY_ALLOW_PRIVATE (government extranet upstreams usually are). */
 const PRIVATE = new BlockList();
-for (const [net, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['127.0.0.0', 8], ['100.64.0.0', 10]] as const) PRIVATE.addSubnet(net, bits);
+for (const [net, bits] of [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['127.0.0.0', 8],
+  ['100.64.0.0', 10],
+] as const)
+  PRIVATE.addSubnet(net, bits);
 PRIVATE.addAddress('::1', 'ipv6');
 PRIVATE.addSubnet('fc00::', 7, 'ipv6');
 
@@ -77,7 +84,10 @@ export class InterfaceProxyService {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly registry: CapabilityRegistryService,
   ) {
-    this.tokens = new UpstreamTokens((u) => this.crypto.decrypt(SECRET_LABEL, u.authSecretEnc!, u.code).toString(), (host) => this.checkAddress(host));
+    this.tokens = new UpstreamTokens(
+      (u) => this.crypto.decrypt(SECRET_LABEL, u.authSecretEnc!, u.code).toString(),
+      (host) => this.checkAddress(host),
+    );
   }
 
   async register(r: RegisterUpstream, by: string): Promise<Upstream> {
@@ -100,20 +110,55 @@ export class InterfaceProxyService {
       throw ProxyProblem.INVALID_SCHEMA((err as Error).message);
     }
     const upstream: Upstream = {
-      code: r.code, name: r.name, ownerDepartment: r.ownerDepartment, baseUrl: url.toString().replace(/\/$/, ''), path: r.path, method: r.method,
-      authKind: r.auth.kind, authHeader: r.auth.kind === 'static-key' ? r.auth.header : null,
-      authSecretEnc: r.auth.kind === 'static-key' ? this.crypto.encrypt(SECRET_LABEL, r.auth.value, r.code) : r.auth.kind === 'oauth-client-credentials' ? this.crypto.encrypt(SECRET_LABEL, r.auth.clientSecret, r.code) : null,
-      oauthTokenUrl: tokenUrl ? tokenUrl.toString() : null, oauthClientId: r.auth.kind === 'oauth-client-credentials' ? r.auth.clientId : null, oauthScope: r.auth.kind === 'oauth-client-credentials' ? (r.auth.scope ?? null) : null,
-      timeoutMs: r.timeoutMs, cacheTtlSeconds: r.cacheTtlSeconds, requestMapping: r.requestMapping ?? null, responseMapping: r.responseMapping ?? null, inputSchema: r.inputSchema, createdAt: new Date(),
+      code: r.code,
+      name: r.name,
+      ownerDepartment: r.ownerDepartment,
+      baseUrl: url.toString().replace(/\/$/, ''),
+      path: r.path,
+      method: r.method,
+      authKind: r.auth.kind,
+      authHeader: r.auth.kind === 'static-key' ? r.auth.header : null,
+      authSecretEnc:
+        r.auth.kind === 'static-key'
+          ? this.crypto.encrypt(SECRET_LABEL, r.auth.value, r.code)
+          : r.auth.kind === 'oauth-client-credentials'
+            ? this.crypto.encrypt(SECRET_LABEL, r.auth.clientSecret, r.code)
+            : null,
+      oauthTokenUrl: tokenUrl ? tokenUrl.toString() : null,
+      oauthClientId: r.auth.kind === 'oauth-client-credentials' ? r.auth.clientId : null,
+      oauthScope: r.auth.kind === 'oauth-client-credentials' ? (r.auth.scope ?? null) : null,
+      timeoutMs: r.timeoutMs,
+      cacheTtlSeconds: r.cacheTtlSeconds,
+      requestMapping: r.requestMapping ?? null,
+      responseMapping: r.responseMapping ?? null,
+      inputSchema: r.inputSchema,
+      createdAt: new Date(),
     };
     if (findCapability(r.code)) throw RegistryProblem.CAPABILITY_CODE_TAKEN(r.code);
     // Published in the registry like any capability (discovery, status, grants). Re-registering an
     // upstream replaces it; a composite's code is not an upstream's to take.
     const listed: CapabilityVersion = {
-      code: r.code, version: '1', name: r.name, description: `接口代理 (interface proxy) → ${url.host}${r.path}`, ownerDepartment: r.ownerDepartment, provider: `proxy:${by}`.slice(0, 64), topic: 'http', timeoutMs: r.timeoutMs,
-      idempotent: r.method === 'GET', inputSchema: r.inputSchema, outputSchema: { type: 'object' }, example: null, status: 'active', visibility: 'public', statusReason: null, statusBy: by, announcedAt: new Date(),
+      code: r.code,
+      version: '1',
+      name: r.name,
+      description: `接口代理 (interface proxy) → ${url.host}${r.path}`,
+      ownerDepartment: r.ownerDepartment,
+      provider: `proxy:${by}`.slice(0, 64),
+      topic: 'http',
+      timeoutMs: r.timeoutMs,
+      idempotent: r.method === 'GET',
+      inputSchema: r.inputSchema,
+      outputSchema: { type: 'object' },
+      example: null,
+      status: 'active',
+      visibility: 'public',
+      statusReason: null,
+      statusBy: by,
+      announcedAt: new Date(),
     };
-    await this.dataSource.transaction((m) => this.registry.listOwn(m, listed, { replace: true, store: () => m.getRepository(Upstream).save(upstream) }));
+    await this.dataSource.transaction((m) =>
+      this.registry.listOwn(m, listed, { replace: true, store: () => m.getRepository(Upstream).save(upstream) }),
+    );
     this.upstreams.delete(r.code);
     this.tokens.forget(r.code);
     return upstream;
@@ -123,7 +168,9 @@ export class InterfaceProxyService {
   async find(code: string): Promise<{ upstream: Upstream; validate: ValidateFunction } | null> {
     let hit = this.upstreams.get(code);
     if (!hit || hit.until < Date.now()) {
-      const upstream = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code) ? await this.dataSource.getRepository(Upstream).findOneBy({ code }) : null;
+      const upstream = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(code)
+        ? await this.dataSource.getRepository(Upstream).findOneBy({ code })
+        : null;
       hit = { upstream, ...(upstream ? { validate: this.compiled.validator(upstream.inputSchema) } : {}), until: Date.now() + 2_000 };
       this.upstreams.set(code, hit);
     }
@@ -132,8 +179,11 @@ export class InterfaceProxyService {
 
   /** Calls the upstream for a validated input and returns the mapped answer. */
   async call(upstream: Upstream, input: object, correlationId: string, timeoutMs = upstream.timeoutMs): Promise<object> {
-    const mapped = (upstream.requestMapping ? await this.mapped(upstream, upstream.requestMapping, input) : input) as Record<string, unknown> | undefined;
-    const cacheKey = `${upstream.code}\u0000${createHash('sha256').update(JSON.stringify(mapped ?? null)).digest('hex')}`;
+    const mapped = (upstream.requestMapping ? await this.mapped(upstream, upstream.requestMapping, input) : input) as
+      Record<string, unknown> | undefined;
+    const cacheKey = `${upstream.code}\u0000${createHash('sha256')
+      .update(JSON.stringify(mapped ?? null))
+      .digest('hex')}`;
     const cached = upstream.cacheTtlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
     if (cached && cached.until > Date.now()) return cached.answer;
 
@@ -148,14 +198,22 @@ export class InterfaceProxyService {
     if (upstream.method === 'POST') headers['content-type'] = 'application/json';
     if (upstream.authKind === 'static-key' && upstream.authHeader && upstream.authSecretEnc) {
       let key = this.keys.get(upstream);
-      if (key === undefined) this.keys.set(upstream, (key = this.crypto.decrypt(SECRET_LABEL, upstream.authSecretEnc, upstream.code).toString()));
+      if (key === undefined)
+        this.keys.set(upstream, (key = this.crypto.decrypt(SECRET_LABEL, upstream.authSecretEnc, upstream.code).toString()));
       headers[upstream.authHeader] = key;
     }
     const deadline = Date.now() + timeoutMs;
     const send = async (): Promise<Response> => {
-      if (upstream.authKind === 'oauth-client-credentials') headers['authorization'] = `Bearer ${await this.tokens.tokenFor(upstream, deadline)}`;
+      if (upstream.authKind === 'oauth-client-credentials')
+        headers['authorization'] = `Bearer ${await this.tokens.tokenFor(upstream, deadline)}`;
       try {
-        return await fetch(url, { method: upstream.method, headers, ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}), redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+        return await fetch(url, {
+          method: upstream.method,
+          headers,
+          ...(upstream.method === 'POST' ? { body: JSON.stringify(mapped ?? {}) } : {}),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        });
       } catch (err) {
         if ((err as Error).name === 'TimeoutError') throw ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: ${timeoutMs} ms`);
         throw ProxyProblem.UPSTREAM_UNREACHABLE(upstream.code);
@@ -180,11 +238,18 @@ export class InterfaceProxyService {
       // The upstream's refusal travels as a 4xx of ours (its words, not its headers); its failures as 502.
       if (res.status === 401 || res.status === 403) throw ProxyProblem.UPSTREAM_REFUSED(`${upstream.code}: HTTP ${res.status}`);
       // Any other refusal keeps the upstream's status: the vocabulary's code and title, built as is.
-      if (res.status >= 400 && res.status < 500) throw relayedProblem({ status: res.status, code: ProxyProblem.UPSTREAM_REFUSED.code, title: ProxyProblem.UPSTREAM_REFUSED.title, detail: `${upstream.code}: HTTP ${res.status}` });
+      if (res.status >= 400 && res.status < 500)
+        throw relayedProblem({
+          status: res.status,
+          code: ProxyProblem.UPSTREAM_REFUSED.code,
+          title: ProxyProblem.UPSTREAM_REFUSED.title,
+          detail: `${upstream.code}: HTTP ${res.status}`,
+        });
       throw ProxyProblem.UPSTREAM_ERROR(`${upstream.code}: HTTP ${res.status}`);
     }
     const answer = (upstream.responseMapping ? await this.mapped(upstream, upstream.responseMapping, body) : body) as unknown;
-    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw ProxyProblem.UPSTREAM_BAD_ANSWER(`上游应答映射后不是对象 (mapped answer is not an object): ${upstream.code}`);
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer))
+      throw ProxyProblem.UPSTREAM_BAD_ANSWER(`上游应答映射后不是对象 (mapped answer is not an object): ${upstream.code}`);
     if (upstream.cacheTtlSeconds > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(cacheKey, { answer, until: Date.now() + upstream.cacheTtlSeconds * 1000 });
@@ -197,7 +262,9 @@ export class InterfaceProxyService {
     try {
       return await this.compiled.evaluate(expression, value);
     } catch (err) {
-      throw SharedProblem.MAPPING_FAILED(`接口代理的映射失败 (the proxy mapping failed): ${`${upstream.code}: ${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`.slice(0, 300)}`);
+      throw SharedProblem.MAPPING_FAILED(
+        `接口代理的映射失败 (the proxy mapping failed): ${`${upstream.code}: ${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`.slice(0, 300)}`,
+      );
     }
   }
 
@@ -209,10 +276,16 @@ export class InterfaceProxyService {
     } catch {
       throw ProxyProblem.UPSTREAM_FORBIDDEN(raw);
     }
-    if (url.toString().length > 512) throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址过长 (upstream URL over 512 characters once normalised): ${raw.slice(0, 80)}`);
-    if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址须为不含用户名、查询串的 http(s) 地址 (http(s), no credentials, no query): ${raw}`);
-    const allowed = (this.config.PROXY_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-    if (allowed.length > 0 && !allowed.includes(url.hostname.toLowerCase())) throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游主机不在允许列表中 (host not in PROXY_ALLOWED_HOSTS): ${url.hostname}`);
+    if (url.toString().length > 512)
+      throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址过长 (upstream URL over 512 characters once normalised): ${raw.slice(0, 80)}`);
+    if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash)
+      throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址须为不含用户名、查询串的 http(s) 地址 (http(s), no credentials, no query): ${raw}`);
+    const allowed = (this.config.PROXY_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
+    if (allowed.length > 0 && !allowed.includes(url.hostname.toLowerCase()))
+      throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游主机不在允许列表中 (host not in PROXY_ALLOWED_HOSTS): ${url.hostname}`);
     return url;
   }
 
@@ -228,7 +301,9 @@ export class InterfaceProxyService {
     for (const { address, family } of addresses) {
       const type = family === 6 ? 'ipv6' : 'ipv4';
       if (NEVER.check(address, type) || (!this.config.PROXY_ALLOW_PRIVATE && PRIVATE.check(address, type))) {
-        throw ProxyProblem.UPSTREAM_FORBIDDEN(`上游地址属于禁止的网段 (upstream address in a forbidden range): ${host} → ${address}${this.config.PROXY_ALLOW_PRIVATE ? '' : ' (内网地址需 PROXY_ALLOW_PRIVATE=true)'}`);
+        throw ProxyProblem.UPSTREAM_FORBIDDEN(
+          `上游地址属于禁止的网段 (upstream address in a forbidden range): ${host} → ${address}${this.config.PROXY_ALLOW_PRIVATE ? '' : ' (内网地址需 PROXY_ALLOW_PRIVATE=true)'}`,
+        );
       }
     }
   }
@@ -263,7 +338,19 @@ class UpstreamTokens {
   /** The upstream's token; a caller waits at most until its own deadline (504, nothing sent), the shared fetch its own timeout. */
   async tokenFor(upstream: Upstream, deadline: number): Promise<string> {
     let key = this.keys.get(upstream);
-    if (key === undefined) this.keys.set(upstream, (key = [upstream.code, upstream.oauthTokenUrl, upstream.oauthClientId, upstream.oauthScope ?? '', createHash('sha256').update(upstream.authSecretEnc ?? Buffer.alloc(0)).digest('hex')].join('\u0000')));
+    if (key === undefined)
+      this.keys.set(
+        upstream,
+        (key = [
+          upstream.code,
+          upstream.oauthTokenUrl,
+          upstream.oauthClientId,
+          upstream.oauthScope ?? '',
+          createHash('sha256')
+            .update(upstream.authSecretEnc ?? Buffer.alloc(0))
+            .digest('hex'),
+        ].join('\u0000')),
+      );
     const held = this.held.get(key);
     if (held && held.until > Date.now()) return held.token;
     let pending = this.pending.get(key);
@@ -276,7 +363,10 @@ class UpstreamTokens {
     }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(notSent(ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: token endpoint`))), Math.max(1, deadline - Date.now()));
+      timer = setTimeout(
+        () => reject(notSent(ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: token endpoint`))),
+        Math.max(1, deadline - Date.now()),
+      );
     });
     try {
       return await Promise.race([pending, late]);
@@ -287,7 +377,12 @@ class UpstreamTokens {
 
   private async fetchToken(upstream: Upstream, key: string): Promise<string> {
     const tokenUrl = new URL(upstream.oauthTokenUrl!);
-    const config = new oidc.Configuration({ issuer: tokenUrl.origin, token_endpoint: tokenUrl.toString() }, upstream.oauthClientId!, undefined, oidc.ClientSecretBasic(this.secretOf(upstream)));
+    const config = new oidc.Configuration(
+      { issuer: tokenUrl.origin, token_endpoint: tokenUrl.toString() },
+      upstream.oauthClientId!,
+      undefined,
+      oidc.ClientSecretBasic(this.secretOf(upstream)),
+    );
     if (tokenUrl.protocol === 'http:') oidc.allowInsecureRequests(config);
     config[oidc.customFetch] = async (url, options) => {
       await this.checkAddress(new URL(url).hostname);
@@ -302,8 +397,13 @@ class UpstreamTokens {
       if (err instanceof ProblemException) throw notSent(err);
       if (cause instanceof ProblemException) throw notSent(cause);
       const e = err as { name?: string; code?: string; error?: string; status?: number; cause?: { name?: string } };
-      if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') throw notSent(ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: token endpoint`));
-      throw notSent(ProxyProblem.UPSTREAM_AUTH_FAILED(`${upstream.code}: ${e.error ?? e.code ?? e.name ?? 'error'}${e.status ? ` (HTTP ${e.status})` : ''}`));
+      if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError')
+        throw notSent(ProxyProblem.UPSTREAM_TIMEOUT(`${upstream.code}: token endpoint`));
+      throw notSent(
+        ProxyProblem.UPSTREAM_AUTH_FAILED(
+          `${upstream.code}: ${e.error ?? e.code ?? e.name ?? 'error'}${e.status ? ` (HTTP ${e.status})` : ''}`,
+        ),
+      );
     }
     const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : 300;
     if (this.held.size > 1_000) this.held.clear();

@@ -46,19 +46,77 @@ export class UpstreamsAdminController {
   @HttpCode(201)
   @ApiHeader({ name: 'X-Caller', required: true })
   @ApiOperation({ summary: '登记上游接口 (register an upstream HTTP API as a capability)' })
-  @ApiBody({ type: RegisterUpstreamBody, examples: { 示例: { value: { code: 'proxy.mps.id-check', name: '身份核验（部级接口）', ownerDepartment: '省公安厅', baseUrl: 'https://api.example.gov.cn', path: '/v2/id/check', method: 'POST', auth: { kind: 'oauth-client-credentials', tokenUrl: 'https://auth.example.gov.cn/oauth/token', clientId: 'jiangsu-gmp', clientSecret: '…', scope: 'id.check' }, timeoutMs: 3000, cacheTtlSeconds: 60, requestMapping: '{ "sfzh": idNumber, "xm": name }', responseMapping: '{ "match": result = "一致" }', inputSchema: { type: 'object', required: ['idNumber', 'name'], properties: { idNumber: { type: 'string' }, name: { type: 'string' } }, additionalProperties: false } } } } })
+  @ApiBody({
+    type: RegisterUpstreamBody,
+    examples: {
+      示例: {
+        value: {
+          code: 'proxy.mps.id-check',
+          name: '身份核验（部级接口）',
+          ownerDepartment: '省公安厅',
+          baseUrl: 'https://api.example.gov.cn',
+          path: '/v2/id/check',
+          method: 'POST',
+          auth: {
+            kind: 'oauth-client-credentials',
+            tokenUrl: 'https://auth.example.gov.cn/oauth/token',
+            clientId: 'jiangsu-gmp',
+            clientSecret: '…',
+            scope: 'id.check',
+          },
+          timeoutMs: 3000,
+          cacheTtlSeconds: 60,
+          requestMapping: '{ "sfzh": idNumber, "xm": name }',
+          responseMapping: '{ "match": result = "一致" }',
+          inputSchema: {
+            type: 'object',
+            required: ['idNumber', 'name'],
+            properties: { idNumber: { type: 'string' }, name: { type: 'string' } },
+            additionalProperties: false,
+          },
+        },
+      },
+    },
+  })
   async register(@Body() body: RegisterUpstreamBody, @Caller() caller: string) {
     const u = await this.proxy.register({ ...body, auth: authOf(body.auth) }, caller);
-    return { code: u.code, baseUrl: u.baseUrl, path: u.path, method: u.method, auth: u.authKind, ...(u.oauthTokenUrl ? { tokenUrl: u.oauthTokenUrl, clientId: u.oauthClientId } : {}), timeoutMs: u.timeoutMs, cacheTtlSeconds: u.cacheTtlSeconds };
+    return {
+      code: u.code,
+      baseUrl: u.baseUrl,
+      path: u.path,
+      method: u.method,
+      auth: u.authKind,
+      ...(u.oauthTokenUrl ? { tokenUrl: u.oauthTokenUrl, clientId: u.oauthClientId } : {}),
+      timeoutMs: u.timeoutMs,
+      cacheTtlSeconds: u.cacheTtlSeconds,
+    };
   }
 }
 
 /** Each kind with exactly its own fields. */
 function authOf(a: UpstreamAuthBody): UpstreamAuth {
-  const given = Object.entries(a).filter(([k, v]) => k !== 'kind' && v !== undefined).map(([k]) => k).sort().join(',');
-  const wanted = { none: '', 'static-key': 'header,value', 'oauth-client-credentials': a.scope === undefined ? 'clientId,clientSecret,tokenUrl' : 'clientId,clientSecret,scope,tokenUrl' }[a.kind];
-  if (given !== wanted) throw CommonProblem.INVALID_INPUT(`auth.${a.kind}: ${wanted || 'no other fields'}${a.kind === 'oauth-client-credentials' ? ' (scope optional)' : ''}`);
+  const given = Object.entries(a)
+    .filter(([k, v]) => k !== 'kind' && v !== undefined)
+    .map(([k]) => k)
+    .sort()
+    .join(',');
+  const wanted = {
+    none: '',
+    'static-key': 'header,value',
+    'oauth-client-credentials': a.scope === undefined ? 'clientId,clientSecret,tokenUrl' : 'clientId,clientSecret,scope,tokenUrl',
+  }[a.kind];
+  if (given !== wanted)
+    throw CommonProblem.INVALID_INPUT(
+      `auth.${a.kind}: ${wanted || 'no other fields'}${a.kind === 'oauth-client-credentials' ? ' (scope optional)' : ''}`,
+    );
   if (a.kind === 'static-key') return { kind: 'static-key', header: a.header!, value: a.value! };
-  if (a.kind === 'oauth-client-credentials') return { kind: 'oauth-client-credentials', tokenUrl: a.tokenUrl!, clientId: a.clientId!, clientSecret: a.clientSecret!, ...(a.scope ? { scope: a.scope } : {}) };
+  if (a.kind === 'oauth-client-credentials')
+    return {
+      kind: 'oauth-client-credentials',
+      tokenUrl: a.tokenUrl!,
+      clientId: a.clientId!,
+      clientSecret: a.clientSecret!,
+      ...(a.scope ? { scope: a.scope } : {}),
+    };
   return { kind: 'none' };
 }

@@ -5,7 +5,10 @@ import { RateLimitsService } from './rate-limits.service.js';
 /** The local block after a refusal (the Redis path itself is covered by dispatch-quotas.integration-spec). */
 describe('RateLimits local block', () => {
   function limits() {
-    const rl = new RateLimitsService({ client: null } as unknown as DispatchRedis, { DISPATCH_RATE_PER_SECOND: 0, DISPATCH_QUOTA_PER_DAY: 0 } as unknown as ServiceConfig);
+    const rl = new RateLimitsService(
+      { client: null } as unknown as DispatchRedis,
+      { DISPATCH_RATE_PER_SECOND: 0, DISPATCH_QUOTA_PER_DAY: 0 } as unknown as ServiceConfig,
+    );
     const counts = new Map<string, number>();
     let consumed = 0;
     // The shared counter as Redis would keep it: one window of 800 ms left.

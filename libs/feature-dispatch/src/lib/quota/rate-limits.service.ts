@@ -43,9 +43,13 @@ export class RateLimitsService {
   /** Throws 429 when a rate this call needs was refused by the shared counter for the rest of its window; takes nothing. */
   refuseIfBlocked(appKey: string, capabilityCode: string, app: Limits, grant: Limits): void {
     const now = Date.now();
-    for (const [scope, limit, key] of [['app', app.ratePerSecond, appKey], ['grant', grant.ratePerSecond, `${appKey}|${capabilityCode}`]] as const) {
+    for (const [scope, limit, key] of [
+      ['app', app.ratePerSecond, appKey],
+      ['grant', grant.ratePerSecond, `${appKey}|${capabilityCode}`],
+    ] as const) {
       const blocked = limit ? this.blockedUntil.get(`${scope}|${key}`) : undefined;
-      if (blocked && blocked.until > now && blocked.limit === limit) throw refusal(scope, 'rate', limit!, Math.max(1, Math.ceil((blocked.until - now) / 1000)), capabilityCode);
+      if (blocked && blocked.until > now && blocked.limit === limit)
+        throw refusal(scope, 'rate', limit!, Math.max(1, Math.ceil((blocked.until - now) / 1000)), capabilityCode);
     }
   }
 
@@ -56,7 +60,8 @@ export class RateLimitsService {
     if (app.ratePerSecond) checks.push({ scope: 'app', kind: 'rate', limit: app.ratePerSecond, key: appKey });
     if (grant.ratePerSecond) checks.push({ scope: 'grant', kind: 'rate', limit: grant.ratePerSecond, key: `${appKey}|${capabilityCode}` });
     if (app.quotaPerDay) checks.push({ scope: 'app', kind: 'quota', limit: app.quotaPerDay, key: `${appKey}|${day}` });
-    if (grant.quotaPerDay) checks.push({ scope: 'grant', kind: 'quota', limit: grant.quotaPerDay, key: `${appKey}|${capabilityCode}|${day}` });
+    if (grant.quotaPerDay)
+      checks.push({ scope: 'grant', kind: 'quota', limit: grant.quotaPerDay, key: `${appKey}|${capabilityCode}|${day}` });
     const taken: { limiter: RateLimiterAbstract; key: string }[] = [];
     for (const check of checks) {
       if (check.kind === 'rate') {
@@ -84,7 +89,13 @@ export class RateLimitsService {
         this.blockedUntil.set(`${check.scope}|${check.key}`, { until: Date.now() + res.msBeforeNext, limit: check.limit });
       }
       for (const t of taken) await t.limiter.reward(t.key).catch(() => undefined);
-      throw refusal(check.scope, check.kind, check.limit, check.kind === 'quota' ? secondsToShanghaiMidnight(new Date()) : Math.max(1, Math.ceil(res.msBeforeNext / 1000)), capabilityCode);
+      throw refusal(
+        check.scope,
+        check.kind,
+        check.limit,
+        check.kind === 'quota' ? secondsToShanghaiMidnight(new Date()) : Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+        capabilityCode,
+      );
     }
   }
 
@@ -95,7 +106,16 @@ export class RateLimitsService {
       const keyPrefix = `gmp:rl:${kind}`;
       const points = Number.MAX_SAFE_INTEGER; // decisions compare the count with each key's own limit
       const memory = new RateLimiterMemory({ points, duration, keyPrefix });
-      limiter = this.redis.client ? new RateLimiterRedis({ storeClient: this.redis.client, points, duration, keyPrefix, insuranceLimiter: memory, rejectIfRedisNotReady: true }) : memory;
+      limiter = this.redis.client
+        ? new RateLimiterRedis({
+            storeClient: this.redis.client,
+            points,
+            duration,
+            keyPrefix,
+            insuranceLimiter: memory,
+            rejectIfRedisNotReady: true,
+          })
+        : memory;
       this.limiters.set(kind, limiter);
     }
     return limiter;
@@ -104,9 +124,14 @@ export class RateLimitsService {
 
 function refusal(scope: 'app' | 'grant', kind: 'rate' | 'quota', limit: number, retryAfter: number, capability: string): ProblemException {
   const what = scope === 'app' ? '本应用' : `本应用对 ${capability}`;
-  const e = kind === 'rate'
-    ? QuotaProblem.RATE_LIMITED(`${what}每秒最多 ${limit} 次 (at most ${limit} calls a second${scope === 'grant' ? ` to ${capability}` : ''})`)
-    : QuotaProblem.QUOTA_EXCEEDED(`${what}每日最多 ${limit} 次，北京时间零点重置 (at most ${limit} calls a day${scope === 'grant' ? ` to ${capability}` : ''}; resets at midnight Beijing time)`);
+  const e =
+    kind === 'rate'
+      ? QuotaProblem.RATE_LIMITED(
+          `${what}每秒最多 ${limit} 次 (at most ${limit} calls a second${scope === 'grant' ? ` to ${capability}` : ''})`,
+        )
+      : QuotaProblem.QUOTA_EXCEEDED(
+          `${what}每日最多 ${limit} 次，北京时间零点重置 (at most ${limit} calls a day${scope === 'grant' ? ` to ${capability}` : ''}; resets at midnight Beijing time)`,
+        );
   return e.withHeaders({ 'Retry-After': String(retryAfter) });
 }
 

@@ -23,7 +23,21 @@ export class CapabilityRegistryService {
   async announce(event: CapabilitiesAnnouncedEvent): Promise<void> {
     if (event.capabilities.length === 0) return;
     const t = quoteTablePath(this.dataSource.getMetadata(CapabilityVersion).tablePath);
-    const rows = event.capabilities.map((c) => ({ code: c.code, version: c.version, name: c.name, description: c.description, owner_department: c.ownerDepartment, provider: event.provider, topic: c.topic, timeout_ms: c.timeoutMs, idempotent: c.idempotent, input_schema: c.inputSchema, output_schema: c.outputSchema, example: c.example ?? null, announced_at: event.meta.sentAt }));
+    const rows = event.capabilities.map((c) => ({
+      code: c.code,
+      version: c.version,
+      name: c.name,
+      description: c.description,
+      owner_department: c.ownerDepartment,
+      provider: event.provider,
+      topic: c.topic,
+      timeout_ms: c.timeoutMs,
+      idempotent: c.idempotent,
+      input_schema: c.inputSchema,
+      output_schema: c.outputSchema,
+      example: c.example ?? null,
+      announced_at: event.meta.sentAt,
+    }));
     await this.dataSource.query(
       `INSERT INTO ${t} (code, version, name, description, owner_department, provider, topic, timeout_ms, idempotent, input_schema, output_schema, example, announced_at)
        SELECT code, version, name, description, owner_department, provider, topic, timeout_ms, idempotent, input_schema, output_schema, example, announced_at FROM jsonb_populate_recordset(NULL::${t}, $1::jsonb)
@@ -42,7 +56,8 @@ export class CapabilityRegistryService {
    */
   async listOwn(m: EntityManager, entry: CapabilityVersion, o: { replace: boolean; store: () => Promise<unknown> }): Promise<void> {
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`capability-code:${entry.code}`]);
-    if (await m.getRepository(CapabilityVersion).existsBy({ code: entry.code, topic: Not(entry.topic) })) throw RegistryProblem.CAPABILITY_CODE_TAKEN(entry.code);
+    if (await m.getRepository(CapabilityVersion).existsBy({ code: entry.code, topic: Not(entry.topic) }))
+      throw RegistryProblem.CAPABILITY_CODE_TAKEN(entry.code);
     await o.store();
     // insert, not save, unless replacing: a concurrent publication of the same version fails on the key instead of overwriting.
     if (o.replace) await m.getRepository(CapabilityVersion).save(entry);
@@ -58,7 +73,10 @@ export class CapabilityRegistryService {
   /** Versions listed for this app: public ones, and restricted ones it holds a subscription to (`held`, from the grants module); `q` searches code, name and description. */
   async list(held: string[], filter: { q?: string; owner?: string; status?: CapabilityStatus }): Promise<CapabilityVersion[]> {
     const qb = this.dataSource.getRepository(CapabilityVersion).createQueryBuilder('c').orderBy('c.code').addOrderBy('c.version', 'DESC');
-    if (filter.q) qb.andWhere("(c.code ILIKE :q OR c.name ILIKE :q OR c.description ILIKE :q)", { q: `%${filter.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%` });
+    if (filter.q)
+      qb.andWhere('(c.code ILIKE :q OR c.name ILIKE :q OR c.description ILIKE :q)', {
+        q: `%${filter.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`,
+      });
     if (filter.owner) qb.andWhere('c.owner_department ILIKE :owner', { owner: `%${filter.owner.replace(/[\\%_]/g, (x) => `\\${x}`)}%` });
     if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
     qb.andWhere(`(c.visibility = 'public' OR c.code = ANY(:held))`, { held });
@@ -72,9 +90,22 @@ export class CapabilityRegistryService {
     return found;
   }
 
-  async setStatus(code: string, version: string, change: { status?: CapabilityStatus; visibility?: Visibility; reason: string | null }, by: string): Promise<CapabilityVersion> {
+  async setStatus(
+    code: string,
+    version: string,
+    change: { status?: CapabilityStatus; visibility?: Visibility; reason: string | null },
+    by: string,
+  ): Promise<CapabilityVersion> {
     const repo = this.dataSource.getRepository(CapabilityVersion);
-    const res = await repo.update({ code, version }, { ...(change.status ? { status: change.status } : {}), ...(change.visibility ? { visibility: change.visibility } : {}), statusReason: change.reason, statusBy: by });
+    const res = await repo.update(
+      { code, version },
+      {
+        ...(change.status ? { status: change.status } : {}),
+        ...(change.visibility ? { visibility: change.visibility } : {}),
+        statusReason: change.reason,
+        statusBy: by,
+      },
+    );
     if (!res.affected) throw RegistryProblem.CAPABILITY_NOT_FOUND(`能力版本不存在 (no such capability version): ${code} v${version}`);
     this.statuses.delete(`${code}\u0000${version}`);
     return repo.findOneByOrFail({ code, version });

@@ -56,7 +56,8 @@ export class CompiledCache {
     if (value === undefined) return undefined;
     const json = JSON.stringify(value);
     if (json === undefined) return undefined;
-    if (json.length > MAX_MAPPED_BYTES) throw Object.assign(new Error(`映射结果过大 (mapped value over ${MAX_MAPPED_BYTES} bytes)`), { code: 'MAPPED_TOO_LARGE' });
+    if (json.length > MAX_MAPPED_BYTES)
+      throw Object.assign(new Error(`映射结果过大 (mapped value over ${MAX_MAPPED_BYTES} bytes)`), { code: 'MAPPED_TOO_LARGE' });
     return JSON.parse(json) as unknown;
   }
 }
@@ -65,8 +66,17 @@ export class CompiledCache {
 export function checkedInput(validate: ValidateFunction, input: unknown): object {
   if (typeof input === 'object' && input !== null && !Array.isArray(input) && validate(input)) return input;
   const p = (e: NonNullable<ValidateFunction['errors']>[number]) => e.params as Record<string, unknown> | undefined;
-  const errors = typeof input !== 'object' || input === null || Array.isArray(input)
-    ? []
-    : (validate.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(p(e)?.['missingProperty'] ?? p(e)?.['additionalProperty'] ?? '/'), message: e.message ?? 'invalid' }));
-  throw CommonProblem.INVALID_INPUT('输入不符合能力契约 (input does not match the capability contract)', errors.length ? errors : [{ field: '/', message: 'an object is required' }]);
+  const errors =
+    typeof input !== 'object' || input === null || Array.isArray(input)
+      ? []
+      : (validate.errors ?? []).map((e) => ({
+          field:
+            e.instancePath.replace(/^\//, '').replace(/\//g, '.') ||
+            String(p(e)?.['missingProperty'] ?? p(e)?.['additionalProperty'] ?? '/'),
+          message: e.message ?? 'invalid',
+        }));
+  throw CommonProblem.INVALID_INPUT(
+    '输入不符合能力契约 (input does not match the capability contract)',
+    errors.length ? errors : [{ field: '/', message: 'an object is required' }],
+  );
 }

@@ -12,9 +12,14 @@ export class DispatchRedis implements OnApplicationShutdown {
   readonly client: Redis | null;
 
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
-    this.client = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+    this.client = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+      : null;
     this.client?.on('error', (err: Error) => this.log.warn(`Redis 连接错误 (Redis error): ${err.message}`));
-    if (!this.client) this.log.log('未设置 REDIS_URL：防重放、限流与配额保存在本进程 (REDIS_URL unset: replay checks, rate limits and quotas are kept in this process)');
+    if (!this.client)
+      this.log.log(
+        '未设置 REDIS_URL：防重放、限流与配额保存在本进程 (REDIS_URL unset: replay checks, rate limits and quotas are kept in this process)',
+      );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -23,7 +23,16 @@ export class CapabilityAnnouncerService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const capabilities = capabilitiesOf(PROVIDER);
-    const event: CapabilitiesAnnouncedEvent = { meta: { messageId: randomUUID(), correlationId: `capability-announce.${Date.now()}`, app: PROVIDER, sentAt: new Date().toISOString() }, provider: PROVIDER, capabilities };
+    const event: CapabilitiesAnnouncedEvent = {
+      meta: {
+        messageId: randomUUID(),
+        correlationId: `capability-announce.${Date.now()}`,
+        app: PROVIDER,
+        sentAt: new Date().toISOString(),
+      },
+      provider: PROVIDER,
+      capabilities,
+    };
     await this.dataSource.transaction((m) => this.outbox.enqueue(m, Topic.CapabilitiesAnnounced, PROVIDER, event));
     this.outbox.wake();
     this.log.log(`能力已登记 (capabilities announced): ${capabilities.length}`);

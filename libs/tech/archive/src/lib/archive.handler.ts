@@ -1,6 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type ArchiveDepositReply, type ArchiveDepositRequest, type ArchiveVerifyReply, type ArchiveVerifyRequest, Topic } from '@gmp/contracts';
+import {
+  type ArchiveDepositReply,
+  type ArchiveDepositRequest,
+  type ArchiveVerifyReply,
+  type ArchiveVerifyRequest,
+  Topic,
+} from '@gmp/contracts';
 import { ArchiveService } from './archive.service.js';
 
 /** E-archive capabilities over Kafka (through dispatch); messages arrive validated. */

@@ -33,15 +33,28 @@ export class ArchiveService {
     }
     const packageId = randomUUID();
     const depositedAt = new Date();
-    const retainUntil = input.permanent ? null : new Date(Date.UTC(depositedAt.getUTCFullYear() + input.retentionYears!, depositedAt.getUTCMonth(), depositedAt.getUTCDate()));
+    const retainUntil = input.permanent
+      ? null
+      : new Date(Date.UTC(depositedAt.getUTCFullYear() + input.retentionYears!, depositedAt.getUTCMonth(), depositedAt.getUTCDate()));
     let prev = this.genesis(packageId);
     const entries: ArchiveEntry[] = [];
     for (const [i, e] of input.entries.entries()) {
-      if ((e.record === undefined) === (e.fileId === undefined)) throw ArchivingProblem.ENTRY_INVALID(`第 ${i + 1} 条须有 record 或 fileId 之一 (entry ${i + 1}: give either record or fileId)`);
+      if ((e.record === undefined) === (e.fileId === undefined))
+        throw ArchivingProblem.ENTRY_INVALID(`第 ${i + 1} 条须有 record 或 fileId 之一 (entry ${i + 1}: give either record or fileId)`);
       const contentHash = e.record !== undefined ? this.recordHash(e.record) : await this.fileHash(e.fileId!, i + 1);
       const seq = i + 1;
       const entryHash = this.chain(prev, seq, e.kind, e.title, contentHash);
-      entries.push({ packageId, seq, kind: e.kind, title: e.title, record: e.record ?? null, fileId: e.fileId ?? null, contentHash, prevHash: prev, entryHash });
+      entries.push({
+        packageId,
+        seq,
+        kind: e.kind,
+        title: e.title,
+        record: e.record ?? null,
+        fileId: e.fileId ?? null,
+        contentHash,
+        prevHash: prev,
+        entryHash,
+      });
       prev = entryHash;
     }
     const key = await this.signingKey();
@@ -68,7 +81,12 @@ export class ArchiveService {
       if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw ArchivingProblem.ALREADY_ARCHIVED(input.caseId);
       throw err;
     }
-    return { packageId, entries: entries.length, headHash: prev, ...(retainUntil ? { retainUntil: retainUntil.toISOString().slice(0, 10) } : {}) };
+    return {
+      packageId,
+      entries: entries.length,
+      headHash: prev,
+      ...(retainUntil ? { retainUntil: retainUntil.toISOString().slice(0, 10) } : {}),
+    };
   }
 
   async verify(packageId: string): Promise<ArchiveVerifyReply> {
@@ -92,8 +110,15 @@ export class ArchiveService {
     }
     if (prev !== pkg.headHash) problems.push({ seq: 0, problem: 'HEAD_MISMATCH' });
     const key = await this.dataSource.getRepository(ArchiveSigningKey).findOneBy({ id: pkg.keyId });
-    if (!key || !this.crypto.sm2Verify(key.publicKey, Buffer.from(statement(pkg)), Buffer.from(pkg.signature, 'hex'))) problems.push({ seq: 0, problem: 'SIGNATURE_INVALID' });
-    return { valid: problems.length === 0, entries: entries.length, problems, caseId: pkg.caseId, depositedAt: pkg.depositedAt.toISOString() };
+    if (!key || !this.crypto.sm2Verify(key.publicKey, Buffer.from(statement(pkg)), Buffer.from(pkg.signature, 'hex')))
+      problems.push({ seq: 0, problem: 'SIGNATURE_INVALID' });
+    return {
+      valid: problems.length === 0,
+      entries: entries.length,
+      problems,
+      caseId: pkg.caseId,
+      depositedAt: pkg.depositedAt.toISOString(),
+    };
   }
 
   private genesis(packageId: string): string {
@@ -122,13 +147,27 @@ export class ArchiveService {
     const existing = await repo.findOneBy({ id: CURRENT_KEY });
     if (existing) return existing;
     const pair = this.crypto.generateSm2KeyPair();
-    await repo.createQueryBuilder().insert().values({ id: CURRENT_KEY, publicKey: pair.publicKey, privateKey: pair.privateKey.blob }).orIgnore().execute();
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ id: CURRENT_KEY, publicKey: pair.publicKey, privateKey: pair.privateKey.blob })
+      .orIgnore()
+      .execute();
     return repo.findOneByOrFail({ id: CURRENT_KEY });
   }
 }
 
 /** What the signature covers: the package facts and the head of the chain, as canonical JSON. */
 function statement(p: ArchivePackage): string {
-  return canonicalize({ v: 1, packageId: p.id, app: p.app, caseId: p.caseId, title: p.title, entries: p.entryCount, headHash: p.headHash, depositedAt: p.depositedAt.toISOString(), retainUntil: p.retainUntil?.toISOString() ?? null })!;
+  return canonicalize({
+    v: 1,
+    packageId: p.id,
+    app: p.app,
+    caseId: p.caseId,
+    title: p.title,
+    entries: p.entryCount,
+    headHash: p.headHash,
+    depositedAt: p.depositedAt.toISOString(),
+    retainUntil: p.retainUntil?.toISOString() ?? null,
+  })!;
 }
-

@@ -20,7 +20,10 @@ export class PgBlobStore implements BlobStore {
 
   async put(sha256: string, content: Buffer): Promise<void> {
     const table = quoteTablePath(this.dataSource.getRepository(FileBlob).metadata.tablePath);
-    await this.dataSource.query(`INSERT INTO ${table} (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING`, [sha256, content]);
+    await this.dataSource.query(`INSERT INTO ${table} (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING`, [
+      sha256,
+      content,
+    ]);
   }
 
   async get(sha256: string): Promise<Buffer | null> {
@@ -37,7 +40,13 @@ export class DiskBlobStore implements BlobStore {
   async put(sha256: string, content: Buffer): Promise<void> {
     const dir = join(this.root, sha256.slice(0, 2));
     const path = join(dir, sha256);
-    if (await stat(path).then(() => true, () => false)) return;
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `.${sha256}.${randomUUID()}.tmp`);
     await writeFile(tmp, content, { flag: 'wx' });

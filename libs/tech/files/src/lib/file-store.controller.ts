@@ -33,7 +33,11 @@ export class FileStoreController {
 
   @Get(':id/content')
   @ApiOperation({ summary: '下载 (the content, checked against its SHA-256)' })
-  async content(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() who: Principal, @Res() reply: FastifyReply): Promise<void> {
+  async content(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() who: Principal,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await send(reply, await this.files.content(id, who));
   }
 }
@@ -45,7 +49,10 @@ export class FileStoreController {
 export class InternalFileStoreController {
   constructor(private readonly files: FileStoreService) {}
 
-  @RequireCaller('调用方 (calling service)', { pattern: /^[A-Za-z0-9._:-]{1,64}$/, detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)' })
+  @RequireCaller('调用方 (calling service)', {
+    pattern: /^[A-Za-z0-9._:-]{1,64}$/,
+    detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)',
+  })
   @Post()
   @HttpCode(201)
   upload(@Body() content: Buffer, @Headers('x-file-name') name: string | undefined, @Caller() caller: string) {

@@ -46,10 +46,13 @@ export class FileStoreService {
 
   async upload(content: unknown, declaredName: string | undefined, owner: { subject: string; clientId: string }): Promise<FileInfo> {
     if (!Buffer.isBuffer(content) && content !== undefined && content !== null) {
-      throw FileStoreProblem.UNSUPPORTED_MEDIA_TYPE(`请以原始字节上传，Content-Type 为 ${UPLOAD_CONTENT_TYPES.join('、')} 之一 (send the raw bytes with one of these content types)`);
+      throw FileStoreProblem.UNSUPPORTED_MEDIA_TYPE(
+        `请以原始字节上传，Content-Type 为 ${UPLOAD_CONTENT_TYPES.join('、')} 之一 (send the raw bytes with one of these content types)`,
+      );
     }
     if (!Buffer.isBuffer(content) || content.length === 0) throw FileStoreProblem.EMPTY_FILE();
-    if (content.length > this.config.FILE_MAX_BYTES) throw FileStoreProblem.FILE_TOO_LARGE(`文件超过 ${this.config.FILE_MAX_BYTES} 字节 (at most ${this.config.FILE_MAX_BYTES} bytes)`);
+    if (content.length > this.config.FILE_MAX_BYTES)
+      throw FileStoreProblem.FILE_TOO_LARGE(`文件超过 ${this.config.FILE_MAX_BYTES} 字节 (at most ${this.config.FILE_MAX_BYTES} bytes)`);
     const fileName = cleanName(declaredName);
     const mediaType = await detect(content, fileName);
     if (!mediaType) {
@@ -72,7 +75,17 @@ export class FileStoreService {
     }
     const sha256 = createHash('sha256').update(content).digest('hex');
     await this.blobs.put(sha256, content);
-    const file: StoredFile = { id: randomUUID(), sha256, size: String(content.length), mediaType, fileName, owner: owner.subject.slice(0, 64), clientId: owner.clientId.slice(0, 64), scanStatus, createdAt: new Date() };
+    const file: StoredFile = {
+      id: randomUUID(),
+      sha256,
+      size: String(content.length),
+      mediaType,
+      fileName,
+      owner: owner.subject.slice(0, 64),
+      clientId: owner.clientId.slice(0, 64),
+      scanStatus,
+      createdAt: new Date(),
+    };
     await this.dataSource.getRepository(StoredFile).insert(file);
     return info(file);
   }
@@ -101,14 +114,23 @@ export class FileStoreService {
 }
 
 function info(f: StoredFile): FileInfo {
-  return { id: f.id, sha256: f.sha256, size: Number(f.size), mediaType: f.mediaType, fileName: f.fileName, scanStatus: f.scanStatus, createdAt: f.createdAt.toISOString() };
+  return {
+    id: f.id,
+    sha256: f.sha256,
+    size: Number(f.size),
+    mediaType: f.mediaType,
+    fileName: f.fileName,
+    scanStatus: f.scanStatus,
+    createdAt: f.createdAt.toISOString(),
+  };
 }
 
 /** Media type from the bytes; OFD is a ZIP package named `.ofd` holding an `OFD.xml`. */
 async function detect(content: Buffer, fileName: string): Promise<string | null> {
   const type = await fileTypeFromBuffer(content);
   if (!type) return null;
-  if (type.mime === 'application/zip') return fileName.toLowerCase().endsWith('.ofd') && content.includes('OFD.xml') ? 'application/ofd' : null;
+  if (type.mime === 'application/zip')
+    return fileName.toLowerCase().endsWith('.ofd') && content.includes('OFD.xml') ? 'application/ofd' : null;
   return (ACCEPTED_MEDIA_TYPES as readonly string[]).includes(type.mime) ? type.mime : null;
 }
 
@@ -120,6 +142,9 @@ function cleanName(raw: string | undefined): string {
   } catch {
     /* keep as given */
   }
-  name = [...name.split(/[\\/]/).pop()!].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || '"<>|?*:'.includes(c) ? '_' : c)).join('').trim();
+  name = [...name.split(/[\\/]/).pop()!]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || '"<>|?*:'.includes(c) ? '_' : c))
+    .join('')
+    .trim();
   return (name || 'file').slice(0, 255);
 }

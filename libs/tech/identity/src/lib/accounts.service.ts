@@ -78,7 +78,13 @@ export class AccountsService {
 
   async login(idNumber: string, password: string, context: LoginContext): Promise<LoginOutcome<PersonAccount>> {
     const account = await this.findByIdNumber(idNumber);
-    return this.checkCredential(`person:${idNumber}`, account, context, () => hashPassword(password), (a) => argon2Verify({ password, hash: a.passwordHash }));
+    return this.checkCredential(
+      `person:${idNumber}`,
+      account,
+      context,
+      () => hashPassword(password),
+      (a) => argon2Verify({ password, hash: a.passwordHash }),
+    );
   }
 
   private findByIdNumber(idNumber: string): Promise<PersonAccount | null> {
@@ -102,9 +108,22 @@ export class AccountsService {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const repo = this.dataSource.getRepository(SmsLoginCode);
     await repo.update({ accountId: account.id, consumedAt: IsNull() }, { consumedAt: new Date() }); // only the newest code works
-    await repo.insert({ id: randomUUID(), accountId: account.id, codeMac: this.smsCodeMac(account.id, code), expiresAt: new Date(Date.now() + SMS_CODE_MINUTES * 60_000), consumedAt: null });
+    await repo.insert({
+      id: randomUUID(),
+      accountId: account.id,
+      codeMac: this.smsCodeMac(account.id, code),
+      expiresAt: new Date(Date.now() + SMS_CODE_MINUTES * 60_000),
+      consumedAt: null,
+    });
     const phone = this.crypto.decrypt(PHONE_LABEL, account.phoneEnc, account.id).toString();
-    await this.notifications.enqueue({ channel: 'sms', to: phone, template: 'login-code', params: { code, minutes: String(SMS_CODE_MINUTES) }, app: 'identity', correlationId: randomUUID() });
+    await this.notifications.enqueue({
+      channel: 'sms',
+      to: phone,
+      template: 'login-code',
+      params: { code, minutes: String(SMS_CODE_MINUTES) },
+      app: 'identity',
+      correlationId: randomUUID(),
+    });
     await this.audit('SMS_CODE_SENT', account.id, context, account.phoneMasked ?? undefined);
     return { retryAfterSeconds: 0 };
   }
@@ -113,14 +132,20 @@ export class AccountsService {
   async loginWithSmsCode(idNumber: string, code: string, context: LoginContext): Promise<LoginOutcome<PersonAccount>> {
     const account = await this.findByIdNumber(idNumber);
     const table = quoteTablePath(this.dataSource.getRepository(SmsLoginCode).metadata.tablePath);
-    return this.checkCredential(`person:${idNumber}`, account, context, async () => undefined, async (a) => {
-      if (!/^\d{6}$/.test(code)) return false;
-      const [rows] = await this.dataSource.query(
-        `UPDATE ${table} SET consumed_at = now() WHERE account_id = $1 AND code_mac = $2 AND consumed_at IS NULL AND expires_at > now() RETURNING id`,
-        [a.id, this.smsCodeMac(a.id, code)],
-      );
-      return (rows as unknown[]).length === 1;
-    });
+    return this.checkCredential(
+      `person:${idNumber}`,
+      account,
+      context,
+      async () => undefined,
+      async (a) => {
+        if (!/^\d{6}$/.test(code)) return false;
+        const [rows] = await this.dataSource.query(
+          `UPDATE ${table} SET consumed_at = now() WHERE account_id = $1 AND code_mac = $2 AND consumed_at IS NULL AND expires_at > now() RETURNING id`,
+          [a.id, this.smsCodeMac(a.id, code)],
+        );
+        return (rows as unknown[]).length === 1;
+      },
+    );
   }
 
   private smsCodeMac(accountId: string, code: string): string {
@@ -128,7 +153,12 @@ export class AccountsService {
   }
 
   /** Staff login (account name case-insensitive); privileged roles also need the current TOTP code, once. */
-  async loginStaff(username: string, password: string, otp: string | undefined, context: LoginContext): Promise<LoginOutcome<StaffAccount>> {
+  async loginStaff(
+    username: string,
+    password: string,
+    otp: string | undefined,
+    context: LoginContext,
+  ): Promise<LoginOutcome<StaffAccount>> {
     const found = await this.directory.findStaffByUsername(username);
     // A disabled account answers like an unknown one (and still costs a full password check).
     const staff = found?.enabled ? found : null;
@@ -136,8 +166,12 @@ export class AccountsService {
     // For privileged accounts the password and the TOTP code are one credential: a wrong, missing
     // or replayed code counts as a failure (lock-out) and gets the same answer as a wrong password.
     const secondFactor = privileged ? () => this.acceptTotp(staff!, otp) : undefined;
-    return this.checkCredential(`staff:${username.trim().toLowerCase()}`, staff, context, () => hashPassword(password), async (s) =>
-      (await argon2Verify({ password, hash: s.passwordHash })) && (!secondFactor || (await secondFactor())),
+    return this.checkCredential(
+      `staff:${username.trim().toLowerCase()}`,
+      staff,
+      context,
+      () => hashPassword(password),
+      async (s) => (await argon2Verify({ password, hash: s.passwordHash })) && (!secondFactor || (await secondFactor())),
     );
   }
 
@@ -149,7 +183,10 @@ export class AccountsService {
     const step = (result as { timeStep?: number }).timeStep;
     if (typeof step !== 'number') return false;
     const table = quoteTablePath(this.dataSource.getRepository(StaffAccount).metadata.tablePath);
-    const [rows] = await this.dataSource.query(`UPDATE ${table} SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`, [staff.id, step]);
+    const [rows] = await this.dataSource.query(
+      `UPDATE ${table} SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+      [staff.id, step],
+    );
     return (rows as unknown[]).length === 1;
   }
 

@@ -34,7 +34,13 @@ export class AgentsController {
   @Post('agent-authorisations')
   @ApiOperation({ summary: '授权经办人 (authorise an agent for a legal person)' })
   async grant(@Body() input: GrantAgentBody, @Headers('x-caller') caller?: string) {
-    const a = await this.agents.grant(input.creditCode, input.agentIdNumber, input.scopes, new Date(input.validUntil), caller ?? 'internal');
+    const a = await this.agents.grant(
+      input.creditCode,
+      input.agentIdNumber,
+      input.scopes,
+      new Date(input.validUntil),
+      caller ?? 'internal',
+    );
     return { id: a.id, scopes: a.scopes, validUntil: a.validUntil.toISOString() };
   }
 

@@ -31,7 +31,13 @@ export class AgentsService {
     return company;
   }
 
-  async grant(creditCode: string, agentIdNumber: string, scopes: string[], validUntil: Date, grantedBy: string): Promise<AgentAuthorisation> {
+  async grant(
+    creditCode: string,
+    agentIdNumber: string,
+    scopes: string[],
+    validUntil: Date,
+    grantedBy: string,
+  ): Promise<AgentAuthorisation> {
     if (validUntil.getTime() <= Date.now()) throw IdentityProblem.INVALID('授权截止时间必须在将来 (validUntil must be in the future)');
     const company = await this.dataSource.getRepository(LegalPerson).findOneBy({ codeKey: this.key(creditCode) });
     if (!company) throw IdentityProblem.UNKNOWN_COMPANY();
@@ -49,7 +55,14 @@ export class AgentsService {
     };
     await this.dataSource.transaction(async (m) => {
       await m.insert(AgentAuthorisation, authorisation);
-      await m.insert(IdentityAudit, { id: randomUUID(), event: 'AGENT_GRANTED', accountId: agent.id, clientId: grantedBy, remoteAddress: null, detail: `${company.id} ${authorisation.scopes.join(',')} until ${validUntil.toISOString()}` });
+      await m.insert(IdentityAudit, {
+        id: randomUUID(),
+        event: 'AGENT_GRANTED',
+        accountId: agent.id,
+        clientId: grantedBy,
+        remoteAddress: null,
+        detail: `${company.id} ${authorisation.scopes.join(',')} until ${validUntil.toISOString()}`,
+      });
     });
     return authorisation;
   }
@@ -57,7 +70,15 @@ export class AgentsService {
   async revoke(authorisationId: string, revokedBy: string): Promise<void> {
     const result = await this.dataSource.transaction(async (m) => {
       const r = await m.update(AgentAuthorisation, { id: authorisationId, revokedAt: IsNull() }, { revokedAt: new Date() });
-      if (r.affected) await m.insert(IdentityAudit, { id: randomUUID(), event: 'AGENT_REVOKED', accountId: null, clientId: revokedBy, remoteAddress: null, detail: authorisationId });
+      if (r.affected)
+        await m.insert(IdentityAudit, {
+          id: randomUUID(),
+          event: 'AGENT_REVOKED',
+          accountId: null,
+          clientId: revokedBy,
+          remoteAddress: null,
+          detail: authorisationId,
+        });
       return r.affected ?? 0;
     });
     if (result === 0) throw IdentityProblem.NOT_FOUND();
@@ -69,7 +90,10 @@ export class AgentsService {
       .getRepository(AgentAuthorisation)
       .createQueryBuilder('a')
       .innerJoin(LegalPerson, 'lp', 'lp.id = a.legal_person_id')
-      .where('lp.code_key = :companyKey AND a.agent_account_id = :agentAccountId AND a.revoked_at IS NULL AND a.valid_until > now() AND :scope = ANY(a.scopes)', { companyKey, agentAccountId, scope })
+      .where(
+        'lp.code_key = :companyKey AND a.agent_account_id = :agentAccountId AND a.revoked_at IS NULL AND a.valid_until > now() AND :scope = ANY(a.scopes)',
+        { companyKey, agentAccountId, scope },
+      )
       .getExists();
   }
 
@@ -78,7 +102,9 @@ export class AgentsService {
     if (!company) return refuse('UNKNOWN_COMPANY', '法人未登记 (legal person not registered)');
     const agent = await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: this.key(input.agentIdNumber) });
     if (!agent) return refuse('NO_AUTHORISATION', '没有授权 (no authorisation)');
-    const all = await this.dataSource.getRepository(AgentAuthorisation).find({ where: { legalPersonId: company.id, agentAccountId: agent.id }, order: { createdAt: 'DESC' } });
+    const all = await this.dataSource
+      .getRepository(AgentAuthorisation)
+      .find({ where: { legalPersonId: company.id, agentAccountId: agent.id }, order: { createdAt: 'DESC' } });
     const now = Date.now();
     const current = all.find((a) => !a.revokedAt && a.validUntil.getTime() > now);
     if (current) {
@@ -108,7 +134,12 @@ export class AgentsService {
     return {
       registered: true,
       name: company.name,
-      agents: rows.map((r) => ({ agentIdMasked: r.id_masked, agentName: r.name, scopes: r.scopes, validUntil: new Date(r.valid_until).toISOString() })),
+      agents: rows.map((r) => ({
+        agentIdMasked: r.id_masked,
+        agentName: r.name,
+        scopes: r.scopes,
+        validUntil: new Date(r.valid_until).toISOString(),
+      })),
     };
   }
 }

@@ -14,7 +14,11 @@ import { PersonAccount } from './person-account.entity.js';
  * A business-line system calling capabilities through dispatch (client credentials): it is
  * allowed `capabilities:invoke` and nothing else — asking for more is `invalid_scope`.
  */
-export const DEMO_BUSINESS_CLIENT = { id: 'demo-business-app', secret: 'demo-business-app-secret', scope: PlatformScope.InvokeCapabilities };
+export const DEMO_BUSINESS_CLIENT = {
+  id: 'demo-business-app',
+  secret: 'demo-business-app-secret',
+  scope: PlatformScope.InvokeCapabilities,
+};
 /** Two first-party portals (public clients, authorization code + PKCE) to show single sign-on. */
 export const DEMO_PORTALS = [
   { id: 'demo-portal-a', redirectUri: 'http://127.0.0.1:8081/callback' },
@@ -25,12 +29,28 @@ export const DEMO_PORTAL_SCOPE = `${OidcScope.OpenId} ${OidcScope.Profile} ${Oid
 /** Demo staff (SEED_DEMO only): an operator of 玄武区 (own district and below), an identity admin and a security auditor (both with TOTP). */
 export const DEMO_STAFF = {
   operator: { username: 'xw-operator', password: 'Demo-Operator-1!', name: '玄武区窗口人员' },
-  identityAdmin: { username: 'js-id-admin', password: 'Demo-IdAdmin-1!', name: '省身份管理员', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
-  securityAuditor: { username: 'js-auditor', password: 'Demo-Auditor-1!', name: '省安全审计员', totpSecret: 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF' },
+  identityAdmin: {
+    username: 'js-id-admin',
+    password: 'Demo-IdAdmin-1!',
+    name: '省身份管理员',
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+  },
+  securityAuditor: {
+    username: 'js-auditor',
+    password: 'Demo-Auditor-1!',
+    name: '省安全审计员',
+    totpSecret: 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF',
+  },
 };
 
 /** A demo citizen account (张三, real-name checked: level 3). */
-export const DEMO_PERSON = { idNumber: '11010519491231002X', name: '张三', password: 'Demo-Passw0rd!', assuranceLevel: 3, phone: '13800138000' };
+export const DEMO_PERSON = {
+  idNumber: '11010519491231002X',
+  name: '张三',
+  password: 'Demo-Passw0rd!',
+  assuranceLevel: 3,
+  phone: '13800138000',
+};
 
 /** With SEED_DEMO on, registers demo OAuth clients (a business-line app, two portals) and a demo citizen account. */
 @Injectable()
@@ -50,7 +70,16 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
     const repo = this.dataSource.getRepository(OidcPayload);
     if (await repo.existsBy({ model: 'Client', id: DEMO_BUSINESS_CLIENT.id })) return;
     const client = (payload: Record<string, unknown> & { client_id: string }) =>
-      repo.insert({ model: 'Client', id: payload.client_id, payload: payload as never, grantId: null, userCode: null, uid: null, expiresAt: null, consumedAt: null });
+      repo.insert({
+        model: 'Client',
+        id: payload.client_id,
+        payload: payload as never,
+        grantId: null,
+        userCode: null,
+        uid: null,
+        expiresAt: null,
+        consumedAt: null,
+      });
     await client({
       client_id: DEMO_BUSINESS_CLIENT.id,
       client_secret: DEMO_BUSINESS_CLIENT.secret,
@@ -75,10 +104,22 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       });
     }
     if ((await this.dataSource.getRepository(PersonAccount).count()) === 0) {
-      await this.accounts.create(DEMO_PERSON.idNumber, DEMO_PERSON.name, DEMO_PERSON.password, DEMO_PERSON.assuranceLevel, DEMO_PERSON.phone);
+      await this.accounts.create(
+        DEMO_PERSON.idNumber,
+        DEMO_PERSON.name,
+        DEMO_PERSON.password,
+        DEMO_PERSON.assuranceLevel,
+        DEMO_PERSON.phone,
+      );
       // 张三 is the agent of the first demo company for licence look-ups and use authorisations, for a year.
       for (const company of DEMO_COMPANIES) await this.agents.registerLegalPerson(company.id, company.name);
-      await this.agents.grant(DEMO_COMPANIES[0]!.id, DEMO_PERSON.idNumber, ['licence:read', 'licence:authorise'], new Date(Date.now() + 365 * 24 * 3600_000), 'demo-seed');
+      await this.agents.grant(
+        DEMO_COMPANIES[0]!.id,
+        DEMO_PERSON.idNumber,
+        ['licence:read', 'licence:authorise'],
+        new Date(Date.now() + 365 * 24 * 3600_000),
+        'demo-seed',
+      );
       // Department tree: 江苏省 → 南京市 → 玄武区 → 玄武区行政审批局; 苏州市.
       const province = await this.directory.createDepartment('江苏省', 'province', null);
       const nanjing = await this.directory.createDepartment('南京市', 'city', province.id);
@@ -90,6 +131,8 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       await this.directory.createStaff({ ...DEMO_STAFF.identityAdmin, departmentId: province.id, roles: ['identity-admin'] });
       await this.directory.createStaff({ ...DEMO_STAFF.securityAuditor, departmentId: province.id, roles: ['security-auditor'] });
     }
-    this.log.log(`演示身份数据已登记 (demo identity data): clients ${DEMO_BUSINESS_CLIENT.id}, ${DEMO_PORTALS.map((p) => p.id).join(', ')}; account ${DEMO_PERSON.name}`);
+    this.log.log(
+      `演示身份数据已登记 (demo identity data): clients ${DEMO_BUSINESS_CLIENT.id}, ${DEMO_PORTALS.map((p) => p.id).join(', ')}; account ${DEMO_PERSON.name}`,
+    );
   }
 }

@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 
 export type FaceMatchOutcome =
-  | { ok: true; score: number }
-  | { ok: false; reason: 'NOT_CONFIGURED' | 'NO_MATCH' | 'UNAVAILABLE'; score?: number };
+  { ok: true; score: number } | { ok: false; reason: 'NOT_CONFIGURED' | 'NO_MATCH' | 'UNAVAILABLE'; score?: number };
 
 /** What a face-match provider is asked: the person the login claims to be and the liveness evidence. */
 export interface FaceMatchRequest {
@@ -46,6 +45,8 @@ export class FaceMatchService {
       return { ok: false, reason: 'UNAVAILABLE' };
     }
     const score = typeof answer.score === 'number' ? answer.score : 0;
-    return answer.matched === true && score >= this.config.FACE_MATCH_MIN_SCORE ? { ok: true, score } : { ok: false, reason: 'NO_MATCH', score };
+    return answer.matched === true && score >= this.config.FACE_MATCH_MIN_SCORE
+      ? { ok: true, score }
+      : { ok: false, reason: 'NO_MATCH', score };
   }
 }

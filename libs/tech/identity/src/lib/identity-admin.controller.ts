@@ -16,7 +16,8 @@ import { IdentityProblem } from './identity.problems.js';
 /** A UUID path parameter, normalised to lower case (ids are compared as text). */
 class LowerUuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw CommonProblem.INVALID_INPUT(`标识须为 UUID (id must be a uuid): ${value}`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+      throw CommonProblem.INVALID_INPUT(`标识须为 UUID (id must be a uuid): ${value}`);
     return value.toLowerCase();
   }
 }
@@ -31,8 +32,11 @@ class RoleCodePipe implements PipeTransform<string, string> {
 
 const DATA_SCOPES: DataScope[] = ['all', 'custom', 'dept', 'dept_and_below', 'self'];
 /** 等保 password rule for staff: 10–128 characters with at least three of upper, lower, digit, symbol. */
-const STRONG_PASSWORD = /^(?:(?=.*[a-z])(?=.*[A-Z])(?=.*\d)|(?=.*[a-z])(?=.*[A-Z])(?=.*[^\w\s])|(?=.*[a-z])(?=.*\d)(?=.*[^\w\s])|(?=.*[A-Z])(?=.*\d)(?=.*[^\w\s])).{10,128}$/;
-const PASSWORD_RULE = { message: '密码须 10–128 位，含大写、小写、数字、符号中至少三类 (10–128 characters with three of upper, lower, digit, symbol)' };
+const STRONG_PASSWORD =
+  /^(?:(?=.*[a-z])(?=.*[A-Z])(?=.*\d)|(?=.*[a-z])(?=.*[A-Z])(?=.*[^\w\s])|(?=.*[a-z])(?=.*\d)(?=.*[^\w\s])|(?=.*[A-Z])(?=.*\d)(?=.*[^\w\s])).{10,128}$/;
+const PASSWORD_RULE = {
+  message: '密码须 10–128 位，含大写、小写、数字、符号中至少三类 (10–128 characters with three of upper, lower, digit, symbol)',
+};
 
 export class CreateDepartmentBody {
   @IsString() @Length(1, 128) name!: string;
@@ -156,7 +160,9 @@ export class IdentityAdminController {
   @LogOperation('staff.update', 'id')
   async updateStaff(@Param('id', new LowerUuidPipe()) id: string, @Body() input: UpdateStaffBody, @CurrentPrincipal() who: Principal) {
     if (id === who.subject.replace(/^staff:/, '') && (input.enabled === false || input.roles || input.departmentId)) {
-      throw IdentityProblem.SELF_CHANGE('不能停用自己或修改自己的角色、部门 (you cannot disable yourself or change your own roles or department)');
+      throw IdentityProblem.SELF_CHANGE(
+        '不能停用自己或修改自己的角色、部门 (you cannot disable yourself or change your own roles or department)',
+      );
     }
     const before = await this.directory.findStaff(id);
     if (before && (await this.directory.isPrivileged(before))) throw IdentityProblem.PRIVILEGED_ROLE();
@@ -208,7 +214,17 @@ export class StaffProvisioningController {
 }
 
 function publicStaff(s: StaffAccount) {
-  return { id: s.id, username: s.username, name: s.name, departmentId: s.departmentId, roles: s.roles, postIds: s.postIds, enabled: s.enabled, secondFactor: s.totpSecret !== null, createdAt: s.createdAt };
+  return {
+    id: s.id,
+    username: s.username,
+    name: s.name,
+    departmentId: s.departmentId,
+    roles: s.roles,
+    postIds: s.postIds,
+    enabled: s.enabled,
+    secondFactor: s.totpSecret !== null,
+    createdAt: s.createdAt,
+  };
 }
 
 function totpUri(s: StaffAccount): string {

@@ -36,7 +36,11 @@ export class IdentityAuditController {
   @ApiOperation({ summary: '登录日志 (logins, failures, lock-outs, agent grants, forced logouts)' })
   async logins(@Query() query: Record<string, string>) {
     const q = validBody(AuditQuery, query);
-    const builder = this.dataSource.getRepository(IdentityAudit).createQueryBuilder('a').orderBy('a.at', 'DESC').limit(q.limit ?? 100);
+    const builder = this.dataSource
+      .getRepository(IdentityAudit)
+      .createQueryBuilder('a')
+      .orderBy('a.at', 'DESC')
+      .limit(q.limit ?? 100);
     if (q.before) builder.andWhere('a.at < :before', { before: new Date(q.before) });
     if (q.accountId) builder.andWhere('a.account_id = :accountId', { accountId: q.accountId });
     return { events: await builder.getMany() };

@@ -1,9 +1,19 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type IdentityEvent =
-  | 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGIN_REFUSED_LOCKED' | 'LOGIN_UNKNOWN_ACCOUNT' | 'LOGIN_THROTTLED'
-  | 'FACE_MATCH_SUCCEEDED' | 'FACE_MATCH_FAILED' | 'SMS_CODE_SENT' | 'SMS_CODE_NOT_SENT'
-  | 'AGENT_GRANTED' | 'AGENT_REVOKED' | 'FORCED_LOGOUT';
+  | 'LOGIN_SUCCEEDED'
+  | 'LOGIN_FAILED'
+  | 'ACCOUNT_LOCKED'
+  | 'LOGIN_REFUSED_LOCKED'
+  | 'LOGIN_UNKNOWN_ACCOUNT'
+  | 'LOGIN_THROTTLED'
+  | 'FACE_MATCH_SUCCEEDED'
+  | 'FACE_MATCH_FAILED'
+  | 'SMS_CODE_SENT'
+  | 'SMS_CODE_NOT_SENT'
+  | 'AGENT_GRANTED'
+  | 'AGENT_REVOKED'
+  | 'FORCED_LOGOUT';
 
 /** Every login, failure, lock-out, grant and revocation (等保: who, when, what, outcome), kept ≥ 6 months. */
 @Entity({ name: 'identity_audit' })

@@ -30,8 +30,30 @@ import { StaffDirectoryService } from './staff-directory.service.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES), NotificationModule],
-  controllers: [OidcController, InteractionController, IdentityHandler, AgentsController, SessionsController, IdentityAdminController, StaffProvisioningController, IdentityAuditController],
-  providers: [SigningKeysService, LoginThrottleService, StaffDirectoryService, AccountsService, AgentsService, OidcProviderService, DemoClientsSeed, SessionsService, OperationLogService, RealNameService, FaceMatchService, LiveGrantGuard],
+  controllers: [
+    OidcController,
+    InteractionController,
+    IdentityHandler,
+    AgentsController,
+    SessionsController,
+    IdentityAdminController,
+    StaffProvisioningController,
+    IdentityAuditController,
+  ],
+  providers: [
+    SigningKeysService,
+    LoginThrottleService,
+    StaffDirectoryService,
+    AccountsService,
+    AgentsService,
+    OidcProviderService,
+    DemoClientsSeed,
+    SessionsService,
+    OperationLogService,
+    RealNameService,
+    FaceMatchService,
+    LiveGrantGuard,
+  ],
   exports: [AccountsService, AgentsService, OidcProviderService, SigningKeysService],
 })
 export class IdentityProviderModule {}
@@ -47,7 +69,8 @@ export class IdentityProviderModule {}
     {
       provide: AccessTokenVerifier,
       inject: [OidcProviderService, SigningKeysService],
-      useFactory: (oidc: OidcProviderService, keys: SigningKeysService) => new AccessTokenVerifier({ issuer: oidc.issuer, audience: PLATFORM_API_AUDIENCE, keys: (kid) => keys.publicKeyPem(kid) }),
+      useFactory: (oidc: OidcProviderService, keys: SigningKeysService) =>
+        new AccessTokenVerifier({ issuer: oidc.issuer, audience: PLATFORM_API_AUDIENCE, keys: (kid) => keys.publicKeyPem(kid) }),
     },
     AccessTokenGuard,
   ],

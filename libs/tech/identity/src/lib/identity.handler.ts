@@ -49,7 +49,10 @@ export class IdentityHandler {
     try {
       const p = await this.verifier.verify(request.input.token);
       const gid = p.claims['gid'];
-      const live = typeof gid === 'string' ? Boolean(await this.oidc.provider.Grant.find(gid)) : Boolean(await this.oidc.provider.Client.find(p.clientId));
+      const live =
+        typeof gid === 'string'
+          ? Boolean(await this.oidc.provider.Grant.find(gid))
+          : Boolean(await this.oidc.provider.Client.find(p.clientId));
       if (!live) return { active: false, reason: 'TOKEN_REVOKED' };
       return {
         active: true,

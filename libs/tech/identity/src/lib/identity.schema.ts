@@ -21,7 +21,30 @@ import { LockOutInThrottle1763801400000 } from './migrations/1763801400000-lock-
 import { ClientAllowedScopes1763802400000 } from './migrations/1763802400000-client-allowed-scopes.migration.js';
 
 /** The tables the identity module owns; no other module reads or writes them. */
-export const IDENTITY_ENTITIES = [OidcPayload, SigningKey, PersonAccount, IdentityAudit, LegalPerson, AgentAuthorisation, Department, StaffAccount, Role, Post, OperationLog, LoginThrottleRow, SmsLoginCode];
+export const IDENTITY_ENTITIES = [
+  OidcPayload,
+  SigningKey,
+  PersonAccount,
+  IdentityAudit,
+  LegalPerson,
+  AgentAuthorisation,
+  Department,
+  StaffAccount,
+  Role,
+  Post,
+  OperationLog,
+  LoginThrottleRow,
+  SmsLoginCode,
+];
 
 /** Its migrations, each with up and down. */
-export const IDENTITY_MIGRATIONS = [CreateIdentityTables1763800400000, CreatePersonAccounts1763800500000, CreateLegalPersonsAndAgents1763800600000, CreateStaffAccounts1763800700000, CreateRolesPostsOperationLog1763800800000, CreateSmsLogin1763801100000, LockOutInThrottle1763801400000, ClientAllowedScopes1763802400000];
+export const IDENTITY_MIGRATIONS = [
+  CreateIdentityTables1763800400000,
+  CreatePersonAccounts1763800500000,
+  CreateLegalPersonsAndAgents1763800600000,
+  CreateStaffAccounts1763800700000,
+  CreateRolesPostsOperationLog1763800800000,
+  CreateSmsLogin1763801100000,
+  LockOutInThrottle1763801400000,
+  ClientAllowedScopes1763802400000,
+];

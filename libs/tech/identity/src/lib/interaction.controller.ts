@@ -30,7 +30,8 @@ export class InteractionController {
       await render();
     } catch (err) {
       this.log.error(`登录页处理失败 (login page failed): ${(err as Error).name}: ${(err as Error).message}`);
-      if (!reply.raw.headersSent) html(reply, 500, page('暂时无法登录 (sign-in failed)', '<p>系统繁忙，请稍后再试 (please try again later).</p>'));
+      if (!reply.raw.headersSent)
+        html(reply, 500, page('暂时无法登录 (sign-in failed)', '<p>系统繁忙，请稍后再试 (please try again later).</p>'));
       else reply.raw.end();
     }
   }
@@ -59,14 +60,28 @@ export class InteractionController {
     // Consent is granted silently only to the platform's own portals (client metadata first_party).
     const client = await provider.Client.find(String(details.params['client_id']));
     if (!(client as unknown as { first_party?: boolean } | undefined)?.first_party) {
-      return html(reply, 403, page('需要用户授权 (consent required)', '<p>第三方应用的授权页面尚未提供 (consent for third-party applications is not available yet).</p>'));
+      return html(
+        reply,
+        403,
+        page(
+          '需要用户授权 (consent required)',
+          '<p>第三方应用的授权页面尚未提供 (consent for third-party applications is not available yet).</p>',
+        ),
+      );
     }
-    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params['client_id']) });
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params['client_id']) });
     // What the provider says is missing (scopes it already checked against the client's own).
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
     if (missing.missingOIDCScope) grant!.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant!.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant!.addResourceScope(resource, scopes.join(' '));
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant!.addResourceScope(resource, scopes.join(' '));
     const grantId = await grant!.save();
     await provider.interactionFinished(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
@@ -82,17 +97,30 @@ export class InteractionController {
     if (!details) return;
     const form = fields(request.body, ['username', 'password', 'otp', 'face_evidence', 'sms_code']);
     const clientId = String(details.params['client_id'] ?? '');
-    if (!form.username || (!form.password && !form.sms_code)) return html(reply, 400, loginForm(details.uid, clientId, '请输入账号和密码或短信验证码 (account and password, or SMS code, required)'));
+    if (!form.username || (!form.password && !form.sms_code))
+      return html(
+        reply,
+        400,
+        loginForm(details.uid, clientId, '请输入账号和密码或短信验证码 (account and password, or SMS code, required)'),
+      );
     const context = { clientId, remoteAddress: request.ip };
     const username = form.username;
     // An ID number signs a citizen in; anything else is a staff account name.
     const citizen = /^\d{17}[\dXx]$/.test(username);
     const evidence = form.face_evidence;
     if (form.sms_code && (!citizen || form.password || evidence)) {
-      return html(reply, 400, loginForm(details.uid, clientId, '短信验证码仅用于居民登录，且不与密码同用 (SMS codes are for citizens, without a password)'));
+      return html(
+        reply,
+        400,
+        loginForm(details.uid, clientId, '短信验证码仅用于居民登录，且不与密码同用 (SMS codes are for citizens, without a password)'),
+      );
     }
     if (evidence && (!citizen || !this.faceMatch.enabled || evidence.length > 4096)) {
-      return html(reply, 400, loginForm(details.uid, clientId, '本平台未启用人脸核验，或证据无效 (face match is not enabled here, or the evidence is invalid)'));
+      return html(
+        reply,
+        400,
+        loginForm(details.uid, clientId, '本平台未启用人脸核验，或证据无效 (face match is not enabled here, or the evidence is invalid)'),
+      );
     }
     const outcome = form.sms_code
       ? await this.accounts.loginWithSmsCode(username.toUpperCase(), form.sms_code, context)
@@ -102,31 +130,67 @@ export class InteractionController {
     if (!outcome.ok) {
       if (outcome.reason === 'THROTTLED') {
         reply.raw.setHeader('retry-after', String(outcome.retryAfterSeconds));
-        return html(reply, 429, loginForm(details.uid, clientId, `登录失败次数过多，请 ${Math.ceil(outcome.retryAfterSeconds / 60)} 分钟后再试 (too many failed logins from this address; try again later)`));
+        return html(
+          reply,
+          429,
+          loginForm(
+            details.uid,
+            clientId,
+            `登录失败次数过多，请 ${Math.ceil(outcome.retryAfterSeconds / 60)} 分钟后再试 (too many failed logins from this address; try again later)`,
+          ),
+        );
       }
-      const [status, message]: [number, string] = outcome.reason === 'LOCKED'
-        ? [423, `登录失败次数过多，账户已锁定，请 ${LOCK_MINUTES} 分钟后再试 (account locked after repeated failures; try again in ${LOCK_MINUTES} minutes)`]
-        : [401, '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)'];
+      const [status, message]: [number, string] =
+        outcome.reason === 'LOCKED'
+          ? [
+              423,
+              `登录失败次数过多，账户已锁定，请 ${LOCK_MINUTES} 分钟后再试 (account locked after repeated failures; try again in ${LOCK_MINUTES} minutes)`,
+            ]
+          : [
+              401,
+              '账号、密码或动态口令错误，管理员须填写动态口令 (wrong account, password or TOTP code; administrators must give their TOTP code)',
+            ];
       return html(reply, status, loginForm(details.uid, clientId, message));
     }
     let login: { accountId: string; acr: string; amr: string[] };
     if ('idKey' in outcome.account) {
       const person = outcome.account;
-      login = { accountId: person.id, acr: acrForLevel(Math.min(person.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)), amr: [form.sms_code ? 'sms' : 'pwd'] };
+      login = {
+        accountId: person.id,
+        acr: acrForLevel(Math.min(person.assuranceLevel, PASSWORD_LOGIN_MAX_LEVEL)),
+        amr: [form.sms_code ? 'sms' : 'pwd'],
+      };
       if (evidence) {
         // Level 4 (真人核验): the live face matches the claimed identity, on top of a real-name-checked account.
         const face = await this.faceMatch.verify({ idNumber: username.toUpperCase(), name: person.name, evidence });
-        await this.accounts.audit(face.ok ? 'FACE_MATCH_SUCCEEDED' : 'FACE_MATCH_FAILED', person.id, context, face.ok ? `score ${face.score}` : `${face.reason}${face.score !== undefined ? ` score ${face.score}` : ''}`);
+        await this.accounts.audit(
+          face.ok ? 'FACE_MATCH_SUCCEEDED' : 'FACE_MATCH_FAILED',
+          person.id,
+          context,
+          face.ok ? `score ${face.score}` : `${face.reason}${face.score !== undefined ? ` score ${face.score}` : ''}`,
+        );
         if (!face.ok) {
           if (face.reason === 'NO_MATCH') await this.accounts.countFailure(username.toUpperCase(), context);
           return face.reason === 'UNAVAILABLE'
-            ? html(reply, 503, loginForm(details.uid, clientId, '人脸核验服务暂不可用，请稍后再试或仅用密码登录 (face match unavailable; try later or sign in with the password only)'))
+            ? html(
+                reply,
+                503,
+                loginForm(
+                  details.uid,
+                  clientId,
+                  '人脸核验服务暂不可用，请稍后再试或仅用密码登录 (face match unavailable; try later or sign in with the password only)',
+                ),
+              )
             : html(reply, 401, loginForm(details.uid, clientId, '人脸核验未通过 (face match failed)'));
         }
         if (person.assuranceLevel >= 3) login = { ...login, acr: acrForLevel(4), amr: ['pwd', 'face'] };
       }
     } else {
-      login = { accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`, acr: acrForLevel(3), amr: (await this.directory.isPrivileged(outcome.account)) ? ['pwd', 'otp'] : ['pwd'] };
+      login = {
+        accountId: `${STAFF_SUBJECT_PREFIX}${outcome.account.id}`,
+        acr: acrForLevel(3),
+        amr: (await this.directory.isPrivileged(outcome.account)) ? ['pwd', 'otp'] : ['pwd'],
+      };
     }
     await provider.interactionFinished(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false });
   }
@@ -145,13 +209,23 @@ export class InteractionController {
     if (!details) return;
     const clientId = String(details.params['client_id'] ?? '');
     const { username } = fields(request.body, ['username']);
-    if (!username || !/^\d{17}[\dXx]$/.test(username)) return html(reply, 400, loginForm(details.uid, clientId, '请输入身份证号码 (enter your ID number)'));
+    if (!username || !/^\d{17}[\dXx]$/.test(username))
+      return html(reply, 400, loginForm(details.uid, clientId, '请输入身份证号码 (enter your ID number)'));
     const idNumber = username.toUpperCase();
     const { retryAfterSeconds, unavailable } = await this.accounts.requestSmsCode(idNumber, { clientId, remoteAddress: request.ip });
-    if (unavailable) return html(reply, 503, loginForm(details.uid, clientId, '短信登录暂未开通，请用密码登录 (SMS login is not available here; sign in with your password)'));
+    if (unavailable)
+      return html(
+        reply,
+        503,
+        loginForm(details.uid, clientId, '短信登录暂未开通，请用密码登录 (SMS login is not available here; sign in with your password)'),
+      );
     if (retryAfterSeconds > 0) {
       reply.raw.setHeader('retry-after', String(retryAfterSeconds));
-      return html(reply, 429, loginForm(details.uid, clientId, `验证码发送过于频繁，请 ${retryAfterSeconds} 秒后再试 (too many codes; try again later)`));
+      return html(
+        reply,
+        429,
+        loginForm(details.uid, clientId, `验证码发送过于频繁，请 ${retryAfterSeconds} 秒后再试 (too many codes; try again later)`),
+      );
     }
     html(reply, 200, smsForm(details.uid, clientId, idNumber));
   }

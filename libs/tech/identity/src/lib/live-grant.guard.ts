@@ -16,7 +16,13 @@ export class LiveGrantGuard implements CanActivate {
     const gid = principal?.claims['gid'];
     if (typeof gid === 'string' && (await this.oidc.provider.Grant.find(gid))) return true;
     throw new HttpException(
-      { type: 'urn:gov-mp:problem:token-revoked', title: '未认证 (unauthenticated)', status: 401, code: 'TOKEN_REVOKED', detail: '登录已结束或账号已停用 (the session behind this token has ended)' },
+      {
+        type: 'urn:gov-mp:problem:token-revoked',
+        title: '未认证 (unauthenticated)',
+        status: 401,
+        code: 'TOKEN_REVOKED',
+        detail: '登录已结束或账号已停用 (the session behind this token has ended)',
+      },
       401,
     );
   }

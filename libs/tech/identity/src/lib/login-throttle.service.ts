@@ -77,7 +77,8 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
   async begin(name: string, address: string | undefined): Promise<AttemptTicket> {
     if (address) {
       const res = await consume(this.byAddress, address);
-      if (res.consumedPoints > MAX_FAILURES_PER_ADDRESS) return { kind: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+      if (res.consumedPoints > MAX_FAILURES_PER_ADDRESS)
+        return { kind: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
     }
     const res = await consume(this.byName, this.nameKey(name));
     if (res.consumedPoints > MAX_FAILED_LOGINS) return { kind: 'locked' };
@@ -107,7 +108,11 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
    */
   async smsBegin(name: string, address: string | undefined): Promise<number> {
     const key = this.nameKey(name);
-    const checks: [RateLimiterPostgres, string][] = [[this.smsPerMinute, key], [this.smsPerDay, key], ...(address ? [[this.smsPerAddress, address] as [RateLimiterPostgres, string]] : [])];
+    const checks: [RateLimiterPostgres, string][] = [
+      [this.smsPerMinute, key],
+      [this.smsPerDay, key],
+      ...(address ? [[this.smsPerAddress, address] as [RateLimiterPostgres, string]] : []),
+    ];
     let wait = 0;
     for (const [limiter, k] of checks) {
       const res = await consume(limiter, k);

@@ -6,7 +6,10 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('IDX_oidc_payload_uid', ['uid'])
 @Index('IDX_oidc_payload_user_code', ['userCode'])
 // A client is stored with the explicit list of scopes it is allowed (migration ClientAllowedScopes1763802400000).
-@Check('CHK_oidc_payload_client_scope', `"model" <> 'Client' OR coalesce(jsonb_typeof("payload"->'scope') = 'string' AND btrim("payload"->>'scope') <> '', false)`)
+@Check(
+  'CHK_oidc_payload_client_scope',
+  `"model" <> 'Client' OR coalesce(jsonb_typeof("payload"->'scope') = 'string' AND btrim("payload"->>'scope') <> '', false)`,
+)
 export class OidcPayload {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   model!: string;

@@ -34,7 +34,8 @@ export class OidcProviderService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const cookieSecret = this.config.OIDC_COOKIE_SECRET ?? randomBytes(32).toString('base64url');
-    if (!this.config.OIDC_COOKIE_SECRET) this.log.warn('未设置 OIDC_COOKIE_SECRET，登录会话在重启后失效 (OIDC_COOKIE_SECRET unset: sessions do not survive a restart)');
+    if (!this.config.OIDC_COOKIE_SECRET)
+      this.log.warn('未设置 OIDC_COOKIE_SECRET，登录会话在重启后失效 (OIDC_COOKIE_SECRET unset: sessions do not survive a restart)');
     const scopes = Object.values(PlatformScope);
     this.provider = new Provider(this.issuer, {
       adapter: pgOidcAdapter(this.dataSource),
@@ -57,7 +58,8 @@ export class OidcProviderService implements OnModuleInit {
           },
           postLogoutSuccessSource: async (ctx) => {
             ctx.type = 'text/html; charset=utf-8';
-            ctx.body = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>已退出 (signed out)</title></head><body><h1>已退出登录 (signed out)</h1></body></html>';
+            ctx.body =
+              '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>已退出 (signed out)</title></head><body><h1>已退出登录 (signed out)</h1></body></html>';
           },
         },
         clientCredentials: { enabled: true },
@@ -87,7 +89,16 @@ export class OidcProviderService implements OnModuleInit {
         if (ctx.oidc.client?.clientAuthMethod === 'none' && !refreshToken.isSenderConstrained()) return true;
         return refreshToken.ttlPercentagePassed() >= 70;
       },
-      ttl: { ClientCredentials: 600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 14 * 24 * 3600, RefreshToken: 14 * 24 * 3600 },
+      ttl: {
+        ClientCredentials: 600,
+        AccessToken: 600,
+        AuthorizationCode: 60,
+        IdToken: 600,
+        Interaction: 600,
+        Session: 8 * 3600,
+        Grant: 14 * 24 * 3600,
+        RefreshToken: 14 * 24 * 3600,
+      },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       claims: { openid: ['sub'], profile: ['name'] },
       findAccount: async (_ctx, sub) => {
@@ -113,7 +124,12 @@ export class OidcProviderService implements OnModuleInit {
         // The level the login proved, as the interaction set it (the code or refresh token carries
         // the session's acr): a password at most 3, a face match 4.
         const entities = ctx.oidc.entities as { AuthorizationCode?: { acr?: string }; RefreshToken?: { acr?: string } };
-        return { acr: acrForLevel(levelOfAcr(entities.AuthorizationCode?.acr ?? entities.RefreshToken?.acr) ?? Math.min(account.assuranceLevel, 3)), ...gid };
+        return {
+          acr: acrForLevel(
+            levelOfAcr(entities.AuthorizationCode?.acr ?? entities.RefreshToken?.acr) ?? Math.min(account.assuranceLevel, 3),
+          ),
+          ...gid,
+        };
       },
       renderError: async (ctx, out) => {
         ctx.type = 'application/json; charset=utf-8';
@@ -141,9 +157,14 @@ export class OidcProviderService implements OnModuleInit {
 function allowedScopesOf(ctx: KoaContextWithOIDC, client: { clientId: string; scope?: string } | undefined): (scope: string) => boolean {
   const allowed = allowedClientScopes(client?.scope);
   const list = new Set('scopes' in allowed ? allowed.scopes : []);
-  const { params, entities } = ctx.oidc as unknown as { params?: { scope?: unknown }; entities: { RefreshToken?: { scope?: string }; AuthorizationCode?: { scope?: string } } };
-  const asked = typeof params?.scope === 'string' ? params.scope : (entities.RefreshToken?.scope ?? entities.AuthorizationCode?.scope ?? '');
+  const { params, entities } = ctx.oidc as unknown as {
+    params?: { scope?: unknown };
+    entities: { RefreshToken?: { scope?: string }; AuthorizationCode?: { scope?: string } };
+  };
+  const asked =
+    typeof params?.scope === 'string' ? params.scope : (entities.RefreshToken?.scope ?? entities.AuthorizationCode?.scope ?? '');
   const outside = asked.split(' ').filter((s) => s && !list.has(s));
-  if (outside.length) throw new errors.InvalidScope(`requested scope is not allowed for this client: ${outside.join(' ')}`, outside.join(' '));
+  if (outside.length)
+    throw new errors.InvalidScope(`requested scope is not allowed for this client: ${outside.join(' ')}`, outside.join(' '));
   return (scope) => list.has(scope);
 }

@@ -1,4 +1,12 @@
-import { applyDecorators, type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { Principal } from '@gmp/identity';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -28,7 +36,13 @@ export class OperationLogInterceptor implements NestInterceptor {
     const operation: Operation = Reflect.getMetadata(OPERATION, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal: Principal }>();
     // Identifiers as the route's pipes normalise them (lower case).
-    const target = operation.targetParam ? ((request.params as Record<string, string | undefined>)[operation.targetParam]?.toLowerCase() ?? null) : null;
-    return from(this.log.record(request.principal, request.ip, operation.action, target, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    const target = operation.targetParam
+      ? ((request.params as Record<string, string | undefined>)[operation.targetParam]?.toLowerCase() ?? null)
+      : null;
+    return from(
+      this.log.record(request.principal, request.ip, operation.action, target, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      ),
+    );
   }
 }

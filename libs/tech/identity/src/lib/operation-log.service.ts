@@ -11,9 +11,23 @@ export class OperationLogService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Runs `action` and logs who did what to what, and how it ended; the error (if any) is rethrown. */
-  async record<T>(who: Principal, remoteAddress: string | undefined, action: string, target: string | null, run: () => Promise<T>): Promise<T> {
+  async record<T>(
+    who: Principal,
+    remoteAddress: string | undefined,
+    action: string,
+    target: string | null,
+    run: () => Promise<T>,
+  ): Promise<T> {
     const log = (outcome: OperationLog['outcome'], detail: string | null) =>
-      this.dataSource.getRepository(OperationLog).insert({ id: randomUUID(), operator: who.subject.slice(0, 64), action, target: target?.slice(0, 128) ?? null, outcome, detail: detail?.slice(0, 512) ?? null, remoteAddress: remoteAddress?.slice(0, 64) ?? null });
+      this.dataSource.getRepository(OperationLog).insert({
+        id: randomUUID(),
+        operator: who.subject.slice(0, 64),
+        action,
+        target: target?.slice(0, 128) ?? null,
+        outcome,
+        detail: detail?.slice(0, 512) ?? null,
+        remoteAddress: remoteAddress?.slice(0, 64) ?? null,
+      });
     try {
       const result = await run();
       await log('SUCCEEDED', null);

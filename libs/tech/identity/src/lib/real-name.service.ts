@@ -27,18 +27,30 @@ export class RealNameService {
     const answer = await this.askPopulationBase(meta, name, idNumber);
     const match = answer.result === 'MATCH' && answer.status === 'normal';
     const reason = answer.result !== 'MATCH' ? answer.result : answer.status !== 'normal' ? 'NOT_ALIVE_OR_CANCELLED' : undefined;
-    const account = match ? await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: subjectKeyOf(idNumber, this.config.SUBJECT_KEY_SECRET) }) : null;
-    return { match, source: 'population-base', ...(reason ? { reason } : {}), ...(account ? { assuranceLevel: account.assuranceLevel } : {}) };
+    const account = match
+      ? await this.dataSource.getRepository(PersonAccount).findOneBy({ idKey: subjectKeyOf(idNumber, this.config.SUBJECT_KEY_SECRET) })
+      : null;
+    return {
+      match,
+      source: 'population-base',
+      ...(reason ? { reason } : {}),
+      ...(account ? { assuranceLevel: account.assuranceLevel } : {}),
+    };
   }
 
   private async askPopulationBase(meta: CallMeta, name: string, idNumber: string): Promise<PopulationVerifyReply> {
     // A new message (its own id, derived so that a replayed check is recorded once) carrying the caller's who-and-why.
-    const request = { meta: { ...meta, messageId: derivedEventId(meta.messageId, 'population-verify'), sentAt: new Date().toISOString() }, input: { name, idNumber } };
+    const request = {
+      meta: { ...meta, messageId: derivedEventId(meta.messageId, 'population-verify'), sentAt: new Date().toISOString() },
+      input: { name, idNumber },
+    };
     let reply: unknown;
     try {
       reply = await this.capabilities.request(Topic.DataPopulationVerify, null, request, POPULATION_TIMEOUT_MS);
     } catch (err) {
-      throw IdentityProblem.POPULATION_BASE_UNAVAILABLE(err instanceof ProviderTimeoutError ? '未在时限内应答 (no answer in time)' : undefined);
+      throw IdentityProblem.POPULATION_BASE_UNAVAILABLE(
+        err instanceof ProviderTimeoutError ? '未在时限内应答 (no answer in time)' : undefined,
+      );
     }
     const checked = validateMessage(PopulationVerifyReply, reply);
     if (!checked.ok) throw IdentityProblem.POPULATION_BASE_BAD_ANSWER();

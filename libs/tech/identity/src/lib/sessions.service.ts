@@ -23,7 +23,9 @@ export class SessionsService {
     const rows = await this.dataSource
       .getRepository(OidcPayload)
       .createQueryBuilder('p')
-      .where("p.model = 'Session' AND p.payload->>'accountId' = :accountId AND (p.expires_at IS NULL OR p.expires_at > now())", { accountId })
+      .where("p.model = 'Session' AND p.payload->>'accountId' = :accountId AND (p.expires_at IS NULL OR p.expires_at > now())", {
+        accountId,
+      })
       .getMany();
     return rows.map((r) => ({
       id: r.id,
@@ -48,9 +50,21 @@ export class SessionsService {
       );
       const grantIds = grants.map((g) => g.id);
       if (grantIds.length > 0) {
-        await m.createQueryBuilder().delete().from(OidcPayload).where('grant_id IN (:...ids) OR (model = :grant AND id IN (:...ids))', { ids: grantIds, grant: 'Grant' }).execute();
+        await m
+          .createQueryBuilder()
+          .delete()
+          .from(OidcPayload)
+          .where('grant_id IN (:...ids) OR (model = :grant AND id IN (:...ids))', { ids: grantIds, grant: 'Grant' })
+          .execute();
       }
-      await m.insert(IdentityAudit, { id: randomUUID(), event: 'FORCED_LOGOUT', accountId: accountId.replace(/^staff:/, ''), clientId: by.slice(0, 64), remoteAddress: null, detail: `${sessions.affected ?? 0} sessions, ${grantIds.length} grants` });
+      await m.insert(IdentityAudit, {
+        id: randomUUID(),
+        event: 'FORCED_LOGOUT',
+        accountId: accountId.replace(/^staff:/, ''),
+        clientId: by.slice(0, 64),
+        remoteAddress: null,
+        detail: `${sessions.affected ?? 0} sessions, ${grantIds.length} grants`,
+      });
       return { sessionsEnded: sessions.affected ?? 0, grantsRevoked: grantIds.length };
     });
   }

@@ -23,15 +23,21 @@ export class SigningKeysService {
     const repo = this.dataSource.getRepository(SigningKey);
     if ((await repo.countBy({ retiredAt: IsNull() })) === 0) await this.create();
     const active = await repo.find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
-    const retired = await repo.find({ where: { retiredAt: MoreThan(new Date(Date.now() - RETIRED_KEY_GRACE_MS)) }, order: { createdAt: 'DESC' } });
+    const retired = await repo.find({
+      where: { retiredAt: MoreThan(new Date(Date.now() - RETIRED_KEY_GRACE_MS)) },
+      order: { createdAt: 'DESC' },
+    });
     return [...active, ...retired].map((k) => ({ ...k.privateJwk, kid: k.kid, alg: k.alg, use: 'sig' }));
   }
 
   /** The public key (PEM) of a published key id, for verifying the provider's own tokens in process. */
   async publicKeyPem(kid: string | undefined): Promise<string> {
     const key = kid ? await this.dataSource.getRepository(SigningKey).findOneBy({ kid }) : null;
-    if (!key || (key.retiredAt && key.retiredAt.getTime() < Date.now() - RETIRED_KEY_GRACE_MS)) throw new Error(`unknown signing key ${kid}`);
-    return createPublicKey({ key: key.privateJwk as never, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
+    if (!key || (key.retiredAt && key.retiredAt.getTime() < Date.now() - RETIRED_KEY_GRACE_MS))
+      throw new Error(`unknown signing key ${kid}`);
+    return createPublicKey({ key: key.privateJwk as never, format: 'jwk' })
+      .export({ format: 'pem', type: 'spki' })
+      .toString();
   }
 
   /** Creates a new active key and retires the others (the provider picks it up at its next start). */

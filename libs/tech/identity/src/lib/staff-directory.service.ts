@@ -16,7 +16,12 @@ import { IdentityProblem } from './identity.problems.js';
 /** Permissions whose holders must give a TOTP code at every login. */
 export const PRIVILEGED_PERMISSIONS: readonly string[] = [PERMISSIONS.IdentityAdmin, PERMISSIONS.AuditRead];
 const SCOPE_BREADTH: Record<DataScope, number> = { self: 0, custom: 1, dept: 2, dept_and_below: 3, all: 4 };
-const LEVEL_BELOW: Record<Department['level'], Department['level'][]> = { province: ['city', 'department'], city: ['county', 'department'], county: ['department'], department: ['department'] };
+const LEVEL_BELOW: Record<Department['level'], Department['level'][]> = {
+  province: ['city', 'department'],
+  city: ['county', 'department'],
+  county: ['department'],
+  department: ['department'],
+};
 /** Staff account names: letters, digits, `.`, `_`, `-`; never ID-number-shaped (that field signs citizens in). */
 const USERNAME = /^[a-z][a-z0-9._-]{2,63}$/;
 
@@ -57,7 +62,8 @@ export class StaffDirectoryService {
     const repo = this.dataSource.getRepository(Department);
     const parent = parentId ? await repo.findOneBy({ id: parentId }) : null;
     if (parentId && !parent) throw IdentityProblem.UNKNOWN_DEPARTMENT(`上级部门 (parent department) ${parentId}`);
-    if (!parent && level !== 'province') throw IdentityProblem.INVALID_DEPARTMENT_LEVEL('只有省级部门可作为根节点 (only a province can be a root)');
+    if (!parent && level !== 'province')
+      throw IdentityProblem.INVALID_DEPARTMENT_LEVEL('只有省级部门可作为根节点 (only a province can be a root)');
     if (parent && !LEVEL_BELOW[parent.level].includes(level)) {
       throw IdentityProblem.INVALID_DEPARTMENT_LEVEL(`${parent.level} 下不能设 ${level} (a ${level} cannot sit under a ${parent.level})`);
     }
@@ -92,7 +98,13 @@ export class StaffDirectoryService {
   }
 
   /** Creates or updates a role; built-in roles keep their permissions (their data scope can change). */
-  async saveRole(input: { code: string; name: string; permissions: string[]; dataScope: DataScope; customDepartmentIds?: string[] }): Promise<Role> {
+  async saveRole(input: {
+    code: string;
+    name: string;
+    permissions: string[];
+    dataScope: DataScope;
+    customDepartmentIds?: string[];
+  }): Promise<Role> {
     const unknown = input.permissions.filter((p) => !ALL_PERMISSIONS.includes(p));
     if (unknown.length > 0) throw IdentityProblem.UNKNOWN_PERMISSION(unknown.join(', '));
     assertSeparated(input.permissions);
@@ -106,10 +118,23 @@ export class StaffDirectoryService {
     }
     if (existing) {
       // A change must not give anyone who holds the role both admin and audit.
-      const holders = await this.dataSource.getRepository(StaffAccount).createQueryBuilder('s').where(':code = ANY(s.roles)', { code: input.code }).getMany();
-      for (const h of holders) assertSeparated([...(await this.permissionsOf(h.roles.filter((r) => r !== input.code))), ...input.permissions]);
+      const holders = await this.dataSource
+        .getRepository(StaffAccount)
+        .createQueryBuilder('s')
+        .where(':code = ANY(s.roles)', { code: input.code })
+        .getMany();
+      for (const h of holders)
+        assertSeparated([...(await this.permissionsOf(h.roles.filter((r) => r !== input.code))), ...input.permissions]);
     }
-    const role: Role = { code: input.code, name: input.name, permissions: input.permissions, dataScope: input.dataScope, customDepartmentIds: custom, builtIn: existing?.builtIn ?? false, createdAt: existing?.createdAt ?? new Date() };
+    const role: Role = {
+      code: input.code,
+      name: input.name,
+      permissions: input.permissions,
+      dataScope: input.dataScope,
+      customDepartmentIds: custom,
+      builtIn: existing?.builtIn ?? false,
+      createdAt: existing?.createdAt ?? new Date(),
+    };
     await repo.save(role);
     return role;
   }
@@ -146,7 +171,10 @@ export class StaffDirectoryService {
   }
 
   /** Changes a staff member's department, roles, posts or status; a newly privileged account gets a TOTP secret. */
-  async updateStaff(id: string, change: { departmentId?: string; roles?: string[]; postIds?: string[]; enabled?: boolean }): Promise<StaffAccount> {
+  async updateStaff(
+    id: string,
+    change: { departmentId?: string; roles?: string[]; postIds?: string[]; enabled?: boolean },
+  ): Promise<StaffAccount> {
     const repo = this.dataSource.getRepository(StaffAccount);
     const staff = await repo.findOneBy({ id });
     if (!staff) throw IdentityProblem.UNKNOWN_STAFF(id);
@@ -175,7 +203,9 @@ export class StaffDirectoryService {
    */
   async assertAssignableByAdmin(roleCodes: string[]): Promise<void> {
     if (isPrivileged(await this.permissionsOf(roleCodes))) {
-      throw IdentityProblem.PRIVILEGED_ROLE('身份管理员不能授予管理或审计角色，特权账号由平台运维通过内部接口开通 (identity admins cannot grant admin or audit roles; the platform operator provisions privileged accounts)');
+      throw IdentityProblem.PRIVILEGED_ROLE(
+        '身份管理员不能授予管理或审计角色，特权账号由平台运维通过内部接口开通 (identity admins cannot grant admin or audit roles; the platform operator provisions privileged accounts)',
+      );
     }
   }
 
@@ -200,7 +230,10 @@ export class StaffDirectoryService {
     const permissions = [...new Set(roles.flatMap((r) => r.permissions))].sort();
     assertSeparated(permissions);
     const scoped = roles.filter((r) => r.dataScope !== 'custom');
-    const dataScope = scoped.length === 0 ? 'custom' : scoped.reduce<DataScope>((a, r) => (SCOPE_BREADTH[r.dataScope] > SCOPE_BREADTH[a] ? r.dataScope : a), 'self');
+    const dataScope =
+      scoped.length === 0
+        ? 'custom'
+        : scoped.reduce<DataScope>((a, r) => (SCOPE_BREADTH[r.dataScope] > SCOPE_BREADTH[a] ? r.dataScope : a), 'self');
     return { roles: roleCodes, permissions, dataScope, customDepartmentIds: [...new Set(roles.flatMap((r) => r.customDepartmentIds))] };
   }
 

@@ -26,11 +26,19 @@ const BUSINESS_LICENCE_SCHEMA = {
   },
 };
 
-export const DEMO_LICENCE_TYPES: (Pick<LicenceType, 'code' | 'name' | 'holderType' | 'definingAuthorityName'> & Partial<Pick<LicenceType, 'dataSchema' | 'validityYears'>>)[] = [
+export const DEMO_LICENCE_TYPES: (Pick<LicenceType, 'code' | 'name' | 'holderType' | 'definingAuthorityName'> &
+  Partial<Pick<LicenceType, 'dataSchema' | 'validityYears'>>)[] = [
   { code: `${DEFINER}032`, name: '出生医学证明', holderType: 'person', definingAuthorityName: '国家卫生健康委员会' },
   { code: `${DEFINER}011`, name: '结婚证', holderType: 'person', definingAuthorityName: '民政部' },
   { code: `${DEFINER}009`, name: '机动车驾驶证', holderType: 'person', definingAuthorityName: '公安部' },
-  { code: `${DEFINER}041`, name: '营业执照', holderType: 'company', definingAuthorityName: '国家市场监督管理总局', dataSchema: BUSINESS_LICENCE_SCHEMA, validityYears: 20 },
+  {
+    code: `${DEFINER}041`,
+    name: '营业执照',
+    holderType: 'company',
+    definingAuthorityName: '国家市场监督管理总局',
+    dataSchema: BUSINESS_LICENCE_SCHEMA,
+    validityYears: 20,
+  },
   { code: `${DEFINER}052`, name: '食品经营许可证', holderType: 'company', definingAuthorityName: '国家市场监督管理总局' },
 ];
 
@@ -38,7 +46,12 @@ export { DEMO_CITIZENS, DEMO_COMPANIES } from '@gmp/gov-standards';
 
 /** The demo companies' 营业执照 data items (照面信息), in DEMO_COMPANIES order. */
 const DEMO_BUSINESS_LICENCE_DATA = [
-  { legalRepresentative: '张三', registeredCapital: '100万元', businessScope: '软件开发；信息技术咨询服务', address: '南京市玄武区示例路1号' },
+  {
+    legalRepresentative: '张三',
+    registeredCapital: '100万元',
+    businessScope: '软件开发；信息技术咨询服务',
+    address: '南京市玄武区示例路1号',
+  },
   { legalRepresentative: '李四', registeredCapital: '50万元', businessScope: '餐饮服务', address: '苏州市姑苏区样例街8号' },
 ];
 
@@ -89,22 +102,37 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
       if (i !== 2) add(2, c, 'person', `20${18 + i}-02-2${i}`);
     });
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(
-        LicenceType,
-        DEMO_LICENCE_TYPES.map((t) => ({ ...t, definingAuthorityCode: DEFINER })) as never,
-      );
+      await manager.insert(LicenceType, DEMO_LICENCE_TYPES.map((t) => ({ ...t, definingAuthorityCode: DEFINER })) as never);
       await manager.insert(Licence, licences as never);
     });
     // The companies' licences: issued by the market regulator with its seal (the seal seed registers it).
     await this.demoSeals.ready();
     let issued = 0;
     for (const [i, c] of DEMO_COMPANIES.entries()) {
-      for (const [typeIndex, data] of [[3, DEMO_BUSINESS_LICENCE_DATA[i] ?? DEMO_BUSINESS_LICENCE_DATA[0]!], [4, {}]] as const) {
-        const meta = { messageId: randomUUID(), correlationId: `demo-seed-${randomUUID()}`, app: DEMO_SEED_APP, purpose: '演示数据 (demo data)', sentAt: new Date().toISOString() };
-        await this.lifecycle.issue(meta, { typeCode: DEMO_LICENCE_TYPES[typeIndex]!.code, holderType: 'company', holderId: c.id, holderName: c.name, data: { ...data }, sealId: DEMO_ISSUER_SEAL.id });
+      for (const [typeIndex, data] of [
+        [3, DEMO_BUSINESS_LICENCE_DATA[i] ?? DEMO_BUSINESS_LICENCE_DATA[0]!],
+        [4, {}],
+      ] as const) {
+        const meta = {
+          messageId: randomUUID(),
+          correlationId: `demo-seed-${randomUUID()}`,
+          app: DEMO_SEED_APP,
+          purpose: '演示数据 (demo data)',
+          sentAt: new Date().toISOString(),
+        };
+        await this.lifecycle.issue(meta, {
+          typeCode: DEMO_LICENCE_TYPES[typeIndex]!.code,
+          holderType: 'company',
+          holderId: c.id,
+          holderName: c.name,
+          data: { ...data },
+          sealId: DEMO_ISSUER_SEAL.id,
+        });
         issued += 1;
       }
     }
-    this.log.log(`演示数据已载入 (demo data loaded): ${DEMO_LICENCE_TYPES.length} licence types, ${licences.length + issued} licences (${issued} issued and sealed by ${DEMO_ISSUER_SEAL.organisation.name})`);
+    this.log.log(
+      `演示数据已载入 (demo data loaded): ${DEMO_LICENCE_TYPES.length} licence types, ${licences.length + issued} licences (${issued} issued and sealed by ${DEMO_ISSUER_SEAL.organisation.name})`,
+    );
   }
 }

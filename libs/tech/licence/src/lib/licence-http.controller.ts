@@ -25,8 +25,15 @@ export class LicenceHttpController {
   @ApiHeader({ name: 'X-Caller', required: true, description: '调用方服务或应用 (calling service or app)' })
   @ApiHeader({ name: 'X-Purpose', required: false })
   @ApiBody({ type: LicenceByHolderInput, examples: { person: { value: { holderType: 'person', holderId: '11010519491231002X' } } } })
-  @RequireCaller('调用方 (calling service)', { pattern: /^[A-Za-z0-9._-]{1,64}$/, detail: 'Every access to personal data names its caller.' })
-  async byHolder(@Body() input: LicenceByHolderInput, @Caller() caller: string, @Headers('x-purpose') purpose?: string): Promise<LicenceByHolderReply> {
+  @RequireCaller('调用方 (calling service)', {
+    pattern: /^[A-Za-z0-9._-]{1,64}$/,
+    detail: 'Every access to personal data names its caller.',
+  })
+  async byHolder(
+    @Body() input: LicenceByHolderInput,
+    @Caller() caller: string,
+    @Headers('x-purpose') purpose?: string,
+  ): Promise<LicenceByHolderReply> {
     const why = headerValue(purpose, 'X-Purpose', { decode: true, max: 256 });
     const meta: CallMeta = {
       messageId: randomUUID(),

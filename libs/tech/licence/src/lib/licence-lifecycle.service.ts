@@ -74,13 +74,22 @@ export class LicenceLifecycleService implements OnModuleInit {
   async issue(meta: CallMeta, input: LicenceIssueInput): Promise<LicenceIssueReply> {
     const type = await this.dataSource.getRepository(LicenceType).findOneBy({ code: input.typeCode });
     if (!type) throw LicenceProblem.UNKNOWN_LICENCE_TYPE(input.typeCode);
-    if (type.holderType !== input.holderType) throw LicenceProblem.HOLDER_TYPE_MISMATCH(`该证照类型的持证主体须为 ${type.holderType} (this type is for ${type.holderType} holders)`);
+    if (type.holderType !== input.holderType)
+      throw LicenceProblem.HOLDER_TYPE_MISMATCH(
+        `该证照类型的持证主体须为 ${type.holderType} (this type is for ${type.holderType} holders)`,
+      );
     const problems = this.schemaProblems(type, input.data);
-    if (problems.length > 0) throw LicenceProblem.LICENCE_DATA_INVALID(problems.join('; '), problems.map((p) => ({ field: 'data', message: p })));
+    if (problems.length > 0)
+      throw LicenceProblem.LICENCE_DATA_INVALID(
+        problems.join('; '),
+        problems.map((p) => ({ field: 'data', message: p })),
+      );
     const seal = await this.seals.find(input.sealId);
     const today = new Date().toISOString().slice(0, 10);
-    const validUntil = input.validUntil ?? (type.validityYears ? `${Number(today.slice(0, 4)) + type.validityYears}${today.slice(4)}` : undefined);
-    if (validUntil && validUntil <= today) throw LicenceProblem.INVALID_VALIDITY('有效期截止日须晚于签发日 (validUntil must be after the issue date)');
+    const validUntil =
+      input.validUntil ?? (type.validityYears ? `${Number(today.slice(0, 4)) + type.validityYears}${today.slice(4)}` : undefined);
+    if (validUntil && validUntil <= today)
+      throw LicenceProblem.INVALID_VALIDITY('有效期截止日须晚于签发日 (validUntil must be after the issue date)');
     const serial = `${today.replace(/-/g, '')}${randomInt(100_000, 1_000_000)}`;
     const licenceId = buildLicenceId({ typeCode: type.code, issuerCode: seal.organisationCode, serial, version: '001' });
     const licence: Licence = {
@@ -105,11 +114,26 @@ export class LicenceLifecycleService implements OnModuleInit {
       createdAt: new Date(),
     } as Licence;
     // The seal service checks that the calling app may use the issuing seal, signs, and logs the use.
-    const signed = await this.seals.signData(meta, { sealId: seal.id, data: Buffer.from(this.record(licence, input.holderId)).toString('base64'), propertyInfo: PROPERTY });
+    const signed = await this.seals.signData(meta, {
+      sealId: seal.id,
+      data: Buffer.from(this.record(licence, input.holderId)).toString('base64'),
+      propertyInfo: PROPERTY,
+    });
     licence.signature = Buffer.from(signed.signature, 'base64');
     // The document (版式文件): rendered, then sealed with the same seal (visible seal + PAdES; a logged use).
     const rendered = await renderLicencePdf(
-      { typeName: type.name, licenceId, number: licence.number, holderName: input.holderName, holderType: input.holderType, holderIdShown: input.holderType === 'company' ? input.holderId.toUpperCase() : mask(input.holderId), issuerName: seal.organisationName, issueDate: today, validUntil: validUntil ?? null, items: itemsOf(type, input.data) },
+      {
+        typeName: type.name,
+        licenceId,
+        number: licence.number,
+        holderName: input.holderName,
+        holderType: input.holderType,
+        holderIdShown: input.holderType === 'company' ? input.holderId.toUpperCase() : mask(input.holderId),
+        issuerName: seal.organisationName,
+        issueDate: today,
+        validUntil: validUntil ?? null,
+        items: itemsOf(type, input.data),
+      },
       { font: await loadLicenceFont(this.config.LICENCE_FONT_PATH) },
     );
     const sealed = await this.seals.sealPdf(meta, { sealId: seal.id, pdf: rendered.toString('base64') });
@@ -118,7 +142,14 @@ export class LicenceLifecycleService implements OnModuleInit {
       await m.insert(LicenceDocument, { licenceId, pdf: Buffer.from(sealed.pdf, 'base64'), sha256: sealed.sha256 });
       await this.announce(m, meta, 'issued', licence);
     });
-    return { licenceId, number: licence.number, issueDate: today, ...(validUntil ? { validUntil } : {}), signature: signed.signature, pdfSha256: sealed.sha256 };
+    return {
+      licenceId,
+      number: licence.number,
+      issueDate: today,
+      ...(validUntil ? { validUntil } : {}),
+      signature: signed.signature,
+      pdfSha256: sealed.sha256,
+    };
   }
 
   /** A licence's record, for a caller with a basis (holder, authorisation, legal basis or the issuer's own system); the read is logged. */
@@ -170,11 +201,29 @@ export class LicenceLifecycleService implements OnModuleInit {
     let seal: { valid: boolean; reason?: string; checks: Record<string, boolean> } = { valid: false, reason: 'NOT_SIGNED', checks: {} };
     if (licence.signature && licence.holderIdEnc) {
       const holderId = this.crypto.decrypt(HOLDER_LABEL, licence.holderIdEnc, licenceId).toString();
-      seal = await this.seals.verify({ signature: licence.signature.toString('base64'), data: Buffer.from(this.record(licence, holderId)).toString('base64') });
+      seal = await this.seals.verify({
+        signature: licence.signature.toString('base64'),
+        data: Buffer.from(this.record(licence, holderId)).toString('base64'),
+      });
     }
     const checks = { identifierValid, sealSignatureValid: seal.valid, notRevoked: status !== 'revoked', notExpired: status !== 'expired' };
-    const reason = !identifierValid ? 'IDENTIFIER_INVALID' : status === 'revoked' ? 'REVOKED' : status === 'expired' ? 'EXPIRED' : !seal.valid ? (seal.reason === 'DOCUMENT_CHANGED' ? 'RECORD_CHANGED' : (seal.reason ?? 'SIGNATURE_INVALID')) : undefined;
-    return { valid: reason === undefined, status, ...(reason ? { reason } : {}), checks: { ...checks, ...Object.fromEntries(Object.entries(seal.checks).map(([k, v]) => [`seal.${k}`, v])) } };
+    const reason = !identifierValid
+      ? 'IDENTIFIER_INVALID'
+      : status === 'revoked'
+        ? 'REVOKED'
+        : status === 'expired'
+          ? 'EXPIRED'
+          : !seal.valid
+            ? seal.reason === 'DOCUMENT_CHANGED'
+              ? 'RECORD_CHANGED'
+              : (seal.reason ?? 'SIGNATURE_INVALID')
+            : undefined;
+    return {
+      valid: reason === undefined,
+      status,
+      ...(reason ? { reason } : {}),
+      checks: { ...checks, ...Object.fromEntries(Object.entries(seal.checks).map(([k, v]) => [`seal.${k}`, v])) },
+    };
   }
 
   /** Revokes (注销) or annotates (加注) a licence: only an app that may use the issuing seal. */
@@ -182,13 +231,20 @@ export class LicenceLifecycleService implements OnModuleInit {
     const licence = await this.find(input.licenceId);
     if (!licence.sealId) throw LicenceProblem.NOT_ISSUED_HERE(input.licenceId);
     // Proves the caller may act for the issuer: signs the change with the issuing seal (logged as a seal use).
-    await this.seals.signData(meta, { sealId: licence.sealId, data: Buffer.from(canonicalize({ licenceId: input.licenceId, action: input.action, text: input.text })!).toString('base64'), propertyInfo: `e-licence-${input.action}` });
+    await this.seals.signData(meta, {
+      sealId: licence.sealId,
+      data: Buffer.from(canonicalize({ licenceId: input.licenceId, action: input.action, text: input.text })!).toString('base64'),
+      propertyInfo: `e-licence-${input.action}`,
+    });
     if (input.action === 'revoke' && statusOf(licence) === 'revoked') throw LicenceProblem.ALREADY_REVOKED(input.licenceId);
     const count = await this.dataSource.transaction(async (m) => {
       if (input.action === 'revoke') {
         await m.update(Licence, { licenceId: input.licenceId }, { status: 'revoked', revokedAt: new Date(), revokedReason: input.text });
       } else {
-        const [{ next }] = await m.query(`SELECT coalesce(max(seq), 0) + 1 AS next FROM ${quoteTablePath(m.getRepository(LicenceAnnotationRow).metadata.tablePath)} WHERE licence_id = $1`, [input.licenceId]);
+        const [{ next }] = await m.query(
+          `SELECT coalesce(max(seq), 0) + 1 AS next FROM ${quoteTablePath(m.getRepository(LicenceAnnotationRow).metadata.tablePath)} WHERE licence_id = $1`,
+          [input.licenceId],
+        );
         await m.insert(LicenceAnnotationRow, { licenceId: input.licenceId, seq: Number(next), text: input.text, by: meta.app });
       }
       const updated = await m.findOneByOrFail(Licence, { licenceId: input.licenceId });
@@ -207,8 +263,10 @@ export class LicenceLifecycleService implements OnModuleInit {
   async authoriseUse(meta: CallMeta, input: LicenceUseGrantInput): Promise<LicenceUseGrantReply> {
     const person = await this.signedInHolder(meta);
     const validUntil = new Date(input.validUntil);
-    if (validUntil.getTime() <= Date.now()) throw LicenceProblem.INVALID_VALIDITY('授权截止时间须晚于现在 (validUntil must be in the future)');
-    if (validUntil.getTime() > Date.now() + 366 * 86_400_000) throw LicenceProblem.INVALID_VALIDITY('授权期限不得超过一年 (an authorisation lasts at most a year)');
+    if (validUntil.getTime() <= Date.now())
+      throw LicenceProblem.INVALID_VALIDITY('授权截止时间须晚于现在 (validUntil must be in the future)');
+    if (validUntil.getTime() > Date.now() + 366 * 86_400_000)
+      throw LicenceProblem.INVALID_VALIDITY('授权期限不得超过一年 (an authorisation lasts at most a year)');
     let holderKey = input.companyCreditCode ? subjectKeyOf(input.companyCreditCode, this.config.SUBJECT_KEY_SECRET) : person.idKey;
     if (input.licenceId) {
       const licence = await this.find(input.licenceId);
@@ -217,7 +275,17 @@ export class LicenceLifecycleService implements OnModuleInit {
     }
     if (!(await this.mayActFor(person, holderKey))) throw LicenceProblem.NOT_HOLDER_OR_AGENT();
     const id = randomUUID();
-    await this.dataSource.getRepository(LicenceUseAuthorisation).insert({ id, holderKey, licenceId: input.licenceId ?? null, grantee: input.grantee, purpose: input.purpose ?? null, caseId: input.caseId ?? null, validUntil, withdrawnAt: null, grantedBy: person.id });
+    await this.dataSource.getRepository(LicenceUseAuthorisation).insert({
+      id,
+      holderKey,
+      licenceId: input.licenceId ?? null,
+      grantee: input.grantee,
+      purpose: input.purpose ?? null,
+      caseId: input.caseId ?? null,
+      validUntil,
+      withdrawnAt: null,
+      grantedBy: person.id,
+    });
     return { authorisationId: id, validUntil: validUntil.toISOString() };
   }
 
@@ -226,7 +294,10 @@ export class LicenceLifecycleService implements OnModuleInit {
     const person = await this.signedInHolder(meta);
     const repo = this.dataSource.getRepository(LicenceUseAuthorisation);
     const grant = await repo.findOneBy({ id: input.authorisationId, withdrawnAt: IsNull() });
-    const res = grant && (await this.mayActFor(person, grant.holderKey)) ? await repo.update({ id: grant.id, withdrawnAt: IsNull() }, { withdrawnAt: new Date() }) : null;
+    const res =
+      grant && (await this.mayActFor(person, grant.holderKey))
+        ? await repo.update({ id: grant.id, withdrawnAt: IsNull() }, { withdrawnAt: new Date() })
+        : null;
     if (!res?.affected) throw LicenceProblem.AUTHORISATION_NOT_FOUND(input.authorisationId);
     return { authorisationId: input.authorisationId, withdrawn: true };
   }
@@ -237,7 +308,8 @@ export class LicenceLifecycleService implements OnModuleInit {
   }
 
   private async signedInHolder(meta: CallMeta): Promise<{ id: string; idKey: string }> {
-    const account = meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser) ? await this.accounts.find(meta.endUser) : null;
+    const account =
+      meta.endUser && meta.endUserAuthenticated && /^[0-9a-f-]{36}$/.test(meta.endUser) ? await this.accounts.find(meta.endUser) : null;
     if (!account) throw LicenceProblem.HOLDER_NOT_SIGNED_IN();
     return account;
   }
@@ -255,7 +327,12 @@ export class LicenceLifecycleService implements OnModuleInit {
       await this.dataSource.transaction(async (m) => {
         const res = await m.update(Licence, { licenceId: licence_id, status: 'valid' }, { status: 'expired' });
         if (!res.affected) return; // another instance got there first
-        const meta: CallMeta = { messageId: derivedEventId(licence_id, 'licence-expired'), correlationId: `licence-expiry.${Date.now()}`, app: 'tech-capabilities', sentAt: new Date().toISOString() };
+        const meta: CallMeta = {
+          messageId: derivedEventId(licence_id, 'licence-expired'),
+          correlationId: `licence-expiry.${Date.now()}`,
+          app: 'tech-capabilities',
+          sentAt: new Date().toISOString(),
+        };
         await this.announce(m, meta, 'expired', await m.findOneByOrFail(Licence, { licenceId: licence_id }), meta.messageId);
         n++;
       });
@@ -263,7 +340,13 @@ export class LicenceLifecycleService implements OnModuleInit {
     return n;
   }
 
-  private async announce(m: EntityManager, meta: CallMeta, change: LicenceChangedEvent['change'], l: Licence, eventId?: string): Promise<void> {
+  private async announce(
+    m: EntityManager,
+    meta: CallMeta,
+    change: LicenceChangedEvent['change'],
+    l: Licence,
+    eventId?: string,
+  ): Promise<void> {
     const event: LicenceChangedEvent = {
       meta: { ...meta, messageId: eventId ?? derivedEventId(meta.messageId, `licence-${change}`), sentAt: new Date().toISOString() },
       change,
@@ -309,7 +392,12 @@ export class LicenceLifecycleService implements OnModuleInit {
       validate = this.ajv.compile(type.dataSchema);
       this.validators.set(type.code, validate);
     }
-    return validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`);
+    return validate(data)
+      ? []
+      : (validate.errors ?? []).map(
+          (e) =>
+            `${e.instancePath || '/'} ${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`,
+        );
   }
 }
 
@@ -321,12 +409,17 @@ function statusOf(l: Licence): LicenceStatus {
 
 /** Data items in the type schema's order, labelled with each property's `title` (else its key). */
 function itemsOf(type: LicenceType, data: Record<string, unknown>): { label: string; value: string }[] {
-  const props = ((type.dataSchema as { properties?: Record<string, { title?: string }> } | null)?.properties ?? {}) as Record<string, { title?: string }>;
+  const props = ((type.dataSchema as { properties?: Record<string, { title?: string }> } | null)?.properties ?? {}) as Record<
+    string,
+    { title?: string }
+  >;
   const keys = [...Object.keys(props).filter((k) => k in data), ...Object.keys(data).filter((k) => !(k in props))];
-  return keys.map((k) => ({ label: props[k]?.title ?? k, value: typeof data[k] === 'string' ? (data[k] as string) : JSON.stringify(data[k]) }));
+  return keys.map((k) => ({
+    label: props[k]?.title ?? k,
+    value: typeof data[k] === 'string' ? (data[k] as string) : JSON.stringify(data[k]),
+  }));
 }
 
 function mask(id: string): string {
   return `${id.slice(0, 6)}********${id.slice(-4)}`;
 }
-

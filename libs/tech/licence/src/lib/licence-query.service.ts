@@ -57,7 +57,14 @@ export class LicenceQueryService {
     const subjectKey = subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET);
     const readId = derivedEventId(meta.messageId, Topic.LicenceAccessed);
     const now = new Date().toISOString();
-    const event: LicenceAccessedEvent = { meta: { ...meta, messageId: readId, sentAt: now }, subjectKey, holderType: input.holderType, licenceIds: [], accessedAt: now, provider: SERVICE };
+    const event: LicenceAccessedEvent = {
+      meta: { ...meta, messageId: readId, sentAt: now },
+      subjectKey,
+      holderType: input.holderType,
+      licenceIds: [],
+      accessedAt: now,
+      provider: SERVICE,
+    };
     // One statement, one round trip: the basis (self → authorisation → legal basis), the licences
     // it shows, the access-log row (READ or REFUSED) and, for a read, its LicenceAccessed event in
     // the outbox — atomic. A replay (same request id) finds its log row and writes nothing again.
@@ -101,9 +108,20 @@ export class LicenceQueryService {
        )
        SELECT basis.b AS basis, lic.* FROM basis LEFT JOIN lic ON true ORDER BY lic."issueDate" DESC NULLS LAST`,
       [
-        subjectKey, meta.app, isSelf, meta.legalBasis ?? null, input.typeCode ?? null, readId,
-        meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, refusedId,
-        Topic.LicenceAccessed, JSON.stringify(event), asUser,
+        subjectKey,
+        meta.app,
+        isSelf,
+        meta.legalBasis ?? null,
+        input.typeCode ?? null,
+        readId,
+        meta.endUser ?? null,
+        meta.purpose ?? null,
+        meta.caseId ?? null,
+        meta.correlationId,
+        refusedId,
+        Topic.LicenceAccessed,
+        JSON.stringify(event),
+        asUser,
       ],
     );
     this.outbox.wake();
@@ -118,7 +136,8 @@ export class LicenceQueryService {
    */
   async basisForLicence(meta: CallMeta, licence: Pick<Licence, 'licenceId' | 'holderKey' | 'sealId'>): Promise<AccessBasis | null> {
     const access = await this.basisFor(meta, licence.holderKey);
-    if (access && access.basis !== 'legal-basis' && (!access.only || access.only.includes(licence.licenceId))) return { basis: access.basis };
+    if (access && access.basis !== 'legal-basis' && (!access.only || access.only.includes(licence.licenceId)))
+      return { basis: access.basis };
     if (meta.endUserAuthenticated) return null; // a user's own token: only their own licences
     if (licence.sealId && (await this.seals.isGrantee(licence.sealId, meta.app))) return { basis: 'issuer' };
     return meta.legalBasis ? { basis: 'legal-basis' } : null;
@@ -129,7 +148,12 @@ export class LicenceQueryService {
    * one statement (atomic), before the answer leaves. The same request handled twice (a replay
    * after a crash or rebalance) has the same event id → one record.
    */
-  async recordRead(meta: CallMeta, holder: { subjectKey: string; holderType: HolderType }, licenceIds: string[], access: AccessBasis): Promise<void> {
+  async recordRead(
+    meta: CallMeta,
+    holder: { subjectKey: string; holderType: HolderType },
+    licenceIds: string[],
+    access: AccessBasis,
+  ): Promise<void> {
     const eventId = derivedEventId(meta.messageId, Topic.LicenceAccessed);
     const now = new Date().toISOString();
     const event: LicenceAccessedEvent = {
@@ -143,7 +167,18 @@ export class LicenceQueryService {
     await this.outbox.commitWith(
       {
         sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, basis, legal_basis) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
-        params: [eventId, holder.subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, licenceIds.length, access.basis, meta.legalBasis ?? null],
+        params: [
+          eventId,
+          holder.subjectKey,
+          meta.app,
+          meta.endUser ?? null,
+          meta.purpose ?? null,
+          meta.caseId ?? null,
+          meta.correlationId,
+          licenceIds.length,
+          access.basis,
+          meta.legalBasis ?? null,
+        ],
       },
       Topic.LicenceAccessed,
       holder.subjectKey,
@@ -155,11 +190,28 @@ export class LicenceQueryService {
   async refuse(meta: CallMeta, holder: { subjectKey: string; holderType: HolderType }): Promise<never> {
     const eventId = derivedEventId(meta.messageId, 'licence-refused');
     const now = new Date().toISOString();
-    const event: LicenceAccessedEvent = { meta: { ...meta, messageId: eventId, sentAt: now }, subjectKey: holder.subjectKey, holderType: holder.holderType, licenceIds: [], accessedAt: now, provider: SERVICE, outcome: 'REFUSED' };
+    const event: LicenceAccessedEvent = {
+      meta: { ...meta, messageId: eventId, sentAt: now },
+      subjectKey: holder.subjectKey,
+      holderType: holder.holderType,
+      licenceIds: [],
+      accessedAt: now,
+      provider: SERVICE,
+      outcome: 'REFUSED',
+    };
     await this.outbox.commitWith(
       {
         sql: `INSERT INTO ${this.tables.accessLog} (event_id, subject_key, app, end_user, purpose, case_id, correlation_id, licence_count, legal_basis, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, 'REFUSED') ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
-        params: [eventId, holder.subjectKey, meta.app, meta.endUser ?? null, meta.purpose ?? null, meta.caseId ?? null, meta.correlationId, meta.legalBasis ?? null],
+        params: [
+          eventId,
+          holder.subjectKey,
+          meta.app,
+          meta.endUser ?? null,
+          meta.purpose ?? null,
+          meta.caseId ?? null,
+          meta.correlationId,
+          meta.legalBasis ?? null,
+        ],
       },
       Topic.LicenceAccessed,
       holder.subjectKey,
@@ -177,9 +229,15 @@ export class LicenceQueryService {
     const grants = await this.dataSource
       .getRepository(LicenceUseAuthorisation)
       .createQueryBuilder('a')
-      .where('a.holder_key = :holderKey AND a.grantee = :app AND a.withdrawn_at IS NULL AND a.valid_until > now()', { holderKey, app: meta.app })
+      .where('a.holder_key = :holderKey AND a.grantee = :app AND a.withdrawn_at IS NULL AND a.valid_until > now()', {
+        holderKey,
+        app: meta.app,
+      })
       .getMany();
-    if (grants.length > 0) return grants.some((g) => g.licenceId === null) ? { basis: 'authorisation' } : { basis: 'authorisation', only: grants.map((g) => g.licenceId!) };
+    if (grants.length > 0)
+      return grants.some((g) => g.licenceId === null)
+        ? { basis: 'authorisation' }
+        : { basis: 'authorisation', only: grants.map((g) => g.licenceId!) };
     if (meta.legalBasis) return { basis: 'legal-basis' };
     return null;
   }
@@ -190,7 +248,9 @@ export type AccessBasis = { basis: 'self' | 'authorisation' | 'legal-basis' | 'i
 
 /** The signed-in end user's account id, when the call carries one (the holder reading their own licences). */
 function selfCandidate(meta: CallMeta): string | null {
-  return meta.endUser && meta.endUserAuthenticated && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(meta.endUser) ? meta.endUser : null;
+  return meta.endUser && meta.endUserAuthenticated && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(meta.endUser)
+    ? meta.endUser
+    : null;
 }
 
 function refusal(): ProblemException {

@@ -14,4 +14,10 @@ import { LicenceUseByAgents1763802000000 } from './migrations/1763802000000-lice
 export const LICENCE_ENTITIES = [LicenceType, Licence, LicenceAccessLog, LicenceAnnotationRow, LicenceUseAuthorisation, LicenceDocument];
 
 /** Its migrations, each with up and down. */
-export const LICENCE_MIGRATIONS = [CreateLicenceTables1763800100000, LicenceLifecycle1763801600000, LicenceUseAuthorisations1763801800000, LicenceDocuments1763801900000, LicenceUseByAgents1763802000000];
+export const LICENCE_MIGRATIONS = [
+  CreateLicenceTables1763800100000,
+  LicenceLifecycle1763801600000,
+  LicenceUseAuthorisations1763801800000,
+  LicenceDocuments1763801900000,
+  LicenceUseByAgents1763802000000,
+];

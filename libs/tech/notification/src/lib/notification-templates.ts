@@ -66,10 +66,12 @@ export function checkParams(template: NotificationTemplate, params: Record<strin
   for (const name of needed) {
     const value = params[name];
     if (typeof value !== 'string' || value.length === 0) problems.push(`${name}: 缺少参数 (missing)`);
-    else if (value.length > 64 || /[\r\n]/.test(value)) problems.push(`${name}: 须为不超过 64 字的单行文字 (one line of at most 64 characters)`);
+    else if (value.length > 64 || /[\r\n]/.test(value))
+      problems.push(`${name}: 须为不超过 64 字的单行文字 (one line of at most 64 characters)`);
     else if (template.params?.[name] && !template.params[name]!.test(value)) problems.push(`${name}: 格式不符 (wrong format)`);
   }
-  for (const name of Object.keys(params)) if (!needed.includes(name)) problems.push(`${name}: 模板无此参数 (not a parameter of the template)`);
+  for (const name of Object.keys(params))
+    if (!needed.includes(name)) problems.push(`${name}: 模板无此参数 (not a parameter of the template)`);
   return problems;
 }
 

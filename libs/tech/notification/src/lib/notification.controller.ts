@@ -17,7 +17,10 @@ import { NotificationProblem } from './notification.problems.js';
 export class NotificationController {
   constructor(private readonly notifications: NotificationService) {}
 
-  @RequireCaller('调用方 (calling service)', { pattern: /^[A-Za-z0-9._:-]{1,64}$/, detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)' })
+  @RequireCaller('调用方 (calling service)', {
+    pattern: /^[A-Za-z0-9._:-]{1,64}$/,
+    detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)',
+  })
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: '发送通知 (queue a templated notification)' })
@@ -45,7 +48,9 @@ export class InboxController {
   @Get()
   @ApiOperation({ summary: '我的站内信 (my in-app messages, newest first)' })
   async list(@CurrentPrincipal() who: Principal) {
-    const messages = await this.dataSource.getRepository(InboxMessage).find({ where: { subject: who.subject }, order: { createdAt: 'DESC' }, take: 100 });
+    const messages = await this.dataSource
+      .getRepository(InboxMessage)
+      .find({ where: { subject: who.subject }, order: { createdAt: 'DESC' }, take: 100 });
     return { messages: messages.map((m) => ({ id: m.id, title: m.title, body: m.body, read: m.readAt !== null, createdAt: m.createdAt })) };
   }
 

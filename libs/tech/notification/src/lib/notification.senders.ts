@@ -61,7 +61,8 @@ export class HttpSmsSender implements NotificationSender {
     } catch (err) {
       throw new TransientSendError(`短信网关不可达 (SMS gateway unreachable): ${(err as Error).name}`);
     }
-    if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new PermanentSendError(`短信网关拒绝 (SMS gateway refused): HTTP ${res.status}`);
+    if (res.status >= 400 && res.status < 500 && res.status !== 429)
+      throw new PermanentSendError(`短信网关拒绝 (SMS gateway refused): HTTP ${res.status}`);
     if (!res.ok) throw new TransientSendError(`短信网关出错 (SMS gateway failed): HTTP ${res.status}`);
     const body = (await res.json().catch(() => ({}))) as { messageId?: unknown };
     return typeof body.messageId === 'string' ? { providerMessageId: body.messageId.slice(0, 128) } : {};
@@ -73,20 +74,33 @@ export class SmtpEmailSender implements NotificationSender {
   readonly kind = 'smtp';
   private readonly transport: Transporter;
 
-  constructor(url: string, private readonly from: string) {
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
     // Timeouts well under the relay's 30-s lease, so a slow server cannot get a message sent twice.
-    this.transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as Parameters<typeof createTransport>[0]);
+    this.transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as Parameters<
+      typeof createTransport
+    >[0]);
   }
 
   async send(m: OutgoingMessage): Promise<{ providerMessageId?: string }> {
     try {
-      const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.title, text: m.text, messageId: `<${m.id}@gov-mp>` });
+      const info = await this.transport.sendMail({
+        from: this.from,
+        to: m.to,
+        subject: m.title,
+        text: m.text,
+        messageId: `<${m.id}@gov-mp>`,
+      });
       return { providerMessageId: String(info.messageId).slice(0, 128) };
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
       if (code !== undefined && code >= 500 && code < 600) throw new PermanentSendError(`邮件服务器拒绝 (mail server refused): ${code}`);
       // The error text can quote the recipient: only its code is kept.
-      throw new TransientSendError(`邮件发送失败 (mail not sent): ${String((err as { code?: unknown }).code ?? 'error').slice(0, 40)}${code ? ` ${code}` : ''}`);
+      throw new TransientSendError(
+        `邮件发送失败 (mail not sent): ${String((err as { code?: unknown }).code ?? 'error').slice(0, 40)}${code ? ` ${code}` : ''}`,
+      );
     }
   }
 
@@ -103,7 +117,13 @@ export class InAppSender implements NotificationSender {
 
   async send(m: OutgoingMessage): Promise<{ providerMessageId?: string }> {
     // The notification id is the message id: a retried delivery cannot put it in the inbox twice.
-    await this.dataSource.createQueryBuilder().insert().into(InboxMessage).values({ id: m.id, subject: m.to, title: m.title, body: m.text, readAt: null }).orIgnore().execute();
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(InboxMessage)
+      .values({ id: m.id, subject: m.to, title: m.title, body: m.text, readAt: null })
+      .orIgnore()
+      .execute();
     return { providerMessageId: m.id };
   }
 }

@@ -7,7 +7,15 @@ import { IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { type Channel, Notification } from './notification.entity.js';
 import { checkParams, render, templateOf } from './notification-templates.js';
-import { HttpSmsSender, InAppSender, LogSender, mask, type NotificationSender, PermanentSendError, SmtpEmailSender } from './notification.senders.js';
+import {
+  HttpSmsSender,
+  InAppSender,
+  LogSender,
+  mask,
+  type NotificationSender,
+  PermanentSendError,
+  SmtpEmailSender,
+} from './notification.senders.js';
 import { NotificationProblem } from './notification.problems.js';
 
 const LABEL = 'notification';
@@ -18,7 +26,10 @@ const MAX_BACKOFF_MS = 600_000;
 const RECIPIENT: Record<Channel, { pattern: RegExp; message: string }> = {
   sms: { pattern: /^1[3-9]\d{9}$/, message: '手机号码须为 11 位中国大陆号码 (a mainland mobile number of 11 digits)' },
   email: { pattern: /^[^\s@]{1,64}@[^\s@]{1,190}\.[A-Za-z]{2,24}$/, message: '电子邮箱格式无效 (invalid e-mail address)' },
-  'in-app': { pattern: /^(staff:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, message: '站内信收件人须为账户标识 (an account id)' },
+  'in-app': {
+    pattern: /^(staff:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    message: '站内信收件人须为账户标识 (an account id)',
+  },
 };
 
 export interface NotificationRequest {
@@ -205,12 +216,23 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async deliver(table: string, row: { id: string; channel: Channel; recipient_enc: Buffer; template: string; params_enc: Buffer; attempts: number }): Promise<void> {
+  private async deliver(
+    table: string,
+    row: { id: string; channel: Channel; recipient_enc: Buffer; template: string; params_enc: Buffer; attempts: number },
+  ): Promise<void> {
     try {
       const to = this.crypto.decrypt(LABEL, row.recipient_enc, `${row.id}:to`).toString();
       const params = JSON.parse(this.crypto.decrypt(LABEL, row.params_enc, `${row.id}:params`).toString()) as Record<string, string>;
       const template = templateOf(row.template)!;
-      const result = await this.senders[row.channel].send({ id: row.id, channel: row.channel, to, template: row.template, params, title: template.title, text: render(template, params) });
+      const result = await this.senders[row.channel].send({
+        id: row.id,
+        channel: row.channel,
+        to,
+        template: row.template,
+        params,
+        title: template.title,
+        text: render(template, params),
+      });
       // Sent: the recipient and parameters (a login code, say) are no longer needed.
       await this.dataSource.query(
         `UPDATE ${table} SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, provider_message_id = $2, recipient_enc = NULL, params_enc = NULL
@@ -227,7 +249,10 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
          WHERE id = $1 AND status = 'sending' AND attempts = $5`,
         [row.id, permanent, ((err as Error).message ?? 'error').slice(0, 256), delay / 1000, row.attempts],
       );
-      if (permanent) this.log.warn(`通知发送失败 (notification failed) ${row.id} [${row.channel}/${row.template}] after ${row.attempts} attempts: ${(err as Error).message}`);
+      if (permanent)
+        this.log.warn(
+          `通知发送失败 (notification failed) ${row.id} [${row.channel}/${row.template}] after ${row.attempts} attempts: ${(err as Error).message}`,
+        );
       // The retry runs when it falls due, not at the next (backed-off) poll.
       else this.wakeIn(delay);
     }

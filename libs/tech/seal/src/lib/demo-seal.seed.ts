@@ -7,7 +7,13 @@ import { Seal } from './seal.entities.js';
 import { SealService } from './seal.service.js';
 
 /** The demo company's official seal (SEED_DEMO), usable by the demo apps: for the company's own documents (contracts and the like). */
-export const DEMO_SEAL = { id: '5e41c0de-7b2a-4c1e-9f3a-2d6b8e0c4a11', organisation: DEMO_COMPANIES[0], name: `${DEMO_COMPANIES[0].name} 公章`, type: 'official', grantees: ['demo-portal', 'oauth:demo-business-app'] } as const;
+export const DEMO_SEAL = {
+  id: '5e41c0de-7b2a-4c1e-9f3a-2d6b8e0c4a11',
+  organisation: DEMO_COMPANIES[0],
+  name: `${DEMO_COMPANIES[0].name} 公章`,
+  type: 'official',
+  grantees: ['demo-portal', 'oauth:demo-business-app'],
+} as const;
 
 /** The app name the demo seeds act as when they use a seal (the seal's use log shows it). */
 export const DEMO_SEED_APP = 'demo-seed';
@@ -18,7 +24,10 @@ export const DEMO_SEED_APP = 'demo-seed';
  */
 export const DEMO_ISSUER_SEAL = {
   id: '7c2d9a4e-3b1f-4e8a-9d6c-1a5b8e2f4c30',
-  organisation: { name: '江苏省市场监督管理局', id: generateCreditCode({ authority: '1', kind: '1', regionCode: '320000', organisationBody: '01400123' }) },
+  organisation: {
+    name: '江苏省市场监督管理局',
+    id: generateCreditCode({ authority: '1', kind: '1', regionCode: '320000', organisationBody: '01400123' }),
+  },
   name: '江苏省市场监督管理局 证照专用章',
   type: 'approval',
   grantees: ['demo-portal', DEMO_SEED_APP],
@@ -50,7 +59,16 @@ export class DemoSealSeed implements OnApplicationBootstrap {
     if (!this.config.SEED_DEMO) return;
     for (const s of [DEMO_SEAL, DEMO_ISSUER_SEAL]) {
       if (await this.dataSource.getRepository(Seal).existsBy({ id: s.id })) continue;
-      await this.seals.register({ id: s.id, organisationCode: s.organisation.id, organisationName: s.organisation.name, name: s.name, type: s.type, validYears: 5, grantees: [...s.grantees], by: 'demo-seed' });
+      await this.seals.register({
+        id: s.id,
+        organisationCode: s.organisation.id,
+        organisationName: s.organisation.name,
+        name: s.name,
+        type: s.type,
+        validYears: 5,
+        grantees: [...s.grantees],
+        by: 'demo-seed',
+      });
       this.log.log(`演示印章已登记 (demo seal registered): ${s.name} ${s.id}`);
     }
   }

@@ -39,7 +39,9 @@ export class SealController {
 
   @Get('pki/seal-ca.pem')
   @ApiProduces('application/x-pem-file')
-  @ApiOperation({ summary: '印章 CA 证书 PEM (the platform seal CA certificate, ECDSA P-256, that issues the seals’ PDF certificates; public)' })
+  @ApiOperation({
+    summary: '印章 CA 证书 PEM (the platform seal CA certificate, ECDSA P-256, that issues the seals’ PDF certificates; public)',
+  })
   async caPem(@Res() reply: FastifyReply): Promise<void> {
     await sendCertificate(reply, (await this.seals.caCertificates()).p256, 'pem', 'gmp-seal-ca');
   }
@@ -53,7 +55,9 @@ export class SealController {
 
   @Get('pki/seal-ca-sm2.pem')
   @ApiProduces('application/x-pem-file')
-  @ApiOperation({ summary: '印章 CA 国密证书 PEM (the platform seal CA certificate, SM2, that issues the seals’ SM2 certificates; public)' })
+  @ApiOperation({
+    summary: '印章 CA 国密证书 PEM (the platform seal CA certificate, SM2, that issues the seals’ SM2 certificates; public)',
+  })
   async caSm2Pem(@Res() reply: FastifyReply): Promise<void> {
     await sendCertificate(reply, (await this.seals.caCertificates()).sm2, 'pem', 'gmp-seal-ca-sm2');
   }
@@ -84,7 +88,11 @@ export class SealController {
   @UseGuards(InternalApiGuard)
   @HttpCode(204)
   @ApiOperation({ summary: '授权使用 (let an app use the seal)' })
-  async grant(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: GrantSealBody, @Headers('x-caller') caller?: string): Promise<void> {
+  async grant(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: GrantSealBody,
+    @Headers('x-caller') caller?: string,
+  ): Promise<void> {
     await this.seals.grant(id, body.grantee, caller ?? 'internal');
   }
 
@@ -97,7 +105,21 @@ export class SealController {
   }
 }
 
-function publicSeal(s: { id: string; esId: string; organisationCode: string; organisationName: string; name: string; type: string; validFrom: Date; validTo: Date; revokedAt: Date | null; revokedReason: string | null; padesFingerprint: string; padesIssuer: string | null; sm2PublicKey: string }) {
+function publicSeal(s: {
+  id: string;
+  esId: string;
+  organisationCode: string;
+  organisationName: string;
+  name: string;
+  type: string;
+  validFrom: Date;
+  validTo: Date;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+  padesFingerprint: string;
+  padesIssuer: string | null;
+  sm2PublicKey: string;
+}) {
   return {
     id: s.id,
     esID: s.esId,

@@ -1,6 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type SealPdfReply, type SealPdfRequest, type SealSignDataReply, type SealSignDataRequest, type SealVerifyReply, type SealVerifyRequest, Topic } from '@gmp/contracts';
+import {
+  type SealPdfReply,
+  type SealPdfRequest,
+  type SealSignDataReply,
+  type SealSignDataRequest,
+  type SealVerifyReply,
+  type SealVerifyRequest,
+  Topic,
+} from '@gmp/contracts';
 import { SealService } from './seal.service.js';
 
 /** Electronic-seal capabilities over Kafka (through dispatch); messages arrive validated. */

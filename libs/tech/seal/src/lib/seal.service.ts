@@ -2,7 +2,15 @@ import { createHash, createPrivateKey, randomInt, randomUUID } from 'node:crypto
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, IsNull } from 'typeorm';
-import type { CallMeta, SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from '@gmp/contracts';
+import type {
+  CallMeta,
+  SealPdfInput,
+  SealPdfReply,
+  SealSignDataInput,
+  SealSignDataReply,
+  SealVerifyInput,
+  SealVerifyReply,
+} from '@gmp/contracts';
 import {
   createPadesCa,
   createPadesKey,
@@ -78,9 +86,13 @@ export class SealService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.sealCa();
-    const legacy = await this.dataSource.getRepository(Seal).find({ select: { id: true, name: true }, where: { padesIssuer: IsNull() }, order: { createdAt: 'ASC' } });
+    const legacy = await this.dataSource
+      .getRepository(Seal)
+      .find({ select: { id: true, name: true }, where: { padesIssuer: IsNull() }, order: { createdAt: 'ASC' } });
     if (legacy.length > 0) {
-      this.logger.warn(`${legacy.length} 枚印章的 PDF 证书为自签名、无证书链（早于印章 CA，照常签章与验证）(seals with a self-signed PDF certificate from before the platform seal CA; they sign and verify as before, without a chain): ${legacy.map((l) => `${l.name} ${l.id}`).join(', ')}`);
+      this.logger.warn(
+        `${legacy.length} 枚印章的 PDF 证书为自签名、无证书链（早于印章 CA，照常签章与验证）(seals with a self-signed PDF certificate from before the platform seal CA; they sign and verify as before, without a chain): ${legacy.map((l) => `${l.name} ${l.id}`).join(', ')}`,
+      );
     }
   }
 
@@ -97,12 +109,26 @@ export class SealService implements OnApplicationBootstrap {
     const now = new Date();
     const validTo = new Date(Date.UTC(now.getUTCFullYear() + r.validYears, now.getUTCMonth(), now.getUTCDate()));
     const keyPair = this.crypto.generateSm2KeyPair();
-    const makerSigner = providerSigner(this.crypto, { publicKey: maker.publicKey, privateKey: { provider: this.crypto.name, blob: maker.privateKey } });
-    const caSigner = providerSigner(this.crypto, { publicKey: ca.sm2.publicKey, privateKey: { provider: this.crypto.name, blob: ca.sm2.privateKeyBlob } });
-    const sm2Certificate = issueSm2Certificate({ subject: sm2Name(r.name, r.organisationName), publicKey: keyPair.publicKey, issuer: { name: CA_SM2_NAME, signer: caSigner }, notAfter: validTo });
+    const makerSigner = providerSigner(this.crypto, {
+      publicKey: maker.publicKey,
+      privateKey: { provider: this.crypto.name, blob: maker.privateKey },
+    });
+    const caSigner = providerSigner(this.crypto, {
+      publicKey: ca.sm2.publicKey,
+      privateKey: { provider: this.crypto.name, blob: ca.sm2.privateKeyBlob },
+    });
+    const sm2Certificate = issueSm2Certificate({
+      subject: sm2Name(r.name, r.organisationName),
+      publicKey: keyPair.publicKey,
+      issuer: { name: CA_SM2_NAME, signer: caSigner },
+      notAfter: validTo,
+    });
     const picture = makeSealPng(256);
     const esId = `${r.organisationCode.slice(2, 8)}${randomInt(10_000_000, 100_000_000)}`;
-    const sealDer = makeSeal({ esID: esId, name: r.name, type: r.type, png: picture, signerCertificates: [sm2Certificate], validStart: now, validEnd: validTo }, { certificate: maker.certificate, signer: makerSigner });
+    const sealDer = makeSeal(
+      { esID: esId, name: r.name, type: r.type, png: picture, signerCertificates: [sm2Certificate], validStart: now, validEnd: validTo },
+      { certificate: maker.certificate, signer: makerSigner },
+    );
     const pades = await createPadesKey({ commonName: r.name, organisation: r.organisationName, notAfter: validTo, issuer: ca.p256 });
     const seal: Seal = {
       id,
@@ -164,7 +190,14 @@ export class SealService implements OnApplicationBootstrap {
     const hash = this.crypto.sm3(data).toString('hex');
     const seal = await this.usable(meta, input.sealId, 'data', hash);
     const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const signature = signWithSeal({ seal: seal.sealDer, data, propertyInfo: input.propertyInfo ?? 'data', signer: this.signerOf(seal), signerCertificate: seal.sm2Certificate, time: signedAt });
+    const signature = signWithSeal({
+      seal: seal.sealDer,
+      data,
+      propertyInfo: input.propertyInfo ?? 'data',
+      signer: this.signerOf(seal),
+      signerCertificate: seal.sm2Certificate,
+      time: signedAt,
+    });
     await this.log(meta, seal.id, 'data', hash, 'SIGNED', null);
     return { signature: signature.toString('base64'), esID: seal.esId, signedAt: signedAt.toISOString() };
   }
@@ -179,7 +212,12 @@ export class SealService implements OnApplicationBootstrap {
         picture: await this.pictureOf(seal),
         sealName: seal.name,
         organisation: seal.organisationName,
-        placement: { ...(input.page !== undefined ? { page: input.page } : {}), ...(input.x !== undefined ? { x: input.x } : {}), ...(input.y !== undefined ? { y: input.y } : {}), ...(input.size !== undefined ? { size: input.size } : {}) },
+        placement: {
+          ...(input.page !== undefined ? { page: input.page } : {}),
+          ...(input.x !== undefined ? { x: input.x } : {}),
+          ...(input.y !== undefined ? { y: input.y } : {}),
+          ...(input.size !== undefined ? { size: input.size } : {}),
+        },
       });
     } catch (err) {
       if (err instanceof PdfSealError) throw SealProblem.PDF_NOT_SEALABLE(err.message);
@@ -202,20 +240,45 @@ export class SealService implements OnApplicationBootstrap {
       const check = verifyPdfSignature(pdf);
       const seal = check.fingerprint ? await this.dataSource.getRepository(Seal).findOneBy({ padesFingerprint: check.fingerprint }) : null;
       const signedAt = check.signedAt ? new Date(check.signedAt) : null;
-      const used = seal ? await this.dataSource.getRepository(SealUse).existsBy({ sealId: seal.id, kind: 'pdf', documentHash: createHash('sha256').update(pdf).digest('hex'), outcome: 'SIGNED' }) : false;
-      return this.verdict({ signatureValid: check.signatureValid, documentUnchanged: check.signatureValid && check.coversWholeDocument }, seal, signedAt, used);
+      const used = seal
+        ? await this.dataSource
+            .getRepository(SealUse)
+            .existsBy({ sealId: seal.id, kind: 'pdf', documentHash: createHash('sha256').update(pdf).digest('hex'), outcome: 'SIGNED' })
+        : false;
+      return this.verdict(
+        { signatureValid: check.signatureValid, documentUnchanged: check.signatureValid && check.coversWholeDocument },
+        seal,
+        signedAt,
+        used,
+      );
     }
     if (input.signature === undefined || input.data === undefined) throw SealProblem.VERIFY_INPUT_INVALID();
     const data = Buffer.from(input.data, 'base64');
     const makers = (await this.dataSource.getRepository(SealMaker).find()).map((m) => m.publicKey);
     const result = verifySesSignature(Buffer.from(input.signature, 'base64'), data, makers);
     const seal = result.esID ? await this.dataSource.getRepository(Seal).findOneBy({ esId: result.esID }) : null;
-    const used = seal ? await this.dataSource.getRepository(SealUse).existsBy({ sealId: seal.id, kind: 'data', documentHash: this.crypto.sm3(data).toString('hex'), outcome: 'SIGNED' }) : false;
+    const used = seal
+      ? await this.dataSource
+          .getRepository(SealUse)
+          .existsBy({ sealId: seal.id, kind: 'data', documentHash: this.crypto.sm3(data).toString('hex'), outcome: 'SIGNED' })
+      : false;
     const { documentUnchanged, ...rest } = result.checks;
-    return this.verdict({ signatureValid: Object.values(rest).every(Boolean), documentUnchanged }, seal, result.signedAt ? new Date(result.signedAt) : null, used, result.checks);
+    return this.verdict(
+      { signatureValid: Object.values(rest).every(Boolean), documentUnchanged },
+      seal,
+      result.signedAt ? new Date(result.signedAt) : null,
+      used,
+      result.checks,
+    );
   }
 
-  private verdict(crypto: { signatureValid: boolean; documentUnchanged: boolean }, seal: Seal | null, signedAt: Date | null, used: boolean, detail: Record<string, boolean> = {}): SealVerifyReply {
+  private verdict(
+    crypto: { signatureValid: boolean; documentUnchanged: boolean },
+    seal: Seal | null,
+    signedAt: Date | null,
+    used: boolean,
+    detail: Record<string, boolean> = {},
+  ): SealVerifyReply {
     const at = signedAt?.getTime() ?? NaN;
     const checks = {
       ...detail,
@@ -248,13 +311,14 @@ export class SealService implements OnApplicationBootstrap {
   private async usable(meta: CallMeta, sealId: string, kind: SealUse['kind'], documentHash: string): Promise<Seal> {
     const seal = await this.find(sealId);
     const now = Date.now();
-    const refusal = seal.revokedAt && seal.revokedAt.getTime() <= now
-      ? SealProblem.SEAL_REVOKED
-      : now < seal.validFrom.getTime() || now > seal.validTo.getTime()
-        ? SealProblem.SEAL_EXPIRED
-        : !(await this.isGrantee(sealId, meta.app))
-          ? SealProblem.SEAL_NOT_GRANTED
-          : null;
+    const refusal =
+      seal.revokedAt && seal.revokedAt.getTime() <= now
+        ? SealProblem.SEAL_REVOKED
+        : now < seal.validFrom.getTime() || now > seal.validTo.getTime()
+          ? SealProblem.SEAL_EXPIRED
+          : !(await this.isGrantee(sealId, meta.app))
+            ? SealProblem.SEAL_NOT_GRANTED
+            : null;
     if (refusal) {
       await this.log(meta, sealId, kind, documentHash, 'REFUSED', refusal.code);
       throw refusal(sealId);
@@ -262,12 +326,33 @@ export class SealService implements OnApplicationBootstrap {
     return seal;
   }
 
-  private async log(meta: CallMeta, sealId: string, kind: SealUse['kind'], documentHash: string, outcome: SealUse['outcome'], reason: string | null): Promise<void> {
-    await this.dataSource.getRepository(SealUse).insert({ id: randomUUID(), sealId, app: meta.app, endUser: meta.endUser ?? null, purpose: meta.purpose ?? null, kind, documentHash, outcome, reason, correlationId: meta.correlationId });
+  private async log(
+    meta: CallMeta,
+    sealId: string,
+    kind: SealUse['kind'],
+    documentHash: string,
+    outcome: SealUse['outcome'],
+    reason: string | null,
+  ): Promise<void> {
+    await this.dataSource.getRepository(SealUse).insert({
+      id: randomUUID(),
+      sealId,
+      app: meta.app,
+      endUser: meta.endUser ?? null,
+      purpose: meta.purpose ?? null,
+      kind,
+      documentHash,
+      outcome,
+      reason,
+      correlationId: meta.correlationId,
+    });
   }
 
   private signerOf(seal: Seal) {
-    return providerSigner(this.crypto, { publicKey: seal.sm2PublicKey, privateKey: { provider: this.crypto.name, blob: seal.sm2PrivateKey } });
+    return providerSigner(this.crypto, {
+      publicKey: seal.sm2PublicKey,
+      privateKey: { provider: this.crypto.name, blob: seal.sm2PrivateKey },
+    });
   }
 
   /** The seal's PDF key and certificate, with the CA certificate as its chain (none for a self-signed certificate from before the CA). */
@@ -275,7 +360,11 @@ export class SealService implements OnApplicationBootstrap {
     let key = this.padesKeys.get(seal.id);
     if (!key) {
       const chain = seal.padesIssuer ? [Buffer.from((await this.sealCa()).p256.certificate)] : [];
-      key = { privateKey: createPrivateKey({ key: this.crypto.decrypt(KEY_LABEL, seal.padesKeyEnc, seal.id), format: 'der', type: 'pkcs8' }), certificate: seal.padesCertificate, chain };
+      key = {
+        privateKey: createPrivateKey({ key: this.crypto.decrypt(KEY_LABEL, seal.padesKeyEnc, seal.id), format: 'der', type: 'pkcs8' }),
+        certificate: seal.padesCertificate,
+        chain,
+      };
       this.padesKeys.set(seal.id, key);
     }
     return key;
@@ -305,12 +394,42 @@ export class SealService implements OnApplicationBootstrap {
     if (!(await repo.existsBy({ id: SEAL_CA_P256_ID }))) {
       const made = await createPadesCa({ ...CA_P256_NAME, notAfter });
       // Another instance may create it at the same moment: the first insert wins, everyone reads that one.
-      await repo.createQueryBuilder().insert().values({ id: SEAL_CA_P256_ID, algorithm: 'p256', sm2PublicKey: null, sm2PrivateKey: null, keyEnc: this.crypto.encrypt(KEY_LABEL, made.pkcs8, SEAL_CA_P256_ID), certificate: made.certificate }).orIgnore().execute();
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .values({
+          id: SEAL_CA_P256_ID,
+          algorithm: 'p256',
+          sm2PublicKey: null,
+          sm2PrivateKey: null,
+          keyEnc: this.crypto.encrypt(KEY_LABEL, made.pkcs8, SEAL_CA_P256_ID),
+          certificate: made.certificate,
+        })
+        .orIgnore()
+        .execute();
     }
     if (!(await repo.existsBy({ id: SEAL_CA_SM2_ID }))) {
       const pair = this.crypto.generateSm2KeyPair();
-      const certificate = issueSm2Certificate({ subject: CA_SM2_NAME, publicKey: pair.publicKey, issuer: { name: CA_SM2_NAME, signer: providerSigner(this.crypto, pair) }, ca: true, notAfter });
-      await repo.createQueryBuilder().insert().values({ id: SEAL_CA_SM2_ID, algorithm: 'sm2', sm2PublicKey: pair.publicKey, sm2PrivateKey: pair.privateKey.blob, keyEnc: null, certificate }).orIgnore().execute();
+      const certificate = issueSm2Certificate({
+        subject: CA_SM2_NAME,
+        publicKey: pair.publicKey,
+        issuer: { name: CA_SM2_NAME, signer: providerSigner(this.crypto, pair) },
+        ca: true,
+        notAfter,
+      });
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .values({
+          id: SEAL_CA_SM2_ID,
+          algorithm: 'sm2',
+          sm2PublicKey: pair.publicKey,
+          sm2PrivateKey: pair.privateKey.blob,
+          keyEnc: null,
+          certificate,
+        })
+        .orIgnore()
+        .execute();
     }
     const p256 = await repo.findOneByOrFail({ id: SEAL_CA_P256_ID });
     const sm2 = await repo.findOneByOrFail({ id: SEAL_CA_SM2_ID });
@@ -327,9 +446,19 @@ export class SealService implements OnApplicationBootstrap {
     if (existing) return existing;
     const pair = this.crypto.generateSm2KeyPair();
     const signer = providerSigner(this.crypto, pair);
-    const certificate = issueSm2Certificate({ subject: MAKER_NAME, publicKey: pair.publicKey, issuer: { name: MAKER_NAME, signer }, ca: true, notAfter: new Date(Date.now() + 20 * 365 * 86_400_000) });
-    await repo.createQueryBuilder().insert().values({ id: MAKER_ID, publicKey: pair.publicKey, privateKey: pair.privateKey.blob, certificate }).orIgnore().execute();
+    const certificate = issueSm2Certificate({
+      subject: MAKER_NAME,
+      publicKey: pair.publicKey,
+      issuer: { name: MAKER_NAME, signer },
+      ca: true,
+      notAfter: new Date(Date.now() + 20 * 365 * 86_400_000),
+    });
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ id: MAKER_ID, publicKey: pair.publicKey, privateKey: pair.privateKey.blob, certificate })
+      .orIgnore()
+      .execute();
     return repo.findOneByOrFail({ id: MAKER_ID });
   }
 }
-

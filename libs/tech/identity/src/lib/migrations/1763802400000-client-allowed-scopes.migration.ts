@@ -12,7 +12,9 @@ export class ClientAllowedScopes1763802400000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    await queryRunner.query(`UPDATE ${s}."oidc_payload" SET "payload" = jsonb_set("payload", '{scope}', '"capabilities:invoke"') WHERE "model" = 'Client' AND "id" = 'demo-business-app'`);
+    await queryRunner.query(
+      `UPDATE ${s}."oidc_payload" SET "payload" = jsonb_set("payload", '{scope}', '"capabilities:invoke"') WHERE "model" = 'Client' AND "id" = 'demo-business-app'`,
+    );
     await queryRunner.query(
       `ALTER TABLE ${s}."oidc_payload" ADD CONSTRAINT "CHK_oidc_payload_client_scope" CHECK ("model" <> 'Client' OR coalesce(jsonb_typeof("payload"->'scope') = 'string' AND btrim("payload"->>'scope') <> '', false)) NOT VALID`,
     );

@@ -6,7 +6,9 @@ export class LicenceLifecycle1763801600000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    await queryRunner.query(`CREATE TABLE ${s}."licence_annotation" ("licence_id" character varying(128) NOT NULL, "seq" integer NOT NULL, "text" character varying(512) NOT NULL, "by" character varying(64) NOT NULL, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_484d10a82b66b26d105e1334714" PRIMARY KEY ("licence_id", "seq"))`);
+    await queryRunner.query(
+      `CREATE TABLE ${s}."licence_annotation" ("licence_id" character varying(128) NOT NULL, "seq" integer NOT NULL, "text" character varying(512) NOT NULL, "by" character varying(64) NOT NULL, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_484d10a82b66b26d105e1334714" PRIMARY KEY ("licence_id", "seq"))`,
+    );
     await queryRunner.query(`ALTER TABLE ${s}."licence_type" ADD "data_schema" jsonb`);
     await queryRunner.query(`ALTER TABLE ${s}."licence_type" ADD "validity_years" integer`);
     await queryRunner.query(`ALTER TABLE ${s}."licence" ADD "data" jsonb`);

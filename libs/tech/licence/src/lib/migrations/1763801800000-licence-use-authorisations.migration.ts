@@ -6,8 +6,12 @@ export class LicenceUseAuthorisations1763801800000 implements MigrationInterface
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    await queryRunner.query(`CREATE TABLE ${s}."licence_use_authorisation" ("id" uuid NOT NULL, "holder_key" character(64) NOT NULL, "licence_id" character varying(128), "grantee" character varying(64) NOT NULL, "purpose" character varying(256), "case_id" character varying(64), "valid_until" TIMESTAMP WITH TIME ZONE NOT NULL, "withdrawn_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_face957bc5e40dc07b223a86a30" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE INDEX "IDX_licence_use_holder_grantee" ON ${s}."licence_use_authorisation"  ("holder_key", "grantee") `);
+    await queryRunner.query(
+      `CREATE TABLE ${s}."licence_use_authorisation" ("id" uuid NOT NULL, "holder_key" character(64) NOT NULL, "licence_id" character varying(128), "grantee" character varying(64) NOT NULL, "purpose" character varying(256), "case_id" character varying(64), "valid_until" TIMESTAMP WITH TIME ZONE NOT NULL, "withdrawn_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_face957bc5e40dc07b223a86a30" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_licence_use_holder_grantee" ON ${s}."licence_use_authorisation"  ("holder_key", "grantee") `,
+    );
     await queryRunner.query(`ALTER TABLE ${s}."licence_access_log" ADD "outcome" character varying(8) NOT NULL DEFAULT 'READ'`);
     await queryRunner.query(`ALTER TABLE ${s}."licence_access_log" ADD "basis" character varying(16)`);
     await queryRunner.query(`ALTER TABLE ${s}."licence_access_log" ADD "legal_basis" character varying(256)`);

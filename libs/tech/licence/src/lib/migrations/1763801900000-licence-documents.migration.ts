@@ -6,7 +6,9 @@ export class LicenceDocuments1763801900000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    await queryRunner.query(`CREATE TABLE ${s}."licence_document" ("licence_id" character varying(128) NOT NULL, "pdf" bytea NOT NULL, "sha256" character(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_licence_document" PRIMARY KEY ("licence_id"))`);
+    await queryRunner.query(
+      `CREATE TABLE ${s}."licence_document" ("licence_id" character varying(128) NOT NULL, "pdf" bytea NOT NULL, "sha256" character(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_licence_document" PRIMARY KEY ("licence_id"))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
