@@ -10,6 +10,7 @@ import { pgOidcAdapter } from './oidc-pg.adapter.js';
 import { AccountsService } from './accounts.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
+import { logoutPage, signedOutPage } from './login-pages.js';
 
 /** Subjects of staff tokens are `staff:<id>` (citizens' are the bare account id). */
 export const STAFF_SUBJECT_PREFIX = 'staff:';
@@ -48,18 +49,14 @@ export class OidcProviderService implements OnModuleInit {
         devInteractions: { enabled: false },
         rpInitiatedLogout: {
           enabled: true,
-          // Our own pages: no external fonts or scripts (extranet deployments have no internet).
+          // Our own pages (login-pages.ts).
           logoutSource: async (ctx, form) => {
             ctx.type = 'text/html; charset=utf-8';
-            ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>退出登录 (sign out)</title></head><body>
-<h1>是否退出统一身份认证？(sign out of the platform?)</h1>${form}
-<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">退出 (sign out)</button>
-<button type="submit" form="op.logoutForm">保持登录 (stay signed in)</button></body></html>`;
+            ctx.body = logoutPage(form);
           },
           postLogoutSuccessSource: async (ctx) => {
             ctx.type = 'text/html; charset=utf-8';
-            ctx.body =
-              '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>已退出 (signed out)</title></head><body><h1>已退出登录 (signed out)</h1></body></html>';
+            ctx.body = signedOutPage();
           },
         },
         clientCredentials: { enabled: true },
