@@ -25,8 +25,8 @@ export const techCapabilitiesService: ServiceDefinition = {
     OutboxRecord,
     ProcessedMessage,
   ],
-  // Each module's migrations, run in the order of their timestamps (the order they were written in).
-  migrations: byTimestamp([
+  // Each module's migrations; TypeORM runs them in the order of their timestamps (the order they were written in).
+  migrations: [
     CreateMessagingTables1763800000000,
     ...IDENTITY_MIGRATIONS,
     ...LICENCE_MIGRATIONS,
@@ -34,7 +34,7 @@ export const techCapabilitiesService: ServiceDefinition = {
     ...NOTIFICATION_MIGRATIONS,
     ...FILE_STORE_MIGRATIONS,
     ...ARCHIVE_MIGRATIONS,
-  ]),
+  ],
   requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed, Topic.LicenceChanged, Topic.CapabilitiesAnnounced],
   // File uploads arrive as raw bytes with their own size limit (FILE_MAX_BYTES), not as JSON.
@@ -64,9 +64,3 @@ export const techCapabilitiesService: ServiceDefinition = {
     Topic.LicenceWithdrawUse,
   ],
 };
-
-/** Migrations sorted by the timestamp in their class names (TypeORM's own order). */
-function byTimestamp<T extends { name: string }>(migrations: T[]): T[] {
-  const stamp = (m: T) => Number(/(\d{13})$/.exec(m.name)?.[1] ?? 0);
-  return [...migrations].sort((a, b) => stamp(a) - stamp(b));
-}

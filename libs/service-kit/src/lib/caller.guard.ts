@@ -31,6 +31,14 @@ export function RequireCaller(who = '操作人 (operator)', o: { pattern?: RegEx
   return applyDecorators(SetMetadata(CALLER_RULE, { pattern, detail } satisfies CallerRule), UseGuards(CallerRequiredGuard));
 }
 
+/** `X-Caller` naming the calling service (internal service-to-service routes: no `@`, as in the ids other services log). */
+export function RequireServiceCaller() {
+  return RequireCaller('调用方 (calling service)', {
+    pattern: /^[A-Za-z0-9._:-]{1,64}$/,
+    detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)',
+  });
+}
+
 @Injectable()
 export class CallerRequiredGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {

@@ -6,7 +6,6 @@ import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import { InternalApiGuard } from './internal-api.guard.js';
-import { validBody } from './problem.js';
 import { type RunningService, startService } from './service-bootstrap.js';
 import type { ServiceDefinition } from './service-definition.js';
 
@@ -22,8 +21,7 @@ class EchoController {
 
   @Post()
   @HttpCode(200)
-  async echo(@Body() body: unknown, @Req() request: FastifyRequest) {
-    const input = validBody(EchoBody, body);
+  async echo(@Body() input: EchoBody, @Req() request: FastifyRequest) {
     const [row] = (await this.db.query('SELECT $1::text AS name, $2::jsonb AS extra', [input.name, JSON.stringify(input.extra ?? {})])) as {
       name: string;
     }[];
@@ -42,8 +40,8 @@ class EchoController {
 @UseGuards(InternalApiGuard)
 class InternalEchoController {
   @Post()
-  echo(@Body() body: unknown) {
-    return { name: validBody(EchoBody, body).name };
+  echo(@Body() input: EchoBody) {
+    return { name: input.name };
   }
 }
 

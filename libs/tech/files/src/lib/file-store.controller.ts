@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, R
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AccessTokenGuard, CurrentPrincipal, PlatformScope, type Principal, RequireScopes } from '@gmp/identity';
-import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
+import { Caller, InternalApiGuard, RequireServiceCaller } from '@gmp/service-kit';
 import { FileStoreService } from './file-store.service.js';
 
 /**
@@ -49,10 +49,7 @@ export class FileStoreController {
 export class InternalFileStoreController {
   constructor(private readonly files: FileStoreService) {}
 
-  @RequireCaller('调用方 (calling service)', {
-    pattern: /^[A-Za-z0-9._:-]{1,64}$/,
-    detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)',
-  })
+  @RequireServiceCaller()
   @Post()
   @HttpCode(201)
   upload(@Body() content: Buffer, @Headers('x-file-name') name: string | undefined, @Caller() caller: string) {

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SendNotificationInput } from '@gmp/contracts';
 import { AccessTokenGuard, CurrentPrincipal, type Principal } from '@gmp/identity';
-import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
+import { Caller, InternalApiGuard, RequireServiceCaller } from '@gmp/service-kit';
 import { currentContext } from '@gmp/observability';
 import { InboxMessage } from './inbox-message.entity.js';
 import { NotificationService } from './notification.service.js';
@@ -17,10 +17,7 @@ import { NotificationProblem } from './notification.problems.js';
 export class NotificationController {
   constructor(private readonly notifications: NotificationService) {}
 
-  @RequireCaller('调用方 (calling service)', {
-    pattern: /^[A-Za-z0-9._:-]{1,64}$/,
-    detail: '须在 X-Caller 头中说明调用方 (name the caller in X-Caller)',
-  })
+  @RequireServiceCaller()
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: '发送通知 (queue a templated notification)' })
