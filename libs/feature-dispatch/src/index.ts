@@ -1,5 +1,6 @@
 export * from './lib/service-dispatch.service.js';
 export * from './lib/service-dispatch.module.js';
+export { DispatchConfig } from './lib/dispatch.config.js';
 export { DEMO_APP_KEY } from './lib/apps/demo-app.seed.js';
 export { BusinessApp } from './lib/apps/business-app.entity.js';
 export { hashSecret } from './lib/apps/secret-hash.util.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE } from '@gmp/identity';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { AppsAdminController } from './apps/apps-admin.controller.js';
 import { ReplayGuardService } from './apps/replay-guard.service.js';
 import { DispatchRedis } from './shared/redis.provider.js';
@@ -99,7 +99,7 @@ import { LegalBasesAdminController, LegalBasesController } from './legal-bases/l
     {
       // Bearer tokens are accepted once the platform's OpenID provider is configured.
       provide: AccessTokenVerifier,
-      inject: [SERVICE_CONFIG],
+      inject: [ServiceConfig],
       useFactory: (config: ServiceConfig) =>
         config.OIDC_ISSUER ? new AccessTokenVerifier({ issuer: config.OIDC_ISSUER, audience: PLATFORM_API_AUDIENCE }) : null,
     },

@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '@gmp/service-kit';
 import { BusinessApp } from './apps/business-app.entity.js';
 import { CreateBusinessApp1763800300000 } from './migrations/1763800300000-create-business-app.migration.js';
 import { ServiceDispatchModule } from './service-dispatch.module.js';
+import { DispatchConfig } from './dispatch.config.js';
 import { CapabilityGrant } from './grants/capability-grant.entity.js';
 import { GuardCallAuditChains1763801700000 } from './migrations/1763801700000-guard-call-audit-chains.migration.js';
 import { CreateUpstreams1763801600000 } from './migrations/1763801600000-create-upstreams.migration.js';
@@ -34,6 +35,7 @@ export const serviceDispatchService: ServiceDefinition = {
   schema: 'dispatch',
   defaultPort: 3000,
   feature: ServiceDispatchModule,
+  config: [DispatchConfig],
   entities: [
     BusinessApp,
     CapabilityGrant,

@@ -2,10 +2,10 @@ import { Topic } from '@gmp/contracts';
 import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { ARCHIVE_ENTITIES, ARCHIVE_MIGRATIONS } from '@gmp/tech-archive';
-import { FILE_STORE_ENTITIES, FILE_STORE_MIGRATIONS, UPLOAD_CONTENT_TYPES } from '@gmp/tech-files';
-import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '@gmp/tech-identity';
-import { LICENCE_ENTITIES, LICENCE_MIGRATIONS } from '@gmp/tech-licence';
-import { NOTIFICATION_ENTITIES, NOTIFICATION_MIGRATIONS } from '@gmp/tech-notification';
+import { FILE_STORE_ENTITIES, FILE_STORE_MIGRATIONS, FileStoreConfig, UPLOAD_CONTENT_TYPES } from '@gmp/tech-files';
+import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS, IdentityConfig } from '@gmp/tech-identity';
+import { LICENCE_ENTITIES, LICENCE_MIGRATIONS, LicenceConfig } from '@gmp/tech-licence';
+import { NOTIFICATION_ENTITIES, NOTIFICATION_MIGRATIONS, NotificationConfig } from '@gmp/tech-notification';
 import { SEAL_ENTITIES, SEAL_MIGRATIONS } from '@gmp/tech-seal';
 import { TechCapabilitiesModule } from './tech-capabilities.module.js';
 
@@ -15,6 +15,7 @@ export const techCapabilitiesService: ServiceDefinition = {
   schema: 'tech',
   defaultPort: 3001,
   feature: TechCapabilitiesModule,
+  config: [IdentityConfig, LicenceConfig, NotificationConfig, FileStoreConfig],
   entities: [
     ...IDENTITY_ENTITIES,
     ...LICENCE_ENTITIES,
@@ -39,8 +40,10 @@ export const techCapabilitiesService: ServiceDefinition = {
   publishes: [Topic.LicenceAccessed, Topic.LicenceChanged, Topic.CapabilitiesAnnounced],
   // File uploads arrive as raw bytes with their own size limit (FILE_MAX_BYTES), not as JSON.
   configureHttp: (fastify, config) => {
-    fastify.addContentTypeParser(UPLOAD_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: config.FILE_MAX_BYTES }, (_request, body, done) =>
-      done(null, body),
+    fastify.addContentTypeParser(
+      UPLOAD_CONTENT_TYPES,
+      { parseAs: 'buffer', bodyLimit: config.section(FileStoreConfig).FILE_MAX_BYTES },
+      (_request, body, done) => done(null, body),
     );
   },
   consumes: [

@@ -1,8 +1,8 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { CommonProblem } from './problem.js';
-import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
+import { ServiceConfig } from './service-config.js';
 
 /**
  * Guards the services' internal HTTP APIs with a shared token (X-Internal-Token) until the
@@ -12,7 +12,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
 export class InternalApiGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
-  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
+  constructor(config: ServiceConfig) {
     this.expected = config.INTERNAL_API_TOKEN ? digest(config.INTERNAL_API_TOKEN) : null;
   }
 

@@ -13,7 +13,7 @@ import { jsonBodyParser, refuseUnstorableUrlParts } from './json-body.parser.js'
 import { guardsByOperationId, SECURITY_SCHEMES, withSecurity } from './openapi-security.js';
 import { PLATFORM_VERSION, SERVICE_INDEX, ServiceIndexController } from './service-index.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
-import { ConfigError, loadServiceConfig, SERVICE_CONFIG, type ServiceConfig } from './service-config.js';
+import { ConfigError, type LoadedConfig, loadConfiguration, ServiceConfig } from './service-config.js';
 import { CRYPTO_PROVIDER, cryptoProviderOf } from './crypto.js';
 import type { ServiceDefinition } from './service-definition.js';
 import { ContractBodyPipe } from './contract-body.pipe.js';
@@ -33,14 +33,16 @@ export interface RunningService {
 @Global()
 @Module({})
 class ServiceConfigModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
+  static forRoot(loaded: LoadedConfig): DynamicModule {
+    const sections = loaded.entries().map(([type, value]) => ({ provide: type, useValue: value }));
     return {
       module: ServiceConfigModule,
       providers: [
-        { provide: SERVICE_CONFIG, useValue: config },
-        { provide: CRYPTO_PROVIDER, useValue: cryptoProviderOf(config) },
+        { provide: ServiceConfig, useValue: loaded.base },
+        { provide: CRYPTO_PROVIDER, useValue: cryptoProviderOf(loaded.base) },
+        ...sections,
       ],
-      exports: [SERVICE_CONFIG, CRYPTO_PROVIDER],
+      exports: [ServiceConfig, CRYPTO_PROVIDER, ...sections.map((s) => s.provide)],
     };
   }
 }
@@ -48,12 +50,13 @@ class ServiceConfigModule {
 @Module({})
 class ServiceRootModule {}
 
-function rootModule(def: ServiceDefinition, config: ServiceConfig, messaging: MessagingOptions): DynamicModule {
+function rootModule(def: ServiceDefinition, loaded: LoadedConfig, messaging: MessagingOptions): DynamicModule {
+  const config = loaded.base;
   return {
     module: ServiceRootModule,
     providers: [{ provide: SERVICE_INDEX, useValue: { name: def.name, title: def.title, version: PLATFORM_VERSION } }],
     imports: [
-      ServiceConfigModule.forRoot(config),
+      ServiceConfigModule.forRoot(loaded),
       TypeOrmModule.forRootAsync({
         useFactory: () => ({ ...dataSourceOptions(def, config), retryAttempts: 2, retryDelay: 1000 }),
         dataSourceFactory: (options) => openDataSource(options!, config.DB_MIGRATE_ON_START),
@@ -90,7 +93,8 @@ export async function startService(
   definition: ServiceDefinition,
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningService> {
-  const config = loadServiceConfig(env, { PORT: definition.defaultPort });
+  const loaded = loadConfiguration(env, { defaults: { PORT: definition.defaultPort }, sections: definition.config ?? [] });
+  const config = loaded.base;
   const def = config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition;
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const messaging = messagingOptionsOf(def, config);
@@ -104,7 +108,7 @@ export async function startService(
         : config.TRUST_PROXY.split(',');
   // Fastify takes a hop count too; Nest's adapter type omits it.
   const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT, trustProxy: trustProxy as boolean | string[] });
-  def.configureHttp?.(adapter.getInstance() as never, config);
+  def.configureHttp?.(adapter.getInstance() as never, loaded);
   // NUL in a query value or path parameter: 400, before any handler hands it to PostgreSQL.
   refuseUnstorableUrlParts(adapter.getInstance() as never);
   // Every request runs in a context carrying its correlation id (taken from the caller when well-formed).
@@ -114,7 +118,7 @@ export async function startService(
     runWithContext({ correlationId }, done);
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, config, messaging), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, loaded, messaging), adapter, {
     logger,
     abortOnError: false,
     rawBody: def.rawBody ?? false,

@@ -1,7 +1,8 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Length, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
-const toBool = ({ value }: { value: unknown }) =>
+/** `@Transform(envBoolean)`: 1/true/yes/on and 0/false/no/off (any case) as booleans; anything else is left for @IsBoolean to refuse. */
+export const envBoolean = ({ value }: { value: unknown }) =>
   value === undefined || typeof value === 'boolean'
     ? value
     : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
@@ -11,10 +12,13 @@ const toBool = ({ value }: { value: unknown }) =>
         : value;
 
 /**
- * Environment of one service, validated once at start. Every variable is documented in the
- * app's `.env.example`; a missing or bad one stops the process with a message naming it.
+ * What every service reads from its environment: listening, database, transport, outbox,
+ * logging, the platform-wide secrets. A capability's own variables are in its own section
+ * (`DispatchConfig`, `IdentityConfig`, `NotificationConfig` …, next to its code), listed in
+ * the service definition's `config` and validated with this one at start. Every variable is
+ * documented in the app's `.env.example`; a missing or bad one stops the process naming it.
  */
-export class ServiceConfig {
+export class ServiceConfig implements RefusesInProduction {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -47,11 +51,11 @@ export class ServiceConfig {
   DB_POOL_SIZE = 10;
 
   /** Hot statements as named prepared statements per connection (off where connections share one session, as standalone's embedded store does). */
-  @Transform(toBool)
+  @Transform(envBoolean)
   @IsBoolean()
   DB_NAMED_STATEMENTS = true;
 
-  @Transform(toBool)
+  @Transform(envBoolean)
   @IsBoolean()
   DB_MIGRATE_ON_START = true;
 
@@ -134,7 +138,7 @@ export class ServiceConfig {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
 
   /** Loads demo data (licence types, synthetic citizens and companies, a demo app) when empty. */
-  @Transform(toBool)
+  @Transform(envBoolean)
   @IsBoolean()
   SEED_DEMO = false;
 
@@ -170,85 +174,12 @@ export class ServiceConfig {
   INTERNAL_API_TOKEN?: string;
 
   /**
-   * Issuer URL of the platform's OpenID provider (served by tech-capabilities at /oidc).
-   * Default: http://127.0.0.1:<PORT>/oidc on tech-capabilities.
+   * Issuer URL of the platform's OpenID provider (served by tech-capabilities at /oidc). On
+   * tech-capabilities the default is http://127.0.0.1:<PORT>/oidc; on dispatch it turns bearer tokens on.
    */
-  @ValidateIf((c: ServiceConfig) => c.REDIS_URL !== undefined)
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL 须为 redis:// 或 rediss:// URL (must be a redis(s) URL)' })
-  /**
-   * Redis shared by the instances of service-dispatch (replayed signatures, rate limits and
-   * quotas across instances). Unset: kept in the process (one instance, e.g. standalone mode).
-   */
-  REDIS_URL?: string;
-
-  /** Dispatch: a provider's circuit opens when at least this many calls in 10 s … */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  DISPATCH_BREAKER_VOLUME = 10;
-
-  /** … and this share of them (%) failed or timed out. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  DISPATCH_BREAKER_ERROR_PERCENT = 50;
-
-  /** Dispatch: how long an open circuit refuses calls before one trial call (ms). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  DISPATCH_BREAKER_RESET_MS = 10_000;
-
-  /** Dispatch: first wait before a failed callback is tried again (ms); each next wait is 4× longer, 6 attempts in all. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(50)
-  @Max(3_600_000)
-  DISPATCH_CALLBACK_BACKOFF_MS = 5_000;
-
-  /** Dispatch, interface proxy: upstream hosts that may be registered (comma-separated; unset = any host outside the forbidden ranges). */
-  @ValidateIf((c: ServiceConfig) => c.PROXY_ALLOWED_HOSTS !== undefined)
-  @IsString()
-  PROXY_ALLOWED_HOSTS?: string;
-
-  /** Dispatch, interface proxy: allow upstreams on internal addresses (10/8, 172.16/12, 192.168/16, loopback); link-local and metadata addresses never. */
-  @Transform(toBool)
-  @IsBoolean()
-  PROXY_ALLOW_PRIVATE = false;
-
-  /** Dispatch: days the call audit is kept (at least 180; the database refuses to delete younger entries). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(180)
-  @Max(36_500)
-  AUDIT_RETENTION_DAYS = 180;
-
-  /** Dispatch: calls a second an app may make unless its own limit says otherwise (0 = no limit). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  DISPATCH_RATE_PER_SECOND = 100;
-
-  /** Dispatch: calls a day (Beijing time) an app may make unless its own quota says otherwise (0 = no quota). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000_000)
-  DISPATCH_QUOTA_PER_DAY = 0;
-
   @ValidateIf((c: ServiceConfig) => c.OIDC_ISSUER !== undefined)
   @Matches(/^https?:\/\/[^\s]+\/oidc$/, { message: 'OIDC_ISSUER 必须是以 /oidc 结尾的 URL (must be a URL ending in /oidc)' })
   OIDC_ISSUER?: string;
-
-  /** Key of the OpenID provider's signed cookies (tech-capabilities; ≥ 32 characters). */
-  @ValidateIf((c: ServiceConfig) => c.OIDC_COOKIE_SECRET !== undefined)
-  @IsString()
-  @MinLength(32, { message: 'OIDC_COOKIE_SECRET 至少 32 个字符 (at least 32 characters)' })
-  OIDC_COOKIE_SECRET?: string;
 
   /**
    * Which reverse proxies to trust for the client address (X-Forwarded-For), as Fastify's
@@ -262,20 +193,6 @@ export class ServiceConfig {
   TRUST_PROXY?: string;
 
   /**
-   * Face-match provider (人脸核验) for level-4 logins (tech-capabilities): an HTTPS endpoint that
-   * takes { idNumber, name, evidence } and answers { matched, score }. Unset: level 4 is off.
-   */
-  @ValidateIf((c: ServiceConfig) => c.FACE_MATCH_URL !== undefined)
-  @Matches(/^https?:\/\/\S+$/, { message: 'FACE_MATCH_URL 须为 http(s) URL (must be an http(s) URL)' })
-  FACE_MATCH_URL?: string;
-
-  /** Least face-match score (0–1) accepted for level 4. */
-  @Type(() => Number)
-  @Min(0)
-  @Max(1)
-  FACE_MATCH_MIN_SCORE = 0.8;
-
-  /**
    * Master key of the software crypto provider (≥ 32 bytes as base64 or hex): every SM4 / HMAC-SM3
    * key and the SM2 key-wrapping key are derived from it. Required in production; in development
    * a key derived from SUBJECT_KEY_SECRET is used, with a warning.
@@ -286,64 +203,37 @@ export class ServiceConfig {
   })
   CRYPTO_MASTER_KEY?: string;
 
-  /** SMS gateway (tech-capabilities notifications): POST JSON { id, to, template, params, text }. Unset: SMS go to the log. */
-  @ValidateIf((c: ServiceConfig) => c.NOTIFY_SMS_URL !== undefined)
-  @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_SMS_URL 须为 http(s) URL (must be an http(s) URL)' })
-  NOTIFY_SMS_URL?: string;
-
-  /** SMTP server for e-mail notifications, e.g. smtps://user:pass@mail.example.gov.cn:465. Unset: e-mails go to the log. */
-  @ValidateIf((c: ServiceConfig) => c.NOTIFY_SMTP_URL !== undefined)
-  @Matches(/^smtps?:\/\/\S+$/, { message: 'NOTIFY_SMTP_URL 须为 smtp:// 或 smtps:// URL (must be an smtp(s) URL)' })
-  NOTIFY_SMTP_URL?: string;
-
-  @IsString()
-  @Length(3, 128)
-  NOTIFY_EMAIL_FROM = '政务中台 <noreply@gov-mp.local>';
-
-  /** Delivery attempts before a notification is marked failed; retries back off from NOTIFY_RETRY_BASE_MS (doubling, at most 10 minutes). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  NOTIFY_MAX_ATTEMPTS = 8;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  NOTIFY_RETRY_BASE_MS = 5000;
-
-  /** Largest file the file store accepts (tech-capabilities; bytes). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1024)
-  @Max(1024 * 1024 * 1024)
-  FILE_MAX_BYTES = 20 * 1024 * 1024;
-
-  /** Where file contents live: `pg` (the service's database) or a directory path on disk. */
-  @IsString()
-  @MinLength(2)
-  FILE_STORE = 'pg';
-
-  /** Malware scanner hook: POST the bytes, answer { clean: boolean, signature? }. Unset: files are not scanned (status `unscanned`). */
-  @ValidateIf((c: ServiceConfig) => c.FILE_SCAN_URL !== undefined)
-  @Matches(/^https?:\/\/\S+$/, { message: 'FILE_SCAN_URL 须为 http(s) URL (must be an http(s) URL)' })
-  FILE_SCAN_URL?: string;
-
-  /** Font for rendered e-licence PDFs (an OpenType/TrueType file with CJK glyphs). Unset: Noto Sans Hans from @embedpdf/fonts-sc. Checked at start. */
-  @ValidateIf((c: ServiceConfig) => c.LICENCE_FONT_PATH !== undefined)
-  @IsString()
-  @MinLength(2)
-  LICENCE_FONT_PATH?: string;
-
-  /** Secret of the demo app registered by SEED_DEMO (service-dispatch). */
-  @IsString()
-  @MinLength(8)
-  DEMO_APP_SECRET = 'demo-portal-secret';
+  refusedInProduction(): string[] {
+    const problems: string[] = [];
+    if (this.SEED_DEMO)
+      problems.push(
+        'SEED_DEMO: 生产环境不得载入演示数据（含演示账号和口令）(demo data with known accounts and secrets must not be loaded in production)',
+      );
+    problems.push(...placeholderSecrets(this, ['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN']));
+    if (!this.CRYPTO_MASTER_KEY)
+      problems.push('CRYPTO_MASTER_KEY: 生产环境必须设置加密主密钥 (the crypto master key is required in production)');
+    return problems;
+  }
 }
 
 /** Values of the examples and defaults that must never reach production. */
 const PLACEHOLDER = /^(dev-only|test-only)|change-me/i;
+
+/** The named secrets of a configuration that hold an example or development value. */
+export function placeholderSecrets<T extends object>(config: T, keys: (keyof T & string)[]): string[] {
+  return keys
+    .filter((k) => typeof config[k] === 'string' && PLACEHOLDER.test(config[k] as string))
+    .map((k) => `${k}: 生产环境不得使用示例或开发值 (an example or development value must not be used in production)`);
+}
+
+/** A configuration class that refuses values in production which development accepts. */
+export interface RefusesInProduction {
+  /** One message per refused variable, naming it; empty when production may run. */
+  refusedInProduction(): string[];
+}
+
+/** A capability's own configuration: a class of environment variables with class-validator rules and defaults. */
+export type ConfigSection<T extends object = object> = new () => T;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -351,38 +241,70 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment; defaults are the service's own (e.g. its port). */
+/** The validated configuration of one service: the shared part and each section it was started with. */
+export class LoadedConfig {
+  constructor(
+    readonly base: ServiceConfig,
+    private readonly sections: ReadonlyMap<ConfigSection, object>,
+  ) {}
+
+  /** The section's values; a section the service was not started with is a programming error. */
+  section<T extends object>(type: ConfigSection<T>): T {
+    const found = this.sections.get(type);
+    if (!found) throw new Error(`配置段 ${type.name} 未在服务定义中列出 (config section not listed in the service definition)`);
+    return found as T;
+  }
+
+  /** Section classes and their values, for the DI container. */
+  entries(): [ConfigSection, object][] {
+    return [...this.sections];
+  }
+}
+
+function validated<T extends object>(type: ConfigSection<T>, raw: Record<string, unknown>): { value: T; problems: string[] } {
+  const value = plainToInstance(type, raw, { excludeExtraneousValues: false });
+  const errors = validateSync(value, { whitelist: true, forbidUnknownValues: false, validationError: { target: false } });
+  const problems = errors.map((e) => {
+    const given =
+      e.value === undefined ? '未设置 (not set)' : `= ${JSON.stringify(String(e.property).includes('SECRET') ? '***' : e.value)}`;
+    return `${e.property} ${given}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+  });
+  return { value, problems };
+}
+
+/**
+ * Reads and validates the environment once: the shared part and every section, all problems
+ * reported together; in production, then, what each part refuses there. Defaults are the
+ * service's own (e.g. its port).
+ */
+export function loadConfiguration(
+  env: Record<string, string | undefined>,
+  options: { defaults?: Partial<Record<keyof ServiceConfig, unknown>>; sections?: readonly ConfigSection[] } = {},
+): LoadedConfig {
+  const raw: Record<string, unknown> = { ...options.defaults };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') raw[k] = v;
+  const base = validated(ServiceConfig, raw);
+  const sections = new Map<ConfigSection, object>();
+  const problems = [...base.problems];
+  for (const type of options.sections ?? []) {
+    const section = validated(type, raw);
+    sections.set(type, section.value);
+    problems.push(...section.problems);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (base.value.NODE_ENV === 'production') {
+    const refused = [base.value, ...sections.values()].flatMap((part) =>
+      'refusedInProduction' in part ? (part as RefusesInProduction).refusedInProduction() : [],
+    );
+    if (refused.length > 0) throw new ConfigError(refused);
+  }
+  return new LoadedConfig(base.value, sections);
+}
+
+/** The shared part only (tools and tests that start no capability). */
 export function loadServiceConfig(
   env: Record<string, string | undefined>,
   defaults: Partial<Record<keyof ServiceConfig, unknown>> = {},
 ): ServiceConfig {
-  const raw: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') raw[k] = v;
-  const config = plainToInstance(ServiceConfig, raw, { excludeExtraneousValues: false });
-  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false, validationError: { target: false } });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map((e) => {
-        const given =
-          e.value === undefined ? '未设置 (not set)' : `= ${JSON.stringify(String(e.property).includes('SECRET') ? '***' : e.value)}`;
-        return `${e.property} ${given}: ${Object.values(e.constraints ?? {}).join('; ')}`;
-      }),
-    );
-  }
-  if (config.NODE_ENV === 'production' && config.SEED_DEMO) {
-    throw new ConfigError([
-      'SEED_DEMO: 生产环境不得载入演示数据（含演示账号和口令）(demo data with known accounts and secrets must not be loaded in production)',
-    ]);
-  }
-  if (config.NODE_ENV === 'production') {
-    const problems = (['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN', 'OIDC_COOKIE_SECRET'] as const)
-      .filter((k) => config[k] !== undefined && PLACEHOLDER.test(config[k]!))
-      .map((k) => `${k}: 生产环境不得使用示例或开发值 (an example or development value must not be used in production)`);
-    if (!config.CRYPTO_MASTER_KEY)
-      problems.push('CRYPTO_MASTER_KEY: 生产环境必须设置加密主密钥 (the crypto master key is required in production)');
-    if (problems.length > 0) throw new ConfigError(problems);
-  }
-  return config;
+  return loadConfiguration(env, { defaults }).base;
 }
-
-export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -2,7 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { Topic } from '@gmp/contracts';
 import type { DataSourceOptions } from 'typeorm';
 import type { FastifyInstance } from 'fastify';
-import type { ServiceConfig } from './service-config.js';
+import type { ConfigSection, LoadedConfig } from './service-config.js';
 
 /** What makes one of the four services: its schema, its feature module and its wire. */
 export interface ServiceDefinition {
@@ -14,6 +14,11 @@ export interface ServiceDefinition {
   schema: string;
   defaultPort: number;
   feature: Type<unknown> | DynamicModule;
+  /**
+   * The configuration sections of its capabilities (e.g. `DispatchConfig`, `NotificationConfig`),
+   * validated with the shared `ServiceConfig` at start and injectable by their class.
+   */
+  config?: readonly ConfigSection[];
   entities: NonNullable<DataSourceOptions['entities']>;
   migrations: NonNullable<DataSourceOptions['migrations']>;
   /** Request-reply topics it calls. */
@@ -23,7 +28,7 @@ export interface ServiceDefinition {
   /** Topics its @MessagePattern / @EventPattern handlers consume. */
   consumes: Topic[];
   /** Extra HTTP set-up before the app starts (e.g. a body parser for file uploads with its own size limit). */
-  configureHttp?: (fastify: FastifyInstance, config: ServiceConfig) => void;
+  configureHttp?: (fastify: FastifyInstance, config: LoadedConfig) => void;
   /** Keep each JSON body's bytes as received on `request.rawBody` (for signatures over the body). */
   rawBody?: boolean;
 }

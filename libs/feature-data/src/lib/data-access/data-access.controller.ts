@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { HOLDER_TYPES, type HolderType, IsHolderId, subjectKeyOf } from '@gmp/contracts';
-import { InternalApiGuard, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { InternalApiGuard, ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access-record.entity.js';
 
 export class DataAccessQuery {
@@ -24,7 +24,7 @@ export class DataAccessQuery {
 export class DataAccessController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
   ) {}
 
   @Post('records/search')

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type CallMeta, type PopulationVerifyReply, subjectKeyOf } from '@gmp/contracts';
 import { derivedEventId, IdempotentConsumerService } from '@gmp/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from '../data-access/data-access-record.entity.js';
 import { PopulationPerson } from './population-person.entity.js';
 
@@ -14,7 +14,7 @@ const GROUP = 'data-platform';
 export class PopulationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly once: IdempotentConsumerService,
   ) {}
 

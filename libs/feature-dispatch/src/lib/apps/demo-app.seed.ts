@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { BusinessApp } from './business-app.entity.js';
 import { hashSecret } from './secret-hash.util.js';
+import { DispatchConfig } from '../dispatch.config.js';
 
 export const DEMO_APP_KEY = 'demo-portal';
 
@@ -15,13 +16,14 @@ export class DemoAppSeed implements OnApplicationBootstrap {
 
   constructor(
     @InjectRepository(BusinessApp) private readonly apps: Repository<BusinessApp>,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
+    private readonly dispatchConfig: DispatchConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.SEED_DEMO) return;
     if (await this.apps.exists({ where: { appKey: DEMO_APP_KEY } })) return;
-    const secret = this.config.DEMO_APP_SECRET;
+    const secret = this.dispatchConfig.DEMO_APP_SECRET;
     await this.apps.insert({
       id: randomUUID(),
       appKey: DEMO_APP_KEY,

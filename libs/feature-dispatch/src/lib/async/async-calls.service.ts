@@ -6,13 +6,14 @@ import { GMP_HMAC_SM3 } from '@gmp/dispatch-client';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { derivedEventId, IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
-import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import { BusinessApp } from '../apps/business-app.entity.js';
 import { CallAuditService } from '../audit/call-audit.service.js';
 import { CapabilityInvokerService, type CallerInfo } from '../invoke/capability-invoker.service.js';
 import { InterfaceProxyService } from '../proxy/interface-proxy.service.js';
 import { AsyncCall } from './async-call.entity.js';
 import { AsyncCallsProblem } from './async.problems.js';
+import { DispatchConfig } from '../dispatch.config.js';
 
 const REQUEST_LABEL = 'dispatch:async';
 export const CALLBACK_LABEL = 'dispatch:callback';
@@ -43,7 +44,7 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: DispatchConfig,
     private readonly invoker: CapabilityInvokerService,
     private readonly audit: CallAuditService,
     private readonly proxy: InterfaceProxyService,

@@ -8,10 +8,11 @@ import type { DataSource } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
-import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import type { AppRequest } from '../apps/app-credentials.guard.js';
 import { DispatchMetricsService } from '../metrics/dispatch-metrics.service.js';
 import { CallAuditChain, CallAuditEntry } from './call-audit.entities.js';
+import { DispatchConfig } from '../dispatch.config.js';
 
 /** The fields of an entry that its hash covers, in this order. */
 export type AuditFields = Omit<CallAuditEntry, 'prevHash' | 'hash'>;
@@ -43,7 +44,7 @@ export class CallAuditService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: DispatchConfig,
     private readonly http: HttpAdapterHost,
     private readonly metrics: DispatchMetricsService,
   ) {}

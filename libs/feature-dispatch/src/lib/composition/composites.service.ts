@@ -8,7 +8,7 @@ import { type CapabilityDescriptor, findCapability, jsonSchemaOf } from '@gmp/co
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { derivedEventId } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
-import { CommonProblem, CRYPTO_PROVIDER, ProblemException, relayedProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CommonProblem, CRYPTO_PROVIDER, ProblemException, relayedProblem, ServiceConfig } from '@gmp/service-kit';
 import { GrantsService } from '../grants/grants.service.js';
 import { CallAuditService } from '../audit/call-audit.service.js';
 import { type CallerInfo, CapabilityInvokerService } from '../invoke/capability-invoker.service.js';
@@ -82,7 +82,7 @@ export class CompositesService implements OnModuleInit, OnApplicationBootstrap {
     private readonly audit: CallAuditService,
     private readonly metrics: DispatchMetricsService,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly grants: GrantsService,
   ) {}
 

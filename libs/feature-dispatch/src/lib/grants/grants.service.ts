@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, In } from 'typeorm';
 import { CAPABILITIES, findCapability } from '@gmp/contracts';
-import { CommonProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CommonProblem, ServiceConfig } from '@gmp/service-kit';
 import type { Limits } from '../quota/rate-limits.service.js';
 import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
 import { RegistryProblem } from '../registry/registry.problems.js';
@@ -36,7 +36,7 @@ export class GrantsService implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly legalBases: LegalBasesService,
     private readonly registry: CapabilityRegistryService,
   ) {}

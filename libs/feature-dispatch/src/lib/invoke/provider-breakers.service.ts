@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import type { CapabilityDescriptor } from '@gmp/contracts';
 import { ProviderError, ProviderTimeoutError } from '@gmp/messaging';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ProblemException } from '@gmp/service-kit';
 import { InvokeProblem } from './invoke.problems.js';
+import { DispatchConfig } from '../dispatch.config.js';
 
 /** The provider failed (not a refusal): these count against its circuit. */
 function isFailure(err: unknown): boolean {
@@ -32,7 +33,7 @@ export class ProviderBreakersService {
   private readonly log = new Logger('ProviderBreakers');
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
+  constructor(private readonly config: DispatchConfig) {}
 
   /**
    * Calls through the provider's breaker within the capability's timeout. For operations the

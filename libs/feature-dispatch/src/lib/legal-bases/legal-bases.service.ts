@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { DEMO_LEGAL_BASES } from './demo-legal-bases.seed.js';
 import { LegalBasis, type LegalBasisStatus } from './legal-basis.entity.js';
@@ -32,7 +32,7 @@ export class LegalBasesService implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -8,7 +8,7 @@ import * as oidc from 'openid-client';
 import type { DataSource } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { CRYPTO_PROVIDER, ProblemException, relayedProblem, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, ProblemException, relayedProblem } from '@gmp/service-kit';
 import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import { RegistryProblem } from '../registry/registry.problems.js';
 import { CompiledCache } from '../shared/compiled.cache.js';
@@ -16,6 +16,7 @@ import { SharedProblem } from '../shared/shared.problems.js';
 import { ProxyProblem } from './proxy.problems.js';
 import { Upstream } from './upstream.entity.js';
 import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
+import { DispatchConfig } from '../dispatch.config.js';
 
 const SECRET_LABEL = 'dispatch:upstream';
 const MAX_ANSWER = 4 * 1024 * 1024;
@@ -81,7 +82,7 @@ export class InterfaceProxyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: DispatchConfig,
     private readonly registry: CapabilityRegistryService,
   ) {
     this.tokens = new UpstreamTokens(

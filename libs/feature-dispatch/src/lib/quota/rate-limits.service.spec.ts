@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '@gmp/service-kit';
+import type { DispatchConfig } from '../dispatch.config.js';
 import type { DispatchRedis } from '../shared/redis.provider.js';
 import { RateLimitsService } from './rate-limits.service.js';
 
@@ -7,7 +7,7 @@ describe('RateLimits local block', () => {
   function limits() {
     const rl = new RateLimitsService(
       { client: null } as unknown as DispatchRedis,
-      { DISPATCH_RATE_PER_SECOND: 0, DISPATCH_QUOTA_PER_DAY: 0 } as unknown as ServiceConfig,
+      { DISPATCH_RATE_PER_SECOND: 0, DISPATCH_QUOTA_PER_DAY: 0 } as unknown as DispatchConfig,
     );
     const counts = new Map<string, number>();
     let consumed = 0;

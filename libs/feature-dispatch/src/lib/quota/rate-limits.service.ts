@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { type ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { type ProblemException } from '@gmp/service-kit';
 import { DispatchRedis } from '../shared/redis.provider.js';
 import { QuotaProblem } from './quota.problems.js';
+import { DispatchConfig } from '../dispatch.config.js';
 
 /** Limits of an app, or of an app × capability; null = not limited at that level. */
 export interface Limits {
@@ -30,7 +31,7 @@ export class RateLimitsService {
 
   constructor(
     private readonly redis: DispatchRedis,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: DispatchConfig,
   ) {}
 
   /** The app's own limits with the platform's defaults filled in. */

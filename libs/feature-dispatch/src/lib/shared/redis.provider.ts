@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { DispatchConfig } from '../dispatch.config.js';
 
 /**
  * The Redis connection the dispatch instances share (REDIS_URL), or none: then replay checks,
@@ -11,7 +11,7 @@ export class DispatchRedis implements OnApplicationShutdown {
   private readonly log = new Logger('DispatchRedis');
   readonly client: Redis | null;
 
-  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
+  constructor(config: DispatchConfig) {
     this.client = config.REDIS_URL
       ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
       : null;

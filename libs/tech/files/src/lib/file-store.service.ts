@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { DataSource } from 'typeorm';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
 import { type BlobStore, DiskBlobStore, PgBlobStore } from './blob-store.js';
 import { HttpMalwareScanner, type MalwareScanner } from './malware-scanner.js';
 import { StoredFile } from './stored-file.entity.js';
 import { FileStoreProblem } from './file-store.problems.js';
+import { FileStoreConfig } from './file-store.config.js';
 
 /** Media types accepted for application materials, as detected from the content. */
 export const ACCEPTED_MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
@@ -38,7 +38,7 @@ export class FileStoreService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: FileStoreConfig,
   ) {
     this.blobs = config.FILE_STORE === 'pg' ? new PgBlobStore(dataSource) : new DiskBlobStore(config.FILE_STORE);
     this.scanner = config.FILE_SCAN_URL ? new HttpMalwareScanner(config.FILE_SCAN_URL) : null;

@@ -7,7 +7,7 @@ import { type DataSource, IsNull } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
 import { NotificationService } from '@gmp/tech-notification';
 import { SmsLoginCode } from './sms-login-code.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
@@ -43,7 +43,7 @@ export type LoginOutcome<T> =
 export class AccountsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly throttle: LoginThrottleService,
     private readonly directory: StaffDirectoryService,
     private readonly notifications: NotificationService,

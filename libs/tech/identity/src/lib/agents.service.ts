@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, IsNull } from 'typeorm';
 import { type CheckAgentInput, type CheckAgentReply, type ResolveLegalPersonReply, subjectKeyOf } from '@gmp/contracts';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { AgentAuthorisation } from './agent-authorisation.entity.js';
 import { IdentityAudit } from './identity-audit.entity.js';
 import { LegalPerson } from './legal-person.entity.js';
@@ -15,7 +15,7 @@ import { IdentityProblem } from './identity.problems.js';
 export class AgentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
   ) {}
 
   private key(id: string): string {

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { OidcScope, PlatformScope } from '@gmp/identity';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { DEMO_COMPANIES } from '@gmp/gov-standards';
 import { AccountsService } from './accounts.service.js';
 import { AgentsService } from './agents.service.js';
@@ -59,7 +59,7 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly accounts: AccountsService,
     private readonly agents: AgentsService,
     private readonly directory: StaffDirectoryService,

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { Injectable, Logger } from '@nestjs/common';
+import { IdentityConfig } from './identity.config.js';
 
 export type FaceMatchOutcome =
   { ok: true; score: number } | { ok: false; reason: 'NOT_CONFIGURED' | 'NO_MATCH' | 'UNAVAILABLE'; score?: number };
@@ -22,7 +22,7 @@ export interface FaceMatchRequest {
 export class FaceMatchService {
   private readonly log = new Logger('FaceMatch');
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
+  constructor(private readonly config: IdentityConfig) {}
 
   get enabled(): boolean {
     return this.config.FACE_MATCH_URL !== undefined;

@@ -1,10 +1,10 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
 import { quoteTablePath, statementPool } from '@gmp/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { LoginThrottleRow } from './login-throttle.entity.js';
 
 /** Attempts allowed per account name (known or not) in LOCK_MINUTES; the last failure locks it for LOCK_MINUTES. */
@@ -39,7 +39,7 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
   ) {
     const common = {
       // The pool through statementPool: its named statements are dropped where connections share one session (standalone).

@@ -1,16 +1,17 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { acrForLevel, allowedClientScopes, levelOfAcr, OidcScope, PLATFORM_API_AUDIENCE, PlatformScope } from '@gmp/identity';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { pgOidcAdapter } from './oidc-pg.adapter.js';
 import { AccountsService } from './accounts.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
 import { logoutPage, signedOutPage } from './login-pages.js';
+import { IdentityConfig } from './identity.config.js';
 
 /** Subjects of staff tokens are `staff:<id>` (citizens' are the bare account id). */
 export const STAFF_SUBJECT_PREFIX = 'staff:';
@@ -28,14 +29,15 @@ export class OidcProviderService implements OnModuleInit {
     private readonly signingKeys: SigningKeysService,
     private readonly accounts: AccountsService,
     private readonly directory: StaffDirectoryService,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
+    private readonly identityConfig: IdentityConfig,
   ) {
     this.issuer = this.config.OIDC_ISSUER ?? `http://127.0.0.1:${this.config.PORT}/oidc`;
   }
 
   async onModuleInit(): Promise<void> {
-    const cookieSecret = this.config.OIDC_COOKIE_SECRET ?? randomBytes(32).toString('base64url');
-    if (!this.config.OIDC_COOKIE_SECRET)
+    const cookieSecret = this.identityConfig.OIDC_COOKIE_SECRET ?? randomBytes(32).toString('base64url');
+    if (!this.identityConfig.OIDC_COOKIE_SECRET)
       this.log.warn('未设置 OIDC_COOKIE_SECRET，登录会话在重启后失效 (OIDC_COOKIE_SECRET unset: sessions do not survive a restart)');
     const scopes = Object.values(PlatformScope);
     this.provider = new Provider(this.issuer, {

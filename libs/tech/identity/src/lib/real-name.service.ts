@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type CallMeta, PopulationVerifyReply, subjectKeyOf, Topic, validateMessage, type VerifyRealNameReply } from '@gmp/contracts';
 import { CapabilityClient, derivedEventId, ProviderTimeoutError } from '@gmp/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { PersonAccount } from './person-account.entity.js';
 import { IdentityProblem } from './identity.problems.js';
 
@@ -19,7 +19,7 @@ export const POPULATION_TIMEOUT_MS = 2000;
 export class RealNameService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly capabilities: CapabilityClient,
   ) {}
 

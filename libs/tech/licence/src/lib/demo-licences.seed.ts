@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { subjectKeyOf } from '@gmp/contracts';
 import { buildLicenceId, DEMO_CITIZENS, DEMO_COMPANIES, generateCreditCode } from '@gmp/gov-standards';
-import { SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ServiceConfig } from '@gmp/service-kit';
 import { DEMO_ISSUER_SEAL, DEMO_SEED_APP, DemoSealSeed } from '@gmp/tech-seal';
 import { LicenceLifecycleService } from './licence-lifecycle.service.js';
 import { LicenceType } from './licence-type.entity.js';
@@ -67,7 +67,7 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly demoSeals: DemoSealSeed,
     private readonly lifecycle: LicenceLifecycleService,
   ) {}

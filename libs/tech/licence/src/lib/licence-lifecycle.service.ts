@@ -27,7 +27,7 @@ import type { CryptoProvider } from '@gmp/gm-crypto';
 import { loadLicenceFont, renderLicencePdf } from '@gmp/e-licence';
 import { buildLicenceId, isLicenceId } from '@gmp/gov-standards';
 import { derivedEventId, OutboxService, quoteTablePath } from '@gmp/messaging';
-import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
 import { AccountsService, AgentsService } from '@gmp/tech-identity';
 import { SealService } from '@gmp/tech-seal';
 import { LicenceAnnotationRow } from './licence-annotation.entity.js';
@@ -37,6 +37,7 @@ import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
 import { LicenceProblem } from './licence.problems.js';
+import { LicenceConfig } from './licence.config.js';
 
 const HOLDER_LABEL = 'field:holder-id';
 const PROPERTY = 'e-licence-record';
@@ -58,7 +59,8 @@ export class LicenceLifecycleService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
+    private readonly licenceConfig: LicenceConfig,
     private readonly seals: SealService,
     private readonly outbox: OutboxService,
     private readonly access: LicenceQueryService,
@@ -68,7 +70,7 @@ export class LicenceLifecycleService implements OnModuleInit {
 
   /** The licence font is read at start: a missing or unreadable LICENCE_FONT_PATH stops the service, not the first issue. */
   async onModuleInit(): Promise<void> {
-    await loadLicenceFont(this.config.LICENCE_FONT_PATH);
+    await loadLicenceFont(this.licenceConfig.LICENCE_FONT_PATH);
   }
 
   async issue(meta: CallMeta, input: LicenceIssueInput): Promise<LicenceIssueReply> {
@@ -134,7 +136,7 @@ export class LicenceLifecycleService implements OnModuleInit {
         validUntil: validUntil ?? null,
         items: itemsOf(type, input.data),
       },
-      { font: await loadLicenceFont(this.config.LICENCE_FONT_PATH) },
+      { font: await loadLicenceFont(this.licenceConfig.LICENCE_FONT_PATH) },
     );
     const sealed = await this.seals.sealPdf(meta, { sealId: seal.id, pdf: rendered.toString('base64') });
     await this.dataSource.transaction(async (m) => {

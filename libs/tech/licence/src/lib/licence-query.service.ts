@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
@@ -12,7 +12,7 @@ import {
   Topic,
 } from '@gmp/contracts';
 import { derivedEventId, OutboxService, preparedQuery, quoteTablePath } from '@gmp/messaging';
-import { ProblemException, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { ProblemException, ServiceConfig } from '@gmp/service-kit';
 import { AccountsService } from '@gmp/tech-identity';
 import { SealService } from '@gmp/tech-seal';
 import { LicenceUseAuthorisation } from './licence-use-authorisation.entity.js';
@@ -34,7 +34,7 @@ export class LicenceQueryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
     private readonly accounts: AccountsService,
     private readonly seals: SealService,
   ) {

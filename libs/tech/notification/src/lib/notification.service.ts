@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { IdleBackoff, quoteTablePath } from '@gmp/messaging';
-import { CRYPTO_PROVIDER, SERVICE_CONFIG, type ServiceConfig } from '@gmp/service-kit';
+import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
 import { type Channel, Notification } from './notification.entity.js';
 import { checkParams, render, templateOf } from './notification-templates.js';
 import {
@@ -17,6 +17,7 @@ import {
   SmtpEmailSender,
 } from './notification.senders.js';
 import { NotificationProblem } from './notification.problems.js';
+import { NotificationConfig } from './notification.config.js';
 
 const LABEL = 'notification';
 const BATCH = 20;
@@ -75,13 +76,16 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly config: ServiceConfig,
+    private readonly notificationConfig: NotificationConfig,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
   ) {
     const log = new LogSender(config.NODE_ENV !== 'production');
     this.senders = {
-      sms: config.NOTIFY_SMS_URL ? new HttpSmsSender(config.NOTIFY_SMS_URL) : log,
-      email: config.NOTIFY_SMTP_URL ? new SmtpEmailSender(config.NOTIFY_SMTP_URL, config.NOTIFY_EMAIL_FROM) : log,
+      sms: notificationConfig.NOTIFY_SMS_URL ? new HttpSmsSender(notificationConfig.NOTIFY_SMS_URL) : log,
+      email: notificationConfig.NOTIFY_SMTP_URL
+        ? new SmtpEmailSender(notificationConfig.NOTIFY_SMTP_URL, notificationConfig.NOTIFY_EMAIL_FROM)
+        : log,
       'in-app': new InAppSender(dataSource),
     };
   }
@@ -240,8 +244,8 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
         [row.id, result.providerMessageId ?? null, row.attempts],
       );
     } catch (err) {
-      const permanent = err instanceof PermanentSendError || row.attempts >= this.config.NOTIFY_MAX_ATTEMPTS;
-      const delay = Math.min(MAX_BACKOFF_MS, this.config.NOTIFY_RETRY_BASE_MS * 2 ** (row.attempts - 1));
+      const permanent = err instanceof PermanentSendError || row.attempts >= this.notificationConfig.NOTIFY_MAX_ATTEMPTS;
+      const delay = Math.min(MAX_BACKOFF_MS, this.notificationConfig.NOTIFY_RETRY_BASE_MS * 2 ** (row.attempts - 1));
       await this.dataSource.query(
         `UPDATE ${table} SET status = CASE WHEN $2 THEN 'failed' ELSE 'pending' END, lease_until = NULL, last_error = $3,
            next_attempt_at = now() + make_interval(secs => $4),
