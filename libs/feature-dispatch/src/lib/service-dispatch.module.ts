@@ -27,7 +27,12 @@ import { CapabilityRegistryHandler } from './registry/capability-registry.handle
 import { CapabilityRegistryService } from './registry/capability-registry.service.js';
 import { Composite } from './composition/composite.entity.js';
 import { CompositesAdminController } from './composition/composites-admin.controller.js';
-import { CompositesService } from './composition/composites.service.js';
+import { DemoCompositeSeed } from './composition/demo-composite.seed.js';
+import { PublishedCompositesService } from './composition/published-composites.service.js';
+import { StepTargetsService } from './composition/step-targets.service.js';
+import { DryRunComposite } from './composition/usecases/dry-run-composite/dry-run-composite.usecase.js';
+import { PublishComposite } from './composition/usecases/publish-composite/publish-composite.usecase.js';
+import { RunComposite } from './composition/usecases/run-composite/run-composite.usecase.js';
 import { InterfaceProxyService } from './proxy/interface-proxy.service.js';
 import { Upstream } from './proxy/upstream.entity.js';
 import { UpstreamsAdminController } from './proxy/upstreams-admin.controller.js';
@@ -93,7 +98,12 @@ import { LegalBasesAdminController, LegalBasesController } from './legal-bases/l
     AsyncCallsService,
     CapabilityRegistryService,
     InterfaceProxyService,
-    CompositesService,
+    StepTargetsService,
+    PublishedCompositesService,
+    DryRunComposite,
+    PublishComposite,
+    RunComposite,
+    DemoCompositeSeed,
     OptionalAppCredentialsGuard,
     DemoAppSeed,
     {

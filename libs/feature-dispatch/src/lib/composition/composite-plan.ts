@@ -40,22 +40,48 @@ interface AstNode {
   [k: string]: unknown;
 }
 
+/** Problems and warnings found so far, shared by the phases of a plan. */
+interface Findings {
+  problems: DefinitionProblem[];
+  warnings: string[];
+}
+
+/** The schema a rooted path starts from (`input.x` → the composite input; `steps.a.x` → step a's output), with the names after it. */
+type PathContext = (names: string[]) => { schema: Schema; rest: string[] } | null;
+
 /**
- * Checks a composite definition without calling anything (dry-run): step ids, expressions
- * (JSONata), references to steps and to fields of the input and of earlier outputs, cycles,
- * the capabilities called (known, not retired, not composites), and the fields each step's
- * mapping gives against the capability's input schema (accepted, required, type).
+ * Checks a composite definition without calling anything (dry-run), in phases: step ids, the
+ * definition's own schemas, expressions (JSONata), what each step waits for, the order they
+ * run in (cycles), what each step calls (known, not retired, not composites), and the fields
+ * each mapping names and gives against the schemas on both sides (accepted, required, type).
  */
 export async function planComposite(def: CompositeDefinition, resolve: ResolveTarget): Promise<CompositePlan> {
-  const problems: DefinitionProblem[] = [];
-  const warnings: string[] = [];
+  const found: Findings = { problems: [], warnings: [] };
+  const ids = stepIds(def, found);
+  const schemasValid = checkOwnSchemas(def, found);
+  const parsed = parseExpressions(def, found);
+  const dependsOn = dependenciesOf(def, ids, parsed, found);
+  const stages = orderInStages(dependsOn, found);
+  const targets = await resolveTargets(def, resolve, found);
+  // Field checks need the definition's schemas to be valid.
+  if (schemasValid) checkFields(def, parsed, targets, found);
+  const { problems, warnings } = found;
+  return { valid: problems.length === 0, problems, warnings, dependsOn, stages, targets };
+}
+
+/** Phase 1: step ids are unique. */
+function stepIds(def: CompositeDefinition, found: Findings): Set<string> {
   const ids = new Set<string>();
   def.steps.forEach((s, i) => {
     if (ids.has(s.id))
-      problems.push({ path: `steps[${i}].id`, code: 'DUPLICATE_STEP', message: `步骤编号重复 (duplicate step id): ${s.id}` });
+      found.problems.push({ path: `steps[${i}].id`, code: 'DUPLICATE_STEP', message: `步骤编号重复 (duplicate step id): ${s.id}` });
     ids.add(s.id);
   });
+  return ids;
+}
 
+/** Phase 2: the input and output schemas compile, and the input is an object. False when a schema does not compile. */
+function checkOwnSchemas(def: CompositeDefinition, found: Findings): boolean {
   let schemasValid = true;
   for (const [path, schema] of [
     ['input', def.input],
@@ -66,17 +92,20 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       new Ajv({ strict: false }).compile(schema);
     } catch (err) {
       schemasValid = false;
-      problems.push({ path, code: 'INVALID_SCHEMA', message: `JSON Schema 无效 (invalid JSON Schema): ${(err as Error).message}` });
+      found.problems.push({ path, code: 'INVALID_SCHEMA', message: `JSON Schema 无效 (invalid JSON Schema): ${(err as Error).message}` });
     }
   }
   if (def.input['type'] !== 'object')
-    problems.push({
+    found.problems.push({
       path: 'input.type',
       code: 'INVALID_SCHEMA',
       message: '组合能力的输入须为对象 (a composite input is an object: type "object")',
     });
+  return schemasValid;
+}
 
-  // Expressions parsed once; the steps each one names.
+/** Phase 3: every expression parsed once, by its path in the definition (`steps[0].input`, `output`). */
+function parseExpressions(def: CompositeDefinition, found: Findings): Map<string, AstNode> {
   const parsed = new Map<string, AstNode>();
   const parse = (path: string, expr: string | undefined) => {
     if (expr === undefined) return;
@@ -84,7 +113,7 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       parsed.set(path, jsonata(expr).ast() as AstNode);
     } catch (err) {
       const e = err as { message?: string; position?: number };
-      problems.push({
+      found.problems.push({
         path,
         code: 'INVALID_EXPRESSION',
         message: `JSONata 表达式无效 (invalid JSONata) at ${e.position ?? '?'}: ${e.message ?? ''}`,
@@ -96,7 +125,17 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
     parse(`steps[${i}].when`, s.when);
   });
   parse('output', def.output);
+  return parsed;
+}
 
+/** Phase 4: what each step waits for — the steps its expressions name and its `needs` — and the steps the output names exist. */
+function dependenciesOf(
+  def: CompositeDefinition,
+  ids: Set<string>,
+  parsed: Map<string, AstNode>,
+  found: Findings,
+): Record<string, string[]> {
+  const { problems } = found;
   const dependsOn: Record<string, string[]> = {};
   def.steps.forEach((s, i) => {
     const deps = new Set<string>();
@@ -144,17 +183,26 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
         message: `没有编号为 ${ref.names[1]} 的步骤 (no step with id ${ref.names[1]})`,
       });
   }
+  return dependsOn;
+}
 
+/** Phase 5: the stages steps run in (each stage in parallel); steps that wait on each other in a cycle are a problem. */
+function orderInStages(dependsOn: Record<string, string[]>, found: Findings): string[][] {
   const stages = stagesOf(dependsOn);
   const placed = new Set(stages.flat());
   const looping = Object.keys(dependsOn).filter((id) => !placed.has(id));
   if (looping.length > 0)
-    problems.push({
+    found.problems.push({
       path: 'steps',
       code: 'CYCLE',
       message: `步骤之间存在循环依赖 (the steps depend on each other in a cycle): ${looping.join(', ')}`,
     });
+  return stages;
+}
 
+/** Phase 6: what each step calls — known, not a composite, not retired; deprecated versions and time limits warned about. */
+async function resolveTargets(def: CompositeDefinition, resolve: ResolveTarget, found: Findings): Promise<Record<string, StepTarget>> {
+  const { problems, warnings } = found;
   const targets: Record<string, StepTarget> = {};
   await Promise.all(
     def.steps.map(async (s, i) => {
@@ -190,29 +238,33 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
       return undefined;
     }),
   );
+  return targets;
+}
 
-  // Field checks: every rooted path names a field that exists; every mapping gives what the target accepts.
-  const context = (names: string[]): { schema: Schema; rest: string[] } | null => {
+/**
+ * Phase 7: every rooted path names a field that exists, and every mapping gives what its target
+ * accepts (the step's capability input; the composite's output schema).
+ */
+function checkFields(def: CompositeDefinition, parsed: Map<string, AstNode>, targets: Record<string, StepTarget>, found: Findings): void {
+  const { problems } = found;
+  const context: PathContext = (names) => {
     if (names[0] === 'input') return { schema: def.input, rest: names.slice(1) };
     if (names[0] === 'steps' && names[1] && targets[names[1]]) return { schema: targets[names[1]]!.outputSchema, rest: names.slice(2) };
     return null;
   };
-  const checkRefs = (path: string, ast: AstNode) => {
+  for (const [path, ast] of parsed) {
     for (const ref of rootedPaths(ast)) {
       const root = context(ref.names);
       if (!root) continue;
-      const found = resolveFields(root.schema, root.rest);
-      if ('missing' in found)
+      const field = resolveFields(root.schema, root.rest);
+      if ('missing' in field)
         problems.push({
           path,
           code: 'UNKNOWN_FIELD',
-          message: `${ref.names.join('.')}: 没有字段 ${found.missing} (no field ${found.missing})`,
+          message: `${ref.names.join('.')}: 没有字段 ${field.missing} (no field ${field.missing})`,
         });
     }
-  };
-  if (!schemasValid) return { valid: false, problems, warnings, dependsOn, stages, targets };
-  for (const [path, ast] of parsed) checkRefs(path, ast);
-
+  }
   def.steps.forEach((s, i) => {
     const target = targets[s.id];
     if (!target) return;
@@ -224,12 +276,11 @@ export async function planComposite(def: CompositeDefinition, resolve: ResolveTa
         ...compareFields(`steps[${i}].input`, given, target.inputSchema, `${s.capability} 的输入 (the input of ${s.capability})`),
       );
   });
+  const outputAst = parsed.get('output');
   if (def.outputSchema && outputAst) {
     const given = fieldsOfConstructor(outputAst, context);
     if (given) problems.push(...compareFields('output', given, def.outputSchema, '组合能力的输出 (the composite output)'));
   }
-
-  return { valid: problems.length === 0, problems, warnings, dependsOn, stages, targets };
 }
 
 /** Steps by level: a step's level is one more than its deepest dependency's; steps in a cycle get none. */
@@ -323,10 +374,7 @@ function resolveFields(rootSchema: Schema, names: string[]): { schema: Schema | 
 }
 
 /** The fields an object constructor `{ "k": expr, … }` gives with the types known for each (null: unknown); null when not a constructor. */
-function fieldsOfConstructor(
-  ast: AstNode,
-  context: (names: string[]) => { schema: Schema; rest: string[] } | null,
-): Record<string, Set<string> | null> | null {
+function fieldsOfConstructor(ast: AstNode, context: PathContext): Record<string, Set<string> | null> | null {
   if (ast.type !== 'unary' || ast.value !== '{' || !Array.isArray(ast.lhs)) return null;
   const fields: Record<string, Set<string> | null> = {};
   for (const pair of ast.lhs as [AstNode, AstNode][]) {
@@ -344,7 +392,7 @@ function fieldsOfSchema(schema: Schema): Record<string, Set<string> | null> | nu
   return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, typesOf(deref(v, schema))]));
 }
 
-function typeOfNode(node: AstNode, context: (names: string[]) => { schema: Schema; rest: string[] } | null): Set<string> | null {
+function typeOfNode(node: AstNode, context: PathContext): Set<string> | null {
   if (node.type === 'string') return new Set(['string']);
   if (node.type === 'number') return new Set([Number.isInteger(node.value) ? 'integer' : 'number']);
   if (node.type === 'value') return new Set([jsonType(node.value)]);

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
-import { CompositesService } from './composites.service.js';
+import { PublishedCompositesService } from './published-composites.service.js';
+import { DryRunComposite } from './usecases/dry-run-composite/dry-run-composite.usecase.js';
+import { PublishComposite } from './usecases/publish-composite/publish-composite.usecase.js';
 import type { CompositeDocument } from './composite-definition.js';
 
 const EXAMPLE = {
@@ -38,7 +40,11 @@ const EXAMPLE = {
 @UseGuards(InternalApiGuard)
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class CompositesAdminController {
-  constructor(private readonly composites: CompositesService) {}
+  constructor(
+    private readonly dryRunComposite: DryRunComposite,
+    private readonly publishComposite: PublishComposite,
+    private readonly published: PublishedCompositesService,
+  ) {}
 
   @Post('dry-run')
   @HttpCode(200)
@@ -50,7 +56,7 @@ export class CompositesAdminController {
   })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
   async dryRun(@Body() definition: CompositeDocument) {
-    return this.composites.dryRun(definition);
+    return this.dryRunComposite.execute(definition);
   }
 
   @RequireCaller('操作人')
@@ -61,7 +67,7 @@ export class CompositesAdminController {
   @ApiOperation({ summary: '发布组合能力 (publish a composite capability; 422 COMPOSITE_INVALID with the dry-run problems)' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
   async publish(@Body() document: CompositeDocument, @Caller() caller: string) {
-    const { definition, report } = await this.composites.publish(document, caller);
+    const { definition, report } = await this.publishComposite.execute({ document, by: caller });
     return { code: definition.code, version: definition.version, status: 'active', plan: report.plan, warnings: report.warnings };
   }
 
@@ -69,7 +75,7 @@ export class CompositesAdminController {
   @ApiOperation({ summary: '组合能力定义 (a composite’s published definitions, every version)' })
   async get(@Param('code') code: string) {
     return {
-      versions: (await this.composites.definitions(code)).map((c) => ({
+      versions: (await this.published.definitions(code)).map((c) => ({
         version: c.version,
         definition: c.definition,
         source: c.source,
