@@ -85,6 +85,7 @@ export default [
             },
             // capability axis (libs/tech/*): which capability may ask which — the rest never see each other.
             ...capabilityRules({
+              'capability:calendar': [],
               'capability:files': [],
               'capability:notification': [],
               'capability:seal': [],

@@ -9,6 +9,7 @@ export * from './lib/identity.messages.js';
 export * from './lib/population.messages.js';
 export * from './lib/notification.messages.js';
 export * from './lib/archive.messages.js';
+export * from './lib/calendar.messages.js';
 export * from './lib/seal.messages.js';
 export * from './lib/licence-lifecycle.messages.js';
 export * from './lib/subject-key.util.js';

@@ -24,6 +24,7 @@ import {
   LicenceUseWithdrawReply,
   LicenceVerifyReply,
 } from './licence-lifecycle.messages.js';
+import { CalendarCountInput, CalendarCountReply, CalendarDeadlineInput, CalendarDeadlineReply } from './calendar.messages.js';
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
 import { Topic } from './topics.enum.js';
@@ -168,6 +169,33 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 10000,
     idempotent: true,
     example: { packageId: '3f0c5c9e-3a51-4d2b-9d0e-6b1e2a7f4c11' },
+  },
+  {
+    code: 'calendar.deadline',
+    version: '1',
+    name: '工作日期限计算',
+    description:
+      'The day a time limit of N working days ends, counted from the day after `from` over the official holiday arrangements (放假) and make-up working days (调休上班) in the calendar.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.CalendarDeadline,
+    input: CalendarDeadlineInput,
+    output: CalendarDeadlineReply,
+    timeoutMs: 2000,
+    idempotent: true,
+    example: { from: '2026-09-30', workingDays: 5 },
+  },
+  {
+    code: 'calendar.count',
+    version: '1',
+    name: '工作日计数',
+    description: 'How many working days lie after `from` up to and including `to` (elapsed time of a case, overdue checks).',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.CalendarCount,
+    input: CalendarCountInput,
+    output: CalendarCountReply,
+    timeoutMs: 2000,
+    idempotent: true,
+    example: { from: '2026-09-30', to: '2026-10-16' },
   },
   {
     code: 'e-seal.sign-data',

@@ -36,6 +36,7 @@ import {
 } from './seal.messages.js';
 import { SendNotificationReply, SendNotificationRequest } from './notification.messages.js';
 import { ArchiveDepositReply, ArchiveDepositRequest, ArchiveVerifyReply, ArchiveVerifyRequest } from './archive.messages.js';
+import { CalendarCountReply, CalendarCountRequest, CalendarDeadlineReply, CalendarDeadlineRequest } from './calendar.messages.js';
 import { requestTopicOf, Topic } from './topics.enum.js';
 
 type MessageClass = new () => object;
@@ -138,6 +139,22 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: ArchiveVerifyReply,
     owner: 'tech-capabilities',
     description: '电子档案核验 (is an archived package exactly as deposited)',
+  },
+  [Topic.CalendarDeadline]: {
+    topic: Topic.CalendarDeadline,
+    kind: 'request',
+    message: CalendarDeadlineRequest,
+    reply: CalendarDeadlineReply,
+    owner: 'tech-capabilities',
+    description: '工作日期限 (the day a time limit of N working days ends, holidays and make-up days counted)',
+  },
+  [Topic.CalendarCount]: {
+    topic: Topic.CalendarCount,
+    kind: 'request',
+    message: CalendarCountRequest,
+    reply: CalendarCountReply,
+    owner: 'tech-capabilities',
+    description: '工作日计数 (working days between two days)',
   },
   [Topic.SealSignData]: {
     topic: Topic.SealSignData,

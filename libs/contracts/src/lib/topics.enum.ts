@@ -31,6 +31,10 @@ export enum Topic {
   ArchiveDeposit = 'tech.archive.deposit.v1',
   /** Request-reply: verify an archived package (any change detected). */
   ArchiveVerify = 'tech.archive.verify.v1',
+  /** Request-reply: the day a time limit of N working days ends (工作日历). */
+  CalendarDeadline = 'tech.calendar.deadline.v1',
+  /** Request-reply: working days between two days. */
+  CalendarCount = 'tech.calendar.count.v1',
   /** Request-reply: a GB/T 38540 signature over data with a seal (电子印章). */
   SealSignData = 'tech.seal.sign-data.v1',
   /** Request-reply: seal a PDF (visible seal + PAdES signature). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArchiveModule } from '@gmp/tech-archive';
+import { CalendarModule } from '@gmp/tech-calendar';
 import { FileStoreModule } from '@gmp/tech-files';
 import { IdentityProviderModule, TokenVerificationModule } from '@gmp/tech-identity';
 import { LicenceModule } from '@gmp/tech-licence';
@@ -12,7 +13,16 @@ import { CapabilityAnnouncerService } from './registry/capability-announcer.serv
  * (libs/tech/*), composed; and the announcement of their contracts to dispatch's registry.
  */
 @Module({
-  imports: [TokenVerificationModule, IdentityProviderModule, LicenceModule, SealModule, NotificationModule, FileStoreModule, ArchiveModule],
+  imports: [
+    TokenVerificationModule,
+    IdentityProviderModule,
+    LicenceModule,
+    SealModule,
+    NotificationModule,
+    FileStoreModule,
+    ArchiveModule,
+    CalendarModule,
+  ],
   providers: [CapabilityAnnouncerService],
 })
 export class TechCapabilitiesModule {}

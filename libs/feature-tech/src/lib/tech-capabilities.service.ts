@@ -2,6 +2,7 @@ import { Topic } from '@gmp/contracts';
 import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { ARCHIVE_ENTITIES, ARCHIVE_MIGRATIONS } from '@gmp/tech-archive';
+import { CALENDAR_ENTITIES, CALENDAR_MIGRATIONS } from '@gmp/tech-calendar';
 import { FILE_STORE_ENTITIES, FILE_STORE_MIGRATIONS, FileStoreConfig, UPLOAD_CONTENT_TYPES } from '@gmp/tech-files';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS, IdentityConfig } from '@gmp/tech-identity';
 import { LICENCE_ENTITIES, LICENCE_MIGRATIONS, LicenceConfig } from '@gmp/tech-licence';
@@ -23,6 +24,7 @@ export const techCapabilitiesService: ServiceDefinition = {
     ...NOTIFICATION_ENTITIES,
     ...FILE_STORE_ENTITIES,
     ...ARCHIVE_ENTITIES,
+    ...CALENDAR_ENTITIES,
     OutboxRecord,
     ProcessedMessage,
   ],
@@ -35,6 +37,7 @@ export const techCapabilitiesService: ServiceDefinition = {
     ...NOTIFICATION_MIGRATIONS,
     ...FILE_STORE_MIGRATIONS,
     ...ARCHIVE_MIGRATIONS,
+    ...CALENDAR_MIGRATIONS,
   ],
   requests: [Topic.DataPopulationVerify],
   publishes: [Topic.LicenceAccessed, Topic.LicenceChanged, Topic.CapabilitiesAnnounced],
@@ -55,6 +58,8 @@ export const techCapabilitiesService: ServiceDefinition = {
     Topic.NotificationSend,
     Topic.ArchiveDeposit,
     Topic.ArchiveVerify,
+    Topic.CalendarDeadline,
+    Topic.CalendarCount,
     Topic.SealSignData,
     Topic.SealPdf,
     Topic.SealVerify,
