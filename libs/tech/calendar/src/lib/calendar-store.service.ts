@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CalendarDay, CalendarYear } from './calendar.entities.js';
 import { CalendarProblem } from './calendar.problems.js';
-import { dayNumber, type DayKind, WorkingDayCalendar } from './working-days.js';
+import { dayNumber, type DayKind, WorkingDayCalendar } from '@gmp/gov-standards';
 
 /** How long one instance answers from the calendar it read (another instance's publication shows within this time). */
 const SNAPSHOT_TTL_MS = 60_000;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CalendarDeadlineInput, CalendarDeadlineReply } from '@gmp/contracts';
 import { CalendarStoreService, dayOf } from '../../calendar-store.service.js';
 import { CalendarProblem } from '../../calendar.problems.js';
-import { dateOf } from '../../working-days.js';
+import { dateOf } from '@gmp/gov-standards';
 
 /** 工作日期限: the day a time limit of N working days ends, counted from the day after `from`. */
 @Injectable()

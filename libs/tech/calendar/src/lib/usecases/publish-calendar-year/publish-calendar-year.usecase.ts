@@ -5,7 +5,7 @@ import { CalendarStoreService, dayOf } from '../../calendar-store.service.js';
 import type { CalendarYearView, PublishCalendarYearBody } from '../../calendar.dto.js';
 import { CalendarDay, CalendarRevision, CalendarYear } from '../../calendar.entities.js';
 import { CalendarProblem } from '../../calendar.problems.js';
-import { isWeekend } from '../../working-days.js';
+import { isWeekend } from '@gmp/gov-standards';
 
 export interface PublishCalendarYearCommand {
   year: number;

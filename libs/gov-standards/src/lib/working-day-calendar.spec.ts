@@ -1,4 +1,4 @@
-import { dateOf, dayNumber, type DayKind, WorkingDayCalendar } from './working-days.js';
+import { dateOf, dayNumber, type DayKind, WorkingDayCalendar } from './working-day-calendar.js';
 
 /** The 2026 arrangement (../shared/STANDARDS.md, "Working days"), as the migration seeds it. */
 function calendar2026(): WorkingDayCalendar {
