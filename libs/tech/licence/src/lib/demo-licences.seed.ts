@@ -6,9 +6,9 @@ import { subjectKeyOf } from '@gmp/contracts';
 import { buildLicenceId, DEMO_CITIZENS, DEMO_COMPANIES, generateCreditCode } from '@gmp/gov-standards';
 import { ServiceConfig } from '@gmp/service-kit';
 import { DEMO_ISSUER_SEAL, DEMO_SEED_APP, DemoSealSeed } from '@gmp/tech-seal';
-import { LicenceLifecycleService } from './licence-lifecycle.service.js';
 import { LicenceType } from './licence-type.entity.js';
 import { Licence } from './licence.entity.js';
+import { IssueLicence } from './usecases/issue-licence/issue-licence.usecase.js';
 
 /** Defining authority of the demo licence types (the real code from GB/T 36904 examples). */
 const DEFINER = '11100000000013338W';
@@ -69,7 +69,7 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ServiceConfig,
     private readonly demoSeals: DemoSealSeed,
-    private readonly lifecycle: LicenceLifecycleService,
+    private readonly issueLicence: IssueLicence,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -120,13 +120,16 @@ export class DemoLicenceSeed implements OnApplicationBootstrap {
           purpose: '演示数据 (demo data)',
           sentAt: new Date().toISOString(),
         };
-        await this.lifecycle.issue(meta, {
-          typeCode: DEMO_LICENCE_TYPES[typeIndex]!.code,
-          holderType: 'company',
-          holderId: c.id,
-          holderName: c.name,
-          data: { ...data },
-          sealId: DEMO_ISSUER_SEAL.id,
+        await this.issueLicence.execute({
+          meta,
+          input: {
+            typeCode: DEMO_LICENCE_TYPES[typeIndex]!.code,
+            holderType: 'company',
+            holderId: c.id,
+            holderName: c.name,
+            data: { ...data },
+            sealId: DEMO_ISSUER_SEAL.id,
+          },
         });
         issued += 1;
       }
