@@ -98,8 +98,8 @@ describe('capability boundaries (libs/tech/*)', () => {
     expect(r.status).toBe(0);
   }, 120_000);
 
-  it('has the six capability libraries', () => {
-    expect(capabilities.sort()).toEqual(['archive', 'files', 'identity', 'licence', 'notification', 'seal']);
+  it('has the seven capability libraries', () => {
+    expect(capabilities.sort()).toEqual(['archive', 'calendar', 'files', 'identity', 'licence', 'notification', 'seal']);
   });
 
   it('ESLint refuses a relative import into another capability’s files', () => {

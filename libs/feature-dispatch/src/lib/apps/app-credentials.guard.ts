@@ -117,3 +117,13 @@ function signedRequestOf(request: AppRequest): SignedRequest {
     body: (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0),
   };
 }
+
+/** Discovery works without credentials (public capabilities); with an app's credentials, its restricted subscriptions show too. */
+@Injectable()
+export class OptionalAppCredentialsGuard extends AppCredentialsGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const h = context.switchToHttp().getRequest<AppRequest>().headers;
+    if (!h.authorization && !h['x-gmp-app-key'] && !h['x-bg-hmac-access-key'] && !h['x-client-id']) return true;
+    return super.canActivate(context);
+  }
+}

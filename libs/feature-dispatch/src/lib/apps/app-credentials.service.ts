@@ -52,6 +52,12 @@ export class AppCredentialsService {
     for (const key of this.cache.keys()) if (key.startsWith(`${appKey}\u0000`)) this.cache.delete(key);
   }
 
+  /** An app's callback: the URL asynchronous answers go to and the encrypted key that signs them (null when it has none). */
+  async callbackOf(appKey: string): Promise<{ url: string | null; secretEnc: Buffer | null } | null> {
+    const app = await this.apps.findOne({ where: { appKey }, select: { callbackUrl: true, callbackSecretEnc: true } });
+    return app ? { url: app.callbackUrl, secretEnc: app.callbackSecretEnc } : null;
+  }
+
   /** An active app that signs requests: its scheme and HMAC secret (decrypted; remembered 60 s), or null. */
   async signingApp(appKey: string): Promise<SigningApp | null> {
     const hit = this.signers.get(appKey);

@@ -7,10 +7,10 @@ import type { CryptoProvider } from '@gmp/gm-crypto';
 import { derivedEventId, IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { currentContext } from '@gmp/observability';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
-import { BusinessApp } from '../apps/business-app.entity.js';
+import { AppCredentialsService } from '../apps/app-credentials.service.js';
 import { CallAuditService } from '../audit/call-audit.service.js';
 import { CapabilityInvokerService, type CallerInfo } from '../invoke/capability-invoker.service.js';
-import { InterfaceProxyService } from '../proxy/interface-proxy.service.js';
+import { checkUpstreamAddress } from '../proxy/upstream-address.util.js';
 import { AsyncCall } from './async-call.entity.js';
 import { AsyncCallsProblem } from './async.problems.js';
 import { DispatchConfig } from '../dispatch.config.js';
@@ -47,7 +47,7 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
     private readonly config: DispatchConfig,
     private readonly invoker: CapabilityInvokerService,
     private readonly audit: CallAuditService,
-    private readonly proxy: InterfaceProxyService,
+    private readonly apps: AppCredentialsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -71,9 +71,7 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
 
   async submit(code: string, input: unknown, caller: CallerInfo): Promise<{ callId: string; status: 'accepted'; resultUrl: string }> {
     const { capability, checked } = await this.invoker.admit(code, input, caller);
-    const app = caller.appKey.startsWith('oauth:')
-      ? null
-      : await this.dataSource.getRepository(BusinessApp).findOne({ where: { appKey: caller.appKey }, select: { callbackUrl: true } });
+    const app = caller.appKey.startsWith('oauth:') ? null : await this.apps.callbackOf(caller.appKey);
     const id = randomUUID();
     // The version the input was checked against runs, whatever is published meanwhile.
     const stored: Stored = {
@@ -97,7 +95,7 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
       attempts: 0,
       submittedAt: new Date(),
       completedAt: null,
-      callbackUrl: app?.callbackUrl ?? null,
+      callbackUrl: app?.url ?? null,
       callbackStatus: 'none',
       callbackAttempts: 0,
       callbackNextAt: null,
@@ -243,17 +241,15 @@ export class AsyncCallsService implements OnApplicationBootstrap, OnApplicationS
   private async deliver(id: string): Promise<void> {
     const repo = this.dataSource.getRepository(AsyncCall);
     const call = await repo.findOneByOrFail({ id });
-    const app = await this.dataSource
-      .getRepository(BusinessApp)
-      .findOne({ where: { appKey: call.appKey }, select: { appKey: true, callbackSecretEnc: true } });
+    const app = await this.apps.callbackOf(call.appKey);
     const body = Buffer.from(JSON.stringify(await this.view(id, call.appKey, 'callback')));
     let error: string | null = null;
     try {
-      if (!call.callbackUrl || !app?.callbackSecretEnc) throw new Error('回调地址或密钥缺失 (callback URL or secret missing)');
+      if (!call.callbackUrl || !app?.secretEnc) throw new Error('回调地址或密钥缺失 (callback URL or secret missing)');
       const url = new URL(call.callbackUrl);
       // The same address rules as for upstreams, at every delivery (no metadata or link-local targets; internal ones only with PROXY_ALLOW_PRIVATE).
-      await this.proxy.checkAddress(url.hostname);
-      const secret = this.crypto.decrypt(CALLBACK_LABEL, app.callbackSecretEnc, app.appKey);
+      await checkUpstreamAddress(url.hostname, this.config);
+      const secret = this.crypto.decrypt(CALLBACK_LABEL, app.secretEnc, call.appKey);
       const headers = GMP_HMAC_SM3.sign(
         { method: 'POST', path: url.pathname, query: url.search.slice(1), body },
         'service-dispatch',

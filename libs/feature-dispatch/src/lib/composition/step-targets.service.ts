@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { findCapability, jsonSchemaOf } from '@gmp/contracts';
-import { InterfaceProxyService } from '../proxy/interface-proxy.service.js';
+import { UpstreamsService } from '../proxy/upstreams.service.js';
 import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
-import { CapabilityVersion } from '../registry/capability-version.entity.js';
 import type { StepTarget } from './composite-plan.js';
 
 /** What a composite's step may call, with its schemas and status: catalogue capabilities, proxied upstreams, composites (which the plan refuses). */
@@ -13,9 +10,8 @@ export class StepTargetsService {
   private readonly schemas = new Map<string, { input: Record<string, unknown>; output: Record<string, unknown> }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: CapabilityRegistryService,
-    private readonly proxy: InterfaceProxyService,
+    private readonly upstreams: UpstreamsService,
   ) {}
 
   /** The target behind a code (the given version or the current one), or null. */
@@ -42,7 +38,7 @@ export class StepTargetsService {
       };
     }
     if (findCapability(code)) return null; // that version does not exist
-    const proxied = version === undefined || version === '1' ? await this.proxy.find(code) : null;
+    const proxied = version === undefined || version === '1' ? await this.upstreams.find(code) : null;
     if (proxied) {
       const status = (await this.registry.statusOf(code, '1')) ?? 'active';
       return {
@@ -56,9 +52,7 @@ export class StepTargetsService {
         timeoutMs: proxied.upstream.timeoutMs,
       };
     }
-    const row = await this.dataSource
-      .getRepository(CapabilityVersion)
-      .findOne({ where: version ? { code, version, topic: 'composite' } : { code, topic: 'composite' } });
+    const row = await this.registry.listedComposite(code, version);
     return row
       ? {
           code,

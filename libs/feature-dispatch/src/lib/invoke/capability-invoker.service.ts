@@ -14,7 +14,8 @@ import { type Limits, RateLimitsService } from '../quota/rate-limits.service.js'
 import { IdempotencyService } from './idempotency.service.js';
 import { ProviderBreakersService } from './provider-breakers.service.js';
 import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
-import { InterfaceProxyService } from '../proxy/interface-proxy.service.js';
+import { CallUpstream } from '../proxy/usecases/call-upstream/call-upstream.usecase.js';
+import { UpstreamsService } from '../proxy/upstreams.service.js';
 import type { Upstream } from '../proxy/upstream.entity.js';
 import type { ValidateFunction } from 'ajv';
 import { checkedInput } from '../shared/compiled.cache.js';
@@ -75,7 +76,8 @@ export class CapabilityInvokerService {
     private readonly idempotency: IdempotencyService,
     private readonly breakers: ProviderBreakersService,
     private readonly registry: CapabilityRegistryService,
-    private readonly proxy: InterfaceProxyService,
+    private readonly upstreams: UpstreamsService,
+    private readonly callUpstream: CallUpstream,
     private readonly legalBases: LegalBasesService,
   ) {}
 
@@ -208,11 +210,11 @@ export class CapabilityInvokerService {
 
   /** A code outside the catalogue: a proxied upstream, a composite, or nothing (404, naming a missing version). */
   private async published(code: string, version: string | undefined) {
-    const proxied = version === undefined || version === '1' ? await this.proxy.find(code) : null;
+    const proxied = version === undefined || version === '1' ? await this.upstreams.find(code) : null;
     if (proxied) return { proxied };
     const composite = this.composites ? await this.composites.find(code, version) : null;
     if (composite) return { composite };
-    if (version !== undefined && ((await this.proxy.find(code)) || (await this.composites?.versionMissing(code)))) {
+    if (version !== undefined && ((await this.upstreams.find(code)) || (await this.composites?.versionMissing(code)))) {
       throw InvokeProblem.CAPABILITY_VERSION_NOT_FOUND(`${code} 没有第 ${version} 版 (no version ${version})`);
     }
     return null;
@@ -271,13 +273,18 @@ export class CapabilityInvokerService {
   ): Promise<object> {
     if (capability.topic.startsWith('composite:') && this.composites) return this.composites.run(capability, input, caller, messageId);
     if (capability.topic.startsWith('proxy:')) {
-      const proxied = await this.proxy.find(capability.code);
+      const proxied = await this.upstreams.find(capability.code);
       if (!proxied) throw RegistryProblem.CAPABILITY_NOT_FOUND(capability.code);
       return this.breakers.fire(
         capability,
         caller.appKey,
         (timeoutMs) =>
-          this.proxy.call(proxied.upstream, input, caller.correlationId ?? currentContext()?.correlationId ?? messageId, timeoutMs),
+          this.callUpstream.execute({
+            upstream: proxied.upstream,
+            input,
+            correlationId: caller.correlationId ?? currentContext()?.correlationId ?? messageId,
+            timeoutMs,
+          }),
         o,
       );
     }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
 import { findCapability } from '@gmp/contracts';
 import { ServiceConfig } from '@gmp/service-kit';
-import { CapabilityVersion } from '../registry/capability-version.entity.js';
+import { CapabilityRegistryService } from '../registry/capability-registry.service.js';
 import { DEMO_LEGAL_BASES } from './demo-legal-bases.seed.js';
 import { LegalBasis, type LegalBasisStatus } from './legal-basis.entity.js';
 import { LegalBasesProblem } from './legal-bases.problems.js';
@@ -33,6 +33,7 @@ export class LegalBasesService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ServiceConfig,
+    private readonly registry: CapabilityRegistryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -131,9 +132,8 @@ export class LegalBasesService implements OnApplicationBootstrap {
   }
 
   private async requireKnownCapabilities(codes: string[]): Promise<void> {
-    const versions = this.dataSource.getRepository(CapabilityVersion);
     const unknown: string[] = [];
-    for (const code of new Set(codes)) if (!findCapability(code) && !(await versions.existsBy({ code }))) unknown.push(code);
+    for (const code of new Set(codes)) if (!findCapability(code) && !(await this.registry.isListed(code))) unknown.push(code);
     // 422, not the registry's 404: a field of the body names capabilities that do not exist (clients and tests rely on the 422).
     if (unknown.length > 0)
       throw LegalBasesProblem.CAPABILITY_NOT_FOUND(

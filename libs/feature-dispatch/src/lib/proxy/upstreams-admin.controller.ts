@@ -3,7 +3,8 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
-import { InterfaceProxyService, type UpstreamAuth } from './interface-proxy.service.js';
+import type { UpstreamAuth } from './usecases/register-upstream/register-upstream.command.js';
+import { RegisterUpstream } from './usecases/register-upstream/register-upstream.usecase.js';
 import { UPSTREAM_AUTH_KINDS, type UpstreamAuthKind } from './upstream.entity.js';
 
 class UpstreamAuthBody {
@@ -39,7 +40,7 @@ class RegisterUpstreamBody {
 @UseGuards(InternalApiGuard)
 @ApiHeader({ name: 'X-Internal-Token', required: true })
 export class UpstreamsAdminController {
-  constructor(private readonly proxy: InterfaceProxyService) {}
+  constructor(private readonly registerUpstream: RegisterUpstream) {}
 
   @RequireCaller('操作人')
   @Post()
@@ -79,7 +80,7 @@ export class UpstreamsAdminController {
     },
   })
   async register(@Body() body: RegisterUpstreamBody, @Caller() caller: string) {
-    const u = await this.proxy.register({ ...body, auth: authOf(body.auth) }, caller);
+    const u = await this.registerUpstream.execute({ ...body, auth: authOf(body.auth), by: caller });
     return {
       code: u.code,
       baseUrl: u.baseUrl,

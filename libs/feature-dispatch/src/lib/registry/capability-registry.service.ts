@@ -90,6 +90,13 @@ export class CapabilityRegistryService {
     return found;
   }
 
+  /** The listed version of a composite (`version`, or any when omitted); null when none is listed. */
+  async listedComposite(code: string, version?: string): Promise<CapabilityVersion | null> {
+    return this.dataSource
+      .getRepository(CapabilityVersion)
+      .findOne({ where: version ? { code, version, topic: 'composite' } : { code, topic: 'composite' } });
+  }
+
   async setStatus(
     code: string,
     version: string,

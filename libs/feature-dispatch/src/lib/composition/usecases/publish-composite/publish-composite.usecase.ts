@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { findCapability } from '@gmp/contracts';
-import { InterfaceProxyService } from '../../../proxy/interface-proxy.service.js';
+import { UpstreamsService } from '../../../proxy/upstreams.service.js';
 import { CapabilityRegistryService } from '../../../registry/capability-registry.service.js';
 import type { CapabilityVersion } from '../../../registry/capability-version.entity.js';
 import { RegistryProblem } from '../../../registry/registry.problems.js';
@@ -36,7 +36,7 @@ export class PublishComposite {
     private readonly targets: StepTargetsService,
     private readonly published: PublishedCompositesService,
     private readonly registry: CapabilityRegistryService,
-    private readonly proxy: InterfaceProxyService,
+    private readonly upstreams: UpstreamsService,
   ) {}
 
   async execute({ document, by }: PublishCompositeCommand): Promise<{ definition: CompositeDefinition; report: DryRunReport }> {
@@ -47,7 +47,7 @@ export class PublishComposite {
         problems: plan?.problems ?? problems,
       });
     }
-    if (findCapability(definition.code) || (await this.proxy.find(definition.code))) {
+    if (findCapability(definition.code) || (await this.upstreams.find(definition.code))) {
       throw RegistryProblem.CAPABILITY_CODE_TAKEN(definition.code);
     }
     const idempotent = Object.values(plan.targets).every((t) => t.idempotent);
