@@ -11,6 +11,7 @@ import {
   VerifyRealNameRequest,
 } from './identity.messages.js';
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
+import { DataRecordPublishedEvent } from './data-records.messages.js';
 import {
   LicenceByIdRequest,
   LicenceChangedEvent,
@@ -115,6 +116,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: PopulationVerifyReply,
     owner: 'data-platform',
     description: '人口基础库核验 (does the population base hold this ID number under this name); used by identity real-name checks',
+  },
+  [Topic.DataRecordPublished]: {
+    topic: Topic.DataRecordPublished,
+    kind: 'event',
+    message: DataRecordPublishedEvent,
+    owner: 'department-systems',
+    description:
+      '部门归集数据 (a department publishes a record of a catalogued resource, keyed by subject) → checked, stored with history or quarantined',
   },
   [Topic.NotificationSend]: {
     topic: Topic.NotificationSend,

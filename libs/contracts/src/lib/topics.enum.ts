@@ -61,6 +61,8 @@ export enum Topic {
   CapabilitiesAnnounced = 'platform.capability.announced.v1',
   /** Request-reply: does the population base library hold this ID number under this name (data-platform)? */
   DataPopulationVerify = 'data.population.verify.v1',
+  /** Event: a department publishes a record of a catalogued resource (数据归集; department systems → data-platform). */
+  DataRecordPublished = 'data.record.published.v1',
 }
 
 /** A platform service's name (Kafka client id, consumer group, topic prefix): lower-case words joined by hyphens. */

@@ -9,10 +9,12 @@ import { PopulationHandler } from './population/population.handler.js';
 import { PopulationService } from './population/population.service.js';
 import { LicenceIndexEntry } from './licence-index/licence-index.entity.js';
 import { LicenceIndexHandler } from './licence-index/licence-index.handler.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { IngestionModule } from './ingestion/ingestion.module.js';
 
-/** 数据中台: data-access audit and the population base library (catalogue, sharing and the other base libraries come next). */
+/** 数据中台: resource catalogue, ingestion with quality rules and quarantine, data-access audit, the population base library (sharing and the other base libraries come next). */
 @Module({
-  imports: [TypeOrmModule.forFeature([DataAccessRecord, PopulationPerson, LicenceIndexEntry])],
+  imports: [TypeOrmModule.forFeature([DataAccessRecord, PopulationPerson, LicenceIndexEntry]), CatalogueModule, IngestionModule],
   controllers: [DataAccessHandler, DataAccessController, PopulationHandler, LicenceIndexHandler],
   providers: [PopulationService, DemoPopulationSeed],
 })

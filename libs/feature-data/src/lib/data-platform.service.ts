@@ -9,6 +9,9 @@ import { CreateLicenceIndex1763801700000 } from './migrations/1763801700000-crea
 import { CreatePopulationBase1763800900000 } from './migrations/1763800900000-create-population-base.migration.js';
 import { CreateDataAccessRecord1763800200000 } from './migrations/1763800200000-create-data-access-record.migration.js';
 import { DataAccessBasis1763802200000 } from './migrations/1763802200000-data-access-basis.migration.js';
+import { CreateCatalogueIngestion1763802600000 } from './migrations/1763802600000-create-catalogue-ingestion.migration.js';
+import { DataResource, DataResourceVersion } from './catalogue/catalogue.entities.js';
+import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion/ingestion.entities.js';
 
 export const dataPlatformService: ServiceDefinition = {
   name: 'data-platform',
@@ -16,15 +19,27 @@ export const dataPlatformService: ServiceDefinition = {
   schema: 'data',
   defaultPort: 3002,
   feature: DataPlatformModule,
-  entities: [DataAccessRecord, PopulationPerson, LicenceIndexEntry, OutboxRecord, ProcessedMessage],
+  entities: [
+    DataAccessRecord,
+    PopulationPerson,
+    LicenceIndexEntry,
+    DataResource,
+    DataResourceVersion,
+    DataRecord,
+    DataRecordHistory,
+    QuarantineEntry,
+    OutboxRecord,
+    ProcessedMessage,
+  ],
   migrations: [
     CreateMessagingTables1763800000000,
     CreateDataAccessRecord1763800200000,
     CreatePopulationBase1763800900000,
     CreateLicenceIndex1763801700000,
     DataAccessBasis1763802200000,
+    CreateCatalogueIngestion1763802600000,
   ],
   requests: [],
   publishes: [],
-  consumes: [Topic.LicenceAccessed, Topic.DataPopulationVerify, Topic.LicenceChanged],
+  consumes: [Topic.LicenceAccessed, Topic.DataPopulationVerify, Topic.LicenceChanged, Topic.DataRecordPublished],
 };

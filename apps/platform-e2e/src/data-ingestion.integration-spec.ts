@@ -1,0 +1,361 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { deadLetterTopicOf, PlatformHeader, Topic, wireTopicOf } from '@gmp/contracts';
+import { dataPlatformService } from '@gmp/feature-data';
+import { generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
+import { getJson, INTERNAL, post, putJson } from './dispatch-client.js';
+
+/**
+ * The data platform's catalogue and ingestion (数据资源目录, 数据归集) over real Kafka and
+ * PostgreSQL: records published by departments are checked against the catalogue, stored with
+ * history or quarantined with every reason, corrected and accepted; a backfill over HTTP; the
+ * quality report; and every malformed input refused with a 4xx or dead-lettered. Runs on a pool
+ * of one connection, so a lookup made beside an open transaction (which standalone's single
+ * connection cannot serve) fails here.
+ */
+describe('data platform: catalogue and ingestion', () => {
+  let data: RunningService;
+  let kafka: Kafka;
+  let producer: Producer;
+  const OPS = { ...INTERNAL, 'x-caller': 'ops@data' };
+  const url = (path: string) => `${data.url}/internal/v1/data${path}`;
+  const sql = (q: string, p: unknown[] = []) => data.app.get(DataSource).query(q.replaceAll('$schema', `"${data.definition.schema}"`), p);
+  const POP = 'JS-GA-RK-0001';
+  const person = (seq: number, patch: Record<string, unknown> = {}) => ({
+    sfzh: generateCitizenId({ regionCode: '320102', birthDate: '1990-05-17', sequence: seq }),
+    xm: `测试${seq}`,
+    xb: seq % 2 ? '1' : '2',
+    csrq: '1990-05-17',
+    hjzt: 'normal',
+    ...patch,
+  });
+  const publish = async (events: object[]) =>
+    producer.send({
+      topic: wireTopicOf(Topic.DataRecordPublished),
+      messages: events.map((e) => ({ key: String((e as { record?: { sfzh?: string } }).record?.sfzh ?? 'x'), value: JSON.stringify(e) })),
+    });
+  const event = (record: object, patch: object = {}) => ({
+    eventId: randomUUID(),
+    resourceCode: POP,
+    department: '省公安厅',
+    updatedAt: new Date(Date.now() - 60_000).toISOString(),
+    record,
+    ...patch,
+  });
+  const quarantined = (marker: string) =>
+    sql(`SELECT * FROM $schema.data_quarantine WHERE record::text LIKE $1 ORDER BY received_at`, [`%${marker}%`]) as Promise<
+      { id: string; reasons: { rule: string; item: string | null }[]; status: string; attempts: number }[]
+    >;
+  const stored = (idNumber: string) =>
+    sql(
+      `SELECT r.*, (SELECT count(*)::int FROM $schema.data_record_history h WHERE h.resource_code = r.resource_code AND h.record_key = r.record_key) AS versions
+         FROM $schema.data_record r WHERE r.key_masked = $1`,
+      [`${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`],
+    ) as Promise<{ values: Record<string, unknown>; version: number; versions: number; record_key: string; origin: string }[]>;
+
+  beforeAll(async () => {
+    // One database connection, as standalone has: a query outside the transaction that holds it would wait forever and fail here.
+    data = await startService(inOwnSchema(dataPlatformService), integrationEnv({ DB_POOL_SIZE: '1' }));
+    kafka = new Kafka({ clientId: 'e2e-data', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+    producer = kafka.producer();
+    await producer.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await data?.close();
+  });
+
+  describe('catalogue', () => {
+    const definition = {
+      name: '测试资源',
+      classification: 'department',
+      providerDepartment: '测试局',
+      abstract: '用于测试的资源',
+      format: 'table',
+      updateCycle: 'monthly',
+      sharingType: 'unconditional',
+      openAttribute: 'not_open',
+      subjectType: 'company',
+      keyItem: 'dm',
+      items: [
+        { code: 'dm', name: '代码', type: 'string', grade: 'core', personal: 'none', required: true },
+        { code: 'sl', name: '数量', type: 'integer', grade: 'general', personal: 'none' },
+      ],
+      rules: [{ type: 'range', item: 'sl', min: 0 }],
+    };
+
+    it('lists, searches and filters the demo resources', async () => {
+      const all = await getJson(url('/resources'), INTERNAL);
+      expect(all.status).toBe(200);
+      expect((all.body as { resources: { code: string }[] }).resources.map((r) => r.code)).toEqual(
+        expect.arrayContaining(['JS-GA-RK-0001', 'JS-SJ-FR-0001', 'JS-WJ-CS-0001']),
+      );
+      const search = await getJson(url(`/resources?q=${encodeURIComponent('出生医学')}`), INTERNAL);
+      expect((search.body as { resources: { code: string }[] }).resources.map((r) => r.code)).toEqual(['JS-WJ-CS-0001']);
+      const population = await getJson(url('/resources?library=population'), INTERNAL);
+      expect((population.body as { resources: { code: string }[] }).resources.map((r) => r.code)).toEqual([POP]);
+      const one = await getJson(url(`/resources/${POP}`), INTERNAL);
+      expect(one.body).toMatchObject({ code: POP, version: 1, sharingType: 'conditional', recordSchema: { additionalProperties: false } });
+    });
+
+    it('versions a resource: the same definition again changes nothing, a change is a new version', async () => {
+      const first = await putJson(url('/resources/TEST-RES-1'), { ...definition, changeNote: '首次编目' }, OPS);
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ code: 'TEST-RES-1', version: 1, changed: true, updatedBy: 'ops@data' });
+      expect((await putJson(url('/resources/TEST-RES-1'), definition, OPS)).body).toMatchObject({ version: 1, changed: false });
+      const second = await putJson(url('/resources/TEST-RES-1'), { ...definition, updateCycle: 'weekly', changeNote: '改为每周' }, OPS);
+      expect(second.body).toMatchObject({ version: 2, changed: true, updateCycle: 'weekly' });
+      const versions = await getJson(url('/resources/TEST-RES-1/versions'), INTERNAL);
+      expect(versions.body).toMatchObject({
+        versions: [
+          { version: 2, changeNote: '改为每周' },
+          { version: 1, changeNote: '首次编目' },
+        ],
+      });
+    });
+
+    it.each([
+      [
+        'an inconsistent definition',
+        '/resources/TEST-RES-2',
+        { ...definition, keyItem: 'nope', rules: [{ type: 'citizenId', item: 'sl' }] },
+        OPS,
+        422,
+        'DEFINITION_INVALID',
+      ],
+      ['a body of the wrong shape', '/resources/TEST-RES-2', { ...definition, sharingType: 'maybe', items: 'x' }, OPS, 400, undefined],
+      ['no items', '/resources/TEST-RES-2', { ...definition, items: [] }, OPS, 400, undefined],
+      ['an unknown field', '/resources/TEST-RES-2', { ...definition, extra: 1 }, OPS, 400, undefined],
+      ['a bad code', '/resources/a%20b', definition, OPS, 400, 'RESOURCE_CODE_INVALID'],
+      [
+        'another provider for a catalogued resource',
+        '/resources/TEST-RES-1',
+        { ...definition, providerDepartment: '别的局' },
+        OPS,
+        409,
+        'PROVIDER_CHANGED',
+      ],
+      ['no X-Caller', '/resources/TEST-RES-2', definition, INTERNAL, 400, undefined],
+      ['no internal token', '/resources/TEST-RES-2', definition, { 'x-internal-token': '', 'x-caller': 'x' }, 401, undefined],
+    ])('refuses %s', async (_what, path, body, headers, status, code) => {
+      const r = await putJson(url(path), body, headers);
+      expect(r.status).toBe(status);
+      if (code) expect(r.body).toMatchObject({ code });
+      expect((await getJson(url('/resources/TEST-RES-2'), INTERNAL)).status).toBe(404);
+    });
+
+    it('answers 404 for an unknown resource, its versions and its quality report', async () => {
+      for (const path of ['/resources/NO-SUCH', '/resources/NO-SUCH/versions', '/resources/NO-SUCH/quality'])
+        expect(await getJson(url(path), INTERNAL)).toMatchObject({ status: 404, body: { code: 'RESOURCE_NOT_FOUND' } });
+      expect((await getJson(url('/resources?library=moon'), INTERNAL)).status).toBe(400);
+    });
+  });
+
+  describe('ingestion over Kafka', () => {
+    it('stores good records with history, never the plain ID number, and applies a change, a duplicate and a late older version correctly', async () => {
+      const a = person(101);
+      const b = person(102);
+      await publish([event(a), event(b)]);
+      const [row] = await eventually(async () => ((await stored(a.sfzh)).length ? stored(a.sfzh) : null));
+      expect(row).toMatchObject({ version: 1, versions: 1, origin: 'kafka', values: { xm: a.xm, xb: '1', csrq: '1990-05-17' } });
+      expect(JSON.stringify(row)).not.toContain(a.sfzh);
+      await eventually(async () => ((await stored(b.sfzh)).length ? true : null));
+
+      // A change, then the same event again (redelivery), then an older version arriving late.
+      const change = event({ ...a, hjdz: '南京市鼓楼区' }, { updatedAt: new Date(Date.now() - 30_000).toISOString() });
+      await publish([change, change, event({ ...a, xm: '旧名' }, { updatedAt: new Date(Date.now() - 3_600_000).toISOString() })]);
+      await eventually(async () => ((await stored(a.sfzh))[0]?.version === 2 ? true : null));
+      const sentinel = person(103);
+      await publish([event(sentinel)]);
+      await eventually(async () => ((await stored(sentinel.sfzh)).length ? true : null));
+      expect((await stored(a.sfzh))[0]).toMatchObject({ version: 2, versions: 2, values: { xm: a.xm, hjdz: '南京市鼓楼区' } });
+    });
+
+    it('quarantines failing records with every reason (wrong check character, wrong department, unknown resource), never drops them', async () => {
+      const good = person(104);
+      const bad = { ...good, sfzh: `${good.sfzh.slice(0, 17)}${good.sfzh[17] === '1' ? '2' : '1'}`, xb: '7', csrq: '2999-01-01' };
+      await publish([
+        event(bad),
+        event(person(105), { department: '某区民政局' }),
+        event(person(106), { resourceCode: 'NO-SUCH-RESOURCE' }),
+        event(person(107, { xm: undefined })),
+      ]);
+      const entries = await eventually(async () => {
+        const all = [
+          ...(await quarantined(bad.sfzh)),
+          ...(await quarantined('测试105')),
+          ...(await quarantined('测试106')),
+          ...(await quarantined(person(107).sfzh)),
+        ];
+        return all.length === 4 ? all : null;
+      }, 30_000);
+      expect(entries.map((e) => e.reasons.map((r) => `${r.rule}:${r.item}`).sort())).toEqual([
+        ['citizenId:sfzh', 'codeList:xb', 'date:csrq'],
+        ['provider:null'],
+        ['resource:null'],
+        ['required:xm'],
+      ]);
+      expect(entries.every((e) => e.status === 'open')).toBe(true);
+      expect(await stored(good.sfzh)).toEqual([]);
+    });
+
+    it('dead-letters malformed events and keeps consuming', async () => {
+      const marker = randomUUID();
+      const seen: string[] = [];
+      const consumer = kafka.consumer({ groupId: `e2e-dlq-${marker}`, maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: deadLetterTopicOf('data-platform'), fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.value?.toString().includes(marker)) seen.push(message.headers?.[PlatformHeader.DeadLetterError]?.toString() ?? '');
+        },
+      });
+      await producer.send({
+        topic: wireTopicOf(Topic.DataRecordPublished),
+        messages: [
+          { value: `not json ${marker}` },
+          { value: JSON.stringify({ ...event(person(108)), eventId: 'not-a-uuid', marker }) },
+          { value: JSON.stringify({ ...event(person(109)), record: [marker] }) },
+          { value: JSON.stringify({ ...event(person(110)), updatedAt: 'yesterday', marker }) },
+        ],
+      });
+      await eventually(async () => (seen.length >= 4 ? true : null), 30_000);
+      await consumer.disconnect();
+      expect(seen.join('\n')).toMatch(/eventId/);
+      expect(seen.join('\n')).toMatch(/record/);
+      expect(seen.join('\n')).toMatch(/updatedAt/);
+      const after = person(111);
+      await publish([event(after)]);
+      await eventually(async () => ((await stored(after.sfzh)).length ? true : null));
+    });
+  });
+
+  describe('quarantine', () => {
+    it('takes a correction through the same checks: still failing keeps it open with the new reasons, passing stores it', async () => {
+      const good = person(120);
+      await publish([event({ ...good, xb: 'x', csrq: '1990-02-30' })]);
+      const [entry] = await eventually(async () => ((await quarantined(good.sfzh)).length ? quarantined(good.sfzh) : null));
+      const shown = await getJson(url(`/quarantine/${entry!.id}`), INTERNAL);
+      expect(shown.body).toMatchObject({ status: 'open', attempts: 1, resourceCode: POP, department: '省公安厅' });
+
+      // Past the catalogue's 2-s cache: the correction looks the resource up again, inside its transaction (one connection).
+      await new Promise((r) => setTimeout(r, 2_100));
+      const still = await putJson(url(`/quarantine/${entry!.id}`), { record: { ...good, csrq: '1990-02-30' } }, OPS);
+      expect(still.status).toBe(422);
+      expect(still.body).toMatchObject({ code: 'RECORD_STILL_FAILS', errors: [{ field: 'record.csrq' }] });
+      expect((await getJson(url(`/quarantine/${entry!.id}`), INTERNAL)).body).toMatchObject({ status: 'open', attempts: 2 });
+
+      const fixed = await putJson(url(`/quarantine/${entry!.id}`), { record: good }, OPS);
+      expect(fixed.status).toBe(200);
+      expect(fixed.body).toMatchObject({ status: 'accepted', outcome: { status: 'stored', version: 1 } });
+      expect((await stored(good.sfzh))[0]).toMatchObject({ origin: 'quarantine', values: { xm: good.xm } });
+      expect((await getJson(url(`/quarantine/${entry!.id}`), INTERNAL)).body).toMatchObject({
+        status: 'accepted',
+        attempts: 3,
+        resolvedBy: 'ops@data',
+      });
+      expect((await putJson(url(`/quarantine/${entry!.id}`), { record: good }, OPS)).body).toMatchObject({
+        code: 'QUARANTINE_ENTRY_CLOSED',
+      });
+    });
+
+    it('discards an entry with its reason, keeps it, and lists entries by resource and status', async () => {
+      const p = person(121, { xb: 'z' });
+      await publish([event(p)]);
+      const [entry] = await eventually(async () => ((await quarantined(p.sfzh)).length ? quarantined(p.sfzh) : null));
+      const discarded = await post(url(`/quarantine/${entry!.id}/discard`), { reason: '重复报送，已线下核实' }, OPS);
+      expect(discarded.status).toBe(200);
+      expect(discarded.body).toMatchObject({ status: 'discarded', resolvedBy: 'ops@data' });
+      expect((await post(url(`/quarantine/${entry!.id}/discard`), { reason: '再次作废' }, OPS)).status).toBe(409);
+      const list = await getJson(url(`/quarantine?resource=${POP}&status=discarded`), INTERNAL);
+      expect((list.body as { entries: { id: string }[] }).entries.map((e) => e.id)).toContain(entry!.id);
+    });
+
+    it.each([
+      ['an unknown entry', `/quarantine/${randomUUID()}`, 'put', { record: {} }, 404],
+      ['an id that is not a UUID', '/quarantine/abc', 'get', undefined, 404],
+      ['a correction that is not an object', `/quarantine/${randomUUID()}`, 'put', { record: 'x' }, 400],
+      ['a discard without a reason', `/quarantine/${randomUUID()}/discard`, 'post', {}, 400],
+      ['a bad status filter', '/quarantine?status=lost', 'get', undefined, 400],
+    ])('refuses %s', async (_what, path, method, body, status) => {
+      const r =
+        method === 'get'
+          ? await getJson(url(path), INTERNAL)
+          : method === 'put'
+            ? await putJson(url(path), body, OPS)
+            : await post(url(path), body, OPS);
+      expect(r.status).toBe(status);
+    });
+  });
+
+  describe('backfill over HTTP and the quality report', () => {
+    const FR = 'JS-SJ-FR-0001';
+    const company = (n: number, patch: Record<string, unknown> = {}) => ({
+      tyshxydm: generateCreditCode({ regionCode: '320100', organisationBody: `MA1XY${String(n).padStart(3, '0')}` }),
+      mc: `南京测试${n}有限公司`,
+      fddbr: '李四',
+      clrq: '2020-01-02',
+      ...patch,
+    });
+    const batch = (records: object[], department = '江苏省市场监督管理局') =>
+      post(
+        url(`/resources/${FR}/records`),
+        { department, records: records.map((record) => ({ updatedAt: '2026-12-01T08:00:00+08:00', record })) },
+        INTERNAL,
+      );
+
+    it('stores good records and quarantines bad ones (a name another record holds, a negative capital) in one answer', async () => {
+      const r = await batch([company(1, { zczb: 100 }), company(2, { mc: '南京测试1有限公司' }), company(3, { zczb: -5 }), company(4)]);
+      expect(r.status).toBe(200);
+      const body = r.body as { stored: number; quarantined: { index: number; reasons: { rule: string }[] }[] };
+      expect(body.stored).toBe(2);
+      expect(body.quarantined.map((q) => [q.index, q.reasons.map((x) => x.rule)])).toEqual([
+        [1, ['unique']],
+        [2, ['range']],
+      ]);
+      expect((await batch([company(1, { zczb: 100 })])).body).toMatchObject({ stored: 0, unchanged: 1 });
+    });
+
+    it('refuses a malformed batch with a 4xx', async () => {
+      const big = Array.from({ length: 1001 }, () => company(1));
+      expect((await batch(big)).status).toBe(400);
+      expect(
+        (await post(url(`/resources/${FR}/records`), { department: 'x', records: [{ updatedAt: 'now', record: {} }] }, INTERNAL)).status,
+      ).toBe(400);
+      expect((await post(url(`/resources/${FR}/records`), 'not json', INTERNAL)).status).toBe(400);
+      expect(
+        (
+          await post(
+            url('/resources/NO-SUCH/records'),
+            { department: 'x', records: [{ updatedAt: '2026-12-01T00:00:00Z', record: {} }] },
+            INTERNAL,
+          )
+        ).status,
+      ).toBe(404);
+    });
+
+    it('reports completeness, error rate per department and freshness', async () => {
+      await batch([company(9)], '别的部门');
+      const r = await getJson(url(`/resources/${FR}/quality`), INTERNAL);
+      expect(r.status).toBe(200);
+      const report = r.body as {
+        records: number;
+        completeness: number;
+        fresh: boolean;
+        departments: { department: string; stored: number; quarantined: number; errorRate: number }[];
+      };
+      expect(report.records).toBe(2);
+      // 4 non-key items; one record fills all 4 (with capital), the other 3.
+      expect(report.completeness).toBeCloseTo(0.875, 3);
+      expect(report.fresh).toBe(true);
+      expect(report.departments).toEqual([
+        expect.objectContaining({ department: '别的部门', stored: 0, quarantined: 1, errorRate: 1 }),
+        expect.objectContaining({ department: '江苏省市场监督管理局', stored: 2, quarantined: 2, errorRate: 0.5 }),
+      ]);
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import type { FieldError } from '@gmp/contracts';
+import type { DataItemBody, ItemType, QualityRuleBody, ResourceDefinitionBody } from './catalogue.dto.js';
+
+/** Which item types each rule type applies to. */
+const RULE_APPLIES: Readonly<Record<QualityRuleBody['type'], readonly ItemType[]>> = {
+  range: ['integer', 'number'],
+  date: ['date', 'datetime'],
+  citizenId: ['string'],
+  creditCode: ['string'],
+  crossField: ['integer', 'number', 'date', 'datetime', 'string'],
+  unique: ['string', 'integer'],
+  pattern: ['string'],
+};
+
+/**
+ * What is wrong with a resource definition beyond its shape (the body class checks that): items
+ * listed twice, a key item that is not an item or not required, code lists on non-strings, rules
+ * on unknown items or on items of the wrong type, incomplete rules. Every problem at once.
+ */
+export function definitionProblems(def: ResourceDefinitionBody): FieldError[] {
+  const problems: FieldError[] = [];
+  const items = new Map<string, DataItemBody>();
+  def.items.forEach((item, i) => {
+    if (items.has(item.code)) problems.push({ field: `items[${i}].code`, message: `数据项重复 (item listed twice): ${item.code}` });
+    items.set(item.code, item);
+    if (item.codeList && item.type !== 'string')
+      problems.push({ field: `items[${i}].codeList`, message: '代码集只适用于字符串数据项 (a code list applies to string items only)' });
+    if (item.maxLength && item.type !== 'string')
+      problems.push({ field: `items[${i}].maxLength`, message: 'maxLength 只适用于字符串数据项 (maxLength applies to string items only)' });
+  });
+  const key = items.get(def.keyItem);
+  if (!key) problems.push({ field: 'keyItem', message: `不是本资源的数据项 (not an item of this resource): ${def.keyItem}` });
+  else if (!key.required) problems.push({ field: 'keyItem', message: '主键数据项必须必填 (the key item must be required)' });
+  if (def.sharingType !== 'unconditional' && !def.sharingCondition)
+    problems.push({ field: 'sharingCondition', message: '有条件共享须写明条件，不予共享须写明理由 (a condition or a reason is required)' });
+  (def.rules ?? []).forEach((rule, i) => {
+    const at = `rules[${i}]`;
+    const item = items.get(rule.item);
+    if (!item) return problems.push({ field: `${at}.item`, message: `不是本资源的数据项 (not an item of this resource): ${rule.item}` });
+    if (!RULE_APPLIES[rule.type].includes(item.type))
+      problems.push({
+        field: `${at}.type`,
+        message: `规则 ${rule.type} 不适用于 ${item.type} 类型 (rule does not apply to this item type)`,
+      });
+    if (rule.type === 'range' && rule.min === undefined && rule.max === undefined)
+      problems.push({ field: at, message: 'range 规则须有 min 或 max (a range needs min or max)' });
+    if (rule.type === 'range' && rule.min !== undefined && rule.max !== undefined && rule.min > rule.max)
+      problems.push({ field: at, message: 'min 大于 max (min exceeds max)' });
+    if (rule.type === 'date' && !rule.notBefore && !rule.notInFuture)
+      problems.push({ field: at, message: 'date 规则须有 notBefore 或 notInFuture (a date rule needs a bound)' });
+    if (rule.type === 'crossField') {
+      const other = rule.other ? items.get(rule.other) : undefined;
+      if (!rule.op || !rule.other) problems.push({ field: at, message: 'crossField 规则须有 op 与 other (op and other are required)' });
+      else if (!other) problems.push({ field: `${at}.other`, message: `不是本资源的数据项 (not an item of this resource): ${rule.other}` });
+      else if (comparable(other.type) !== comparable(item.type))
+        problems.push({ field: `${at}.other`, message: '两个数据项类型不可比较 (the two items cannot be compared)' });
+    }
+    if (rule.type === 'pattern') {
+      if (!rule.pattern) problems.push({ field: at, message: 'pattern 规则须有 pattern (a pattern is required)' });
+      else
+        try {
+          new RegExp(rule.pattern, 'u');
+        } catch {
+          problems.push({ field: `${at}.pattern`, message: '不是有效的正则表达式 (not a valid regular expression)' });
+        }
+    }
+  });
+  return problems;
+}
+
+function comparable(type: ItemType): string {
+  return type === 'integer' || type === 'number' ? 'number' : type === 'date' || type === 'datetime' ? 'time' : type;
+}
+
+/** The JSON Schema of a resource's records, generated from its items (closed: an item the catalogue does not list is refused). */
+export function recordSchemaOf(def: Pick<ResourceDefinitionBody, 'items'>): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const item of def.items) {
+    const base: Record<string, unknown> =
+      item.type === 'date'
+        ? { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }
+        : item.type === 'datetime'
+          ? { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})$' }
+          : { type: item.type };
+    if (item.codeList) base['enum'] = item.codeList;
+    if (item.type === 'string') base['maxLength'] = item.maxLength ?? 1000;
+    properties[item.code] = { title: item.name, ...base };
+  }
+  return {
+    type: 'object',
+    properties,
+    required: def.items.filter((i) => i.required).map((i) => i.code),
+    additionalProperties: false,
+  };
+}

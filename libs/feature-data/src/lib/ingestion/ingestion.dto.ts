@@ -1,0 +1,42 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateNested,
+} from 'class-validator';
+
+export class BatchRecordBody {
+  @IsISO8601({ strict: true, strictSeparator: true }) updatedAt!: string;
+  @IsObject() record!: Record<string, unknown>;
+}
+
+/** Body of POST /internal/v1/data/resources/:code/records — a department's backfill (补录), up to 1,000 records. */
+export class RecordBatchBody {
+  @IsString() @Length(1, 64) department!: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => BatchRecordBody) records!: BatchRecordBody[];
+}
+
+/** Body of PUT /internal/v1/data/quarantine/:id — the corrected record. */
+export class CorrectedRecordBody {
+  @IsObject() record!: Record<string, unknown>;
+  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) updatedAt?: string;
+}
+
+export class DiscardBody {
+  @IsString() @Length(2, 500) reason!: string;
+}
+
+export const QUARANTINE_STATUSES = ['open', 'accepted', 'discarded'] as const;
+
+export class QuarantineQuery {
+  @IsOptional() @IsString() @Length(1, 128) resource?: string;
+  @IsOptional() @IsString() @Length(1, 64) department?: string;
+  @IsOptional() @IsIn(QUARANTINE_STATUSES) status?: (typeof QUARANTINE_STATUSES)[number];
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { IngestionController } from './ingestion.controller.js';
+import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion.entities.js';
+import { QualityReportService } from './quality-report.service.js';
+import { RecordStoreService } from './record-store.service.js';
+import { RecordsHandler } from './records.handler.js';
+import { IngestRecord } from './usecases/ingest-record/ingest-record.usecase.js';
+import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-quarantined.usecase.js';
+
+/** 数据归集 (ingestion): records checked against the catalogue, stored with history or quarantined; quality reports. */
+@Module({
+  imports: [TypeOrmModule.forFeature([DataRecord, DataRecordHistory, QuarantineEntry]), CatalogueModule],
+  controllers: [RecordsHandler, IngestionController],
+  providers: [RecordStoreService, IngestRecord, ResubmitQuarantined, QualityReportService],
+  exports: [IngestRecord],
+})
+export class IngestionModule {}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { subjectKeyOf } from '@gmp/contracts';
+import { quoteTablePath } from '@gmp/messaging';
+import { ServiceConfig } from '@gmp/service-kit';
+import { DataRecord, DataRecordHistory, QuarantineEntry, type RecordOrigin } from './ingestion.entities.js';
+import type { CompiledResource, QualityReason } from './quality-rules.js';
+
+/** A record after its checks passed, ready to store. */
+export interface CheckedRecord {
+  checks: CompiledResource;
+  department: string;
+  updatedAt: Date;
+  record: Record<string, unknown>;
+  origin: RecordOrigin;
+}
+
+export type StoreOutcome = { status: 'stored'; version: number } | { status: 'unchanged' | 'stale' };
+
+/** `110105********002X` for an 18-character ID number or credit code; ends kept, the rest starred, otherwise. */
+export function maskKey(value: string): string {
+  if (value.length === 18) return `${value.slice(0, 6)}********${value.slice(-4)}`;
+  if (value.length <= 4) return '*'.repeat(value.length);
+  return `${value.slice(0, 2)}${'*'.repeat(value.length - 4)}${value.slice(-2)}`;
+}
+
+/**
+ * Writes records and quarantine entries. A record is stored under the keyed hash of its key item
+ * (the plain ID number or credit code is not kept; a masked form is); its other items in `values`.
+ * One statement upserts the current record and appends its history: a record older than the one
+ * stored (out of order) or equal to it (a duplicate) changes nothing.
+ */
+@Injectable()
+export class RecordStoreService {
+  constructor(private readonly config: ServiceConfig) {}
+
+  keyOf(value: unknown): string {
+    return subjectKeyOf(String(value), this.config.SUBJECT_KEY_SECRET);
+  }
+
+  /** Values of unique items that another record of the resource already holds, as reasons. */
+  async uniquenessReasons(m: EntityManager, c: CheckedRecord): Promise<QualityReason[]> {
+    const reasons: QualityReason[] = [];
+    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
+    const key = this.keyOf(c.record[c.checks.keyItem]);
+    for (const item of c.checks.uniqueItems) {
+      const value = c.record[item];
+      if (value === undefined || value === null) continue;
+      const [clash] = (await m.query(`SELECT 1 FROM ${t} WHERE resource_code = $1 AND record_key <> $2 AND "values"->>$3 = $4 LIMIT 1`, [
+        c.checks.code,
+        key,
+        item,
+        String(value),
+      ])) as unknown[];
+      if (clash) reasons.push({ rule: 'unique', item, message: `${item} 的值已被另一条记录使用 (another record already has this value)` });
+    }
+    return reasons;
+  }
+
+  async store(m: EntityManager, c: CheckedRecord, receivedAt: Date): Promise<StoreOutcome> {
+    const keyValue = String(c.record[c.checks.keyItem]);
+    const { [c.checks.keyItem]: _key, ...values } = c.record;
+    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
+    const h = quoteTablePath(m.connection.getMetadata(DataRecordHistory).tablePath);
+    const rows = (await m.query(
+      `WITH up AS (
+         INSERT INTO ${t} AS r (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin)
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9)
+         ON CONFLICT (resource_code, record_key) DO UPDATE
+           SET "values" = EXCLUDED."values", version = r.version + 1, resource_version = EXCLUDED.resource_version,
+               source_department = EXCLUDED.source_department, source_updated_at = EXCLUDED.source_updated_at,
+               received_at = EXCLUDED.received_at, origin = EXCLUDED.origin
+           WHERE r.source_updated_at < EXCLUDED.source_updated_at AND r."values" IS DISTINCT FROM EXCLUDED."values"
+         RETURNING version)
+       INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
+       SELECT $1, $2, up.version, $4, $6, $7, $8, $9 FROM up
+       RETURNING version`,
+      [c.checks.code, this.keyOf(keyValue), maskKey(keyValue), values, c.checks.version, c.department, c.updatedAt, receivedAt, c.origin],
+    )) as { version: number }[];
+    if (rows[0]) return { status: 'stored', version: rows[0].version };
+    // Nothing written: a newer record is stored already (stale), or this one equals it (unchanged).
+    const [current] = (await m.query(`SELECT "values" FROM ${t} WHERE resource_code = $1 AND record_key = $2`, [
+      c.checks.code,
+      this.keyOf(keyValue),
+    ])) as { values: Record<string, unknown> }[];
+    return { status: current && isDeepStrictEqual(current.values, JSON.parse(JSON.stringify(values))) ? 'unchanged' : 'stale' };
+  }
+
+  async quarantine(
+    m: EntityManager,
+    e: {
+      resourceCode: string;
+      department: string;
+      record: unknown;
+      updatedAt: string | null;
+      reasons: QualityReason[];
+      origin: RecordOrigin;
+    },
+    receivedAt: Date,
+  ): Promise<string> {
+    const id = randomUUID();
+    const entry: QuarantineEntry = {
+      id,
+      resourceCode: e.resourceCode.slice(0, 128),
+      department: e.department.slice(0, 64),
+      record: e.record,
+      sourceUpdatedAt: e.updatedAt,
+      reasons: e.reasons,
+      origin: e.origin,
+      status: 'open',
+      attempts: 1,
+      receivedAt,
+      resolvedAt: null,
+      resolvedBy: null,
+    };
+    await m.getRepository(QuarantineEntry).insert(entry as QueryDeepPartialEntity<QuarantineEntry>);
+    return id;
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CatalogueService } from '../../../catalogue/catalogue.service.js';
+import type { RecordOrigin } from '../../ingestion.entities.js';
+import type { QualityReason } from '../../quality-rules.js';
+import { RecordStoreService, type StoreOutcome } from '../../record-store.service.js';
+
+/** One record as a department sends it (over Kafka, in an HTTP batch, or corrected from the quarantine). */
+export interface IngestRecordCommand {
+  resourceCode: string;
+  department: string;
+  /** ISO 8601, when the record changed at its source. */
+  updatedAt: string;
+  record: unknown;
+  origin: RecordOrigin;
+}
+
+export type IngestOutcome = StoreOutcome | { status: 'quarantined'; quarantineId: string; reasons: QualityReason[] };
+
+/**
+ * Ingests one record (归集): the resource looked up in the catalogue, the sender checked against
+ * its provider, the record against the schema and quality rules and, for unique items, against
+ * the stored records. A record that passes is stored with history; one that fails goes to the
+ * quarantine with every reason — never dropped. Runs in the caller's transaction when given one
+ * (the Kafka handler's, so the event's "processed" mark commits with its effect).
+ */
+@Injectable()
+export class IngestRecord {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalogue: CatalogueService,
+    private readonly store: RecordStoreService,
+  ) {}
+
+  /** The reasons the record fails, before the store is asked (unique items are checked in `execute`). */
+  async reasonsAgainst(cmd: Omit<IngestRecordCommand, 'origin'>, receivedAt: Date, m: EntityManager) {
+    const found = await this.catalogue.find(cmd.resourceCode, m);
+    if (!found)
+      return { found, reasons: [reason('resource', `目录中没有该资源 (no such resource in the catalogue): ${cmd.resourceCode}`)] };
+    const reasons: QualityReason[] = [];
+    if (found.resource.status !== 'active') reasons.push(reason('resource', '资源已停用，不再归集 (the resource is retired)'));
+    if (cmd.department !== found.resource.providerDepartment)
+      reasons.push(
+        reason('provider', `${cmd.department} 不是该资源的提供部门 (not the resource’s provider: ${found.resource.providerDepartment})`),
+      );
+    const updatedAt = new Date(cmd.updatedAt);
+    if (Number.isNaN(updatedAt.getTime())) reasons.push(reason('updatedAt', 'updatedAt 不是有效时间 (not a valid time)'));
+    else if (updatedAt.getTime() > receivedAt.getTime() + 5 * 60_000)
+      reasons.push(reason('updatedAt', 'updatedAt 晚于接收时间 (a change time in the future)'));
+    reasons.push(...found.checks.check(cmd.record, receivedAt));
+    return { found, reasons };
+  }
+
+  async execute(cmd: IngestRecordCommand, manager?: EntityManager): Promise<IngestOutcome> {
+    const run = async (m: EntityManager): Promise<IngestOutcome> => {
+      const receivedAt = new Date();
+      const { found, reasons } = await this.reasonsAgainst(cmd, receivedAt, m);
+      const checked = found && {
+        checks: found.checks,
+        department: cmd.department,
+        updatedAt: new Date(cmd.updatedAt),
+        record: cmd.record as Record<string, unknown>,
+        origin: cmd.origin,
+      };
+      if (checked && reasons.length === 0) reasons.push(...(await this.store.uniquenessReasons(m, checked)));
+      if (!checked || reasons.length > 0) {
+        const quarantineId = await this.store.quarantine(m, { ...cmd, updatedAt: cmd.updatedAt, reasons }, receivedAt);
+        return { status: 'quarantined', quarantineId, reasons };
+      }
+      return this.store.store(m, checked, receivedAt);
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+}
+
+function reason(rule: string, message: string): QualityReason {
+  return { rule, item: null, message };
+}
