@@ -8,6 +8,7 @@ export * from './lib/licence.messages.js';
 export * from './lib/identity.messages.js';
 export * from './lib/population.messages.js';
 export * from './lib/data-records.messages.js';
+export * from './lib/data-sharing.messages.js';
 export * from './lib/notification.messages.js';
 export * from './lib/archive.messages.js';
 export * from './lib/calendar.messages.js';

@@ -27,6 +27,7 @@ import {
 import { CalendarCountInput, CalendarCountReply, CalendarDeadlineInput, CalendarDeadlineReply } from './calendar.messages.js';
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
+import { DataExistsInput, DataExistsReply, DataItemInput, DataItemReply, DataReadInput, DataReadReply } from './data-sharing.messages.js';
 import { Topic } from './topics.enum.js';
 import type { AnnouncedCapability } from './capability-registry.messages.js';
 import { jsonSchemaOf } from './capability-schema.util.js';
@@ -342,6 +343,47 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { authorisationId: '0b5f3c1e-4b7d-4e8a-9c2f-1a6d3e5b7c90' },
+  },
+  {
+    code: 'data.read',
+    version: '1',
+    name: '共享数据读取',
+    description:
+      'The items of a subject’s record that an approved sharing application (grantId) grants the calling app, masked by grade unless the grant allows plain values. Each read is in the subject’s “who used my data”.',
+    ownerDepartment: '省大数据管理中心 (provincial big-data centre)',
+    topic: Topic.DataRead,
+    input: DataReadInput,
+    output: DataReadReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { grantId: '6f1c2a4e-0000-4000-8000-000000000000', subjectId: '11010519491231002X' },
+  },
+  {
+    code: 'data.exists',
+    version: '1',
+    name: '数据存在性核验',
+    description:
+      'Whether the subject has a record (matching the given granted items): yes or no, nothing else — e.g. to verify a commitment (告知承诺).',
+    ownerDepartment: '省大数据管理中心 (provincial big-data centre)',
+    topic: Topic.DataExists,
+    input: DataExistsInput,
+    output: DataExistsReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { grantId: '6f1c2a4e-0000-4000-8000-000000000000', subjectId: '11010519491231002X', match: { hjzt: 'normal' } },
+  },
+  {
+    code: 'data.item',
+    version: '1',
+    name: '单项数据读取',
+    description: 'One granted item of a subject’s record (masked by grade unless the grant allows plain values).',
+    ownerDepartment: '省大数据管理中心 (provincial big-data centre)',
+    topic: Topic.DataItem,
+    input: DataItemInput,
+    output: DataItemReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { grantId: '6f1c2a4e-0000-4000-8000-000000000000', subjectId: '11010519491231002X', item: 'hjdz' },
   },
 ];
 

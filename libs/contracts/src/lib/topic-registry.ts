@@ -13,6 +13,15 @@ import {
 import { PopulationVerifyReply, PopulationVerifyRequest } from './population.messages.js';
 import { DataRecordPublishedEvent } from './data-records.messages.js';
 import {
+  DataExistsReply,
+  DataExistsRequest,
+  DataItemReply,
+  DataItemRequest,
+  DataReadReply,
+  DataReadRequest,
+  DataSharingChangedEvent,
+} from './data-sharing.messages.js';
+import {
   LicenceByIdRequest,
   LicenceChangedEvent,
   LicenceChangeReply,
@@ -124,6 +133,38 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     owner: 'department-systems',
     description:
       '部门归集数据 (a department publishes a record of a catalogued resource, keyed by subject) → checked, stored with history or quarantined',
+  },
+  [Topic.DataRead]: {
+    topic: Topic.DataRead,
+    kind: 'request',
+    message: DataReadRequest,
+    reply: DataReadReply,
+    owner: 'data-platform',
+    description: '共享数据读取 (the granted items of a subject’s record, masked by grade unless the grant allows plain values)',
+  },
+  [Topic.DataExists]: {
+    topic: Topic.DataExists,
+    kind: 'request',
+    message: DataExistsRequest,
+    reply: DataExistsReply,
+    owner: 'data-platform',
+    description: '存在性核验 (whether a record exists, matching given granted items; yes or no only)',
+  },
+  [Topic.DataItem]: {
+    topic: Topic.DataItem,
+    kind: 'request',
+    message: DataItemRequest,
+    reply: DataItemReply,
+    owner: 'data-platform',
+    description: '单项数据读取 (one granted item of a subject’s record)',
+  },
+  [Topic.DataSharingChanged]: {
+    topic: Topic.DataSharingChanged,
+    kind: 'event',
+    message: DataSharingChangedEvent,
+    owner: 'data-platform',
+    description: '共享申请状态变化 (a sharing application was made, decided, reminded, escalated, revoked or expired)',
+    unordered: true,
   },
   [Topic.NotificationSend]: {
     topic: Topic.NotificationSend,

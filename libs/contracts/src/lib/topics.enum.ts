@@ -63,6 +63,14 @@ export enum Topic {
   DataPopulationVerify = 'data.population.verify.v1',
   /** Event: a department publishes a record of a catalogued resource (数据归集; department systems → data-platform). */
   DataRecordPublished = 'data.record.published.v1',
+  /** Request-reply: the granted items of a subject's record (共享数据读取; masked by grade). */
+  DataRead = 'data.shared.read.v1',
+  /** Request-reply: does a record exist (matching given items)? Yes or no, nothing else (核验). */
+  DataExists = 'data.shared.exists.v1',
+  /** Request-reply: one granted item's value. */
+  DataItem = 'data.shared.item.v1',
+  /** Event: a sharing application changed (applied, approved, refused, reminded, escalated, revoked, expired). */
+  DataSharingChanged = 'data.sharing.changed.v1',
 }
 
 /** A platform service's name (Kafka client id, consumer group, topic prefix): lower-case words joined by hyphens. */

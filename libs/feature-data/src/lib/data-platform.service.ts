@@ -12,6 +12,8 @@ import { DataAccessBasis1763802200000 } from './migrations/1763802200000-data-ac
 import { CreateCatalogueIngestion1763802600000 } from './migrations/1763802600000-create-catalogue-ingestion.migration.js';
 import { DataResource, DataResourceVersion } from './catalogue/catalogue.entities.js';
 import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion/ingestion.entities.js';
+import { DataShare, DataShareItemUse } from './sharing/sharing.entities.js';
+import { CreateSharing1763802700000 } from './migrations/1763802700000-create-sharing.migration.js';
 
 export const dataPlatformService: ServiceDefinition = {
   name: 'data-platform',
@@ -28,6 +30,8 @@ export const dataPlatformService: ServiceDefinition = {
     DataRecord,
     DataRecordHistory,
     QuarantineEntry,
+    DataShare,
+    DataShareItemUse,
     OutboxRecord,
     ProcessedMessage,
   ],
@@ -38,8 +42,17 @@ export const dataPlatformService: ServiceDefinition = {
     CreateLicenceIndex1763801700000,
     DataAccessBasis1763802200000,
     CreateCatalogueIngestion1763802600000,
+    CreateSharing1763802700000,
   ],
-  requests: [],
-  publishes: [],
-  consumes: [Topic.LicenceAccessed, Topic.DataPopulationVerify, Topic.LicenceChanged, Topic.DataRecordPublished],
+  requests: [Topic.CalendarDeadline],
+  publishes: [Topic.DataSharingChanged],
+  consumes: [
+    Topic.LicenceAccessed,
+    Topic.DataPopulationVerify,
+    Topic.LicenceChanged,
+    Topic.DataRecordPublished,
+    Topic.DataRead,
+    Topic.DataExists,
+    Topic.DataItem,
+  ],
 };

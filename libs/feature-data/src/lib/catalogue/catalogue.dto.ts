@@ -32,6 +32,8 @@ export const SUBJECT_TYPES = ['person', 'company', 'other'] as const;
 export const ITEM_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime'] as const;
 export const ITEM_GRADES = ['core', 'important', 'general'] as const;
 export const PERSONAL_INFO = ['sensitive', 'personal', 'none'] as const;
+/** How a value is masked when shared without plain values (脱敏规则; see sharing/masking.ts). */
+export const MASK_KINDS = ['idNumber', 'phone', 'name', 'address', 'partial', 'full', 'none'] as const;
 export const RULE_TYPES = ['range', 'date', 'citizenId', 'creditCode', 'crossField', 'unique', 'pattern'] as const;
 export const COMPARISONS = ['<', '<=', '=', '!=', '>=', '>'] as const;
 
@@ -54,6 +56,8 @@ export class DataItemBody {
   @IsIn(PERSONAL_INFO) personal!: (typeof PERSONAL_INFO)[number];
   @IsOptional() @IsBoolean() required?: boolean;
   @IsOptional() @IsInt() @Min(1) @Max(10_000) maxLength?: number;
+  /** Masking when shared without plain values; by default: sensitive → full, personal → ends kept, none → as is. */
+  @IsOptional() @IsIn(MASK_KINDS) mask?: (typeof MASK_KINDS)[number];
 }
 
 /** A quality rule attached to a resource (质量规则); `required`, type and code list come from the items themselves. */

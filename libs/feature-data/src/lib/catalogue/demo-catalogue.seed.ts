@@ -28,6 +28,7 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
         personal: 'sensitive',
         required: true,
         maxLength: 18,
+        mask: 'idNumber',
       },
       {
         code: 'xm',
@@ -38,6 +39,7 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
         personal: 'personal',
         required: true,
         maxLength: 64,
+        mask: 'name',
       },
       {
         code: 'xb',
@@ -51,7 +53,16 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
       },
       { code: 'csrq', name: '出生日期', type: 'date', dataElement: 'DE00004', grade: 'important', personal: 'personal', required: true },
       { code: 'mz', name: '民族', type: 'string', dataElement: 'DE00005', grade: 'general', personal: 'sensitive', maxLength: 2 },
-      { code: 'hjdz', name: '户籍地址', type: 'string', dataElement: 'DE00006', grade: 'important', personal: 'personal', maxLength: 200 },
+      {
+        code: 'hjdz',
+        name: '户籍地址',
+        type: 'string',
+        dataElement: 'DE00006',
+        grade: 'important',
+        personal: 'personal',
+        maxLength: 200,
+        mask: 'address',
+      },
       {
         code: 'hjzt',
         name: '户籍状态',

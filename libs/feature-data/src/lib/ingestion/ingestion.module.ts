@@ -14,6 +14,6 @@ import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-qu
   imports: [TypeOrmModule.forFeature([DataRecord, DataRecordHistory, QuarantineEntry]), CatalogueModule],
   controllers: [RecordsHandler, IngestionController],
   providers: [RecordStoreService, IngestRecord, ResubmitQuarantined, QualityReportService],
-  exports: [IngestRecord],
+  exports: [IngestRecord, RecordStoreService],
 })
 export class IngestionModule {}

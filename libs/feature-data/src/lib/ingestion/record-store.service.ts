@@ -60,6 +60,20 @@ export class RecordStoreService {
     return reasons;
   }
 
+  /** A subject's current record of a resource (by the key item's value), or null. */
+  async current(
+    m: EntityManager,
+    resourceCode: string,
+    keyValue: string,
+  ): Promise<{ values: Record<string, unknown>; version: number; sourceUpdatedAt: Date } | null> {
+    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
+    const [row] = (await m.query(`SELECT "values", version, source_updated_at FROM ${t} WHERE resource_code = $1 AND record_key = $2`, [
+      resourceCode,
+      this.keyOf(keyValue),
+    ])) as { values: Record<string, unknown>; version: number; source_updated_at: Date }[];
+    return row ? { values: row.values, version: row.version, sourceUpdatedAt: row.source_updated_at } : null;
+  }
+
   async store(m: EntityManager, c: CheckedRecord, receivedAt: Date): Promise<StoreOutcome> {
     const keyValue = String(c.record[c.checks.keyItem]);
     const { [c.checks.keyItem]: _key, ...values } = c.record;

@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { Topic, wireTopicOf } from '@gmp/contracts';
+import { dataPlatformService } from '@gmp/feature-data';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { techCapabilitiesService } from '@gmp/feature-tech';
+import { generateCitizenId } from '@gmp/gov-standards';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
+import { getJson, INTERNAL, post, registerGrantedApp } from './dispatch-client.js';
+
+/**
+ * 数据共享 over real Kafka and PostgreSQL: a department applies for a conditional resource, the
+ * owner answers within 10 working days counted by the platform's calendar, the applicant's app
+ * reads masked data through dispatch with a case number, and the citizen's "who used my data"
+ * shows each read and refusal; revocation, expiry, escalation and the least-privilege report.
+ */
+describe('data platform: sharing and data services', () => {
+  let tech: RunningService;
+  let data: RunningService;
+  let dispatch: RunningService;
+  const POP = 'JS-GA-RK-0001';
+  const OWNER = '省公安厅';
+  const APPLICANT = '南京市玄武区卫生健康委员会';
+  const CLERK = { ...INTERNAL, 'x-caller': 'clerk@applicant' };
+  const REVIEWER = { ...INTERNAL, 'x-caller': 'reviewer@owner' };
+  const citizen = {
+    sfzh: generateCitizenId({ regionCode: '320102', birthDate: '1992-08-09', sequence: 317 }),
+    xm: '周晓梅',
+    xb: '2',
+    csrq: '1992-08-09',
+    mz: '01',
+    hjdz: '南京市玄武区珠江路1号',
+    hjzt: 'normal',
+  };
+  const sharing = (path: string) => `${data.url}/internal/v1/data/sharing${path}`;
+  const invoke = (code: string, input: unknown, headers: Record<string, string> = {}) =>
+    post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, { 'x-purpose': encodeURIComponent('新生儿出生一件事'), ...headers });
+  const apply = (body: object = {}) =>
+    post(
+      sharing('/applications'),
+      {
+        resourceCode: POP,
+        applicantDepartment: APPLICANT,
+        appKey: 'demo-portal',
+        items: ['sfzh', 'xm', 'csrq', 'hjdz'],
+        purpose: '新生儿出生一件事：核验父母户籍信息',
+        legalBasis: '《江苏省政务数据管理办法》第二十条',
+        validDays: 30,
+        ...body,
+      },
+      CLERK,
+    );
+  const decide = (id: string, body: object) => post(sharing(`/applications/${id}/decision`), { department: OWNER, ...body }, REVIEWER);
+  const sql = (q: string, p: unknown[] = []) => data.app.get(DataSource).query(q.replaceAll('$schema', `"${data.definition.schema}"`), p);
+  const usage = async () =>
+    (
+      await post(
+        `${data.url}/internal/v1/data-access/records/search`,
+        { holderType: 'person', holderId: citizen.sfzh, limit: 500 },
+        INTERNAL,
+      )
+    ).body as {
+      records: {
+        resource: string;
+        app: string;
+        outcome: string;
+        caseId: string | null;
+        purpose: string | null;
+        itemCount: number;
+        legalBasis: string | null;
+      }[];
+    };
+
+  beforeAll(async () => {
+    const env = integrationEnv();
+    tech = await startService(inOwnSchema(techCapabilitiesService), env);
+    data = await startService(inOwnSchema(dataPlatformService), env);
+    dispatch = await startService(inOwnSchema(serviceDispatchService), env);
+    const stored = await post(
+      `${data.url}/internal/v1/data/resources/${POP}/records`,
+      { department: OWNER, records: [{ updatedAt: '2026-12-01T09:00:00+08:00', record: citizen }] },
+      INTERNAL,
+    );
+    expect(stored.body).toMatchObject({ stored: 1 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await dispatch?.close();
+    await data?.close();
+    await tech?.close();
+  });
+
+  it('takes a conditional application to the owner, due in 10 working days by the calendar, then reads masked data through dispatch with a case number', async () => {
+    const applied = await apply();
+    expect(applied.status).toBe(201);
+    const share = applied.body as { id: string; status: string; dueOn: string; provisional: boolean };
+    expect(share).toMatchObject({ status: 'pending', provisional: false });
+    // The due day is 10 working days after today, as the calendar capability counts them.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const counted = await post(`${dispatch.url}/v1/capabilities/calendar.count/invoke`, { from: today, to: share.dueOn });
+    expect(counted.body).toMatchObject({ workingDays: 10 });
+
+    // Before the answer: refused, and the refusal is in the citizen's log.
+    const early = await invoke('data.read', { grantId: share.id, subjectId: citizen.sfzh });
+    expect(early).toMatchObject({ status: 403, body: { code: 'GRANT_NOT_USABLE' } });
+
+    expect(await decide(share.id, { department: '别的部门', approve: true })).toMatchObject({
+      status: 403,
+      body: { code: 'NOT_THE_OWNER' },
+    });
+    expect(await decide(share.id, { approve: false })).toMatchObject({ status: 422, body: { code: 'REASON_REQUIRED' } });
+    const approved = await decide(share.id, { approve: true, reason: '符合共享条件' });
+    expect(approved).toMatchObject({ status: 200, body: { status: 'approved', decidedBy: 'reviewer@owner', plainValues: false } });
+    expect(await decide(share.id, { approve: true })).toMatchObject({ status: 409, body: { code: 'ALREADY_DECIDED' } });
+
+    const read = await invoke('data.read', { grantId: share.id, subjectId: citizen.sfzh }, { 'x-case-id': 'CASE-2026-0001' });
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual({
+      resourceCode: POP,
+      items: {
+        sfzh: `${citizen.sfzh.slice(0, 6)}********${citizen.sfzh.slice(-4)}`,
+        xm: '周**',
+        csrq: '1********9',
+        hjdz: '南京市玄武区****',
+      },
+      masked: true,
+      version: 1,
+      updatedAt: '2026-12-01T01:00:00.000Z',
+    });
+    expect(JSON.stringify(read.body)).not.toContain('珠江路');
+
+    const log = await usage();
+    expect(log.records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ resource: POP, app: 'demo-portal', outcome: 'REFUSED', itemCount: 0 }),
+        expect.objectContaining({
+          resource: POP,
+          app: 'demo-portal',
+          outcome: 'READ',
+          caseId: 'CASE-2026-0001',
+          itemCount: 4,
+          legalBasis: `grant:${share.id}`,
+          purpose: '新生儿出生一件事',
+        }),
+      ]),
+    );
+  });
+
+  it('answers exists with yes or no only, one item masked, and refuses items outside the grant (each in the log)', async () => {
+    const { body } = await apply();
+    const id = (body as { id: string }).id;
+    await decide(id, { approve: true });
+    const yes = await invoke('data.exists', { grantId: id, subjectId: citizen.sfzh, match: { xm: citizen.xm } });
+    expect(yes).toMatchObject({ status: 200, body: { exists: true } });
+    const no = await invoke('data.exists', { grantId: id, subjectId: citizen.sfzh, match: { xm: '别人' } });
+    expect(no.body).toEqual({ exists: false });
+    const nobody = await invoke('data.exists', {
+      grantId: id,
+      subjectId: generateCitizenId({ regionCode: '320102', birthDate: '1980-01-01', sequence: 5 }),
+    });
+    expect(nobody.body).toEqual({ exists: false });
+    expect(await invoke('data.exists', { grantId: id, subjectId: citizen.sfzh, match: { hjzt: 'normal' } })).toMatchObject({
+      status: 403,
+      body: { code: 'ITEM_NOT_GRANTED' },
+    });
+    expect((await invoke('data.item', { grantId: id, subjectId: citizen.sfzh, item: 'xm' })).body).toEqual({
+      item: 'xm',
+      itemValue: '周**',
+      masked: true,
+    });
+    expect(await invoke('data.item', { grantId: id, subjectId: citizen.sfzh, item: 'mz' })).toMatchObject({
+      status: 403,
+      body: { code: 'ITEM_NOT_GRANTED' },
+    });
+    const refusals = (await usage()).records.filter((r) => r.legalBasis === `grant:${id}` && r.outcome === 'REFUSED');
+    expect(refusals).toHaveLength(2);
+  });
+
+  it('gives plain values only when the owner grants them, and refuses another app’s use of a grant', async () => {
+    const { body } = await apply({ plainValues: true, items: ['xm'] });
+    const id = (body as { id: string }).id;
+    expect((await decide(id, { approve: true, plainValues: true })).body).toMatchObject({ plainValues: true });
+    expect((await invoke('data.item', { grantId: id, subjectId: citizen.sfzh, item: 'xm' })).body).toEqual({
+      item: 'xm',
+      itemValue: citizen.xm,
+      masked: false,
+    });
+    const other = await registerGrantedApp(dispatch.url, `other-${randomUUID().slice(0, 8)}`, ['data.item']);
+    const stolen = await invoke('data.item', { grantId: id, subjectId: citizen.sfzh, item: 'xm' }, other.auth);
+    expect(stolen).toMatchObject({ status: 403, body: { code: 'GRANT_NOT_USABLE' } });
+    expect(JSON.stringify(stolen.body)).not.toContain(citizen.xm);
+  });
+
+  it('refuses reads after revocation and after expiry', async () => {
+    const { body } = await apply();
+    const id = (body as { id: string }).id;
+    await decide(id, { approve: true });
+    expect((await invoke('data.read', { grantId: id, subjectId: citizen.sfzh })).status).toBe(200);
+    expect((await post(sharing(`/applications/${id}/revoke`), { department: '别的部门', reason: '不再需要' }, REVIEWER)).status).toBe(403);
+    const revoked = await post(sharing(`/applications/${id}/revoke`), { department: OWNER, reason: '用途已完成' }, REVIEWER);
+    expect(revoked.body).toMatchObject({ status: 'revoked', decisionReason: '用途已完成' });
+    expect(await invoke('data.read', { grantId: id, subjectId: citizen.sfzh })).toMatchObject({
+      status: 403,
+      body: { code: 'GRANT_NOT_USABLE' },
+    });
+
+    const second = (await apply()).body as { id: string };
+    await decide(second.id, { approve: true });
+    await sql(`UPDATE $schema.data_share SET valid_until = now() - interval '1 minute' WHERE id = $1`, [second.id]);
+    expect(await invoke('data.read', { grantId: second.id, subjectId: citizen.sfzh })).toMatchObject({
+      status: 403,
+      body: { code: 'GRANT_NOT_USABLE' },
+    });
+    const swept = await post(sharing('/deadlines/sweep'), {}, INTERNAL);
+    expect((swept.body as { expired: number }).expired).toBeGreaterThanOrEqual(1);
+    expect((await getJson(sharing(`/applications/${second.id}`), INTERNAL)).body).toMatchObject({ status: 'expired' });
+  });
+
+  it('escalates an application the owner did not answer in time, refuses the late decision, and says so on Kafka', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-sharing', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+    const seen: { applicationId: string; change: string }[] = [];
+    const consumer = kafka.consumer({ groupId: `e2e-sharing-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: wireTopicOf(Topic.DataSharingChanged), fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
+
+    const late = (await apply()).body as { id: string };
+    await sql(`UPDATE $schema.data_share SET due_on = (now() AT TIME ZONE 'Asia/Shanghai')::date - 1 WHERE id = $1`, [late.id]);
+    expect(await decide(late.id, { approve: true })).toMatchObject({ status: 409, body: { code: 'DECISION_OVERDUE' } });
+    const soon = (await apply()).body as { id: string };
+    await sql(`UPDATE $schema.data_share SET due_on = (now() AT TIME ZONE 'Asia/Shanghai')::date + 1 WHERE id = $1`, [soon.id]);
+    const swept = await post(sharing('/deadlines/sweep'), {}, INTERNAL);
+    expect(swept.body).toMatchObject({ escalated: 1 });
+    expect((await getJson(sharing(`/applications/${late.id}`), INTERNAL)).body).toMatchObject({ status: 'escalated' });
+    await eventually(
+      async () =>
+        seen.some((e) => e.applicationId === late.id && e.change === 'escalated') &&
+        seen.some((e) => e.applicationId === soon.id && e.change === 'reminded')
+          ? true
+          : null,
+      30_000,
+    );
+    expect(seen.filter((e) => e.applicationId === late.id).map((e) => e.change)).toEqual(['applied', 'escalated']);
+    // A second sweep reminds nobody twice.
+    await post(sharing('/deadlines/sweep'), {}, INTERNAL);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.filter((e) => e.applicationId === soon.id && e.change === 'reminded')).toHaveLength(1);
+    await consumer.disconnect();
+  });
+
+  it('approves an unconditional resource at once, refuses a not-shared one with its reason', async () => {
+    const open = await apply({ resourceCode: 'JS-SJ-FR-0001', items: ['mc', 'fddbr'] });
+    expect(open.body).toMatchObject({ status: 'approved', decidedBy: 'catalogue', dueOn: null });
+    const put = await fetch(`${data.url}/internal/v1/data/resources/TEST-SECRET-1`, {
+      method: 'PUT',
+      headers: { ...INTERNAL, 'x-caller': 'ops', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: '涉密资源',
+        classification: 'department',
+        providerDepartment: '某局',
+        abstract: '不予共享的资源',
+        format: 'table',
+        updateCycle: 'yearly',
+        sharingType: 'none',
+        sharingCondition: '依《保守国家秘密法》不予共享',
+        openAttribute: 'not_open',
+        subjectType: 'other',
+        keyItem: 'bh',
+        items: [{ code: 'bh', name: '编号', type: 'string', grade: 'core', personal: 'none', required: true }],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const refused = await apply({ resourceCode: 'TEST-SECRET-1', items: ['bh'] });
+    expect(refused.body).toMatchObject({ status: 'refused' });
+    expect((refused.body as { decisionReason: string }).decisionReason).toContain('保守国家秘密法');
+  });
+
+  it('lists granted items never read in N days (least privilege)', async () => {
+    const { body } = await apply({ items: ['xm', 'hjdz', 'csrq'] });
+    const id = (body as { id: string }).id;
+    await decide(id, { approve: true });
+    await invoke('data.item', { grantId: id, subjectId: citizen.sfzh, item: 'xm' });
+    const report = await getJson(sharing('/unused-items?days=30'), INTERNAL);
+    const mine = (report.body as { grants: { grantId: string; unusedItems: string[] }[] }).grants.find((g) => g.grantId === id);
+    expect(mine?.unusedItems.sort()).toEqual(['csrq', 'hjdz']);
+  });
+
+  it.each([
+    ['unknown items', { items: ['xm', 'nope'] }, 422, 'ITEMS_NOT_IN_RESOURCE'],
+    ['an unknown resource', { resourceCode: 'NO-SUCH' }, 404, 'RESOURCE_NOT_FOUND'],
+    ['no purpose', { purpose: '' }, 400, 'INVALID_INPUT'],
+    ['a duration of 0 days', { validDays: 0 }, 400, 'INVALID_INPUT'],
+    ['an unknown field', { extra: 1 }, 400, 'INVALID_INPUT'],
+  ])('refuses an application with %s', async (_what, patch, status, code) => {
+    expect(await apply(patch)).toMatchObject({ status, body: { code } });
+  });
+
+  it.each([
+    ['data.read', { grantId: 'not-a-uuid', subjectId: '1' }, 400],
+    ['data.read', { grantId: randomUUID(), subjectId: '1' }, 403],
+    ['data.read', { grantId: randomUUID(), subjectId: '1 OR 1=1' }, 400],
+    ['data.item', { grantId: randomUUID(), subjectId: '1', item: 'Bad-Item' }, 400],
+    ['data.exists', { grantId: randomUUID(), subjectId: '1', match: 'x' }, 400],
+  ])('refuses a malformed %s call with a 4xx', async (code, input, status) => {
+    expect((await invoke(code, input)).status).toBe(status);
+  });
+
+  it('refuses decisions on unknown or malformed applications', async () => {
+    expect((await decide(randomUUID(), { approve: true })).status).toBe(404);
+    expect((await decide('abc', { approve: true })).status).toBe(404);
+    expect((await getJson(sharing('/unused-items?days=0'), INTERNAL)).status).toBe(400);
+    expect((await getJson(sharing('/applications?status=lost'), INTERNAL)).status).toBe(400);
+  });
+});

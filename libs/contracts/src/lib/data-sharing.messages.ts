@@ -1,0 +1,87 @@
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { CallMeta } from './call-meta.message.js';
+
+/** A data service call names its grant (共享授权) and the subject (ID number, credit code …: the resource's key item). */
+export class DataSubjectInput {
+  /** The approved sharing application the call rests on; it must belong to the calling app. */
+  @IsUUID() grantId!: string;
+  @IsString() @Length(1, 64) @Matches(/^[0-9A-Za-z-]+$/) subjectId!: string;
+}
+
+export class DataReadInput extends DataSubjectInput {}
+
+export class DataExistsInput extends DataSubjectInput {
+  /** Optional equalities on granted items (e.g. the name given in a commitment): the answer is still only yes or no. */
+  @IsOptional() @IsObject() match?: Record<string, string | number | boolean>;
+}
+
+export class DataItemInput extends DataSubjectInput {
+  @IsString() @Matches(/^[a-z][a-zA-Z0-9_]{0,63}$/) item!: string;
+}
+
+export class DataReadRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => DataReadInput) input!: DataReadInput;
+}
+
+export class DataExistsRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => DataExistsInput) input!: DataExistsInput;
+}
+
+export class DataItemRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => DataItemInput) input!: DataItemInput;
+}
+
+/** The granted items of the subject's record (masked by grade unless the grant allows plain values). */
+export class DataReadReply {
+  @IsString() resourceCode!: string;
+  @IsObject() items!: Record<string, unknown>;
+  /** Whether values were masked (the grant does not allow plain values). */
+  @IsBoolean() masked!: boolean;
+  /** The record's version and when it changed at its source. */
+  @IsInt() version!: number;
+  @IsISO8601() updatedAt!: string;
+}
+
+export class DataExistsReply {
+  @IsBoolean() exists!: boolean;
+}
+
+export class DataItemReply {
+  @IsString() item!: string;
+  /** The value (masked unless the grant allows plain values); null when the record has none. Not named `value`: the Kafka transport would take it for the record's own value. */
+  @Allow() itemValue!: unknown;
+  @IsBoolean() masked!: boolean;
+}
+
+export const SHARING_CHANGES = ['applied', 'approved', 'refused', 'reminded', 'escalated', 'revoked', 'expired'] as const;
+
+/** Event: a sharing application changed (申请, 批准, 拒绝, 提醒, 超期上报, 撤销, 到期) — for notifications and supervision. */
+export class DataSharingChangedEvent {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsUUID() applicationId!: string;
+  @IsIn(SHARING_CHANGES) change!: (typeof SHARING_CHANGES)[number];
+  @IsString() resourceCode!: string;
+  @IsString() applicantDepartment!: string;
+  @IsString() ownerDepartment!: string;
+  /** The day the owner must answer by (conditional resources). */
+  @IsOptional() @IsString() dueOn?: string;
+  @IsISO8601() at!: string;
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { type CallMeta, subjectKeyOf } from '@gmp/contracts';
+import { derivedEventId, IdempotentConsumerService } from '@gmp/messaging';
+import { ServiceConfig } from '@gmp/service-kit';
+import { DataAccessRecord } from './data-access-record.entity.js';
+
+const GROUP = 'data-platform';
+
+export interface DataAccess {
+  meta: CallMeta;
+  /** The subject's ID number or credit code (kept only as its keyed hash). */
+  subjectId: string;
+  resource: string;
+  outcome: 'READ' | 'REFUSED';
+  itemCount: number;
+  /** What the read rests on when not the caller's own declaration (e.g. `grant:<id>` and the grant's legal basis). */
+  basis?: { code: string; title: string };
+}
+
+/** "Who used my data" (数据使用记录): one record per read or refusal of a subject's data, once per request. */
+@Injectable()
+export class DataAccessLogService {
+  constructor(
+    private readonly once: IdempotentConsumerService,
+    private readonly config: ServiceConfig,
+  ) {}
+
+  async record(a: DataAccess, step: string): Promise<void> {
+    const eventId = derivedEventId(a.meta.messageId, step);
+    await this.once.insertOnce(GROUP, eventId, DataAccessRecord, {
+      eventId,
+      subjectKey: subjectKeyOf(a.subjectId, this.config.SUBJECT_KEY_SECRET),
+      resource: a.resource.slice(0, 64),
+      provider: 'data-platform',
+      app: a.meta.app,
+      endUser: a.meta.endUser ?? null,
+      purpose: a.meta.purpose ?? null,
+      caseId: a.meta.caseId ?? null,
+      legalBasis: a.basis?.code ?? a.meta.legalBasis ?? null,
+      legalBasisTitle: (a.basis?.title ?? a.meta.legalBasisTitle ?? null)?.slice(0, 256) ?? null,
+      outcome: a.outcome,
+      correlationId: a.meta.correlationId,
+      itemCount: a.itemCount,
+      accessedAt: new Date(),
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataAccessLogService } from './data-access-log.service.js';
+import { DataAccessRecord } from './data-access-record.entity.js';
+import { DataAccessController } from './data-access.controller.js';
+import { DataAccessHandler } from './data-access.handler.js';
+
+/** 数据使用记录 ("who used my data"): reads reported by events and by this service's own data services. */
+@Module({
+  imports: [TypeOrmModule.forFeature([DataAccessRecord])],
+  controllers: [DataAccessHandler, DataAccessController],
+  providers: [DataAccessLogService],
+  exports: [DataAccessLogService],
+})
+export class DataAccessModule {}

@@ -1,0 +1,33 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  type DataExistsReply,
+  type DataExistsRequest,
+  type DataItemReply,
+  type DataItemRequest,
+  type DataReadReply,
+  type DataReadRequest,
+  Topic,
+} from '@gmp/contracts';
+import { ReadSharedData } from './usecases/read-shared-data/read-shared-data.usecase.js';
+
+/** The data services' Kafka (or in-process) entry: data.read, data.exists, data.item (messages arrive validated). */
+@Controller()
+export class SharingHandler {
+  constructor(private readonly data: ReadSharedData) {}
+
+  @MessagePattern(Topic.DataRead)
+  read(@Payload() r: DataReadRequest): Promise<DataReadReply> {
+    return this.data.read(r.meta, r.input);
+  }
+
+  @MessagePattern(Topic.DataExists)
+  exists(@Payload() r: DataExistsRequest): Promise<DataExistsReply> {
+    return this.data.exists(r.meta, r.input);
+  }
+
+  @MessagePattern(Topic.DataItem)
+  item(@Payload() r: DataItemRequest): Promise<DataItemReply> {
+    return this.data.item(r.meta, r.input);
+  }
+}

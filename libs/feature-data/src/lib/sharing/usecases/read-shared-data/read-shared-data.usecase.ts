@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  type CallMeta,
+  type DataExistsInput,
+  type DataExistsReply,
+  type DataItemInput,
+  type DataItemReply,
+  type DataReadInput,
+  type DataReadReply,
+} from '@gmp/contracts';
+import { quoteTablePath } from '@gmp/messaging';
+import type { DataItemBody } from '../../../catalogue/catalogue.dto.js';
+import { CatalogueService } from '../../../catalogue/catalogue.service.js';
+import { DataAccessLogService } from '../../../data-access/data-access-log.service.js';
+import { RecordStoreService } from '../../../ingestion/record-store.service.js';
+import { maskValue } from '../../masking.js';
+import { DataShare, DataShareItemUse } from '../../sharing.entities.js';
+import { SharingProblem } from '../../sharing.problems.js';
+
+interface Granted {
+  share: DataShare;
+  items: Map<string, DataItemBody>;
+  keyItem: string;
+}
+
+/**
+ * The data services (数据服务) over an approved grant: `read` (the granted items), `exists` (yes or
+ * no, nothing else) and `item` (one granted item). The grant must be the calling app's, approved
+ * and current; values are masked by the items' rules unless the grant allows plain values. Every
+ * call — read or refused — is one record in the subject's "who used my data", with the grant as
+ * its basis and the caller's case number; the items read are noted for the least-privilege report.
+ */
+@Injectable()
+export class ReadSharedData {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalogue: CatalogueService,
+    private readonly log: DataAccessLogService,
+    private readonly records: RecordStoreService,
+  ) {}
+
+  async read(meta: CallMeta, input: DataReadInput): Promise<DataReadReply> {
+    const g = await this.grant(meta, input, 'read');
+    const row = await this.record(g, input.subjectId);
+    if (!row) {
+      await this.note(meta, input, g, 'READ', [], 'read');
+      throw SharingProblem.NO_RECORD(g.share.resourceCode);
+    }
+    const items = Object.fromEntries(
+      g.share.items.map((code) => [code, this.value(g, code, code === g.keyItem ? input.subjectId : row.values[code])]),
+    );
+    await this.note(meta, input, g, 'READ', g.share.items, 'read');
+    return {
+      resourceCode: g.share.resourceCode,
+      items,
+      masked: !g.share.plainValues,
+      version: row.version,
+      updatedAt: row.sourceUpdatedAt.toISOString(),
+    };
+  }
+
+  async exists(meta: CallMeta, input: DataExistsInput): Promise<DataExistsReply> {
+    const g = await this.grant(meta, input, 'exists');
+    const asked = Object.keys(input.match ?? {});
+    const outside = asked.filter((i) => !g.share.items.includes(i));
+    if (outside.length > 0) {
+      await this.note(meta, input, g, 'REFUSED', [], 'exists');
+      throw SharingProblem.ITEM_NOT_GRANTED(outside.join(', '));
+    }
+    const row = await this.record(g, input.subjectId);
+    const exists =
+      row !== null && asked.every((i) => String(i === g.keyItem ? input.subjectId : row.values[i]) === String(input.match![i]));
+    await this.note(meta, input, g, 'READ', asked, 'exists');
+    return { exists };
+  }
+
+  async item(meta: CallMeta, input: DataItemInput): Promise<DataItemReply> {
+    const g = await this.grant(meta, input, 'item');
+    if (!g.share.items.includes(input.item)) {
+      await this.note(meta, input, g, 'REFUSED', [], 'item');
+      throw SharingProblem.ITEM_NOT_GRANTED(input.item);
+    }
+    const row = await this.record(g, input.subjectId);
+    await this.note(meta, input, g, 'READ', row ? [input.item] : [], 'item');
+    if (!row) throw SharingProblem.NO_RECORD(g.share.resourceCode);
+    const raw = input.item === g.keyItem ? input.subjectId : row.values[input.item];
+    return { item: input.item, itemValue: this.value(g, input.item, raw) ?? null, masked: !g.share.plainValues };
+  }
+
+  /** The caller's usable grant, or the refusal (recorded: the subject sees who tried). */
+  private async grant(meta: CallMeta, input: { grantId: string; subjectId: string }, step: string): Promise<Granted> {
+    const share = await this.dataSource.getRepository(DataShare).findOneBy({ id: input.grantId });
+    const usable = share && share.appKey === meta.app && share.status === 'approved' && share.validUntil && share.validUntil > new Date();
+    const found = usable ? await this.catalogue.find(share.resourceCode) : null;
+    if (!share || !usable || !found) {
+      await this.log.record(
+        { meta, subjectId: input.subjectId, resource: share?.resourceCode ?? 'unknown-grant', outcome: 'REFUSED', itemCount: 0 },
+        `data-${step}`,
+      );
+      throw SharingProblem.GRANT_NOT_USABLE(
+        !share || share.appKey !== meta.app ? input.grantId : `${input.grantId}: ${share.status === 'approved' ? 'expired' : share.status}`,
+      );
+    }
+    return { share, items: new Map(found.resource.definition.items.map((i) => [i.code, i])), keyItem: found.resource.definition.keyItem };
+  }
+
+  private record(g: Granted, subjectId: string) {
+    return this.records.current(this.dataSource.manager, g.share.resourceCode, subjectId);
+  }
+
+  private value(g: Granted, code: string, raw: unknown): unknown {
+    const item = g.items.get(code);
+    return g.share.plainValues || !item ? raw : maskValue(item, raw);
+  }
+
+  private async note(
+    meta: CallMeta,
+    input: { grantId: string; subjectId: string },
+    g: Granted,
+    outcome: 'READ' | 'REFUSED',
+    items: string[],
+    step: string,
+  ) {
+    await this.log.record(
+      {
+        meta,
+        subjectId: input.subjectId,
+        resource: g.share.resourceCode,
+        outcome,
+        itemCount: items.length,
+        basis: { code: `grant:${g.share.id}`, title: g.share.legalBasis },
+      },
+      `data-${step}`,
+    );
+    if (items.length === 0) return;
+    const t = quoteTablePath(this.dataSource.getMetadata(DataShareItemUse).tablePath);
+    await this.dataSource.query(
+      `INSERT INTO ${t} AS u (share_id, item, last_read_at, reads) SELECT $1, unnest($2::varchar[]), now(), 1
+       ON CONFLICT (share_id, item) DO UPDATE SET last_read_at = now(), reads = u.reads + 1`,
+      [g.share.id, items],
+    );
+  }
+}
