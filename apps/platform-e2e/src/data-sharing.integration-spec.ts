@@ -287,6 +287,52 @@ describe('data platform: sharing and data services', () => {
     expect(mine?.unusedItems.sort()).toEqual(['csrq', 'hjdz']);
   });
 
+  it('prefills a form’s data elements from the app’s grants, with provenance and lock, and says why the rest are not filled', async () => {
+    const { body } = await apply({ items: ['sfzh', 'xm', 'hjdz'], plainValues: true });
+    const id = (body as { id: string }).id;
+    await decide(id, { approve: true, plainValues: true });
+    const prefill = await invoke(
+      'data.prefill',
+      { subjectId: citizen.sfzh, dataElements: ['DE00002', 'DE00006', 'DE00005', 'DE99999', 'DE00002'] },
+      { 'x-case-id': 'CASE-2026-0042' },
+    );
+    expect(prefill.status).toBe(200);
+    const answer = prefill.body as {
+      fields: { dataElement: string; fieldValue: unknown; masked: boolean; locked: boolean; provenance: object }[];
+      refused: object[];
+    };
+    expect(answer.fields).toEqual([
+      {
+        dataElement: 'DE00002',
+        fieldValue: citizen.xm,
+        masked: false,
+        locked: true,
+        provenance: {
+          resourceCode: POP,
+          resourceName: expect.stringContaining('人口基本信息'),
+          department: OWNER,
+          updatedAt: '2026-12-01T01:00:00.000Z',
+          verified: true,
+        },
+      },
+      expect.objectContaining({ dataElement: 'DE00006', fieldValue: citizen.hjdz, masked: false }),
+    ]);
+    // 民族 (DE00005) is an item of the resource but not granted to this app by any grant; DE99999 is nobody's.
+    expect(answer.refused).toEqual([
+      { dataElement: 'DE00005', reason: 'NO_GRANT' },
+      { dataElement: 'DE99999', reason: 'NO_GRANT' },
+    ]);
+    const stranger = generateCitizenId({ regionCode: '320102', birthDate: '1971-03-03', sequence: 9 });
+    const none = await invoke('data.prefill', { subjectId: stranger, dataElements: ['DE00002'] });
+    expect(none.body).toEqual({ fields: [], refused: [{ dataElement: 'DE00002', reason: 'NO_RECORD' }] });
+    const log = await usage();
+    expect(log.records).toEqual(
+      expect.arrayContaining([expect.objectContaining({ caseId: 'CASE-2026-0042', outcome: 'READ', resource: POP })]),
+    );
+    expect(await invoke('data.prefill', { subjectId: citizen.sfzh, dataElements: ['xm'] })).toMatchObject({ status: 400 });
+    expect(await invoke('data.prefill', { subjectId: citizen.sfzh, dataElements: [] })).toMatchObject({ status: 400 });
+  });
+
   it.each([
     ['unknown items', { items: ['xm', 'nope'] }, 422, 'ITEMS_NOT_IN_RESOURCE'],
     ['an unknown resource', { resourceCode: 'NO-SUCH' }, 404, 'RESOURCE_NOT_FOUND'],

@@ -27,7 +27,16 @@ import {
 import { CalendarCountInput, CalendarCountReply, CalendarDeadlineInput, CalendarDeadlineReply } from './calendar.messages.js';
 import { SealPdfInput, SealPdfReply, SealSignDataInput, SealSignDataReply, SealVerifyInput, SealVerifyReply } from './seal.messages.js';
 import { ArchiveDepositInput, ArchiveDepositReply, ArchiveVerifyInput, ArchiveVerifyReply } from './archive.messages.js';
-import { DataExistsInput, DataExistsReply, DataItemInput, DataItemReply, DataReadInput, DataReadReply } from './data-sharing.messages.js';
+import {
+  DataExistsInput,
+  DataExistsReply,
+  DataItemInput,
+  DataItemReply,
+  DataPrefillInput,
+  DataPrefillReply,
+  DataReadInput,
+  DataReadReply,
+} from './data-sharing.messages.js';
 import { Topic } from './topics.enum.js';
 import type { AnnouncedCapability } from './capability-registry.messages.js';
 import { jsonSchemaOf } from './capability-schema.util.js';
@@ -384,6 +393,20 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { grantId: '6f1c2a4e-0000-4000-8000-000000000000', subjectId: '11010519491231002X', item: 'hjdz' },
+  },
+  {
+    code: 'data.prefill',
+    version: '1',
+    name: '表单预填（免填写）',
+    description:
+      'For a subject and a form’s data elements (数据元), the values the calling app’s current grants cover, each with its provenance (resource, department, updated at, verified) and a lock; every element not filled with its reason. Each resource read is in the subject’s “who used my data”.',
+    ownerDepartment: '省大数据管理中心 (provincial big-data centre)',
+    topic: Topic.DataPrefill,
+    input: DataPrefillInput,
+    output: DataPrefillReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { subjectId: '11010519491231002X', dataElements: ['DE00002', 'DE00006'] },
   },
 ];
 

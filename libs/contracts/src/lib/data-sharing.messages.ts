@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import {
   Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsDefined,
   IsIn,
@@ -84,4 +87,49 @@ export class DataSharingChangedEvent {
   /** The day the owner must answer by (conditional resources). */
   @IsOptional() @IsString() dueOn?: string;
   @IsISO8601() at!: string;
+}
+
+/** 免填写: which data elements (数据元) of a form the platform fills for the subject, from the caller's grants. */
+export class DataPrefillInput {
+  @IsString() @Length(1, 64) @Matches(/^[0-9A-Za-z-]+$/) subjectId!: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @Matches(/^[A-Z]{2}\d{5}$/, { each: true }) dataElements!: string[];
+}
+
+export class DataPrefillRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => DataPrefillInput) input!: DataPrefillInput;
+}
+
+/** Where a prefilled value comes from (数据来源). */
+export class PrefillProvenance {
+  @IsString() resourceCode!: string;
+  @IsString() resourceName!: string;
+  /** The department that provides the resource. */
+  @IsString() department!: string;
+  /** When the value changed at its source. */
+  @IsISO8601() updatedAt!: string;
+  /** Published by the responsible department (government-verified), not typed by an applicant. */
+  @IsBoolean() verified!: boolean;
+}
+
+export class PrefilledField {
+  @IsString() dataElement!: string;
+  @Allow() fieldValue!: unknown;
+  @IsBoolean() masked!: boolean;
+  /** Verified values are not editable by the applicant (a dispute becomes a correction request to the department). */
+  @IsBoolean() locked!: boolean;
+  @IsDefined() @ValidateNested() @Type(() => PrefillProvenance) provenance!: PrefillProvenance;
+}
+
+export const PREFILL_REFUSALS = ['NO_GRANT', 'NO_RECORD', 'NO_VALUE'] as const;
+
+export class RefusedField {
+  @IsString() dataElement!: string;
+  /** NO_GRANT: no current grant of the caller covers an item with this data element; NO_RECORD: the subject has no record there; NO_VALUE: the record has no value for it. */
+  @IsIn(PREFILL_REFUSALS) reason!: (typeof PREFILL_REFUSALS)[number];
+}
+
+export class DataPrefillReply {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => PrefilledField) fields!: PrefilledField[];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => RefusedField) refused!: RefusedField[];
 }

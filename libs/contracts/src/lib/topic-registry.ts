@@ -17,6 +17,8 @@ import {
   DataExistsRequest,
   DataItemReply,
   DataItemRequest,
+  DataPrefillReply,
+  DataPrefillRequest,
   DataReadReply,
   DataReadRequest,
   DataSharingChangedEvent,
@@ -157,6 +159,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: DataItemReply,
     owner: 'data-platform',
     description: '单项数据读取 (one granted item of a subject’s record)',
+  },
+  [Topic.DataPrefill]: {
+    topic: Topic.DataPrefill,
+    kind: 'request',
+    message: DataPrefillRequest,
+    reply: DataPrefillReply,
+    owner: 'data-platform',
+    description: '表单预填 (values for a form’s data elements from the caller’s grants, each with its provenance and lock)',
   },
   [Topic.DataSharingChanged]: {
     topic: Topic.DataSharingChanged,

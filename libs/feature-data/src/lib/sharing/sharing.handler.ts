@@ -5,16 +5,22 @@ import {
   type DataExistsRequest,
   type DataItemReply,
   type DataItemRequest,
+  type DataPrefillReply,
+  type DataPrefillRequest,
   type DataReadReply,
   type DataReadRequest,
   Topic,
 } from '@gmp/contracts';
+import { PrefillForm } from './usecases/prefill-form/prefill-form.usecase.js';
 import { ReadSharedData } from './usecases/read-shared-data/read-shared-data.usecase.js';
 
-/** The data services' Kafka (or in-process) entry: data.read, data.exists, data.item (messages arrive validated). */
+/** The data services' Kafka (or in-process) entry: data.read, data.exists, data.item, data.prefill (messages arrive validated). */
 @Controller()
 export class SharingHandler {
-  constructor(private readonly data: ReadSharedData) {}
+  constructor(
+    private readonly data: ReadSharedData,
+    private readonly prefillForm: PrefillForm,
+  ) {}
 
   @MessagePattern(Topic.DataRead)
   read(@Payload() r: DataReadRequest): Promise<DataReadReply> {
@@ -24,6 +30,11 @@ export class SharingHandler {
   @MessagePattern(Topic.DataExists)
   exists(@Payload() r: DataExistsRequest): Promise<DataExistsReply> {
     return this.data.exists(r.meta, r.input);
+  }
+
+  @MessagePattern(Topic.DataPrefill)
+  prefill(@Payload() r: DataPrefillRequest): Promise<DataPrefillReply> {
+    return this.prefillForm.execute(r.meta, r.input);
   }
 
   @MessagePattern(Topic.DataItem)

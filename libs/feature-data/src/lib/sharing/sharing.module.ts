@@ -9,6 +9,7 @@ import { DataShare, DataShareItemUse } from './sharing.entities.js';
 import { SharingHandler } from './sharing.handler.js';
 import { ApplyForShare } from './usecases/apply-for-share/apply-for-share.usecase.js';
 import { DecideShare } from './usecases/decide-share/decide-share.usecase.js';
+import { PrefillForm } from './usecases/prefill-form/prefill-form.usecase.js';
 import { ReadSharedData } from './usecases/read-shared-data/read-shared-data.usecase.js';
 import { RevokeShare } from './usecases/revoke-share/revoke-share.usecase.js';
 import { SweepShares } from './usecases/sweep-shares/sweep-shares.usecase.js';
@@ -18,7 +19,7 @@ import { WorkingDaysService } from './working-days.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([DataShare, DataShareItemUse]), CatalogueModule, IngestionModule, DataAccessModule],
   controllers: [SharingController, SharingHandler],
-  providers: [WorkingDaysService, SharingEventsService, ApplyForShare, DecideShare, RevokeShare, SweepShares, ReadSharedData],
+  providers: [WorkingDaysService, SharingEventsService, ApplyForShare, DecideShare, RevokeShare, SweepShares, ReadSharedData, PrefillForm],
   exports: [ReadSharedData],
 })
 export class SharingModule {}
