@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { Topic, wireTopicOf } from '@gmp/contracts';
+import { subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { generateCitizenId } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
-import { getJson, INTERNAL, post, registerGrantedApp } from './dispatch-client.js';
+import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
+import { getJson, INTERNAL, post, putJson, registerGrantedApp } from './dispatch-client.js';
 
 /**
  * 数据共享 over real Kafka and PostgreSQL: a department applies for a conditional resource, the
@@ -331,6 +331,85 @@ describe('data platform: sharing and data services', () => {
     );
     expect(await invoke('data.prefill', { subjectId: citizen.sfzh, dataElements: ['xm'] })).toMatchObject({ status: 400 });
     expect(await invoke('data.prefill', { subjectId: citizen.sfzh, dataElements: [] })).toMatchObject({ status: 400 });
+  });
+
+  it('tags a family with a newborn when the birth certificate arrives (TagGained on Kafka), after a dry-run; refuses rules that do not compile', async () => {
+    const tags = (path: string) => `${data.url}/internal/v1/data/tags${path}`;
+    const OPS = { ...INTERNAL, 'x-caller': 'ops@tags' };
+    const rule = `'JS-WJ-CS-0001' in profile.mentions && profile.mentions['JS-WJ-CS-0001'].exists(b, timestamp(b.cssj) > timestamp(now) - duration('8760h'))`;
+    const kafka = new Kafka({ clientId: 'e2e-tags', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+    const seen: { tagCode: string; subjectKey: string; change: string; version: number }[] = [];
+    const consumer = kafka.consumer({ groupId: `e2e-tags-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: wireTopicOf(Topic.DataTagChanged), fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
+
+    const dry = await post(tags('/newborn-family/dry-run'), { name: '新生儿家庭', rule }, INTERNAL);
+    expect(dry).toMatchObject({ status: 200, body: { matches: 0, added: 0, removed: 0 } });
+    const published = await putJson(tags('/newborn-family'), { name: '新生儿家庭', rule }, OPS);
+    expect(published).toMatchObject({ status: 200, body: { version: 1, changed: true, added: 0 } });
+    const motherKey = subjectKeyOf(citizen.sfzh, TEST_SUBJECT_KEY_SECRET);
+
+    const born = new Date(Date.now() - 5 * 86_400_000);
+    const birth = await post(
+      `${data.url}/internal/v1/data/resources/JS-WJ-CS-0001/records`,
+      {
+        department: '省卫生健康委员会',
+        records: [
+          {
+            updatedAt: new Date().toISOString(),
+            record: {
+              zmbh: 'Q320000317',
+              xsexm: '周小宝',
+              xb: '1',
+              cssj: born.toISOString(),
+              mqsfzh: citizen.sfzh,
+              qfrq: new Date().toISOString().slice(0, 10),
+            },
+          },
+        ],
+      },
+      INTERNAL,
+    );
+    expect(birth.body).toMatchObject({ stored: 1, quarantined: [] });
+    expect((await getJson(tags(`/newborn-family/members/${citizen.sfzh}`), INTERNAL)).body).toMatchObject({ member: true, version: 1 });
+    await eventually(
+      async () => (seen.some((e) => e.tagCode === 'newborn-family' && e.subjectKey === motherKey && e.change === 'gained') ? true : null),
+      30_000,
+    );
+    expect(JSON.stringify(seen)).not.toContain(citizen.sfzh);
+
+    // A stricter rule, dry-run first: the mother would be removed; publishing it says so (TagLost).
+    const stricter = rule.replace("'8760h'", "'24h'");
+    expect((await post(tags('/newborn-family/dry-run'), { name: '新生儿家庭', rule: stricter }, INTERNAL)).body).toMatchObject({
+      matches: 0,
+      removed: 1,
+    });
+    expect((await putJson(tags('/newborn-family'), { name: '新生儿家庭', rule: stricter }, OPS)).body).toMatchObject({
+      version: 2,
+      removed: 1,
+    });
+    await eventually(
+      async () => (seen.some((e) => e.subjectKey === motherKey && e.change === 'lost' && e.version === 2) ? true : null),
+      30_000,
+    );
+    expect((await getJson(tags(`/newborn-family/members/${citizen.sfzh}`), INTERNAL)).body).toMatchObject({ member: false, version: 2 });
+    await consumer.disconnect();
+
+    expect(await putJson(tags('/broken'), { name: 'x', rule: 'profile.records[' }, OPS)).toMatchObject({
+      status: 422,
+      body: { code: 'RULE_INVALID' },
+    });
+    expect(await putJson(tags('/broken'), { name: 'x', rule: '1 + 1' }, OPS)).toMatchObject({
+      status: 422,
+      body: { code: 'RULE_INVALID' },
+    });
+    expect(await putJson(tags('/Bad_Code'), { name: 'x', rule: 'true' }, OPS)).toMatchObject({
+      status: 400,
+      body: { code: 'TAG_CODE_INVALID' },
+    });
+    expect(await putJson(tags('/long'), { name: 'x', rule: 'true || '.repeat(400) + 'true' }, OPS)).toMatchObject({ status: 400 });
+    expect((await getJson(tags('/no-such-tag'), INTERNAL)).status).toBe(404);
   });
 
   it.each([

@@ -23,6 +23,7 @@ import {
   DataReadRequest,
   DataSharingChangedEvent,
 } from './data-sharing.messages.js';
+import { DataTagChangedEvent } from './data-tags.messages.js';
 import {
   LicenceByIdRequest,
   LicenceChangedEvent,
@@ -175,6 +176,13 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     owner: 'data-platform',
     description: '共享申请状态变化 (a sharing application was made, decided, reminded, escalated, revoked or expired)',
     unordered: true,
+  },
+  [Topic.DataTagChanged]: {
+    topic: Topic.DataTagChanged,
+    kind: 'event',
+    message: DataTagChangedEvent,
+    owner: 'data-platform',
+    description: '标签变化 (a subject gained or lost a tag: TagGained / TagLost) → business platform (免申即享)',
   },
   [Topic.NotificationSend]: {
     topic: Topic.NotificationSend,

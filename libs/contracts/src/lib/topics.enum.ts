@@ -73,6 +73,8 @@ export enum Topic {
   DataPrefill = 'data.shared.prefill.v1',
   /** Event: a sharing application changed (applied, approved, refused, reminded, escalated, revoked, expired). */
   DataSharingChanged = 'data.sharing.changed.v1',
+  /** Event: a subject gained or lost a tag (标签; TagGained / TagLost), keyed by subject. */
+  DataTagChanged = 'data.tag.changed.v1',
 }
 
 /** A platform service's name (Kafka client id, consumer group, topic prefix): lower-case words joined by hyphens. */

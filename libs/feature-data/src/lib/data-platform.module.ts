@@ -11,6 +11,7 @@ import { LicenceIndexHandler } from './licence-index/licence-index.handler.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { SharingModule } from './sharing/sharing.module.js';
+import { TagsModule } from './tags/tags.module.js';
 
 /** 数据中台: resource catalogue, ingestion with quality rules and quarantine, sharing and data services, data-access audit, the population base library. */
 @Module({
@@ -19,6 +20,7 @@ import { SharingModule } from './sharing/sharing.module.js';
     CatalogueModule,
     IngestionModule,
     SharingModule,
+    TagsModule,
     DataAccessModule,
   ],
   controllers: [PopulationHandler, LicenceIndexHandler],

@@ -14,6 +14,8 @@ import { DataResource, DataResourceVersion } from './catalogue/catalogue.entitie
 import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion/ingestion.entities.js';
 import { DataShare, DataShareItemUse } from './sharing/sharing.entities.js';
 import { CreateSharing1763802700000 } from './migrations/1763802700000-create-sharing.migration.js';
+import { CreateTags1763802800000 } from './migrations/1763802800000-create-tags.migration.js';
+import { DataTag, DataTagMember, DataTagVersion } from './tags/tags.entities.js';
 
 export const dataPlatformService: ServiceDefinition = {
   name: 'data-platform',
@@ -32,6 +34,9 @@ export const dataPlatformService: ServiceDefinition = {
     QuarantineEntry,
     DataShare,
     DataShareItemUse,
+    DataTag,
+    DataTagVersion,
+    DataTagMember,
     OutboxRecord,
     ProcessedMessage,
   ],
@@ -43,9 +48,10 @@ export const dataPlatformService: ServiceDefinition = {
     DataAccessBasis1763802200000,
     CreateCatalogueIngestion1763802600000,
     CreateSharing1763802700000,
+    CreateTags1763802800000,
   ],
   requests: [Topic.CalendarDeadline],
-  publishes: [Topic.DataSharingChanged],
+  publishes: [Topic.DataSharingChanged, Topic.DataTagChanged],
   consumes: [
     Topic.LicenceAccessed,
     Topic.DataPopulationVerify,

@@ -8,6 +8,8 @@ export type RecordOrigin = 'kafka' | 'http' | 'quarantine';
  * value (the ID number or credit code is not stored; a masked form is); the other items in `values`.
  */
 @Entity({ name: 'data_record' })
+// GIN index on subject_links (created by the migration; TypeORM cannot declare GIN).
+@Index('IDX_data_record_links', { synchronize: false })
 export class DataRecord {
   @PrimaryColumn({ type: 'varchar', length: 64, name: 'resource_code', primaryKeyConstraintName: 'PK_data_record' })
   resourceCode!: string;
@@ -40,6 +42,10 @@ export class DataRecord {
 
   @Column({ type: 'varchar', length: 16 })
   origin!: RecordOrigin;
+
+  /** Keyed hashes of the other subjects the record names (a birth certificate's mother and father): their profiles include it. */
+  @Column({ type: 'jsonb', name: 'subject_links' })
+  subjectLinks!: string[];
 }
 
 /** Every version a record went through (history): who sent it, when, from where. */

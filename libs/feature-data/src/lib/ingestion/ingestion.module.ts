@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { IngestionController } from './ingestion.controller.js';
 import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion.entities.js';
+import { ProfilesService } from './profiles.service.js';
 import { QualityReportService } from './quality-report.service.js';
 import { RecordStoreService } from './record-store.service.js';
 import { RecordsHandler } from './records.handler.js';
@@ -13,7 +14,7 @@ import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-qu
 @Module({
   imports: [TypeOrmModule.forFeature([DataRecord, DataRecordHistory, QuarantineEntry]), CatalogueModule],
   controllers: [RecordsHandler, IngestionController],
-  providers: [RecordStoreService, IngestRecord, ResubmitQuarantined, QualityReportService],
-  exports: [IngestRecord, RecordStoreService],
+  providers: [RecordStoreService, ProfilesService, IngestRecord, ResubmitQuarantined, QualityReportService],
+  exports: [IngestRecord, RecordStoreService, ProfilesService],
 })
 export class IngestionModule {}

@@ -18,6 +18,8 @@ export interface CompiledResource {
   keyItem: string;
   /** Items whose values must be unique across the resource's records (checked against the store). */
   uniqueItems: string[];
+  /** Items (other than the key) that name another subject — ID numbers, credit codes: the record is linked to those subjects' profiles. */
+  linkItems: string[];
   /** Every reason the record fails the schema and the rules, in the order found; [] when it passes. */
   check(record: unknown, receivedAt: Date): QualityReason[];
 }
@@ -50,6 +52,11 @@ export function compileResource(def: ResourceDefinitionBody & { code: string; ve
     version: def.version,
     keyItem: def.keyItem,
     uniqueItems: (def.rules ?? []).filter((r) => r.type === 'unique').map((r) => r.item),
+    linkItems: [
+      ...new Set(
+        (def.rules ?? []).filter((r) => (r.type === 'citizenId' || r.type === 'creditCode') && r.item !== def.keyItem).map((r) => r.item),
+      ),
+    ],
     check(record, receivedAt) {
       if (typeof record !== 'object' || record === null || Array.isArray(record))
         return [{ rule: 'type', item: null, message: '记录须为对象 (a record is a JSON object)' }];

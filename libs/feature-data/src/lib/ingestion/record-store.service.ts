@@ -20,6 +20,9 @@ export interface CheckedRecord {
 
 export type StoreOutcome = { status: 'stored'; version: number } | { status: 'unchanged' | 'stale' };
 
+/** Called in the transaction of each stored record with the keyed hashes of every subject it concerns (its own and those it names). */
+export type StoredListener = (m: EntityManager, subjectKeys: string[]) => Promise<void>;
+
 /** `110105********002X` for an 18-character ID number or credit code; ends kept, the rest starred, otherwise. */
 export function maskKey(value: string): string {
   if (value.length === 18) return `${value.slice(0, 6)}********${value.slice(-4)}`;
@@ -35,7 +38,14 @@ export function maskKey(value: string): string {
  */
 @Injectable()
 export class RecordStoreService {
+  private readonly listeners: StoredListener[] = [];
+
   constructor(private readonly config: ServiceConfig) {}
+
+  /** Registers what must follow a stored record in its transaction (the tags recompute the subjects' membership). */
+  onStored(listener: StoredListener): void {
+    this.listeners.push(listener);
+  }
 
   keyOf(value: unknown): string {
     return subjectKeyOf(String(value), this.config.SUBJECT_KEY_SECRET);
@@ -77,24 +87,41 @@ export class RecordStoreService {
   async store(m: EntityManager, c: CheckedRecord, receivedAt: Date): Promise<StoreOutcome> {
     const keyValue = String(c.record[c.checks.keyItem]);
     const { [c.checks.keyItem]: _key, ...values } = c.record;
+    const links = [
+      ...new Set(c.checks.linkItems.flatMap((i) => (typeof c.record[i] === 'string' && c.record[i] ? [this.keyOf(c.record[i])] : []))),
+    ];
     const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
     const h = quoteTablePath(m.connection.getMetadata(DataRecordHistory).tablePath);
     const rows = (await m.query(
       `WITH up AS (
-         INSERT INTO ${t} AS r (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin)
-         VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9)
+         INSERT INTO ${t} AS r (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin, subject_links)
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (resource_code, record_key) DO UPDATE
            SET "values" = EXCLUDED."values", version = r.version + 1, resource_version = EXCLUDED.resource_version,
                source_department = EXCLUDED.source_department, source_updated_at = EXCLUDED.source_updated_at,
-               received_at = EXCLUDED.received_at, origin = EXCLUDED.origin
+               received_at = EXCLUDED.received_at, origin = EXCLUDED.origin, subject_links = EXCLUDED.subject_links
            WHERE r.source_updated_at < EXCLUDED.source_updated_at AND r."values" IS DISTINCT FROM EXCLUDED."values"
          RETURNING version)
        INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
        SELECT $1, $2, up.version, $4, $6, $7, $8, $9 FROM up
        RETURNING version`,
-      [c.checks.code, this.keyOf(keyValue), maskKey(keyValue), values, c.checks.version, c.department, c.updatedAt, receivedAt, c.origin],
+      [
+        c.checks.code,
+        this.keyOf(keyValue),
+        maskKey(keyValue),
+        values,
+        c.checks.version,
+        c.department,
+        c.updatedAt,
+        receivedAt,
+        c.origin,
+        JSON.stringify(links),
+      ],
     )) as { version: number }[];
-    if (rows[0]) return { status: 'stored', version: rows[0].version };
+    if (rows[0]) {
+      for (const listener of this.listeners) await listener(m, [this.keyOf(keyValue), ...links]);
+      return { status: 'stored', version: rows[0].version };
+    }
     // Nothing written: a newer record is stored already (stale), or this one equals it (unchanged).
     const [current] = (await m.query(`SELECT "values" FROM ${t} WHERE resource_code = $1 AND record_key = $2`, [
       c.checks.code,

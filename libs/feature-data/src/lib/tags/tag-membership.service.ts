@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import { type DataTagChangedEvent, Topic } from '@gmp/contracts';
+import { OutboxService } from '@gmp/messaging';
+import { ProfilesService } from '../ingestion/profiles.service.js';
+import { TagRulesService } from './tag-rules.service.js';
+import { DataTag, DataTagMember } from './tags.entities.js';
+
+/** Most subjects a rule is run over in one pass (dry-run, publication). */
+export const SCAN_LIMIT = 100_000;
+
+export interface Evaluation {
+  /** Keys of the subjects that match. */
+  matching: Set<string>;
+  scanned: number;
+  errors: number;
+}
+
+/** Evaluates a tag over profiles and applies the difference to its members, each change an event (TagGained / TagLost) in the same transaction. */
+@Injectable()
+export class TagMembershipService {
+  constructor(
+    private readonly profiles: ProfilesService,
+    private readonly rules: TagRulesService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async evaluate(m: EntityManager, rule: string, keys: string[], now = new Date()): Promise<Evaluation> {
+    const f = this.rules.compile(rule);
+    const matching = new Set<string>();
+    let errors = 0;
+    for (const key of keys) {
+      const r = this.rules.matches(f, await this.profiles.profileOf(m, key), now);
+      if (r.match) matching.add(key);
+      if (r.error) errors++;
+    }
+    return { matching, scanned: keys.length, errors };
+  }
+
+  async allSubjects(m: EntityManager): Promise<string[]> {
+    return this.profiles.subjects(m, SCAN_LIMIT);
+  }
+
+  /** Sets the tag's members among `keys` to those matching; returns how many were added and removed. */
+  async apply(m: EntityManager, tag: DataTag, keys: string[], matching: Set<string>): Promise<{ added: number; removed: number }> {
+    const repo = m.getRepository(DataTagMember);
+    const current = new Set(
+      keys.length === 0 ? [] : (await repo.find({ where: { tagCode: tag.code, subjectKey: In(keys) } })).map((r) => r.subjectKey.trim()),
+    );
+    const added = keys.filter((k) => matching.has(k) && !current.has(k));
+    const removed = keys.filter((k) => !matching.has(k) && current.has(k));
+    const now = new Date();
+    if (added.length > 0) await repo.insert(added.map((subjectKey) => ({ tagCode: tag.code, subjectKey, since: now })));
+    if (removed.length > 0) await repo.delete({ tagCode: tag.code, subjectKey: In(removed) });
+    for (const [key, change] of [...added.map((k) => [k, 'gained'] as const), ...removed.map((k) => [k, 'lost'] as const)]) {
+      const event: DataTagChangedEvent = {
+        meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'data-platform', sentAt: now.toISOString() },
+        tagCode: tag.code,
+        subjectKey: key,
+        change,
+        version: tag.version,
+        at: now.toISOString(),
+      };
+      await this.outbox.enqueue(m, Topic.DataTagChanged, key, event);
+    }
+    if (added.length + removed.length > 0) this.outbox.wake();
+    return { added: added.length, removed: removed.length };
+  }
+}

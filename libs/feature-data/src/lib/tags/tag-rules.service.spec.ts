@@ -1,0 +1,35 @@
+import { TagRulesService } from './tag-rules.service.js';
+
+const NEWBORN = "'B' in profile.mentions && profile.mentions['B'].exists(b, timestamp(b.cssj) > timestamp(now) - duration('8760h'))";
+const now = new Date('2026-12-05T00:00:00Z');
+
+describe('tag rules (CEL)', () => {
+  const rules = new TagRulesService();
+
+  it('matches a profile by its mentions and its own records', () => {
+    const f = rules.compile(NEWBORN);
+    expect(rules.matches(f, { records: {}, mentions: { B: [{ cssj: '2026-11-30T10:15:00+08:00' }] } }, now)).toEqual({
+      match: true,
+      error: false,
+    });
+    expect(rules.matches(f, { records: {}, mentions: { B: [{ cssj: '2024-11-30T10:15:00+08:00' }] } }, now)).toEqual({
+      match: false,
+      error: false,
+    });
+    expect(rules.matches(f, { records: {}, mentions: {} }, now)).toEqual({ match: false, error: false });
+    const own = rules.compile("'A' in profile.records && profile.records['A'].zczb < 100.0");
+    expect(rules.matches(own, { records: { A: { zczb: 50 } }, mentions: {} }, now).match).toBe(true);
+  });
+
+  it('counts an evaluation error (a missing field) as no, and reports it', () => {
+    const f = rules.compile("profile.records['A'].zczb < 100.0");
+    expect(rules.matches(f, { records: {}, mentions: {} }, now)).toEqual({ match: false, error: true });
+  });
+
+  it.each([['1 +'], ['profile.records['], ["'a' + 1 == "], ['1'], ["'text'"], ['[1, 2]']])(
+    'refuses %s (does not compile or is not a boolean)',
+    (rule) => {
+      expect(() => rules.compile(rule)).toThrow(expect.objectContaining({ response: expect.objectContaining({ code: 'RULE_INVALID' }) }));
+    },
+  );
+});

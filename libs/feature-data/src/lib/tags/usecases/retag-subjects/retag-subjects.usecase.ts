@@ -1,0 +1,30 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { RecordStoreService } from '../../../ingestion/record-store.service.js';
+import { TagMembershipService } from '../../tag-membership.service.js';
+import { DataTag } from '../../tags.entities.js';
+
+/**
+ * When a record is stored, every tag is re-evaluated for the subjects it concerns (its own, and
+ * those it names — a birth certificate's parents), in the record's transaction: TagGained /
+ * TagLost follow the data at once, with no scan.
+ */
+@Injectable()
+export class RetagSubjects implements OnModuleInit {
+  constructor(
+    private readonly records: RecordStoreService,
+    private readonly membership: TagMembershipService,
+  ) {}
+
+  onModuleInit(): void {
+    this.records.onStored((m, keys) => this.execute(m, keys));
+  }
+
+  async execute(m: EntityManager, keys: string[]): Promise<void> {
+    const tags = await m.getRepository(DataTag).find();
+    for (const tag of tags) {
+      const { matching } = await this.membership.evaluate(m, tag.rule, keys);
+      await this.membership.apply(m, tag, keys, matching);
+    }
+  }
+}
