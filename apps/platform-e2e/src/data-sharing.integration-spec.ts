@@ -4,11 +4,13 @@ import { DataSource } from 'typeorm';
 import { subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
-import { techCapabilitiesService } from '@gmp/feature-tech';
+import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { generateCitizenId } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
 import { getJson, INTERNAL, post, putJson, registerGrantedApp } from './dispatch-client.js';
+import { OidcFlows } from './oidc-flows.js';
+import { freePort } from './service-process.js';
 
 /**
  * 数据共享 over real Kafka and PostgreSQL: a department applies for a conditional resource, the
@@ -20,6 +22,7 @@ describe('data platform: sharing and data services', () => {
   let tech: RunningService;
   let data: RunningService;
   let dispatch: RunningService;
+  let issuer: string;
   const POP = 'JS-GA-RK-0001';
   const OWNER = '省公安厅';
   const APPLICANT = '南京市玄武区卫生健康委员会';
@@ -74,10 +77,11 @@ describe('data platform: sharing and data services', () => {
     };
 
   beforeAll(async () => {
-    const env = integrationEnv();
-    tech = await startService(inOwnSchema(techCapabilitiesService), env);
-    data = await startService(inOwnSchema(dataPlatformService), env);
-    dispatch = await startService(inOwnSchema(serviceDispatchService), env);
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}/oidc`;
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port) }));
+    data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
+    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
     const stored = await post(
       `${data.url}/internal/v1/data/resources/${POP}/records`,
       { department: OWNER, records: [{ updatedAt: '2026-12-01T09:00:00+08:00', record: citizen }] },
@@ -410,6 +414,72 @@ describe('data platform: sharing and data services', () => {
     });
     expect(await putJson(tags('/long'), { name: 'x', rule: 'true || '.repeat(400) + 'true' }, OPS)).toMatchObject({ status: 400 });
     expect((await getJson(tags('/no-such-tag'), INTERNAL)).status).toBe(404);
+  });
+
+  it('shows the signed-in citizen who read their data (read and refused, app, purpose, case, basis); only with their own token', async () => {
+    const person = { sfzh: DEMO_PERSON.idNumber, xm: DEMO_PERSON.name, xb: '2', csrq: '1949-12-31', hjzt: 'normal' };
+    await post(
+      `${data.url}/internal/v1/data/resources/${POP}/records`,
+      { department: OWNER, records: [{ updatedAt: '2026-12-01T09:00:00+08:00', record: person }] },
+      INTERNAL,
+    );
+    const { body } = await apply();
+    const id = (body as { id: string }).id;
+    await decide(id, { approve: true });
+    expect((await invoke('data.read', { grantId: id, subjectId: person.sfzh }, { 'x-case-id': 'CASE-2026-0777' })).status).toBe(200);
+    expect((await invoke('data.item', { grantId: id, subjectId: person.sfzh, item: 'mz' })).status).toBe(403);
+
+    const token = (
+      await new OidcFlows(issuer).signIn(
+        { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password },
+        { scope: 'openid capabilities:invoke' },
+      )
+    ).token!;
+    const mine = await post(`${dispatch.url}/v1/capabilities/data.my-usage/invoke`, {}, { authorization: `Bearer ${token}` });
+    expect(mine.status).toBe(200);
+    const records = (
+      mine.body as {
+        records: {
+          resource: string;
+          app: string;
+          outcome: string;
+          caseId?: string;
+          purpose?: string;
+          legalBasis?: string;
+          legalBasisTitle?: string;
+        }[];
+      }
+    ).records;
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          resource: POP,
+          app: 'demo-portal',
+          outcome: 'READ',
+          caseId: 'CASE-2026-0777',
+          purpose: '新生儿出生一件事',
+          legalBasis: `grant:${id}`,
+          legalBasisTitle: '《江苏省政务数据管理办法》第二十条',
+        }),
+        expect.objectContaining({ resource: POP, app: 'demo-portal', outcome: 'REFUSED' }),
+      ]),
+    );
+    // Only this person's: the other citizen's reads are not in it.
+    expect(records.every((r) => r.caseId !== 'CASE-2026-0001')).toBe(true);
+
+    // An app cannot read anyone's log, not even by naming the person.
+    expect(await invoke('data.my-usage', {})).toMatchObject({ status: 403, body: { code: 'NOT_SIGNED_IN' } });
+    expect(await invoke('data.my-usage', {}, { 'x-end-user': DEMO_PERSON.idNumber })).toMatchObject({
+      status: 403,
+      body: { code: 'NOT_SIGNED_IN' },
+    });
+    expect(
+      (await post(`${dispatch.url}/v1/capabilities/data.my-usage/invoke`, { limit: 0 }, { authorization: `Bearer ${token}` })).status,
+    ).toBe(400);
+    expect(
+      (await post(`${dispatch.url}/v1/capabilities/data.my-usage/invoke`, { subjectId: person.sfzh }, { authorization: `Bearer ${token}` }))
+        .status,
+    ).toBe(400);
   });
 
   it.each([

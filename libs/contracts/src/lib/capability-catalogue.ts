@@ -36,6 +36,8 @@ import {
   DataPrefillReply,
   DataReadInput,
   DataReadReply,
+  MyDataUsageInput,
+  MyDataUsageReply,
 } from './data-sharing.messages.js';
 import { Topic } from './topics.enum.js';
 import type { AnnouncedCapability } from './capability-registry.messages.js';
@@ -407,6 +409,20 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { subjectId: '11010519491231002X', dataElements: ['DE00002', 'DE00006'] },
+  },
+  {
+    code: 'data.my-usage',
+    version: '1',
+    name: '我的数据使用记录',
+    description:
+      'The signed-in person’s own “who used my data”: every read and refusal of their data — which app, for whom, why, on what basis, in which case. Only with the person’s own user token; there is no subject in the input.',
+    ownerDepartment: '省大数据管理中心 (provincial big-data centre)',
+    topic: Topic.DataMyUsage,
+    input: MyDataUsageInput,
+    output: MyDataUsageReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { limit: 50 },
   },
 ];
 

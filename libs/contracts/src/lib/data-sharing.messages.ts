@@ -15,6 +15,8 @@ import {
   IsUUID,
   Length,
   Matches,
+  Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
@@ -132,4 +134,33 @@ export class RefusedField {
 export class DataPrefillReply {
   @IsArray() @ValidateNested({ each: true }) @Type(() => PrefilledField) fields!: PrefilledField[];
   @IsArray() @ValidateNested({ each: true }) @Type(() => RefusedField) refused!: RefusedField[];
+}
+
+/** 我的数据使用记录: the signed-in person's own "who used my data" (no subject in the input: it is always the caller's own). */
+export class MyDataUsageInput {
+  @IsOptional() @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class MyDataUsageRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => MyDataUsageInput) input!: MyDataUsageInput;
+}
+
+export class DataUsageEntry {
+  @IsISO8601() accessedAt!: string;
+  /** What was read: a resource code, `e-licence`, `population-base`. */
+  @IsString() resource!: string;
+  /** The app (business line) that read, and for whom (end user) and why. */
+  @IsString() app!: string;
+  @IsOptional() @IsString() purpose?: string;
+  @IsOptional() @IsString() caseId?: string;
+  /** What the read rested on: a legal basis, or `grant:<id>` (a sharing grant), with its title. */
+  @IsOptional() @IsString() legalBasis?: string;
+  @IsOptional() @IsString() legalBasisTitle?: string;
+  @IsIn(['READ', 'REFUSED']) outcome!: 'READ' | 'REFUSED';
+  @IsInt() itemCount!: number;
+}
+
+export class MyDataUsageReply {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => DataUsageEntry) records!: DataUsageEntry[];
 }

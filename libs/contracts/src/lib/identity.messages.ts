@@ -10,6 +10,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  IsUUID,
   Matches,
   ValidateNested,
 } from 'class-validator';
@@ -117,4 +118,19 @@ export class ResolveLegalPersonReply {
   @IsBoolean() registered!: boolean;
   @IsOptional() @IsString() name?: string;
   @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => AgentSummary) agents!: AgentSummary[];
+}
+
+/** Platform-internal: the keyed hash of a signed-in account's ID number, so a service finds that person's records (not a dispatch capability). */
+export class SubjectOfAccountInput {
+  @IsUUID() accountId!: string;
+}
+
+export class SubjectOfAccountRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => SubjectOfAccountInput) input!: SubjectOfAccountInput;
+}
+
+export class SubjectOfAccountReply {
+  /** subjectKeyOf(the account's ID number); null for an unknown or disabled account. */
+  @IsOptional() @Matches(/^[0-9a-f]{64}$/) subjectKey?: string;
 }

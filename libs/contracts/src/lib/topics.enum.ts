@@ -75,6 +75,10 @@ export enum Topic {
   DataSharingChanged = 'data.sharing.changed.v1',
   /** Event: a subject gained or lost a tag (标签; TagGained / TagLost), keyed by subject. */
   DataTagChanged = 'data.tag.changed.v1',
+  /** Request-reply: the signed-in person's own "who used my data" (我的数据使用记录). */
+  DataMyUsage = 'data.usage.mine.v1',
+  /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */
+  IdentitySubjectOf = 'tech.identity.subject-of.v1',
 }
 
 /** A platform service's name (Kafka client id, consumer group, topic prefix): lower-case words joined by hyphens. */

@@ -50,7 +50,7 @@ export const dataPlatformService: ServiceDefinition = {
     CreateSharing1763802700000,
     CreateTags1763802800000,
   ],
-  requests: [Topic.CalendarDeadline],
+  requests: [Topic.CalendarDeadline, Topic.IdentitySubjectOf],
   publishes: [Topic.DataSharingChanged, Topic.DataTagChanged],
   consumes: [
     Topic.LicenceAccessed,

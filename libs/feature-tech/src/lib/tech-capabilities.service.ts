@@ -55,6 +55,7 @@ export const techCapabilitiesService: ServiceDefinition = {
     Topic.IdentityCheckAgent,
     Topic.IdentityIntrospectToken,
     Topic.IdentityResolveLegalPerson,
+    Topic.IdentitySubjectOf,
     Topic.NotificationSend,
     Topic.ArchiveDeposit,
     Topic.ArchiveVerify,

@@ -4,12 +4,14 @@ import { DataAccessLogService } from './data-access-log.service.js';
 import { DataAccessRecord } from './data-access-record.entity.js';
 import { DataAccessController } from './data-access.controller.js';
 import { DataAccessHandler } from './data-access.handler.js';
+import { MyUsageHandler } from './my-usage.handler.js';
+import { ReadMyUsage } from './usecases/read-my-usage/read-my-usage.usecase.js';
 
 /** 数据使用记录 ("who used my data"): reads reported by events and by this service's own data services. */
 @Module({
   imports: [TypeOrmModule.forFeature([DataAccessRecord])],
-  controllers: [DataAccessHandler, DataAccessController],
-  providers: [DataAccessLogService],
+  controllers: [DataAccessHandler, DataAccessController, MyUsageHandler],
+  providers: [DataAccessLogService, ReadMyUsage],
   exports: [DataAccessLogService],
 })
 export class DataAccessModule {}

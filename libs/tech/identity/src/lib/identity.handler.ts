@@ -7,12 +7,15 @@ import {
   type IntrospectTokenRequest,
   type ResolveLegalPersonReply,
   type ResolveLegalPersonRequest,
+  type SubjectOfAccountReply,
+  type SubjectOfAccountRequest,
   Topic,
   type VerifyRealNameReply,
   type VerifyRealNameRequest,
 } from '@gmp/contracts';
 import { AccessTokenVerifier, PLATFORM_API_AUDIENCE, TokenRejected } from '@gmp/identity';
 import { OidcProviderService } from './oidc-provider.service.js';
+import { AccountsService } from './accounts.service.js';
 import { AgentsService } from './agents.service.js';
 import { RealNameService } from './real-name.service.js';
 
@@ -25,7 +28,15 @@ export class IdentityHandler {
     private readonly agents: AgentsService,
     private readonly oidc: OidcProviderService,
     private readonly realName: RealNameService,
+    private readonly accounts: AccountsService,
   ) {}
+
+  /** Platform-internal (not published through dispatch): the keyed hash of a signed-in account's ID number, e.g. for the person's own data-use log. */
+  @MessagePattern(Topic.IdentitySubjectOf)
+  async subjectOf(@Payload() request: SubjectOfAccountRequest): Promise<SubjectOfAccountReply> {
+    const account = await this.accounts.find(request.input.accountId);
+    return account ? { subjectKey: account.idKey } : {};
+  }
 
   @MessagePattern(Topic.IdentityVerifyRealName)
   verifyRealName(@Payload() request: VerifyRealNameRequest): Promise<VerifyRealNameReply> {
