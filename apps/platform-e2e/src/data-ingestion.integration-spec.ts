@@ -320,6 +320,37 @@ describe('data platform: catalogue and ingestion', () => {
       expect((await batch([company(1, { zczb: 100 })])).body).toMatchObject({ stored: 0, unchanged: 1 });
     });
 
+    it('marks a batch flowing back from a national system (回流) with its origin, through the same checks', async () => {
+      const p = person(130);
+      const r = await post(
+        url(`/resources/${POP}/records`),
+        {
+          department: '省公安厅',
+          from: 'national',
+          records: [
+            { updatedAt: '2026-12-01T08:00:00+08:00', record: p },
+            { updatedAt: '2026-12-01T08:00:00+08:00', record: { ...p, sfzh: '1' } },
+          ],
+        },
+        INTERNAL,
+      );
+      expect(r.body).toMatchObject({ stored: 1, quarantined: [{ index: 1 }] });
+      expect((await stored(p.sfzh))[0]).toMatchObject({ origin: 'national' });
+      const [entry] = (await sql(`SELECT origin FROM $schema.data_quarantine WHERE record->>'sfzh' = '1' AND origin = 'national'`)) as {
+        origin: string;
+      }[];
+      expect(entry).toEqual({ origin: 'national' });
+      expect(
+        (
+          await post(
+            url(`/resources/${POP}/records`),
+            { department: '省公安厅', from: 'moon', records: [{ updatedAt: '2026-12-01T08:00:00Z', record: p }] },
+            INTERNAL,
+          )
+        ).status,
+      ).toBe(400);
+    });
+
     it('refuses a malformed batch with a 4xx', async () => {
       const big = Array.from({ length: 1001 }, () => company(1));
       expect((await batch(big)).status).toBe(400);

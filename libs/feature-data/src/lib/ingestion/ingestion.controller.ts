@@ -55,7 +55,13 @@ export class IngestionController {
       for (const r of body.records)
         done.push(
           await this.ingest.execute(
-            { resourceCode: code, department: body.department, updatedAt: r.updatedAt, record: r.record, origin: 'http' },
+            {
+              resourceCode: code,
+              department: body.department,
+              updatedAt: r.updatedAt,
+              record: r.record,
+              origin: body.from === 'national' ? 'national' : 'http',
+            },
             m,
           ),
         );

@@ -20,6 +20,8 @@ export class BatchRecordBody {
 /** Body of POST /internal/v1/data/resources/:code/records — a department's backfill (补录), up to 1,000 records. */
 export class RecordBatchBody {
   @IsString() @Length(1, 64) department!: string;
+  /** `national`: a batch flowing back from a national system (数据回流), checked the same way and marked with that origin. */
+  @IsOptional() @IsIn(['department', 'national']) from?: 'department' | 'national';
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => BatchRecordBody) records!: BatchRecordBody[];
 }
 

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { QualityReason } from './quality-rules.js';
 
-export type RecordOrigin = 'kafka' | 'http' | 'quarantine';
+export type RecordOrigin = 'kafka' | 'http' | 'national' | 'quarantine';
 
 /**
  * A resource's current record of one subject (归集库). Keyed by the keyed hash of the key item's
