@@ -508,4 +508,20 @@ describe('data platform: sharing and data services', () => {
     expect((await getJson(sharing('/unused-items?days=0'), INTERNAL)).status).toBe(400);
     expect((await getJson(sharing('/applications?status=lost'), INTERNAL)).status).toBe(400);
   });
+
+  it('seals "who used my data" into an SM3 chain that verifies, and names the first link a change breaks', async () => {
+    const verify = async () =>
+      (await getJson(`${data.url}/internal/v1/data-access/verify`, INTERNAL)).body as {
+        sealed: number;
+        unsealed: number;
+        valid: boolean;
+        brokenAtSeq: string | null;
+      };
+    const intact = await verify();
+    expect(intact).toMatchObject({ valid: true, unsealed: 0, brokenAtSeq: null });
+    expect(intact.sealed).toBeGreaterThan(10);
+    // Someone edits a sealed record in the database: the chain breaks there.
+    await sql(`UPDATE $schema.data_access_record SET purpose = 'changed' WHERE seq = 3`);
+    expect(await verify()).toMatchObject({ valid: false, brokenAtSeq: '3' });
+  });
 });

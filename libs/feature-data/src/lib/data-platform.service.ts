@@ -15,6 +15,7 @@ import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion/inge
 import { DataShare, DataShareItemUse } from './sharing/sharing.entities.js';
 import { CreateSharing1763802700000 } from './migrations/1763802700000-create-sharing.migration.js';
 import { CreateTags1763802800000 } from './migrations/1763802800000-create-tags.migration.js';
+import { ChainDataAccess1763802900000 } from './migrations/1763802900000-chain-data-access.migration.js';
 import { DataTag, DataTagMember, DataTagVersion } from './tags/tags.entities.js';
 
 export const dataPlatformService: ServiceDefinition = {
@@ -49,6 +50,7 @@ export const dataPlatformService: ServiceDefinition = {
     CreateCatalogueIngestion1763802600000,
     CreateSharing1763802700000,
     CreateTags1763802800000,
+    ChainDataAccess1763802900000,
   ],
   requests: [Topic.CalendarDeadline, Topic.IdentitySubjectOf],
   publishes: [Topic.DataSharingChanged, Topic.DataTagChanged],

@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 /** One access to a subject's personal data anywhere on the platform ("who used my data"). */
 @Entity({ name: 'data_access_record' })
 @Index('IDX_data_access_record_subject', ['subjectKey', 'accessedAt'])
+@Index('UQ_data_access_record_seq', ['seq'], { unique: true })
+@Index('IDX_data_access_record_unsealed', ['recordedAt'], { where: 'seq IS NULL' })
 export class DataAccessRecord {
   /** Id of the event that reported the access. */
   @PrimaryColumn({ type: 'uuid', name: 'event_id' })
@@ -53,4 +55,12 @@ export class DataAccessRecord {
 
   @CreateDateColumn({ type: 'timestamptz', name: 'recorded_at' })
   recordedAt!: Date;
+
+  /** Place in the hash chain (sealed within seconds of being recorded; null until then). */
+  @Column({ type: 'bigint', nullable: true })
+  seq!: string | null;
+
+  /** SM3 over the previous record's chain hash and this record's fields: a changed or removed record breaks every later link. */
+  @Column({ type: 'char', length: 64, name: 'chain_hash', nullable: true })
+  chainHash!: string | null;
 }

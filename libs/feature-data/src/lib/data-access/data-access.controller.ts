@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
@@ -6,6 +6,7 @@ import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { HOLDER_TYPES, type HolderType, IsHolderId, subjectKeyOf } from '@gmp/contracts';
 import { InternalApiGuard, ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access-record.entity.js';
+import { SealAccessLog } from './usecases/seal-access-log/seal-access-log.usecase.js';
 
 export class DataAccessQuery {
   @IsIn(HOLDER_TYPES) holderType!: HolderType;
@@ -25,7 +26,17 @@ export class DataAccessController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ServiceConfig,
+    private readonly chain: SealAccessLog,
   ) {}
+
+  @Get('verify')
+  @ApiOperation({
+    summary: '校验数据使用记录哈希链 (walk the SM3 chain: how many records are sealed, whether every link holds, the first that does not)',
+  })
+  async verify() {
+    await this.chain.execute();
+    return this.chain.verify();
+  }
 
   @Post('records/search')
   @HttpCode(200)

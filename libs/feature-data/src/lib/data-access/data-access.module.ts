@@ -6,12 +6,13 @@ import { DataAccessController } from './data-access.controller.js';
 import { DataAccessHandler } from './data-access.handler.js';
 import { MyUsageHandler } from './my-usage.handler.js';
 import { ReadMyUsage } from './usecases/read-my-usage/read-my-usage.usecase.js';
+import { SealAccessLog } from './usecases/seal-access-log/seal-access-log.usecase.js';
 
 /** 数据使用记录 ("who used my data"): reads reported by events and by this service's own data services. */
 @Module({
   imports: [TypeOrmModule.forFeature([DataAccessRecord])],
   controllers: [DataAccessHandler, DataAccessController, MyUsageHandler],
-  providers: [DataAccessLogService, ReadMyUsage],
+  providers: [DataAccessLogService, ReadMyUsage, SealAccessLog],
   exports: [DataAccessLogService],
 })
 export class DataAccessModule {}
