@@ -61,6 +61,15 @@ describe('quality rules (质量规则)', () => {
     for (const v of [null, [], 'x', 1]) expect(rules(population.check(v, at))).toEqual(['type:null']);
   });
 
+  it('matches patterns in linear time (RE2): a pattern that backtracks exponentially in other engines answers at once', () => {
+    const def = structuredClone(DEMO_RESOURCES['JS-GA-RK-0001']!);
+    def.rules = [...(def.rules ?? []), { type: 'pattern', item: 'hjdz', pattern: '(a+)+$' }];
+    const checks = compileResource({ ...def, code: 'X', version: 1 });
+    const started = performance.now();
+    expect(rules(checks.check({ ...person, hjdz: `${'a'.repeat(40)}!` }, at))).toEqual(['pattern:hjdz']);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
   it('names every rule type it applies', () => {
     for (const r of [...population.check({ ...person, xb: '3', extra: 1 }, at)]) expect(Object.keys(QUALITY_RULE_TYPES)).toContain(r.rule);
   });
@@ -90,6 +99,7 @@ describe('resource definitions (资源定义)', () => {
           { type: 'range', item: 'zczb', min: 5, max: 1 },
           { type: 'crossField', item: 'clrq', op: '<', other: 'zczb' },
           { type: 'pattern', item: 'mc', pattern: '(' },
+          { type: 'pattern', item: 'mc', pattern: '(a)\\1' },
           { type: 'date', item: 'clrq' },
           { type: 'unique', item: 'ghost' },
         ],
@@ -104,8 +114,9 @@ describe('resource definitions (资源定义)', () => {
       'rules[1]',
       'rules[2].other',
       'rules[3].pattern',
-      'rules[4]',
-      'rules[5].item',
+      'rules[4].pattern',
+      'rules[5]',
+      'rules[6].item',
     ]);
   });
 
