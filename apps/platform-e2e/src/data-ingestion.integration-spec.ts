@@ -379,13 +379,14 @@ describe('data platform: catalogue and ingestion', () => {
         fresh: boolean;
         departments: { department: string; stored: number; quarantined: number; errorRate: number }[];
       };
-      expect(report.records).toBe(2);
-      // 4 non-key items; one record fills all 4 (with capital), the other 3.
-      expect(report.completeness).toBeCloseTo(0.875, 3);
+      // Two records of the demo companies (SEED_DEMO, all four items filled) and the two stored above.
+      expect(report.records).toBe(4);
+      // 4 non-key items: the two demo companies and company 1 fill all 4, company 4 fills 3 (no capital).
+      expect(report.completeness).toBeCloseTo(0.9375, 4);
       expect(report.fresh).toBe(true);
       expect(report.departments).toEqual([
         expect.objectContaining({ department: '别的部门', stored: 0, quarantined: 1, errorRate: 1 }),
-        expect.objectContaining({ department: '江苏省市场监督管理局', stored: 2, quarantined: 2, errorRate: 0.5 }),
+        expect.objectContaining({ department: '江苏省市场监督管理局', stored: 4, quarantined: 2, errorRate: 0.3333 }),
       ]);
     });
   });

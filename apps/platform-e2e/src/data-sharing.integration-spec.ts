@@ -348,10 +348,12 @@ describe('data platform: sharing and data services', () => {
     await consumer.subscribe({ topic: wireTopicOf(Topic.DataTagChanged), fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
 
-    const dry = await post(tags('/newborn-family/dry-run'), { name: '新生儿家庭', rule }, INTERNAL);
-    expect(dry).toMatchObject({ status: 200, body: { matches: 0, added: 0, removed: 0 } });
-    const published = await putJson(tags('/newborn-family'), { name: '新生儿家庭', rule }, OPS);
-    expect(published).toMatchObject({ status: 200, body: { version: 1, changed: true, added: 0 } });
+    const dry = await post(tags('/e2e-newborn/dry-run'), { name: '新生儿家庭', rule }, INTERNAL);
+    // The demo family (SEED_DEMO: 王五 and 李四, a newborn a week old) already matches; the citizen has no birth yet.
+    expect(dry).toMatchObject({ status: 200, body: { matches: 2, added: 2, removed: 0 } });
+    const published = await putJson(tags('/e2e-newborn'), { name: '新生儿家庭', rule }, OPS);
+    expect(published).toMatchObject({ status: 200, body: { version: 1, changed: true, added: 2 } });
+    expect((await getJson(tags(`/e2e-newborn/members/${citizen.sfzh}`), INTERNAL)).body).toMatchObject({ member: false });
     const motherKey = subjectKeyOf(citizen.sfzh, TEST_SUBJECT_KEY_SECRET);
 
     const born = new Date(Date.now() - 5 * 86_400_000);
@@ -376,28 +378,28 @@ describe('data platform: sharing and data services', () => {
       INTERNAL,
     );
     expect(birth.body).toMatchObject({ stored: 1, quarantined: [] });
-    expect((await getJson(tags(`/newborn-family/members/${citizen.sfzh}`), INTERNAL)).body).toMatchObject({ member: true, version: 1 });
+    expect((await getJson(tags(`/e2e-newborn/members/${citizen.sfzh}`), INTERNAL)).body).toMatchObject({ member: true, version: 1 });
     await eventually(
-      async () => (seen.some((e) => e.tagCode === 'newborn-family' && e.subjectKey === motherKey && e.change === 'gained') ? true : null),
+      async () => (seen.some((e) => e.tagCode === 'e2e-newborn' && e.subjectKey === motherKey && e.change === 'gained') ? true : null),
       30_000,
     );
     expect(JSON.stringify(seen)).not.toContain(citizen.sfzh);
 
     // A stricter rule, dry-run first: the mother would be removed; publishing it says so (TagLost).
     const stricter = rule.replace("'8760h'", "'24h'");
-    expect((await post(tags('/newborn-family/dry-run'), { name: '新生儿家庭', rule: stricter }, INTERNAL)).body).toMatchObject({
+    expect((await post(tags('/e2e-newborn/dry-run'), { name: '新生儿家庭', rule: stricter }, INTERNAL)).body).toMatchObject({
       matches: 0,
-      removed: 1,
+      removed: 3,
     });
-    expect((await putJson(tags('/newborn-family'), { name: '新生儿家庭', rule: stricter }, OPS)).body).toMatchObject({
+    expect((await putJson(tags('/e2e-newborn'), { name: '新生儿家庭', rule: stricter }, OPS)).body).toMatchObject({
       version: 2,
-      removed: 1,
+      removed: 3,
     });
     await eventually(
       async () => (seen.some((e) => e.subjectKey === motherKey && e.change === 'lost' && e.version === 2) ? true : null),
       30_000,
     );
-    expect((await getJson(tags(`/newborn-family/members/${citizen.sfzh}`), INTERNAL)).body).toMatchObject({ member: false, version: 2 });
+    expect((await getJson(tags(`/e2e-newborn/members/${citizen.sfzh}`), INTERNAL)).body).toMatchObject({ member: false, version: 2 });
     await consumer.disconnect();
 
     expect(await putJson(tags('/broken'), { name: 'x', rule: 'profile.records[' }, OPS)).toMatchObject({

@@ -12,6 +12,7 @@ import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { SharingModule } from './sharing/sharing.module.js';
 import { TagsModule } from './tags/tags.module.js';
+import { DemoDataSeed } from './demo-data.seed.js';
 
 /** 数据中台: resource catalogue, ingestion with quality rules and quarantine, sharing and data services, data-access audit, the population base library. */
 @Module({
@@ -24,6 +25,6 @@ import { TagsModule } from './tags/tags.module.js';
     DataAccessModule,
   ],
   controllers: [PopulationHandler, LicenceIndexHandler],
-  providers: [PopulationService, DemoPopulationSeed],
+  providers: [PopulationService, DemoPopulationSeed, DemoDataSeed],
 })
 export class DataPlatformModule {}

@@ -11,6 +11,6 @@ import { PublishResource } from './usecases/publish-resource/publish-resource.us
   imports: [TypeOrmModule.forFeature([DataResource, DataResourceVersion])],
   controllers: [CatalogueAdminController],
   providers: [CatalogueService, PublishResource, DemoCatalogueSeed],
-  exports: [CatalogueService, PublishResource],
+  exports: [CatalogueService, PublishResource, DemoCatalogueSeed],
 })
 export class CatalogueModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ServiceConfig } from '@gmp/service-kit';
 import type { ResourceDefinitionBody } from './catalogue.dto.js';
 import { PublishResource } from './usecases/publish-resource/publish-resource.usecase.js';
@@ -239,9 +239,9 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
   },
 };
 
-/** With SEED_DEMO on, catalogues the demo resources (publishing an unchanged definition again changes nothing). */
+/** With SEED_DEMO on, catalogues the demo resources (publishing an unchanged definition again changes nothing); run by the data platform's demo seed, before its records. */
 @Injectable()
-export class DemoCatalogueSeed implements OnApplicationBootstrap {
+export class DemoCatalogueSeed {
   private readonly log = new Logger('DemoCatalogueSeed');
 
   constructor(
@@ -249,7 +249,7 @@ export class DemoCatalogueSeed implements OnApplicationBootstrap {
     private readonly publish: PublishResource,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async seed(): Promise<void> {
     if (!this.config.SEED_DEMO) return;
     let changed = 0;
     for (const [code, definition] of Object.entries(DEMO_RESOURCES))

@@ -14,6 +14,6 @@ import { RetagSubjects } from './usecases/retag-subjects/retag-subjects.usecase.
   imports: [TypeOrmModule.forFeature([DataTag, DataTagVersion, DataTagMember]), IngestionModule],
   controllers: [TagsController],
   providers: [TagRulesService, TagMembershipService, DryRunTag, PublishTag, RetagSubjects],
-  exports: [TagRulesService],
+  exports: [TagRulesService, PublishTag],
 })
 export class TagsModule {}

@@ -1,0 +1,94 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DEMO_CITIZENS, DEMO_COMPANIES } from '@gmp/gov-standards';
+import { ServiceConfig } from '@gmp/service-kit';
+import { DemoCatalogueSeed } from './catalogue/demo-catalogue.seed.js';
+import { IngestRecord } from './ingestion/usecases/ingest-record/ingest-record.usecase.js';
+import { PublishTag } from './tags/usecases/publish-tag/publish-tag.usecase.js';
+
+/** A demo family for 新生儿出生: 李四 and 王五, and their newborn (born a week before the first start). */
+const [zhang, li, wang] = DEMO_CITIZENS;
+const [tech, food] = DEMO_COMPANIES;
+const SEEDED_AT = '2026-01-01T00:00:00+08:00';
+
+/** The demo tag the business platform's 免申即享 listens for: parents named on a birth certificate of the last year. */
+export const DEMO_NEWBORN_TAG = {
+  code: 'newborn-family',
+  name: '新生儿家庭',
+  rule: "'JS-WJ-CS-0001' in profile.mentions && profile.mentions['JS-WJ-CS-0001'].exists(b, timestamp(b.cssj) > timestamp(now) - duration('8760h'))",
+};
+
+/**
+ * With SEED_DEMO on: the demo catalogue, then records through the same checks as any department's
+ * (population of the demo citizens, a newborn's birth certificate naming 王五 and 李四, the demo
+ * companies with their legal representatives, a credit record, administrative divisions), then
+ * the 新生儿家庭 tag — so the business platform's bundles and 免申即享 have data to work on.
+ * Idempotent: a second start changes nothing.
+ */
+@Injectable()
+export class DemoDataSeed implements OnApplicationBootstrap {
+  private readonly log = new Logger('DemoDataSeed');
+
+  constructor(
+    private readonly config: ServiceConfig,
+    private readonly catalogue: DemoCatalogueSeed,
+    private readonly ingest: IngestRecord,
+    private readonly tags: PublishTag,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.SEED_DEMO) return;
+    await this.catalogue.seed();
+    const born = new Date(Date.now() - 7 * 86_400_000);
+    const records: [string, string, Record<string, unknown>][] = [
+      [
+        'JS-GA-RK-0001',
+        '省公安厅',
+        { sfzh: zhang.id, xm: zhang.name, xb: '1', csrq: '1949-12-31', mz: '01', hjdz: '北京市朝阳区示例路1号', hjzt: 'normal' },
+      ],
+      [
+        'JS-GA-RK-0001',
+        '省公安厅',
+        { sfzh: li.id, xm: li.name, xb: '1', csrq: '1990-03-07', mz: '01', hjdz: '南京市玄武区珠江路88号', hjzt: 'normal' },
+      ],
+      [
+        'JS-GA-RK-0001',
+        '省公安厅',
+        { sfzh: wang.id, xm: wang.name, xb: '2', csrq: '1985-11-20', mz: '01', hjdz: '南京市玄武区珠江路88号', hjzt: 'normal' },
+      ],
+      [
+        'JS-WJ-CS-0001',
+        '省卫生健康委员会',
+        {
+          zmbh: 'Q320000001',
+          xsexm: '李小宝',
+          xb: '1',
+          cssj: born.toISOString(),
+          mqsfzh: wang.id,
+          fqsfzh: li.id,
+          qfrq: born.toISOString().slice(0, 10),
+        },
+      ],
+      ['JS-SJ-FR-0001', '江苏省市场监督管理局', { tyshxydm: tech.id, mc: tech.name, fddbr: zhang.name, clrq: '2019-06-18', zczb: 1000 }],
+      ['JS-SJ-FR-0001', '江苏省市场监督管理局', { tyshxydm: food.id, mc: food.name, fddbr: wang.name, clrq: '2021-09-01', zczb: 50 }],
+      [
+        'JS-FGW-XY-0001',
+        '江苏省发展和改革委员会',
+        { mdbh: 'RED-2026-0001', tyshxydm: tech.id, mdlx: 'red', lrrq: '2026-03-15', lryy: 'A级纳税人', yxqz: '2027-03-14' },
+      ],
+      ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320000', mc: '江苏省', jb: 'province' }],
+      ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320100', mc: '南京市', jb: 'city', sjdm: '320000' }],
+      ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320102', mc: '玄武区', jb: 'county', sjdm: '320100' }],
+      ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320500', mc: '苏州市', jb: 'city', sjdm: '320000' }],
+      ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320506', mc: '吴中区', jb: 'county', sjdm: '320500' }],
+    ];
+    let stored = 0;
+    for (const [resourceCode, department, record] of records) {
+      const outcome = await this.ingest.execute({ resourceCode, department, updatedAt: SEEDED_AT, record, origin: 'http' });
+      if (outcome.status === 'quarantined')
+        this.log.warn(`演示记录未通过校验 (demo record quarantined) ${resourceCode}: ${JSON.stringify(outcome.reasons)}`);
+      if (outcome.status === 'stored') stored++;
+    }
+    const tag = await this.tags.execute(DEMO_NEWBORN_TAG.code, DEMO_NEWBORN_TAG, 'demo-seed');
+    if (stored > 0 || tag.changed) this.log.log(`演示数据已归集 (demo records stored): ${stored}; 标签 ${tag.code} v${tag.version}`);
+  }
+}
