@@ -21,6 +21,7 @@ describe('data platform: catalogue and ingestion', () => {
   let kafka: Kafka;
   let producer: Producer;
   const OPS = { ...INTERNAL, 'x-caller': 'ops@data' };
+  const FEED = { ...INTERNAL, 'x-caller': 'feed@department' };
   const url = (path: string) => `${data.url}/internal/v1/data${path}`;
   const sql = (q: string, p: unknown[] = []) => data.app.get(DataSource).query(q.replaceAll('$schema', `"${data.definition.schema}"`), p);
   const POP = 'JS-GA-RK-0001';
@@ -261,6 +262,11 @@ describe('data platform: catalogue and ingestion', () => {
       expect((await putJson(url(`/quarantine/${entry!.id}`), { record: good }, OPS)).body).toMatchObject({
         code: 'QUARANTINE_ENTRY_CLOSED',
       });
+      const other = person(122, { xb: 'q' });
+      await publish([event(other)]);
+      const [second] = await eventually(async () => ((await quarantined(other.sfzh)).length ? quarantined(other.sfzh) : null));
+      const hijack = await putJson(url(`/quarantine/${second!.id}`), { record: { ...other, xb: '1', sfzh: person(123).sfzh } }, OPS);
+      expect(hijack).toMatchObject({ status: 422, body: { code: 'KEY_CHANGED' } });
     });
 
     it('discards an entry with its reason, keeps it, and lists entries by resource and status', async () => {
@@ -305,7 +311,7 @@ describe('data platform: catalogue and ingestion', () => {
       post(
         url(`/resources/${FR}/records`),
         { department, records: records.map((record) => ({ updatedAt: '2026-12-01T08:00:00+08:00', record })) },
-        INTERNAL,
+        FEED,
       );
 
     it('stores good records and quarantines bad ones (a name another record holds, a negative capital) in one answer', async () => {
@@ -332,7 +338,7 @@ describe('data platform: catalogue and ingestion', () => {
             { updatedAt: '2026-12-01T08:00:00+08:00', record: { ...p, sfzh: '1' } },
           ],
         },
-        INTERNAL,
+        FEED,
       );
       expect(r.body).toMatchObject({ stored: 1, quarantined: [{ index: 1 }] });
       expect((await stored(p.sfzh))[0]).toMatchObject({ origin: 'national' });
@@ -345,25 +351,51 @@ describe('data platform: catalogue and ingestion', () => {
           await post(
             url(`/resources/${POP}/records`),
             { department: '省公安厅', from: 'moon', records: [{ updatedAt: '2026-12-01T08:00:00Z', record: p }] },
-            INTERNAL,
+            FEED,
           )
         ).status,
       ).toBe(400);
+    });
+
+    it('keeps the latest state whatever the order: A then A again later, then a late B older than the second A', async () => {
+      const a = company(40);
+      const at = (iso: string, record: object) =>
+        post(url(`/resources/${FR}/records`), { department: '江苏省市场监督管理局', records: [{ updatedAt: iso, record }] }, FEED);
+      expect((await at('2026-11-01T08:00:00+08:00', a)).body).toMatchObject({ stored: 1 });
+      expect((await at('2026-11-03T08:00:00+08:00', a)).body).toMatchObject({ unchanged: 1 });
+      expect((await at('2026-11-02T08:00:00+08:00', { ...a, fddbr: '王五' })).body).toMatchObject({ stale: 1 });
+      const [row] = (await sql(`SELECT "values", version FROM $schema.data_record WHERE resource_code = $1 AND "values"->>'mc' = $2`, [
+        FR,
+        a.mc,
+      ])) as { values: { fddbr: string }; version: number }[];
+      expect(row).toMatchObject({ version: 1, values: { fddbr: '李四' } });
+    });
+
+    it.each([
+      ['no X-Caller', INTERNAL, { department: 'x', records: [{ updatedAt: '2026-12-01T00:00:00Z', record: {} }] }],
+      ['a change time without its offset', FEED, { department: 'x', records: [{ updatedAt: '2026-12-01T00:00:00', record: {} }] }],
+      [
+        'a change time of 100 characters',
+        FEED,
+        { department: 'x', records: [{ updatedAt: `2026-12-01T00:00:00.${'1'.repeat(78)}Z`, record: {} }] },
+      ],
+    ])('refuses a batch with %s (400)', async (_what, headers, body) => {
+      expect((await post(url(`/resources/${FR}/records`), body, headers)).status).toBe(400);
     });
 
     it('refuses a malformed batch with a 4xx', async () => {
       const big = Array.from({ length: 1001 }, () => company(1));
       expect((await batch(big)).status).toBe(400);
       expect(
-        (await post(url(`/resources/${FR}/records`), { department: 'x', records: [{ updatedAt: 'now', record: {} }] }, INTERNAL)).status,
+        (await post(url(`/resources/${FR}/records`), { department: 'x', records: [{ updatedAt: 'now', record: {} }] }, FEED)).status,
       ).toBe(400);
-      expect((await post(url(`/resources/${FR}/records`), 'not json', INTERNAL)).status).toBe(400);
+      expect((await post(url(`/resources/${FR}/records`), 'not json', FEED)).status).toBe(400);
       expect(
         (
           await post(
             url('/resources/NO-SUCH/records'),
             { department: 'x', records: [{ updatedAt: '2026-12-01T00:00:00Z', record: {} }] },
-            INTERNAL,
+            FEED,
           )
         ).status,
       ).toBe(404);
@@ -379,14 +411,14 @@ describe('data platform: catalogue and ingestion', () => {
         fresh: boolean;
         departments: { department: string; stored: number; quarantined: number; errorRate: number }[];
       };
-      // Two records of the demo companies (SEED_DEMO, all four items filled) and the two stored above.
-      expect(report.records).toBe(4);
-      // 4 non-key items: the two demo companies and company 1 fill all 4, company 4 fills 3 (no capital).
-      expect(report.completeness).toBeCloseTo(0.9375, 4);
+      // Two records of the demo companies (SEED_DEMO, all four items filled), the two of the first batch, company 40.
+      expect(report.records).toBe(5);
+      // 4 non-key items: the two demo companies and company 1 fill all 4, companies 4 and 40 fill 3 (no capital).
+      expect(report.completeness).toBeCloseTo(0.9, 4);
       expect(report.fresh).toBe(true);
       expect(report.departments).toEqual([
         expect.objectContaining({ department: '别的部门', stored: 0, quarantined: 1, errorRate: 1 }),
-        expect.objectContaining({ department: '江苏省市场监督管理局', stored: 4, quarantined: 2, errorRate: 0.3333 }),
+        expect.objectContaining({ department: '江苏省市场监督管理局', stored: 5, quarantined: 2, errorRate: 0.2857 }),
       ]);
     });
   });

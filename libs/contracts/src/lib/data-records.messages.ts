@@ -1,4 +1,4 @@
-import { IsISO8601, IsObject, IsString, IsUUID, Length } from 'class-validator';
+import { Matches, MaxLength, IsISO8601, IsObject, IsString, IsUUID, Length } from 'class-validator';
 
 /**
  * Event: a department publishes one record of a catalogued resource (数据归集), keyed by subject.
@@ -13,7 +13,7 @@ export class DataRecordPublishedEvent {
   /** The publishing department's code (must be the resource's provider). */
   @IsString() @Length(1, 64) department!: string;
   /** When the record changed at the source: orders versions (an older one arriving later changes nothing). */
-  @IsISO8601({ strict: true, strictSeparator: true }) updatedAt!: string;
+  @IsISO8601({ strict: true, strictSeparator: true }) @MaxLength(40) @Matches(/(Z|[+-]\d{2}:\d{2})$/) updatedAt!: string;
   /** The record: item code → value, as the catalogue lists the items. */
   @IsObject() record!: Record<string, unknown>;
 }

@@ -23,6 +23,8 @@ export function definitionProblems(def: ResourceDefinitionBody): FieldError[] {
   const items = new Map<string, DataItemBody>();
   def.items.forEach((item, i) => {
     if (items.has(item.code)) problems.push({ field: `items[${i}].code`, message: `数据项重复 (item listed twice): ${item.code}` });
+    if (item.code in Object.prototype)
+      problems.push({ field: `items[${i}].code`, message: `保留名称，不能作为数据项编码 (a reserved name): ${item.code}` });
     items.set(item.code, item);
     if (item.codeList && item.type !== 'string')
       problems.push({ field: `items[${i}].codeList`, message: '代码集只适用于字符串数据项 (a code list applies to string items only)' });
@@ -60,14 +62,32 @@ export function definitionProblems(def: ResourceDefinitionBody): FieldError[] {
       if (!rule.pattern) problems.push({ field: at, message: 'pattern 规则须有 pattern (a pattern is required)' });
       else
         try {
-          // RE2 syntax (linear time: no pattern can stall ingestion); back-references and look-arounds are refused.
-          RE2JS.compile(rule.pattern);
+          // RE2 syntax (linear time in the value; back-references and look-arounds refused), and a small program:
+          // the time is also proportional to its size, so large counted repetitions are refused.
+          if (patternSize(rule.pattern) > MAX_PATTERN_PROGRAM)
+            problems.push({
+              field: `${at}.pattern`,
+              message: `正则表达式过于复杂 (too complex: at most ${MAX_PATTERN_PROGRAM} RE2 instructions)`,
+            });
         } catch {
           problems.push({ field: `${at}.pattern`, message: '不是有效的 RE2 正则表达式 (not a valid RE2 regular expression)' });
         }
     }
   });
   return problems;
+}
+
+/** Largest RE2 program a pattern may compile to: a 1,000-character value is then checked in well under a millisecond. */
+export const MAX_PATTERN_PROGRAM = 500;
+
+/** The size of the pattern's RE2 program (its instructions); throws for a pattern RE2 does not accept. */
+export function patternSize(pattern: string): number {
+  const compiled = RE2JS.compile(pattern) as unknown as { re2Input?: { prog?: { inst?: unknown[] } } };
+  // The program is internal to @bufbuild/re2: without it, count the repetitions as a bound instead.
+  return (
+    compiled.re2Input?.prog?.inst?.length ??
+    [...pattern.matchAll(/\{(\d+)/g)].reduce((n, m) => n * Math.max(1, Number(m[1])), pattern.length)
+  );
 }
 
 function comparable(type: ItemType): string {

@@ -26,10 +26,12 @@ export class DataAccessLogService {
   ) {}
 
   async record(a: DataAccess, step: string): Promise<void> {
-    const eventId = derivedEventId(a.meta.messageId, step);
+    const subjectKey = subjectKeyOf(a.subjectId, this.config.SUBJECT_KEY_SECRET);
+    // One record per request, step, subject and basis: a request id reused for another subject or grant is recorded too.
+    const eventId = derivedEventId(a.meta.messageId, `${step}|${subjectKey}|${a.basis?.code ?? ''}|${a.resource}`);
     await this.once.insertOnce(GROUP, eventId, DataAccessRecord, {
       eventId,
-      subjectKey: subjectKeyOf(a.subjectId, this.config.SUBJECT_KEY_SECRET),
+      subjectKey,
       resource: a.resource.slice(0, 64),
       provider: 'data-platform',
       app: a.meta.app,

@@ -45,7 +45,9 @@ export class IngestionController {
     private readonly quality: QualityReportService,
   ) {}
 
+  @RequireCaller('报送人')
   @Post('resources/:code/records')
+  @ApiHeader({ name: 'X-Caller', required: true })
   @HttpCode(200)
   @ApiOperation({ summary: '批量归集 (backfill up to 1,000 records; each stored or quarantined with its reasons, in one transaction)' })
   async backfill(@Param('code') code: string, @Body() body: RecordBatchBody) {

@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  Matches,
+  MaxLength,
   ArrayMinSize,
   IsArray,
   IsIn,
@@ -13,7 +15,7 @@ import {
 } from 'class-validator';
 
 export class BatchRecordBody {
-  @IsISO8601({ strict: true, strictSeparator: true }) updatedAt!: string;
+  @IsISO8601({ strict: true, strictSeparator: true }) @MaxLength(40) @Matches(/(Z|[+-]\d{2}:\d{2})$/) updatedAt!: string;
   @IsObject() record!: Record<string, unknown>;
 }
 
@@ -28,7 +30,7 @@ export class RecordBatchBody {
 /** Body of PUT /internal/v1/data/quarantine/:id — the corrected record. */
 export class CorrectedRecordBody {
   @IsObject() record!: Record<string, unknown>;
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) updatedAt?: string;
+  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @MaxLength(40) @Matches(/(Z|[+-]\d{2}:\d{2})$/) updatedAt?: string;
 }
 
 export class DiscardBody {

@@ -120,6 +120,15 @@ describe('resource definitions (资源定义)', () => {
     ]);
   });
 
+  it('refuse a pattern whose RE2 program is too large (its matching time grows with it) and reserved item codes', () => {
+    expect(problems({ rules: [{ type: 'pattern', item: 'mc', pattern: `${'(?:a|b?){1000}'.repeat(8)}x` }] })).toEqual(['rules[0].pattern']);
+    expect(problems({ rules: [{ type: 'pattern', item: 'mc', pattern: '[^x]{1,200}' }] })).toEqual([]);
+    for (const code of ['constructor', 'toString', '__proto__'])
+      expect(problems({ items: [...base.items, { code, name: 'x', type: 'string', grade: 'general', personal: 'none' }] })).toEqual([
+        'items[5].code',
+      ]);
+  });
+
   it('require the key item to be required', () => {
     expect(problems({ items: base.items.map((i) => (i.code === 'tyshxydm' ? { ...i, required: false } : i)) })).toEqual(['keyItem']);
   });

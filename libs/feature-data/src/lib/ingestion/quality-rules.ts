@@ -48,7 +48,14 @@ export function compileResource(def: ResourceDefinitionBody & { code: string; ve
   const items = new Map(def.items.map((i) => [i.code, i]));
   const rules = (def.rules ?? []).filter((r) => r.type !== 'unique');
   // RE2: matching time linear in the value, whatever the pattern (a catalogued pattern cannot stall ingestion).
-  const patterns = new Map(rules.filter((r) => r.pattern).map((r) => [r.pattern!, RE2JS.compile(r.pattern!)]));
+  const patterns = new Map<string, RE2JS | null>();
+  for (const r of rules)
+    if (r.pattern)
+      try {
+        patterns.set(r.pattern, RE2JS.compile(r.pattern));
+      } catch {
+        patterns.set(r.pattern, null); // catalogued before patterns were RE2: the rule fails every value until corrected
+      }
   return {
     code: def.code,
     version: def.version,
@@ -101,7 +108,7 @@ function ruleProblem(
   rule: QualityRuleBody,
   values: Record<string, unknown>,
   receivedAt: Date,
-  patterns: Map<string, RE2JS>,
+  patterns: Map<string, RE2JS | null>,
 ): string | null {
   const v = values[rule.item];
   switch (rule.type) {
@@ -126,8 +133,11 @@ function ruleProblem(
       const r = validateCreditCode(String(v));
       return r.valid ? null : `统一社会信用代码无效: ${creditCodeErrorMessage(r.reason)}`;
     }
-    case 'pattern':
-      return patterns.get(rule.pattern!)!.matches(String(v)) ? null : `${String(v)} 格式不符 (does not match ${rule.pattern})`;
+    case 'pattern': {
+      const re = patterns.get(rule.pattern!);
+      if (!re) return `规则的正则表达式不受支持，请更正资源定义 (the rule's pattern is not RE2: correct the resource)`;
+      return re.matches(String(v)) ? null : `${String(v)} 格式不符 (does not match ${rule.pattern})`;
+    }
     case 'crossField': {
       const w = values[rule.other!];
       if (w === undefined || w === null) return null;

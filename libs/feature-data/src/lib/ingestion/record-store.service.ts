@@ -84,50 +84,77 @@ export class RecordStoreService {
     return row ? { values: row.values, version: row.version, sourceUpdatedAt: row.source_updated_at } : null;
   }
 
+  /**
+   * Stores a checked record. The subject's current record is locked and compared: newer with other
+   * values → a new version and a history row; newer with the same values → only its change time
+   * moves forward (so a later-arriving older record cannot win); not newer → nothing (`stale`, or
+   * `unchanged` when the values are the same). Equal change times keep the record stored first.
+   */
   async store(m: EntityManager, c: CheckedRecord, receivedAt: Date): Promise<StoreOutcome> {
     const keyValue = String(c.record[c.checks.keyItem]);
+    const key = this.keyOf(keyValue);
     const { [c.checks.keyItem]: _key, ...values } = c.record;
+    const plain = JSON.parse(JSON.stringify(values)) as Record<string, unknown>;
     const links = [
       ...new Set(c.checks.linkItems.flatMap((i) => (typeof c.record[i] === 'string' && c.record[i] ? [this.keyOf(c.record[i])] : []))),
     ];
     const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
     const h = quoteTablePath(m.connection.getMetadata(DataRecordHistory).tablePath);
-    const rows = (await m.query(
-      `WITH up AS (
-         INSERT INTO ${t} AS r (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin, subject_links)
-         VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (resource_code, record_key) DO UPDATE
-           SET "values" = EXCLUDED."values", version = r.version + 1, resource_version = EXCLUDED.resource_version,
-               source_department = EXCLUDED.source_department, source_updated_at = EXCLUDED.source_updated_at,
-               received_at = EXCLUDED.received_at, origin = EXCLUDED.origin, subject_links = EXCLUDED.subject_links
-           WHERE r.source_updated_at < EXCLUDED.source_updated_at AND r."values" IS DISTINCT FROM EXCLUDED."values"
-         RETURNING version)
-       INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
-       SELECT $1, $2, up.version, $4, $6, $7, $8, $9 FROM up
-       RETURNING version`,
-      [
-        c.checks.code,
-        this.keyOf(keyValue),
-        maskKey(keyValue),
-        values,
-        c.checks.version,
-        c.department,
-        c.updatedAt,
-        receivedAt,
-        c.origin,
-        JSON.stringify(links),
-      ],
-    )) as { version: number }[];
-    if (rows[0]) {
-      for (const listener of this.listeners) await listener(m, [this.keyOf(keyValue), ...links]);
-      return { status: 'stored', version: rows[0].version };
+    const history = (version: number) =>
+      m.query(
+        `INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [c.checks.code, key, version, plain, c.department, c.updatedAt, receivedAt, c.origin],
+      );
+    for (;;) {
+      const [current] = (await m.query(
+        `SELECT "values", version, source_updated_at FROM ${t} WHERE resource_code = $1 AND record_key = $2 FOR UPDATE`,
+        [c.checks.code, key],
+      )) as { values: Record<string, unknown>; version: number; source_updated_at: Date }[];
+      if (!current) {
+        const inserted = (await m.query(
+          `INSERT INTO ${t} (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin, subject_links)
+           VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING version`,
+          [
+            c.checks.code,
+            key,
+            maskKey(keyValue),
+            plain,
+            c.checks.version,
+            c.department,
+            c.updatedAt,
+            receivedAt,
+            c.origin,
+            JSON.stringify(links),
+          ],
+        )) as unknown[];
+        if (inserted.length === 0) continue; // another transaction stored the first record meanwhile: compare with it
+        await history(1);
+        for (const listener of this.listeners) await listener(m, [key, ...links]);
+        return { status: 'stored', version: 1 };
+      }
+      const same = isDeepStrictEqual(current.values, plain);
+      if (current.source_updated_at.getTime() >= c.updatedAt.getTime()) return { status: same ? 'unchanged' : 'stale' };
+      if (same) {
+        await m.query(`UPDATE ${t} SET source_updated_at = $3, received_at = $4 WHERE resource_code = $1 AND record_key = $2`, [
+          c.checks.code,
+          key,
+          c.updatedAt,
+          receivedAt,
+        ]);
+        return { status: 'unchanged' };
+      }
+      const version = current.version + 1;
+      await m.query(
+        `UPDATE ${t} SET "values" = $3, version = $4, resource_version = $5, source_department = $6, source_updated_at = $7,
+                received_at = $8, origin = $9, subject_links = $10
+          WHERE resource_code = $1 AND record_key = $2`,
+        [c.checks.code, key, plain, version, c.checks.version, c.department, c.updatedAt, receivedAt, c.origin, JSON.stringify(links)],
+      );
+      await history(version);
+      for (const listener of this.listeners) await listener(m, [key, ...links]);
+      return { status: 'stored', version };
     }
-    // Nothing written: a newer record is stored already (stale), or this one equals it (unchanged).
-    const [current] = (await m.query(`SELECT "values" FROM ${t} WHERE resource_code = $1 AND record_key = $2`, [
-      c.checks.code,
-      this.keyOf(keyValue),
-    ])) as { values: Record<string, unknown> }[];
-    return { status: current && isDeepStrictEqual(current.values, JSON.parse(JSON.stringify(values))) ? 'unchanged' : 'stale' };
   }
 
   async quarantine(

@@ -13,6 +13,10 @@ export const SharingProblem = problemVocabulary({
   },
   NOT_REVOCABLE: { status: 409, title: '只有已批准的授权可以撤销 (only an approved grant can be revoked)' },
   GRANT_NOT_USABLE: { status: 403, title: '共享授权不可用 (no usable grant: unknown, another app’s, not approved, expired or revoked)' },
+  MATCH_ON_MASKED_ITEM: {
+    status: 403,
+    title: '不能按脱敏数据项核验 (a masked item cannot be matched: guesses would reveal it; only items the grant shows in plain)',
+  },
   ITEM_NOT_GRANTED: { status: 403, title: '该数据项不在授权范围内 (the item is not granted)' },
   NO_RECORD: { status: 404, title: '该主体在资源中没有记录 (the subject has no record in the resource)' },
 });

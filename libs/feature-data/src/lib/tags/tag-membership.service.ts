@@ -51,7 +51,14 @@ export class TagMembershipService {
     const added = keys.filter((k) => matching.has(k) && !current.has(k));
     const removed = keys.filter((k) => !matching.has(k) && current.has(k));
     const now = new Date();
-    if (added.length > 0) await repo.insert(added.map((subjectKey) => ({ tagCode: tag.code, subjectKey, since: now })));
+    // ON CONFLICT DO NOTHING: two records of one subject stored at once may both add the member.
+    if (added.length > 0)
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .values(added.map((subjectKey) => ({ tagCode: tag.code, subjectKey, since: now })))
+        .orIgnore()
+        .execute();
     if (removed.length > 0) await repo.delete({ tagCode: tag.code, subjectKey: In(removed) });
     for (const [key, change] of [...added.map((k) => [k, 'gained'] as const), ...removed.map((k) => [k, 'lost'] as const)]) {
       const event: DataTagChangedEvent = {

@@ -37,35 +37,45 @@ export class PublishResource {
     const { changeNote, ...stored } = definition;
     const clean = JSON.parse(JSON.stringify(stored)) as ResourceDefinitionBody;
     const now = new Date();
-    const result = await this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(DataResource);
-      const current = await repo.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
-      if (current && current.providerDepartment !== clean.providerDepartment)
-        throw CatalogueProblem.PROVIDER_CHANGED(`${code}: ${current.providerDepartment}`);
-      if (current && isDeepStrictEqual(current.definition, clean)) return { row: current, changed: false };
-      const version = (current?.version ?? 0) + 1;
-      const row: DataResource = {
-        code,
-        version,
-        name: clean.name,
-        providerDepartment: clean.providerDepartment,
-        sharingType: clean.sharingType,
-        library: clean.library ?? null,
-        status: 'active',
-        definition: clean,
-        recordSchema: recordSchemaOf(clean),
-        updatedBy: by,
-        updatedAt: now,
-      };
-      if (current) await repo.save(row);
-      else await repo.insert(row as QueryDeepPartialEntity<DataResource>);
-      await m
-        .getRepository(DataResourceVersion)
-        .insert({ code, version, definition: clean, changeNote: changeNote ?? null, changedBy: by, changedAt: now });
-      return { row, changed: true };
-    });
+    const result = await this.publishOnce(code, clean, changeNote, by, now);
     this.catalogue.forget(code);
     if (result.changed) this.log.log(`资源 ${code} 发布第 ${result.row.version} 版 (resource version published) by ${by}`);
     return { ...resourceView(result.row), changed: result.changed };
+  }
+
+  private async publishOnce(code: string, clean: ResourceDefinitionBody, changeNote: string | undefined, by: string, now: Date) {
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const repo = m.getRepository(DataResource);
+        const current = await repo.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
+        if (current && current.providerDepartment !== clean.providerDepartment)
+          throw CatalogueProblem.PROVIDER_CHANGED(`${code}: ${current.providerDepartment}`);
+        if (current && isDeepStrictEqual(current.definition, clean)) return { row: current, changed: false };
+        const version = (current?.version ?? 0) + 1;
+        const row: DataResource = {
+          code,
+          version,
+          name: clean.name,
+          providerDepartment: clean.providerDepartment,
+          sharingType: clean.sharingType,
+          library: clean.library ?? null,
+          status: 'active',
+          definition: clean,
+          recordSchema: recordSchemaOf(clean),
+          updatedBy: by,
+          updatedAt: now,
+        };
+        if (current) await repo.save(row);
+        else await repo.insert(row as QueryDeepPartialEntity<DataResource>);
+        await m
+          .getRepository(DataResourceVersion)
+          .insert({ code, version, definition: clean, changeNote: changeNote ?? null, changedBy: by, changedAt: now });
+        return { row, changed: true };
+      });
+    } catch (err) {
+      // Two first publications of one code at once: the second finds the key taken.
+      if ((err as { code?: string }).code === '23505') throw CatalogueProblem.CONCURRENT_CHANGE(code);
+      throw err;
+    }
   }
 }

@@ -48,7 +48,16 @@ export class IngestRecord {
     if (Number.isNaN(updatedAt.getTime())) reasons.push(reason('updatedAt', 'updatedAt 不是有效时间 (not a valid time)'));
     else if (updatedAt.getTime() > receivedAt.getTime() + 5 * 60_000)
       reasons.push(reason('updatedAt', 'updatedAt 晚于接收时间 (a change time in the future)'));
+    if (!/(Z|[+-]\d{2}:\d{2})$/.test(cmd.updatedAt) || cmd.updatedAt.length > 40)
+      reasons.push(reason('updatedAt', 'updatedAt 须为带时区的 ISO 8601 时间 (an ISO 8601 time with its offset)'));
     reasons.push(...found.checks.check(cmd.record, receivedAt));
+    const key = (cmd.record as Record<string, unknown> | null)?.[found.checks.keyItem];
+    if (key !== undefined && key !== null && String(key).length > 64)
+      reasons.push({
+        rule: 'length',
+        item: found.checks.keyItem,
+        message: '主键数据项最长 64 个字符 (a key item is at most 64 characters)',
+      });
     return { found, reasons };
   }
 

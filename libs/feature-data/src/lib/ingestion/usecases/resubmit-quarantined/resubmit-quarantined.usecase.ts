@@ -52,7 +52,17 @@ export class ResubmitQuarantined {
         await repo.update({ id: entry.id }, { record: cmd.record, sourceUpdatedAt: updatedAt, reasons, attempts: entry.attempts + 1 });
         return { failed: reasons, outcome: null };
       }
+      // A correction fixes this record: it may not become another subject's.
+      const original = (entry.record as Record<string, unknown> | null)?.[found.checks.keyItem];
+      if (original !== undefined && original !== null && String(original) !== String(cmd.record[found.checks.keyItem]))
+        throw IngestionProblem.KEY_CHANGED(
+          `${found.checks.keyItem}: 更正不能改变记录的主体 (a correction cannot change whose record it is)`,
+        );
       const outcome = await this.store.store(m, checked, receivedAt);
+      if (outcome.status === 'stale')
+        throw IngestionProblem.RECORD_STALE(
+          '已有更新的记录；请作废本条或以更晚的 updatedAt 更正 (a newer record is stored: discard this entry, or correct it with a later updatedAt)',
+        );
       await repo.update(
         { id: entry.id },
         {

@@ -68,7 +68,7 @@ export class ApplyForShare {
       requestedAt: now,
       decidedBy: type === 'conditional' ? null : 'catalogue',
       decidedAt: type === 'conditional' ? null : now,
-      decisionReason: type === 'none' ? `不予共享 (not shared): ${resource.definition.sharingCondition ?? ''}` : null,
+      decisionReason: type === 'none' ? `不予共享 (not shared): ${resource.definition.sharingCondition ?? ''}`.slice(0, 1000) : null,
       remindedAt: null,
     };
     await this.dataSource.transaction(async (m) => {

@@ -15,7 +15,7 @@ import type { DataItemBody } from '../../../catalogue/catalogue.dto.js';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import { DataAccessLogService } from '../../../data-access/data-access-log.service.js';
 import { RecordStoreService } from '../../../ingestion/record-store.service.js';
-import { maskValue } from '../../masking.js';
+import { maskKindOf, maskValue } from '../../masking.js';
 import { DataShare, DataShareItemUse } from '../../sharing.entities.js';
 import { SharingProblem } from '../../sharing.problems.js';
 
@@ -69,6 +69,12 @@ export class ReadSharedData {
       await this.note(meta, input, g, 'REFUSED', [], 'exists');
       throw SharingProblem.ITEM_NOT_GRANTED(outside.join(', '));
     }
+    // Matching a masked item against guesses would reveal it one guess at a time: only items the grant shows in plain.
+    const masked = g.share.plainValues ? [] : asked.filter((i) => maskKindOf(g.items.get(i) ?? { personal: 'sensitive' }) !== 'none');
+    if (masked.length > 0) {
+      await this.note(meta, input, g, 'REFUSED', [], 'exists');
+      throw SharingProblem.MATCH_ON_MASKED_ITEM(masked.join(', '));
+    }
     const row = await this.record(g, input.subjectId);
     const exists =
       row !== null && asked.every((i) => String(i === g.keyItem ? input.subjectId : row.values[i]) === String(input.match![i]));
@@ -112,7 +118,9 @@ export class ReadSharedData {
 
   private value(g: Granted, code: string, raw: unknown): unknown {
     const item = g.items.get(code);
-    return g.share.plainValues || !item ? raw : maskValue(item, raw);
+    if (g.share.plainValues) return raw;
+    // An item the current catalogue version no longer lists is masked in full, never shown as stored.
+    return maskValue(item ?? { mask: 'full', personal: 'sensitive' }, raw);
   }
 
   private async note(
