@@ -12,6 +12,7 @@ import { businessPlatformService } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_APP_KEY, serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
+import { inProcessBroker } from '@gmp/messaging';
 import { ConfigError, type RunningService, startService } from '@gmp/service-kit';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
   };
   // Consumers of events before their producers (and stopped after them, in reverse), so no
   // outbox relays to a service that is not there; providers before dispatch.
+  const services = [dataPlatformService, techCapabilitiesService, businessPlatformService, serviceDispatchService];
+  // Events no service here consumes (e.g. TagGained before the business platform listens) go unread instead of piling up in the outboxes.
+  inProcessBroker.expectConsumers(services.flatMap((s) => s.consumes));
   for (const [def, offset] of [
     [dataPlatformService, 2],
     [techCapabilitiesService, 1],

@@ -20,6 +20,18 @@ export class InProcessBroker {
   private readonly consumers = new Map<string, Map<string, Handler>>();
   /** Records no consumer could process; standalone keeps the last 1,000 and logs each. */
   readonly deadLetters: InProcessDeadLetter[] = [];
+  /** Event types some service of this process will consume (null: unknown — every event waits for a consumer). */
+  private expected: Set<string> | null = null;
+  private readonly unread = new Set<string>();
+
+  /**
+   * The event types the process's services consume (standalone knows them all before they start).
+   * An event of another type has no reader here, as on Kafka it would sit in its topic unread:
+   * it is delivered to nobody instead of waiting in the outbox for a consumer that never comes.
+   */
+  expectConsumers(topics: Iterable<string>): void {
+    this.expected = new Set(topics);
+  }
 
   register(topic: string, group: string, handler: Handler): void {
     let groups = this.consumers.get(topic);
@@ -45,6 +57,12 @@ export class InProcessBroker {
   /** Delivers to every consumer group; throws when there is none, so the outbox keeps the event. */
   async emit(topic: string, value: string): Promise<void> {
     const handlers = [...(this.consumers.get(topic)?.values() ?? [])];
+    if (handlers.length === 0 && this.expected && !this.expected.has(topic)) {
+      if (!this.unread.has(topic))
+        this.log.log(`本进程中没有服务消费 ${topic}，事件不被读取 (no service here consumes it: events go unread)`);
+      this.unread.add(topic);
+      return;
+    }
     if (handlers.length === 0) throw new NoConsumerError(topic);
     for (const handler of handlers) await handler(value);
   }

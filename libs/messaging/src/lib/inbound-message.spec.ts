@@ -61,6 +61,17 @@ describe('in-process transport', () => {
     const broker = new InProcessBroker();
     await expect(broker.emit(Topic.LicenceAccessed, '{}')).rejects.toThrow(/no consumer/);
   });
+
+  it('lets an event go unread when no service of the process consumes its type, and keeps one whose consumer has not started yet', async () => {
+    const broker = new InProcessBroker();
+    broker.expectConsumers([Topic.LicenceAccessed]);
+    await expect(broker.emit(Topic.DataTagChanged, '{}')).resolves.toBeUndefined();
+    await expect(broker.emit(Topic.LicenceAccessed, '{}')).rejects.toThrow(/no consumer/);
+    const seen: string[] = [];
+    broker.register(Topic.LicenceAccessed, 'data-platform', async (v) => void seen.push(v));
+    await broker.emit(Topic.LicenceAccessed, '{"x":1}');
+    expect(seen).toEqual(['{"x":1}']);
+  });
 });
 
 describe('in-process server ownership', () => {
