@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { type DataTagChangedEvent, Topic } from '@gmp/contracts';
 import { OutboxService } from '@gmp/messaging';
-import { ProfilesService } from '../ingestion/profiles.service.js';
+import { type Profile, ProfilesService } from '../ingestion/profiles.service.js';
 import { TagRulesService } from './tag-rules.service.js';
 import { DataTag, DataTagMember } from './tags.entities.js';
 
@@ -36,6 +36,16 @@ export class TagMembershipService {
       if (r.error) errors++;
     }
     return { matching, scanned: keys.length, errors };
+  }
+
+  /** The subjects among already-built `profiles` that match `rule` (each profile read once for every tag). */
+  matchingOf(rule: string, profiles: ReadonlyMap<string, Profile>, now = new Date()): Set<string> {
+    const f = this.rules.compile(rule);
+    return new Set([...profiles].filter(([, profile]) => this.rules.matches(f, profile, now).match).map(([key]) => key));
+  }
+
+  profileOf(m: EntityManager, key: string): Promise<Profile> {
+    return this.profiles.profileOf(m, key);
   }
 
   async allSubjects(m: EntityManager): Promise<string[]> {

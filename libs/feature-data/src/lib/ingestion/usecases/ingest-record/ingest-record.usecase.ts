@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import type { RecordOrigin } from '../../ingestion.entities.js';
 import type { QualityReason } from '../../quality-rules.js';
-import { RecordStoreService, type StoreOutcome } from '../../record-store.service.js';
+import { type CheckedRecord, RecordStoreService, type StoreOutcome } from '../../record-store.service.js';
 
 /** One record as a department sends it (over Kafka, in an HTTP batch, or corrected from the quarantine). */
 export interface IngestRecordCommand {
@@ -61,18 +61,24 @@ export class IngestRecord {
     return { found, reasons };
   }
 
+  /** Every check of a record, the store's uniqueness included: the record ready to store, or the reasons it is not. */
+  async check(cmd: IngestRecordCommand, receivedAt: Date, m: EntityManager) {
+    const { found, reasons } = await this.reasonsAgainst(cmd, receivedAt, m);
+    const checked: CheckedRecord | null = found && {
+      checks: found.checks,
+      department: cmd.department,
+      updatedAt: new Date(cmd.updatedAt),
+      record: cmd.record as Record<string, unknown>,
+      origin: cmd.origin,
+    };
+    if (checked && reasons.length === 0) reasons.push(...(await this.store.uniquenessReasons(m, checked)));
+    return { found, checked, reasons };
+  }
+
   async execute(cmd: IngestRecordCommand, manager?: EntityManager): Promise<IngestOutcome> {
     const run = async (m: EntityManager): Promise<IngestOutcome> => {
       const receivedAt = new Date();
-      const { found, reasons } = await this.reasonsAgainst(cmd, receivedAt, m);
-      const checked = found && {
-        checks: found.checks,
-        department: cmd.department,
-        updatedAt: new Date(cmd.updatedAt),
-        record: cmd.record as Record<string, unknown>,
-        origin: cmd.origin,
-      };
-      if (checked && reasons.length === 0) reasons.push(...(await this.store.uniquenessReasons(m, checked)));
+      const { checked, reasons } = await this.check(cmd, receivedAt, m);
       if (!checked || reasons.length > 0) {
         const quarantineId = await this.store.quarantine(m, { ...cmd, updatedAt: cmd.updatedAt, reasons }, receivedAt);
         return { status: 'quarantined', quarantineId, reasons };

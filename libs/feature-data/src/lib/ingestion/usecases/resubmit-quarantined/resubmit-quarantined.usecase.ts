@@ -38,17 +38,15 @@ export class ResubmitQuarantined {
       if (entry.status !== 'open') throw IngestionProblem.QUARANTINE_ENTRY_CLOSED(`${cmd.id}: ${entry.status}`);
       const updatedAt = cmd.updatedAt ?? entry.sourceUpdatedAt ?? '';
       const receivedAt = new Date();
-      const sent = { resourceCode: entry.resourceCode, department: entry.department, updatedAt, record: cmd.record };
-      const { found, reasons } = await this.ingest.reasonsAgainst(sent, receivedAt, m);
-      const checked = found && {
-        checks: found.checks,
+      const sent = {
+        resourceCode: entry.resourceCode,
         department: entry.department,
-        updatedAt: new Date(updatedAt),
+        updatedAt,
         record: cmd.record,
         origin: 'quarantine' as const,
       };
-      if (checked && reasons.length === 0) reasons.push(...(await this.store.uniquenessReasons(m, checked)));
-      if (!checked || reasons.length > 0) {
+      const { found, checked, reasons } = await this.ingest.check(sent, receivedAt, m);
+      if (!found || !checked || reasons.length > 0) {
         await repo.update({ id: entry.id }, { record: cmd.record, sourceUpdatedAt: updatedAt, reasons, attempts: entry.attempts + 1 });
         return { failed: reasons, outcome: null };
       }

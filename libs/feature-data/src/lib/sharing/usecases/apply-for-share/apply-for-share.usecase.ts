@@ -8,15 +8,11 @@ import { type ShareApplicationBody, shareView } from '../../sharing.dto.js';
 import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
 import { SharingProblem } from '../../sharing.problems.js';
+import { todayInChina } from '../../china-day.util.js';
 import { WorkingDaysService } from '../../working-days.service.js';
 
 /** The owner department answers a conditional application within this many working days (国家共享规定). */
 export const ANSWER_WITHIN_WORKING_DAYS = 10;
-
-/** Days from today as the calendar counts them (China Standard Time). */
-export function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 /**
  * A department applies for a resource (共享申请). By the resource's sharing type: unconditional →

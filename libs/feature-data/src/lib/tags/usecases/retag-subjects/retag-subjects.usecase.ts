@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Profile } from '../../../ingestion/profiles.service.js';
 import { RecordStoreService } from '../../../ingestion/record-store.service.js';
 import { TagMembershipService } from '../../tag-membership.service.js';
 import { DataTag } from '../../tags.entities.js';
@@ -22,9 +23,11 @@ export class RetagSubjects implements OnModuleInit {
 
   async execute(m: EntityManager, keys: string[]): Promise<void> {
     const tags = await m.getRepository(DataTag).find();
-    for (const tag of tags) {
-      const { matching } = await this.membership.evaluate(m, tag.rule, keys);
-      await this.membership.apply(m, tag, keys, matching);
-    }
+    if (tags.length === 0) return;
+    // Each subject's profile read once, whatever the number of tags.
+    const profiles = new Map<string, Profile>();
+    for (const key of new Set(keys)) profiles.set(key, await this.membership.profileOf(m, key));
+    const now = new Date();
+    for (const tag of tags) await this.membership.apply(m, tag, [...profiles.keys()], this.membership.matchingOf(tag.rule, profiles, now));
   }
 }
