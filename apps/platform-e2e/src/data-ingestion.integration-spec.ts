@@ -176,6 +176,37 @@ describe('data platform: catalogue and ingestion', () => {
       expect((await stored(a.sfzh))[0]).toMatchObject({ version: 2, versions: 2, values: { xm: a.xm, hjdz: '南京市鼓楼区' } });
     });
 
+    it('applies records fetched together as if one by one: versions in order, a redelivered record or quarantine entry once', async () => {
+      const a = person(112);
+      const bad = { ...person(113), xb: '7' };
+      const t = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+      const first = event(a, { updatedAt: t(50) });
+      const change = event({ ...a, hjdz: '南京市玄武区' }, { updatedAt: t(40) });
+      const older = event({ ...a, xm: '旧名' }, { updatedAt: t(45) });
+      const rejected = event(bad);
+      const sentinel = person(114);
+      // One send with one key: one partition, fetched together.
+      await producer.send({
+        topic: wireTopicOf(Topic.DataRecordPublished),
+        messages: [first, change, change, older, rejected, rejected, first, event(sentinel)].map((e) => ({
+          key: 'batch',
+          value: JSON.stringify(e),
+        })),
+      });
+      await eventually(async () => ((await stored(sentinel.sfzh)).length ? true : null));
+      expect((await stored(a.sfzh))[0]).toMatchObject({ version: 2, versions: 2, values: { xm: a.xm, hjdz: '南京市玄武区' } });
+      const entries = await quarantined(bad.sfzh);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ id: rejected.eventId, status: 'open' });
+      // Delivered again later (a redelivery after a restart): nothing changes.
+      await publish([rejected, change, first]);
+      const later = person(115);
+      await publish([event(later)]);
+      await eventually(async () => ((await stored(later.sfzh)).length ? true : null));
+      expect(await quarantined(bad.sfzh)).toHaveLength(1);
+      expect((await stored(a.sfzh))[0]).toMatchObject({ version: 2, versions: 2 });
+    });
+
     it('quarantines failing records with every reason (wrong check character, wrong department, unknown resource), never drops them', async () => {
       const good = person(104);
       const bad = { ...good, sfzh: `${good.sfzh.slice(0, 17)}${good.sfzh[17] === '1' ? '2' : '1'}`, xb: '7', csrq: '2999-01-01' };

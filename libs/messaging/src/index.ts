@@ -2,6 +2,7 @@ export * from './lib/messaging.options.js';
 export * from './lib/kafka-config.js';
 export * from './lib/topic-admin.js';
 export * from './lib/inbound-message.js';
+export * from './lib/event-batch.decorator.js';
 export * from './lib/gov-kafka.server.js';
 export * from './lib/gov-kafka.client.js';
 export * from './lib/batching-sender.js';

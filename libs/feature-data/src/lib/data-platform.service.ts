@@ -11,11 +11,12 @@ import { CreateDataAccessRecord1763800200000 } from './migrations/1763800200000-
 import { DataAccessBasis1763802200000 } from './migrations/1763802200000-data-access-basis.migration.js';
 import { CreateCatalogueIngestion1763802600000 } from './migrations/1763802600000-create-catalogue-ingestion.migration.js';
 import { DataResource, DataResourceVersion } from './catalogue/catalogue.entities.js';
-import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion/ingestion.entities.js';
+import { DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry } from './ingestion/ingestion.entities.js';
 import { DataShare, DataShareItemUse } from './sharing/sharing.entities.js';
 import { CreateSharing1763802700000 } from './migrations/1763802700000-create-sharing.migration.js';
 import { CreateTags1763802800000 } from './migrations/1763802800000-create-tags.migration.js';
 import { ChainDataAccess1763802900000 } from './migrations/1763802900000-chain-data-access.migration.js';
+import { ProfileIndexes1763803000000 } from './migrations/1763803000000-profile-indexes.migration.js';
 import { DataTag, DataTagMember, DataTagVersion } from './tags/tags.entities.js';
 
 export const dataPlatformService: ServiceDefinition = {
@@ -32,6 +33,7 @@ export const dataPlatformService: ServiceDefinition = {
     DataResourceVersion,
     DataRecord,
     DataRecordHistory,
+    DataRecordLink,
     QuarantineEntry,
     DataShare,
     DataShareItemUse,
@@ -51,6 +53,7 @@ export const dataPlatformService: ServiceDefinition = {
     CreateSharing1763802700000,
     CreateTags1763802800000,
     ChainDataAccess1763802900000,
+    ProfileIndexes1763803000000,
   ],
   requests: [Topic.CalendarDeadline, Topic.IdentitySubjectOf],
   publishes: [Topic.DataSharingChanged, Topic.DataTagChanged],

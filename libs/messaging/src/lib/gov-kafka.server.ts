@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
+import { KafkaContext, KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message, Producer } from 'kafkajs';
 import {
   callerOfReplyTopic,
@@ -17,6 +17,7 @@ import { BatchingSender } from './batching-sender.js';
 import { CommittedOffsets } from './committed-offsets.js';
 import { decodeInbound, describeRejection, type Inbound } from './inbound-message.js';
 import { OFFSET_COMMIT_INTERVAL_MS } from './kafka-config.js';
+import { isBatchHandler } from './event-batch.decorator.js';
 import { describeError } from './sql.util.js';
 import { isTransientError, maskIdNumbers } from './transient-error.js';
 
@@ -177,6 +178,19 @@ export class GovKafkaServer extends ServerKafka {
       }
       return;
     }
+    if (isBatchHandler(this.messageHandlers.get(batch.topic))) {
+      if (!isRunning() || isStale()) return;
+      await this.handleEventBatch(
+        batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause })),
+      );
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) {
+        resolveOffset(last.offset);
+        position.next = BigInt(last.offset) + 1n;
+      }
+      await heartbeat();
+      return;
+    }
     const contract = contractOf(batch.topic);
     if (contract?.unordered) {
       for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += EVENT_CONCURRENCY) {
@@ -243,48 +257,7 @@ export class GovKafkaServer extends ServerKafka {
   }
 
   override async handleMessage(payload: EachMessagePayload): Promise<any> {
-    const headers = payload.message.headers ?? {};
-    const replyTopic = header(headers, KafkaHeaders.REPLY_TOPIC);
-    const correlationId = header(headers, KafkaHeaders.CORRELATION_ID);
-    const isRequest = Boolean(replyTopic && correlationId);
-
-    const onRequestTopic = payload.topic === this.requestTopic;
-    // On the request topic the header names the type; an event's topic is its type.
-    const type = onRequestTopic ? (header(headers, PlatformHeader.MessageType) ?? '') : payload.topic;
-    // Replies go only to a platform service's reply topic and a plain partition number, never
-    // wherever a record's header points; an envelope header sent twice is refused, not guessed at.
-    const caller = isRequest ? callerOfReplyTopic(replyTopic!) : null;
-    const replyPartition = header(headers, KafkaHeaders.REPLY_PARTITION);
-    const repeated = [
-      KafkaHeaders.REPLY_TOPIC,
-      KafkaHeaders.CORRELATION_ID,
-      KafkaHeaders.REPLY_PARTITION,
-      PlatformHeader.MessageType,
-    ].filter((h) => Array.isArray(headers[h]));
-    const repliable =
-      caller !== null &&
-      PLATFORM_SERVICES.includes(caller) &&
-      repeated.length === 0 &&
-      (replyPartition === undefined || /^\d{1,4}$/.test(replyPartition));
-    // The envelope first (type, direction, reply topic), then the content against the type's contract.
-    const contract = contractOf(type);
-    const refuse = (reason: string): Inbound => ({ ok: false, reason, fields: [] });
-    const inbound: Inbound =
-      onRequestTopic && !contract
-        ? refuse(`未知消息类型 (unknown message type ${JSON.stringify(type.slice(0, 128))}: x-message-type names the request type)`)
-        : onRequestTopic && (contract!.kind !== 'request' || wireTopicOf(contract!.topic) !== this.requestTopic)
-          ? refuse(`消息类型不是本服务的请求 (${type} is not a request type served on ${this.requestTopic})`)
-          : onRequestTopic && !isRequest
-            ? refuse('请求缺少应答主题或关联标识 (a request needs a reply topic and a correlation id)')
-            : !onRequestTopic && isRequest
-              ? refuse(`事件主题上的请求 (a request on the event topic ${payload.topic})`)
-              : repeated.length > 0
-                ? refuse(`信封头重复 (envelope header sent more than once: ${repeated.join(', ')})`)
-                : isRequest && !repliable
-                  ? refuse(
-                      "应答主题无效 (the reply topic must be a platform service's rpc.<service>.replies.v1, the reply partition a number)",
-                    )
-                  : decodeInbound(type, payload.message.value);
+    const { type, inbound, isRequest, repliable, replyTopic, correlationId, replyPartition } = this.inspect(payload);
     if (!inbound.ok) {
       const reason = describeRejection(inbound);
       await this.deadLetter(payload, reason);
@@ -293,12 +266,13 @@ export class GovKafkaServer extends ServerKafka {
         await this.sendMessage(
           { id: correlationId!, err: error, response: undefined, isDisposed: true },
           replyTopic!,
-          header(headers, KafkaHeaders.REPLY_PARTITION),
+          replyPartition,
           correlationId!,
         ).catch((err: unknown) => this.log.warn(`无法答复无效请求 (could not answer an invalid request): ${describeError(err)}`));
       }
       return;
     }
+    const onRequestTopic = payload.topic === this.requestTopic;
 
     // A request its caller has given up on (older than the type's timeout): not run — a command
     // retried meanwhile would otherwise run twice; nobody waits for the reply.
@@ -324,23 +298,106 @@ export class GovKafkaServer extends ServerKafka {
     const validated = { ...payload, topic: type, message: { ...payload.message, value: Buffer.from(JSON.stringify(inbound.value)) } };
     return runWithContext(context, async () => {
       if (isRequest) return super.handleMessage(validated);
-      let lastError: unknown;
-      for (let attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
-        try {
-          return await super.handleMessage(validated);
-        } catch (err) {
-          // Database or network down: not the message's fault. Leave it unresolved so the
-          // batch is retried (the partition waits) instead of dead-lettering it.
-          if (isTransientError(err)) throw err;
-          lastError = err;
-          this.log.warn(
-            `事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${payload.topic}: ${describeError(err)}`,
-          );
-          await new Promise((r) => setTimeout(r, 100 * attempt));
-        }
-      }
-      await this.deadLetter(payload, `处理失败 (handler failed ${EVENT_ATTEMPTS} times): ${describeError(lastError)}`);
+      const failure = await this.attempts(payload.topic, () => super.handleMessage(validated));
+      if (failure !== null) await this.deadLetter(payload, failure);
     });
+  }
+
+  /** The envelope first (type, direction, reply topic), then the content against the type's contract. */
+  private inspect(payload: EachMessagePayload) {
+    const headers = payload.message.headers ?? {};
+    const replyTopic = header(headers, KafkaHeaders.REPLY_TOPIC);
+    const correlationId = header(headers, KafkaHeaders.CORRELATION_ID);
+    const isRequest = Boolean(replyTopic && correlationId);
+
+    const onRequestTopic = payload.topic === this.requestTopic;
+    // On the request topic the header names the type; an event's topic is its type.
+    const type = onRequestTopic ? (header(headers, PlatformHeader.MessageType) ?? '') : payload.topic;
+    // Replies go only to a platform service's reply topic and a plain partition number, never
+    // wherever a record's header points; an envelope header sent twice is refused, not guessed at.
+    const caller = isRequest ? callerOfReplyTopic(replyTopic!) : null;
+    const replyPartition = header(headers, KafkaHeaders.REPLY_PARTITION);
+    const repeated = [
+      KafkaHeaders.REPLY_TOPIC,
+      KafkaHeaders.CORRELATION_ID,
+      KafkaHeaders.REPLY_PARTITION,
+      PlatformHeader.MessageType,
+    ].filter((h) => Array.isArray(headers[h]));
+    const repliable =
+      caller !== null &&
+      PLATFORM_SERVICES.includes(caller) &&
+      repeated.length === 0 &&
+      (replyPartition === undefined || /^\d{1,4}$/.test(replyPartition));
+    const contract = contractOf(type);
+    const refuse = (reason: string): Inbound => ({ ok: false, reason, fields: [] });
+    const inbound: Inbound =
+      onRequestTopic && !contract
+        ? refuse(`未知消息类型 (unknown message type ${JSON.stringify(type.slice(0, 128))}: x-message-type names the request type)`)
+        : onRequestTopic && (contract!.kind !== 'request' || wireTopicOf(contract!.topic) !== this.requestTopic)
+          ? refuse(`消息类型不是本服务的请求 (${type} is not a request type served on ${this.requestTopic})`)
+          : onRequestTopic && !isRequest
+            ? refuse('请求缺少应答主题或关联标识 (a request needs a reply topic and a correlation id)')
+            : !onRequestTopic && isRequest
+              ? refuse(`事件主题上的请求 (a request on the event topic ${payload.topic})`)
+              : repeated.length > 0
+                ? refuse(`信封头重复 (envelope header sent more than once: ${repeated.join(', ')})`)
+                : isRequest && !repliable
+                  ? refuse(
+                      "应答主题无效 (the reply topic must be a platform service's rpc.<service>.replies.v1, the reply partition a number)",
+                    )
+                  : decodeInbound(type, payload.message.value);
+    return { type, inbound, isRequest, repliable, replyTopic, correlationId, replyPartition };
+  }
+
+  /**
+   * A batch handler's share of a fetched batch (see EventBatchPattern): invalid records
+   * dead-lettered, the valid ones handed over in one call — retried, and after EVENT_ATTEMPTS
+   * failures that are not transient, one by one so that only the offending record is dead-lettered.
+   */
+  private async handleEventBatch(payloads: EachMessagePayload[]): Promise<void> {
+    const valid: { payload: EachMessagePayload; value: object }[] = [];
+    for (const payload of payloads) {
+      const { inbound } = this.inspect(payload);
+      if (inbound.ok) valid.push({ payload, value: inbound.value });
+      else await this.deadLetter(payload, describeRejection(inbound));
+    }
+    if (valid.length === 0) return;
+    const topic = payloads[0]!.topic;
+    const run = (values: object[]) =>
+      this.handleEvent(
+        topic,
+        { pattern: topic, data: values },
+        new KafkaContext([payloads[0]!.message, payloads[0]!.partition, topic, this.consumer!, payloads[0]!.heartbeat, this.producer!]),
+      );
+    const failure = await runWithContext({ correlationId: correlationIdFrom(undefined) }, () =>
+      this.attempts(topic, () => run(valid.map((v) => v.value))),
+    );
+    if (failure === null) return;
+    if (valid.length === 1) return this.deadLetter(valid[0]!.payload, failure);
+    this.log.warn(`批量处理失败，逐条重试 (batch handler failed: retrying its ${valid.length} events one by one) on ${topic}`);
+    for (const { payload, value } of valid) {
+      const one = await this.attempts(topic, () => run([value]));
+      if (one !== null) await this.deadLetter(payload, one);
+    }
+  }
+
+  /** Runs an event handler up to EVENT_ATTEMPTS times: null once it succeeds, the reason after the last failure. Transient errors are thrown (the batch waits and is retried). */
+  private async attempts(topic: string, run: () => Promise<unknown>): Promise<string | null> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
+      try {
+        await run();
+        return null;
+      } catch (err) {
+        // Database or network down: not the message's fault. Leave it unresolved so the
+        // batch is retried (the partition waits) instead of dead-lettering it.
+        if (isTransientError(err)) throw err;
+        lastError = err;
+        this.log.warn(`事件处理失败，重试 (event handler failed, attempt ${attempt}/${EVENT_ATTEMPTS}) on ${topic}: ${describeError(err)}`);
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+    return `处理失败 (handler failed ${EVENT_ATTEMPTS} times): ${describeError(lastError)}`;
   }
 
   /** Copies a record to the dead-letter topic (ID numbers masked). A failure to write it fails the batch, which is retried: nothing is dropped. */

@@ -3,6 +3,7 @@ import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/mi
 import { lastValueFrom } from 'rxjs';
 import { type CapabilityError, contractOf, PLATFORM_SERVICES } from '@gmp/contracts';
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
+import { isBatchHandler } from './event-batch.decorator.js';
 import { decodeInbound, describeRejection } from './inbound-message.js';
 import { type InProcessBroker, inProcessBroker } from './in-process.broker.js';
 
@@ -76,10 +77,12 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     }
     await runWithContext(this.contextOf(inbound.meta), async () => {
       const handler = this.getHandlerByPattern(topic)!;
+      // A batch handler (EventBatchPattern) gets its events as a list: here, of one.
+      const data = isBatchHandler(handler) ? [inbound.value] : inbound.value;
       let lastError: unknown;
       for (let attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
         try {
-          const result = await handler(inbound.value, new BaseRpcContext([topic]));
+          const result = await handler(data, new BaseRpcContext([topic]));
           await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
           return;
         } catch (err) {

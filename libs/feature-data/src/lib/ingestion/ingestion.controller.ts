@@ -53,21 +53,16 @@ export class IngestionController {
   async backfill(@Param('code') code: string, @Body() body: RecordBatchBody) {
     const outcomes = await this.dataSource.transaction(async (m) => {
       if (!(await this.catalogue.find(code, m))) throw CatalogueProblem.RESOURCE_NOT_FOUND(code);
-      const done = [];
-      for (const r of body.records)
-        done.push(
-          await this.ingest.execute(
-            {
-              resourceCode: code,
-              department: body.department,
-              updatedAt: r.updatedAt,
-              record: r.record,
-              origin: body.from === 'national' ? 'national' : 'http',
-            },
-            m,
-          ),
-        );
-      return done;
+      return this.ingest.executeMany(
+        body.records.map((r) => ({
+          resourceCode: code,
+          department: body.department,
+          updatedAt: r.updatedAt,
+          record: r.record,
+          origin: body.from === 'national' ? ('national' as const) : ('http' as const),
+        })),
+        m,
+      );
     });
     const count = (s: string) => outcomes.filter((o) => o.status === s).length;
     return {

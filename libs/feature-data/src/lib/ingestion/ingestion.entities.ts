@@ -8,14 +8,13 @@ export type RecordOrigin = 'kafka' | 'http' | 'national' | 'quarantine';
  * value (the ID number or credit code is not stored; a masked form is); the other items in `values`.
  */
 @Entity({ name: 'data_record' })
-// GIN index on subject_links (created by the migration; TypeORM cannot declare GIN).
-@Index('IDX_data_record_links', { synchronize: false })
 export class DataRecord {
-  @PrimaryColumn({ type: 'varchar', length: 64, name: 'resource_code', primaryKeyConstraintName: 'PK_data_record' })
-  resourceCode!: string;
-
+  // The subject first: a profile reads every resource of one subject by this index.
   @PrimaryColumn({ type: 'char', length: 64, name: 'record_key', primaryKeyConstraintName: 'PK_data_record' })
   recordKey!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 64, name: 'resource_code', primaryKeyConstraintName: 'PK_data_record' })
+  resourceCode!: string;
 
   @Column({ type: 'varchar', length: 64, name: 'key_masked' })
   keyMasked!: string;
@@ -43,9 +42,26 @@ export class DataRecord {
   @Column({ type: 'varchar', length: 16 })
   origin!: RecordOrigin;
 
-  /** Keyed hashes of the other subjects the record names (a birth certificate's mother and father): their profiles include it. */
+  /** Keyed hashes of the other subjects the record names (a birth certificate's mother and father): their profiles include it (indexed in DataRecordLink). */
   @Column({ type: 'jsonb', name: 'subject_links' })
   subjectLinks!: string[];
+}
+
+/**
+ * The index of `subject_links`: which records name a subject (a parent → the births naming them).
+ * A plain B-tree the planner always uses — a GIN index on the jsonb column was scanned instead
+ * (its estimates for `?` and `?|` are fixed guesses), once per subject of every ingested batch.
+ */
+@Entity({ name: 'data_record_link' })
+export class DataRecordLink {
+  @PrimaryColumn({ type: 'char', length: 64, name: 'subject_key', primaryKeyConstraintName: 'PK_data_record_link' })
+  subjectKey!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 64, name: 'resource_code', primaryKeyConstraintName: 'PK_data_record_link' })
+  resourceCode!: string;
+
+  @PrimaryColumn({ type: 'char', length: 64, name: 'record_key', primaryKeyConstraintName: 'PK_data_record_link' })
+  recordKey!: string;
 }
 
 /** Every version a record went through (history): who sent it, when, from where. */

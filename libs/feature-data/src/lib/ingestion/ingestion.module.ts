@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { IngestionController } from './ingestion.controller.js';
-import { DataRecord, DataRecordHistory, QuarantineEntry } from './ingestion.entities.js';
+import { DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry } from './ingestion.entities.js';
 import { ProfilesService } from './profiles.service.js';
 import { QualityReportService } from './quality-report.service.js';
 import { RecordStoreService } from './record-store.service.js';
@@ -12,7 +12,7 @@ import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-qu
 
 /** 数据归集 (ingestion): records checked against the catalogue, stored with history or quarantined; quality reports. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DataRecord, DataRecordHistory, QuarantineEntry]), CatalogueModule],
+  imports: [TypeOrmModule.forFeature([DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry]), CatalogueModule],
   controllers: [RecordsHandler, IngestionController],
   providers: [RecordStoreService, ProfilesService, IngestRecord, ResubmitQuarantined, QualityReportService],
   exports: [IngestRecord, RecordStoreService, ProfilesService],

@@ -6,7 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { subjectKeyOf } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
 import { ServiceConfig } from '@gmp/service-kit';
-import { DataRecord, DataRecordHistory, QuarantineEntry, type RecordOrigin } from './ingestion.entities.js';
+import { DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry, type RecordOrigin } from './ingestion.entities.js';
 import type { CompiledResource, QualityReason } from './quality-rules.js';
 
 /** A record after its checks passed, ready to store. */
@@ -53,19 +53,46 @@ export class RecordStoreService {
 
   /** Values of unique items that another record of the resource already holds, as reasons. */
   async uniquenessReasons(m: EntityManager, c: CheckedRecord): Promise<QualityReason[]> {
-    const reasons: QualityReason[] = [];
+    return (await this.uniquenessReasonsOfMany(m, [c]))[0]!;
+  }
+
+  /**
+   * For each record, the values of its unique items that another subject's record already holds —
+   * stored, or earlier in the same list (the later one fails, as if the list were stored in
+   * order). One query per resource and unique item, whatever the number of records.
+   */
+  async uniquenessReasonsOfMany(m: EntityManager, checked: CheckedRecord[]): Promise<QualityReason[][]> {
+    const reasons = checked.map((): QualityReason[] => []);
     const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
-    const key = this.keyOf(c.record[c.checks.keyItem]);
-    for (const item of c.checks.uniqueItems) {
-      const value = c.record[item];
-      if (value === undefined || value === null) continue;
-      const [clash] = (await m.query(`SELECT 1 FROM ${t} WHERE resource_code = $1 AND record_key <> $2 AND "values"->>$3 = $4 LIMIT 1`, [
-        c.checks.code,
-        key,
-        item,
-        String(value),
-      ])) as unknown[];
-      if (clash) reasons.push({ rule: 'unique', item, message: `${item} 的值已被另一条记录使用 (another record already has this value)` });
+    const keys = checked.map((c) => this.keyOf(c.record[c.checks.keyItem]));
+    const groups = new Map<string, number[]>();
+    for (const [i, c] of checked.entries())
+      if (c.checks.uniqueItems.length > 0) groups.set(c.checks.code, [...(groups.get(c.checks.code) ?? []), i]);
+    for (const [code, indexes] of groups) {
+      for (const item of checked[indexes[0]!]!.checks.uniqueItems) {
+        const valueOf = (i: number) => {
+          const v = checked[i]!.record[item];
+          return v === undefined || v === null ? null : String(v);
+        };
+        const wanted = [...new Set(indexes.map(valueOf).filter((v): v is string => v !== null))];
+        if (wanted.length === 0) continue;
+        const holders = new Map<string, Set<string>>();
+        const rows = (await m.query(
+          `SELECT "values"->>$2 AS v, record_key FROM ${t} WHERE resource_code = $1 AND "values"->>$2 = ANY($3::text[])`,
+          [code, item, wanted],
+        )) as { v: string; record_key: string }[];
+        for (const r of rows) holders.set(r.v, (holders.get(r.v) ?? new Set()).add(r.record_key.trim()));
+        for (const i of indexes) {
+          const value = valueOf(i);
+          if (value === null) continue;
+          const held = holders.get(value) ?? new Set<string>();
+          if ([...held].some((k) => k !== keys[i])) {
+            reasons[i]!.push({ rule: 'unique', item, message: `${item} 的值已被另一条记录使用 (another record already has this value)` });
+            continue;
+          }
+          holders.set(value, held.add(keys[i]!));
+        }
+      }
     }
     return reasons;
   }
@@ -84,94 +111,207 @@ export class RecordStoreService {
     return row ? { values: row.values, version: row.version, sourceUpdatedAt: row.source_updated_at } : null;
   }
 
-  /**
-   * Stores a checked record. The subject's current record is locked and compared: newer with other
-   * values → a new version and a history row; newer with the same values → only its change time
-   * moves forward (so a later-arriving older record cannot win); not newer → nothing (`stale`, or
-   * `unchanged` when the values are the same). Equal change times keep the record stored first.
-   */
+  /** Stores one checked record (see storeMany). */
   async store(m: EntityManager, c: CheckedRecord, receivedAt: Date): Promise<StoreOutcome> {
-    const keyValue = String(c.record[c.checks.keyItem]);
-    const key = this.keyOf(keyValue);
-    const { [c.checks.keyItem]: _key, ...values } = c.record;
-    const plain = JSON.parse(JSON.stringify(values)) as Record<string, unknown>;
-    const links = [
-      ...new Set(c.checks.linkItems.flatMap((i) => (typeof c.record[i] === 'string' && c.record[i] ? [this.keyOf(c.record[i])] : []))),
-    ];
-    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
-    const h = quoteTablePath(m.connection.getMetadata(DataRecordHistory).tablePath);
-    const history = (version: number) =>
-      m.query(
-        `INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [c.checks.code, key, version, plain, c.department, c.updatedAt, receivedAt, c.origin],
-      );
-    for (;;) {
-      const [current] = (await m.query(
-        `SELECT "values", version, source_updated_at FROM ${t} WHERE resource_code = $1 AND record_key = $2 FOR UPDATE`,
-        [c.checks.code, key],
-      )) as { values: Record<string, unknown>; version: number; source_updated_at: Date }[];
-      if (!current) {
-        const inserted = (await m.query(
-          `INSERT INTO ${t} (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin, subject_links)
-           VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING version`,
-          [
-            c.checks.code,
-            key,
-            maskKey(keyValue),
-            plain,
-            c.checks.version,
-            c.department,
-            c.updatedAt,
-            receivedAt,
-            c.origin,
-            JSON.stringify(links),
-          ],
-        )) as unknown[];
-        if (inserted.length === 0) continue; // another transaction stored the first record meanwhile: compare with it
-        await history(1);
-        for (const listener of this.listeners) await listener(m, [key, ...links]);
-        return { status: 'stored', version: 1 };
-      }
-      const same = isDeepStrictEqual(current.values, plain);
-      if (current.source_updated_at.getTime() >= c.updatedAt.getTime()) return { status: same ? 'unchanged' : 'stale' };
-      if (same) {
-        await m.query(`UPDATE ${t} SET source_updated_at = $3, received_at = $4 WHERE resource_code = $1 AND record_key = $2`, [
-          c.checks.code,
-          key,
-          c.updatedAt,
-          receivedAt,
-        ]);
-        return { status: 'unchanged' };
-      }
-      const version = current.version + 1;
-      await m.query(
-        `UPDATE ${t} SET "values" = $3, version = $4, resource_version = $5, source_department = $6, source_updated_at = $7,
-                received_at = $8, origin = $9, subject_links = $10
-          WHERE resource_code = $1 AND record_key = $2`,
-        [c.checks.code, key, plain, version, c.checks.version, c.department, c.updatedAt, receivedAt, c.origin, JSON.stringify(links)],
-      );
-      await history(version);
-      for (const listener of this.listeners) await listener(m, [key, ...links]);
-      return { status: 'stored', version };
-    }
+    return (await this.storeMany(m, [c], receivedAt))[0]!;
   }
 
-  async quarantine(
+  /**
+   * Stores checked records, in their order, as if one by one. Each subject's current record is
+   * locked and compared: newer with other values → a new version and a history row; newer with
+   * the same values → only its change time moves forward (so a later-arriving older record cannot
+   * win); not newer → nothing (`stale`, or `unchanged` when the values are the same). Equal change
+   * times keep the record stored first. A few statements per resource, whatever the number of
+   * records (locks taken in key order, so concurrent batches cannot deadlock on each other's rows).
+   */
+  async storeMany(m: EntityManager, checked: CheckedRecord[], receivedAt: Date): Promise<StoreOutcome[]> {
+    const outcomes: StoreOutcome[] = new Array(checked.length);
+    const groups = new Map<string, number[]>();
+    for (const [i, c] of checked.entries()) groups.set(c.checks.code, [...(groups.get(c.checks.code) ?? []), i]);
+    const touched: string[] = [];
+    for (const [code, indexes] of groups) {
+      const retry = await this.storeGroup(
+        m,
+        code,
+        indexes.map((i) => checked[i]!),
+        receivedAt,
+        touched,
+      );
+      for (const [j, outcome] of retry.outcomes.entries()) if (outcome) outcomes[indexes[j]!] = outcome;
+      // A first record another transaction stored meanwhile (it committed first): these are compared with it now.
+      if (retry.again.length > 0) {
+        const again = await this.storeMany(
+          m,
+          retry.again.map((j) => checked[indexes[j]!]!),
+          receivedAt,
+        );
+        for (const [n, j] of retry.again.entries()) outcomes[indexes[j]!] = again[n]!;
+      }
+    }
+    if (touched.length > 0) for (const listener of this.listeners) await listener(m, [...new Set(touched)]);
+    return outcomes;
+  }
+
+  private async storeGroup(
     m: EntityManager,
-    e: {
-      resourceCode: string;
-      department: string;
-      record: unknown;
-      updatedAt: string | null;
-      reasons: QualityReason[];
-      origin: RecordOrigin;
-    },
+    code: string,
+    records: CheckedRecord[],
     receivedAt: Date,
-  ): Promise<string> {
-    const id = randomUUID();
-    const entry: QuarantineEntry = {
-      id,
+    touched: string[],
+  ): Promise<{ outcomes: (StoreOutcome | undefined)[]; again: number[] }> {
+    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
+    const h = quoteTablePath(m.connection.getMetadata(DataRecordHistory).tablePath);
+    const prepared = records.map((c) => {
+      const keyValue = String(c.record[c.checks.keyItem]);
+      const { [c.checks.keyItem]: _key, ...values } = c.record;
+      const links = [
+        ...new Set(c.checks.linkItems.flatMap((i) => (typeof c.record[i] === 'string' && c.record[i] ? [this.keyOf(c.record[i])] : []))),
+      ];
+      return { c, keyValue, key: this.keyOf(keyValue), values: JSON.parse(JSON.stringify(values)) as Record<string, unknown>, links };
+    });
+    const keys = [...new Set(prepared.map((p) => p.key))].sort();
+    type Row = {
+      record_key: string;
+      key_masked: string;
+      values: Record<string, unknown>;
+      version: number;
+      resource_version: number;
+      source_department: string;
+      source_updated_at: Date;
+      origin: string;
+      subject_links: string[];
+    };
+    const rows = (await m.query(
+      `SELECT record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, origin, subject_links
+         FROM ${t} WHERE resource_code = $1 AND record_key = ANY($2::char(64)[]) ORDER BY record_key FOR UPDATE`,
+      [code, keys],
+    )) as Row[];
+    const state = new Map<string, { row: Row; fresh: boolean; dirty: boolean; linked: string[] }>(
+      rows.map((r) => [
+        r.record_key.trim(),
+        { row: { ...r, record_key: r.record_key.trim() }, fresh: false, dirty: false, linked: r.subject_links },
+      ]),
+    );
+    const rowOf = (p: (typeof prepared)[number], version: number): Row => ({
+      record_key: p.key,
+      key_masked: maskKey(p.keyValue),
+      values: p.values,
+      version,
+      resource_version: p.c.checks.version,
+      source_department: p.c.department,
+      source_updated_at: p.c.updatedAt,
+      origin: p.c.origin,
+      subject_links: p.links,
+    });
+    const outcomes: StoreOutcome[] = [];
+    const history: { p: (typeof prepared)[number]; version: number }[] = [];
+    for (const p of prepared) {
+      const current = state.get(p.key);
+      if (!current) {
+        state.set(p.key, { row: rowOf(p, 1), fresh: true, dirty: true, linked: [] });
+        history.push({ p, version: 1 });
+        outcomes.push({ status: 'stored', version: 1 });
+        continue;
+      }
+      const same = isDeepStrictEqual(current.row.values, p.values);
+      if (current.row.source_updated_at.getTime() >= p.c.updatedAt.getTime()) {
+        outcomes.push({ status: same ? 'unchanged' : 'stale' });
+        continue;
+      }
+      current.dirty = true;
+      if (same) {
+        // Only the change time moves forward; the rest of the row stays as stored.
+        current.row.source_updated_at = p.c.updatedAt;
+        outcomes.push({ status: 'unchanged' });
+        continue;
+      }
+      current.row = rowOf(p, current.row.version + 1);
+      history.push({ p, version: current.row.version });
+      outcomes.push({ status: 'stored', version: current.row.version });
+    }
+    const columns = `record_key char(64), key_masked varchar, "values" jsonb, version int, resource_version int, source_department varchar,
+                     source_updated_at timestamptz, origin varchar, subject_links jsonb`;
+    const inserts = [...state.values()].filter((r) => r.fresh).map((r) => r.row);
+    const again = new Set<string>();
+    if (inserts.length > 0) {
+      const inserted = (await m.query(
+        `INSERT INTO ${t} (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin, subject_links)
+         SELECT $1, v.record_key, v.key_masked, v."values", v.version, v.resource_version, v.source_department, v.source_updated_at, $3, v.origin, v.subject_links
+           FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
+         ON CONFLICT DO NOTHING RETURNING record_key`,
+        [code, JSON.stringify(inserts), receivedAt],
+      )) as { record_key: string }[];
+      const done = new Set(inserted.map((r) => r.record_key.trim()));
+      for (const r of inserts) if (!done.has(r.record_key)) again.add(r.record_key);
+    }
+    const updates = [...state.values()].filter((r) => r.dirty && !r.fresh).map((r) => r.row);
+    if (updates.length > 0)
+      await m.query(
+        `UPDATE ${t} AS t SET "values" = v."values", version = v.version, resource_version = v.resource_version,
+                source_department = v.source_department, source_updated_at = v.source_updated_at, received_at = $3, origin = v.origin,
+                subject_links = v.subject_links
+           FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
+          WHERE t.resource_code = $1 AND t.record_key = v.record_key`,
+        [code, JSON.stringify(updates), receivedAt],
+      );
+    // The link index follows each record's subject_links (most records name nobody: nothing to write).
+    const l = quoteTablePath(m.connection.getMetadata(DataRecordLink).tablePath);
+    const linkChanges = [...state.values()].filter((r) => r.dirty && !again.has(r.row.record_key));
+    const unlinked = linkChanges.flatMap((r) => r.linked.filter((k) => !r.row.subject_links.includes(k)).map((k) => [k, r.row.record_key]));
+    const linked = linkChanges.flatMap((r) => r.row.subject_links.filter((k) => !r.linked.includes(k)).map((k) => [k, r.row.record_key]));
+    if (unlinked.length > 0)
+      await m.query(
+        `DELETE FROM ${l} AS l USING jsonb_to_recordset($2::jsonb) AS v(s char(64), r char(64))
+          WHERE l.subject_key = v.s AND l.resource_code = $1 AND l.record_key = v.r`,
+        [code, JSON.stringify(unlinked.map(([k, r]) => ({ s: k, r })))],
+      );
+    if (linked.length > 0)
+      await m.query(
+        `INSERT INTO ${l} (subject_key, resource_code, record_key) SELECT v.s, $1, v.r FROM jsonb_to_recordset($2::jsonb) AS v(s char(64), r char(64))
+         ON CONFLICT DO NOTHING`,
+        [code, JSON.stringify(linked.map(([k, r]) => ({ s: k, r })))],
+      );
+    const kept = history.filter(({ p }) => !again.has(p.key));
+    if (kept.length > 0)
+      await m.query(
+        `INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
+         SELECT $1, v.record_key, v.version, v."values", v.source_department, v.source_updated_at, $3, v.origin
+           FROM jsonb_to_recordset($2::jsonb) AS v(record_key char(64), version int, "values" jsonb, source_department varchar, source_updated_at timestamptz, origin varchar)`,
+        [
+          code,
+          JSON.stringify(
+            kept.map(({ p, version }) => ({
+              record_key: p.key,
+              version,
+              values: p.values,
+              source_department: p.c.department,
+              source_updated_at: p.c.updatedAt.toISOString(),
+              origin: p.c.origin,
+            })),
+          ),
+          receivedAt,
+        ],
+      );
+    for (const { p } of kept) touched.push(p.key, ...p.links);
+    return {
+      outcomes: prepared.map((p, i) => (again.has(p.key) ? undefined : outcomes[i])),
+      again: prepared.flatMap((p, i) => (again.has(p.key) ? [i] : [])),
+    };
+  }
+
+  /** One quarantine entry (see quarantineMany). */
+  async quarantine(m: EntityManager, e: QuarantineInput, receivedAt: Date): Promise<string> {
+    return (await this.quarantineMany(m, [e], receivedAt))[0]!;
+  }
+
+  /**
+   * Quarantines failing records with their reasons, in one statement; returns their ids. An entry
+   * given an id (the event id of a record from Kafka) is written once: a redelivered event finds
+   * its entry already there.
+   */
+  async quarantineMany(m: EntityManager, entries: QuarantineInput[], receivedAt: Date): Promise<string[]> {
+    const rows: QuarantineEntry[] = entries.map((e) => ({
+      id: e.id ?? randomUUID(),
       resourceCode: e.resourceCode.slice(0, 128),
       department: e.department.slice(0, 64),
       record: e.record,
@@ -183,8 +323,27 @@ export class RecordStoreService {
       receivedAt,
       resolvedAt: null,
       resolvedBy: null,
-    };
-    await m.getRepository(QuarantineEntry).insert(entry as QueryDeepPartialEntity<QuarantineEntry>);
-    return id;
+    }));
+    if (rows.length > 0)
+      await m
+        .getRepository(QuarantineEntry)
+        .createQueryBuilder()
+        .insert()
+        .values(rows as QueryDeepPartialEntity<QuarantineEntry>[])
+        .orIgnore()
+        .execute();
+    return rows.map((r) => r.id);
   }
+}
+
+/** A record that failed its checks, as the quarantine keeps it. */
+export interface QuarantineInput {
+  /** Given for a record from Kafka (its event id): written once however often the event is delivered. */
+  id?: string;
+  resourceCode: string;
+  department: string;
+  record: unknown;
+  updatedAt: string | null;
+  reasons: QualityReason[];
+  origin: RecordOrigin;
 }

@@ -30,10 +30,12 @@ export class TagMembershipService {
     const f = this.rules.compile(rule);
     const matching = new Set<string>();
     let errors = 0;
-    for (const key of keys) {
-      const r = this.rules.matches(f, await this.profiles.profileOf(m, key), now);
-      if (r.match) matching.add(key);
-      if (r.error) errors++;
+    for (let i = 0; i < keys.length; i += 500) {
+      for (const [key, profile] of await this.profiles.profilesOf(m, keys.slice(i, i + 500))) {
+        const r = this.rules.matches(f, profile, now);
+        if (r.match) matching.add(key);
+        if (r.error) errors++;
+      }
     }
     return { matching, scanned: keys.length, errors };
   }
@@ -46,6 +48,10 @@ export class TagMembershipService {
 
   profileOf(m: EntityManager, key: string): Promise<Profile> {
     return this.profiles.profileOf(m, key);
+  }
+
+  profilesOf(m: EntityManager, keys: string[]): Promise<Map<string, Profile>> {
+    return this.profiles.profilesOf(m, keys);
   }
 
   async allSubjects(m: EntityManager): Promise<string[]> {

@@ -63,27 +63,61 @@ export class IngestRecord {
 
   /** Every check of a record, the store's uniqueness included: the record ready to store, or the reasons it is not. */
   async check(cmd: IngestRecordCommand, receivedAt: Date, m: EntityManager) {
-    const { found, reasons } = await this.reasonsAgainst(cmd, receivedAt, m);
-    const checked: CheckedRecord | null = found && {
-      checks: found.checks,
-      department: cmd.department,
-      updatedAt: new Date(cmd.updatedAt),
-      record: cmd.record as Record<string, unknown>,
-      origin: cmd.origin,
-    };
-    if (checked && reasons.length === 0) reasons.push(...(await this.store.uniquenessReasons(m, checked)));
-    return { found, checked, reasons };
+    return (await this.checkMany([cmd], receivedAt, m))[0]!;
+  }
+
+  /** `check` for a list, as if stored in order (a unique value taken earlier in the list counts as taken). */
+  async checkMany(cmds: IngestRecordCommand[], receivedAt: Date, m: EntityManager) {
+    const results = [];
+    for (const cmd of cmds) {
+      const { found, reasons } = await this.reasonsAgainst(cmd, receivedAt, m);
+      const checked: CheckedRecord | null = found && {
+        checks: found.checks,
+        department: cmd.department,
+        updatedAt: new Date(cmd.updatedAt),
+        record: cmd.record as Record<string, unknown>,
+        origin: cmd.origin,
+      };
+      results.push({ found, checked, reasons });
+    }
+    const candidates = results.filter((r) => r.checked && r.reasons.length === 0);
+    const unique = await this.store.uniquenessReasonsOfMany(
+      m,
+      candidates.map((r) => r.checked!),
+    );
+    for (const [i, r] of candidates.entries()) r.reasons.push(...unique[i]!);
+    return results;
   }
 
   async execute(cmd: IngestRecordCommand, manager?: EntityManager): Promise<IngestOutcome> {
-    const run = async (m: EntityManager): Promise<IngestOutcome> => {
+    return (await this.executeMany([cmd], manager))[0]!;
+  }
+
+  /**
+   * Ingests records as if one by one, in a few statements (the Kafka handler passes a fetched
+   * batch, the HTTP backfill its request): each stored or quarantined, in one transaction.
+   * A record with an `eventId` is quarantined under it, once, however often it is delivered.
+   */
+  async executeMany(cmds: (IngestRecordCommand & { eventId?: string })[], manager?: EntityManager): Promise<IngestOutcome[]> {
+    const run = async (m: EntityManager): Promise<IngestOutcome[]> => {
       const receivedAt = new Date();
-      const { checked, reasons } = await this.check(cmd, receivedAt, m);
-      if (!checked || reasons.length > 0) {
-        const quarantineId = await this.store.quarantine(m, { ...cmd, updatedAt: cmd.updatedAt, reasons }, receivedAt);
-        return { status: 'quarantined', quarantineId, reasons };
-      }
-      return this.store.store(m, checked, receivedAt);
+      const checks = await this.checkMany(cmds, receivedAt, m);
+      const failing = checks.flatMap((c, i) => (!c.checked || c.reasons.length > 0 ? [i] : []));
+      const passing = checks.flatMap((c, i) => (c.checked && c.reasons.length === 0 ? [i] : []));
+      const outcomes: IngestOutcome[] = new Array(cmds.length);
+      const ids = await this.store.quarantineMany(
+        m,
+        failing.map((i) => ({ ...cmds[i]!, id: cmds[i]!.eventId, reasons: checks[i]!.reasons })),
+        receivedAt,
+      );
+      for (const [n, i] of failing.entries()) outcomes[i] = { status: 'quarantined', quarantineId: ids[n]!, reasons: checks[i]!.reasons };
+      const stored = await this.store.storeMany(
+        m,
+        passing.map((i) => checks[i]!.checked!),
+        receivedAt,
+      );
+      for (const [n, i] of passing.entries()) outcomes[i] = stored[n]!;
+      return outcomes;
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
   }

@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Profile } from '../../../ingestion/profiles.service.js';
 import { RecordStoreService } from '../../../ingestion/record-store.service.js';
 import { TagMembershipService } from '../../tag-membership.service.js';
 import { DataTag } from '../../tags.entities.js';
@@ -25,8 +24,7 @@ export class RetagSubjects implements OnModuleInit {
     const tags = await m.getRepository(DataTag).find();
     if (tags.length === 0) return;
     // Each subject's profile read once, whatever the number of tags.
-    const profiles = new Map<string, Profile>();
-    for (const key of new Set(keys)) profiles.set(key, await this.membership.profileOf(m, key));
+    const profiles = await this.membership.profilesOf(m, keys);
     const now = new Date();
     for (const tag of tags) await this.membership.apply(m, tag, [...profiles.keys()], this.membership.matchingOf(tag.rule, profiles, now));
   }
