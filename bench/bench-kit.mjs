@@ -15,12 +15,14 @@ export const freePort = () =>
 /** Starts apps/<app>/src/main.ts on a free port and waits until /health/ready answers 200. */
 export async function startApp(app, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`], {
+  // BENCH_PROFILE=dir writes each app's V8 CPU profile there when it stops (Node refuses --cpu-prof in NODE_OPTIONS).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`], {
     env: { ...process.env, ...env, PORT: String(port), TS_NODE_PROJECT: 'tsconfig.json' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
-  child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  child.stderr.on('data', (d) => { err = (err + d).slice(-4000); if (process.env.BENCH_APP_STDERR) process.stderr.write(d); });
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${app} exited: ${err}`);
@@ -88,7 +90,6 @@ export function benchEnv({ postgres, kafka, redis }, extra = {}) {
     SUBJECT_KEY_SECRET: 'bench-subject-key-secret-0123456789',
     CRYPTO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
     LOG_LEVEL: 'warn',
-    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
     ...extra,
   };
 }

@@ -20,8 +20,8 @@ export interface CheckedRecord {
 
 export type StoreOutcome = { status: 'stored'; version: number } | { status: 'unchanged' | 'stale' };
 
-/** Called in the transaction of each stored record with the keyed hashes of every subject it concerns (its own and those it names). */
-export type StoredListener = (m: EntityManager, subjectKeys: string[]) => Promise<void>;
+/** Called in the transaction of stored records with the keyed hashes of every subject they concern (their own and those they name) and their resources. */
+export type StoredListener = (m: EntityManager, subjectKeys: string[], resourceCodes: ReadonlySet<string>) => Promise<void>;
 
 /** `110105********002X` for an 18-character ID number or credit code; ends kept, the rest starred, otherwise. */
 export function maskKey(value: string): string {
@@ -64,7 +64,8 @@ export class RecordStoreService {
   async uniquenessReasonsOfMany(m: EntityManager, checked: CheckedRecord[]): Promise<QualityReason[][]> {
     const reasons = checked.map((): QualityReason[] => []);
     const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
-    const keys = checked.map((c) => this.keyOf(c.record[c.checks.keyItem]));
+    const keys = new Map<number, string>();
+    const keyOf = (i: number) => keys.get(i) ?? keys.set(i, this.keyOf(checked[i]!.record[checked[i]!.checks.keyItem])).get(i)!;
     const groups = new Map<string, number[]>();
     for (const [i, c] of checked.entries())
       if (c.checks.uniqueItems.length > 0) groups.set(c.checks.code, [...(groups.get(c.checks.code) ?? []), i]);
@@ -86,11 +87,11 @@ export class RecordStoreService {
           const value = valueOf(i);
           if (value === null) continue;
           const held = holders.get(value) ?? new Set<string>();
-          if ([...held].some((k) => k !== keys[i])) {
+          if ([...held].some((k) => k !== keyOf(i))) {
             reasons[i]!.push({ rule: 'unique', item, message: `${item} 的值已被另一条记录使用 (another record already has this value)` });
             continue;
           }
-          holders.set(value, held.add(keys[i]!));
+          holders.set(value, held.add(keyOf(i)));
         }
       }
     }
@@ -129,7 +130,9 @@ export class RecordStoreService {
     const groups = new Map<string, number[]>();
     for (const [i, c] of checked.entries()) groups.set(c.checks.code, [...(groups.get(c.checks.code) ?? []), i]);
     const touched: string[] = [];
+    const resources = new Set<string>();
     for (const [code, indexes] of groups) {
+      const before = touched.length;
       const retry = await this.storeGroup(
         m,
         code,
@@ -137,6 +140,7 @@ export class RecordStoreService {
         receivedAt,
         touched,
       );
+      if (touched.length > before) resources.add(code);
       for (const [j, outcome] of retry.outcomes.entries()) if (outcome) outcomes[indexes[j]!] = outcome;
       // A first record another transaction stored meanwhile (it committed first): these are compared with it now.
       if (retry.again.length > 0) {
@@ -148,7 +152,7 @@ export class RecordStoreService {
         for (const [n, j] of retry.again.entries()) outcomes[indexes[j]!] = again[n]!;
       }
     }
-    if (touched.length > 0) for (const listener of this.listeners) await listener(m, [...new Set(touched)]);
+    if (touched.length > 0) for (const listener of this.listeners) await listener(m, [...new Set(touched)], resources);
     return outcomes;
   }
 

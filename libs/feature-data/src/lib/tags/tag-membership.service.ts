@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { type DataTagChangedEvent, Topic } from '@gmp/contracts';
-import { OutboxService } from '@gmp/messaging';
+import { OutboxService, quoteTablePath } from '@gmp/messaging';
 import { type Profile, ProfilesService } from '../ingestion/profiles.service.js';
 import { TagRulesService } from './tag-rules.service.js';
 import { DataTag, DataTagMember } from './tags.entities.js';
@@ -50,6 +50,10 @@ export class TagMembershipService {
     return this.profiles.profileOf(m, key);
   }
 
+  resourcesReadBy(rule: string): ReadonlySet<string> | 'all' {
+    return this.rules.dependenciesOf(rule);
+  }
+
   profilesOf(m: EntityManager, keys: string[]): Promise<Map<string, Profile>> {
     return this.profiles.profilesOf(m, keys);
   }
@@ -61,8 +65,15 @@ export class TagMembershipService {
   /** Sets the tag's members among `keys` to those matching; returns how many were added and removed. */
   async apply(m: EntityManager, tag: DataTag, keys: string[], matching: Set<string>): Promise<{ added: number; removed: number }> {
     const repo = m.getRepository(DataTagMember);
+    const t = quoteTablePath(repo.metadata.tablePath);
     const current = new Set(
-      keys.length === 0 ? [] : (await repo.find({ where: { tagCode: tag.code, subjectKey: In(keys) } })).map((r) => r.subjectKey.trim()),
+      keys.length === 0
+        ? []
+        : (
+            (await m.query(`SELECT subject_key FROM ${t} WHERE tag_code = $1 AND subject_key = ANY($2::char(64)[])`, [tag.code, keys])) as {
+              subject_key: string;
+            }[]
+          ).map((r) => r.subject_key.trim()),
     );
     const added = keys.filter((k) => matching.has(k) && !current.has(k));
     const removed = keys.filter((k) => !matching.has(k) && current.has(k));

@@ -32,4 +32,25 @@ describe('tag rules (CEL)', () => {
       expect(() => rules.compile(rule)).toThrow(expect.objectContaining({ response: expect.objectContaining({ code: 'RULE_INVALID' }) }));
     },
   );
+
+  describe('the resources a rule reads (records of others cannot change its answer)', () => {
+    it.each([
+      [NEWBORN, ['B']],
+      ["profile.records['A'].xb == '1' && has(profile.records.C) && 'D' in profile.records", ['A', 'C', 'D']],
+    ])('%s reads %j', (rule, resources) => {
+      expect([...(rules.dependenciesOf(rule) as Set<string>)].sort()).toEqual(resources);
+    });
+
+    it.each([
+      'size(profile.records) > 2',
+      "profile.records.exists(k, k == 'A')",
+      "profile.records[now] != null || 'A' in profile.records",
+      "profile == {} || profile.records['A'].xb == '1'",
+      "'A' in profile.mentions || profile.mentions.size() > 1",
+      // A loop variable named profile counts as the profile (over-counting only costs a re-evaluation).
+      "[1, 2].exists(profile, profile > 1) || profile.mentions['E'].size() > 0",
+    ])('%s reads the whole profile', (rule) => {
+      expect(rules.dependenciesOf(rule)).toBe('all');
+    });
+  });
 });

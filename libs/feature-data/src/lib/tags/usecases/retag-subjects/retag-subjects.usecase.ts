@@ -17,11 +17,15 @@ export class RetagSubjects implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.records.onStored((m, keys) => this.execute(m, keys));
+    this.records.onStored((m, keys, resources) => this.execute(m, keys, resources));
   }
 
-  async execute(m: EntityManager, keys: string[]): Promise<void> {
-    const tags = await m.getRepository(DataTag).find();
+  /** Re-evaluates the tags that read any of `resources` (all tags when not given) for the subjects of `keys`. */
+  async execute(m: EntityManager, keys: string[], resources?: ReadonlySet<string>): Promise<void> {
+    const tags = (await m.getRepository(DataTag).find()).filter((tag) => {
+      const reads = this.membership.resourcesReadBy(tag.rule);
+      return !resources || reads === 'all' || [...resources].some((r) => reads.has(r));
+    });
     if (tags.length === 0) return;
     // Each subject's profile read once, whatever the number of tags.
     const profiles = await this.membership.profilesOf(m, keys);
