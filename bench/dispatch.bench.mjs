@@ -96,8 +96,7 @@ try {
     // rate limiting stays on (through Redis), its limit above what one app sends here
     DISPATCH_RATE_PER_SECOND: '100000',
     REDIS_URL: redis.value,
-    // BENCH_PROFILE=dir: V8 CPU profiles of the services written there when they stop.
-    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
+    // BENCH_PROFILE=dir: V8 CPU profiles of the services written there when they stop (see startApp).
   };
   const tech = await startApp('tech-capabilities', env);
   const data = await startApp('data-platform', env);

@@ -156,8 +156,7 @@ try {
     INTERNAL_API_TOKEN: INTERNAL_TOKEN,
     PROXY_ALLOW_PRIVATE: 'true',
     DISPATCH_RATE_PER_SECOND: '100000',
-    // BENCH_PROFILE=dir: a V8 CPU profile of dispatch written there when it stops.
-    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
+    // BENCH_PROFILE=dir: a V8 CPU profile of dispatch written there when it stops (see startApp).
   });
   started.push({
     stop: async () => {

@@ -115,6 +115,17 @@ const TARGETS = [
     range: { unit: ' MB' },
   },
   {
+    target: 'data service read through dispatch, masked, with its usage record ≥ 2,000/s at p99 < 30 ms (issue 14)',
+    bench: 'data-read',
+    measure(run) {
+      const r = row(run, 'data.read');
+      const rps = num(r['req/s']);
+      const p99 = num(r['p99 ms']);
+      return { value: rps, figure: `${fmt(rps)}/s, p99 ${p99} ms${failures(r)}`, met: rps >= 2000 && p99 < 30 && clean(r) };
+    },
+    range: { unit: '/s' },
+  },
+  {
     target: 'token verification in the guard ≥ 20,000/s per core',
     bench: 'token-verify',
     measure(run) {
