@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { quoteTablePath } from '@gmp/messaging';
 import { Caller, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
 import { ShareApplicationBody, ShareDecisionBody, ShareListQuery, ShareRevokeBody, shareView, UnusedItemsQuery } from './sharing.dto.js';
+import { ItemUseCounter } from './item-use-counter.service.js';
 import { DataShare, DataShareItemUse, type ShareStatus } from './sharing.entities.js';
 import { SharingProblem } from './sharing.problems.js';
 import { ApplyForShare } from './usecases/apply-for-share/apply-for-share.usecase.js';
@@ -26,6 +27,7 @@ export class SharingController {
     private readonly decide: DecideShare,
     private readonly revoke: RevokeShare,
     private readonly sweep: SweepShares,
+    private readonly uses: ItemUseCounter,
   ) {}
 
   @RequireCaller('申请人')
@@ -99,6 +101,7 @@ export class SharingController {
   @ApiOperation({ summary: '最小必要报告 (approved grants’ items not read for N days: candidates to withdraw)' })
   async unused(@Query() q: UnusedItemsQuery) {
     const days = Number(q.days);
+    await this.uses.flush(); // this process's reads of the last second count too
     const s = quoteTablePath(this.dataSource.getMetadata(DataShare).tablePath);
     const u = quoteTablePath(this.dataSource.getMetadata(DataShareItemUse).tablePath);
     const rows = (await this.dataSource.query(

@@ -5,6 +5,7 @@ import { DataAccessModule } from '../data-access/data-access.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { SharingEventsService } from './sharing-events.service.js';
 import { SharingController } from './sharing.controller.js';
+import { ItemUseCounter } from './item-use-counter.service.js';
 import { DataShare, DataShareItemUse } from './sharing.entities.js';
 import { SharingHandler } from './sharing.handler.js';
 import { ApplyForShare } from './usecases/apply-for-share/apply-for-share.usecase.js';
@@ -19,7 +20,17 @@ import { WorkingDaysService } from './working-days.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([DataShare, DataShareItemUse]), CatalogueModule, IngestionModule, DataAccessModule],
   controllers: [SharingController, SharingHandler],
-  providers: [WorkingDaysService, SharingEventsService, ApplyForShare, DecideShare, RevokeShare, SweepShares, ReadSharedData, PrefillForm],
+  providers: [
+    ItemUseCounter,
+    WorkingDaysService,
+    SharingEventsService,
+    ApplyForShare,
+    DecideShare,
+    RevokeShare,
+    SweepShares,
+    ReadSharedData,
+    PrefillForm,
+  ],
   exports: [ReadSharedData],
 })
 export class SharingModule {}

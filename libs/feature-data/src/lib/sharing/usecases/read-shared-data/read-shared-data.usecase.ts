@@ -10,13 +10,13 @@ import {
   type DataReadInput,
   type DataReadReply,
 } from '@gmp/contracts';
-import { quoteTablePath } from '@gmp/messaging';
 import type { DataItemBody } from '../../../catalogue/catalogue.dto.js';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import { DataAccessLogService } from '../../../data-access/data-access-log.service.js';
 import { RecordStoreService } from '../../../ingestion/record-store.service.js';
 import { maskKindOf, maskValue } from '../../masking.js';
-import { DataShare, DataShareItemUse } from '../../sharing.entities.js';
+import { ItemUseCounter } from '../../item-use-counter.service.js';
+import { DataShare } from '../../sharing.entities.js';
 import { SharingProblem } from '../../sharing.problems.js';
 
 interface Granted {
@@ -39,6 +39,7 @@ export class ReadSharedData {
     private readonly catalogue: CatalogueService,
     private readonly log: DataAccessLogService,
     private readonly records: RecordStoreService,
+    private readonly uses: ItemUseCounter,
   ) {}
 
   async read(meta: CallMeta, input: DataReadInput): Promise<DataReadReply> {
@@ -142,12 +143,6 @@ export class ReadSharedData {
       },
       `data-${step}`,
     );
-    if (items.length === 0) return;
-    const t = quoteTablePath(this.dataSource.getMetadata(DataShareItemUse).tablePath);
-    await this.dataSource.query(
-      `INSERT INTO ${t} AS u (share_id, item, last_read_at, reads) SELECT $1, unnest($2::varchar[]), now(), 1
-       ON CONFLICT (share_id, item) DO UPDATE SET last_read_at = now(), reads = u.reads + 1`,
-      [g.share.id, items],
-    );
+    this.uses.count(g.share.id, items);
   }
 }
