@@ -5,7 +5,7 @@ import { subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
-import { generateCitizenId } from '@gmp/gov-standards';
+import { DEMO_COMPANIES, generateCitizenId } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
 import { getJson, INTERNAL, post, putJson, registerGrantedApp } from './dispatch-client.js';
@@ -492,12 +492,124 @@ describe('data platform: sharing and data services', () => {
     ).toBe(400);
   });
 
+  it('keeps reads under a grant whose owner approved concealing them out of the citizen’s log until their time; names the department and the processing', async () => {
+    const person = { sfzh: DEMO_PERSON.idNumber, xm: DEMO_PERSON.name, xb: '2', csrq: '1949-12-31', hjzt: 'normal' };
+    await post(
+      `${data.url}/internal/v1/data/resources/${POP}/records`,
+      { department: OWNER, records: [{ updatedAt: '2026-12-01T09:00:00+08:00', record: person }] },
+      FEED,
+    );
+    const hidden = (await apply({ hideReadsDays: 30, hideReason: '刑事侦查需要，暂不告知 (an investigation)' })).body as {
+      id: string;
+      status: string;
+      hideReadsDays: number;
+    };
+    expect(hidden).toMatchObject({ status: 'pending', hideReadsDays: 30 });
+    await decide(hidden.id, { approve: true, reason: '经审查同意暂不告知' });
+    const open = (await apply()).body as { id: string };
+    await decide(open.id, { approve: true });
+    expect((await invoke('data.read', { grantId: hidden.id, subjectId: person.sfzh })).status).toBe(200);
+    expect((await invoke('data.read', { grantId: open.id, subjectId: person.sfzh })).status).toBe(200);
+
+    const token = (
+      await new OidcFlows(issuer).signIn(
+        { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password },
+        { scope: 'openid capabilities:invoke' },
+      )
+    ).token!;
+    const mine = await post(`${dispatch.url}/v1/capabilities/data.my-usage/invoke`, { limit: 500 }, { authorization: `Bearer ${token}` });
+    const records = (mine.body as { records: { legalBasis?: string; department?: string; processing?: string }[] }).records;
+    expect(records.some((r) => r.legalBasis === `grant:${hidden.id}`)).toBe(false);
+    expect(records).toContainEqual(
+      expect.objectContaining({ legalBasis: `grant:${open.id}`, department: APPLICANT, processing: 'data-read' }),
+    );
+    // It is in the log all along, hidden until 30 days from the read, with its reason (and sealed like the rest).
+    const [row] = (await sql(`SELECT hidden_until, hidden_reason FROM $schema.data_access_record WHERE legal_basis = $1`, [
+      `grant:${hidden.id}`,
+    ])) as { hidden_until: Date; hidden_reason: string }[];
+    expect(row!.hidden_reason).toContain('刑事侦查');
+    expect(Math.abs(row!.hidden_until.getTime() - (Date.now() + 30 * 86_400_000))).toBeLessThan(120_000);
+  });
+
+  it('asks the owner even for an unconditional resource when the reads are to be hidden', async () => {
+    const divisions = await apply({ resourceCode: 'JS-MZ-QH-0001', items: ['qhdm', 'mc'], hideReadsDays: 10, hideReason: '专项核查需要' });
+    expect(divisions).toMatchObject({ status: 201, body: { status: 'pending', ownerDepartment: '省民政厅' } });
+    expect((await apply({ resourceCode: 'JS-MZ-QH-0001', items: ['qhdm', 'mc'] })).body).toMatchObject({ status: 'approved' });
+  });
+
+  it('shows a company’s log to its current agent authorised for data:usage, and to nobody else', async () => {
+    const company = DEMO_COMPANIES[1]!;
+    await post(
+      `${data.url}/internal/v1/data/resources/JS-SJ-FR-0001/records`,
+      {
+        department: '江苏省市场监督管理局',
+        records: [
+          { updatedAt: '2026-12-02T09:00:00+08:00', record: { tyshxydm: company.id, mc: company.name, fddbr: '王五', clrq: '2021-09-01' } },
+        ],
+      },
+      FEED,
+    );
+    const grant = (await apply({ resourceCode: 'JS-SJ-FR-0001', items: ['mc', 'fddbr'] })).body as { id: string; status: string };
+    expect(grant.status).toBe('approved');
+    expect((await invoke('data.read', { grantId: grant.id, subjectId: company.id })).status).toBe(200);
+    const token = (
+      await new OidcFlows(issuer).signIn(
+        { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password },
+        { scope: 'openid capabilities:invoke' },
+      )
+    ).token!;
+    const companyLog = () =>
+      post(`${dispatch.url}/v1/capabilities/data.my-usage/invoke`, { company: company.id }, { authorization: `Bearer ${token}` });
+    // Not (yet) its agent for data:usage: refused.
+    expect(await companyLog()).toMatchObject({ status: 403, body: { code: 'NOT_AN_AGENT' } });
+    const granted = await post(
+      `${tech.url}/internal/v1/agent-authorisations`,
+      {
+        creditCode: company.id,
+        agentIdNumber: DEMO_PERSON.idNumber,
+        scopes: ['data:usage'],
+        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+      { ...INTERNAL, 'x-caller': 'e2e-admin' },
+    );
+    expect(granted.status).toBe(201);
+    const log = await companyLog();
+    expect(log.status).toBe(200);
+    expect((log.body as { records: { legalBasis?: string; processing?: string }[] }).records).toContainEqual(
+      expect.objectContaining({ legalBasis: `grant:${grant.id}`, processing: 'data-read', department: APPLICANT }),
+    );
+    // The person's own log does not hold the company's reads; a malformed credit code is a 400.
+    const own = await post(`${dispatch.url}/v1/capabilities/data.my-usage/invoke`, { limit: 500 }, { authorization: `Bearer ${token}` });
+    expect((own.body as { records: { legalBasis?: string }[] }).records.some((r) => r.legalBasis === `grant:${grant.id}`)).toBe(false);
+    expect(
+      (
+        await post(
+          `${dispatch.url}/v1/capabilities/data.my-usage/invoke`,
+          { company: '91320100MA1XK2Q8X' },
+          { authorization: `Bearer ${token}` },
+        )
+      ).status,
+    ).toBe(400);
+    // Another company the person is not an agent of (for data:usage): refused.
+    expect(
+      await post(
+        `${dispatch.url}/v1/capabilities/data.my-usage/invoke`,
+        { company: DEMO_COMPANIES[0]!.id },
+        { authorization: `Bearer ${token}` },
+      ),
+    ).toMatchObject({ status: 403, body: { code: 'NOT_AN_AGENT' } });
+  });
+
   it.each([
     ['unknown items', { items: ['xm', 'nope'] }, 422, 'ITEMS_NOT_IN_RESOURCE'],
     ['an unknown resource', { resourceCode: 'NO-SUCH' }, 404, 'RESOURCE_NOT_FOUND'],
     ['no purpose', { purpose: '' }, 400, 'INVALID_INPUT'],
     ['a duration of 0 days', { validDays: 0 }, 400, 'INVALID_INPUT'],
     ['an unknown field', { extra: 1 }, 400, 'INVALID_INPUT'],
+    ['hidden reads without a reason', { hideReadsDays: 30 }, 400, 'INVALID_INPUT'],
+    ['a reason to hide without the days', { hideReason: '刑事侦查需要' }, 400, 'INVALID_INPUT'],
+    ['hidden reads for 0 days', { hideReadsDays: 0, hideReason: '刑事侦查需要' }, 400, 'INVALID_INPUT'],
+    ['hidden reads for 731 days', { hideReadsDays: 731, hideReason: '刑事侦查需要' }, 400, 'INVALID_INPUT'],
   ])('refuses an application with %s', async (_what, patch, status, code) => {
     expect(await apply(patch)).toMatchObject({ status, body: { code } });
   });

@@ -20,6 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
+import { IsCreditCode } from './gov-id.validators.js';
 
 /** A data service call names its grant (共享授权) and the subject (ID number, credit code …: the resource's key item). */
 export class DataSubjectInput {
@@ -139,6 +140,8 @@ export class DataPrefillReply {
 /** 我的数据使用记录: the signed-in person's own "who used my data" (no subject in the input: it is always the caller's own). */
 export class MyDataUsageInput {
   @IsOptional() @IsInt() @Min(1) @Max(500) limit?: number;
+  /** A company's log instead of the person's own: the signed-in person must be its current agent with the scope `data:usage`. */
+  @IsOptional() @IsCreditCode() company?: string;
 }
 
 export class MyDataUsageRequest {
@@ -154,6 +157,12 @@ export class DataUsageEntry {
   @IsString() app!: string;
   @IsOptional() @IsString() purpose?: string;
   @IsOptional() @IsString() caseId?: string;
+  /** The reading department, when known. */
+  @IsOptional() @IsString() department?: string;
+  /** Processing type (data-read, data-exists, data-item, data-prefill, licence-lookup …). */
+  @IsOptional() @IsString() processing?: string;
+  /** Part of bulk processing (a scan over many subjects), not a read about this subject alone. */
+  @IsOptional() @IsBoolean() bulk?: boolean;
   /** What the read rested on: a legal basis, or `grant:<id>` (a sharing grant), with its title. */
   @IsOptional() @IsString() legalBasis?: string;
   @IsOptional() @IsString() legalBasisTitle?: string;

@@ -120,9 +120,17 @@ export class ResolveLegalPersonReply {
   @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => AgentSummary) agents!: AgentSummary[];
 }
 
+/** A company an account acts for, as its agent with this scope. */
+export class OnBehalfOf {
+  @IsCreditCode() creditCode!: string;
+  @IsString() @Matches(/^[a-z]+:[a-z-]+$/) scope!: string;
+}
+
 /** Platform-internal: the keyed hash of a signed-in account's ID number, so a service finds that person's records (not a dispatch capability). */
 export class SubjectOfAccountInput {
   @IsUUID() accountId!: string;
+  /** The company's key instead, if the account is its current agent with this scope (e.g. `data:usage`). */
+  @IsOptional() @ValidateNested() @Type(() => OnBehalfOf) onBehalfOf?: OnBehalfOf;
 }
 
 export class SubjectOfAccountRequest {

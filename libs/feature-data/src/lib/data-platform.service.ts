@@ -17,6 +17,7 @@ import { CreateSharing1763802700000 } from './migrations/1763802700000-create-sh
 import { CreateTags1763802800000 } from './migrations/1763802800000-create-tags.migration.js';
 import { ChainDataAccess1763802900000 } from './migrations/1763802900000-chain-data-access.migration.js';
 import { ProfileIndexes1763803000000 } from './migrations/1763803000000-profile-indexes.migration.js';
+import { DataTrackerFields1763803100000 } from './migrations/1763803100000-data-tracker-fields.migration.js';
 import { DataTag, DataTagMember, DataTagVersion } from './tags/tags.entities.js';
 
 export const dataPlatformService: ServiceDefinition = {
@@ -54,6 +55,7 @@ export const dataPlatformService: ServiceDefinition = {
     CreateTags1763802800000,
     ChainDataAccess1763802900000,
     ProfileIndexes1763803000000,
+    DataTrackerFields1763803100000,
   ],
   requests: [Topic.CalendarDeadline, Topic.IdentitySubjectOf],
   publishes: [Topic.DataSharingChanged, Topic.DataTagChanged],

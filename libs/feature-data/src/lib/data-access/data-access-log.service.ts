@@ -15,6 +15,12 @@ export interface DataAccess {
   itemCount: number;
   /** What the read rests on when not the caller's own declaration (e.g. `grant:<id>` and the grant's legal basis). */
   basis?: { code: string; title: string };
+  /** The reading department, when known. */
+  department?: string;
+  /** Part of bulk processing (a scan over many subjects). */
+  bulk?: boolean;
+  /** Kept from the subject until then, for the reason given (only under a grant whose owner approved it). */
+  hidden?: { until: Date; reason: string };
 }
 
 /** "Who used my data" (数据使用记录): one record per read or refusal of a subject's data, once per request. */
@@ -44,6 +50,11 @@ export class DataAccessLogService {
       correlationId: a.meta.correlationId,
       itemCount: a.itemCount,
       accessedAt: new Date(),
+      department: a.department?.slice(0, 64) ?? null,
+      processing: step.slice(0, 32),
+      bulk: a.bulk ?? false,
+      hiddenUntil: a.hidden?.until ?? null,
+      hiddenReason: a.hidden?.reason.slice(0, 256) ?? null,
     });
   }
 }

@@ -53,6 +53,25 @@ export class DataAccessRecord {
   @Column({ type: 'timestamptz', name: 'accessed_at' })
   accessedAt!: Date;
 
+  /** The reading department, when known (a grant's applicant department). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  department!: string | null;
+
+  /** Processing type: data-read, data-exists, data-item, data-prefill, licence lookups … (null on records older than the field). */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  processing!: string | null;
+
+  /** Part of bulk processing (a scan over many subjects, e.g. a policy's eligibility), not a read about this subject alone. */
+  @Column({ type: 'boolean', default: false })
+  bulk!: boolean;
+
+  /** Not shown to the subject before this time (an investigation the owner department approved concealing), with the reason. */
+  @Column({ type: 'timestamptz', name: 'hidden_until', nullable: true })
+  hiddenUntil!: Date | null;
+
+  @Column({ type: 'varchar', length: 256, name: 'hidden_reason', nullable: true })
+  hiddenReason!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'recorded_at' })
   recordedAt!: Date;
 

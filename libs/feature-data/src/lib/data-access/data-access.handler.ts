@@ -30,6 +30,7 @@ export class DataAccessHandler {
       correlationId: event.meta.correlationId,
       itemCount: event.licenceIds.length,
       accessedAt: new Date(event.accessedAt),
+      processing: 'licence-lookup',
     });
     if (!fresh) this.log.debug(`重复事件已忽略 (duplicate event skipped) ${event.meta.messageId}`);
   }

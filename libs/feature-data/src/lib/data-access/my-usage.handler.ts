@@ -10,6 +10,6 @@ export class MyUsageHandler {
 
   @MessagePattern(Topic.DataMyUsage)
   read(@Payload() r: MyDataUsageRequest): Promise<MyDataUsageReply> {
-    return this.myUsage.execute(r.meta, r.input.limit);
+    return this.myUsage.execute(r.meta, r.input.limit, r.input.company);
   }
 }

@@ -1,4 +1,17 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { ITEM_CODE } from '../catalogue/catalogue.dto.js';
 import type { DataShare } from './sharing.entities.js';
 
@@ -16,6 +29,16 @@ export class ShareApplicationBody {
   @IsInt() @Min(1) @Max(1095) validDays!: number;
   /** Plain (unmasked) values asked for; the owner decides. */
   @IsOptional() @IsBoolean() plainValues?: boolean;
+  /** Keep the reads from the subjects' data-use log for this many days (with hideReason); the owner decides, even for an unconditional resource. */
+  @ValidateIf((b: ShareApplicationBody) => b.hideReason !== undefined || b.hideReadsDays !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  hideReadsDays?: number;
+  @ValidateIf((b: ShareApplicationBody) => b.hideReason !== undefined || b.hideReadsDays !== undefined)
+  @IsString()
+  @Length(4, 256)
+  hideReason?: string;
 }
 
 /** Body of POST …/applications/:id/decision — the owner department's answer. */
@@ -47,6 +70,8 @@ export function shareView(s: DataShare) {
     validDays: s.validDays,
     plainRequested: s.plainRequested,
     plainValues: s.plainValues,
+    hideReadsDays: s.hideReadsDays,
+    hideReason: s.hideReason,
     status: s.status,
     dueOn: s.dueOn,
     provisional: s.provisional,

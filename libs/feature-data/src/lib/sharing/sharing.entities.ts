@@ -47,6 +47,17 @@ export class DataShare {
   @Column({ type: 'boolean', name: 'plain_values', default: false })
   plainValues!: boolean;
 
+  /**
+   * Reads under the grant kept from the subjects' data-use log for this many days (an
+   * investigation that must not be tipped off), with the reason: asked for by the applicant,
+   * always decided by the owner department (never granted by the catalogue alone).
+   */
+  @Column({ type: 'int', name: 'hide_reads_days', nullable: true })
+  hideReadsDays!: number | null;
+
+  @Column({ type: 'varchar', length: 256, name: 'hide_reason', nullable: true })
+  hideReason!: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status!: ShareStatus;
 

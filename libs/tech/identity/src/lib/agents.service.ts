@@ -18,6 +18,11 @@ export class AgentsService {
     private readonly config: ServiceConfig,
   ) {}
 
+  /** The keyed hash a credit code is stored and looked up by. */
+  keyOf(creditCode: string): string {
+    return this.key(creditCode);
+  }
+
   private key(id: string): string {
     return subjectKeyOf(id, this.config.SUBJECT_KEY_SECRET);
   }

@@ -31,11 +31,19 @@ export class IdentityHandler {
     private readonly accounts: AccountsService,
   ) {}
 
-  /** Platform-internal (not published through dispatch): the keyed hash of a signed-in account's ID number, e.g. for the person's own data-use log. */
+  /**
+   * Platform-internal (not published through dispatch): the keyed hash of a signed-in account's
+   * ID number, e.g. for the person's own data-use log — or, `onBehalfOf` a company, the company's
+   * key if the account is its current agent with the scope asked for (nothing otherwise).
+   */
   @MessagePattern(Topic.IdentitySubjectOf)
   async subjectOf(@Payload() request: SubjectOfAccountRequest): Promise<SubjectOfAccountReply> {
     const account = await this.accounts.find(request.input.accountId);
-    return account ? { subjectKey: account.idKey } : {};
+    if (!account) return {};
+    const company = request.input.onBehalfOf;
+    if (!company) return { subjectKey: account.idKey };
+    const companyKey = this.agents.keyOf(company.creditCode);
+    return (await this.agents.actsFor(account.id, companyKey, company.scope)) ? { subjectKey: companyKey } : {};
   }
 
   @MessagePattern(Topic.IdentityVerifyRealName)

@@ -25,6 +25,11 @@ interface Row {
   outcome: string;
   item_count: number;
   accessed_at: Date;
+  department?: string | null;
+  processing?: string | null;
+  bulk?: boolean;
+  hidden_until?: Date | null;
+  hidden_reason?: string | null;
   seq?: string;
   chain_hash?: string;
 }
@@ -46,6 +51,18 @@ export function canonical(r: Row): string {
     r.outcome,
     r.item_count,
     new Date(r.accessed_at).toISOString(),
+    // Fields added later, covered when set (records written before them keep their links).
+    ...(r.department || r.processing || r.bulk || r.hidden_until || r.hidden_reason
+      ? [
+          {
+            department: r.department ?? null,
+            processing: r.processing ?? null,
+            bulk: r.bulk ?? false,
+            hiddenUntil: r.hidden_until ? new Date(r.hidden_until).toISOString() : null,
+            hiddenReason: r.hidden_reason ?? null,
+          },
+        ]
+      : []),
   ]);
 }
 

@@ -41,7 +41,9 @@ export class ApplyForShare {
         unknown.map((i) => ({ field: 'items', message: `${i}: 不是资源 ${resource.code} 的数据项 (not an item of the resource)` })),
       );
     const now = new Date();
-    const type = resource.sharingType;
+    // Hidden reads are always the owner's decision: an unconditional resource asked for with them waits like a conditional one.
+    const hide = body.hideReadsDays !== undefined;
+    const type = resource.sharingType === 'unconditional' && hide ? 'conditional' : resource.sharingType;
     const due = type === 'conditional' ? await this.workingDays.deadline(todayInChina(now), ANSWER_WITHIN_WORKING_DAYS) : null;
     const share: DataShare = {
       id: randomUUID(),
@@ -56,6 +58,8 @@ export class ApplyForShare {
       plainRequested: body.plainValues ?? false,
       // Unconditional resources are shared as catalogued: masked by grade, plain values only by an owner's decision.
       plainValues: false,
+      hideReadsDays: body.hideReadsDays ?? null,
+      hideReason: body.hideReason ?? null,
       status: type === 'unconditional' ? 'approved' : type === 'conditional' ? 'pending' : 'refused',
       dueOn: due?.due ?? null,
       provisional: due?.provisional ?? false,

@@ -140,6 +140,10 @@ export class ReadSharedData {
         outcome,
         itemCount: items.length,
         basis: { code: `grant:${g.share.id}`, title: g.share.legalBasis },
+        department: g.share.applicantDepartment,
+        ...(g.share.hideReadsDays && g.share.hideReason
+          ? { hidden: { until: new Date(Date.now() + g.share.hideReadsDays * 86_400_000), reason: g.share.hideReason } }
+          : {}),
       },
       `data-${step}`,
     );
