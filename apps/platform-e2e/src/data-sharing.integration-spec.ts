@@ -537,6 +537,103 @@ describe('data platform: sharing and data services', () => {
     expect((await apply({ resourceCode: 'JS-MZ-QH-0001', items: ['qhdm', 'mc'] })).body).toMatchObject({ status: 'approved' });
   });
 
+  it('takes a disputed prefilled value to the owning department as a correction request, marks it disputed in prefill until answered', async () => {
+    const person = {
+      sfzh: DEMO_PERSON.idNumber,
+      xm: DEMO_PERSON.name,
+      xb: '2',
+      csrq: '1949-12-31',
+      hjdz: '南京市鼓楼区中山路1号',
+      hjzt: 'normal',
+    };
+    await post(
+      `${data.url}/internal/v1/data/resources/${POP}/records`,
+      { department: OWNER, records: [{ updatedAt: '2026-12-03T09:00:00+08:00', record: person }] },
+      FEED,
+    );
+    const token = (
+      await new OidcFlows(issuer).signIn(
+        { username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password },
+        { scope: 'openid capabilities:invoke' },
+      )
+    ).token!;
+    const dispute = (input: object, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
+      post(`${dispatch.url}/v1/capabilities/data.dispute/invoke`, input, {
+        'x-purpose': encodeURIComponent('新生儿出生一件事'),
+        ...headers,
+      });
+    const wrongAddress = {
+      resourceCode: POP,
+      dataElement: 'DE00006',
+      proposedValue: '南京市玄武区珠江路8号',
+      reason: '已迁入新址，户籍地址未更新',
+    };
+    const filed = await dispute(wrongAddress);
+    expect(filed).toMatchObject({ status: 200, body: { status: 'open', item: 'hjdz', ownerDepartment: OWNER, existing: false } });
+    const id = (filed.body as { id: string }).id;
+    // Disputed again while open: the same request.
+    expect((await dispute({ ...wrongAddress, reason: '再次提交同一问题' })).body).toMatchObject({ id, existing: true });
+    // Only the signed-in person, about their own data; the element must be the resource's.
+    expect(await dispute(wrongAddress, {})).toMatchObject({ status: 403, body: { code: 'NOT_SIGNED_IN' } });
+    expect(await dispute({ ...wrongAddress, dataElement: 'DE99999' })).toMatchObject({
+      status: 422,
+      body: { code: 'ELEMENT_NOT_IN_RESOURCE' },
+    });
+    expect(await dispute({ ...wrongAddress, resourceCode: 'NO-SUCH' })).toMatchObject({
+      status: 404,
+      body: { code: 'RESOURCE_NOT_FOUND' },
+    });
+    expect(await dispute({ ...wrongAddress, subjectId: citizen.sfzh })).toMatchObject({ status: 400 });
+    expect(await dispute({ ...wrongAddress, reason: '' })).toMatchObject({ status: 400 });
+
+    // Prefill marks the element disputed (the value stands until the department answers).
+    const grant = (await apply({ items: ['xm', 'hjdz'] })).body as { id: string };
+    await decide(grant.id, { approve: true });
+    const prefilled = async () =>
+      (
+        (await invoke('data.prefill', { subjectId: person.sfzh, dataElements: ['DE00002', 'DE00006'] })).body as {
+          fields: { dataElement: string; disputed?: boolean; locked: boolean }[];
+        }
+      ).fields;
+    expect(await prefilled()).toEqual([
+      expect.not.objectContaining({ disputed: true }),
+      expect.objectContaining({ dataElement: 'DE00006', disputed: true, locked: true }),
+    ]);
+
+    // The owner department sees it with the subject as it can recognise them and the stored value; answers once.
+    const CORRECTIONS = `${data.url}/internal/v1/data/corrections`;
+    const listed = await getJson(`${CORRECTIONS}?department=${encodeURIComponent(OWNER)}&status=open`, INTERNAL);
+    expect((listed.body as { corrections: object[] }).corrections).toContainEqual(
+      expect.objectContaining({
+        id,
+        subjectMasked: '110105********002X',
+        currentValue: person.hjdz,
+        proposedValue: wrongAddress.proposedValue,
+      }),
+    );
+    const answer = (body: object) => post(`${CORRECTIONS}/${id}/decision`, body, REVIEWER);
+    expect(await answer({ department: APPLICANT, accept: true, reason: '核实' })).toMatchObject({
+      status: 403,
+      body: { code: 'NOT_THE_OWNER' },
+    });
+    expect(await answer({ department: OWNER, accept: true })).toMatchObject({ status: 400 });
+    expect(await answer({ department: OWNER, accept: true, reason: '已核实，将更新户籍地址' })).toMatchObject({
+      status: 200,
+      body: { status: 'accepted', decidedBy: 'reviewer@owner' },
+    });
+    expect(await answer({ department: OWNER, accept: false, reason: '重复答复' })).toMatchObject({
+      status: 409,
+      body: { code: 'ALREADY_DECIDED' },
+    });
+    expect(
+      await post(`${CORRECTIONS}/${randomUUID()}/decision`, { department: OWNER, accept: true, reason: '核实' }, REVIEWER),
+    ).toMatchObject({
+      status: 404,
+    });
+    expect(await getJson(`${CORRECTIONS}?status=open`, INTERNAL)).toMatchObject({ status: 400 });
+    expect((await prefilled()).some((f) => f.disputed)).toBe(false);
+  });
+
   it('shows a company’s log to its current agent authorised for data:usage, and to nobody else', async () => {
     const company = DEMO_COMPANIES[1]!;
     await post(

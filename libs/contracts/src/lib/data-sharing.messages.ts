@@ -121,6 +121,8 @@ export class PrefilledField {
   @IsBoolean() masked!: boolean;
   /** Verified values are not editable by the applicant (a dispute becomes a correction request to the department). */
   @IsBoolean() locked!: boolean;
+  /** The subject disputed this element and the correction request is still open (the value stands until the department answers). */
+  @IsOptional() @IsBoolean() disputed?: boolean;
   @IsDefined() @ValidateNested() @Type(() => PrefillProvenance) provenance!: PrefillProvenance;
 }
 
@@ -135,6 +137,40 @@ export class RefusedField {
 export class DataPrefillReply {
   @IsArray() @ValidateNested({ each: true }) @Type(() => PrefilledField) fields!: PrefilledField[];
   @IsArray() @ValidateNested({ each: true }) @Type(() => RefusedField) refused!: RefusedField[];
+}
+
+/**
+ * 数据纠错: the signed-in applicant disputes a value the platform prefilled (a data element of a
+ * resource, as the prefill's provenance names it) — a correction request to the department that
+ * provides the resource. No subject in the input: it is the person's own data (or, with
+ * `company`, a company's whose current agent they are with the scope `data:correct`).
+ */
+export class DataDisputeInput {
+  @IsString() @Length(1, 64) resourceCode!: string;
+  @Matches(/^[A-Z]{2}\d{5}$/) dataElement!: string;
+  /** What the applicant says the value should be. */
+  @IsString() @Length(1, 500) proposedValue!: string;
+  @IsString() @Length(4, 500) reason!: string;
+  @IsOptional() @IsCreditCode() company?: string;
+}
+
+export class DataDisputeRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => DataDisputeInput) input!: DataDisputeInput;
+}
+
+export class DataDisputeReply {
+  @IsUUID() id!: string;
+  @IsIn(['open', 'accepted', 'rejected']) status!: string;
+  @IsString() resourceCode!: string;
+  /** The item of the resource that carries the data element. */
+  @IsString() item!: string;
+  /** The department that must answer. */
+  @IsString() ownerDepartment!: string;
+  /** The day it must answer by (10 working days). */
+  @IsString() dueOn!: string;
+  /** The same element disputed again while the first request is open: that request, not a second one. */
+  @IsBoolean() existing!: boolean;
 }
 
 /** 我的数据使用记录: the signed-in person's own "who used my data" (no subject in the input: it is always the caller's own). */

@@ -19,6 +19,8 @@ import {
   DataExistsRequest,
   DataItemReply,
   DataItemRequest,
+  DataDisputeReply,
+  DataDisputeRequest,
   DataPrefillReply,
   DataPrefillRequest,
   MyDataUsageReply,
@@ -188,6 +190,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: MyDataUsageReply,
     owner: 'data-platform',
     description: '我的数据使用记录 (the signed-in person’s own “who used my data”)',
+  },
+  [Topic.DataDispute]: {
+    topic: Topic.DataDispute,
+    kind: 'request',
+    message: DataDisputeRequest,
+    reply: DataDisputeReply,
+    owner: 'data-platform',
+    description: '数据纠错申请 (the signed-in applicant disputes a prefilled value: a correction request to the owning department)',
   },
   [Topic.IdentitySubjectOf]: {
     topic: Topic.IdentitySubjectOf,

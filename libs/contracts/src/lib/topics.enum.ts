@@ -77,6 +77,8 @@ export enum Topic {
   DataTagChanged = 'data.tag.changed.v1',
   /** Request-reply: the signed-in person's own "who used my data" (我的数据使用记录). */
   DataMyUsage = 'data.usage.mine.v1',
+  /** Request-reply: the signed-in applicant disputes a prefilled value — a correction request to the owning department (数据纠错). */
+  DataDispute = 'data.correction.request.v1',
   /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */
   IdentitySubjectOf = 'tech.identity.subject-of.v1',
 }

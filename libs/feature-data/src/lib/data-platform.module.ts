@@ -10,6 +10,7 @@ import { LicenceIndexEntry } from './licence-index/licence-index.entity.js';
 import { LicenceIndexHandler } from './licence-index/licence-index.handler.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
+import { CorrectionsModule } from './corrections/corrections.module.js';
 import { SharingModule } from './sharing/sharing.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { DemoDataSeed } from './demo-data.seed.js';
@@ -21,6 +22,7 @@ import { DemoDataSeed } from './demo-data.seed.js';
     CatalogueModule,
     IngestionModule,
     SharingModule,
+    CorrectionsModule,
     TagsModule,
     DataAccessModule,
   ],

@@ -12,12 +12,14 @@ import { DataAccessBasis1763802200000 } from './migrations/1763802200000-data-ac
 import { CreateCatalogueIngestion1763802600000 } from './migrations/1763802600000-create-catalogue-ingestion.migration.js';
 import { DataResource, DataResourceVersion } from './catalogue/catalogue.entities.js';
 import { DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry } from './ingestion/ingestion.entities.js';
+import { DataCorrection } from './corrections/corrections.entities.js';
 import { DataShare, DataShareItemUse } from './sharing/sharing.entities.js';
 import { CreateSharing1763802700000 } from './migrations/1763802700000-create-sharing.migration.js';
 import { CreateTags1763802800000 } from './migrations/1763802800000-create-tags.migration.js';
 import { ChainDataAccess1763802900000 } from './migrations/1763802900000-chain-data-access.migration.js';
 import { ProfileIndexes1763803000000 } from './migrations/1763803000000-profile-indexes.migration.js';
 import { DataTrackerFields1763803100000 } from './migrations/1763803100000-data-tracker-fields.migration.js';
+import { CreateCorrections1763803200000 } from './migrations/1763803200000-create-corrections.migration.js';
 import { DataTag, DataTagMember, DataTagVersion } from './tags/tags.entities.js';
 
 export const dataPlatformService: ServiceDefinition = {
@@ -38,6 +40,7 @@ export const dataPlatformService: ServiceDefinition = {
     QuarantineEntry,
     DataShare,
     DataShareItemUse,
+    DataCorrection,
     DataTag,
     DataTagVersion,
     DataTagMember,
@@ -56,6 +59,7 @@ export const dataPlatformService: ServiceDefinition = {
     ChainDataAccess1763802900000,
     ProfileIndexes1763803000000,
     DataTrackerFields1763803100000,
+    CreateCorrections1763803200000,
   ],
   requests: [Topic.CalendarDeadline, Topic.IdentitySubjectOf],
   publishes: [Topic.DataSharingChanged, Topic.DataTagChanged],

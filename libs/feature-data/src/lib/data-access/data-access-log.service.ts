@@ -17,6 +17,8 @@ export interface DataAccess {
   basis?: { code: string; title: string };
   /** The reading department, when known. */
   department?: string;
+  /** Processing type, when not the step's name (e.g. data-prefill for a step named per grant). */
+  processing?: string;
   /** Part of bulk processing (a scan over many subjects). */
   bulk?: boolean;
   /** Kept from the subject until then, for the reason given (only under a grant whose owner approved it). */
@@ -51,7 +53,7 @@ export class DataAccessLogService {
       itemCount: a.itemCount,
       accessedAt: new Date(),
       department: a.department?.slice(0, 64) ?? null,
-      processing: step.slice(0, 32),
+      processing: (a.processing ?? step).slice(0, 32),
       bulk: a.bulk ?? false,
       hiddenUntil: a.hidden?.until ?? null,
       hiddenReason: a.hidden?.reason.slice(0, 256) ?? null,

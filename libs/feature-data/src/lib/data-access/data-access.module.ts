@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CallerSubjectService } from './caller-subject.service.js';
 import { DataAccessLogService } from './data-access-log.service.js';
 import { DataAccessRecord } from './data-access-record.entity.js';
 import { DataAccessController } from './data-access.controller.js';
@@ -12,7 +13,7 @@ import { SealAccessLog } from './usecases/seal-access-log/seal-access-log.usecas
 @Module({
   imports: [TypeOrmModule.forFeature([DataAccessRecord])],
   controllers: [DataAccessHandler, DataAccessController, MyUsageHandler],
-  providers: [DataAccessLogService, ReadMyUsage, SealAccessLog],
-  exports: [DataAccessLogService],
+  providers: [DataAccessLogService, CallerSubjectService, ReadMyUsage, SealAccessLog],
+  exports: [DataAccessLogService, CallerSubjectService],
 })
 export class DataAccessModule {}

@@ -104,12 +104,21 @@ export class RecordStoreService {
     resourceCode: string,
     keyValue: string,
   ): Promise<{ values: Record<string, unknown>; version: number; sourceUpdatedAt: Date } | null> {
+    return this.currentOfKey(m, resourceCode, this.keyOf(keyValue));
+  }
+
+  /** A subject's current record of a resource, by the subject's keyed hash. */
+  async currentOfKey(
+    m: EntityManager,
+    resourceCode: string,
+    subjectKey: string,
+  ): Promise<{ values: Record<string, unknown>; version: number; sourceUpdatedAt: Date; keyMasked: string } | null> {
     const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
-    const [row] = (await m.query(`SELECT "values", version, source_updated_at FROM ${t} WHERE resource_code = $1 AND record_key = $2`, [
-      resourceCode,
-      this.keyOf(keyValue),
-    ])) as { values: Record<string, unknown>; version: number; source_updated_at: Date }[];
-    return row ? { values: row.values, version: row.version, sourceUpdatedAt: row.source_updated_at } : null;
+    const [row] = (await m.query(
+      `SELECT "values", version, source_updated_at, key_masked FROM ${t} WHERE resource_code = $1 AND record_key = $2`,
+      [resourceCode, subjectKey],
+    )) as { values: Record<string, unknown>; version: number; source_updated_at: Date; key_masked: string }[];
+    return row ? { values: row.values, version: row.version, sourceUpdatedAt: row.source_updated_at, keyMasked: row.key_masked } : null;
   }
 
   /** Stores one checked record (see storeMany). */

@@ -14,23 +14,21 @@ import { PrefillForm } from './usecases/prefill-form/prefill-form.usecase.js';
 import { ReadSharedData } from './usecases/read-shared-data/read-shared-data.usecase.js';
 import { RevokeShare } from './usecases/revoke-share/revoke-share.usecase.js';
 import { SweepShares } from './usecases/sweep-shares/sweep-shares.usecase.js';
-import { WorkingDaysService } from './working-days.service.js';
+import { CorrectionsModule } from '../corrections/corrections.module.js';
+import { WorkingDaysModule } from '../working-days/working-days.module.js';
 
 /** 数据共享 (sharing): applications and grants with the owner's approval in 10 working days, and the data services over a grant. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DataShare, DataShareItemUse]), CatalogueModule, IngestionModule, DataAccessModule],
-  controllers: [SharingController, SharingHandler],
-  providers: [
-    ItemUseCounter,
-    WorkingDaysService,
-    SharingEventsService,
-    ApplyForShare,
-    DecideShare,
-    RevokeShare,
-    SweepShares,
-    ReadSharedData,
-    PrefillForm,
+  imports: [
+    TypeOrmModule.forFeature([DataShare, DataShareItemUse]),
+    CatalogueModule,
+    IngestionModule,
+    DataAccessModule,
+    WorkingDaysModule,
+    CorrectionsModule,
   ],
+  controllers: [SharingController, SharingHandler],
+  providers: [ItemUseCounter, SharingEventsService, ApplyForShare, DecideShare, RevokeShare, SweepShares, ReadSharedData, PrefillForm],
   exports: [ReadSharedData],
 })
 export class SharingModule {}

@@ -8,8 +8,8 @@ import { type ShareApplicationBody, shareView } from '../../sharing.dto.js';
 import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
 import { SharingProblem } from '../../sharing.problems.js';
-import { todayInChina } from '../../china-day.util.js';
-import { WorkingDaysService } from '../../working-days.service.js';
+import { todayInChina } from '../../../working-days/china-day.util.js';
+import { WorkingDaysService } from '../../../working-days/working-days.service.js';
 
 /** The owner department answers a conditional application within this many working days (国家共享规定). */
 export const ANSWER_WITHIN_WORKING_DAYS = 10;

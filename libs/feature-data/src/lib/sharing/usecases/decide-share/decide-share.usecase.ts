@@ -5,7 +5,7 @@ import { type ShareDecisionBody, shareView } from '../../sharing.dto.js';
 import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
 import { SharingProblem } from '../../sharing.problems.js';
-import { todayInChina } from '../../china-day.util.js';
+import { todayInChina } from '../../../working-days/china-day.util.js';
 
 /**
  * The owner department answers a pending application: approve (the grant runs for its days from

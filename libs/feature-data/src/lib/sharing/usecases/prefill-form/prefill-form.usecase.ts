@@ -4,6 +4,7 @@ import { type DataSource, MoreThan } from 'typeorm';
 import type { CallMeta, DataPrefillInput, DataPrefillReply, PrefilledField, RefusedField } from '@gmp/contracts';
 import type { DataItemBody } from '../../../catalogue/catalogue.dto.js';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
+import { OpenCorrections } from '../../../corrections/open-corrections.service.js';
 import { DataAccessLogService } from '../../../data-access/data-access-log.service.js';
 import { RecordStoreService } from '../../../ingestion/record-store.service.js';
 import { maskValue } from '../../masking.js';
@@ -31,6 +32,7 @@ export class PrefillForm {
     private readonly catalogue: CatalogueService,
     private readonly records: RecordStoreService,
     private readonly log: DataAccessLogService,
+    private readonly corrections: OpenCorrections,
   ) {}
 
   async execute(meta: CallMeta, input: DataPrefillInput): Promise<DataPrefillReply> {
@@ -58,6 +60,8 @@ export class PrefillForm {
     };
     const fields: PrefilledField[] = [];
     const refused: RefusedField[] = [];
+    // Items the subject disputed, with the correction request still open.
+    const disputed = sources.size > 0 ? await this.corrections.of(this.records.keyOf(input.subjectId)) : new Set<string>();
     const used = new Map<string, { share: DataShare; items: number }>();
     for (const element of wanted) {
       const candidates = sources.get(element) ?? [];
@@ -88,6 +92,7 @@ export class PrefillForm {
         fieldValue: source.share.plainValues ? best.value : maskValue(source.item, best.value),
         masked: !source.share.plainValues,
         locked: true,
+        ...(disputed.has(`${source.share.resourceCode}|${source.item.code}`) ? { disputed: true } : {}),
         provenance: {
           resourceCode: source.share.resourceCode,
           resourceName: source.resourceName,
@@ -106,6 +111,8 @@ export class PrefillForm {
           outcome: 'READ',
           itemCount: items,
           basis: { code: `grant:${share.id}`, title: share.legalBasis },
+          department: share.applicantDepartment,
+          processing: 'data-prefill',
         },
         `data-prefill-${share.id}`,
       );

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
-import { todayInChina } from '../../china-day.util.js';
+import { todayInChina } from '../../../working-days/china-day.util.js';
 
 /** Reminders go out this many calendar days before the due day. */
 export const REMIND_DAYS_BEFORE = 3;
