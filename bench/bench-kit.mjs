@@ -22,7 +22,10 @@ export async function startApp(app, env) {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
-  child.stderr.on('data', (d) => { err = (err + d).slice(-4000); if (process.env.BENCH_APP_STDERR) process.stderr.write(d); });
+  child.stderr.on('data', (d) => {
+    err = (err + d).slice(-4000);
+    if (process.env.BENCH_APP_STDERR) process.stderr.write(d);
+  });
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${app} exited: ${err}`);
