@@ -197,7 +197,12 @@ describe('data platform: catalogue and ingestion', () => {
       expect((await stored(a.sfzh))[0]).toMatchObject({ version: 2, versions: 2, values: { xm: a.xm, hjdz: '南京市玄武区' } });
       const entries = await quarantined(bad.sfzh);
       expect(entries).toHaveLength(1);
-      expect(entries[0]).toMatchObject({ id: rejected.eventId, status: 'open' });
+      expect(entries[0]).toMatchObject({ status: 'open' });
+      // Another publisher's event with the same event id does not land on (or hide behind) this entry.
+      const impostor = { ...event({ ...person(116), xb: '7' }), eventId: rejected.eventId, department: '某区民政局' };
+      await publish([impostor]);
+      await eventually(async () => ((await quarantined(person(116).sfzh)).length === 1 ? true : null));
+      expect((await quarantined(person(116).sfzh))[0]!.id).not.toBe(entries[0]!.id);
       // Delivered again later (a redelivery after a restart): nothing changes.
       await publish([rejected, change, first]);
       const later = person(115);

@@ -505,7 +505,13 @@ describe('data platform: sharing and data services', () => {
       hideReadsDays: number;
     };
     expect(hidden).toMatchObject({ status: 'pending', hideReadsDays: 30 });
-    await decide(hidden.id, { approve: true, reason: '经审查同意暂不告知' });
+    // Concealment is approved explicitly: an approval without hideReads grants the reads visible.
+    const plain = (await apply({ hideReadsDays: 30, hideReason: '刑事侦查需要，暂不告知 (an investigation)' })).body as { id: string };
+    expect(await decide(plain.id, { approve: true })).toMatchObject({ status: 200, body: { hideReadsDays: null, hideReason: null } });
+    expect(await decide(hidden.id, { approve: true, reason: '经审查同意暂不告知', hideReads: true })).toMatchObject({
+      status: 200,
+      body: { hideReadsDays: 30 },
+    });
     const open = (await apply()).body as { id: string };
     await decide(open.id, { approve: true });
     expect((await invoke('data.read', { grantId: hidden.id, subjectId: person.sfzh })).status).toBe(200);
@@ -529,6 +535,16 @@ describe('data platform: sharing and data services', () => {
     ])) as { hidden_until: Date; hidden_reason: string }[];
     expect(row!.hidden_reason).toContain('刑事侦查');
     expect(Math.abs(row!.hidden_until.getTime() - (Date.now() + 30 * 86_400_000))).toBeLessThan(120_000);
+    // The internal search leaves it out too, unless an auditor asks for hidden reads.
+    const search = (includeHidden: boolean) =>
+      post(
+        `${data.url}/internal/v1/data-access/records/search`,
+        { holderType: 'person', holderId: person.sfzh, limit: 500, includeHidden },
+        INTERNAL,
+      );
+    const basisOf = (r: { body: unknown }) => (r.body as { records: { legalBasis: string | null }[] }).records.map((x) => x.legalBasis);
+    expect(basisOf(await search(false))).not.toContain(`grant:${hidden.id}`);
+    expect(basisOf(await search(true))).toContain(`grant:${hidden.id}`);
   });
 
   it('asks the owner even for an unconditional resource when the reads are to be hidden', async () => {

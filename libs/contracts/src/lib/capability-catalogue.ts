@@ -422,7 +422,8 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     topic: Topic.DataDispute,
     input: DataDisputeInput,
     output: DataDisputeReply,
-    timeoutMs: 3000,
+    // identity (2 s at most) then the calendar (2 s at most, then the weekday rule)
+    timeoutMs: 6000,
     idempotent: true,
     example: {
       resourceCode: 'JS-GA-RK-0001',

@@ -378,6 +378,8 @@ export class GovKafkaServer extends ServerKafka {
     for (const { payload, value } of valid) {
       const one = await this.attempts(topic, () => run([value]));
       if (one !== null) await this.deadLetter(payload, one);
+      // Thousands of events one by one, each possibly retried: the group must keep this member meanwhile.
+      await payload.heartbeat();
     }
   }
 

@@ -3,8 +3,10 @@
  * serialization conflict) rather than the message's: such failures are retried where they
  * happened instead of dead-lettering a message that would succeed a moment later.
  */
-export function isTransientError(err: unknown): boolean {
-  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
+export function isTransientError(err: unknown, depth = 0): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown; cause?: unknown } | null;
+  // What a handler threw, under the typed error an exception filter made of it.
+  if (e?.cause !== undefined && depth < 3 && isTransientError(e.cause, depth + 1)) return true;
   const code = String(e?.driverError?.code ?? e?.code ?? '');
   if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;

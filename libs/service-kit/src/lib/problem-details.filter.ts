@@ -26,7 +26,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly log = new Logger('ProblemDetails');
 
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
-    if (host.getType() === 'rpc') return throwError(() => this.toCapabilityError(exception));
+    if (host.getType() === 'rpc') {
+      // The original error rides along, not serialised (a reply never carries internals): the Kafka
+      // server still tells a database that is down (retry the batch) from a bad message (dead-letter it).
+      const error = this.toCapabilityError(exception);
+      Object.defineProperty(error, 'cause', { value: exception, enumerable: false });
+      return throwError(() => error);
+    }
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();

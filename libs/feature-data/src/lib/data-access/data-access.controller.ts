@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { DataSource } from 'typeorm';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsNull, LessThanOrEqual, type DataSource } from 'typeorm';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { HOLDER_TYPES, type HolderType, IsHolderId, subjectKeyOf } from '@gmp/contracts';
 import { InternalApiGuard, ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access-record.entity.js';
@@ -12,12 +12,15 @@ export class DataAccessQuery {
   @IsIn(HOLDER_TYPES) holderType!: HolderType;
   @IsHolderId() holderId!: string;
   @IsOptional() @IsInt() @Min(1) @Max(500) limit?: number;
+  /** Auditors: include reads still hidden from the subject (with their hidden-until time and reason). */
+  @IsOptional() @IsBoolean() includeHidden?: boolean;
 }
 
 /**
  * "Who used my data" (数据使用记录): the accesses to one subject's data, newest first.
- * Internal API of the data platform (X-Internal-Token); the portal will call it for a
- * signed-in holder once identity exists.
+ * Internal API of the data platform (X-Internal-Token), for auditors and operators; a signed-in
+ * person reads their own through dispatch (`data.my-usage`). Reads still hidden from the
+ * subject are left out unless `includeHidden` is asked for.
  */
 @ApiTags('data-access 数据使用记录')
 @Controller('internal/v1/data-access')
@@ -44,7 +47,12 @@ export class DataAccessController {
   async search(@Body() query: DataAccessQuery) {
     const subjectKey = subjectKeyOf(query.holderId, this.config.SUBJECT_KEY_SECRET);
     const records = await this.dataSource.getRepository(DataAccessRecord).find({
-      where: { subjectKey },
+      where: query.includeHidden
+        ? { subjectKey }
+        : [
+            { subjectKey, hiddenUntil: IsNull() },
+            { subjectKey, hiddenUntil: LessThanOrEqual(new Date()) },
+          ],
       order: { accessedAt: 'DESC' },
       take: query.limit ?? 50,
     });
@@ -62,6 +70,10 @@ export class DataAccessController {
         caseId: r.caseId,
         itemCount: r.itemCount,
         correlationId: r.correlationId,
+        department: r.department,
+        processing: r.processing,
+        bulk: r.bulk,
+        ...(r.hiddenUntil ? { hiddenUntil: r.hiddenUntil.toISOString(), hiddenReason: r.hiddenReason } : {}),
       })),
     };
   }

@@ -139,8 +139,10 @@ export class RecordStoreService {
     const groups = new Map<string, number[]>();
     for (const [i, c] of checked.entries()) groups.set(c.checks.code, [...(groups.get(c.checks.code) ?? []), i]);
     const touched: string[] = [];
+    // Resources in a fixed order too (a batch mixing resources locks them in the same order as every other).
+    const ordered = [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const resources = new Set<string>();
-    for (const [code, indexes] of groups) {
+    for (const [code, indexes] of ordered) {
       const before = touched.length;
       const retry = await this.storeGroup(
         m,
@@ -244,7 +246,13 @@ export class RecordStoreService {
     }
     const columns = `record_key char(64), key_masked varchar, "values" jsonb, version int, resource_version int, source_department varchar,
                      source_updated_at timestamptz, origin varchar, subject_links jsonb`;
-    const inserts = [...state.values()].filter((r) => r.fresh).map((r) => r.row);
+    // Rows written in key order, as they were locked: concurrent batches over the same subjects wait, never deadlock on each other's rows.
+    const byKey = (a: { record_key: string }, b: { record_key: string }) =>
+      a.record_key < b.record_key ? -1 : a.record_key > b.record_key ? 1 : 0;
+    const inserts = [...state.values()]
+      .filter((r) => r.fresh)
+      .map((r) => r.row)
+      .sort(byKey);
     const again = new Set<string>();
     if (inserts.length > 0) {
       const inserted = (await m.query(
@@ -257,7 +265,10 @@ export class RecordStoreService {
       const done = new Set(inserted.map((r) => r.record_key.trim()));
       for (const r of inserts) if (!done.has(r.record_key)) again.add(r.record_key);
     }
-    const updates = [...state.values()].filter((r) => r.dirty && !r.fresh).map((r) => r.row);
+    const updates = [...state.values()]
+      .filter((r) => r.dirty && !r.fresh)
+      .map((r) => r.row)
+      .sort(byKey);
     if (updates.length > 0)
       await m.query(
         `UPDATE ${t} AS t SET "values" = v."values", version = v.version, resource_version = v.resource_version,
@@ -306,6 +317,8 @@ export class RecordStoreService {
         ],
       );
     for (const { p } of kept) touched.push(p.key, ...p.links);
+    // A subject a record no longer names loses a mention: its tags are re-evaluated too.
+    touched.push(...unlinked.map(([k]) => k!));
     return {
       outcomes: prepared.map((p, i) => (again.has(p.key) ? undefined : outcomes[i])),
       again: prepared.flatMap((p, i) => (again.has(p.key) ? [i] : [])),

@@ -9,7 +9,7 @@ import { IngestRecord } from './usecases/ingest-record/ingest-record.usecase.js'
  * malformed one goes to the dead-letter topic), a fetched batch at a time in one transaction.
  * Applied once without a "processed" mark: storing is idempotent (a record already stored, or
  * older than the stored one, changes nothing) and a quarantine entry is written under the
- * record's event id, once.
+ * record's event id (with its department and resource), once.
  */
 @Controller()
 export class RecordsHandler {

@@ -49,6 +49,8 @@ export class ShareDecisionBody {
   @IsOptional() @IsString() @Length(2, 1000) reason?: string;
   /** Grant plain values (only when asked for). */
   @IsOptional() @IsBoolean() plainValues?: boolean;
+  /** Approve hiding the reads from the subjects (only when asked for); without it, an approval grants the reads visible. */
+  @IsOptional() @IsBoolean() hideReads?: boolean;
 }
 
 /** Body of POST …/applications/:id/revoke. */

@@ -46,6 +46,8 @@ describe('tag rules (CEL)', () => {
       "profile.records.exists(k, k == 'A')",
       "profile.records[now] != null || 'A' in profile.records",
       "profile == {} || profile.records['A'].xb == '1'",
+      // Matches an empty profile: a new subject with a record of any resource may match it.
+      "!('DEATH' in profile.records)",
       "'A' in profile.mentions || profile.mentions.size() > 1",
       // A loop variable named profile counts as the profile (over-counting only costs a re-evaluation).
       "[1, 2].exists(profile, profile > 1) || profile.mentions['E'].size() > 0",

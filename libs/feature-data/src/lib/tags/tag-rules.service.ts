@@ -67,8 +67,11 @@ export class TagRulesService {
       }
       for (const v of Object.values(x)) walk(v);
     };
-    this.compile(rule);
+    const f = this.compile(rule);
     walk(parse(rule).expr);
+    // A rule an empty profile matches (`!('A' in profile.records)`) can hold for a subject whose
+    // first record is of any resource: it must be evaluated for every stored record.
+    if (this.matches(f, EMPTY, new Date()).match) all = true;
     d = all ? 'all' : found;
     if (this.dependencies.size > 1_000) this.dependencies.clear();
     this.dependencies.set(rule, d);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { derivedEventId } from '@gmp/messaging';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import type { RecordOrigin } from '../../ingestion.entities.js';
 import type { QualityReason } from '../../quality-rules.js';
@@ -107,7 +108,7 @@ export class IngestRecord {
       const outcomes: IngestOutcome[] = new Array(cmds.length);
       const ids = await this.store.quarantineMany(
         m,
-        failing.map((i) => ({ ...cmds[i]!, id: cmds[i]!.eventId, reasons: checks[i]!.reasons })),
+        failing.map((i) => ({ ...cmds[i]!, id: quarantineIdOf(cmds[i]!), reasons: checks[i]!.reasons })),
         receivedAt,
       );
       for (const [n, i] of failing.entries()) outcomes[i] = { status: 'quarantined', quarantineId: ids[n]!, reasons: checks[i]!.reasons };
@@ -121,6 +122,15 @@ export class IngestRecord {
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
+}
+
+/**
+ * A Kafka record's quarantine entry id, derived from its event id with its department and
+ * resource: a redelivery finds its own entry, and an event id another publisher also used (by
+ * mistake or on purpose) cannot land on someone else's entry.
+ */
+function quarantineIdOf(cmd: IngestRecordCommand & { eventId?: string }): string | undefined {
+  return cmd.eventId ? derivedEventId(cmd.eventId, `quarantine|${cmd.department}|${cmd.resourceCode}`) : undefined;
 }
 
 function reason(rule: string, message: string): QualityReason {

@@ -35,6 +35,8 @@ export class DecideShare {
       Object.assign(share, {
         status: body.approve ? 'approved' : 'refused',
         plainValues: body.approve && share.plainRequested && (body.plainValues ?? false),
+        // Concealment is approved explicitly, like plain values; otherwise the grant's reads are visible.
+        ...(body.approve && share.hideReadsDays && body.hideReads === true ? {} : { hideReadsDays: null, hideReason: null }),
         validUntil: body.approve ? new Date(now.getTime() + share.validDays * 86_400_000) : null,
         decidedBy: by,
         decidedAt: now,
