@@ -212,6 +212,33 @@ describe('data platform: catalogue and ingestion', () => {
       expect((await stored(a.sfzh))[0]).toMatchObject({ version: 2, versions: 2 });
     });
 
+    it('takes a batch mixing resources: a parent and a birth certificate naming them tag the parent; a newer certificate naming another mother moves the tag', async () => {
+      const rule =
+        "'JS-WJ-CS-0001' in profile.mentions && profile.mentions['JS-WJ-CS-0001'].exists(b, timestamp(b.cssj) > timestamp(now) - duration('8760h'))";
+      expect((await putJson(url('/tags/e2e-mix'), { name: '新生儿家庭（批量）', rule }, OPS)).status).toBe(200);
+      const member = async (id: string) =>
+        ((await getJson(url(`/tags/e2e-mix/members/${id}`), INTERNAL)).body as { member: boolean }).member;
+      const mother = person(117);
+      const other = person(118);
+      const born = new Date(Date.now() - 3 * 86_400_000).toISOString();
+      const certificate = (mq: string, updatedAt: string) =>
+        event(
+          { zmbh: 'Q320000917', xsexm: '批量宝', xb: '1', cssj: born, mqsfzh: mq, qfrq: born.slice(0, 10) },
+          { resourceCode: 'JS-WJ-CS-0001', department: '省卫生健康委员会', updatedAt },
+        );
+      const t = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+      await producer.send({
+        topic: wireTopicOf(Topic.DataRecordPublished),
+        messages: [event(mother), certificate(mother.sfzh, t(20)), event(other)].map((e) => ({ key: 'mix', value: JSON.stringify(e) })),
+      });
+      await eventually(async () => ((await member(mother.sfzh)) ? true : null));
+      expect(await member(other.sfzh)).toBe(false);
+      // The certificate corrected: it names another mother. The first loses the mention and the tag.
+      await publish([certificate(other.sfzh, t(10))]);
+      await eventually(async () => ((await member(other.sfzh)) ? true : null));
+      expect(await member(mother.sfzh)).toBe(false);
+    });
+
     it('quarantines failing records with every reason (wrong check character, wrong department, unknown resource), never drops them', async () => {
       const good = person(104);
       const bad = { ...good, sfzh: `${good.sfzh.slice(0, 17)}${good.sfzh[17] === '1' ? '2' : '1'}`, xb: '7', csrq: '2999-01-01' };
