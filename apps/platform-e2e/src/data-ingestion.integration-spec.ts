@@ -484,5 +484,29 @@ describe('data platform: catalogue and ingestion', () => {
         expect.objectContaining({ department: '江苏省市场监督管理局', stored: 5, quarantined: 2, errorRate: 0.2857 }),
       ]);
     });
+
+    it('checks unique values as if one by one: a name that moves to another company in the same batch, a name taken by a record that turns out stale', async () => {
+      const at = (updatedAt: string, record: object) => ({ updatedAt, record });
+      const send = (records: object[]) => post(url(`/resources/${FR}/records`), { department: '江苏省市场监督管理局', records }, FEED);
+      expect((await send([at('2026-12-01T08:00:00+08:00', company(55, { mc: '南京搬名有限公司' }))])).body).toMatchObject({ stored: 1 });
+      // Company 5 takes another name (newer) and company 56 takes its old one, in one batch: both stored.
+      const swap = await send([
+        at('2026-12-02T08:00:00+08:00', company(55, { mc: '南京新名有限公司' })),
+        at('2026-12-02T08:00:00+08:00', company(56, { mc: '南京搬名有限公司' })),
+      ]);
+      expect(swap.body).toMatchObject({ stored: 2, quarantined: [] });
+      // A record older than company 55's current one (stale) does not hold its name against company 57.
+      const stale = await send([
+        at('2026-11-01T08:00:00+08:00', company(55, { mc: '南京旧名有限公司' })),
+        at('2026-12-02T08:00:00+08:00', company(57, { mc: '南京旧名有限公司' })),
+      ]);
+      expect(stale.body).toMatchObject({ stored: 1, stale: 1, quarantined: [] });
+      // The same name twice in one batch: the second is quarantined, as one by one.
+      const twice = await send([
+        at('2026-12-02T08:00:00+08:00', company(58, { mc: '南京同名有限公司' })),
+        at('2026-12-02T08:00:00+08:00', company(59, { mc: '南京同名有限公司' })),
+      ]);
+      expect(twice.body).toMatchObject({ stored: 1, quarantined: [{ index: 1, reasons: [{ rule: 'unique' }] }] });
+    });
   });
 });

@@ -67,8 +67,12 @@ export class IngestRecord {
     return (await this.checkMany([cmd], receivedAt, m))[0]!;
   }
 
-  /** `check` for a list, as if stored in order (a unique value taken earlier in the list counts as taken). */
-  async checkMany(cmds: IngestRecordCommand[], receivedAt: Date, m: EntityManager) {
+  /**
+   * `check` for a list, as if stored in order. A record whose only fault is a unique value taken
+   * by one earlier in the list is `deferred` (when asked for): checked again once the rest is stored,
+   * since that earlier one may turn out stale, or move the value away.
+   */
+  async checkMany(cmds: IngestRecordCommand[], receivedAt: Date, m: EntityManager, deferListClashes = false) {
     const results = [];
     for (const cmd of cmds) {
       const { found, reasons } = await this.reasonsAgainst(cmd, receivedAt, m);
@@ -79,14 +83,19 @@ export class IngestRecord {
         record: cmd.record as Record<string, unknown>,
         origin: cmd.origin,
       };
-      results.push({ found, checked, reasons });
+      results.push({ found, checked, reasons, deferred: false });
     }
     const candidates = results.filter((r) => r.checked && r.reasons.length === 0);
+    const inList = deferListClashes ? new Set<number>() : undefined;
     const unique = await this.store.uniquenessReasonsOfMany(
       m,
       candidates.map((r) => r.checked!),
+      inList,
     );
-    for (const [i, r] of candidates.entries()) r.reasons.push(...unique[i]!);
+    for (const [i, r] of candidates.entries()) {
+      r.reasons.push(...unique[i]!);
+      r.deferred = inList?.has(i) ?? false;
+    }
     return results;
   }
 
@@ -100,27 +109,36 @@ export class IngestRecord {
    * A record with an `eventId` is quarantined under it, once, however often it is delivered.
    */
   async executeMany(cmds: (IngestRecordCommand & { eventId?: string })[], manager?: EntityManager): Promise<IngestOutcome[]> {
-    const run = async (m: EntityManager): Promise<IngestOutcome[]> => {
-      const receivedAt = new Date();
-      const checks = await this.checkMany(cmds, receivedAt, m);
-      const failing = checks.flatMap((c, i) => (!c.checked || c.reasons.length > 0 ? [i] : []));
-      const passing = checks.flatMap((c, i) => (c.checked && c.reasons.length === 0 ? [i] : []));
-      const outcomes: IngestOutcome[] = new Array(cmds.length);
-      const ids = await this.store.quarantineMany(
-        m,
-        failing.map((i) => ({ ...cmds[i]!, id: quarantineIdOf(cmds[i]!), reasons: checks[i]!.reasons })),
-        receivedAt,
-      );
-      for (const [n, i] of failing.entries()) outcomes[i] = { status: 'quarantined', quarantineId: ids[n]!, reasons: checks[i]!.reasons };
-      const stored = await this.store.storeMany(
-        m,
-        passing.map((i) => checks[i]!.checked!),
-        receivedAt,
-      );
-      for (const [n, i] of passing.entries()) outcomes[i] = stored[n]!;
-      return outcomes;
-    };
+    const receivedAt = new Date();
+    const run = (m: EntityManager) => this.apply(m, cmds, receivedAt, true);
     return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  private async apply(
+    m: EntityManager,
+    cmds: (IngestRecordCommand & { eventId?: string })[],
+    receivedAt: Date,
+    deferListClashes: boolean,
+  ): Promise<IngestOutcome[]> {
+    const checks = await this.checkMany(cmds, receivedAt, m, deferListClashes);
+    const failing = checks.flatMap((c, i) => (!c.checked || c.reasons.length > 0 ? [i] : []));
+    const passing = checks.flatMap((c, i) => (c.checked && c.reasons.length === 0 && !c.deferred ? [i] : []));
+    const outcomes: IngestOutcome[] = new Array(cmds.length);
+    const ids = await this.store.quarantineMany(
+      m,
+      failing.map((i) => ({ ...cmds[i]!, id: quarantineIdOf(cmds[i]!), reasons: checks[i]!.reasons })),
+      receivedAt,
+    );
+    for (const [n, i] of failing.entries()) outcomes[i] = { status: 'quarantined', quarantineId: ids[n]!, reasons: checks[i]!.reasons };
+    const stored = await this.store.storeMany(
+      m,
+      passing.map((i) => checks[i]!.checked!),
+      receivedAt,
+    );
+    for (const [n, i] of passing.entries()) outcomes[i] = stored[n]!;
+    // A unique value an earlier record of the list took: checked again, one at a time, against what is stored now.
+    for (const [i, c] of checks.entries()) if (c.deferred) outcomes[i] = (await this.apply(m, [cmds[i]!], receivedAt, false))[0]!;
+    return outcomes;
   }
 }
 
