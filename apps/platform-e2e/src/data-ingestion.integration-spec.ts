@@ -239,6 +239,44 @@ describe('data platform: catalogue and ingestion', () => {
       expect(await member(mother.sfzh)).toBe(false);
     });
 
+    it('recognises a redelivered event stored before a rule tightened: applied already, not quarantined', async () => {
+      const definition = {
+        name: '重投测试资源',
+        classification: 'department',
+        providerDepartment: '测试局',
+        abstract: '用于测试重投的资源',
+        format: 'table',
+        updateCycle: 'monthly',
+        sharingType: 'unconditional',
+        openAttribute: 'not_open',
+        subjectType: 'company',
+        keyItem: 'dm',
+        items: [
+          { code: 'dm', name: '代码', type: 'string', grade: 'core', personal: 'none', required: true },
+          { code: 'sl', name: '数量', type: 'integer', grade: 'general', personal: 'none' },
+        ],
+        rules: [{ type: 'range', item: 'sl', min: 0 }],
+      };
+      expect((await putJson(url('/resources/TEST-REDELIVER'), definition, OPS)).status).toBe(200);
+      const stored = event({ dm: 'R-0001', sl: 5 }, { resourceCode: 'TEST-REDELIVER', department: '测试局' });
+      const send = (e: object) =>
+        producer.send({ topic: wireTopicOf(Topic.DataRecordPublished), messages: [{ key: 'R-0001', value: JSON.stringify(e) }] });
+      await send(stored);
+      const row = () =>
+        sql(`SELECT version FROM $schema.data_record WHERE resource_code = 'TEST-REDELIVER'`) as Promise<{ version: number }[]>;
+      await eventually(async () => ((await row()).length ? true : null));
+      // The rule tightens (at least 10), then the same event arrives again (a redelivery after a crash).
+      const v2 = await putJson(url('/resources/TEST-REDELIVER'), { ...definition, rules: [{ type: 'range', item: 'sl', min: 10 }] }, OPS);
+      expect(v2.body).toMatchObject({ version: 2 });
+      await new Promise((r) => setTimeout(r, 2_100)); // the catalogue's compiled cache (2 s)
+      await send(stored);
+      // A new record breaking the new rule is quarantined: the rule is in force, and the redelivery was handled before it.
+      await send(event({ dm: 'R-0002', sl: 5 }, { resourceCode: 'TEST-REDELIVER', department: '测试局' }));
+      await eventually(async () => ((await quarantined('R-0002')).length ? true : null));
+      expect(await quarantined('R-0001')).toEqual([]);
+      expect(await row()).toEqual([{ version: 1 }]);
+    });
+
     it('quarantines failing records with every reason (wrong check character, wrong department, unknown resource), never drops them', async () => {
       const good = person(104);
       const bad = { ...good, sfzh: `${good.sfzh.slice(0, 17)}${good.sfzh[17] === '1' ? '2' : '1'}`, xb: '7', csrq: '2999-01-01' };

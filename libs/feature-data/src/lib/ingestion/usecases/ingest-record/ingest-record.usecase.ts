@@ -121,9 +121,26 @@ export class IngestRecord {
     deferListClashes: boolean,
   ): Promise<IngestOutcome[]> {
     const checks = await this.checkMany(cmds, receivedAt, m, deferListClashes);
-    const failing = checks.flatMap((c, i) => (!c.checked || c.reasons.length > 0 ? [i] : []));
+    let failing = checks.flatMap((c, i) => (!c.checked || c.reasons.length > 0 ? [i] : []));
     const passing = checks.flatMap((c, i) => (c.checked && c.reasons.length === 0 && !c.deferred ? [i] : []));
     const outcomes: IngestOutcome[] = new Array(cmds.length);
+    // A redelivered event (no processed mark: storing is idempotent) that today's checks refuse but
+    // that was stored before, exactly: applied already, not a quarantine entry.
+    const redelivered = failing.filter((i) => cmds[i]!.eventId && checks[i]!.found && isRecord(cmds[i]!.record));
+    if (redelivered.length > 0) {
+      const before = await this.store.appliedBefore(
+        m,
+        redelivered.map((i) => ({
+          code: checks[i]!.found!.resource.code,
+          keyItem: checks[i]!.found!.checks.keyItem,
+          record: cmds[i]!.record as Record<string, unknown>,
+          updatedAt: new Date(cmds[i]!.updatedAt),
+        })),
+      );
+      const applied = new Set(redelivered.filter((_, n) => before[n]));
+      for (const i of applied) outcomes[i] = { status: 'unchanged' };
+      failing = failing.filter((i) => !applied.has(i));
+    }
     const ids = await this.store.quarantineMany(
       m,
       failing.map((i) => ({ ...cmds[i]!, id: quarantineIdOf(cmds[i]!), reasons: checks[i]!.reasons })),
@@ -149,6 +166,10 @@ export class IngestRecord {
  */
 function quarantineIdOf(cmd: IngestRecordCommand & { eventId?: string }): string | undefined {
   return cmd.eventId ? derivedEventId(cmd.eventId, `quarantine|${cmd.department}|${cmd.resourceCode}`) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function reason(rule: string, message: string): QualityReason {
