@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { describeError, quoteTablePath } from '@gmp/messaging';
@@ -15,7 +15,7 @@ const FLUSH_MS = 1_000;
  * a crash can lose here is the last second's counts, not a record of who read what.
  */
 @Injectable()
-export class ItemUseCounter implements OnModuleInit, OnApplicationShutdown {
+export class ItemUseCounter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('ItemUse');
   private pending = new Map<string, { shareId: string; item: string; reads: number; at: Date }>();
   private timer: NodeJS.Timeout | null = null;
@@ -27,7 +27,8 @@ export class ItemUseCounter implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database connection closes (TypeORM closes it on application shutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.flush();
   }
