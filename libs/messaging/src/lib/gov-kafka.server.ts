@@ -379,7 +379,7 @@ export class GovKafkaServer extends ServerKafka {
       const one = await this.attempts(topic, () => run([value]));
       if (one !== null) await this.deadLetter(payload, one);
       // Thousands of events one by one, each possibly retried: the group must keep this member meanwhile.
-      await payload.heartbeat();
+      await payload.heartbeat().catch(() => undefined); // a rebalance under way: the loop goes on, the offsets tell
     }
   }
 

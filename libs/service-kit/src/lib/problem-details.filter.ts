@@ -30,7 +30,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // The original error rides along, not serialised (a reply never carries internals): the Kafka
       // server still tells a database that is down (retry the batch) from a bad message (dead-letter it).
       const error = this.toCapabilityError(exception);
-      Object.defineProperty(error, 'cause', { value: exception, enumerable: false });
+      Object.defineProperty(error, 'cause', { value: exception, enumerable: false, configurable: true });
       return throwError(() => error);
     }
     if (host.getType() !== 'http') throw exception;

@@ -126,7 +126,14 @@ export class IngestRecord {
     const outcomes: IngestOutcome[] = new Array(cmds.length);
     // A redelivered event (no processed mark: storing is idempotent) that today's checks refuse but
     // that was stored before, exactly: applied already, not a quarantine entry.
-    const redelivered = failing.filter((i) => cmds[i]!.eventId && checks[i]!.found && isRecord(cmds[i]!.record));
+    // Only records failing the resource's quality rules: a sender that is not the provider (or a retired resource) is always quarantined.
+    const redelivered = failing.filter(
+      (i) =>
+        cmds[i]!.eventId &&
+        checks[i]!.found &&
+        isRecord(cmds[i]!.record) &&
+        checks[i]!.reasons.every((r) => !['provider', 'resource', 'updatedAt'].includes(r.rule)),
+    );
     if (redelivered.length > 0) {
       const before = await this.store.appliedBefore(
         m,
