@@ -19,10 +19,6 @@ const MAX_MENTIONS = 100;
 
 @Injectable()
 export class ProfilesService {
-  async profileOf(m: EntityManager, subjectKey: string): Promise<Profile> {
-    return (await this.profilesOf(m, [subjectKey])).get(subjectKey)!;
-  }
-
   /** The profiles of several subjects in two queries (their own records; the records naming each, newest first). */
   async profilesOf(m: EntityManager, subjectKeys: string[]): Promise<Map<string, Profile>> {
     const keys = [...new Set(subjectKeys)];

@@ -51,11 +51,6 @@ export class RecordStoreService {
     return subjectKeyOf(String(value), this.config.SUBJECT_KEY_SECRET);
   }
 
-  /** Values of unique items that another record of the resource already holds, as reasons. */
-  async uniquenessReasons(m: EntityManager, c: CheckedRecord): Promise<QualityReason[]> {
-    return (await this.uniquenessReasonsOfMany(m, [c]))[0]!;
-  }
-
   /**
    * For each record, the values of its unique items that another subject's record already holds —
    * stored, or earlier in the same list (the later one fails, as if the list were stored in
@@ -374,11 +369,6 @@ export class RecordStoreService {
       outcomes: prepared.map((p, i) => (again.has(p.key) ? undefined : outcomes[i])),
       again: prepared.flatMap((p, i) => (again.has(p.key) ? [i] : [])),
     };
-  }
-
-  /** One quarantine entry (see quarantineMany). */
-  async quarantine(m: EntityManager, e: QuarantineInput, receivedAt: Date): Promise<string> {
-    return (await this.quarantineMany(m, [e], receivedAt))[0]!;
   }
 
   /**

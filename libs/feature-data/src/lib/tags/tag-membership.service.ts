@@ -46,10 +46,6 @@ export class TagMembershipService {
     return new Set([...profiles].filter(([, profile]) => this.rules.matches(f, profile, now).match).map(([key]) => key));
   }
 
-  profileOf(m: EntityManager, key: string): Promise<Profile> {
-    return this.profiles.profileOf(m, key);
-  }
-
   resourcesReadBy(rule: string): ReadonlySet<string> | 'all' {
     return this.rules.dependenciesOf(rule);
   }
