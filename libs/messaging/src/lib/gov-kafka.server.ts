@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { KafkaContext, KafkaHeaders, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Message, Producer } from 'kafkajs';
+import { KafkaContext, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Message, Producer } from 'kafkajs';
 import {
-  callerOfReplyTopic,
   type CapabilityError,
   contractOf,
   deadLetterTopicOf,
-  PLATFORM_SERVICES,
   PlatformHeader,
   requestTimeoutOf,
   requestTopicOf,
@@ -15,7 +13,8 @@ import {
 import { correlationIdFrom, runWithContext } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
 import { CommittedOffsets } from './committed-offsets.js';
-import { decodeInbound, describeRejection, type Inbound } from './inbound-message.js';
+import { inspectEnvelope } from './inbound-envelope.js';
+import { describeRejection } from './inbound-message.js';
 import { OFFSET_COMMIT_INTERVAL_MS } from './kafka-config.js';
 import { isBatchHandler } from './event-batch.decorator.js';
 import { describeError } from './sql.util.js';
@@ -257,7 +256,7 @@ export class GovKafkaServer extends ServerKafka {
   }
 
   override async handleMessage(payload: EachMessagePayload): Promise<any> {
-    const { type, inbound, isRequest, repliable, replyTopic, correlationId, replyPartition } = this.inspect(payload);
+    const { type, inbound, isRequest, repliable, replyTopic, correlationId, replyPartition } = inspectEnvelope(payload, this.requestTopic);
     if (!inbound.ok) {
       const reason = describeRejection(inbound);
       await this.deadLetter(payload, reason);
@@ -303,52 +302,6 @@ export class GovKafkaServer extends ServerKafka {
     });
   }
 
-  /** The envelope first (type, direction, reply topic), then the content against the type's contract. */
-  private inspect(payload: EachMessagePayload) {
-    const headers = payload.message.headers ?? {};
-    const replyTopic = header(headers, KafkaHeaders.REPLY_TOPIC);
-    const correlationId = header(headers, KafkaHeaders.CORRELATION_ID);
-    const isRequest = Boolean(replyTopic && correlationId);
-
-    const onRequestTopic = payload.topic === this.requestTopic;
-    // On the request topic the header names the type; an event's topic is its type.
-    const type = onRequestTopic ? (header(headers, PlatformHeader.MessageType) ?? '') : payload.topic;
-    // Replies go only to a platform service's reply topic and a plain partition number, never
-    // wherever a record's header points; an envelope header sent twice is refused, not guessed at.
-    const caller = isRequest ? callerOfReplyTopic(replyTopic!) : null;
-    const replyPartition = header(headers, KafkaHeaders.REPLY_PARTITION);
-    const repeated = [
-      KafkaHeaders.REPLY_TOPIC,
-      KafkaHeaders.CORRELATION_ID,
-      KafkaHeaders.REPLY_PARTITION,
-      PlatformHeader.MessageType,
-    ].filter((h) => Array.isArray(headers[h]));
-    const repliable =
-      caller !== null &&
-      PLATFORM_SERVICES.includes(caller) &&
-      repeated.length === 0 &&
-      (replyPartition === undefined || /^\d{1,4}$/.test(replyPartition));
-    const contract = contractOf(type);
-    const refuse = (reason: string): Inbound => ({ ok: false, reason, fields: [] });
-    const inbound: Inbound =
-      onRequestTopic && !contract
-        ? refuse(`未知消息类型 (unknown message type ${JSON.stringify(type.slice(0, 128))}: x-message-type names the request type)`)
-        : onRequestTopic && (contract!.kind !== 'request' || wireTopicOf(contract!.topic) !== this.requestTopic)
-          ? refuse(`消息类型不是本服务的请求 (${type} is not a request type served on ${this.requestTopic})`)
-          : onRequestTopic && !isRequest
-            ? refuse('请求缺少应答主题或关联标识 (a request needs a reply topic and a correlation id)')
-            : !onRequestTopic && isRequest
-              ? refuse(`事件主题上的请求 (a request on the event topic ${payload.topic})`)
-              : repeated.length > 0
-                ? refuse(`信封头重复 (envelope header sent more than once: ${repeated.join(', ')})`)
-                : isRequest && !repliable
-                  ? refuse(
-                      "应答主题无效 (the reply topic must be a platform service's rpc.<service>.replies.v1, the reply partition a number)",
-                    )
-                  : decodeInbound(type, payload.message.value);
-    return { type, inbound, isRequest, repliable, replyTopic, correlationId, replyPartition };
-  }
-
   /**
    * A batch handler's share of a fetched batch (see EventBatchPattern): invalid records
    * dead-lettered, the valid ones handed over in one call — retried, and after EVENT_ATTEMPTS
@@ -357,7 +310,7 @@ export class GovKafkaServer extends ServerKafka {
   private async handleEventBatch(payloads: EachMessagePayload[]): Promise<void> {
     const valid: { payload: EachMessagePayload; value: object }[] = [];
     for (const payload of payloads) {
-      const { inbound } = this.inspect(payload);
+      const { inbound } = inspectEnvelope(payload, this.requestTopic);
       if (inbound.ok) valid.push({ payload, value: inbound.value });
       else await this.deadLetter(payload, describeRejection(inbound));
     }
@@ -427,11 +380,4 @@ export class GovKafkaServer extends ServerKafka {
       ],
     });
   }
-}
-
-function header(headers: IHeaders, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined) return undefined;
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
 }

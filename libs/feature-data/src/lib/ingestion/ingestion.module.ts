@@ -5,7 +5,10 @@ import { IngestionController } from './ingestion.controller.js';
 import { DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry } from './ingestion.entities.js';
 import { ProfilesService } from './profiles.service.js';
 import { QualityReportService } from './quality-report.service.js';
+import { QuarantineStoreService } from './quarantine-store.service.js';
+import { RecordReaderService } from './record-reader.service.js';
 import { RecordStoreService } from './record-store.service.js';
+import { UniquenessCheckService } from './uniqueness-check.service.js';
 import { RecordsHandler } from './records.handler.js';
 import { IngestRecord } from './usecases/ingest-record/ingest-record.usecase.js';
 import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-quarantined.usecase.js';
@@ -14,7 +17,16 @@ import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-qu
 @Module({
   imports: [TypeOrmModule.forFeature([DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry]), CatalogueModule],
   controllers: [RecordsHandler, IngestionController],
-  providers: [RecordStoreService, ProfilesService, IngestRecord, ResubmitQuarantined, QualityReportService],
-  exports: [IngestRecord, RecordStoreService, ProfilesService],
+  providers: [
+    RecordReaderService,
+    RecordStoreService,
+    UniquenessCheckService,
+    QuarantineStoreService,
+    ProfilesService,
+    IngestRecord,
+    ResubmitQuarantined,
+    QualityReportService,
+  ],
+  exports: [IngestRecord, RecordReaderService, RecordStoreService, ProfilesService],
 })
 export class IngestionModule {}

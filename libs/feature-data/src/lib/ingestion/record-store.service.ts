@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { subjectKeyOf } from '@gmp/contracts';
 import { quoteTablePath } from '@gmp/messaging';
-import { ServiceConfig } from '@gmp/service-kit';
-import { DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry, type RecordOrigin } from './ingestion.entities.js';
-import type { CompiledResource, QualityReason } from './quality-rules.js';
+import { DataRecord, DataRecordHistory, DataRecordLink, type RecordOrigin } from './ingestion.entities.js';
+import type { CompiledResource } from './quality-rules.js';
+import { RecordReaderService } from './record-reader.service.js';
 
 /** A record after its checks passed, ready to store. */
 export interface CheckedRecord {
@@ -31,7 +28,7 @@ export function maskKey(value: string): string {
 }
 
 /**
- * Writes records and quarantine entries. A record is stored under the keyed hash of its key item
+ * Writes checked records. A record is stored under the keyed hash of its key item
  * (the plain ID number or credit code is not kept; a masked form is); its other items in `values`.
  * One statement upserts the current record and appends its history: a record older than the one
  * stored (out of order) or equal to it (a duplicate) changes nothing.
@@ -40,131 +37,11 @@ export function maskKey(value: string): string {
 export class RecordStoreService {
   private readonly listeners: StoredListener[] = [];
 
-  constructor(private readonly config: ServiceConfig) {}
+  constructor(private readonly reader: RecordReaderService) {}
 
   /** Registers what must follow a stored record in its transaction (the tags recompute the subjects' membership). */
   onStored(listener: StoredListener): void {
     this.listeners.push(listener);
-  }
-
-  keyOf(value: unknown): string {
-    return subjectKeyOf(String(value), this.config.SUBJECT_KEY_SECRET);
-  }
-
-  /**
-   * For each record, the values of its unique items that another subject's record already holds —
-   * stored, or earlier in the same list (the later one fails, as if the list were stored in
-   * order). One query per resource and unique item, whatever the number of records. With
-   * `clashInList`, a record whose only clash is with one earlier in the list is put there instead
-   * of failing (the caller stores the rest first, then checks it again against what was stored).
-   */
-  async uniquenessReasonsOfMany(m: EntityManager, checked: CheckedRecord[], clashInList?: Set<number>): Promise<QualityReason[][]> {
-    const reasons = checked.map((): QualityReason[] => []);
-    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
-    const keys = new Map<number, string>();
-    const keyOf = (i: number) => keys.get(i) ?? keys.set(i, this.keyOf(checked[i]!.record[checked[i]!.checks.keyItem])).get(i)!;
-    const groups = new Map<string, number[]>();
-    for (const [i, c] of checked.entries())
-      if (c.checks.uniqueItems.length > 0) groups.set(c.checks.code, [...(groups.get(c.checks.code) ?? []), i]);
-    for (const [code, indexes] of groups) {
-      for (const item of checked[indexes[0]!]!.checks.uniqueItems) {
-        const valueOf = (i: number) => {
-          const v = checked[i]!.record[item];
-          return v === undefined || v === null ? null : String(v);
-        };
-        const wanted = [...new Set(indexes.map(valueOf).filter((v): v is string => v !== null))];
-        if (wanted.length === 0) continue;
-        const holders = new Map<string, Set<string>>();
-        const listed = new Map<string, Set<string>>();
-        const rows = (await m.query(
-          `SELECT "values"->>$2 AS v, record_key FROM ${t} WHERE resource_code = $1 AND "values"->>$2 = ANY($3::text[])`,
-          [code, item, wanted],
-        )) as { v: string; record_key: string }[];
-        for (const r of rows) holders.set(r.v, (holders.get(r.v) ?? new Set()).add(r.record_key.trim()));
-        // Subjects of the list itself: a value one of them holds now may move away when the list is stored.
-        const listKeys = new Set(indexes.map(keyOf));
-        for (const i of indexes) {
-          const value = valueOf(i);
-          if (value === null) continue;
-          const held = holders.get(value) ?? new Set<string>();
-          const inList = listed.get(value) ?? new Set<string>();
-          const others = [...held].filter((k) => k !== keyOf(i));
-          const movable = clashInList !== undefined && others.every((k) => listKeys.has(k));
-          if ((others.length > 0 && !movable) || (!clashInList && [...inList].some((k) => k !== keyOf(i)))) {
-            reasons[i]!.push({ rule: 'unique', item, message: `${item} 的值已被另一条记录使用 (another record already has this value)` });
-            continue;
-          }
-          if (others.length > 0 || [...inList].some((k) => k !== keyOf(i))) clashInList!.add(i);
-          else listed.set(value, inList.add(keyOf(i)));
-        }
-      }
-    }
-    for (const i of clashInList ?? []) if (reasons[i]!.length > 0) clashInList!.delete(i);
-    return reasons;
-  }
-
-  /**
-   * Whether each record was stored already, exactly (same subject, change time and values, as the
-   * current record or a version in its history): a redelivered event that today's checks would
-   * refuse (a rule tightened since) is recognised as applied instead of quarantined.
-   */
-  async appliedBefore(m: EntityManager, records: { code: string; keyItem: string; record: Record<string, unknown>; updatedAt: Date }[]) {
-    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
-    const h = quoteTablePath(m.connection.getMetadata(DataRecordHistory).tablePath);
-    const keyed = records.map((r) => {
-      const { [r.keyItem]: key, ...values } = r.record;
-      return {
-        ...r,
-        key: typeof key === 'string' && key.length <= 64 ? this.keyOf(key) : null,
-        values: JSON.parse(JSON.stringify(values)),
-      };
-    });
-    const wanted = keyed.filter((r) => r.key !== null && !Number.isNaN(r.updatedAt.getTime()));
-    if (wanted.length === 0) return records.map(() => false);
-    const rows = (await m.query(
-      `SELECT resource_code, record_key, source_updated_at, "values" FROM ${t}
-        WHERE record_key = ANY($1::char(64)[]) AND resource_code = ANY($3::varchar[]) AND source_updated_at = ANY($2::timestamptz[])
-       UNION ALL
-       SELECT resource_code, record_key, source_updated_at, "values" FROM ${h}
-        WHERE resource_code = ANY($3::varchar[]) AND record_key = ANY($1::char(64)[]) AND source_updated_at = ANY($2::timestamptz[])`,
-      [
-        [...new Set(wanted.map((r) => r.key))],
-        [...new Set(wanted.map((r) => r.updatedAt.toISOString()))],
-        [...new Set(wanted.map((r) => r.code))],
-      ],
-    )) as { resource_code: string; record_key: string; source_updated_at: Date; values: Record<string, unknown> }[];
-    return keyed.map((r) =>
-      rows.some(
-        (row) =>
-          row.resource_code === r.code &&
-          row.record_key.trim() === r.key &&
-          row.source_updated_at.getTime() === r.updatedAt.getTime() &&
-          isDeepStrictEqual(row.values, r.values),
-      ),
-    );
-  }
-
-  /** A subject's current record of a resource (by the key item's value), or null. */
-  async current(
-    m: EntityManager,
-    resourceCode: string,
-    keyValue: string,
-  ): Promise<{ values: Record<string, unknown>; version: number; sourceUpdatedAt: Date } | null> {
-    return this.currentOfKey(m, resourceCode, this.keyOf(keyValue));
-  }
-
-  /** A subject's current record of a resource, by the subject's keyed hash. */
-  async currentOfKey(
-    m: EntityManager,
-    resourceCode: string,
-    subjectKey: string,
-  ): Promise<{ values: Record<string, unknown>; version: number; sourceUpdatedAt: Date; keyMasked: string } | null> {
-    const t = quoteTablePath(m.connection.getMetadata(DataRecord).tablePath);
-    const [row] = (await m.query(
-      `SELECT "values", version, source_updated_at, key_masked FROM ${t} WHERE resource_code = $1 AND record_key = $2`,
-      [resourceCode, subjectKey],
-    )) as { values: Record<string, unknown>; version: number; source_updated_at: Date; key_masked: string }[];
-    return row ? { values: row.values, version: row.version, sourceUpdatedAt: row.source_updated_at, keyMasked: row.key_masked } : null;
   }
 
   /** Stores one checked record (see storeMany). */
@@ -226,9 +103,17 @@ export class RecordStoreService {
       const keyValue = String(c.record[c.checks.keyItem]);
       const { [c.checks.keyItem]: _key, ...values } = c.record;
       const links = [
-        ...new Set(c.checks.linkItems.flatMap((i) => (typeof c.record[i] === 'string' && c.record[i] ? [this.keyOf(c.record[i])] : []))),
+        ...new Set(
+          c.checks.linkItems.flatMap((i) => (typeof c.record[i] === 'string' && c.record[i] ? [this.reader.keyOf(c.record[i])] : [])),
+        ),
       ];
-      return { c, keyValue, key: this.keyOf(keyValue), values: JSON.parse(JSON.stringify(values)) as Record<string, unknown>, links };
+      return {
+        c,
+        keyValue,
+        key: this.reader.keyOf(keyValue),
+        values: JSON.parse(JSON.stringify(values)) as Record<string, unknown>,
+        links,
+      };
     });
     const keys = [...new Set(prepared.map((p) => p.key))].sort();
     type Row = {
@@ -370,47 +255,4 @@ export class RecordStoreService {
       again: prepared.flatMap((p, i) => (again.has(p.key) ? [i] : [])),
     };
   }
-
-  /**
-   * Quarantines failing records with their reasons, in one statement; returns their ids. An entry
-   * given an id (the event id of a record from Kafka) is written once: a redelivered event finds
-   * its entry already there.
-   */
-  async quarantineMany(m: EntityManager, entries: QuarantineInput[], receivedAt: Date): Promise<string[]> {
-    const rows: QuarantineEntry[] = entries.map((e) => ({
-      id: e.id ?? randomUUID(),
-      resourceCode: e.resourceCode.slice(0, 128),
-      department: e.department.slice(0, 64),
-      record: e.record,
-      sourceUpdatedAt: e.updatedAt,
-      reasons: e.reasons,
-      origin: e.origin,
-      status: 'open',
-      attempts: 1,
-      receivedAt,
-      resolvedAt: null,
-      resolvedBy: null,
-    }));
-    if (rows.length > 0)
-      await m
-        .getRepository(QuarantineEntry)
-        .createQueryBuilder()
-        .insert()
-        .values(rows as QueryDeepPartialEntity<QuarantineEntry>[])
-        .orIgnore()
-        .execute();
-    return rows.map((r) => r.id);
-  }
-}
-
-/** A record that failed its checks, as the quarantine keeps it. */
-export interface QuarantineInput {
-  /** Given for a record from Kafka (its event id): written once however often the event is delivered. */
-  id?: string;
-  resourceCode: string;
-  department: string;
-  record: unknown;
-  updatedAt: string | null;
-  reasons: QualityReason[];
-  origin: RecordOrigin;
 }

@@ -6,7 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { CallMeta, DataDisputeInput, DataDisputeReply } from '@gmp/contracts';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import { CallerSubjectService } from '../../../data-access/caller-subject.service.js';
-import { RecordStoreService } from '../../../ingestion/record-store.service.js';
+import { RecordReaderService } from '../../../ingestion/record-reader.service.js';
 import { todayInChina } from '../../../working-days/china-day.util.js';
 import { WorkingDaysService } from '../../../working-days/working-days.service.js';
 import { DataCorrection } from '../../corrections.entities.js';
@@ -32,7 +32,7 @@ export class DisputeValue {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly subjects: CallerSubjectService,
     private readonly catalogue: CatalogueService,
-    private readonly records: RecordStoreService,
+    private readonly records: RecordReaderService,
     private readonly workingDays: WorkingDaysService,
   ) {}
 

@@ -5,7 +5,10 @@ import { derivedEventId } from '@gmp/messaging';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import type { RecordOrigin } from '../../ingestion.entities.js';
 import type { QualityReason } from '../../quality-rules.js';
+import { QuarantineStoreService } from '../../quarantine-store.service.js';
+import { RecordReaderService } from '../../record-reader.service.js';
 import { type CheckedRecord, RecordStoreService, type StoreOutcome } from '../../record-store.service.js';
+import { UniquenessCheckService } from '../../uniqueness-check.service.js';
 
 /** One record as a department sends it (over Kafka, in an HTTP batch, or corrected from the quarantine). */
 export interface IngestRecordCommand {
@@ -32,6 +35,9 @@ export class IngestRecord {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalogue: CatalogueService,
     private readonly store: RecordStoreService,
+    private readonly reader: RecordReaderService,
+    private readonly uniqueness: UniquenessCheckService,
+    private readonly quarantine: QuarantineStoreService,
   ) {}
 
   /** The reasons the record fails, before the store is asked (unique items are checked in `execute`). */
@@ -87,7 +93,7 @@ export class IngestRecord {
     }
     const candidates = results.filter((r) => r.checked && r.reasons.length === 0);
     const inList = deferListClashes ? new Set<number>() : undefined;
-    const unique = await this.store.uniquenessReasonsOfMany(
+    const unique = await this.uniqueness.uniquenessReasonsOfMany(
       m,
       candidates.map((r) => r.checked!),
       inList,
@@ -135,7 +141,7 @@ export class IngestRecord {
         checks[i]!.reasons.every((r) => !['provider', 'resource', 'updatedAt'].includes(r.rule)),
     );
     if (redelivered.length > 0) {
-      const before = await this.store.appliedBefore(
+      const before = await this.reader.appliedBefore(
         m,
         redelivered.map((i) => ({
           code: checks[i]!.found!.resource.code,
@@ -148,7 +154,7 @@ export class IngestRecord {
       for (const i of applied) outcomes[i] = { status: 'unchanged' };
       failing = failing.filter((i) => !applied.has(i));
     }
-    const ids = await this.store.quarantineMany(
+    const ids = await this.quarantine.quarantineMany(
       m,
       failing.map((i) => ({ ...cmds[i]!, id: quarantineIdOf(cmds[i]!), reasons: checks[i]!.reasons })),
       receivedAt,

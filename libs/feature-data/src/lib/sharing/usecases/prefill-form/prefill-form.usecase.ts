@@ -6,7 +6,7 @@ import type { DataItemBody } from '../../../catalogue/catalogue.dto.js';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import { OpenCorrections } from '../../../corrections/open-corrections.service.js';
 import { DataAccessLogService } from '../../../data-access/data-access-log.service.js';
-import { RecordStoreService } from '../../../ingestion/record-store.service.js';
+import { RecordReaderService } from '../../../ingestion/record-reader.service.js';
 import { maskValue } from '../../masking.js';
 import { DataShare } from '../../sharing.entities.js';
 
@@ -30,7 +30,7 @@ export class PrefillForm {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalogue: CatalogueService,
-    private readonly records: RecordStoreService,
+    private readonly records: RecordReaderService,
     private readonly log: DataAccessLogService,
     private readonly corrections: OpenCorrections,
   ) {}
@@ -52,7 +52,7 @@ export class PrefillForm {
         }
     }
     // One read per resource a value is taken from (recorded once per resource).
-    const records = new Map<string, Awaited<ReturnType<RecordStoreService['current']>>>();
+    const records = new Map<string, Awaited<ReturnType<RecordReaderService['current']>>>();
     const read = async (share: DataShare) => {
       if (!records.has(share.id))
         records.set(share.id, await this.records.current(this.dataSource.manager, share.resourceCode, input.subjectId));

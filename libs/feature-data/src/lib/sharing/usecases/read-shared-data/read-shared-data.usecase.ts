@@ -13,7 +13,7 @@ import {
 import type { DataItemBody } from '../../../catalogue/catalogue.dto.js';
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import { DataAccessLogService } from '../../../data-access/data-access-log.service.js';
-import { RecordStoreService } from '../../../ingestion/record-store.service.js';
+import { RecordReaderService } from '../../../ingestion/record-reader.service.js';
 import { maskKindOf, maskValue } from '../../masking.js';
 import { ItemUseCounter } from '../../item-use-counter.service.js';
 import { DataShare } from '../../sharing.entities.js';
@@ -38,7 +38,7 @@ export class ReadSharedData {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalogue: CatalogueService,
     private readonly log: DataAccessLogService,
-    private readonly records: RecordStoreService,
+    private readonly records: RecordReaderService,
     private readonly uses: ItemUseCounter,
   ) {}
 
