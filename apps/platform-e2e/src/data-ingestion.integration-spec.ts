@@ -547,4 +547,133 @@ describe('data platform: catalogue and ingestion', () => {
       expect(twice.body).toMatchObject({ stored: 1, quarantined: [{ index: 1, reasons: [{ rule: 'unique' }] }] });
     });
   });
+
+  describe('bulk loads (批量归集: NDJSON kept by COPY, then checked a chunk at a time)', () => {
+    const bulk = (
+      code: string,
+      body: string | Buffer,
+      query = 'department=%E7%9C%81%E5%85%AC%E5%AE%89%E5%8E%85',
+      headers: Record<string, string> = {},
+    ) =>
+      fetch(url(`/resources/${code}/bulk-loads?${query}`), {
+        method: 'POST',
+        headers: Object.fromEntries(
+          Object.entries({ ...FEED, 'content-type': 'application/x-ndjson', ...headers }).filter(([, v]) => v !== ''),
+        ),
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> }));
+    const line = (record: object, updatedAt = '2026-12-01T08:00:00+08:00') => JSON.stringify({ updatedAt, record });
+    const bulkPerson = (n: number) => ({
+      ...person(0),
+      sfzh: generateCitizenId({ regionCode: '320104', birthDate: `1985-0${1 + Math.floor(n / 1000)}-11`, sequence: n % 1000 }),
+      xm: `批量${n}`,
+    });
+    const finished = async (id: string) =>
+      eventually(async () => {
+        const r = await getJson(url(`/bulk-loads/${id}`), INTERNAL);
+        expect(r.body).toMatchObject({ status: 'done' });
+        return r.body as Record<string, unknown> & { quarantineSample: { line: number; id: string; reasons: { rule: string }[] }[] };
+      }, 60_000);
+    const loads = async () => ((await sql(`SELECT count(*)::int AS n FROM $schema.data_bulk_load`)) as { n: number }[])[0]!.n;
+
+    it('keeps the upload, then stores good lines over several chunks and quarantines the rest with their line numbers', async () => {
+      const lines = Array.from({ length: 2_500 }, (_, n) => line(bulkPerson(n)));
+      lines[10] = '{"updatedAt": "2026-12-01T08:00:00+08:00", "record": {'; // not JSON
+      lines[2_100] = line({ ...bulkPerson(2_100), sfzh: `${bulkPerson(2_100).sfzh.slice(0, 17)}0` }); // wrong check character
+      lines[2_200] = JSON.stringify({ updatedAt: '2026-12-01T08:00:00+08:00', record: bulkPerson(2_200), extra: 1 }); // unknown field
+      lines[2_300] = JSON.stringify({ updatedAt: '2026-12-01T08:00:00+08:00', record: [1] }); // not an object
+      const body = `${lines.slice(0, 1_000).join('\n')}\n\n\r\n${lines.slice(1_000).join('\r\n')}\n${lines[5]}`;
+      const r = await bulk(POP, body);
+      expect(r.status).toBe(202);
+      expect(r.body).toMatchObject({ status: 'received', lines: 2_501, resourceCode: POP, origin: 'http', submittedBy: 'feed@department' });
+      const done = await finished(r.body['id'] as string);
+      expect(done).toMatchObject({ lines: 2_501, processed: 2_501, stored: 2_496, unchanged: 1, quarantined: 4, error: null });
+      expect(done.quarantineSample.map((q) => [q.line, q.reasons.map((x) => x.rule)])).toEqual([
+        [11, ['format']],
+        [2_101, ['citizenId']],
+        [2_201, ['format']],
+        [2_301, ['format']],
+      ]);
+      expect(await sql(`SELECT count(*)::int AS n FROM $schema.data_bulk_line`)).toEqual([{ n: 0 }]);
+      expect((await stored(bulkPerson(2_499).sfzh))[0]).toMatchObject({ origin: 'http', version: 1, values: { xm: '批量2499' } });
+      // The unreadable line is kept as it came, and corrected like any other entry.
+      const notJson = done.quarantineSample[0]!;
+      const entry = await getJson(url(`/quarantine/${notJson.id}`), INTERNAL);
+      expect(entry.body).toMatchObject({ record: { line: lines[10] }, status: 'open' });
+      const fixed = await putJson(
+        url(`/quarantine/${notJson.id}`),
+        { record: bulkPerson(10), updatedAt: '2026-12-01T08:00:00+08:00' },
+        OPS,
+      );
+      expect(fixed.body).toMatchObject({ status: 'accepted' });
+    }, 120_000);
+
+    it('marks a load flowing back from a national system (回流) and leaves what was stored alone when loaded again', async () => {
+      const body = [line(bulkPerson(2_600)), line(bulkPerson(2_601))].join('\n');
+      const first = await bulk(POP, body, 'department=%E7%9C%81%E5%85%AC%E5%AE%89%E5%8E%85&from=national');
+      expect(first.body).toMatchObject({ origin: 'national' });
+      expect(await finished(first.body['id'] as string)).toMatchObject({ stored: 2 });
+      expect((await stored(bulkPerson(2_600).sfzh))[0]).toMatchObject({ origin: 'national' });
+      const again = await bulk(POP, body);
+      expect(await finished(again.body['id'] as string)).toMatchObject({ stored: 0, unchanged: 2 });
+    }, 120_000);
+
+    it.each([
+      ['an unknown resource', 'NO-SUCH', line(bulkPerson(1)), undefined, {}, 404],
+      ['a department that is not the provider', POP, line(bulkPerson(1)), 'department=%E5%88%AB%E5%A4%84', {}, 403],
+      ['no department', POP, line(bulkPerson(1)), 'from=national', {}, 400],
+      ['an unknown origin', POP, line(bulkPerson(1)), 'department=%E7%9C%81%E5%85%AC%E5%AE%89%E5%8E%85&from=moon', {}, 400],
+      ['no X-Caller', POP, line(bulkPerson(1)), undefined, { 'x-caller': '' }, 400],
+      ['no internal token', POP, line(bulkPerson(1)), undefined, { 'x-internal-token': 'wrong' }, 401],
+      ['a JSON body', POP, JSON.stringify({ records: [] }), undefined, { 'content-type': 'application/json' }, 415],
+      ['an empty body', POP, '', undefined, {}, 400],
+      ['only blank lines', POP, '\n\r\n  \n', undefined, {}, 400],
+      ['a line over 64 KiB', POP, `${line(bulkPerson(1))}\n${'x'.repeat(70_000)}\n`, undefined, {}, 400],
+      [
+        'bytes that are not UTF-8',
+        POP,
+        Buffer.concat([Buffer.from(`${line(bulkPerson(1))}\n{"a":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]),
+        undefined,
+        {},
+        400,
+      ],
+      ['a NUL byte', POP, `${line(bulkPerson(1))}\n{"a":"\u0000"}\n`, undefined, {}, 400],
+    ])('refuses %s, keeping nothing', async (_what, code, body, query, headers, status) => {
+      const before = await loads();
+      const r = await bulk(code, body, query, headers);
+      expect(r.status).toBe(status);
+      expect(r.body).toMatchObject({ status, code: expect.any(String) });
+      expect(await loads()).toBe(before);
+    });
+
+    it('finishes a load an instance left half done (its remaining staged lines), without redoing the processed ones', async () => {
+      const id = randomUUID();
+      await sql(
+        `INSERT INTO $schema.data_bulk_load (id, resource_code, department, origin, submitted_by, status, lines, bytes, processed, stored, received_at)
+         VALUES ($1, $2, '省公安厅', 'http', 'feed@department', 'processing', 3, 300, 1, 1, now() - interval '1 hour')`,
+        [id, POP],
+      );
+      await sql(`INSERT INTO $schema.data_bulk_line (load_id, line_no, line) VALUES ($1, 2, $2), ($1, 3, $3)`, [
+        id,
+        line(bulkPerson(2_700)),
+        line(bulkPerson(2_701)),
+      ]);
+      // Any upload (or the next poll, or a restart) sets the processing going again; the oldest load first.
+      const next = await bulk(POP, line(bulkPerson(2_702)));
+      await finished(next.body['id'] as string);
+      expect(await finished(id)).toMatchObject({ lines: 3, processed: 3, stored: 3, quarantined: 0 });
+      expect((await stored(bulkPerson(2_701).sfzh))[0]).toMatchObject({ version: 1 });
+    }, 120_000);
+
+    it('answers 415 to NDJSON sent to any other route, 404 for an unknown or malformed load id', async () => {
+      const other = await fetch(url(`/resources/${POP}/records`), {
+        method: 'POST',
+        headers: { ...FEED, 'content-type': 'application/x-ndjson' },
+        body: line(bulkPerson(1)),
+      });
+      expect(other.status).toBe(415);
+      expect((await getJson(url(`/bulk-loads/${randomUUID()}`), INTERNAL)).status).toBe(404);
+      expect((await getJson(url('/bulk-loads/not-a-uuid'), INTERNAL)).status).toBe(404);
+    });
+  });
 });

@@ -20,4 +20,4 @@ export * from './lib/messaging-health.indicator.js';
 export * from './lib/messaging.module.js';
 export * from './lib/sql.util.js';
 export * from './lib/idle-backoff.js';
-export { isTransientError } from './lib/transient-error.js';
+export { isTransientError, maskIdNumbers } from './lib/transient-error.js';

@@ -20,6 +20,9 @@ import { ChainDataAccess1763802900000 } from './migrations/1763802900000-chain-d
 import { ProfileIndexes1763803000000 } from './migrations/1763803000000-profile-indexes.migration.js';
 import { DataTrackerFields1763803100000 } from './migrations/1763803100000-data-tracker-fields.migration.js';
 import { CreateCorrections1763803200000 } from './migrations/1763803200000-create-corrections.migration.js';
+import { CreateBulkLoads1763803300000 } from './migrations/1763803300000-create-bulk-loads.migration.js';
+import { BulkLine, BulkLoad } from './ingestion/bulk-load.entities.js';
+import { acceptBulkLoadBodies } from './ingestion/bulk-load.controller.js';
 import { DataTag, DataTagMember, DataTagVersion } from './tags/tags.entities.js';
 
 export const dataPlatformService: ServiceDefinition = {
@@ -38,6 +41,8 @@ export const dataPlatformService: ServiceDefinition = {
     DataRecordHistory,
     DataRecordLink,
     QuarantineEntry,
+    BulkLoad,
+    BulkLine,
     DataShare,
     DataShareItemUse,
     DataCorrection,
@@ -60,7 +65,10 @@ export const dataPlatformService: ServiceDefinition = {
     ProfileIndexes1763803000000,
     DataTrackerFields1763803100000,
     CreateCorrections1763803200000,
+    CreateBulkLoads1763803300000,
   ],
+  // Bulk loads stream NDJSON into COPY (the body is read by the route, its limits checked as it arrives).
+  configureHttp: (fastify) => acceptBulkLoadBodies(fastify),
   requests: [Topic.CalendarDeadline, Topic.IdentitySubjectOf],
   publishes: [Topic.DataSharingChanged, Topic.DataTagChanged],
   consumes: [

@@ -44,3 +44,10 @@ export class QuarantineQuery {
   @IsOptional() @IsString() @Length(1, 64) department?: string;
   @IsOptional() @IsIn(QUARANTINE_STATUSES) status?: (typeof QUARANTINE_STATUSES)[number];
 }
+
+/** Query of POST /internal/v1/data/resources/:code/bulk-loads — who sends the NDJSON body. */
+export class BulkLoadQuery {
+  @IsString() @Length(1, 64) department!: string;
+  /** `national`: records flowing back from a national system (数据回流). */
+  @IsOptional() @IsIn(['department', 'national']) from?: 'department' | 'national';
+}

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { BulkLoadController } from './bulk-load.controller.js';
+import { BulkLine, BulkLoad } from './bulk-load.entities.js';
 import { IngestionController } from './ingestion.controller.js';
 import { DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry } from './ingestion.entities.js';
 import { ProfilesService } from './profiles.service.js';
@@ -11,12 +13,17 @@ import { RecordStoreService } from './record-store.service.js';
 import { UniquenessCheckService } from './uniqueness-check.service.js';
 import { RecordsHandler } from './records.handler.js';
 import { IngestRecord } from './usecases/ingest-record/ingest-record.usecase.js';
+import { ProcessBulkLoads } from './usecases/process-bulk-loads/process-bulk-loads.usecase.js';
+import { ReceiveBulkLoad } from './usecases/receive-bulk-load/receive-bulk-load.usecase.js';
 import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-quarantined.usecase.js';
 
 /** 数据归集 (ingestion): records checked against the catalogue, stored with history or quarantined; quality reports. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry]), CatalogueModule],
-  controllers: [RecordsHandler, IngestionController],
+  imports: [
+    TypeOrmModule.forFeature([DataRecord, DataRecordHistory, DataRecordLink, QuarantineEntry, BulkLoad, BulkLine]),
+    CatalogueModule,
+  ],
+  controllers: [RecordsHandler, IngestionController, BulkLoadController],
   providers: [
     RecordReaderService,
     RecordStoreService,
@@ -25,6 +32,8 @@ import { ResubmitQuarantined } from './usecases/resubmit-quarantined/resubmit-qu
     ProfilesService,
     IngestRecord,
     ResubmitQuarantined,
+    ReceiveBulkLoad,
+    ProcessBulkLoads,
     QualityReportService,
   ],
   exports: [IngestRecord, RecordReaderService, RecordStoreService, ProfilesService],
