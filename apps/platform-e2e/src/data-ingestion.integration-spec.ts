@@ -472,6 +472,40 @@ describe('data platform: catalogue and ingestion', () => {
       expect(row).toMatchObject({ version: 1, values: { fddbr: '李四' } });
     });
 
+    it('writes each version’s history with the change time that made it, when one batch adds, changes and re-sends a record', async () => {
+      const history = async (idNumber: string) =>
+        (await sql(
+          `SELECT h.version, h.source_updated_at, h."values"->>'xm' AS xm FROM $schema.data_record_history h
+             JOIN $schema.data_record r ON r.resource_code = h.resource_code AND r.record_key = h.record_key
+            WHERE r.key_masked = $1 ORDER BY h.version`,
+          [`${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`],
+        )) as { version: number; source_updated_at: Date; xm: string }[];
+      const send = (records: { updatedAt: string; record: object }[]) =>
+        post(url(`/resources/${POP}/records`), { department: '省公安厅', records }, FEED);
+      for (const [seq, before] of [
+        [140, false],
+        [141, true],
+      ] as const) {
+        const p = person(seq);
+        if (before) expect((await send([{ updatedAt: '2026-11-01T08:00:00Z', record: { ...p, xm: '旧名' } }])).status).toBe(200);
+        const r = await send([
+          { updatedAt: '2026-11-02T08:00:00Z', record: p },
+          { updatedAt: '2026-11-03T08:00:00Z', record: { ...p, xm: '新名' } },
+          { updatedAt: '2026-11-04T08:00:00Z', record: { ...p, xm: '新名' } },
+        ]);
+        expect(r.body).toMatchObject({ stored: 2, unchanged: 1 });
+        const rows = (await history(p.sfzh)).map((h) => [h.version, h.source_updated_at.toISOString(), h.xm]);
+        expect(rows).toEqual([
+          ...(before ? [[1, '2026-11-01T08:00:00.000Z', '旧名']] : []),
+          [before ? 2 : 1, '2026-11-02T08:00:00.000Z', p.xm],
+          [before ? 3 : 2, '2026-11-03T08:00:00.000Z', '新名'],
+        ]);
+        const [current] = await stored(p.sfzh);
+        expect(current).toMatchObject({ version: before ? 3 : 2, values: { xm: '新名' } });
+        expect((current as unknown as { source_updated_at: Date }).source_updated_at.toISOString()).toBe('2026-11-04T08:00:00.000Z');
+      }
+    });
+
     it.each([
       ['no X-Caller', INTERNAL, { department: 'x', records: [{ updatedAt: '2026-12-01T00:00:00Z', record: {} }] }],
       ['a change time without its offset', FEED, { department: 'x', records: [{ updatedAt: '2026-12-01T00:00:00', record: {} }] }],

@@ -1,5 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, IS_OPTIONAL, ValidateIf, validateSync, type ValidationError } from 'class-validator';
+import { cacheValidationMetadataLookups } from './validation-metadata.cache.js';
+
+cacheValidationMetadataLookups();
 
 /** A field that may be omitted **or null** (null means something, e.g. "clear the list"); plain `@IsOptional()` fields refuse null. */
 export const IsOptionalOrNull = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined && value !== null);

@@ -151,11 +151,14 @@ export class RecordStoreService {
     });
     const outcomes: StoreOutcome[] = [];
     const history: { p: (typeof prepared)[number]; version: number }[] = [];
+    // Subjects whose row, as written, is the state of their newest history entry (its history row is written from the row).
+    const fromRow = new Set<string>();
     for (const p of prepared) {
       const current = state.get(p.key);
       if (!current) {
         state.set(p.key, { row: rowOf(p, 1), fresh: true, dirty: true, linked: [] });
         history.push({ p, version: 1 });
+        fromRow.add(p.key);
         outcomes.push({ status: 'stored', version: 1 });
         continue;
       }
@@ -168,11 +171,13 @@ export class RecordStoreService {
       if (same) {
         // Only the change time moves forward; the rest of the row stays as stored.
         current.row.source_updated_at = p.c.updatedAt;
+        fromRow.delete(p.key);
         outcomes.push({ status: 'unchanged' });
         continue;
       }
       current.row = rowOf(p, current.row.version + 1);
       history.push({ p, version: current.row.version });
+      fromRow.add(p.key);
       outcomes.push({ status: 'stored', version: current.row.version });
     }
     const columns = `record_key char(64), key_masked varchar, "values" jsonb, version int, resource_version int, source_department varchar,
@@ -180,6 +185,18 @@ export class RecordStoreService {
     // Rows written in key order, as they were locked: concurrent batches over the same subjects wait, never deadlock on each other's rows.
     const byKey = (a: { record_key: string }, b: { record_key: string }) =>
       a.record_key < b.record_key ? -1 : a.record_key > b.record_key ? 1 : 0;
+    // The history row of each record's final state is written from the rows the statement wrote
+    // (its values sent once); a version superseded in the same batch, or whose change time a later
+    // record of the batch moved, is written on its own below.
+    // Change times as ISO strings: a Date's toJSON takes JSON.stringify off its fast path (half the speed).
+    const wire = (rows: Row[]) => JSON.stringify(rows.map((r) => ({ ...r, source_updated_at: r.source_updated_at.toISOString() })));
+    const historyFromRows = [...fromRow];
+    const withHistory = (written: string) =>
+      `WITH w AS (${written} RETURNING t.record_key, t.version, t."values", t.source_department, t.source_updated_at, t.origin),
+            hist AS (INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
+                     SELECT $1, record_key, version, "values", source_department, source_updated_at, $3, origin FROM w
+                      WHERE record_key = ANY($4::char(64)[]))
+       SELECT record_key FROM w`;
     const inserts = [...state.values()]
       .filter((r) => r.fresh)
       .map((r) => r.row)
@@ -187,11 +204,13 @@ export class RecordStoreService {
     const again = new Set<string>();
     if (inserts.length > 0) {
       const inserted = (await m.query(
-        `INSERT INTO ${t} (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin, subject_links)
-         SELECT $1, v.record_key, v.key_masked, v."values", v.version, v.resource_version, v.source_department, v.source_updated_at, $3, v.origin, v.subject_links
-           FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
-         ON CONFLICT DO NOTHING RETURNING record_key`,
-        [code, JSON.stringify(inserts), receivedAt],
+        withHistory(
+          `INSERT INTO ${t} AS t (resource_code, record_key, key_masked, "values", version, resource_version, source_department, source_updated_at, received_at, origin, subject_links)
+           SELECT $1, v.record_key, v.key_masked, v."values", v.version, v.resource_version, v.source_department, v.source_updated_at, $3, v.origin, v.subject_links
+             FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
+           ON CONFLICT DO NOTHING`,
+        ),
+        [code, wire(inserts), receivedAt, historyFromRows],
       )) as { record_key: string }[];
       const done = new Set(inserted.map((r) => r.record_key.trim()));
       for (const r of inserts) if (!done.has(r.record_key)) again.add(r.record_key);
@@ -202,12 +221,14 @@ export class RecordStoreService {
       .sort(byKey);
     if (updates.length > 0)
       await m.query(
-        `UPDATE ${t} AS t SET "values" = v."values", version = v.version, resource_version = v.resource_version,
-                source_department = v.source_department, source_updated_at = v.source_updated_at, received_at = $3, origin = v.origin,
-                subject_links = v.subject_links
-           FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
-          WHERE t.resource_code = $1 AND t.record_key = v.record_key`,
-        [code, JSON.stringify(updates), receivedAt],
+        withHistory(
+          `UPDATE ${t} AS t SET "values" = v."values", version = v.version, resource_version = v.resource_version,
+                  source_department = v.source_department, source_updated_at = v.source_updated_at, received_at = $3, origin = v.origin,
+                  subject_links = v.subject_links
+             FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
+            WHERE t.resource_code = $1 AND t.record_key = v.record_key`,
+        ),
+        [code, wire(updates), receivedAt, historyFromRows],
       );
     // The link index follows each record's subject_links (most records name nobody: nothing to write).
     const l = quoteTablePath(m.connection.getMetadata(DataRecordLink).tablePath);
@@ -227,7 +248,9 @@ export class RecordStoreService {
         [code, JSON.stringify(linked.map(([k, r]) => ({ s: k, r })))],
       );
     const kept = history.filter(({ p }) => !again.has(p.key));
-    if (kept.length > 0)
+    // Versions whose state is not the row as written (superseded, or their change time moved on, in the same batch).
+    const superseded = kept.filter(({ p, version }) => !fromRow.has(p.key) || state.get(p.key)!.row.version !== version);
+    if (superseded.length > 0)
       await m.query(
         `INSERT INTO ${h} (resource_code, record_key, version, "values", source_department, source_updated_at, received_at, origin)
          SELECT $1, v.record_key, v.version, v."values", v.source_department, v.source_updated_at, $3, v.origin
@@ -235,7 +258,7 @@ export class RecordStoreService {
         [
           code,
           JSON.stringify(
-            kept.map(({ p, version }) => ({
+            superseded.map(({ p, version }) => ({
               record_key: p.key,
               version,
               values: p.values,
