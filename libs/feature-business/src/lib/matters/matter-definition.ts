@@ -1,0 +1,110 @@
+/**
+ * A matter (政务服务事项) as data: what the catalogue stores, the bundle compiler reads and the
+ * case engine runs. Validated at the API by matter-definition.dto.ts; the compiler trusts it.
+ */
+
+export const MATTER_TYPES = ['行政许可', '行政确认', '行政给付', '行政裁决', '行政奖励', '其他行政权力', '公共服务'] as const;
+export type MatterType = (typeof MATTER_TYPES)[number];
+
+export const MATTER_LEVELS = ['province', 'city', 'county'] as const;
+export type MatterLevel = (typeof MATTER_LEVELS)[number];
+
+export const FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'datetime', 'citizenId', 'creditCode', 'phone', 'code'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** A form field. Fields with the same data element (数据元) about the same subject are one field of a merged form. */
+export interface FieldDefinition {
+  key: string;
+  name: string;
+  /** Data element code shared with the data platform's catalogue (e.g. DE00002); absent for fields only this matter asks. */
+  element?: string;
+  /** Whom the value describes: `applicant` by default, or a role such as `newborn`, `mother`, `company`. */
+  subject?: string;
+  type?: FieldType;
+  required?: boolean;
+  /** Allowed values for `code` fields. */
+  codeList?: string[];
+}
+
+/** How a material is proven without the applicant handing it in (免提交). */
+export interface MaterialProof {
+  /** An electronic licence of this type (电子证照目录 code) held by the subject. */
+  licenceType?: string;
+  /** A data platform resource (shared data) that holds the same facts. */
+  resource?: string;
+  /** The output of another matter (when both are in one bundle, that matter runs first). */
+  matterOutput?: string;
+}
+
+export interface MaterialDefinition {
+  /** The material's code: the same code in two matters is the same material. */
+  code: string;
+  name: string;
+  /** 主件 key, or 辅件 secondary (only secondary materials may be accepted missing: 容缺). */
+  kind: 'key' | 'secondary';
+  provenBy?: MaterialProof;
+  /** Whether the applicant may hand it in (default true); false: it must be proven. */
+  upload?: boolean;
+  /** 容缺: the case is accepted without it against a signed commitment, to be supplied by a deadline. */
+  deferrable?: boolean;
+  /** 告知承诺: a signed commitment replaces it; verified afterwards. */
+  commitment?: boolean;
+}
+
+export interface OutputDefinition {
+  /** The output's code; a material of another matter with `provenBy.matterOutput` equal to it is this output. */
+  code: string;
+  name: string;
+  /** Issued as an electronic licence of this type. */
+  licenceType?: string;
+}
+
+export interface WorkflowState {
+  name: string;
+  /** Working days allowed in this state (the clock pauses for named reasons). */
+  limitDays?: number;
+  /** What happens when the limit passes: an escalation event, or the part is deemed approved (视为同意). */
+  onBreach?: 'escalate' | 'deem-approved';
+  final?: boolean;
+}
+
+export interface WorkflowAction {
+  name: string;
+  from: string;
+  to: string;
+  /** Roles that may take it (e.g. `acceptor`, `approver`; `applicant` for the applicant's own actions). */
+  roles: string[];
+}
+
+/** The matter's workflow as data (after eGov DIGIT's BusinessService): states, actions, roles, limits. */
+export interface WorkflowDefinition {
+  initial: string;
+  states: WorkflowState[];
+  actions: WorkflowAction[];
+}
+
+export interface MatterDefinition {
+  /** 实施编码: this implementation of the matter (level and region specific). */
+  code: string;
+  /** 基本编码: the same at every level (三级四同 compares matters by it). */
+  baseCode: string;
+  name: string;
+  type: MatterType;
+  department: string;
+  level: MatterLevel;
+  /** GB/T 2260 code of the implementing region. */
+  region: string;
+  target: 'person' | 'company';
+  legalBasis: string;
+  acceptanceConditions: string[];
+  /** 法定办结时限 in working days. */
+  legalLimitDays: number;
+  /** 承诺办结时限 in working days (≤ the legal limit). */
+  committedLimitDays: number;
+  /** 到现场次数 when handled alone. */
+  visits: number;
+  fields: FieldDefinition[];
+  materials: MaterialDefinition[];
+  outputs: OutputDefinition[];
+  workflow: WorkflowDefinition;
+}
