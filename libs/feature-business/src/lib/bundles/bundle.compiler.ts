@@ -297,7 +297,12 @@ export function compileBundle(
       },
       asBundle: {
         // One intake for the bundle, then each department's own approval steps after acceptance.
-        steps: 1 + matters.reduce((n, m) => n + m.workflow.actions.filter((a) => !a.roles.includes('applicant') && a.from !== m.workflow.initial).length, 0),
+        steps:
+          1 +
+          matters.reduce(
+            (n, m) => n + m.workflow.actions.filter((a) => !a.roles.includes('applicant') && a.from !== m.workflow.initial).length,
+            0,
+          ),
         materials: planMaterials.filter((x) => x.status === 'upload').length,
         fields: fields.filter((f) => f.source === 'entered').length,
         committedDays: critical.days,
