@@ -30,6 +30,7 @@ import {
   DataSharingChangedEvent,
 } from './data-sharing.messages.js';
 import { DataTagChangedEvent } from './data-tags.messages.js';
+import { DataElementsReply, DataElementsRequest } from './data-catalogue.messages.js';
 import {
   LicenceByIdRequest,
   LicenceChangedEvent,
@@ -166,6 +167,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: DataItemReply,
     owner: 'data-platform',
     description: '单项数据读取 (one granted item of a subject’s record)',
+  },
+  [Topic.DataCatalogueElements]: {
+    topic: Topic.DataCatalogueElements,
+    kind: 'request',
+    message: DataElementsRequest,
+    reply: DataElementsReply,
+    owner: 'data-platform',
+    description: '数据元来源 (which shared resources of the catalogue carry each data element: what a form can prefill)',
   },
   [Topic.DataPrefill]: {
     topic: Topic.DataPrefill,

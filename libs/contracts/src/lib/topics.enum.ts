@@ -69,6 +69,8 @@ export enum Topic {
   DataExists = 'data.shared.exists.v1',
   /** Request-reply: one granted item's value. */
   DataItem = 'data.shared.item.v1',
+  /** Request-reply (platform-internal): where the data catalogue keeps each data element (数据元) — the business platform's bundle compiler asks. */
+  DataCatalogueElements = 'data.catalogue.elements.v1',
   /** Request-reply: form prefill (免填写) — values for data elements from the caller's grants, with provenance. */
   DataPrefill = 'data.shared.prefill.v1',
   /** Event: a sharing application changed (applied, approved, refused, reminded, escalated, revoked, expired). */

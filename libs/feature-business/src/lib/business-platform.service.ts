@@ -1,6 +1,11 @@
+import { Topic } from '@gmp/contracts';
 import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { BusinessPlatformModule } from './business-platform.module.js';
+import { acceptYamlBodies } from './bundles/bundles.controller.js';
+import { BizBundle } from './bundles/bundles.entities.js';
+import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
+import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
 export const businessPlatformService: ServiceDefinition = {
   name: 'business-platform',
@@ -8,9 +13,11 @@ export const businessPlatformService: ServiceDefinition = {
   schema: 'business',
   defaultPort: 3003,
   feature: BusinessPlatformModule,
-  entities: [OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000],
-  requests: [],
+  entities: [BizMatter, BizMatterVersion, BizBundle, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateCatalogue1763900000000],
+  // Bundle definitions may be uploaded as YAML.
+  configureHttp: (fastify) => acceptYamlBodies(fastify),
+  requests: [Topic.DataCatalogueElements],
   publishes: [],
   consumes: [],
 };

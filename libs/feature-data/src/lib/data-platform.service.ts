@@ -79,5 +79,6 @@ export const dataPlatformService: ServiceDefinition = {
     Topic.DataRead,
     Topic.DataExists,
     Topic.DataItem,
+    Topic.DataCatalogueElements,
   ],
 };

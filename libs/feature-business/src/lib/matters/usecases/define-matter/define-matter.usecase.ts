@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isDeepStrictEqual } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { BizMatter, BizMatterVersion } from '../../matters.entities.js';
+import type { MatterDefinition } from '../../matter-definition.js';
+
+export interface DefineMatterCommand {
+  definition: MatterDefinition;
+  by: string;
+}
+
+/**
+ * Defines a matter or changes it (事项发布): the same definition again changes nothing; another
+ * one is the next version, every version kept. Bundles compiled against an older version show
+ * as stale until republished.
+ */
+@Injectable()
+export class DefineMatter {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async execute(cmd: DefineMatterCommand): Promise<{ matter: BizMatter; changed: boolean }> {
+    const definition = JSON.parse(JSON.stringify(cmd.definition)) as MatterDefinition;
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(BizMatter);
+      // Insert-or-lock: concurrent definitions of one new matter serialise on its row.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`biz_matter:${definition.code}`]);
+      const current = await repo.findOne({ where: { code: definition.code }, lock: { mode: 'pessimistic_write' } });
+      if (current && isDeepStrictEqual(current.definition, definition)) return { matter: current, changed: false };
+      const now = new Date();
+      const row: BizMatter = {
+        code: definition.code,
+        baseCode: definition.baseCode,
+        name: definition.name,
+        type: definition.type,
+        department: definition.department,
+        level: definition.level,
+        region: definition.region,
+        target: definition.target,
+        version: (current?.version ?? 0) + 1,
+        definition,
+        updatedAt: now,
+        updatedBy: cmd.by.slice(0, 128),
+      };
+      await repo.save(row);
+      await m.getRepository(BizMatterVersion).insert({
+        code: row.code,
+        version: row.version,
+        definition,
+        changedAt: now,
+        changedBy: row.updatedBy,
+      });
+      return { matter: row, changed: true };
+    });
+  }
+}
