@@ -3,6 +3,7 @@ import type { CustomStrategy } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
 import { deadLetterTopicOf, replyTopicOf, wireTopicOf } from '@gmp/contracts';
 import { CAPABILITY_TRANSPORT, CapabilityClient } from './capability.client.js';
+import { WorkingDaysClient } from './working-days.client.js';
 import { EventPublisher, InProcessEventPublisher, KafkaEventPublisher } from './event-publisher.js';
 import { GovKafkaClient } from './gov-kafka.client.js';
 import { GovKafkaServer } from './gov-kafka.server.js';
@@ -52,11 +53,20 @@ export class MessagingModule {
               : new InProcessEventPublisher(inProcessBroker),
         },
         CapabilityClient,
+        WorkingDaysClient,
         OutboxService,
         IdempotentConsumerService,
         MessagingHealthIndicator,
       ],
-      exports: [MESSAGING_OPTIONS, CapabilityClient, OutboxService, IdempotentConsumerService, MessagingHealthIndicator, EventPublisher],
+      exports: [
+        MESSAGING_OPTIONS,
+        CapabilityClient,
+        WorkingDaysClient,
+        OutboxService,
+        IdempotentConsumerService,
+        MessagingHealthIndicator,
+        EventPublisher,
+      ],
     };
   }
 }

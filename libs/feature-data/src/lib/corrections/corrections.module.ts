@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { DataAccessModule } from '../data-access/data-access.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
-import { WorkingDaysModule } from '../working-days/working-days.module.js';
 import { CorrectionsController } from './corrections.controller.js';
 import { DataCorrection } from './corrections.entities.js';
 import { CorrectionsHandler } from './corrections.handler.js';
@@ -13,7 +12,7 @@ import { DisputeValue } from './usecases/dispute-value/dispute-value.usecase.js'
 
 /** 数据纠错 (corrections): disputed prefilled values sent to the provider department, answered within 10 working days. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DataCorrection]), CatalogueModule, IngestionModule, DataAccessModule, WorkingDaysModule],
+  imports: [TypeOrmModule.forFeature([DataCorrection]), CatalogueModule, IngestionModule, DataAccessModule],
   controllers: [CorrectionsController, CorrectionsHandler],
   providers: [DisputeValue, DecideCorrection, OpenCorrections],
   exports: [OpenCorrections],

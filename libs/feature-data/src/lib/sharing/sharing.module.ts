@@ -15,18 +15,10 @@ import { ReadSharedData } from './usecases/read-shared-data/read-shared-data.use
 import { RevokeShare } from './usecases/revoke-share/revoke-share.usecase.js';
 import { SweepShares } from './usecases/sweep-shares/sweep-shares.usecase.js';
 import { CorrectionsModule } from '../corrections/corrections.module.js';
-import { WorkingDaysModule } from '../working-days/working-days.module.js';
 
 /** 数据共享 (sharing): applications and grants with the owner's approval in 10 working days, and the data services over a grant. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([DataShare, DataShareItemUse]),
-    CatalogueModule,
-    IngestionModule,
-    DataAccessModule,
-    WorkingDaysModule,
-    CorrectionsModule,
-  ],
+  imports: [TypeOrmModule.forFeature([DataShare, DataShareItemUse]), CatalogueModule, IngestionModule, DataAccessModule, CorrectionsModule],
   controllers: [SharingController, SharingHandler],
   providers: [ItemUseCounter, SharingEventsService, ApplyForShare, DecideShare, RevokeShare, SweepShares, ReadSharedData, PrefillForm],
   exports: [ReadSharedData],

@@ -1,3 +1,4 @@
+import { WorkingDaysClient } from '@gmp/messaging';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -8,7 +9,6 @@ import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import { CallerSubjectService } from '../../../data-access/caller-subject.service.js';
 import { RecordReaderService } from '../../../ingestion/record-reader.service.js';
 import { todayInChina } from '../../../working-days/china-day.util.js';
-import { WorkingDaysService } from '../../../working-days/working-days.service.js';
 import { DataCorrection } from '../../corrections.entities.js';
 import { CorrectionsProblem } from '../../corrections.problems.js';
 
@@ -33,7 +33,7 @@ export class DisputeValue {
     private readonly subjects: CallerSubjectService,
     private readonly catalogue: CatalogueService,
     private readonly records: RecordReaderService,
-    private readonly workingDays: WorkingDaysService,
+    private readonly workingDays: WorkingDaysClient,
   ) {}
 
   async execute(meta: CallMeta, input: DataDisputeInput): Promise<DataDisputeReply> {

@@ -1,3 +1,4 @@
+import { WorkingDaysClient } from '@gmp/messaging';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,7 +10,6 @@ import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
 import { SharingProblem } from '../../sharing.problems.js';
 import { todayInChina } from '../../../working-days/china-day.util.js';
-import { WorkingDaysService } from '../../../working-days/working-days.service.js';
 
 /** The owner department answers a conditional application within this many working days (国家共享规定). */
 export const ANSWER_WITHIN_WORKING_DAYS = 10;
@@ -27,7 +27,7 @@ export class ApplyForShare {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalogue: CatalogueService,
-    private readonly workingDays: WorkingDaysService,
+    private readonly workingDays: WorkingDaysClient,
     private readonly events: SharingEventsService,
   ) {}
 
