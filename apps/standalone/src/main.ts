@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const base: Record<string, string | undefined> = {
     SEED_DEMO: 'true',
+    // A trial platform has no department systems: the simulated department answers each case's parts after 2 s.
+    BUSINESS_SIMULATED_DEPARTMENTS: 'true',
     SUBJECT_KEY_SECRET: secrets.subjectKey,
     INTERNAL_API_TOKEN: secrets.internalToken,
     OIDC_ISSUER: `http://${shownHost}:${portBase === 0 ? 0 : portBase + 1}/oidc`,

@@ -11,6 +11,7 @@ export * from './lib/data-records.messages.js';
 export * from './lib/data-sharing.messages.js';
 export * from './lib/data-tags.messages.js';
 export * from './lib/data-catalogue.messages.js';
+export * from './lib/business-cases.messages.js';
 export * from './lib/notification.messages.js';
 export * from './lib/archive.messages.js';
 export * from './lib/calendar.messages.js';

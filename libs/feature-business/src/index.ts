@@ -6,3 +6,6 @@ export * from './lib/bundles/bundle-definition.js';
 export * from './lib/bundles/bundle-definition.dto.js';
 export * from './lib/bundles/bundle.compiler.js';
 export * from './lib/demo/demo-catalogue.js';
+export * from './lib/cases/usecases/decide-part/decide-part.usecase.js';
+export * from './lib/cases/usecases/submit-application/submit-application.usecase.js';
+export * from './lib/business.config.js';

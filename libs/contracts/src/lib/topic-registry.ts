@@ -31,6 +31,7 @@ import {
 } from './data-sharing.messages.js';
 import { DataTagChangedEvent } from './data-tags.messages.js';
 import { DataElementsReply, DataElementsRequest } from './data-catalogue.messages.js';
+import { CasePartDecidedEvent, CasePartDispatchedEvent } from './business-cases.messages.js';
 import {
   LicenceByIdRequest,
   LicenceChangedEvent,
@@ -175,6 +176,20 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: DataElementsReply,
     owner: 'data-platform',
     description: '数据元来源 (which shared resources of the catalogue carry each data element: what a form can prefill)',
+  },
+  [Topic.BusinessPartDispatched]: {
+    topic: Topic.BusinessPartDispatched,
+    kind: 'event',
+    message: CasePartDispatchedEvent,
+    owner: 'business-platform',
+    description: '一次分办 (a department’s part of a case, ready once its dependencies are approved) → department back offices',
+  },
+  [Topic.BusinessPartDecided]: {
+    topic: Topic.BusinessPartDecided,
+    kind: 'event',
+    message: CasePartDecidedEvent,
+    owner: 'business-platform',
+    description: '部门办理结果 (a department approved or rejected its part, with outputs) → business platform',
   },
   [Topic.DataPrefill]: {
     topic: Topic.DataPrefill,

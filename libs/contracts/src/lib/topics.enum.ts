@@ -81,6 +81,10 @@ export enum Topic {
   DataMyUsage = 'data.usage.mine.v1',
   /** Request-reply: the signed-in applicant disputes a prefilled value — a correction request to the owning department (数据纠错). */
   DataDispute = 'data.correction.request.v1',
+  /** Event: a department's part of a case is ready for its back office (一次分办; business-platform → department systems). */
+  BusinessPartDispatched = 'business.case.part-dispatched.v1',
+  /** Event: a department decided its part of a case (department systems → business-platform). */
+  BusinessPartDecided = 'business.case.part-decided.v1',
   /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */
   IdentitySubjectOf = 'tech.identity.subject-of.v1',
 }

@@ -5,6 +5,9 @@ import { BusinessPlatformModule } from './business-platform.module.js';
 import { acceptYamlBodies } from './bundles/bundles.controller.js';
 import { BizBundle } from './bundles/bundles.entities.js';
 import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
+import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
+import { BusinessConfig } from './business.config.js';
+import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
 export const businessPlatformService: ServiceDefinition = {
@@ -13,11 +16,12 @@ export const businessPlatformService: ServiceDefinition = {
   schema: 'business',
   defaultPort: 3003,
   feature: BusinessPlatformModule,
-  entities: [BizMatter, BizMatterVersion, BizBundle, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateCatalogue1763900000000],
+  config: [BusinessConfig],
+  entities: [BizMatter, BizMatterVersion, BizBundle, BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, OutboxRecord, ProcessedMessage],
+  migrations: [CreateMessagingTables1763800000000, CreateCatalogue1763900000000, CreateCases1763900100000],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
-  requests: [Topic.DataCatalogueElements],
-  publishes: [],
-  consumes: [],
+  requests: [Topic.DataCatalogueElements, Topic.CalendarDeadline],
+  publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided],
+  consumes: [Topic.BusinessPartDecided, Topic.BusinessPartDispatched],
 };

@@ -1,3 +1,4 @@
+import { todayInChina } from '@gmp/gov-standards';
 import { WorkingDaysClient } from '@gmp/messaging';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
@@ -8,7 +9,6 @@ import type { CallMeta, DataDisputeInput, DataDisputeReply } from '@gmp/contract
 import { CatalogueService } from '../../../catalogue/catalogue.service.js';
 import { CallerSubjectService } from '../../../data-access/caller-subject.service.js';
 import { RecordReaderService } from '../../../ingestion/record-reader.service.js';
-import { todayInChina } from '../../../working-days/china-day.util.js';
 import { DataCorrection } from '../../corrections.entities.js';
 import { CorrectionsProblem } from '../../corrections.problems.js';
 

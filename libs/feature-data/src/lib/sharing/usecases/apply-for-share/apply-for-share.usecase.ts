@@ -1,3 +1,4 @@
+import { todayInChina } from '@gmp/gov-standards';
 import { WorkingDaysClient } from '@gmp/messaging';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
@@ -9,7 +10,6 @@ import { type ShareApplicationBody, shareView } from '../../sharing.dto.js';
 import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
 import { SharingProblem } from '../../sharing.problems.js';
-import { todayInChina } from '../../../working-days/china-day.util.js';
 
 /** The owner department answers a conditional application within this many working days (国家共享规定). */
 export const ANSWER_WITHIN_WORKING_DAYS = 10;

@@ -1,3 +1,4 @@
+import { todayInChina } from '@gmp/gov-standards';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -5,7 +6,6 @@ import { type ShareDecisionBody, shareView } from '../../sharing.dto.js';
 import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
 import { SharingProblem } from '../../sharing.problems.js';
-import { todayInChina } from '../../../working-days/china-day.util.js';
 
 /**
  * The owner department answers a pending application: approve (the grant runs for its days from

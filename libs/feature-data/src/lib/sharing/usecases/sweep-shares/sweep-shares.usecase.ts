@@ -1,9 +1,9 @@
+import { todayInChina } from '@gmp/gov-standards';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { DataShare } from '../../sharing.entities.js';
 import { SharingEventsService } from '../../sharing-events.service.js';
-import { todayInChina } from '../../../working-days/china-day.util.js';
 
 /** Reminders go out this many calendar days before the due day. */
 export const REMIND_DAYS_BEFORE = 3;

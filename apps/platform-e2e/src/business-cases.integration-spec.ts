@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { CasePartDecidedEvent } from '@gmp/contracts';
+import { businessPlatformService, DecidePart } from '@gmp/feature-business';
+import { dataPlatformService } from '@gmp/feature-data';
+import { techCapabilitiesService } from '@gmp/feature-tech';
+import { generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
+import { getJson, INTERNAL, post } from './dispatch-client.js';
+
+type Field = { id: string; type: string; source: string; required: boolean; codeList?: string[] };
+type CaseView = {
+  caseNo: string;
+  status: string;
+  committedDueOn: string;
+  notice: {
+    supplements: { material: string; status: string }[];
+    commitments: { material: string }[];
+    exempt: { material: string; how: string }[];
+  };
+  parts: {
+    matterCode: string;
+    department: string;
+    stage: number;
+    status: string;
+    dispatchedAt: string | null;
+    decidedAt: string | null;
+    outputs: unknown[];
+  }[];
+  timeline: { kind: string; matterCode: string | null; message: string }[];
+};
+
+/**
+ * 一件事 cases over real Kafka and PostgreSQL (业务中台 with the data platform and the calendar of
+ * tech-capabilities): one application, one case number, parts dispatched to departments in
+ * dependency order as the simulated department approves them over Kafka, one timeline; every
+ * missing thing answered at once; 容缺 keeping the output back; idempotent submissions; a
+ * department's rejection stopping the other parts under `stop-all`.
+ */
+describe('business platform: applications and cases (一件事)', () => {
+  let tech: RunningService;
+  let data: RunningService;
+  let business: RunningService;
+  const WINDOW = { ...INTERNAL, 'x-caller': 'window@maternity-hospital' };
+  const url = (path: string) => `${business.url}/internal/v1/business${path}`;
+  const FUND = '南京住房公积金管理中心';
+  const parent = { id: generateCitizenId({ regionCode: '320102', birthDate: '1992-03-04', sequence: 17 }), name: '王五' };
+  const company = { id: generateCreditCode({ regionCode: '320100', organisationBody: 'MA1CA4E0' }), name: '南京测试餐饮有限公司' };
+
+  const planOf = async (code: string) =>
+    ((await getJson(url(`/bundles/${code}`), INTERNAL)).body as { plan: { form: Field[]; matters: { code: string; after: string[] }[] } })
+      .plan;
+  /** A valid value for every field the applicant must type. */
+  const formFor = (fields: Field[]) =>
+    Object.fromEntries(
+      fields
+        .filter((f) => f.source === 'entered')
+        .map((f) => [
+          f.id,
+          {
+            string: '测试值',
+            number: 10,
+            boolean: true,
+            date: '2026-11-30',
+            datetime: '2026-11-30T08:15:00+08:00',
+            citizenId: parent.id,
+            creditCode: company.id,
+            phone: '13800138000',
+            code: f.codeList?.[0],
+          }[f.type],
+        ]),
+    );
+  const apply = (body: object, headers: Record<string, string> = WINDOW) => post(url('/applications'), body, headers);
+  const caseOf = async (caseNo: string) => (await getJson(url(`/cases/${caseNo}`), INTERNAL)).body as CaseView;
+
+  beforeAll(async () => {
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv());
+    data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
+    business = await startService(
+      inOwnSchema(businessPlatformService),
+      integrationEnv({ BUSINESS_SIMULATED_DEPARTMENTS: 'true', BUSINESS_SIMULATED_DELAY_MS: '0', BUSINESS_SIMULATED_EXCEPT: FUND }),
+    );
+    await eventually(async () => {
+      const listed = ((await getJson(url('/bundles'), INTERNAL)).body as { bundles: unknown[] }).bundles;
+      expect(listed).toHaveLength(3);
+      return listed;
+    }, 60_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await business?.close();
+    await data?.close();
+    await tech?.close();
+  });
+
+  it('新生儿出生: one application with nothing uploaded; eight parts dispatched in dependency order and approved; one timeline', async () => {
+    const plan = await planOf('JS-YJS-XSECS');
+    const r = await apply({ bundleCode: 'JS-YJS-XSECS', applicant: parent, form: formFor(plan.form) });
+    expect(r.status).toBe(201);
+    const first = r.body as CaseView;
+    expect(first.caseNo).toMatch(/^YJS\d{14}$/);
+    expect(first.notice.exempt.find((x) => x.material === 'BIRTH-CERT')).toEqual({
+      material: 'BIRTH-CERT',
+      name: '出生医学证明',
+      how: 'produced',
+    });
+    expect(
+      first.parts.filter((p) => p.stage > 0).every((p) => p.status === 'waiting' || p.status === 'dispatched' || p.status === 'approved'),
+    ).toBe(true);
+    const done = await eventually(async () => {
+      const c = await caseOf(first.caseNo);
+      expect(c.status).toBe('completed');
+      return c;
+    }, 60_000);
+    expect(done.parts.map((p) => p.status)).toEqual(Array(8).fill('approved'));
+    // Each part was dispatched only after every part it depends on was approved.
+    const byCode = new Map(done.parts.map((p) => [p.matterCode, p]));
+    for (const m of plan.matters)
+      for (const dep of m.after)
+        expect(Date.parse(byCode.get(m.code)!.dispatchedAt!)).toBeGreaterThanOrEqual(Date.parse(byCode.get(dep)!.decidedAt!));
+    const kinds = done.timeline.map((e) => e.kind);
+    expect(kinds[0]).toBe('submitted');
+    expect(kinds.filter((k) => k === 'dispatched')).toHaveLength(8);
+    expect(kinds.filter((k) => k === 'approved')).toHaveLength(8);
+    expect(kinds.at(-1)).toBe('completed');
+    expect(done.parts.every((p) => p.outputs.length === 1)).toBe(true);
+  }, 90_000);
+
+  it('answers everything missing or wrong at once (一次告知), storing nothing', async () => {
+    const plan = await planOf('JS-YJS-XSECS');
+    const entered = plan.form.filter((f) => f.source === 'entered' && f.required);
+    const r = await apply({
+      bundleCode: 'JS-YJS-XSECS',
+      applicant: { id: `${parent.id.slice(0, 17)}${parent.id.endsWith('0') ? '1' : '0'}`, name: '王五' },
+      form: { 'nobody.DE99999': 'x', [entered[0]!.id]: '' },
+      materials: { 'BIRTH-CERT': { fileId: 'f1' } },
+      deferred: ['MARRIAGE-CERT'],
+    });
+    expect(r.status).toBe(422);
+    const fields = (r.body as { errors: { field: string }[] }).errors.map((e) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'applicant.id',
+        'form.nobody.DE99999',
+        ...entered.map((f) => `form.${f.id}`),
+        'materials.BIRTH-CERT',
+        'materials.MARRIAGE-CERT',
+        'commitmentSigned',
+      ]),
+    );
+    expect((await apply({ bundleCode: 'JS-YJS-NONE', applicant: parent, form: {} })).status).toBe(404);
+    expect((await apply({ bundleCode: 'JS-YJS-XSECS', applicant: parent, form: [] })).status).toBe(400);
+    expect((await apply({ bundleCode: 'JS-YJS-XSECS', applicant: parent, form: {} }, INTERNAL)).status).toBe(400);
+  });
+
+  it('takes a repeat with the same Idempotency-Key as the same case, and refuses the key for another application', async () => {
+    const plan = await planOf('JS-YJS-XSECS');
+    const body = { bundleCode: 'JS-YJS-XSECS', applicant: parent, form: formFor(plan.form) };
+    const key = { ...WINDOW, 'idempotency-key': `window-${randomUUID()}` };
+    const [a, b] = await Promise.all([apply(body, key), apply(body, key)]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect((a.body as CaseView).caseNo).toBe((b.body as CaseView).caseNo);
+    expect((await apply({ ...body, applicant: { ...parent, name: '王六' } }, key)).status).toBe(409);
+    expect((await apply(body, { ...WINDOW, 'idempotency-key': 'short' })).status).toBe(400);
+  });
+
+  it('容缺: accepts the restaurant without its food-safety rules against the signed commitment; the output waits for the supplement', async () => {
+    const plan = await planOf('JS-YJS-KBCYD');
+    const body = {
+      bundleCode: 'JS-YJS-KBCYD',
+      applicant: company,
+      form: formFor(plan.form),
+      materials: { ARTICLES: { fileId: 'file-articles' }, LAYOUT: { fileId: 'file-layout' }, 'SIGN-DESIGN': { fileId: 'file-sign' } },
+      committed: ['PREMISES', 'FIRE-COMMITMENT'],
+      deferred: ['FOOD-SAFETY-RULES'],
+      commitmentSigned: true,
+    };
+    expect(
+      (await apply({ ...body, deferred: ['LAYOUT'], materials: { ARTICLES: { fileId: 'a1' }, 'SIGN-DESIGN': { fileId: 's1' } } })).body,
+    ).toMatchObject({
+      status: 422,
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'materials.LAYOUT' })]),
+    });
+    expect((await apply({ ...body, commitmentSigned: false })).status).toBe(422);
+    const r = await apply(body);
+    expect(r.status).toBe(201);
+    const c = r.body as CaseView;
+    expect(c.notice.supplements).toEqual([expect.objectContaining({ material: 'FOOD-SAFETY-RULES', status: 'open' })]);
+    expect(c.notice.commitments.map((x) => x.material).sort()).toEqual(['FIRE-COMMITMENT', 'PREMISES']);
+    const done = await eventually(async () => {
+      const v = await caseOf(c.caseNo);
+      expect(v.status).toBe('awaiting-supplements');
+      return v;
+    }, 60_000);
+    expect(done.parts.map((p) => p.status)).toEqual(Array(4).fill('approved'));
+  }, 90_000);
+
+  it('企业开办 (stop-all): a department that refuses settles the case; only the part’s department decides it, once', async () => {
+    const plan = await planOf('JS-YJS-QYKB');
+    const r = await apply({
+      bundleCode: 'JS-YJS-QYKB',
+      applicant: company,
+      form: formFor(plan.form),
+      materials: { ARTICLES: { fileId: 'a' }, PREMISES: { fileId: 'p' } },
+    });
+    expect(r.status).toBe(201);
+    const caseNo = (r.body as CaseView).caseNo;
+    // Every simulated department answers; the housing fund centre's own system has not yet.
+    const waiting = await eventually(async () => {
+      const v = await caseOf(caseNo);
+      expect(v.parts.filter((p) => p.status === 'approved')).toHaveLength(5);
+      return v.parts.find((p) => p.department === FUND)!;
+    }, 60_000);
+    expect(waiting.status).toBe('dispatched');
+    const [{ id: partId }] = (await business.app
+      .get(DataSource)
+      .query(
+        `SELECT p.id FROM "${business.definition.schema}".biz_case_part p JOIN "${business.definition.schema}".biz_case c ON c.id = p.case_id WHERE c.case_no = $1 AND p.department = $2`,
+        [caseNo, FUND],
+      )) as { id: string }[];
+    const decide = (patch: Partial<CasePartDecidedEvent>) =>
+      business.app
+        .get(DecidePart)
+        .execute({
+          meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'test', sentAt: new Date().toISOString() },
+          partId: partId!,
+          caseNo,
+          matterCode: waiting.matterCode,
+          department: FUND,
+          decision: 'rejected',
+          reason: '单位缴存比例超出规定范围',
+          decidedAt: new Date().toISOString(),
+          ...patch,
+        })
+        .then(
+          (outcome) => outcome as string,
+          (err: Error) => `refused: ${err.message}`,
+        );
+    expect(await decide({ department: '南京市公安局' })).toMatch(/^refused: .*不是该部分的办理部门/);
+    expect(await decide({ partId: randomUUID() })).toMatch(/^refused: .*没有该部分/);
+    expect(await decide({ reason: undefined })).toMatch(/^refused: .*理由/);
+    expect(await decide({})).toBe('applied');
+    expect(await decide({ decision: 'approved', reason: undefined })).toBe('already-decided');
+    const settled = await caseOf(caseNo);
+    expect(settled.status).toBe('partly-completed');
+    expect(settled.parts.find((p) => p.department === FUND)).toMatchObject({ status: 'rejected' });
+    expect(settled.timeline.at(-2)).toMatchObject({ kind: 'rejected', message: expect.stringContaining('单位缴存比例超出规定范围') });
+  }, 90_000);
+});

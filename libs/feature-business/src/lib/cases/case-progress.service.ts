@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type CasePartDispatchedEvent, Topic } from '@gmp/contracts';
+import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
+import { todayInChina } from '@gmp/gov-standards';
+import type { BundlePlan } from '../bundles/bundle.compiler.js';
+import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement, type CaseStatus } from './cases.entities.js';
+
+/** Due days by number of working days from today. */
+export type Dues = Map<number, { due: string; provisional: boolean }>;
+
+/**
+ * Moves a case on inside the caller's transaction: dispatches every waiting part whose
+ * dependencies are all approved (一次分办: an event through the outbox for the department's back
+ * office, due in its committed working days), and settles the case's status once no part is
+ * left to run. Every step is a timeline event.
+ */
+@Injectable()
+export class CaseProgressService {
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly workingDays: WorkingDaysClient,
+  ) {}
+
+  async note(m: EntityManager, c: BizCase, kind: string, message: string, actor: string, matterCode: string | null = null) {
+    await m.getRepository(BizCaseEvent).insert({ caseId: c.id, at: new Date(), kind, matterCode, actor, message: message.slice(0, 500) });
+  }
+
+  /**
+   * The due day of N working days from today, for each N given — asked of the calendar before a
+   * transaction opens (standalone's embedded database serves one session: another service's
+   * query inside an open transaction would wait for it forever).
+   */
+  async duesFor(days: number[]): Promise<Dues> {
+    const today = todayInChina(new Date());
+    const dues: Dues = new Map();
+    for (const n of new Set(days.map((d) => Math.max(1, d)))) dues.set(n, await this.workingDays.deadline(today, n));
+    return dues;
+  }
+
+  async advance(m: EntityManager, c: BizCase, parts: BizCasePart[], plan: BundlePlan, dues: Dues, actor: string): Promise<void> {
+    const fieldMatters = new Map(plan.form.map((f) => [f.id, f.matters]));
+    const status = new Map(parts.map((p) => [p.matterCode, p.status]));
+    const ready = parts.filter((p) => p.status === 'waiting' && p.after.every((a) => status.get(a) === 'approved'));
+    for (const part of ready) {
+      const due = dues.get(Math.max(1, part.committedDays));
+      if (!due) throw new Error(`no due day computed for ${part.committedDays} working days`);
+      Object.assign(part, { status: 'dispatched', dueOn: due.due, dispatchedAt: new Date() });
+      await m.getRepository(BizCasePart).update({ id: part.id }, { status: 'dispatched', dueOn: due.due, dispatchedAt: part.dispatchedAt });
+      const event: CasePartDispatchedEvent = {
+        meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'business-platform', sentAt: new Date().toISOString() },
+        partId: part.id,
+        caseNo: c.caseNo,
+        bundleCode: c.bundleCode,
+        bundleVersion: c.bundleVersion,
+        matterCode: part.matterCode,
+        matterName: part.matterName,
+        department: part.department,
+        dueOn: due.due,
+        ...(due.provisional ? { provisional: true } : {}),
+        form: Object.fromEntries(Object.entries(c.form).filter(([id]) => fieldMatters.get(id)?.includes(part.matterCode))),
+        materials: c.materials
+          .filter((x) => x.matters.includes(part.matterCode))
+          .map((x) => ({ code: x.code, name: x.name, status: x.status, ...(x.fileId ? { fileId: x.fileId } : {}) })),
+        applicantMasked: c.applicantMasked,
+      };
+      await this.outbox.enqueue(m, Topic.BusinessPartDispatched, c.caseNo, event);
+      await this.note(
+        m,
+        c,
+        'dispatched',
+        `已分送 ${part.department} 办理「${part.matterName}」，承诺 ${due.due} 前办结`,
+        actor,
+        part.matterCode,
+      );
+    }
+    await this.settle(m, c, parts, actor);
+  }
+
+  private async settle(m: EntityManager, c: BizCase, parts: BizCasePart[], actor: string): Promise<void> {
+    if (parts.some((p) => p.status === 'waiting' || p.status === 'dispatched')) return;
+    const approved = parts.filter((p) => p.status === 'approved').length;
+    const open = await m.getRepository(BizCaseSupplement).countBy({ caseId: c.id, status: 'open' });
+    const next: CaseStatus =
+      approved === parts.length ? (open > 0 ? 'awaiting-supplements' : 'completed') : approved > 0 ? 'partly-completed' : 'stopped';
+    if (next === c.status) return;
+    const finished = next === 'awaiting-supplements' ? null : new Date();
+    await m.getRepository(BizCase).update({ id: c.id }, { status: next, finishedAt: finished });
+    Object.assign(c, { status: next, finishedAt: finished });
+    const message = {
+      completed: '全部事项已办结，结果一并送达 (every part is done; the outputs are delivered together)',
+      'awaiting-supplements': `全部事项已办结，待补齐 ${open} 项容缺材料后出件 (every part is done; the outputs wait for ${open} supplement(s))`,
+      'partly-completed': '部分事项未获办理，已办结的结果送达 (some parts were refused; the others’ outputs are delivered)',
+      stopped: '办件已终止 (the case stopped)',
+      'in-progress': '',
+    }[next];
+    await this.note(m, c, next, message, actor);
+  }
+}

@@ -1,0 +1,146 @@
+import { Body, Controller, Get, Headers, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import type { DataSource } from 'typeorm';
+import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
+import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases.entities.js';
+import { CaseProblem } from './cases.problems.js';
+import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
+
+export class ApplicantBody {
+  /** ID number (person bundles) or credit code (company bundles), checked against the bundle's target. */
+  @IsString() @Length(18, 18) id!: string;
+  @IsString() @Length(1, 64) name!: string;
+}
+
+/** Body of POST /internal/v1/business/applications — one application for a whole bundle (一次提交). */
+export class ApplicationBody {
+  @Matches(/^[A-Z][A-Z0-9-]{2,63}$/) bundleCode!: string;
+  @IsOptional() @IsInt() @Min(1) @Max(10_000) bundleVersion?: number;
+  @IsDefined() @ValidateNested() @Type(() => ApplicantBody) applicant!: ApplicantBody;
+  /** Values by field id of the bundle's form (see its plan); prefillable fields may be left out. */
+  @IsObject() form!: Record<string, unknown>;
+  /** Uploaded materials: material code → { fileId } (the file store's id). */
+  @IsOptional() @IsObject() materials?: Record<string, { fileId: string }>;
+  /** 容缺: materials accepted missing, supplied later. */
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 64, { each: true }) deferred?: string[];
+  /** 告知承诺: materials a signed commitment replaces. */
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 64, { each: true }) committed?: string[];
+  @IsOptional() @IsBoolean() commitmentSigned?: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/** 办件: one application for a bundle, one case number, one timeline (internal network: windows, portals, service points). */
+@ApiTags('cases 办件')
+@Controller('internal/v1/business')
+@UseGuards(InternalApiGuard)
+@ApiHeader({ name: 'X-Internal-Token', required: true })
+export class CasesController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly submit: SubmitApplication,
+  ) {}
+
+  @RequireCaller('受理人')
+  @Post('applications')
+  @ApiHeader({ name: 'X-Caller', required: true })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '8–128 characters: the same key and application answer the stored case',
+  })
+  @ApiOperation({
+    summary:
+      '一次提交 (apply for a bundle: 201 with the case number and 一次告知; 200 for a repeat with the same Idempotency-Key; 422 listing everything missing)',
+  })
+  async apply(
+    @Body() body: ApplicationBody,
+    @Caller() caller: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+      throw CommonProblem.INVALID_HEADER('Idempotency-Key: 8–128 个字母、数字或 _.:- (8–128 letters, digits or _.:-)');
+    const { case: c, created } = await this.submit.execute({
+      bundleCode: body.bundleCode,
+      ...(body.bundleVersion !== undefined ? { bundleVersion: body.bundleVersion } : {}),
+      applicant: body.applicant,
+      form: body.form,
+      materials: body.materials ?? {},
+      deferred: body.deferred ?? [],
+      committed: body.committed ?? [],
+      commitmentSigned: body.commitmentSigned ?? false,
+      by: caller,
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    void reply.status(created ? 201 : 200);
+    return this.view(c);
+  }
+
+  @Get('cases/:caseNo')
+  @ApiOperation({ summary: '一个办件 (status, each department’s part, what is still needed, the timeline)' })
+  async get(@Param('caseNo') caseNo: string) {
+    if (!/^YJS\d{14}$/.test(caseNo)) throw CaseProblem.CASE_NOT_FOUND(caseNo.slice(0, 32));
+    const c = await this.dataSource.getRepository(BizCase).findOneBy({ caseNo });
+    if (!c) throw CaseProblem.CASE_NOT_FOUND(caseNo);
+    return this.view(c);
+  }
+
+  /** The case as the applicant and the window read it: one notice of everything still needed (一次告知), one timeline (一次反馈). */
+  private async view(c: BizCase) {
+    const [parts, supplements, events] = await Promise.all([
+      this.dataSource.getRepository(BizCasePart).find({ where: { caseId: c.id }, order: { stage: 'ASC', matterCode: 'ASC' } }),
+      this.dataSource.getRepository(BizCaseSupplement).find({ where: { caseId: c.id }, order: { materialCode: 'ASC' } }),
+      this.dataSource.getRepository(BizCaseEvent).find({ where: { caseId: c.id }, order: { seq: 'ASC' } }),
+    ]);
+    return {
+      caseNo: c.caseNo,
+      bundleCode: c.bundleCode,
+      bundleVersion: c.bundleVersion,
+      status: c.status,
+      applicant: { masked: c.applicantMasked, name: c.applicantName },
+      committedDueOn: c.committedDueOn,
+      provisional: c.provisional,
+      submittedAt: c.submittedAt.toISOString(),
+      finishedAt: c.finishedAt?.toISOString() ?? null,
+      notice: {
+        supplements: supplements.map((s) => ({ material: s.materialCode, name: s.materialName, dueOn: s.dueOn, status: s.status })),
+        commitments: c.materials.filter((x) => x.status === 'committed').map((x) => ({ material: x.code, name: x.name })),
+        exempt: c.materials
+          .filter((x) => ['produced', 'licence', 'shared-data'].includes(x.status))
+          .map((x) => ({ material: x.code, name: x.name, how: x.status })),
+      },
+      parts: parts.map((p) => ({
+        matterCode: p.matterCode,
+        matterName: p.matterName,
+        department: p.department,
+        stage: p.stage,
+        status: p.status,
+        dueOn: p.dueOn,
+        dispatchedAt: p.dispatchedAt?.toISOString() ?? null,
+        decidedAt: p.decidedAt?.toISOString() ?? null,
+        reason: p.reason,
+        outputs: p.outputs,
+      })),
+      timeline: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, matterCode: e.matterCode, actor: e.actor, message: e.message })),
+    };
+  }
+}

@@ -1,0 +1,183 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+export type CaseStatus = 'in-progress' | 'awaiting-supplements' | 'completed' | 'partly-completed' | 'stopped';
+export type PartStatus = 'waiting' | 'dispatched' | 'approved' | 'rejected' | 'stopped';
+
+/** What the case holds of one material of the plan (one set of materials). */
+export interface CaseMaterial {
+  code: string;
+  name: string;
+  kind: 'key' | 'secondary';
+  status: 'uploaded' | 'deferred' | 'committed' | 'produced' | 'licence' | 'shared-data';
+  fileId?: string;
+  matters: string[];
+}
+
+/** 办件: one application of a bundle, with one case number (一号服务). */
+@Entity({ name: 'biz_case' })
+@Index('UQ_biz_case_idempotency', ['submittedBy', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
+export class BizCase {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_biz_case' })
+  id!: string;
+
+  @Index('UQ_biz_case_no', { unique: true })
+  @Column({ type: 'varchar', length: 20, name: 'case_no' })
+  caseNo!: string;
+
+  @Column({ type: 'varchar', length: 64, name: 'bundle_code' })
+  bundleCode!: string;
+
+  @Column({ type: 'int', name: 'bundle_version' })
+  bundleVersion!: number;
+
+  @Column({ type: 'varchar', length: 24 })
+  status!: CaseStatus;
+
+  /** Keyed hash of the applicant's ID number or credit code (the plain one is not stored). */
+  @Index('IDX_biz_case_applicant')
+  @Column({ type: 'char', length: 64, name: 'applicant_key' })
+  applicantKey!: string;
+
+  @Column({ type: 'varchar', length: 32, name: 'applicant_masked' })
+  applicantMasked!: string;
+
+  @Column({ type: 'varchar', length: 64, name: 'applicant_name' })
+  applicantName!: string;
+
+  /** Who took the application (a comprehensive window, a portal, a bank service point). */
+  @Column({ type: 'varchar', length: 128, name: 'submitted_by' })
+  submittedBy!: string;
+
+  @Column({ type: 'varchar', length: 128, name: 'idempotency_key', nullable: true })
+  idempotencyKey!: string | null;
+
+  /** SHA-256 of the submitted application (the same key with another body is refused). */
+  @Column({ type: 'char', length: 64, name: 'request_hash' })
+  requestHash!: string;
+
+  /** The merged form's values, by field id (`subject.element` or `subject.matter:key`). */
+  @Column({ type: 'jsonb' })
+  form!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb' })
+  materials!: CaseMaterial[];
+
+  /** The applicant signed the commitment (承诺书) that 容缺 and 告知承诺 need. */
+  @Column({ type: 'boolean', name: 'commitment_signed' })
+  commitmentSigned!: boolean;
+
+  @Column({ type: 'varchar', length: 10, name: 'committed_due_on' })
+  committedDueOn!: string;
+
+  @Column({ type: 'boolean' })
+  provisional!: boolean;
+
+  @Column({ type: 'timestamptz', name: 'submitted_at' })
+  submittedAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+}
+
+/** One department's part of a case: one matter of the bundle. */
+@Entity({ name: 'biz_case_part' })
+@Index('UQ_biz_case_part_matter', ['caseId', 'matterCode'], { unique: true })
+export class BizCasePart {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_biz_case_part' })
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'case_id' })
+  caseId!: string;
+
+  @Column({ type: 'varchar', length: 32, name: 'matter_code' })
+  matterCode!: string;
+
+  @Column({ type: 'varchar', length: 128, name: 'matter_name' })
+  matterName!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  department!: string;
+
+  @Column({ type: 'int' })
+  stage!: number;
+
+  /** The matters of the case this part waits for. */
+  @Column({ type: 'jsonb' })
+  after!: string[];
+
+  @Column({ type: 'int', name: 'committed_days' })
+  committedDays!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: PartStatus;
+
+  @Column({ type: 'varchar', length: 10, name: 'due_on', nullable: true })
+  dueOn!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'dispatched_at', nullable: true })
+  dispatchedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'decided_at', nullable: true })
+  decidedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason!: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  outputs!: { code: string; reference: string }[];
+}
+
+/** A material accepted missing (容缺): to be supplied by its due day; the output waits for it. */
+@Entity({ name: 'biz_case_supplement' })
+export class BizCaseSupplement {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_biz_case_supplement' })
+  id!: string;
+
+  @Index('IDX_biz_case_supplement_case')
+  @Column({ type: 'uuid', name: 'case_id' })
+  caseId!: string;
+
+  @Column({ type: 'varchar', length: 64, name: 'material_code' })
+  materialCode!: string;
+
+  @Column({ type: 'varchar', length: 128, name: 'material_name' })
+  materialName!: string;
+
+  @Column({ type: 'varchar', length: 10, name: 'due_on' })
+  dueOn!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: 'open' | 'supplied' | 'expired';
+
+  @Column({ type: 'varchar', length: 128, name: 'file_id', nullable: true })
+  fileId!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'supplied_at', nullable: true })
+  suppliedAt!: Date | null;
+}
+
+/** The case's timeline (一次反馈): every step, in order, as the applicant reads it. */
+@Entity({ name: 'biz_case_event' })
+@Index('IDX_biz_case_event_case', ['caseId', 'seq'])
+export class BizCaseEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_biz_case_event' })
+  seq!: string;
+
+  @Column({ type: 'uuid', name: 'case_id' })
+  caseId!: string;
+
+  @Column({ type: 'timestamptz' })
+  at!: Date;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind!: string;
+
+  @Column({ type: 'varchar', length: 32, name: 'matter_code', nullable: true })
+  matterCode!: string | null;
+
+  @Column({ type: 'varchar', length: 128 })
+  actor!: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  message!: string;
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BundlesModule } from '../bundles/bundles.module.js';
+import { CaseProgressService } from './case-progress.service.js';
+import { CasesController } from './cases.controller.js';
+import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases.entities.js';
+import { CasesHandler } from './cases.handler.js';
+import { SimulatedDepartmentHandler } from './simulated-department.handler.js';
+import { DecidePart } from './usecases/decide-part/decide-part.usecase.js';
+import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
+
+/** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
+@Module({
+  imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent]), BundlesModule],
+  controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
+  providers: [SubmitApplication, DecidePart, CaseProgressService],
+  exports: [SubmitApplication, DecidePart],
+})
+export class CasesModule {}

@@ -1,0 +1,176 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { subjectKeyOf } from '@gmp/contracts';
+import { isCitizenId, isCreditCode, todayInChina } from '@gmp/gov-standards';
+import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
+import { ServiceConfig } from '@gmp/service-kit';
+import { BundlesService } from '../../../bundles/bundles.service.js';
+import { type ApplicationContent, checkApplication } from '../../application-check.js';
+import { CaseProgressService } from '../../case-progress.service.js';
+import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
+import { CaseProblem } from '../../cases.problems.js';
+
+/** Working days the applicant has to supply a material accepted missing (容缺). */
+export const SUPPLEMENT_DAYS = 5;
+
+export interface SubmitApplicationCommand extends ApplicationContent {
+  bundleCode: string;
+  /** A given version (refused when retired), or the highest active one. */
+  bundleVersion?: number;
+  applicant: { id: string; name: string };
+  by: string;
+  idempotencyKey?: string;
+}
+
+export interface SubmitApplicationResult {
+  case: BizCase;
+  /** True when this call created it; false when the same application under the same key was taken before. */
+  created: boolean;
+}
+
+function masked(id: string): string {
+  return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(-4)}` : `${id.slice(0, 2)}***`;
+}
+
+/**
+ * 一次提交: one application for a whole bundle, checked against its plan with everything missing
+ * or wrong answered at once (422), then stored — case, parts, 容缺 supplements, timeline — and
+ * the parts without dependencies dispatched, all in one transaction before the answer. The
+ * same Idempotency-Key with the same application answers the stored case; with another, 409.
+ */
+@Injectable()
+export class SubmitApplication {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bundles: BundlesService,
+    private readonly progress: CaseProgressService,
+    private readonly workingDays: WorkingDaysClient,
+    private readonly outbox: OutboxService,
+    private readonly config: ServiceConfig,
+  ) {}
+
+  async execute(cmd: SubmitApplicationCommand): Promise<SubmitApplicationResult> {
+    const requestHash = createHash('sha256')
+      .update(
+        JSON.stringify([
+          cmd.bundleCode,
+          cmd.bundleVersion ?? null,
+          cmd.applicant,
+          cmd.form,
+          cmd.materials,
+          cmd.deferred,
+          cmd.committed,
+          cmd.commitmentSigned,
+        ]),
+      )
+      .digest('hex');
+    if (cmd.idempotencyKey) {
+      const before = await this.dataSource.getRepository(BizCase).findOneBy({ submittedBy: cmd.by, idempotencyKey: cmd.idempotencyKey });
+      if (before) return this.replay(before, requestHash);
+    }
+    const bundle = await this.bundles.get(cmd.bundleCode, cmd.bundleVersion);
+    if (bundle.status !== 'active') throw CaseProblem.BUNDLE_RETIRED(`${bundle.code} v${bundle.version}`);
+    const plan = bundle.plan;
+    const { errors, materials } = checkApplication(plan, cmd);
+    const idOk = plan.target === 'person' ? isCitizenId(cmd.applicant.id) : isCreditCode(cmd.applicant.id);
+    if (!idOk)
+      errors.unshift({
+        field: 'applicant.id',
+        message:
+          plan.target === 'person'
+            ? '须为有效的公民身份号码 (a valid citizen ID number)'
+            : '须为有效的统一社会信用代码 (a valid credit code)',
+      });
+    if (errors.length > 0) throw CaseProblem.APPLICATION_INCOMPLETE(`${errors.length} 处 (${errors.length} problem(s))`, errors);
+
+    const today = todayInChina(new Date());
+    const due = await this.workingDays.deadline(today, Math.max(1, plan.criticalPath.committedDays));
+    const deferred = materials.filter((x) => x.status === 'deferred');
+    const supplementDue = deferred.length > 0 ? await this.workingDays.deadline(today, SUPPLEMENT_DAYS) : null;
+    const dues = await this.progress.duesFor(plan.matters.filter((x) => x.after.length === 0).map((x) => x.committedLimitDays));
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const [{ seq }] = (await m.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
+        const c: BizCase = {
+          id: randomUUID(),
+          caseNo: `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`,
+          bundleCode: bundle.code,
+          bundleVersion: bundle.version,
+          status: 'in-progress',
+          applicantKey: subjectKeyOf(cmd.applicant.id.toUpperCase(), this.config.SUBJECT_KEY_SECRET),
+          applicantMasked: masked(cmd.applicant.id.toUpperCase()),
+          applicantName: cmd.applicant.name.slice(0, 64),
+          submittedBy: cmd.by.slice(0, 128),
+          idempotencyKey: cmd.idempotencyKey ?? null,
+          requestHash,
+          form: cmd.form,
+          materials,
+          commitmentSigned: cmd.commitmentSigned,
+          committedDueOn: due.due,
+          provisional: due.provisional,
+          submittedAt: new Date(),
+          finishedAt: null,
+        };
+        await m.getRepository(BizCase).insert(c as QueryDeepPartialEntity<BizCase>);
+        const parts: BizCasePart[] = plan.matters.map((x) => ({
+          id: randomUUID(),
+          caseId: c.id,
+          matterCode: x.code,
+          matterName: x.name,
+          department: x.department,
+          stage: x.stage,
+          after: x.after,
+          committedDays: x.committedLimitDays,
+          status: 'waiting',
+          dueOn: null,
+          dispatchedAt: null,
+          decidedAt: null,
+          reason: null,
+          outputs: [],
+        }));
+        await m.getRepository(BizCasePart).insert(parts);
+        if (supplementDue)
+          await m.getRepository(BizCaseSupplement).insert(
+            deferred.map((x) => ({
+              id: randomUUID(),
+              caseId: c.id,
+              materialCode: x.code,
+              materialName: x.name,
+              dueOn: supplementDue.due,
+              status: 'open' as const,
+              fileId: null,
+              suppliedAt: null,
+            })),
+          );
+        await this.progress.note(m, c, 'submitted', `已受理「${bundle.name}」，一号 ${c.caseNo}，承诺 ${due.due} 前办结`, c.submittedBy);
+        for (const x of deferred)
+          await this.progress.note(m, c, 'deferred', `容缺受理：「${x.name}」须于 ${supplementDue!.due} 前补齐`, c.submittedBy);
+        for (const x of materials.filter((y) => y.status === 'committed'))
+          await this.progress.note(m, c, 'committed', `告知承诺：「${x.name}」以承诺代替，办结后核查`, c.submittedBy);
+        await this.progress.advance(m, c, parts, plan, dues, c.submittedBy);
+        this.outbox.wake();
+        return { case: c, created: true };
+      });
+    } catch (err) {
+      // Two submissions with one key at once: the loser answers what the winner stored.
+      if (cmd.idempotencyKey && (err as { code?: string }).code === '23505') {
+        const before = await this.dataSource.getRepository(BizCase).findOneBy({ submittedBy: cmd.by, idempotencyKey: cmd.idempotencyKey });
+        if (before) return this.replay(before, requestHash);
+      }
+      throw err;
+    }
+  }
+
+  private replay(before: BizCase, requestHash: string): SubmitApplicationResult {
+    if (before.requestHash !== requestHash) throw CaseProblem.IDEMPOTENCY_KEY_REUSED(before.caseNo);
+    return { case: before, created: false };
+  }
+
+  private sequence(): string {
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    return `"${schema}".biz_case_no_seq`;
+  }
+}
