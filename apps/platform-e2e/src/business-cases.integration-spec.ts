@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { CasePartDecidedEvent } from '@gmp/contracts';
-import { businessPlatformService, DecidePart } from '@gmp/feature-business';
+import { businessPlatformService, DecidePart, SweepSupplements } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
@@ -194,6 +194,32 @@ describe('business platform: applications and cases (一件事)', () => {
       return v;
     }, 60_000);
     expect(done.parts.map((p) => p.status)).toEqual(Array(4).fill('approved'));
+    // The supplement handed in releases the outputs; twice, or an unknown one, is refused.
+    const supply = (material: string, caseNo = c.caseNo) =>
+      post(url(`/cases/${caseNo}/supplements/${material}`), { fileId: 'file-rules' }, WINDOW);
+    expect((await supply('LAYOUT')).status).toBe(404);
+    expect((await supply('FOOD-SAFETY-RULES', 'YJS00000000000000')).status).toBe(404);
+    expect((await post(url(`/cases/${c.caseNo}/supplements/FOOD-SAFETY-RULES`), { fileId: '../etc' }, WINDOW)).status).toBe(400);
+    const supplied = await supply('FOOD-SAFETY-RULES');
+    expect(supplied.body).toMatchObject({
+      status: 'completed',
+      notice: { supplements: [{ material: 'FOOD-SAFETY-RULES', status: 'supplied' }] },
+    });
+    expect((await supply('FOOD-SAFETY-RULES')).status).toBe(409);
+    // Another one left open past its due day: the sweep (in PostgreSQL, SKIP LOCKED) expires it and stops the case.
+    const late = (await apply(body)).body as CaseView;
+    await eventually(async () => {
+      const v = await caseOf(late.caseNo);
+      expect(v.status).toBe('awaiting-supplements');
+      return v;
+    }, 60_000);
+    const expired = await business.app.get(SweepSupplements).execute(new Date(Date.now() + 60 * 86_400_000));
+    expect(expired).toBeGreaterThanOrEqual(1);
+    const stopped = await caseOf(late.caseNo);
+    expect(stopped).toMatchObject({ status: 'stopped', notice: { supplements: [{ status: 'expired' }] } });
+    expect(stopped.timeline.map((e) => e.kind).slice(-2)).toEqual(['supplement-expired', 'stopped']);
+    expect((await supply('FOOD-SAFETY-RULES', late.caseNo)).status).toBe(409);
+    expect(await business.app.get(SweepSupplements).execute(new Date(Date.now() + 60 * 86_400_000))).toBe(0);
   }, 90_000);
 
   it('企业开办 (stop-all): a department that refuses settles the case; only the part’s department decides it, once', async () => {

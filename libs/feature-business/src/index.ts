@@ -9,3 +9,4 @@ export * from './lib/demo/demo-catalogue.js';
 export * from './lib/cases/usecases/decide-part/decide-part.usecase.js';
 export * from './lib/cases/usecases/submit-application/submit-application.usecase.js';
 export * from './lib/business.config.js';
+export * from './lib/cases/usecases/sweep-supplements/sweep-supplements.usecase.js';

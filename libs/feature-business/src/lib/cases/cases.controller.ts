@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -23,6 +23,7 @@ import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/ser
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CaseProblem } from './cases.problems.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
+import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
 
 export class ApplicantBody {
   /** ID number (person bundles) or credit code (company bundles), checked against the bundle's target. */
@@ -46,6 +47,10 @@ export class ApplicationBody {
   @IsOptional() @IsBoolean() commitmentSigned?: boolean;
 }
 
+export class SupplementBody {
+  @Matches(/^[A-Za-z0-9_-]{1,128}$/) fileId!: string;
+}
+
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** 办件: one application for a bundle, one case number, one timeline (internal network: windows, portals, service points). */
@@ -57,6 +62,7 @@ export class CasesController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly submit: SubmitApplication,
+    private readonly supply: SupplyMaterial,
   ) {}
 
   @RequireCaller('受理人')
@@ -93,6 +99,21 @@ export class CasesController {
     });
     void reply.status(created ? 201 : 200);
     return this.view(c);
+  }
+
+  @RequireCaller('受理人')
+  @Post('cases/:caseNo/supplements/:material')
+  @HttpCode(200)
+  @ApiHeader({ name: 'X-Caller', required: true })
+  @ApiOperation({ summary: '容缺补正 (hand in a material accepted missing, before its due day; the last one releases the outputs)' })
+  async supplement(
+    @Param('caseNo') caseNo: string,
+    @Param('material') material: string,
+    @Body() body: SupplementBody,
+    @Caller() caller: string,
+  ) {
+    if (!/^YJS\d{14}$/.test(caseNo)) throw CaseProblem.CASE_NOT_FOUND(caseNo.slice(0, 32));
+    return this.view(await this.supply.execute({ caseNo, materialCode: material.slice(0, 64), fileId: body.fileId, by: caller }));
   }
 
   @Get('cases/:caseNo')

@@ -8,5 +8,7 @@ export const CaseProblem = problemVocabulary({
   },
   BUNDLE_RETIRED: { status: 409, title: '该一件事版本已停用 (this bundle version is retired)' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, title: '幂等键已用于另一份申请 (the Idempotency-Key was used for another application)' },
+  SUPPLEMENT_NOT_FOUND: { status: 404, title: '该办件没有这项容缺材料 (the case has no such material accepted missing)' },
+  SUPPLEMENT_CLOSED: { status: 409, title: '该容缺材料已补齐或已逾期 (the supplement was already supplied, or is past its due day)' },
   CASE_NOT_FOUND: { status: 404, title: '没有该办件 (no such case)' },
 });
