@@ -20,6 +20,13 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
+/** A real calendar day (Date.parse takes 2026-02-30 for 2 March). */
+function isDay(value: string): boolean {
+  const day = value.slice(0, 10);
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
+}
+
 function fieldProblem(f: PlannedField, value: unknown): string | null {
   switch (f.type) {
     case 'string':
@@ -29,9 +36,9 @@ function fieldProblem(f: PlannedField, value: unknown): string | null {
     case 'boolean':
       return typeof value === 'boolean' ? null : '须为 true 或 false (a boolean)';
     case 'date':
-      return typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value)) ? null : '须为日期 YYYY-MM-DD (a date)';
+      return typeof value === 'string' && DATE.test(value) && isDay(value) ? null : '须为日期 YYYY-MM-DD (a date)';
     case 'datetime':
-      return typeof value === 'string' && DATETIME.test(value) && !Number.isNaN(Date.parse(value))
+      return typeof value === 'string' && DATETIME.test(value) && isDay(value) && !Number.isNaN(Date.parse(value))
         ? null
         : '须为带时区的时间 (an ISO 8601 time with its offset)';
     case 'citizenId':
