@@ -137,7 +137,7 @@ try {
     `## bench:data-ingest — ${at} UTC`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; Kafka: ${kafka.source}; PostgreSQL: ${postgres.description.split(',')[0]}.`,
-    `${fmt(RECORDS)} population records (distinct valid ID numbers) published on \`data.record.published.v1\`, keyed by ID number; data-platform checks each against the record schema and the quality rules and stores it with history (a fetched batch per transaction: one locked read, one multi-row insert or update and one history insert per resource; applied once by comparison, no processed mark). Raw COPY: the same rows into the same table, nothing checked, in the same run.`,
+    `${fmt(RECORDS)} population records (distinct valid ID numbers) published on \`data.record.published.v1\`, keyed by ID number; data-platform checks each against the record schema and the quality rules and stores it with history (a fetched batch per transaction: one locked read, then one multi-row insert or update per resource that writes the history rows in the same statement; applied once by comparison, no processed mark). Raw COPY: the same rows into the same table, nothing checked, in the same run.`,
     '',
     '| path | records | seconds | records/s | ratio to COPY | data-platform max RSS MB | quarantined |',
     '|---|---|---|---|---|---|---|',
