@@ -61,7 +61,9 @@ const bodies = [techCapabilitiesService, serviceDispatchService, dataPlatformSer
 describe('typed request bodies', () => {
   it('finds the bodies of all four services (a broken walk would check nothing)', () => {
     expect(bodies.length).toBeGreaterThanOrEqual(30);
-    expect(new Set(bodies.map((b) => b.service))).toEqual(new Set(['tech-capabilities', 'service-dispatch', 'data-platform']));
+    expect(new Set(bodies.map((b) => b.service))).toEqual(
+      new Set(['tech-capabilities', 'service-dispatch', 'data-platform', 'business-platform']),
+    );
   });
 
   it('declares every body as a class with validation rules, except the few checked by their handler', () => {
