@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { deadLetterTopicOf, PlatformHeader, Topic, wireTopicOf } from '@gmp/contracts';
@@ -698,6 +699,33 @@ describe('data platform: catalogue and ingestion', () => {
       expect(await finished(id)).toMatchObject({ lines: 3, processed: 3, stored: 3, quarantined: 0 });
       expect((await stored(bulkPerson(2_701).sfzh))[0]).toMatchObject({ version: 1 });
     }, 120_000);
+
+    it('keeps nothing of an upload whose sender goes away halfway, and goes on serving', async () => {
+      const before = await loads();
+      const target = new URL(url(`/resources/${POP}/bulk-loads?department=%E7%9C%81%E5%85%AC%E5%AE%89%E5%8E%85`));
+      await new Promise<void>((resolve) => {
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: `${target.pathname}${target.search}`,
+            method: 'POST',
+            headers: { ...FEED, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
+          },
+          () => resolve(),
+        );
+        req.on('error', () => resolve());
+        req.write(`${line(bulkPerson(2_800))}\n${line(bulkPerson(2_801)).slice(0, 40)}`);
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 300);
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await loads()).toBe(before);
+      expect(await stored(bulkPerson(2_800).sfzh)).toEqual([]);
+      expect((await bulk(POP, line(bulkPerson(2_802)))).status).toBe(202);
+    });
 
     it('answers 415 to NDJSON sent to any other route, 404 for an unknown or malformed load id', async () => {
       const other = await fetch(url(`/resources/${POP}/records`), {

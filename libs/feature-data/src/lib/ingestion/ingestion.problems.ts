@@ -13,5 +13,6 @@ export const IngestionProblem = problemVocabulary({
   BULK_LOAD_EMPTY: { status: 400, title: '上传没有记录 (the upload holds no record)' },
   BULK_LOAD_TOO_LARGE: { status: 413, title: '上传过大 (the upload is over 1 GiB or 10 million lines)' },
   BULK_LINE_INVALID: { status: 400, title: '上传的某一行无法接收 (a line of the upload cannot be received)' },
+  BULK_UPLOAD_INTERRUPTED: { status: 400, title: '上传中断，未保存任何内容 (the upload was interrupted; nothing was kept)' },
   BULK_CONTENT_TYPE: { status: 415, title: '须为 application/x-ndjson (the upload must be application/x-ndjson)' },
 });

@@ -105,6 +105,10 @@ export class ReceiveBulkLoad {
         throw err.kind === 'too-large' || err.kind === 'too-many-lines'
           ? IngestionProblem.BULK_LOAD_TOO_LARGE(err.message)
           : IngestionProblem.BULK_LINE_INVALID(err.message, [{ field: `line ${err.line}`, message: err.message }]);
+      // The sender went away mid-upload: nothing was kept (nobody reads the answer, but no error is logged for it).
+      const code = (err as { code?: string }).code;
+      if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted')
+        throw IngestionProblem.BULK_UPLOAD_INTERRUPTED(`已收到 ${bytes} 字节 (${bytes} bytes received)`);
       throw err;
     } finally {
       await runner.release();
