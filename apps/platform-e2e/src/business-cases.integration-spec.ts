@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { CasePartDecidedEvent } from '@gmp/contracts';
-import { businessPlatformService, DecidePart, SweepSupplements } from '@gmp/feature-business';
+import { businessPlatformService, DecidePart, SweepPartDeadlines, SweepSupplements } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
@@ -272,5 +272,28 @@ describe('business platform: applications and cases (一件事)', () => {
     expect(settled.status).toBe('partly-completed');
     expect(settled.parts.find((p) => p.department === FUND)).toMatchObject({ status: 'rejected' });
     expect(settled.timeline.at(-2)).toMatchObject({ kind: 'rejected', message: expect.stringContaining('单位缴存比例超出规定范围') });
+  }, 90_000);
+
+  it('reports a part still undecided after its due day once (超期上报), from a sweep in PostgreSQL', async () => {
+    const plan = await planOf('JS-YJS-QYKB');
+    const r = await apply({
+      bundleCode: 'JS-YJS-QYKB',
+      applicant: company,
+      form: formFor(plan.form),
+      materials: { ARTICLES: { fileId: 'a' }, PREMISES: { fileId: 'p' } },
+    });
+    const caseNo = (r.body as CaseView).caseNo;
+    await eventually(async () => {
+      const v = await caseOf(caseNo);
+      expect(v.parts.filter((p) => p.status === 'approved')).toHaveLength(5);
+      return v;
+    }, 60_000);
+    const sweep = business.app.get(SweepPartDeadlines);
+    expect(await sweep.execute()).toBe(0); // not due yet
+    expect(await sweep.execute(new Date(Date.now() + 30 * 86_400_000))).toBe(1);
+    expect(await sweep.execute(new Date(Date.now() + 31 * 86_400_000))).toBe(0); // once
+    const v = await caseOf(caseNo);
+    expect(v.timeline.at(-1)).toMatchObject({ kind: 'overdue', message: expect.stringContaining('超过承诺期限') });
+    expect(v.parts.find((p) => p.department === FUND)).toMatchObject({ status: 'dispatched' });
   }, 90_000);
 });

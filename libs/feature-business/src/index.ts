@@ -10,3 +10,4 @@ export * from './lib/cases/usecases/decide-part/decide-part.usecase.js';
 export * from './lib/cases/usecases/submit-application/submit-application.usecase.js';
 export * from './lib/business.config.js';
 export * from './lib/cases/usecases/sweep-supplements/sweep-supplements.usecase.js';
+export * from './lib/cases/usecases/sweep-part-deadlines/sweep-part-deadlines.usecase.js';

@@ -67,3 +67,13 @@ export class CasePartDecidedEvent {
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PartOutput) outputs?: PartOutput[];
   @IsISO8601() decidedAt!: string;
 }
+
+/** Event: a department's part passed its committed due day undecided (超期上报) → supervision, the department's own alerting. */
+export class CasePartOverdueEvent {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsUUID() partId!: string;
+  @Matches(CASE_NO) caseNo!: string;
+  @IsString() @Length(1, 32) matterCode!: string;
+  @IsString() @Length(1, 64) department!: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) dueOn!: string;
+}

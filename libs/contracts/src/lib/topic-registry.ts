@@ -31,7 +31,7 @@ import {
 } from './data-sharing.messages.js';
 import { DataTagChangedEvent } from './data-tags.messages.js';
 import { DataElementsReply, DataElementsRequest } from './data-catalogue.messages.js';
-import { CasePartDecidedEvent, CasePartDispatchedEvent } from './business-cases.messages.js';
+import { CasePartDecidedEvent, CasePartDispatchedEvent, CasePartOverdueEvent } from './business-cases.messages.js';
 import {
   LicenceByIdRequest,
   LicenceChangedEvent,
@@ -190,6 +190,13 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     message: CasePartDecidedEvent,
     owner: 'business-platform',
     description: '部门办理结果 (a department approved or rejected its part, with outputs) → business platform',
+  },
+  [Topic.BusinessPartOverdue]: {
+    topic: Topic.BusinessPartOverdue,
+    kind: 'event',
+    message: CasePartOverdueEvent,
+    owner: 'business-platform',
+    description: '超期上报 (a part passed its committed due day undecided) → supervision',
   },
   [Topic.DataPrefill]: {
     topic: Topic.DataPrefill,

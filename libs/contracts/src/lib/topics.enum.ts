@@ -85,6 +85,8 @@ export enum Topic {
   BusinessPartDispatched = 'business.case.part-dispatched.v1',
   /** Event: a department decided its part of a case (department systems → business-platform). */
   BusinessPartDecided = 'business.case.part-decided.v1',
+  /** Event: a part passed its committed due day undecided (超期上报; business-platform → supervision). */
+  BusinessPartOverdue = 'business.case.part-overdue.v1',
   /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */
   IdentitySubjectOf = 'tech.identity.subject-of.v1',
 }

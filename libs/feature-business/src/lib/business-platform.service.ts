@@ -8,6 +8,7 @@ import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
 import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
+import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
 export const businessPlatformService: ServiceDefinition = {
@@ -18,10 +19,10 @@ export const businessPlatformService: ServiceDefinition = {
   feature: BusinessPlatformModule,
   config: [BusinessConfig],
   entities: [BizMatter, BizMatterVersion, BizBundle, BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateCatalogue1763900000000, CreateCases1763900100000],
+  migrations: [CreateMessagingTables1763800000000, CreateCatalogue1763900000000, CreateCases1763900100000, PartDeadlines1763900200000],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
   requests: [Topic.DataCatalogueElements, Topic.CalendarDeadline],
-  publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided],
+  publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided, Topic.BusinessPartOverdue],
   consumes: [Topic.BusinessPartDecided, Topic.BusinessPartDispatched],
 };

@@ -123,6 +123,10 @@ export class BizCasePart {
   @Column({ type: 'varchar', length: 500, nullable: true })
   reason!: string | null;
 
+  /** When the deadline sweep found it undecided past its due day (超期上报, once). */
+  @Column({ type: 'timestamptz', name: 'overdue_at', nullable: true })
+  overdueAt!: Date | null;
+
   @Column({ type: 'jsonb', default: () => "'[]'" })
   outputs!: { code: string; reference: string }[];
 }

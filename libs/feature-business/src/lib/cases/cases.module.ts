@@ -9,13 +9,14 @@ import { SimulatedDepartmentHandler } from './simulated-department.handler.js';
 import { DecidePart } from './usecases/decide-part/decide-part.usecase.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
 import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
+import { SweepPartDeadlines } from './usecases/sweep-part-deadlines/sweep-part-deadlines.usecase.js';
 import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements.usecase.js';
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
   imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent]), BundlesModule],
   controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
-  providers: [SubmitApplication, DecidePart, SupplyMaterial, SweepSupplements, CaseProgressService],
-  exports: [SubmitApplication, DecidePart, SweepSupplements],
+  providers: [SubmitApplication, DecidePart, SupplyMaterial, SweepSupplements, SweepPartDeadlines, CaseProgressService],
+  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines],
 })
 export class CasesModule {}

@@ -129,6 +129,7 @@ export class SubmitApplication {
           dispatchedAt: null,
           decidedAt: null,
           reason: null,
+          overdueAt: null,
           outputs: [],
         }));
         await m.getRepository(BizCasePart).insert(parts);
