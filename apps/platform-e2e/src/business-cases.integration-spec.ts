@@ -154,6 +154,23 @@ describe('business platform: applications and cases (一件事)', () => {
     expect((await apply({ bundleCode: 'JS-YJS-XSECS', applicant: parent, form: {} }, INTERNAL)).status).toBe(400);
   });
 
+  it('refuses an application for a retired version (409) or a version that does not exist (404)', async () => {
+    const yaml = (v: number) =>
+      `code: JS-YJS-RETIRE\nversion: ${v}\nname: 停用测试\nkind: free\ntarget: person\nonRejection: continue\nmatters:\n  - matter: '11320100MB1234567X4000001000'\n`;
+    const publish = (v: number) =>
+      fetch(url('/bundles'), { method: 'POST', headers: { ...WINDOW, 'content-type': 'application/yaml' }, body: yaml(v) }).then(
+        (x) => x.status,
+      );
+    expect(await publish(1)).toBe(201);
+    expect(await publish(2)).toBe(201);
+    expect((await post(url('/bundles/JS-YJS-RETIRE/versions/1/retire'), { reason: '已由第 2 版取代' }, WINDOW)).status).toBe(200);
+    const plan = await planOf('JS-YJS-RETIRE');
+    const body = { bundleCode: 'JS-YJS-RETIRE', applicant: parent, form: formFor(plan.form) };
+    expect((await apply({ ...body, bundleVersion: 1 })).body).toMatchObject({ status: 409, code: 'BUNDLE_RETIRED' });
+    expect((await apply({ ...body, bundleVersion: 7 })).status).toBe(404);
+    expect((await apply(body)).body).toMatchObject({ bundleVersion: 2 });
+  });
+
   it('takes a repeat with the same Idempotency-Key as the same case, and refuses the key for another application', async () => {
     const plan = await planOf('JS-YJS-XSECS');
     const body = { bundleCode: 'JS-YJS-XSECS', applicant: parent, form: formFor(plan.form) };
