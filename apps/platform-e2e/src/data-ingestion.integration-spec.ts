@@ -727,6 +727,32 @@ describe('data platform: catalogue and ingestion', () => {
       expect((await bulk(POP, line(bulkPerson(2_802)))).status).toBe(202);
     });
 
+    it('holds no database connection for a stalled upload (this service runs on a pool of one), and takes a mixed-case content type', async () => {
+      const target = new URL(url(`/resources/${POP}/bulk-loads?department=%E7%9C%81%E5%85%AC%E5%AE%89%E5%8E%85`));
+      const answer = new Promise<number>((resolve) => {
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: `${target.pathname}${target.search}`,
+            method: 'POST',
+            headers: { ...FEED, 'content-type': 'Application/X-NDJSON', 'transfer-encoding': 'chunked' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.write(`${line(bulkPerson(2_900))}\n`);
+        // The sender stalls; meanwhile the service serves requests that need its one connection.
+        setTimeout(() => req.end(`${line(bulkPerson(2_901))}\n`), 3_000);
+      });
+      const started = Date.now();
+      expect((await getJson(url('/quarantine?status=open'), INTERNAL)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await answer).toBe(202);
+    }, 30_000);
+
     it('answers 415 to NDJSON sent to any other route, 404 for an unknown or malformed load id', async () => {
       const other = await fetch(url(`/resources/${POP}/records`), {
         method: 'POST',

@@ -72,7 +72,10 @@ export class BulkLoadController {
   async create(@Param('code') code: string, @Query() query: BulkLoadQuery, @Req() request: FastifyRequest, @Caller() caller: string) {
     const body = request.body as unknown;
     const streamed =
-      typeof body === 'object' && body !== null && Symbol.asyncIterator in body && request.headers['content-type']?.startsWith(NDJSON);
+      typeof body === 'object' &&
+      body !== null &&
+      Symbol.asyncIterator in body &&
+      request.headers['content-type']?.toLowerCase().startsWith(NDJSON);
     if (!streamed) throw IngestionProblem.BULK_CONTENT_TYPE(`Content-Type: ${NDJSON}`);
     const load = await this.receive.execute({
       resourceCode: code,

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -30,8 +34,9 @@ function copyText(value: string): string {
 }
 
 /**
- * Receives a bulk backfill (批量归集): the upload streamed by COPY into the staging table
- * (`data_bulk_line`) in one transaction with its load row, so that once answered nothing of it
+ * Receives a bulk backfill (批量归集): the upload spooled to a temporary file (limits checked as it
+ * arrives), then streamed by COPY into the staging table (`data_bulk_line`) in one transaction with
+ * its load row, so that once answered nothing of it
  * can be lost; the lines are checked and stored afterwards (ProcessBulkLoads). Refused whole,
  * before anything is kept: an unknown or retired resource, a sender that is not the resource's
  * provider, a line that is too long, not UTF-8 or holds a NUL byte, an upload over the limits.
@@ -88,30 +93,48 @@ export class ReceiveBulkLoad {
       }
       if (piece) yield piece;
     };
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
+    // The upload is spooled to a file first: a slow or stalled sender holds a socket and a file,
+    // never a database connection or an open transaction (with a small pool that would stall the service).
+    const dir = await mkdtemp(join(tmpdir(), 'gmp-bulk-'));
+    const spool = join(dir, 'rows.copy');
     try {
-      await runner.startTransaction();
-      const staging = quoteTablePath(this.dataSource.getMetadata(BulkLine).tablePath);
-      await pipeline(Readable.from(rows()), client.query(copyFrom(`COPY ${staging} (load_id, line_no, line) FROM STDIN`)));
+      try {
+        await pipeline(Readable.from(rows()), createWriteStream(spool));
+      } catch (err) {
+        throw refusalOf(err, bytes);
+      }
       if (load.lines === 0) throw IngestionProblem.BULK_LOAD_EMPTY('没有记录行 (no record lines in the upload)');
       load.bytes = String(bytes);
-      await runner.manager.getRepository(BulkLoad).insert(load);
-      await runner.commitTransaction();
-      return load;
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      if (err instanceof NdjsonError)
-        throw err.kind === 'too-large' || err.kind === 'too-many-lines'
-          ? IngestionProblem.BULK_LOAD_TOO_LARGE(err.message)
-          : IngestionProblem.BULK_LINE_INVALID(err.message, [{ field: `line ${err.line}`, message: err.message }]);
-      // The sender went away mid-upload: nothing was kept (nobody reads the answer, but no error is logged for it).
-      const code = (err as { code?: string }).code;
-      if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted')
-        throw IngestionProblem.BULK_UPLOAD_INTERRUPTED(`已收到 ${bytes} 字节 (${bytes} bytes received)`);
-      throw err;
+      const runner = this.dataSource.createQueryRunner();
+      const client = (await runner.connect()) as PoolClient;
+      try {
+        await runner.startTransaction();
+        const staging = quoteTablePath(this.dataSource.getMetadata(BulkLine).tablePath);
+        await pipeline(createReadStream(spool), client.query(copyFrom(`COPY ${staging} (load_id, line_no, line) FROM STDIN`)));
+        await runner.manager.getRepository(BulkLoad).insert(load);
+        await runner.commitTransaction();
+        return load;
+      } catch (err) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw err;
+      } finally {
+        await runner.release();
+      }
     } finally {
-      await runner.release();
+      await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** What went wrong while reading the upload, as the client's problem. */
+function refusalOf(err: unknown, bytes: number): unknown {
+  if (err instanceof NdjsonError)
+    return err.kind === 'too-large' || err.kind === 'too-many-lines'
+      ? IngestionProblem.BULK_LOAD_TOO_LARGE(err.message)
+      : IngestionProblem.BULK_LINE_INVALID(err.message, [{ field: `line ${err.line}`, message: err.message }]);
+  // The sender went away mid-upload: nothing was kept (nobody reads the answer, but no error is logged for it).
+  const code = (err as { code?: string }).code;
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted')
+    return IngestionProblem.BULK_UPLOAD_INTERRUPTED(`已收到 ${bytes} 字节 (${bytes} bytes received)`);
+  return err;
 }
