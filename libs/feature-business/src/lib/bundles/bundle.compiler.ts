@@ -1,5 +1,6 @@
 import type { FieldType, MatterDefinition } from '../matters/matter-definition.js';
 import type { BundleDefinition } from './bundle-definition.js';
+import { findCycle, topological } from './dependency-graph.js';
 
 /** Where the data platform keeps a data element (from its catalogue): the form field can be prefilled from there. */
 export interface ElementSource {
@@ -327,42 +328,4 @@ function proofFields(
   if (status === 'licence') return { status, licenceType: proof.licenceType! };
   if (status === 'shared-data') return { status, resource: proof.resource! };
   return { status };
-}
-
-/** A cycle in the dependency graph, as the matters along it (first repeated at the end), or null. */
-function findCycle(after: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (code: string): string[] | null => {
-    if (state.get(code) === 'done') return null;
-    if (state.get(code) === 'visiting') return [...stack.slice(stack.indexOf(code)), code];
-    state.set(code, 'visiting');
-    stack.push(code);
-    for (const dep of after.get(code) ?? []) {
-      const found = visit(dep);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(code, 'done');
-    return null;
-  };
-  for (const code of after.keys()) {
-    const found = visit(code);
-    if (found) return found.reverse();
-  }
-  return null;
-}
-
-/** The matters, each after everything it depends on (the graph has no cycle). */
-function topological(after: ReadonlyMap<string, ReadonlySet<string>>): string[] {
-  const out: string[] = [];
-  const done = new Set<string>();
-  const visit = (code: string) => {
-    if (done.has(code)) return;
-    done.add(code);
-    for (const dep of after.get(code) ?? []) visit(dep);
-    out.push(code);
-  };
-  for (const code of after.keys()) visit(code);
-  return out;
 }

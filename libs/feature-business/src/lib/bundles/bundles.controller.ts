@@ -5,7 +5,7 @@ import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, InternalApiGuard, RequireCaller, validBody } from '@gmp/service-kit';
 import { CatalogueProblem } from '../business.problems.js';
-import { definitionFromYaml } from '../demo/demo-catalogue.js';
+import { definitionFromYaml } from '../definition-yaml.js';
 import type { BundleDefinition } from './bundle-definition.js';
 import { BundleDefinitionBody } from './bundle-definition.dto.js';
 import type { BizBundle } from './bundles.entities.js';
