@@ -139,6 +139,15 @@ describe('business platform: matter catalogue and bundles', () => {
     expect((await getJson(url('/bundles/JS-YJS-XSECS'), INTERNAL)).body).toMatchObject({ staleMatters: [matter.code] });
     expect((await put('11320100MB1234567X4000009000', matter)).body).toMatchObject({ status: 400, code: 'MATTER_CODE_MISMATCH' });
     expect((await put(matter.code, { ...matter, type: '许可' })).status).toBe(400);
+    // A workflow that cannot run: every error listed, nothing stored.
+    const broken = {
+      ...matter,
+      workflow: { ...matter.workflow, initial: '草稿', states: matter.workflow.states.map((x) => ({ ...x, outcome: undefined })) },
+    };
+    const refused = await put(matter.code, broken);
+    expect(refused.body).toMatchObject({ status: 422, code: 'MATTER_INVALID' });
+    expect((refused.body as { errors: unknown[] }).errors.length).toBeGreaterThanOrEqual(3);
+    expect((await getJson(url(`/matters/${matter.code}`), INTERNAL)).body).toMatchObject({ version: 2 });
     expect((await getJson(url('/matters/11320100MB1234567X4999999000'), INTERNAL)).status).toBe(404);
     // The same matter implemented by a county under another name: a 三级四同 finding.
     const county = { ...matter, code: '11320102MB1234567X4000002000', level: 'county', region: '320102', name: '预防接种证办理（玄武）' };

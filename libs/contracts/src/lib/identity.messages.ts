@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -141,4 +142,26 @@ export class SubjectOfAccountRequest {
 export class SubjectOfAccountReply {
   /** subjectKeyOf(the account's ID number); null for an unknown or disabled account. */
   @IsOptional() @Matches(/^[0-9a-f]{64}$/) subjectKey?: string;
+}
+
+/** Platform-internal: where named departments sit in the staff directory's tree (the business platform maps matters' departments to data scopes). */
+export class DepartmentsByNameInput {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsString({ each: true }) @Length(1, 128, { each: true }) names!: string[];
+}
+
+export class DepartmentsByNameRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => DepartmentsByNameInput) input!: DepartmentsByNameInput;
+}
+
+export class DirectoryDepartment {
+  @IsUUID() id!: string;
+  @IsString() @Length(1, 128) name!: string;
+  /** Materialised path of ids, `/<root>/…/<this>/` — what staff tokens' `dept_path` and data scopes compare. */
+  @Matches(/^\/(?:[0-9a-f-]{36}\/)+$/) path!: string;
+}
+
+export class DepartmentsByNameReply {
+  /** Every department of each name asked (a name held twice answers both: the caller decides). */
+  @IsArray() @ArrayMaxSize(5000) @ValidateNested({ each: true }) @Type(() => DirectoryDepartment) departments!: DirectoryDepartment[];
 }

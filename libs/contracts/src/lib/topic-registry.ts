@@ -9,6 +9,8 @@ import {
   ResolveLegalPersonRequest,
   SubjectOfAccountReply,
   SubjectOfAccountRequest,
+  DepartmentsByNameReply,
+  DepartmentsByNameRequest,
   VerifyRealNameReply,
   VerifyRealNameRequest,
 } from './identity.messages.js';
@@ -237,6 +239,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: SubjectOfAccountReply,
     owner: 'tech-capabilities',
     description: '账户主体键 (platform-internal: the keyed hash of a signed-in account’s ID number)',
+  },
+  [Topic.IdentityDepartments]: {
+    topic: Topic.IdentityDepartments,
+    kind: 'request',
+    message: DepartmentsByNameRequest,
+    reply: DepartmentsByNameReply,
+    owner: 'tech-capabilities',
+    description: '部门路径 (platform-internal: where named departments sit in the staff directory, for data scopes)',
   },
   [Topic.DataTagChanged]: {
     topic: Topic.DataTagChanged,

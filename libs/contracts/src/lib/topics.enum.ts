@@ -89,6 +89,8 @@ export enum Topic {
   BusinessPartOverdue = 'business.case.part-overdue.v1',
   /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */
   IdentitySubjectOf = 'tech.identity.subject-of.v1',
+  /** Request-reply (platform-internal): where named departments sit in the staff directory's tree (their paths, for data scopes). */
+  IdentityDepartments = 'tech.identity.departments-by-name.v1',
 }
 
 /** A platform service's name (Kafka client id, consumer group, topic prefix): lower-case words joined by hyphens. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackOfficeModule } from './back-office/back-office.module.js';
 import { BundlesModule } from './bundles/bundles.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { DemoBusinessCatalogueSeed } from './demo/demo-catalogue.seed.js';
@@ -6,10 +7,11 @@ import { MattersModule } from './matters/matters.module.js';
 
 /**
  * 业务中台: the matter catalogue (事项), bundles (一件事) compiled into plans, and cases (办件)
- * dispatched to departments in dependency order (docs/business-platform.md).
+ * dispatched to departments in dependency order, worked by department staff in the back office
+ * (docs/business-platform.md).
  */
 @Module({
-  imports: [MattersModule, BundlesModule, CasesModule],
+  imports: [MattersModule, BundlesModule, CasesModule, BackOfficeModule],
   providers: [DemoBusinessCatalogueSeed],
 })
 export class BusinessPlatformModule {}

@@ -6,9 +6,11 @@ import { acceptYamlBodies } from './bundles/bundles.controller.js';
 import { BizBundle } from './bundles/bundles.entities.js';
 import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
+import { BizDepartment } from './back-office/department.entity.js';
 import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
 import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
+import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
 export const businessPlatformService: ServiceDefinition = {
@@ -18,11 +20,28 @@ export const businessPlatformService: ServiceDefinition = {
   defaultPort: 3003,
   feature: BusinessPlatformModule,
   config: [BusinessConfig],
-  entities: [BizMatter, BizMatterVersion, BizBundle, BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, OutboxRecord, ProcessedMessage],
-  migrations: [CreateMessagingTables1763800000000, CreateCatalogue1763900000000, CreateCases1763900100000, PartDeadlines1763900200000],
+  entities: [
+    BizMatter,
+    BizMatterVersion,
+    BizBundle,
+    BizCase,
+    BizCasePart,
+    BizCaseSupplement,
+    BizCaseEvent,
+    BizDepartment,
+    OutboxRecord,
+    ProcessedMessage,
+  ],
+  migrations: [
+    CreateMessagingTables1763800000000,
+    CreateCatalogue1763900000000,
+    CreateCases1763900100000,
+    PartDeadlines1763900200000,
+    BackOffice1763900300000,
+  ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
-  requests: [Topic.DataCatalogueElements, Topic.CalendarDeadline],
+  requests: [Topic.DataCatalogueElements, Topic.CalendarDeadline, Topic.IdentityDepartments],
   publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided, Topic.BusinessPartOverdue],
   consumes: [Topic.BusinessPartDecided, Topic.BusinessPartDispatched],
 };

@@ -3,6 +3,7 @@ import { problemVocabulary } from '@gmp/service-kit';
 /** The matter catalogue's and the bundles' problems (事项目录, 一件事). */
 export const CatalogueProblem = problemVocabulary({
   MATTER_NOT_FOUND: { status: 404, title: '没有该事项 (no such matter)' },
+  MATTER_INVALID: { status: 422, title: '事项定义不能运行 (the matter definition cannot run; every error is listed)' },
   MATTER_CODE_MISMATCH: { status: 400, title: '路径中的事项编码与定义不一致 (the path’s matter code differs from the definition’s)' },
   BUNDLE_NOT_FOUND: { status: 404, title: '没有该一件事 (no such bundle, or no active version)' },
   BUNDLE_INVALID: { status: 422, title: '一件事定义无法编译 (the bundle does not compile; every error is listed)' },

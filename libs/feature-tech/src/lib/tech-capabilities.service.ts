@@ -56,6 +56,7 @@ export const techCapabilitiesService: ServiceDefinition = {
     Topic.IdentityIntrospectToken,
     Topic.IdentityResolveLegalPerson,
     Topic.IdentitySubjectOf,
+    Topic.IdentityDepartments,
     Topic.NotificationSend,
     Topic.ArchiveDeposit,
     Topic.ArchiveVerify,

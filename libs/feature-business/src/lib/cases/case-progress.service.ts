@@ -5,10 +5,15 @@ import { type CasePartDispatchedEvent, Topic } from '@gmp/contracts';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
 import { todayInChina } from '@gmp/gov-standards';
 import type { BundlePlan } from '../bundles/bundle.compiler.js';
+import type { BizBundle } from '../bundles/bundles.entities.js';
+import { MattersService } from '../matters/matters.service.js';
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement, type CaseStatus } from './cases.entities.js';
 
-/** Due days by number of working days from today. */
-export type Dues = Map<number, { due: string; provisional: boolean }>;
+/** What dispatching needs, read before a transaction opens: due days by number of working days from today, and each matter's initial workflow state. */
+export interface Schedule {
+  dues: Map<number, { due: string; provisional: boolean }>;
+  initialStates: Map<string, string>;
+}
 
 /**
  * Moves a case on inside the caller's transaction: dispatches every waiting part whose
@@ -21,6 +26,7 @@ export class CaseProgressService {
   constructor(
     private readonly outbox: OutboxService,
     private readonly workingDays: WorkingDaysClient,
+    private readonly matters: MattersService,
   ) {}
 
   async note(m: EntityManager, c: BizCase, kind: string, message: string, actor: string, matterCode: string | null = null) {
@@ -28,26 +34,38 @@ export class CaseProgressService {
   }
 
   /**
-   * The due day of N working days from today, for each N given — asked of the calendar before a
+   * For the given matters of the bundle (all by default): the due day of their committed working
+   * days from today and their workflows' initial states — asked of the calendar before a
    * transaction opens (standalone's embedded database serves one session: another service's
    * query inside an open transaction would wait for it forever).
    */
-  async duesFor(days: number[]): Promise<Dues> {
+  async scheduleFor(bundle: BizBundle, matters = bundle.plan.matters): Promise<Schedule> {
     const today = todayInChina(new Date());
-    const dues: Dues = new Map();
-    for (const n of new Set(days.map((d) => Math.max(1, d)))) dues.set(n, await this.workingDays.deadline(today, n));
-    return dues;
+    const dues: Schedule['dues'] = new Map();
+    for (const n of new Set(matters.map((x) => Math.max(1, x.committedLimitDays)))) dues.set(n, await this.workingDays.deadline(today, n));
+    const initialStates = new Map<string, string>();
+    for (const x of matters) {
+      const version = bundle.matterVersions[x.code];
+      if (version !== undefined) initialStates.set(x.code, (await this.matters.definitionAt(x.code, version)).workflow.initial);
+    }
+    return { dues, initialStates };
   }
 
-  async advance(m: EntityManager, c: BizCase, parts: BizCasePart[], plan: BundlePlan, dues: Dues, actor: string): Promise<void> {
+  async advance(m: EntityManager, c: BizCase, parts: BizCasePart[], plan: BundlePlan, schedule: Schedule, actor: string): Promise<void> {
     const fieldMatters = new Map(plan.form.map((f) => [f.id, f.matters]));
     const status = new Map(parts.map((p) => [p.matterCode, p.status]));
     const ready = parts.filter((p) => p.status === 'waiting' && p.after.every((a) => status.get(a) === 'approved'));
     for (const part of ready) {
-      const due = dues.get(Math.max(1, part.committedDays));
+      const due = schedule.dues.get(Math.max(1, part.committedDays));
       if (!due) throw new Error(`no due day computed for ${part.committedDays} working days`);
-      Object.assign(part, { status: 'dispatched', dueOn: due.due, dispatchedAt: new Date() });
-      await m.getRepository(BizCasePart).update({ id: part.id }, { status: 'dispatched', dueOn: due.due, dispatchedAt: part.dispatchedAt });
+      const dispatched = {
+        status: 'dispatched' as const,
+        dueOn: due.due,
+        dispatchedAt: new Date(),
+        workflowState: schedule.initialStates.get(part.matterCode) ?? null,
+      };
+      Object.assign(part, dispatched);
+      await m.getRepository(BizCasePart).update({ id: part.id }, dispatched);
       const event: CasePartDispatchedEvent = {
         meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'business-platform', sentAt: new Date().toISOString() },
         partId: part.id,

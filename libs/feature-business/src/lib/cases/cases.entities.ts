@@ -79,9 +79,17 @@ export class BizCase {
   finishedAt!: Date | null;
 }
 
+/** What a department marked wrong when it sent a part back to the applicant (退回补正). */
+export interface PartMarks {
+  fields: string[];
+  materials: string[];
+  reason: string;
+}
+
 /** One department's part of a case: one matter of the bundle. */
 @Entity({ name: 'biz_case_part' })
 @Index('UQ_biz_case_part_matter', ['caseId', 'matterCode'], { unique: true })
+@Index('IDX_biz_case_part_inbox', ['department', 'status'])
 export class BizCasePart {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_biz_case_part' })
   id!: string;
@@ -129,6 +137,21 @@ export class BizCasePart {
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   outputs!: { code: string; reference: string }[];
+
+  /** Where the part stands in its matter's workflow (null: the workflow's initial state). */
+  @Column({ type: 'varchar', length: 32, name: 'workflow_state', nullable: true })
+  workflowState!: string | null;
+
+  /** The staff member who claimed it (`staff:<id>`), until the next transition. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  assignee!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'claimed_at', nullable: true })
+  claimedAt!: Date | null;
+
+  /** The fields and materials marked wrong by the last send-back, for the applicant. */
+  @Column({ type: 'jsonb', nullable: true })
+  marks!: PartMarks | null;
 }
 
 /** A material accepted missing (容缺): to be supplied by its due day; the output waits for it. */

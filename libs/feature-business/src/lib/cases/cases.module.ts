@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BundlesModule } from '../bundles/bundles.module.js';
+import { MattersModule } from '../matters/matters.module.js';
 import { CaseProgressService } from './case-progress.service.js';
 import { CasesController } from './cases.controller.js';
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases.entities.js';
@@ -14,9 +15,9 @@ import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent]), BundlesModule],
+  imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent]), BundlesModule, MattersModule],
   controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
   providers: [SubmitApplication, DecidePart, SupplyMaterial, SweepSupplements, SweepPartDeadlines, CaseProgressService],
-  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines],
+  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines, CaseProgressService],
 })
 export class CasesModule {}

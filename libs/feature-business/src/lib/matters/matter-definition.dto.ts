@@ -63,6 +63,7 @@ export class WorkflowStateBody {
   @IsOptional() @IsInt() @Min(1) @Max(365) limitDays?: number;
   @IsOptional() @IsIn(['escalate', 'deem-approved']) onBreach?: 'escalate' | 'deem-approved';
   @IsOptional() @IsBoolean() final?: boolean;
+  @IsOptional() @IsIn(['approved', 'rejected']) outcome?: 'approved' | 'rejected';
 }
 
 export class WorkflowActionBody {

@@ -66,6 +66,8 @@ export interface WorkflowState {
   /** What happens when the limit passes: an escalation event, or the part is deemed approved (视为同意). */
   onBreach?: 'escalate' | 'deem-approved';
   final?: boolean;
+  /** For a final state: does reaching it approve the part (办结) or refuse it (不予办理)? */
+  outcome?: 'approved' | 'rejected';
 }
 
 export interface WorkflowAction {

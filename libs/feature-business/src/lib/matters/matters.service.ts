@@ -4,7 +4,7 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import { quoteTablePath } from '@gmp/messaging';
 import { CatalogueProblem } from '../business.problems.js';
 import type { MatterDefinition } from './matter-definition.js';
-import { BizMatter } from './matters.entities.js';
+import { BizMatter, BizMatterVersion } from './matters.entities.js';
 
 export interface MatterFilter {
   q?: string;
@@ -23,7 +23,22 @@ export interface ConsistencyFinding {
 /** Reads the matter catalogue: search, one matter, the matters of a bundle, the 三级四同 report. */
 @Injectable()
 export class MattersService {
+  /** Versions never change once written: kept after the first read. */
+  private readonly versions = new Map<string, MatterDefinition>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A matter as it was at `version` (what a bundle's cases run on). */
+  async definitionAt(code: string, version: number): Promise<MatterDefinition> {
+    const key = `${code}@${version}`;
+    const cached = this.versions.get(key);
+    if (cached) return cached;
+    const row = await this.dataSource.getRepository(BizMatterVersion).findOneBy({ code, version });
+    if (!row) throw CatalogueProblem.MATTER_NOT_FOUND(`${code} v${version}`);
+    if (this.versions.size > 10_000) this.versions.clear();
+    this.versions.set(key, row.definition);
+    return row.definition;
+  }
 
   async list(filter: MatterFilter): Promise<BizMatter[]> {
     const qb = this.dataSource.getRepository(BizMatter).createQueryBuilder('m').orderBy('m.code').take(500);

@@ -43,6 +43,22 @@ export const DEMO_STAFF = {
   },
 };
 
+/** Nanjing's departments that handle the demo bundles' matters (the business platform maps its parts to them by name). */
+export const DEMO_CASE_DEPARTMENTS = [
+  '南京市卫生健康委员会',
+  '南京市公安局',
+  '南京市医疗保障局',
+  '南京市人力资源和社会保障局',
+  '国家税务总局南京市税务局',
+  '南京市市场监督管理局',
+  '南京住房公积金管理中心',
+  '南京市消防救援支队',
+  '南京市城市管理局',
+] as const;
+
+/** Demo back-office staff (SEED_DEMO only): 南京市卫生健康委员会's officer, who accepts and approves (受理岗 + 审批岗, own department). */
+export const DEMO_CASE_OFFICER = { username: 'nj-wjw-officer', password: 'Demo-Officer-1!', name: '市卫健委审批人员' };
+
 /** A demo citizen account (张三, real-name checked: level 3). */
 export const DEMO_PERSON = {
   idNumber: '11010519491231002X',
@@ -126,6 +142,16 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
       const xuanwu = await this.directory.createDepartment('玄武区', 'county', nanjing.id);
       await this.directory.createDepartment('玄武区行政审批局', 'department', xuanwu.id);
       await this.directory.createDepartment('苏州市', 'city', province.id);
+      const byName = new Map<string, string>();
+      for (const name of DEMO_CASE_DEPARTMENTS)
+        byName.set(name, (await this.directory.createDepartment(name, 'department', nanjing.id)).id);
+      await this.directory.saveRole({ code: 'acceptor', name: '受理岗 (acceptor)', permissions: ['case:handle'], dataScope: 'dept' });
+      await this.directory.saveRole({ code: 'approver', name: '审批岗 (approver)', permissions: ['case:handle'], dataScope: 'dept' });
+      await this.directory.createStaff({
+        ...DEMO_CASE_OFFICER,
+        departmentId: byName.get('南京市卫生健康委员会')!,
+        roles: ['acceptor', 'approver'],
+      });
       const window = await this.directory.createPost(xuanwu.id, 'window', '综合受理窗口 (front desk)');
       await this.directory.createStaff({ ...DEMO_STAFF.operator, departmentId: xuanwu.id, roles: ['operator'], postIds: [window.id] });
       await this.directory.createStaff({ ...DEMO_STAFF.identityAdmin, departmentId: province.id, roles: ['identity-admin'] });

@@ -3,6 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type CheckAgentReply,
   type CheckAgentRequest,
+  type DepartmentsByNameReply,
+  type DepartmentsByNameRequest,
   type IntrospectTokenReply,
   type IntrospectTokenRequest,
   type ResolveLegalPersonReply,
@@ -18,6 +20,7 @@ import { OidcProviderService } from './oidc-provider.service.js';
 import { AccountsService } from './accounts.service.js';
 import { AgentsService } from './agents.service.js';
 import { RealNameService } from './real-name.service.js';
+import { StaffDirectoryService } from './staff-directory.service.js';
 
 /** Identity operations published as capabilities (request-reply over Kafka, through dispatch). */
 @Controller()
@@ -29,7 +32,15 @@ export class IdentityHandler {
     private readonly oidc: OidcProviderService,
     private readonly realName: RealNameService,
     private readonly accounts: AccountsService,
+    private readonly directory: StaffDirectoryService,
   ) {}
+
+  /** Platform-internal: where named departments sit in the tree (the business platform's data scopes). */
+  @MessagePattern(Topic.IdentityDepartments)
+  async departmentsByName(@Payload() request: DepartmentsByNameRequest): Promise<DepartmentsByNameReply> {
+    const found = await this.directory.departmentsNamed(request.input.names);
+    return { departments: found.map((d) => ({ id: d.id, name: d.name, path: d.path })) };
+  }
 
   /**
    * Platform-internal (not published through dispatch): the keyed hash of a signed-in account's

@@ -77,6 +77,11 @@ export class StaffDirectoryService {
     return this.dataSource.getRepository(Department).find({ order: { path: 'ASC' } });
   }
 
+  /** Every department bearing one of these names. */
+  departmentsNamed(names: string[]): Promise<Department[]> {
+    return this.dataSource.getRepository(Department).find({ where: { name: In([...new Set(names)]) }, order: { path: 'ASC' } });
+  }
+
   async createPost(departmentId: string, code: string, name: string): Promise<Post> {
     await this.requireDepartment(departmentId);
     const post = { id: randomUUID(), departmentId, code, name, createdAt: new Date() };

@@ -10,6 +10,17 @@ import { BizCase, BizCasePart } from '../../cases.entities.js';
 /** A decision that cannot apply to the part it names: never retried into success, dead-lettered with the reason. */
 export class DecisionRefused extends Error {}
 
+/** A decision taken by a staff member in the back office: the workflow step it makes, checked against the part under its lock. */
+export interface StaffStep {
+  /** `staff:<id>` of the staff member. */
+  subject: string;
+  /** The timeline's actor (department and staff member). */
+  actor: string;
+  /** The workflow state the staff member saw, and the final state the action leads to. */
+  from: string | null;
+  to: string;
+}
+
 /**
  * A department's decision on its part (from its system over Kafka, or the simulated department):
  * only the part's own department decides it, once (a redelivered decision changes nothing).
@@ -28,13 +39,17 @@ export class DecidePart {
     private readonly outbox: OutboxService,
   ) {}
 
-  async execute(d: CasePartDecidedEvent): Promise<'applied' | 'already-decided'> {
+  /**
+   * With `staff`, the part must still be in the state the staff member saw and not claimed by
+   * somebody else (`changed` otherwise); its workflow state becomes the action's final state.
+   */
+  async execute(d: CasePartDecidedEvent, staff?: StaffStep): Promise<'applied' | 'already-decided' | 'changed'> {
     // Read before the transaction opens: the bundle's plan and the due days of the parts that may
     // be dispatched next (standalone's embedded database serves one session at a time).
     const known = await this.dataSource.getRepository(BizCase).findOneBy({ caseNo: d.caseNo });
     if (!known) throw new DecisionRefused(`没有该办件 (no such case): ${d.caseNo}`);
     const bundle = await this.bundles.get(known.bundleCode, known.bundleVersion);
-    const dues = await this.progress.duesFor(bundle.plan.matters.map((x) => x.committedLimitDays));
+    const schedule = await this.progress.scheduleFor(bundle);
     const outcome = await this.dataSource.transaction(async (m) => {
       const c = await m.getRepository(BizCase).findOne({ where: { caseNo: d.caseNo }, lock: { mode: 'pessimistic_write' } });
       if (!c) throw new DecisionRefused(`没有该办件 (no such case): ${d.caseNo}`);
@@ -44,16 +59,19 @@ export class DecidePart {
       if (part.department !== d.department)
         throw new DecisionRefused(`${d.department} 不是该部分的办理部门 (not the part’s department: ${part.department})`);
       if (part.status !== 'dispatched') return 'already-decided' as const;
+      if (staff && (part.workflowState !== staff.from || (part.assignee !== null && part.assignee !== staff.subject)))
+        return 'changed' as const;
       if (d.decision === 'rejected' && !d.reason) throw new DecisionRefused('不予办理须说明理由 (a rejection needs its reason)');
-      const actor = d.department;
+      const actor = staff?.actor ?? d.department;
       const decidedAt = new Date(d.decidedAt);
+      const step = staff ? { workflowState: staff.to, assignee: null, claimedAt: null } : {};
       if (d.decision === 'approved') {
-        Object.assign(part, { status: 'approved', decidedAt, outputs: d.outputs ?? [] });
-        await m.getRepository(BizCasePart).update({ id: part.id }, { status: 'approved', decidedAt, outputs: d.outputs ?? [] });
+        Object.assign(part, { status: 'approved', decidedAt, outputs: d.outputs ?? [], ...step });
+        await m.getRepository(BizCasePart).update({ id: part.id }, { status: 'approved', decidedAt, outputs: d.outputs ?? [], ...step });
         await this.progress.note(m, c, 'approved', `「${part.matterName}」已办结`, actor, part.matterCode);
       } else {
-        Object.assign(part, { status: 'rejected', decidedAt, reason: d.reason! });
-        await m.getRepository(BizCasePart).update({ id: part.id }, { status: 'rejected', decidedAt, reason: d.reason! });
+        Object.assign(part, { status: 'rejected', decidedAt, reason: d.reason!, ...step });
+        await m.getRepository(BizCasePart).update({ id: part.id }, { status: 'rejected', decidedAt, reason: d.reason!, ...step });
         await this.progress.note(m, c, 'rejected', `「${part.matterName}」不予办理：${d.reason}`, actor, part.matterCode);
         const stopping =
           bundle.plan.onRejection === 'stop-all'
@@ -72,11 +90,12 @@ export class DecidePart {
           );
         }
       }
-      await this.progress.advance(m, c, parts, bundle.plan, dues, actor);
+      await this.progress.advance(m, c, parts, bundle.plan, schedule, actor);
       return 'applied' as const;
     });
     if (outcome === 'applied') this.outbox.wake();
-    else this.log.warn(`重复的办理结果，已忽略 (a decision for a part already decided, ignored): ${d.caseNo} ${d.matterCode}`);
+    else if (outcome === 'already-decided')
+      this.log.warn(`重复的办理结果，已忽略 (a decision for a part already decided, ignored): ${d.caseNo} ${d.matterCode}`);
     return outcome;
   }
 }

@@ -90,7 +90,10 @@ export class SubmitApplication {
     const due = await this.workingDays.deadline(today, Math.max(1, plan.criticalPath.committedDays));
     const deferred = materials.filter((x) => x.status === 'deferred');
     const supplementDue = deferred.length > 0 ? await this.workingDays.deadline(today, SUPPLEMENT_DAYS) : null;
-    const dues = await this.progress.duesFor(plan.matters.filter((x) => x.after.length === 0).map((x) => x.committedLimitDays));
+    const schedule = await this.progress.scheduleFor(
+      bundle,
+      plan.matters.filter((x) => x.after.length === 0),
+    );
     try {
       return await this.dataSource.transaction(async (m) => {
         const [{ seq }] = (await m.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
@@ -131,6 +134,10 @@ export class SubmitApplication {
           reason: null,
           overdueAt: null,
           outputs: [],
+          workflowState: null,
+          assignee: null,
+          claimedAt: null,
+          marks: null,
         }));
         await m.getRepository(BizCasePart).insert(parts);
         if (supplementDue)
@@ -151,7 +158,7 @@ export class SubmitApplication {
           await this.progress.note(m, c, 'deferred', `容缺受理：「${x.name}」须于 ${supplementDue!.due} 前补齐`, c.submittedBy);
         for (const x of materials.filter((y) => y.status === 'committed'))
           await this.progress.note(m, c, 'committed', `告知承诺：「${x.name}」以承诺代替，办结后核查`, c.submittedBy);
-        await this.progress.advance(m, c, parts, plan, dues, c.submittedBy);
+        await this.progress.advance(m, c, parts, plan, schedule, c.submittedBy);
         this.outbox.wake();
         return { case: c, created: true };
       });

@@ -30,7 +30,7 @@ export class SupplyMaterial {
     const known = await this.dataSource.getRepository(BizCase).findOneBy({ caseNo: cmd.caseNo });
     if (!known) throw CaseProblem.CASE_NOT_FOUND(cmd.caseNo);
     const bundle = await this.bundles.get(known.bundleCode, known.bundleVersion);
-    const dues = await this.progress.duesFor(bundle.plan.matters.map((x) => x.committedLimitDays));
+    const schedule = await this.progress.scheduleFor(bundle);
     return this.dataSource.transaction(async (m) => {
       const c = (await m.getRepository(BizCase).findOne({ where: { id: known.id }, lock: { mode: 'pessimistic_write' } }))!;
       const supplement = await m.getRepository(BizCaseSupplement).findOneBy({ caseId: c.id, materialCode: cmd.materialCode });
@@ -44,7 +44,7 @@ export class SupplyMaterial {
       await m.getRepository(BizCase).update({ id: c.id }, { materials: c.materials });
       await this.progress.note(m, c, 'supplied', `已补齐容缺材料「${supplement.materialName}」`, cmd.by);
       const parts = await m.getRepository(BizCasePart).findBy({ caseId: c.id });
-      await this.progress.advance(m, c, parts, bundle.plan, dues, cmd.by);
+      await this.progress.advance(m, c, parts, bundle.plan, schedule, cmd.by);
       return c;
     });
   }

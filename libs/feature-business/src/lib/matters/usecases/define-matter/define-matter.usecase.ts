@@ -4,6 +4,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { BizMatter, BizMatterVersion } from '../../matters.entities.js';
 import type { MatterDefinition } from '../../matter-definition.js';
+import { workflowErrors } from '../../workflow.js';
+import { CatalogueProblem } from '../../../business.problems.js';
 
 export interface DefineMatterCommand {
   definition: MatterDefinition;
@@ -21,6 +23,12 @@ export class DefineMatter {
 
   async execute(cmd: DefineMatterCommand): Promise<{ matter: BizMatter; changed: boolean }> {
     const definition = JSON.parse(JSON.stringify(cmd.definition)) as MatterDefinition;
+    const errors = workflowErrors(definition.workflow);
+    if (errors.length > 0)
+      throw CatalogueProblem.MATTER_INVALID(
+        errors.join('; ').slice(0, 2000),
+        errors.map((message) => ({ field: 'workflow', message })),
+      );
     return this.dataSource.transaction(async (m) => {
       const repo = m.getRepository(BizMatter);
       // Insert-or-lock: concurrent definitions of one new matter serialise on its row.

@@ -1,0 +1,291 @@
+import { DataSource } from 'typeorm';
+import { businessPlatformService } from '@gmp/feature-business';
+import { dataPlatformService } from '@gmp/feature-data';
+import { DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
+import { generateCitizenId } from '@gmp/gov-standards';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { getJson, INTERNAL, post } from './dispatch-client.js';
+import { api, OidcFlows } from './oidc-flows.js';
+import { freePort } from './service-process.js';
+
+type Field = { id: string; type: string; source: string; codeList?: string[] };
+type InboxItem = { partId: string; caseNo: string; matterCode: string; matterName: string; state: string | null; assignee: string | null };
+type CaseView = { caseNo: string; status: string; parts: { matterCode: string; department: string; status: string; outputs: unknown[] }[] };
+
+const WJW = '南京市卫生健康委员会';
+const BIRTH = '11320100MB1234567X4000001000';
+
+/**
+ * 部门审批 over real Kafka and PostgreSQL, with identity's real tokens: the business platform
+ * places matter departments in identity's tree (over Kafka), staff of 南京市卫生健康委员会 work
+ * their parts of 新生儿出生 through the back-office API (to-do by role, claim, 受理, 退回补正,
+ * 办结 with outputs), the other departments are simulated; staff of other departments, of the
+ * wrong role, citizens and anonymous callers see and change nothing.
+ */
+describe('business platform: back office (部门审批) with staff tokens and data scopes', () => {
+  let tech: RunningService;
+  let data: RunningService;
+  let business: RunningService;
+  let flows: OidcFlows;
+  const tokens: Record<'officer' | 'colleague' | 'police' | 'supervisor' | 'citizen' | 'district', string> = {} as never;
+  const parent = { id: generateCitizenId({ regionCode: '320102', birthDate: '1990-07-08', sequence: 31 }), name: '赵六' };
+  const WINDOW = { ...INTERNAL, 'x-caller': 'window@maternity-hospital' };
+  const internal = (path: string) => `${business.url}/internal/v1/business${path}`;
+  const office = (path: string, token: string | null, init?: Parameters<typeof api>[2]) =>
+    api(`${business.url}/v1/business/back-office${path}`, token, init);
+  const todo = async (token: string, box = 'todo') =>
+    ((await office(`/parts?box=${box}&limit=100`, token)).body as { items: InboxItem[] }).items;
+  const caseOf = async (caseNo: string) => (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as CaseView;
+  const departmentId = async (name: string) =>
+    (
+      (await tech.app.get(DataSource).query(`SELECT id FROM "${tech.definition.schema}".department WHERE name = $1`, [name])) as {
+        id: string;
+      }[]
+    )[0]!.id;
+  const provision = async (username: string, department: string, roles: string[]) => {
+    const r = await fetch(`${tech.url}/internal/v1/staff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN },
+      body: JSON.stringify({
+        username,
+        name: username,
+        password: 'Back-Office-Pass-1',
+        departmentId: await departmentId(department),
+        roles,
+      }),
+    });
+    expect(r.status).toBe(201);
+    return (await flows.signIn({ username, password: 'Back-Office-Pass-1' })).token!;
+  };
+  const applyNewborn = async () => {
+    const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
+    const form = Object.fromEntries(
+      plan.form
+        .filter((f) => f.source === 'entered')
+        .map((f) => [
+          f.id,
+          {
+            string: '测试值',
+            number: 10,
+            boolean: true,
+            date: '2026-11-30',
+            datetime: '2026-11-30T08:15:00+08:00',
+            citizenId: parent.id,
+            phone: '13800138000',
+            code: f.codeList?.[0],
+          }[f.type],
+        ]),
+    );
+    const r = await post(internal('/applications'), { bundleCode: 'JS-YJS-XSECS', applicant: parent, form }, WINDOW);
+    expect(r.status).toBe(201);
+    return (r.body as CaseView).caseNo;
+  };
+  /** The part of `matter` in `caseNo`, once it sits in the officer's to-do box. */
+  const waitingPart = (caseNo: string, matter = BIRTH) =>
+    eventually(async () => (await todo(tokens.officer)).find((i) => i.caseNo === caseNo && i.matterCode === matter) ?? null, 30_000);
+
+  beforeAll(async () => {
+    const port = await freePort();
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port) }));
+    const issuer = `http://127.0.0.1:${port}/oidc`;
+    flows = new OidcFlows(issuer);
+    data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
+    business = await startService(
+      inOwnSchema(businessPlatformService),
+      integrationEnv({
+        OIDC_ISSUER: issuer,
+        BUSINESS_SIMULATED_DEPARTMENTS: 'true',
+        BUSINESS_SIMULATED_DELAY_MS: '0',
+        BUSINESS_SIMULATED_EXCEPT: WJW,
+      }),
+    );
+    await eventually(async () => {
+      const listed = ((await getJson(internal('/bundles'), INTERNAL)).body as { bundles: unknown[] }).bundles;
+      return listed.length === 3 ? listed : null;
+    }, 60_000);
+    tokens.officer = (await flows.signIn({ username: DEMO_CASE_OFFICER.username, password: DEMO_CASE_OFFICER.password })).token!;
+    tokens.colleague = await provision('wjw-colleague', WJW, ['acceptor', 'approver']);
+    tokens.police = await provision('ga-officer', '南京市公安局', ['acceptor', 'approver']);
+    tokens.supervisor = await provision('nj-supervisor', '南京市', ['operator']);
+    tokens.district = (await flows.signIn({ username: DEMO_STAFF.operator.username, password: DEMO_STAFF.operator.password })).token!;
+    tokens.citizen = (await flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password })).token!;
+    expect(Object.values(tokens).every(Boolean)).toBe(true);
+  }, 240_000);
+
+  afterAll(async () => {
+    await business?.close();
+    await data?.close();
+    await tech?.close();
+  });
+
+  it('places every matter department in identity’s tree (asked over Kafka), and says which it cannot', async () => {
+    const synced = await post(internal('/departments/sync'), {}, INTERNAL);
+    expect(synced.status).toBe(200);
+    const departments = (synced.body as { departments: { name: string; status: string; path: string | null }[] }).departments;
+    expect(departments.find((d) => d.name === WJW)).toMatchObject({
+      status: 'resolved',
+      path: expect.stringMatching(/^\/([0-9a-f-]{36}\/){3}$/),
+    });
+    expect(departments.length).toBeGreaterThanOrEqual(9);
+    expect(departments.every((d) => d.status === 'resolved')).toBe(true);
+    expect((await getJson(internal('/departments'), INTERNAL)).body.departments).toHaveLength(departments.length);
+    expect((await getJson(internal('/departments'), {})).status).toBe(401);
+  });
+
+  it('新生儿出生 worked by 卫健委 staff with their own tokens: to-do by role, claim, 受理, 办结 with outputs — until the case completes', async () => {
+    const caseNo = await applyNewborn();
+    const item = await waitingPart(caseNo);
+    expect(item).toMatchObject({ state: '待受理', assignee: null, matterName: '出生医学证明签发' });
+
+    const detail = await office(`/parts/${item.partId}`, tokens.officer);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ caseNo, state: '待受理', department: WJW, actions: [{ name: '受理', to: '审查中' }] });
+    expect(detail.body.applicant.masked).not.toContain(parent.id.slice(6, 14));
+    expect(detail.body.form.length).toBeGreaterThan(0);
+
+    // Claim: once; a colleague then neither claims nor acts; the officer's repeat claim is harmless.
+    expect((await office(`/parts/${item.partId}/claim`, tokens.officer, { method: 'POST' })).status).toBe(200);
+    expect((await office(`/parts/${item.partId}/claim`, tokens.officer, { method: 'POST' })).status).toBe(200);
+    const stolen = await office(`/parts/${item.partId}/claim`, tokens.colleague, { method: 'POST' });
+    expect([stolen.status, stolen.body.code]).toEqual([409, 'CLAIMED_BY_OTHER']);
+    const meddled = await office(`/parts/${item.partId}/actions`, tokens.colleague, { body: { action: '受理' } });
+    expect([meddled.status, meddled.body.code]).toEqual([409, 'CLAIMED_BY_OTHER']);
+    expect((await todo(tokens.colleague)).some((i) => i.partId === item.partId)).toBe(false);
+    expect((await todo(tokens.officer, 'mine')).map((i) => i.partId)).toContain(item.partId);
+
+    // A step that does not leave this state, then the right ones.
+    const early = await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '办结' } });
+    expect([early.status, early.body.code]).toEqual([409, 'ACTION_NOT_AVAILABLE']);
+    expect(early.body.detail).toContain('受理');
+    const accepted = await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '受理' } });
+    expect(accepted.body).toEqual({ partId: item.partId, caseNo, state: '审查中', status: 'dispatched' });
+    const wrongOutput = await office(`/parts/${item.partId}/actions`, tokens.officer, {
+      body: { action: '办结', outputs: [{ code: 'NOT-OURS', reference: 'x' }] },
+    });
+    expect([wrongOutput.status, wrongOutput.body.code]).toEqual([422, 'DECISION_INVALID']);
+    const approved = await office(`/parts/${item.partId}/actions`, tokens.officer, {
+      body: { action: '办结', outputs: [{ code: 'BIRTH-CERT', reference: 'Q320100-2026-000123' }] },
+    });
+    expect(approved.body).toMatchObject({ state: '已办结', status: 'approved' });
+    const again = await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '办结' } });
+    expect([again.status, again.body.code]).toEqual([409, 'PART_CLOSED']);
+
+    // The officer works every other 卫健委 part of the case as it arrives; the simulated departments do theirs.
+    await eventually(async () => {
+      for (const next of (await todo(tokens.officer)).filter((i) => i.caseNo === caseNo)) {
+        const steps: Record<string, object> = { 待受理: { action: '受理' }, 审查中: { action: '办结' } };
+        await office(`/parts/${next.partId}/actions`, tokens.officer, { body: steps[next.state ?? ''] ?? { action: '受理' } });
+      }
+      const c = await caseOf(caseNo);
+      return c.status === 'completed' ? c : null;
+    }, 60_000);
+    const done = await caseOf(caseNo);
+    expect(done.parts.map((p) => p.status)).toEqual(Array(8).fill('approved'));
+    expect(done.parts.find((p) => p.matterCode === BIRTH)!.outputs).toEqual([{ code: 'BIRTH-CERT', reference: 'Q320100-2026-000123' }]);
+    const timeline = (
+      (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string; actor: string; message: string }[] }
+    ).timeline;
+    expect(timeline.filter((e) => e.actor.startsWith(`${WJW}/staff:`)).map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['step', 'approved']),
+    );
+    expect((await todo(tokens.officer, 'done')).map((i) => i.caseNo)).toContain(caseNo);
+  });
+
+  it('退回补正: a reason and marks naming only what the part has; the applicant’s step is not staff’s to take', async () => {
+    const caseNo = await applyNewborn();
+    const item = await waitingPart(caseNo);
+    await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '受理' } });
+    const cases: [object, string][] = [
+      [{ action: '退回补正' }, 'DECISION_INVALID'], // no reason
+      [{ action: '退回补正', reason: '请补正', marks: { fields: ['newborn.DE99999'] } }, 'DECISION_INVALID'],
+      [{ action: '退回补正', reason: '请补正', marks: { materials: ['BUSINESS-LICENCE'] } }, 'DECISION_INVALID'],
+      [{ action: '退回补正', reason: '请补正', outputs: [{ code: 'BIRTH-CERT', reference: 'x' }] }, 'DECISION_INVALID'],
+      [{ action: '不予办理' }, 'DECISION_INVALID'], // a refusal needs its reason
+      [{ action: '不予办理', reason: '不符合', outputs: [{ code: 'BIRTH-CERT', reference: 'x' }] }, 'DECISION_INVALID'],
+      [{ action: '办结', marks: { fields: [] } }, 'DECISION_INVALID'],
+      [{ action: '补正' }, 'ACTION_NOT_AVAILABLE'],
+      [{ action: 'DROP TABLE' }, 'ACTION_NOT_AVAILABLE'],
+    ];
+    for (const [body, code] of cases) {
+      const r = await office(`/parts/${item.partId}/actions`, tokens.officer, { body });
+      expect([JSON.stringify(body), r.body.code]).toEqual([JSON.stringify(body), code]);
+    }
+    const detail = (await office(`/parts/${item.partId}`, tokens.officer)).body as {
+      form: { id: string }[];
+      materials: { code: string }[];
+    };
+    const field = detail.form[0]!.id;
+    const sent = await office(`/parts/${item.partId}/actions`, tokens.officer, {
+      body: { action: '退回补正', reason: '出生时间与分娩记录不一致', marks: { fields: [field] } },
+    });
+    expect(sent.body).toMatchObject({ state: '待补正', status: 'dispatched' });
+    const after = (await office(`/parts/${item.partId}`, tokens.officer)).body;
+    expect(after.marks).toEqual({ fields: [field], materials: [], reason: '出生时间与分娩记录不一致' });
+    expect(after.actions).toEqual([]); // 补正 is the applicant's
+    const staffTakesApplicantStep = await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '补正' } });
+    expect([staffTakesApplicantStep.status, staffTakesApplicantStep.body.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
+    expect((await todo(tokens.officer)).some((i) => i.partId === item.partId)).toBe(false);
+    const c = (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string; message: string }[] };
+    expect(c.timeline.find((e) => e.kind === 'sent-back')!.message).toContain('出生时间与分娩记录不一致');
+  });
+
+  it('data scope and roles: other departments see nothing, a city supervisor reads but cannot act, citizens and anonymous callers are refused', async () => {
+    const caseNo = await applyNewborn();
+    const item = await waitingPart(caseNo);
+    const path = `/parts/${item.partId}`;
+    // Another department (公安局, same roles) and another district (玄武区): as if the part did not exist.
+    for (const token of [tokens.police, tokens.district]) {
+      expect((await todo(token)).some((i) => i.caseNo === caseNo && i.matterCode === BIRTH)).toBe(false);
+      for (const [p, init] of [
+        [path, undefined],
+        [`${path}/claim`, { method: 'POST' }],
+        [`${path}/release`, { method: 'POST' }],
+        [`${path}/actions`, { body: { action: '受理' } }],
+      ] as const) {
+        const r = await office(p, token, init);
+        expect([p, r.status, r.body.code]).toEqual([p, 404, 'PART_NOT_FOUND']);
+      }
+    }
+    // 南京市 and below (operator: dept_and_below): reads it, but no workflow role — no to-do, no claim, no step.
+    expect((await office(path, tokens.supervisor)).status).toBe(200);
+    expect((await office(path, tokens.supervisor)).body.actions).toEqual([]);
+    expect((await todo(tokens.supervisor)).some((i) => i.partId === item.partId)).toBe(false);
+    expect((await office(`${path}/claim`, tokens.supervisor, { method: 'POST' })).body.code).toBe('ROLE_NOT_ALLOWED');
+    expect((await office(`${path}/actions`, tokens.supervisor, { body: { action: '受理' } })).body.code).toBe('ROLE_NOT_ALLOWED');
+    // A citizen's token has no case:handle; no token, a forged one, a broken id, a bad body.
+    expect((await office(path, tokens.citizen)).body.code).toBe('PERMISSION_DENIED');
+    expect((await office(path, null)).status).toBe(401);
+    expect((await office(path, `${tokens.officer.slice(0, -4)}AAAA`)).body.code).toBe('TOKEN_BAD_SIGNATURE');
+    expect((await office('/parts/not-a-uuid', tokens.officer)).status).toBe(404);
+    expect((await office(`/parts/${item.partId.replace(/.$/, '0')}`, tokens.officer)).status).toBe(404);
+    for (const body of [{}, { action: '' }, { action: 7 }, { action: '受理', outputs: 'x' }, { action: '受理', marks: { fields: 'x' } }]) {
+      const r = await office(`${path}/actions`, tokens.officer, { body });
+      expect([JSON.stringify(body), r.status]).toEqual([JSON.stringify(body), 400]);
+    }
+    expect((await office(`${path}/actions`, tokens.officer, { raw: '{"action": "受' })).status).toBe(400);
+    for (const q of ['box=everything', 'limit=0', 'limit=101', 'offset=-1', 'limit=abc'])
+      expect((await office(`/parts?${q}`, tokens.officer)).status).toBe(400);
+    // Nothing above moved the part.
+    expect((await office(path, tokens.officer)).body).toMatchObject({ state: '待受理', assignee: null, status: 'dispatched' });
+  });
+
+  it('two staff claiming at once: exactly one holds the part; release gives it back', async () => {
+    const caseNo = await applyNewborn();
+    const item = await waitingPart(caseNo);
+    const results = await Promise.all(
+      [tokens.officer, tokens.colleague, tokens.officer, tokens.colleague].map((t) =>
+        office(`/parts/${item.partId}/claim`, t, { method: 'POST' }),
+      ),
+    );
+    const holders = new Set(results.filter((r) => r.status === 200).map((r) => r.body.assignee as string));
+    expect(holders.size).toBe(1);
+    expect(results.filter((r) => r.status !== 200).every((r) => r.status === 409 && r.body.code === 'CLAIMED_BY_OTHER')).toBe(true);
+    const subjectOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    const [mine, other] =
+      [...holders][0] === subjectOf(tokens.officer) ? [tokens.officer, tokens.colleague] : [tokens.colleague, tokens.officer];
+    expect((await office(`/parts/${item.partId}/release`, other, { method: 'POST' })).body.code).toBe('NOT_CLAIMED_BY_YOU');
+    expect((await office(`/parts/${item.partId}/release`, mine, { method: 'POST' })).status).toBe(204);
+    expect((await office(`/parts/${item.partId}/claim`, other, { method: 'POST' })).status).toBe(200);
+  });
+});

@@ -1,0 +1,30 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+
+export class InboxQuery {
+  /** `todo` 待办 (default), `mine` 我签收的, `done` 已办. */
+  @IsOptional() @IsIn(['todo', 'mine', 'done']) box?: 'todo' | 'mine' | 'done';
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) offset?: number;
+}
+
+export class OutputBody {
+  @IsString() @Length(1, 64) code!: string;
+  /** The department's reference for it (a licence id, a certificate number …). */
+  @IsString() @Length(1, 128) reference!: string;
+}
+
+export class MarksBody {
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Length(1, 200, { each: true }) fields?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 64, { each: true }) materials?: string[];
+}
+
+/** Body of POST /v1/business/back-office/parts/:partId/actions — one workflow step. */
+export class ActionBody {
+  /** The action's name as the matter's workflow names it (受理, 办结, 不予办理, 退回补正 …). */
+  @IsString() @Length(1, 32) action!: string;
+  /** Required to refuse or send back: the applicant reads it. */
+  @IsOptional() @IsString() @Length(1, 500) reason?: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => OutputBody) outputs?: OutputBody[];
+  @IsOptional() @ValidateNested() @Type(() => MarksBody) marks?: MarksBody;
+}
