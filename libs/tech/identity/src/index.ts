@@ -4,4 +4,11 @@ export { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from './lib/identity.schema.js
 export { IdentityConfig } from './lib/identity.config.js';
 export { AccountsService } from './lib/accounts.service.js';
 export { AgentsService } from './lib/agents.service.js';
-export { DEMO_BUSINESS_CLIENT, DEMO_CASE_DEPARTMENTS, DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_PORTALS, DEMO_STAFF } from './lib/demo-clients.seed.js';
+export {
+  DEMO_BUSINESS_CLIENT,
+  DEMO_CASE_DEPARTMENTS,
+  DEMO_CASE_OFFICER,
+  DEMO_PERSON,
+  DEMO_PORTALS,
+  DEMO_STAFF,
+} from './lib/demo-clients.seed.js';
