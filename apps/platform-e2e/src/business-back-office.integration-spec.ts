@@ -11,6 +11,11 @@ import { freePort } from './service-process.js';
 
 type Field = { id: string; type: string; source: string; codeList?: string[] };
 type InboxItem = { partId: string; caseNo: string; matterCode: string; matterName: string; state: string | null; assignee: string | null };
+type Delivery = {
+  status: string | null;
+  archivePackageId: string | null;
+  licences: { matterCode: string; output: string; name: string; licenceId: string }[];
+};
 type CaseView = { caseNo: string; status: string; parts: { matterCode: string; department: string; status: string; outputs: unknown[] }[] };
 
 const WJW = '南京市卫生健康委员会';
@@ -37,6 +42,7 @@ describe('business platform: back office (部门审批) with staff tokens and da
   const todo = async (token: string, box = 'todo') =>
     ((await office(`/parts?box=${box}&limit=100`, token)).body as { items: InboxItem[] }).items;
   const caseOf = async (caseNo: string) => (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as CaseView;
+  const techQuery = (sql: string, params: unknown[]) => tech.app.get(DataSource).query(sql, params) as Promise<Record<string, unknown>[]>;
   const departmentId = async (name: string) =>
     (
       (await tech.app.get(DataSource).query(`SELECT id FROM "${tech.definition.schema}".department WHERE name = $1`, [name])) as {
@@ -190,6 +196,51 @@ describe('business platform: back office (部门审批) with staff tokens and da
       expect.arrayContaining(['step', 'approved']),
     );
     expect((await todo(tokens.officer, 'done')).map((i) => i.caseNo)).toContain(caseNo);
+
+    // 一窗出件: the birth certificate issued once as an e-licence sealed with 卫健委's seal, the case archived, the applicant told.
+    const delivered = await eventually(async () => {
+      const v = (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as CaseView & { delivery: Delivery };
+      return v.delivery.status === 'delivered' ? v : null;
+    }, 60_000);
+    expect(delivered.delivery.licences).toEqual([
+      expect.objectContaining({
+        matterCode: BIRTH,
+        output: 'BIRTH-CERT',
+        name: '出生医学证明',
+        licenceId: expect.stringMatching(/^1\.2\.156\.3005\.2\./),
+      }),
+    ]);
+    expect(delivered.delivery.archivePackageId).toMatch(/^[0-9a-f-]{36}$/);
+    const issued = await techQuery(
+      `SELECT licence_id, issuer_name, data FROM "${tech.definition.schema}".licence WHERE issue_key LIKE $1`,
+      [`${caseNo}:%`],
+    );
+    expect(issued).toEqual([
+      { licence_id: delivered.delivery.licences[0]!.licenceId, issuer_name: WJW, data: expect.objectContaining({ 出生时间: '2026-11-30T08:15:00+08:00' }) },
+    ]);
+    expect(await techQuery(`SELECT case_id FROM "${tech.definition.schema}".archive_package WHERE case_id = $1`, [caseNo])).toHaveLength(1);
+    const last = ((await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string; message: string }[] })
+      .timeline;
+    expect(last.map((e) => e.kind)).toEqual(expect.arrayContaining(['licence-issued', 'delivered']));
+    expect(last.find((e) => e.kind === 'delivered')!.message).toContain('已短信通知');
+
+    // A delivery whose answers were lost is run again: the issue key answers the same licence, no second one; the archive keeps one package.
+    const businessDb = business.app.get(DataSource);
+    await businessDb.query(
+      `DELETE FROM "${business.definition.schema}".biz_case_output WHERE case_id = (SELECT id FROM "${business.definition.schema}".biz_case WHERE case_no = $1)`,
+      [caseNo],
+    );
+    await businessDb.query(
+      `UPDATE "${business.definition.schema}".biz_case SET delivery_status = 'pending', delivery_lease_until = NULL, archive_package_id = NULL WHERE case_no = $1`,
+      [caseNo],
+    );
+    const redelivered = await eventually(async () => {
+      const v = (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as CaseView & { delivery: Delivery };
+      return v.delivery.status === 'delivered' ? v : null;
+    }, 60_000);
+    expect(redelivered.delivery.licences.map((l) => l.licenceId)).toEqual(delivered.delivery.licences.map((l) => l.licenceId));
+    expect(await techQuery(`SELECT 1 FROM "${tech.definition.schema}".licence WHERE issue_key LIKE $1`, [`${caseNo}:%`])).toHaveLength(1);
+    expect(await techQuery(`SELECT 1 FROM "${tech.definition.schema}".archive_package WHERE case_id = $1`, [caseNo])).toHaveLength(1);
   });
 
   it('退回补正: a reason and marks naming only what the part has; the applicant’s step is not staff’s to take', async () => {

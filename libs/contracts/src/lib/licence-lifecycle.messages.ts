@@ -34,6 +34,11 @@ export class LicenceIssueInput {
   @IsUUID() sealId!: string;
   /** Last day of validity (YYYY-MM-DD); default from the type's validity rule. */
   @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
+  /**
+   * The caller's key for this issue (8–128 of A–Z a–z 0–9 . _ : -): the same app sending the same
+   * key again is answered the licence issued the first time — a retry never issues a second one.
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9._:-]{8,128}$/) issueKey?: string;
 }
 
 export class LicenceIssueRequest {

@@ -5,11 +5,12 @@ import { BusinessPlatformModule } from './business-platform.module.js';
 import { acceptYamlBodies } from './bundles/bundles.controller.js';
 import { BizBundle } from './bundles/bundles.entities.js';
 import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
-import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
+import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
 import { BizDepartment } from './back-office/department.entity.js';
 import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
 import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
+import { CaseDelivery1763900400000 } from './migrations/1763900400000-case-delivery.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -28,6 +29,7 @@ export const businessPlatformService: ServiceDefinition = {
     BizCasePart,
     BizCaseSupplement,
     BizCaseEvent,
+    BizCaseOutput,
     BizDepartment,
     OutboxRecord,
     ProcessedMessage,
@@ -38,10 +40,18 @@ export const businessPlatformService: ServiceDefinition = {
     CreateCases1763900100000,
     PartDeadlines1763900200000,
     BackOffice1763900300000,
+    CaseDelivery1763900400000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
-  requests: [Topic.DataCatalogueElements, Topic.CalendarDeadline, Topic.IdentityDepartments],
+  requests: [
+    Topic.DataCatalogueElements,
+    Topic.CalendarDeadline,
+    Topic.IdentityDepartments,
+    Topic.LicenceIssue,
+    Topic.ArchiveDeposit,
+    Topic.NotificationSend,
+  ],
   publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided, Topic.BusinessPartOverdue],
   consumes: [Topic.BusinessPartDecided, Topic.BusinessPartDispatched],
 };

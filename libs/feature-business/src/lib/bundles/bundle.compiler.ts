@@ -1,4 +1,4 @@
-import type { FieldType, MatterDefinition } from '../matters/matter-definition.js';
+import { type FieldType, formIdOf, type MatterDefinition } from '../matters/matter-definition.js';
 import type { BundleDefinition } from './bundle-definition.js';
 import { findCycle, topological } from './dependency-graph.js';
 
@@ -157,7 +157,7 @@ export function compileBundle(
   for (const m of matters)
     for (const [k, f] of m.fields.entries()) {
       const subject = f.subject ?? (bundle.target === 'company' ? 'company' : 'applicant');
-      const id = f.element ? `${subject}.${f.element}` : `${subject}.${m.code}:${f.key}`;
+      const id = formIdOf(m.code, { subject, element: f.element, key: f.key });
       const source = f.element ? elements.get(f.element) : undefined;
       const type = f.type ?? source?.type;
       const path = `matter ${m.code}/fields[${k}]`;

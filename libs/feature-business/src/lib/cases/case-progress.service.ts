@@ -9,6 +9,9 @@ import type { BizBundle } from '../bundles/bundles.entities.js';
 import { MattersService } from '../matters/matters.service.js';
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement, type CaseStatus } from './cases.entities.js';
 
+/** The crypto provider's label for applicants' ID numbers (the case id is the associated data). */
+export const APPLICANT_ID_LABEL = 'business-applicant-id';
+
 /** What dispatching needs, read before a transaction opens: due days by number of working days from today, and each matter's initial workflow state. */
 export interface Schedule {
   dues: Map<number, { due: string; provisional: boolean }>;
@@ -28,6 +31,9 @@ export class CaseProgressService {
     private readonly workingDays: WorkingDaysClient,
     private readonly matters: MattersService,
   ) {}
+
+  /** Called when a case becomes ready for delivery (DeliverOutputs wakes up; set by it). */
+  deliveryWanted: (() => void) | null = null;
 
   async note(m: EntityManager, c: BizCase, kind: string, message: string, actor: string, matterCode: string | null = null) {
     await m.getRepository(BizCaseEvent).insert({ caseId: c.id, at: new Date(), kind, matterCode, actor, message: message.slice(0, 500) });
@@ -104,8 +110,11 @@ export class CaseProgressService {
       approved === parts.length ? (open > 0 ? 'awaiting-supplements' : 'completed') : approved > 0 ? 'partly-completed' : 'stopped';
     if (next === c.status) return;
     const finished = next === 'awaiting-supplements' ? null : new Date();
-    await m.getRepository(BizCase).update({ id: c.id }, { status: next, finishedAt: finished });
-    Object.assign(c, { status: next, finishedAt: finished });
+    // 一窗出件: once the case is done (fully or in part), its outputs are delivered together by DeliverOutputs.
+    const delivery = next === 'completed' || next === 'partly-completed' ? { deliveryStatus: 'pending' as const } : {};
+    await m.getRepository(BizCase).update({ id: c.id }, { status: next, finishedAt: finished, ...delivery });
+    Object.assign(c, { status: next, finishedAt: finished, ...delivery });
+    if (delivery.deliveryStatus) this.deliveryWanted?.();
     const message = {
       completed: '全部事项已办结，结果一并送达 (every part is done; the outputs are delivered together)',
       'awaiting-supplements': `全部事项已办结，待补齐 ${open} 项容缺材料后出件 (every part is done; the outputs wait for ${open} supplement(s))`,

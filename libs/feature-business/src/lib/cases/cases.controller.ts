@@ -20,7 +20,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
-import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases.entities.js';
+import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CaseProblem } from './cases.problems.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
 import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
@@ -127,10 +127,11 @@ export class CasesController {
 
   /** The case as the applicant and the window read it: one notice of everything still needed (一次告知), one timeline (一次反馈). */
   private async view(c: BizCase) {
-    const [parts, supplements, events] = await Promise.all([
+    const [parts, supplements, events, licences] = await Promise.all([
       this.dataSource.getRepository(BizCasePart).find({ where: { caseId: c.id }, order: { stage: 'ASC', matterCode: 'ASC' } }),
       this.dataSource.getRepository(BizCaseSupplement).find({ where: { caseId: c.id }, order: { materialCode: 'ASC' } }),
       this.dataSource.getRepository(BizCaseEvent).find({ where: { caseId: c.id }, order: { seq: 'ASC' } }),
+      this.dataSource.getRepository(BizCaseOutput).find({ where: { caseId: c.id }, order: { matterCode: 'ASC', outputCode: 'ASC' } }),
     ]);
     return {
       caseNo: c.caseNo,
@@ -161,6 +162,12 @@ export class CasesController {
         reason: p.reason,
         outputs: p.outputs,
       })),
+      delivery: {
+        status: c.deliveryStatus,
+        deliveredAt: c.deliveredAt?.toISOString() ?? null,
+        archivePackageId: c.archivePackageId,
+        licences: licences.map((l) => ({ matterCode: l.matterCode, output: l.outputCode, name: l.name, licenceId: l.licenceId, number: l.number })),
+      },
       timeline: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, matterCode: e.matterCode, actor: e.actor, message: e.message })),
     };
   }

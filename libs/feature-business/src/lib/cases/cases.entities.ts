@@ -13,8 +13,11 @@ export interface CaseMaterial {
   matters: string[];
 }
 
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
 /** 办件: one application of a bundle, with one case number (一号服务). */
 @Entity({ name: 'biz_case' })
+@Index('IDX_biz_case_delivery_pending', ['deliveryLeaseUntil'], { where: "delivery_status = 'pending'" })
 @Index('UQ_biz_case_idempotency', ['submittedBy', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 export class BizCase {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_biz_case' })
@@ -77,6 +80,58 @@ export class BizCase {
 
   @Column({ type: 'timestamptz', name: 'finished_at', nullable: true })
   finishedAt!: Date | null;
+
+  /** The applicant's ID number or credit code, encrypted (the service's crypto provider; for issuing the outputs to them). */
+  @Column({ type: 'bytea', name: 'applicant_id_enc', nullable: true })
+  applicantIdEnc!: Buffer | null;
+
+  /** 一窗出件: pending once every part is settled; delivered when the licences are issued, the case archived and the applicant told. */
+  @Column({ type: 'varchar', length: 16, name: 'delivery_status', nullable: true })
+  deliveryStatus!: DeliveryStatus | null;
+
+  @Column({ type: 'int', name: 'delivery_attempts', default: 0 })
+  deliveryAttempts!: number;
+
+  /** A delivering instance holds the case until then (another takes it over after). */
+  @Column({ type: 'timestamptz', name: 'delivery_lease_until', nullable: true })
+  deliveryLeaseUntil!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, name: 'delivery_error', nullable: true })
+  deliveryError!: string | null;
+
+  @Column({ type: 'uuid', name: 'archive_package_id', nullable: true })
+  archivePackageId!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'delivered_at', nullable: true })
+  deliveredAt!: Date | null;
+}
+
+/** An output the platform issued as an e-licence for a case (once: the key is the licence's issue key too). */
+@Entity({ name: 'biz_case_output' })
+export class BizCaseOutput {
+  @PrimaryColumn({ type: 'uuid', name: 'case_id', primaryKeyConstraintName: 'PK_biz_case_output' })
+  caseId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 32, name: 'matter_code', primaryKeyConstraintName: 'PK_biz_case_output' })
+  matterCode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 64, name: 'output_code', primaryKeyConstraintName: 'PK_biz_case_output' })
+  outputCode!: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 21, name: 'licence_type' })
+  licenceType!: string;
+
+  @Column({ type: 'varchar', length: 128, name: 'licence_id' })
+  licenceId!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  number!: string;
+
+  @Column({ type: 'timestamptz', name: 'issued_at' })
+  issuedAt!: Date;
 }
 
 /** What a department marked wrong when it sent a part back to the applicant (退回补正). */

@@ -4,9 +4,10 @@ import { BundlesModule } from '../bundles/bundles.module.js';
 import { MattersModule } from '../matters/matters.module.js';
 import { CaseProgressService } from './case-progress.service.js';
 import { CasesController } from './cases.controller.js';
-import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement } from './cases.entities.js';
+import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CasesHandler } from './cases.handler.js';
 import { SimulatedDepartmentHandler } from './simulated-department.handler.js';
+import { DeliverOutputs } from './usecases/deliver-outputs/deliver-outputs.usecase.js';
 import { DecidePart } from './usecases/decide-part/decide-part.usecase.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
 import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
@@ -15,9 +16,9 @@ import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent]), BundlesModule, MattersModule],
+  imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, BizCaseOutput]), BundlesModule, MattersModule],
   controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
-  providers: [SubmitApplication, DecidePart, SupplyMaterial, SweepSupplements, SweepPartDeadlines, CaseProgressService],
-  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines, CaseProgressService],
+  providers: [SubmitApplication, DecidePart, SupplyMaterial, SweepSupplements, SweepPartDeadlines, CaseProgressService, DeliverOutputs],
+  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines, CaseProgressService, DeliverOutputs],
 })
 export class CasesModule {}

@@ -6,8 +6,10 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -56,6 +58,8 @@ export class OutputBody {
   @Matches(CODE) code!: string;
   @IsString() @Length(1, 128) name!: string;
   @IsOptional() @Matches(/^[0-9A-Z]{18}\d{3}$/) licenceType?: string;
+  @IsOptional() @IsUUID() seal?: string;
+  @IsOptional() @IsObject() data?: Record<string, string>;
 }
 
 export class WorkflowStateBody {

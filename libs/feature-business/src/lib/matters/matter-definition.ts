@@ -57,6 +57,19 @@ export interface OutputDefinition {
   name: string;
   /** Issued as an electronic licence of this type. */
   licenceType?: string;
+  /**
+   * The department's licence seal (a seal id of tech-capabilities, granted to the business
+   * platform): with it the platform issues and seals the licence when the case is done (一窗出件);
+   * without it the department issues the output itself and gives its reference.
+   */
+  seal?: string;
+  /** The licence's data items (照面信息), each from a field of this matter: item name → field key. */
+  data?: Record<string, string>;
+}
+
+/** The id a matter's field has in a bundle's merged form (and in a case's form). */
+export function formIdOf(matterCode: string, field: Pick<FieldDefinition, 'subject' | 'element' | 'key'>): string {
+  return field.element ? `${field.subject}.${field.element}` : `${field.subject}.${matterCode}:${field.key}`;
 }
 
 export interface WorkflowState {

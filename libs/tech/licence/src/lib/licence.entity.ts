@@ -8,6 +8,7 @@ import { LicenceType } from './licence-type.entity.js';
  */
 @Entity({ name: 'licence' })
 @Index('IDX_licence_holder_key', ['holderKey'])
+@Index('UQ_licence_issue_key', ['issueApp', 'issueKey'], { unique: true, where: 'issue_key IS NOT NULL' })
 export class Licence {
   /** GB/T 36904 identifier, e.g. 1.2.156.3005.2.<type>.<issuer>.<serial>.<version>.<check>. */
   @PrimaryColumn({ type: 'varchar', length: 128, name: 'licence_id' })
@@ -71,6 +72,13 @@ export class Licence {
 
   @Column({ type: 'varchar', length: 512, name: 'revoked_reason', nullable: true })
   revokedReason!: string | null;
+
+  /** The issuing app and its key for this issue (LicenceIssueInput.issueKey): the same pair never issues a second licence. */
+  @Column({ type: 'varchar', length: 128, name: 'issue_app', nullable: true })
+  issueApp!: string | null;
+
+  @Column({ type: 'varchar', length: 128, name: 'issue_key', nullable: true })
+  issueKey!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

@@ -9,6 +9,7 @@ import { LicenceLifecycle1763801600000 } from './migrations/1763801600000-licenc
 import { LicenceUseAuthorisations1763801800000 } from './migrations/1763801800000-licence-use-authorisations.migration.js';
 import { LicenceDocuments1763801900000 } from './migrations/1763801900000-licence-documents.migration.js';
 import { LicenceUseByAgents1763802000000 } from './migrations/1763802000000-licence-use-by-agents.migration.js';
+import { LicenceIssueKeys1763802600000 } from './migrations/1763802600000-licence-issue-keys.migration.js';
 
 /** The tables the e-licence module owns; no other module reads or writes them. */
 export const LICENCE_ENTITIES = [LicenceType, Licence, LicenceAccessLog, LicenceAnnotationRow, LicenceUseAuthorisation, LicenceDocument];
@@ -20,4 +21,5 @@ export const LICENCE_MIGRATIONS = [
   LicenceUseAuthorisations1763801800000,
   LicenceDocuments1763801900000,
   LicenceUseByAgents1763802000000,
+  LicenceIssueKeys1763802600000,
 ];

@@ -33,6 +33,34 @@ export const DEMO_ISSUER_SEAL = {
   grantees: ['demo-portal', DEMO_SEED_APP],
 } as const;
 
+/**
+ * Nanjing departments' licence seals (SEED_DEMO), granted to the business platform, which issues
+ * and seals the outputs of the demo bundles with them when a case is done (一窗出件). The demo
+ * matter catalogue (libs/feature-business, matters.yaml) names these ids on its outputs.
+ */
+export const DEMO_DEPARTMENT_SEALS = [
+  {
+    id: '3f6b2c1a-8d4e-4b7f-a2c9-5e1d7f3b9a01',
+    organisation: {
+      name: '南京市卫生健康委员会',
+      id: generateCreditCode({ authority: '1', kind: '1', regionCode: '320100', organisationBody: '01400201' }),
+    },
+    name: '南京市卫生健康委员会 出生医学证明专用章',
+    type: 'approval',
+    grantees: ['business-platform'],
+  },
+  {
+    id: '3f6b2c1a-8d4e-4b7f-a2c9-5e1d7f3b9a02',
+    organisation: {
+      name: '南京市市场监督管理局',
+      id: generateCreditCode({ authority: '1', kind: '1', regionCode: '320100', organisationBody: '01400202' }),
+    },
+    name: '南京市市场监督管理局 证照专用章',
+    type: 'approval',
+    grantees: ['business-platform'],
+  },
+] as const;
+
 /** Registers the demo seals when SEED_DEMO is on; the licence seed waits for them (`ready()`). */
 @Injectable()
 export class DemoSealSeed implements OnApplicationBootstrap {
@@ -57,7 +85,7 @@ export class DemoSealSeed implements OnApplicationBootstrap {
 
   private async seed(): Promise<void> {
     if (!this.config.SEED_DEMO) return;
-    for (const s of [DEMO_SEAL, DEMO_ISSUER_SEAL]) {
+    for (const s of [DEMO_SEAL, DEMO_ISSUER_SEAL, ...DEMO_DEPARTMENT_SEALS]) {
       if (await this.dataSource.getRepository(Seal).existsBy({ id: s.id })) continue;
       await this.seals.register({
         id: s.id,

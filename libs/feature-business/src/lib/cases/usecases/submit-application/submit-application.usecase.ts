@@ -1,17 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { subjectKeyOf } from '@gmp/contracts';
 import { isCitizenId, isCreditCode, todayInChina } from '@gmp/gov-standards';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
-import { ServiceConfig } from '@gmp/service-kit';
+import type { CryptoProvider } from '@gmp/gm-crypto';
+import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { type ApplicationContent, checkApplication } from '../../application-check.js';
 import { CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
 import { CaseProblem } from '../../cases.problems.js';
+import { APPLICANT_ID_LABEL } from '../../case-progress.service.js';
 
 /** Working days the applicant has to supply a material accepted missing (容缺). */
 export const SUPPLEMENT_DAYS = 5;
@@ -50,6 +52,7 @@ export class SubmitApplication {
     private readonly workingDays: WorkingDaysClient,
     private readonly outbox: OutboxService,
     private readonly config: ServiceConfig,
+    @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
   ) {}
 
   async execute(cmd: SubmitApplicationCommand): Promise<SubmitApplicationResult> {
@@ -97,8 +100,9 @@ export class SubmitApplication {
     try {
       return await this.dataSource.transaction(async (m) => {
         const [{ seq }] = (await m.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
+        const id = randomUUID();
         const c: BizCase = {
-          id: randomUUID(),
+          id,
           caseNo: `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`,
           bundleCode: bundle.code,
           bundleVersion: bundle.version,
@@ -116,6 +120,13 @@ export class SubmitApplication {
           provisional: due.provisional,
           submittedAt: new Date(),
           finishedAt: null,
+          applicantIdEnc: this.crypto.encrypt(APPLICANT_ID_LABEL, cmd.applicant.id.toUpperCase(), id),
+          deliveryStatus: null,
+          deliveryAttempts: 0,
+          deliveryLeaseUntil: null,
+          deliveryError: null,
+          archivePackageId: null,
+          deliveredAt: null,
         };
         await m.getRepository(BizCase).insert(c as QueryDeepPartialEntity<BizCase>);
         const parts: BizCasePart[] = plan.matters.map((x) => ({

@@ -23,7 +23,7 @@ export class DefineMatter {
 
   async execute(cmd: DefineMatterCommand): Promise<{ matter: BizMatter; changed: boolean }> {
     const definition = JSON.parse(JSON.stringify(cmd.definition)) as MatterDefinition;
-    const errors = workflowErrors(definition.workflow);
+    const errors = [...workflowErrors(definition.workflow), ...outputErrors(definition)];
     if (errors.length > 0)
       throw CatalogueProblem.MATTER_INVALID(
         errors.join('; ').slice(0, 2000),
@@ -61,4 +61,18 @@ export class DefineMatter {
       return { matter: row, changed: true };
     });
   }
+}
+
+/** An output issued by the platform names its licence type, and takes its data items from fields the matter has. */
+function outputErrors(definition: MatterDefinition): string[] {
+  const keys = new Set(definition.fields.map((f) => f.key));
+  return definition.outputs.flatMap((o) => [
+    ...(o.seal && !o.licenceType ? [`结果「${o.name}」有印章但没有证照类型 (an output with a seal needs its licenceType)`] : []),
+    ...Object.entries(o.data ?? {})
+      .filter(([item, key]) => typeof key !== 'string' || !keys.has(key) || item.length === 0 || item.length > 64)
+      .map(
+        ([item, key]) =>
+          `结果「${o.name}」的照面项 ${item.slice(0, 64)} 取自不存在的字段 (a data item from no field of the matter): ${String(key).slice(0, 64)}`,
+      ),
+  ]);
 }

@@ -42,6 +42,10 @@ export class IssueLicence implements OnModuleInit {
   }
 
   async execute({ meta, input }: LicenceIssueRequest): Promise<LicenceIssueReply> {
+    if (input.issueKey) {
+      const before = await this.issuedBefore(meta.app, input.issueKey);
+      if (before) return before;
+    }
     const type = await this.dataSource.getRepository(LicenceType).findOneBy({ code: input.typeCode });
     if (!type) throw LicenceProblem.UNKNOWN_LICENCE_TYPE(input.typeCode);
     if (type.holderType !== input.holderType)
@@ -81,6 +85,8 @@ export class IssueLicence implements OnModuleInit {
       sealId: seal.id,
       revokedAt: null,
       revokedReason: null,
+      issueApp: input.issueKey ? meta.app : null,
+      issueKey: input.issueKey ?? null,
       createdAt: new Date(),
     } as Licence;
     const signed = await this.signing.signRecord(meta, seal.id, licence, input.holderId);
@@ -102,11 +108,18 @@ export class IssueLicence implements OnModuleInit {
       { font: await loadLicenceFont(this.licenceConfig.LICENCE_FONT_PATH) },
     );
     const sealed = await this.seals.sealPdf(meta, { sealId: seal.id, pdf: rendered.toString('base64') });
-    await this.dataSource.transaction(async (m) => {
-      await m.insert(Licence, licence as never);
-      await m.insert(LicenceDocument, { licenceId, pdf: Buffer.from(sealed.pdf, 'base64'), sha256: sealed.sha256 });
-      await this.events.announce(m, meta, 'issued', licence);
-    });
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.insert(Licence, licence as never);
+        await m.insert(LicenceDocument, { licenceId, pdf: Buffer.from(sealed.pdf, 'base64'), sha256: sealed.sha256 });
+        await this.events.announce(m, meta, 'issued', licence);
+      });
+    } catch (err) {
+      // The same key sent twice at once: the other one issued it; answer that licence.
+      const before = input.issueKey && isUniqueViolation(err) ? await this.issuedBefore(meta.app, input.issueKey) : null;
+      if (before) return before;
+      throw err;
+    }
     return {
       licenceId,
       number: licence.number,
@@ -114,6 +127,23 @@ export class IssueLicence implements OnModuleInit {
       ...(validUntil ? { validUntil } : {}),
       signature: signed.signature,
       pdfSha256: sealed.sha256,
+    };
+  }
+
+  /** The licence this app issued under this key, answered as it was the first time. */
+  private async issuedBefore(app: string, issueKey: string): Promise<LicenceIssueReply | null> {
+    const licence = await this.dataSource.getRepository(Licence).findOneBy({ issueApp: app, issueKey });
+    if (!licence) return null;
+    const document = await this.dataSource
+      .getRepository(LicenceDocument)
+      .findOne({ where: { licenceId: licence.licenceId }, select: { sha256: true } });
+    return {
+      licenceId: licence.licenceId,
+      number: licence.number,
+      issueDate: String(licence.issueDate),
+      ...(licence.validUntil ? { validUntil: String(licence.validUntil) } : {}),
+      signature: licence.signature ? Buffer.from(licence.signature).toString('base64') : '',
+      pdfSha256: document?.sha256 ?? '',
     };
   }
 
@@ -144,6 +174,12 @@ function itemsOf(type: LicenceType, data: Record<string, unknown>): { label: str
     label: props[k]?.title ?? k,
     value: typeof data[k] === 'string' ? (data[k] as string) : JSON.stringify(data[k]),
   }));
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (
+    (err as { driverError?: { code?: string }; code?: string }).driverError?.code === '23505' || (err as { code?: string }).code === '23505'
+  );
 }
 
 function mask(id: string): string {
