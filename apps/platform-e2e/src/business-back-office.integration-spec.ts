@@ -216,7 +216,11 @@ describe('business platform: back office (部门审批) with staff tokens and da
       [`${caseNo}:%`],
     );
     expect(issued).toEqual([
-      { licence_id: delivered.delivery.licences[0]!.licenceId, issuer_name: WJW, data: expect.objectContaining({ 出生时间: '2026-11-30T08:15:00+08:00' }) },
+      {
+        licence_id: delivered.delivery.licences[0]!.licenceId,
+        issuer_name: WJW,
+        data: expect.objectContaining({ 出生时间: '2026-11-30T08:15:00+08:00' }),
+      },
     ]);
     expect(await techQuery(`SELECT case_id FROM "${tech.definition.schema}".archive_package WHERE case_id = $1`, [caseNo])).toHaveLength(1);
     const last = ((await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string; message: string }[] })

@@ -166,7 +166,13 @@ export class CasesController {
         status: c.deliveryStatus,
         deliveredAt: c.deliveredAt?.toISOString() ?? null,
         archivePackageId: c.archivePackageId,
-        licences: licences.map((l) => ({ matterCode: l.matterCode, output: l.outputCode, name: l.name, licenceId: l.licenceId, number: l.number })),
+        licences: licences.map((l) => ({
+          matterCode: l.matterCode,
+          output: l.outputCode,
+          name: l.name,
+          licenceId: l.licenceId,
+          number: l.number,
+        })),
       },
       timeline: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, matterCode: e.matterCode, actor: e.actor, message: e.message })),
     };
