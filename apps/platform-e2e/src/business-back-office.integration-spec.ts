@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { businessPlatformService } from '@gmp/feature-business';
+import { businessPlatformService, SweepStepLimits } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
 import { generateCitizenId } from '@gmp/gov-standards';
@@ -20,6 +20,7 @@ type CaseView = { caseNo: string; status: string; parts: { matterCode: string; d
 
 const WJW = '南京市卫生健康委员会';
 const BIRTH = '11320100MB1234567X4000001000';
+const VACCINATION = '11320100MB1234567X4000002000';
 
 /**
  * 部门审批 over real Kafka and PostgreSQL, with identity's real tokens: the business platform
@@ -342,5 +343,60 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect((await office(`/parts/${item.partId}/release`, other, { method: 'POST' })).body.code).toBe('NOT_CLAIMED_BY_YOU');
     expect((await office(`/parts/${item.partId}/release`, mine, { method: 'POST' })).status).toBe(204);
     expect((await office(`/parts/${item.partId}/claim`, other, { method: 'POST' })).status).toBe(200);
+  });
+
+  it('step limits, swept in PostgreSQL: a warning at 80 %, escalation past the limit, deemed approval where the workflow says so — each once', async () => {
+    const act = async (partId: string, body: object) =>
+      expect((await office(`/parts/${partId}/actions`, tokens.officer, { body })).status).toBe(200);
+    // A: 出生医学证明 approved, then 预防接种证 accepted — its 审查中 step is deemed approved when its limit passes.
+    const a = await applyNewborn();
+    const birth = await waitingPart(a);
+    await act(birth.partId, { action: '受理' });
+    await act(birth.partId, { action: '办结' });
+    const vaccination = await waitingPart(a, VACCINATION);
+    await act(vaccination.partId, { action: '受理' });
+    // B: left at 待受理 (escalate). C: sent back, 待补正 has 5 working days (warning after 4).
+    const b = await waitingPart(await applyNewborn());
+    const cCase = await applyNewborn();
+    const c = await waitingPart(cCase);
+    await act(c.partId, { action: '受理' });
+    const field = ((await office(`/parts/${c.partId}`, tokens.officer)).body as { form: { id: string }[] }).form[0]!.id;
+    await act(c.partId, { action: '退回补正', reason: '请补正出生时间', marks: { fields: [field] } });
+    const cDetail = (await office(`/parts/${c.partId}`, tokens.officer)).body as { stepDueOn: string };
+    const warnOn = (
+      await business.app
+        .get(DataSource)
+        .query(`SELECT state_warn_on FROM "${business.definition.schema}".biz_case_part WHERE id = $1`, [c.partId])
+    )[0].state_warn_on as string;
+    expect(warnOn < cDetail.stepDueOn).toBe(true);
+
+    const sweep = business.app.get(SweepStepLimits);
+    const atWarnDay = new Date(`${warnOn}T12:00:00+08:00`);
+    const first = await sweep.execute(atWarnDay);
+    expect(first.warned).toBeGreaterThanOrEqual(1);
+    expect(first.escalated).toBeGreaterThanOrEqual(1);
+    expect(first.deemedApproved).toBeGreaterThanOrEqual(1);
+    const kinds = async (caseNo: string) =>
+      (
+        (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as {
+          timeline: { kind: string; actor: string; matterCode: string | null }[];
+        }
+      ).timeline;
+    expect((await kinds(cCase)).filter((e) => e.kind === 'step-warning')).toHaveLength(1);
+    expect((await kinds(cCase)).filter((e) => e.kind === 'escalated')).toHaveLength(0); // 待补正 is not past its limit yet
+    expect((await kinds(b.caseNo)).filter((e) => e.kind === 'escalated' && e.matterCode === BIRTH)).toHaveLength(1);
+    const deemed = (await kinds(a)).filter((e) => e.matterCode === VACCINATION && e.kind === 'approved');
+    expect(deemed).toEqual([expect.objectContaining({ actor: `${WJW}/视为同意` })]);
+    expect((await caseOf(a)).parts.find((p) => p.matterCode === VACCINATION)!.status).toBe('approved');
+    // Swept again: nothing new for these parts.
+    await sweep.execute(atWarnDay);
+    expect((await kinds(cCase)).filter((e) => e.kind === 'step-warning')).toHaveLength(1);
+    expect((await kinds(b.caseNo)).filter((e) => e.kind === 'escalated')).toHaveLength(1);
+    expect((await kinds(a)).filter((e) => e.matterCode === VACCINATION && e.kind === 'approved')).toHaveLength(1);
+    // A step taken after a warning restarts the clock of the next step: 待受理 → 审查中 gets its own due day.
+    await act(b.partId, { action: '受理' });
+    expect(((await office(`/parts/${b.partId}`, tokens.officer)).body as { stepDueOn: string | null }).stepDueOn).toMatch(
+      /^\d{4}-\d{2}-\d{2}$/,
+    );
   });
 });

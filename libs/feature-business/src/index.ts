@@ -11,3 +11,5 @@ export * from './lib/cases/usecases/submit-application/submit-application.usecas
 export * from './lib/business.config.js';
 export * from './lib/cases/usecases/sweep-supplements/sweep-supplements.usecase.js';
 export * from './lib/cases/usecases/sweep-part-deadlines/sweep-part-deadlines.usecase.js';
+export * from './lib/cases/usecases/sweep-step-limits/sweep-step-limits.usecase.js';
+export * from './lib/cases/usecases/deliver-outputs/deliver-outputs.usecase.js';

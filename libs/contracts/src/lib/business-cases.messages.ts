@@ -76,4 +76,6 @@ export class CasePartOverdueEvent {
   @IsString() @Length(1, 32) matterCode!: string;
   @IsString() @Length(1, 64) department!: string;
   @Matches(/^\d{4}-\d{2}-\d{2}$/) dueOn!: string;
+  /** Set when a workflow step's own limit passed (escalation: the step and its due day), not the part's committed due day. */
+  @IsOptional() @IsString() @Length(1, 32) state?: string;
 }

@@ -11,6 +11,7 @@ import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
 import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
 import { CaseDelivery1763900400000 } from './migrations/1763900400000-case-delivery.migration.js';
+import { StepLimits1763900500000 } from './migrations/1763900500000-step-limits.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -41,6 +42,7 @@ export const businessPlatformService: ServiceDefinition = {
     PartDeadlines1763900200000,
     BackOffice1763900300000,
     CaseDelivery1763900400000,
+    StepLimits1763900500000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),

@@ -147,6 +147,7 @@ export class StaffPartsService {
       status: part.status,
       state: part.workflowState ?? (part.status === 'dispatched' ? definition.workflow.initial : null),
       dueOn: part.dueOn,
+      stepDueOn: part.stateDueOn,
       assignee: part.assignee,
       claimedAt: part.claimedAt?.toISOString() ?? null,
       actions: this.actionsFor(definition, part, principal).map((a) => ({ name: a.name, to: a.to })),

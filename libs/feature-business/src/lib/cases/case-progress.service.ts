@@ -7,6 +7,7 @@ import { todayInChina } from '@gmp/gov-standards';
 import type { BundlePlan } from '../bundles/bundle.compiler.js';
 import type { BizBundle } from '../bundles/bundles.entities.js';
 import { MattersService } from '../matters/matters.service.js';
+import { stateNamed, stepClock } from '../matters/workflow.js';
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement, type CaseStatus } from './cases.entities.js';
 
 /** The crypto provider's label for applicants' ID numbers (the case id is the associated data). */
@@ -15,7 +16,8 @@ export const APPLICANT_ID_LABEL = 'business-applicant-id';
 /** What dispatching needs, read before a transaction opens: due days by number of working days from today, and each matter's initial workflow state. */
 export interface Schedule {
   dues: Map<number, { due: string; provisional: boolean }>;
-  initialStates: Map<string, string>;
+  /** Each matter's initial workflow step, with its clock (working days). */
+  initialStates: Map<string, { name: string; clock: { limit: number; warn: number | null } | null }>;
 }
 
 /**
@@ -47,13 +49,19 @@ export class CaseProgressService {
    */
   async scheduleFor(bundle: BizBundle, matters = bundle.plan.matters): Promise<Schedule> {
     const today = todayInChina(new Date());
-    const dues: Schedule['dues'] = new Map();
-    for (const n of new Set(matters.map((x) => Math.max(1, x.committedLimitDays)))) dues.set(n, await this.workingDays.deadline(today, n));
-    const initialStates = new Map<string, string>();
+    const initialStates: Schedule['initialStates'] = new Map();
     for (const x of matters) {
       const version = bundle.matterVersions[x.code];
-      if (version !== undefined) initialStates.set(x.code, (await this.matters.definitionAt(x.code, version)).workflow.initial);
+      if (version === undefined) continue;
+      const wf = (await this.matters.definitionAt(x.code, version)).workflow;
+      initialStates.set(x.code, { name: wf.initial, clock: stepClock(stateNamed(wf, wf.initial)) });
     }
+    const days = [
+      ...matters.map((x) => Math.max(1, x.committedLimitDays)),
+      ...[...initialStates.values()].flatMap((s) => (s.clock ? [s.clock.limit, ...(s.clock.warn ? [s.clock.warn] : [])] : [])),
+    ];
+    const dues: Schedule['dues'] = new Map();
+    for (const n of new Set(days)) dues.set(n, await this.workingDays.deadline(today, n));
     return { dues, initialStates };
   }
 
@@ -64,11 +72,14 @@ export class CaseProgressService {
     for (const part of ready) {
       const due = schedule.dues.get(Math.max(1, part.committedDays));
       if (!due) throw new Error(`no due day computed for ${part.committedDays} working days`);
+      const initial = schedule.initialStates.get(part.matterCode);
       const dispatched = {
         status: 'dispatched' as const,
         dueOn: due.due,
         dispatchedAt: new Date(),
-        workflowState: schedule.initialStates.get(part.matterCode) ?? null,
+        workflowState: initial?.name ?? null,
+        stateDueOn: initial?.clock ? (schedule.dues.get(initial.clock.limit)?.due ?? null) : null,
+        stateWarnOn: initial?.clock?.warn ? (schedule.dues.get(initial.clock.warn)?.due ?? null) : null,
       };
       Object.assign(part, dispatched);
       await m.getRepository(BizCasePart).update({ id: part.id }, dispatched);

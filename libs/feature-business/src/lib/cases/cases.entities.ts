@@ -204,6 +204,20 @@ export class BizCasePart {
   @Column({ type: 'timestamptz', name: 'claimed_at', nullable: true })
   claimedAt!: Date | null;
 
+  /** The working day by which the current workflow step must be taken (its `limitDays`), and the day 80 % of it is used. */
+  @Column({ type: 'varchar', length: 10, name: 'state_due_on', nullable: true })
+  stateDueOn!: string | null;
+
+  @Column({ type: 'varchar', length: 10, name: 'state_warn_on', nullable: true })
+  stateWarnOn!: string | null;
+
+  /** When the sweep warned that the step's limit is 80 % used, and when it acted on its breach (each once per step). */
+  @Column({ type: 'timestamptz', name: 'state_warned_at', nullable: true })
+  stateWarnedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'state_breached_at', nullable: true })
+  stateBreachedAt!: Date | null;
+
   /** The fields and materials marked wrong by the last send-back, for the applicant. */
   @Column({ type: 'jsonb', nullable: true })
   marks!: PartMarks | null;

@@ -7,6 +7,7 @@ import { CasesController } from './cases.controller.js';
 import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CasesHandler } from './cases.handler.js';
 import { SimulatedDepartmentHandler } from './simulated-department.handler.js';
+import { SweepStepLimits } from './usecases/sweep-step-limits/sweep-step-limits.usecase.js';
 import { DeliverOutputs } from './usecases/deliver-outputs/deliver-outputs.usecase.js';
 import { DecidePart } from './usecases/decide-part/decide-part.usecase.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
@@ -18,7 +19,16 @@ import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements
 @Module({
   imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, BizCaseOutput]), BundlesModule, MattersModule],
   controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
-  providers: [SubmitApplication, DecidePart, SupplyMaterial, SweepSupplements, SweepPartDeadlines, CaseProgressService, DeliverOutputs],
-  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines, CaseProgressService, DeliverOutputs],
+  providers: [
+    SubmitApplication,
+    DecidePart,
+    SupplyMaterial,
+    SweepSupplements,
+    SweepPartDeadlines,
+    CaseProgressService,
+    DeliverOutputs,
+    SweepStepLimits,
+  ],
+  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines, CaseProgressService, DeliverOutputs, SweepStepLimits],
 })
 export class CasesModule {}

@@ -58,3 +58,15 @@ function reachable(wf: WorkflowDefinition): string[] {
   }
   return [...found];
 }
+
+/** A step's clock in working days: its limit, and when 80 % of it is used (none for a one-day limit). */
+export function stepClock(state: WorkflowState | undefined): { limit: number; warn: number | null } | null {
+  if (!state?.limitDays) return null;
+  const warn = Math.floor(state.limitDays * 0.8);
+  return { limit: state.limitDays, warn: warn >= 1 && warn < state.limitDays ? warn : null };
+}
+
+/** The approving final state one action away from `state` (what a deemed approval moves to), if any. */
+export function approvalFrom(wf: WorkflowDefinition, state: string): string | null {
+  return actionsFrom(wf, state).find((a) => stateNamed(wf, a.to)?.outcome === 'approved')?.to ?? null;
+}

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { todayInChina } from '@gmp/gov-standards';
 import type { Principal } from '@gmp/identity';
+import { WorkingDaysClient } from '@gmp/messaging';
 import { CaseProgressService } from '../../../cases/case-progress.service.js';
 import { BizCase, BizCasePart, type PartMarks } from '../../../cases/cases.entities.js';
 import { DecidePart } from '../../../cases/usecases/decide-part/decide-part.usecase.js';
 import { BundlesService } from '../../../bundles/bundles.service.js';
-import { actionsFrom, stateNamed } from '../../../matters/workflow.js';
+import { actionsFrom, stateNamed, stepClock } from '../../../matters/workflow.js';
 import { BackOfficeProblem } from '../../back-office.problems.js';
 import { StaffPartsService } from '../../staff-parts.service.js';
 
@@ -46,6 +48,7 @@ export class TakeAction {
     private readonly bundles: BundlesService,
     private readonly decide: DecidePart,
     private readonly progress: CaseProgressService,
+    private readonly workingDays: WorkingDaysClient,
   ) {}
 
   async execute(cmd: TakeActionCommand): Promise<TakeActionResult> {
@@ -102,13 +105,27 @@ export class TakeAction {
     if (cmd.outputs?.length) throw BackOfficeProblem.DECISION_INVALID('只有办结时给出办理结果 (outputs come with the approving step)');
     const sendBack = actionsFrom(workflow, action.to).every((a) => a.roles.every((r) => r === 'applicant'));
     const marks = await this.marks(cmd, part, c, sendBack, reason);
+    // The next step's clock, from the calendar before the transaction opens.
+    const clock = stepClock(target);
+    const today = todayInChina(new Date());
+    const stateDueOn = clock ? (await this.workingDays.deadline(today, clock.limit)).due : null;
+    const stateWarnOn = clock?.warn ? (await this.workingDays.deadline(today, clock.warn)).due : null;
     await this.dataSource.transaction(async (m) => {
       // The case's row orders this step with decisions and supplements of the same case.
       await m.getRepository(BizCase).findOne({ where: { id: c.id }, lock: { mode: 'pessimistic_write' } });
       const result = await m
         .createQueryBuilder()
         .update(BizCasePart)
-        .set({ workflowState: action.to, assignee: null, claimedAt: null, ...(sendBack ? { marks } : {}) })
+        .set({
+          workflowState: action.to,
+          assignee: null,
+          claimedAt: null,
+          stateDueOn,
+          stateWarnOn,
+          stateWarnedAt: null,
+          stateBreachedAt: null,
+          ...(sendBack ? { marks } : {}),
+        })
         .where(`id = :id AND status = 'dispatched' AND (assignee IS NULL OR assignee = :me)`, { id: part.id, me: cmd.principal.subject })
         .andWhere(part.workflowState === null ? 'workflow_state IS NULL' : 'workflow_state = :state', { state: part.workflowState })
         .execute();

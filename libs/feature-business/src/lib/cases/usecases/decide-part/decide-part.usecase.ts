@@ -12,8 +12,8 @@ export class DecisionRefused extends Error {}
 
 /** A decision taken by a staff member in the back office: the workflow step it makes, checked against the part under its lock. */
 export interface StaffStep {
-  /** `staff:<id>` of the staff member. */
-  subject: string;
+  /** `staff:<id>` of the staff member; null for the platform itself (a deemed approval, whoever holds the part). */
+  subject: string | null;
   /** The timeline's actor (department and staff member). */
   actor: string;
   /** The workflow state the staff member saw, and the final state the action leads to. */
@@ -59,12 +59,15 @@ export class DecidePart {
       if (part.department !== d.department)
         throw new DecisionRefused(`${d.department} 不是该部分的办理部门 (not the part’s department: ${part.department})`);
       if (part.status !== 'dispatched') return 'already-decided' as const;
-      if (staff && (part.workflowState !== staff.from || (part.assignee !== null && part.assignee !== staff.subject)))
+      if (
+        staff &&
+        (part.workflowState !== staff.from || (staff.subject !== null && part.assignee !== null && part.assignee !== staff.subject))
+      )
         return 'changed' as const;
       if (d.decision === 'rejected' && !d.reason) throw new DecisionRefused('不予办理须说明理由 (a rejection needs its reason)');
       const actor = staff?.actor ?? d.department;
       const decidedAt = new Date(d.decidedAt);
-      const step = staff ? { workflowState: staff.to, assignee: null, claimedAt: null } : {};
+      const step = staff ? { workflowState: staff.to, assignee: null, claimedAt: null, stateDueOn: null, stateWarnOn: null } : {};
       if (d.decision === 'approved') {
         Object.assign(part, { status: 'approved', decidedAt, outputs: d.outputs ?? [], ...step });
         await m.getRepository(BizCasePart).update({ id: part.id }, { status: 'approved', decidedAt, outputs: d.outputs ?? [], ...step });

@@ -149,6 +149,10 @@ export class SubmitApplication {
           assignee: null,
           claimedAt: null,
           marks: null,
+          stateDueOn: null,
+          stateWarnOn: null,
+          stateWarnedAt: null,
+          stateBreachedAt: null,
         }));
         await m.getRepository(BizCasePart).insert(parts);
         if (supplementDue)
