@@ -126,6 +126,24 @@ const TARGETS = [
     range: { unit: '/s' },
   },
   {
+    target: '新生儿出生 end to end ≥ 50 cases/s over 5,000 cases, p50 < 1 s, 0 lost, 0 duplicated (issue 15)',
+    bench: 'business-cases',
+    measure(run) {
+      const r = row(run, 'submission');
+      const rate = num(r['cases/s']);
+      const cases = num(r['cases']);
+      const p50 = num(r['p50 ms']);
+      const lost = num(r['lost']);
+      const duplicated = num(r['duplicated licences']);
+      return {
+        value: rate,
+        figure: `${fmt(rate, 1)} cases/s over ${fmt(cases)} cases, p50 ${fmt(p50)} ms, ${lost} lost, ${duplicated} duplicated`,
+        met: rate >= 50 && cases >= 5000 && p50 < 1000 && lost === 0 && duplicated === 0,
+      };
+    },
+    range: { digits: 1, unit: ' cases/s' },
+  },
+  {
     target: 'token verification in the guard ≥ 20,000/s per core',
     bench: 'token-verify',
     measure(run) {

@@ -4,7 +4,7 @@ import type { CasePartDecidedEvent } from '@gmp/contracts';
 import { businessPlatformService, DecidePart, SweepPartDeadlines, SweepSupplements } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { techCapabilitiesService } from '@gmp/feature-tech';
-import { generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
+import { DEMO_CITIZENS, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
 import { getJson, INTERNAL, post } from './dispatch-client.js';
@@ -126,6 +126,59 @@ describe('business platform: applications and cases (一件事)', () => {
     expect(kinds.at(-1)).toBe('completed');
     expect(done.parts.every((p) => p.outputs.length === 1)).toBe(true);
   }, 90_000);
+
+  it('免填写: the parents’ data prefilled from the population library under the platform’s own grant, with provenance, in their “who used my data”; verified values stand over typed ones', async () => {
+    const [, li, wang] = DEMO_CITIZENS;
+    const plan = await planOf('JS-YJS-XSECS');
+    const prefillable = plan.form.filter((f) => f.source === 'prefill').map((f) => f.id);
+    expect(prefillable).toEqual(expect.arrayContaining(['mother.DE00001', 'mother.DE00002', 'father.DE00002']));
+    const typed = { ...formFor(plan.form), 'mother.DE00002': '错误的名字' };
+    const r = await apply({
+      bundleCode: 'JS-YJS-XSECS',
+      applicant: { id: wang.id, name: wang.name },
+      subjects: { mother: wang.id, father: li.id },
+      form: typed,
+    });
+    expect(r.status).toBe(201);
+    const c = r.body as CaseView & {
+      prefilled: { field: string; resourceCode: string; department: string }[];
+      notPrefilled: { field: string; reason: string }[];
+    };
+    const byField = Object.fromEntries(c.prefilled.map((p) => [p.field, p]));
+    expect(byField['mother.DE00001']).toMatchObject({ resourceCode: 'JS-GA-RK-0001', department: '省公安厅' });
+    expect(byField['father.DE00002']).toMatchObject({ resourceCode: 'JS-GA-RK-0001' });
+    // Nobody gave the newborn's ID: its fields are not prefilled, and the case says why.
+    expect(c.notPrefilled.filter((m) => m.field.startsWith('newborn.')).every((m) => m.reason === 'NO_SUBJECT')).toBe(true);
+    expect(c.timeline.find((e) => e.kind === 'prefilled')!.message).toContain('人口基本信息');
+    const stored = (
+      await business.app.get(DataSource).query(`SELECT form FROM "${business.definition.schema}".biz_case WHERE case_no = $1`, [c.caseNo])
+    )[0].form as Record<string, unknown>;
+    expect(stored).toMatchObject({
+      'mother.DE00001': wang.id,
+      'mother.DE00002': wang.name,
+      'father.DE00001': li.id,
+      'father.DE00002': li.name,
+    });
+    // Each parent's data-use log names the business platform, the case and the grant it read under.
+    for (const person of [wang, li]) {
+      const log = await post(`${data.url}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: person.id }, INTERNAL);
+      const records = (log.body as { records: { app: string; caseId: string; legalBasis: string; processing: string }[] }).records;
+      expect(records.filter((x) => x.app === 'business-platform' && x.caseId === c.caseNo)).toEqual([
+        expect.objectContaining({ processing: 'data-prefill', legalBasis: expect.stringMatching(/^grant:/) }),
+      ]);
+    }
+    // A subject the bundle's form is not about, or an ID that is not one: answered with the rest, nothing stored.
+    const bad = await apply({
+      bundleCode: 'JS-YJS-XSECS',
+      applicant: parent,
+      subjects: { uncle: li.id, father: '123' },
+      form: formFor(plan.form),
+    });
+    expect(bad.status).toBe(422);
+    expect((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['subjects.uncle', 'subjects.father']),
+    );
+  });
 
   it('answers everything missing or wrong at once (一次告知), storing nothing', async () => {
     const plan = await planOf('JS-YJS-XSECS');

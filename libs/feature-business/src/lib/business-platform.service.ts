@@ -12,6 +12,7 @@ import { CreateCases1763900100000 } from './migrations/1763900100000-create-case
 import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
 import { CaseDelivery1763900400000 } from './migrations/1763900400000-case-delivery.migration.js';
 import { StepLimits1763900500000 } from './migrations/1763900500000-step-limits.migration.js';
+import { CasePrefill1763900600000 } from './migrations/1763900600000-case-prefill.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -43,6 +44,7 @@ export const businessPlatformService: ServiceDefinition = {
     BackOffice1763900300000,
     CaseDelivery1763900400000,
     StepLimits1763900500000,
+    CasePrefill1763900600000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
@@ -53,6 +55,7 @@ export const businessPlatformService: ServiceDefinition = {
     Topic.LicenceIssue,
     Topic.ArchiveDeposit,
     Topic.NotificationSend,
+    Topic.DataPrefill,
   ],
   publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided, Topic.BusinessPartOverdue],
   consumes: [Topic.BusinessPartDecided, Topic.BusinessPartDispatched],

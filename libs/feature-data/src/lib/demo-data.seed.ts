@@ -1,9 +1,21 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { DEMO_CITIZENS, DEMO_COMPANIES } from '@gmp/gov-standards';
 import { ServiceConfig } from '@gmp/service-kit';
 import { DemoCatalogueSeed } from './catalogue/demo-catalogue.seed.js';
 import { IngestRecord } from './ingestion/usecases/ingest-record/ingest-record.usecase.js';
 import { PublishTag } from './tags/usecases/publish-tag/publish-tag.usecase.js';
+import { CatalogueService } from './catalogue/catalogue.service.js';
+import { DataShare } from './sharing/sharing.entities.js';
+import { ApplyForShare } from './sharing/usecases/apply-for-share/apply-for-share.usecase.js';
+import { DecideShare } from './sharing/usecases/decide-share/decide-share.usecase.js';
+
+/**
+ * The business platform's grants (SEED_DEMO): it prefills the forms of 一件事 applications (免填写)
+ * from the population and legal-person base libraries, in plain values, as their owners approved.
+ */
+const BUSINESS_PREFILL_GRANTS = ['JS-GA-RK-0001', 'JS-SJ-FR-0001'] as const;
 
 /** A demo family for 新生儿出生: 李四 and 王五, and their newborn (born a week before the first start). */
 const [zhang, li, wang] = DEMO_CITIZENS;
@@ -33,6 +45,10 @@ export class DemoDataSeed implements OnApplicationBootstrap {
     private readonly catalogue: DemoCatalogueSeed,
     private readonly ingest: IngestRecord,
     private readonly tags: PublishTag,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalogueService: CatalogueService,
+    private readonly apply: ApplyForShare,
+    private readonly decide: DecideShare,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -87,6 +103,25 @@ export class DemoDataSeed implements OnApplicationBootstrap {
       if (outcome.status === 'quarantined')
         this.log.warn(`演示记录未通过校验 (demo record quarantined) ${resourceCode}: ${JSON.stringify(outcome.reasons)}`);
       if (outcome.status === 'stored') stored++;
+    }
+    for (const code of BUSINESS_PREFILL_GRANTS) {
+      if (await this.dataSource.getRepository(DataShare).existsBy({ appKey: 'business-platform', resourceCode: code })) continue;
+      const { resource } = await this.catalogueService.require(code);
+      const applied = await this.apply.execute(
+        {
+          resourceCode: code,
+          applicantDepartment: '省政务服务管理办公室',
+          appKey: 'business-platform',
+          items: resource.definition.items.map((i) => i.code),
+          purpose: '高效办成一件事：申请表单免填写 (prefill of 一件事 application forms)',
+          legalBasis: '《国务院关于加快推进政务服务标准化规范化便利化的指导意见》 (demo)',
+          validDays: 1095,
+          plainValues: true,
+        },
+        'demo-seed',
+      );
+      if (applied.status === 'pending')
+        await this.decide.execute(applied.id, { department: resource.providerDepartment, approve: true, plainValues: true }, 'demo-seed');
     }
     const tag = await this.tags.execute(DEMO_NEWBORN_TAG.code, DEMO_NEWBORN_TAG, 'demo-seed');
     if (stored > 0 || tag.changed) this.log.log(`演示数据已归集 (demo records stored): ${stored}; 标签 ${tag.code} v${tag.version}`);

@@ -8,24 +8,42 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js
 /** How long a service waits for the calendar before counting by the weekday rule alone. */
 const CALENDAR_TIMEOUT_MS = 2_000;
 const WEEKDAYS_ONLY = new WorkingDayCalendar(new Map(), new Set());
+/** How long an answer of the calendar is reused: a change ops publish reaches every service within this. */
+const CACHE_MS = 60_000;
+const CACHE_MAX = 5_000;
 
 /**
  * Working-day deadlines from the platform's one calendar (工作日历, tech-capabilities'
  * `calendar.deadline` over Kafka: holidays and make-up working days as ops published them), for
  * any service that lists `calendar.deadline` in its requests. When the calendar does not answer,
  * the weekday rule alone gives the day, marked provisional, so an application is never lost for
- * want of a calendar.
+ * want of a calendar. Answers are reused for a minute (and one question asked once at a time):
+ * a case asks the same few deadlines many times, and each question is a Kafka round trip.
  */
 @Injectable()
 export class WorkingDaysClient {
   private readonly log = new Logger('WorkingDays');
+  private readonly answers = new Map<string, { at: number; answer: Promise<{ due: string; provisional: boolean }> }>();
 
   constructor(
     private readonly capabilities: CapabilityClient,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
-  async deadline(from: string, workingDays: number): Promise<{ due: string; provisional: boolean }> {
+  deadline(from: string, workingDays: number): Promise<{ due: string; provisional: boolean }> {
+    const key = `${from}:${workingDays}`;
+    const now = Date.now();
+    const kept = this.answers.get(key);
+    if (kept && now - kept.at < CACHE_MS) return kept.answer;
+    if (this.answers.size >= CACHE_MAX) this.answers.clear();
+    const answer = this.ask(from, workingDays);
+    this.answers.set(key, { at: now, answer });
+    // A provisional answer (the calendar did not answer) is not kept: the next question asks again.
+    void answer.then((a) => a.provisional && this.answers.get(key)?.answer === answer && this.answers.delete(key));
+    return answer;
+  }
+
+  private async ask(from: string, workingDays: number): Promise<{ due: string; provisional: boolean }> {
     const request = {
       meta: { messageId: randomUUID(), correlationId: randomUUID(), app: this.options.service, sentAt: new Date().toISOString() },
       input: { from, workingDays },

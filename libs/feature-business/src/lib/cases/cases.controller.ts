@@ -45,6 +45,8 @@ export class ApplicationBody {
   /** 告知承诺: materials a signed commitment replaces. */
   @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 64, { each: true }) committed?: string[];
   @IsOptional() @IsBoolean() commitmentSigned?: boolean;
+  /** ID numbers or credit codes of the others the form is about, by subject (e.g. `{"mother": "…", "father": "…"}`): their data is prefilled (免填写). */
+  @IsOptional() @IsObject() subjects?: Record<string, string>;
 }
 
 export class SupplementBody {
@@ -94,6 +96,7 @@ export class CasesController {
       deferred: body.deferred ?? [],
       committed: body.committed ?? [],
       commitmentSigned: body.commitmentSigned ?? false,
+      ...(body.subjects ? { subjects: body.subjects } : {}),
       by: caller,
       ...(key ? { idempotencyKey: key } : {}),
     });
@@ -162,6 +165,8 @@ export class CasesController {
         reason: p.reason,
         outputs: p.outputs,
       })),
+      prefilled: Object.entries(c.prefill?.sources ?? {}).map(([field, source]) => ({ field, ...source })),
+      notPrefilled: c.prefill?.missed ?? [],
       delivery: {
         status: c.deliveryStatus,
         deliveredAt: c.deliveredAt?.toISOString() ?? null,

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { PrefillSource } from './prefill.service.js';
 
 export type CaseStatus = 'in-progress' | 'awaiting-supplements' | 'completed' | 'partly-completed' | 'stopped';
 export type PartStatus = 'waiting' | 'dispatched' | 'approved' | 'rejected' | 'stopped';
@@ -80,6 +81,10 @@ export class BizCase {
 
   @Column({ type: 'timestamptz', name: 'finished_at', nullable: true })
   finishedAt!: Date | null;
+
+  /** 免填写: where each prefilled field's value came from, and the prefillable fields the data platform could not fill (with why). */
+  @Column({ type: 'jsonb', nullable: true })
+  prefill!: { sources: Record<string, PrefillSource>; missed: { field: string; reason: string }[] } | null;
 
   /** The applicant's ID number or credit code, encrypted (the service's crypto provider; for issuing the outputs to them). */
   @Column({ type: 'bytea', name: 'applicant_id_enc', nullable: true })

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BundlesModule } from '../bundles/bundles.module.js';
 import { MattersModule } from '../matters/matters.module.js';
 import { CaseProgressService } from './case-progress.service.js';
+import { PrefillService } from './prefill.service.js';
 import { CasesController } from './cases.controller.js';
 import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CasesHandler } from './cases.handler.js';
@@ -20,6 +21,7 @@ import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements
   imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, BizCaseOutput]), BundlesModule, MattersModule],
   controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
   providers: [
+    PrefillService,
     SubmitApplication,
     DecidePart,
     SupplyMaterial,

@@ -21,6 +21,6 @@ import { CorrectionsModule } from '../corrections/corrections.module.js';
   imports: [TypeOrmModule.forFeature([DataShare, DataShareItemUse]), CatalogueModule, IngestionModule, DataAccessModule, CorrectionsModule],
   controllers: [SharingController, SharingHandler],
   providers: [ItemUseCounter, SharingEventsService, ApplyForShare, DecideShare, RevokeShare, SweepShares, ReadSharedData, PrefillForm],
-  exports: [ReadSharedData],
+  exports: [ReadSharedData, ApplyForShare, DecideShare],
 })
 export class SharingModule {}

@@ -13,7 +13,9 @@ import { APPLICANT_ID_LABEL, CaseProgressService } from '../../case-progress.ser
 import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart } from '../../cases.entities.js';
 
 const EVERY_MS = 2_000;
-const BATCH = 10;
+const BATCH = 32;
+/** Cases delivered at once by one instance (each waits mostly on tech-capabilities). */
+const PARALLEL = 16;
 const LEASE_SECONDS = 120;
 const MAX_ATTEMPTS = 8;
 const CALL_TIMEOUT_MS = 30_000;
@@ -93,7 +95,12 @@ export class DeliverOutputs implements OnApplicationBootstrap, OnApplicationShut
         RETURNING id`,
       [LEASE_SECONDS, BATCH],
     );
-    for (const { id } of rows) await this.deliverOne(id);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL, rows.length) }, async () => {
+        for (let i = next++; i < rows.length; i = next++) await this.deliverOne(rows[i]!.id);
+      }),
+    );
     return rows.length;
   }
 

@@ -14,6 +14,7 @@ import { CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
 import { CaseProblem } from '../../cases.problems.js';
 import { APPLICANT_ID_LABEL } from '../../case-progress.service.js';
+import { PrefillService } from '../../prefill.service.js';
 
 /** Working days the applicant has to supply a material accepted missing (容缺). */
 export const SUPPLEMENT_DAYS = 5;
@@ -23,6 +24,8 @@ export interface SubmitApplicationCommand extends ApplicationContent {
   /** A given version (refused when retired), or the highest active one. */
   bundleVersion?: number;
   applicant: { id: string; name: string };
+  /** ID numbers (or credit codes) of the other people or companies the form is about, by subject (`mother`, `father` …): their data is prefilled. */
+  subjects?: Record<string, string>;
   by: string;
   idempotencyKey?: string;
 }
@@ -53,6 +56,7 @@ export class SubmitApplication {
     private readonly outbox: OutboxService,
     private readonly config: ServiceConfig,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
+    private readonly prefill: PrefillService,
   ) {}
 
   async execute(cmd: SubmitApplicationCommand): Promise<SubmitApplicationResult> {
@@ -67,6 +71,7 @@ export class SubmitApplication {
           cmd.deferred,
           cmd.committed,
           cmd.commitmentSigned,
+          cmd.subjects ?? {},
         ]),
       )
       .digest('hex');
@@ -78,6 +83,17 @@ export class SubmitApplication {
     if (bundle.status !== 'active') throw CaseProblem.BUNDLE_RETIRED(`${bundle.code} v${bundle.version}`);
     const plan = bundle.plan;
     const { errors, materials } = checkApplication(plan, cmd);
+    if (Object.keys(cmd.subjects ?? {}).length > 20) errors.push({ field: 'subjects', message: '至多 20 个对象 (at most 20 subjects)' });
+    else
+      for (const [subject, id] of Object.entries(cmd.subjects ?? {})) {
+        if (!plan.form.some((f) => f.subject === subject))
+          errors.push({ field: `subjects.${subject}`, message: `该一件事的表单没有此对象 (the bundle's form is about no such subject)` });
+        else if (typeof id !== 'string' || !(isCitizenId(id.toUpperCase()) || isCreditCode(id.toUpperCase())))
+          errors.push({
+            field: `subjects.${subject}`,
+            message: '须为有效的公民身份号码或统一社会信用代码 (a valid ID number or credit code)',
+          });
+      }
     const idOk = plan.target === 'person' ? isCitizenId(cmd.applicant.id) : isCreditCode(cmd.applicant.id);
     if (!idOk)
       errors.unshift({
@@ -97,13 +113,19 @@ export class SubmitApplication {
       bundle,
       plan.matters.filter((x) => x.after.length === 0),
     );
+    // The case number first, so the data platform's records of the prefill name the case.
+    const [{ seq }] = (await this.dataSource.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
+    const caseNo = `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`;
+    const subjects = Object.fromEntries(
+      Object.entries({ ...(cmd.subjects ?? {}), applicant: cmd.applicant.id }).map(([k, v]) => [k, v.toUpperCase()]),
+    );
+    const prefilled = await this.prefill.prefill(plan, subjects, { caseNo, purpose: bundle.name });
     try {
       return await this.dataSource.transaction(async (m) => {
-        const [{ seq }] = (await m.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
         const id = randomUUID();
         const c: BizCase = {
           id,
-          caseNo: `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`,
+          caseNo,
           bundleCode: bundle.code,
           bundleVersion: bundle.version,
           status: 'in-progress',
@@ -113,7 +135,9 @@ export class SubmitApplication {
           submittedBy: cmd.by.slice(0, 128),
           idempotencyKey: cmd.idempotencyKey ?? null,
           requestHash,
-          form: cmd.form,
+          // Verified values from the data platform stand over what was typed for the same field.
+          form: { ...cmd.form, ...prefilled.values },
+          prefill: { sources: prefilled.sources, missed: prefilled.missed },
           materials,
           commitmentSigned: cmd.commitmentSigned,
           committedDueOn: due.due,
@@ -169,6 +193,15 @@ export class SubmitApplication {
             })),
           );
         await this.progress.note(m, c, 'submitted', `已受理「${bundle.name}」，一号 ${c.caseNo}，承诺 ${due.due} 前办结`, c.submittedBy);
+        const filled = Object.keys(prefilled.sources).length;
+        if (filled > 0 || prefilled.missed.length > 0)
+          await this.progress.note(
+            m,
+            c,
+            'prefilled',
+            `免填写：${filled} 项取自 ${[...new Set(Object.values(prefilled.sources).map((x) => x.resourceName))].join('、') || '—'}${prefilled.missed.length > 0 ? `；${prefilled.missed.length} 项未能预填` : ''}`,
+            'business-platform',
+          );
         for (const x of deferred)
           await this.progress.note(m, c, 'deferred', `容缺受理：「${x.name}」须于 ${supplementDue!.due} 前补齐`, c.submittedBy);
         for (const x of materials.filter((y) => y.status === 'committed'))
