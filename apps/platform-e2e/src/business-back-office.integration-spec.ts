@@ -284,6 +284,34 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect((await todo(tokens.officer)).some((i) => i.partId === item.partId)).toBe(false);
     const c = (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string; message: string }[] };
     expect(c.timeline.find((e) => e.kind === 'sent-back')!.message).toContain('出生时间与分娩记录不一致');
+
+    // 补正 through the window: every marked field and nothing else, checked like at submission, answered at once.
+    const correct = (body: object, caseRef = caseNo, matter = BIRTH) =>
+      post(internal(`/cases/${caseRef}/parts/${matter}/corrections`), body, WINDOW);
+    const fieldType = (detail.form as { id: string; type?: string }[]).find((f) => f.id === field);
+    const good = field.endsWith(':cssj') ? '2026-11-29T07:00:00+08:00' : fieldType?.type === 'citizenId' ? parent.id : '更正值';
+    for (const [body, status, code] of [
+      [{}, 422, 'CORRECTION_INCOMPLETE'], // the marked field is missing
+      [{ form: { [field]: good, 'applicant.DE00007': '13900139000' } }, 422, 'CORRECTION_INCOMPLETE'], // a field not marked
+      [{ form: { [field]: good }, materials: { 'ID-MOTHER': { fileId: 'f1' } } }, 422, 'CORRECTION_INCOMPLETE'], // a material not marked
+      [{ form: 'x' }, 400, 'INVALID_INPUT'],
+    ] as [object, number, string | undefined][]) {
+      const r = await correct(body);
+      expect([JSON.stringify(body), r.status, (r.body as { code?: string }).code]).toEqual([JSON.stringify(body), status, code]);
+    }
+    expect((await correct({ form: { [field]: good } }, 'YJS20990101999999')).status).toBe(404);
+    expect((await correct({ form: { [field]: good } }, caseNo, VACCINATION)).body.code).toBe('NOT_SENT_BACK');
+    const answered = await correct({ form: { [field]: good } });
+    expect(answered.status).toBe(200);
+    expect((await correct({ form: { [field]: good } })).body.code).toBe('NOT_SENT_BACK'); // once
+    const back = (await office(`/parts/${item.partId}`, tokens.officer)).body;
+    expect(back).toMatchObject({
+      state: '审查中',
+      marks: null,
+      actions: [{ name: '退回补正' }, { name: '办结' }, { name: '不予办理' }].map((a) => expect.objectContaining(a)),
+    });
+    expect((back.form as { id: string; value: unknown }[]).find((f) => f.id === field)!.value).toBe(good);
+    expect((await todo(tokens.officer)).some((i) => i.partId === item.partId)).toBe(true);
   });
 
   it('data scope and roles: other departments see nothing, a city supervisor reads but cannot act, citizens and anonymous callers are refused', async () => {

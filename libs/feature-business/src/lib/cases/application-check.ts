@@ -27,7 +27,7 @@ function isDay(value: string): boolean {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
 }
 
-function fieldProblem(f: PlannedField, value: unknown): string | null {
+export function fieldProblem(f: PlannedField, value: unknown): string | null {
   switch (f.type) {
     case 'string':
       return typeof value === 'string' && value.trim().length > 0 && value.length <= 500 ? null : '须为 1–500 个字符 (1–500 characters)';

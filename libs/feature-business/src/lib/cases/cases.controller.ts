@@ -24,6 +24,7 @@ import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } 
 import { CaseProblem } from './cases.problems.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
 import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
+import { AnswerSendBack } from './usecases/answer-send-back/answer-send-back.usecase.js';
 
 export class ApplicantBody {
   /** ID number (person bundles) or credit code (company bundles), checked against the bundle's target. */
@@ -49,6 +50,12 @@ export class ApplicationBody {
   @IsOptional() @IsObject() subjects?: Record<string, string>;
 }
 
+/** Body of POST …/cases/:caseNo/parts/:matterCode/corrections — 补正: the marked fields and materials, corrected. */
+export class CorrectionBody {
+  @IsOptional() @IsObject() form?: Record<string, unknown>;
+  @IsOptional() @IsObject() materials?: Record<string, { fileId: string }>;
+}
+
 export class SupplementBody {
   @Matches(/^[A-Za-z0-9_-]{1,128}$/) fileId!: string;
 }
@@ -65,6 +72,7 @@ export class CasesController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly submit: SubmitApplication,
     private readonly supply: SupplyMaterial,
+    private readonly correct: AnswerSendBack,
   ) {}
 
   @RequireCaller('受理人')
@@ -117,6 +125,28 @@ export class CasesController {
   ) {
     if (!/^YJS\d{14}$/.test(caseNo)) throw CaseProblem.CASE_NOT_FOUND(caseNo.slice(0, 32));
     return this.view(await this.supply.execute({ caseNo, materialCode: material.slice(0, 64), fileId: body.fileId, by: caller }));
+  }
+
+  @RequireCaller('受理人')
+  @Post('cases/:caseNo/parts/:matterCode/corrections')
+  @HttpCode(200)
+  @ApiHeader({ name: 'X-Caller', required: true })
+  @ApiOperation({
+    summary: '补正 (answer a department’s send-back: every marked field and material, nothing else; the part goes back to the department)',
+  })
+  async correction(
+    @Param('caseNo') caseNo: string,
+    @Param('matterCode') matterCode: string,
+    @Body() body: CorrectionBody,
+    @Caller() caller: string,
+  ) {
+    if (!/^YJS\d{14}$/.test(caseNo)) throw CaseProblem.CASE_NOT_FOUND(caseNo.slice(0, 32));
+    if (!/^[0-9A-Z]{18}\d{10}$/.test(matterCode)) throw CaseProblem.PART_NOT_FOUND(matterCode.slice(0, 32));
+    if (Object.keys(body.form ?? {}).length > 100 || Object.keys(body.materials ?? {}).length > 50)
+      throw CommonProblem.INVALID_INPUT('至多 100 个字段、50 项材料 (at most 100 fields and 50 materials)');
+    return this.view(
+      await this.correct.execute({ caseNo, matterCode, form: body.form ?? {}, materials: body.materials ?? {}, by: caller }),
+    );
   }
 
   @Get('cases/:caseNo')

@@ -4,6 +4,7 @@ import { BundlesModule } from '../bundles/bundles.module.js';
 import { MattersModule } from '../matters/matters.module.js';
 import { CaseProgressService } from './case-progress.service.js';
 import { PrefillService } from './prefill.service.js';
+import { AnswerSendBack } from './usecases/answer-send-back/answer-send-back.usecase.js';
 import { CasesController } from './cases.controller.js';
 import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CasesHandler } from './cases.handler.js';
@@ -22,6 +23,7 @@ import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements
   controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
   providers: [
     PrefillService,
+    AnswerSendBack,
     SubmitApplication,
     DecidePart,
     SupplyMaterial,

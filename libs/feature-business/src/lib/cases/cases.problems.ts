@@ -11,4 +11,10 @@ export const CaseProblem = problemVocabulary({
   SUPPLEMENT_NOT_FOUND: { status: 404, title: '该办件没有这项容缺材料 (the case has no such material accepted missing)' },
   SUPPLEMENT_CLOSED: { status: 409, title: '该容缺材料已补齐或已逾期 (the supplement was already supplied, or is past its due day)' },
   CASE_NOT_FOUND: { status: 404, title: '没有该办件 (no such case)' },
+  PART_NOT_FOUND: { status: 404, title: '该办件没有这一事项 (the case has no part for this matter)' },
+  NOT_SENT_BACK: { status: 409, title: '该事项未退回补正 (the part is not waiting for a correction)' },
+  CORRECTION_INCOMPLETE: {
+    status: 422,
+    title: '补正不完整 (the correction is incomplete: every marked field and material, and nothing else, is listed at once)',
+  },
 });
