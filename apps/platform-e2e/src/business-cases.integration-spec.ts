@@ -283,6 +283,21 @@ describe('business platform: applications and cases (一件事)', () => {
       expect(v.status).toBe('awaiting-supplements');
       return v;
     }, 60_000);
+    // Two working days before its due day the applicant is reminded, once (the restaurant's form gave no phone: timeline only).
+    const remindOn = (
+      await business.app
+        .get(DataSource)
+        .query(
+          `SELECT s.remind_on, s.due_on FROM "${business.definition.schema}".biz_case_supplement s JOIN "${business.definition.schema}".biz_case c ON c.id = s.case_id WHERE c.case_no = $1`,
+          [late.caseNo],
+        )
+    )[0] as { remind_on: string; due_on: string };
+    expect(remindOn.remind_on < remindOn.due_on).toBe(true);
+    const sweep = business.app.get(SweepSupplements);
+    expect(await sweep.remind(new Date(`${remindOn.remind_on}T00:30:00+08:00`))).toBeGreaterThanOrEqual(1);
+    await sweep.remind(new Date(`${remindOn.remind_on}T00:30:00+08:00`));
+    expect((await caseOf(late.caseNo)).timeline.filter((e) => e.kind === 'supplement-reminder')).toHaveLength(1);
+    expect((await caseOf(c.caseNo)).timeline.filter((e) => e.kind === 'supplement-reminder')).toHaveLength(0); // supplied before
     const expired = await business.app.get(SweepSupplements).execute(new Date(Date.now() + 60 * 86_400_000));
     expect(expired).toBeGreaterThanOrEqual(1);
     const stopped = await caseOf(late.caseNo);

@@ -13,6 +13,7 @@ import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-dead
 import { CaseDelivery1763900400000 } from './migrations/1763900400000-case-delivery.migration.js';
 import { StepLimits1763900500000 } from './migrations/1763900500000-step-limits.migration.js';
 import { CasePrefill1763900600000 } from './migrations/1763900600000-case-prefill.migration.js';
+import { SupplementReminders1763900700000 } from './migrations/1763900700000-supplement-reminders.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -45,6 +46,7 @@ export const businessPlatformService: ServiceDefinition = {
     CaseDelivery1763900400000,
     StepLimits1763900500000,
     CasePrefill1763900600000,
+    SupplementReminders1763900700000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),

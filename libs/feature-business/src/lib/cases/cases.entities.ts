@@ -247,6 +247,13 @@ export class BizCaseSupplement {
   @Column({ type: 'varchar', length: 10, name: 'due_on' })
   dueOn!: string;
 
+  /** The day the applicant is reminded (两个工作日前), once. */
+  @Column({ type: 'varchar', length: 10, name: 'remind_on', nullable: true })
+  remindOn!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'reminded_at', nullable: true })
+  remindedAt!: Date | null;
+
   @Column({ type: 'varchar', length: 16 })
   status!: 'open' | 'supplied' | 'expired';
 

@@ -18,6 +18,8 @@ import { PrefillService } from '../../prefill.service.js';
 
 /** Working days the applicant has to supply a material accepted missing (容缺). */
 export const SUPPLEMENT_DAYS = 5;
+/** The applicant is reminded of an open supplement this many working days before its due day. */
+export const SUPPLEMENT_REMIND_BEFORE = 2;
 
 export interface SubmitApplicationCommand extends ApplicationContent {
   bundleCode: string;
@@ -109,6 +111,7 @@ export class SubmitApplication {
     const due = await this.workingDays.deadline(today, Math.max(1, plan.criticalPath.committedDays));
     const deferred = materials.filter((x) => x.status === 'deferred');
     const supplementDue = deferred.length > 0 ? await this.workingDays.deadline(today, SUPPLEMENT_DAYS) : null;
+    const remindOn = deferred.length > 0 ? await this.workingDays.deadline(today, SUPPLEMENT_DAYS - SUPPLEMENT_REMIND_BEFORE) : null;
     const schedule = await this.progress.scheduleFor(
       bundle,
       plan.matters.filter((x) => x.after.length === 0),
@@ -187,6 +190,8 @@ export class SubmitApplication {
               materialCode: x.code,
               materialName: x.name,
               dueOn: supplementDue.due,
+              remindOn: remindOn!.due,
+              remindedAt: null,
               status: 'open' as const,
               fileId: null,
               suppliedAt: null,

@@ -1,6 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, In, LessThan } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { type DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { Topic } from '@gmp/contracts';
+import { CapabilityClient } from '@gmp/messaging';
 import { todayInChina } from '@gmp/gov-standards';
 import { CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
@@ -8,8 +11,9 @@ import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js
 const EVERY_MS = 60_000;
 
 /**
- * 容缺 deadlines, swept from PostgreSQL every minute (and on demand), not kept in timers: a
- * supplement still open after its due day expires, and its case stops — the parts not yet
+ * 容缺 deadlines, swept from PostgreSQL every minute (and on demand), not kept in timers: the
+ * applicant is reminded two working days before a supplement's due day; a supplement still
+ * open after its due day expires, and its case stops — the parts not yet
  * decided are stopped, no output is released. Rows are claimed with SKIP LOCKED, so instances
  * share the work; each case changes in one transaction with its timeline.
  */
@@ -21,11 +25,15 @@ export class SweepSupplements implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly progress: CaseProgressService,
+    private readonly capabilities: CapabilityClient,
   ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(
-      () => void this.execute().catch((err: Error) => this.log.warn(`容缺期限扫描失败 (supplement sweep failed): ${err.message}`)),
+      () =>
+        void this.remind()
+          .then(() => this.execute())
+          .catch((err: Error) => this.log.warn(`容缺期限扫描失败 (supplement sweep failed): ${err.message}`)),
       EVERY_MS,
     );
     this.timer.unref();
@@ -33,6 +41,65 @@ export class SweepSupplements implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Reminds the applicant of each open supplement whose reminder day has come (once: a timeline
+   * entry, and an SMS when the form gave a phone number — sent after the claim commits, best
+   * effort); answers how many were reminded.
+   */
+  async remind(now = new Date()): Promise<number> {
+    const today = todayInChina(now);
+    const open = await this.dataSource
+      .getRepository(BizCaseSupplement)
+      .find({ where: { status: 'open', remindOn: LessThanOrEqual(today), remindedAt: IsNull() }, take: 200 });
+    let n = 0;
+    for (const s of open) {
+      const c = await this.dataSource.transaction(async (m) => {
+        const claimed = await m
+          .getRepository(BizCaseSupplement)
+          .update({ id: s.id, status: 'open', remindedAt: IsNull() }, { remindedAt: now });
+        if (claimed.affected !== 1) return null;
+        const kase = await m.getRepository(BizCase).findOneBy({ id: s.caseId });
+        if (kase)
+          await this.progress.note(
+            m,
+            kase,
+            'supplement-reminder',
+            `请于 ${s.dueOn} 前补齐容缺材料「${s.materialName}」，逾期办件终止`,
+            'business-platform',
+          );
+        return kase;
+      });
+      if (!c) continue;
+      n++;
+      const phone = Object.entries(c.form).find(([id, v]) => id.endsWith('.DE00007') && typeof v === 'string')?.[1] as string | undefined;
+      if (phone)
+        await this.capabilities
+          .request(
+            Topic.NotificationSend,
+            null,
+            {
+              meta: {
+                messageId: randomUUID(),
+                correlationId: c.caseNo,
+                app: 'business-platform',
+                caseId: c.caseNo,
+                sentAt: now.toISOString(),
+              },
+              input: {
+                channel: 'sms',
+                to: phone,
+                template: 'materials-needed',
+                params: { matter: `容缺补正（${s.dueOn} 前）`.slice(0, 64), caseNo: c.caseNo, materials: s.materialName.slice(0, 64) },
+              },
+            },
+            10_000,
+          )
+          .catch((err: Error) => this.log.warn(`容缺提醒短信未发出 (reminder SMS not sent) ${c.caseNo}: ${err.message}`));
+    }
+    if (n > 0) this.log.log(`容缺提醒 (supplements reminded): ${n}`);
+    return n;
   }
 
   /** Expires supplements due before `now`'s day in China and stops their cases; returns how many expired. */
