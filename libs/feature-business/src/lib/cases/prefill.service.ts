@@ -53,7 +53,7 @@ export class PrefillService {
       try {
         const raw = await this.capabilities.request(
           Topic.DataPrefill,
-          subjectId,
+          null, // no plain ID number as a Kafka key (keys end up in logs and tools)
           {
             meta: {
               messageId: randomUUID(),
