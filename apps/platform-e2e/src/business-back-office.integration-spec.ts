@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Topic } from '@gmp/contracts';
+import { CapabilityClient, type ProviderError } from '@gmp/messaging';
 import { businessPlatformService, SweepStepLimits } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
@@ -246,6 +249,31 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect(redelivered.delivery.licences.map((l) => l.licenceId)).toEqual(delivered.delivery.licences.map((l) => l.licenceId));
     expect(await techQuery(`SELECT 1 FROM "${tech.definition.schema}".licence WHERE issue_key LIKE $1`, [`${caseNo}:%`])).toHaveLength(1);
     expect(await techQuery(`SELECT 1 FROM "${tech.definition.schema}".archive_package WHERE case_id = $1`, [caseNo])).toHaveLength(1);
+    // The same issue key for another holder is refused, never answered with this case's licence.
+    const reused = await business.app
+      .get(CapabilityClient)
+      .request(
+        Topic.LicenceIssue,
+        null,
+        {
+          meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'business-platform', sentAt: new Date().toISOString() },
+          input: {
+            typeCode: '11100000000013338W032',
+            holderType: 'person',
+            holderId: generateCitizenId({ regionCode: '320102', birthDate: '1991-01-01', sequence: 5 }),
+            holderName: '他人',
+            data: {},
+            sealId: '3f6b2c1a-8d4e-4b7f-a2c9-5e1d7f3b9a01',
+            issueKey: `${caseNo}:${BIRTH}:BIRTH-CERT`,
+          },
+        },
+        30_000,
+      )
+      .then(
+        () => null,
+        (err: ProviderError) => err.error?.reason,
+      );
+    expect(reused).toBe('ISSUE_KEY_REUSED');
   });
 
   it('退回补正: a reason and marks naming only what the part has; the applicant’s step is not staff’s to take', async () => {

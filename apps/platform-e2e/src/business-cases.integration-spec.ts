@@ -127,7 +127,7 @@ describe('business platform: applications and cases (一件事)', () => {
     expect(done.parts.every((p) => p.outputs.length === 1)).toBe(true);
   }, 90_000);
 
-  it('免填写: the parents’ data prefilled from the population library under the platform’s own grant, with provenance, in their “who used my data”; verified values stand over typed ones', async () => {
+  it('免填写: the applicant’s own data (here the mother) prefilled from the population library under the platform’s own grant, with provenance, in her “who used my data”; verified values stand over typed ones; nobody else’s data is read on a typed number', async () => {
     const [, li, wang] = DEMO_CITIZENS;
     const plan = await planOf('JS-YJS-XSECS');
     const prefillable = plan.form.filter((f) => f.source === 'prefill').map((f) => f.id);
@@ -136,7 +136,7 @@ describe('business platform: applications and cases (一件事)', () => {
     const r = await apply({
       bundleCode: 'JS-YJS-XSECS',
       applicant: { id: wang.id, name: wang.name },
-      subjects: { mother: wang.id, father: li.id },
+      subjects: { mother: wang.id },
       form: typed,
     });
     expect(r.status).toBe(201);
@@ -146,9 +146,10 @@ describe('business platform: applications and cases (一件事)', () => {
     };
     const byField = Object.fromEntries(c.prefilled.map((p) => [p.field, p]));
     expect(byField['mother.DE00001']).toMatchObject({ resourceCode: 'JS-GA-RK-0001', department: '省公安厅' });
-    expect(byField['father.DE00002']).toMatchObject({ resourceCode: 'JS-GA-RK-0001' });
-    // Nobody gave the newborn's ID: its fields are not prefilled, and the case says why.
-    expect(c.notPrefilled.filter((m) => m.field.startsWith('newborn.')).every((m) => m.reason === 'NO_SUBJECT')).toBe(true);
+    expect(byField['father.DE00002']).toBeUndefined();
+    // The newborn has no ID and the father is not the applicant: their fields are not prefilled, and the case says why.
+    expect(c.notPrefilled.filter((m) => /^(newborn|father)\./.test(m.field)).every((m) => m.reason === 'NO_SUBJECT')).toBe(true);
+    expect(c.notPrefilled.map((m) => m.field)).toEqual(expect.arrayContaining(['father.DE00002']));
     expect(c.timeline.find((e) => e.kind === 'prefilled')!.message).toContain('人口基本信息');
     const stored = (
       await business.app.get(DataSource).query(`SELECT form FROM "${business.definition.schema}".biz_case WHERE case_no = $1`, [c.caseNo])
@@ -156,28 +157,34 @@ describe('business platform: applications and cases (一件事)', () => {
     expect(stored).toMatchObject({
       'mother.DE00001': wang.id,
       'mother.DE00002': wang.name,
-      'father.DE00001': li.id,
-      'father.DE00002': li.name,
     });
-    // Each parent's data-use log names the business platform, the case and the grant it read under.
-    for (const person of [wang, li]) {
-      const log = await post(`${data.url}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: person.id }, INTERNAL);
-      const records = (log.body as { records: { app: string; caseId: string; legalBasis: string; processing: string }[] }).records;
-      expect(records.filter((x) => x.app === 'business-platform' && x.caseId === c.caseNo)).toEqual([
-        expect.objectContaining({ processing: 'data-prefill', legalBasis: expect.stringMatching(/^grant:/) }),
-      ]);
-    }
-    // A subject the bundle's form is not about, or an ID that is not one: answered with the rest, nothing stored.
+    expect(stored['father.DE00002']).not.toBe(li.name);
+    // Her data-use log names the business platform, the case and the grant it read under; his has nothing from it.
+    const usage = async (id: string) =>
+      (
+        (await post(`${data.url}/internal/v1/data-access/records/search`, { holderType: 'person', holderId: id }, INTERNAL)).body as {
+          records: { app: string; caseId: string; legalBasis: string; processing: string }[];
+        }
+      ).records.filter((x) => x.app === 'business-platform');
+    expect((await usage(wang.id)).filter((x) => x.caseId === c.caseNo)).toEqual([
+      expect.objectContaining({ processing: 'data-prefill', legalBasis: expect.stringMatching(/^grant:/) }),
+    ]);
+    // Another person's number (the father's), a subject the bundle's form is not about, an ID that is not one: answered at once, nothing read or stored.
     const bad = await apply({
       bundleCode: 'JS-YJS-XSECS',
-      applicant: parent,
-      subjects: { uncle: li.id, father: '123' },
+      applicant: { id: wang.id, name: wang.name },
+      subjects: { father: li.id, uncle: wang.id, newborn: '123' },
       form: formFor(plan.form),
     });
     expect(bad.status).toBe(422);
-    expect((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(
-      expect.arrayContaining(['subjects.uncle', 'subjects.father']),
+    expect((bad.body as { errors: { field: string; message: string }[] }).errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'subjects.father', message: expect.stringContaining('applicant’s own data') }),
+        expect.objectContaining({ field: 'subjects.uncle' }),
+        expect.objectContaining({ field: 'subjects.newborn' }),
+      ]),
     );
+    expect(await usage(li.id)).toEqual([]);
   });
 
   it('answers everything missing or wrong at once (一次告知), storing nothing', async () => {

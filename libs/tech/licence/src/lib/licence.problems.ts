@@ -26,4 +26,8 @@ export const LicenceProblem = problemVocabulary({
       '只能授权使用自己的证照，或作为企业经办人（授权范围含 licence:authorise）授权企业的证照 (only your own licences, or a company’s as its agent with scope licence:authorise)',
   },
   ALREADY_REVOKED: { status: 409, title: '证照已注销 (the licence is already revoked)' },
+  ISSUE_KEY_REUSED: {
+    status: 409,
+    title: '签发键已用于另一张证照 (the issue key was used for another licence: another type, holder or seal)',
+  },
 });

@@ -70,6 +70,10 @@ export class TakeAction {
     const reason = cmd.reason?.trim() || undefined;
     const actor = `${part.department}/${cmd.principal.subject}`.slice(0, 128);
 
+    if (target.final && target.outcome !== 'approved' && target.outcome !== 'rejected')
+      throw BackOfficeProblem.ACTION_NOT_AVAILABLE(
+        `事项版本的终态「${target.name}」未注明结果，须重新发布事项与一件事 (the matter version's final state has no outcome: republish the matter and the bundle)`,
+      );
     if (target.final) {
       if (target.outcome === 'rejected' && (!reason || reason.length < 2))
         throw BackOfficeProblem.DECISION_INVALID('不予办理须说明理由 (a refusal needs its reason, 2–500 characters)');

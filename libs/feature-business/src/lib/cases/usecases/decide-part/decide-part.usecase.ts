@@ -64,6 +64,8 @@ export class DecidePart {
         (part.workflowState !== staff.from || (staff.subject !== null && part.assignee !== null && part.assignee !== staff.subject))
       )
         return 'changed' as const;
+      if (d.decision !== 'approved' && d.decision !== 'rejected')
+        throw new DecisionRefused(`无效的办理结果 (no such decision): ${String(d.decision)}`);
       if (d.decision === 'rejected' && !d.reason) throw new DecisionRefused('不予办理须说明理由 (a rejection needs its reason)');
       const actor = staff?.actor ?? d.department;
       const decidedAt = new Date(d.decidedAt);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import { ArchiveDepositReply, LicenceIssueReply, SendNotificationReply, Topic, validateMessage } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CapabilityClient, describeError, preparedQuery, ProviderError, quoteTablePath } from '@gmp/messaging';
@@ -13,10 +13,11 @@ import { APPLICANT_ID_LABEL, CaseProgressService } from '../../case-progress.ser
 import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart } from '../../cases.entities.js';
 
 const EVERY_MS = 2_000;
-const BATCH = 32;
-/** Cases delivered at once by one instance (each waits mostly on tech-capabilities). */
-const PARALLEL = 16;
-const LEASE_SECONDS = 120;
+/** Cases leased and delivered at once by one instance (each waits mostly on tech-capabilities): every leased case starts at once. */
+const BATCH = 16;
+const PARALLEL = BATCH;
+/** Longer than the three calls of one delivery at their timeouts (3 × 30 s), so a lease does not run out mid-delivery. */
+const LEASE_SECONDS = 300;
 const MAX_ATTEMPTS = 8;
 const CALL_TIMEOUT_MS = 30_000;
 /** The phone number the applicant gave (data element 联系电话), wherever the form asks it. */
@@ -184,8 +185,9 @@ export class DeliverOutputs implements OnApplicationBootstrap, OnApplicationShut
     const outputs = [...issued.values()];
     if (!c.archivePackageId) {
       const packageId = await this.archive(c, bundle.plan.name, parts, outputs);
-      await this.dataSource.getRepository(BizCase).update({ id: c.id }, { archivePackageId: packageId });
-      c.archivePackageId = packageId;
+      // Only where none is kept: an "already archived" answer never overwrites the real package id.
+      await this.dataSource.getRepository(BizCase).update({ id: c.id, archivePackageId: IsNull() }, { archivePackageId: packageId });
+      c.archivePackageId = (await this.dataSource.getRepository(BizCase).findOneBy({ id: c.id }))?.archivePackageId ?? packageId;
     }
     const phone = Object.entries(c.form).find(([id, v]) => id.endsWith(PHONE_ELEMENT) && typeof v === 'string')?.[1] as string | undefined;
     const result =

@@ -95,6 +95,13 @@ export class SubmitApplication {
             field: `subjects.${subject}`,
             message: '须为有效的公民身份号码或统一社会信用代码 (a valid ID number or credit code)',
           });
+        // Only the applicant's own data is prefilled: another person's would be read on a number somebody typed.
+        else if (id.toUpperCase() !== cmd.applicant.id.toUpperCase())
+          errors.push({
+            field: `subjects.${subject}`,
+            message:
+              '只能预填申请人本人的数据，他人的须本人授权 (only the applicant’s own data is prefilled; another person’s needs their authorisation)',
+          });
       }
     const idOk = plan.target === 'person' ? isCitizenId(cmd.applicant.id) : isCreditCode(cmd.applicant.id);
     if (!idOk)

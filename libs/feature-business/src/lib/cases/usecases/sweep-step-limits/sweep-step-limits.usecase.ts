@@ -128,19 +128,26 @@ export class SweepStepLimits implements OnApplicationBootstrap, OnApplicationShu
         result.escalated++;
         continue;
       }
-      const outcome = await this.decide.execute(
-        {
-          meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'business-platform', sentAt: now.toISOString() },
-          partId: part.id,
-          caseNo: c.caseNo,
-          matterCode: part.matterCode,
-          department: part.department,
-          decision: 'approved',
-          reason: `「${part.workflowState}」超过时限，依法视为同意 (deemed approved: the step's limit passed)`,
-          decidedAt: now.toISOString(),
-        },
-        { subject: null, actor: `${part.department}/视为同意`.slice(0, 128), from: part.workflowState, to: deemTo },
-      );
+      const outcome = await this.decide
+        .execute(
+          {
+            meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'business-platform', sentAt: now.toISOString() },
+            partId: part.id,
+            caseNo: c.caseNo,
+            matterCode: part.matterCode,
+            department: part.department,
+            decision: 'approved',
+            reason: `「${part.workflowState}」超过时限，依法视为同意 (deemed approved: the step's limit passed)`,
+            decidedAt: now.toISOString(),
+          },
+          { subject: null, actor: `${part.department}/视为同意`.slice(0, 128), from: part.workflowState, to: deemTo },
+        )
+        .catch((err: Error) => {
+          this.log.error(
+            `视为同意未能生效，须人工处理 (deemed approval failed; needs an operator) ${c.caseNo} ${part.matterCode}: ${err.message}`,
+          );
+          return 'failed' as const;
+        });
       if (outcome === 'applied') result.deemedApproved++;
     }
     if (result.escalated > 0) this.outbox.wake();

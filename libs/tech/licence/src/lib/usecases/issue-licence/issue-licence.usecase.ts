@@ -43,7 +43,7 @@ export class IssueLicence implements OnModuleInit {
 
   async execute({ meta, input }: LicenceIssueRequest): Promise<LicenceIssueReply> {
     if (input.issueKey) {
-      const before = await this.issuedBefore(meta.app, input.issueKey);
+      const before = await this.issuedBefore(meta.app, input.issueKey, input);
       if (before) return before;
     }
     const type = await this.dataSource.getRepository(LicenceType).findOneBy({ code: input.typeCode });
@@ -116,7 +116,7 @@ export class IssueLicence implements OnModuleInit {
       });
     } catch (err) {
       // The same key sent twice at once: the other one issued it; answer that licence.
-      const before = input.issueKey && isUniqueViolation(err) ? await this.issuedBefore(meta.app, input.issueKey) : null;
+      const before = input.issueKey && isUniqueViolation(err) ? await this.issuedBefore(meta.app, input.issueKey, input) : null;
       if (before) return before;
       throw err;
     }
@@ -130,10 +130,19 @@ export class IssueLicence implements OnModuleInit {
     };
   }
 
-  /** The licence this app issued under this key, answered as it was the first time. */
-  private async issuedBefore(app: string, issueKey: string): Promise<LicenceIssueReply | null> {
+  /**
+   * The licence this app issued under this key, answered as it was the first time — if it is the
+   * same licence asked for (type, holder, seal); the key reused for another is refused.
+   */
+  private async issuedBefore(app: string, issueKey: string, input: LicenceIssueRequest['input']): Promise<LicenceIssueReply | null> {
     const licence = await this.dataSource.getRepository(Licence).findOneBy({ issueApp: app, issueKey });
     if (!licence) return null;
+    if (
+      licence.typeCode !== input.typeCode ||
+      licence.sealId !== input.sealId ||
+      licence.holderKey !== subjectKeyOf(input.holderId, this.config.SUBJECT_KEY_SECRET)
+    )
+      throw LicenceProblem.ISSUE_KEY_REUSED(issueKey);
     const document = await this.dataSource
       .getRepository(LicenceDocument)
       .findOne({ where: { licenceId: licence.licenceId }, select: { sha256: true } });
