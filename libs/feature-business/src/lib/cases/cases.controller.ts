@@ -46,7 +46,7 @@ export class ApplicationBody {
   /** 告知承诺: materials a signed commitment replaces. */
   @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 64, { each: true }) committed?: string[];
   @IsOptional() @IsBoolean() commitmentSigned?: boolean;
-  /** ID numbers or credit codes of the others the form is about, by subject (e.g. `{"mother": "…", "father": "…"}`): their data is prefilled (免填写). */
+  /** Subjects of the form the applicant is (e.g. `{"mother": "<the applicant's ID>"}`): prefilled too (免填写); another person's ID is refused. */
   @IsOptional() @IsObject() subjects?: Record<string, string>;
 }
 

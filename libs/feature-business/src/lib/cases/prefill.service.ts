@@ -24,10 +24,10 @@ export interface PrefillOutcome {
 
 /**
  * 免填写 at submission: for each field of the plan the data platform holds (`prefill`), the value
- * from `data.shared.prefill.v1` for the person or company the field is about — the applicant, or
- * the ID number the application gives for that subject (`subjects`, e.g. the mother and father
- * of a newborn) — under the business platform's own approved grants; each read is in that
- * person's "who used my data". Masked values are not used. When the data platform does not
+ * from `data.shared.prefill.v1` for the person or company the field is about — the applicant, and
+ * the subjects the application says the applicant is (`subjects`, e.g. the mother of a newborn;
+ * SubmitApplication refuses anyone else's number) — under the business platform's own approved
+ * grants; each read is in that person's "who used my data". Masked values are not used. When the data platform does not
  * answer, the application goes on with what was typed (the timeline says so).
  */
 @Injectable()

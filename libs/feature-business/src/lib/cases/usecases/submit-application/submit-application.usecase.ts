@@ -26,7 +26,7 @@ export interface SubmitApplicationCommand extends ApplicationContent {
   /** A given version (refused when retired), or the highest active one. */
   bundleVersion?: number;
   applicant: { id: string; name: string };
-  /** ID numbers (or credit codes) of the other people or companies the form is about, by subject (`mother`, `father` …): their data is prefilled. */
+  /** Subjects of the form the applicant is (`mother` …), with the applicant's own ID: prefilled too; anyone else's ID is refused. */
   subjects?: Record<string, string>;
   by: string;
   idempotencyKey?: string;
