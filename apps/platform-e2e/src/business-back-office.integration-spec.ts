@@ -370,7 +370,7 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect((await office(path, null)).status).toBe(401);
     expect((await office(path, `${tokens.officer.slice(0, -4)}AAAA`)).body.code).toBe('TOKEN_BAD_SIGNATURE');
     expect((await office('/parts/not-a-uuid', tokens.officer)).status).toBe(404);
-    expect((await office(`/parts/${item.partId.replace(/.$/, '0')}`, tokens.officer)).status).toBe(404);
+    expect((await office(`/parts/${item.partId.slice(0, -1) + (item.partId.endsWith('0') ? '1' : '0')}`, tokens.officer)).status).toBe(404);
     for (const body of [{}, { action: '' }, { action: 7 }, { action: '受理', outputs: 'x' }, { action: '受理', marks: { fields: 'x' } }]) {
       const r = await office(`${path}/actions`, tokens.officer, { body });
       expect([JSON.stringify(body), r.status]).toEqual([JSON.stringify(body), 400]);
@@ -454,5 +454,23 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect(((await office(`/parts/${b.partId}`, tokens.officer)).body as { stepDueOn: string | null }).stepDueOn).toMatch(
       /^\d{4}-\d{2}-\d{2}$/,
     );
+  });
+
+  it('one part whose bundle version cannot be read is left out of the to-do box; every other part stays', async () => {
+    const broken = await waitingPart(await applyNewborn());
+    const fine = await waitingPart(await applyNewborn());
+    const db = business.app.get(DataSource);
+    const schema = business.definition.schema;
+    await db.query(`UPDATE "${schema}".biz_case SET bundle_version = 999 WHERE case_no = $1`, [broken.caseNo]);
+    try {
+      const r = await office('/parts?limit=100', tokens.officer);
+      expect(r.status).toBe(200);
+      const ids = (r.body as { items: InboxItem[] }).items.map((i) => i.partId);
+      expect(ids).toContain(fine.partId);
+      expect(ids).not.toContain(broken.partId);
+      expect((await office(`/parts/${broken.partId}`, tokens.officer)).status).toBe(404);
+    } finally {
+      await db.query(`UPDATE "${schema}".biz_case SET bundle_version = 1 WHERE case_no = $1`, [broken.caseNo]);
+    }
   });
 });
