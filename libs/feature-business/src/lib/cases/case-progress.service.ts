@@ -7,11 +7,17 @@ import { todayInChina } from '@gmp/gov-standards';
 import type { BundlePlan } from '../bundles/bundle.compiler.js';
 import type { BizBundle } from '../bundles/bundles.entities.js';
 import { MattersService } from '../matters/matters.service.js';
+import type { WorkflowState } from '../matters/matter-definition.js';
 import { stateNamed, stepClock } from '../matters/workflow.js';
 import { BizCase, BizCaseEvent, BizCasePart, BizCaseSupplement, type CaseStatus } from './cases.entities.js';
 
 /** The crypto provider's label for applicants' ID numbers (the case id is the associated data). */
 export const APPLICANT_ID_LABEL = 'business-applicant-id';
+
+/** The phone number the applicant gave (data element 联系电话, DE00007), wherever the form asks it. */
+export function applicantPhone(form: Record<string, unknown>): string | undefined {
+  return Object.entries(form).find(([id, v]) => id.endsWith('.DE00007') && typeof v === 'string')?.[1] as string | undefined;
+}
 
 /** What dispatching needs, read before a transaction opens: due days by number of working days from today, and each matter's initial workflow state. */
 export interface Schedule {
@@ -63,6 +69,19 @@ export class CaseProgressService {
     const dues: Schedule['dues'] = new Map();
     for (const n of new Set(days)) dues.set(n, await this.workingDays.deadline(today, n));
     return { dues, initialStates };
+  }
+
+  /**
+   * The due day and the 80 % day of a workflow step entered today (null when the step has no
+   * limit) — from the calendar, before a transaction opens.
+   */
+  async stepDues(state: WorkflowState | undefined): Promise<{ stateDueOn: string | null; stateWarnOn: string | null }> {
+    const clock = stepClock(state);
+    const today = todayInChina(new Date());
+    return {
+      stateDueOn: clock ? (await this.workingDays.deadline(today, clock.limit)).due : null,
+      stateWarnOn: clock?.warn ? (await this.workingDays.deadline(today, clock.warn)).due : null,
+    };
   }
 
   async advance(m: EntityManager, c: BizCase, parts: BizCasePart[], plan: BundlePlan, schedule: Schedule, actor: string): Promise<void> {

@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { todayInChina } from '@gmp/gov-standards';
 import type { Principal } from '@gmp/identity';
-import { WorkingDaysClient } from '@gmp/messaging';
 import { CaseProgressService } from '../../../cases/case-progress.service.js';
 import { BizCase, BizCasePart, type PartMarks } from '../../../cases/cases.entities.js';
 import { DecidePart } from '../../../cases/usecases/decide-part/decide-part.usecase.js';
 import { BundlesService } from '../../../bundles/bundles.service.js';
-import { actionsFrom, stateNamed, stepClock } from '../../../matters/workflow.js';
+import { actionsFrom, stateNamed } from '../../../matters/workflow.js';
 import { BackOfficeProblem } from '../../back-office.problems.js';
 import { StaffPartsService } from '../../staff-parts.service.js';
 
@@ -48,7 +46,6 @@ export class TakeAction {
     private readonly bundles: BundlesService,
     private readonly decide: DecidePart,
     private readonly progress: CaseProgressService,
-    private readonly workingDays: WorkingDaysClient,
   ) {}
 
   async execute(cmd: TakeActionCommand): Promise<TakeActionResult> {
@@ -110,10 +107,7 @@ export class TakeAction {
     const sendBack = actionsFrom(workflow, action.to).every((a) => a.roles.every((r) => r === 'applicant'));
     const marks = await this.marks(cmd, part, c, sendBack, reason);
     // The next step's clock, from the calendar before the transaction opens.
-    const clock = stepClock(target);
-    const today = todayInChina(new Date());
-    const stateDueOn = clock ? (await this.workingDays.deadline(today, clock.limit)).due : null;
-    const stateWarnOn = clock?.warn ? (await this.workingDays.deadline(today, clock.warn)).due : null;
+    const { stateDueOn, stateWarnOn } = await this.progress.stepDues(target);
     await this.dataSource.transaction(async (m) => {
       // The case's row orders this step with decisions and supplements of the same case.
       await m.getRepository(BizCase).findOne({ where: { id: c.id }, lock: { mode: 'pessimistic_write' } });

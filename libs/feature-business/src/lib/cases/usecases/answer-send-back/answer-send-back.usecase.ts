@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { FieldError } from '@gmp/contracts';
-import { todayInChina } from '@gmp/gov-standards';
-import { WorkingDaysClient } from '@gmp/messaging';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { MattersService } from '../../../matters/matters.service.js';
-import { actionsFrom, stateNamed, stepClock } from '../../../matters/workflow.js';
+import { actionsFrom, stateNamed } from '../../../matters/workflow.js';
 import { fieldProblem } from '../../application-check.js';
 import { CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCasePart } from '../../cases.entities.js';
@@ -35,7 +33,6 @@ export class AnswerSendBack {
     private readonly bundles: BundlesService,
     private readonly matters: MattersService,
     private readonly progress: CaseProgressService,
-    private readonly workingDays: WorkingDaysClient,
   ) {}
 
   async execute(cmd: AnswerSendBackCommand): Promise<BizCase> {
@@ -72,10 +69,7 @@ export class AnswerSendBack {
     }
     if (errors.length > 0) throw CaseProblem.CORRECTION_INCOMPLETE(`${errors.length} 处 (${errors.length} problem(s))`, errors);
 
-    const clock = stepClock(stateNamed(workflow, step.to));
-    const today = todayInChina(new Date());
-    const stateDueOn = clock ? (await this.workingDays.deadline(today, clock.limit)).due : null;
-    const stateWarnOn = clock?.warn ? (await this.workingDays.deadline(today, clock.warn)).due : null;
+    const { stateDueOn, stateWarnOn } = await this.progress.stepDues(stateNamed(workflow, step.to));
     return this.dataSource.transaction(async (m) => {
       const locked = (await m.getRepository(BizCase).findOne({ where: { id: c.id }, lock: { mode: 'pessimistic_write' } }))!;
       const moved = await m

@@ -9,8 +9,9 @@ import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { formIdOf } from '../../../matters/matter-definition.js';
 import { MattersService } from '../../../matters/matters.service.js';
-import { APPLICANT_ID_LABEL, CaseProgressService } from '../../case-progress.service.js';
+import { APPLICANT_ID_LABEL, applicantPhone, CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart } from '../../cases.entities.js';
+import { archiveEntries } from './case-archive.js';
 
 const EVERY_MS = 2_000;
 /** Cases leased and delivered at once by one instance (each waits mostly on tech-capabilities): every leased case starts at once. */
@@ -20,8 +21,6 @@ const PARALLEL = BATCH;
 const LEASE_SECONDS = 300;
 const MAX_ATTEMPTS = 8;
 const CALL_TIMEOUT_MS = 30_000;
-/** The phone number the applicant gave (data element 联系电话), wherever the form asks it. */
-const PHONE_ELEMENT = '.DE00007';
 
 /**
  * 一窗出件: when every part of a case is settled, its outputs are delivered together — each output
@@ -189,7 +188,7 @@ export class DeliverOutputs implements OnApplicationBootstrap, OnApplicationShut
       await this.dataSource.getRepository(BizCase).update({ id: c.id, archivePackageId: IsNull() }, { archivePackageId: packageId });
       c.archivePackageId = (await this.dataSource.getRepository(BizCase).findOneBy({ id: c.id }))?.archivePackageId ?? packageId;
     }
-    const phone = Object.entries(c.form).find(([id, v]) => id.endsWith(PHONE_ELEMENT) && typeof v === 'string')?.[1] as string | undefined;
+    const phone = applicantPhone(c.form);
     const result =
       c.status === 'completed'
         ? outputs.length > 0
@@ -237,46 +236,7 @@ export class DeliverOutputs implements OnApplicationBootstrap, OnApplicationShut
   /** The case as one archive package: the application, each department's decision, the licences, the timeline. */
   private async archive(c: BizCase, bundleName: string, parts: BizCasePart[], outputs: BizCaseOutput[]): Promise<string> {
     const events = await this.dataSource.getRepository(BizCaseEvent).find({ where: { caseId: c.id }, order: { seq: 'ASC' } });
-    const entries = [
-      {
-        kind: 'application',
-        title: '申请表 (application)',
-        record: {
-          caseNo: c.caseNo,
-          bundle: `${c.bundleCode} v${c.bundleVersion}`,
-          applicant: c.applicantMasked,
-          form: c.form,
-          submittedAt: c.submittedAt.toISOString(),
-        },
-      },
-      ...c.materials
-        .filter((x) => x.fileId)
-        .map((x) => ({ kind: 'material', title: x.name.slice(0, 128), record: { code: x.code, fileId: x.fileId } })),
-      ...parts.map((p) => ({
-        kind: 'decision',
-        title: `${p.matterName}`.slice(0, 128),
-        record: {
-          matter: p.matterCode,
-          department: p.department,
-          status: p.status,
-          decidedAt: p.decidedAt?.toISOString() ?? null,
-          reason: p.reason,
-          outputs: p.outputs,
-        },
-      })),
-      ...outputs.map((o) => ({
-        kind: 'licence',
-        title: o.name,
-        record: { licenceId: o.licenceId, number: o.number, type: o.licenceType },
-      })),
-      {
-        kind: 'log',
-        title: '办理过程 (timeline)',
-        record: {
-          events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, matter: e.matterCode, actor: e.actor, message: e.message })),
-        },
-      },
-    ].slice(0, 500);
+    const entries = archiveEntries(c, parts, outputs, events);
     try {
       return this.checked(
         ArchiveDepositReply,

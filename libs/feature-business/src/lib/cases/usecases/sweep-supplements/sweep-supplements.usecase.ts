@@ -5,7 +5,7 @@ import { type DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm'
 import { Topic } from '@gmp/contracts';
 import { CapabilityClient } from '@gmp/messaging';
 import { todayInChina } from '@gmp/gov-standards';
-import { CaseProgressService } from '../../case-progress.service.js';
+import { applicantPhone, CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
 
 const EVERY_MS = 60_000;
@@ -73,7 +73,7 @@ export class SweepSupplements implements OnApplicationBootstrap, OnApplicationSh
       });
       if (!c) continue;
       n++;
-      const phone = Object.entries(c.form).find(([id, v]) => id.endsWith('.DE00007') && typeof v === 'string')?.[1] as string | undefined;
+      const phone = applicantPhone(c.form);
       if (phone)
         await this.capabilities
           .request(
