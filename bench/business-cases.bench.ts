@@ -69,9 +69,8 @@ try {
   };
   const formFor = (id: string) =>
     Object.fromEntries(
-      plan.form
-        .filter((f) => f.source === 'entered')
-        .map((f) => [f.id, f.type === 'code' ? f.codeList![0] : f.type === 'citizenId' ? id : VALUES[f.type]]),
+      // Every field typed: the generated applicants are not in the population library, so nothing is prefilled for them.
+      plan.form.map((f) => [f.id, f.type === 'code' ? f.codeList![0] : f.type === 'citizenId' ? id : VALUES[f.type]]),
     );
   const applicants = Array.from({ length: CASES }, (_, i) => ({
     id: generateCitizenId({

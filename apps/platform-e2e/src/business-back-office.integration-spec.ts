@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Topic } from '@gmp/contracts';
 import { CapabilityClient, type ProviderError } from '@gmp/messaging';
-import { businessPlatformService, SweepStepLimits } from '@gmp/feature-business';
+import { businessPlatformService, SweepStepLimits, VerifyCommitments } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
-import { generateCitizenId } from '@gmp/gov-standards';
+import { DEMO_COMPANIES, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { getJson, INTERNAL, post } from './dispatch-client.js';
@@ -16,6 +16,7 @@ type Field = { id: string; type: string; source: string; codeList?: string[] };
 type InboxItem = { partId: string; caseNo: string; matterCode: string; matterName: string; state: string | null; assignee: string | null };
 type Delivery = {
   status: string | null;
+  error: string | null;
   archivePackageId: string | null;
   licences: { matterCode: string; output: string; name: string; licenceId: string }[];
 };
@@ -71,21 +72,19 @@ describe('business platform: back office (部门审批) with staff tokens and da
   const applyNewborn = async () => {
     const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
     const form = Object.fromEntries(
-      plan.form
-        .filter((f) => f.source === 'entered')
-        .map((f) => [
-          f.id,
-          {
-            string: '测试值',
-            number: 10,
-            boolean: true,
-            date: '2026-11-30',
-            datetime: '2026-11-30T08:15:00+08:00',
-            citizenId: parent.id,
-            phone: '13800138000',
-            code: f.codeList?.[0],
-          }[f.type],
-        ]),
+      plan.form.map((f) => [
+        f.id,
+        {
+          string: '测试值',
+          number: 10,
+          boolean: true,
+          date: '2026-11-30',
+          datetime: '2026-11-30T08:15:00+08:00',
+          citizenId: parent.id,
+          phone: '13800138000',
+          code: f.codeList?.[0],
+        }[f.type],
+      ]),
     );
     const r = await post(internal('/applications'), { bundleCode: 'JS-YJS-XSECS', applicant: parent, form }, WINDOW);
     expect(r.status).toBe(201);
@@ -473,4 +472,184 @@ describe('business platform: back office (部门审批) with staff tokens and da
       await db.query(`UPDATE "${schema}".biz_case SET bundle_version = 1 WHERE case_no = $1`, [broken.caseNo]);
     }
   });
+
+  it('告知承诺事后核查: a data check after delivery (yes or no, in the company’s log); a failed one opens a revocation the department decides; a broken commitment revokes the licence and writes a credit record', async () => {
+    const FIRE = '11320100MB5678901E4000108000';
+    const REGISTRATION = '11320100MB0987654C4000101000';
+    const plan = ((await getJson(internal('/bundles/JS-YJS-KBCYD'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
+    const restaurant = async (applicant: { id: string; name: string }) => {
+      const form = Object.fromEntries(
+        plan.form.map((f) => [
+          f.id,
+          { string: '测试值', number: 10, citizenId: parent.id, creditCode: applicant.id, phone: '13800138000', code: f.codeList?.[0] }[
+            f.type
+          ],
+        ]),
+      );
+      const r = await post(
+        internal('/applications'),
+        {
+          bundleCode: 'JS-YJS-KBCYD',
+          applicant,
+          form,
+          materials: Object.fromEntries(
+            ['ARTICLES', 'LAYOUT', 'SIGN-DESIGN', 'FOOD-SAFETY-RULES'].map((x) => [x, { fileId: `file-${x}` }]),
+          ),
+          committed: ['PREMISES', 'FIRE-COMMITMENT'],
+          commitmentSigned: true,
+        },
+        WINDOW,
+      );
+      expect(r.status).toBe(201);
+      const caseNo = (r.body as CaseView).caseNo;
+      return eventually(async () => {
+        const c = (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as CaseView & {
+          delivery: Delivery;
+          notice: { commitments: { material: string; verification: { matterCode: string; method: string; status: string }[] }[] };
+          timeline: { kind: string; matterCode: string | null }[];
+        };
+        expect({ caseNo, status: c.status, delivery: c.delivery.status, error: c.delivery.error }).toEqual({
+          caseNo,
+          status: 'completed',
+          delivery: 'delivered',
+          error: null,
+        });
+        return c;
+      }, 60_000);
+    };
+    // A company without an inspection record, and the demo restaurant whose inspection passed (SEED_DEMO).
+    const unchecked = await restaurant({
+      id: generateCreditCode({ regionCode: '320100', organisationBody: 'MA1CB5F1' }),
+      name: '南京未检餐饮有限公司',
+    });
+    const inspected = await restaurant({ id: DEMO_COMPANIES[1].id, name: DEMO_COMPANIES[1].name });
+    expect([...unchecked.notice.commitments].sort((a, b) => a.material.localeCompare(b.material))).toEqual([
+      {
+        material: 'FIRE-COMMITMENT',
+        name: '消防安全告知承诺书',
+        verification: [expect.objectContaining({ matterCode: FIRE, method: 'data-check', status: 'pending' })],
+      },
+      {
+        material: 'PREMISES',
+        name: '住所使用证明',
+        verification: [expect.objectContaining({ matterCode: REGISTRATION, method: 'inspection', status: 'pending' })],
+      },
+    ]);
+    const licence = unchecked.delivery.licences.find((l) => l.matterCode === REGISTRATION)!;
+    expect(licence).toBeDefined();
+
+    const fireOfficer = await provision('xf-officer', '南京市消防救援支队', ['acceptor', 'approver']);
+    const marketOfficer = await provision('scjg-officer', '南京市市场监督管理局', ['acceptor', 'approver']);
+    const partOf = async (caseNo: string, matter: string, token: string) =>
+      (
+        (await office(`/commitments?box=all&limit=100`, token)).body as {
+          items: { partId: string; caseNo: string; matterCode: string; material: string; status: string }[];
+        }
+      ).items.find((x) => x.caseNo === caseNo && x.matterCode === matter);
+    const decide = (partId: string, material: string, token: string | null, body: unknown) =>
+      office(`/parts/${partId}/commitments/${material}`, token, { body });
+
+    // Not yet checked: nothing for the fire brigade to decide (409); the check waits for its 30 days.
+    const firePart = (await partOf(unchecked.caseNo, FIRE, fireOfficer))!;
+    expect(firePart).toMatchObject({ material: 'FIRE-COMMITMENT', status: 'pending' });
+    expect(
+      (await decide(firePart.partId, 'FIRE-COMMITMENT', fireOfficer, { decision: 'kept', reason: '现场检查合格' })).body,
+    ).toMatchObject({
+      status: 409,
+      code: 'COMMITMENT_NOT_OPEN',
+    });
+    const sweep = business.app.get(VerifyCommitments);
+    const early = await sweep.execute(new Date());
+    expect(early.passed + early.failed).toBe(0);
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    expect(await sweep.execute(later)).toMatchObject({ passed: 1, failed: 1, retried: 0 });
+    expect(await sweep.execute(later)).toMatchObject({ passed: 0, failed: 0 }); // once
+    const after = async (caseNo: string) =>
+      (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as {
+        notice: { commitments: { material: string; verification: { status: string; reason: string | null }[] }[] };
+        timeline: { kind: string; matterCode: string | null }[];
+      };
+    expect((await after(inspected.caseNo)).notice.commitments.find((x) => x.material === 'FIRE-COMMITMENT')!.verification[0]!.status).toBe(
+      'passed',
+    );
+    const failed = await after(unchecked.caseNo);
+    expect(failed.notice.commitments.find((x) => x.material === 'FIRE-COMMITMENT')!.verification[0]!.status).toBe('failed');
+    expect(failed.timeline.filter((e) => e.kind === 'commitment-check-failed')).toHaveLength(1);
+    // The check read yes or no under the platform's own grant, and is in each company's "who used my data".
+    const reads = (await data.app
+      .get(DataSource)
+      .query(
+        `SELECT case_id, outcome, app FROM "${data.definition.schema}".data_access_record WHERE resource = 'JS-XF-JC-0001' AND case_id = ANY($1)`,
+        [[unchecked.caseNo, inspected.caseNo]],
+      )) as { case_id: string; outcome: string; app: string }[];
+    expect(reads.map((r) => `${r.case_id}:${r.outcome}:${r.app}`).sort()).toEqual(
+      [`${inspected.caseNo}:READ:business-platform`, `${unchecked.caseNo}:READ:business-platform`].sort(),
+    );
+
+    // The open revocation: in the fire brigade's list, nobody else's; decided by its approvers, within scope, once.
+    const open = ((await office('/commitments', fireOfficer)).body as { items: { caseNo: string; material: string }[] }).items;
+    expect(open).toEqual(expect.arrayContaining([expect.objectContaining({ caseNo: unchecked.caseNo, material: 'FIRE-COMMITMENT' })]));
+    expect(
+      ((await office('/commitments', tokens.officer)).body as { items: { caseNo: string }[] }).items.some(
+        (x) => x.caseNo === unchecked.caseNo,
+      ),
+    ).toBe(false);
+    expect((await office('/commitments', null)).status).toBe(401);
+    expect((await office('/commitments?box=mine', fireOfficer)).status).toBe(400);
+    for (const body of [
+      { decision: 'maybe', reason: 'x' },
+      { decision: 'kept' },
+      { decision: 'kept', reason: '' },
+      { decision: 'broken', reason: 'x'.repeat(501) },
+    ])
+      expect((await decide(firePart.partId, 'FIRE-COMMITMENT', fireOfficer, body)).status).toBe(400);
+    expect((await decide(firePart.partId, 'NO-SUCH', fireOfficer, { decision: 'kept', reason: 'x' })).body).toMatchObject({
+      status: 404,
+      code: 'COMMITMENT_NOT_FOUND',
+    });
+    expect((await decide(firePart.partId, '..%2Fetc', fireOfficer, { decision: 'kept', reason: 'x' })).status).toBe(404);
+    expect((await decide(firePart.partId, 'FIRE-COMMITMENT', tokens.police, { decision: 'broken', reason: 'x' })).status).toBe(404);
+    expect((await decide(firePart.partId, 'FIRE-COMMITMENT', tokens.supervisor, { decision: 'broken', reason: 'x' })).body).toMatchObject({
+      status: 403,
+      code: 'ROLE_NOT_ALLOWED',
+    });
+    expect((await decide(firePart.partId, 'FIRE-COMMITMENT', tokens.citizen, { decision: 'broken', reason: 'x' })).status).toBe(403);
+    const upheld = await decide(firePart.partId, 'FIRE-COMMITMENT', fireOfficer, { decision: 'kept', reason: '已补做现场检查，合格' });
+    expect(upheld.body).toMatchObject({ material: 'FIRE-COMMITMENT', status: 'upheld', reason: '已补做现场检查，合格' });
+    expect((await decide(firePart.partId, 'FIRE-COMMITMENT', fireOfficer, { decision: 'broken', reason: 'x' })).status).toBe(409);
+
+    // The market regulator's inspection finds the premises commitment untrue: the business licence is revoked, a credit record written.
+    const premisesPart = (await partOf(unchecked.caseNo, REGISTRATION, marketOfficer))!;
+    const broken = await decide(premisesPart.partId, 'PREMISES', marketOfficer, { decision: 'broken', reason: '现场核查：住所不存在' });
+    expect(broken.body).toMatchObject({
+      material: 'PREMISES',
+      method: 'inspection',
+      status: 'revoked',
+      revocationDoneAt: expect.any(String),
+    });
+    const status = (
+      await techQuery(`SELECT status FROM "${tech.definition.schema}".licence WHERE licence_id = $1`, [licence.licenceId])
+    )[0];
+    expect(status).toEqual({ status: 'revoked' });
+    const credit = await eventually(async () => {
+      const rows = (await data.app
+        .get(DataSource)
+        .query(
+          `SELECT "values", source_department FROM "${data.definition.schema}".data_record WHERE resource_code = 'JS-ZWB-XY-0002'`,
+        )) as {
+        values: Record<string, string>;
+        source_department: string;
+      }[];
+      return rows.find((r) => r.values['bjbh'] === unchecked.caseNo) ?? null;
+    }, 30_000);
+    expect(credit).toMatchObject({
+      source_department: '省政务服务管理办公室',
+      values: { clmc: '住所使用证明', rdbm: '南京市市场监督管理局', sxyy: '现场核查：住所不存在', sxbm: REGISTRATION },
+    });
+    const kinds = (await after(unchecked.caseNo)).timeline.map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'commitment-broken')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'licence-revoked')).toHaveLength(1);
+    // The sweep finds nothing left to revoke; nothing is revoked twice.
+    expect((await sweep.execute(later)).revocationsDone).toBe(0);
+  }, 180_000);
 });

@@ -148,6 +148,24 @@ describe('business platform: matter catalogue and bundles', () => {
     expect(refused.body).toMatchObject({ status: 422, code: 'MATTER_INVALID' });
     expect((refused.body as { errors: unknown[] }).errors.length).toBeGreaterThanOrEqual(3);
     expect((await getJson(url(`/matters/${matter.code}`), INTERNAL)).body).toMatchObject({ version: 2 });
+    // A commitment check on a material no commitment may replace, and one matching on what is not an item with a plain value: 422.
+    const checked = (verify: object, commitment = true) => ({
+      ...matter,
+      materials: [{ code: 'CHECKED', name: '核查测试', kind: 'secondary', commitment, verify }],
+    });
+    for (const body of [
+      checked({ resource: 'JS-XF-JC-0001' }, false),
+      checked({ resource: 'JS-XF-JC-0001', equals: { 'bad item': 'x' } }),
+      checked({ resource: 'JS-XF-JC-0001', equals: { jcjg: { nested: true } } }),
+    ])
+      expect((await put(matter.code, body)).body).toMatchObject({ status: 422, code: 'MATTER_INVALID' });
+    for (const verify of [
+      { resource: 'js-lower' },
+      { resource: 'JS-XF-JC-0001', afterDays: -1 },
+      { resource: 'JS-XF-JC-0001', equals: 'x' },
+    ])
+      expect((await put(matter.code, checked(verify))).status).toBe(400);
+    expect((await getJson(url(`/matters/${matter.code}`), INTERNAL)).body).toMatchObject({ version: 2 });
     expect((await getJson(url('/matters/11320100MB1234567X4999999000'), INTERNAL)).status).toBe(404);
     // The same matter implemented by a county under another name: a 三级四同 finding.
     const county = { ...matter, code: '11320102MB1234567X4000002000', level: 'county', region: '320102', name: '预防接种证办理（玄武）' };

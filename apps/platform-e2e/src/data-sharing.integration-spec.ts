@@ -159,6 +159,25 @@ describe('data platform: sharing and data services', () => {
     await decide(id, { approve: true });
     const yes = await invoke('data.exists', { grantId: id, subjectId: citizen.sfzh });
     expect(yes).toMatchObject({ status: 200, body: { exists: true } });
+    // Naming the resource instead: the app's own current grant on it — and no other app's, no other resource's.
+    expect(await invoke('data.exists', { resourceCode: POP, subjectId: citizen.sfzh })).toMatchObject({
+      status: 200,
+      body: { exists: true },
+    });
+    expect(await invoke('data.exists', { resourceCode: 'JS-XF-JC-0001', subjectId: citizen.sfzh })).toMatchObject({
+      status: 403,
+      body: { code: 'GRANT_NOT_USABLE' },
+    });
+    expect(await invoke('data.exists', { grantId: id, resourceCode: 'JS-XF-JC-0001', subjectId: citizen.sfzh })).toMatchObject({
+      status: 403,
+      body: { code: 'GRANT_NOT_USABLE' },
+    });
+    for (const input of [
+      { subjectId: citizen.sfzh },
+      { resourceCode: 'js-ga', subjectId: citizen.sfzh },
+      { grantId: 'x', subjectId: citizen.sfzh },
+    ])
+      expect((await invoke('data.exists', input)).status).toBe(400);
     // Matching a masked item would let guesses reveal it: refused (and logged) unless the grant shows it in plain.
     expect(await invoke('data.exists', { grantId: id, subjectId: citizen.sfzh, match: { xm: citizen.xm } })).toMatchObject({
       status: 403,
@@ -184,6 +203,8 @@ describe('data platform: sharing and data services', () => {
     });
     const refusals = (await usage()).records.filter((r) => r.legalBasis === `grant:${id}` && r.outcome === 'REFUSED');
     expect(refusals).toHaveLength(3);
+    // The refusals on a resource without a grant are in the log too.
+    expect((await usage()).records.filter((r) => r.resource === 'JS-XF-JC-0001' && r.outcome === 'REFUSED')).toHaveLength(2);
   });
 
   it('gives plain values only when the owner grants them, and refuses another app’s use of a grant', async () => {

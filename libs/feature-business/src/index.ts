@@ -13,3 +13,4 @@ export * from './lib/cases/usecases/sweep-supplements/sweep-supplements.usecase.
 export * from './lib/cases/usecases/sweep-part-deadlines/sweep-part-deadlines.usecase.js';
 export * from './lib/cases/usecases/sweep-step-limits/sweep-step-limits.usecase.js';
 export * from './lib/cases/usecases/deliver-outputs/deliver-outputs.usecase.js';
+export * from './lib/cases/usecases/verify-commitments/verify-commitments.usecase.js';

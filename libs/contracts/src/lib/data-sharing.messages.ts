@@ -17,6 +17,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
@@ -31,7 +32,16 @@ export class DataSubjectInput {
 
 export class DataReadInput extends DataSubjectInput {}
 
-export class DataExistsInput extends DataSubjectInput {
+/**
+ * 核验: names the grant, or — for a platform service that holds one grant per resource — the
+ * resource, and the data platform uses the caller's current approved grant on it.
+ */
+export class DataExistsInput {
+  @ValidateIf((o: DataExistsInput) => o.grantId !== undefined || o.resourceCode === undefined) @IsUUID() grantId?: string;
+  @ValidateIf((o: DataExistsInput) => o.resourceCode !== undefined || o.grantId === undefined)
+  @Matches(/^[A-Z][A-Z0-9-]{2,63}$/)
+  resourceCode?: string;
+  @IsString() @Length(1, 64) @Matches(/^[0-9A-Za-z-]+$/) subjectId!: string;
   /** Optional equalities on granted items (e.g. the name given in a commitment): the answer is still only yes or no. */
   @IsOptional() @IsObject() match?: Record<string, string | number | boolean>;
 }

@@ -5,7 +5,7 @@ import { BusinessPlatformModule } from './business-platform.module.js';
 import { acceptYamlBodies } from './bundles/bundles.controller.js';
 import { BizBundle } from './bundles/bundles.entities.js';
 import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
-import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
+import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
 import { BizDepartment } from './back-office/department.entity.js';
 import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
@@ -14,6 +14,7 @@ import { CaseDelivery1763900400000 } from './migrations/1763900400000-case-deliv
 import { StepLimits1763900500000 } from './migrations/1763900500000-step-limits.migration.js';
 import { CasePrefill1763900600000 } from './migrations/1763900600000-case-prefill.migration.js';
 import { SupplementReminders1763900700000 } from './migrations/1763900700000-supplement-reminders.migration.js';
+import { CaseCommitments1763900800000 } from './migrations/1763900800000-case-commitments.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -33,6 +34,7 @@ export const businessPlatformService: ServiceDefinition = {
     BizCaseSupplement,
     BizCaseEvent,
     BizCaseOutput,
+    BizCaseCommitment,
     BizDepartment,
     OutboxRecord,
     ProcessedMessage,
@@ -47,6 +49,7 @@ export const businessPlatformService: ServiceDefinition = {
     StepLimits1763900500000,
     CasePrefill1763900600000,
     SupplementReminders1763900700000,
+    CaseCommitments1763900800000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
@@ -58,7 +61,9 @@ export const businessPlatformService: ServiceDefinition = {
     Topic.ArchiveDeposit,
     Topic.NotificationSend,
     Topic.DataPrefill,
+    Topic.DataExists,
+    Topic.LicenceChange,
   ],
-  publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided, Topic.BusinessPartOverdue],
+  publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided, Topic.BusinessPartOverdue, Topic.DataRecordPublished],
   consumes: [Topic.BusinessPartDecided, Topic.BusinessPartDispatched],
 };

@@ -1,8 +1,8 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { envBoolean } from '@gmp/service-kit';
 
-/** The business platform's own variables: the built-in simulated department (demos, tests, benchmarks). */
+/** The business platform's own variables: the built-in simulated department (demos, tests, benchmarks), the credit record's provider. */
 export class BusinessConfig {
   /** Answer every dispatched part as its department would (auto-approve after a delay); off in production. */
   @Transform(envBoolean)
@@ -27,4 +27,12 @@ export class BusinessConfig {
   @IsString()
   @MaxLength(2000)
   BUSINESS_SIMULATED_EXCEPT = '';
+
+  /**
+   * The department under which broken commitments (告知承诺失信记录) are written to the data
+   * platform's credit library: the provider of its resource `JS-ZWB-XY-0002`.
+   */
+  @IsString()
+  @Length(1, 64)
+  BUSINESS_CREDIT_DEPARTMENT = '省政务服务管理办公室';
 }

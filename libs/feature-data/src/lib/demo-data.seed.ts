@@ -11,11 +11,19 @@ import { DataShare } from './sharing/sharing.entities.js';
 import { ApplyForShare } from './sharing/usecases/apply-for-share/apply-for-share.usecase.js';
 import { DecideShare } from './sharing/usecases/decide-share/decide-share.usecase.js';
 
+const PREFILL_PURPOSE = '高效办成一件事：申请表单免填写 (prefill of 一件事 application forms)';
+
 /**
- * The business platform's grants (SEED_DEMO): it prefills the forms of 一件事 applications (免填写)
- * from the population and legal-person base libraries, in plain values, as their owners approved.
+ * The business platform's grants (SEED_DEMO), in plain values as their owners approved: it
+ * prefills the forms of 一件事 applications (免填写) from the population and legal-person base
+ * libraries, and checks fire-safety commitments afterwards (告知承诺事后核查) against the fire
+ * inspections.
  */
-const BUSINESS_PREFILL_GRANTS = ['JS-GA-RK-0001', 'JS-SJ-FR-0001'] as const;
+const BUSINESS_GRANTS: readonly { resource: string; purpose: string }[] = [
+  { resource: 'JS-GA-RK-0001', purpose: PREFILL_PURPOSE },
+  { resource: 'JS-SJ-FR-0001', purpose: PREFILL_PURPOSE },
+  { resource: 'JS-XF-JC-0001', purpose: '告知承诺事后核查：消防安全承诺是否经现场检查合格 (post-verification of fire-safety commitments)' },
+];
 
 /** A demo family for 新生儿出生: 李四 and 王五, and their newborn (born a week before the first start). */
 const [zhang, li, wang] = DEMO_CITIZENS;
@@ -32,7 +40,7 @@ export const DEMO_NEWBORN_TAG = {
 /**
  * With SEED_DEMO on: the demo catalogue, then records through the same checks as any department's
  * (population of the demo citizens, a newborn's birth certificate naming 王五 and 李四, the demo
- * companies with their legal representatives, a credit record, administrative divisions), then
+ * companies with their legal representatives, a credit record, fire inspections, administrative divisions), then
  * the 新生儿家庭 tag — so the business platform's bundles and 免申即享 have data to work on.
  * Idempotent: a second start changes nothing.
  */
@@ -91,6 +99,9 @@ export class DemoDataSeed implements OnApplicationBootstrap {
         '江苏省发展和改革委员会',
         { mdbh: 'RED-2026-0001', tyshxydm: tech.id, mdlx: 'red', lrrq: '2026-03-15', lryy: 'A级纳税人', yxqz: '2027-03-14' },
       ],
+      // The demo restaurant passed its fire inspection after its commitment; the demo tech company's failed.
+      ['JS-XF-JC-0001', '江苏省消防救援总队', { tyshxydm: food.id, csdz: '南京市玄武区中山路18号', jcjg: 'pass', jcrq: '2026-02-10' }],
+      ['JS-XF-JC-0001', '江苏省消防救援总队', { tyshxydm: tech.id, csdz: '南京市建邺区江东中路99号', jcjg: 'fail', jcrq: '2026-02-12' }],
       ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320000', mc: '江苏省', jb: 'province' }],
       ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320100', mc: '南京市', jb: 'city', sjdm: '320000' }],
       ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320102', mc: '玄武区', jb: 'county', sjdm: '320100' }],
@@ -104,7 +115,7 @@ export class DemoDataSeed implements OnApplicationBootstrap {
         this.log.warn(`演示记录未通过校验 (demo record quarantined) ${resourceCode}: ${JSON.stringify(outcome.reasons)}`);
       if (outcome.status === 'stored') stored++;
     }
-    for (const code of BUSINESS_PREFILL_GRANTS) {
+    for (const { resource: code, purpose } of BUSINESS_GRANTS) {
       if (await this.dataSource.getRepository(DataShare).existsBy({ appKey: 'business-platform', resourceCode: code })) continue;
       const { resource } = await this.catalogueService.require(code);
       const applied = await this.apply.execute(
@@ -113,7 +124,7 @@ export class DemoDataSeed implements OnApplicationBootstrap {
           applicantDepartment: '省政务服务管理办公室',
           appKey: 'business-platform',
           items: resource.definition.items.map((i) => i.code),
-          purpose: '高效办成一件事：申请表单免填写 (prefill of 一件事 application forms)',
+          purpose,
           legalBasis: '《国务院关于加快推进政务服务标准化规范化便利化的指导意见》 (demo)',
           validDays: 1095,
           plainValues: true,

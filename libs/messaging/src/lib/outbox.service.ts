@@ -46,9 +46,14 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     return quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
   }
 
-  /** Adds an event to the outbox within `manager`'s transaction. */
-  async enqueue(manager: EntityManager, topic: Topic, key: string | null, event: { meta: CallMeta }): Promise<void> {
-    await manager.insert(OutboxRecord, { eventId: event.meta.messageId, topic, messageKey: key, payload: event });
+  /**
+   * Adds an event to the outbox within `manager`'s transaction. Its id is `meta.messageId`, or —
+   * for the few contracts without a meta, such as a department's record (`data.record.published`)
+   * — its own `eventId`.
+   */
+  async enqueue(manager: EntityManager, topic: Topic, key: string | null, event: { meta: CallMeta } | { eventId: string }): Promise<void> {
+    const eventId = 'meta' in event ? event.meta.messageId : event.eventId;
+    await manager.insert(OutboxRecord, { eventId, topic, messageKey: key, payload: event });
   }
 
   /**

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentPrincipal, type Principal, RequirePermissions } from '@gmp/identity';
-import { ActionBody, InboxQuery } from './back-office.dto.js';
+import { ActionBody, CommitmentDecisionBody, CommitmentsQuery, InboxQuery } from './back-office.dto.js';
 import { BackOfficeProblem } from './back-office.problems.js';
-import { StaffPartsService } from './staff-parts.service.js';
+import { commitmentView, StaffPartsService } from './staff-parts.service.js';
 import { ClaimPart } from './usecases/claim-part/claim-part.usecase.js';
+import { DecideCommitment } from './usecases/decide-commitment/decide-commitment.usecase.js';
 import { TakeAction } from './usecases/take-action/take-action.usecase.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,6 +15,8 @@ function partId(raw: string): string {
   if (!UUID.test(raw)) throw BackOfficeProblem.PART_NOT_FOUND(raw.slice(0, 64));
   return raw.toLowerCase();
 }
+
+const MATERIAL = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /**
  * 部门审批 (back office): department staff signed in through identity work their parts of cases —
@@ -30,6 +33,7 @@ export class BackOfficeController {
     private readonly parts: StaffPartsService,
     private readonly claims: ClaimPart,
     private readonly take: TakeAction,
+    private readonly commitments: DecideCommitment,
   ) {}
 
   @Get('parts')
@@ -71,5 +75,35 @@ export class BackOfficeController {
       ...(body.outputs ? { outputs: body.outputs } : {}),
       ...(body.marks ? { marks: body.marks } : {}),
     });
+  }
+
+  @Get('commitments')
+  @ApiOperation({
+    summary: '告知承诺待认定 (commitments to decide: failed data checks, inspections of delivered cases — within my data scope)',
+  })
+  commitmentList(@Query() query: CommitmentsQuery, @CurrentPrincipal() who: Principal) {
+    return this.parts.commitments(who, query.box ?? 'open', query.limit ?? 20, query.offset ?? 0);
+  }
+
+  @Post('parts/:partId/commitments/:material')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: '告知承诺认定 (kept: inspection passed or the failed check explained; broken: licences revoked, a credit record written)',
+  })
+  async decideCommitment(
+    @Param('partId') id: string,
+    @Param('material') material: string,
+    @Body() body: CommitmentDecisionBody,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    if (!MATERIAL.test(material)) throw BackOfficeProblem.COMMITMENT_NOT_FOUND(material.slice(0, 64));
+    const row = await this.commitments.execute({
+      partId: partId(id),
+      material,
+      principal: who,
+      decision: body.decision,
+      reason: body.reason,
+    });
+    return commitmentView(row);
   }
 }

@@ -28,3 +28,18 @@ export class ActionBody {
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => OutputBody) outputs?: OutputBody[];
   @IsOptional() @ValidateNested() @Type(() => MarksBody) marks?: MarksBody;
 }
+
+/** Body of POST /v1/business/back-office/parts/:partId/commitments/:material — 告知承诺认定. */
+export class CommitmentDecisionBody {
+  /** `kept` 已履行 (inspection passed, or the failed check explained); `broken` 承诺不实 (revoke, credit record). */
+  @IsIn(['kept', 'broken']) decision!: 'kept' | 'broken';
+  /** The finding the applicant reads (and the credit record's reason when broken). */
+  @IsString() @Length(1, 500) reason!: string;
+}
+
+export class CommitmentsQuery {
+  /** `open` 待认定 (default: failed checks, and inspections of delivered cases), `all`. */
+  @IsOptional() @IsIn(['open', 'all']) box?: 'open' | 'all';
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) offset?: number;
+}

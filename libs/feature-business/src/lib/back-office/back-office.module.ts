@@ -11,6 +11,7 @@ import { BizDepartment } from './department.entity.js';
 import { DepartmentsController } from './departments.controller.js';
 import { StaffPartsService } from './staff-parts.service.js';
 import { ClaimPart } from './usecases/claim-part/claim-part.usecase.js';
+import { DecideCommitment } from './usecases/decide-commitment/decide-commitment.usecase.js';
 import { TakeAction } from './usecases/take-action/take-action.usecase.js';
 
 /** Without OIDC_ISSUER the back office accepts no token (answers 401 saying why) rather than failing to start. */
@@ -34,6 +35,7 @@ class NoIssuerVerifier extends AccessTokenVerifier {
     StaffPartsService,
     ClaimPart,
     TakeAction,
+    DecideCommitment,
     DepartmentDirectoryService,
     AccessTokenGuard,
     {

@@ -10,6 +10,11 @@ export const BackOfficeProblem = problemVocabulary({
   ACTION_NOT_AVAILABLE: { status: 409, title: '当前环节没有该操作 (no such action from the part’s current step)' },
   ROLE_NOT_ALLOWED: { status: 403, title: '您的角色不能办理当前环节 (none of your roles may take this step)' },
   DECISION_INVALID: { status: 422, title: '办理意见不完整 (the decision is incomplete or names what the part does not have)' },
+  COMMITMENT_NOT_FOUND: { status: 404, title: '该部分没有这项告知承诺 (the part has no commitment for this material)' },
+  COMMITMENT_NOT_OPEN: {
+    status: 409,
+    title: '该告知承诺不待认定：尚未出件、待数据核查，或已认定 (nothing to decide: not delivered yet, awaiting its data check, or decided)',
+  },
   DIRECTORY_UNAVAILABLE: {
     status: 503,
     title: '统一身份的部门目录暂不可用，稍后重试 (identity’s department directory did not answer; retry later)',

@@ -4,7 +4,7 @@ import type { DataSource, EntityTarget } from 'typeorm';
 import { dataScopeCondition, type Principal } from '@gmp/identity';
 import { quoteTablePath } from '@gmp/messaging';
 import { BundlesService } from '../bundles/bundles.service.js';
-import { BizCase, BizCaseEvent, BizCasePart } from '../cases/cases.entities.js';
+import { BizCase, BizCaseCommitment, BizCaseEvent, BizCasePart } from '../cases/cases.entities.js';
 import type { MatterDefinition, WorkflowAction } from '../matters/matter-definition.js';
 import { MattersService } from '../matters/matters.service.js';
 import { actionsFrom } from '../matters/workflow.js';
@@ -27,6 +27,23 @@ export interface InboxItem {
   dispatchedAt: string | null;
   assignee: string | null;
   applicant: string;
+}
+
+/** A commitment as the back office reads it (告知承诺核查). */
+export function commitmentView(x: BizCaseCommitment) {
+  return {
+    material: x.materialCode,
+    name: x.materialName,
+    method: x.method,
+    resource: x.checkSpec?.resource ?? null,
+    status: x.status,
+    checkedAt: x.checkedAt?.toISOString() ?? null,
+    lastError: x.lastError,
+    decidedBy: x.decidedBy,
+    decidedAt: x.decidedAt?.toISOString() ?? null,
+    reason: x.reason,
+    revocationDoneAt: x.revocationDoneAt?.toISOString() ?? null,
+  };
 }
 
 /**
@@ -131,6 +148,9 @@ export class StaffPartsService {
     const definition = await this.matterOf(c, part.matterCode);
     const bundle = await this.bundles.get(c.bundleCode, c.bundleVersion);
     const fields = bundle.plan.form.filter((f) => f.matters.includes(part.matterCode));
+    const commitments = await this.dataSource
+      .getRepository(BizCaseCommitment)
+      .find({ where: { caseId: c.id, matterCode: part.matterCode }, order: { materialCode: 'ASC' } });
     const events = await this.dataSource
       .getRepository(BizCaseEvent)
       .createQueryBuilder('e')
@@ -158,13 +178,53 @@ export class StaffPartsService {
         .filter((x) => x.matters.includes(part.matterCode))
         .map((x) => ({ code: x.code, name: x.name, kind: x.kind, status: x.status, fileId: x.fileId ?? null })),
       outputs: part.outputs,
+      commitments: commitments.map(commitmentView),
       marks: part.marks,
       reason: part.reason,
       timeline: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message })),
     };
   }
 
-  /** Every (bundle version, matter, state) with an action one of the principal's roles may take, among the open parts. */
+  /**
+   * 告知承诺 of parts within the principal's data scope: `open` — those waiting for the
+   * department's word (a failed data check, an inspection of a delivered case), oldest first;
+   * `all` — every one, newest first.
+   */
+  async commitments(principal: Principal, box: 'open' | 'all', limit: number, offset: number) {
+    const scope = dataScopeCondition(principal, { departmentPath: 'd.path', ownerId: 'p.assignee' }, 1);
+    const params: unknown[] = [...scope.params];
+    const $ = (v: unknown) => `$${params.push(v)}`;
+    const open = `(v.status = 'failed' OR (v.status = 'pending' AND v.method = 'inspection' AND c.delivery_status = 'delivered'))`;
+    const rows = (await this.dataSource.query(
+      `SELECT v.id, p.id AS part_id, c.case_no, p.matter_code, p.matter_name, p.department, c.applicant_masked
+         FROM ${this.table(BizCaseCommitment)} v
+         JOIN ${this.table(BizCasePart)} p ON p.case_id = v.case_id AND p.matter_code = v.matter_code
+         JOIN ${this.table(BizCase)} c ON c.id = v.case_id
+         LEFT JOIN ${this.table(BizDepartment)} d ON d.name = p.department
+        WHERE ${scope.sql}${box === 'open' ? ` AND ${open}` : ''}
+        ORDER BY ${box === 'open' ? 'coalesce(v.checked_at, c.delivered_at) ASC' : 'c.submitted_at DESC'}, v.id
+        LIMIT ${$(limit + 1)} OFFSET ${$(offset)}`,
+      params,
+    )) as Record<string, string>[];
+    const found = await this.dataSource.getRepository(BizCaseCommitment).findBy(rows.slice(0, limit).map((r) => ({ id: r['id']! })));
+    const byId = new Map(found.map((x) => [x.id, x]));
+    return {
+      more: rows.length > limit,
+      items: rows
+        .slice(0, limit)
+        .filter((r) => byId.has(r['id']!))
+        .map((r) => ({
+          partId: r['part_id']!,
+          caseNo: r['case_no']!,
+          matterCode: r['matter_code']!,
+          matterName: r['matter_name']!,
+          department: r['department']!,
+          applicant: r['applicant_masked']!,
+          ...commitmentView(byId.get(r['id']!)!),
+        })),
+    };
+  }
+
   /**
    * Every (bundle version, matter, state) with an action one of the principal's roles may take,
    * among the open parts within their data scope. A part whose bundle or matter version cannot be

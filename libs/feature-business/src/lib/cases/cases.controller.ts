@@ -20,7 +20,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
-import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
+import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CaseProblem } from './cases.problems.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
 import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
@@ -160,11 +160,12 @@ export class CasesController {
 
   /** The case as the applicant and the window read it: one notice of everything still needed (一次告知), one timeline (一次反馈). */
   private async view(c: BizCase) {
-    const [parts, supplements, events, licences] = await Promise.all([
+    const [parts, supplements, events, licences, checks] = await Promise.all([
       this.dataSource.getRepository(BizCasePart).find({ where: { caseId: c.id }, order: { stage: 'ASC', matterCode: 'ASC' } }),
       this.dataSource.getRepository(BizCaseSupplement).find({ where: { caseId: c.id }, order: { materialCode: 'ASC' } }),
       this.dataSource.getRepository(BizCaseEvent).find({ where: { caseId: c.id }, order: { seq: 'ASC' } }),
       this.dataSource.getRepository(BizCaseOutput).find({ where: { caseId: c.id }, order: { matterCode: 'ASC', outputCode: 'ASC' } }),
+      this.dataSource.getRepository(BizCaseCommitment).find({ where: { caseId: c.id }, order: { matterCode: 'ASC' } }),
     ]);
     return {
       caseNo: c.caseNo,
@@ -178,7 +179,16 @@ export class CasesController {
       finishedAt: c.finishedAt?.toISOString() ?? null,
       notice: {
         supplements: supplements.map((s) => ({ material: s.materialCode, name: s.materialName, dueOn: s.dueOn, status: s.status })),
-        commitments: c.materials.filter((x) => x.status === 'committed').map((x) => ({ material: x.code, name: x.name })),
+        // 告知承诺: each checked after delivery, by data or by the department's inspection, per matter that took it.
+        commitments: c.materials
+          .filter((x) => x.status === 'committed')
+          .map((x) => ({
+            material: x.code,
+            name: x.name,
+            verification: checks
+              .filter((v) => v.materialCode === x.code)
+              .map((v) => ({ matterCode: v.matterCode, department: v.department, method: v.method, status: v.status, reason: v.reason })),
+          })),
         exempt: c.materials
           .filter((x) => ['produced', 'licence', 'shared-data'].includes(x.status))
           .map((x) => ({ material: x.code, name: x.name, how: x.status })),
@@ -200,6 +210,8 @@ export class CasesController {
       delivery: {
         status: c.deliveryStatus,
         deliveredAt: c.deliveredAt?.toISOString() ?? null,
+        /** Why the last delivery attempt failed (retried; `failed` after the last attempt). */
+        error: c.deliveryError,
         archivePackageId: c.archivePackageId,
         licences: licences.map((l) => ({
           matterCode: l.matterCode,

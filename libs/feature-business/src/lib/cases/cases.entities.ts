@@ -289,3 +289,77 @@ export class BizCaseEvent {
   @Column({ type: 'varchar', length: 500 })
   message!: string;
 }
+
+/**
+ * 告知承诺事后核查: one commitment that replaced a material of one matter, to be verified after the
+ * case is delivered — by a data check (`data-check`, swept) or by the department's inspection
+ * (`inspection`, recorded in the back office). `failed`: a check found it untrue and a revocation
+ * is open for the department; `revoked`: the department found the commitment broken — the
+ * matter's licences are revoked (`revocationDoneAt` once done) and a broken-commitment record is
+ * written to the credit library; `upheld`: the department found it kept after all.
+ */
+export type CommitmentStatus = 'pending' | 'passed' | 'failed' | 'upheld' | 'revoked';
+
+@Entity({ name: 'biz_case_commitment' })
+@Index('UQ_biz_case_commitment', ['caseId', 'matterCode', 'materialCode'], { unique: true })
+@Index('IDX_biz_case_commitment_open', ['status', 'nextTryAt'], { where: "status IN ('pending', 'revoked')" })
+export class BizCaseCommitment {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_biz_case_commitment' })
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'case_id' })
+  caseId!: string;
+
+  @Column({ type: 'varchar', length: 32, name: 'matter_code' })
+  matterCode!: string;
+
+  /** The matter's department: it decides on inspections and revocations. */
+  @Column({ type: 'varchar', length: 64 })
+  department!: string;
+
+  @Column({ type: 'varchar', length: 64, name: 'material_code' })
+  materialCode!: string;
+
+  @Column({ type: 'varchar', length: 128, name: 'material_name' })
+  materialName!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  method!: 'data-check' | 'inspection';
+
+  /** The data check (resource, equalities), for `data-check`. */
+  @Column({ type: 'jsonb', name: 'check_spec', nullable: true })
+  checkSpec!: { resource: string; equals?: Record<string, string | number | boolean> } | null;
+
+  /** Natural days after delivery when the data check runs. */
+  @Column({ type: 'int', name: 'after_days', default: 0 })
+  afterDays!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: CommitmentStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  /** A checking instance holds the row until then; after a failed attempt, the next try. */
+  @Column({ type: 'timestamptz', name: 'next_try_at', nullable: true })
+  nextTryAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, name: 'last_error', nullable: true })
+  lastError!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'checked_at', nullable: true })
+  checkedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 128, name: 'decided_by', nullable: true })
+  decidedBy!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'decided_at', nullable: true })
+  decidedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason!: string | null;
+
+  /** When the matter's licences were revoked after a `revoked` decision. */
+  @Column({ type: 'timestamptz', name: 'revocation_done_at', nullable: true })
+  revocationDoneAt!: Date | null;
+}

@@ -6,7 +6,7 @@ import { CaseProgressService } from './case-progress.service.js';
 import { PrefillService } from './prefill.service.js';
 import { AnswerSendBack } from './usecases/answer-send-back/answer-send-back.usecase.js';
 import { CasesController } from './cases.controller.js';
-import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
+import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 import { CasesHandler } from './cases.handler.js';
 import { SimulatedDepartmentHandler } from './simulated-department.handler.js';
 import { SweepStepLimits } from './usecases/sweep-step-limits/sweep-step-limits.usecase.js';
@@ -16,10 +16,16 @@ import { SubmitApplication } from './usecases/submit-application/submit-applicat
 import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
 import { SweepPartDeadlines } from './usecases/sweep-part-deadlines/sweep-part-deadlines.usecase.js';
 import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements.usecase.js';
+import { VerifyCommitments } from './usecases/verify-commitments/verify-commitments.usecase.js';
+import { CommitmentRevocation } from './commitment-revocation.service.js';
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, BizCaseOutput]), BundlesModule, MattersModule],
+  imports: [
+    TypeOrmModule.forFeature([BizCase, BizCasePart, BizCaseSupplement, BizCaseEvent, BizCaseOutput, BizCaseCommitment]),
+    BundlesModule,
+    MattersModule,
+  ],
   controllers: [CasesController, CasesHandler, SimulatedDepartmentHandler],
   providers: [
     PrefillService,
@@ -32,7 +38,19 @@ import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements
     CaseProgressService,
     DeliverOutputs,
     SweepStepLimits,
+    CommitmentRevocation,
+    VerifyCommitments,
   ],
-  exports: [SubmitApplication, DecidePart, SweepSupplements, SweepPartDeadlines, CaseProgressService, DeliverOutputs, SweepStepLimits],
+  exports: [
+    SubmitApplication,
+    DecidePart,
+    SweepSupplements,
+    SweepPartDeadlines,
+    CaseProgressService,
+    DeliverOutputs,
+    SweepStepLimits,
+    CommitmentRevocation,
+    VerifyCommitments,
+  ],
 })
 export class CasesModule {}

@@ -44,6 +44,12 @@ export class MaterialProofBody {
   @IsOptional() @Matches(CODE) matterOutput?: string;
 }
 
+export class CommitmentCheckBody {
+  @Matches(/^[A-Z][A-Z0-9-]{2,63}$/) resource!: string;
+  @IsOptional() @IsObject() equals?: Record<string, string | number | boolean>;
+  @IsOptional() @IsInt() @Min(0) @Max(365) afterDays?: number;
+}
+
 export class MaterialBody {
   @Matches(CODE) code!: string;
   @IsString() @Length(1, 128) name!: string;
@@ -52,6 +58,7 @@ export class MaterialBody {
   @IsOptional() @IsBoolean() upload?: boolean;
   @IsOptional() @IsBoolean() deferrable?: boolean;
   @IsOptional() @IsBoolean() commitment?: boolean;
+  @IsOptional() @ValidateNested() @Type(() => CommitmentCheckBody) verify?: CommitmentCheckBody;
 }
 
 export class OutputBody {

@@ -36,6 +36,20 @@ export interface MaterialProof {
   matterOutput?: string;
 }
 
+/**
+ * 告知承诺事后核查: how a commitment that replaced this material is checked after the case is
+ * delivered — against a data platform resource (`data.shared.exists.v1` under the business
+ * platform's own grant: the applicant's record must exist, with `equals`). A commitment without
+ * it is inspected by the matter's department (现场核查) and its result recorded in the back office.
+ */
+export interface CommitmentCheck {
+  resource: string;
+  /** Items of the record that must hold these values (e.g. `{ jcjg: pass }`). */
+  equals?: Record<string, string | number | boolean>;
+  /** Natural days after delivery when the check runs (default 0: the next sweep). */
+  afterDays?: number;
+}
+
 export interface MaterialDefinition {
   /** The material's code: the same code in two matters is the same material. */
   code: string;
@@ -49,6 +63,8 @@ export interface MaterialDefinition {
   deferrable?: boolean;
   /** 告知承诺: a signed commitment replaces it; verified afterwards. */
   commitment?: boolean;
+  /** How the commitment is verified afterwards (only with `commitment`); absent: the department inspects. */
+  verify?: CommitmentCheck;
 }
 
 export interface OutputDefinition {

@@ -1,5 +1,5 @@
 import type { WorkflowDefinition } from './matter-definition.js';
-import { actionsFrom, workflowErrors } from './workflow.js';
+import { actionsFrom, approverRoles, workflowErrors } from './workflow.js';
 
 const standard: WorkflowDefinition = {
   initial: '待受理',
@@ -48,5 +48,20 @@ describe('workflowErrors (a matter’s workflow must be able to run)', () => {
   ])('refuses %s', (_, mutate, message) => {
     const errors = workflowErrors(change(mutate));
     expect(errors.some((e) => e.includes(message))).toBe(true);
+  });
+});
+
+describe('approverRoles (who decides on a part’s commitments)', () => {
+  it('names the roles of the actions into an approving final state — not the acceptor, not the applicant', () => {
+    expect(approverRoles(standard)).toEqual(['approver']);
+    const two = change((w) => {
+      w.actions.push({ name: '特批', from: '待受理', to: '已办结', roles: ['director', 'applicant', 'approver'] });
+    });
+    expect(approverRoles(two).sort()).toEqual(['approver', 'director']);
+    // Roles that only refuse do not approve.
+    const refusing = change((w) => {
+      w.actions.push({ name: '驳回', from: '待受理', to: '不予办理', roles: ['clerk'] });
+    });
+    expect(approverRoles(refusing)).toEqual(['approver']);
   });
 });

@@ -70,3 +70,12 @@ export function stepClock(state: WorkflowState | undefined): { limit: number; wa
 export function approvalFrom(wf: WorkflowDefinition, state: string): string | null {
   return actionsFrom(wf, state).find((a) => stateNamed(wf, a.to)?.outcome === 'approved')?.to ?? null;
 }
+
+/** The roles that may approve a part (take an action into an approving final state): they also decide on its commitments. */
+export function approverRoles(wf: WorkflowDefinition): string[] {
+  return [
+    ...new Set(
+      wf.actions.filter((a) => stateNamed(wf, a.to)?.outcome === 'approved').flatMap((a) => a.roles.filter((r) => r !== 'applicant')),
+    ),
+  ];
+}

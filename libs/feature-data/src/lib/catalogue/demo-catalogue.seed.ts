@@ -3,7 +3,10 @@ import { ServiceConfig } from '@gmp/service-kit';
 import type { ResourceDefinitionBody } from './catalogue.dto.js';
 import { PublishResource } from './usecases/publish-resource/publish-resource.usecase.js';
 
-/** Demo resources of three provider departments: population (公安), births (卫健), legal persons (市场监管). */
+/**
+ * Demo resources: population (公安), births (卫健), legal persons (市场监管), credit lists (发改), fire
+ * inspections (消防), broken commitments (政务办, written by the business platform), divisions (民政).
+ */
 export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = {
   'JS-GA-RK-0001': {
     name: '人口基本信息 (population basic information)',
@@ -203,6 +206,96 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
       { type: 'creditCode', item: 'tyshxydm' },
       { type: 'date', item: 'lrrq', notBefore: '2014-01-01', notInFuture: true },
       { type: 'crossField', item: 'yxqz', op: '>=', other: 'lrrq', message: '有效期不早于列入日期' },
+    ],
+  },
+  'JS-XF-JC-0001': {
+    name: '消防安全检查结果 (fire safety inspection results)',
+    classification: 'theme',
+    providerDepartment: '江苏省消防救援总队',
+    abstract: '公众聚集场所投入使用、营业前消防安全检查及告知承诺后现场核查的结果：场所、检查结果与日期。',
+    format: 'table',
+    updateCycle: 'daily',
+    sharingType: 'conditional',
+    sharingCondition: '用于消防安全告知承诺的事后核查。',
+    openAttribute: 'not_open',
+    subjectType: 'company',
+    keyItem: 'tyshxydm',
+    items: [
+      {
+        code: 'tyshxydm',
+        name: '统一社会信用代码',
+        type: 'string',
+        dataElement: 'DE00101',
+        grade: 'core',
+        personal: 'none',
+        required: true,
+        maxLength: 18,
+      },
+      { code: 'csdz', name: '场所地址', type: 'string', grade: 'general', personal: 'none', required: true, maxLength: 200 },
+      { code: 'jcjg', name: '检查结果', type: 'string', codeList: ['pass', 'fail'], grade: 'important', personal: 'none', required: true },
+      { code: 'jcrq', name: '检查日期', type: 'date', grade: 'general', personal: 'none', required: true },
+    ],
+    rules: [
+      { type: 'creditCode', item: 'tyshxydm' },
+      { type: 'date', item: 'jcrq', notBefore: '2019-01-01', notInFuture: true },
+    ],
+  },
+  'JS-ZWB-XY-0002': {
+    name: '告知承诺失信记录 (broken commitments of 告知承诺)',
+    classification: 'base',
+    library: 'credit',
+    providerDepartment: '省政务服务管理办公室',
+    abstract:
+      '以告知承诺代替证明材料、经事后核查承诺不实的记录：当事人、办件、事项、承诺内容、核查结论与认定部门（业务中台写入，撤销程序结束时）。',
+    format: 'table',
+    updateCycle: 'realtime',
+    sharingType: 'conditional',
+    sharingCondition: '用于信用监管与告知承诺适用范围的确定。',
+    openAttribute: 'not_open',
+    subjectType: 'other',
+    keyItem: 'jlbh',
+    items: [
+      { code: 'jlbh', name: '记录编号', type: 'string', grade: 'important', personal: 'none', required: true, maxLength: 100 },
+      {
+        code: 'sfzh',
+        name: '当事人公民身份号码',
+        type: 'string',
+        dataElement: 'DE00001',
+        grade: 'core',
+        personal: 'sensitive',
+        maxLength: 18,
+      },
+      {
+        code: 'tyshxydm',
+        name: '当事人统一社会信用代码',
+        type: 'string',
+        dataElement: 'DE00101',
+        grade: 'core',
+        personal: 'none',
+        maxLength: 18,
+      },
+      { code: 'dsrmc', name: '当事人名称', type: 'string', grade: 'important', personal: 'personal', required: true, maxLength: 64 },
+      { code: 'bjbh', name: '办件编号', type: 'string', grade: 'general', personal: 'none', required: true, maxLength: 20 },
+      { code: 'sxbm', name: '事项编码', type: 'string', grade: 'general', personal: 'none', required: true, maxLength: 32 },
+      {
+        code: 'clmc',
+        name: '承诺事项（所替代的材料）',
+        type: 'string',
+        grade: 'general',
+        personal: 'none',
+        required: true,
+        maxLength: 128,
+      },
+      { code: 'cnrq', name: '承诺日期', type: 'date', grade: 'general', personal: 'none', required: true },
+      { code: 'rdrq', name: '认定日期', type: 'date', grade: 'important', personal: 'none', required: true },
+      { code: 'rdbm', name: '认定部门', type: 'string', grade: 'important', personal: 'none', required: true, maxLength: 64 },
+      { code: 'sxyy', name: '认定事由', type: 'string', grade: 'general', personal: 'none', required: true, maxLength: 500 },
+    ],
+    rules: [
+      { type: 'pattern', item: 'jlbh', pattern: 'YJS\\d{14}-[A-Z0-9-]{1,64}', message: '记录编号为办件编号加材料编码' },
+      { type: 'citizenId', item: 'sfzh' },
+      { type: 'creditCode', item: 'tyshxydm' },
+      { type: 'crossField', item: 'rdrq', op: '>=', other: 'cnrq', message: '认定日期不早于承诺日期' },
     ],
   },
   'JS-MZ-QH-0001': {

@@ -11,7 +11,8 @@ import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { type ApplicationContent, checkApplication } from '../../application-check.js';
 import { CaseProgressService } from '../../case-progress.service.js';
-import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
+import { BizCase, BizCaseCommitment, type CaseMaterial, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
+import { MattersService } from '../../../matters/matters.service.js';
 import { CaseProblem } from '../../cases.problems.js';
 import { APPLICANT_ID_LABEL } from '../../case-progress.service.js';
 import { PrefillService } from '../../prefill.service.js';
@@ -59,6 +60,7 @@ export class SubmitApplication {
     private readonly config: ServiceConfig,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     private readonly prefill: PrefillService,
+    private readonly matters: MattersService,
   ) {}
 
   async execute(cmd: SubmitApplicationCommand): Promise<SubmitApplicationResult> {
@@ -130,6 +132,19 @@ export class SubmitApplication {
       Object.entries({ ...(cmd.subjects ?? {}), applicant: cmd.applicant.id }).map(([k, v]) => [k, v.toUpperCase()]),
     );
     const prefilled = await this.prefill.prefill(plan, subjects, { caseNo, purpose: bundle.name });
+    // A required field the data platform could not fill must have been typed: asked at once, nothing stored.
+    const unfilled = plan.form.filter(
+      (f) => f.required && f.source === 'prefill' && (cmd.form[f.id] ?? prefilled.values[f.id] ?? null) === null,
+    );
+    if (unfilled.length > 0)
+      throw CaseProblem.APPLICATION_INCOMPLETE(
+        `${unfilled.length} 处 (${unfilled.length} problem(s))`,
+        unfilled.map((f) => ({
+          field: `form.${f.id}`,
+          message: `必填，未能预填，请填写 (required: the data platform could not fill it — ${prefilled.missed.find((x) => x.field === f.id)?.reason ?? 'NO_VALUE'}): ${f.name}`,
+        })),
+      );
+    const commitments = await this.commitmentsOf(bundle, materials);
     try {
       return await this.dataSource.transaction(async (m) => {
         const id = randomUUID();
@@ -204,6 +219,7 @@ export class SubmitApplication {
               suppliedAt: null,
             })),
           );
+        if (commitments.length > 0) await m.getRepository(BizCaseCommitment).insert(commitments.map((x) => ({ ...x, caseId: c.id })));
         await this.progress.note(m, c, 'submitted', `已受理「${bundle.name}」，一号 ${c.caseNo}，承诺 ${due.due} 前办结`, c.submittedBy);
         const filled = Object.keys(prefilled.sources).length;
         if (filled > 0 || prefilled.missed.length > 0)
@@ -230,6 +246,42 @@ export class SubmitApplication {
       }
       throw err;
     }
+  }
+
+  /**
+   * 告知承诺: each committed material, for each matter of the bundle that takes it, to be verified
+   * after delivery — by the matter's data check, or by its department's inspection.
+   */
+  private async commitmentsOf(bundle: { matterVersions: Record<string, number> }, materials: CaseMaterial[]) {
+    const rows: Omit<BizCaseCommitment, 'caseId'>[] = [];
+    for (const x of materials.filter((y) => y.status === 'committed'))
+      for (const code of x.matters) {
+        const definition = await this.matters.definitionAt(code, bundle.matterVersions[code]!);
+        const material = definition.materials.find((y) => y.code === x.code);
+        if (!material?.commitment) continue;
+        rows.push({
+          id: randomUUID(),
+          matterCode: code,
+          department: definition.department,
+          materialCode: x.code,
+          materialName: x.name,
+          method: material.verify ? 'data-check' : 'inspection',
+          checkSpec: material.verify
+            ? { resource: material.verify.resource, ...(material.verify.equals ? { equals: material.verify.equals } : {}) }
+            : null,
+          afterDays: material.verify?.afterDays ?? 0,
+          status: 'pending',
+          attempts: 0,
+          nextTryAt: null,
+          lastError: null,
+          checkedAt: null,
+          decidedBy: null,
+          decidedAt: null,
+          reason: null,
+          revocationDoneAt: null,
+        });
+      }
+    return rows;
   }
 
   private replay(before: BizCase, requestHash: string): SubmitApplicationResult {

@@ -23,7 +23,7 @@ export class DefineMatter {
 
   async execute(cmd: DefineMatterCommand): Promise<{ matter: BizMatter; changed: boolean }> {
     const definition = JSON.parse(JSON.stringify(cmd.definition)) as MatterDefinition;
-    const errors = [...workflowErrors(definition.workflow), ...outputErrors(definition)];
+    const errors = [...workflowErrors(definition.workflow), ...outputErrors(definition), ...checkErrors(definition)];
     if (errors.length > 0)
       throw CatalogueProblem.MATTER_INVALID(
         errors.join('; ').slice(0, 2000),
@@ -75,4 +75,22 @@ function outputErrors(definition: MatterDefinition): string[] {
           `结果「${o.name}」的照面项 ${item.slice(0, 64)} 取自不存在的字段 (a data item from no field of the matter): ${String(key).slice(0, 64)}`,
       ),
   ]);
+}
+
+/** A commitment check belongs to a material a commitment may replace, and matches on named items with plain values. */
+function checkErrors(definition: MatterDefinition): string[] {
+  return definition.materials.flatMap((x) => {
+    if (!x.verify) return [];
+    const equals = Object.entries(x.verify.equals ?? {});
+    return [
+      ...(x.commitment ? [] : [`材料「${x.name}」不适用告知承诺，不能设核查 (a check needs \`commitment: true\`)`]),
+      ...(equals.length > 20 ? [`材料「${x.name}」的核查条件过多 (at most 20 items)`] : []),
+      ...equals
+        .filter(
+          ([item, v]) =>
+            !/^[a-z][a-zA-Z0-9_]{0,63}$/.test(item) || !['string', 'number', 'boolean'].includes(typeof v) || String(v).length > 200,
+        )
+        .map(([item]) => `材料「${x.name}」的核查条件 ${item.slice(0, 64)} 无效 (an item code with a plain value)`),
+    ];
+  });
 }

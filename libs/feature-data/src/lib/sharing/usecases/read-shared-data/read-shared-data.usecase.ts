@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, MoreThan } from 'typeorm';
 import {
   type CallMeta,
   type DataExistsInput,
@@ -97,17 +97,42 @@ export class ReadSharedData {
   }
 
   /** The caller's usable grant, or the refusal (recorded: the subject sees who tried). */
-  private async grant(meta: CallMeta, input: { grantId: string; subjectId: string }, step: string): Promise<Granted> {
-    const share = await this.dataSource.getRepository(DataShare).findOneBy({ id: input.grantId });
-    const usable = share && share.appKey === meta.app && share.status === 'approved' && share.validUntil && share.validUntil > new Date();
+  private async grant(
+    meta: CallMeta,
+    input: { grantId?: string; resourceCode?: string; subjectId: string },
+    step: string,
+  ): Promise<Granted> {
+    const share = input.grantId
+      ? await this.dataSource.getRepository(DataShare).findOneBy({ id: input.grantId })
+      : await this.dataSource.getRepository(DataShare).findOne({
+          // The caller's own current grant on the resource: the one valid longest.
+          where: { appKey: meta.app, resourceCode: input.resourceCode!, status: 'approved', validUntil: MoreThan(new Date()) },
+          order: { validUntil: 'DESC' },
+        });
+    const usable =
+      share &&
+      share.appKey === meta.app &&
+      share.status === 'approved' &&
+      share.validUntil &&
+      share.validUntil > new Date() &&
+      (input.resourceCode === undefined || share.resourceCode === input.resourceCode);
     const found = usable ? await this.catalogue.find(share.resourceCode) : null;
     if (!share || !usable || !found) {
       await this.log.record(
-        { meta, subjectId: input.subjectId, resource: share?.resourceCode ?? 'unknown-grant', outcome: 'REFUSED', itemCount: 0 },
+        {
+          meta,
+          subjectId: input.subjectId,
+          resource: input.resourceCode ?? share?.resourceCode ?? 'unknown-grant',
+          outcome: 'REFUSED',
+          itemCount: 0,
+        },
         `data-${step}`,
       );
+      const named = input.grantId ?? `${meta.app} → ${input.resourceCode}`;
       throw SharingProblem.GRANT_NOT_USABLE(
-        !share || share.appKey !== meta.app ? input.grantId : `${input.grantId}: ${share.status === 'approved' ? 'expired' : share.status}`,
+        !share || share.appKey !== meta.app
+          ? named
+          : `${named}: ${share.status !== 'approved' ? share.status : share.resourceCode !== (input.resourceCode ?? share.resourceCode) ? 'another resource' : 'expired'}`,
       );
     }
     return { share, items: new Map(found.resource.definition.items.map((i) => [i.code, i])), keyItem: found.resource.definition.keyItem };
@@ -124,14 +149,7 @@ export class ReadSharedData {
     return maskValue(item ?? { mask: 'full', personal: 'sensitive' }, raw);
   }
 
-  private async note(
-    meta: CallMeta,
-    input: { grantId: string; subjectId: string },
-    g: Granted,
-    outcome: 'READ' | 'REFUSED',
-    items: string[],
-    step: string,
-  ) {
+  private async note(meta: CallMeta, input: { subjectId: string }, g: Granted, outcome: 'READ' | 'REFUSED', items: string[], step: string) {
     await this.log.record(
       {
         meta,
