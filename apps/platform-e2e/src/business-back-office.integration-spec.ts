@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Topic } from '@gmp/contracts';
 import { CapabilityClient, type ProviderError } from '@gmp/messaging';
-import { businessPlatformService, SweepStepLimits, VerifyCommitments } from '@gmp/feature-business';
+import { businessPlatformService, SweepPartDeadlines, SweepStepLimits, VerifyCommitments } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
 import { DEMO_COMPANIES, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
@@ -306,6 +306,9 @@ describe('business platform: back office (部门审批) with staff tokens and da
     const after = (await office(`/parts/${item.partId}`, tokens.officer)).body;
     expect(after.marks).toEqual({ fields: [field], materials: [], reason: '出生时间与分娩记录不一致' });
     expect(after.actions).toEqual([]); // 补正 is the applicant's
+    // The part's clock stands still while the applicant corrects; staff cannot resume a 补正 pause.
+    expect(after.clock).toMatchObject({ pauseReason: '补正', pausedAt: expect.any(String), pausedWorkingDays: 0 });
+    expect((await office(`/parts/${item.partId}/clock/resume`, tokens.officer, { body: {} })).body.code).toBe('CLOCK_NOT_PAUSED');
     const staffTakesApplicantStep = await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '补正' } });
     expect([staffTakesApplicantStep.status, staffTakesApplicantStep.body.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
     expect((await todo(tokens.officer)).some((i) => i.partId === item.partId)).toBe(false);
@@ -338,6 +341,7 @@ describe('business platform: back office (部门审批) with staff tokens and da
       actions: [{ name: '退回补正' }, { name: '办结' }, { name: '不予办理' }].map((a) => expect.objectContaining(a)),
     });
     expect((back.form as { id: string; value: unknown }[]).find((f) => f.id === field)!.value).toBe(good);
+    expect(back.clock).toMatchObject({ pauseReason: null, pausedAt: null, pausedWorkingDays: 0, dueOn: after.clock.dueOn });
     expect((await todo(tokens.officer)).some((i) => i.partId === item.partId)).toBe(true);
   });
 
@@ -471,6 +475,81 @@ describe('business platform: back office (部门审批) with staff tokens and da
     } finally {
       await db.query(`UPDATE "${schema}".biz_case SET bundle_version = 1 WHERE case_no = $1`, [broken.caseNo]);
     }
+  });
+
+  it('the clock: a special procedure pauses it (sweeps pass the part by, no step is taken), resuming moves the due days by the working days paused; an extension within the legal limit, with its reason', async () => {
+    const caseNo = await applyNewborn();
+    const item = await waitingPart(caseNo);
+    await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '受理' } });
+    const clockOf = async () => (await office(`/parts/${item.partId}`, tokens.officer)).body.clock as Record<string, unknown>;
+    const before = await clockOf();
+    expect(before).toMatchObject({ pausedAt: null, pausedWorkingDays: 0, extendedDays: 0, dueOn: expect.any(String) });
+    const clock = (op: string, token: string | null, body: unknown = {}) => office(`/parts/${item.partId}/clock/${op}`, token, { body });
+    for (const body of [{ reason: '休假', note: '不是特别程序' }, { reason: '专家评审' }, { reason: '专家评审', note: 'x' }, {}])
+      expect((await clock('pause', tokens.officer, body)).status).toBe(400);
+    expect((await clock('pause', tokens.police, { reason: '专家评审', note: '专家论证' })).status).toBe(404);
+    expect((await clock('pause', tokens.supervisor, { reason: '专家评审', note: '专家论证' })).body.code).toBe('ROLE_NOT_ALLOWED');
+    expect((await clock('pause', null, { reason: '专家评审', note: '专家论证' })).status).toBe(401);
+    expect((await clock('resume', tokens.officer)).body.code).toBe('CLOCK_NOT_PAUSED');
+    const paused = await clock('pause', tokens.officer, { reason: '专家评审', note: '组织产科专家论证出生时间' });
+    expect(paused.body).toMatchObject({ pauseReason: '专家评审', pausedAt: expect.any(String) });
+    expect((await clock('pause', tokens.officer, { reason: '公示', note: '公示五日' })).body.code).toBe('CLOCK_PAUSED');
+    expect((await office(`/parts/${item.partId}/actions`, tokens.officer, { body: { action: '办结' } })).body.code).toBe('CLOCK_PAUSED');
+    // A month on, the sweeps still pass the paused part by: no overdue report, no step breach.
+    const db = business.app.get(DataSource);
+    const schema = business.definition.schema;
+    await business.app.get(SweepStepLimits).execute(new Date(Date.now() + 30 * 86_400_000));
+    await business.app.get(SweepPartDeadlines).execute(new Date(Date.now() + 30 * 86_400_000));
+    const row = async () =>
+      (
+        (await db.query(
+          `SELECT overdue_at, state_breached_at, state_warned_at, clock_paused_at FROM "${schema}".biz_case_part WHERE id = $1`,
+          [item.partId],
+        )) as Record<string, Date | null>[]
+      )[0]!;
+    expect(await row()).toMatchObject({ overdue_at: null, state_breached_at: null, state_warned_at: null });
+    // Paused a week ago (as if): resuming moves the part's and the step's due days by the working days since.
+    await db.query(`UPDATE "${schema}".biz_case_part SET clock_paused_at = clock_paused_at - interval '7 days' WHERE id = $1`, [
+      item.partId,
+    ]);
+    const resumed = (await clock('resume', tokens.officer)).body as { dueOn: string; stepDueOn: string; pausedWorkingDays: number };
+    expect(resumed.pausedWorkingDays).toBeGreaterThanOrEqual(3);
+    expect(resumed.dueOn > (before['dueOn'] as string)).toBe(true);
+    expect(resumed.stepDueOn > (before['stepDueOn'] as string)).toBe(true);
+    expect((await clockOf())['pausedAt']).toBeNull();
+    // 延期: legal 5, committed 1 working days → at most 4, with a reason; each day on the timeline.
+    expect((await clock('extend', tokens.officer, { days: 5, reason: '需补充调查' })).body.code).toBe('EXTENSION_NOT_ALLOWED');
+    for (const body of [
+      { days: 0, reason: '需补充调查' },
+      { days: 2 },
+      { days: 1.5, reason: '需补充调查' },
+      { days: '2', reason: '需补充调查' },
+    ])
+      expect((await clock('extend', tokens.officer, body)).status).toBe(400);
+    const extended = (await clock('extend', tokens.officer, { days: 3, reason: '需补充调查' })).body as {
+      dueOn: string;
+      extendedDays: number;
+    };
+    expect(extended).toMatchObject({ extendedDays: 3 });
+    expect(extended.dueOn > resumed.dueOn).toBe(true);
+    expect((await clock('extend', tokens.officer, { days: 2, reason: '再延' })).body.code).toBe('EXTENSION_NOT_ALLOWED');
+    const timeline = ((await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string; message: string }[] })
+      .timeline;
+    expect(timeline.filter((e) => ['clock-paused', 'clock-resumed', 'clock-extended'].includes(e.kind)).map((e) => e.kind)).toEqual([
+      'clock-paused',
+      'clock-resumed',
+      'clock-extended',
+    ]);
+    expect(timeline.find((e) => e.kind === 'clock-extended')!.message).toContain('需补充调查');
+    // The clock runs again: the part can be finished.
+    expect(
+      (
+        await office(`/parts/${item.partId}/actions`, tokens.officer, {
+          body: { action: '办结', outputs: [{ code: 'BIRTH-CERT', reference: 'Q1' }] },
+        })
+      ).body,
+    ).toMatchObject({ status: 'approved' });
+    expect((await clock('pause', tokens.officer, { reason: '公示', note: '公示五日' })).body.code).toBe('PART_CLOSED');
   });
 
   it('告知承诺事后核查: a data check after delivery (yes or no, in the company’s log); a failed one opens a revocation the department decides; a broken commitment revokes the licence and writes a credit record', async () => {

@@ -15,6 +15,7 @@ import { StepLimits1763900500000 } from './migrations/1763900500000-step-limits.
 import { CasePrefill1763900600000 } from './migrations/1763900600000-case-prefill.migration.js';
 import { SupplementReminders1763900700000 } from './migrations/1763900700000-supplement-reminders.migration.js';
 import { CaseCommitments1763900800000 } from './migrations/1763900800000-case-commitments.migration.js';
+import { PartClock1763900900000 } from './migrations/1763900900000-part-clock.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -50,12 +51,14 @@ export const businessPlatformService: ServiceDefinition = {
     CasePrefill1763900600000,
     SupplementReminders1763900700000,
     CaseCommitments1763900800000,
+    PartClock1763900900000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
   requests: [
     Topic.DataCatalogueElements,
     Topic.CalendarDeadline,
+    Topic.CalendarCount,
     Topic.IdentityDepartments,
     Topic.LicenceIssue,
     Topic.ArchiveDeposit,

@@ -55,4 +55,17 @@ describe('WorkingDaysClient: calendar answers reused for a minute', () => {
     expect(await days.deadline('2026-12-04', 1)).toEqual({ due: '2026-12-07', provisional: false });
     expect(asked).toHaveLength(2);
   });
+
+  it('counts working days through the calendar, and by the weekday rule (provisional) when it does not answer', async () => {
+    const days = client();
+    answer = async () => ({ workingDays: 1, provisional: false, unpublishedYears: [] });
+    expect(await days.count('2026-12-04', '2026-12-08')).toEqual({ workingDays: 1, provisional: false });
+    answer = () => Promise.reject(new Error('no calendar'));
+    // Friday → the next Tuesday: Monday and Tuesday.
+    expect(await days.count('2026-12-04', '2026-12-08')).toEqual({ workingDays: 2, provisional: true });
+    expect(await days.count('2026-12-04', '2026-12-04')).toEqual({ workingDays: 0, provisional: true });
+    // A malformed answer is not taken either.
+    answer = async () => ({ workingDays: 'many' });
+    expect(await days.count('2026-12-07', '2026-12-11')).toEqual({ workingDays: 4, provisional: true });
+  });
 });

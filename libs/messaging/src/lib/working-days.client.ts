@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CalendarDeadlineReply, Topic, validateMessage } from '@gmp/contracts';
+import { CalendarCountReply, CalendarDeadlineReply, Topic, validateMessage } from '@gmp/contracts';
 import { dateOf, dayNumber, WorkingDayCalendar } from '@gmp/gov-standards';
 import { CapabilityClient } from './capability.client.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
@@ -43,11 +43,36 @@ export class WorkingDaysClient {
     return answer;
   }
 
-  private async ask(from: string, workingDays: number): Promise<{ due: string; provisional: boolean }> {
-    const request = {
+  /**
+   * Working days in (from, to] — e.g. how long a paused clock stood still. Not cached (asked
+   * rarely); the weekday rule, provisional, when the calendar does not answer. Needs
+   * `calendar.count` in the service's requests.
+   */
+  async count(from: string, to: string): Promise<{ workingDays: number; provisional: boolean }> {
+    try {
+      const reply = validateMessage(
+        CalendarCountReply,
+        await this.capabilities.request(Topic.CalendarCount, null, this.request({ from, to }), CALENDAR_TIMEOUT_MS),
+      );
+      if (reply.ok) return { workingDays: reply.value.workingDays, provisional: reply.value.provisional };
+      this.log.warn(`工作日历应答不合规 (bad calendar answer): ${JSON.stringify(reply.errors)}`);
+    } catch (err) {
+      this.log.warn(
+        `工作日历不可用，按周末规则计数并标记为暂定 (calendar unavailable: weekday rule, provisional): ${(err as Error).message}`,
+      );
+    }
+    return { workingDays: WEEKDAYS_ONLY.count(dayNumber(from)!, dayNumber(to)!).workingDays, provisional: true };
+  }
+
+  private request<T>(input: T) {
+    return {
       meta: { messageId: randomUUID(), correlationId: randomUUID(), app: this.options.service, sentAt: new Date().toISOString() },
-      input: { from, workingDays },
+      input,
     };
+  }
+
+  private async ask(from: string, workingDays: number): Promise<{ due: string; provisional: boolean }> {
+    const request = this.request({ from, workingDays });
     try {
       const reply = validateMessage(
         CalendarDeadlineReply,

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentPrincipal, type Principal, RequirePermissions } from '@gmp/identity';
-import { ActionBody, CommitmentDecisionBody, CommitmentsQuery, InboxQuery } from './back-office.dto.js';
+import { ActionBody, CommitmentDecisionBody, CommitmentsQuery, ExtendBody, InboxQuery, PauseBody } from './back-office.dto.js';
 import { BackOfficeProblem } from './back-office.problems.js';
 import { commitmentView, StaffPartsService } from './staff-parts.service.js';
 import { ClaimPart } from './usecases/claim-part/claim-part.usecase.js';
 import { DecideCommitment } from './usecases/decide-commitment/decide-commitment.usecase.js';
+import { PartClock } from './usecases/part-clock/part-clock.usecase.js';
 import { TakeAction } from './usecases/take-action/take-action.usecase.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,6 +35,7 @@ export class BackOfficeController {
     private readonly claims: ClaimPart,
     private readonly take: TakeAction,
     private readonly commitments: DecideCommitment,
+    private readonly clock: PartClock,
   ) {}
 
   @Get('parts')
@@ -75,6 +77,27 @@ export class BackOfficeController {
       ...(body.outputs ? { outputs: body.outputs } : {}),
       ...(body.marks ? { marks: body.marks } : {}),
     });
+  }
+
+  @Post('parts/:partId/clock/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: '暂停计时 (a special procedure — 公示, 检测, 专家评审, 听证 … — is not counted in the time limit)' })
+  pause(@Param('partId') id: string, @Body() body: PauseBody, @CurrentPrincipal() who: Principal) {
+    return this.clock.pause(partId(id), who, body.reason, body.note);
+  }
+
+  @Post('parts/:partId/clock/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: '恢复计时 (the due days move by the working days paused)' })
+  resume(@Param('partId') id: string, @CurrentPrincipal() who: Principal) {
+    return this.clock.resume(partId(id), who);
+  }
+
+  @Post('parts/:partId/clock/extend')
+  @HttpCode(200)
+  @ApiOperation({ summary: '延期 (extend the due day with a reason, within the matter’s legal time limit)' })
+  extend(@Param('partId') id: string, @Body() body: ExtendBody, @CurrentPrincipal() who: Principal) {
+    return this.clock.extend(partId(id), who, body.days, body.reason);
   }
 
   @Get('commitments')

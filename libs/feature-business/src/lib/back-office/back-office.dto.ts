@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { PAUSE_REASONS } from '../cases/cases.entities.js';
 
 export class InboxQuery {
   /** `todo` 待办 (default), `mine` 我签收的, `done` 已办. */
@@ -42,4 +43,17 @@ export class CommitmentsQuery {
   @IsOptional() @IsIn(['open', 'all']) box?: 'open' | 'all';
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) offset?: number;
+}
+
+/** Body of POST …/parts/:partId/clock/pause — a special procedure stops the clock (特别程序). */
+export class PauseBody {
+  @IsIn(PAUSE_REASONS) reason!: (typeof PAUSE_REASONS)[number];
+  /** What the procedure is (e.g. the notice's period), for the applicant. */
+  @IsString() @Length(2, 200) note!: string;
+}
+
+/** Body of POST …/parts/:partId/clock/extend — 延期 with a reason, within the legal limit. */
+export class ExtendBody {
+  @IsInt() @Min(1) @Max(60) days!: number;
+  @IsString() @Length(2, 500) reason!: string;
 }

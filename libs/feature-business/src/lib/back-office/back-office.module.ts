@@ -12,6 +12,7 @@ import { DepartmentsController } from './departments.controller.js';
 import { StaffPartsService } from './staff-parts.service.js';
 import { ClaimPart } from './usecases/claim-part/claim-part.usecase.js';
 import { DecideCommitment } from './usecases/decide-commitment/decide-commitment.usecase.js';
+import { PartClock } from './usecases/part-clock/part-clock.usecase.js';
 import { TakeAction } from './usecases/take-action/take-action.usecase.js';
 
 /** Without OIDC_ISSUER the back office accepts no token (answers 401 saying why) rather than failing to start. */
@@ -36,6 +37,7 @@ class NoIssuerVerifier extends AccessTokenVerifier {
     ClaimPart,
     TakeAction,
     DecideCommitment,
+    PartClock,
     DepartmentDirectoryService,
     AccessTokenGuard,
     {

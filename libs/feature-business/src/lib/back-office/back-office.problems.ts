@@ -10,6 +10,12 @@ export const BackOfficeProblem = problemVocabulary({
   ACTION_NOT_AVAILABLE: { status: 409, title: '当前环节没有该操作 (no such action from the part’s current step)' },
   ROLE_NOT_ALLOWED: { status: 403, title: '您的角色不能办理当前环节 (none of your roles may take this step)' },
   DECISION_INVALID: { status: 422, title: '办理意见不完整 (the decision is incomplete or names what the part does not have)' },
+  CLOCK_PAUSED: { status: 409, title: '该部分已暂停计时，先恢复计时再办理 (the part’s clock is paused: resume it first)' },
+  CLOCK_NOT_PAUSED: { status: 409, title: '该部分未因特别程序暂停计时 (the part’s clock is not paused for a special procedure)' },
+  EXTENSION_NOT_ALLOWED: {
+    status: 422,
+    title: '延期超出法定时限 (an extension may not pass the matter’s legal time limit)',
+  },
   COMMITMENT_NOT_FOUND: { status: 404, title: '该部分没有这项告知承诺 (the part has no commitment for this material)' },
   COMMITMENT_NOT_OPEN: {
     status: 409,

@@ -29,6 +29,29 @@ export interface InboxItem {
   applicant: string;
 }
 
+/** A part's clock as staff read it: due days, a pause and why, the working days paused and extended. */
+export interface PartClockView {
+  partId: string;
+  dueOn: string | null;
+  stepDueOn: string | null;
+  pausedAt: string | null;
+  pauseReason: string | null;
+  pausedWorkingDays: number;
+  extendedDays: number;
+}
+
+export function clockView(p: BizCasePart): PartClockView {
+  return {
+    partId: p.id,
+    dueOn: p.dueOn,
+    stepDueOn: p.stateDueOn,
+    pausedAt: p.clockPausedAt?.toISOString() ?? null,
+    pauseReason: p.clockPauseReason,
+    pausedWorkingDays: p.pausedWorkingDays,
+    extendedDays: p.extendedDays,
+  };
+}
+
 /** A commitment as the back office reads it (告知承诺核查). */
 export function commitmentView(x: BizCaseCommitment) {
   return {
@@ -177,6 +200,7 @@ export class StaffPartsService {
       materials: c.materials
         .filter((x) => x.matters.includes(part.matterCode))
         .map((x) => ({ code: x.code, name: x.name, kind: x.kind, status: x.status, fileId: x.fileId ?? null })),
+      clock: clockView(part),
       outputs: part.outputs,
       commitments: commitments.map(commitmentView),
       marks: part.marks,

@@ -84,6 +84,27 @@ export class CaseProgressService {
     };
   }
 
+  /**
+   * When a paused clock resumes (asked of the calendar before a transaction opens): the working
+   * days it stood still — those after the day it paused, up to and including today — and the
+   * part's due days moved by them (the step's too, unless only the part's clock was paused).
+   */
+  async resumedDues(
+    part: BizCasePart,
+    now: Date,
+    withStep: boolean,
+  ): Promise<{ days: number; dueOn: string | null; stateDueOn: string | null; stateWarnOn: string | null }> {
+    if (!part.clockPausedAt) return { days: 0, dueOn: part.dueOn, stateDueOn: part.stateDueOn, stateWarnOn: part.stateWarnOn };
+    const { workingDays: days } = await this.workingDays.count(todayInChina(part.clockPausedAt), todayInChina(now));
+    const moved = async (day: string | null) => (day && days > 0 ? (await this.workingDays.deadline(day, days)).due : day);
+    return {
+      days: Math.max(0, days),
+      dueOn: await moved(part.dueOn),
+      stateDueOn: withStep ? await moved(part.stateDueOn) : part.stateDueOn,
+      stateWarnOn: withStep ? await moved(part.stateWarnOn) : part.stateWarnOn,
+    };
+  }
+
   async advance(m: EntityManager, c: BizCase, parts: BizCasePart[], plan: BundlePlan, schedule: Schedule, actor: string): Promise<void> {
     const fieldMatters = new Map(plan.form.map((f) => [f.id, f.matters]));
     const status = new Map(parts.map((p) => [p.matterCode, p.status]));

@@ -203,6 +203,13 @@ export class CasesController {
         dispatchedAt: p.dispatchedAt?.toISOString() ?? null,
         decidedAt: p.decidedAt?.toISOString() ?? null,
         reason: p.reason,
+        // 计时: a pause (补正, or a special procedure) and extensions move the due day; the applicant sees why.
+        clock: {
+          pausedAt: p.clockPausedAt?.toISOString() ?? null,
+          pauseReason: p.clockPauseReason,
+          pausedWorkingDays: p.pausedWorkingDays,
+          extendedDays: p.extendedDays,
+        },
         outputs: p.outputs,
       })),
       prefilled: Object.entries(c.prefill?.sources ?? {}).map(([field, source]) => ({ field, ...source })),

@@ -146,6 +146,11 @@ export interface PartMarks {
   reason: string;
 }
 
+/** The pause of a part's clock while the applicant corrects what a send-back marked (补正). */
+export const SEND_BACK_PAUSE = '补正';
+/** Special procedures a department may stop the clock for (特别程序: not counted in the time limit), each with a note. */
+export const PAUSE_REASONS = ['公示', '检测', '检验', '鉴定', '专家评审', '听证', '招标', '拍卖'] as const;
+
 /** One department's part of a case: one matter of the bundle. */
 @Entity({ name: 'biz_case_part' })
 @Index('UQ_biz_case_part_matter', ['caseId', 'matterCode'], { unique: true })
@@ -226,6 +231,26 @@ export class BizCasePart {
   /** The fields and materials marked wrong by the last send-back, for the applicant. */
   @Column({ type: 'jsonb', nullable: true })
   marks!: PartMarks | null;
+
+  /**
+   * 计时暂停: since when the part's clock stands still, and why — `补正` while the applicant
+   * corrects (the part's due day only; the applicant's step keeps its own limit), or a special
+   * procedure the department named (公示, 检测 …: the step's clock too). Resuming moves the due
+   * days by the working days paused.
+   */
+  @Column({ type: 'timestamptz', name: 'clock_paused_at', nullable: true })
+  clockPausedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 16, name: 'clock_pause_reason', nullable: true })
+  clockPauseReason!: string | null;
+
+  /** Working days the clock stood still, in all. */
+  @Column({ type: 'int', name: 'paused_working_days', default: 0 })
+  pausedWorkingDays!: number;
+
+  /** Working days the department extended the part's due day by (延期, with a reason; within the legal limit). */
+  @Column({ type: 'int', name: 'extended_days', default: 0 })
+  extendedDays!: number;
 }
 
 /** A material accepted missing (容缺): to be supplied by its due day; the output waits for it. */

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '@gmp/identity';
 import { CaseProgressService } from '../../../cases/case-progress.service.js';
-import { BizCase, BizCasePart, type PartMarks } from '../../../cases/cases.entities.js';
+import { BizCase, BizCasePart, type PartMarks, SEND_BACK_PAUSE } from '../../../cases/cases.entities.js';
 import { DecidePart } from '../../../cases/usecases/decide-part/decide-part.usecase.js';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { actionsFrom, stateNamed } from '../../../matters/workflow.js';
@@ -63,6 +63,8 @@ export class TakeAction {
     if (!action.roles.some((r) => r !== 'applicant' && cmd.principal.roles.includes(r)))
       throw BackOfficeProblem.ROLE_NOT_ALLOWED(`「${action.name}」: ${action.roles.join(', ')}`);
     if (part.assignee !== null && part.assignee !== cmd.principal.subject) throw BackOfficeProblem.CLAIMED_BY_OTHER(part.assignee);
+    if (part.clockPausedAt && part.clockPauseReason !== SEND_BACK_PAUSE)
+      throw BackOfficeProblem.CLOCK_PAUSED(`「${part.clockPauseReason}」: 先恢复计时 (resume the clock first)`);
     const target = stateNamed(workflow, action.to)!;
     const reason = cmd.reason?.trim() || undefined;
     const actor = `${part.department}/${cmd.principal.subject}`.slice(0, 128);
@@ -122,7 +124,8 @@ export class TakeAction {
           stateWarnOn,
           stateWarnedAt: null,
           stateBreachedAt: null,
-          ...(sendBack ? { marks } : {}),
+          // 补正: the part's clock stands still until the applicant answers (the applicant's step keeps its own limit).
+          ...(sendBack ? { marks, clockPausedAt: new Date(), clockPauseReason: SEND_BACK_PAUSE } : {}),
         })
         .where(`id = :id AND status = 'dispatched' AND (assignee IS NULL OR assignee = :me)`, { id: part.id, me: cmd.principal.subject })
         .andWhere(part.workflowState === null ? 'workflow_state IS NULL' : 'workflow_state = :state', { state: part.workflowState })

@@ -70,12 +70,25 @@ export class AnswerSendBack {
     if (errors.length > 0) throw CaseProblem.CORRECTION_INCOMPLETE(`${errors.length} 处 (${errors.length} problem(s))`, errors);
 
     const { stateDueOn, stateWarnOn } = await this.progress.stepDues(stateNamed(workflow, step.to));
+    // The part's clock stood still while the applicant corrected: its due day moves by the working days paused.
+    const resumed = await this.progress.resumedDues(part, new Date(), false);
     return this.dataSource.transaction(async (m) => {
       const locked = (await m.getRepository(BizCase).findOne({ where: { id: c.id }, lock: { mode: 'pessimistic_write' } }))!;
       const moved = await m
         .createQueryBuilder()
         .update(BizCasePart)
-        .set({ workflowState: step.to, marks: null, stateDueOn, stateWarnOn, stateWarnedAt: null, stateBreachedAt: null })
+        .set({
+          workflowState: step.to,
+          marks: null,
+          stateDueOn,
+          stateWarnOn,
+          stateWarnedAt: null,
+          stateBreachedAt: null,
+          dueOn: resumed.dueOn,
+          clockPausedAt: null,
+          clockPauseReason: null,
+          pausedWorkingDays: part.pausedWorkingDays + resumed.days,
+        })
         .where(`id = :id AND status = 'dispatched' AND marks IS NOT NULL`, { id: part.id })
         .andWhere(part.workflowState === null ? 'workflow_state IS NULL' : 'workflow_state = :state', { state: part.workflowState })
         .execute();
@@ -89,7 +102,9 @@ export class AnswerSendBack {
         m,
         locked,
         'corrected',
-        `「${part.matterName}」已${step.name}：${[...marks.fields, ...marks.materials].join('、')}`,
+        `「${part.matterName}」已${step.name}：${[...marks.fields, ...marks.materials].join('、')}${
+          part.clockPausedAt ? `；补正期间暂停计时 ${resumed.days} 个工作日，承诺期限为 ${resumed.dueOn}` : ''
+        }`,
         cmd.by,
         part.matterCode,
       );

@@ -202,6 +202,10 @@ export class SubmitApplication {
           stateWarnOn: null,
           stateWarnedAt: null,
           stateBreachedAt: null,
+          clockPausedAt: null,
+          clockPauseReason: null,
+          pausedWorkingDays: 0,
+          extendedDays: 0,
         }));
         await m.getRepository(BizCasePart).insert(parts);
         if (supplementDue)

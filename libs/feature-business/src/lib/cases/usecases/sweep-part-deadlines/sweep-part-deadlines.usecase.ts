@@ -43,7 +43,8 @@ export class SweepPartDeadlines implements OnApplicationBootstrap, OnApplication
     const today = todayInChina(now);
     const n = await this.dataSource.transaction(async (m) => {
       const late = await m.getRepository(BizCasePart).find({
-        where: { status: 'dispatched', dueOn: LessThan(today), overdueAt: IsNull() },
+        // A paused clock (补正, a special procedure) does not run out.
+        where: { status: 'dispatched', dueOn: LessThan(today), overdueAt: IsNull(), clockPausedAt: IsNull() },
         take: 200,
         lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { type DataSource, type FindOptionsWhere, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { type CasePartOverdueEvent, Topic } from '@gmp/contracts';
 import { todayInChina } from '@gmp/gov-standards';
 import { OutboxService } from '@gmp/messaging';
@@ -9,7 +9,7 @@ import { BundlesService } from '../../../bundles/bundles.service.js';
 import { MattersService } from '../../../matters/matters.service.js';
 import { approvalFrom, stateNamed } from '../../../matters/workflow.js';
 import { CaseProgressService } from '../../case-progress.service.js';
-import { BizCase, BizCasePart } from '../../cases.entities.js';
+import { BizCase, BizCasePart, SEND_BACK_PAUSE } from '../../cases.entities.js';
 import { DecidePart } from '../decide-part/decide-part.usecase.js';
 
 const EVERY_MS = 60_000;
@@ -29,6 +29,14 @@ export interface StepSweepResult {
  * the part is approved by the platform as the law says, and the case moves on. Each part is
  * claimed by a conditional update (instances share the work; a step taken meanwhile wins).
  */
+/** Steps whose clock runs: not paused, or paused only for the part's due day (补正: the applicant's step keeps its limit). */
+function running(where: FindOptionsWhere<BizCasePart>): FindOptionsWhere<BizCasePart>[] {
+  return [
+    { ...where, clockPausedAt: IsNull() },
+    { ...where, clockPauseReason: SEND_BACK_PAUSE },
+  ];
+}
+
 @Injectable()
 export class SweepStepLimits implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('StepLimitSweep');
@@ -61,7 +69,7 @@ export class SweepStepLimits implements OnApplicationBootstrap, OnApplicationShu
     const result: StepSweepResult = { warned: 0, escalated: 0, deemedApproved: 0 };
 
     for (const part of await parts.find({
-      where: { status: 'dispatched', stateWarnOn: LessThanOrEqual(today), stateWarnedAt: IsNull() },
+      where: running({ status: 'dispatched', stateWarnOn: LessThanOrEqual(today), stateWarnedAt: IsNull() }),
       take: BATCH,
     })) {
       await this.dataSource.transaction(async (m) => {
@@ -86,7 +94,7 @@ export class SweepStepLimits implements OnApplicationBootstrap, OnApplicationShu
     }
 
     for (const part of await parts.find({
-      where: { status: 'dispatched', stateDueOn: LessThan(today), stateBreachedAt: IsNull() },
+      where: running({ status: 'dispatched', stateDueOn: LessThan(today), stateBreachedAt: IsNull() }),
       take: BATCH,
     })) {
       const c = await this.dataSource.getRepository(BizCase).findOneBy({ id: part.caseId });
