@@ -103,6 +103,21 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
     expect(row).toEqual({ recipient_enc: null, params_enc: null, app: 'demo-portal', provider_message_id: expect.stringMatching(/^gw-/) });
   });
 
+  it('sends once per dedupKey: a retried request (even at once) answers the first notification; another key is another message', async () => {
+    const before = sms.length;
+    const body = { channel: 'sms', to: '13800138001', template: 'case-accepted', params: accepted, dedupKey: `e2e-dedup:${Date.now()}` };
+    const [a, b] = await Promise.all([send(body), send(body)]);
+    const c = await send(body);
+    expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
+    expect(new Set([a.body.id, b.body.id, c.body.id]).size).toBe(1);
+    const other = await send({ ...body, dedupKey: `${body.dedupKey}-2` });
+    expect(other.body.id).not.toBe(a.body.id);
+    await eventually(async () => ((await internal(other.body.id)).body.status === 'sent' ? true : null));
+    await eventually(async () => ((await internal(a.body.id)).body.status === 'sent' ? true : null));
+    expect(sms.slice(before).filter((m) => m.to === '13800138001')).toHaveLength(2);
+    for (const dedupKey of ['short', 'has space in it', 'x'.repeat(129)]) expect((await send({ ...body, dedupKey })).status).toBe(400);
+  });
+
   it('keeps recipient and parameters encrypted while a message waits, retries a failing gateway with backoff, and gives up on a refusal', async () => {
     fail['13900139000'] = [503, 503];
     const retried = await send({

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
 
 /** Capability input: 消息通知 — send a templated SMS, e-mail or in-app message. */
@@ -10,6 +10,13 @@ export class SendNotificationInput {
   @Matches(/^[a-z][a-z0-9-]{1,63}$/, { message: 'template 须为模板编码 (a template code)' }) template!: string;
   /** Values of the template's placeholders (strings; checked against the template). */
   @IsObject() params!: Record<string, string>;
+  /**
+   * Sent once per key and calling app: a retry with the same key (after a lost answer, a crash)
+   * answers the first notification instead of sending another.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:-]{8,128}$/, { message: 'dedupKey 为 8–128 个字母、数字或 _.:- (8–128 letters, digits or _.:-)' })
+  dedupKey?: string;
 }
 
 export class SendNotificationRequest {

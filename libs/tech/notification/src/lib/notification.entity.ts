@@ -10,6 +10,7 @@ export type Channel = (typeof CHANNELS)[number];
  */
 @Entity({ name: 'notification' })
 @Index('IDX_notification_due', ['status', 'nextAttemptAt'])
+@Index('UQ_notification_dedup', ['app', 'dedupKey'], { unique: true, where: 'dedup_key IS NOT NULL' })
 export class Notification {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -60,4 +61,8 @@ export class Notification {
 
   @Column({ type: 'timestamptz', name: 'sent_at', nullable: true })
   sentAt!: Date | null;
+
+  /** The caller's key for this message: one notification per app and key. */
+  @Column({ type: 'varchar', length: 128, name: 'dedup_key', nullable: true })
+  dedupKey!: string | null;
 }

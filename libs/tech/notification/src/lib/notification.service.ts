@@ -40,6 +40,8 @@ export interface NotificationRequest {
   params: Record<string, string>;
   app: string;
   correlationId: string;
+  /** One notification per app and key (a retried request answers the first). */
+  dedupKey?: string;
 }
 
 export interface NotificationStatus {
@@ -133,13 +135,35 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
     if (!rule.pattern.test(request.to)) throw NotificationProblem.INVALID_RECIPIENT(rule.message);
     const problems = checkParams(template, request.params);
     if (problems.length > 0) throw NotificationProblem.INVALID_PARAMS(problems.join('; '));
+    if (request.dedupKey) {
+      const before = await this.dataSource
+        .getRepository(Notification)
+        .findOneBy({ app: request.app.slice(0, 64), dedupKey: request.dedupKey });
+      if (before) return { id: before.id, status: 'pending' };
+    }
     const id = randomUUID();
+    try {
+      await this.insert(id, template.code, request);
+    } catch (err) {
+      // The same key twice at once: the loser answers the winner's notification.
+      const before =
+        request.dedupKey && (err as { code?: string }).code === '23505'
+          ? await this.dataSource.getRepository(Notification).findOneBy({ app: request.app.slice(0, 64), dedupKey: request.dedupKey })
+          : null;
+      if (!before) throw err;
+      return { id: before.id, status: 'pending' };
+    }
+    this.wake();
+    return { id, status: 'pending' };
+  }
+
+  private async insert(id: string, template: string, request: NotificationRequest): Promise<void> {
     await this.dataSource.getRepository(Notification).insert({
       id,
       channel: request.channel,
       recipientEnc: this.crypto.encrypt(LABEL, request.to, `${id}:to`),
       recipientMasked: mask(request.channel, request.to),
-      template: template.code,
+      template,
       paramsEnc: this.crypto.encrypt(LABEL, JSON.stringify(request.params), `${id}:params`),
       status: 'pending',
       attempts: 0,
@@ -150,9 +174,8 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
       app: request.app.slice(0, 64),
       correlationId: request.correlationId.slice(0, 128),
       sentAt: null,
+      dedupKey: request.dedupKey ?? null,
     });
-    this.wake();
-    return { id, status: 'pending' };
   }
 
   async status(id: string): Promise<NotificationStatus | null> {

@@ -203,6 +203,8 @@ export class DeliverOutputs implements OnApplicationBootstrap, OnApplicationShut
           to: phone,
           template: 'case-completed',
           params: { matter: bundle.plan.name.slice(0, 64), caseNo: c.caseNo, result: result.slice(0, 64) },
+          // A delivery retried after the SMS was accepted does not send it again.
+          dedupKey: `${c.caseNo}:case-completed`,
         }),
       );
     }

@@ -21,14 +21,6 @@ export interface StepSweepResult {
   deemedApproved: number;
 }
 
-/**
- * Per-step time limits of each matter's workflow, swept from PostgreSQL every minute (not in
- * timers): when 80 % of a step's working days are used the part's timeline says so once; when
- * the limit passes, the workflow's `onBreach` applies once — `escalate` (the default): an
- * overdue event through the outbox naming the step, for supervision; `deem-approved` (视为同意):
- * the part is approved by the platform as the law says, and the case moves on. Each part is
- * claimed by a conditional update (instances share the work; a step taken meanwhile wins).
- */
 /** Steps whose clock runs: not paused, or paused only for the part's due day (补正: the applicant's step keeps its limit). */
 function running(where: FindOptionsWhere<BizCasePart>): FindOptionsWhere<BizCasePart>[] {
   return [
@@ -37,6 +29,16 @@ function running(where: FindOptionsWhere<BizCasePart>): FindOptionsWhere<BizCase
   ];
 }
 
+/**
+ * Per-step time limits of each matter's workflow, swept from PostgreSQL every minute (not in
+ * timers): when 80 % of a step's working days are used the part's timeline says so once; when
+ * the limit passes, the workflow's `onBreach` applies once — `escalate` (the default): an
+ * overdue event through the outbox naming the step, for supervision; `deem-approved` (视为同意):
+ * the part is approved by the platform as the law says, and the case moves on. Each part is
+ * claimed by a conditional update (instances share the work; a step taken meanwhile wins). A
+ * deemed approval is not claimed first: DecidePart moves the part out of the step itself (a
+ * concurrent one answers `changed`), so a crash halfway leaves it to the next sweep, not stuck.
+ */
 @Injectable()
 export class SweepStepLimits implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('StepLimitSweep');
@@ -102,35 +104,36 @@ export class SweepStepLimits implements OnApplicationBootstrap, OnApplicationShu
       const bundle = await this.bundles.get(c.bundleCode, c.bundleVersion);
       const wf = (await this.matters.definitionAt(part.matterCode, bundle.matterVersions[part.matterCode]!)).workflow;
       const deemTo = stateNamed(wf, part.workflowState)?.onBreach === 'deem-approved' ? approvalFrom(wf, part.workflowState) : null;
-      const claimed = await this.dataSource.transaction(async (m) => {
-        const r = await m
-          .getRepository(BizCasePart)
-          .update(
-            { id: part.id, status: 'dispatched', workflowState: part.workflowState!, stateBreachedAt: IsNull() },
-            { stateBreachedAt: now },
+      const claimed =
+        deemTo !== null ||
+        (await this.dataSource.transaction(async (m) => {
+          const r = await m
+            .getRepository(BizCasePart)
+            .update(
+              { id: part.id, status: 'dispatched', workflowState: part.workflowState!, stateBreachedAt: IsNull() },
+              { stateBreachedAt: now },
+            );
+          if (r.affected !== 1) return false;
+          const event: CasePartOverdueEvent = {
+            meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'business-platform', sentAt: now.toISOString() },
+            partId: part.id,
+            caseNo: c.caseNo,
+            matterCode: part.matterCode,
+            department: part.department,
+            dueOn: part.stateDueOn!,
+            state: part.workflowState!,
+          };
+          await this.outbox.enqueue(m, Topic.BusinessPartOverdue, c.caseNo, event);
+          await this.progress.note(
+            m,
+            c,
+            'escalated',
+            `「${part.matterName}」「${part.workflowState}」环节超过时限（${part.stateDueOn}），已上报督办`,
+            'business-platform',
+            part.matterCode,
           );
-        if (r.affected !== 1) return false;
-        if (deemTo) return true;
-        const event: CasePartOverdueEvent = {
-          meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'business-platform', sentAt: now.toISOString() },
-          partId: part.id,
-          caseNo: c.caseNo,
-          matterCode: part.matterCode,
-          department: part.department,
-          dueOn: part.stateDueOn!,
-          state: part.workflowState!,
-        };
-        await this.outbox.enqueue(m, Topic.BusinessPartOverdue, c.caseNo, event);
-        await this.progress.note(
-          m,
-          c,
-          'escalated',
-          `「${part.matterName}」「${part.workflowState}」环节超过时限（${part.stateDueOn}），已上报督办`,
-          'business-platform',
-          part.matterCode,
-        );
-        return true;
-      });
+          return true;
+        }));
       if (!claimed) continue;
       if (!deemTo) {
         result.escalated++;
@@ -152,7 +155,7 @@ export class SweepStepLimits implements OnApplicationBootstrap, OnApplicationShu
         )
         .catch((err: Error) => {
           this.log.error(
-            `视为同意未能生效，须人工处理 (deemed approval failed; needs an operator) ${c.caseNo} ${part.matterCode}: ${err.message}`,
+            `视为同意未能生效，下次扫描重试 (deemed approval failed; the next sweep retries) ${c.caseNo} ${part.matterCode}: ${err.message}`,
           );
           return 'failed' as const;
         });

@@ -92,6 +92,7 @@ export class SweepSupplements implements OnApplicationBootstrap, OnApplicationSh
                 to: phone,
                 template: 'materials-needed',
                 params: { matter: `容缺补正（${s.dueOn} 前）`.slice(0, 64), caseNo: c.caseNo, materials: s.materialName.slice(0, 64) },
+                dedupKey: `supplement-reminder:${s.id}`,
               },
             },
             10_000,
