@@ -556,7 +556,8 @@ describe('business platform: back office (部门审批) with staff tokens and da
     const FIRE = '11320100MB5678901E4000108000';
     const REGISTRATION = '11320100MB0987654C4000101000';
     const plan = ((await getJson(internal('/bundles/JS-YJS-KBCYD'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
-    const restaurant = async (applicant: { id: string; name: string }) => {
+    const PREMISES_FIELD = `company.${FIRE}:csdz`;
+    const restaurant = async (applicant: { id: string; name: string }, premises = '南京市秦淮区测试路1号') => {
       const form = Object.fromEntries(
         plan.form.map((f) => [
           f.id,
@@ -565,6 +566,7 @@ describe('business platform: back office (部门审批) with staff tokens and da
           ],
         ]),
       );
+      form[PREMISES_FIELD] = premises;
       const r = await post(
         internal('/applications'),
         {
@@ -597,11 +599,22 @@ describe('business platform: back office (部门审批) with staff tokens and da
       }, 60_000);
     };
     // A company without an inspection record, and the demo restaurant whose inspection passed (SEED_DEMO).
-    const unchecked = await restaurant({
-      id: generateCreditCode({ regionCode: '320100', organisationBody: 'MA1CB5F1' }),
-      name: '南京未检餐饮有限公司',
+    const uncheckedId = generateCreditCode({ regionCode: '320100', organisationBody: 'MA1CB5F1' });
+    const unchecked = await restaurant({ id: uncheckedId, name: '南京未检餐饮有限公司' });
+    // (The inspection record is for these premises: the check matches the application's address too.)
+    const inspected = await restaurant({ id: DEMO_COMPANIES[1].id, name: DEMO_COMPANIES[1].name }, '南京市玄武区中山路18号');
+    // The demo tech company: an inspection record, but it failed.
+    const failedInspection = await restaurant({ id: DEMO_COMPANIES[0].id, name: DEMO_COMPANIES[0].name }, '南京市建邺区江东中路99号');
+    // A check the data platform refuses (here: matching on an item the platform's grant does not cover) is left to the department.
+    const refused = await restaurant({
+      id: generateCreditCode({ regionCode: '320100', organisationBody: 'MA1CC6G2' }),
+      name: '南京拒查餐饮有限公司',
     });
-    const inspected = await restaurant({ id: DEMO_COMPANIES[1].id, name: DEMO_COMPANIES[1].name });
+    await business.app.get(DataSource).query(
+      `UPDATE "${business.definition.schema}".biz_case_commitment v SET check_spec = jsonb_set(check_spec, '{equals}', '{"jcrq": "2026-02-10"}')
+           FROM "${business.definition.schema}".biz_case c WHERE c.id = v.case_id AND c.case_no = $1 AND v.method = 'data-check'`,
+      [refused.caseNo],
+    );
     expect([...unchecked.notice.commitments].sort((a, b) => a.material.localeCompare(b.material))).toEqual([
       {
         material: 'FIRE-COMMITMENT',
@@ -641,8 +654,8 @@ describe('business platform: back office (部门审批) with staff tokens and da
     const early = await sweep.execute(new Date());
     expect(early.passed + early.failed).toBe(0);
     const later = new Date(Date.now() + 31 * 86_400_000);
-    expect(await sweep.execute(later)).toMatchObject({ passed: 1, failed: 1, retried: 0 });
-    expect(await sweep.execute(later)).toMatchObject({ passed: 0, failed: 0 }); // once
+    expect(await sweep.execute(later)).toMatchObject({ passed: 1, failed: 2, unverifiable: 1, retried: 0 });
+    expect(await sweep.execute(later)).toMatchObject({ passed: 0, failed: 0, unverifiable: 0 }); // once
     const after = async (caseNo: string) =>
       (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as {
         notice: { commitments: { material: string; verification: { status: string; reason: string | null }[] }[] };
@@ -653,20 +666,32 @@ describe('business platform: back office (部门审批) with staff tokens and da
     );
     const failed = await after(unchecked.caseNo);
     expect(failed.notice.commitments.find((x) => x.material === 'FIRE-COMMITMENT')!.verification[0]!.status).toBe('failed');
+    expect(
+      (await after(failedInspection.caseNo)).notice.commitments.find((x) => x.material === 'FIRE-COMMITMENT')!.verification[0]!.status,
+    ).toBe('failed');
+    const refusedView = await after(refused.caseNo);
+    expect(refusedView.notice.commitments.find((x) => x.material === 'FIRE-COMMITMENT')!.verification[0]!.status).toBe('unverifiable');
+    expect(refusedView.timeline.filter((e) => e.kind === 'commitment-unverifiable')).toHaveLength(1);
     expect(failed.timeline.filter((e) => e.kind === 'commitment-check-failed')).toHaveLength(1);
     // The check read yes or no under the platform's own grant, and is in each company's "who used my data".
     const reads = (await data.app
       .get(DataSource)
       .query(
         `SELECT case_id, outcome, app FROM "${data.definition.schema}".data_access_record WHERE resource = 'JS-XF-JC-0001' AND case_id = ANY($1)`,
-        [[unchecked.caseNo, inspected.caseNo]],
+        [[unchecked.caseNo, inspected.caseNo, failedInspection.caseNo, refused.caseNo]],
       )) as { case_id: string; outcome: string; app: string }[];
     expect(reads.map((r) => `${r.case_id}:${r.outcome}:${r.app}`).sort()).toEqual(
-      [`${inspected.caseNo}:READ:business-platform`, `${unchecked.caseNo}:READ:business-platform`].sort(),
+      [
+        `${inspected.caseNo}:READ:business-platform`,
+        `${unchecked.caseNo}:READ:business-platform`,
+        `${failedInspection.caseNo}:READ:business-platform`,
+        `${refused.caseNo}:REFUSED:business-platform`,
+      ].sort(),
     );
 
     // The open revocation: in the fire brigade's list, nobody else's; decided by its approvers, within scope, once.
-    const open = ((await office('/commitments', fireOfficer)).body as { items: { caseNo: string; material: string }[] }).items;
+    const open = ((await office('/commitments', fireOfficer)).body as { items: { caseNo: string; material: string; status: string }[] })
+      .items;
     expect(open).toEqual(expect.arrayContaining([expect.objectContaining({ caseNo: unchecked.caseNo, material: 'FIRE-COMMITMENT' })]));
     expect(
       ((await office('/commitments', tokens.officer)).body as { items: { caseNo: string }[] }).items.some(
@@ -696,6 +721,14 @@ describe('business platform: back office (部门审批) with staff tokens and da
     const upheld = await decide(firePart.partId, 'FIRE-COMMITMENT', fireOfficer, { decision: 'kept', reason: '已补做现场检查，合格' });
     expect(upheld.body).toMatchObject({ material: 'FIRE-COMMITMENT', status: 'upheld', reason: '已补做现场检查，合格' });
     expect((await decide(firePart.partId, 'FIRE-COMMITMENT', fireOfficer, { decision: 'broken', reason: 'x' })).status).toBe(409);
+    // The check the data platform refused is in the fire brigade's open box; its inspection passes it.
+    expect(open).toEqual(expect.arrayContaining([expect.objectContaining({ caseNo: refused.caseNo, status: 'unverifiable' })]));
+    const refusedPart = (await partOf(refused.caseNo, FIRE, fireOfficer))!;
+    expect(
+      (await decide(refusedPart.partId, 'FIRE-COMMITMENT', fireOfficer, { decision: 'kept', reason: '现场检查合格' })).body,
+    ).toMatchObject({
+      status: 'passed',
+    });
 
     // The market regulator's inspection finds the premises commitment untrue: the business licence is revoked, a credit record written.
     const premisesPart = (await partOf(unchecked.caseNo, REGISTRATION, marketOfficer))!;
@@ -714,21 +747,41 @@ describe('business platform: back office (部门审批) with staff tokens and da
       const rows = (await data.app
         .get(DataSource)
         .query(
-          `SELECT "values", source_department FROM "${data.definition.schema}".data_record WHERE resource_code = 'JS-ZWB-XY-0002'`,
+          `SELECT "values", source_department, key_masked FROM "${data.definition.schema}".data_record WHERE resource_code = 'JS-ZWB-XY-0002'`,
         )) as {
         values: Record<string, string>;
         source_department: string;
+        key_masked: string;
       }[];
-      return rows.find((r) => r.values['bjbh'] === unchecked.caseNo) ?? null;
+      const mine = rows.filter((r) => r.values['bjbh'] === unchecked.caseNo);
+      return mine.length > 0 ? mine : null;
     }, 30_000);
-    expect(credit).toMatchObject({
-      source_department: '省政务服务管理办公室',
-      values: { clmc: '住所使用证明', rdbm: '南京市市场监督管理局', sxyy: '现场核查：住所不存在', sxbm: REGISTRATION },
-    });
+    expect(credit).toEqual([
+      {
+        source_department: '省政务服务管理办公室',
+        // The record's key is its number (case, matter, material), kept masked; the company links it to its profile.
+        key_masked: expect.stringMatching(/^YJ\*+ES$/),
+        values: expect.objectContaining({
+          tyshxydm: uncheckedId,
+          clmc: '住所使用证明',
+          rdbm: '南京市市场监督管理局',
+          sxyy: '现场核查：住所不存在',
+          sxbm: REGISTRATION,
+          cnrq: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          rdrq: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        }),
+      },
+    ]);
+    expect(credit![0]!.values['sfzh']).toBeUndefined();
     const kinds = (await after(unchecked.caseNo)).timeline.map((e) => e.kind);
     expect(kinds.filter((k) => k === 'commitment-broken')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'licence-revoked')).toHaveLength(1);
-    // The sweep finds nothing left to revoke; nothing is revoked twice.
+    // The sweep finds nothing left to revoke; the licence was revoked once (one use of the issuing seal for it).
     expect((await sweep.execute(later)).revocationsDone).toBe(0);
+    const sealUses = await techQuery(
+      `SELECT count(*)::int AS n FROM "${tech.definition.schema}".seal_use WHERE correlation_id = $1 AND purpose LIKE '告知承诺不实%'`,
+      [unchecked.caseNo],
+    );
+    expect(sealUses).toEqual([{ n: 1 }]);
   }, 180_000);
 });

@@ -155,6 +155,9 @@ describe('business platform: matter catalogue and bundles', () => {
     });
     for (const body of [
       checked({ resource: 'JS-XF-JC-0001' }, false),
+      // The population library is the platform's for prefill, not a resource commitments are checked against (BUSINESS_CHECK_RESOURCES).
+      checked({ resource: 'JS-GA-RK-0001', equals: { hjzt: 'normal' } }),
+      checked({ resource: 'JS-XF-JC-0001', fields: { csdz: 'no_such_field' } }),
       checked({ resource: 'JS-XF-JC-0001', equals: { 'bad item': 'x' } }),
       checked({ resource: 'JS-XF-JC-0001', equals: { jcjg: { nested: true } } }),
     ])

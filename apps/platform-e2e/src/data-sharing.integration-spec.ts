@@ -5,7 +5,7 @@ import { subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
-import { DEMO_COMPANIES, generateCitizenId } from '@gmp/gov-standards';
+import { DEMO_COMPANIES, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
 import { getJson, INTERNAL, post, putJson, registerGrantedApp } from './dispatch-client.js';
@@ -159,11 +159,7 @@ describe('data platform: sharing and data services', () => {
     await decide(id, { approve: true });
     const yes = await invoke('data.exists', { grantId: id, subjectId: citizen.sfzh });
     expect(yes).toMatchObject({ status: 200, body: { exists: true } });
-    // Naming the resource instead: the app's own current grant on it — and no other app's, no other resource's.
-    expect(await invoke('data.exists', { resourceCode: POP, subjectId: citizen.sfzh })).toMatchObject({
-      status: 200,
-      body: { exists: true },
-    });
+    // Naming the resource instead: the app's one current grant on it — none, several, another app's or another resource's: refused.
     expect(await invoke('data.exists', { resourceCode: 'JS-XF-JC-0001', subjectId: citizen.sfzh })).toMatchObject({
       status: 403,
       body: { code: 'GRANT_NOT_USABLE' },
@@ -178,6 +174,22 @@ describe('data platform: sharing and data services', () => {
       { grantId: 'x', subjectId: citizen.sfzh },
     ])
       expect((await invoke('data.exists', input)).status).toBe(400);
+    const FIRE = { resourceCode: 'JS-XF-JC-0001', items: ['jcjg'], purpose: '告知承诺核查', validDays: 30 };
+    const fireGrant = async () => {
+      const applied = (await apply(FIRE)).body as { id: string };
+      expect((await decide(applied.id, { department: '江苏省消防救援总队', approve: true })).status).toBe(200);
+    };
+    await fireGrant();
+    const company = generateCreditCode({ regionCode: '320100', organisationBody: 'MA1DT7K2' });
+    expect(await invoke('data.exists', { resourceCode: 'JS-XF-JC-0001', subjectId: company, match: { jcjg: 'pass' } })).toMatchObject({
+      status: 200,
+      body: { exists: false },
+    });
+    await fireGrant(); // a second grant on the resource: which basis applies is the caller's to say
+    expect(await invoke('data.exists', { resourceCode: 'JS-XF-JC-0001', subjectId: company })).toMatchObject({
+      status: 403,
+      body: { code: 'GRANT_NOT_USABLE' },
+    });
     // Matching a masked item would let guesses reveal it: refused (and logged) unless the grant shows it in plain.
     expect(await invoke('data.exists', { grantId: id, subjectId: citizen.sfzh, match: { xm: citizen.xm } })).toMatchObject({
       status: 403,

@@ -94,6 +94,9 @@ describe('dispatch: app contacts and IP allow-lists', () => {
       expect({ field, status: r.status, code: r.body.code }).toEqual({ field, status: 400, code: 'INVALID_INPUT' });
       expect(JSON.stringify(r.body.errors ?? r.body.detail)).toContain(field);
     }
+    // A platform service's name is not an app's: its calls would pass for the service's own (grants, seals).
+    for (const reserved of ['business-platform', 'Data-Platform', 'tech-capabilities', 'service-dispatch'])
+      expect((await register({ appKey: reserved })).body).toMatchObject({ status: 422, code: 'APP_KEY_RESERVED' });
     const appKey = `e2e-contacts-${run}`;
     expect((await register({ appKey })).body.contacts).toEqual([]);
     expect(

@@ -35,4 +35,20 @@ export class BusinessConfig {
   @IsString()
   @Length(1, 64)
   BUSINESS_CREDIT_DEPARTMENT = '省政务服务管理办公室';
+
+  /**
+   * The data platform resources a matter's commitment check (告知承诺核查) may name
+   * (comma-separated): each one the business platform holds a grant on for that purpose. A matter
+   * naming another is refused, so the platform's other grants (prefill) are not used for checks.
+   */
+  @IsString()
+  @MaxLength(2000)
+  BUSINESS_CHECK_RESOURCES = 'JS-XF-JC-0001';
+
+  /** BUSINESS_CHECK_RESOURCES as a list. */
+  checkResources(): string[] {
+    return this.BUSINESS_CHECK_RESOURCES.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  }
 }

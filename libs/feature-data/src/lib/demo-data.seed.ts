@@ -19,10 +19,15 @@ const PREFILL_PURPOSE = '高效办成一件事：申请表单免填写 (prefill 
  * libraries, and checks fire-safety commitments afterwards (告知承诺事后核查) against the fire
  * inspections.
  */
-const BUSINESS_GRANTS: readonly { resource: string; purpose: string }[] = [
+const BUSINESS_GRANTS: readonly { resource: string; purpose: string; items?: string[] }[] = [
   { resource: 'JS-GA-RK-0001', purpose: PREFILL_PURPOSE },
   { resource: 'JS-SJ-FR-0001', purpose: PREFILL_PURPOSE },
-  { resource: 'JS-XF-JC-0001', purpose: '告知承诺事后核查：消防安全承诺是否经现场检查合格 (post-verification of fire-safety commitments)' },
+  // A yes-or-no check needs only the items it matches on: the result and the premises.
+  {
+    resource: 'JS-XF-JC-0001',
+    purpose: '告知承诺事后核查：消防安全承诺是否经现场检查合格 (post-verification of fire-safety commitments)',
+    items: ['jcjg', 'csdz'],
+  },
 ];
 
 /** A demo family for 新生儿出生: 李四 and 王五, and their newborn (born a week before the first start). */
@@ -99,7 +104,7 @@ export class DemoDataSeed implements OnApplicationBootstrap {
         '江苏省发展和改革委员会',
         { mdbh: 'RED-2026-0001', tyshxydm: tech.id, mdlx: 'red', lrrq: '2026-03-15', lryy: 'A级纳税人', yxqz: '2027-03-14' },
       ],
-      // The demo restaurant passed its fire inspection after its commitment; the demo tech company's failed.
+      // The demo restaurant's premises passed their fire inspection; the demo tech company's failed.
       ['JS-XF-JC-0001', '江苏省消防救援总队', { tyshxydm: food.id, csdz: '南京市玄武区中山路18号', jcjg: 'pass', jcrq: '2026-02-10' }],
       ['JS-XF-JC-0001', '江苏省消防救援总队', { tyshxydm: tech.id, csdz: '南京市建邺区江东中路99号', jcjg: 'fail', jcrq: '2026-02-12' }],
       ['JS-MZ-QH-0001', '省民政厅', { qhdm: '320000', mc: '江苏省', jb: 'province' }],
@@ -115,7 +120,7 @@ export class DemoDataSeed implements OnApplicationBootstrap {
         this.log.warn(`演示记录未通过校验 (demo record quarantined) ${resourceCode}: ${JSON.stringify(outcome.reasons)}`);
       if (outcome.status === 'stored') stored++;
     }
-    for (const { resource: code, purpose } of BUSINESS_GRANTS) {
+    for (const { resource: code, purpose, items } of BUSINESS_GRANTS) {
       if (await this.dataSource.getRepository(DataShare).existsBy({ appKey: 'business-platform', resourceCode: code })) continue;
       const { resource } = await this.catalogueService.require(code);
       const applied = await this.apply.execute(
@@ -123,7 +128,7 @@ export class DemoDataSeed implements OnApplicationBootstrap {
           resourceCode: code,
           applicantDepartment: '省政务服务管理办公室',
           appKey: 'business-platform',
-          items: resource.definition.items.map((i) => i.code),
+          items: items ?? resource.definition.items.map((i) => i.code),
           purpose,
           legalBasis: '《国务院关于加快推进政务服务标准化规范化便利化的指导意见》 (demo)',
           validDays: 1095,

@@ -211,14 +211,16 @@ export class StaffPartsService {
 
   /**
    * 告知承诺 of parts within the principal's data scope: `open` — those waiting for the
-   * department's word (a failed data check, an inspection of a delivered case), oldest first;
+   * department's word on a delivered, approved part (a failed or refused data check, an
+   * inspection), oldest first;
    * `all` — every one, newest first.
    */
   async commitments(principal: Principal, box: 'open' | 'all', limit: number, offset: number) {
     const scope = dataScopeCondition(principal, { departmentPath: 'd.path', ownerId: 'p.assignee' }, 1);
     const params: unknown[] = [...scope.params];
     const $ = (v: unknown) => `$${params.push(v)}`;
-    const open = `(v.status = 'failed' OR (v.status = 'pending' AND v.method = 'inspection' AND c.delivery_status = 'delivered'))`;
+    const open = `p.status = 'approved' AND c.delivery_status = 'delivered'
+      AND (v.status IN ('failed', 'unverifiable') OR (v.status = 'pending' AND v.method = 'inspection'))`;
     const rows = (await this.dataSource.query(
       `SELECT v.id, p.id AS part_id, c.case_no, p.matter_code, p.matter_name, p.department, c.applicant_masked
          FROM ${this.table(BizCaseCommitment)} v

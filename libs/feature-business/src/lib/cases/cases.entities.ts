@@ -319,11 +319,12 @@ export class BizCaseEvent {
  * 告知承诺事后核查: one commitment that replaced a material of one matter, to be verified after the
  * case is delivered — by a data check (`data-check`, swept) or by the department's inspection
  * (`inspection`, recorded in the back office). `failed`: a check found it untrue and a revocation
- * is open for the department; `revoked`: the department found the commitment broken — the
+ * is open for the department; `unverifiable`: the data platform refused the check (no usable
+ * grant, an item not granted …) — the department inspects instead; `revoked`: the department found the commitment broken — the
  * matter's licences are revoked (`revocationDoneAt` once done) and a broken-commitment record is
  * written to the credit library; `upheld`: the department found it kept after all.
  */
-export type CommitmentStatus = 'pending' | 'passed' | 'failed' | 'upheld' | 'revoked';
+export type CommitmentStatus = 'pending' | 'passed' | 'failed' | 'unverifiable' | 'upheld' | 'revoked';
 
 @Entity({ name: 'biz_case_commitment' })
 @Index('UQ_biz_case_commitment', ['caseId', 'matterCode', 'materialCode'], { unique: true })
@@ -353,7 +354,12 @@ export class BizCaseCommitment {
 
   /** The data check (resource, equalities), for `data-check`. */
   @Column({ type: 'jsonb', name: 'check_spec', nullable: true })
-  checkSpec!: { resource: string; equals?: Record<string, string | number | boolean> } | null;
+  checkSpec!: {
+    resource: string;
+    equals?: Record<string, string | number | boolean>;
+    /** Items that must equal the application's values: item → the case form's field id. */
+    fromForm?: Record<string, string>;
+  } | null;
 
   /** Natural days after delivery when the data check runs. */
   @Column({ type: 'int', name: 'after_days', default: 0 })

@@ -58,7 +58,8 @@ export class CommitmentRevocation {
       department: this.settings.BUSINESS_CREDIT_DEPARTMENT,
       updatedAt: now.toISOString(),
       record: {
-        jlbh: `${c.caseNo}-${row.materialCode}`.slice(0, 100),
+        // One record per case, matter and material (the same material may be committed for two matters).
+        jlbh: `${c.caseNo}-${row.matterCode}-${row.materialCode}`,
         ...(isCitizenId(applicantId) ? { sfzh: applicantId } : { tyshxydm: applicantId }),
         dsrmc: c.applicantName,
         bjbh: c.caseNo,
@@ -107,9 +108,14 @@ export class CommitmentRevocation {
       } catch (err) {
         if (err instanceof ProviderError && err.error?.reason === 'ALREADY_REVOKED') continue;
         this.log.warn(`撤销证照未完成，稍后重试 (licence revocation to retry) ${c.caseNo} ${o.licenceId}: ${describeError(err)}`);
+        // Backoff from a minute doubling to a day; the attempts and the error show in the back office.
+        const minutes = Math.min(24 * 60, 2 ** Math.min(row.attempts, 11));
         await this.dataSource
           .getRepository(BizCaseCommitment)
-          .update({ id: row.id }, { lastError: describeError(err).slice(0, 500), nextTryAt: new Date(Date.now() + 60_000) });
+          .update(
+            { id: row.id },
+            { lastError: describeError(err).slice(0, 500), attempts: row.attempts + 1, nextTryAt: new Date(Date.now() + minutes * 60_000) },
+          );
         return false;
       }
     }

@@ -47,6 +47,7 @@ export class MaterialProofBody {
 export class CommitmentCheckBody {
   @Matches(/^[A-Z][A-Z0-9-]{2,63}$/) resource!: string;
   @IsOptional() @IsObject() equals?: Record<string, string | number | boolean>;
+  @IsOptional() @IsObject() fields?: Record<string, string>;
   @IsOptional() @IsInt() @Min(0) @Max(365) afterDays?: number;
 }
 

@@ -46,6 +46,8 @@ export interface CommitmentCheck {
   resource: string;
   /** Items of the record that must hold these values (e.g. `{ jcjg: pass }`). */
   equals?: Record<string, string | number | boolean>;
+  /** Items of the record that must equal what the application says: item → the matter's field key (e.g. `{ csdz: csdz }`, the premises). */
+  fields?: Record<string, string>;
   /** Natural days after delivery when the check runs (default 0: the next sweep). */
   afterDays?: number;
 }

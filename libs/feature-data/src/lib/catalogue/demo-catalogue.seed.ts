@@ -246,7 +246,7 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
     library: 'credit',
     providerDepartment: '省政务服务管理办公室',
     abstract:
-      '以告知承诺代替证明材料、经事后核查承诺不实的记录：当事人、办件、事项、承诺内容、核查结论与认定部门（业务中台写入，撤销程序结束时）。',
+      '以告知承诺代替证明材料、经事后核查承诺不实的记录：当事人、办件、事项、承诺内容、核查结论与认定部门（部门认定承诺不实时由业务中台写入）。',
     format: 'table',
     updateCycle: 'realtime',
     sharingType: 'conditional',
@@ -255,7 +255,7 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
     subjectType: 'other',
     keyItem: 'jlbh',
     items: [
-      { code: 'jlbh', name: '记录编号', type: 'string', grade: 'important', personal: 'none', required: true, maxLength: 100 },
+      { code: 'jlbh', name: '记录编号', type: 'string', grade: 'important', personal: 'none', required: true, maxLength: 128 },
       {
         code: 'sfzh',
         name: '当事人公民身份号码',
@@ -292,7 +292,12 @@ export const DEMO_RESOURCES: Readonly<Record<string, ResourceDefinitionBody>> = 
       { code: 'sxyy', name: '认定事由', type: 'string', grade: 'general', personal: 'none', required: true, maxLength: 500 },
     ],
     rules: [
-      { type: 'pattern', item: 'jlbh', pattern: 'YJS\\d{14}-[A-Z0-9-]{1,64}', message: '记录编号为办件编号加材料编码' },
+      {
+        type: 'pattern',
+        item: 'jlbh',
+        pattern: 'YJS\\d{14}-[0-9A-Z]{18}\\d{10}-[A-Za-z0-9][A-Za-z0-9_-]{0,63}',
+        message: '记录编号为办件编号、事项编码加材料编码',
+      },
       { type: 'citizenId', item: 'sfzh' },
       { type: 'creditCode', item: 'tyshxydm' },
       { type: 'crossField', item: 'rdrq', op: '>=', other: 'cnrq', message: '认定日期不早于承诺日期' },

@@ -7,7 +7,7 @@ import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Mat
 import { CALLBACK_LABEL } from '../async/async-calls.service.js';
 import type { Repository } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { IsOptionalOrNull } from '@gmp/contracts';
+import { IsOptionalOrNull, PLATFORM_SERVICES } from '@gmp/contracts';
 import { CommonProblem, CRYPTO_PROVIDER, InternalApiGuard } from '@gmp/service-kit';
 import { LimitsBody } from '../quota/limits.dto.js';
 import { AppCredentialsService, HMAC_LABEL } from './app-credentials.service.js';
@@ -112,6 +112,8 @@ export class AppsAdminController {
     },
   })
   async register(@Body() body: RegisterAppBody) {
+    // A platform service's name as an app would let the app's calls pass for the service's own (its grants, its seals).
+    if (PLATFORM_SERVICES.includes(body.appKey.toLowerCase())) throw AppsProblem.APP_KEY_RESERVED(body.appKey);
     const allowedIps = allowList(body.allowedIps);
     const contacts: AppContact[] | null = body.contacts?.length ? body.contacts.map((c) => ({ ...c })) : null;
     const secret = randomBytes(24).toString('base64url');

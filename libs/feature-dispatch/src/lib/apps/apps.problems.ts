@@ -11,6 +11,7 @@ export const AppsProblem = problemVocabulary({
   INSUFFICIENT_SCOPE: { status: 403, title: '权限不足 (insufficient scope)' },
   CLIENT_ID_UNSUPPORTED: { status: 403, title: '客户端标识过长或含不支持的字符 (client id too long or with unsupported characters)' },
   IP_NOT_ALLOWED: { status: 403, title: '来源地址不在应用的允许列表中 (the calling address is not in the app’s allow-list)' },
+  APP_KEY_RESERVED: { status: 422, title: '应用标识为平台服务保留 (the appKey is a platform service’s name, reserved)' },
   APP_EXISTS: { status: 409, title: '应用已登记 (an app with this appKey exists)' },
   APP_NOT_FOUND: { status: 404, title: '应用不存在 (no such app)' },
 });

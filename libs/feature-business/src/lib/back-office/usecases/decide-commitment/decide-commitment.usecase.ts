@@ -48,21 +48,32 @@ export class DecideCommitment {
     const roles = approverRoles(definition.workflow);
     if (!roles.some((r) => cmd.principal.roles.includes(r)))
       throw BackOfficeProblem.ROLE_NOT_ALLOWED(`告知承诺认定须为 ${roles.join(', ')} (deciding needs one of these roles)`);
-    const open = row.status === 'failed' || (row.status === 'pending' && row.method === 'inspection' && c.deliveryStatus === 'delivered');
+    // Only a matter the applicant received (approved, delivered) is verified: a refused part's commitment never is.
+    const open =
+      part.status === 'approved' &&
+      c.deliveryStatus === 'delivered' &&
+      (row.status === 'failed' || row.status === 'unverifiable' || (row.status === 'pending' && row.method === 'inspection'));
     if (!open)
       throw BackOfficeProblem.COMMITMENT_NOT_OPEN(
-        `${row.materialName}: ${row.status}, ${row.method}, ${c.deliveryStatus ?? 'not delivered'}`,
+        `${row.materialName}: ${row.status}, ${row.method}, part ${part.status}, ${c.deliveryStatus ?? 'not delivered'}`,
       );
     const to: CommitmentStatus = cmd.decision === 'broken' ? 'revoked' : row.status === 'failed' ? 'upheld' : 'passed';
     const actor = `${part.department}/${cmd.principal.subject}`.slice(0, 128);
     const now = new Date();
     const decided = await this.dataSource.transaction(async (m) => {
-      const moved = await m
-        .getRepository(BizCaseCommitment)
-        .update(
-          { id: row.id, status: row.status },
-          { status: to, decidedBy: actor, decidedAt: now, reason: cmd.reason, checkedAt: row.checkedAt ?? now },
-        );
+      const moved = await m.getRepository(BizCaseCommitment).update(
+        { id: row.id, status: row.status },
+        {
+          status: to,
+          decidedBy: actor,
+          decidedAt: now,
+          reason: cmd.reason,
+          checkedAt: row.checkedAt ?? now,
+          // The revocation is finished below; the sweep takes it over only if that has not happened by then.
+          nextTryAt: to === 'revoked' ? new Date(now.getTime() + 10 * 60_000) : null,
+          attempts: 0,
+        },
+      );
       if (moved.affected !== 1) throw BackOfficeProblem.COMMITMENT_NOT_OPEN(`${row.materialName}: decided meanwhile`);
       if (to === 'revoked') await this.revocation.open(m, c, row, cmd.reason, actor, now);
       else

@@ -13,6 +13,7 @@ import { type ApplicationContent, checkApplication } from '../../application-che
 import { CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCaseCommitment, type CaseMaterial, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
 import { MattersService } from '../../../matters/matters.service.js';
+import { type CommitmentCheck, formIdOf, type MatterDefinition } from '../../../matters/matter-definition.js';
 import { CaseProblem } from '../../cases.problems.js';
 import { APPLICANT_ID_LABEL } from '../../case-progress.service.js';
 import { PrefillService } from '../../prefill.service.js';
@@ -270,9 +271,7 @@ export class SubmitApplication {
           materialCode: x.code,
           materialName: x.name,
           method: material.verify ? 'data-check' : 'inspection',
-          checkSpec: material.verify
-            ? { resource: material.verify.resource, ...(material.verify.equals ? { equals: material.verify.equals } : {}) }
-            : null,
+          checkSpec: material.verify ? checkSpecOf(code, definition, material.verify) : null,
           afterDays: material.verify?.afterDays ?? 0,
           status: 'pending',
           attempts: 0,
@@ -297,4 +296,35 @@ export class SubmitApplication {
     const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
     return `"${schema}".biz_case_no_seq`;
   }
+}
+
+/** A material's check as a case keeps it: the fields it matches on named by the case form's ids. */
+function checkSpecOf(
+  matterCode: string,
+  definition: MatterDefinition,
+  verify: CommitmentCheck,
+): NonNullable<BizCaseCommitment['checkSpec']> {
+  const fields = new Map(definition.fields.map((f) => [f.key, f]));
+  const fromForm = Object.fromEntries(
+    Object.entries(verify.fields ?? {}).flatMap(([item, key]) => {
+      const f = fields.get(key);
+      return f
+        ? [
+            [
+              item,
+              formIdOf(matterCode, {
+                subject: f.subject ?? (definition.target === 'company' ? 'company' : 'applicant'),
+                element: f.element,
+                key: f.key,
+              }),
+            ],
+          ]
+        : [];
+    }),
+  );
+  return {
+    resource: verify.resource,
+    ...(verify.equals ? { equals: verify.equals } : {}),
+    ...(Object.keys(fromForm).length > 0 ? { fromForm } : {}),
+  };
 }

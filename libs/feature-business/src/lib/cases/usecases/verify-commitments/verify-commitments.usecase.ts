@@ -3,21 +3,23 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DataExistsReply, Topic, validateMessage } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { CapabilityClient, describeError, quoteTablePath } from '@gmp/messaging';
+import { CapabilityClient, describeError, ProviderError, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import { APPLICANT_ID_LABEL, CaseProgressService } from '../../case-progress.service.js';
-import { BizCase, BizCaseCommitment } from '../../cases.entities.js';
+import { BizCase, BizCaseCommitment, BizCasePart } from '../../cases.entities.js';
 import { caseCallMeta, CommitmentRevocation } from '../../commitment-revocation.service.js';
 
 const EVERY_MS = 10 * 60_000;
-const BATCH = 50;
-/** How long a checking instance holds a row (another takes it over after). */
-const LEASE_SECONDS = 300;
+const BATCH = 20;
 const TIMEOUT_MS = 10_000;
+/** How long a checking instance holds the rows it leased: longer than a batch can take (another takes them over after). */
+const LEASE_SECONDS = (BATCH * TIMEOUT_MS) / 1000 + 120;
 
 export interface CommitmentSweepResult {
   passed: number;
   failed: number;
+  /** Checks the data platform refused (no usable grant, an item not granted …): left to the department's inspection. */
+  unverifiable: number;
   /** Checks that could not be made this time (the data platform refused or did not answer): retried with backoff. */
   retried: number;
   /** Revocations whose licences were revoked in this pass. */
@@ -61,7 +63,7 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
   }
 
   async execute(now = new Date()): Promise<CommitmentSweepResult> {
-    const result: CommitmentSweepResult = { passed: 0, failed: 0, retried: 0, revocationsDone: 0 };
+    const result: CommitmentSweepResult = { passed: 0, failed: 0, unverifiable: 0, retried: 0, revocationsDone: 0 };
     for (const row of await this.lease(now, 'check')) {
       const outcome = await this.check(row, now);
       result[outcome]++;
@@ -70,8 +72,7 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
       const c = await this.dataSource.getRepository(BizCase).findOneBy({ id: row.caseId });
       if (c && (await this.revocation.finish(row, c))) result.revocationsDone++;
     }
-    if (result.passed + result.failed + result.retried + result.revocationsDone > 0)
-      this.log.log(`告知承诺核查 (commitments checked): ${JSON.stringify(result)}`);
+    if (Object.values(result).some((n) => n > 0)) this.log.log(`告知承诺核查 (commitments checked): ${JSON.stringify(result)}`);
     return result;
   }
 
@@ -79,11 +80,14 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
   private async lease(now: Date, kind: 'check' | 'revocation'): Promise<BizCaseCommitment[]> {
     const v = quoteTablePath(this.dataSource.getMetadata(BizCaseCommitment).tablePath);
     const c = quoteTablePath(this.dataSource.getMetadata(BizCase).tablePath);
+    const p = quoteTablePath(this.dataSource.getMetadata(BizCasePart).tablePath);
     const due =
       kind === 'check'
-        ? `v.status = 'pending' AND v.method = 'data-check'
+        ? // Only matters the applicant received: a refused or stopped part's commitment is not checked.
+          `v.status = 'pending' AND v.method = 'data-check'
            AND EXISTS (SELECT 1 FROM ${c} c WHERE c.id = v.case_id AND c.delivery_status = 'delivered'
-                         AND c.delivered_at + make_interval(days => v.after_days) <= $1)`
+                         AND c.delivered_at + make_interval(days => v.after_days) <= $1)
+           AND EXISTS (SELECT 1 FROM ${p} p WHERE p.case_id = v.case_id AND p.matter_code = v.matter_code AND p.status = 'approved')`
         : `v.status = 'revoked' AND v.revocation_done_at IS NULL`;
     const ids = (await this.dataSource.query(
       `UPDATE ${v} SET next_try_at = $1::timestamptz + make_interval(secs => $2), attempts = attempts + ${kind === 'check' ? 1 : 0}
@@ -97,10 +101,16 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
     return this.dataSource.getRepository(BizCaseCommitment).findBy(list.map((r) => ({ id: r.id })));
   }
 
-  private async check(row: BizCaseCommitment, now: Date): Promise<'passed' | 'failed' | 'retried'> {
+  private async check(row: BizCaseCommitment, now: Date): Promise<'passed' | 'failed' | 'unverifiable' | 'retried'> {
     const c = await this.dataSource.getRepository(BizCase).findOneBy({ id: row.caseId });
     if (!c?.applicantIdEnc || !row.checkSpec)
-      return this.retry(row, now, '办件未留存申请人证件号或核查条件 (no applicant ID or check kept)');
+      return this.unverifiable(row, c, now, '办件未留存申请人证件号或核查条件 (no applicant ID or check kept)');
+    // What the application said (e.g. the premises) must be what the record holds.
+    const fromForm = Object.entries(row.checkSpec.fromForm ?? {}).map(([item, id]) => [item, c.form[id]] as const);
+    const missing = fromForm.filter(([, v]) => !['string', 'number', 'boolean'].includes(typeof v)).map(([item]) => item);
+    if (missing.length > 0)
+      return this.unverifiable(row, c, now, `申请中没有核查所需的值 (the application has no value for): ${missing.join(', ')}`);
+    const match = { ...(row.checkSpec.equals ?? {}), ...Object.fromEntries(fromForm as [string, string | number | boolean][]) };
     let exists: boolean;
     try {
       const raw = await this.capabilities.request(
@@ -111,7 +121,7 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
           input: {
             resourceCode: row.checkSpec.resource,
             subjectId: this.crypto.decrypt(APPLICANT_ID_LABEL, c.applicantIdEnc, c.id).toString('utf8'),
-            ...(row.checkSpec.equals ? { match: row.checkSpec.equals } : {}),
+            ...(Object.keys(match).length > 0 ? { match } : {}),
           },
         },
         TIMEOUT_MS,
@@ -120,6 +130,9 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
       if (!reply.ok) throw new Error(`应答不合规 (a malformed answer): ${JSON.stringify(reply.errors).slice(0, 200)}`);
       exists = reply.value.exists;
     } catch (err) {
+      // A refusal (no usable grant, an item not granted, a masked item …) will not change by itself: the department inspects.
+      if (err instanceof ProviderError && err.error && err.error.status >= 400 && err.error.status < 500)
+        return this.unverifiable(row, c, now, describeError(err));
       return this.retry(row, now, describeError(err));
     }
     return this.dataSource.transaction(async (m) => {
@@ -141,6 +154,30 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
         row.matterCode,
       );
       return exists ? 'passed' : 'failed';
+    });
+  }
+
+  /** The check cannot be made: the department is asked to inspect instead (in its open box), with why. */
+  private async unverifiable(row: BizCaseCommitment, c: BizCase | null, now: Date, error: string): Promise<'unverifiable' | 'retried'> {
+    this.log.warn(`告知承诺无法数据核查，转部门现场核查 (check refused; left to the department) ${row.id}: ${error}`);
+    return this.dataSource.transaction(async (m) => {
+      const moved = await m
+        .getRepository(BizCaseCommitment)
+        .update(
+          { id: row.id, status: 'pending' },
+          { status: 'unverifiable', checkedAt: now, nextTryAt: null, lastError: error.slice(0, 500) },
+        );
+      if (moved.affected !== 1) return 'retried';
+      if (c)
+        await this.progress.note(
+          m,
+          c,
+          'commitment-unverifiable',
+          `告知承诺「${row.materialName}」无法通过数据核查，转${row.department}现场核查`,
+          'business-platform',
+          row.matterCode,
+        );
+      return 'unverifiable';
     });
   }
 

@@ -6,6 +6,7 @@ import { BizMatter, BizMatterVersion } from '../../matters.entities.js';
 import type { MatterDefinition } from '../../matter-definition.js';
 import { workflowErrors } from '../../workflow.js';
 import { CatalogueProblem } from '../../../business.problems.js';
+import { BusinessConfig } from '../../../business.config.js';
 
 export interface DefineMatterCommand {
   definition: MatterDefinition;
@@ -19,11 +20,18 @@ export interface DefineMatterCommand {
  */
 @Injectable()
 export class DefineMatter {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly settings: BusinessConfig,
+  ) {}
 
   async execute(cmd: DefineMatterCommand): Promise<{ matter: BizMatter; changed: boolean }> {
     const definition = JSON.parse(JSON.stringify(cmd.definition)) as MatterDefinition;
-    const errors = [...workflowErrors(definition.workflow), ...outputErrors(definition), ...checkErrors(definition)];
+    const errors = [
+      ...workflowErrors(definition.workflow),
+      ...outputErrors(definition),
+      ...checkErrors(definition, this.settings.checkResources()),
+    ];
     if (errors.length > 0)
       throw CatalogueProblem.MATTER_INVALID(
         errors.join('; ').slice(0, 2000),
@@ -77,20 +85,32 @@ function outputErrors(definition: MatterDefinition): string[] {
   ]);
 }
 
-/** A commitment check belongs to a material a commitment may replace, and matches on named items with plain values. */
-function checkErrors(definition: MatterDefinition): string[] {
+/**
+ * A commitment check belongs to a material a commitment may replace, names a resource the platform
+ * checks against (BUSINESS_CHECK_RESOURCES), and matches on item codes — with plain values, or
+ * with fields the matter has.
+ */
+function checkErrors(definition: MatterDefinition, resources: string[]): string[] {
+  const keys = new Set(definition.fields.map((f) => f.key));
+  const item = /^[a-z][a-zA-Z0-9_]{0,63}$/;
   return definition.materials.flatMap((x) => {
     if (!x.verify) return [];
     const equals = Object.entries(x.verify.equals ?? {});
+    const fields = Object.entries(x.verify.fields ?? {});
     return [
       ...(x.commitment ? [] : [`材料「${x.name}」不适用告知承诺，不能设核查 (a check needs \`commitment: true\`)`]),
-      ...(equals.length > 20 ? [`材料「${x.name}」的核查条件过多 (at most 20 items)`] : []),
+      ...(resources.includes(x.verify.resource)
+        ? []
+        : [
+            `材料「${x.name}」的核查资源 ${x.verify.resource} 不在 BUSINESS_CHECK_RESOURCES 中 (not a resource commitments are checked against)`,
+          ]),
+      ...(equals.length + fields.length > 20 ? [`材料「${x.name}」的核查条件过多 (at most 20 items)`] : []),
       ...equals
-        .filter(
-          ([item, v]) =>
-            !/^[a-z][a-zA-Z0-9_]{0,63}$/.test(item) || !['string', 'number', 'boolean'].includes(typeof v) || String(v).length > 200,
-        )
-        .map(([item]) => `材料「${x.name}」的核查条件 ${item.slice(0, 64)} 无效 (an item code with a plain value)`),
+        .filter(([i, v]) => !item.test(i) || !['string', 'number', 'boolean'].includes(typeof v) || String(v).length > 200)
+        .map(([i]) => `材料「${x.name}」的核查条件 ${i.slice(0, 64)} 无效 (an item code with a plain value)`),
+      ...fields
+        .filter(([i, key]) => !item.test(i) || typeof key !== 'string' || !keys.has(key))
+        .map(([i]) => `材料「${x.name}」的核查条件 ${i.slice(0, 64)} 无效 (an item code with a field of the matter)`),
     ];
   });
 }

@@ -104,11 +104,7 @@ export class ReadSharedData {
   ): Promise<Granted> {
     const share = input.grantId
       ? await this.dataSource.getRepository(DataShare).findOneBy({ id: input.grantId })
-      : await this.dataSource.getRepository(DataShare).findOne({
-          // The caller's own current grant on the resource: the one valid longest.
-          where: { appKey: meta.app, resourceCode: input.resourceCode!, status: 'approved', validUntil: MoreThan(new Date()) },
-          order: { validUntil: 'DESC' },
-        });
+      : await this.onlyGrant(meta.app, input.resourceCode!);
     const usable =
       share &&
       share.appKey === meta.app &&
@@ -136,6 +132,18 @@ export class ReadSharedData {
       );
     }
     return { share, items: new Map(found.resource.definition.items.map((i) => [i.code, i])), keyItem: found.resource.definition.keyItem };
+  }
+
+  /**
+   * By resource: the caller's one current grant on it. Several (each with its own purpose and
+   * basis) or one whose reads are hidden from the subject for a while must be named by id — the
+   * caller picks the basis, the platform does not guess it.
+   */
+  private async onlyGrant(app: string, resourceCode: string): Promise<DataShare | null> {
+    const current = await this.dataSource
+      .getRepository(DataShare)
+      .find({ where: { appKey: app, resourceCode, status: 'approved', validUntil: MoreThan(new Date()) }, take: 2 });
+    return current.length === 1 && !current[0]!.hideReadsDays ? current[0]! : null;
   }
 
   private record(g: Granted, subjectId: string) {

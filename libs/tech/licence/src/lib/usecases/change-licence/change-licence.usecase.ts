@@ -24,16 +24,24 @@ export class ChangeLicence {
   async execute({ meta, input }: LicenceChangeRequest): Promise<LicenceChangeReply> {
     const licence = await this.lookup.find(input.licenceId);
     if (!licence.sealId) throw LicenceProblem.NOT_ISSUED_HERE(input.licenceId);
+    // Before signing: a retried revocation is answered without another seal use.
+    if (input.action === 'revoke' && statusOf(licence) === 'revoked') throw LicenceProblem.ALREADY_REVOKED(input.licenceId);
     // Proves the caller may act for the issuer: signs the change with the issuing seal (logged as a seal use).
     await this.seals.signData(meta, {
       sealId: licence.sealId,
       data: Buffer.from(canonicalize({ licenceId: input.licenceId, action: input.action, text: input.text })!).toString('base64'),
       propertyInfo: `e-licence-${input.action}`,
     });
-    if (input.action === 'revoke' && statusOf(licence) === 'revoked') throw LicenceProblem.ALREADY_REVOKED(input.licenceId);
     const count = await this.dataSource.transaction(async (m) => {
       if (input.action === 'revoke') {
-        await m.update(Licence, { licenceId: input.licenceId }, { status: 'revoked', revokedAt: new Date(), revokedReason: input.text });
+        // Two revocations at once: one changes the row and announces it, the other is told it is revoked.
+        const revoked = await m
+          .createQueryBuilder()
+          .update(Licence)
+          .set({ status: 'revoked', revokedAt: new Date(), revokedReason: input.text })
+          .where(`licence_id = :id AND status <> 'revoked'`, { id: input.licenceId })
+          .execute();
+        if (revoked.affected !== 1) throw LicenceProblem.ALREADY_REVOKED(input.licenceId);
       } else {
         const [{ next }] = await m.query(
           `SELECT coalesce(max(seq), 0) + 1 AS next FROM ${quoteTablePath(m.getRepository(LicenceAnnotationRow).metadata.tablePath)} WHERE licence_id = $1`,
