@@ -5,7 +5,7 @@ import { CapabilityClient, type ProviderError } from '@gmp/messaging';
 import { businessPlatformService, SweepPartDeadlines, SweepStepLimits, VerifyCommitments } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
-import { DEMO_COMPANIES, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
+import { DEMO_CITIZENS, DEMO_COMPANIES, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { getJson, INTERNAL, post } from './dispatch-client.js';
@@ -69,7 +69,7 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect(r.status).toBe(201);
     return (await flows.signIn({ username, password: 'Back-Office-Pass-1' })).token!;
   };
-  const applyNewborn = async () => {
+  const applyNewborn = async (applicant = parent, subjects?: Record<string, string>) => {
     const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
     const form = Object.fromEntries(
       plan.form.map((f) => [
@@ -80,13 +80,17 @@ describe('business platform: back office (部门审批) with staff tokens and da
           boolean: true,
           date: '2026-11-30',
           datetime: '2026-11-30T08:15:00+08:00',
-          citizenId: parent.id,
+          citizenId: applicant.id,
           phone: '13800138000',
           code: f.codeList?.[0],
         }[f.type],
       ]),
     );
-    const r = await post(internal('/applications'), { bundleCode: 'JS-YJS-XSECS', applicant: parent, form }, WINDOW);
+    const r = await post(
+      internal('/applications'),
+      { bundleCode: 'JS-YJS-XSECS', applicant, form, ...(subjects ? { subjects } : {}) },
+      WINDOW,
+    );
     expect(r.status).toBe(201);
     return (r.body as CaseView).caseNo;
   };
@@ -343,6 +347,26 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect((back.form as { id: string; value: unknown }[]).find((f) => f.id === field)!.value).toBe(good);
     expect(back.clock).toMatchObject({ pauseReason: null, pausedAt: null, pausedWorkingDays: 0, dueOn: after.clock.dueOn });
     expect((await todo(tokens.officer)).some((i) => i.partId === item.partId)).toBe(true);
+
+    // A prefilled value (the demo mother's name, from the population library) sent back and corrected: its provenance goes.
+    const wang = { id: DEMO_CITIZENS[2].id, name: DEMO_CITIZENS[2].name };
+    const prefilledCase = await applyNewborn(wang, { mother: wang.id });
+    const view = async () =>
+      (await getJson(internal(`/cases/${prefilledCase}`), INTERNAL)).body as {
+        prefilled: { field: string }[];
+        notPrefilled: { field: string; reason: string }[];
+      };
+    expect((await view()).prefilled.map((x) => x.field)).toContain('mother.DE00002');
+    const part = await waitingPart(prefilledCase);
+    await office(`/parts/${part.partId}/actions`, tokens.officer, { body: { action: '受理' } });
+    await office(`/parts/${part.partId}/actions`, tokens.officer, {
+      body: { action: '退回补正', reason: '母亲姓名与分娩记录不一致', marks: { fields: ['mother.DE00002'] } },
+    });
+    expect((await correct({ form: { 'mother.DE00002': '王五妹' } }, prefilledCase)).status).toBe(200);
+    const corrected = await view();
+    expect(corrected.prefilled.map((x) => x.field)).not.toContain('mother.DE00002');
+    expect(corrected.prefilled.map((x) => x.field)).toContain('mother.DE00001');
+    expect(corrected.notPrefilled).toEqual(expect.arrayContaining([{ field: 'mother.DE00002', reason: 'CORRECTED' }]));
   });
 
   it('data scope and roles: other departments see nothing, a city supervisor reads but cannot act, citizens and anonymous callers are refused', async () => {

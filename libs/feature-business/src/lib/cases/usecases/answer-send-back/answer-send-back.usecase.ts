@@ -94,10 +94,19 @@ export class AnswerSendBack {
         .execute();
       if (moved.affected !== 1) throw CaseProblem.NOT_SENT_BACK(`「${part.matterName}」`);
       locked.form = { ...locked.form, ...Object.fromEntries(marks.fields.map((id) => [id, cmd.form[id]])) };
+      // A corrected field no longer holds the data platform's value: its provenance goes, and the case says it was typed.
+      const corrected = marks.fields.filter((id) => locked.prefill?.sources[id]);
+      if (locked.prefill && corrected.length > 0)
+        locked.prefill = {
+          sources: Object.fromEntries(Object.entries(locked.prefill.sources).filter(([id]) => !corrected.includes(id))),
+          missed: [...locked.prefill.missed, ...corrected.map((field) => ({ field, reason: 'CORRECTED' }))],
+        };
       locked.materials = locked.materials.map((x) =>
         marks.materials.includes(x.code) ? { ...x, status: 'uploaded' as const, fileId: cmd.materials[x.code]!.fileId } : x,
       );
-      await m.getRepository(BizCase).update({ id: c.id }, { form: locked.form as never, materials: locked.materials });
+      await m
+        .getRepository(BizCase)
+        .update({ id: c.id }, { form: locked.form as never, materials: locked.materials, prefill: locked.prefill as never });
       await this.progress.note(
         m,
         locked,
