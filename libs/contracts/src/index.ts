@@ -12,6 +12,7 @@ export * from './lib/data-sharing.messages.js';
 export * from './lib/data-tags.messages.js';
 export * from './lib/data-catalogue.messages.js';
 export * from './lib/business-cases.messages.js';
+export * from './lib/business-applicant.messages.js';
 export * from './lib/notification.messages.js';
 export * from './lib/archive.messages.js';
 export * from './lib/calendar.messages.js';

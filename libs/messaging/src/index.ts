@@ -16,6 +16,7 @@ export * from './lib/outbox.service.js';
 export * from './lib/idempotent-consumer.service.js';
 export * from './lib/capability.client.js';
 export * from './lib/working-days.client.js';
+export * from './lib/subject-of.client.js';
 export * from './lib/messaging-tables.migration.js';
 export * from './lib/messaging-health.indicator.js';
 export * from './lib/messaging.module.js';

@@ -41,6 +41,7 @@ import {
   MyDataUsageInput,
   MyDataUsageReply,
 } from './data-sharing.messages.js';
+import { MyCaseInput, MyCaseReply, MyCasesInput, MyCasesReply, WithdrawCaseInput } from './business-applicant.messages.js';
 import { Topic } from './topics.enum.js';
 import type { AnnouncedCapability } from './capability-registry.messages.js';
 import { jsonSchemaOf } from './capability-schema.util.js';
@@ -445,6 +446,48 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { limit: 50 },
+  },
+  {
+    code: 'case.mine',
+    version: '1',
+    name: '我的办件',
+    description:
+      'The signed-in applicant’s own cases of 一件事: status, committed due day and what they must still do. Only with the person’s own user token; there is no subject in the input.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.BusinessMyCases,
+    input: MyCasesInput,
+    output: MyCasesReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { limit: 20 },
+  },
+  {
+    code: 'case.get-mine',
+    version: '1',
+    name: '我的办件详情',
+    description:
+      'One of the signed-in applicant’s cases: each department’s part, what was sent back to correct, the timeline. Another person’s case number answers 404.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.BusinessMyCase,
+    input: MyCaseInput,
+    output: MyCaseReply,
+    timeoutMs: 3000,
+    idempotent: true,
+    example: { caseNo: 'YJS20261205000001' },
+  },
+  {
+    code: 'case.withdraw',
+    version: '1',
+    name: '撤回申请',
+    description:
+      'The signed-in applicant withdraws a case still in progress: parts not yet decided are stopped (their departments told), decided ones stay; a case already settled cannot be withdrawn (409).',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.BusinessWithdrawCase,
+    input: WithdrawCaseInput,
+    output: MyCaseReply,
+    timeoutMs: 5000,
+    idempotent: true,
+    example: { caseNo: 'YJS20261205000001', reason: '已在其他渠道办理' },
   },
 ];
 

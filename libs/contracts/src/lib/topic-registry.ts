@@ -35,6 +35,14 @@ import { DataTagChangedEvent } from './data-tags.messages.js';
 import { DataElementsReply, DataElementsRequest } from './data-catalogue.messages.js';
 import { CasePartDecidedEvent, CasePartDispatchedEvent, CasePartOverdueEvent } from './business-cases.messages.js';
 import {
+  CasePartWithdrawnEvent,
+  MyCaseReply,
+  MyCaseRequest,
+  MyCasesReply,
+  MyCasesRequest,
+  WithdrawCaseRequest,
+} from './business-applicant.messages.js';
+import {
   LicenceByIdRequest,
   LicenceChangedEvent,
   LicenceChangeReply,
@@ -199,6 +207,37 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     message: CasePartOverdueEvent,
     owner: 'business-platform',
     description: '超期上报 (a part passed its committed due day undecided) → supervision',
+  },
+  [Topic.BusinessPartWithdrawn]: {
+    topic: Topic.BusinessPartWithdrawn,
+    kind: 'event',
+    message: CasePartWithdrawnEvent,
+    owner: 'business-platform',
+    description: '撤回 (the applicant withdrew the case: the part is stopped) → department systems',
+  },
+  [Topic.BusinessMyCases]: {
+    topic: Topic.BusinessMyCases,
+    kind: 'request',
+    message: MyCasesRequest,
+    reply: MyCasesReply,
+    owner: 'business-platform',
+    description: '我的办件 (the signed-in applicant’s own cases)',
+  },
+  [Topic.BusinessMyCase]: {
+    topic: Topic.BusinessMyCase,
+    kind: 'request',
+    message: MyCaseRequest,
+    reply: MyCaseReply,
+    owner: 'business-platform',
+    description: '我的办件详情 (one of the signed-in applicant’s cases, with its timeline)',
+  },
+  [Topic.BusinessWithdrawCase]: {
+    topic: Topic.BusinessWithdrawCase,
+    kind: 'request',
+    message: WithdrawCaseRequest,
+    reply: MyCaseReply,
+    owner: 'business-platform',
+    description: '撤回申请 (the signed-in applicant withdraws a case still in progress)',
   },
   [Topic.DataPrefill]: {
     topic: Topic.DataPrefill,

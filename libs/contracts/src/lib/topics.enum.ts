@@ -87,6 +87,14 @@ export enum Topic {
   BusinessPartDecided = 'business.case.part-decided.v1',
   /** Event: a part passed its committed due day undecided (超期上报; business-platform → supervision). */
   BusinessPartOverdue = 'business.case.part-overdue.v1',
+  /** Event: the applicant withdrew the case; a part not yet decided is stopped (business-platform → department systems). */
+  BusinessPartWithdrawn = 'business.case.part-withdrawn.v1',
+  /** Request-reply: the signed-in applicant's own cases (我的办件). */
+  BusinessMyCases = 'business.case.mine.v1',
+  /** Request-reply: one of the signed-in applicant's cases, with its timeline. */
+  BusinessMyCase = 'business.case.get-mine.v1',
+  /** Request-reply: the signed-in applicant withdraws a case still in progress (撤回申请). */
+  BusinessWithdrawCase = 'business.case.withdraw.v1',
   /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */
   IdentitySubjectOf = 'tech.identity.subject-of.v1',
   /** Request-reply (platform-internal): where named departments sit in the staff directory's tree (their paths, for data scopes). */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApplicantModule } from './applicant/applicant.module.js';
 import { BackOfficeModule } from './back-office/back-office.module.js';
 import { BundlesModule } from './bundles/bundles.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -8,10 +9,10 @@ import { MattersModule } from './matters/matters.module.js';
 /**
  * 业务中台: the matter catalogue (事项), bundles (一件事) compiled into plans, and cases (办件)
  * dispatched to departments in dependency order, worked by department staff in the back office
- * (docs/business-platform.md).
+ * (docs/business-platform.md), and the applicant's own cases through dispatch (我的办件).
  */
 @Module({
-  imports: [MattersModule, BundlesModule, CasesModule, BackOfficeModule],
+  imports: [MattersModule, BundlesModule, CasesModule, BackOfficeModule, ApplicantModule],
   providers: [DemoBusinessCatalogueSeed],
 })
 export class BusinessPlatformModule {}

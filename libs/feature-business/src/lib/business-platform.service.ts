@@ -66,7 +66,21 @@ export const businessPlatformService: ServiceDefinition = {
     Topic.DataPrefill,
     Topic.DataExists,
     Topic.LicenceChange,
+    Topic.IdentitySubjectOf,
   ],
-  publishes: [Topic.BusinessPartDispatched, Topic.BusinessPartDecided, Topic.BusinessPartOverdue, Topic.DataRecordPublished],
-  consumes: [Topic.BusinessPartDecided, Topic.BusinessPartDispatched],
+  publishes: [
+    Topic.BusinessPartDispatched,
+    Topic.BusinessPartDecided,
+    Topic.BusinessPartOverdue,
+    Topic.BusinessPartWithdrawn,
+    Topic.DataRecordPublished,
+  ],
+  // Events, and the requests it serves (its request topic): the applicant's side through dispatch.
+  consumes: [
+    Topic.BusinessPartDecided,
+    Topic.BusinessPartDispatched,
+    Topic.BusinessMyCases,
+    Topic.BusinessMyCase,
+    Topic.BusinessWithdrawCase,
+  ],
 };

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { deadLetterTopicOf, replyTopicOf, wireTopicOf } from '@gmp/contracts';
 import { CAPABILITY_TRANSPORT, CapabilityClient } from './capability.client.js';
 import { WorkingDaysClient } from './working-days.client.js';
+import { SubjectOfClient } from './subject-of.client.js';
 import { EventPublisher, InProcessEventPublisher, KafkaEventPublisher } from './event-publisher.js';
 import { GovKafkaClient } from './gov-kafka.client.js';
 import { GovKafkaServer } from './gov-kafka.server.js';
@@ -54,6 +55,7 @@ export class MessagingModule {
         },
         CapabilityClient,
         WorkingDaysClient,
+        SubjectOfClient,
         OutboxService,
         IdempotentConsumerService,
         MessagingHealthIndicator,
@@ -62,6 +64,7 @@ export class MessagingModule {
         MESSAGING_OPTIONS,
         CapabilityClient,
         WorkingDaysClient,
+        SubjectOfClient,
         OutboxService,
         IdempotentConsumerService,
         MessagingHealthIndicator,

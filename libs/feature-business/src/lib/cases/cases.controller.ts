@@ -20,11 +20,12 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Caller, CommonProblem, InternalApiGuard, RequireCaller } from '@gmp/service-kit';
-import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
+import { BizCase } from './cases.entities.js';
 import { CaseProblem } from './cases.problems.js';
 import { SubmitApplication } from './usecases/submit-application/submit-application.usecase.js';
 import { SupplyMaterial } from './usecases/supply-material/supply-material.usecase.js';
 import { AnswerSendBack } from './usecases/answer-send-back/answer-send-back.usecase.js';
+import { CaseViewService } from './case-view.service.js';
 
 export class ApplicantBody {
   /** ID number (person bundles) or credit code (company bundles), checked against the bundle's target. */
@@ -73,6 +74,7 @@ export class CasesController {
     private readonly submit: SubmitApplication,
     private readonly supply: SupplyMaterial,
     private readonly correct: AnswerSendBack,
+    private readonly views: CaseViewService,
   ) {}
 
   @RequireCaller('受理人')
@@ -109,7 +111,7 @@ export class CasesController {
       ...(key ? { idempotencyKey: key } : {}),
     });
     void reply.status(created ? 201 : 200);
-    return this.view(c);
+    return this.views.view(c);
   }
 
   @RequireCaller('受理人')
@@ -124,7 +126,7 @@ export class CasesController {
     @Caller() caller: string,
   ) {
     if (!/^YJS\d{14}$/.test(caseNo)) throw CaseProblem.CASE_NOT_FOUND(caseNo.slice(0, 32));
-    return this.view(await this.supply.execute({ caseNo, materialCode: material.slice(0, 64), fileId: body.fileId, by: caller }));
+    return this.views.view(await this.supply.execute({ caseNo, materialCode: material.slice(0, 64), fileId: body.fileId, by: caller }));
   }
 
   @RequireCaller('受理人')
@@ -144,7 +146,7 @@ export class CasesController {
     if (!/^[0-9A-Z]{18}\d{10}$/.test(matterCode)) throw CaseProblem.PART_NOT_FOUND(matterCode.slice(0, 32));
     if (Object.keys(body.form ?? {}).length > 100 || Object.keys(body.materials ?? {}).length > 50)
       throw CommonProblem.INVALID_INPUT('至多 100 个字段、50 项材料 (at most 100 fields and 50 materials)');
-    return this.view(
+    return this.views.view(
       await this.correct.execute({ caseNo, matterCode, form: body.form ?? {}, materials: body.materials ?? {}, by: caller }),
     );
   }
@@ -155,80 +157,6 @@ export class CasesController {
     if (!/^YJS\d{14}$/.test(caseNo)) throw CaseProblem.CASE_NOT_FOUND(caseNo.slice(0, 32));
     const c = await this.dataSource.getRepository(BizCase).findOneBy({ caseNo });
     if (!c) throw CaseProblem.CASE_NOT_FOUND(caseNo);
-    return this.view(c);
-  }
-
-  /** The case as the applicant and the window read it: one notice of everything still needed (一次告知), one timeline (一次反馈). */
-  private async view(c: BizCase) {
-    const [parts, supplements, events, licences, checks] = await Promise.all([
-      this.dataSource.getRepository(BizCasePart).find({ where: { caseId: c.id }, order: { stage: 'ASC', matterCode: 'ASC' } }),
-      this.dataSource.getRepository(BizCaseSupplement).find({ where: { caseId: c.id }, order: { materialCode: 'ASC' } }),
-      this.dataSource.getRepository(BizCaseEvent).find({ where: { caseId: c.id }, order: { seq: 'ASC' } }),
-      this.dataSource.getRepository(BizCaseOutput).find({ where: { caseId: c.id }, order: { matterCode: 'ASC', outputCode: 'ASC' } }),
-      this.dataSource.getRepository(BizCaseCommitment).find({ where: { caseId: c.id }, order: { matterCode: 'ASC' } }),
-    ]);
-    return {
-      caseNo: c.caseNo,
-      bundleCode: c.bundleCode,
-      bundleVersion: c.bundleVersion,
-      status: c.status,
-      applicant: { masked: c.applicantMasked, name: c.applicantName },
-      committedDueOn: c.committedDueOn,
-      provisional: c.provisional,
-      submittedAt: c.submittedAt.toISOString(),
-      finishedAt: c.finishedAt?.toISOString() ?? null,
-      notice: {
-        supplements: supplements.map((s) => ({ material: s.materialCode, name: s.materialName, dueOn: s.dueOn, status: s.status })),
-        // 告知承诺: each checked after delivery, by data or by the department's inspection, per matter that took it.
-        commitments: c.materials
-          .filter((x) => x.status === 'committed')
-          .map((x) => ({
-            material: x.code,
-            name: x.name,
-            verification: checks
-              .filter((v) => v.materialCode === x.code)
-              .map((v) => ({ matterCode: v.matterCode, department: v.department, method: v.method, status: v.status, reason: v.reason })),
-          })),
-        exempt: c.materials
-          .filter((x) => ['produced', 'licence', 'shared-data'].includes(x.status))
-          .map((x) => ({ material: x.code, name: x.name, how: x.status })),
-      },
-      parts: parts.map((p) => ({
-        matterCode: p.matterCode,
-        matterName: p.matterName,
-        department: p.department,
-        stage: p.stage,
-        status: p.status,
-        dueOn: p.dueOn,
-        dispatchedAt: p.dispatchedAt?.toISOString() ?? null,
-        decidedAt: p.decidedAt?.toISOString() ?? null,
-        reason: p.reason,
-        // 计时: a pause (补正, or a special procedure) and extensions move the due day; the applicant sees why.
-        clock: {
-          pausedAt: p.clockPausedAt?.toISOString() ?? null,
-          pauseReason: p.clockPauseReason,
-          pausedWorkingDays: p.pausedWorkingDays,
-          extendedDays: p.extendedDays,
-        },
-        outputs: p.outputs,
-      })),
-      prefilled: Object.entries(c.prefill?.sources ?? {}).map(([field, source]) => ({ field, ...source })),
-      notPrefilled: c.prefill?.missed ?? [],
-      delivery: {
-        status: c.deliveryStatus,
-        deliveredAt: c.deliveredAt?.toISOString() ?? null,
-        /** Why the last delivery attempt failed (retried; `failed` after the last attempt). */
-        error: c.deliveryError,
-        archivePackageId: c.archivePackageId,
-        licences: licences.map((l) => ({
-          matterCode: l.matterCode,
-          output: l.outputCode,
-          name: l.name,
-          licenceId: l.licenceId,
-          number: l.number,
-        })),
-      },
-      timeline: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, matterCode: e.matterCode, actor: e.actor, message: e.message })),
-    };
+    return this.views.view(c);
   }
 }

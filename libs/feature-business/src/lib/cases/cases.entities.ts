@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { PrefillSource } from './prefill.service.js';
 
-export type CaseStatus = 'in-progress' | 'awaiting-supplements' | 'completed' | 'partly-completed' | 'stopped';
+export type CaseStatus = 'in-progress' | 'awaiting-supplements' | 'completed' | 'partly-completed' | 'stopped' | 'withdrawn';
 export type PartStatus = 'waiting' | 'dispatched' | 'approved' | 'rejected' | 'stopped';
 
 /** What the case holds of one material of the plan (one set of materials). */
@@ -280,7 +280,8 @@ export class BizCaseSupplement {
   remindedAt!: Date | null;
 
   @Column({ type: 'varchar', length: 16 })
-  status!: 'open' | 'supplied' | 'expired';
+  /** `withdrawn`: the applicant withdrew the case before supplying it. */
+  status!: 'open' | 'supplied' | 'expired' | 'withdrawn';
 
   @Column({ type: 'varchar', length: 128, name: 'file_id', nullable: true })
   fileId!: string | null;

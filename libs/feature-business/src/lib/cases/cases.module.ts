@@ -18,6 +18,7 @@ import { SweepPartDeadlines } from './usecases/sweep-part-deadlines/sweep-part-d
 import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements.usecase.js';
 import { VerifyCommitments } from './usecases/verify-commitments/verify-commitments.usecase.js';
 import { CommitmentRevocation } from './commitment-revocation.service.js';
+import { CaseViewService } from './case-view.service.js';
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
@@ -40,6 +41,7 @@ import { CommitmentRevocation } from './commitment-revocation.service.js';
     SweepStepLimits,
     CommitmentRevocation,
     VerifyCommitments,
+    CaseViewService,
   ],
   exports: [
     SubmitApplication,
@@ -51,6 +53,7 @@ import { CommitmentRevocation } from './commitment-revocation.service.js';
     SweepStepLimits,
     CommitmentRevocation,
     VerifyCommitments,
+    CaseViewService,
   ],
 })
 export class CasesModule {}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { Topic, wireTopicOf } from '@gmp/contracts';
+import { businessPlatformService } from '@gmp/feature-business';
+import { dataPlatformService } from '@gmp/feature-data';
+import { serviceDispatchService } from '@gmp/feature-dispatch';
+import { DEMO_CASE_OFFICER, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
+import { generateCitizenId } from '@gmp/gov-standards';
+import { type RunningService, startService } from '@gmp/service-kit';
+import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
+import { getJson, INTERNAL, post } from './dispatch-client.js';
+import { api, OidcFlows } from './oidc-flows.js';
+import { freePort } from './service-process.js';
+
+type Field = { id: string; type: string; codeList?: string[] };
+type MyCase = {
+  caseNo: string;
+  bundleName: string;
+  status: string;
+  todo: string[];
+  parts: { matterCode: string; status: string; department: string }[];
+  timeline: Record<string, unknown>[];
+};
+
+const WJW = '南京市卫生健康委员会';
+
+/**
+ * 我的办件 over real Kafka and PostgreSQL, through dispatch with the citizen's own token: the
+ * person lists and reads their cases (whose they are comes from identity, never from the input),
+ * withdraws one in progress — its undecided parts stopped and their departments told — and sees
+ * nobody else's; without their own token nothing is answered.
+ */
+describe('business platform: the applicant’s side (我的办件) through dispatch', () => {
+  let tech: RunningService;
+  let data: RunningService;
+  let business: RunningService;
+  let dispatch: RunningService;
+  let token: string;
+  let officer: string;
+  const WINDOW = { ...INTERNAL, 'x-caller': 'window@maternity-hospital' };
+  const internal = (path: string) => `${business.url}/internal/v1/business${path}`;
+  const other = { id: generateCitizenId({ regionCode: '320102', birthDate: '1993-02-03', sequence: 41 }), name: '孙七' };
+  const me = { id: DEMO_PERSON.idNumber, name: DEMO_PERSON.name };
+  const mine = (code: string, input: object, bearer: string | null = token) =>
+    post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, bearer ? { authorization: `Bearer ${bearer}` } : {});
+  const apply = async (applicant: { id: string; name: string }) => {
+    const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
+    const values: Record<string, unknown> = {
+      string: '测试值',
+      number: 10,
+      boolean: true,
+      date: '2026-11-30',
+      datetime: '2026-11-30T08:15:00+08:00',
+      citizenId: applicant.id,
+      phone: '13800138000',
+    };
+    const form = Object.fromEntries(plan.form.map((f) => [f.id, f.type === 'code' ? f.codeList?.[0] : values[f.type]]));
+    const r = await post(internal('/applications'), { bundleCode: 'JS-YJS-XSECS', applicant, form }, WINDOW);
+    expect(r.status).toBe(201);
+    return (r.body as { caseNo: string }).caseNo;
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}/oidc`;
+    tech = await startService(inOwnSchema(techCapabilitiesService), integrationEnv({ PORT: String(port) }));
+    data = await startService(inOwnSchema(dataPlatformService), integrationEnv());
+    business = await startService(
+      inOwnSchema(businessPlatformService),
+      integrationEnv({
+        OIDC_ISSUER: issuer,
+        BUSINESS_SIMULATED_DEPARTMENTS: 'true',
+        BUSINESS_SIMULATED_DELAY_MS: '0',
+        BUSINESS_SIMULATED_EXCEPT: WJW,
+      }),
+    );
+    dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
+    await eventually(async () => {
+      const listed = ((await getJson(internal('/bundles'), INTERNAL)).body as { bundles: unknown[] }).bundles;
+      return listed.length === 3 ? listed : null;
+    }, 60_000);
+    const flows = new OidcFlows(issuer);
+    token = (
+      await flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password }, { scope: 'openid capabilities:invoke' })
+    ).token!;
+    officer = (await flows.signIn({ username: DEMO_CASE_OFFICER.username, password: DEMO_CASE_OFFICER.password })).token!;
+  }, 240_000);
+
+  afterAll(async () => {
+    await dispatch?.close();
+    await business?.close();
+    await data?.close();
+    await tech?.close();
+  });
+
+  it('lists and reads the signed-in person’s own cases only; another person’s case is not found; no own token, no answer', async () => {
+    const first = await apply(me);
+    const second = await apply(me);
+    const theirs = await apply(other);
+    const listed = await mine('case.mine', {});
+    expect(listed.status).toBe(200);
+    const cases = (listed.body as { cases: MyCase[] }).cases;
+    expect(cases.map((c) => c.caseNo)).toEqual(expect.arrayContaining([first, second]));
+    expect(cases.map((c) => c.caseNo)).not.toContain(theirs);
+    expect(cases.find((c) => c.caseNo === first)).toMatchObject({ bundleName: '新生儿出生一件事', status: 'in-progress', todo: [] });
+    // Newest first, paged.
+    const page = (await mine('case.mine', { limit: 1 })).body as { cases: MyCase[]; more: boolean };
+    expect(page).toMatchObject({ more: true, cases: [{ caseNo: second }] });
+
+    const one = await mine('case.get-mine', { caseNo: first });
+    expect(one.status).toBe(200);
+    const view = one.body as MyCase & Record<string, unknown>;
+    expect(view.parts).toHaveLength(8);
+    expect(view.timeline[0]).toMatchObject({ kind: 'submitted' });
+    // The applicant's view carries no form values, files or staff accounts.
+    expect(Object.keys(view)).not.toEqual(expect.arrayContaining(['form']));
+    expect(view.timeline.every((e) => !('actor' in e))).toBe(true);
+
+    expect((await mine('case.get-mine', { caseNo: theirs })).body).toMatchObject({ status: 404, code: 'CASE_NOT_FOUND' });
+    expect((await mine('case.get-mine', { caseNo: 'YJS20990101999999' })).status).toBe(404);
+    for (const input of [{ caseNo: 'x' }, {}, { caseNo: first, extra: 1 }]) expect((await mine('case.get-mine', input)).status).toBe(400);
+    for (const input of [{ limit: 0 }, { limit: 101 }, { offset: -1 }, { limit: '5' }])
+      expect((await mine('case.mine', input)).status).toBe(400);
+    // An app without the person's token — even naming them — gets nothing.
+    expect((await mine('case.mine', {}, null)).body).toMatchObject({ status: 403, code: 'NOT_SIGNED_IN' });
+    expect(
+      (await post(`${dispatch.url}/v1/capabilities/case.get-mine/invoke`, { caseNo: first }, { 'x-end-user': DEMO_PERSON.idNumber })).body,
+    ).toMatchObject({ status: 403, code: 'NOT_SIGNED_IN' });
+  });
+
+  it('withdraws a case in progress: undecided parts stopped, their departments told, gone from the back office; once; a settled case cannot be', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-withdraw', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+    const seen: { caseNo: string; matterCode: string; department: string; reason: string }[] = [];
+    const consumer = kafka.consumer({ groupId: `e2e-withdraw-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: wireTopicOf(Topic.BusinessPartWithdrawn), fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
+    const caseNo = await apply(me);
+    const theirs = await apply(other);
+    // Wait until 卫健委's first part sits in its officer's to-do box.
+    await eventually(async () => {
+      const todo = (await api(`${business.url}/v1/business/back-office/parts?limit=100`, officer)).body as { items: { caseNo: string }[] };
+      return todo.items.some((i) => i.caseNo === caseNo) ? true : null;
+    }, 30_000);
+    for (const input of [{ caseNo }, { caseNo, reason: 'x' }, { caseNo, reason: 'x'.repeat(501) }])
+      expect((await mine('case.withdraw', input)).status).toBe(400);
+    expect((await mine('case.withdraw', { caseNo: theirs, reason: '不办了' })).status).toBe(404);
+    const withdrawn = await mine('case.withdraw', { caseNo, reason: '已在其他渠道办理' });
+    expect(withdrawn.status).toBe(200);
+    const view = withdrawn.body as MyCase;
+    expect(view.status).toBe('withdrawn');
+    expect(view.parts.every((p) => p.status === 'approved' || p.status === 'stopped')).toBe(true);
+    expect(view.timeline.at(-1)).toMatchObject({ kind: 'withdrawn', message: expect.stringContaining('已在其他渠道办理') });
+    expect((await mine('case.withdraw', { caseNo, reason: '再撤一次' })).body).toMatchObject({ status: 'withdrawn' }); // once
+    // 卫健委's dispatched part is withdrawn on Kafka, for its department's system.
+    const stopped = view.parts.filter((p) => p.status === 'stopped' && p.department === WJW).map((p) => p.matterCode);
+    expect(stopped.length).toBeGreaterThanOrEqual(1);
+    await eventually(async () => {
+      const told = seen.filter((e) => e.caseNo === caseNo);
+      return told.some((e) => stopped.includes(e.matterCode) && e.reason === '已在其他渠道办理' && e.department === WJW) ? told : null;
+    }, 30_000);
+    await consumer.disconnect();
+    const db = business.app.get(DataSource);
+    const schema = business.definition.schema;
+    const todo = (await api(`${business.url}/v1/business/back-office/parts?limit=100`, officer)).body as { items: { caseNo: string }[] };
+    expect(todo.items.some((i) => i.caseNo === caseNo)).toBe(false);
+    expect((await getJson(internal(`/cases/${theirs}`), INTERNAL)).body).toMatchObject({ status: 'in-progress' });
+
+    const settled = await apply(me);
+    await db.query(`UPDATE "${schema}".biz_case SET status = 'completed' WHERE case_no = $1`, [settled]);
+    expect((await mine('case.withdraw', { caseNo: settled, reason: '不办了' })).body).toMatchObject({ status: 409, code: 'CASE_SETTLED' });
+  });
+});

@@ -1,0 +1,118 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CallMeta } from './call-meta.message.js';
+import { IsOptionalOrNull } from './message-validation.util.js';
+import { CASE_NO } from './business-cases.messages.js';
+
+/**
+ * The applicant's side of a case (我的办件): capabilities called through dispatch with the
+ * signed-in person's own token — there is no subject in the input; whose cases they are comes
+ * from identity (the keyed hash of the account's ID number), never from what the caller typed.
+ */
+export class MyCasesInput {
+  @IsOptional() @IsInt() @Min(1) @Max(100) limit?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(10_000) offset?: number;
+}
+
+export class MyCaseInput {
+  @Matches(CASE_NO, { message: 'caseNo 为一号服务办件编号 (YJS + 14 digits)' }) caseNo!: string;
+}
+
+export class WithdrawCaseInput extends MyCaseInput {
+  /** Why (the departments read it). */
+  @IsString() @Length(2, 500) reason!: string;
+}
+
+export const APPLICANT_CASE_STATUSES = [
+  'in-progress',
+  'awaiting-supplements',
+  'completed',
+  'partly-completed',
+  'stopped',
+  'withdrawn',
+] as const;
+
+export class MyCaseSummary {
+  @Matches(CASE_NO) caseNo!: string;
+  @IsString() bundleCode!: string;
+  @IsString() bundleName!: string;
+  @IsIn(APPLICANT_CASE_STATUSES) status!: (typeof APPLICANT_CASE_STATUSES)[number];
+  @IsISO8601() submittedAt!: string;
+  @IsOptionalOrNull() @IsISO8601() finishedAt!: string | null;
+  /** 承诺办结日 of the whole case. */
+  @IsString() committedDueOn!: string;
+  /** What the applicant must still do (补正 of a part, a 容缺 supplement), at once (一次告知). */
+  @IsArray() @IsString({ each: true }) todo!: string[];
+}
+
+export class MyCasesReply {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => MyCaseSummary) cases!: MyCaseSummary[];
+  @IsBoolean() more!: boolean;
+}
+
+export class MyCasePart {
+  @IsString() matterCode!: string;
+  @IsString() matterName!: string;
+  @IsString() department!: string;
+  @IsString() status!: string;
+  @IsOptionalOrNull() @IsString() dueOn!: string | null;
+  @IsOptionalOrNull() @IsString() reason!: string | null;
+  /** 补正: what the department marked, to correct. */
+  @IsOptionalOrNull() @IsObject() marks!: { fields: string[]; materials: string[]; reason: string } | null;
+}
+
+export class MyCaseEvent {
+  @IsISO8601() at!: string;
+  @IsString() kind!: string;
+  @IsOptionalOrNull() @IsString() matterCode!: string | null;
+  @IsString() message!: string;
+}
+
+/** One case as its applicant reads it: status, each department's part, what is still needed, the timeline (一次反馈). */
+export class MyCaseReply extends MyCaseSummary {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => MyCasePart) parts!: MyCasePart[];
+  @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => MyCaseEvent) timeline!: MyCaseEvent[];
+}
+
+export class MyCasesRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => MyCasesInput) input!: MyCasesInput;
+}
+
+export class MyCaseRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => MyCaseInput) input!: MyCaseInput;
+}
+
+export class WithdrawCaseRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => WithdrawCaseInput) input!: WithdrawCaseInput;
+}
+
+/** Event: the applicant withdrew the case; this part is stopped (department systems drop it). */
+export class CasePartWithdrawnEvent {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsUUID() partId!: string;
+  @Matches(CASE_NO) caseNo!: string;
+  @IsString() @Length(1, 32) matterCode!: string;
+  @IsString() @Length(1, 64) department!: string;
+  @IsString() @Length(2, 500) reason!: string;
+  @IsISO8601() at!: string;
+}

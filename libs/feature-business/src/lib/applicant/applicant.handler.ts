@@ -1,0 +1,38 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  type MyCaseReply,
+  type MyCaseRequest,
+  type MyCasesReply,
+  type MyCasesRequest,
+  Topic,
+  type WithdrawCaseRequest,
+} from '@gmp/contracts';
+import { CaseViewService } from '../cases/case-view.service.js';
+import { ApplicantSubjectService } from './applicant-subject.service.js';
+import { WithdrawCase } from './usecases/withdraw-case/withdraw-case.usecase.js';
+
+/** 我的办件 over Kafka (through dispatch, with the person's own token; messages arrive validated). */
+@Controller()
+export class ApplicantHandler {
+  constructor(
+    private readonly applicant: ApplicantSubjectService,
+    private readonly views: CaseViewService,
+    private readonly withdrawCase: WithdrawCase,
+  ) {}
+
+  @MessagePattern(Topic.BusinessMyCases)
+  async mine(@Payload() r: MyCasesRequest): Promise<MyCasesReply> {
+    return this.views.summariesOf(await this.applicant.keyOf(r.meta), r.input.limit ?? 20, r.input.offset ?? 0);
+  }
+
+  @MessagePattern(Topic.BusinessMyCase)
+  async one(@Payload() r: MyCaseRequest): Promise<MyCaseReply> {
+    return this.views.forApplicant(await this.applicant.caseOf(r.meta, r.input.caseNo));
+  }
+
+  @MessagePattern(Topic.BusinessWithdrawCase)
+  async withdraw(@Payload() r: WithdrawCaseRequest): Promise<MyCaseReply> {
+    return this.views.forApplicant(await this.withdrawCase.execute(r.meta, r.input.caseNo, r.input.reason));
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module.js';
+import { ApplicantHandler } from './applicant.handler.js';
+import { ApplicantSubjectService } from './applicant-subject.service.js';
+import { WithdrawCase } from './usecases/withdraw-case/withdraw-case.usecase.js';
+
+/** 我的办件 (the applicant's side): the signed-in person's own cases through dispatch — list, read, withdraw. */
+@Module({
+  imports: [CasesModule],
+  controllers: [ApplicantHandler],
+  providers: [ApplicantSubjectService, WithdrawCase],
+})
+export class ApplicantModule {}
