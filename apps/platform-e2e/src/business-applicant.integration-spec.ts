@@ -8,7 +8,7 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { generateCitizenId } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
+import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
 import { getJson, INTERNAL, post } from './dispatch-client.js';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
@@ -38,12 +38,32 @@ describe('business platform: the applicant’s side (我的办件) through dispa
   let dispatch: RunningService;
   let token: string;
   let officer: string;
+  let flows: OidcFlows;
   const WINDOW = { ...INTERNAL, 'x-caller': 'window@maternity-hospital' };
   const internal = (path: string) => `${business.url}/internal/v1/business${path}`;
   const other = { id: generateCitizenId({ regionCode: '320102', birthDate: '1993-02-03', sequence: 41 }), name: '孙七' };
   const me = { id: DEMO_PERSON.idNumber, name: DEMO_PERSON.name };
   const mine = (code: string, input: object, bearer: string | null = token) =>
     post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, bearer ? { authorization: `Bearer ${bearer}` } : {});
+  /** A rating reviewer of 南京市 (rating:review, the city and below), signed in. */
+  const provisionReviewer = async () => {
+    const [{ id }] = (await tech.app
+      .get(DataSource)
+      .query(`SELECT id FROM "${tech.definition.schema}".department WHERE name = '南京市'`)) as { id: string }[];
+    const r = await fetch(`${tech.url}/internal/v1/staff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN },
+      body: JSON.stringify({
+        username: 'nj-rating-reviewer',
+        name: '审核员',
+        password: 'Reviewer-Pass-1',
+        departmentId: id,
+        roles: ['rating-reviewer'],
+      }),
+    });
+    expect(r.status).toBe(201);
+    return (await flows.signIn({ username: 'nj-rating-reviewer', password: 'Reviewer-Pass-1' })).token!;
+  };
   const apply = async (applicant: { id: string; name: string }) => {
     const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
     const values: Record<string, unknown> = {
@@ -80,7 +100,7 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       const listed = ((await getJson(internal('/bundles'), INTERNAL)).body as { bundles: unknown[] }).bundles;
       return listed.length === 3 ? listed : null;
     }, 60_000);
-    const flows = new OidcFlows(issuer);
+    flows = new OidcFlows(issuer);
     token = (
       await flows.signIn({ username: DEMO_PERSON.idNumber, password: DEMO_PERSON.password }, { scope: 'openid capabilities:invoke' })
     ).token!;
@@ -170,5 +190,84 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     const settled = await apply(me);
     await db.query(`UPDATE "${schema}".biz_case SET status = 'completed' WHERE case_no = $1`, [settled]);
     expect((await mine('case.withdraw', { caseNo: settled, reason: '不办了' })).body).toMatchObject({ status: 409, code: 'CASE_SETTLED' });
+  });
+
+  it('好差评: the applicant rates a decided part or a settled case, once; a bad rating opens the department’s rectification, worked in the back office and reviewed', async () => {
+    const BIRTH = '11320100MB1234567X4000001000';
+    const VACCINATION = '11320100MB1234567X4000002000';
+    const caseNo = await apply(me);
+    const office = (path: string, bearer: string | null, body?: unknown) =>
+      api(`${business.url}/v1/business/back-office${path}`, bearer, body === undefined ? {} : { body });
+    // 卫健委's officer approves the birth certificate part.
+    const part = await eventually(async () => {
+      const todo = (await office('/parts?limit=100', officer)).body as { items: { partId: string; caseNo: string; matterCode: string }[] };
+      return todo.items.find((i) => i.caseNo === caseNo && i.matterCode === BIRTH) ?? null;
+    }, 30_000);
+    await office(`/parts/${part.partId}/actions`, officer, { action: '受理' });
+    expect(
+      (await office(`/parts/${part.partId}/actions`, officer, { action: '办结', outputs: [{ code: 'BIRTH-CERT', reference: 'Q1' }] })).body,
+    ).toMatchObject({ status: 'approved' });
+
+    const rate = (input: object, bearer: string | null = token) => mine('case.rate', { caseNo, ...input }, bearer);
+    expect((await rate({ matterCode: VACCINATION, score: 1 })).body).toMatchObject({ status: 409, code: 'NOT_SETTLED' });
+    expect((await rate({ score: 1 })).body).toMatchObject({ status: 409, code: 'NOT_SETTLED' }); // the case is not settled
+    for (const input of [
+      { score: 0 },
+      { score: 6 },
+      { score: 2.5 },
+      { score: '2' },
+      { score: 2, reasons: ['x'.repeat(33)] },
+      { score: 2, matterCode: 'x' },
+    ])
+      expect((await rate(input)).status).toBe(400);
+    expect((await rate({ matterCode: '11320100MB1234567X4999999000', score: 2 })).body).toMatchObject({
+      status: 404,
+      code: 'PART_NOT_FOUND',
+    });
+    expect((await mine('case.rate', { caseNo: await apply(other), score: 2 })).status).toBe(404);
+    expect((await rate({ matterCode: BIRTH, score: 2 }, null)).body).toMatchObject({ status: 403, code: 'NOT_SIGNED_IN' });
+    const rated = await rate({ matterCode: BIRTH, score: 2, reasons: ['办理时间长', '办理时间长'], comment: '等了很久' });
+    expect(rated.status).toBe(200);
+    expect(rated.body).toMatchObject({ score: 2, rectification: { department: WJW, status: 'pending', dueOn: expect.any(String) } });
+    expect((await rate({ matterCode: BIRTH, score: 5 })).body).toMatchObject({ status: 409, code: 'ALREADY_RATED' });
+
+    // The department's rectification: in its officer's list (with the rating), worked step by step.
+    const listed = (await office('/rectifications', officer)).body as {
+      items: { id: string; caseNo: string; rating: { score: number } }[];
+    };
+    const task = listed.items.find((x) => x.caseNo === caseNo)!;
+    expect(task).toMatchObject({ status: 'pending', overdue: false, rating: { score: 2, reasons: ['办理时间长'], comment: '等了很久' } });
+    const step = (op: string, bearer: string | null, body: unknown = {}) => office(`/rectifications/${task.id}/${op}`, bearer, body);
+    expect((await step('finish', officer, { note: '已优化' })).body).toMatchObject({ status: 409, code: 'WRONG_STEP' }); // not started
+    expect((await step('start', officer)).body).toMatchObject({ status: 'in-progress' });
+    expect((await step('extend', officer, { days: 11, reason: '需协调' })).status).toBe(400);
+    expect((await step('extend', officer, { days: 3, reason: '需协调他部门' })).body).toMatchObject({ extendedDays: 3 });
+    expect((await step('extend', officer, { days: 1, reason: '再延' })).body).toMatchObject({ status: 409, code: 'ALREADY_EXTENDED' });
+    expect((await step('request', officer, { kind: 'invalid', reason: '评价与办理无关' })).body).toMatchObject({ status: 'review' });
+    // Only a reviewer decides a request; the officer may not, a citizen and anonymous callers see nothing.
+    expect((await step('review', officer, { approve: true, note: '同意' })).body).toMatchObject({ status: 403, code: 'REVIEWER_REQUIRED' });
+    expect((await office('/rectifications', token)).status).toBe(403);
+    expect((await office('/rectifications', null)).status).toBe(401);
+    expect((await office(`/rectifications/not-an-id/start`, officer, {})).status).toBe(404);
+    const reviewer = await provisionReviewer();
+    expect((await step('review', reviewer, { approve: false, note: '评价属实，继续整改' })).body).toMatchObject({ status: 'in-progress' });
+    expect((await step('finish', officer, { note: '增设预约通道，压缩等待时间' })).body).toMatchObject({ status: 'rectified' });
+    expect((await step('start', officer)).status).toBe(409);
+    const timeline = ((await mine('case.get-mine', { caseNo })).body as MyCase).timeline.map((e) => e['kind']);
+    expect(timeline.filter((k) => k === 'rated')).toHaveLength(1);
+    expect(timeline.filter((k) => k === 'rectification').length).toBeGreaterThanOrEqual(5);
+
+    // A settled case rated as a whole (well: no rectification); the rates per department.
+    const settled = await apply(me);
+    await business.app
+      .get(DataSource)
+      .query(`UPDATE "${business.definition.schema}".biz_case SET status = 'completed', finished_at = now() WHERE case_no = $1`, [settled]);
+    expect((await mine('case.rate', { caseNo: settled, score: 5 })).body).toMatchObject({ score: 5, rectification: null });
+    const summary = (await getJson(internal('/ratings/summary?by=department'), INTERNAL)).body as {
+      groups: { key: string; ratings: number; bad: number; rectified: number; average: number }[];
+    };
+    expect(summary.groups.find((g) => g.key === WJW)).toMatchObject({ ratings: 1, bad: 1, rectified: 1, average: 2 });
+    expect(summary.groups.find((g) => g.key === '南京市政务服务中心')).toMatchObject({ ratings: 1, bad: 0, average: 5 });
+    expect((await getJson(internal('/ratings/summary?by=nothing'), INTERNAL)).status).toBe(400);
   });
 });

@@ -116,3 +116,24 @@ export class CasePartWithdrawnEvent {
   @IsString() @Length(2, 500) reason!: string;
   @IsISO8601() at!: string;
 }
+
+/** 好差评: five levels, 非常满意 (5) … 非常不满意 (1); 1 and 2 are bad ratings (差评) and open a rectification. */
+export class RateCaseInput extends MyCaseInput {
+  /** A department's part (its matter code), or absent for the whole case. */
+  @IsOptional() @Matches(/^[0-9A-Z]{18}\d{10}$/) matterCode?: string;
+  @IsInt() @Min(1) @Max(5) score!: number;
+  @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @Length(1, 32, { each: true }) reasons?: string[];
+  @IsOptional() @IsString() @Length(1, 500) comment?: string;
+}
+
+export class RateCaseRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => RateCaseInput) input!: RateCaseInput;
+}
+
+export class RateCaseReply {
+  @IsUUID() ratingId!: string;
+  @IsInt() score!: number;
+  /** A bad rating's rectification (整改): the department and the working day it is due. */
+  @IsOptionalOrNull() @IsObject() rectification!: { department: string; status: string; dueOn: string } | null;
+}

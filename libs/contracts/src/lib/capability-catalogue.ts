@@ -41,7 +41,15 @@ import {
   MyDataUsageInput,
   MyDataUsageReply,
 } from './data-sharing.messages.js';
-import { MyCaseInput, MyCaseReply, MyCasesInput, MyCasesReply, WithdrawCaseInput } from './business-applicant.messages.js';
+import {
+  MyCaseInput,
+  MyCaseReply,
+  MyCasesInput,
+  MyCasesReply,
+  RateCaseInput,
+  RateCaseReply,
+  WithdrawCaseInput,
+} from './business-applicant.messages.js';
 import { Topic } from './topics.enum.js';
 import type { AnnouncedCapability } from './capability-registry.messages.js';
 import { jsonSchemaOf } from './capability-schema.util.js';
@@ -474,6 +482,20 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     timeoutMs: 3000,
     idempotent: true,
     example: { caseNo: 'YJS20261205000001' },
+  },
+  {
+    code: 'case.rate',
+    version: '1',
+    name: '好差评',
+    description:
+      'The signed-in applicant rates a settled case, or a department’s decided part, on five levels with optional reasons — once each. A bad rating (1–2) opens a rectification for the department, due in working days.',
+    ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
+    topic: Topic.BusinessRateCase,
+    input: RateCaseInput,
+    output: RateCaseReply,
+    timeoutMs: 5000,
+    idempotent: false,
+    example: { caseNo: 'YJS20261205000001', matterCode: '11320100MB1234567X4000001000', score: 2, reasons: ['办理时间长'] },
   },
   {
     code: 'case.withdraw',

@@ -40,6 +40,8 @@ import {
   MyCaseRequest,
   MyCasesReply,
   MyCasesRequest,
+  RateCaseReply,
+  RateCaseRequest,
   WithdrawCaseRequest,
 } from './business-applicant.messages.js';
 import {
@@ -230,6 +232,14 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     reply: MyCaseReply,
     owner: 'business-platform',
     description: '我的办件详情 (one of the signed-in applicant’s cases, with its timeline)',
+  },
+  [Topic.BusinessRateCase]: {
+    topic: Topic.BusinessRateCase,
+    kind: 'request',
+    message: RateCaseRequest,
+    reply: RateCaseReply,
+    owner: 'business-platform',
+    description: '好差评 (the signed-in applicant rates a settled case or a decided part; a bad rating opens a rectification)',
   },
   [Topic.BusinessWithdrawCase]: {
     topic: Topic.BusinessWithdrawCase,

@@ -93,6 +93,8 @@ export enum Topic {
   BusinessMyCases = 'business.case.mine.v1',
   /** Request-reply: one of the signed-in applicant's cases, with its timeline. */
   BusinessMyCase = 'business.case.get-mine.v1',
+  /** Request-reply: the signed-in applicant rates a settled case or a decided part (好差评). */
+  BusinessRateCase = 'business.case.rate.v1',
   /** Request-reply: the signed-in applicant withdraws a case still in progress (撤回申请). */
   BusinessWithdrawCase = 'business.case.withdraw.v1',
   /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */

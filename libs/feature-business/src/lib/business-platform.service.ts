@@ -7,6 +7,7 @@ import { BizBundle } from './bundles/bundles.entities.js';
 import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
 import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
 import { BizDepartment } from './back-office/department.entity.js';
+import { BizRating, BizRectification } from './ratings/ratings.entities.js';
 import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
 import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
@@ -16,6 +17,7 @@ import { CasePrefill1763900600000 } from './migrations/1763900600000-case-prefil
 import { SupplementReminders1763900700000 } from './migrations/1763900700000-supplement-reminders.migration.js';
 import { CaseCommitments1763900800000 } from './migrations/1763900800000-case-commitments.migration.js';
 import { PartClock1763900900000 } from './migrations/1763900900000-part-clock.migration.js';
+import { Ratings1763901000000 } from './migrations/1763901000000-ratings.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -36,6 +38,8 @@ export const businessPlatformService: ServiceDefinition = {
     BizCaseEvent,
     BizCaseOutput,
     BizCaseCommitment,
+    BizRating,
+    BizRectification,
     BizDepartment,
     OutboxRecord,
     ProcessedMessage,
@@ -52,6 +56,7 @@ export const businessPlatformService: ServiceDefinition = {
     SupplementReminders1763900700000,
     CaseCommitments1763900800000,
     PartClock1763900900000,
+    Ratings1763901000000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
@@ -82,5 +87,6 @@ export const businessPlatformService: ServiceDefinition = {
     Topic.BusinessMyCases,
     Topic.BusinessMyCase,
     Topic.BusinessWithdrawCase,
+    Topic.BusinessRateCase,
   ],
 };

@@ -45,6 +45,18 @@ export class BusinessConfig {
   @MaxLength(2000)
   BUSINESS_CHECK_RESOURCES = 'JS-XF-JC-0001';
 
+  /** The department a bad rating of a whole case (好差评 of the 一件事 itself) goes to for rectification: the service centre. */
+  @IsString()
+  @Length(1, 64)
+  BUSINESS_SERVICE_CENTRE = '南京市政务服务中心';
+
+  /** Working days a department has to rectify a bad rating (整改期限). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  BUSINESS_RECTIFY_DAYS = 5;
+
   /** BUSINESS_CHECK_RESOURCES as a list. */
   checkResources(): string[] {
     return this.BUSINESS_CHECK_RESOURCES.split(',')

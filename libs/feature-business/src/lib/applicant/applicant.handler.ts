@@ -5,12 +5,15 @@ import {
   type MyCaseRequest,
   type MyCasesReply,
   type MyCasesRequest,
+  type RateCaseReply,
+  type RateCaseRequest,
   Topic,
   type WithdrawCaseRequest,
 } from '@gmp/contracts';
 import { CaseViewService } from '../cases/case-view.service.js';
 import { ApplicantSubjectService } from './applicant-subject.service.js';
 import { WithdrawCase } from './usecases/withdraw-case/withdraw-case.usecase.js';
+import { RateCase } from '../ratings/usecases/rate-case/rate-case.usecase.js';
 
 /** 我的办件 over Kafka (through dispatch, with the person's own token; messages arrive validated). */
 @Controller()
@@ -19,6 +22,7 @@ export class ApplicantHandler {
     private readonly applicant: ApplicantSubjectService,
     private readonly views: CaseViewService,
     private readonly withdrawCase: WithdrawCase,
+    private readonly rateCase: RateCase,
   ) {}
 
   @MessagePattern(Topic.BusinessMyCases)
@@ -34,5 +38,10 @@ export class ApplicantHandler {
   @MessagePattern(Topic.BusinessWithdrawCase)
   async withdraw(@Payload() r: WithdrawCaseRequest): Promise<MyCaseReply> {
     return this.views.forApplicant(await this.withdrawCase.execute(r.meta, r.input.caseNo, r.input.reason));
+  }
+
+  @MessagePattern(Topic.BusinessRateCase)
+  async rate(@Payload() r: RateCaseRequest): Promise<RateCaseReply> {
+    return this.rateCase.execute(await this.applicant.caseOf(r.meta, r.input.caseNo), r.input);
   }
 }

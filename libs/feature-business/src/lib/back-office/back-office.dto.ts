@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { PAUSE_REASONS } from '../cases/cases.entities.js';
 
 export class InboxQuery {
@@ -56,4 +56,34 @@ export class PauseBody {
 export class ExtendBody {
   @IsInt() @Min(1) @Max(60) days!: number;
   @IsString() @Length(2, 500) reason!: string;
+}
+
+export class RectificationsQuery {
+  /** `open` 待整改 / 整改中 / 待审核 (default), `all`. */
+  @IsOptional() @IsIn(['open', 'all']) box?: 'open' | 'all';
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) offset?: number;
+}
+
+/** 已整改: what was done. */
+export class RectifiedBody {
+  @IsString() @Length(2, 500) note!: string;
+}
+
+/** 延期 of a rectification (once). */
+export class ExtendRectificationBody {
+  @IsInt() @Min(1) @Max(10) days!: number;
+  @IsString() @Length(2, 500) reason!: string;
+}
+
+/** 申请审核: the rating is invalid (无效评价), or the matter cannot be rectified (无法整改). */
+export class RectificationRequestBody {
+  @IsIn(['invalid', 'unrectifiable']) kind!: 'invalid' | 'unrectifiable';
+  @IsString() @Length(2, 500) reason!: string;
+}
+
+/** The reviewer's word on a request. */
+export class RectificationReviewBody {
+  @IsBoolean() approve!: boolean;
+  @IsString() @Length(2, 500) note!: string;
 }

@@ -147,6 +147,12 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
         byName.set(name, (await this.directory.createDepartment(name, 'department', nanjing.id)).id);
       await this.directory.saveRole({ code: 'acceptor', name: '受理岗 (acceptor)', permissions: ['case:handle'], dataScope: 'dept' });
       await this.directory.saveRole({ code: 'approver', name: '审批岗 (approver)', permissions: ['case:handle'], dataScope: 'dept' });
+      await this.directory.saveRole({
+        code: 'rating-reviewer',
+        name: '好差评审核岗 (rating reviewer)',
+        permissions: ['rating:review'],
+        dataScope: 'dept_and_below',
+      });
       await this.directory.createStaff({
         ...DEMO_CASE_OFFICER,
         departmentId: byName.get('南京市卫生健康委员会')!,

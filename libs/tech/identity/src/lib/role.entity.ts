@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   CaseHandle: 'case:handle',
   /** Read shared data of the departments in the data scope. */
   DataRead: 'data:read',
+  /** Review 好差评 rectifications: approve an "invalid rating" or "cannot be rectified" request (好差评审核). */
+  RatingReview: 'rating:review',
 } as const;
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
 export const ALL_PERMISSIONS: readonly string[] = Object.values(PERMISSIONS);
