@@ -397,4 +397,36 @@ describe('business platform: applications and cases (一件事)', () => {
     expect(v.timeline.at(-1)).toMatchObject({ kind: 'overdue', message: expect.stringContaining('超过承诺期限') });
     expect(v.parts.find((p) => p.department === FUND)).toMatchObject({ status: 'dispatched' });
   }, 90_000);
+
+  it('四减, computed: the catalogue’s figures beside what this spec’s real 新生儿出生 cases show (nothing handed in, prefilled fields, elapsed working days)', async () => {
+    const plan = await planOf('JS-YJS-XSECS');
+    const r = await getJson(url('/outcomes/JS-YJS-XSECS'), INTERNAL);
+    expect(r.status).toBe(200);
+    const o = r.body as {
+      catalogue: {
+        separately: { materials: number; committedDays: number };
+        asBundle: { materials: number; committedDays: number };
+        form: { fields: number };
+      };
+      cases: {
+        measured: number;
+        materialsUploaded: { mean: number; zeroShare: number };
+        elapsedWorkingDays: { p50: number };
+        fieldsPrefilledShare: { mean: number };
+      };
+    };
+    expect(o.catalogue.form.fields).toBe(plan.form.length);
+    expect(o.catalogue.asBundle.committedDays).toBeLessThan(o.catalogue.separately.committedDays);
+    expect(o.catalogue.asBundle.materials).toBeLessThan(o.catalogue.separately.materials);
+    // The cases settled above: nothing handed in, settled the day they were submitted; the demo mother's case prefilled.
+    expect(o.cases.measured).toBeGreaterThanOrEqual(2);
+    expect(o.cases.materialsUploaded).toMatchObject({ mean: 0, zeroShare: 1 });
+    expect(o.cases.elapsedWorkingDays.p50).toBe(0);
+    expect(o.cases.fieldsPrefilledShare.mean).toBeGreaterThan(0);
+    const all = (await getJson(url('/outcomes'), INTERNAL)).body as { bundles: { bundleCode: string }[] };
+    expect(all.bundles.map((b) => b.bundleCode).sort()).toEqual(expect.arrayContaining(['JS-YJS-KBCYD', 'JS-YJS-QYKB', 'JS-YJS-XSECS']));
+    expect((await getJson(url('/outcomes/JS-YJS-NONE'), INTERNAL)).status).toBe(404);
+    expect((await getJson(url('/outcomes/bad%20code'), INTERNAL)).status).toBe(404);
+    expect((await getJson(url('/outcomes/JS-YJS-XSECS'), {})).status).toBe(401);
+  });
 });

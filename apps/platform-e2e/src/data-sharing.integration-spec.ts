@@ -298,6 +298,9 @@ describe('data platform: sharing and data services', () => {
   it('approves an unconditional resource at once, refuses a not-shared one with its reason', async () => {
     const open = await apply({ resourceCode: 'JS-SJ-FR-0001', items: ['mc', 'fddbr'] });
     expect(open.body).toMatchObject({ status: 'approved', decidedBy: 'catalogue', dueOn: null });
+    // Plain values are the owner's to grant, even for an unconditional resource: the application waits for it.
+    const plain = await apply({ resourceCode: 'JS-SJ-FR-0001', items: ['mc', 'fddbr'], plainValues: true });
+    expect(plain.body).toMatchObject({ status: 'pending', plainValues: false, dueOn: expect.any(String) });
     const put = await fetch(`${data.url}/internal/v1/data/resources/TEST-SECRET-1`, {
       method: 'PUT',
       headers: { ...INTERNAL, 'x-caller': 'ops', 'content-type': 'application/json' },

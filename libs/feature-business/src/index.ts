@@ -14,3 +14,4 @@ export * from './lib/cases/usecases/sweep-part-deadlines/sweep-part-deadlines.us
 export * from './lib/cases/usecases/sweep-step-limits/sweep-step-limits.usecase.js';
 export * from './lib/cases/usecases/deliver-outputs/deliver-outputs.usecase.js';
 export * from './lib/cases/usecases/verify-commitments/verify-commitments.usecase.js';
+export * from './lib/outcomes/usecases/compute-outcomes/compute-outcomes.usecase.js';

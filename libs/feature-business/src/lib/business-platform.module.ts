@@ -5,6 +5,7 @@ import { BundlesModule } from './bundles/bundles.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { DemoBusinessCatalogueSeed } from './demo/demo-catalogue.seed.js';
 import { MattersModule } from './matters/matters.module.js';
+import { OutcomesModule } from './outcomes/outcomes.module.js';
 
 /**
  * 业务中台: the matter catalogue (事项), bundles (一件事) compiled into plans, and cases (办件)
@@ -12,7 +13,7 @@ import { MattersModule } from './matters/matters.module.js';
  * (docs/business-platform.md), and the applicant's own cases through dispatch (我的办件).
  */
 @Module({
-  imports: [MattersModule, BundlesModule, CasesModule, BackOfficeModule, ApplicantModule],
+  imports: [MattersModule, BundlesModule, CasesModule, BackOfficeModule, ApplicantModule, OutcomesModule],
   providers: [DemoBusinessCatalogueSeed],
 })
 export class BusinessPlatformModule {}

@@ -130,7 +130,12 @@ export class SubmitApplication {
     const [{ seq }] = (await this.dataSource.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
     const caseNo = `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`;
     const subjects = Object.fromEntries(
-      Object.entries({ ...(cmd.subjects ?? {}), applicant: cmd.applicant.id }).map(([k, v]) => [k, v.toUpperCase()]),
+      // A company bundle's applicant is the company: its fields (subject `company`, the default there) are the applicant's own.
+      Object.entries({
+        ...(cmd.subjects ?? {}),
+        applicant: cmd.applicant.id,
+        ...(plan.target === 'company' ? { company: cmd.applicant.id } : {}),
+      }).map(([k, v]) => [k, v.toUpperCase()]),
     );
     const prefilled = await this.prefill.prefill(plan, subjects, { caseNo, purpose: bundle.name });
     // A required field the data platform could not fill must have been typed: asked at once, nothing stored.

@@ -41,9 +41,9 @@ export class ApplyForShare {
         unknown.map((i) => ({ field: 'items', message: `${i}: 不是资源 ${resource.code} 的数据项 (not an item of the resource)` })),
       );
     const now = new Date();
-    // Hidden reads are always the owner's decision: an unconditional resource asked for with them waits like a conditional one.
+    // Hidden reads and plain values are always the owner's decision: an unconditional resource asked for with either waits like a conditional one.
     const hide = body.hideReadsDays !== undefined;
-    const type = resource.sharingType === 'unconditional' && hide ? 'conditional' : resource.sharingType;
+    const type = resource.sharingType === 'unconditional' && (hide || body.plainValues === true) ? 'conditional' : resource.sharingType;
     const due = type === 'conditional' ? await this.workingDays.deadline(todayInChina(now), ANSWER_WITHIN_WORKING_DAYS) : null;
     const share: DataShare = {
       id: randomUUID(),
