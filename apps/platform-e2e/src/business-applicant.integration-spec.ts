@@ -45,25 +45,21 @@ describe('business platform: the applicant’s side (我的办件) through dispa
   const me = { id: DEMO_PERSON.idNumber, name: DEMO_PERSON.name };
   const mine = (code: string, input: object, bearer: string | null = token) =>
     post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, bearer ? { authorization: `Bearer ${bearer}` } : {});
-  /** A rating reviewer of 南京市 (rating:review, the city and below), signed in. */
-  const provisionReviewer = async () => {
+  /** A staff account in `department` with `roles`, signed in. */
+  const provision = async (username: string, department: string, roles: string[]) => {
     const [{ id }] = (await tech.app
       .get(DataSource)
-      .query(`SELECT id FROM "${tech.definition.schema}".department WHERE name = '南京市'`)) as { id: string }[];
+      .query(`SELECT id FROM "${tech.definition.schema}".department WHERE name = $1`, [department])) as { id: string }[];
     const r = await fetch(`${tech.url}/internal/v1/staff`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN },
-      body: JSON.stringify({
-        username: 'nj-rating-reviewer',
-        name: '审核员',
-        password: 'Reviewer-Pass-1',
-        departmentId: id,
-        roles: ['rating-reviewer'],
-      }),
+      body: JSON.stringify({ username, name: username, password: 'Staff-Pass-12', departmentId: id, roles }),
     });
     expect(r.status).toBe(201);
-    return (await flows.signIn({ username: 'nj-rating-reviewer', password: 'Reviewer-Pass-1' })).token!;
+    return (await flows.signIn({ username, password: 'Staff-Pass-12' })).token!;
   };
+  /** A rating reviewer of 南京市 (rating:review, the city and below). */
+  const provisionReviewer = () => provision('nj-rating-reviewer', '南京市', ['rating-reviewer']);
   const apply = async (applicant: { id: string; name: string }) => {
     const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
     const values: Record<string, unknown> = {
@@ -133,9 +129,11 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     const view = one.body as MyCase & Record<string, unknown>;
     expect(view.parts).toHaveLength(8);
     expect(view.timeline[0]).toMatchObject({ kind: 'submitted' });
-    // The applicant's view carries no form values, files or staff accounts.
-    expect(Object.keys(view)).not.toEqual(expect.arrayContaining(['form']));
-    expect(view.timeline.every((e) => !('actor' in e))).toBe(true);
+    // The applicant's view carries no form values, files or staff accounts: exactly these keys.
+    expect(Object.keys(view).sort()).toEqual(
+      ['bundleCode', 'bundleName', 'caseNo', 'committedDueOn', 'finishedAt', 'parts', 'status', 'submittedAt', 'timeline', 'todo'].sort(),
+    );
+    expect(view.timeline.every((e) => Object.keys(e).sort().join() === 'at,kind,matterCode,message')).toBe(true);
 
     expect((await mine('case.get-mine', { caseNo: theirs })).body).toMatchObject({ status: 404, code: 'CASE_NOT_FOUND' });
     expect((await mine('case.get-mine', { caseNo: 'YJS20990101999999' })).status).toBe(404);
@@ -144,9 +142,13 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       expect((await mine('case.mine', input)).status).toBe(400);
     // An app without the person's token — even naming them — gets nothing.
     expect((await mine('case.mine', {}, null)).body).toMatchObject({ status: 403, code: 'NOT_SIGNED_IN' });
-    expect(
-      (await post(`${dispatch.url}/v1/capabilities/case.get-mine/invoke`, { caseNo: first }, { 'x-end-user': DEMO_PERSON.idNumber })).body,
-    ).toMatchObject({ status: 403, code: 'NOT_SIGNED_IN' });
+    // The person's real account id, as an app would copy it from a token it saw: still not signed in.
+    const accountId = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
+    expect(accountId).toMatch(/^[0-9a-f-]{36}$/);
+    for (const endUser of [DEMO_PERSON.idNumber, accountId])
+      expect(
+        (await post(`${dispatch.url}/v1/capabilities/case.get-mine/invoke`, { caseNo: first }, { 'x-end-user': endUser })).body,
+      ).toMatchObject({ status: 403, code: 'NOT_SIGNED_IN' });
   });
 
   it('withdraws a case in progress: undecided parts stopped, their departments told, gone from the back office; once; a settled case cannot be', async () => {
@@ -187,6 +189,11 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect(todo.items.some((i) => i.caseNo === caseNo)).toBe(false);
     expect((await getJson(internal(`/cases/${theirs}`), INTERNAL)).body).toMatchObject({ status: 'in-progress' });
 
+    // A withdrawn case is not revived (a supplement handed in afterwards is refused) nor rated as a whole.
+    expect(
+      (await post(internal(`/cases/${caseNo}/supplements/MARRIAGE-CERT`), { fileId: 'late-file' }, WINDOW)).status,
+    ).toBeGreaterThanOrEqual(404);
+    expect((await mine('case.rate', { caseNo, score: 1 })).body).toMatchObject({ status: 409, code: 'NOT_SETTLED' });
     const settled = await apply(me);
     await db.query(`UPDATE "${schema}".biz_case SET status = 'completed' WHERE case_no = $1`, [settled]);
     expect((await mine('case.withdraw', { caseNo: settled, reason: '不办了' })).body).toMatchObject({ status: 409, code: 'CASE_SETTLED' });
@@ -243,7 +250,11 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect((await step('extend', officer, { days: 11, reason: '需协调' })).status).toBe(400);
     expect((await step('extend', officer, { days: 3, reason: '需协调他部门' })).body).toMatchObject({ extendedDays: 3 });
     expect((await step('extend', officer, { days: 1, reason: '再延' })).body).toMatchObject({ status: 409, code: 'ALREADY_EXTENDED' });
-    expect((await step('request', officer, { kind: 'invalid', reason: '评价与办理无关' })).body).toMatchObject({ status: 'review' });
+    // A colleague who is also a rating reviewer asks — and may not review the request herself.
+    const dual = await provision('wjw-dual', WJW, ['approver', 'rating-reviewer']);
+    expect((await step('request', dual, { kind: 'invalid', reason: '评价与办理无关' })).body).toMatchObject({ status: 'review' });
+    expect((await step('review', dual, { approve: true, note: '同意' })).body).toMatchObject({ status: 403, code: 'REVIEWER_REQUIRED' });
+    expect((await step('request', officer, { kind: 'unrectifiable', reason: '再申请' })).status).toBe(409);
     // Only a reviewer decides a request; the officer may not, a citizen and anonymous callers see nothing.
     expect((await step('review', officer, { approve: true, note: '同意' })).body).toMatchObject({ status: 403, code: 'REVIEWER_REQUIRED' });
     expect((await office('/rectifications', token)).status).toBe(403);
@@ -251,11 +262,21 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect((await office(`/rectifications/not-an-id/start`, officer, {})).status).toBe(404);
     const reviewer = await provisionReviewer();
     expect((await step('review', reviewer, { approve: false, note: '评价属实，继续整改' })).body).toMatchObject({ status: 'in-progress' });
+    expect((await step('request', officer, { kind: 'unrectifiable', reason: '再申请' })).status).toBe(409); // once per rectification
     expect((await step('finish', officer, { note: '增设预约通道，压缩等待时间' })).body).toMatchObject({ status: 'rectified' });
+    // Another department's staff see none of it — nor does a page past the end show anything.
+    const police = await provision('ga-rater', '南京市公安局', ['acceptor', 'approver']);
+    expect(((await office('/rectifications?box=all', police)).body as { items: unknown[] }).items).toEqual([]);
+    expect((await step('start', police)).status).toBe(404);
+    expect(((await office('/rectifications?box=all&offset=9999', officer)).body as { items: unknown[] }).items).toEqual([]);
     expect((await step('start', officer)).status).toBe(409);
     const timeline = ((await mine('case.get-mine', { caseNo })).body as MyCase).timeline.map((e) => e['kind']);
     expect(timeline.filter((k) => k === 'rated')).toHaveLength(1);
-    expect(timeline.filter((k) => k === 'rectification').length).toBeGreaterThanOrEqual(5);
+    // The rectification's working notes (requests, reviews) are the platform's: on the case's internal timeline, not the applicant's.
+    expect(timeline.filter((k) => k === 'rectification')).toHaveLength(0);
+    const internalKinds = ((await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string }[] }).timeline;
+    // start, extend, request, review (sent back), finish — the refused attempts left nothing.
+    expect(internalKinds.filter((e) => e.kind === 'rectification')).toHaveLength(5);
 
     // A settled case rated as a whole (well: no rectification); the rates per department.
     const settled = await apply(me);
@@ -263,11 +284,27 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       .get(DataSource)
       .query(`UPDATE "${business.definition.schema}".biz_case SET status = 'completed', finished_at = now() WHERE case_no = $1`, [settled]);
     expect((await mine('case.rate', { caseNo: settled, score: 5 })).body).toMatchObject({ score: 5, rectification: null });
+    const settledBadly = await apply(me);
+    await business.app
+      .get(DataSource)
+      .query(`UPDATE "${business.definition.schema}".biz_case SET status = 'completed', finished_at = now() WHERE case_no = $1`, [
+        settledBadly,
+      ]);
+    expect((await mine('case.rate', { caseNo: settledBadly, score: 1, reasons: ['多次跑腿'] })).body).toMatchObject({
+      rectification: { department: '南京市政务服务中心', status: 'pending' },
+    });
+    // The service centre sits in identity's tree (under 南京市): the city's reviewer sees its rectification.
+    expect((await post(internal('/departments/sync'), {}, INTERNAL)).status).toBe(200);
+    const cityItems = ((await office('/rectifications', reviewer)).body as { items: { caseNo: string; department: string }[] }).items;
+    expect(cityItems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ caseNo: settledBadly, department: '南京市政务服务中心' })]),
+    );
     const summary = (await getJson(internal('/ratings/summary?by=department'), INTERNAL)).body as {
       groups: { key: string; ratings: number; bad: number; rectified: number; average: number }[];
     };
     expect(summary.groups.find((g) => g.key === WJW)).toMatchObject({ ratings: 1, bad: 1, rectified: 1, average: 2 });
-    expect(summary.groups.find((g) => g.key === '南京市政务服务中心')).toMatchObject({ ratings: 1, bad: 0, average: 5 });
+    expect(summary.groups.find((g) => g.key === '南京市政务服务中心')).toMatchObject({ ratings: 2, bad: 1, average: 3, open: 1 });
+    for (const by of ['matter', 'bundle']) expect((await getJson(internal(`/ratings/summary?by=${by}`), INTERNAL)).status).toBe(200);
     expect((await getJson(internal('/ratings/summary?by=nothing'), INTERNAL)).status).toBe(400);
   });
 });

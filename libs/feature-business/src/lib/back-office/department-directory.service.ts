@@ -6,6 +6,7 @@ import { DepartmentsByNameReply, Topic, validateMessage } from '@gmp/contracts';
 import { CapabilityClient, describeError } from '@gmp/messaging';
 import { BizMatter } from '../matters/matters.entities.js';
 import { BizDepartment } from './department.entity.js';
+import { BusinessConfig } from '../business.config.js';
 import { BackOfficeProblem } from './back-office.problems.js';
 
 const EVERY_MS = 5 * 60_000;
@@ -29,6 +30,7 @@ export class DepartmentDirectoryService implements OnApplicationBootstrap, OnApp
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly capabilities: CapabilityClient,
+    private readonly settings: BusinessConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,13 +55,14 @@ export class DepartmentDirectoryService implements OnApplicationBootstrap, OnApp
     return this.dataSource.getRepository(BizDepartment).find({ order: { name: 'ASC' } });
   }
 
-  /** Asks identity where every department named by a matter sits; answers what is now kept. */
+  /** Asks identity where every department named by a matter sits (and the service centre, which works whole cases' ratings); answers what is now kept. */
   async sync(): Promise<BizDepartment[]> {
-    const names = (
+    const named = (
       await this.dataSource.getRepository(BizMatter).createQueryBuilder('m').select('DISTINCT m.department', 'name').getRawMany<{
         name: string;
       }>()
     ).map((r) => r.name);
+    const names = [...new Set([...named, this.settings.BUSINESS_SERVICE_CENTRE])];
     if (names.length === 0) return [];
     let raw: unknown;
     try {

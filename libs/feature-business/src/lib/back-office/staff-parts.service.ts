@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityTarget } from 'typeorm';
+import { type DataSource, type EntityTarget, In } from 'typeorm';
 import { dataScopeCondition, type Principal } from '@gmp/identity';
 import { quoteTablePath } from '@gmp/messaging';
 import { BundlesService } from '../bundles/bundles.service.js';
@@ -232,7 +232,10 @@ export class StaffPartsService {
         LIMIT ${$(limit + 1)} OFFSET ${$(offset)}`,
       params,
     )) as Record<string, string>[];
-    const found = await this.dataSource.getRepository(BizCaseCommitment).findBy(rows.slice(0, limit).map((r) => ({ id: r['id']! })));
+    // (An empty id list must not reach findBy: TypeORM reads an empty list of conditions as no condition at all.)
+    const ids = rows.slice(0, limit).map((r) => r['id']!);
+    if (ids.length === 0) return { more: false, items: [] };
+    const found = await this.dataSource.getRepository(BizCaseCommitment).findBy({ id: In(ids) });
     const byId = new Map(found.map((x) => [x.id, x]));
     return {
       more: rows.length > limit,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type CasePartDispatchedEvent, Topic } from '@gmp/contracts';
+import { type CallMeta, type CasePartDispatchedEvent, Topic } from '@gmp/contracts';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
 import { todayInChina } from '@gmp/gov-standards';
 import type { BundlePlan } from '../bundles/bundle.compiler.js';
@@ -17,6 +17,18 @@ export const APPLICANT_ID_LABEL = 'business-applicant-id';
 /** The phone number the applicant gave (data element 联系电话, DE00007), wherever the form asks it. */
 export function applicantPhone(form: Record<string, unknown>): string | undefined {
   return Object.entries(form).find(([id, v]) => id.endsWith('.DE00007') && typeof v === 'string')?.[1] as string | undefined;
+}
+
+/** The business platform's own call metadata for a case (its number as correlation and case id). */
+export function caseCallMeta(caseNo: string, purpose?: string): CallMeta {
+  return {
+    messageId: randomUUID(),
+    correlationId: caseNo,
+    app: 'business-platform',
+    caseId: caseNo,
+    ...(purpose ? { purpose: purpose.slice(0, 256) } : {}),
+    sentAt: new Date().toISOString(),
+  };
 }
 
 /** What dispatching needs, read before a transaction opens: due days by number of working days from today, and each matter's initial workflow state. */
@@ -154,6 +166,8 @@ export class CaseProgressService {
   }
 
   private async settle(m: EntityManager, c: BizCase, parts: BizCasePart[], actor: string): Promise<void> {
+    // A case that ended (withdrawn by its applicant, stopped) never becomes anything else.
+    if (c.status === 'withdrawn' || c.status === 'stopped') return;
     if (parts.some((p) => p.status === 'waiting' || p.status === 'dispatched')) return;
     const approved = parts.filter((p) => p.status === 'approved').length;
     const open = await m.getRepository(BizCaseSupplement).countBy({ caseId: c.id, status: 'open' });
@@ -172,6 +186,7 @@ export class CaseProgressService {
       'partly-completed': '部分事项未获办理，已办结的结果送达 (some parts were refused; the others’ outputs are delivered)',
       stopped: '办件已终止 (the case stopped)',
       'in-progress': '',
+      withdrawn: '',
     }[next];
     await this.note(m, c, next, message, actor);
   }

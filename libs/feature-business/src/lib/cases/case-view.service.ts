@@ -5,6 +5,9 @@ import type { MyCaseReply, MyCaseSummary } from '@gmp/contracts';
 import { BundlesService } from '../bundles/bundles.service.js';
 import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 
+/** Timeline entries for the platform and departments only (not in the applicant's view). */
+export const STAFF_ONLY_KINDS: ReadonlySet<string> = new Set(['delivery-failed', 'escalated', 'step-warning', 'rectification']);
+
 /** How a case reads: in full for the window and the platform's internal API, and as its applicant sees it (我的办件). */
 @Injectable()
 export class CaseViewService {
@@ -114,8 +117,11 @@ export class CaseViewService {
         reason: p.reason,
         marks: p.marks,
       })),
-      // Staff appear by department only: the actor's account id is not the applicant's to read.
-      timeline: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, matterCode: e.matterCode, message: e.message })),
+      // Staff appear by department only: the actor's account id is not the applicant's to read; and the platform's own
+      // working notes (delivery errors, escalations, rectification requests and reviews) are not the applicant's either.
+      timeline: events
+        .filter((e) => !STAFF_ONLY_KINDS.has(e.kind))
+        .map((e) => ({ at: e.at.toISOString(), kind: e.kind, matterCode: e.matterCode, message: e.message })),
     };
   }
 

@@ -1,32 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type CallMeta, type DataRecordPublishedEvent, Topic } from '@gmp/contracts';
+import { type DataRecordPublishedEvent, Topic } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { isCitizenId, todayInChina } from '@gmp/gov-standards';
 import { CapabilityClient, describeError, OutboxService, ProviderError } from '@gmp/messaging';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import { BusinessConfig } from '../business.config.js';
-import { APPLICANT_ID_LABEL, CaseProgressService } from './case-progress.service.js';
+import { APPLICANT_ID_LABEL, CaseProgressService, caseCallMeta } from './case-progress.service.js';
 import { type BizCase, BizCaseCommitment, BizCaseOutput } from './cases.entities.js';
 
 /** The credit library's resource of broken commitments (告知承诺失信记录), written by the business platform. */
 export const BROKEN_COMMITMENTS_RESOURCE = 'JS-ZWB-XY-0002';
 
 const TIMEOUT_MS = 10_000;
-
-/** The business platform's own call metadata for a case (its number as correlation and case id). */
-export function caseCallMeta(caseNo: string, purpose?: string): CallMeta {
-  return {
-    messageId: randomUUID(),
-    correlationId: caseNo,
-    app: 'business-platform',
-    caseId: caseNo,
-    ...(purpose ? { purpose: purpose.slice(0, 256) } : {}),
-    sentAt: new Date().toISOString(),
-  };
-}
 
 /**
  * What a broken commitment sets off (告知承诺不实): in the deciding transaction, the

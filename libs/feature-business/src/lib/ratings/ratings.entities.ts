@@ -81,6 +81,17 @@ export class BizRectification {
   @Column({ type: 'varchar', length: 16, name: 'request_kind', nullable: true })
   requestKind!: 'invalid' | 'unrectifiable' | null;
 
+  @Column({ type: 'varchar', length: 500, name: 'request_reason', nullable: true })
+  requestReason!: string | null;
+
+  /** Who asked for the review (they may not review it; one request per rectification). */
+  @Column({ type: 'varchar', length: 128, name: 'requested_by', nullable: true })
+  requestedBy!: string | null;
+
+  /** Rectified after its due day. */
+  @Column({ type: 'boolean', default: false })
+  late!: boolean;
+
   @Column({ type: 'varchar', length: 128, name: 'reviewed_by', nullable: true })
   reviewedBy!: string | null;
 

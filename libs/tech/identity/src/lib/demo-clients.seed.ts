@@ -54,6 +54,8 @@ export const DEMO_CASE_DEPARTMENTS = [
   '南京住房公积金管理中心',
   '南京市消防救援支队',
   '南京市城市管理局',
+  // The service centre: whole cases' bad ratings go to it (the business platform's BUSINESS_SERVICE_CENTRE).
+  '南京市政务服务中心',
 ] as const;
 
 /** Demo back-office staff (SEED_DEMO only): 南京市卫生健康委员会's officer, who accepts and approves (受理岗 + 审批岗, own department). */

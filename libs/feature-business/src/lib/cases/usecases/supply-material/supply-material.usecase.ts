@@ -38,6 +38,11 @@ export class SupplyMaterial {
       if (supplement.status === 'supplied') throw CaseProblem.SUPPLEMENT_CLOSED(`已补齐 (already supplied): ${supplement.materialName}`);
       if (supplement.status === 'expired')
         throw CaseProblem.SUPPLEMENT_CLOSED(`已逾期 (past its due day ${supplement.dueOn}): ${supplement.materialName}`);
+      // Only an open supplement of a case still under way: a withdrawn or stopped case is not revived by it.
+      if (supplement.status !== 'open' || (c.status !== 'in-progress' && c.status !== 'awaiting-supplements'))
+        throw CaseProblem.SUPPLEMENT_CLOSED(
+          `办件已${c.status === 'withdrawn' ? '撤回' : '终止'} (the case is ${c.status}): ${supplement.materialName}`,
+        );
       const now = new Date();
       await m.getRepository(BizCaseSupplement).update({ id: supplement.id }, { status: 'supplied', fileId: cmd.fileId, suppliedAt: now });
       c.materials = c.materials.map((x) => (x.code === cmd.materialCode ? { ...x, status: 'uploaded' as const, fileId: cmd.fileId } : x));

@@ -5,9 +5,9 @@ import { DataExistsReply, Topic, validateMessage } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CapabilityClient, describeError, ProviderError, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
-import { APPLICANT_ID_LABEL, CaseProgressService } from '../../case-progress.service.js';
+import { APPLICANT_ID_LABEL, CaseProgressService, caseCallMeta } from '../../case-progress.service.js';
 import { BizCase, BizCaseCommitment, BizCasePart } from '../../cases.entities.js';
-import { caseCallMeta, CommitmentRevocation } from '../../commitment-revocation.service.js';
+import { CommitmentRevocation } from '../../commitment-revocation.service.js';
 
 const EVERY_MS = 10 * 60_000;
 const BATCH = 20;

@@ -39,7 +39,9 @@ export class RateCase {
         throw RatingProblem.NOT_SETTLED(`「${part.matterName}」: ${part.status}`);
       department = part.department;
       subject = `「${part.matterName}」`;
-    } else if (!c.finishedAt) throw RatingProblem.NOT_SETTLED(`${c.caseNo}: ${c.status}`);
+    } else if (!['completed', 'partly-completed', 'stopped'].includes(c.status))
+      // A withdrawn case was not served to its end: its parts may be rated, the case not.
+      throw RatingProblem.NOT_SETTLED(`${c.caseNo}: ${c.status}`);
     const bad = BAD_SCORES.includes(input.score);
     const due = bad ? await this.workingDays.deadline(todayInChina(new Date()), this.settings.BUSINESS_RECTIFY_DAYS) : null;
     const now = new Date();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityTarget, In } from 'typeorm';
+import { type DataSource, type EntityTarget, In, IsNull } from 'typeorm';
 import { dataScopeCondition, type Principal } from '@gmp/identity';
 import { todayInChina } from '@gmp/gov-standards';
 import { quoteTablePath, WorkingDaysClient } from '@gmp/messaging';
@@ -42,12 +42,19 @@ export class WorkRectification {
         ORDER BY r.due_on ASC, r.id LIMIT ${$(limit + 1)} OFFSET ${$(offset)}`,
       params,
     )) as { id: string }[];
-    const found = await this.dataSource.getRepository(BizRectification).findBy(rows.slice(0, limit).map((r) => ({ id: r.id })));
+    // (An empty id list must not reach findBy: TypeORM reads an empty list of conditions as no condition at all.)
+    const ids = rows.slice(0, limit).map((r) => r.id);
+    if (ids.length === 0) return { more: false, items: [] };
+    const found = await this.dataSource.getRepository(BizRectification).findBy({ id: In(ids) });
     const ratings = new Map(
-      (await this.dataSource.getRepository(BizRating).findBy(found.map((r) => ({ id: r.ratingId })))).map((x) => [x.id, x]),
+      (await this.dataSource.getRepository(BizRating).findBy({ id: In(found.map((r) => r.ratingId)) })).map((x) => [x.id, x]),
     );
     const cases = new Map(
-      (await this.dataSource.getRepository(BizCase).findBy(found.map((r) => ({ id: r.caseId })))).map((x) => [x.id, x.caseNo]),
+      (
+        await this.dataSource
+          .getRepository(BizCase)
+          .find({ select: { id: true, caseNo: true }, where: { id: In(found.map((r) => r.caseId)) } })
+      ).map((x) => [x.id, x.caseNo]),
     );
     const today = todayInChina(new Date());
     return {
@@ -77,6 +84,7 @@ export class WorkRectification {
   async extend(id: string, principal: Principal, days: number, reason: string) {
     const r = await this.visible(id, principal);
     if (r.extendedDays > 0) throw RatingProblem.ALREADY_EXTENDED(r.id);
+    if (r.dueOn < todayInChina(new Date())) throw RatingProblem.WRONG_STEP(`${r.dueOn}: 已逾期，不能延期 (past its due day)`);
     const dueOn = (await this.workingDays.deadline(r.dueOn, days)).due;
     return this.move(
       id,
@@ -90,13 +98,17 @@ export class WorkRectification {
   }
 
   async request(id: string, principal: Principal, kind: 'invalid' | 'unrectifiable', reason: string) {
+    const r = await this.visible(id, principal);
+    // One request per rectification: one sent back is rectified, not asked again.
+    if (r.requestedBy) throw RatingProblem.WRONG_STEP(`${r.id}: 已申请过审核 (a review was asked before)`);
     return this.move(
       id,
       principal,
       ['pending', 'in-progress'],
       'review',
-      { requestKind: kind, note: reason },
+      { requestKind: kind, requestReason: reason, requestedBy: principal.subject },
       `申请${kind === 'invalid' ? '认定无效评价' : '认定无法整改'}：${reason}`,
+      r,
     );
   }
 
@@ -105,13 +117,15 @@ export class WorkRectification {
     if (!principal.permissions.includes(REVIEW_PERMISSION)) throw RatingProblem.REVIEWER_REQUIRED(REVIEW_PERMISSION);
     const r = await this.visible(id, principal, false);
     if (r.status !== 'review' || !r.requestKind) throw RatingProblem.WRONG_STEP(`${r.status}`);
+    // Nobody reviews their own request (a staff member who also holds rating:review).
+    if (r.requestedBy === principal.subject) throw RatingProblem.REVIEWER_REQUIRED('不能审核本人的申请 (not one’s own request)');
     const to: RectificationStatus = approve ? r.requestKind : 'in-progress';
     return this.move(
       id,
       principal,
       ['review'],
       to,
-      { reviewedBy: principal.subject, reviewNote: note, ...(approve ? {} : { requestKind: null }) },
+      { reviewedBy: principal.subject, reviewNote: note, handledBy: r.handledBy, ...(approve ? {} : { requestKind: null }) },
       approve ? `审核同意${r.requestKind === 'invalid' ? '认定无效评价' : '认定无法整改'}：${note}` : `审核不同意，继续整改：${note}`,
       r,
     );
@@ -128,12 +142,14 @@ export class WorkRectification {
   ) {
     const r = known ?? (await this.visible(id, principal));
     if (!from.includes(r.status)) throw RatingProblem.WRONG_STEP(`${r.status} → ${to}`);
+    const finished = to === 'rectified' ? { late: r.dueOn < todayInChina(new Date()) } : {};
     return this.dataSource.transaction(async (m) => {
+      // On exactly what was read: a step taken meanwhile (another status, another request, an extension) is not undone.
       const moved = await m
         .getRepository(BizRectification)
         .update(
-          { id: r.id, status: In(from), extendedDays: r.extendedDays },
-          { ...set, status: to, handledBy: set.handledBy ?? principal.subject },
+          { id: r.id, status: r.status, extendedDays: r.extendedDays, requestKind: r.requestKind ?? IsNull() },
+          { ...set, ...finished, status: to, handledBy: 'handledBy' in set ? set.handledBy : principal.subject },
         );
       if (moved.affected !== 1) throw RatingProblem.WRONG_STEP(`${r.id}: changed meanwhile`);
       const c = await m.getRepository(BizCase).findOneBy({ id: r.caseId });
@@ -168,10 +184,12 @@ export class WorkRectification {
       department: r.department,
       status: r.status,
       dueOn: r.dueOn,
-      overdue: ['pending', 'in-progress'].includes(r.status) && r.dueOn < today,
+      // Open past its due day (review included), or rectified after it.
+      overdue: (['pending', 'in-progress', 'review'].includes(r.status) && r.dueOn < today) || r.late,
       extendedDays: r.extendedDays,
       note: r.note,
       requestKind: r.requestKind,
+      requestReason: r.requestReason,
       reviewedBy: r.reviewedBy,
       reviewNote: r.reviewNote,
       revisit: r.revisit,
