@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { Topic, wireTopicOf } from '@gmp/contracts';
+import { subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
 import { businessPlatformService } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
-import { generateCitizenId } from '@gmp/gov-standards';
+import { DEMO_CITIZENS, generateCitizenId } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
 import { getJson, INTERNAL, post } from './dispatch-client.js';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
@@ -306,5 +306,78 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect(summary.groups.find((g) => g.key === '南京市政务服务中心')).toMatchObject({ ratings: 2, bad: 1, average: 3, open: 1 });
     for (const by of ['matter', 'bundle']) expect((await getJson(internal(`/ratings/summary?by=${by}`), INTERNAL)).status).toBe(200);
     expect((await getJson(internal('/ratings/summary?by=nothing'), INTERNAL)).status).toBe(400);
+  });
+
+  it('免申即享: a subject who gains a tag is offered its policies once — the demo family by the data platform’s own tag, a person through a tag event —, sees them with their own token, may object for good; losing the tag withdraws an offer not objected to', async () => {
+    const db = business.app.get(DataSource);
+    const schema = business.definition.schema;
+    const offersOf = async (key: string) =>
+      (await db.query(`SELECT policy_code, status, tag_version FROM "${schema}".biz_policy_offer WHERE subject_key = $1`, [key])) as {
+        policy_code: string;
+        status: string;
+        tag_version: number;
+      }[];
+    const kafka = new Kafka({ clientId: 'e2e-policies', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const tagEvent = (subjectKey: string, change: 'gained' | 'lost', version = 3) => ({
+      meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'data-platform', sentAt: new Date().toISOString() },
+      tagCode: 'newborn-family',
+      subjectKey,
+      change,
+      version,
+      at: new Date().toISOString(),
+    });
+    const send = (...events: object[]) =>
+      producer.send({
+        topic: wireTopicOf(Topic.DataTagChanged),
+        messages: events.map((e) => ({ key: (e as { subjectKey: string }).subjectKey, value: JSON.stringify(e) })),
+      });
+    try {
+      const first = await mine('policy.mine', {});
+      expect((first.body as { offers: unknown[] }).offers).toEqual([]);
+      const myKey = subjectKeyOf(DEMO_PERSON.idNumber, TEST_SUBJECT_KEY_SECRET);
+      // Twice (a redelivery): one offer.
+      await send(tagEvent(myKey, 'gained'), tagEvent(myKey, 'gained'));
+      const offers = await eventually(async () => {
+        const o = ((await mine('policy.mine', {})).body as { offers: Record<string, unknown>[] }).offers;
+        return o.length > 0 ? o : null;
+      }, 30_000);
+      expect(offers).toEqual([
+        expect.objectContaining({
+          policyCode: 'JS-ZC-YEBT',
+          status: 'offered',
+          tagCode: 'newborn-family',
+          tagVersion: 3,
+          bundleCode: 'JS-YJS-XSECS',
+        }),
+      ]);
+      expect(await offersOf(myKey)).toHaveLength(1);
+      for (const input of [{ policyCode: 'x', reason: '不需要' }, { policyCode: 'JS-ZC-YEBT' }, { policyCode: 'JS-ZC-YEBT', reason: 'x' }])
+        expect((await mine('policy.object', input)).status).toBe(400);
+      expect((await mine('policy.object', { policyCode: 'JS-ZC-NONE', reason: '不需要' })).body).toMatchObject({
+        status: 404,
+        code: 'OFFER_NOT_FOUND',
+      });
+      expect((await mine('policy.mine', {}, null)).body).toMatchObject({ status: 403, code: 'NOT_SIGNED_IN' });
+      expect((await mine('policy.object', { policyCode: 'JS-ZC-YEBT', reason: '已在单位申领' })).body).toMatchObject({
+        status: 'objected',
+      });
+      // An objection holds: gaining the tag again, or losing it, changes nothing.
+      await send(tagEvent(myKey, 'gained', 4), tagEvent(myKey, 'lost', 5));
+      // Another subject gains then loses it: the offer is withdrawn. (Kafka keeps each subject's events in order.)
+      const otherKey = subjectKeyOf(other.id, TEST_SUBJECT_KEY_SECRET);
+      await send(tagEvent(otherKey, 'gained'), tagEvent(otherKey, 'lost'));
+      await eventually(async () => ((await offersOf(otherKey))[0]?.status === 'withdrawn' ? true : null), 30_000);
+      expect(await offersOf(myKey)).toEqual([{ policy_code: 'JS-ZC-YEBT', status: 'objected', tag_version: 3 }]);
+      // The demo family gained 新生儿家庭 when the data platform evaluated its tag (SEED_DEMO): 育儿补贴 offered to both parents.
+      for (const parent of [DEMO_CITIZENS[1], DEMO_CITIZENS[2]])
+        await eventually(async () => {
+          const offers = await offersOf(subjectKeyOf(parent.id, TEST_SUBJECT_KEY_SECRET));
+          return offers.some((o) => o.policy_code === 'JS-ZC-YEBT' && o.status === 'offered') ? offers : null;
+        }, 30_000);
+    } finally {
+      await producer.disconnect();
+    }
   });
 });

@@ -17,7 +17,9 @@ export default async function globalSetup() {
     process.env.DATABASE_URL = postgres.value;
     process.env.KAFKA_BROKERS = kafka.value;
     process.env.REDIS_URL = redis.value;
-    process.stderr.write(`\n[test-infra] Kafka: ${kafka.description} (${kafka.source})\n[test-infra] PostgreSQL: ${postgres.description} (${postgres.source})\n[test-infra] Redis: ${redis.description} (${redis.source})\n`);
+    process.stderr.write(
+      `\n[test-infra] Kafka: ${kafka.description} (${kafka.source})\n[test-infra] PostgreSQL: ${postgres.description} (${postgres.source})\n[test-infra] Redis: ${redis.description} (${redis.source})\n`,
+    );
   } catch (err) {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     throw err;

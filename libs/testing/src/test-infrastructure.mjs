@@ -46,12 +46,23 @@ export async function obtainKafka(log) {
     const { KafkaContainer } = await import('@testcontainers/kafka');
     const container = await new KafkaContainer('confluentinc/cp-kafka:7.9.1').withKraft().start();
     const brokers = `${container.getHost()}:${container.getMappedPort(9093)}`;
-    return { value: brokers, source: 'testcontainers', description: `cp-kafka 7.9.1 container at ${brokers}`, stop: async () => void (await container.stop()) };
+    return {
+      value: brokers,
+      source: 'testcontainers',
+      description: `cp-kafka 7.9.1 container at ${brokers}`,
+      stop: async () => void (await container.stop()),
+    };
   }
   const { startLocalKafka } = await import(resolve(repoRoot, 'deploy/local/kafka/kafka-local.mjs'));
   const kafka = await startLocalKafka({ log });
   const brokers = kafka.brokers.join(',');
-  return { value: brokers, source: 'local-launcher', description: `Apache Kafka 3.9.1 from Maven Central (deploy/local/kafka) at ${brokers}`, pid: kafka.pid, stop: () => kafka.stop() };
+  return {
+    value: brokers,
+    source: 'local-launcher',
+    description: `Apache Kafka 3.9.1 from Maven Central (deploy/local/kafka) at ${brokers}`,
+    pid: kafka.pid,
+    stop: () => kafka.stop(),
+  };
 }
 
 /** @returns {Promise<{ value: string, source: string, description: string, stop: () => Promise<void> }>} */
@@ -62,7 +73,12 @@ export async function obtainPostgres() {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = await new PostgreSqlContainer('postgres:16-alpine').start();
     const url = container.getConnectionUri();
-    return { value: url, source: 'testcontainers', description: `postgres:16 container at ${redact(url)}`, stop: async () => void (await container.stop()) };
+    return {
+      value: url,
+      source: 'testcontainers',
+      description: `postgres:16 container at ${redact(url)}`,
+      stop: async () => void (await container.stop()),
+    };
   }
   const host = process.env.PGHOST ?? '127.0.0.1';
   const port = process.env.PGPORT ?? '5432';
@@ -105,11 +121,22 @@ export async function obtainRedis() {
     const { GenericContainer } = await import('testcontainers');
     const container = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
     const url = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
-    return { value: url, source: 'testcontainers', description: `redis:7 container at ${url}`, stop: async () => void (await container.stop()) };
+    return {
+      value: url,
+      source: 'testcontainers',
+      description: `redis:7 container at ${url}`,
+      stop: async () => void (await container.stop()),
+    };
   }
   const url = 'redis://127.0.0.1:6379';
   const { Redis } = await import('ioredis');
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1500,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -137,3 +137,41 @@ export class RateCaseReply {
   /** A bad rating's rectification (整改): the department and the working day it is due. */
   @IsOptionalOrNull() @IsObject() rectification!: { department: string; status: string; dueOn: string } | null;
 }
+
+/** 免申即享 / 政策直达: the policies offered to the signed-in person because they gained a tag (no input: whose comes from identity). */
+export class MyPoliciesInput {
+  @IsOptional() @IsInt() @Min(1) @Max(100) limit?: number;
+}
+
+export class PolicyOffer {
+  @IsString() policyCode!: string;
+  @IsString() policyName!: string;
+  @IsString() benefit!: string;
+  /** `offered`, `objected` (the person asked not to be offered it again), `withdrawn` (they lost the tag). */
+  @IsIn(['offered', 'objected', 'withdrawn']) status!: 'offered' | 'objected' | 'withdrawn';
+  @IsISO8601() offeredAt!: string;
+  /** Why they matched: the tag and the version of its rule. */
+  @IsString() tagCode!: string;
+  @IsInt() tagVersion!: number;
+  /** The bundle to apply with, prefilled (一件事), when the policy has one. */
+  @IsOptionalOrNull() @IsString() bundleCode!: string | null;
+}
+
+export class MyPoliciesReply {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => PolicyOffer) offers!: PolicyOffer[];
+}
+
+export class ObjectPolicyInput {
+  @Matches(/^[A-Z][A-Z0-9-]{2,63}$/) policyCode!: string;
+  @IsString() @Length(2, 500) reason!: string;
+}
+
+export class MyPoliciesRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => MyPoliciesInput) input!: MyPoliciesInput;
+}
+
+export class ObjectPolicyRequest {
+  @IsDefined() @ValidateNested() @Type(() => CallMeta) meta!: CallMeta;
+  @IsDefined() @ValidateNested() @Type(() => ObjectPolicyInput) input!: ObjectPolicyInput;
+}

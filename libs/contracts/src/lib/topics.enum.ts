@@ -95,6 +95,10 @@ export enum Topic {
   BusinessMyCase = 'business.case.get-mine.v1',
   /** Request-reply: the signed-in applicant rates a settled case or a decided part (好差评). */
   BusinessRateCase = 'business.case.rate.v1',
+  /** Request-reply: the policies offered to the signed-in person (免申即享, 政策直达). */
+  BusinessMyPolicies = 'business.policy.mine.v1',
+  /** Request-reply: the signed-in person objects to a policy offer (no further pushes of it). */
+  BusinessObjectPolicy = 'business.policy.object.v1',
   /** Request-reply: the signed-in applicant withdraws a case still in progress (撤回申请). */
   BusinessWithdrawCase = 'business.case.withdraw.v1',
   /** Request-reply (platform-internal): the keyed hash of a signed-in account's ID number. */

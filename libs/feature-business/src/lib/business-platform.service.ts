@@ -8,6 +8,7 @@ import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
 import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
 import { BizDepartment } from './back-office/department.entity.js';
 import { BizRating, BizRectification } from './ratings/ratings.entities.js';
+import { BizPolicy, BizPolicyOffer, BizTagMember } from './policies/policies.entities.js';
 import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
 import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
@@ -18,6 +19,7 @@ import { SupplementReminders1763900700000 } from './migrations/1763900700000-sup
 import { CaseCommitments1763900800000 } from './migrations/1763900800000-case-commitments.migration.js';
 import { PartClock1763900900000 } from './migrations/1763900900000-part-clock.migration.js';
 import { Ratings1763901000000 } from './migrations/1763901000000-ratings.migration.js';
+import { Policies1763901100000 } from './migrations/1763901100000-policies.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -40,6 +42,9 @@ export const businessPlatformService: ServiceDefinition = {
     BizCaseCommitment,
     BizRating,
     BizRectification,
+    BizPolicy,
+    BizPolicyOffer,
+    BizTagMember,
     BizDepartment,
     OutboxRecord,
     ProcessedMessage,
@@ -57,6 +62,7 @@ export const businessPlatformService: ServiceDefinition = {
     CaseCommitments1763900800000,
     PartClock1763900900000,
     Ratings1763901000000,
+    Policies1763901100000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
@@ -88,5 +94,8 @@ export const businessPlatformService: ServiceDefinition = {
     Topic.BusinessMyCase,
     Topic.BusinessWithdrawCase,
     Topic.BusinessRateCase,
+    Topic.BusinessMyPolicies,
+    Topic.BusinessObjectPolicy,
+    Topic.DataTagChanged,
   ],
 };

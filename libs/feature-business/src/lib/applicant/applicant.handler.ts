@@ -5,6 +5,10 @@ import {
   type MyCaseRequest,
   type MyCasesReply,
   type MyCasesRequest,
+  type MyPoliciesReply,
+  type MyPoliciesRequest,
+  type ObjectPolicyRequest,
+  type PolicyOffer,
   type RateCaseReply,
   type RateCaseRequest,
   Topic,
@@ -14,6 +18,7 @@ import { CaseViewService } from '../cases/case-view.service.js';
 import { ApplicantSubjectService } from './applicant-subject.service.js';
 import { WithdrawCase } from './usecases/withdraw-case/withdraw-case.usecase.js';
 import { RateCase } from '../ratings/usecases/rate-case/rate-case.usecase.js';
+import { PolicyOffersService } from '../policies/policy-offers.service.js';
 
 /** 我的办件 over Kafka (through dispatch, with the person's own token; messages arrive validated). */
 @Controller()
@@ -23,6 +28,7 @@ export class ApplicantHandler {
     private readonly views: CaseViewService,
     private readonly withdrawCase: WithdrawCase,
     private readonly rateCase: RateCase,
+    private readonly policies: PolicyOffersService,
   ) {}
 
   @MessagePattern(Topic.BusinessMyCases)
@@ -43,5 +49,15 @@ export class ApplicantHandler {
   @MessagePattern(Topic.BusinessRateCase)
   async rate(@Payload() r: RateCaseRequest): Promise<RateCaseReply> {
     return this.rateCase.execute(await this.applicant.caseOf(r.meta, r.input.caseNo), r.input);
+  }
+
+  @MessagePattern(Topic.BusinessMyPolicies)
+  async myPolicies(@Payload() r: MyPoliciesRequest): Promise<MyPoliciesReply> {
+    return { offers: await this.policies.of(await this.applicant.keyOf(r.meta), r.input.limit ?? 100) };
+  }
+
+  @MessagePattern(Topic.BusinessObjectPolicy)
+  async objectPolicy(@Payload() r: ObjectPolicyRequest): Promise<PolicyOffer> {
+    return this.policies.object(await this.applicant.keyOf(r.meta), r.input.policyCode, r.input.reason);
   }
 }

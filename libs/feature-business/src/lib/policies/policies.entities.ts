@@ -1,0 +1,80 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** 免申即享 / 政策直达: a policy offered to whoever gains a tag of the data platform (its eligibility rule is the tag's, in CEL). */
+@Entity({ name: 'biz_policy' })
+export class BizPolicy {
+  @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'PK_biz_policy' })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  name!: string;
+
+  /** What the person gets (e.g. 育儿补贴 每月 500 元). */
+  @Column({ type: 'varchar', length: 500 })
+  benefit!: string;
+
+  /** The data platform's tag that makes a subject eligible. */
+  @Index('IDX_biz_policy_tag')
+  @Column({ type: 'varchar', length: 64, name: 'tag_code' })
+  tagCode!: string;
+
+  /** The bundle to apply with (prefilled), if any. */
+  @Column({ type: 'varchar', length: 64, name: 'bundle_code', nullable: true })
+  bundleCode!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: 'active' | 'retired';
+}
+
+/** One policy offered to one subject (by the keyed hash of their ID number): once; an objection is kept for good. */
+@Entity({ name: 'biz_policy_offer' })
+@Index('UQ_biz_policy_offer', ['policyCode', 'subjectKey'], { unique: true })
+@Index('IDX_biz_policy_offer_subject', ['subjectKey'])
+export class BizPolicyOffer {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_biz_policy_offer' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64, name: 'policy_code' })
+  policyCode!: string;
+
+  @Column({ type: 'char', length: 64, name: 'subject_key' })
+  subjectKey!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: 'offered' | 'objected' | 'withdrawn';
+
+  @Column({ type: 'varchar', length: 64, name: 'tag_code' })
+  tagCode!: string;
+
+  @Column({ type: 'int', name: 'tag_version' })
+  tagVersion!: number;
+
+  @Column({ type: 'timestamptz', name: 'offered_at' })
+  offeredAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'changed_at' })
+  changedAt!: Date;
+
+  @Column({ type: 'varchar', length: 500, name: 'objection', nullable: true })
+  objection!: string | null;
+}
+
+/**
+ * The data platform's tag memberships as the business platform has heard them (TagGained /
+ * TagLost, by subject key): a policy published after a subject gained its tag is offered to them
+ * too, whatever the order the event and the policy arrived in.
+ */
+@Entity({ name: 'biz_tag_member' })
+export class BizTagMember {
+  @PrimaryColumn({ type: 'varchar', length: 64, name: 'tag_code', primaryKeyConstraintName: 'PK_biz_tag_member' })
+  tagCode!: string;
+
+  @PrimaryColumn({ type: 'char', length: 64, name: 'subject_key', primaryKeyConstraintName: 'PK_biz_tag_member' })
+  subjectKey!: string;
+
+  @Column({ type: 'int', name: 'tag_version' })
+  tagVersion!: number;
+
+  @Column({ type: 'timestamptz' })
+  since!: Date;
+}

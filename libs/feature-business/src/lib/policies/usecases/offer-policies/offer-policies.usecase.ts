@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DataTagChangedEvent } from '@gmp/contracts';
+import { quoteTablePath } from '@gmp/messaging';
+import { BizPolicy, BizPolicyOffer, BizTagMember } from '../../policies.entities.js';
+
+/**
+ * 政策直达: a subject who gains a tag is offered every active policy on it — once (a redelivered
+ * or repeated event changes nothing), never again after they objected; one who loses it has the
+ * offers they did not object to withdrawn. The memberships heard are kept (`biz_tag_member`), so
+ * a policy published later is offered to those who have its tag already (`offerToMembers`).
+ * Only the keyed hash of the subject travels and is kept: the person sees their offers through
+ * `policy.mine` with their own token.
+ */
+@Injectable()
+export class OfferPolicies {
+  private readonly log = new Logger('PolicyOffers');
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async execute(e: DataTagChangedEvent): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const members = m.getRepository(BizTagMember);
+      if (e.change === 'gained')
+        await members.upsert({ tagCode: e.tagCode, subjectKey: e.subjectKey, tagVersion: e.version, since: new Date(e.at) }, [
+          'tagCode',
+          'subjectKey',
+        ]);
+      else await members.delete({ tagCode: e.tagCode, subjectKey: e.subjectKey });
+      const policies = await m.getRepository(BizPolicy).findBy({ tagCode: e.tagCode, status: 'active' });
+      const offers = quoteTablePath(m.getRepository(BizPolicyOffer).metadata.tablePath);
+      let changed = 0;
+      for (const p of policies)
+        changed +=
+          e.change === 'gained'
+            ? await this.offer(m, p, `SELECT $2::varchar, $3::char(64), $4::int, $5::timestamptz`, [
+                p.code,
+                e.subjectKey,
+                e.version,
+                new Date(e.at),
+              ])
+            : rowCount(
+                (await m.query(
+                  `UPDATE ${offers} SET status = 'withdrawn', changed_at = $3 WHERE policy_code = $1 AND subject_key = $2 AND status = 'offered' RETURNING id`,
+                  [p.code, e.subjectKey, new Date(e.at)],
+                )) as unknown[],
+              );
+      if (changed > 0) this.log.log(`政策推送 (policy offers) ${e.change} ${e.tagCode}: ${changed}`);
+      return changed;
+    });
+  }
+
+  /** A policy just published (or changed): offered to every subject who has its tag now. */
+  async offerToMembers(policy: BizPolicy): Promise<number> {
+    if (policy.status !== 'active') return 0;
+    const members = quoteTablePath(this.dataSource.getMetadata(BizTagMember).tablePath);
+    return this.dataSource.transaction((m) =>
+      this.offer(m, policy, `SELECT $2::varchar, subject_key, tag_version, since FROM ${members} WHERE tag_code = $3`, [
+        policy.code,
+        policy.tagCode,
+      ]),
+    );
+  }
+
+  /**
+   * Offers `policy` to the subjects `source` selects (policy code, subject key, tag version, since;
+   * parameters from $2): new ones offered, withdrawn ones offered again, objected ones never.
+   */
+  private async offer(m: EntityManager, policy: BizPolicy, source: string, params: unknown[]): Promise<number> {
+    const offers = quoteTablePath(m.getRepository(BizPolicyOffer).metadata.tablePath);
+    const rows = (await m.query(
+      `INSERT INTO ${offers} (id, policy_code, subject_key, status, tag_code, tag_version, offered_at, changed_at)
+       SELECT gen_random_uuid(), s.policy_code, s.subject_key, 'offered', $1, s.tag_version, s.since, s.since
+         FROM (${source}) AS s(policy_code, subject_key, tag_version, since)
+       ON CONFLICT (policy_code, subject_key) DO UPDATE SET status = 'offered', tag_version = EXCLUDED.tag_version, changed_at = EXCLUDED.changed_at
+         WHERE ${offers}.status = 'withdrawn'
+       RETURNING id`,
+      [policy.tagCode, ...params],
+    )) as unknown[];
+    return rowCount(rows);
+  }
+}
+
+/** RETURNING rows from either driver's answer ([rows, count] for UPDATE on node-postgres, rows otherwise). */
+function rowCount(answer: unknown[]): number {
+  return Array.isArray(answer[0]) ? (answer[0] as unknown[]).length : answer.length;
+}
