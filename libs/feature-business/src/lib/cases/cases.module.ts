@@ -19,6 +19,7 @@ import { SweepSupplements } from './usecases/sweep-supplements/sweep-supplements
 import { VerifyCommitments } from './usecases/verify-commitments/verify-commitments.usecase.js';
 import { CommitmentRevocation } from './commitment-revocation.service.js';
 import { CaseViewService } from './case-view.service.js';
+import { ApplicantNotifier } from './applicant-notifier.service.js';
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
@@ -42,6 +43,7 @@ import { CaseViewService } from './case-view.service.js';
     CommitmentRevocation,
     VerifyCommitments,
     CaseViewService,
+    ApplicantNotifier,
   ],
   exports: [
     SubmitApplication,
@@ -54,6 +56,7 @@ import { CaseViewService } from './case-view.service.js';
     CommitmentRevocation,
     VerifyCommitments,
     CaseViewService,
+    ApplicantNotifier,
   ],
 })
 export class CasesModule {}

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '@gmp/identity';
 import { CaseProgressService } from '../../../cases/case-progress.service.js';
+import { ApplicantNotifier } from '../../../cases/applicant-notifier.service.js';
 import { BizCase, BizCasePart, type PartMarks, SEND_BACK_PAUSE } from '../../../cases/cases.entities.js';
 import { DecidePart } from '../../../cases/usecases/decide-part/decide-part.usecase.js';
 import { BundlesService } from '../../../bundles/bundles.service.js';
@@ -46,6 +47,7 @@ export class TakeAction {
     private readonly bundles: BundlesService,
     private readonly decide: DecidePart,
     private readonly progress: CaseProgressService,
+    private readonly notifier: ApplicantNotifier,
   ) {}
 
   async execute(cmd: TakeActionCommand): Promise<TakeActionResult> {
@@ -145,6 +147,9 @@ export class TakeAction {
         part.matterCode,
       );
     });
+    // 补正: the applicant is told what to correct (after the commit, not waited for).
+    if (sendBack)
+      void this.notifier.sentBack(c, part.matterName, [...marks!.fields, ...marks!.materials], `${part.id}:${new Date().getTime()}`);
     return { partId: part.id, caseNo: c.caseNo, state: action.to, status: 'dispatched' };
   }
 

@@ -17,6 +17,7 @@ import { type CommitmentCheck, formIdOf, type MatterDefinition } from '../../../
 import { CaseProblem } from '../../cases.problems.js';
 import { APPLICANT_ID_LABEL } from '../../case-progress.service.js';
 import { PrefillService } from '../../prefill.service.js';
+import { ApplicantNotifier } from '../../applicant-notifier.service.js';
 
 /** Working days the applicant has to supply a material accepted missing (容缺). */
 export const SUPPLEMENT_DAYS = 5;
@@ -62,6 +63,7 @@ export class SubmitApplication {
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     private readonly prefill: PrefillService,
     private readonly matters: MattersService,
+    private readonly notifier: ApplicantNotifier,
   ) {}
 
   async execute(cmd: SubmitApplicationCommand): Promise<SubmitApplicationResult> {
@@ -152,7 +154,7 @@ export class SubmitApplication {
       );
     const commitments = await this.commitmentsOf(bundle, materials);
     try {
-      return await this.dataSource.transaction(async (m) => {
+      const stored = await this.dataSource.transaction(async (m) => {
         const id = randomUUID();
         const c: BizCase = {
           id,
@@ -248,6 +250,9 @@ export class SubmitApplication {
         this.outbox.wake();
         return { case: c, created: true };
       });
+      // The applicant is told of the acceptance and the committed day (after the commit, not waited for).
+      void this.notifier.accepted(stored.case, bundle.name);
+      return stored;
     } catch (err) {
       // Two submissions with one key at once: the loser answers what the winner stored.
       if (cmd.idempotencyKey && (err as { code?: string }).code === '23505') {
