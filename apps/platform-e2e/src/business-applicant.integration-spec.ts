@@ -8,10 +8,11 @@ import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
 import { DEMO_CITIZENS, generateCitizenId } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
+import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
 import { getJson, INTERNAL, post } from './dispatch-client.js';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
+import { provisionStaff } from './staff-accounts.js';
 
 type Field = { id: string; type: string; codeList?: string[] };
 type MyCase = {
@@ -46,18 +47,7 @@ describe('business platform: the applicant’s side (我的办件) through dispa
   const mine = (code: string, input: object, bearer: string | null = token) =>
     post(`${dispatch.url}/v1/capabilities/${code}/invoke`, input, bearer ? { authorization: `Bearer ${bearer}` } : {});
   /** A staff account in `department` with `roles`, signed in. */
-  const provision = async (username: string, department: string, roles: string[]) => {
-    const [{ id }] = (await tech.app
-      .get(DataSource)
-      .query(`SELECT id FROM "${tech.definition.schema}".department WHERE name = $1`, [department])) as { id: string }[];
-    const r = await fetch(`${tech.url}/internal/v1/staff`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN },
-      body: JSON.stringify({ username, name: username, password: 'Staff-Pass-12', departmentId: id, roles }),
-    });
-    expect(r.status).toBe(201);
-    return (await flows.signIn({ username, password: 'Staff-Pass-12' })).token!;
-  };
+  const provision = (username: string, department: string, roles: string[]) => provisionStaff(tech, flows, username, department, roles);
   /** A rating reviewer of 南京市 (rating:review, the city and below). */
   const provisionReviewer = () => provision('nj-rating-reviewer', '南京市', ['rating-reviewer']);
   const apply = async (applicant: { id: string; name: string }) => {

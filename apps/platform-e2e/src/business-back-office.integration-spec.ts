@@ -7,10 +7,11 @@ import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, DEMO_STAFF, techCapabilitiesService } from '@gmp/feature-tech';
 import { DEMO_CITIZENS, DEMO_COMPANIES, generateCitizenId, generateCreditCode } from '@gmp/gov-standards';
 import { type RunningService, startService } from '@gmp/service-kit';
-import { eventually, inOwnSchema, integrationEnv, TEST_INTERNAL_API_TOKEN } from '@gmp/testing';
+import { eventually, inOwnSchema, integrationEnv } from '@gmp/testing';
 import { getJson, INTERNAL, post } from './dispatch-client.js';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
+import { provisionStaff } from './staff-accounts.js';
 
 type Field = { id: string; type: string; source: string; codeList?: string[] };
 type InboxItem = { partId: string; caseNo: string; matterCode: string; matterName: string; state: string | null; assignee: string | null };
@@ -48,27 +49,7 @@ describe('business platform: back office (部门审批) with staff tokens and da
     ((await office(`/parts?box=${box}&limit=100`, token)).body as { items: InboxItem[] }).items;
   const caseOf = async (caseNo: string) => (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as CaseView;
   const techQuery = (sql: string, params: unknown[]) => tech.app.get(DataSource).query(sql, params) as Promise<Record<string, unknown>[]>;
-  const departmentId = async (name: string) =>
-    (
-      (await tech.app.get(DataSource).query(`SELECT id FROM "${tech.definition.schema}".department WHERE name = $1`, [name])) as {
-        id: string;
-      }[]
-    )[0]!.id;
-  const provision = async (username: string, department: string, roles: string[]) => {
-    const r = await fetch(`${tech.url}/internal/v1/staff`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN },
-      body: JSON.stringify({
-        username,
-        name: username,
-        password: 'Back-Office-Pass-1',
-        departmentId: await departmentId(department),
-        roles,
-      }),
-    });
-    expect(r.status).toBe(201);
-    return (await flows.signIn({ username, password: 'Back-Office-Pass-1' })).token!;
-  };
+  const provision = (username: string, department: string, roles: string[]) => provisionStaff(tech, flows, username, department, roles);
   const applyNewborn = async (applicant = parent, subjects?: Record<string, string>) => {
     const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
     const form = Object.fromEntries(

@@ -1,15 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentPrincipal, type Principal, RequirePermissions } from '@gmp/identity';
-import { ActionBody, CommitmentDecisionBody, CommitmentsQuery, ExtendBody, InboxQuery, PauseBody } from './back-office.dto.js';
+import { ActionBody, CommitmentDecisionBody, CommitmentsQuery, ExtendBody, InboxQuery, PauseBody, UUID } from './back-office.dto.js';
 import { BackOfficeProblem } from './back-office.problems.js';
 import { commitmentView, StaffPartsService } from './staff-parts.service.js';
 import { ClaimPart } from './usecases/claim-part/claim-part.usecase.js';
 import { DecideCommitment } from './usecases/decide-commitment/decide-commitment.usecase.js';
 import { PartClock } from './usecases/part-clock/part-clock.usecase.js';
 import { TakeAction } from './usecases/take-action/take-action.usecase.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A part id that cannot exist is answered like one outside the data scope: 404. */
 function partId(raw: string): string {

@@ -2,6 +2,9 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { PAUSE_REASONS } from '../cases/cases.entities.js';
 
+/** The shape of the back office's ids (parts, rectifications): anything else cannot exist and is answered 404. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class InboxQuery {
   /** `todo` 待办 (default), `mine` 我签收的, `done` 已办. */
   @IsOptional() @IsIn(['todo', 'mine', 'done']) box?: 'todo' | 'mine' | 'done';

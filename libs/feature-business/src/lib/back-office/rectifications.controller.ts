@@ -9,9 +9,8 @@ import {
   RectificationReviewBody,
   RectificationsQuery,
   RectifiedBody,
+  UUID,
 } from './back-office.dto.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function rectificationId(raw: string): string {
   if (!UUID.test(raw)) throw RatingProblem.RECTIFICATION_NOT_FOUND(raw.slice(0, 64));

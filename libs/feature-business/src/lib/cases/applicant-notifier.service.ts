@@ -9,7 +9,7 @@ const TIMEOUT_MS = 10_000;
 /**
  * Tells the applicant, by SMS to the phone their form gave (数据元 DE00007), of the steps that
  * ask something of them or promise them a day: acceptance with the committed due day, and a
- * send-back with what to correct. After the step committed, best effort (the timeline has it
+ * send-back with what to correct, a 容缺 supplement soon due. After the step committed, best effort (the timeline has it
  * either way), once per step (the notification's dedupKey).
  */
 @Injectable()
@@ -28,6 +28,16 @@ export class ApplicantNotifier {
       'materials-needed',
       { matter: matterName, caseNo: c.caseNo, materials: items.join('、') || '见办件详情' },
       `${c.caseNo}:sent-back:${step}`,
+    );
+  }
+
+  /** 容缺: two working days before a supplement's due day. */
+  reminded(c: BizCase, supplement: { id: string; materialName: string; dueOn: string }): Promise<void> {
+    return this.send(
+      c,
+      'materials-needed',
+      { matter: `容缺补正（${supplement.dueOn} 前）`, caseNo: c.caseNo, materials: supplement.materialName },
+      `supplement-reminder:${supplement.id}`,
     );
   }
 

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataPrefillReply, Topic, validateMessage } from '@gmp/contracts';
 import { CapabilityClient, describeError } from '@gmp/messaging';
 import type { BundlePlan } from '../bundles/bundle.compiler.js';
+import { caseCallMeta } from './case-progress.service.js';
 
 const TIMEOUT_MS = 5_000;
 
@@ -55,14 +55,7 @@ export class PrefillService {
           Topic.DataPrefill,
           null, // no plain ID number as a Kafka key (keys end up in logs and tools)
           {
-            meta: {
-              messageId: randomUUID(),
-              correlationId: why.caseNo,
-              app: 'business-platform',
-              caseId: why.caseNo,
-              purpose: why.purpose.slice(0, 256),
-              sentAt: new Date().toISOString(),
-            },
+            meta: caseCallMeta(why.caseNo, why.purpose),
             input: { subjectId, dataElements: [...new Set(fields.map((f) => f.element))].slice(0, 100) },
           },
           TIMEOUT_MS,

@@ -1,11 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { type DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
-import { Topic } from '@gmp/contracts';
-import { CapabilityClient } from '@gmp/messaging';
 import { todayInChina } from '@gmp/gov-standards';
-import { applicantPhone, CaseProgressService } from '../../case-progress.service.js';
+import { CaseProgressService } from '../../case-progress.service.js';
+import { ApplicantNotifier } from '../../applicant-notifier.service.js';
 import { BizCase, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
 
 const EVERY_MS = 60_000;
@@ -25,7 +23,7 @@ export class SweepSupplements implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly progress: CaseProgressService,
-    private readonly capabilities: CapabilityClient,
+    private readonly notifier: ApplicantNotifier,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,31 +71,7 @@ export class SweepSupplements implements OnApplicationBootstrap, OnApplicationSh
       });
       if (!c) continue;
       n++;
-      const phone = applicantPhone(c.form);
-      if (phone)
-        await this.capabilities
-          .request(
-            Topic.NotificationSend,
-            null,
-            {
-              meta: {
-                messageId: randomUUID(),
-                correlationId: c.caseNo,
-                app: 'business-platform',
-                caseId: c.caseNo,
-                sentAt: now.toISOString(),
-              },
-              input: {
-                channel: 'sms',
-                to: phone,
-                template: 'materials-needed',
-                params: { matter: `容缺补正（${s.dueOn} 前）`.slice(0, 64), caseNo: c.caseNo, materials: s.materialName.slice(0, 64) },
-                dedupKey: `supplement-reminder:${s.id}`,
-              },
-            },
-            10_000,
-          )
-          .catch((err: Error) => this.log.warn(`容缺提醒短信未发出 (reminder SMS not sent) ${c.caseNo}: ${err.message}`));
+      await this.notifier.reminded(c, s);
     }
     if (n > 0) this.log.log(`容缺提醒 (supplements reminded): ${n}`);
     return n;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DataExistsReply, Topic, validateMessage } from '@gmp/contracts';
 import type { CryptoProvider } from '@gmp/gm-crypto';
-import { CapabilityClient, describeError, ProviderError, quoteTablePath } from '@gmp/messaging';
+import { CapabilityClient, describeError, preparedQuery, ProviderError, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import { APPLICANT_ID_LABEL, CaseProgressService, caseCallMeta } from '../../case-progress.service.js';
 import { BizCase, BizCaseCommitment, BizCasePart } from '../../cases.entities.js';
@@ -89,14 +89,15 @@ export class VerifyCommitments implements OnApplicationBootstrap, OnApplicationS
                          AND c.delivered_at + make_interval(days => v.after_days) <= $1)
            AND EXISTS (SELECT 1 FROM ${p} p WHERE p.case_id = v.case_id AND p.matter_code = v.matter_code AND p.status = 'approved')`
         : `v.status = 'revoked' AND v.revocation_done_at IS NULL`;
-    const ids = (await this.dataSource.query(
+    const list = await preparedQuery<{ id: string }>(
+      this.dataSource,
+      `business-commitment-lease-${kind}`,
       `UPDATE ${v} SET next_try_at = $1::timestamptz + make_interval(secs => $2), attempts = attempts + ${kind === 'check' ? 1 : 0}
         WHERE id IN (SELECT v.id FROM ${v} v WHERE ${due} AND (v.next_try_at IS NULL OR v.next_try_at <= $1)
                       ORDER BY v.next_try_at NULLS FIRST LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING id`,
       [now, LEASE_SECONDS, BATCH],
-    )) as [{ id: string }[], number] | { id: string }[];
-    const list = (Array.isArray(ids[0]) ? ids[0] : ids) as { id: string }[];
+    );
     if (list.length === 0) return [];
     return this.dataSource.getRepository(BizCaseCommitment).findBy(list.map((r) => ({ id: r.id })));
   }
