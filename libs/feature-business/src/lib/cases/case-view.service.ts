@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 import type { MyCaseReply, MyCaseSummary } from '@gmp/contracts';
 import { BundlesService } from '../bundles/bundles.service.js';
 import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
@@ -95,8 +95,37 @@ export class CaseViewService {
     const rows = await this.dataSource
       .getRepository(BizCase)
       .find({ where: { applicantKey }, order: { submittedAt: 'DESC', id: 'ASC' }, take: limit + 1, skip: offset });
-    const cases: MyCaseSummary[] = [];
-    for (const c of rows.slice(0, limit)) cases.push(await this.summary(c));
+    const page = rows.slice(0, limit);
+    if (page.length === 0) return { cases: [], more: false };
+    // The page's parts, open supplements and bundle names in three reads, not three per case.
+    const ids = page.map((c) => c.id);
+    const [parts, supplements] = await Promise.all([
+      this.dataSource.getRepository(BizCasePart).findBy({ caseId: In(ids) }),
+      this.dataSource.getRepository(BizCaseSupplement).findBy({ caseId: In(ids), status: 'open' }),
+    ]);
+    const names = new Map<string, Promise<string>>();
+    const nameOf = (c: BizCase) => {
+      const key = `${c.bundleCode}@${c.bundleVersion}`;
+      if (!names.has(key))
+        names.set(
+          key,
+          this.bundles.get(c.bundleCode, c.bundleVersion).then(
+            (b) => b.plan.name,
+            () => c.bundleCode,
+          ),
+        );
+      return names.get(key)!;
+    };
+    const cases = await Promise.all(
+      page.map(async (c) =>
+        this.summaryOf(
+          c,
+          parts.filter((p) => p.caseId === c.id),
+          supplements.filter((x) => x.caseId === c.id),
+          await nameOf(c),
+        ),
+      ),
+    );
     return { cases, more: rows.length > limit };
   }
 
@@ -125,14 +154,17 @@ export class CaseViewService {
     };
   }
 
-  private async summary(c: BizCase, known?: BizCasePart[]): Promise<MyCaseSummary> {
-    const parts = known ?? (await this.dataSource.getRepository(BizCasePart).findBy({ caseId: c.id }));
+  private async summary(c: BizCase, parts: BizCasePart[]): Promise<MyCaseSummary> {
     const supplements = await this.dataSource.getRepository(BizCaseSupplement).findBy({ caseId: c.id, status: 'open' });
     const bundle = await this.bundles.get(c.bundleCode, c.bundleVersion).catch(() => null);
+    return this.summaryOf(c, parts, supplements, bundle?.plan.name ?? c.bundleCode);
+  }
+
+  private summaryOf(c: BizCase, parts: BizCasePart[], supplements: BizCaseSupplement[], bundleName: string): MyCaseSummary {
     return {
       caseNo: c.caseNo,
       bundleCode: c.bundleCode,
-      bundleName: bundle?.plan.name ?? c.bundleCode,
+      bundleName,
       status: c.status,
       submittedAt: c.submittedAt.toISOString(),
       finishedAt: c.finishedAt?.toISOString() ?? null,
