@@ -6,10 +6,11 @@ import { businessPlatformService } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
-import { DEMO_CITIZENS, generateCitizenId } from '@gmp/gov-standards';
+import { DEMO_CITIZENS, DEMO_COMPANIES, generateCitizenId } from '@gmp/gov-standards';
+import { AccountsService } from '@gmp/tech-identity';
 import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
-import { getJson, INTERNAL, post } from './dispatch-client.js';
+import { getJson, INTERNAL, post, putJson } from './dispatch-client.js';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
 import { provisionStaff } from './staff-accounts.js';
@@ -50,22 +51,29 @@ describe('business platform: the applicant’s side (我的办件) through dispa
   const provision = (username: string, department: string, roles: string[]) => provisionStaff(tech, flows, username, department, roles);
   /** A rating reviewer of 南京市 (rating:review, the city and below). */
   const provisionReviewer = () => provision('nj-rating-reviewer', '南京市', ['rating-reviewer']);
-  const apply = async (applicant: { id: string; name: string }) => {
-    const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
+  const apply = async (applicant: { id: string; name: string }, bundleCode = 'JS-YJS-XSECS', materials: object = {}) => {
+    const plan = ((await getJson(internal(`/bundles/${bundleCode}`), INTERNAL)).body as { plan: { form: Field[] } }).plan;
     const values: Record<string, unknown> = {
       string: '测试值',
       number: 10,
       boolean: true,
       date: '2026-11-30',
       datetime: '2026-11-30T08:15:00+08:00',
-      citizenId: applicant.id,
+      // A company's forms name people (its legal representative): the demo person.
+      citizenId: /^\d{17}[\dX]$/.test(applicant.id) ? applicant.id : DEMO_PERSON.idNumber,
       phone: '13800138000',
     };
     const form = Object.fromEntries(plan.form.map((f) => [f.id, f.type === 'code' ? f.codeList?.[0] : values[f.type]]));
-    const r = await post(internal('/applications'), { bundleCode: 'JS-YJS-XSECS', applicant, form }, WINDOW);
-    expect(r.status).toBe(201);
+    const r = await post(internal('/applications'), { bundleCode, applicant, form, materials }, WINDOW);
+    if (r.status !== 201) throw new Error(`application refused: ${r.status} ${JSON.stringify(r.body)}`);
     return (r.body as { caseNo: string }).caseNo;
   };
+
+  /** 企业开办 for a company (its two materials handed in). */
+  const applyForCompany = (company: { id: string; name: string }) =>
+    apply(company, 'JS-YJS-QYKB', { ARTICLES: { fileId: 'a' }, PREMISES: { fileId: 'p' } });
+  const dataDb = () => data.app.get(DataSource);
+  const dataSchema = () => data.definition.schema;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -370,4 +378,268 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       await producer.disconnect();
     }
   });
+  it('policies through the API: a rule dry-run and published on the data platform (each subject scanned has a bulk record), versioned, offered with why the person matched; bad rules and inputs refused with nothing kept', async () => {
+    const CODE = 'JS-ZC-XSELB';
+    const policies = (path = '') => internal(`/policies${path}`);
+    const ADMIN = { ...INTERNAL, 'x-caller': 'policy-admin@minzheng' };
+    const RULE =
+      "'JS-WJ-CS-0001' in profile.mentions && profile.mentions['JS-WJ-CS-0001'].exists(b, timestamp(b.cssj) > timestamp(now) - duration('8760h'))";
+    const body = {
+      name: '新生儿礼包 (newborn gift)',
+      benefit: '新生儿健康礼包一份 (a newborn health kit)',
+      eligibility: '一年内出生证明上登记的父母 (parents named on a birth certificate of the last year)',
+      rule: RULE,
+      bundleCode: 'JS-YJS-XSECS',
+    };
+    const put = (b: object, headers: Record<string, string> = ADMIN, code = CODE) => putJson(policies(`/${code}`), b, headers);
+    const db = business.app.get(DataSource);
+    const offersOf = async (idNumber: string) =>
+      (await db.query(
+        `SELECT status, policy_version FROM "${business.definition.schema}".biz_policy_offer WHERE policy_code = $1 AND subject_key = $2`,
+        [CODE, subjectKeyOf(idNumber, TEST_SUBJECT_KEY_SECRET)],
+      )) as { status: string; policy_version: number }[];
+    const [, li, wang] = DEMO_CITIZENS;
+
+    // A dry run: what the rule would select, nothing published.
+    const dry = await post(policies(`/${CODE}/dry-run`), { rule: RULE }, ADMIN);
+    expect(dry.status).toBe(200);
+    const report = dry.body as {
+      tagCode: string;
+      matches: number;
+      scanned: number;
+      currentVersion: number;
+      added: number;
+      sample: string[];
+    };
+    expect(report).toMatchObject({ tagCode: 'policy-js-zc-xselb', currentVersion: 0 });
+    expect(report.matches).toBeGreaterThanOrEqual(2);
+    expect(report.added).toBe(report.matches);
+    expect(report.scanned).toBeGreaterThan(report.matches);
+    expect((await getJson(policies(`/${CODE}`), INTERNAL)).status).toBe(404);
+
+    // Refused, each with its code, and nothing kept.
+    for (const [b, status, code] of [
+      [{ ...body, rule: "profile.records['x'" }, 422, 'RULE_INVALID'],
+      [{ ...body, rule: '1 + 1' }, 422, 'RULE_INVALID'],
+      [{ ...body, tagCode: 'newborn-family' }, 400, 'RULE_OR_TAG'],
+      [{ ...body, rule: undefined }, 400, 'RULE_OR_TAG'],
+      [{ ...body, bundleCode: 'JS-YJS-NONE' }, 422, 'BUNDLE_NOT_FOUND'],
+      [{ ...body, name: '' }, 400, undefined],
+      [{ ...body, status: 'paused' }, 400, undefined],
+      [{ ...body, extra: 1 }, 400, undefined],
+    ] as [object, number, string | undefined][]) {
+      const r = await put(b);
+      expect({ status: r.status, code: (r.body as { code?: string }).code }).toEqual({ status, code: code ?? expect.any(String) });
+    }
+    expect((await put(body, INTERNAL)).body).toMatchObject({ status: 400, code: 'CALLER_REQUIRED' });
+    expect((await put(body, ADMIN, 'js-lower')).body).toMatchObject({ status: 400, code: 'POLICY_CODE_INVALID' });
+    expect((await post(policies(`/${CODE}/dry-run`), { rule: 'profile.(' }, ADMIN)).body).toMatchObject({
+      status: 422,
+      code: 'RULE_INVALID',
+    });
+    expect((await getJson(policies(`/${CODE}`), INTERNAL)).status).toBe(404);
+    expect(await offersOf(li.id)).toEqual([]);
+
+    // Published: the rule as the tag's version 1; the parents gain it and are offered the policy (as tag events).
+    const first = await put(body);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      code: CODE,
+      version: 1,
+      status: 'active',
+      tagCode: 'policy-js-zc-xselb',
+      tagVersion: 1,
+      changed: true,
+    });
+    expect((first.body as { tag: { added: number } }).tag.added).toBe(report.matches);
+    for (const parent of [li, wang])
+      await eventually(async () => ((await offersOf(parent.id))[0]?.status === 'offered' ? true : null), 30_000);
+    expect(await offersOf(DEMO_PERSON.idNumber)).toEqual([]);
+    // The same body again publishes nothing.
+    expect(await put(body)).toMatchObject({ status: 200, body: { version: 1, changed: false } });
+    expect((await put({ ...body, rule: undefined, tagCode: 'newborn-family' })).body).toMatchObject({
+      status: 409,
+      code: 'ELIGIBILITY_SOURCE_FIXED',
+    });
+
+    // The scans read every subject's profile: bulk records in each one's "who used my data" — the parents' and 张三's alike.
+    const data = dataDb();
+    for (const who of [li.id, DEMO_PERSON.idNumber]) {
+      const records = (await data.query(
+        `SELECT processing, bulk, app, purpose, resource FROM "${dataSchema()}".data_access_record WHERE subject_key = $1 AND purpose LIKE $2 ORDER BY processing`,
+        [subjectKeyOf(who, TEST_SUBJECT_KEY_SECRET), `%${CODE}%`],
+      )) as { processing: string; bulk: boolean; app: string; resource: string }[];
+      expect(records.map((r) => [r.processing, r.bulk, r.app, r.resource])).toEqual([
+        ['tag-dry-run', true, 'business-platform', 'JS-WJ-CS-0001'],
+        ['tag-publish', true, 'business-platform', 'JS-WJ-CS-0001'],
+      ]);
+    }
+
+    // A new version (the benefit): the tag's rule unchanged; every version kept.
+    expect((await put({ ...body, benefit: '新生儿健康礼包及疫苗接种包 (kit and vaccination pack)' })).body).toMatchObject({
+      version: 2,
+      tagVersion: 1,
+      changed: true,
+    });
+    // Retired: the open offers withdrawn at once.
+    const retired = await put({ ...body, benefit: '新生儿健康礼包及疫苗接种包 (kit and vaccination pack)', status: 'retired' });
+    expect(retired.body).toMatchObject({ version: 3, status: 'retired' });
+    expect((retired.body as { withdrawn: number }).withdrawn).toBeGreaterThanOrEqual(2);
+    expect(await offersOf(li.id)).toEqual([{ status: 'withdrawn', policy_version: 1 }]);
+    const read = (await getJson(policies(`/${CODE}`), INTERNAL)).body as {
+      versions: { version: number }[];
+      offers: Record<string, number>;
+    };
+    expect(read.versions.map((v) => v.version)).toEqual([3, 2, 1]);
+    expect(read.offers['offered'] ?? 0).toBe(0);
+    const listed = (await getJson(policies(), INTERNAL)).body as { policies: { code: string }[] };
+    expect(listed.policies.map((p) => p.code)).toEqual(expect.arrayContaining([CODE, 'JS-ZC-YEBT']));
+  }, 120_000);
+
+  it('one thing done (issue 16, done when): a family gains 新生儿家庭, is offered 育儿补贴, the mother applies and follows her case from her own account, rates a part badly; the department rectifies, a reviewer closes it — and a company’s agent acts for the company only as authorised', async () => {
+    const WJW_BIRTH = '11320100MB1234567X4000001000';
+    const mother = { id: generateCitizenId({ regionCode: '320104', birthDate: '1994-05-06', sequence: 52 }), name: '钱八' };
+    const father = generateCitizenId({ regionCode: '320104', birthDate: '1992-08-09', sequence: 71 });
+    await tech.app.get(AccountsService).create(mother.id, mother.name, 'Mother-Pass-12', 3, '13900139000');
+    const motherToken = (await flows.signIn({ username: mother.id, password: 'Mother-Pass-12' }, { scope: 'openid capabilities:invoke' }))
+      .token!;
+    const as = (code: string, input: object) => mine(code, input, motherToken);
+    expect(((await as('policy.mine', {})).body as { offers: unknown[] }).offers).toEqual([]);
+
+    // The parents are in the population library; the birth is registered: the data platform re-evaluates the parents' tags;
+    // 新生儿家庭 gained; 育儿补贴 offered.
+    const FEED = { ...INTERNAL, 'x-caller': 'feed@department' };
+    const population = await post(
+      `${data.url}/internal/v1/data/resources/JS-GA-RK-0001/records`,
+      {
+        department: '省公安厅',
+        records: [
+          [mother.id, mother.name, '2', '1994-05-06'],
+          [father, '钱九', '1', '1992-08-09'],
+        ].map(([sfzh, xm, xb, csrq]) => ({
+          updatedAt: new Date().toISOString(),
+          record: { sfzh, xm, xb, csrq, mz: '01', hjdz: '南京市秦淮区中华路1号', hjzt: 'normal' },
+        })),
+      },
+      FEED,
+    );
+    expect(population.status).toBeLessThan(300);
+    const born = new Date(Date.now() - 2 * 86_400_000);
+    const stored = await post(
+      `${data.url}/internal/v1/data/resources/JS-WJ-CS-0001/records`,
+      {
+        department: '省卫生健康委员会',
+        records: [
+          {
+            updatedAt: new Date().toISOString(),
+            record: {
+              zmbh: 'Q320000852',
+              xsexm: '钱小宝',
+              xb: '2',
+              cssj: born.toISOString(),
+              mqsfzh: mother.id,
+              fqsfzh: father,
+              qfrq: born.toISOString().slice(0, 10),
+            },
+          },
+        ],
+      },
+      FEED,
+    );
+    expect(stored.status).toBeLessThan(300);
+    const offer = await eventually(async () => {
+      const offers = ((await as('policy.mine', {})).body as { offers: Record<string, unknown>[] }).offers;
+      return offers.find((o) => o['policyCode'] === 'JS-ZC-YEBT') ?? null;
+    }, 30_000);
+    expect(offer).toMatchObject({ status: 'offered', tagCode: 'newborn-family', bundleCode: 'JS-YJS-XSECS', policyVersion: 1 });
+    expect(offer['why']).toContain('出生证明');
+    expect(offer['eligibleSince']).toEqual(expect.any(String));
+
+    // She applies with the bundle the offer names, and follows the case from her own account.
+    const caseNo = await apply(mother);
+    const mineNow = ((await as('case.mine', {})).body as { cases: MyCase[] }).cases;
+    expect(mineNow.map((c) => c.caseNo)).toEqual([caseNo]);
+    const office = (path: string, bearer: string | null, body?: unknown) =>
+      api(`${business.url}/v1/business/back-office${path}`, bearer, body === undefined ? {} : { body });
+    const part = await eventually(async () => {
+      const todo = (await office('/parts?limit=100', officer)).body as { items: { partId: string; caseNo: string; matterCode: string }[] };
+      return todo.items.find((i) => i.caseNo === caseNo && i.matterCode === WJW_BIRTH) ?? null;
+    }, 30_000);
+    await office(`/parts/${part.partId}/actions`, officer, { action: '受理' });
+    await office(`/parts/${part.partId}/actions`, officer, { action: '办结', outputs: [{ code: 'BIRTH-CERT', reference: 'Q852' }] });
+    const view = (await as('case.get-mine', { caseNo })).body as MyCase;
+    expect(view.parts.find((p) => p.matterCode === WJW_BIRTH)).toMatchObject({ status: 'approved' });
+    expect(view.timeline.map((e) => e['kind'])).toEqual(expect.arrayContaining(['submitted', 'approved']));
+
+    // She rates the part badly; 卫健委 rectifies; a reviewer — not the officer — closes it.
+    const rated = await as('case.rate', { caseNo, matterCode: WJW_BIRTH, score: 1, reasons: ['材料反复提交'] });
+    expect(rated.body).toMatchObject({ score: 1, rectification: { department: WJW, status: 'pending' } });
+    const task = ((await office('/rectifications', officer)).body as { items: { id: string; caseNo: string }[] }).items.find(
+      (x) => x.caseNo === caseNo,
+    )!;
+    const step = (op: string, bearer: string, body: unknown = {}) => office(`/rectifications/${task.id}/${op}`, bearer, body);
+    expect((await step('review', officer, { approve: true, note: '自己验收' })).body).toMatchObject({
+      status: 403,
+      code: 'REVIEWER_REQUIRED',
+    });
+    expect((await step('start', officer)).body).toMatchObject({ status: 'in-progress' });
+    const reviewer = await provision('nj-rating-reviewer-2', '南京市', ['rating-reviewer']);
+    expect((await step('review', reviewer, { approve: true, note: '未整改' })).body).toMatchObject({ status: 409, code: 'WRONG_STEP' });
+    expect((await step('finish', officer, { note: '出生医学证明改为医院直接推送，无需再交' })).body).toMatchObject({ status: 'rectified' });
+    // Sent back once at acceptance, finished again, then closed.
+    expect((await step('review', reviewer, { approve: false, note: '回访：仍需补交' })).body).toMatchObject({ status: 'in-progress' });
+    expect((await step('finish', officer, { note: '已与医院系统对接' })).body).toMatchObject({ status: 'rectified' });
+    expect((await step('review', reviewer, { approve: true, note: '回访满意，办结' })).body).toMatchObject({
+      status: 'closed',
+      reviewedBy: expect.any(String),
+    });
+    expect((await step('review', reviewer, { approve: true, note: '再次' })).status).toBe(409);
+    const summary = (await getJson(internal('/ratings/summary?by=department'), INTERNAL)).body as {
+      groups: { key: string; closed: number }[];
+    };
+    expect(summary.groups.find((g) => g.key === WJW)!.closed).toBeGreaterThanOrEqual(1);
+    // Nobody else sees her case or offers: the demo person's lists do not hold them.
+    expect(((await mine('case.mine', {})).body as { cases: MyCase[] }).cases.map((c) => c.caseNo)).not.toContain(caseNo);
+    expect((await mine('case.get-mine', { caseNo })).status).toBe(404);
+
+    // A company's agent: only as authorised (case:manage / policy:manage), for that company only.
+    const company = DEMO_COMPANIES[1]!; // 张三 is an agent of DEMO_COMPANIES[0] only, and not for these scopes
+    for (const [code, input] of [
+      ['case.mine', { company: company.id }],
+      ['case.get-mine', { caseNo, company: company.id }],
+      ['policy.mine', { company: company.id }],
+      ['case.mine', { company: DEMO_COMPANIES[0]!.id }],
+    ] as [string, object][])
+      expect((await mine(code, input)).body).toMatchObject({ status: 403, code: 'NOT_AN_AGENT' });
+    expect((await mine('case.mine', { company: '91320100MA1XK2Q8X' })).status).toBe(400);
+    const grant = await post(
+      `${tech.url}/internal/v1/agent-authorisations`,
+      {
+        creditCode: company.id,
+        agentIdNumber: DEMO_PERSON.idNumber,
+        scopes: ['case:manage'],
+        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+      { ...INTERNAL, 'x-caller': 'e2e-admin' },
+    );
+    expect(grant.status).toBe(201);
+    const companyCase = await applyForCompany(company);
+    const listed = (await mine('case.mine', { company: company.id })).body as { cases: MyCase[] };
+    expect(listed.cases.map((c) => c.caseNo)).toEqual([companyCase]);
+    expect((await mine('case.get-mine', { caseNo: companyCase, company: company.id })).status).toBe(200);
+    // Not the company's own case list without `company`, nor another case through the company, nor its policies (no policy:manage).
+    expect((await mine('case.get-mine', { caseNo: companyCase })).status).toBe(404);
+    expect((await mine('case.get-mine', { caseNo, company: company.id })).status).toBe(404);
+    expect((await mine('policy.mine', { company: company.id })).body).toMatchObject({ status: 403, code: 'NOT_AN_AGENT' });
+    // The agent follows it to the end and rates it for the company (the simulated departments decide at once).
+    await eventually(async () => {
+      const v = (await mine('case.get-mine', { caseNo: companyCase, company: company.id })).body as MyCase;
+      return ['completed', 'partly-completed'].includes(v.status) ? v : null;
+    }, 60_000);
+    expect((await mine('case.rate', { caseNo: companyCase, company: company.id, score: 5 })).body).toMatchObject({ score: 5 });
+    expect((await mine('case.withdraw', { caseNo: companyCase, company: company.id, reason: '信息填错' })).body).toMatchObject({
+      status: 409,
+      code: 'CASE_SETTLED',
+    });
+  }, 180_000);
 });

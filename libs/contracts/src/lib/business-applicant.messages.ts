@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
+import { IsCreditCode } from './gov-id.validators.js';
 import { IsOptionalOrNull } from './message-validation.util.js';
 import { CASE_NO } from './business-cases.messages.js';
 
@@ -29,10 +30,14 @@ import { CASE_NO } from './business-cases.messages.js';
 export class MyCasesInput {
   @IsOptional() @IsInt() @Min(1) @Max(100) limit?: number;
   @IsOptional() @IsInt() @Min(0) @Max(10_000) offset?: number;
+  /** A company's cases instead: the signed-in person must be its current agent with the scope `case:manage`. */
+  @IsOptional() @IsCreditCode() company?: string;
 }
 
 export class MyCaseInput {
   @Matches(CASE_NO, { message: 'caseNo 为一号服务办件编号 (YJS + 14 digits)' }) caseNo!: string;
+  /** A company's case: the signed-in person must be its current agent with the scope `case:manage`. */
+  @IsOptional() @IsCreditCode() company?: string;
 }
 
 export class WithdrawCaseInput extends MyCaseInput {
@@ -141,6 +146,8 @@ export class RateCaseReply {
 /** 免申即享 / 政策直达: the policies offered to the signed-in person because they gained a tag (no input: whose comes from identity). */
 export class MyPoliciesInput {
   @IsOptional() @IsInt() @Min(1) @Max(100) limit?: number;
+  /** A company's offers: the signed-in person must be its current agent with the scope `policy:manage`. */
+  @IsOptional() @IsCreditCode() company?: string;
 }
 
 export class PolicyOffer {
@@ -150,9 +157,19 @@ export class PolicyOffer {
   /** `offered`, `objected` (the person asked not to be offered it again), `withdrawn` (they lost the tag). */
   @IsIn(['offered', 'objected', 'withdrawn']) status!: 'offered' | 'objected' | 'withdrawn';
   @IsISO8601() offeredAt!: string;
-  /** Why they matched: the tag and the version of its rule. */
+  /** The policy's version the person was offered. */
+  @IsInt() @Min(1) policyVersion!: number;
+  /** Why they matched, as a person reads it: the eligibility, since when, by which rule version. */
+  @IsString() why!: string;
+  /** Who is eligible (the policy's words). */
+  @IsString() eligibility!: string;
+  /** Since when they hold the tag. */
+  @IsOptionalOrNull() @IsISO8601() eligibleSince!: string | null;
+  /** The tag and the version of its rule that matched them. */
   @IsString() tagCode!: string;
   @IsInt() tagVersion!: number;
+  /** The policy's own rule (CEL over the person's data), when it has one: the match can be checked. */
+  @IsOptionalOrNull() @IsString() rule!: string | null;
   /** The bundle to apply with, prefilled (一件事), when the policy has one. */
   @IsOptionalOrNull() @IsString() bundleCode!: string | null;
 }
@@ -163,6 +180,8 @@ export class MyPoliciesReply {
 
 export class ObjectPolicyInput {
   @Matches(/^[A-Z][A-Z0-9-]{2,63}$/) policyCode!: string;
+  /** For a company: its current agent with the scope `policy:manage`. */
+  @IsOptional() @IsCreditCode() company?: string;
   @IsString() @Length(2, 500) reason!: string;
 }
 

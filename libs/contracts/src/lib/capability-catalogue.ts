@@ -464,7 +464,7 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     version: '1',
     name: '我的办件',
     description:
-      'The signed-in applicant’s own cases of 一件事: status, committed due day and what they must still do. Only with the person’s own user token; there is no subject in the input.',
+      'The signed-in applicant’s own cases of 一件事 (or, with `company`, a company’s, for its agent authorised for case:manage): status, committed due day and what they must still do. Only with the person’s own user token; there is no subject in the input.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.BusinessMyCases,
     input: MyCasesInput,

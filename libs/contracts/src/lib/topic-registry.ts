@@ -31,7 +31,7 @@ import {
   DataReadRequest,
   DataSharingChangedEvent,
 } from './data-sharing.messages.js';
-import { DataTagChangedEvent } from './data-tags.messages.js';
+import { DataTagChangedEvent, DryRunTagReply, PublishTagReply, TagRuleRequest } from './data-tags.messages.js';
 import { DataElementsReply, DataElementsRequest } from './data-catalogue.messages.js';
 import { CasePartDecidedEvent, CasePartDispatchedEvent, CasePartOverdueEvent } from './business-cases.messages.js';
 import {
@@ -323,6 +323,23 @@ export const TOPIC_CONTRACTS: Readonly<Record<Topic, TopicContract>> = {
     message: DataTagChangedEvent,
     owner: 'data-platform',
     description: '标签变化 (a subject gained or lost a tag: TagGained / TagLost) → business platform (免申即享)',
+  },
+  [Topic.DataTagDryRun]: {
+    topic: Topic.DataTagDryRun,
+    kind: 'request',
+    message: TagRuleRequest,
+    reply: DryRunTagReply,
+    owner: 'data-platform',
+    description: '标签规则试运行 (platform-internal: how many subjects a rule matches, a sample, the difference to the current version)',
+  },
+  [Topic.DataTagPublish]: {
+    topic: Topic.DataTagPublish,
+    kind: 'request',
+    message: TagRuleRequest,
+    reply: PublishTagReply,
+    owner: 'data-platform',
+    description:
+      '发布标签规则 (platform-internal: a rule as the tag’s new version; each subject gained or lost a data.tag.changed.v1 event)',
   },
   [Topic.NotificationSend]: {
     topic: Topic.NotificationSend,

@@ -77,6 +77,10 @@ export enum Topic {
   DataSharingChanged = 'data.sharing.changed.v1',
   /** Event: a subject gained or lost a tag (标签; TagGained / TagLost), keyed by subject. */
   DataTagChanged = 'data.tag.changed.v1',
+  /** Request-reply, platform-internal: run a tag's rule over every subject without changing anything (a policy's dry run). */
+  DataTagDryRun = 'data.tag.dry-run.v1',
+  /** Request-reply, platform-internal: publish a tag's rule as a new version (a policy's eligibility). */
+  DataTagPublish = 'data.tag.publish.v1',
   /** Request-reply: the signed-in person's own "who used my data" (我的数据使用记录). */
   DataMyUsage = 'data.usage.mine.v1',
   /** Request-reply: the signed-in applicant disputes a prefilled value — a correction request to the owning department (数据纠错). */

@@ -8,7 +8,7 @@ import { BizMatter, BizMatterVersion } from './matters/matters.entities.js';
 import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases/cases.entities.js';
 import { BizDepartment } from './back-office/department.entity.js';
 import { BizRating, BizRectification } from './ratings/ratings.entities.js';
-import { BizPolicy, BizPolicyOffer, BizTagMember } from './policies/policies.entities.js';
+import { BizPolicy, BizPolicyOffer, BizPolicyVersion, BizTagMember } from './policies/policies.entities.js';
 import { BusinessConfig } from './business.config.js';
 import { CreateCases1763900100000 } from './migrations/1763900100000-create-cases.migration.js';
 import { PartDeadlines1763900200000 } from './migrations/1763900200000-part-deadlines.migration.js';
@@ -20,6 +20,7 @@ import { CaseCommitments1763900800000 } from './migrations/1763900800000-case-co
 import { PartClock1763900900000 } from './migrations/1763900900000-part-clock.migration.js';
 import { Ratings1763901000000 } from './migrations/1763901000000-ratings.migration.js';
 import { Policies1763901100000 } from './migrations/1763901100000-policies.migration.js';
+import { PolicyVersions1763901200000 } from './migrations/1763901200000-policy-versions.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -43,6 +44,7 @@ export const businessPlatformService: ServiceDefinition = {
     BizRating,
     BizRectification,
     BizPolicy,
+    BizPolicyVersion,
     BizPolicyOffer,
     BizTagMember,
     BizDepartment,
@@ -63,6 +65,7 @@ export const businessPlatformService: ServiceDefinition = {
     PartClock1763900900000,
     Ratings1763901000000,
     Policies1763901100000,
+    PolicyVersions1763901200000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),
@@ -78,6 +81,8 @@ export const businessPlatformService: ServiceDefinition = {
     Topic.DataExists,
     Topic.LicenceChange,
     Topic.IdentitySubjectOf,
+    Topic.DataTagDryRun,
+    Topic.DataTagPublish,
   ],
   publishes: [
     Topic.BusinessPartDispatched,

@@ -80,5 +80,7 @@ export const dataPlatformService: ServiceDefinition = {
     Topic.DataExists,
     Topic.DataItem,
     Topic.DataCatalogueElements,
+    Topic.DataTagDryRun,
+    Topic.DataTagPublish,
   ],
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -139,7 +140,11 @@ export class DemoDataSeed implements OnApplicationBootstrap {
       if (applied.status === 'pending')
         await this.decide.execute(applied.id, { department: resource.providerDepartment, approve: true, plainValues: true }, 'demo-seed');
     }
-    const tag = await this.tags.execute(DEMO_NEWBORN_TAG.code, DEMO_NEWBORN_TAG, 'demo-seed');
+    const scanId = randomUUID();
+    const tag = await this.tags.execute(DEMO_NEWBORN_TAG.code, DEMO_NEWBORN_TAG, 'demo-seed', {
+      meta: { messageId: scanId, correlationId: scanId, app: 'demo-seed', sentAt: new Date().toISOString() },
+      purpose: `标签 ${DEMO_NEWBORN_TAG.code} 规则评估 (tag rule evaluation)`,
+    });
     if (stored > 0 || tag.changed) this.log.log(`演示数据已归集 (demo records stored): ${stored}; 标签 ${tag.code} v${tag.version}`);
   }
 }

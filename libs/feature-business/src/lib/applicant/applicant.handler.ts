@@ -33,31 +33,31 @@ export class ApplicantHandler {
 
   @MessagePattern(Topic.BusinessMyCases)
   async mine(@Payload() r: MyCasesRequest): Promise<MyCasesReply> {
-    return this.views.summariesOf(await this.applicant.keyOf(r.meta), r.input.limit ?? 20, r.input.offset ?? 0);
+    return this.views.summariesOf(await this.applicant.keyOf(r.meta, r.input.company), r.input.limit ?? 20, r.input.offset ?? 0);
   }
 
   @MessagePattern(Topic.BusinessMyCase)
   async one(@Payload() r: MyCaseRequest): Promise<MyCaseReply> {
-    return this.views.forApplicant(await this.applicant.caseOf(r.meta, r.input.caseNo));
+    return this.views.forApplicant(await this.applicant.caseOf(r.meta, r.input.caseNo, r.input.company));
   }
 
   @MessagePattern(Topic.BusinessWithdrawCase)
   async withdraw(@Payload() r: WithdrawCaseRequest): Promise<MyCaseReply> {
-    return this.views.forApplicant(await this.withdrawCase.execute(r.meta, r.input.caseNo, r.input.reason));
+    return this.views.forApplicant(await this.withdrawCase.execute(r.meta, r.input.caseNo, r.input.reason, r.input.company));
   }
 
   @MessagePattern(Topic.BusinessRateCase)
   async rate(@Payload() r: RateCaseRequest): Promise<RateCaseReply> {
-    return this.rateCase.execute(await this.applicant.caseOf(r.meta, r.input.caseNo), r.input);
+    return this.rateCase.execute(await this.applicant.caseOf(r.meta, r.input.caseNo, r.input.company), r.input);
   }
 
   @MessagePattern(Topic.BusinessMyPolicies)
   async myPolicies(@Payload() r: MyPoliciesRequest): Promise<MyPoliciesReply> {
-    return { offers: await this.policies.of(await this.applicant.keyOf(r.meta), r.input.limit ?? 100) };
+    return { offers: await this.policies.of(await this.applicant.keyOf(r.meta, r.input.company, 'policy:manage'), r.input.limit ?? 100) };
   }
 
   @MessagePattern(Topic.BusinessObjectPolicy)
   async objectPolicy(@Payload() r: ObjectPolicyRequest): Promise<PolicyOffer> {
-    return this.policies.object(await this.applicant.keyOf(r.meta), r.input.policyCode, r.input.reason);
+    return this.policies.object(await this.applicant.keyOf(r.meta, r.input.company, 'policy:manage'), r.input.policyCode, r.input.reason);
   }
 }

@@ -64,7 +64,10 @@ export class RectificationsController {
 
   @Post(':id/review')
   @HttpCode(200)
-  @ApiOperation({ summary: '审核 (rating:review: approve the request, or send it back to be rectified)' })
+  @ApiOperation({
+    summary:
+      '审核 / 验收 (rating:review: approve a request or send it back; on a rectified one, close it — 办结 — or send it back to be rectified)',
+  })
   review(@Param('id') id: string, @Body() body: RectificationReviewBody, @CurrentPrincipal() who: Principal) {
     return this.work.review(rectificationId(id), who, body.approve, body.note);
   }

@@ -4,9 +4,7 @@ import { CatalogueProblem } from '../business.problems.js';
 import { PublishBundle } from '../bundles/usecases/publish-bundle/publish-bundle.usecase.js';
 import { DefineMatter } from '../matters/usecases/define-matter/define-matter.usecase.js';
 import { loadDemoCatalogue } from './demo-catalogue.js';
-
-const RETRY_MS = 3_000;
-const GIVE_UP_MS = 10 * 60_000;
+import { seedInBackground } from './seed-in-background.js';
 
 /**
  * On SEED_DEMO: the demo matters (at start) and the three demo bundles (新生儿出生, 企业开办,
@@ -16,8 +14,7 @@ const GIVE_UP_MS = 10 * 60_000;
 @Injectable()
 export class DemoBusinessCatalogueSeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('DemoBusinessCatalogue');
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private stop: () => void = () => undefined;
 
   constructor(
     private readonly config: ServiceConfig,
@@ -31,26 +28,18 @@ export class DemoBusinessCatalogueSeed implements OnApplicationBootstrap, OnAppl
     let changed = 0;
     for (const definition of matters) if ((await this.defineMatter.execute({ definition, by: 'demo-seed' })).changed) changed++;
     if (changed > 0) this.log.log(`演示事项已发布 (demo matters defined): ${changed}`);
-    const started = Date.now();
-    const attempt = async (): Promise<void> => {
-      try {
+    this.stop = seedInBackground(
+      this.log,
+      '演示一件事',
+      async () => {
         for (const definition of bundles) await this.publish.execute({ definition, source: null, by: 'demo-seed' });
         this.log.log(`演示一件事已发布 (demo bundles published): ${bundles.map((b) => b.name).join('、')}`);
-      } catch (err) {
-        if (this.stopped) return;
-        if (!CatalogueProblem.DATA_CATALOGUE_UNAVAILABLE.is(err) || Date.now() - started > GIVE_UP_MS) {
-          this.log.error(`演示一件事未能发布 (demo bundles not published): ${(err as Error).message}`);
-          return;
-        }
-        this.timer = setTimeout(() => void attempt(), RETRY_MS);
-        this.timer.unref();
-      }
-    };
-    void attempt();
+      },
+      (err) => CatalogueProblem.DATA_CATALOGUE_UNAVAILABLE.is(err),
+    );
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.stop();
   }
 }

@@ -1,34 +1,49 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '@gmp/service-kit';
-import { BizPolicy } from './policies.entities.js';
-import { OfferPolicies } from './usecases/offer-policies/offer-policies.usecase.js';
+import type { PolicyBody } from './policies.dto.js';
+import { PolicyProblem } from './policies.problems.js';
+import { seedInBackground } from '../demo/seed-in-background.js';
+import { PublishPolicy } from './usecases/publish-policy/publish-policy.usecase.js';
 
 /** SEED_DEMO: 育儿补贴, offered to every 新生儿家庭 (the data platform's demo tag `newborn-family`), applied for with 新生儿出生. */
-export const DEMO_POLICIES: readonly BizPolicy[] = [
+export const DEMO_POLICIES: readonly (PolicyBody & { code: string })[] = [
   {
     code: 'JS-ZC-YEBT',
     name: '育儿补贴 (childcare subsidy)',
     benefit: '三周岁以下婴幼儿每孩每年 3600 元 (CNY 3,600 a year per child under three)',
+    eligibility: '一年内出生证明上登记的父母 (parents named on a birth certificate of the last year)',
     tagCode: 'newborn-family',
     bundleCode: 'JS-YJS-XSECS',
-    status: 'active',
   },
 ];
 
+/**
+ * Publishes the demo policies (a second start changes nothing). Their bundle is published in the
+ * background once the data platform's catalogue answers: until it is, publication is retried.
+ */
 @Injectable()
-export class DemoPoliciesSeed implements OnApplicationBootstrap {
+export class DemoPoliciesSeed implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('DemoPolicies');
+  private stop: () => void = () => undefined;
+
   constructor(
     private readonly config: ServiceConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly offers: OfferPolicies,
+    private readonly publish: PublishPolicy,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.config.SEED_DEMO) return;
-    await this.dataSource.getRepository(BizPolicy).upsert([...DEMO_POLICIES], ['code']);
-    // Subjects who gained the tag before the policy existed are offered it too.
-    for (const policy of DEMO_POLICIES) await this.offers.offerToMembers(policy);
+    this.stop = seedInBackground(
+      this.log,
+      '演示政策',
+      async () => {
+        for (const { code, ...body } of DEMO_POLICIES) await this.publish.execute(code, body, 'demo-seed');
+      },
+      (err) => PolicyProblem.BUNDLE_NOT_FOUND.is(err),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
   }
 }

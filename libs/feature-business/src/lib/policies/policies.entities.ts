@@ -1,6 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** 免申即享 / 政策直达: a policy offered to whoever gains a tag of the data platform (its eligibility rule is the tag's, in CEL). */
+/**
+ * 免申即享 / 政策直达: a policy offered to whoever gains a tag of the data platform. Its eligibility
+ * is its own rule in CEL (published on the data platform as the tag `policyTagOf(code)`, where
+ * the profiles are) or an existing tag. The current version; every version in biz_policy_version.
+ */
 @Entity({ name: 'biz_policy' })
 export class BizPolicy {
   @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'PK_biz_policy' })
@@ -24,6 +28,67 @@ export class BizPolicy {
 
   @Column({ type: 'varchar', length: 16 })
   status!: 'active' | 'retired';
+
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
+  /** Who is eligible, as a person reads it (e.g. 三周岁以下婴幼儿的父母). */
+  @Column({ type: 'varchar', length: 500, default: '' })
+  eligibility!: string;
+
+  /** The policy's own CEL rule (null when it names an existing tag). */
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  rule!: string | null;
+
+  /** The tag's rule version this policy version was published with (null for an existing tag taken as it is). */
+  @Column({ type: 'int', name: 'tag_version', nullable: true })
+  tagVersion!: number | null;
+
+  @Column({ type: 'varchar', length: 128, name: 'updated_by', default: 'demo-seed' })
+  updatedBy!: string;
+
+  @Column({ type: 'timestamptz', name: 'updated_at', default: () => 'now()' })
+  updatedAt!: Date;
+}
+
+/** Every published version of every policy (what a person was offered can be read back as it was). */
+@Entity({ name: 'biz_policy_version' })
+export class BizPolicyVersion {
+  @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'PK_biz_policy_version' })
+  code!: string;
+
+  @PrimaryColumn({ type: 'int', primaryKeyConstraintName: 'PK_biz_policy_version' })
+  version!: number;
+
+  @Column({ type: 'varchar', length: 128 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  benefit!: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  eligibility!: string;
+
+  @Column({ type: 'varchar', length: 64, name: 'tag_code' })
+  tagCode!: string;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  rule!: string | null;
+
+  @Column({ type: 'int', name: 'tag_version', nullable: true })
+  tagVersion!: number | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'bundle_code', nullable: true })
+  bundleCode!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: 'active' | 'retired';
+
+  @Column({ type: 'varchar', length: 128, name: 'published_by' })
+  publishedBy!: string;
+
+  @Column({ type: 'timestamptz', name: 'published_at' })
+  publishedAt!: Date;
 }
 
 /** One policy offered to one subject (by the keyed hash of their ID number): once; an objection is kept for good. */
@@ -48,6 +113,14 @@ export class BizPolicyOffer {
 
   @Column({ type: 'int', name: 'tag_version' })
   tagVersion!: number;
+
+  /** The policy's version when it was (last) offered. */
+  @Column({ type: 'int', name: 'policy_version', default: 1 })
+  policyVersion!: number;
+
+  /** Since when the subject holds the tag (what made them eligible). */
+  @Column({ type: 'timestamptz', name: 'eligible_since', nullable: true })
+  eligibleSince!: Date | null;
 
   @Column({ type: 'timestamptz', name: 'offered_at' })
   offeredAt!: Date;

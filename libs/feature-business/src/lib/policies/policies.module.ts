@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DemoPoliciesSeed } from './demo-policies.seed.js';
-import { BizPolicy, BizPolicyOffer, BizTagMember } from './policies.entities.js';
+import { BizPolicy, BizPolicyOffer, BizPolicyVersion, BizTagMember } from './policies.entities.js';
+import { PoliciesController } from './policies.controller.js';
+import { PoliciesService } from './policies.service.js';
+import { PolicyRulesClient } from './policy-rules.client.js';
+import { PublishPolicy } from './usecases/publish-policy/publish-policy.usecase.js';
 import { PoliciesHandler } from './policies.handler.js';
 import { PolicyOffersService } from './policy-offers.service.js';
 import { OfferPolicies } from './usecases/offer-policies/offer-policies.usecase.js';
 
-/** 免申即享 / 政策直达: policies on the data platform's tags, offered to subjects as they gain them. */
+/** 免申即享 / 政策直达: policies (versioned, their rules dry-run and published on the data platform), offered to subjects as they gain the tag. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BizPolicy, BizPolicyOffer, BizTagMember])],
-  controllers: [PoliciesHandler],
-  providers: [OfferPolicies, PolicyOffersService, DemoPoliciesSeed],
+  imports: [TypeOrmModule.forFeature([BizPolicy, BizPolicyVersion, BizPolicyOffer, BizTagMember])],
+  controllers: [PoliciesHandler, PoliciesController],
+  providers: [OfferPolicies, PolicyOffersService, PoliciesService, PolicyRulesClient, PublishPolicy, DemoPoliciesSeed],
   exports: [PolicyOffersService],
 })
 export class PoliciesModule {}

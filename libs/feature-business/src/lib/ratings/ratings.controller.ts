@@ -38,8 +38,9 @@ export class RatingsController {
               round(avg(g.score) FILTER (WHERE r.status IS DISTINCT FROM 'invalid')::numeric, 2)::float AS average,
               count(*) FILTER (WHERE g.score <= 2 AND r.status IS DISTINCT FROM 'invalid')::int AS bad,
               count(r.id) FILTER (WHERE r.status = 'invalid')::int AS invalid,
-              count(r.id) FILTER (WHERE r.status = 'rectified')::int AS rectified,
-              count(r.id) FILTER (WHERE r.status = 'rectified' AND r.late)::int AS "rectifiedLate",
+              count(r.id) FILTER (WHERE r.status IN ('rectified', 'closed'))::int AS rectified,
+              count(r.id) FILTER (WHERE r.status IN ('rectified', 'closed') AND r.late)::int AS "rectifiedLate",
+              count(r.id) FILTER (WHERE r.status = 'closed')::int AS closed,
               count(r.id) FILTER (WHERE r.status IN ('pending', 'in-progress', 'review'))::int AS open,
               count(r.id) FILTER (WHERE r.status IN ('pending', 'in-progress', 'review') AND r.due_on < $1)::int AS overdue,
               count(r.id) FILTER (WHERE r.status = 'unrectifiable')::int AS unrectifiable

@@ -39,7 +39,8 @@ export class BizRating {
  * one extension; "invalid rating" or "cannot be rectified" is asked (`review`) and a reviewer
  * approves it (`invalid`, `unrectifiable`) or sends it back (`in-progress`).
  */
-export type RectificationStatus = 'pending' | 'in-progress' | 'rectified' | 'review' | 'invalid' | 'unrectifiable';
+/** 待整改 → 整改中 → 已整改 → 验收办结 (closed, by a reviewer); or 待审核 (review) → invalid / unrectifiable. */
+export type RectificationStatus = 'pending' | 'in-progress' | 'rectified' | 'closed' | 'review' | 'invalid' | 'unrectifiable';
 
 @Entity({ name: 'biz_rectification' })
 @Index('IDX_biz_rectification_department', ['department', 'status'])

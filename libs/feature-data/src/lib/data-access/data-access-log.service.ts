@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { type CallMeta, subjectKeyOf } from '@gmp/contracts';
 import { derivedEventId, IdempotentConsumerService } from '@gmp/messaging';
 import { ServiceConfig } from '@gmp/service-kit';
@@ -23,6 +24,19 @@ export interface DataAccess {
   bulk?: boolean;
   /** Kept from the subject until then, for the reason given (only under a grant whose owner approved it). */
   hidden?: { until: Date; reason: string };
+}
+
+/** A scan over many subjects' profiles (a tag or policy rule run over every subject): bulk processing. */
+export interface DataScan {
+  meta: CallMeta;
+  /** The subjects whose profiles were read (keyed hashes). */
+  subjectKeys: readonly string[];
+  /** What the rule reads (catalogue resources), or `profile` when it may read any of them. */
+  resources: readonly string[];
+  /** Processing type, e.g. tag-dry-run, tag-publish. */
+  processing: string;
+  /** Why, as the subject reads it (e.g. 政策 JS-ZC-YEBT 资格筛查). */
+  purpose: string;
 }
 
 /** "Who used my data" (数据使用记录): one record per read or refusal of a subject's data, once per request. */
@@ -58,5 +72,46 @@ export class DataAccessLogService {
       hiddenUntil: a.hidden?.until ?? null,
       hiddenReason: a.hidden?.reason.slice(0, 256) ?? null,
     });
+  }
+
+  /**
+   * A scan, recorded as one bulk record per subject and resource read — in the caller's
+   * transaction when it has one (a publication's records commit with its new members). Once per
+   * request (the meta's message id): a redelivered request records nothing twice.
+   */
+  async recordScan(m: EntityManager, scan: DataScan): Promise<number> {
+    const accessedAt = new Date();
+    const rows = scan.subjectKeys.flatMap((subjectKey) =>
+      scan.resources.map((resource) => ({
+        eventId: derivedEventId(scan.meta.messageId, `${scan.processing}|${subjectKey}|${resource}`),
+        subjectKey,
+        resource: resource.slice(0, 64),
+        provider: 'data-platform',
+        app: scan.meta.app.slice(0, 64),
+        endUser: scan.meta.endUser?.slice(0, 128) ?? null,
+        purpose: scan.purpose.slice(0, 256),
+        caseId: null,
+        legalBasis: scan.meta.legalBasis ?? null,
+        legalBasisTitle: scan.meta.legalBasisTitle?.slice(0, 256) ?? null,
+        outcome: 'READ' as const,
+        correlationId: scan.meta.correlationId,
+        itemCount: 0,
+        accessedAt,
+        department: null,
+        processing: scan.processing.slice(0, 32),
+        bulk: true,
+        hiddenUntil: null,
+        hiddenReason: null,
+      })),
+    );
+    for (let i = 0; i < rows.length; i += 1_000)
+      await m
+        .getRepository(DataAccessRecord)
+        .createQueryBuilder()
+        .insert()
+        .values(rows.slice(i, i + 1_000))
+        .orIgnore()
+        .execute();
+    return rows.length;
   }
 }

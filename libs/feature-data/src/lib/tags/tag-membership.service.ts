@@ -50,6 +50,12 @@ export class TagMembershipService {
     return this.rules.dependenciesOf(rule);
   }
 
+  /** What a scan with `rule` reads, as "who used my data" names it: its resources, or `profile` (any of them). */
+  resourcesRead(rule: string): string[] {
+    const read = this.resourcesReadBy(rule);
+    return read === 'all' || read.size === 0 ? ['profile'] : [...read].sort();
+  }
+
   profilesOf(m: EntityManager, keys: string[]): Promise<Map<string, Profile>> {
     return this.profiles.profilesOf(m, keys);
   }

@@ -1,14 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
-import { subjectKeyOf } from '@gmp/contracts';
+import { type CallMeta, subjectKeyOf } from '@gmp/contracts';
 import { Caller, InternalApiGuard, RequireCaller, ServiceConfig } from '@gmp/service-kit';
 import { TAG_CODE, TagRuleBody } from './tags.dto.js';
 import { DataTag, DataTagMember } from './tags.entities.js';
 import { TagsProblem } from './tags.problems.js';
 import { DryRunTag } from './usecases/dry-run-tag/dry-run-tag.usecase.js';
 import { PublishTag } from './usecases/publish-tag/publish-tag.usecase.js';
+
+/** A scan asked over the internal API: who (X-Caller, when given) and why, for the subjects' bulk records. */
+function httpScan(code: string, caller: string): { meta: CallMeta; purpose: string } {
+  const id = randomUUID();
+  return {
+    meta: { messageId: id, correlationId: id, app: caller.slice(0, 64), sentAt: new Date().toISOString() },
+    purpose: `标签 ${code} 规则评估 (tag rule evaluation)`,
+  };
+}
 
 function checked(code: string): string {
   if (!TAG_CODE.test(code)) throw TagsProblem.TAG_CODE_INVALID(code);
@@ -35,7 +45,7 @@ export class TagsController {
       '试运行规则 (run a rule over every subject without changing anything: matches, a sample, the difference to the current version)',
   })
   async tryRule(@Param('code') code: string, @Body() body: TagRuleBody) {
-    return this.dryRun.execute(checked(code), body.rule);
+    return this.dryRun.execute(checked(code), body.rule, httpScan(code, 'internal-api'));
   }
 
   @RequireCaller('发布人')
@@ -45,7 +55,7 @@ export class TagsController {
     summary: '发布标签规则 (publish a rule as a new version and bring the members in line; each change a data.tag.changed.v1 event)',
   })
   async put(@Param('code') code: string, @Body() body: TagRuleBody, @Caller() caller: string) {
-    return this.publish.execute(checked(code), body, caller);
+    return this.publish.execute(checked(code), body, caller, httpScan(code, caller));
   }
 
   @Get(':code')

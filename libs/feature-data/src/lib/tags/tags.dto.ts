@@ -11,4 +11,4 @@ export class TagRuleBody {
   @IsString() @Length(1, 2000) rule!: string;
 }
 
-export const TAG_CODE = /^[a-z][a-z0-9-]{1,63}$/;
+export { TAG_CODE_PATTERN as TAG_CODE } from '@gmp/contracts';

@@ -26,8 +26,9 @@ export class WithdrawCase {
     private readonly outbox: OutboxService,
   ) {}
 
-  async execute(meta: CallMeta, caseNo: string, reason: string): Promise<BizCase> {
-    const found = await this.applicant.caseOf(meta, caseNo);
+  /** `company`: a company's case, withdrawn by its current agent (case:manage). */
+  async execute(meta: CallMeta, caseNo: string, reason: string, company?: string): Promise<BizCase> {
+    const found = await this.applicant.caseOf(meta, caseNo, company);
     const withdrawn = await this.dataSource.transaction(async (m) => {
       // The supplements first, then the case: the order the supplement sweep locks them in (no deadlock between the two).
       await m.getRepository(BizCaseSupplement).find({ where: { caseId: found.id, status: 'open' }, lock: { mode: 'pessimistic_write' } });

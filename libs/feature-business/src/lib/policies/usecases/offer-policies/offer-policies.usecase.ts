@@ -21,6 +21,7 @@ export class OfferPolicies {
 
   async execute(e: DataTagChangedEvent): Promise<number> {
     return this.dataSource.transaction(async (m) => {
+      await this.lockTag(m, e.tagCode);
       const members = m.getRepository(BizTagMember);
       if (e.change === 'gained')
         await members.upsert({ tagCode: e.tagCode, subjectKey: e.subjectKey, tagVersion: e.version, since: new Date(e.at) }, [
@@ -34,7 +35,7 @@ export class OfferPolicies {
       for (const p of policies)
         changed +=
           e.change === 'gained'
-            ? await this.offer(m, p, `SELECT $2::varchar, $3::char(64), $4::int, $5::timestamptz`, [
+            ? await this.offer(m, p, `SELECT $3::varchar, $4::char(64), $5::int, $6::timestamptz`, [
                 p.code,
                 e.subjectKey,
                 e.version,
@@ -51,32 +52,52 @@ export class OfferPolicies {
     });
   }
 
-  /** A policy just published (or changed): offered to every subject who has its tag now. */
-  async offerToMembers(policy: BizPolicy): Promise<number> {
+  /**
+   * Serialises a tag's events with the publication of policies on it (in the caller's
+   * transaction): a policy published while a subject gains its tag is offered to them by one or
+   * the other, never by neither.
+   */
+  async lockTag(m: EntityManager, tagCode: string): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`biz_policy_tag:${tagCode}`]);
+  }
+
+  /** A policy just published (or changed), in the publication's transaction: offered to every subject who has its tag now. */
+  async offerToMembers(m: EntityManager, policy: BizPolicy): Promise<number> {
     if (policy.status !== 'active') return 0;
-    const members = quoteTablePath(this.dataSource.getMetadata(BizTagMember).tablePath);
-    return this.dataSource.transaction((m) =>
-      this.offer(m, policy, `SELECT $2::varchar, subject_key, tag_version, since FROM ${members} WHERE tag_code = $3`, [
-        policy.code,
-        policy.tagCode,
-      ]),
+    const members = quoteTablePath(m.getRepository(BizTagMember).metadata.tablePath);
+    return this.offer(m, policy, `SELECT $3::varchar, subject_key, tag_version, since FROM ${members} WHERE tag_code = $4`, [
+      policy.code,
+      policy.tagCode,
+    ]);
+  }
+
+  /** A policy retired: its open offers are withdrawn (objections stay). */
+  async withdrawAll(m: EntityManager, policyCode: string, at: Date): Promise<number> {
+    const offers = quoteTablePath(m.getRepository(BizPolicyOffer).metadata.tablePath);
+    return rowCount(
+      (await m.query(
+        `UPDATE ${offers} SET status = 'withdrawn', changed_at = $2 WHERE policy_code = $1 AND status = 'offered' RETURNING id`,
+        [policyCode, at],
+      )) as unknown[],
     );
   }
 
   /**
    * Offers `policy` to the subjects `source` selects (policy code, subject key, tag version, since;
-   * parameters from $2): new ones offered, withdrawn ones offered again, objected ones never.
+   * parameters from $3): new ones offered, withdrawn ones offered again, objected ones never.
    */
   private async offer(m: EntityManager, policy: BizPolicy, source: string, params: unknown[]): Promise<number> {
     const offers = quoteTablePath(m.getRepository(BizPolicyOffer).metadata.tablePath);
     const rows = (await m.query(
-      `INSERT INTO ${offers} (id, policy_code, subject_key, status, tag_code, tag_version, offered_at, changed_at)
-       SELECT gen_random_uuid(), s.policy_code, s.subject_key, 'offered', $1, s.tag_version, s.since, s.since
+      `INSERT INTO ${offers} (id, policy_code, subject_key, status, tag_code, tag_version, policy_version, eligible_since, offered_at, changed_at)
+       SELECT gen_random_uuid(), s.policy_code, s.subject_key, 'offered', $1, s.tag_version, $2, s.since, now(), now()
          FROM (${source}) AS s(policy_code, subject_key, tag_version, since)
-       ON CONFLICT (policy_code, subject_key) DO UPDATE SET status = 'offered', tag_version = EXCLUDED.tag_version, changed_at = EXCLUDED.changed_at
+       ON CONFLICT (policy_code, subject_key) DO UPDATE
+         SET status = 'offered', tag_version = EXCLUDED.tag_version, policy_version = EXCLUDED.policy_version,
+             eligible_since = EXCLUDED.eligible_since, changed_at = EXCLUDED.changed_at
          WHERE ${offers}.status = 'withdrawn'
        RETURNING id`,
-      [policy.tagCode, ...params],
+      [policy.tagCode, policy.version, ...params],
     )) as unknown[];
     return rowCount(rows);
   }

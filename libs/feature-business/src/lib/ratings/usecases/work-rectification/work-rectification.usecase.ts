@@ -29,7 +29,7 @@ export class WorkRectification {
     private readonly progress: CaseProgressService,
   ) {}
 
-  /** Rectifications within the principal's data scope: `open` (待整改, 整改中, 待审核), or `all`; each with whether it is overdue. */
+  /** Rectifications within the principal's data scope: `open` (待整改, 整改中, 待审核, 已整改待验收), or `all`; each with whether it is overdue. */
   async list(principal: Principal, box: 'open' | 'all', limit: number, offset: number) {
     if (!principal.permissions.includes('case:handle') && !principal.permissions.includes(REVIEW_PERMISSION))
       throw RatingProblem.NOT_STAFF(principal.subject);
@@ -38,7 +38,7 @@ export class WorkRectification {
     const $ = (v: unknown) => `$${params.push(v)}`;
     const rows = (await this.dataSource.query(
       `SELECT r.id FROM ${this.table(BizRectification)} r LEFT JOIN ${this.table(BizDepartment)} d ON d.name = r.department
-        WHERE ${scope.sql}${box === 'open' ? ` AND r.status IN ('pending', 'in-progress', 'review')` : ''}
+        WHERE ${scope.sql}${box === 'open' ? ` AND r.status IN ('pending', 'in-progress', 'review', 'rectified')` : ''}
         ORDER BY r.due_on ASC, r.id LIMIT ${$(limit + 1)} OFFSET ${$(offset)}`,
       params,
     )) as { id: string }[];
@@ -112,10 +112,27 @@ export class WorkRectification {
     );
   }
 
-  /** The reviewer's word: approve the request (invalid / unrectifiable), or send it back to be rectified. */
+  /**
+   * The reviewer's word: on a request, approve it (invalid / unrectifiable) or send it back to be
+   * rectified; on a rectified one (验收), close it or send it back — after the return visit when
+   * it was sampled for one.
+   */
   async review(id: string, principal: Principal, approve: boolean, note: string) {
     if (!principal.permissions.includes(REVIEW_PERMISSION)) throw RatingProblem.REVIEWER_REQUIRED(REVIEW_PERMISSION);
     const r = await this.visible(id, principal, false);
+    if (r.status === 'rectified') {
+      // Nobody accepts their own rectification.
+      if (r.handledBy === principal.subject) throw RatingProblem.REVIEWER_REQUIRED('不能验收本人的整改 (not one’s own rectification)');
+      return this.move(
+        id,
+        principal,
+        ['rectified'],
+        approve ? 'closed' : 'in-progress',
+        { reviewedBy: principal.subject, reviewNote: note, handledBy: r.handledBy },
+        approve ? `整改验收通过，办结：${note}` : `整改验收不通过，继续整改：${note}`,
+        r,
+      );
+    }
     if (r.status !== 'review' || !r.requestKind) throw RatingProblem.WRONG_STEP(`${r.status}`);
     // Nobody reviews their own request (a staff member who also holds rating:review).
     if (r.requestedBy === principal.subject) throw RatingProblem.REVIEWER_REQUIRED('不能审核本人的申请 (not one’s own request)');

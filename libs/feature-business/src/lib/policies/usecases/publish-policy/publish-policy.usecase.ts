@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { BizBundle } from '../../../bundles/bundles.entities.js';
+import { type PolicyBody, POLICY_CODE, policyScanPurpose, policyTagOf } from '../../policies.dto.js';
+import { BizPolicy, BizPolicyVersion } from '../../policies.entities.js';
+import { PolicyProblem } from '../../policies.problems.js';
+import { PolicyRulesClient } from '../../policy-rules.client.js';
+import { OfferPolicies } from '../offer-policies/offer-policies.usecase.js';
+
+export interface PublishedPolicy {
+  policy: BizPolicy;
+  /** False when the body equals the current version (nothing was published). */
+  changed: boolean;
+  /** Subjects offered the policy now (those who hold its tag already). */
+  offered: number;
+  /** Open offers withdrawn (the policy retired). */
+  withdrawn: number;
+  /** The rule's publication on the data platform: subjects who gained and lost the tag (their offers follow as events). */
+  tag: { version: number | null; added: number; removed: number };
+}
+
+/**
+ * Publishes a policy as a new version. Its own rule is published first on the data platform as
+ * the tag `policy-<code>` (a rule that does not compile is refused there, 422, and nothing is
+ * kept); subjects who gain or lose that tag arrive as events and are offered or withdrawn. The
+ * policy row, its version and the offers to members already heard are one transaction, under the
+ * tag's lock that tag events take too — so no subject is missed whichever comes first.
+ */
+@Injectable()
+export class PublishPolicy {
+  private readonly log = new Logger('Policies');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rules: PolicyRulesClient,
+    private readonly offers: OfferPolicies,
+  ) {}
+
+  async execute(code: string, body: PolicyBody, by: string): Promise<PublishedPolicy> {
+    if (!POLICY_CODE.test(code)) throw PolicyProblem.POLICY_CODE_INVALID(code);
+    if ((body.rule === undefined) === (body.tagCode === undefined)) throw PolicyProblem.RULE_OR_TAG();
+    const existing = await this.dataSource.getRepository(BizPolicy).findOneBy({ code });
+    const ownRule = body.rule !== undefined;
+    if (existing && ((existing.rule !== null) !== ownRule || (!ownRule && existing.tagCode !== body.tagCode)))
+      throw PolicyProblem.ELIGIBILITY_SOURCE_FIXED(`${existing.rule !== null ? policyTagOf(code) : existing.tagCode}`);
+    if (body.bundleCode && !(await this.dataSource.getRepository(BizBundle).existsBy({ code: body.bundleCode, status: 'active' })))
+      throw PolicyProblem.BUNDLE_NOT_FOUND(body.bundleCode);
+
+    let tag: PublishedPolicy['tag'] = { version: null, added: 0, removed: 0 };
+    const tagCode = ownRule ? policyTagOf(code) : body.tagCode!;
+    if (ownRule) {
+      const t = await this.rules.publish(by, { tagCode, name: body.name, rule: body.rule!, purpose: policyScanPurpose(code, body.name) });
+      tag = { version: t.version, added: t.added, removed: t.removed };
+    }
+    const status = body.status ?? 'active';
+    const result = await this.dataSource.transaction(async (m) => {
+      await this.offers.lockTag(m, tagCode);
+      const repo = m.getRepository(BizPolicy);
+      const current = await repo.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
+      const next: Omit<BizPolicy, 'version' | 'updatedBy' | 'updatedAt'> = {
+        code,
+        name: body.name,
+        benefit: body.benefit,
+        eligibility: body.eligibility,
+        tagCode,
+        rule: body.rule ?? null,
+        tagVersion: tag.version,
+        bundleCode: body.bundleCode ?? null,
+        status,
+      };
+      if (current && (Object.keys(next) as (keyof typeof next)[]).every((k) => current[k] === next[k]))
+        return { policy: current, changed: false, offered: 0, withdrawn: 0 };
+      const now = new Date();
+      const policy: BizPolicy = { ...next, version: (current?.version ?? 0) + 1, updatedBy: by, updatedAt: now };
+      await repo.save(policy);
+      await m.getRepository(BizPolicyVersion).insert({ ...next, version: policy.version, publishedBy: by, publishedAt: now });
+      const offered = status === 'active' ? await this.offers.offerToMembers(m, policy) : 0;
+      const withdrawn = status === 'retired' ? await this.offers.withdrawAll(m, code, now) : 0;
+      return { policy, changed: true, offered, withdrawn };
+    });
+    if (result.changed)
+      this.log.log(
+        `政策 ${code} 第 ${result.policy.version} 版 (${status}) by ${by}: offered ${result.offered}, withdrawn ${result.withdrawn}`,
+      );
+    return { ...result, tag };
+  }
+}
