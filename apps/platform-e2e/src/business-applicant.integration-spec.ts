@@ -559,6 +559,19 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     const caseNo = await apply(mother);
     const mineNow = ((await as('case.mine', {})).body as { cases: MyCase[] }).cases;
     expect(mineNow.map((c) => c.caseNo)).toEqual([caseNo]);
+    // Told in her inbox (站内信) as well as by SMS: the window's application named no account, the message finds her by subject key.
+    const inbox = (bearer: string) => api(`${tech.url}/v1/me/messages`, bearer);
+    type Message = { id: string; title: string; body: string; read: boolean };
+    const accepted = await eventually(async () => {
+      const messages = ((await inbox(motherToken)).body as { messages: Message[] }).messages;
+      return messages.find((m) => m.title === '办件受理通知' && m.body.includes(caseNo)) ?? null;
+    }, 30_000);
+    expect(((await inbox(token)).body as { messages: Message[] }).messages.some((m) => m.body.includes(caseNo))).toBe(false);
+    expect((await api(`${tech.url}/v1/me/messages/${accepted.id}/read`, token, { body: {} })).status).toBe(404);
+    expect((await api(`${tech.url}/v1/me/messages/${accepted.id}/read`, motherToken, { body: {} })).status).toBe(204);
+    expect(((await inbox(motherToken)).body as { messages: Message[] }).messages.find((m) => m.id === accepted.id)).toMatchObject({
+      read: true,
+    });
     const office = (path: string, bearer: string | null, body?: unknown) =>
       api(`${business.url}/v1/business/back-office${path}`, bearer, body === undefined ? {} : { body });
     const part = await eventually(async () => {

@@ -299,17 +299,20 @@ describe('business platform: back office (部门审批) with staff tokens and da
     expect((await todo(tokens.officer)).some((i) => i.partId === item.partId)).toBe(false);
     const c = (await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body as { timeline: { kind: string; message: string }[] };
     expect(c.timeline.find((e) => e.kind === 'sent-back')!.message).toContain('出生时间与分娩记录不一致');
-    // The applicant was told by SMS of the acceptance and of what to correct (once each; the form gave a phone).
+    // The applicant was told by SMS (the form gave a phone) and in their inbox of the acceptance and of what to correct — once each.
     const texts = await eventually(async () => {
-      const rows = (await techQuery(`SELECT template, app FROM "${tech.definition.schema}".notification WHERE correlation_id = $1`, [
-        caseNo,
-      ])) as {
-        template: string;
-        app: string;
-      }[];
-      return rows.some((r) => r.template === 'materials-needed') ? rows : null;
+      const rows = (await techQuery(
+        `SELECT template, channel, app FROM "${tech.definition.schema}".notification WHERE correlation_id = $1`,
+        [caseNo],
+      )) as { template: string; channel: string; app: string }[];
+      return rows.filter((r) => r.template === 'materials-needed').length === 2 ? rows : null;
     }, 30_000);
-    expect(texts.map((r) => r.template).sort()).toEqual(['case-accepted', 'materials-needed']);
+    expect(texts.map((r) => `${r.template}/${r.channel}`).sort()).toEqual([
+      'case-accepted/in-app',
+      'case-accepted/sms',
+      'materials-needed/in-app',
+      'materials-needed/sms',
+    ]);
     expect(texts.every((r) => r.app === 'business-platform')).toBe(true);
 
     // 补正 through the window: every marked field and nothing else, checked like at submission, answered at once.

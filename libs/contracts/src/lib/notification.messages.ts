@@ -5,7 +5,7 @@ import { CallMeta } from './call-meta.message.js';
 /** Capability input: 消息通知 — send a templated SMS, e-mail or in-app message. */
 export class SendNotificationInput {
   @IsIn(['sms', 'email', 'in-app']) channel!: 'sms' | 'email' | 'in-app';
-  /** Mobile number (sms), e-mail address, or account id (in-app). */
+  /** Mobile number (sms), e-mail address, or (in-app) an account id — or `subject:<subject key>`: the person, in their inbox once they sign in. */
   @IsString() @Length(3, 254) to!: string;
   @Matches(/^[a-z][a-z0-9-]{1,63}$/, { message: 'template 须为模板编码 (a template code)' }) template!: string;
   /** Values of the template's placeholders (strings; checked against the template). */

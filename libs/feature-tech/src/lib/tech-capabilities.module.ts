@@ -6,6 +6,7 @@ import { IdentityProviderModule, TokenVerificationModule } from '@gmp/tech-ident
 import { LicenceModule } from '@gmp/tech-licence';
 import { NotificationModule } from '@gmp/tech-notification';
 import { SealModule } from '@gmp/tech-seal';
+import { InboxSubjectsModule } from './inbox-subjects.module.js';
 import { CapabilityAnnouncerService } from './registry/capability-announcer.service.js';
 
 /**
@@ -16,6 +17,7 @@ import { CapabilityAnnouncerService } from './registry/capability-announcer.serv
   imports: [
     TokenVerificationModule,
     IdentityProviderModule,
+    InboxSubjectsModule,
     LicenceModule,
     SealModule,
     NotificationModule,

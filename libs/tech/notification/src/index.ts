@@ -3,3 +3,4 @@ export { NotificationModule } from './lib/notification.module.js';
 export { NOTIFICATION_ENTITIES, NOTIFICATION_MIGRATIONS } from './lib/notification.schema.js';
 export { NotificationConfig } from './lib/notification.config.js';
 export { NotificationService } from './lib/notification.service.js';
+export { INBOX_SUBJECTS, type InboxSubjects } from './lib/inbox-subjects.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Topic } from '@gmp/contracts';
+import { type SendNotificationInput, Topic } from '@gmp/contracts';
 import { CapabilityClient, describeError } from '@gmp/messaging';
 import { applicantPhone, caseCallMeta } from './case-progress.service.js';
 import type { BizCase } from './cases.entities.js';
@@ -7,10 +7,12 @@ import type { BizCase } from './cases.entities.js';
 const TIMEOUT_MS = 10_000;
 
 /**
- * Tells the applicant, by SMS to the phone their form gave (数据元 DE00007), of the steps that
- * ask something of them or promise them a day: acceptance with the committed due day, and a
- * send-back with what to correct, a 容缺 supplement soon due. After the step committed, best effort (the timeline has it
- * either way), once per step (the notification's dedupKey).
+ * Tells the applicant of the steps that ask something of them or promise them a day —
+ * acceptance with the committed due day, a send-back with what to correct, a 容缺 supplement soon
+ * due — by SMS to the phone their form gave (数据元 DE00007) and in their inbox (站内信, addressed
+ * by their subject key: it shows once they sign in, account or not when it was sent). After the
+ * step committed, best effort (the timeline has it either way), once per step and channel (the
+ * notification's dedupKey).
  */
 @Injectable()
 export class ApplicantNotifier {
@@ -43,25 +45,31 @@ export class ApplicantNotifier {
 
   private async send(c: BizCase, template: string, params: Record<string, string>, dedupKey: string): Promise<void> {
     const phone = applicantPhone(c.form);
-    if (!phone) return;
-    try {
-      await this.capabilities.request(
-        Topic.NotificationSend,
-        null,
-        {
-          meta: caseCallMeta(c.caseNo),
-          input: {
-            channel: 'sms',
-            to: phone,
-            template,
-            params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.replace(/\s+/g, ' ').slice(0, 64)])),
-            dedupKey: dedupKey.slice(0, 128),
-          },
-        },
-        TIMEOUT_MS,
-      );
-    } catch (err) {
-      this.log.warn(`短信未发出 (SMS not sent) ${c.caseNo} ${template}: ${describeError(err)}`);
+    const plain = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.replace(/\s+/g, ' ').slice(0, 64)]));
+    const messages = applicantMessages(c, phone, template, plain, dedupKey);
+    for (const input of messages) {
+      try {
+        await this.capabilities.request(Topic.NotificationSend, null, { meta: caseCallMeta(c.caseNo), input }, TIMEOUT_MS);
+      } catch (err) {
+        this.log.warn(`通知未发出 (notification not sent) ${c.caseNo} ${template} ${input.channel}: ${describeError(err)}`);
+      }
     }
   }
+}
+
+/**
+ * The notifications of one step for the applicant: an SMS when the form gave a phone, and an
+ * in-app message to the person (subject key) — each with its own dedupKey (the SMS's unchanged).
+ */
+export function applicantMessages(
+  c: BizCase,
+  phone: string | undefined,
+  template: string,
+  params: Record<string, string>,
+  dedupKey: string,
+): SendNotificationInput[] {
+  return [
+    ...(phone ? [{ channel: 'sms' as const, to: phone, template, params, dedupKey: dedupKey.slice(0, 128) }] : []),
+    { channel: 'in-app' as const, to: `subject:${c.applicantKey}`, template, params, dedupKey: `${dedupKey.slice(0, 120)}:in-app` },
+  ];
 }

@@ -1,13 +1,13 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** An in-app message (站内信) for an account (citizen id or `staff:<id>`). */
+/** An in-app message (站内信) for an account (citizen id or `staff:<id>`), or for a person by subject key (`subject:<key>`). */
 @Entity({ name: 'inbox_message' })
 @Index('IDX_inbox_message_subject', ['subject', 'createdAt'])
 export class InboxMessage {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @Column({ type: 'varchar', length: 80 })
   subject!: string;
 
   @Column({ type: 'varchar', length: 128 })

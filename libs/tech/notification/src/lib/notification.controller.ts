@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 import { SendNotificationInput } from '@gmp/contracts';
 import { AccessTokenGuard, CurrentPrincipal, type Principal } from '@gmp/identity';
 import { Caller, InternalApiGuard, RequireServiceCaller } from '@gmp/service-kit';
 import { currentContext } from '@gmp/observability';
 import { InboxMessage } from './inbox-message.entity.js';
+import { INBOX_SUBJECTS, type InboxSubjects } from './inbox-subjects.js';
 import { NotificationService } from './notification.service.js';
 import { NotificationProblem } from './notification.problems.js';
 
@@ -34,20 +35,31 @@ export class NotificationController {
   }
 }
 
-/** A signed-in person's in-app messages (站内信). */
+const ACCOUNT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A signed-in person's in-app messages (站内信): to their account, and to them as a person (by subject key). */
 @ApiTags('notifications 消息通知')
 @ApiBearerAuth()
 @Controller('v1/me/messages')
 @UseGuards(AccessTokenGuard)
 export class InboxController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(INBOX_SUBJECTS) private readonly subjects: InboxSubjects,
+  ) {}
+
+  /** Where the principal's messages are addressed: their account, and — for a person account — their subject key. */
+  private async recipients(who: Principal): Promise<string[]> {
+    const key = ACCOUNT_ID.test(who.subject) ? await this.subjects.keyOf(who.subject) : null;
+    return key ? [who.subject, `subject:${key}`] : [who.subject];
+  }
 
   @Get()
   @ApiOperation({ summary: '我的站内信 (my in-app messages, newest first)' })
   async list(@CurrentPrincipal() who: Principal) {
     const messages = await this.dataSource
       .getRepository(InboxMessage)
-      .find({ where: { subject: who.subject }, order: { createdAt: 'DESC' }, take: 100 });
+      .find({ where: { subject: In(await this.recipients(who)) }, order: { createdAt: 'DESC' }, take: 100 });
     return { messages: messages.map((m) => ({ id: m.id, title: m.title, body: m.body, read: m.readAt !== null, createdAt: m.createdAt })) };
   }
 
@@ -55,7 +67,9 @@ export class InboxController {
   @HttpCode(204)
   @ApiOperation({ summary: '标记已读 (mark as read)' })
   async read(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() who: Principal): Promise<void> {
-    const res = await this.dataSource.getRepository(InboxMessage).update({ id, subject: who.subject }, { readAt: new Date() });
+    const res = await this.dataSource
+      .getRepository(InboxMessage)
+      .update({ id, subject: In(await this.recipients(who)) }, { readAt: new Date() });
     if (!res.affected) throw NotificationProblem.UNKNOWN_MESSAGE(id);
   }
 }

@@ -28,8 +28,8 @@ const RECIPIENT: Record<Channel, { pattern: RegExp; message: string }> = {
   sms: { pattern: /^1[3-9]\d{9}$/, message: '手机号码须为 11 位中国大陆号码 (a mainland mobile number of 11 digits)' },
   email: { pattern: /^[^\s@]{1,64}@[^\s@]{1,190}\.[A-Za-z]{2,24}$/, message: '电子邮箱格式无效 (invalid e-mail address)' },
   'in-app': {
-    pattern: /^(staff:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-    message: '站内信收件人须为账户标识 (an account id)',
+    pattern: /^(?:(?:staff:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|subject:[0-9a-f]{64})$/,
+    message: '站内信收件人须为账户标识或 subject:<主体键> (an account id, or subject:<the person’s subject key>)',
   },
 };
 

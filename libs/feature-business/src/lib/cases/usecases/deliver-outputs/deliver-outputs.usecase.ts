@@ -9,6 +9,7 @@ import { CRYPTO_PROVIDER } from '@gmp/service-kit';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { formIdOf } from '../../../matters/matter-definition.js';
 import { MattersService } from '../../../matters/matters.service.js';
+import { applicantMessages } from '../../applicant-notifier.service.js';
 import { APPLICANT_ID_LABEL, applicantPhone, CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCaseEvent, BizCaseOutput, BizCasePart } from '../../cases.entities.js';
 import { archiveEntries } from './case-archive.js';
@@ -195,19 +196,15 @@ export class DeliverOutputs implements OnApplicationBootstrap, OnApplicationShut
           ? `已签发${outputs.map((o) => o.name).join('、')}`
           : '全部办结'
         : '部分事项未获办理，详见办件进度';
-    if (phone) {
-      this.checked(
-        SendNotificationReply,
-        await this.call(Topic.NotificationSend, {
-          channel: 'sms',
-          to: phone,
-          template: 'case-completed',
-          params: { matter: bundle.plan.name.slice(0, 64), caseNo: c.caseNo, result: result.slice(0, 64) },
-          // A delivery retried after the SMS was accepted does not send it again.
-          dedupKey: `${c.caseNo}:case-completed`,
-        }),
-      );
-    }
+    // An SMS (when the form gave a phone) and the applicant's inbox; a delivery retried after one was accepted does not send it again.
+    for (const input of applicantMessages(
+      c,
+      phone,
+      'case-completed',
+      { matter: bundle.plan.name.slice(0, 64), caseNo: c.caseNo, result: result.slice(0, 64) },
+      `${c.caseNo}:case-completed`,
+    ))
+      this.checked(SendNotificationReply, await this.call(Topic.NotificationSend, input));
     await this.dataSource.transaction(async (m) => {
       const done = await m
         .getRepository(BizCase)
