@@ -378,10 +378,12 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       await producer.disconnect();
     }
   });
-  it('policies through the API: a rule dry-run and published on the data platform (each subject scanned has a bulk record), versioned, offered with why the person matched; bad rules and inputs refused with nothing kept', async () => {
+  it('policies in the back office (policy:manage): a rule dry-run and published on the data platform as the policy’s own tag (each subject scanned has a bulk record naming the publisher), versioned, offered with why the person matched; retired and reactivated; bad rules, inputs and callers refused with nothing kept', async () => {
     const CODE = 'JS-ZC-XSELB';
-    const policies = (path = '') => internal(`/policies${path}`);
-    const ADMIN = { ...INTERNAL, 'x-caller': 'policy-admin@minzheng' };
+    const TAG = 'policy-js-zc-xselb';
+    const admin = await provision('mz-policy-admin', '江苏省', ['policy-admin']);
+    const policies = (path: string, bearer: string | null, method = 'GET', body?: unknown) =>
+      api(`${business.url}/v1/business/back-office/policies${path}`, bearer, { method, ...(body === undefined ? {} : { body }) });
     const RULE =
       "'JS-WJ-CS-0001' in profile.mentions && profile.mentions['JS-WJ-CS-0001'].exists(b, timestamp(b.cssj) > timestamp(now) - duration('8760h'))";
     const body = {
@@ -391,38 +393,43 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       rule: RULE,
       bundleCode: 'JS-YJS-XSECS',
     };
-    const put = (b: object, headers: Record<string, string> = ADMIN, code = CODE) => putJson(policies(`/${code}`), b, headers);
+    const put = (b: object, bearer: string | null = admin, code = CODE) => policies(`/${code}`, bearer, 'PUT', b);
     const db = business.app.get(DataSource);
     const offersOf = async (idNumber: string) =>
       (await db.query(
         `SELECT status, policy_version FROM "${business.definition.schema}".biz_policy_offer WHERE policy_code = $1 AND subject_key = $2`,
         [CODE, subjectKeyOf(idNumber, TEST_SUBJECT_KEY_SECRET)],
       )) as { status: string; policy_version: number }[];
+    const dataTag = async () =>
+      (await getJson(`${data.url}/internal/v1/data/tags/${TAG}`, INTERNAL)).body as { status?: number; version?: number; rule?: string };
     const [, li, wang] = DEMO_CITIZENS;
 
-    // A dry run: what the rule would select, nothing published.
-    const dry = await post(policies(`/${CODE}/dry-run`), { rule: RULE }, ADMIN);
+    // Only staff holding policy:manage: not a department officer, not a citizen, not without a token.
+    expect((await policies(`/${CODE}/dry-run`, officer, 'POST', { rule: RULE })).body).toMatchObject({
+      status: 403,
+      code: 'POLICY_ADMIN_REQUIRED',
+    });
+    expect((await put(body, token)).body).toMatchObject({ status: 403, code: 'POLICY_ADMIN_REQUIRED' });
+    expect((await policies('', null)).status).toBe(401);
+
+    // A dry run: counts only (no subject, not even a hash prefix), nothing published.
+    const dry = await policies(`/${CODE}/dry-run`, admin, 'POST', { rule: RULE });
     expect(dry.status).toBe(200);
-    const report = dry.body as {
-      tagCode: string;
-      matches: number;
-      scanned: number;
-      currentVersion: number;
-      added: number;
-      sample: string[];
-    };
-    expect(report).toMatchObject({ tagCode: 'policy-js-zc-xselb', currentVersion: 0 });
+    const report = dry.body as { tagCode: string; matches: number; scanned: number; currentVersion: number; added: number };
+    expect(Object.keys(report).sort()).toEqual(['added', 'currentVersion', 'errors', 'matches', 'removed', 'scanned', 'tagCode']);
+    expect(report).toMatchObject({ tagCode: TAG, currentVersion: 0 });
     expect(report.matches).toBeGreaterThanOrEqual(2);
     expect(report.added).toBe(report.matches);
     expect(report.scanned).toBeGreaterThan(report.matches);
-    expect((await getJson(policies(`/${CODE}`), INTERNAL)).status).toBe(404);
+    expect((await policies(`/${CODE}`, admin)).status).toBe(404);
 
-    // Refused, each with its code, and nothing kept.
+    // Refused, each with its code, and nothing kept — neither the policy nor its tag on the data platform.
     for (const [b, status, code] of [
       [{ ...body, rule: "profile.records['x'" }, 422, 'RULE_INVALID'],
       [{ ...body, rule: '1 + 1' }, 422, 'RULE_INVALID'],
       [{ ...body, tagCode: 'newborn-family' }, 400, 'RULE_OR_TAG'],
       [{ ...body, rule: undefined }, 400, 'RULE_OR_TAG'],
+      [{ ...body, rule: undefined, tagCode: 'policy-js-zc-yebt' }, 400, 'TAG_RESERVED'],
       [{ ...body, bundleCode: 'JS-YJS-NONE' }, 422, 'BUNDLE_NOT_FOUND'],
       [{ ...body, name: '' }, 400, undefined],
       [{ ...body, status: 'paused' }, 400, undefined],
@@ -431,68 +438,72 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       const r = await put(b);
       expect({ status: r.status, code: (r.body as { code?: string }).code }).toEqual({ status, code: code ?? expect.any(String) });
     }
-    expect((await put(body, INTERNAL)).body).toMatchObject({ status: 400, code: 'CALLER_REQUIRED' });
-    expect((await put(body, ADMIN, 'js-lower')).body).toMatchObject({ status: 400, code: 'POLICY_CODE_INVALID' });
-    expect((await post(policies(`/${CODE}/dry-run`), { rule: 'profile.(' }, ADMIN)).body).toMatchObject({
+    expect((await put(body, admin, 'js-lower')).body).toMatchObject({ status: 400, code: 'POLICY_CODE_INVALID' });
+    expect((await policies(`/${CODE}/dry-run`, admin, 'POST', { rule: 'profile.(' })).body).toMatchObject({
       status: 422,
       code: 'RULE_INVALID',
     });
-    expect((await getJson(policies(`/${CODE}`), INTERNAL)).status).toBe(404);
+    expect((await policies(`/${CODE}`, admin)).status).toBe(404);
+    expect(await dataTag()).toMatchObject({ status: 404 });
     expect(await offersOf(li.id)).toEqual([]);
+    // The data platform's own API neither publishes nor dry-runs a policy's tag.
+    expect(
+      (await putJson(`${data.url}/internal/v1/data/tags/${TAG}`, { name: 'x', rule: 'true' }, { ...INTERNAL, 'x-caller': 'someone' })).body,
+    ).toMatchObject({ status: 400, code: 'TAG_RESERVED' });
 
     // Published: the rule as the tag's version 1; the parents gain it and are offered the policy (as tag events).
     const first = await put(body);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({
-      code: CODE,
-      version: 1,
-      status: 'active',
-      tagCode: 'policy-js-zc-xselb',
-      tagVersion: 1,
-      changed: true,
-    });
+    expect(first.body).toMatchObject({ code: CODE, version: 1, status: 'active', tagCode: TAG, tagVersion: 1, changed: true });
     expect((first.body as { tag: { added: number } }).tag.added).toBe(report.matches);
+    expect(await dataTag()).toMatchObject({ version: 1, rule: RULE });
     for (const parent of [li, wang])
       await eventually(async () => ((await offersOf(parent.id))[0]?.status === 'offered' ? true : null), 30_000);
     expect(await offersOf(DEMO_PERSON.idNumber)).toEqual([]);
-    // The same body again publishes nothing.
+    // The same body again publishes nothing; a new name is a new policy version, not a new rule version.
     expect(await put(body)).toMatchObject({ status: 200, body: { version: 1, changed: false } });
+    expect((await put({ ...body, name: '新生儿健康礼包 (newborn health kit)' })).body).toMatchObject({
+      version: 2,
+      tagVersion: 1,
+      changed: true,
+    });
+    expect(await dataTag()).toMatchObject({ version: 1 });
     expect((await put({ ...body, rule: undefined, tagCode: 'newborn-family' })).body).toMatchObject({
       status: 409,
       code: 'ELIGIBILITY_SOURCE_FIXED',
     });
 
-    // The scans read every subject's profile: bulk records in each one's "who used my data" — the parents' and 张三's alike.
-    const data = dataDb();
+    // The scans read every subject's profile: bulk records in each one's "who used my data" — the parents' and 张三's alike —
+    // naming the publishing staff account.
     for (const who of [li.id, DEMO_PERSON.idNumber]) {
-      const records = (await data.query(
-        `SELECT processing, bulk, app, purpose, resource FROM "${dataSchema()}".data_access_record WHERE subject_key = $1 AND purpose LIKE $2 ORDER BY processing`,
+      const records = (await dataDb().query(
+        `SELECT processing, bulk, app, end_user, resource FROM "${dataSchema()}".data_access_record
+          WHERE subject_key = $1 AND purpose LIKE $2 ORDER BY processing`,
         [subjectKeyOf(who, TEST_SUBJECT_KEY_SECRET), `%${CODE}%`],
-      )) as { processing: string; bulk: boolean; app: string; resource: string }[];
+      )) as { processing: string; bulk: boolean; app: string; end_user: string; resource: string }[];
+      // One dry run (the refused one read nothing), one publication (the rename published no rule).
       expect(records.map((r) => [r.processing, r.bulk, r.app, r.resource])).toEqual([
         ['tag-dry-run', true, 'business-platform', 'JS-WJ-CS-0001'],
         ['tag-publish', true, 'business-platform', 'JS-WJ-CS-0001'],
       ]);
+      expect(records.every((r) => r.end_user.startsWith('staff:'))).toBe(true);
     }
 
-    // A new version (the benefit): the tag's rule unchanged; every version kept.
-    expect((await put({ ...body, benefit: '新生儿健康礼包及疫苗接种包 (kit and vaccination pack)' })).body).toMatchObject({
-      version: 2,
-      tagVersion: 1,
-      changed: true,
-    });
-    // Retired: the open offers withdrawn at once.
-    const retired = await put({ ...body, benefit: '新生儿健康礼包及疫苗接种包 (kit and vaccination pack)', status: 'retired' });
-    expect(retired.body).toMatchObject({ version: 3, status: 'retired' });
+    // Retired: the open offers withdrawn at once; the tag matches nobody from now on (its rule `false` reads no one's data).
+    const retired = await put({ ...body, name: '新生儿健康礼包 (newborn health kit)', status: 'retired' });
+    expect(retired.body).toMatchObject({ version: 3, status: 'retired', tagVersion: 2 });
     expect((retired.body as { withdrawn: number }).withdrawn).toBeGreaterThanOrEqual(2);
     expect(await offersOf(li.id)).toEqual([{ status: 'withdrawn', policy_version: 1 }]);
-    const read = (await getJson(policies(`/${CODE}`), INTERNAL)).body as {
-      versions: { version: number }[];
-      offers: Record<string, number>;
-    };
-    expect(read.versions.map((v) => v.version)).toEqual([3, 2, 1]);
-    expect(read.offers['offered'] ?? 0).toBe(0);
-    const listed = (await getJson(policies(), INTERNAL)).body as { policies: { code: string }[] };
+    expect(await dataTag()).toMatchObject({ version: 2, rule: 'false' });
+    // Reactivated: the rule again (a new tag version); the parents gain it again and are offered the policy again.
+    const again = await put({ ...body, name: '新生儿健康礼包 (newborn health kit)' });
+    expect(again.body).toMatchObject({ version: 4, status: 'active', tagVersion: 3 });
+    await eventually(async () => ((await offersOf(li.id))[0]?.status === 'offered' ? true : null), 30_000);
+    expect(await offersOf(li.id)).toEqual([{ status: 'offered', policy_version: 4 }]);
+    const read = (await policies(`/${CODE}`, admin)).body as { versions: { version: number }[]; offers: Record<string, number> };
+    expect(read.versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
+    expect(read.offers['offered']).toBeGreaterThanOrEqual(2);
+    const listed = (await policies('', admin)).body as { policies: { code: string }[] };
     expect(listed.policies.map((p) => p.code)).toEqual(expect.arrayContaining([CODE, 'JS-ZC-YEBT']));
   }, 120_000);
 
@@ -599,11 +610,22 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     const reviewer = await provision('nj-rating-reviewer-2', '南京市', ['rating-reviewer']);
     expect((await step('review', reviewer, { approve: true, note: '未整改' })).body).toMatchObject({ status: 409, code: 'WRONG_STEP' });
     expect((await step('finish', officer, { note: '出生医学证明改为医院直接推送，无需再交' })).body).toMatchObject({ status: 'rectified' });
-    // Sent back once at acceptance, finished again, then closed.
+    // Sent back once at acceptance; finished again by a colleague who also reviews ratings — who may not accept her own work.
     expect((await step('review', reviewer, { approve: false, note: '回访：仍需补交' })).body).toMatchObject({ status: 'in-progress' });
-    expect((await step('finish', officer, { note: '已与医院系统对接' })).body).toMatchObject({ status: 'rectified' });
-    expect((await step('review', reviewer, { approve: true, note: '回访满意，办结' })).body).toMatchObject({
+    const dual = await provision('wjw-dual-2', WJW, ['approver', 'rating-reviewer']);
+    expect((await step('finish', dual, { note: '已与医院系统对接' })).body).toMatchObject({ status: 'rectified' });
+    expect((await step('review', dual, { approve: true, note: '自己验收' })).body).toMatchObject({
+      status: 403,
+      code: 'REVIEWER_REQUIRED',
+    });
+    // Sampled for a return visit: closed only with the applicant's answer.
+    await business.app
+      .get(DataSource)
+      .query(`UPDATE "${business.definition.schema}".biz_rectification SET revisit = true WHERE id = $1`, [task.id]);
+    expect((await step('review', reviewer, { approve: true, note: '办结' })).body).toMatchObject({ status: 422, code: 'REVISIT_REQUIRED' });
+    expect((await step('review', reviewer, { approve: true, note: '回访满意，办结', revisitSatisfied: true })).body).toMatchObject({
       status: 'closed',
+      revisitSatisfied: true,
       reviewedBy: expect.any(String),
     });
     expect((await step('review', reviewer, { approve: true, note: '再次' })).status).toBe(409);

@@ -143,7 +143,7 @@ export class RateCaseReply {
   @IsOptionalOrNull() @IsObject() rectification!: { department: string; status: string; dueOn: string } | null;
 }
 
-/** 免申即享 / 政策直达: the policies offered to the signed-in person because they gained a tag (no input: whose comes from identity). */
+/** 免申即享 / 政策直达: the policies offered to the signed-in person because they gained a tag (no subject in the input: whose comes from identity). */
 export class MyPoliciesInput {
   @IsOptional() @IsInt() @Min(1) @Max(100) limit?: number;
   /** A company's offers: the signed-in person must be its current agent with the scope `policy:manage`. */

@@ -506,7 +506,7 @@ export const CAPABILITIES: readonly CapabilityDescriptor[] = [
     version: '1',
     name: '我的政策（免申即享）',
     description:
-      'The policies offered to the signed-in person because a tag they gained makes them eligible (免申即享, 政策直达), with why (the tag and its rule version). Only with the person’s own user token.',
+      'The policies offered to the signed-in person (or, with `company`, a company’s, for its agent authorised for policy:manage) because a tag they gained makes them eligible (免申即享, 政策直达), with why they matched (the eligibility, since when, the tag and its rule version). Only with the person’s own user token.',
     ownerDepartment: '省政务服务管理办公室 (provincial government-services office)',
     topic: Topic.BusinessMyPolicies,
     input: MyPoliciesInput,

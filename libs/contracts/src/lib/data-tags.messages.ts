@@ -1,24 +1,17 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsString,
-  Length,
-  Matches,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { CallMeta } from './call-meta.message.js';
 
 export const TAG_CHANGES = ['gained', 'lost'] as const;
 
 /** A tag's code: lower-case letters, digits and hyphens. */
 export const TAG_CODE_PATTERN = /^[a-z][a-z0-9-]{1,63}$/;
+
+/**
+ * Tags holding the business platform's policies' own rules: published only through
+ * data.tag.publish.v1 (which publishes nothing else), never through the data platform's own API.
+ */
+export const POLICY_TAG_PREFIX = 'policy-';
 
 /** Event: a subject gained or lost a tag (TagGained / TagLost) — what the business platform's 免申即享 listens to. */
 export class DataTagChangedEvent {
@@ -32,7 +25,7 @@ export class DataTagChangedEvent {
   @IsISO8601() at!: string;
 }
 
-/** Platform-internal: a tag's rule (CEL over profiles), to dry-run or publish on the data platform (e.g. a policy's eligibility). */
+/** Platform-internal: a policy's rule (CEL over profiles), to dry-run or publish on the data platform as its tag (`policy-…`). */
 export class TagRuleInput {
   @IsString() @Matches(TAG_CODE_PATTERN) tagCode!: string;
   @IsString() @Length(1, 128) name!: string;
@@ -52,8 +45,6 @@ export class DryRunTagReply {
   @IsInt() @Min(0) matches!: number;
   /** Profiles the rule failed on (a missing field): counted as no. */
   @IsInt() @Min(0) errors!: number;
-  /** Up to 10 matching subjects (the first 12 characters of their keyed hash). */
-  @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) sample!: string[];
   /** Against the tag's current version (0 for a new tag): subjects the rule would add and remove. */
   @IsInt() @Min(0) currentVersion!: number;
   @IsInt() @Min(0) added!: number;

@@ -21,6 +21,7 @@ import { PartClock1763900900000 } from './migrations/1763900900000-part-clock.mi
 import { Ratings1763901000000 } from './migrations/1763901000000-ratings.migration.js';
 import { Policies1763901100000 } from './migrations/1763901100000-policies.migration.js';
 import { PolicyVersions1763901200000 } from './migrations/1763901200000-policy-versions.migration.js';
+import { RectificationAcceptance1763901300000 } from './migrations/1763901300000-rectification-acceptance.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -66,6 +67,7 @@ export const businessPlatformService: ServiceDefinition = {
     Ratings1763901000000,
     Policies1763901100000,
     PolicyVersions1763901200000,
+    RectificationAcceptance1763901300000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),

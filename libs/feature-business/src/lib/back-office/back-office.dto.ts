@@ -89,4 +89,6 @@ export class RectificationRequestBody {
 export class RectificationReviewBody {
   @IsBoolean() approve!: boolean;
   @IsString() @Length(2, 500) note!: string;
+  /** At acceptance of a rectification sampled for a return visit (回访): whether the applicant was satisfied — required then. */
+  @IsOptional() @IsBoolean() revisitSatisfied?: boolean;
 }

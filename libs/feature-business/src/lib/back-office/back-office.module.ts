@@ -5,7 +5,9 @@ import { ServiceConfig } from '@gmp/service-kit';
 import { BundlesModule } from '../bundles/bundles.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { MattersModule } from '../matters/matters.module.js';
+import { PoliciesModule } from '../policies/policies.module.js';
 import { RatingsModule } from '../ratings/ratings.module.js';
+import { PoliciesController } from './policies.controller.js';
 import { RectificationsController } from './rectifications.controller.js';
 import { BackOfficeController } from './back-office.controller.js';
 import { DepartmentDirectoryService } from './department-directory.service.js';
@@ -32,8 +34,8 @@ class NoIssuerVerifier extends AccessTokenVerifier {
 
 /** 部门审批 (back office): department staff work their parts with their own tokens, within their data scope. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BizDepartment]), MattersModule, BundlesModule, CasesModule, RatingsModule],
-  controllers: [BackOfficeController, DepartmentsController, RectificationsController],
+  imports: [TypeOrmModule.forFeature([BizDepartment]), MattersModule, BundlesModule, CasesModule, RatingsModule, PoliciesModule],
+  controllers: [BackOfficeController, DepartmentsController, RectificationsController, PoliciesController],
   providers: [
     StaffPartsService,
     ClaimPart,

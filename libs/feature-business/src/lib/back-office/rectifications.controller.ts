@@ -69,6 +69,6 @@ export class RectificationsController {
       '审核 / 验收 (rating:review: approve a request or send it back; on a rectified one, close it — 办结 — or send it back to be rectified)',
   })
   review(@Param('id') id: string, @Body() body: RectificationReviewBody, @CurrentPrincipal() who: Principal) {
-    return this.work.review(rectificationId(id), who, body.approve, body.note);
+    return this.work.review(rectificationId(id), who, body.approve, body.note, body.revisitSatisfied);
   }
 }

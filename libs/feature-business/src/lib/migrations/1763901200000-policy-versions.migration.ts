@@ -22,6 +22,11 @@ export class PolicyVersions1763901200000 implements MigrationInterface {
       `INSERT INTO ${s}."biz_policy_version" (code, version, name, benefit, eligibility, tag_code, rule, tag_version, bundle_code, status, published_by, published_at)
        SELECT code, 1, name, benefit, eligibility, tag_code, rule, tag_version, bundle_code, status, updated_by, updated_at FROM ${s}."biz_policy"`,
     );
+    // Since when the subjects offered a policy hold its tag (as heard), for the offers' "why".
+    await queryRunner.query(
+      `UPDATE ${s}."biz_policy_offer" o SET eligible_since = m.since
+         FROM ${s}."biz_tag_member" m WHERE m.tag_code = o.tag_code AND m.subject_key = o.subject_key`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,5 +1,7 @@
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { TAG_CODE_PATTERN } from '@gmp/contracts';
+import { POLICY_TAG_PREFIX, TAG_CODE_PATTERN } from '@gmp/contracts';
+
+export { POLICY_TAG_PREFIX };
 
 /** A policy's code: upper-case letters, digits and hyphens (e.g. JS-ZC-YEBT). */
 export const POLICY_CODE = /^[A-Z][A-Z0-9-]{2,39}$/;
@@ -31,7 +33,7 @@ export class PolicyRuleBody {
 
 /** The data platform's tag that holds a policy's own rule. */
 export function policyTagOf(code: string): string {
-  return `policy-${code.toLowerCase()}`;
+  return `${POLICY_TAG_PREFIX}${code.toLowerCase()}`;
 }
 
 /** Why profiles are scanned for a policy, as each subject reads it in "who used my data". */

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DemoPoliciesSeed } from './demo-policies.seed.js';
 import { BizPolicy, BizPolicyOffer, BizPolicyVersion, BizTagMember } from './policies.entities.js';
-import { PoliciesController } from './policies.controller.js';
 import { PoliciesService } from './policies.service.js';
 import { PolicyRulesClient } from './policy-rules.client.js';
 import { PublishPolicy } from './usecases/publish-policy/publish-policy.usecase.js';
@@ -13,8 +12,8 @@ import { OfferPolicies } from './usecases/offer-policies/offer-policies.usecase.
 /** 免申即享 / 政策直达: policies (versioned, their rules dry-run and published on the data platform), offered to subjects as they gain the tag. */
 @Module({
   imports: [TypeOrmModule.forFeature([BizPolicy, BizPolicyVersion, BizPolicyOffer, BizTagMember])],
-  controllers: [PoliciesHandler, PoliciesController],
+  controllers: [PoliciesHandler],
   providers: [OfferPolicies, PolicyOffersService, PoliciesService, PolicyRulesClient, PublishPolicy, DemoPoliciesSeed],
-  exports: [PolicyOffersService],
+  exports: [PolicyOffersService, PoliciesService, PublishPolicy],
 })
 export class PoliciesModule {}

@@ -3,6 +3,15 @@ import { problemVocabulary } from '@gmp/service-kit';
 /** 免申即享: policies, their rules and the person's offers. */
 export const PolicyProblem = problemVocabulary({
   OFFER_NOT_FOUND: { status: 404, title: '没有向您推送该政策 (no such policy was offered to you)' },
+  POLICY_ADMIN_REQUIRED: { status: 403, title: '须具有政策管理权限 (only staff holding policy:manage publish policies or scan for them)' },
+  POLICY_CHANGED_MEANWHILE: {
+    status: 409,
+    title: '政策已被他人同时修改，请读取后重试 (the policy was published by someone else meanwhile: read it and try again)',
+  },
+  TAG_RESERVED: {
+    status: 400,
+    title: '政策自有标签 policy-* 不能作为已有标签引用 (a policy’s own tag policy-* is not an existing tag to name)',
+  },
   POLICY_NOT_FOUND: { status: 404, title: '没有该政策 (no such policy)' },
   POLICY_CODE_INVALID: { status: 400, title: '政策编码无效 (a policy code is upper-case letters, digits and hyphens, 3–40)' },
   RULE_OR_TAG: {

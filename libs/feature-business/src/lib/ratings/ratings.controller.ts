@@ -41,6 +41,7 @@ export class RatingsController {
               count(r.id) FILTER (WHERE r.status IN ('rectified', 'closed'))::int AS rectified,
               count(r.id) FILTER (WHERE r.status IN ('rectified', 'closed') AND r.late)::int AS "rectifiedLate",
               count(r.id) FILTER (WHERE r.status = 'closed')::int AS closed,
+              count(r.id) FILTER (WHERE r.status = 'rectified')::int AS accepting,
               count(r.id) FILTER (WHERE r.status IN ('pending', 'in-progress', 'review'))::int AS open,
               count(r.id) FILTER (WHERE r.status IN ('pending', 'in-progress', 'review') AND r.due_on < $1)::int AS overdue,
               count(r.id) FILTER (WHERE r.status = 'unrectifiable')::int AS unrectifiable

@@ -103,6 +103,14 @@ export class BizRectification {
   @Column({ type: 'boolean', default: false })
   revisit!: boolean;
 
+  /** What the applicant said on the return visit (recorded by the reviewer at acceptance). */
+  @Column({ type: 'boolean', name: 'revisit_satisfied', nullable: true })
+  revisitSatisfied!: boolean | null;
+
+  /** Who finished the rectification (they may not accept it). */
+  @Column({ type: 'varchar', length: 128, name: 'finished_by', nullable: true })
+  finishedBy!: string | null;
+
   @Column({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

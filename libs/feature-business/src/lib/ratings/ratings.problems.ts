@@ -15,5 +15,10 @@ export const RatingProblem = problemVocabulary({
     status: 403,
     title: '须为部门工作人员（case:handle）或好差评审核岗（rating:review） (department staff or a rating reviewer only)',
   },
+  REVISIT_REQUIRED: {
+    status: 422,
+    title:
+      '该整改抽中回访：须先回访申请人并填写 revisitSatisfied (sampled for a return visit: call the applicant and give revisitSatisfied first)',
+  },
   REVIEWER_REQUIRED: { status: 403, title: '须由好差评审核岗审核 (a reviewer with rating:review decides)' },
 });

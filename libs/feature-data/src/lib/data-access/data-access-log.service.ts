@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type CallMeta, subjectKeyOf } from '@gmp/contracts';
-import { derivedEventId, IdempotentConsumerService } from '@gmp/messaging';
+import { derivedEventId, IdempotentConsumerService, quoteTablePath } from '@gmp/messaging';
 import { ServiceConfig } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access-record.entity.js';
 
@@ -75,43 +75,40 @@ export class DataAccessLogService {
   }
 
   /**
-   * A scan, recorded as one bulk record per subject and resource read — in the caller's
-   * transaction when it has one (a publication's records commit with its new members). Once per
-   * request (the meta's message id): a redelivered request records nothing twice.
+   * A scan, recorded as one bulk record per subject and resource read — one statement per
+   * resource, in the caller's transaction when it has one (a publication's records commit with its
+   * new members). Once per request (the meta's message id is in each record's id): a redelivered
+   * request records nothing twice. A rule that reads nothing (e.g. `false`) records nothing.
    */
   async recordScan(m: EntityManager, scan: DataScan): Promise<number> {
-    const accessedAt = new Date();
-    const rows = scan.subjectKeys.flatMap((subjectKey) =>
-      scan.resources.map((resource) => ({
-        eventId: derivedEventId(scan.meta.messageId, `${scan.processing}|${subjectKey}|${resource}`),
-        subjectKey,
-        resource: resource.slice(0, 64),
-        provider: 'data-platform',
-        app: scan.meta.app.slice(0, 64),
-        endUser: scan.meta.endUser?.slice(0, 128) ?? null,
-        purpose: scan.purpose.slice(0, 256),
-        caseId: null,
-        legalBasis: scan.meta.legalBasis ?? null,
-        legalBasisTitle: scan.meta.legalBasisTitle?.slice(0, 256) ?? null,
-        outcome: 'READ' as const,
-        correlationId: scan.meta.correlationId,
-        itemCount: 0,
-        accessedAt,
-        department: null,
-        processing: scan.processing.slice(0, 32),
-        bulk: true,
-        hiddenUntil: null,
-        hiddenReason: null,
-      })),
-    );
-    for (let i = 0; i < rows.length; i += 1_000)
-      await m
-        .getRepository(DataAccessRecord)
-        .createQueryBuilder()
-        .insert()
-        .values(rows.slice(i, i + 1_000))
-        .orIgnore()
-        .execute();
-    return rows.length;
+    if (scan.subjectKeys.length === 0) return 0;
+    const t = quoteTablePath(m.getRepository(DataAccessRecord).metadata.tablePath);
+    let recorded = 0;
+    for (const resource of scan.resources) {
+      const rows = (await m.query(
+        `WITH inserted AS (
+         INSERT INTO ${t} (event_id, subject_key, resource, provider, app, end_user, purpose, case_id, correlation_id,
+                           legal_basis, legal_basis_title, outcome, item_count, accessed_at, department, processing, bulk)
+         SELECT md5($1 || '|' || k || '|' || $2)::uuid, k, $2, 'data-platform', $3, $4, $5, NULL, $6, $7, $8, 'READ', 0, now(), NULL, $9, true
+           FROM unnest($10::text[]) AS k
+         ON CONFLICT (event_id) DO NOTHING
+         RETURNING 1)
+         SELECT count(*)::int AS n FROM inserted`,
+        [
+          `${scan.meta.messageId}|${scan.processing}`,
+          resource.slice(0, 64),
+          scan.meta.app.slice(0, 64),
+          scan.meta.endUser?.slice(0, 128) ?? null,
+          scan.purpose.slice(0, 256),
+          scan.meta.correlationId,
+          scan.meta.legalBasis ?? null,
+          scan.meta.legalBasisTitle?.slice(0, 256) ?? null,
+          scan.processing.slice(0, 32),
+          [...scan.subjectKeys],
+        ],
+      )) as { n: number }[];
+      recorded += rows[0]?.n ?? 0;
+    }
+    return recorded;
   }
 }

@@ -50,10 +50,10 @@ export class TagMembershipService {
     return this.rules.dependenciesOf(rule);
   }
 
-  /** What a scan with `rule` reads, as "who used my data" names it: its resources, or `profile` (any of them). */
+  /** What a scan with `rule` reads, as "who used my data" names it: its resources, `profile` (any of them), or nothing (e.g. `false`). */
   resourcesRead(rule: string): string[] {
     const read = this.resourcesReadBy(rule);
-    return read === 'all' || read.size === 0 ? ['profile'] : [...read].sort();
+    return read === 'all' ? ['profile'] : [...read].sort();
   }
 
   profilesOf(m: EntityManager, keys: string[]): Promise<Map<string, Profile>> {

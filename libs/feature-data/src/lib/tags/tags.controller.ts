@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@n
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
-import { type CallMeta, subjectKeyOf } from '@gmp/contracts';
+import { type CallMeta, POLICY_TAG_PREFIX, subjectKeyOf } from '@gmp/contracts';
 import { Caller, InternalApiGuard, RequireCaller, ServiceConfig } from '@gmp/service-kit';
 import { TAG_CODE, TagRuleBody } from './tags.dto.js';
 import { DataTag, DataTagMember } from './tags.entities.js';
@@ -25,6 +25,12 @@ function checked(code: string): string {
   return code;
 }
 
+/** The internal API publishes and dry-runs the data platform's own tags, never a policy's (those come with the policy). */
+function own(code: string): string {
+  if (checked(code).startsWith(POLICY_TAG_PREFIX)) throw TagsProblem.TAG_RESERVED(code);
+  return code;
+}
+
 /** 标签库: tags as CEL rules over profiles — dry-run, publish, membership (internal network; X-Caller names who publishes). */
 @ApiTags('tags 标签库')
 @Controller('internal/v1/data/tags')
@@ -42,10 +48,10 @@ export class TagsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      '试运行规则 (run a rule over every subject without changing anything: matches, a sample, the difference to the current version)',
+      '试运行规则 (run a rule over every subject without changing anything: how many match, the difference to the current version — counts only)',
   })
   async tryRule(@Param('code') code: string, @Body() body: TagRuleBody) {
-    return this.dryRun.execute(checked(code), body.rule, httpScan(code, 'internal-api'));
+    return this.dryRun.execute(own(code), body.rule, httpScan(code, 'internal-api'));
   }
 
   @RequireCaller('发布人')
@@ -55,7 +61,7 @@ export class TagsController {
     summary: '发布标签规则 (publish a rule as a new version and bring the members in line; each change a data.tag.changed.v1 event)',
   })
   async put(@Param('code') code: string, @Body() body: TagRuleBody, @Caller() caller: string) {
-    return this.publish.execute(checked(code), body, caller, httpScan(code, caller));
+    return this.publish.execute(own(code), body, caller, httpScan(code, caller));
   }
 
   @Get(':code')

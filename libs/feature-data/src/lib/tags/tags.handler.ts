@@ -1,8 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type DryRunTagReply, type PublishTagReply, type TagRuleRequest, Topic } from '@gmp/contracts';
+import { type DryRunTagReply, POLICY_TAG_PREFIX, type PublishTagReply, type TagRuleRequest, Topic } from '@gmp/contracts';
+import { TagsProblem } from './tags.problems.js';
 import { DryRunTag } from './usecases/dry-run-tag/dry-run-tag.usecase.js';
 import { PublishTag } from './usecases/publish-tag/publish-tag.usecase.js';
+
+/** Over Kafka only policies' own tags: the data platform's other tags are its own to publish. */
+function policyTag(code: string): string {
+  if (!code.startsWith(POLICY_TAG_PREFIX)) throw TagsProblem.TAG_RESERVED(code);
+  return code;
+}
 
 /**
  * Tag rules asked for over Kafka by platform services (the business platform's policies):
@@ -18,7 +25,7 @@ export class TagsHandler {
 
   @MessagePattern(Topic.DataTagDryRun)
   async tryRule(@Payload() r: TagRuleRequest): Promise<DryRunTagReply> {
-    const { tookMs: _took, ...report } = await this.dryRun.execute(r.input.tagCode, r.input.rule, {
+    const { tookMs: _took, ...report } = await this.dryRun.execute(policyTag(r.input.tagCode), r.input.rule, {
       meta: r.meta,
       purpose: r.input.purpose,
     });
@@ -28,7 +35,7 @@ export class TagsHandler {
   @MessagePattern(Topic.DataTagPublish)
   async put(@Payload() r: TagRuleRequest): Promise<PublishTagReply> {
     const by = (r.meta.endUser ? `${r.meta.app}/${r.meta.endUser}` : r.meta.app).slice(0, 128);
-    const t = await this.publish.execute(r.input.tagCode, { name: r.input.name, rule: r.input.rule }, by, {
+    const t = await this.publish.execute(policyTag(r.input.tagCode), { name: r.input.name, rule: r.input.rule }, by, {
       meta: r.meta,
       purpose: r.input.purpose,
     });

@@ -155,6 +155,12 @@ export class DemoClientsSeed implements OnApplicationBootstrap {
         permissions: ['rating:review'],
         dataScope: 'dept_and_below',
       });
+      await this.directory.saveRole({
+        code: 'policy-admin',
+        name: '政策管理岗 (policy administrator)',
+        permissions: ['policy:manage'],
+        dataScope: 'self',
+      });
       await this.directory.createStaff({
         ...DEMO_CASE_OFFICER,
         departmentId: byName.get('南京市卫生健康委员会')!,

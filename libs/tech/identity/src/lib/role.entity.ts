@@ -11,8 +11,10 @@ export const PERMISSIONS = {
   CaseHandle: 'case:handle',
   /** Read shared data of the departments in the data scope. */
   DataRead: 'data:read',
-  /** Review 好差评 rectifications: approve an "invalid rating" or "cannot be rectified" request (好差评审核). */
+  /** Review 好差评 rectifications: approve an "invalid rating" or "cannot be rectified" request, accept a rectified one (好差评审核). */
   RatingReview: 'rating:review',
+  /** Publish 免申即享 policies and dry-run their eligibility rules over every subject's data (政策管理). */
+  PolicyManage: 'policy:manage',
 } as const;
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
 export const ALL_PERMISSIONS: readonly string[] = Object.values(PERMISSIONS);

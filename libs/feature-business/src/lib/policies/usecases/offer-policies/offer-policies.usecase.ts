@@ -94,7 +94,7 @@ export class OfferPolicies {
          FROM (${source}) AS s(policy_code, subject_key, tag_version, since)
        ON CONFLICT (policy_code, subject_key) DO UPDATE
          SET status = 'offered', tag_version = EXCLUDED.tag_version, policy_version = EXCLUDED.policy_version,
-             eligible_since = EXCLUDED.eligible_since, changed_at = EXCLUDED.changed_at
+             eligible_since = EXCLUDED.eligible_since, offered_at = EXCLUDED.offered_at, changed_at = EXCLUDED.changed_at
          WHERE ${offers}.status = 'withdrawn'
        RETURNING id`,
       [policy.tagCode, policy.version, ...params],

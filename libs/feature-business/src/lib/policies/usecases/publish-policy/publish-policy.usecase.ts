@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { BizBundle } from '../../../bundles/bundles.entities.js';
-import { type PolicyBody, POLICY_CODE, policyScanPurpose, policyTagOf } from '../../policies.dto.js';
+import { type PolicyBody, POLICY_CODE, POLICY_TAG_PREFIX, policyScanPurpose, policyTagOf } from '../../policies.dto.js';
 import { BizPolicy, BizPolicyVersion } from '../../policies.entities.js';
 import { PolicyProblem } from '../../policies.problems.js';
 import { PolicyRulesClient } from '../../policy-rules.client.js';
@@ -25,7 +25,10 @@ export interface PublishedPolicy {
  * the tag `policy-<code>` (a rule that does not compile is refused there, 422, and nothing is
  * kept); subjects who gain or lose that tag arrive as events and are offered or withdrawn. The
  * policy row, its version and the offers to members already heard are one transaction, under the
- * tag's lock that tag events take too — so no subject is missed whichever comes first.
+ * policy's lock (two publications at once: the one whose rule the tag no longer holds is refused,
+ * 409) and the tag's lock that tag events take too — so no subject is missed whichever comes
+ * first. Should the transaction fail after the rule was published, the tag runs without a policy
+ * (nobody is offered anything) until the publication is repeated.
  */
 @Injectable()
 export class PublishPolicy {
@@ -40,24 +43,41 @@ export class PublishPolicy {
   async execute(code: string, body: PolicyBody, by: string): Promise<PublishedPolicy> {
     if (!POLICY_CODE.test(code)) throw PolicyProblem.POLICY_CODE_INVALID(code);
     if ((body.rule === undefined) === (body.tagCode === undefined)) throw PolicyProblem.RULE_OR_TAG();
-    const existing = await this.dataSource.getRepository(BizPolicy).findOneBy({ code });
+    if (body.tagCode?.startsWith(POLICY_TAG_PREFIX)) throw PolicyProblem.TAG_RESERVED(body.tagCode);
     const ownRule = body.rule !== undefined;
-    if (existing && ((existing.rule !== null) !== ownRule || (!ownRule && existing.tagCode !== body.tagCode)))
-      throw PolicyProblem.ELIGIBILITY_SOURCE_FIXED(`${existing.rule !== null ? policyTagOf(code) : existing.tagCode}`);
+    const tagCode = ownRule ? policyTagOf(code) : body.tagCode!;
+    const sourceFixed = (current: BizPolicy | null) =>
+      current !== null && ((current.rule !== null) !== ownRule || current.tagCode !== tagCode)
+        ? PolicyProblem.ELIGIBILITY_SOURCE_FIXED(current.rule !== null ? policyTagOf(code) : current.tagCode)
+        : null;
+    const refused = sourceFixed(await this.dataSource.getRepository(BizPolicy).findOneBy({ code }));
+    if (refused) throw refused;
     if (body.bundleCode && !(await this.dataSource.getRepository(BizBundle).existsBy({ code: body.bundleCode, status: 'active' })))
       throw PolicyProblem.BUNDLE_NOT_FOUND(body.bundleCode);
+    const status = body.status ?? 'active';
 
+    // The own rule runs where the profiles are. A retired policy's tag matches nobody (`false` reads no one's data):
+    // its members lose it, and nobody's data is evaluated for it any more.
     let tag: PublishedPolicy['tag'] = { version: null, added: 0, removed: 0 };
-    const tagCode = ownRule ? policyTagOf(code) : body.tagCode!;
     if (ownRule) {
-      const t = await this.rules.publish(by, { tagCode, name: body.name, rule: body.rule!, purpose: policyScanPurpose(code, body.name) });
+      const t = await this.rules.publish(by, {
+        tagCode,
+        name: `政策 ${code} 资格 (policy eligibility)`,
+        rule: status === 'active' ? body.rule! : 'false',
+        purpose: policyScanPurpose(code, body.name),
+      });
       tag = { version: t.version, added: t.added, removed: t.removed };
     }
-    const status = body.status ?? 'active';
     const result = await this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`biz_policy:${code}`]);
       await this.offers.lockTag(m, tagCode);
       const repo = m.getRepository(BizPolicy);
       const current = await repo.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
+      const changedSource = sourceFixed(current);
+      if (changedSource) throw changedSource;
+      // Two publications at once: the tag holds the later rule; the one whose rule the tag no longer holds is refused.
+      if (current?.tagVersion != null && tag.version !== null && tag.version < current.tagVersion)
+        throw PolicyProblem.POLICY_CHANGED_MEANWHILE(`tag ${tagCode} v${current.tagVersion}`);
       const next: Omit<BizPolicy, 'version' | 'updatedBy' | 'updatedAt'> = {
         code,
         name: body.name,

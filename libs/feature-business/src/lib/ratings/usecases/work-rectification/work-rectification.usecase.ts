@@ -76,7 +76,7 @@ export class WorkRectification {
       principal,
       ['in-progress'],
       'rectified',
-      { note, finishedAt: new Date(), revisit },
+      { note, finishedAt: new Date(), revisit, finishedBy: principal.subject },
       `已整改：${note}${revisit ? '（抽中回访）' : ''}`,
     );
   }
@@ -117,19 +117,27 @@ export class WorkRectification {
    * rectified; on a rectified one (验收), close it or send it back — after the return visit when
    * it was sampled for one.
    */
-  async review(id: string, principal: Principal, approve: boolean, note: string) {
+  async review(id: string, principal: Principal, approve: boolean, note: string, revisitSatisfied?: boolean) {
     if (!principal.permissions.includes(REVIEW_PERMISSION)) throw RatingProblem.REVIEWER_REQUIRED(REVIEW_PERMISSION);
     const r = await this.visible(id, principal, false);
     if (r.status === 'rectified') {
       // Nobody accepts their own rectification.
-      if (r.handledBy === principal.subject) throw RatingProblem.REVIEWER_REQUIRED('不能验收本人的整改 (not one’s own rectification)');
+      if (r.finishedBy === principal.subject) throw RatingProblem.REVIEWER_REQUIRED('不能验收本人的整改 (not one’s own rectification)');
+      // Sampled for a return visit: accepted only once the applicant was asked.
+      if (r.revisit && approve && revisitSatisfied === undefined) throw RatingProblem.REVISIT_REQUIRED(r.id);
+      const visit = revisitSatisfied === undefined ? '' : revisitSatisfied ? '（回访满意）' : '（回访不满意）';
       return this.move(
         id,
         principal,
         ['rectified'],
         approve ? 'closed' : 'in-progress',
-        { reviewedBy: principal.subject, reviewNote: note, handledBy: r.handledBy },
-        approve ? `整改验收通过，办结：${note}` : `整改验收不通过，继续整改：${note}`,
+        {
+          reviewedBy: principal.subject,
+          reviewNote: note,
+          handledBy: r.handledBy,
+          ...(revisitSatisfied === undefined ? {} : { revisitSatisfied }),
+        },
+        approve ? `整改验收通过，办结${visit}：${note}` : `整改验收不通过，继续整改${visit}：${note}`,
         r,
       );
     }
@@ -210,6 +218,8 @@ export class WorkRectification {
       reviewedBy: r.reviewedBy,
       reviewNote: r.reviewNote,
       revisit: r.revisit,
+      revisitSatisfied: r.revisitSatisfied,
+      finishedBy: r.finishedBy,
       finishedAt: r.finishedAt?.toISOString() ?? null,
     };
   }

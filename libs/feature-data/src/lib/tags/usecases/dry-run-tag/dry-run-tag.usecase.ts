@@ -11,8 +11,6 @@ export interface DryRunReport {
   matches: number;
   /** Profiles the rule failed on (a missing field): counted as no. */
   errors: number;
-  /** Up to 10 matching subjects (the first 12 characters of their keyed hash). */
-  sample: string[];
   /** The tag's current version (0 for a new tag). */
   currentVersion: number;
   /** Against the current version (none for a new tag): subjects the new rule would add and remove. */
@@ -28,8 +26,9 @@ export interface ScanContext {
 }
 
 /**
- * Runs a rule over every known subject without changing anything: how many match, a sample, the
- * difference to the current version. The profiles were read all the same: each subject scanned
+ * Runs a rule over every known subject (up to SCAN_LIMIT) without changing anything: how many
+ * match and the difference to the current version — counts only, no subject (not even a hash
+ * prefix, which would follow a person from one run to the next). The profiles were read all the same: each subject scanned
  * has a bulk record (tag-dry-run) per resource the rule reads.
  */
 @Injectable()
@@ -59,7 +58,6 @@ export class DryRunTag {
       scanned,
       matches: matching.size,
       errors,
-      sample: [...matching].slice(0, 10).map((k) => k.slice(0, 12)),
       currentVersion: tag?.version ?? 0,
       added: [...matching].filter((k) => !current.has(k)).length,
       removed: [...current].filter((k) => !matching.has(k)).length,
