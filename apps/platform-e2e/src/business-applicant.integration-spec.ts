@@ -51,7 +51,12 @@ describe('business platform: the applicant’s side (我的办件) through dispa
   const provision = (username: string, department: string, roles: string[]) => provisionStaff(tech, flows, username, department, roles);
   /** A rating reviewer of 南京市 (rating:review, the city and below). */
   const provisionReviewer = () => provision('nj-rating-reviewer', '南京市', ['rating-reviewer']);
-  const apply = async (applicant: { id: string; name: string }, bundleCode = 'JS-YJS-XSECS', materials: object = {}) => {
+  const apply = async (
+    applicant: { id: string; name: string },
+    bundleCode = 'JS-YJS-XSECS',
+    materials: object = {},
+    extra: object = {},
+  ) => {
     const plan = ((await getJson(internal(`/bundles/${bundleCode}`), INTERNAL)).body as { plan: { form: Field[] } }).plan;
     const values: Record<string, unknown> = {
       string: '测试值',
@@ -64,7 +69,7 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       phone: '13800138000',
     };
     const form = Object.fromEntries(plan.form.map((f) => [f.id, f.type === 'code' ? f.codeList?.[0] : values[f.type]]));
-    const r = await post(internal('/applications'), { bundleCode, applicant, form, materials }, WINDOW);
+    const r = await post(internal('/applications'), { bundleCode, applicant, form, materials, ...extra }, WINDOW);
     if (r.status !== 201) throw new Error(`application refused: ${r.status} ${JSON.stringify(r.body)}`);
     return (r.body as { caseNo: string }).caseNo;
   };
@@ -129,7 +134,21 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect(view.timeline[0]).toMatchObject({ kind: 'submitted' });
     // The applicant's view carries no form values, files or staff accounts: exactly these keys.
     expect(Object.keys(view).sort()).toEqual(
-      ['bundleCode', 'bundleName', 'caseNo', 'committedDueOn', 'finishedAt', 'parts', 'status', 'submittedAt', 'timeline', 'todo'].sort(),
+      [
+        'acceptRegion',
+        'bundleCode',
+        'bundleName',
+        'caseNo',
+        'committedDueOn',
+        'crossRegion',
+        'deliveryRegion',
+        'finishedAt',
+        'parts',
+        'status',
+        'submittedAt',
+        'timeline',
+        'todo',
+      ].sort(),
     );
     expect(view.timeline.every((e) => Object.keys(e).sort().join() === 'at,kind,matterCode,message')).toBe(true);
 
@@ -195,6 +214,73 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     const settled = await apply(me);
     await db.query(`UPDATE "${schema}".biz_case SET status = 'completed' WHERE case_no = $1`, [settled]);
     expect((await mine('case.withdraw', { caseNo: settled, reason: '不办了' })).body).toMatchObject({ status: 409, code: 'CASE_SETTLED' });
+  });
+
+  it('跨域办: an application received in 苏州 for matters handled in 南京, the result delivered to 苏州 — 收件地, 办理地 and 送达地 on the case, its timeline and each department’s part on Kafka; unknown regions refused', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-regions', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+    const seen: { caseNo: string; acceptRegion?: string; handlingRegion?: string; deliveryRegion?: string }[] = [];
+    const consumer = kafka.consumer({ groupId: `e2e-regions-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: wireTopicOf(Topic.BusinessPartDispatched), fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
+    try {
+      const caseNo = await apply(me, 'JS-YJS-XSECS', {}, { acceptRegion: '320500', deliveryRegion: '320500' });
+      const view = (await mine('case.get-mine', { caseNo })).body as Omit<MyCase, 'parts'> & {
+        acceptRegion: unknown;
+        deliveryRegion: unknown;
+        crossRegion: boolean;
+        parts: { handlingRegion: unknown }[];
+      };
+      expect(view).toMatchObject({
+        acceptRegion: { code: '320500', name: '苏州市' },
+        deliveryRegion: { code: '320500', name: '苏州市' },
+        crossRegion: true,
+      });
+      expect(view.parts.every((p) => (p.handlingRegion as { code: string }).code === '320100')).toBe(true);
+      expect(view.timeline[0]!['message']).toContain('跨域办：收件地 苏州市，办理地 南京市，送达地 苏州市');
+      expect(view.timeline.find((e) => e['kind'] === 'dispatched')!['message']).toContain('办理地 南京市，跨域办');
+      // The window's internal view says the same; each department's part carries the three regions on the wire.
+      expect((await getJson(internal(`/cases/${caseNo}`), INTERNAL)).body).toMatchObject({
+        regions: { accept: { code: '320500' }, delivery: { code: '320500' }, crossRegion: true },
+      });
+      const dispatched = await eventually(async () => {
+        const mineSeen = seen.filter((e) => e.caseNo === caseNo);
+        return mineSeen.length > 0 ? mineSeen : null;
+      }, 30_000);
+      expect(dispatched.every((e) => e.acceptRegion === '320500' && e.handlingRegion === '320100' && e.deliveryRegion === '320500')).toBe(
+        true,
+      );
+
+      // Received by the provincial node (the default 收件地) and handled in 南京, a city of the province: not 跨域.
+      const home = await apply(me);
+      const local = (await mine('case.get-mine', { caseNo: home })).body as {
+        acceptRegion: unknown;
+        crossRegion: boolean;
+        timeline: { message: string }[];
+      };
+      expect(local).toMatchObject({ acceptRegion: { code: '320000', name: '江苏省' }, crossRegion: false });
+      expect(local.timeline[0]!.message).not.toContain('跨域办');
+      // Received in 南京, delivered to 上海 (跨省): cross-region by its delivery alone.
+      const toShanghai = await apply(me, 'JS-YJS-XSECS', {}, { acceptRegion: '320100', deliveryRegion: '310000' });
+      expect((await mine('case.get-mine', { caseNo: toShanghai })).body).toMatchObject({
+        deliveryRegion: { code: '310000', name: '上海市' },
+        crossRegion: true,
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    // A code it does not know, or not a code at all.
+    const plan = ((await getJson(internal('/bundles/JS-YJS-XSECS'), INTERNAL)).body as { plan: { form: Field[] } }).plan;
+    const form = Object.fromEntries(plan.form.map((f) => [f.id, f.type === 'code' ? f.codeList?.[0] : '测试值']));
+    const refused = await post(
+      internal('/applications'),
+      { bundleCode: 'JS-YJS-XSECS', applicant: me, form, acceptRegion: '999999' },
+      WINDOW,
+    );
+    expect(refused.status).toBe(422);
+    expect((refused.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('acceptRegion');
+    for (const bad of [{ acceptRegion: '3205' }, { deliveryRegion: 'suzhou' }, { acceptRegion: 320500 }])
+      expect((await post(internal('/applications'), { bundleCode: 'JS-YJS-XSECS', applicant: me, form, ...bad }, WINDOW)).status).toBe(400);
   });
 
   it('好差评: the applicant rates a decided part or a settled case, once; a bad rating opens the department’s rectification, worked in the back office and reviewed', async () => {

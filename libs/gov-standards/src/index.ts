@@ -5,3 +5,4 @@ export * from './lib/licence-id.util.js';
 export * from './lib/synthetic-subjects.js';
 export * from './lib/working-day-calendar.js';
 export * from './lib/china-day.util.js';
+export * from './lib/region.util.js';

@@ -72,10 +72,18 @@ export class MyCasesReply {
   @IsBoolean() more!: boolean;
 }
 
+/** An administrative division (GB/T 2260 code) and its name. */
+export class RegionRef {
+  @Matches(/^\d{6}$/) code!: string;
+  @IsString() name!: string;
+}
+
 export class MyCasePart {
   @IsString() matterCode!: string;
   @IsString() matterName!: string;
   @IsString() department!: string;
+  /** 办理地: where the department handling this part is. */
+  @ValidateNested() @Type(() => RegionRef) handlingRegion!: RegionRef;
   @IsString() status!: string;
   @IsOptionalOrNull() @IsString() dueOn!: string | null;
   @IsOptionalOrNull() @IsString() reason!: string | null;
@@ -92,6 +100,12 @@ export class MyCaseEvent {
 
 /** One case as its applicant reads it: status, each department's part, what is still needed, the timeline (一次反馈). */
 export class MyCaseReply extends MyCaseSummary {
+  /** 收件地: where the application was received. */
+  @ValidateNested() @Type(() => RegionRef) acceptRegion!: RegionRef;
+  /** 送达地: where the result is delivered (the applicant's choice). */
+  @ValidateNested() @Type(() => RegionRef) deliveryRegion!: RegionRef;
+  /** 跨域办: a part is handled, or the result delivered, outside the region that received the application (a province holds its cities). */
+  @IsBoolean() crossRegion!: boolean;
   @IsArray() @ValidateNested({ each: true }) @Type(() => MyCasePart) parts!: MyCasePart[];
   @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => MyCaseEvent) timeline!: MyCaseEvent[];
 }

@@ -45,6 +45,10 @@ export class CasePartDispatchedEvent {
   @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DispatchedMaterial) materials!: DispatchedMaterial[];
   /** The applicant's ID number or credit code, masked. */
   @IsString() @Length(1, 32) applicantMasked!: string;
+  /** 跨域办 (GB/T 2260 codes): where the application was received (收件地), where this part is handled (办理地), where the result goes (送达地). */
+  @IsOptional() @Matches(/^\d{6}$/) acceptRegion?: string;
+  @IsOptional() @Matches(/^\d{6}$/) handlingRegion?: string;
+  @IsOptional() @Matches(/^\d{6}$/) deliveryRegion?: string;
 }
 
 export class PartOutput {

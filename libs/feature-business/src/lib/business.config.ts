@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsString, Length, Max, MaxLength, Min, Matches } from 'class-validator';
 import { envBoolean } from '@gmp/service-kit';
 
 /** The business platform's own variables: the built-in simulated department (demos, tests, benchmarks), the credit record's provider. */
@@ -44,6 +44,13 @@ export class BusinessConfig {
   @IsString()
   @MaxLength(2000)
   BUSINESS_CHECK_RESOURCES = 'JS-XF-JC-0001';
+
+  /**
+   * 收件地 of applications that name none (GB/T 2260): the region this node serves — the province
+   * (320000) for the provincial node, a city's code for a city node.
+   */
+  @Matches(/^\d{6}$/)
+  BUSINESS_HOME_REGION = '320000';
 
   /** The department a bad rating of a whole case (好差评 of the 一件事 itself) goes to for rectification: the service centre. */
   @IsString()

@@ -74,6 +74,8 @@ export interface BundlePlan {
     code: string;
     name: string;
     department: string;
+    /** 办理地: the matter's region (GB/T 2260; absent from plans compiled before 跨域办). */
+    region?: string;
     after: string[];
     stage: number;
     legalLimitDays: number;
@@ -275,6 +277,7 @@ export function compileBundle(
         code: m.code,
         name: m.name,
         department: m.department,
+        region: m.region,
         after: [...after.get(m.code)!],
         stage: stage.get(m.code)!,
         legalLimitDays: m.legalLimitDays,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type CallMeta, type CasePartDispatchedEvent, Topic } from '@gmp/contracts';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
-import { todayInChina } from '@gmp/gov-standards';
+import { regionName, regionWithin, todayInChina } from '@gmp/gov-standards';
 import type { BundlePlan } from '../bundles/bundle.compiler.js';
 import type { BizBundle } from '../bundles/bundles.entities.js';
 import { MattersService } from '../matters/matters.service.js';
@@ -151,13 +151,16 @@ export class CaseProgressService {
           .filter((x) => x.matters.includes(part.matterCode))
           .map((x) => ({ code: x.code, name: x.name, status: x.status, ...(x.fileId ? { fileId: x.fileId } : {}) })),
         applicantMasked: c.applicantMasked,
+        ...(c.acceptRegion ? { acceptRegion: c.acceptRegion } : {}),
+        ...(part.handlingRegion ? { handlingRegion: part.handlingRegion } : {}),
+        ...(c.deliveryRegion ? { deliveryRegion: c.deliveryRegion } : {}),
       };
       await this.outbox.enqueue(m, Topic.BusinessPartDispatched, c.caseNo, event);
       await this.note(
         m,
         c,
         'dispatched',
-        `已分送 ${part.department} 办理「${part.matterName}」，承诺 ${due.due} 前办结`,
+        `已分送 ${part.department}${part.handlingRegion && c.acceptRegion && !regionWithin(part.handlingRegion, c.acceptRegion) ? `（办理地 ${regionName(part.handlingRegion) ?? part.handlingRegion}，跨域办）` : ''} 办理「${part.matterName}」，承诺 ${due.due} 前办结`,
         actor,
         part.matterCode,
       );

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
 import type { MyCaseReply, MyCaseSummary } from '@gmp/contracts';
+import { regionRef, regionWithin } from '@gmp/gov-standards';
+import { BusinessConfig } from '../business.config.js';
 import { BundlesService } from '../bundles/bundles.service.js';
 import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 
@@ -14,6 +16,7 @@ export class CaseViewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bundles: BundlesService,
+    private readonly settings: BusinessConfig,
   ) {}
 
   /** The case as the applicant and the window read it: one notice of everything still needed (一次告知), one timeline (一次反馈). */
@@ -35,6 +38,8 @@ export class CaseViewService {
       provisional: c.provisional,
       submittedAt: c.submittedAt.toISOString(),
       finishedAt: c.finishedAt?.toISOString() ?? null,
+      // 跨域办: 收件地, 送达地, and whether a part is handled (or the result delivered) elsewhere.
+      regions: this.regionsOf(c, parts),
       notice: {
         supplements: supplements.map((s) => ({ material: s.materialCode, name: s.materialName, dueOn: s.dueOn, status: s.status })),
         // 告知承诺: each checked after delivery, by data or by the department's inspection, per matter that took it.
@@ -55,6 +60,7 @@ export class CaseViewService {
         matterCode: p.matterCode,
         matterName: p.matterName,
         department: p.department,
+        handlingRegion: p.handlingRegion ? regionRef(p.handlingRegion) : null,
         stage: p.stage,
         status: p.status,
         dueOn: p.dueOn,
@@ -135,12 +141,17 @@ export class CaseViewService {
       this.dataSource.getRepository(BizCasePart).find({ where: { caseId: c.id }, order: { stage: 'ASC', matterCode: 'ASC' } }),
       this.dataSource.getRepository(BizCaseEvent).find({ where: { caseId: c.id }, order: { seq: 'ASC' } }),
     ]);
+    const regions = this.regionsOf(c, parts);
     return {
       ...(await this.summary(c, parts)),
+      acceptRegion: regions.accept,
+      deliveryRegion: regions.delivery,
+      crossRegion: regions.crossRegion,
       parts: parts.map((p) => ({
         matterCode: p.matterCode,
         matterName: p.matterName,
         department: p.department,
+        handlingRegion: regionRef(p.handlingRegion ?? regions.accept.code),
         status: p.status,
         dueOn: p.dueOn,
         reason: p.reason,
@@ -151,6 +162,18 @@ export class CaseViewService {
       timeline: events
         .filter((e) => !STAFF_ONLY_KINDS.has(e.kind))
         .map((e) => ({ at: e.at.toISOString(), kind: e.kind, matterCode: e.matterCode, message: e.message })),
+    };
+  }
+
+  /** 收件地 and 送达地 (cases from before 跨域办 name none: this node's region), and whether a part is handled, or the result delivered, outside the 收件地. */
+  private regionsOf(c: BizCase, parts: BizCasePart[]) {
+    const accept = c.acceptRegion ?? this.settings.BUSINESS_HOME_REGION;
+    const delivery = c.deliveryRegion ?? accept;
+    return {
+      accept: regionRef(accept),
+      delivery: regionRef(delivery),
+      crossRegion:
+        !regionWithin(delivery, accept) || parts.some((p) => p.handlingRegion !== null && !regionWithin(p.handlingRegion, accept)),
     };
   }
 

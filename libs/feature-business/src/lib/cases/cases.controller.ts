@@ -49,6 +49,10 @@ export class ApplicationBody {
   @IsOptional() @IsBoolean() commitmentSigned?: boolean;
   /** Subjects of the form the applicant is (e.g. `{"mother": "<the applicant's ID>"}`): prefilled too (免填写); another person's ID is refused. */
   @IsOptional() @IsObject() subjects?: Record<string, string>;
+  /** 跨域办: 收件地 — where the application is received (GB/T 2260 code; default BUSINESS_HOME_REGION). */
+  @IsOptional() @Matches(/^\d{6}$/) acceptRegion?: string;
+  /** 送达地 — where the result is to be delivered (default: the 收件地). */
+  @IsOptional() @Matches(/^\d{6}$/) deliveryRegion?: string;
 }
 
 /** Body of POST …/cases/:caseNo/parts/:matterCode/corrections — 补正: the marked fields and materials, corrected. */
@@ -107,6 +111,8 @@ export class CasesController {
       committed: body.committed ?? [],
       commitmentSigned: body.commitmentSigned ?? false,
       ...(body.subjects ? { subjects: body.subjects } : {}),
+      ...(body.acceptRegion ? { acceptRegion: body.acceptRegion } : {}),
+      ...(body.deliveryRegion ? { deliveryRegion: body.deliveryRegion } : {}),
       by: caller,
       ...(key ? { idempotencyKey: key } : {}),
     });

@@ -109,6 +109,14 @@ export class BizCase {
 
   @Column({ type: 'timestamptz', name: 'delivered_at', nullable: true })
   deliveredAt!: Date | null;
+
+  /** 收件地 (GB/T 2260): where the application was received (null on cases from before 跨域办). */
+  @Column({ type: 'varchar', length: 6, name: 'accept_region', nullable: true })
+  acceptRegion!: string | null;
+
+  /** 送达地: where the result is delivered, as the applicant chose. */
+  @Column({ type: 'varchar', length: 6, name: 'delivery_region', nullable: true })
+  deliveryRegion!: string | null;
 }
 
 /** An output the platform issued as an e-licence for a case (once: the key is the licence's issue key too). */
@@ -170,6 +178,10 @@ export class BizCasePart {
 
   @Column({ type: 'varchar', length: 64 })
   department!: string;
+
+  /** 办理地 (GB/T 2260): where the handling department is (the matter's region). */
+  @Column({ type: 'varchar', length: 6, name: 'handling_region', nullable: true })
+  handlingRegion!: string | null;
 
   @Column({ type: 'int' })
   stage!: number;

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { subjectKeyOf } from '@gmp/contracts';
-import { isCitizenId, isCreditCode, todayInChina } from '@gmp/gov-standards';
+import { isCitizenId, isCreditCode, regionName, regionWithin, todayInChina } from '@gmp/gov-standards';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
@@ -14,6 +14,7 @@ import { CaseProgressService } from '../../case-progress.service.js';
 import { BizCase, BizCaseCommitment, type CaseMaterial, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
 import { MattersService } from '../../../matters/matters.service.js';
 import { type CommitmentCheck, formIdOf, type MatterDefinition } from '../../../matters/matter-definition.js';
+import { BusinessConfig } from '../../../business.config.js';
 import { CaseProblem } from '../../cases.problems.js';
 import { APPLICANT_ID_LABEL } from '../../case-progress.service.js';
 import { PrefillService } from '../../prefill.service.js';
@@ -31,6 +32,9 @@ export interface SubmitApplicationCommand extends ApplicationContent {
   applicant: { id: string; name: string };
   /** Subjects of the form the applicant is (`mother` …), with the applicant's own ID: prefilled too; anyone else's ID is refused. */
   subjects?: Record<string, string>;
+  /** 跨域办: 收件地 (default BUSINESS_HOME_REGION) and 送达地 (default the 收件地), GB/T 2260 codes. */
+  acceptRegion?: string;
+  deliveryRegion?: string;
   by: string;
   idempotencyKey?: string;
 }
@@ -39,6 +43,14 @@ export interface SubmitApplicationResult {
   case: BizCase;
   /** True when this call created it; false when the same application under the same key was taken before. */
   created: boolean;
+}
+
+/** 跨域办 on the timeline: where the application was received, where it is handled and where the result goes — when they differ. */
+function regionsNote(accept: string, delivery: string, handling: string[]): string {
+  const elsewhere = [...new Set(handling.filter((r) => !regionWithin(r, accept)))];
+  if (elsewhere.length === 0 && regionWithin(delivery, accept)) return '';
+  const name = (code: string) => regionName(code) ?? code;
+  return `（跨域办：收件地 ${name(accept)}${elsewhere.length > 0 ? `，办理地 ${elsewhere.map(name).join('、')}` : ''}，送达地 ${name(delivery)}）`;
 }
 
 function masked(id: string): string {
@@ -60,6 +72,7 @@ export class SubmitApplication {
     private readonly workingDays: WorkingDaysClient,
     private readonly outbox: OutboxService,
     private readonly config: ServiceConfig,
+    private readonly settings: BusinessConfig,
     @Inject(CRYPTO_PROVIDER) private readonly crypto: CryptoProvider,
     private readonly prefill: PrefillService,
     private readonly matters: MattersService,
@@ -79,6 +92,8 @@ export class SubmitApplication {
           cmd.committed,
           cmd.commitmentSigned,
           cmd.subjects ?? {},
+          cmd.acceptRegion ?? null,
+          cmd.deliveryRegion ?? null,
         ]),
       )
       .digest('hex');
@@ -108,6 +123,14 @@ export class SubmitApplication {
               '只能预填申请人本人的数据，他人的须本人授权 (only the applicant’s own data is prefilled; another person’s needs their authorisation)',
           });
       }
+    const acceptRegion = cmd.acceptRegion ?? this.settings.BUSINESS_HOME_REGION;
+    const deliveryRegion = cmd.deliveryRegion ?? acceptRegion;
+    for (const [field, code] of [
+      ['acceptRegion', acceptRegion],
+      ['deliveryRegion', deliveryRegion],
+    ] as const)
+      if (!regionName(code))
+        errors.push({ field, message: `未知的行政区划代码 (not a province-level division or a Jiangsu city, GB/T 2260): ${code}` });
     const idOk = plan.target === 'person' ? isCitizenId(cmd.applicant.id) : isCreditCode(cmd.applicant.id);
     if (!idOk)
       errors.unshift({
@@ -128,6 +151,10 @@ export class SubmitApplication {
       bundle,
       plan.matters.filter((x) => x.after.length === 0),
     );
+    // 办理地 of each part: the matter's region (plans compiled before regions were in them: the matter definition's).
+    const regions = new Map<string, string>();
+    for (const x of plan.matters)
+      regions.set(x.code, x.region ?? (await this.matters.definitionAt(x.code, bundle.matterVersions[x.code]!)).region);
     // The case number first, so the data platform's records of the prefill name the case.
     const [{ seq }] = (await this.dataSource.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
     const caseNo = `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`;
@@ -184,6 +211,8 @@ export class SubmitApplication {
           deliveryError: null,
           archivePackageId: null,
           deliveredAt: null,
+          acceptRegion,
+          deliveryRegion,
         };
         await m.getRepository(BizCase).insert(c as QueryDeepPartialEntity<BizCase>);
         const parts: BizCasePart[] = plan.matters.map((x) => ({
@@ -192,6 +221,7 @@ export class SubmitApplication {
           matterCode: x.code,
           matterName: x.name,
           department: x.department,
+          handlingRegion: regions.get(x.code)!,
           stage: x.stage,
           after: x.after,
           committedDays: x.committedLimitDays,
@@ -232,7 +262,13 @@ export class SubmitApplication {
             })),
           );
         if (commitments.length > 0) await m.getRepository(BizCaseCommitment).insert(commitments.map((x) => ({ ...x, caseId: c.id })));
-        await this.progress.note(m, c, 'submitted', `已受理「${bundle.name}」，一号 ${c.caseNo}，承诺 ${due.due} 前办结`, c.submittedBy);
+        await this.progress.note(
+          m,
+          c,
+          'submitted',
+          `已受理「${bundle.name}」，一号 ${c.caseNo}，承诺 ${due.due} 前办结${regionsNote(acceptRegion, deliveryRegion, [...regions.values()])}`,
+          c.submittedBy,
+        );
         const filled = Object.keys(prefilled.sources).length;
         if (filled > 0 || prefilled.missed.length > 0)
           await this.progress.note(
