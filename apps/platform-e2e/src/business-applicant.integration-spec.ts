@@ -13,7 +13,7 @@ import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from
 import { getJson, INTERNAL, post, putJson } from './dispatch-client.js';
 import { api, OidcFlows } from './oidc-flows.js';
 import { freePort } from './service-process.js';
-import { provisionStaff } from './staff-accounts.js';
+import { authoriseAgent, provisionStaff } from './staff-accounts.js';
 
 type Field = { id: string; type: string; codeList?: string[] };
 type MyCase = {
@@ -26,6 +26,8 @@ type MyCase = {
 };
 
 const WJW = '南京市卫生健康委员会';
+/** 出生医学证明 (卫健委's part of 新生儿出生). */
+const BIRTH = '11320100MB1234567X4000001000';
 
 /**
  * 我的办件 over real Kafka and PostgreSQL, through dispatch with the citizen's own token: the
@@ -74,6 +76,18 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     return (r.body as { caseNo: string }).caseNo;
   };
 
+  /** The back office, with a staff token. */
+  const office = (path: string, bearer: string | null, body?: unknown) =>
+    api(`${business.url}/v1/business/back-office${path}`, bearer, body === undefined ? {} : { body });
+  /** 卫健委's officer accepts and approves a case's birth-certificate part (once it is in the to-do box). */
+  const approveBirth = async (caseNo: string, reference: string) => {
+    const part = await eventually(async () => {
+      const todo = (await office('/parts?limit=100', officer)).body as { items: { partId: string; caseNo: string; matterCode: string }[] };
+      return todo.items.find((i) => i.caseNo === caseNo && i.matterCode === BIRTH) ?? null;
+    }, 30_000);
+    await office(`/parts/${part.partId}/actions`, officer, { action: '受理' });
+    return office(`/parts/${part.partId}/actions`, officer, { action: '办结', outputs: [{ code: 'BIRTH-CERT', reference }] });
+  };
   /** 企业开办 for a company (its two materials handed in). */
   const applyForCompany = (company: { id: string; name: string }) =>
     apply(company, 'JS-YJS-QYKB', { ARTICLES: { fileId: 'a' }, PREMISES: { fileId: 'p' } });
@@ -284,20 +298,10 @@ describe('business platform: the applicant’s side (我的办件) through dispa
   });
 
   it('好差评: the applicant rates a decided part or a settled case, once; a bad rating opens the department’s rectification, worked in the back office and reviewed', async () => {
-    const BIRTH = '11320100MB1234567X4000001000';
     const VACCINATION = '11320100MB1234567X4000002000';
     const caseNo = await apply(me);
-    const office = (path: string, bearer: string | null, body?: unknown) =>
-      api(`${business.url}/v1/business/back-office${path}`, bearer, body === undefined ? {} : { body });
     // 卫健委's officer approves the birth certificate part.
-    const part = await eventually(async () => {
-      const todo = (await office('/parts?limit=100', officer)).body as { items: { partId: string; caseNo: string; matterCode: string }[] };
-      return todo.items.find((i) => i.caseNo === caseNo && i.matterCode === BIRTH) ?? null;
-    }, 30_000);
-    await office(`/parts/${part.partId}/actions`, officer, { action: '受理' });
-    expect(
-      (await office(`/parts/${part.partId}/actions`, officer, { action: '办结', outputs: [{ code: 'BIRTH-CERT', reference: 'Q1' }] })).body,
-    ).toMatchObject({ status: 'approved' });
+    expect((await approveBirth(caseNo, 'Q1')).body).toMatchObject({ status: 'approved' });
 
     const rate = (input: object, bearer: string | null = token) => mine('case.rate', { caseNo, ...input }, bearer);
     expect((await rate({ matterCode: VACCINATION, score: 1 })).body).toMatchObject({ status: 409, code: 'NOT_SETTLED' });
@@ -594,7 +598,6 @@ describe('business platform: the applicant’s side (我的办件) through dispa
   }, 120_000);
 
   it('one thing done (issue 16, done when): a family gains 新生儿家庭, is offered 育儿补贴, the mother applies and follows her case from her own account, rates a part badly; the department rectifies, a reviewer closes it — and a company’s agent acts for the company only as authorised', async () => {
-    const WJW_BIRTH = '11320100MB1234567X4000001000';
     const mother = { id: generateCitizenId({ regionCode: '320104', birthDate: '1994-05-06', sequence: 52 }), name: '钱八' };
     const father = generateCitizenId({ regionCode: '320104', birthDate: '1992-08-09', sequence: 71 });
     await tech.app.get(AccountsService).create(mother.id, mother.name, 'Mother-Pass-12', 3, '13900139000');
@@ -669,20 +672,13 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect(((await inbox(motherToken)).body as { messages: Message[] }).messages.find((m) => m.id === accepted.id)).toMatchObject({
       read: true,
     });
-    const office = (path: string, bearer: string | null, body?: unknown) =>
-      api(`${business.url}/v1/business/back-office${path}`, bearer, body === undefined ? {} : { body });
-    const part = await eventually(async () => {
-      const todo = (await office('/parts?limit=100', officer)).body as { items: { partId: string; caseNo: string; matterCode: string }[] };
-      return todo.items.find((i) => i.caseNo === caseNo && i.matterCode === WJW_BIRTH) ?? null;
-    }, 30_000);
-    await office(`/parts/${part.partId}/actions`, officer, { action: '受理' });
-    await office(`/parts/${part.partId}/actions`, officer, { action: '办结', outputs: [{ code: 'BIRTH-CERT', reference: 'Q852' }] });
+    await approveBirth(caseNo, 'Q852');
     const view = (await as('case.get-mine', { caseNo })).body as MyCase;
-    expect(view.parts.find((p) => p.matterCode === WJW_BIRTH)).toMatchObject({ status: 'approved' });
+    expect(view.parts.find((p) => p.matterCode === BIRTH)).toMatchObject({ status: 'approved' });
     expect(view.timeline.map((e) => e['kind'])).toEqual(expect.arrayContaining(['submitted', 'approved']));
 
     // She rates the part badly; 卫健委 rectifies; a reviewer — not the officer — closes it.
-    const rated = await as('case.rate', { caseNo, matterCode: WJW_BIRTH, score: 1, reasons: ['材料反复提交'] });
+    const rated = await as('case.rate', { caseNo, matterCode: BIRTH, score: 1, reasons: ['材料反复提交'] });
     expect(rated.body).toMatchObject({ score: 1, rectification: { department: WJW, status: 'pending' } });
     const task = ((await office('/rectifications', officer)).body as { items: { id: string; caseNo: string }[] }).items.find(
       (x) => x.caseNo === caseNo,
@@ -733,17 +729,7 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     ] as [string, object][])
       expect((await mine(code, input)).body).toMatchObject({ status: 403, code: 'NOT_AN_AGENT' });
     expect((await mine('case.mine', { company: '91320100MA1XK2Q8X' })).status).toBe(400);
-    const grant = await post(
-      `${tech.url}/internal/v1/agent-authorisations`,
-      {
-        creditCode: company.id,
-        agentIdNumber: DEMO_PERSON.idNumber,
-        scopes: ['case:manage'],
-        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
-      },
-      { ...INTERNAL, 'x-caller': 'e2e-admin' },
-    );
-    expect(grant.status).toBe(201);
+    await authoriseAgent(tech, company.id, DEMO_PERSON.idNumber, ['case:manage']);
     const companyCase = await applyForCompany(company);
     const listed = (await mine('case.mine', { company: company.id })).body as { cases: MyCase[] };
     expect(listed.cases.map((c) => c.caseNo)).toEqual([companyCase]);

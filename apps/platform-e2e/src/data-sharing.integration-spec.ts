@@ -10,6 +10,7 @@ import { type RunningService, startService } from '@gmp/service-kit';
 import { eventually, inOwnSchema, integrationEnv, TEST_SUBJECT_KEY_SECRET } from '@gmp/testing';
 import { getJson, INTERNAL, post, putJson, registerGrantedApp } from './dispatch-client.js';
 import { OidcFlows } from './oidc-flows.js';
+import { authoriseAgent } from './staff-accounts.js';
 import { freePort } from './service-process.js';
 
 /**
@@ -711,17 +712,7 @@ describe('data platform: sharing and data services', () => {
       post(`${dispatch.url}/v1/capabilities/data.my-usage/invoke`, { company: company.id }, { authorization: `Bearer ${token}` });
     // Not (yet) its agent for data:usage: refused.
     expect(await companyLog()).toMatchObject({ status: 403, body: { code: 'NOT_AN_AGENT' } });
-    const granted = await post(
-      `${tech.url}/internal/v1/agent-authorisations`,
-      {
-        creditCode: company.id,
-        agentIdNumber: DEMO_PERSON.idNumber,
-        scopes: ['data:usage'],
-        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
-      },
-      { ...INTERNAL, 'x-caller': 'e2e-admin' },
-    );
-    expect(granted.status).toBe(201);
+    await authoriseAgent(tech, company.id, DEMO_PERSON.idNumber, ['data:usage']);
     const log = await companyLog();
     expect(log.status).toBe(200);
     expect((log.body as { records: { legalBasis?: string; processing?: string }[] }).records).toContainEqual(

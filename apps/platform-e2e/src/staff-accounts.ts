@@ -30,3 +30,13 @@ export async function provisionStaff(
   if (!token) throw new Error(`staff ${username} could not sign in`);
   return token;
 }
+
+/** `idNumber` made an agent of the company `creditCode` for `scopes`, for an hour, through identity's internal API. */
+export async function authoriseAgent(tech: RunningService, creditCode: string, idNumber: string, scopes: string[]): Promise<void> {
+  const r = await fetch(`${tech.url}/internal/v1/agent-authorisations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-internal-token': TEST_INTERNAL_API_TOKEN, 'x-caller': 'e2e-admin' },
+    body: JSON.stringify({ creditCode, agentIdNumber: idNumber, scopes, validUntil: new Date(Date.now() + 3_600_000).toISOString() }),
+  });
+  if (r.status !== 201) throw new Error(`agent authorisation not made: ${r.status} ${await r.text()}`);
+}
