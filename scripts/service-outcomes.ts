@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     };
     await waitFor(
       'the demo bundles',
-      async () => (((await get('/bundles')) as { bundles: unknown[] }).bundles.length >= 3 ? true : null),
+      async () => (((await get('/bundles')) as { bundles: unknown[] }).bundles.length >= 4 ? true : null),
       180_000,
     );
     const caseNos: string[] = [];
@@ -144,6 +144,15 @@ async function main(): Promise<void> {
         return true;
       },
       300_000,
+    );
+    // 免申即享: the demo parents' health-kit cases, opened by the platform itself (no application) when their tag was heard, settled.
+    await waitFor(
+      'the apply-free cases',
+      async () => {
+        const kit = ((await get('/outcomes')) as { bundles: BundleOutcomes[] }).bundles.find((b) => b.bundleCode === 'JS-YJS-JKLB');
+        return kit && kit.cases.measured >= 2 ? true : null;
+      },
+      180_000,
     );
     const outcomes = ((await get('/outcomes')) as { bundles: BundleOutcomes[] }).bundles.sort((x, y) =>
       x.bundleCode.localeCompare(y.bundleCode),

@@ -111,7 +111,7 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     dispatch = await startService(inOwnSchema(serviceDispatchService), integrationEnv({ OIDC_ISSUER: issuer }));
     await eventually(async () => {
       const listed = ((await getJson(internal('/bundles'), INTERNAL)).body as { bundles: unknown[] }).bundles;
-      return listed.length === 3 ? listed : null;
+      return listed.length === 4 ? listed : null;
     }, 60_000);
     flows = new OidcFlows(issuer);
     token = (
@@ -232,7 +232,10 @@ describe('business platform: the applicant’s side (我的办件) through dispa
 
   it('跨域办: an application received in 苏州 for matters handled in 南京, the result delivered to 苏州 — 收件地, 办理地 and 送达地 on the case, its timeline and each department’s part on Kafka; unknown regions refused', async () => {
     const kafka = new Kafka({ clientId: 'e2e-regions', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
-    const seen: { caseNo: string; acceptRegion?: string; handlingRegion?: string; deliveryRegion?: string }[] = [];
+    const seen: { meta: { sentAt: string }; caseNo: string; acceptRegion?: string; handlingRegion?: string; deliveryRegion?: string }[] =
+      [];
+    // Case numbers restart in each test schema: only this test's events count (the topic holds other suites' too).
+    const since = new Date().toISOString();
     const consumer = kafka.consumer({ groupId: `e2e-regions-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topic: wireTopicOf(Topic.BusinessPartDispatched), fromBeginning: true });
@@ -258,7 +261,7 @@ describe('business platform: the applicant’s side (我的办件) through dispa
         regions: { accept: { code: '320500' }, delivery: { code: '320500' }, crossRegion: true },
       });
       const dispatched = await eventually(async () => {
-        const mineSeen = seen.filter((e) => e.caseNo === caseNo);
+        const mineSeen = seen.filter((e) => e.caseNo === caseNo && e.meta.sentAt >= since);
         return mineSeen.length > 0 ? mineSeen : null;
       }, 30_000);
       expect(dispatched.every((e) => e.acceptRegion === '320500' && e.handlingRegion === '320100' && e.deliveryRegion === '320500')).toBe(
@@ -425,22 +428,36 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       const first = await mine('policy.mine', {});
       expect((first.body as { offers: unknown[] }).offers).toEqual([]);
       const myKey = subjectKeyOf(DEMO_PERSON.idNumber, TEST_SUBJECT_KEY_SECRET);
-      // Twice (a redelivery): one offer.
+      // Twice (a redelivery): one offer of each policy on the tag — 育儿补贴 to apply for, 健康礼包 apply-free (its case opened once).
       await send(tagEvent(myKey, 'gained'), tagEvent(myKey, 'gained'));
       const offers = await eventually(async () => {
         const o = ((await mine('policy.mine', {})).body as { offers: Record<string, unknown>[] }).offers;
-        return o.length > 0 ? o : null;
+        return o.length === 2 && o.some((x) => x['caseNo']) ? o : null;
       }, 30_000);
-      expect(offers).toEqual([
-        expect.objectContaining({
-          policyCode: 'JS-ZC-YEBT',
-          status: 'offered',
-          tagCode: 'newborn-family',
-          tagVersion: 3,
-          bundleCode: 'JS-YJS-XSECS',
-        }),
+      expect(offers).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            policyCode: 'JS-ZC-YEBT',
+            status: 'offered',
+            tagCode: 'newborn-family',
+            tagVersion: 3,
+            bundleCode: 'JS-YJS-XSECS',
+            applyFree: false,
+            caseNo: null,
+          }),
+          expect.objectContaining({
+            policyCode: 'JS-ZC-JKLB',
+            status: 'offered',
+            applyFree: true,
+            caseNo: expect.stringMatching(/^YJS\d{14}$/),
+          }),
+        ]),
+      );
+      expect(await offersOf(myKey)).toHaveLength(2);
+      const kitCase = offers.find((o) => o['policyCode'] === 'JS-ZC-JKLB')!['caseNo'] as string;
+      expect(((await mine('case.mine', {})).body as { cases: MyCase[] }).cases.filter((c) => c.bundleName.includes('健康礼包'))).toEqual([
+        expect.objectContaining({ caseNo: kitCase, status: 'in-progress' }),
       ]);
-      expect(await offersOf(myKey)).toHaveLength(1);
       for (const input of [{ policyCode: 'x', reason: '不需要' }, { policyCode: 'JS-ZC-YEBT' }, { policyCode: 'JS-ZC-YEBT', reason: 'x' }])
         expect((await mine('policy.object', input)).status).toBe(400);
       expect((await mine('policy.object', { policyCode: 'JS-ZC-NONE', reason: '不需要' })).body).toMatchObject({
@@ -457,7 +474,14 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       const otherKey = subjectKeyOf(other.id, TEST_SUBJECT_KEY_SECRET);
       await send(tagEvent(otherKey, 'gained'), tagEvent(otherKey, 'lost'));
       await eventually(async () => ((await offersOf(otherKey))[0]?.status === 'withdrawn' ? true : null), 30_000);
-      expect(await offersOf(myKey)).toEqual([{ policy_code: 'JS-ZC-YEBT', status: 'objected', tag_version: 3 }]);
+      // The objection held; the apply-free offer was withdrawn with the tag — its case, opened before, goes on (the department decides).
+      expect(await offersOf(myKey)).toEqual(
+        expect.arrayContaining([
+          { policy_code: 'JS-ZC-YEBT', status: 'objected', tag_version: 3 },
+          { policy_code: 'JS-ZC-JKLB', status: 'withdrawn', tag_version: 3 },
+        ]),
+      );
+      expect((await mine('case.get-mine', { caseNo: kitCase })).body).toMatchObject({ status: 'in-progress' });
       // The demo family gained 新生儿家庭 when the data platform evaluated its tag (SEED_DEMO): 育儿补贴 offered to both parents.
       for (const parent of [DEMO_CITIZENS[1], DEMO_CITIZENS[2]])
         await eventually(async () => {
@@ -521,6 +545,8 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       [{ ...body, rule: undefined }, 400, 'RULE_OR_TAG'],
       [{ ...body, rule: undefined, tagCode: 'policy-js-zc-yebt' }, 400, 'TAG_RESERVED'],
       [{ ...body, bundleCode: 'JS-YJS-NONE' }, 422, 'BUNDLE_NOT_FOUND'],
+      [{ ...body, applyFree: true }, 422, 'BUNDLE_NOT_APPLY_FREE'], // 新生儿出生 asks for fields and a licence holder
+      [{ ...body, applyFree: true, bundleCode: undefined }, 422, 'BUNDLE_NOT_APPLY_FREE'],
       [{ ...body, name: '' }, 400, undefined],
       [{ ...body, status: 'paused' }, 400, undefined],
       [{ ...body, extra: 1 }, 400, undefined],
@@ -655,10 +681,30 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect(offer['why']).toContain('出生证明');
     expect(offer['eligibleSince']).toEqual(expect.any(String));
 
-    // She applies with the bundle the offer names, and follows the case from her own account.
+    // 免申即享: the platform opened the health kit's case for her itself — no application; she follows it from her own account.
+    const kit = await eventually(async () => {
+      const offers = ((await as('policy.mine', {})).body as { offers: Record<string, unknown>[] }).offers;
+      return (offers.find((o) => o['policyCode'] === 'JS-ZC-JKLB' && o['caseNo'])?.['caseNo'] as string | undefined) ?? null;
+    }, 30_000);
+    const kitView = (await as('case.get-mine', { caseNo: kit })).body as MyCase;
+    expect(kitView).toMatchObject({ bundleName: '新生儿健康礼包（免申即享）', status: 'in-progress', todo: [] });
+    expect(kitView.timeline[0]).toMatchObject({ kind: 'submitted', message: expect.stringContaining('免申即享：依政策「新生儿健康礼包') });
+    // 卫健委 hands the kit out (its officer's to-do box holds the part): the case completes and is delivered without an ID number.
+    const kitPart = await eventually(async () => {
+      const todo = (await office('/parts?limit=100', officer)).body as { items: { partId: string; caseNo: string }[] };
+      return todo.items.find((i) => i.caseNo === kit) ?? null;
+    }, 30_000);
+    await office(`/parts/${kitPart.partId}/actions`, officer, { action: '受理' });
+    await office(`/parts/${kitPart.partId}/actions`, officer, { action: '办结', outputs: [{ code: 'HEALTH-KIT', reference: 'KIT-852' }] });
+    await eventually(async () => {
+      const v = (await getJson(internal(`/cases/${kit}`), INTERNAL)).body as { status: string; delivery: { status: string } };
+      return v.status === 'completed' && v.delivery.status === 'delivered' ? v : null;
+    }, 30_000);
+
+    // She applies for 新生儿出生 with the bundle 育儿补贴's offer names, and follows that case too.
     const caseNo = await apply(mother);
     const mineNow = ((await as('case.mine', {})).body as { cases: MyCase[] }).cases;
-    expect(mineNow.map((c) => c.caseNo)).toEqual([caseNo]);
+    expect(mineNow.map((c) => c.caseNo).sort()).toEqual([caseNo, kit].sort());
     // Told in her inbox (站内信) as well as by SMS: the window's application named no account, the message finds her by subject key.
     const inbox = (bearer: string) => api(`${tech.url}/v1/me/messages`, bearer);
     type Message = { id: string; title: string; body: string; read: boolean };
@@ -667,6 +713,11 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       return messages.find((m) => m.title === '办件受理通知' && m.body.includes(caseNo)) ?? null;
     }, 30_000);
     expect(((await inbox(token)).body as { messages: Message[] }).messages.some((m) => m.body.includes(caseNo))).toBe(false);
+    // The apply-free case's acceptance and completion reached her inbox too (no phone was ever given for it).
+    const kitTitles = ((await inbox(motherToken)).body as { messages: Message[] }).messages
+      .filter((m) => m.body.includes(kit))
+      .map((m) => m.title);
+    expect(kitTitles.sort()).toEqual(['办件受理通知', '办结通知']);
     expect((await api(`${tech.url}/v1/me/messages/${accepted.id}/read`, token, { body: {} })).status).toBe(404);
     expect((await api(`${tech.url}/v1/me/messages/${accepted.id}/read`, motherToken, { body: {} })).status).toBe(204);
     expect(((await inbox(motherToken)).body as { messages: Message[] }).messages.find((m) => m.id === accepted.id)).toMatchObject({
@@ -705,6 +756,10 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       .get(DataSource)
       .query(`UPDATE "${business.definition.schema}".biz_rectification SET revisit = true WHERE id = $1`, [task.id]);
     expect((await step('review', reviewer, { approve: true, note: '办结' })).body).toMatchObject({ status: 422, code: 'REVISIT_REQUIRED' });
+    expect((await step('review', reviewer, { approve: true, note: '办结', revisitSatisfied: false })).body).toMatchObject({
+      status: 409,
+      code: 'REVISIT_UNSATISFIED',
+    });
     expect((await step('review', reviewer, { approve: true, note: '回访满意，办结', revisitSatisfied: true })).body).toMatchObject({
       status: 'closed',
       revisitSatisfied: true,

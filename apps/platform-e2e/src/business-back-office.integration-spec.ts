@@ -96,7 +96,7 @@ describe('business platform: back office (部门审批) with staff tokens and da
     );
     await eventually(async () => {
       const listed = ((await getJson(internal('/bundles'), INTERNAL)).body as { bundles: unknown[] }).bundles;
-      return listed.length === 3 ? listed : null;
+      return listed.length === 4 ? listed : null;
     }, 60_000);
     tokens.officer = (await flows.signIn({ username: DEMO_CASE_OFFICER.username, password: DEMO_CASE_OFFICER.password })).token!;
     tokens.colleague = await provision('wjw-colleague', WJW, ['acceptor', 'approver']);

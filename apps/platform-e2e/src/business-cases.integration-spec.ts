@@ -82,7 +82,7 @@ describe('business platform: applications and cases (一件事)', () => {
     );
     await eventually(async () => {
       const listed = ((await getJson(url('/bundles'), INTERNAL)).body as { bundles: unknown[] }).bundles;
-      expect(listed).toHaveLength(3);
+      expect(listed).toHaveLength(4);
       return listed;
     }, 60_000);
   }, 180_000);

@@ -43,7 +43,7 @@ describe('business platform: matter catalogue and bundles', () => {
   it('serves the demo bundles compiled against the data catalogue: 新生儿出生 with nothing to upload and its names prefilled', async () => {
     const list = await eventually(async () => {
       const r = await getJson(url('/bundles'), INTERNAL);
-      expect((r.body as { bundles: unknown[] }).bundles).toHaveLength(3);
+      expect((r.body as { bundles: unknown[] }).bundles).toHaveLength(4);
       return r.body as { bundles: { code: string; matters: number; committedDays: number }[] };
     }, 60_000);
     expect(list.bundles.find((b) => b.code === 'JS-YJS-XSECS')).toMatchObject({ matters: 8, committedDays: 5 });

@@ -393,7 +393,12 @@ describe('data platform: sharing and data services', () => {
     await consumer.subscribe({ topic: wireTopicOf(Topic.DataTagChanged), fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
 
-    const dry = await post(tags('/e2e-newborn/dry-run'), { name: '新生儿家庭', rule }, INTERNAL);
+    // Who runs a rule over everyone's data is named (X-Caller) and in each scanned subject's log.
+    expect((await post(tags('/e2e-newborn/dry-run'), { name: '新生儿家庭', rule }, INTERNAL)).body).toMatchObject({
+      status: 400,
+      code: 'CALLER_REQUIRED',
+    });
+    const dry = await post(tags('/e2e-newborn/dry-run'), { name: '新生儿家庭', rule }, OPS);
     // The demo family (SEED_DEMO: 王五 and 李四, a newborn a week old) already matches; the citizen has no birth yet.
     expect(dry).toMatchObject({ status: 200, body: { matches: 2, added: 2, removed: 0 } });
     const published = await putJson(tags('/e2e-newborn'), { name: '新生儿家庭', rule }, OPS);
@@ -432,7 +437,7 @@ describe('data platform: sharing and data services', () => {
 
     // A stricter rule, dry-run first: the mother would be removed; publishing it says so (TagLost).
     const stricter = rule.replace("'8760h'", "'24h'");
-    expect((await post(tags('/e2e-newborn/dry-run'), { name: '新生儿家庭', rule: stricter }, INTERNAL)).body).toMatchObject({
+    expect((await post(tags('/e2e-newborn/dry-run'), { name: '新生儿家庭', rule: stricter }, OPS)).body).toMatchObject({
       matches: 0,
       removed: 3,
     });

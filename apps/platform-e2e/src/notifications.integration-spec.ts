@@ -234,6 +234,9 @@ describe('notifications: SMS, e-mail and in-app from an outbox, with retries and
         422,
         /matter/,
       ],
+      // A business line may not fill a person's inbox by subject key (only the platform's own services address people so).
+      [{ channel: 'in-app', to: `subject:${'a'.repeat(64)}`, template: 'case-accepted', params: accepted }, 422, /RECIPIENT_RESERVED/],
+      [{ channel: 'in-app', to: `subject:${'a'.repeat(63)}`, template: 'case-accepted', params: accepted }, 422, /INVALID_RECIPIENT/],
       [{ channel: 'fax', to: '13800138000', template: 'case-completed', params: {} }, 400, /channel/],
       [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: 'x' }, 400, /params/],
       [{ channel: 'sms', to: '13800138000', template: 'case-completed', params: {}, cc: 'x' }, 400, /cc/],

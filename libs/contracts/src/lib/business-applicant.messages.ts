@@ -83,7 +83,7 @@ export class MyCasePart {
   @IsString() matterName!: string;
   @IsString() department!: string;
   /** 办理地: where the department handling this part is. */
-  @ValidateNested() @Type(() => RegionRef) handlingRegion!: RegionRef;
+  @IsOptionalOrNull() @ValidateNested() @Type(() => RegionRef) handlingRegion!: RegionRef | null;
   @IsString() status!: string;
   @IsOptionalOrNull() @IsString() dueOn!: string | null;
   @IsOptionalOrNull() @IsString() reason!: string | null;
@@ -100,11 +100,11 @@ export class MyCaseEvent {
 
 /** One case as its applicant reads it: status, each department's part, what is still needed, the timeline (一次反馈). */
 export class MyCaseReply extends MyCaseSummary {
-  /** 收件地: where the application was received. */
-  @ValidateNested() @Type(() => RegionRef) acceptRegion!: RegionRef;
-  /** 送达地: where the result is delivered (the applicant's choice). */
-  @ValidateNested() @Type(() => RegionRef) deliveryRegion!: RegionRef;
-  /** 跨域办: a part is handled, or the result delivered, outside the region that received the application (a province holds its cities). */
+  /** 收件地: where the application was received (null: a case from before regions were kept). */
+  @IsOptionalOrNull() @ValidateNested() @Type(() => RegionRef) acceptRegion!: RegionRef | null;
+  /** 送达地: where the result is delivered (the applicant's choice; null as above). */
+  @IsOptionalOrNull() @ValidateNested() @Type(() => RegionRef) deliveryRegion!: RegionRef | null;
+  /** 跨域办: a part is handled, or the result delivered, in a region neither within nor over the one that received the application. */
   @IsBoolean() crossRegion!: boolean;
   @IsArray() @ValidateNested({ each: true }) @Type(() => MyCasePart) parts!: MyCasePart[];
   @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => MyCaseEvent) timeline!: MyCaseEvent[];
@@ -186,6 +186,9 @@ export class PolicyOffer {
   @IsOptionalOrNull() @IsString() rule!: string | null;
   /** The bundle to apply with, prefilled (一件事), when the policy has one. */
   @IsOptionalOrNull() @IsString() bundleCode!: string | null;
+  /** 免申即享 proper: the platform opens the case itself — no application; `caseNo` once it has. */
+  @IsBoolean() applyFree!: boolean;
+  @IsOptionalOrNull() @Matches(CASE_NO) caseNo!: string | null;
 }
 
 export class MyPoliciesReply {

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsString, Length, Max, MaxLength, Min, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { REGIONS } from '@gmp/gov-standards';
 import { envBoolean } from '@gmp/service-kit';
 
 /** The business platform's own variables: the built-in simulated department (demos, tests, benchmarks), the credit record's provider. */
@@ -49,7 +50,9 @@ export class BusinessConfig {
    * 收件地 of applications that name none (GB/T 2260): the region this node serves — the province
    * (320000) for the provincial node, a city's code for a city node.
    */
-  @Matches(/^\d{6}$/)
+  @IsIn(Object.keys(REGIONS), {
+    message: 'BUSINESS_HOME_REGION 须为省级行政区或江苏省设区市的代码 (a province-level division or a Jiangsu city, GB/T 2260)',
+  })
   BUSINESS_HOME_REGION = '320000';
 
   /** The department a bad rating of a whole case (好差评 of the 一件事 itself) goes to for rectification: the service centre. */

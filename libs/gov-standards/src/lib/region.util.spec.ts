@@ -1,4 +1,4 @@
-import { REGIONS, regionName, regionRef, regionWithin } from './region.util.js';
+import { crossesRegions, REGIONS, regionName, regionRef, regionWithin } from './region.util.js';
 
 describe('regions (GB/T 2260)', () => {
   it('knows Jiangsu, its 13 cities and every province-level division', () => {
@@ -9,8 +9,10 @@ describe('regions (GB/T 2260)', () => {
   });
 
   it('answers null for a code it does not list, and never an inherited property', () => {
-    for (const code of ['320102', '999999', 'toString', '__proto__', '']) expect(regionName(code)).toBeNull();
-    expect(regionRef('320102')).toEqual({ code: '320102', name: '320102' });
+    for (const code of ['999999', '990100', 'toString', '__proto__', '', '32010']) expect(regionName(code)).toBeNull();
+    // A county by its city (a county elsewhere by its province), with its code.
+    expect(regionRef('320102')).toEqual({ code: '320102', name: '南京市（320102）' });
+    expect(regionName('330106')).toBe('浙江省（330106）');
     expect(regionRef('320500')).toEqual({ code: '320500', name: '苏州市' });
   });
 
@@ -23,5 +25,14 @@ describe('regions (GB/T 2260)', () => {
     expect(regionWithin('320000', '320100')).toBe(false);
     expect(regionWithin('310000', '320000')).toBe(false);
     expect(regionWithin('320102', '320103')).toBe(false);
+  });
+
+  it('crosses regions only between divisions neither of which holds the other (across levels is not 跨域)', () => {
+    expect(crossesRegions('320100', '320500')).toBe(true);
+    expect(crossesRegions('310000', '320100')).toBe(true);
+    expect(crossesRegions('320100', '320000')).toBe(false);
+    expect(crossesRegions('320000', '320500')).toBe(false);
+    expect(crossesRegions('320102', '320100')).toBe(false);
+    expect(crossesRegions('320500', '320500')).toBe(false);
   });
 });

@@ -50,14 +50,34 @@ export const REGIONS: Readonly<Record<string, string>> = {
   '650000': '新疆维吾尔自治区',
 };
 
-/** The division's name, or null for a code not listed. */
-export function regionName(code: string): string | null {
+function listed(code: string): string | null {
   return Object.hasOwn(REGIONS, code) ? REGIONS[code]! : null;
+}
+
+/**
+ * The division's name — a county's by its city (or, outside Jiangsu, its province), with its
+ * code: 南京市（320102） — or null for a code under no listed division.
+ */
+export function regionName(code: string): string | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const exact = listed(code);
+  if (exact) return exact;
+  const above = listed(`${code.slice(0, 4)}00`) ?? listed(`${code.slice(0, 2)}0000`);
+  return above ? `${above}（${code}）` : null;
 }
 
 /** A region as the platform shows it: its code and name. */
 export function regionRef(code: string): { code: string; name: string } {
   return { code, name: regionName(code) ?? code };
+}
+
+/**
+ * 跨域: whether a case received in `accept` and handled (or delivered) in `other` crosses
+ * regions — neither lies within the other. A province's department handling a city's
+ * application, or a city's handling the provincial node's, is 跨层级 (across levels), not 跨域.
+ */
+export function crossesRegions(other: string, accept: string): boolean {
+  return !regionWithin(other, accept) && !regionWithin(accept, other);
 }
 
 /**

@@ -3,6 +3,7 @@ import { type SendNotificationInput, Topic } from '@gmp/contracts';
 import { CapabilityClient, describeError } from '@gmp/messaging';
 import { applicantPhone, caseCallMeta } from './case-progress.service.js';
 import type { BizCase } from './cases.entities.js';
+import { BundlesService } from '../bundles/bundles.service.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -18,7 +19,10 @@ const TIMEOUT_MS = 10_000;
 export class ApplicantNotifier {
   private readonly log = new Logger('ApplicantNotifier');
 
-  constructor(private readonly capabilities: CapabilityClient) {}
+  constructor(
+    private readonly capabilities: CapabilityClient,
+    private readonly bundles: BundlesService,
+  ) {}
 
   accepted(c: BizCase, bundleName: string): Promise<void> {
     return this.send(c, 'case-accepted', { matter: bundleName, caseNo: c.caseNo, dueDate: c.committedDueOn }, `${c.caseNo}:accepted`);
@@ -46,23 +50,29 @@ export class ApplicantNotifier {
   private async send(c: BizCase, template: string, params: Record<string, string>, dedupKey: string): Promise<void> {
     const phone = applicantPhone(c.form);
     const plain = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.replace(/\s+/g, ' ').slice(0, 64)]));
-    const messages = applicantMessages(c, phone, template, plain, dedupKey);
-    for (const input of messages) {
-      try {
-        await this.capabilities.request(Topic.NotificationSend, null, { meta: caseCallMeta(c.caseNo), input }, TIMEOUT_MS);
-      } catch (err) {
-        this.log.warn(`通知未发出 (notification not sent) ${c.caseNo} ${template} ${input.channel}: ${describeError(err)}`);
-      }
-    }
+    const bundle = await this.bundles.get(c.bundleCode, c.bundleVersion).catch(() => null);
+    const messages = applicantMessages(c, bundle?.plan.target ?? 'person', phone, template, plain, dedupKey);
+    // At once, each on its own (a sweep reminding many applicants is not held up by one slow channel).
+    await Promise.all(
+      messages.map(async (input) => {
+        try {
+          await this.capabilities.request(Topic.NotificationSend, null, { meta: caseCallMeta(c.caseNo), input }, TIMEOUT_MS);
+        } catch (err) {
+          this.log.warn(`通知未发出 (notification not sent) ${c.caseNo} ${template} ${input.channel}: ${describeError(err)}`);
+        }
+      }),
+    );
   }
 }
 
 /**
- * The notifications of one step for the applicant: an SMS when the form gave a phone, and an
- * in-app message to the person (subject key) — each with its own dedupKey (the SMS's unchanged).
+ * The notifications of one step for the applicant: an SMS when the form gave a phone, and — for a
+ * person (a company's key opens no inbox) — an in-app message by subject key; each with its own
+ * dedupKey (the SMS's unchanged).
  */
 export function applicantMessages(
   c: BizCase,
+  target: 'person' | 'company',
   phone: string | undefined,
   template: string,
   params: Record<string, string>,
@@ -70,6 +80,8 @@ export function applicantMessages(
 ): SendNotificationInput[] {
   return [
     ...(phone ? [{ channel: 'sms' as const, to: phone, template, params, dedupKey: dedupKey.slice(0, 128) }] : []),
-    { channel: 'in-app' as const, to: `subject:${c.applicantKey}`, template, params, dedupKey: `${dedupKey.slice(0, 120)}:in-app` },
+    ...(target === 'person'
+      ? [{ channel: 'in-app' as const, to: `subject:${c.applicantKey}`, template, params, dedupKey: `${dedupKey.slice(0, 120)}:in-app` }]
+      : []),
   ];
 }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type CallMeta, type CasePartDispatchedEvent, Topic } from '@gmp/contracts';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
-import { regionName, regionWithin, todayInChina } from '@gmp/gov-standards';
+import { crossesRegions, regionName, todayInChina } from '@gmp/gov-standards';
 import type { BundlePlan } from '../bundles/bundle.compiler.js';
 import type { BizBundle } from '../bundles/bundles.entities.js';
 import { MattersService } from '../matters/matters.service.js';
@@ -51,6 +51,55 @@ export class CaseProgressService {
     private readonly workingDays: WorkingDaysClient,
     private readonly matters: MattersService,
   ) {}
+
+  /** The next 一号 case number (YJS + today + 6 digits), from the database's sequence. */
+  async nextCaseNo(m: EntityManager, today: string): Promise<string> {
+    const schema = (m.connection.options as { schema?: string }).schema ?? 'public';
+    const [{ seq }] = (await m.query(`SELECT nextval('"${schema}".biz_case_no_seq') AS seq`)) as { seq: string }[];
+    return `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`;
+  }
+
+  /** 办理地 of each matter of the bundle: its region (plans compiled before regions were in them: the matter definition's). */
+  async handlingRegions(bundle: BizBundle): Promise<Map<string, string>> {
+    const regions = new Map<string, string>();
+    for (const x of bundle.plan.matters)
+      regions.set(x.code, x.region ?? (await this.matters.definitionAt(x.code, bundle.matterVersions[x.code]!)).region);
+    return regions;
+  }
+
+  /** A new case's parts, one per matter of the plan, all waiting (advance() dispatches those ready). */
+  newParts(caseId: string, plan: BundlePlan, regions: ReadonlyMap<string, string>): BizCasePart[] {
+    return plan.matters.map((x) => ({
+      id: randomUUID(),
+      caseId,
+      matterCode: x.code,
+      matterName: x.name,
+      department: x.department,
+      handlingRegion: regions.get(x.code) ?? null,
+      stage: x.stage,
+      after: x.after,
+      committedDays: x.committedLimitDays,
+      status: 'waiting',
+      dueOn: null,
+      dispatchedAt: null,
+      decidedAt: null,
+      reason: null,
+      overdueAt: null,
+      outputs: [],
+      workflowState: null,
+      assignee: null,
+      claimedAt: null,
+      marks: null,
+      stateDueOn: null,
+      stateWarnOn: null,
+      stateWarnedAt: null,
+      stateBreachedAt: null,
+      clockPausedAt: null,
+      clockPauseReason: null,
+      pausedWorkingDays: 0,
+      extendedDays: 0,
+    }));
+  }
 
   /** Called when a case becomes ready for delivery (DeliverOutputs wakes up; set by it). */
   deliveryWanted: (() => void) | null = null;
@@ -160,7 +209,7 @@ export class CaseProgressService {
         m,
         c,
         'dispatched',
-        `已分送 ${part.department}${part.handlingRegion && c.acceptRegion && !regionWithin(part.handlingRegion, c.acceptRegion) ? `（办理地 ${regionName(part.handlingRegion) ?? part.handlingRegion}，跨域办）` : ''} 办理「${part.matterName}」，承诺 ${due.due} 前办结`,
+        `已分送 ${part.department}${part.handlingRegion && c.acceptRegion && crossesRegions(part.handlingRegion, c.acceptRegion) ? `（办理地 ${regionName(part.handlingRegion) ?? part.handlingRegion}，跨域办）` : ''} 办理「${part.matterName}」，承诺 ${due.due} 前办结`,
         actor,
         part.matterCode,
       );

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
 import type { MyCaseReply, MyCaseSummary } from '@gmp/contracts';
-import { regionRef, regionWithin } from '@gmp/gov-standards';
-import { BusinessConfig } from '../business.config.js';
+import { crossesRegions, regionRef } from '@gmp/gov-standards';
 import { BundlesService } from '../bundles/bundles.service.js';
 import { BizCase, BizCaseCommitment, BizCaseEvent, BizCaseOutput, BizCasePart, BizCaseSupplement } from './cases.entities.js';
 
@@ -16,7 +15,6 @@ export class CaseViewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bundles: BundlesService,
-    private readonly settings: BusinessConfig,
   ) {}
 
   /** The case as the applicant and the window read it: one notice of everything still needed (一次告知), one timeline (一次反馈). */
@@ -151,7 +149,7 @@ export class CaseViewService {
         matterCode: p.matterCode,
         matterName: p.matterName,
         department: p.department,
-        handlingRegion: regionRef(p.handlingRegion ?? regions.accept.code),
+        handlingRegion: p.handlingRegion ? regionRef(p.handlingRegion) : null,
         status: p.status,
         dueOn: p.dueOn,
         reason: p.reason,
@@ -165,15 +163,17 @@ export class CaseViewService {
     };
   }
 
-  /** 收件地 and 送达地 (cases from before 跨域办 name none: this node's region), and whether a part is handled, or the result delivered, outside the 收件地. */
+  /** 收件地 and 送达地 (unknown — null — for cases from before they were kept), and whether the case is handled or delivered across regions. */
   private regionsOf(c: BizCase, parts: BizCasePart[]) {
-    const accept = c.acceptRegion ?? this.settings.BUSINESS_HOME_REGION;
+    const accept = c.acceptRegion;
     const delivery = c.deliveryRegion ?? accept;
     return {
-      accept: regionRef(accept),
-      delivery: regionRef(delivery),
+      accept: accept ? regionRef(accept) : null,
+      delivery: delivery ? regionRef(delivery) : null,
       crossRegion:
-        !regionWithin(delivery, accept) || parts.some((p) => p.handlingRegion !== null && !regionWithin(p.handlingRegion, accept)),
+        accept !== null &&
+        ((delivery !== null && crossesRegions(delivery, accept)) ||
+          parts.some((p) => p.handlingRegion !== null && crossesRegions(p.handlingRegion, accept))),
     };
   }
 

@@ -20,6 +20,7 @@ import { VerifyCommitments } from './usecases/verify-commitments/verify-commitme
 import { CommitmentRevocation } from './commitment-revocation.service.js';
 import { CaseViewService } from './case-view.service.js';
 import { ApplicantNotifier } from './applicant-notifier.service.js';
+import { OpenApplyFreeCase } from './usecases/open-apply-free-case/open-apply-free-case.usecase.js';
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
@@ -44,6 +45,7 @@ import { ApplicantNotifier } from './applicant-notifier.service.js';
     VerifyCommitments,
     CaseViewService,
     ApplicantNotifier,
+    OpenApplyFreeCase,
   ],
   exports: [
     SubmitApplication,
@@ -57,6 +59,7 @@ import { ApplicantNotifier } from './applicant-notifier.service.js';
     VerifyCommitments,
     CaseViewService,
     ApplicantNotifier,
+    OpenApplyFreeCase,
   ],
 })
 export class CasesModule {}

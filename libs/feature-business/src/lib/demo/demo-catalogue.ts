@@ -6,7 +6,12 @@ import type { BundleDefinition } from '../bundles/bundle-definition.js';
 import { MatterDefinitionBody } from '../matters/matter-definition.dto.js';
 import type { MatterDefinition } from '../matters/matter-definition.js';
 
-export const DEMO_BUNDLE_FILES = ['newborn.bundle.yaml', 'company-startup.bundle.yaml', 'restaurant.bundle.yaml'] as const;
+export const DEMO_BUNDLE_FILES = [
+  'newborn.bundle.yaml',
+  'company-startup.bundle.yaml',
+  'restaurant.bundle.yaml',
+  'newborn-kit.bundle.yaml',
+] as const;
 
 /** The demo matter catalogue and bundles (新生儿出生, 企业开办, 开办餐饮店), read from this folder's YAML. */
 export function loadDemoCatalogue(): { matters: MatterDefinition[]; bundles: BundleDefinition[] } {

@@ -14,8 +14,6 @@ export class RectificationAcceptance1763901300000 implements MigrationInterface 
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const s = `"${(queryRunner.connection.options as { schema: string }).schema}"`;
-    // Closed rectifications were rectified ones before acceptance existed.
-    await queryRunner.query(`UPDATE ${s}."biz_rectification" SET status = 'rectified' WHERE status = 'closed'`);
     await queryRunner.query(`ALTER TABLE ${s}."biz_rectification" DROP COLUMN "finished_by"`);
     await queryRunner.query(`ALTER TABLE ${s}."biz_rectification" DROP COLUMN "revisit_satisfied"`);
   }

@@ -5,7 +5,10 @@ import { PolicyProblem } from './policies.problems.js';
 import { seedInBackground } from '../demo/seed-in-background.js';
 import { PublishPolicy } from './usecases/publish-policy/publish-policy.usecase.js';
 
-/** SEED_DEMO: 育儿补贴, offered to every 新生儿家庭 (the data platform's demo tag `newborn-family`), applied for with 新生儿出生. */
+/**
+ * SEED_DEMO: 育儿补贴, offered to every 新生儿家庭 (the data platform's demo tag `newborn-family`),
+ * applied for with 新生儿出生; and 新生儿健康礼包, apply-free — the platform opens its case itself.
+ */
 export const DEMO_POLICIES: readonly (PolicyBody & { code: string })[] = [
   {
     code: 'JS-ZC-YEBT',
@@ -14,6 +17,15 @@ export const DEMO_POLICIES: readonly (PolicyBody & { code: string })[] = [
     eligibility: '一年内出生证明上登记的父母 (parents named on a birth certificate of the last year)',
     tagCode: 'newborn-family',
     bundleCode: 'JS-YJS-XSECS',
+  },
+  {
+    code: 'JS-ZC-JKLB',
+    name: '新生儿健康礼包 (newborn health kit)',
+    benefit: '新生儿健康礼包一份，由卫生健康部门发放 (a newborn health kit, handed out by the health commission)',
+    eligibility: '一年内出生证明上登记的父母 (parents named on a birth certificate of the last year)',
+    tagCode: 'newborn-family',
+    bundleCode: 'JS-YJS-JKLB',
+    applyFree: true,
   },
 ];
 

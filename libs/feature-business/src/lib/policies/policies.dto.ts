@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { POLICY_TAG_PREFIX, TAG_CODE_PATTERN } from '@gmp/contracts';
 
 export { POLICY_TAG_PREFIX };
@@ -22,6 +22,11 @@ export class PolicyBody {
   @IsOptional() @IsString() @Matches(TAG_CODE_PATTERN) tagCode?: string;
   /** The bundle to apply with, prefilled (一件事). */
   @IsOptional() @IsString() @Length(1, 64) bundleCode?: string;
+  /**
+   * 免申即享 proper: for each eligible subject the platform opens the bundle's case itself — the
+   * bundle must ask nothing of the applicant (no required field, no material to hand in).
+   */
+  @IsOptional() @IsBoolean() applyFree?: boolean;
   /** `retired`: no new offers; the open ones are withdrawn. Default `active`. */
   @IsOptional() @IsIn(['active', 'retired']) status?: 'active' | 'retired';
 }

@@ -29,6 +29,10 @@ export class BizPolicy {
   @Column({ type: 'varchar', length: 16 })
   status!: 'active' | 'retired';
 
+  /** 免申即享 proper: the platform opens the bundle's case itself for each eligible subject (no application). */
+  @Column({ type: 'boolean', name: 'apply_free', default: false })
+  applyFree!: boolean;
+
   @Column({ type: 'int', default: 1 })
   version!: number;
 
@@ -84,6 +88,9 @@ export class BizPolicyVersion {
   @Column({ type: 'varchar', length: 16 })
   status!: 'active' | 'retired';
 
+  @Column({ type: 'boolean', name: 'apply_free', default: false })
+  applyFree!: boolean;
+
   @Column({ type: 'varchar', length: 128, name: 'published_by' })
   publishedBy!: string;
 
@@ -130,6 +137,10 @@ export class BizPolicyOffer {
 
   @Column({ type: 'varchar', length: 500, name: 'objection', nullable: true })
   objection!: string | null;
+
+  /** 免申即享: the case the platform opened for the subject (once). */
+  @Column({ type: 'varchar', length: 20, name: 'case_no', nullable: true })
+  caseNo!: string | null;
 }
 
 /**

@@ -24,6 +24,11 @@ export const PolicyProblem = problemVocabulary({
       '政策的资格来源不能改变：请停用后发布新政策 (a policy’s eligibility source — its own rule or a named tag — cannot change: retire it and publish a new one)',
   },
   RULE_INVALID: { status: 422, title: '资格规则无法编译或不返回布尔值 (the CEL rule does not compile or does not answer true or false)' },
+  BUNDLE_NOT_APPLY_FREE: {
+    status: 422,
+    title:
+      '免申即享的一件事不能要求申请人填写或提交任何内容 (an apply-free bundle asks the applicant for nothing: no required field, no material to hand in)',
+  },
   BUNDLE_NOT_FOUND: { status: 422, title: '没有该一件事或其无启用版本 (no such bundle, or none of its versions is active)' },
   DATA_PLATFORM_UNAVAILABLE: { status: 503, title: '数据中台暂不可用，稍后重试 (the data platform did not answer; retry later)' },
 });

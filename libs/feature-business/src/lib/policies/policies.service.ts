@@ -19,6 +19,7 @@ export interface PolicyView {
   rule: string | null;
   tagVersion: number | null;
   bundleCode: string | null;
+  applyFree: boolean;
   updatedBy: string;
   updatedAt: string;
 }
@@ -35,6 +36,7 @@ export function policyView(p: BizPolicy): PolicyView {
     rule: p.rule,
     tagVersion: p.tagVersion,
     bundleCode: p.bundleCode,
+    applyFree: p.applyFree,
     updatedBy: p.updatedBy,
     updatedAt: p.updatedAt.toISOString(),
   };

@@ -54,5 +54,7 @@ function view(o: BizPolicyOffer, p: BizPolicyVersion | undefined): PolicyOffer {
     tagVersion: o.tagVersion,
     rule: p?.rule ?? null,
     bundleCode: p?.bundleCode ?? null,
+    applyFree: p?.applyFree ?? false,
+    caseNo: o.caseNo,
   };
 }

@@ -20,5 +20,10 @@ export const RatingProblem = problemVocabulary({
     title:
       '该整改抽中回访：须先回访申请人并填写 revisitSatisfied (sampled for a return visit: call the applicant and give revisitSatisfied first)',
   },
+  REVISIT_UNSATISFIED: {
+    status: 409,
+    title:
+      '回访不满意，不能验收办结，请退回继续整改 (the applicant was not satisfied on the return visit: send it back, it cannot be closed)',
+  },
   REVIEWER_REQUIRED: { status: 403, title: '须由好差评审核岗审核 (a reviewer with rating:review decides)' },
 });

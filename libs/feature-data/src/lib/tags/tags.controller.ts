@@ -11,7 +11,7 @@ import { TagsProblem } from './tags.problems.js';
 import { DryRunTag } from './usecases/dry-run-tag/dry-run-tag.usecase.js';
 import { PublishTag } from './usecases/publish-tag/publish-tag.usecase.js';
 
-/** A scan asked over the internal API: who (X-Caller, when given) and why, for the subjects' bulk records. */
+/** A scan asked over the internal API: who (X-Caller) and why, for the subjects' bulk records. */
 function httpScan(code: string, caller: string): { meta: CallMeta; purpose: string } {
   const id = randomUUID();
   return {
@@ -44,14 +44,16 @@ export class TagsController {
     private readonly publish: PublishTag,
   ) {}
 
+  @RequireCaller('试运行人')
   @Post(':code/dry-run')
   @HttpCode(200)
+  @ApiHeader({ name: 'X-Caller', required: true })
   @ApiOperation({
     summary:
       '试运行规则 (run a rule over every subject without changing anything: how many match, the difference to the current version — counts only)',
   })
-  async tryRule(@Param('code') code: string, @Body() body: TagRuleBody) {
-    return this.dryRun.execute(own(code), body.rule, httpScan(code, 'internal-api'));
+  async tryRule(@Param('code') code: string, @Body() body: TagRuleBody, @Caller() caller: string) {
+    return this.dryRun.execute(own(code), body.rule, httpScan(code, caller));
   }
 
   @RequireCaller('发布人')

@@ -9,4 +9,8 @@ export const NotificationProblem = problemVocabulary({
   TEMPLATE_RESERVED: { status: 422, title: "该模板仅供平台内部使用 (the template is reserved for the platform's own use)" },
   CHANNEL_NOT_ALLOWED: { status: 422, title: '该模板不能用于此渠道 (the template is not for this channel)' },
   INVALID_RECIPIENT: { status: 422, title: '接收方格式无效 (invalid recipient for the channel)' },
+  RECIPIENT_RESERVED: {
+    status: 422,
+    title: '按主体键投递站内信仅限平台自身服务 (in-app messages to a subject key are for the platform’s own services: address an account)',
+  },
 });

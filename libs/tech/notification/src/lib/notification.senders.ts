@@ -135,7 +135,7 @@ export function mask(channel: Channel, to: string): string {
     const [local = '', domain = ''] = to.split('@');
     return `${local.slice(0, 1)}***@${domain}`;
   }
-  // A person's subject key is kept whole where the message is, shown shortened elsewhere.
-  if (to.startsWith('subject:')) return `${to.slice(0, 20)}…`;
+  // A person's subject key is kept whole where the message is, nowhere else (not even a prefix to link records by).
+  if (to.startsWith('subject:')) return 'subject:…';
   return to;
 }

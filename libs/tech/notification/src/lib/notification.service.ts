@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { IdleBackoff, quoteTablePath } from '@gmp/messaging';
 import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
+import { PLATFORM_SERVICES } from '@gmp/contracts';
+import { SUBJECT_RECIPIENT } from './inbox-subjects.js';
 import { type Channel, Notification } from './notification.entity.js';
 import { checkParams, render, templateOf } from './notification-templates.js';
 import {
@@ -133,6 +135,9 @@ export class NotificationService implements OnApplicationBootstrap, OnApplicatio
     }
     const rule = RECIPIENT[request.channel];
     if (!rule.pattern.test(request.to)) throw NotificationProblem.INVALID_RECIPIENT(rule.message);
+    // A person by subject key reaches them with or without an account: only the platform's own services write so (no app can fill inboxes by key).
+    if (SUBJECT_RECIPIENT.test(request.to) && !PLATFORM_SERVICES.includes(request.app))
+      throw NotificationProblem.RECIPIENT_RESERVED(request.app);
     const problems = checkParams(template, request.params);
     if (problems.length > 0) throw NotificationProblem.INVALID_PARAMS(problems.join('; '));
     if (request.dedupKey) {

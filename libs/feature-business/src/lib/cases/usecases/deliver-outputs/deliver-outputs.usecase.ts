@@ -197,14 +197,21 @@ export class DeliverOutputs implements OnApplicationBootstrap, OnApplicationShut
           : '全部办结'
         : '部分事项未获办理，详见办件进度';
     // An SMS (when the form gave a phone) and the applicant's inbox; a delivery retried after one was accepted does not send it again.
+    // The SMS is part of delivery (retried until accepted); the inbox message is best effort.
     for (const input of applicantMessages(
       c,
+      bundle.plan.target,
       phone,
       'case-completed',
       { matter: bundle.plan.name.slice(0, 64), caseNo: c.caseNo, result: result.slice(0, 64) },
       `${c.caseNo}:case-completed`,
-    ))
-      this.checked(SendNotificationReply, await this.call(Topic.NotificationSend, input));
+    )) {
+      if (input.channel === 'sms') this.checked(SendNotificationReply, await this.call(Topic.NotificationSend, input));
+      else
+        await this.call(Topic.NotificationSend, input).catch((err: unknown) =>
+          this.log.warn(`站内信未发出 (in-app message not sent) ${c.caseNo}: ${describeError(err)}`),
+        );
+    }
     await this.dataSource.transaction(async (m) => {
       const done = await m
         .getRepository(BizCase)

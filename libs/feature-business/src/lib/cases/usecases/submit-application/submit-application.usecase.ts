@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { subjectKeyOf } from '@gmp/contracts';
-import { isCitizenId, isCreditCode, regionName, regionWithin, todayInChina } from '@gmp/gov-standards';
+import { crossesRegions, isCitizenId, isCreditCode, regionName, todayInChina } from '@gmp/gov-standards';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
 import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
@@ -47,8 +47,8 @@ export interface SubmitApplicationResult {
 
 /** 跨域办 on the timeline: where the application was received, where it is handled and where the result goes — when they differ. */
 function regionsNote(accept: string, delivery: string, handling: string[]): string {
-  const elsewhere = [...new Set(handling.filter((r) => !regionWithin(r, accept)))];
-  if (elsewhere.length === 0 && regionWithin(delivery, accept)) return '';
+  const elsewhere = [...new Set(handling.filter((r) => crossesRegions(r, accept)))];
+  if (elsewhere.length === 0 && !crossesRegions(delivery, accept)) return '';
   const name = (code: string) => regionName(code) ?? code;
   return `（跨域办：收件地 ${name(accept)}${elsewhere.length > 0 ? `，办理地 ${elsewhere.map(name).join('、')}` : ''}，送达地 ${name(delivery)}）`;
 }
@@ -92,8 +92,8 @@ export class SubmitApplication {
           cmd.committed,
           cmd.commitmentSigned,
           cmd.subjects ?? {},
-          cmd.acceptRegion ?? null,
-          cmd.deliveryRegion ?? null,
+          // Only when given: a retry under the same key from before regions existed still matches.
+          ...(cmd.acceptRegion || cmd.deliveryRegion ? [cmd.acceptRegion ?? null, cmd.deliveryRegion ?? null] : []),
         ]),
       )
       .digest('hex');
@@ -151,13 +151,9 @@ export class SubmitApplication {
       bundle,
       plan.matters.filter((x) => x.after.length === 0),
     );
-    // 办理地 of each part: the matter's region (plans compiled before regions were in them: the matter definition's).
-    const regions = new Map<string, string>();
-    for (const x of plan.matters)
-      regions.set(x.code, x.region ?? (await this.matters.definitionAt(x.code, bundle.matterVersions[x.code]!)).region);
+    const regions = await this.progress.handlingRegions(bundle);
     // The case number first, so the data platform's records of the prefill name the case.
-    const [{ seq }] = (await this.dataSource.query(`SELECT nextval('${this.sequence()}') AS seq`)) as { seq: string }[];
-    const caseNo = `YJS${today.replaceAll('-', '')}${String(Number(seq) % 1_000_000).padStart(6, '0')}`;
+    const caseNo = await this.progress.nextCaseNo(this.dataSource.manager, today);
     const subjects = Object.fromEntries(
       // A company bundle's applicant is the company: its fields (subject `company`, the default there) are the applicant's own.
       Object.entries({
@@ -215,36 +211,7 @@ export class SubmitApplication {
           deliveryRegion,
         };
         await m.getRepository(BizCase).insert(c as QueryDeepPartialEntity<BizCase>);
-        const parts: BizCasePart[] = plan.matters.map((x) => ({
-          id: randomUUID(),
-          caseId: c.id,
-          matterCode: x.code,
-          matterName: x.name,
-          department: x.department,
-          handlingRegion: regions.get(x.code)!,
-          stage: x.stage,
-          after: x.after,
-          committedDays: x.committedLimitDays,
-          status: 'waiting',
-          dueOn: null,
-          dispatchedAt: null,
-          decidedAt: null,
-          reason: null,
-          overdueAt: null,
-          outputs: [],
-          workflowState: null,
-          assignee: null,
-          claimedAt: null,
-          marks: null,
-          stateDueOn: null,
-          stateWarnOn: null,
-          stateWarnedAt: null,
-          stateBreachedAt: null,
-          clockPausedAt: null,
-          clockPauseReason: null,
-          pausedWorkingDays: 0,
-          extendedDays: 0,
-        }));
+        const parts = this.progress.newParts(c.id, plan, regions);
         await m.getRepository(BizCasePart).insert(parts);
         if (supplementDue)
           await m.getRepository(BizCaseSupplement).insert(
@@ -336,11 +303,6 @@ export class SubmitApplication {
   private replay(before: BizCase, requestHash: string): SubmitApplicationResult {
     if (before.requestHash !== requestHash) throw CaseProblem.IDEMPOTENCY_KEY_REUSED(before.caseNo);
     return { case: before, created: false };
-  }
-
-  private sequence(): string {
-    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
-    return `"${schema}".biz_case_no_seq`;
   }
 }
 

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { BizMatter, BizMatterVersion } from '../../matters.entities.js';
 import type { MatterDefinition } from '../../matter-definition.js';
 import { workflowErrors } from '../../workflow.js';
+import { regionName } from '@gmp/gov-standards';
 import { CatalogueProblem } from '../../../business.problems.js';
 import { BusinessConfig } from '../../../business.config.js';
 
@@ -31,6 +32,8 @@ export class DefineMatter {
       ...workflowErrors(definition.workflow),
       ...outputErrors(definition),
       ...checkErrors(definition, this.settings.checkResources()),
+      // 办理地: a division the platform knows (a county by its city or province), or 跨域办 could not place the matter.
+      ...(regionName(definition.region) ? [] : [`未知的行政区划代码 (region is not a known GB/T 2260 division): ${definition.region}`]),
     ];
     if (errors.length > 0)
       throw CatalogueProblem.MATTER_INVALID(

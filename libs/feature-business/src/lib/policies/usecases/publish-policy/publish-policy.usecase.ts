@@ -7,6 +7,7 @@ import { BizPolicy, BizPolicyVersion } from '../../policies.entities.js';
 import { PolicyProblem } from '../../policies.problems.js';
 import { PolicyRulesClient } from '../../policy-rules.client.js';
 import { OfferPolicies } from '../offer-policies/offer-policies.usecase.js';
+import { OpenApplyFreeCases } from '../open-apply-free-cases/open-apply-free-cases.usecase.js';
 
 export interface PublishedPolicy {
   policy: BizPolicy;
@@ -38,6 +39,7 @@ export class PublishPolicy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rules: PolicyRulesClient,
     private readonly offers: OfferPolicies,
+    private readonly applyFree: OpenApplyFreeCases,
   ) {}
 
   async execute(code: string, body: PolicyBody, by: string): Promise<PublishedPolicy> {
@@ -54,6 +56,7 @@ export class PublishPolicy {
     if (refused) throw refused;
     if (body.bundleCode && !(await this.dataSource.getRepository(BizBundle).existsBy({ code: body.bundleCode, status: 'active' })))
       throw PolicyProblem.BUNDLE_NOT_FOUND(body.bundleCode);
+    if (body.applyFree) await this.assertApplyFree(body.bundleCode);
     const status = body.status ?? 'active';
 
     // The own rule runs where the profiles are. A retired policy's tag matches nobody (`false` reads no one's data):
@@ -88,6 +91,7 @@ export class PublishPolicy {
         tagVersion: tag.version,
         bundleCode: body.bundleCode ?? null,
         status,
+        applyFree: body.applyFree ?? false,
       };
       if (current && (Object.keys(next) as (keyof typeof next)[]).every((k) => current[k] === next[k]))
         return { policy: current, changed: false, offered: 0, withdrawn: 0 };
@@ -99,10 +103,28 @@ export class PublishPolicy {
       const withdrawn = status === 'retired' ? await this.offers.withdrawAll(m, code, now) : 0;
       return { policy, changed: true, offered, withdrawn };
     });
+    if (result.changed && result.policy.applyFree) this.applyFree.wake();
     if (result.changed)
       this.log.log(
         `政策 ${code} 第 ${result.policy.version} 版 (${status}) by ${by}: offered ${result.offered}, withdrawn ${result.withdrawn}`,
       );
     return { ...result, tag };
+  }
+
+  /** 免申即享: a person bundle (the subject is a person's key) that asks nothing — nothing to fill in, nothing to hand in — and issues no e-licence. */
+  private async assertApplyFree(bundleCode: string | undefined): Promise<void> {
+    if (!bundleCode) throw PolicyProblem.BUNDLE_NOT_APPLY_FREE('须指定一件事 (bundleCode is required)');
+    const bundle = await this.dataSource
+      .getRepository(BizBundle)
+      .findOne({ where: { code: bundleCode, status: 'active' }, order: { version: 'DESC' } });
+    if (!bundle) throw PolicyProblem.BUNDLE_NOT_FOUND(bundleCode);
+    const asks = [
+      ...(bundle.plan.target === 'person' ? [] : ['面向企业 (a company bundle)']),
+      ...bundle.plan.form.filter((f) => f.required).map((f) => `必填 ${f.name}`),
+      ...bundle.plan.materials.filter((x) => x.status === 'upload').map((x) => `材料 ${x.name}`),
+      // Only the subject's keyed hash is known: an e-licence needs its holder's ID number.
+      ...bundle.plan.matters.flatMap((m) => m.outputs.filter((o) => o.licenceType).map((o) => `电子证照 ${o.name}`)),
+    ];
+    if (asks.length > 0) throw PolicyProblem.BUNDLE_NOT_APPLY_FREE(asks.slice(0, 10).join('；'));
   }
 }

@@ -125,6 +125,7 @@ export class WorkRectification {
       if (r.finishedBy === principal.subject) throw RatingProblem.REVIEWER_REQUIRED('不能验收本人的整改 (not one’s own rectification)');
       // Sampled for a return visit: accepted only once the applicant was asked.
       if (r.revisit && approve && revisitSatisfied === undefined) throw RatingProblem.REVISIT_REQUIRED(r.id);
+      if (approve && revisitSatisfied === false) throw RatingProblem.REVISIT_UNSATISFIED(r.id);
       const visit = revisitSatisfied === undefined ? '' : revisitSatisfied ? '（回访满意）' : '（回访不满意）';
       return this.move(
         id,
