@@ -718,6 +718,19 @@ describe('business platform: the applicant’s side (我的办件) through dispa
       .filter((m) => m.body.includes(kit))
       .map((m) => m.title);
     expect(kitTitles.sort()).toEqual(['办件受理通知', '办结通知']);
+    // 政策直达: 育儿补贴 pushed to her inbox once (the apply-free kit told her by its case instead).
+    const pushed = await eventually(async () => {
+      const m = ((await inbox(motherToken)).body as { messages: Message[] }).messages.filter((x) => x.title === '政策推送');
+      return m.length > 0 ? m : null;
+    }, 30_000);
+    const bodies = await eventually(async () => {
+      const all = ((await inbox(motherToken)).body as { messages: Message[] }).messages.filter((x) => x.title === '政策推送');
+      return all.some((m) => m.body.includes('育儿补贴')) ? all.map((m) => m.body) : null;
+    }, 30_000);
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(bodies.filter((b) => b.includes('育儿补贴'))).toHaveLength(1);
+    // (The policy the test above published on the same rule is pushed too; the apply-free kit is not: its case told her.)
+    expect(bodies.some((b) => b.includes('由卫生健康部门发放'))).toBe(false);
     expect((await api(`${tech.url}/v1/me/messages/${accepted.id}/read`, token, { body: {} })).status).toBe(404);
     expect((await api(`${tech.url}/v1/me/messages/${accepted.id}/read`, motherToken, { body: {} })).status).toBe(204);
     expect(((await inbox(motherToken)).body as { messages: Message[] }).messages.find((m) => m.id === accepted.id)).toMatchObject({

@@ -26,7 +26,8 @@ describe('readiness follows the outbox relay', () => {
     await ds.query(`ALTER TABLE "${def.schema}".outbox RENAME TO outbox_moved`);
     try {
       let answer = await ready();
-      for (let i = 0; i < 50 && answer.status === 200; i++) {
+      // Up to 15 s: on a loaded CI machine the relay's next failing poll may come late.
+      for (let i = 0; i < 150 && answer.status === 200; i++) {
         await new Promise((r) => setTimeout(r, 100));
         answer = await ready();
       }
@@ -36,7 +37,7 @@ describe('readiness follows the outbox relay', () => {
       await ds.query(`ALTER TABLE "${def.schema}".outbox_moved RENAME TO outbox`);
     }
     let answer = await ready();
-    for (let i = 0; i < 50 && answer.status !== 200; i++) {
+    for (let i = 0; i < 150 && answer.status !== 200; i++) {
       await new Promise((r) => setTimeout(r, 100));
       answer = await ready();
     }

@@ -86,7 +86,15 @@ describe('start-up', () => {
         { 'x-internal-token': token },
       );
       expect(audit.status).toBe(200);
-      expect(audit.body.records).toEqual([expect.objectContaining({ purpose: 'standalone-test', app: 'demo-portal', itemCount: 3 })]);
+      // The portal's read — and, since the demo tag 新生儿家庭 was evaluated over everyone's data at the first start, that scan
+      // (bulk processing, once: the restart published nothing new).
+      const records = audit.body.records as { bulk?: boolean; processing?: string; app: string }[];
+      expect(records.filter((r) => !r.bulk)).toEqual([
+        expect.objectContaining({ purpose: 'standalone-test', app: 'demo-portal', itemCount: 3 }),
+      ]);
+      expect(records.filter((r) => r.bulk)).toEqual([
+        expect.objectContaining({ processing: 'tag-publish', app: 'demo-seed', resource: 'JS-WJ-CS-0001' }),
+      ]);
       expect(await second.stop()).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

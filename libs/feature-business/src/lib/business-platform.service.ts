@@ -24,6 +24,7 @@ import { PolicyVersions1763901200000 } from './migrations/1763901200000-policy-v
 import { RectificationAcceptance1763901300000 } from './migrations/1763901300000-rectification-acceptance.migration.js';
 import { CaseRegions1763901400000 } from './migrations/1763901400000-case-regions.migration.js';
 import { ApplyFree1763901500000 } from './migrations/1763901500000-apply-free.migration.js';
+import { OfferNotices1763901600000 } from './migrations/1763901600000-offer-notices.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -72,6 +73,7 @@ export const businessPlatformService: ServiceDefinition = {
     RectificationAcceptance1763901300000,
     CaseRegions1763901400000,
     ApplyFree1763901500000,
+    OfferNotices1763901600000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),

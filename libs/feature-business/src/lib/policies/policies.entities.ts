@@ -138,6 +138,10 @@ export class BizPolicyOffer {
   @Column({ type: 'varchar', length: 500, name: 'objection', nullable: true })
   objection!: string | null;
 
+  /** 政策直达: when the person was told in their inbox (once per offer). */
+  @Column({ type: 'timestamptz', name: 'notified_at', nullable: true })
+  notifiedAt!: Date | null;
+
   /** 免申即享: the case the platform opened for the subject (once). */
   @Column({ type: 'varchar', length: 20, name: 'case_no', nullable: true })
   caseNo!: string | null;

@@ -51,6 +51,12 @@ export const NOTIFICATION_TEMPLATES: readonly NotificationTemplate[] = [
     text: '您的电子证照“{licenceName}”已签发，证照标识 {licenceId}。',
     params: { licenceId: /^1\.2\.156\.3005\.2\.[0-9A-Z.]+$/ },
   },
+  {
+    code: 'policy-offered',
+    channels: ['sms', 'in-app'],
+    title: '政策推送',
+    text: '您可能符合“{policy}”的条件：{benefit}。详情及申请请登录政务服务网“我的政策”查看。',
+  },
 ];
 
 const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;

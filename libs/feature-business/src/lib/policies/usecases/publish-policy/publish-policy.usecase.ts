@@ -7,7 +7,7 @@ import { BizPolicy, BizPolicyVersion } from '../../policies.entities.js';
 import { PolicyProblem } from '../../policies.problems.js';
 import { PolicyRulesClient } from '../../policy-rules.client.js';
 import { OfferPolicies } from '../offer-policies/offer-policies.usecase.js';
-import { OpenApplyFreeCases } from '../open-apply-free-cases/open-apply-free-cases.usecase.js';
+import { FollowUpOffers } from '../follow-up-offers/follow-up-offers.usecase.js';
 
 export interface PublishedPolicy {
   policy: BizPolicy;
@@ -39,7 +39,7 @@ export class PublishPolicy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rules: PolicyRulesClient,
     private readonly offers: OfferPolicies,
-    private readonly applyFree: OpenApplyFreeCases,
+    private readonly followUp: FollowUpOffers,
   ) {}
 
   async execute(code: string, body: PolicyBody, by: string): Promise<PublishedPolicy> {
@@ -103,7 +103,7 @@ export class PublishPolicy {
       const withdrawn = status === 'retired' ? await this.offers.withdrawAll(m, code, now) : 0;
       return { policy, changed: true, offered, withdrawn };
     });
-    if (result.changed && result.policy.applyFree) this.applyFree.wake();
+    if (result.changed && result.offered > 0) this.followUp.wake();
     if (result.changed)
       this.log.log(
         `政策 ${code} 第 ${result.policy.version} 版 (${status}) by ${by}: offered ${result.offered}, withdrawn ${result.withdrawn}`,
