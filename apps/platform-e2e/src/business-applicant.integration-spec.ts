@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { subjectKeyOf, Topic, wireTopicOf } from '@gmp/contracts';
-import { businessPlatformService } from '@gmp/feature-business';
+import { businessPlatformService, FollowUpOffers } from '@gmp/feature-business';
 import { dataPlatformService } from '@gmp/feature-data';
 import { serviceDispatchService } from '@gmp/feature-dispatch';
 import { DEMO_CASE_OFFICER, DEMO_PERSON, techCapabilitiesService } from '@gmp/feature-tech';
@@ -622,6 +622,73 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     const listed = (await policies('', admin)).body as { policies: { code: string }[] };
     expect(listed.policies.map((p) => p.code)).toEqual(expect.arrayContaining([CODE, 'JS-ZC-YEBT']));
   }, 120_000);
+
+  it('offers followed up one by one: none opened for a subject who has the case under way; an apply-free policy whose bundle no longer fits waits with backoff while the others go on', async () => {
+    const admin = await provision('mz-policy-admin-2', '江苏省', ['policy-admin']);
+    const db = business.app.get(DataSource);
+    const schema = business.definition.schema;
+    const followUp = business.app.get(FollowUpOffers);
+    const offersOf = async (policy: string, idNumber: string) =>
+      (await db.query(
+        `SELECT case_no, follow_up_attempts, follow_up_after > now() AS waiting FROM "${schema}".biz_policy_offer WHERE policy_code = $1 AND subject_key = $2`,
+        [policy, subjectKeyOf(idNumber, TEST_SUBJECT_KEY_SECRET)],
+      )) as { case_no: string | null; follow_up_attempts: number; waiting: boolean | null }[];
+    const [, li] = DEMO_CITIZENS;
+    // 李四 has the demo kit's case under way (卫健委 has not handed it out here): a second apply-free policy on the same bundle opens none.
+    await eventually(async () => ((await offersOf('JS-ZC-JKLB', li.id))[0]?.case_no ? true : null), 30_000);
+    const published = await api(`${business.url}/v1/business/back-office/policies/JS-ZC-TESTAF`, admin, {
+      method: 'PUT',
+      body: {
+        name: '测试免申 (test apply-free)',
+        benefit: '测试 (test)',
+        eligibility: '新生儿家庭 (newborn families)',
+        tagCode: 'newborn-family',
+        bundleCode: 'JS-YJS-JKLB',
+        applyFree: true,
+      },
+    });
+    expect(published.status).toBe(201);
+    await followUp.execute();
+    expect(await offersOf('JS-ZC-TESTAF', li.id)).toEqual([{ case_no: null, follow_up_attempts: 0, waiting: null }]);
+
+    // The policy's bundle becomes one that asks (as a later version could): its offers wait with backoff, logged …
+    await db.query(`UPDATE "${schema}".biz_policy SET bundle_code = 'JS-YJS-XSECS' WHERE code = 'JS-ZC-TESTAF'`);
+    await followUp.execute();
+    const [waiting] = await offersOf('JS-ZC-TESTAF', li.id);
+    expect(waiting).toMatchObject({ case_no: null, waiting: true });
+    expect(waiting!.follow_up_attempts).toBeGreaterThanOrEqual(1);
+    // … while a subject who gains the tag now still gets the demo kit's case.
+    const newcomer = generateCitizenId({ regionCode: '320104', birthDate: '1996-01-02', sequence: 17 });
+    const kafka = new Kafka({ clientId: 'e2e-follow-up', brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const key = subjectKeyOf(newcomer, TEST_SUBJECT_KEY_SECRET);
+      await producer.send({
+        topic: wireTopicOf(Topic.DataTagChanged),
+        messages: [
+          {
+            key,
+            value: JSON.stringify({
+              meta: { messageId: randomUUID(), correlationId: randomUUID(), app: 'data-platform', sentAt: new Date().toISOString() },
+              tagCode: 'newborn-family',
+              subjectKey: key,
+              change: 'gained',
+              version: 1,
+              at: new Date().toISOString(),
+            }),
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually(async () => {
+      await followUp.execute();
+      return (await offersOf('JS-ZC-JKLB', newcomer))[0]?.case_no ?? null;
+    }, 30_000);
+    expect((await offersOf('JS-ZC-TESTAF', newcomer))[0]).toMatchObject({ case_no: null });
+  });
 
   it('one thing done (issue 16, done when): a family gains 新生儿家庭, is offered 育儿补贴, the mother applies and follows her case from her own account, rates a part badly; the department rectifies, a reviewer closes it — and a company’s agent acts for the company only as authorised', async () => {
     const mother = { id: generateCitizenId({ regionCode: '320104', birthDate: '1994-05-06', sequence: 52 }), name: '钱八' };

@@ -15,3 +15,4 @@ export * from './lib/cases/usecases/sweep-step-limits/sweep-step-limits.usecase.
 export * from './lib/cases/usecases/deliver-outputs/deliver-outputs.usecase.js';
 export * from './lib/cases/usecases/verify-commitments/verify-commitments.usecase.js';
 export * from './lib/outcomes/usecases/compute-outcomes/compute-outcomes.usecase.js';
+export * from './lib/policies/usecases/follow-up-offers/follow-up-offers.usecase.js';

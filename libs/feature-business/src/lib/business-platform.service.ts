@@ -25,6 +25,7 @@ import { RectificationAcceptance1763901300000 } from './migrations/1763901300000
 import { CaseRegions1763901400000 } from './migrations/1763901400000-case-regions.migration.js';
 import { ApplyFree1763901500000 } from './migrations/1763901500000-apply-free.migration.js';
 import { OfferNotices1763901600000 } from './migrations/1763901600000-offer-notices.migration.js';
+import { OfferFollowUps1763901700000 } from './migrations/1763901700000-offer-follow-ups.migration.js';
 import { BackOffice1763900300000 } from './migrations/1763900300000-back-office.migration.js';
 import { CreateCatalogue1763900000000 } from './migrations/1763900000000-create-catalogue.migration.js';
 
@@ -74,6 +75,7 @@ export const businessPlatformService: ServiceDefinition = {
     CaseRegions1763901400000,
     ApplyFree1763901500000,
     OfferNotices1763901600000,
+    OfferFollowUps1763901700000,
   ],
   // Bundle definitions may be uploaded as YAML.
   configureHttp: (fastify) => acceptYamlBodies(fastify),

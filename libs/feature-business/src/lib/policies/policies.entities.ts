@@ -100,6 +100,8 @@ export class BizPolicyVersion {
 
 /** One policy offered to one subject (by the keyed hash of their ID number): once; an objection is kept for good. */
 @Entity({ name: 'biz_policy_offer' })
+@Index('IDX_biz_policy_offer_unpushed', ['offeredAt'], { where: "status = 'offered' AND notified_at IS NULL" })
+@Index('IDX_biz_policy_offer_caseless', ['offeredAt'], { where: "status = 'offered' AND case_no IS NULL" })
 @Index('UQ_biz_policy_offer', ['policyCode', 'subjectKey'], { unique: true })
 @Index('IDX_biz_policy_offer_subject', ['subjectKey'])
 export class BizPolicyOffer {
@@ -141,6 +143,13 @@ export class BizPolicyOffer {
   /** 政策直达: when the person was told in their inbox (once per offer). */
   @Column({ type: 'timestamptz', name: 'notified_at', nullable: true })
   notifiedAt!: Date | null;
+
+  /** Follow-ups (push, apply-free case) that failed, and when the next may be tried (backoff). */
+  @Column({ type: 'int', name: 'follow_up_attempts', default: 0 })
+  followUpAttempts!: number;
+
+  @Column({ type: 'timestamptz', name: 'follow_up_after', nullable: true })
+  followUpAfter!: Date | null;
 
   /** 免申即享: the case the platform opened for the subject (once). */
   @Column({ type: 'varchar', length: 20, name: 'case_no', nullable: true })

@@ -6,6 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { todayInChina } from '@gmp/gov-standards';
 import { OutboxService, WorkingDaysClient } from '@gmp/messaging';
 import { BusinessConfig } from '../../../business.config.js';
+import { applyFreeAsks } from '../../../bundles/apply-free.js';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { ApplicantNotifier } from '../../applicant-notifier.service.js';
 import { CaseProgressService } from '../../case-progress.service.js';
@@ -48,6 +49,9 @@ export class OpenApplyFreeCase {
   async execute(r: ApplyFreeRequest): Promise<BizCase | null> {
     const bundle = await this.bundles.get(r.bundleCode);
     const plan = bundle.plan;
+    // Checked again here: the bundle's current version may ask what the one the policy was published on did not.
+    const asks = applyFreeAsks(plan);
+    if (asks.length > 0) throw new Error(`一件事 ${bundle.code} v${bundle.version} 不能免申即享 (asks ${asks.slice(0, 5).join('；')})`);
     const today = todayInChina(new Date());
     const due = await this.workingDays.deadline(today, Math.max(1, plan.criticalPath.committedDays));
     const schedule = await this.progress.scheduleFor(

@@ -94,7 +94,9 @@ export class OfferPolicies {
          FROM (${source}) AS s(policy_code, subject_key, tag_version, since)
        ON CONFLICT (policy_code, subject_key) DO UPDATE
          SET status = 'offered', tag_version = EXCLUDED.tag_version, policy_version = EXCLUDED.policy_version,
-             eligible_since = EXCLUDED.eligible_since, offered_at = EXCLUDED.offered_at, changed_at = EXCLUDED.changed_at
+             eligible_since = EXCLUDED.eligible_since, offered_at = EXCLUDED.offered_at, changed_at = EXCLUDED.changed_at,
+             -- A new offer (the tag regained: a second child): pushed again, its own apply-free case.
+             notified_at = NULL, case_no = NULL, follow_up_attempts = 0, follow_up_after = NULL
          WHERE ${offers}.status = 'withdrawn'
        RETURNING id`,
       [policy.tagCode, policy.version, ...params],

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { applyFreeAsks } from '../../../bundles/apply-free.js';
 import { BizBundle } from '../../../bundles/bundles.entities.js';
 import { type PolicyBody, POLICY_CODE, POLICY_TAG_PREFIX, policyScanPurpose, policyTagOf } from '../../policies.dto.js';
 import { BizPolicy, BizPolicyVersion } from '../../policies.entities.js';
@@ -111,20 +112,14 @@ export class PublishPolicy {
     return { ...result, tag };
   }
 
-  /** 免申即享: a person bundle (the subject is a person's key) that asks nothing — nothing to fill in, nothing to hand in — and issues no e-licence. */
+  /** 免申即享: a bundle that asks nothing of a person known only by their key (applyFreeAsks). */
   private async assertApplyFree(bundleCode: string | undefined): Promise<void> {
     if (!bundleCode) throw PolicyProblem.BUNDLE_NOT_APPLY_FREE('须指定一件事 (bundleCode is required)');
     const bundle = await this.dataSource
       .getRepository(BizBundle)
       .findOne({ where: { code: bundleCode, status: 'active' }, order: { version: 'DESC' } });
     if (!bundle) throw PolicyProblem.BUNDLE_NOT_FOUND(bundleCode);
-    const asks = [
-      ...(bundle.plan.target === 'person' ? [] : ['面向企业 (a company bundle)']),
-      ...bundle.plan.form.filter((f) => f.required).map((f) => `必填 ${f.name}`),
-      ...bundle.plan.materials.filter((x) => x.status === 'upload').map((x) => `材料 ${x.name}`),
-      // Only the subject's keyed hash is known: an e-licence needs its holder's ID number.
-      ...bundle.plan.matters.flatMap((m) => m.outputs.filter((o) => o.licenceType).map((o) => `电子证照 ${o.name}`)),
-    ];
+    const asks = applyFreeAsks(bundle.plan);
     if (asks.length > 0) throw PolicyProblem.BUNDLE_NOT_APPLY_FREE(asks.slice(0, 10).join('；'));
   }
 }
