@@ -391,9 +391,11 @@ describe('business platform: applications and cases (一件事)', () => {
     }, 60_000);
     const sweep = business.app.get(SweepPartDeadlines);
     expect(await sweep.execute()).toBe(0); // not due yet
-    expect(await sweep.execute(new Date(Date.now() + 30 * 86_400_000))).toBe(1);
-    expect(await sweep.execute(new Date(Date.now() + 31 * 86_400_000))).toBe(0); // once
+    // (The sweep counts every case's parts — other cases, such as the demo's apply-free ones, may be under way: this case's timeline says.)
+    expect(await sweep.execute(new Date(Date.now() + 30 * 86_400_000))).toBeGreaterThanOrEqual(1);
+    await sweep.execute(new Date(Date.now() + 31 * 86_400_000));
     const v = await caseOf(caseNo);
+    expect(v.timeline.filter((e) => e.kind === 'overdue')).toHaveLength(1); // once
     expect(v.timeline.at(-1)).toMatchObject({ kind: 'overdue', message: expect.stringContaining('超过承诺期限') });
     expect(v.parts.find((p) => p.department === FUND)).toMatchObject({ status: 'dispatched' });
   }, 90_000);

@@ -31,6 +31,18 @@ export function caseCallMeta(caseNo: string, purpose?: string): CallMeta {
   };
 }
 
+/** A new case's state before anything happened to it: in progress, not finished, nothing delivered. */
+export const NEW_CASE_STATE = {
+  status: 'in-progress',
+  finishedAt: null,
+  deliveryStatus: null,
+  deliveryAttempts: 0,
+  deliveryLeaseUntil: null,
+  deliveryError: null,
+  archivePackageId: null,
+  deliveredAt: null,
+} as const satisfies Partial<BizCase>;
+
 /** What dispatching needs, read before a transaction opens: due days by number of working days from today, and each matter's initial workflow state. */
 export interface Schedule {
   dues: Map<number, { due: string; provisional: boolean }>;

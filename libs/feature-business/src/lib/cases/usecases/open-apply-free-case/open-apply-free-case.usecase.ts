@@ -9,7 +9,7 @@ import { BusinessConfig } from '../../../business.config.js';
 import { applyFreeAsks } from '../../../bundles/apply-free.js';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { ApplicantNotifier } from '../../applicant-notifier.service.js';
-import { CaseProgressService } from '../../case-progress.service.js';
+import { CaseProgressService, NEW_CASE_STATE } from '../../case-progress.service.js';
 import { BizCase, BizCasePart } from '../../cases.entities.js';
 
 /** What the policy side hands over: the subject (by key only) and the policy that found them eligible. */
@@ -65,11 +65,11 @@ export class OpenApplyFreeCase {
       if (!(await r.claim(m, caseNo))) return null;
       const id = randomUUID();
       const c: BizCase = {
+        ...NEW_CASE_STATE,
         id,
         caseNo,
         bundleCode: bundle.code,
         bundleVersion: bundle.version,
-        status: 'in-progress',
         applicantKey: r.subjectKey,
         applicantMasked: '免申即享',
         applicantName: '',
@@ -83,15 +83,8 @@ export class OpenApplyFreeCase {
         committedDueOn: due.due,
         provisional: due.provisional,
         submittedAt: new Date(),
-        finishedAt: null,
         // No ID number is known: outputs that need the holder's (e-licences) cannot be issued for such a case.
         applicantIdEnc: null,
-        deliveryStatus: null,
-        deliveryAttempts: 0,
-        deliveryLeaseUntil: null,
-        deliveryError: null,
-        archivePackageId: null,
-        deliveredAt: null,
         acceptRegion: home,
         deliveryRegion: home,
       };

@@ -10,7 +10,7 @@ import type { CryptoProvider } from '@gmp/gm-crypto';
 import { CRYPTO_PROVIDER, ServiceConfig } from '@gmp/service-kit';
 import { BundlesService } from '../../../bundles/bundles.service.js';
 import { type ApplicationContent, checkApplication } from '../../application-check.js';
-import { CaseProgressService } from '../../case-progress.service.js';
+import { CaseProgressService, NEW_CASE_STATE } from '../../case-progress.service.js';
 import { BizCase, BizCaseCommitment, type CaseMaterial, BizCasePart, BizCaseSupplement } from '../../cases.entities.js';
 import { MattersService } from '../../../matters/matters.service.js';
 import { type CommitmentCheck, formIdOf, type MatterDefinition } from '../../../matters/matter-definition.js';
@@ -180,11 +180,11 @@ export class SubmitApplication {
       const stored = await this.dataSource.transaction(async (m) => {
         const id = randomUUID();
         const c: BizCase = {
+          ...NEW_CASE_STATE,
           id,
           caseNo,
           bundleCode: bundle.code,
           bundleVersion: bundle.version,
-          status: 'in-progress',
           applicantKey: subjectKeyOf(cmd.applicant.id.toUpperCase(), this.config.SUBJECT_KEY_SECRET),
           applicantMasked: masked(cmd.applicant.id.toUpperCase()),
           applicantName: cmd.applicant.name.slice(0, 64),
@@ -199,14 +199,7 @@ export class SubmitApplication {
           committedDueOn: due.due,
           provisional: due.provisional,
           submittedAt: new Date(),
-          finishedAt: null,
           applicantIdEnc: this.crypto.encrypt(APPLICANT_ID_LABEL, cmd.applicant.id.toUpperCase(), id),
-          deliveryStatus: null,
-          deliveryAttempts: 0,
-          deliveryLeaseUntil: null,
-          deliveryError: null,
-          archivePackageId: null,
-          deliveredAt: null,
           acceptRegion,
           deliveryRegion,
         };
