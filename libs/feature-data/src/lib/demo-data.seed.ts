@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tagScanPurpose } from './tags/tags.dto.js';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -143,7 +144,7 @@ export class DemoDataSeed implements OnApplicationBootstrap {
     const scanId = randomUUID();
     const tag = await this.tags.execute(DEMO_NEWBORN_TAG.code, DEMO_NEWBORN_TAG, 'demo-seed', {
       meta: { messageId: scanId, correlationId: scanId, app: 'demo-seed', sentAt: new Date().toISOString() },
-      purpose: `标签 ${DEMO_NEWBORN_TAG.code} 规则评估 (tag rule evaluation)`,
+      purpose: tagScanPurpose(DEMO_NEWBORN_TAG.code),
     });
     if (stored > 0 || tag.changed) this.log.log(`演示数据已归集 (demo records stored): ${stored}; 标签 ${tag.code} v${tag.version}`);
   }

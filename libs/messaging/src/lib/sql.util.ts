@@ -10,6 +10,14 @@ export function quoteTablePath(tablePath: string): string {
 }
 
 /** A one-line description of anything thrown (for logs and dead-letter headers). */
+/**
+ * The rows a raw `… RETURNING` statement answered, whatever the driver: node-postgres through
+ * TypeORM answers an UPDATE or DELETE as [rows, count], an INSERT (and PGlite) as the rows.
+ */
+export function returnedRows(answer: unknown[]): unknown[] {
+  return Array.isArray(answer[0]) ? (answer[0] as unknown[]) : answer;
+}
+
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   try {

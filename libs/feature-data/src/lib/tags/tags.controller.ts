@@ -5,7 +5,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { type CallMeta, POLICY_TAG_PREFIX, subjectKeyOf } from '@gmp/contracts';
 import { Caller, InternalApiGuard, RequireCaller, ServiceConfig } from '@gmp/service-kit';
-import { TAG_CODE, TagRuleBody } from './tags.dto.js';
+import { TAG_CODE, TagRuleBody, tagScanPurpose } from './tags.dto.js';
 import { DataTag, DataTagMember } from './tags.entities.js';
 import { TagsProblem } from './tags.problems.js';
 import { DryRunTag } from './usecases/dry-run-tag/dry-run-tag.usecase.js';
@@ -16,7 +16,7 @@ function httpScan(code: string, caller: string): { meta: CallMeta; purpose: stri
   const id = randomUUID();
   return {
     meta: { messageId: id, correlationId: id, app: caller.slice(0, 64), sentAt: new Date().toISOString() },
-    purpose: `标签 ${code} 规则评估 (tag rule evaluation)`,
+    purpose: tagScanPurpose(code),
   };
 }
 

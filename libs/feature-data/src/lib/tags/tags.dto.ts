@@ -12,3 +12,8 @@ export class TagRuleBody {
 }
 
 export { TAG_CODE_PATTERN as TAG_CODE } from '@gmp/contracts';
+
+/** Why a tag's own rule scans everyone's profiles, as each subject reads it in "who used my data". */
+export function tagScanPurpose(code: string): string {
+  return `标签 ${code} 规则评估 (tag rule evaluation)`;
+}

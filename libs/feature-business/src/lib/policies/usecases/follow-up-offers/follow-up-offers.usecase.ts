@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Topic } from '@gmp/contracts';
-import { CapabilityClient, describeError, quoteTablePath } from '@gmp/messaging';
+import { CapabilityClient, describeError, quoteTablePath, returnedRows } from '@gmp/messaging';
 import { BizCase } from '../../../cases/cases.entities.js';
 import { OpenApplyFreeCase } from '../../../cases/usecases/open-apply-free-case/open-apply-free-case.usecase.js';
 import { BizPolicy, BizPolicyOffer } from '../../policies.entities.js';
@@ -151,7 +151,7 @@ export class FollowUpOffers implements OnApplicationBootstrap, OnApplicationShut
                 `UPDATE ${offers} SET case_no = $2, notified_at = now() WHERE id = $1 AND case_no IS NULL AND status = 'offered' RETURNING id`,
                 [o.id, caseNo],
               )) as unknown[];
-              return (Array.isArray(claimed[0]) ? (claimed[0] as unknown[]) : claimed).length === 1;
+              return returnedRows(claimed).length === 1;
             },
           });
           if (c) opened++;
@@ -173,7 +173,7 @@ export class FollowUpOffers implements OnApplicationBootstrap, OnApplicationShut
       `UPDATE ${offers} SET notified_at = now() WHERE id = $1 AND status = 'offered' AND notified_at IS NULL RETURNING id`,
       [id],
     )) as unknown[];
-    return (Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows).length === 1;
+    return returnedRows(rows).length === 1;
   }
 
   /** This offer waits with backoff (a push given back to be sent again); the error is logged, the others go on. */

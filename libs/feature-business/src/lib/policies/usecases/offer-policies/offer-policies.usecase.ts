@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DataTagChangedEvent } from '@gmp/contracts';
-import { quoteTablePath } from '@gmp/messaging';
+import { quoteTablePath, returnedRows } from '@gmp/messaging';
 import { BizPolicy, BizPolicyOffer, BizTagMember } from '../../policies.entities.js';
 
 /**
@@ -41,12 +41,12 @@ export class OfferPolicies {
                 e.version,
                 new Date(e.at),
               ])
-            : rowCount(
+            : returnedRows(
                 (await m.query(
                   `UPDATE ${offers} SET status = 'withdrawn', changed_at = $3 WHERE policy_code = $1 AND subject_key = $2 AND status = 'offered' RETURNING id`,
                   [p.code, e.subjectKey, new Date(e.at)],
                 )) as unknown[],
-              );
+              ).length;
       if (changed > 0) this.log.log(`政策推送 (policy offers) ${e.change} ${e.tagCode}: ${changed}`);
       return changed;
     });
@@ -74,12 +74,12 @@ export class OfferPolicies {
   /** A policy retired: its open offers are withdrawn (objections stay). */
   async withdrawAll(m: EntityManager, policyCode: string, at: Date): Promise<number> {
     const offers = quoteTablePath(m.getRepository(BizPolicyOffer).metadata.tablePath);
-    return rowCount(
+    return returnedRows(
       (await m.query(
         `UPDATE ${offers} SET status = 'withdrawn', changed_at = $2 WHERE policy_code = $1 AND status = 'offered' RETURNING id`,
         [policyCode, at],
       )) as unknown[],
-    );
+    ).length;
   }
 
   /**
@@ -101,11 +101,6 @@ export class OfferPolicies {
        RETURNING id`,
       [policy.tagCode, policy.version, ...params],
     )) as unknown[];
-    return rowCount(rows);
+    return returnedRows(rows).length;
   }
-}
-
-/** RETURNING rows from either driver's answer ([rows, count] for UPDATE on node-postgres, rows otherwise). */
-function rowCount(answer: unknown[]): number {
-  return Array.isArray(answer[0]) ? (answer[0] as unknown[]).length : answer.length;
 }
