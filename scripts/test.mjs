@@ -57,6 +57,14 @@ if (only.length === 0) {
   if (step('format (prettier --check; npm run format fixes it)', bin('prettier'), ['--check', '--log-level', 'warn', ...FORMATTED]) !== 0)
     process.exit(1);
   if (step('type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) !== 0) process.exit(1);
+  if (
+    step('build (nx run-many -t build: each app bundled, with its pruned package.json and lock file)', bin('nx'), [
+      'run-many',
+      '-t',
+      'build',
+    ]) !== 0
+  )
+    process.exit(1);
   if (step('benchmark summary regenerated from its runs', process.execPath, ['scripts/benchmarks-summary.mjs', '--check']) !== 0)
     process.exit(1);
 }

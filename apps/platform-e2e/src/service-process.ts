@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 
-/** A service started as its own OS process, exactly as `nx serve` / deploy/ run it. */
+/**
+ * A service started as its own OS process, exactly as `nx serve` / deploy/ run it: from its
+ * sources through the runtime transpiler, or — with `main` — from a build output (`node <main>`
+ * in main's folder, as the image runs it; its NODE_OPTIONS come with `env`).
+ */
 export class ServiceProcess {
   private child: ChildProcess | null = null;
   output = '';
@@ -9,6 +14,7 @@ export class ServiceProcess {
   constructor(
     private readonly app: string,
     private readonly env: Record<string, string>,
+    private readonly main?: string,
   ) {}
 
   get pid(): number | undefined {
@@ -16,7 +22,9 @@ export class ServiceProcess {
   }
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
-    this.child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${this.app}/src/main.ts`], {
+    const args = this.main ? [this.main] : ['--import', '@swc-node/register/esm-register', `apps/${this.app}/src/main.ts`];
+    this.child = spawn(process.execPath, args, {
+      ...(this.main ? { cwd: dirname(this.main) } : {}),
       env: { ...process.env, ...this.env, TS_NODE_PROJECT: 'tsconfig.json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

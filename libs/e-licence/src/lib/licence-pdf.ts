@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fonts as notoSansHans } from '@embedpdf/fonts-sc';
 import * as fontkit from 'fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 
@@ -23,8 +24,8 @@ export interface LicenceSheet {
 
 /** The default CJK face: Noto Sans Hans (SIL OFL 1.1) from the npm package @embedpdf/fonts-sc. */
 export function defaultLicenceFontPath(): string {
-  const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-sc');
-  return join(dirname(entry), '..', 'fonts', 'NotoSansHans-Regular.otf');
+  const regular = (notoSansHans as { file: string; weight: number }[]).find((f) => f.weight === 400)?.file ?? 'NotoSansHans-Regular.otf';
+  return join(dirname(fileURLToPath(import.meta.resolve('@embedpdf/fonts-sc'))), '..', 'fonts', regular);
 }
 
 const fonts = new Map<string, Promise<Uint8Array>>();

@@ -184,8 +184,70 @@ export async function startService(
   };
 }
 
-/** `main.ts` of a cluster-mode service: start, stop gracefully on SIGTERM/SIGINT, exit 1 on bad config. */
-export async function runServiceMain(def: ServiceDefinition): Promise<void> {
+/** One-shot tasks a service's main runs instead of serving (`node main.js migrate topics`): deploy jobs. */
+export const SERVICE_TASKS = ['migrate', 'topics'] as const;
+export type ServiceTask = (typeof SERVICE_TASKS)[number];
+
+/**
+ * Runs one-shot tasks with the service's own configuration, then returns what each did:
+ * `migrate` creates the schema and applies pending migrations (the service then starts with
+ * DB_MIGRATE_ON_START=false); `topics` creates the service's topics and waits until every
+ * partition is led. Deploy tools run them as jobs before the services (deploy/compose,
+ * deploy/k8s), so two instances never migrate at once and nothing waits on a topic.
+ */
+export async function runServiceTasks(
+  definition: ServiceDefinition,
+  tasks: readonly ServiceTask[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<string[]> {
+  const loaded = loadConfiguration(env, { defaults: { PORT: definition.defaultPort }, sections: definition.config ?? [] });
+  const config = loaded.base;
+  const def = config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition;
+  const done: string[] = [];
+  for (const task of tasks) {
+    if (task === 'migrate') {
+      const dataSource = await openDataSource(dataSourceOptions(def, config), false);
+      try {
+        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        done.push(
+          `migrate: schema ${def.schema}, ${applied.length} applied${applied.length ? ` (${applied.map((m) => m.name).join(', ')})` : ''}`,
+        );
+      } finally {
+        await dataSource.destroy();
+      }
+    } else {
+      const messaging = messagingOptionsOf(def, config);
+      if (messaging.transport !== 'kafka') throw new ConfigError(['topics: TRANSPORT 不是 kafka (TRANSPORT is not kafka)']);
+      await prepareTransport(messaging);
+      done.push(`topics: ${def.name}'s topics exist and every partition is led`);
+    }
+  }
+  return done;
+}
+
+/**
+ * `main.ts` of a cluster-mode service: start, stop gracefully on SIGTERM/SIGINT, exit 1 on bad
+ * config. With arguments (`main.js migrate topics`) it runs those one-shot tasks and exits.
+ */
+export async function runServiceMain(def: ServiceDefinition, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  if (argv.length > 0) {
+    const unknown = argv.filter((a) => !(SERVICE_TASKS as readonly string[]).includes(a));
+    if (unknown.length > 0) {
+      process.stderr.write(`${def.name}: 未知任务 (unknown task) ${unknown.join(' ')} — 可用 (tasks): ${SERVICE_TASKS.join(', ')}\n`);
+      process.exit(2);
+    }
+    try {
+      for (const line of await runServiceTasks(def, argv as ServiceTask[])) process.stdout.write(`${def.name}: ${line}\n`);
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(
+        err instanceof ConfigError
+          ? `${def.name}: ${err.message}\n请对照 .env.example 检查环境变量 (see the app's .env.example)\n`
+          : `${def.name}: 任务失败 (task failed): ${(err as Error)?.stack ?? err}\n`,
+      );
+      process.exit(1);
+    }
+  }
   let service: RunningService;
   try {
     service = await startService(def);
