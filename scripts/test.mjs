@@ -23,11 +23,17 @@ function step(title, command, args) {
 
 /**
  * The tests check seals and signatures with real verifiers (OpenSSL, poppler's pdfsig, NSS's
- * certutil, qpdf), never stand-ins: missing ones are installed from Debian's packages when this
- * runs as root (as CI does), otherwise named.
+ * certutil, qpdf), never stand-ins, and render deploy/compose with docker-compose: missing ones
+ * are installed from Debian's packages when this runs as root (as CI does), otherwise named.
  */
 function ensureVerifierTools() {
-  const tools = { openssl: 'openssl', pdfsig: 'poppler-utils', certutil: 'libnss3-tools', qpdf: 'qpdf' };
+  const tools = {
+    openssl: 'openssl',
+    pdfsig: 'poppler-utils',
+    certutil: 'libnss3-tools',
+    qpdf: 'qpdf',
+    'docker-compose': 'docker-compose',
+  };
   const missing = Object.entries(tools).filter(([tool]) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map(([, pkg]) => pkg))];

@@ -209,7 +209,7 @@ export class ServiceConfig implements RefusesInProduction {
       problems.push(
         'SEED_DEMO: 生产环境不得载入演示数据（含演示账号和口令）(demo data with known accounts and secrets must not be loaded in production)',
       );
-    problems.push(...placeholderSecrets(this, ['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN']));
+    problems.push(...placeholderSecrets(this, ['SUBJECT_KEY_SECRET', 'INTERNAL_API_TOKEN', 'CRYPTO_MASTER_KEY']));
     if (!this.CRYPTO_MASTER_KEY)
       problems.push('CRYPTO_MASTER_KEY: 生产环境必须设置加密主密钥 (the crypto master key is required in production)');
     return problems;
@@ -217,7 +217,7 @@ export class ServiceConfig implements RefusesInProduction {
 }
 
 /** Values of the examples and defaults that must never reach production. */
-const PLACEHOLDER = /^(dev-only|test-only)|change-me/i;
+const PLACEHOLDER = /^(dev-only|test-only)|change[-_+]?me/i;
 
 /** The named secrets of a configuration that hold an example or development value. */
 export function placeholderSecrets<T extends object>(config: T, keys: (keyof T & string)[]): string[] {
