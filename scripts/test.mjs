@@ -27,6 +27,13 @@ function step(title, command, args) {
  * are installed from Debian's packages when this runs as root (as CI does), otherwise named.
  */
 function ensureVerifierTools() {
+  // kubectl (deploy/k8s is rendered with its kustomize) is not in Debian's packages: it must be there.
+  if (spawnSync('sh', ['-c', 'command -v kubectl']).status !== 0) {
+    console.error(
+      '测试需要 kubectl (the tests need kubectl: deploy/k8s is rendered with `kubectl kustomize`) — https://kubernetes.io/docs/tasks/tools/',
+    );
+    process.exit(1);
+  }
   const tools = {
     openssl: 'openssl',
     pdfsig: 'poppler-utils',
