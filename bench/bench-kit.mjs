@@ -12,13 +12,24 @@ export const freePort = () =>
     });
   });
 
-/** Starts apps/<app>/src/main.ts on a free port and waits until /health/ready answers 200. */
-export async function startApp(app, env) {
+/**
+ * Starts apps/<app>/src/main.ts on a free port and waits until /health/ready answers 200 — or,
+ * with `{ built: true }`, the build output dist/apps/<app>/main.js as the image runs it (the
+ * Dockerfile's NODE_OPTIONS; `nx run <app>:build` first).
+ */
+export async function startApp(app, env, { built = false } = {}) {
   const port = await freePort();
   // BENCH_PROFILE=dir writes each app's V8 CPU profile there when it stops (Node refuses --cpu-prof in NODE_OPTIONS).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`], {
-    env: { ...process.env, ...env, PORT: String(port), TS_NODE_PROJECT: 'tsconfig.json' },
+  const entry = built ? [`dist/apps/${app}/main.js`] : ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`];
+  const child = spawn(process.execPath, [...profile, ...entry], {
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      TS_NODE_PROJECT: 'tsconfig.json',
+      ...(built ? { NODE_OPTIONS: imageNodeOptions() } : {}),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -38,6 +49,13 @@ export async function startApp(app, env) {
     await new Promise((r) => setTimeout(r, 250));
   }
   return { app, child, url: `http://127.0.0.1:${port}` };
+}
+
+/** NODE_OPTIONS of the image's runtime stage (deploy/docker/Dockerfile). */
+export function imageNodeOptions() {
+  const m = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync('deploy/docker/Dockerfile', 'utf8'));
+  if (!m) throw new Error('deploy/docker/Dockerfile sets no NODE_OPTIONS');
+  return m[1];
 }
 
 export function rssMb(pid) {
@@ -98,9 +116,9 @@ export function benchEnv({ postgres, kafka, redis }, extra = {}) {
 }
 
 /** Starts the apps one after the other; `stop()` ends them all (SIGTERM) and waits for their exit. */
-export async function startApps(names, env) {
+export async function startApps(names, env, options = {}) {
   const apps = [];
-  for (const name of names) apps.push(await startApp(name, env));
+  for (const name of names) apps.push(await startApp(name, env, options));
   const stop = () =>
     Promise.all(
       apps.map((s) =>

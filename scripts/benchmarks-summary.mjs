@@ -280,6 +280,29 @@ const TARGETS = [
     range: { digits: 2, unit: ' %' },
   },
   {
+    target: 'each service idle from the build output < 256 MB RSS (issue 17)',
+    bench: 'memory',
+    measure(run) {
+      const [table] = tables(run.body);
+      if (!table) throw new Error('no table');
+      const built = table.rows.filter((r) => / — build output$/.test(r['process']) && !r['process'].startsWith('standalone'));
+      if (built.length !== 4) throw new Error(`expected four services from the build output, found ${built.length}`);
+      const worst = built.reduce((a, b) => (num(b['RSS MB idle']) > num(a['RSS MB idle']) ? b : a));
+      const mb = num(worst['RSS MB idle']);
+      return { value: mb, figure: `${fmt(mb)} MB (${worst['process'].split(' — ')[0]}, the largest of four)`, met: mb < 256 };
+    },
+    range: { unit: ' MB' },
+  },
+  {
+    target: 'standalone idle from the build output < 600 MB RSS (issue 17)',
+    bench: 'memory',
+    measure(run) {
+      const mb = num(row(run, 'standalone — build output')['RSS MB idle']);
+      return { value: mb, figure: `${fmt(mb)} MB`, met: mb < 600 };
+    },
+    range: { unit: ' MB' },
+  },
+  {
     target: 'one app at 10× its rate limit: other apps’ p99 ≤ 2× baseline, in 3 runs of 3 (issue 12)',
     bench: 'dispatch-fairness',
     measure(run) {

@@ -164,15 +164,20 @@ describe('dispatch: call audit and usage', () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(
-      /gmp_dispatch_calls_total\{app="demo-portal",capability="e-licence.verify",operation="invoke",status="404",code="NOT_FOUND"\} [1-9]/,
+      /gmp_dispatch_calls_total\{app="demo-portal",capability="e-licence.verify",operation="invoke",status="404",code="NOT_FOUND",service="service-dispatch"\} [1-9]/,
     );
     expect(text).toMatch(
-      /gmp_dispatch_calls_total\{app="\(unauthenticated\)",capability="e-licence.verify",operation="invoke",status="401",code="UNAUTHENTICATED"\} 1/,
+      /gmp_dispatch_calls_total\{app="\(unauthenticated\)",capability="e-licence.verify",operation="invoke",status="401",code="UNAUTHENTICATED",service="service-dispatch"\} 1/,
     );
     expect(text).toContain(
-      'gmp_dispatch_call_duration_seconds_bucket{le="0.05",app="demo-portal",capability="e-licence.verify",operation="invoke"}',
+      'gmp_dispatch_call_duration_seconds_bucket{le="0.05",service="service-dispatch",app="demo-portal",capability="e-licence.verify",operation="invoke"}',
     );
-    expect(text).toContain('gmp_dispatch_process_cpu_seconds_total');
+    // The process and the HTTP routes, as on every service's /metrics (by route pattern, not path).
+    expect(text).toMatch(/^gmp_process_cpu_seconds_total\{service="service-dispatch"\} /m);
+    expect(text).toMatch(
+      /^gmp_http_request_duration_seconds_count\{service="service-dispatch",method="POST",route="\/v1\/capabilities\/:code\/invoke",status="404"\} [1-9]/m,
+    );
+    expect(text).not.toContain('%E0%A4%A');
     expect((await fetch(`${dispatch.url}/metrics`)).status).toBe(401);
   });
   it('audits calls however their path is spelled, keeps entries with control characters, and refuses TRUNCATE and removal of chain heads', async () => {

@@ -21,6 +21,11 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** The exit code once the process has ended by itself (null while it runs, or if a signal ended it). */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
   async start(readyTimeoutMs = 60_000): Promise<void> {
     const args = this.main ? [this.main] : ['--import', '@swc-node/register/esm-register', `apps/${this.app}/src/main.ts`];
     this.child = spawn(process.execPath, args, {

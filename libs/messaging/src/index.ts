@@ -1,4 +1,5 @@
 export * from './lib/messaging.options.js';
+export * from './lib/messaging-metrics.js';
 export * from './lib/kafka-config.js';
 export * from './lib/topic-admin.js';
 export * from './lib/inbound-message.js';

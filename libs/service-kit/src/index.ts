@@ -13,3 +13,4 @@ export * from './lib/service-index.controller.js';
 export * from './lib/header-value.util.js';
 export * from './lib/contract-body.pipe.js';
 export * from './lib/caller.guard.js';
+export * from './lib/platform-metrics.js';

@@ -153,4 +153,31 @@ describe('deploy/compose', () => {
     };
     expect(datasource.datasources[0]!.url).toBe('http://prometheus:9090');
   });
+
+  it('has a Grafana dashboard whose every query reads series the services publish', () => {
+    const dashboard = JSON.parse(readFileSync('deploy/grafana/dashboards/gov-mp.json', 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    // The series the code registers (`name: 'gmp_…'` in prom-client constructors and PlatformMetrics.gauge calls) and prom-client's process defaults.
+    const sources = spawnSync('grep', ['-rhoE', "(name: |gauge\\()'gmp_[a-z_]+'", 'libs', '--include=*.ts'], { encoding: 'utf8' }).stdout;
+    const published = new Set([...sources.matchAll(/'(gmp_[a-z_]+)'/g)].map((m) => m[1]!));
+    expect(published).toContain('gmp_http_request_duration_seconds');
+    const isPublished = (series: string) =>
+      /^gmp_(process|nodejs)_/.test(series) || published.has(series) || published.has(series.replace(/_(bucket|count|sum)$/, ''));
+    expect(dashboard.panels.length).toBeGreaterThan(5);
+    for (const panel of dashboard.panels)
+      for (const target of panel.targets) {
+        const series = [...target.expr.matchAll(/\b(gmp_[a-z_]+)/g)].map((m) => m[1]!);
+        expect(series.length).toBeGreaterThan(0);
+        for (const name of series)
+          expect({ panel: panel.title, name, published: isPublished(name) }).toEqual({ panel: panel.title, name, published: true });
+      }
+    const provider = parse(readFileSync('deploy/grafana/provisioning/dashboards/gov-mp.yaml', 'utf8')) as {
+      providers: { options: { path: string } }[];
+    };
+    const grafanaVolumes = (parse(readFileSync(COMPOSE, 'utf8')) as { services: Record<string, { volumes: string[] }> }).services[
+      'grafana'
+    ]!.volumes;
+    expect(grafanaVolumes).toContain(`../grafana/dashboards:${provider.providers[0]!.options.path}:ro`);
+  });
 });

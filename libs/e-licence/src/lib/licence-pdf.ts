@@ -28,7 +28,13 @@ export function defaultLicenceFontPath(): string {
   return join(dirname(fileURLToPath(import.meta.resolve('@embedpdf/fonts-sc'))), '..', 'fonts', regular);
 }
 
-const fonts = new Map<string, Promise<Uint8Array>>();
+/** Font bytes by path, with the timer that lets them go once no licence has been rendered for FONT_IDLE_MS. */
+const fonts = new Map<string, { bytes: Promise<Uint8Array>; release: NodeJS.Timeout }>();
+/**
+ * A parsed CJK font holds some 30 MB (bytes and fontkit's tables): kept while licences are being
+ * rendered, released a minute after the last one, so an idle service does not carry it.
+ */
+const FONT_IDLE_MS = 60_000;
 
 /**
  * Upstream fontkit 2 as pdf-lib's font engine: its subsetter is correct for CID-keyed CFF fonts
@@ -64,14 +70,18 @@ const FONTKIT = {
   },
 };
 
-/** Font bytes read once per path (an 8 MB OpenType CFF font; only the glyphs used are embedded). */
+/**
+ * Font bytes read once per path while in use (an 8 MB OpenType CFF font; only the glyphs used
+ * are embedded); the same bytes, and so the same parsed font, until FONT_IDLE_MS without use.
+ */
 export function loadLicenceFont(path = defaultLicenceFontPath()): Promise<Uint8Array> {
-  let bytes = fonts.get(path);
-  if (!bytes) {
-    bytes = readFile(path).then((b) => new Uint8Array(b));
-    bytes.catch(() => fonts.delete(path));
-    fonts.set(path, bytes);
-  }
+  const known = fonts.get(path);
+  if (known) clearTimeout(known.release);
+  const bytes = known?.bytes ?? readFile(path).then((b) => new Uint8Array(b));
+  if (!known) bytes.catch(() => fonts.delete(path));
+  const release = setTimeout(() => fonts.delete(path), FONT_IDLE_MS);
+  release.unref();
+  fonts.set(path, { bytes, release });
   return bytes;
 }
 

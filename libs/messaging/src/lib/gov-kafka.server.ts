@@ -1,3 +1,4 @@
+import type { HandlingOutcome, MessagingMetrics } from './messaging-metrics.js';
 import { Logger } from '@nestjs/common';
 import { KafkaContext, ServerKafka, type KafkaOptions } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Message, Producer } from 'kafkajs';
@@ -79,6 +80,7 @@ export class GovKafkaServer extends ServerKafka {
   constructor(
     options: NonNullable<KafkaOptions['options']>,
     private readonly consumerGroup: string,
+    private readonly metrics?: MessagingMetrics,
   ) {
     super(options);
     this.deadLetterTopic = deadLetterTopicOf(consumerGroup);
@@ -256,8 +258,22 @@ export class GovKafkaServer extends ServerKafka {
   }
 
   override async handleMessage(payload: EachMessagePayload): Promise<any> {
+    if (!this.metrics) return this.handleInstrumented(payload, () => undefined);
+    const started = performance.now();
+    let type = '(unknown)';
+    let outcome: HandlingOutcome = 'failed';
+    try {
+      const result = await this.handleInstrumented(payload, (t, o) => ((type = t), (outcome = o)));
+      return result;
+    } finally {
+      this.metrics.handled(payload.topic, type, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async handleInstrumented(payload: EachMessagePayload, report: (type: string, outcome: HandlingOutcome) => void): Promise<any> {
     const { type, inbound, isRequest, repliable, replyTopic, correlationId, replyPartition } = inspectEnvelope(payload, this.requestTopic);
     if (!inbound.ok) {
+      report(type || '(unknown)', 'invalid');
       const reason = describeRejection(inbound);
       await this.deadLetter(payload, reason);
       if (repliable) {
@@ -281,6 +297,7 @@ export class GovKafkaServer extends ServerKafka {
         this.log.warn(
           `过期请求未执行 (expired request skipped) ${type} ${payload.topic}[${payload.partition}]@${payload.message.offset}: ${age} ms old`,
         );
+        report(type, 'expired');
         return;
       }
     }
@@ -296,8 +313,10 @@ export class GovKafkaServer extends ServerKafka {
     // NestJS routes by the record's topic: give it the type instead.
     const validated = { ...payload, topic: type, message: { ...payload.message, value: Buffer.from(JSON.stringify(inbound.value)) } };
     return runWithContext(context, async () => {
-      if (isRequest) return super.handleMessage(validated);
+      // A request is answered either way (its result or its problem): 'ok' says it was answered.
+      if (isRequest) return super.handleMessage(validated).then((r: unknown) => (report(type, 'ok'), r));
       const failure = await this.attempts(payload.topic, () => super.handleMessage(validated));
+      report(type, failure === null ? 'ok' : 'failed');
       if (failure !== null) await this.deadLetter(payload, failure);
     });
   }
@@ -379,5 +398,6 @@ export class GovKafkaServer extends ServerKafka {
         },
       ],
     });
+    this.metrics?.deadLettered(payload.topic);
   }
 }

@@ -112,6 +112,7 @@ export function createServerStrategy(options: MessagingOptions): CustomStrategy 
         subscribe: { fromBeginning: true },
       },
       options.service,
+      options.metrics,
     ),
   };
 }

@@ -1,4 +1,5 @@
 import type { Topic } from '@gmp/contracts';
+import type { MessagingMetrics } from './messaging-metrics.js';
 
 export type TransportKind = 'kafka' | 'inprocess';
 
@@ -27,6 +28,8 @@ export interface MessagingOptions {
   outboxLingerMs?: number;
   /** Readiness is down once the relay has failed without a success for this long (default 10 s). */
   outboxUnhealthyAfterMs?: number;
+  /** Where the transport reports handled records and dead letters (the service's /metrics). */
+  metrics?: MessagingMetrics;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -160,6 +160,15 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /** Events accepted and not relayed yet, and the age in seconds of the oldest (0 when none). */
+  async backlog(): Promise<{ events: number; oldestSeconds: number }> {
+    const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS events, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest FROM ${table}`,
+    )) as { events: number; oldest: number }[];
+    return { events: Number(row?.events ?? 0), oldestSeconds: Number(row?.oldest ?? 0) };
+  }
+
   /** Whether the relay works: down once it has failed, without a success since, for longer than the configured time. */
   relayHealth(): { ok: boolean; failingForMs: number; lastError: string | null } {
     const failingForMs = this.failingSince === null ? 0 : Date.now() - this.failingSince;

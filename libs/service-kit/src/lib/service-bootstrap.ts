@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createServerStrategy, MessagingModule, type MessagingOptions, prepareTransport } from '@gmp/messaging';
+import { createServerStrategy, MessagingModule, type MessagingOptions, OutboxService, prepareTransport } from '@gmp/messaging';
 import { correlationIdFrom, JsonLogger, runWithContext } from '@gmp/observability';
 import { dataSourceOptions, openDataSource } from './database.js';
 import { HealthController } from './health.controller.js';
@@ -17,6 +17,7 @@ import { ConfigError, type LoadedConfig, loadConfiguration, ServiceConfig } from
 import { CRYPTO_PROVIDER, cryptoProviderOf } from './crypto.js';
 import type { ServiceDefinition } from './service-definition.js';
 import { ContractBodyPipe } from './contract-body.pipe.js';
+import { MetricsController, PlatformMetrics } from './platform-metrics.js';
 import { withBodySchemas } from './openapi-body-schemas.js';
 
 export interface RunningService {
@@ -33,16 +34,17 @@ export interface RunningService {
 @Global()
 @Module({})
 class ServiceConfigModule {
-  static forRoot(loaded: LoadedConfig): DynamicModule {
+  static forRoot(loaded: LoadedConfig, metrics: PlatformMetrics): DynamicModule {
     const sections = loaded.entries().map(([type, value]) => ({ provide: type, useValue: value }));
     return {
       module: ServiceConfigModule,
       providers: [
         { provide: ServiceConfig, useValue: loaded.base },
         { provide: CRYPTO_PROVIDER, useValue: cryptoProviderOf(loaded.base) },
+        { provide: PlatformMetrics, useValue: metrics },
         ...sections,
       ],
-      exports: [ServiceConfig, CRYPTO_PROVIDER, ...sections.map((s) => s.provide)],
+      exports: [ServiceConfig, CRYPTO_PROVIDER, PlatformMetrics, ...sections.map((s) => s.provide)],
     };
   }
 }
@@ -50,13 +52,13 @@ class ServiceConfigModule {
 @Module({})
 class ServiceRootModule {}
 
-function rootModule(def: ServiceDefinition, loaded: LoadedConfig, messaging: MessagingOptions): DynamicModule {
+function rootModule(def: ServiceDefinition, loaded: LoadedConfig, messaging: MessagingOptions, metrics: PlatformMetrics): DynamicModule {
   const config = loaded.base;
   return {
     module: ServiceRootModule,
     providers: [{ provide: SERVICE_INDEX, useValue: { name: def.name, title: def.title, version: PLATFORM_VERSION } }],
     imports: [
-      ServiceConfigModule.forRoot(loaded),
+      ServiceConfigModule.forRoot(loaded, metrics),
       TypeOrmModule.forRootAsync({
         useFactory: () => ({ ...dataSourceOptions(def, config), retryAttempts: 2, retryDelay: 1000 }),
         dataSourceFactory: (options) => openDataSource(options!, config.DB_MIGRATE_ON_START),
@@ -65,7 +67,7 @@ function rootModule(def: ServiceDefinition, loaded: LoadedConfig, messaging: Mes
       TerminusModule,
       def.feature,
     ],
-    controllers: [HealthController, ServiceIndexController],
+    controllers: [HealthController, ServiceIndexController, MetricsController],
   };
 }
 
@@ -97,7 +99,8 @@ export async function startService(
   const config = loaded.base;
   const def = config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition;
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
-  const messaging = messagingOptionsOf(def, config);
+  const metrics = new PlatformMetrics(def.name);
+  const messaging = { ...messagingOptionsOf(def, config), metrics };
   await prepareTransport(messaging);
 
   const trustProxy =
@@ -117,13 +120,25 @@ export async function startService(
     void reply.header('x-correlation-id', correlationId);
     runWithContext({ correlationId }, done);
   });
+  // Every answered request, by its route's pattern (an unmatched path is one series, not one per path).
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    metrics.observeHttp(request.method, request.routeOptions?.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
 
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, loaded, messaging), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, loaded, messaging, metrics), adapter, {
     logger,
     abortOnError: false,
     rawBody: def.rawBody ?? false,
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
+  const outbox = app.get(OutboxService);
+  metrics.gauge('gmp_outbox_backlog_events', 'Events accepted and not yet relayed to Kafka', [], async (set) =>
+    set({}, (await outbox.backlog()).events),
+  );
+  metrics.gauge('gmp_outbox_oldest_event_seconds', 'Age of the oldest event not yet relayed (0 when none)', [], async (set) =>
+    set({}, (await outbox.backlog()).oldestSeconds),
+  );
   // JSON bodies: nesting bounded before parsing, prototype keys refused, NUL and lone surrogates
   // refused (json-body.parser.ts); the bytes stay on request.rawBody when the service keeps them.
   app.useBodyParser('application/json', { bodyLimit: config.HTTP_BODY_LIMIT }, jsonBodyParser(config.HTTP_JSON_MAX_DEPTH));

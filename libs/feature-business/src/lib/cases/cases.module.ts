@@ -21,6 +21,7 @@ import { CommitmentRevocation } from './commitment-revocation.service.js';
 import { CaseViewService } from './case-view.service.js';
 import { ApplicantNotifier } from './applicant-notifier.service.js';
 import { OpenApplyFreeCase } from './usecases/open-apply-free-case/open-apply-free-case.usecase.js';
+import { CaseMetrics } from './case-metrics.service.js';
 
 /** 办件 (cases): one application, one case number, parts dispatched to departments in dependency order, one timeline. */
 @Module({
@@ -46,6 +47,7 @@ import { OpenApplyFreeCase } from './usecases/open-apply-free-case/open-apply-fr
     CaseViewService,
     ApplicantNotifier,
     OpenApplyFreeCase,
+    CaseMetrics,
   ],
   exports: [
     SubmitApplication,

@@ -1,34 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { PlatformMetrics } from '@gmp/service-kit';
 import { ProviderBreakersService } from '../invoke/provider-breakers.service.js';
 
 const STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
-/** Prometheus metrics of this dispatch instance: calls and latency per app × capability × outcome, circuit states, the process. */
+/** Dispatch's series on the instance's /metrics: calls and latency per app × capability × outcome, circuit states. */
 @Injectable()
 export class DispatchMetricsService {
-  readonly registry = new Registry();
-  private readonly calls = new Counter({
-    name: 'gmp_dispatch_calls_total',
-    help: 'Calls through dispatch by app, capability, operation, HTTP status and problem code',
-    labelNames: ['app', 'capability', 'operation', 'status', 'code'],
-    registers: [this.registry],
-  });
-  private readonly latency = new Histogram({
-    name: 'gmp_dispatch_call_duration_seconds',
-    help: 'Time from request to answer',
-    labelNames: ['app', 'capability', 'operation'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  private readonly calls: Counter<'app' | 'capability' | 'operation' | 'status' | 'code'>;
+  private readonly latency: Histogram<'app' | 'capability' | 'operation'>;
 
-  constructor(breakers: ProviderBreakersService) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gmp_dispatch_' });
+  constructor(breakers: ProviderBreakersService, metrics: PlatformMetrics) {
+    const registers = [metrics.registry];
+    this.calls = new Counter({
+      name: 'gmp_dispatch_calls_total',
+      help: 'Calls through dispatch by app, capability, operation, HTTP status and problem code',
+      labelNames: ['app', 'capability', 'operation', 'status', 'code'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'gmp_dispatch_call_duration_seconds',
+      help: 'Time from request to answer',
+      labelNames: ['app', 'capability', 'operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
     new Gauge({
       name: 'gmp_dispatch_circuit_state',
       help: 'Circuit breaker per provider topic: 0 closed, 1 half-open, 2 open',
       labelNames: ['provider'],
-      registers: [this.registry],
+      registers,
       collect() {
         for (const [provider, state] of Object.entries(breakers.states())) this.set({ provider }, STATE[state]);
       },

@@ -1,0 +1,13 @@
+/**
+ * What the message transport reports about itself, for the service's metrics (service-kit turns
+ * it into Prometheus series). Optional: without it nothing is counted.
+ */
+export interface MessagingMetrics {
+  /** A consumed record was handled: its topic, its message type, how it ended and how long it took. */
+  handled(topic: string, type: string, outcome: HandlingOutcome, seconds: number): void;
+  /** A record was copied to the dead-letter topic. */
+  deadLettered(topic: string): void;
+}
+
+/** ok: handled; failed: the handler answered with an error (requests) or gave up (events, then dead-lettered); invalid: refused before any handler; expired: a request its caller no longer waits for. */
+export type HandlingOutcome = 'ok' | 'failed' | 'invalid' | 'expired';
