@@ -18,7 +18,10 @@ if (!def) {
 }
 const url = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const schema = `gen_${Date.now()}`;
-const ds: DataSource = await openDataSource(dataSourceOptions(def, { DATABASE_URL: url, DB_DRIVER: 'pg', DB_POOL_SIZE: 2 }, schema), true);
+const ds: DataSource = await openDataSource(
+  dataSourceOptions(def, { DATABASE_URL: url, DB_DRIVER: 'pg', DB_POOL_SIZE: 2 }, schema),
+  'migrate',
+);
 try {
   const sql = await ds.driver.createSchemaBuilder().log();
   const fix = (q: string) => q.replaceAll(`"${schema}"`, '${s}');

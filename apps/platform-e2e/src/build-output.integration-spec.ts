@@ -145,6 +145,15 @@ describe('the build output, installed alone and run as the image runs it', () =>
     );
     expect(unknown.code).toBe(2);
     expect(unknown.output).toContain('unknown task');
+    // A service told not to migrate refuses to serve a schema with migrations pending (its deploy job has not run).
+    const early = await run(process.execPath, [entry('data-platform')], join(outside, 'data-platform'), {
+      ...env('data-platform'),
+      DB_SCHEMA: `data_unmigrated_${tag}`,
+      DB_MIGRATE_ON_START: 'false',
+      PORT: '0',
+    });
+    expect(early.code).toBe(1);
+    expect(early.output).toContain('pending migrations');
     // A job with a broken configuration stops with the reason, before touching anything.
     const bad = await run(process.execPath, [entry('data-platform'), 'migrate'], join(outside, 'data-platform'), {
       ...env('data-platform'),

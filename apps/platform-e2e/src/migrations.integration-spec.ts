@@ -16,7 +16,7 @@ describe.each([serviceDispatchService, techCapabilitiesService, dataPlatformServ
       const schema = `drift_${def.schema}_${randomBytes(3).toString('hex')}`;
       const ds = await openDataSource(
         dataSourceOptions(def, { DATABASE_URL: process.env['DATABASE_URL']!, DB_DRIVER: 'pg', DB_POOL_SIZE: 2 }, schema),
-        true,
+        'migrate',
       );
       try {
         const pending = await ds.driver.createSchemaBuilder().log();

@@ -273,7 +273,8 @@ export class GovKafkaServer extends ServerKafka {
   private async handleInstrumented(payload: EachMessagePayload, report: (type: string, outcome: HandlingOutcome) => void): Promise<any> {
     const { type, inbound, isRequest, repliable, replyTopic, correlationId, replyPartition } = inspectEnvelope(payload, this.requestTopic);
     if (!inbound.ok) {
-      report(type || '(unknown)', 'invalid');
+      // A type the contracts do not know is one label value, whatever the record's header said.
+      report(type && contractOf(type) ? type : '(unknown)', 'invalid');
       const reason = describeRejection(inbound);
       await this.deadLetter(payload, reason);
       if (repliable) {

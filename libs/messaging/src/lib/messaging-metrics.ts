@@ -9,5 +9,5 @@ export interface MessagingMetrics {
   deadLettered(topic: string): void;
 }
 
-/** ok: handled; failed: the handler answered with an error (requests) or gave up (events, then dead-lettered); invalid: refused before any handler; expired: a request its caller no longer waits for. */
+/** ok: handled (a request: answered, with its result or its problem); failed: an event whose handler gave up (dead-lettered); invalid: refused before any handler; expired: a request its caller no longer waits for. */
 export type HandlingOutcome = 'ok' | 'failed' | 'invalid' | 'expired';

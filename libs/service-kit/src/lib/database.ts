@@ -28,14 +28,26 @@ export function dataSourceOptions(
   };
 }
 
-/** Opens the service's DataSource, creates its schema if needed and applies pending migrations. */
-export async function openDataSource(options: DataSourceOptions, migrate: boolean): Promise<DataSource> {
+/**
+ * Opens the service's DataSource and creates its schema if needed; then `migrate` applies
+ * pending migrations, `require-migrated` refuses to go on while any is pending (a service whose
+ * deploy job migrates), `as-is` leaves them (the deploy task itself, tools).
+ */
+export async function openDataSource(
+  options: DataSourceOptions,
+  migrations: 'migrate' | 'require-migrated' | 'as-is',
+): Promise<DataSource> {
   const dataSource = new DataSource(options);
   await dataSource.initialize();
   try {
     const schema = (options as { schema?: string }).schema;
     if (schema) await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
-    if (migrate) await dataSource.runMigrations({ transaction: 'each' });
+    if (migrations === 'migrate') await dataSource.runMigrations({ transaction: 'each' });
+    // Without migrate-on-start the deploy job migrates: code must never run on a schema it does not expect.
+    else if (migrations === 'require-migrated' && (await dataSource.showMigrations()))
+      throw new Error(
+        `数据库迁移未完成 (pending migrations in schema ${schema}): run the deploy job first (main.js migrate), or set DB_MIGRATE_ON_START=true`,
+      );
   } catch (err) {
     await dataSource.destroy();
     throw err;

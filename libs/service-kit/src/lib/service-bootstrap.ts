@@ -61,7 +61,7 @@ function rootModule(def: ServiceDefinition, loaded: LoadedConfig, messaging: Mes
       ServiceConfigModule.forRoot(loaded, metrics),
       TypeOrmModule.forRootAsync({
         useFactory: () => ({ ...dataSourceOptions(def, config), retryAttempts: 2, retryDelay: 1000 }),
-        dataSourceFactory: (options) => openDataSource(options!, config.DB_MIGRATE_ON_START),
+        dataSourceFactory: (options) => openDataSource(options!, config.DB_MIGRATE_ON_START ? 'migrate' : 'require-migrated'),
       }),
       MessagingModule.forRoot(messaging),
       TerminusModule,
@@ -133,11 +133,16 @@ export async function startService(
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
   const outbox = app.get(OutboxService);
-  metrics.gauge('gmp_outbox_backlog_events', 'Events accepted and not yet relayed to Kafka', [], async (set) =>
-    set({}, (await outbox.backlog()).events),
+  // One query per scrape for both series: the first gauge (collected first) reads it, the second takes the same answer.
+  let backlog: Promise<{ events: number; oldestSeconds: number }> | null = null;
+  metrics.gauge(
+    'gmp_outbox_backlog_events',
+    'Events accepted and not yet relayed (per schema: every instance reports the same)',
+    [],
+    async (set) => set({}, (await (backlog = outbox.backlog())).events),
   );
   metrics.gauge('gmp_outbox_oldest_event_seconds', 'Age of the oldest event not yet relayed (0 when none)', [], async (set) =>
-    set({}, (await outbox.backlog()).oldestSeconds),
+    set({}, (await (backlog ?? outbox.backlog())).oldestSeconds),
   );
   // JSON bodies: nesting bounded before parsing, prototype keys refused, NUL and lone surrogates
   // refused (json-body.parser.ts); the bytes stay on request.rawBody when the service keeps them.
@@ -221,7 +226,7 @@ export async function runServiceTasks(
   const done: string[] = [];
   for (const task of tasks) {
     if (task === 'migrate') {
-      const dataSource = await openDataSource(dataSourceOptions(def, config), false);
+      const dataSource = await openDataSource(dataSourceOptions(def, config), 'as-is');
       try {
         const applied = await dataSource.runMigrations({ transaction: 'each' });
         done.push(
