@@ -78,6 +78,15 @@ if (only.length === 0) {
     ]) !== 0
   )
     process.exit(1);
+  if (
+    step('configuration reference regenerated from the classes (npm run docs:config)', process.execPath, [
+      '--import',
+      '@swc-node/register/esm-register',
+      'scripts/config-reference.ts',
+      '--check',
+    ]) !== 0
+  )
+    process.exit(1);
   if (step('benchmark summary regenerated from its runs', process.execPath, ['scripts/benchmarks-summary.mjs', '--check']) !== 0)
     process.exit(1);
 }
