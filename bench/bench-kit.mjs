@@ -32,22 +32,7 @@ export async function startApp(app, env, { built = false } = {}) {
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let err = '';
-  child.stderr.on('data', (d) => {
-    err = (err + d).slice(-4000);
-    if (process.env.BENCH_APP_STDERR) process.stderr.write(d);
-  });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${app} exited: ${err}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200) break;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${app} not ready: ${err}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await untilReady(app, child, `http://127.0.0.1:${port}`, 90_000);
   return { app, child, url: `http://127.0.0.1:${port}` };
 }
 
@@ -56,6 +41,28 @@ export function imageNodeOptions() {
   const m = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync('deploy/docker/Dockerfile', 'utf8'));
   if (!m) throw new Error('deploy/docker/Dockerfile sets no NODE_OPTIONS');
   return m[1];
+}
+
+/** Waits until `url`/health/ready answers 200; throws with the process's last stderr if it exits or the time is up. */
+export async function untilReady(name, child, url, timeoutMs) {
+  let err = '';
+  child.stderr.on('data', (d) => {
+    err = (err + d).slice(-4000);
+    if (process.env.BENCH_APP_STDERR) process.stderr.write(d);
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${err}`);
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline) throw new Error(`${name} not ready: ${err}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export function rssMb(pid) {

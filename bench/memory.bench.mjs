@@ -12,7 +12,7 @@ import { appendFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { obtainKafka, obtainPostgres, obtainRedis } from '../libs/testing/src/test-infrastructure.mjs';
-import { benchEnv, freePort, imageNodeOptions, rssMb, startApps } from './bench-kit.mjs';
+import { benchEnv, freePort, imageNodeOptions, rssMb, startApps, untilReady } from './bench-kit.mjs';
 
 const SETTLE = Number(process.env.BENCH_SETTLE_SECONDS ?? 180);
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -35,21 +35,7 @@ async function standalone(env, built) {
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let err = '';
-  child.stderr.on('data', (d) => (err = (err + d).slice(-3000)));
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`standalone exited: ${err}`);
-    if (
-      await fetch(`http://127.0.0.1:${portBase}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) throw new Error(`standalone not ready: ${err}`);
-    await sleep(0.5);
-  }
+  await untilReady('standalone', child, `http://127.0.0.1:${portBase}`, 180_000);
   return {
     pid: child.pid,
     stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))),

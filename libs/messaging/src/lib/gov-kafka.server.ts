@@ -263,8 +263,7 @@ export class GovKafkaServer extends ServerKafka {
     let type = '(unknown)';
     let outcome: HandlingOutcome = 'failed';
     try {
-      const result = await this.handleInstrumented(payload, (t, o) => ((type = t), (outcome = o)));
-      return result;
+      return await this.handleInstrumented(payload, (t, o) => ((type = t), (outcome = o)));
     } finally {
       this.metrics.handled(payload.topic, type, outcome, (performance.now() - started) / 1000);
     }

@@ -90,14 +90,19 @@ export function messagingOptionsOf(def: ServiceDefinition, config: ServiceConfig
   };
 }
 
+/** The service's validated configuration, and its definition with the schema DB_SCHEMA names (if any). */
+function configured(definition: ServiceDefinition, env: Record<string, string | undefined>) {
+  const loaded = loadConfiguration(env, { defaults: { PORT: definition.defaultPort }, sections: definition.config ?? [] });
+  const config = loaded.base;
+  return { loaded, config, def: config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition };
+}
+
 /** Starts one service: config check, schema + migrations, transport, handlers, HTTP. */
 export async function startService(
   definition: ServiceDefinition,
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningService> {
-  const loaded = loadConfiguration(env, { defaults: { PORT: definition.defaultPort }, sections: definition.config ?? [] });
-  const config = loaded.base;
-  const def = config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition;
+  const { loaded, config, def } = configured(definition, env);
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const metrics = new PlatformMetrics(def.name);
   const messaging = { ...messagingOptionsOf(def, config), metrics };
@@ -220,9 +225,7 @@ export async function runServiceTasks(
   tasks: readonly ServiceTask[],
   env: Record<string, string | undefined> = process.env,
 ): Promise<string[]> {
-  const loaded = loadConfiguration(env, { defaults: { PORT: definition.defaultPort }, sections: definition.config ?? [] });
-  const config = loaded.base;
-  const def = config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition;
+  const { config, def } = configured(definition, env);
   const done: string[] = [];
   for (const task of tasks) {
     if (task === 'migrate') {
