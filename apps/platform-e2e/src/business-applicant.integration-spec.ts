@@ -616,7 +616,11 @@ describe('business platform: the applicant’s side (我的办件) through dispa
     expect(again.body).toMatchObject({ version: 4, status: 'active', tagVersion: 3 });
     await eventually(async () => ((await offersOf(li.id))[0]?.status === 'offered' ? true : null), 30_000);
     expect(await offersOf(li.id)).toEqual([{ status: 'offered', policy_version: 4 }]);
-    const read = (await policies(`/${CODE}`, admin)).body as { versions: { version: number }[]; offers: Record<string, number> };
+    // Both parents' offers come from the tag's change events, one at a time: wait for the second as for the first.
+    const read = await eventually(async () => {
+      const r = (await policies(`/${CODE}`, admin)).body as { versions: { version: number }[]; offers: Record<string, number> };
+      return (r.offers['offered'] ?? 0) >= 2 ? r : null;
+    }, 30_000);
     expect(read.versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
     expect(read.offers['offered']).toBeGreaterThanOrEqual(2);
     const listed = (await policies('', admin)).body as { policies: { code: string }[] };
