@@ -271,18 +271,36 @@ describe('the Kafka broker killed (-9) and restarted mid-run', () => {
     expect(answered.slice(killedAt).some((a) => a.status !== 200)).toBe(true);
     // Nothing answered 200 is lost: its read reached the data platform's audit through the outbox.
     const ok = answered.filter((a) => a.correlationId).map((a) => a.correlationId!);
+    let seen = new Set<string>();
     const audited = await eventually(
       async () => {
         const { rows } = await db.query<{ correlation_id: string }>(
           `SELECT correlation_id FROM "${dataSchema}".data_access_record WHERE correlation_id = ANY($1::text[])`,
           [ok],
         );
-        const seen = new Set(rows.map((r) => r.correlation_id));
+        seen = new Set(rows.map((r) => r.correlation_id));
         return ok.every((c) => seen.has(c)) ? seen : null;
       },
       120_000,
       1000,
-    );
+    ).catch(async (err: unknown) => {
+      // What an operator would look at: the relay's backlog on the producing side and what each service logged.
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "tech_restart_${tag}".outbox`);
+      const tail = (s: ServiceProcess) =>
+        s.output
+          .split('\n')
+          .filter((l) => /error|warn|崩溃|失败/i.test(l))
+          .slice(-15)
+          .join('\n');
+      process.stderr.write(
+        `[broker-restart] audited ${seen.size} of ${ok.length}; tech outbox holds ${rows[0]?.n}\n` +
+          Object.entries(services)
+            .map(([name, s]) => `--- ${name}\n${tail(s)}`)
+            .join('\n') +
+          '\n',
+      );
+      throw err;
+    });
     expect(audited.size).toBe(ok.length);
   }, 420_000);
 });

@@ -1,4 +1,4 @@
-import { Kafka, type Producer } from 'kafkajs';
+import { Kafka, type KafkaConfig, type Producer } from 'kafkajs';
 import { PlatformHeader } from '@gmp/contracts';
 import { eventProducerConfig, kafkaClientConfig } from './kafka-config.js';
 import type { InProcessBroker } from './in-process.broker.js';
@@ -27,38 +27,73 @@ export abstract class EventPublisher {
 
 export class KafkaEventPublisher extends EventPublisher {
   private readonly kafka: Kafka;
-  private producer: Producer | null = null;
+  private producer: Promise<Producer> | null = null;
+  private stopped = false;
 
-  constructor(service: string, brokers: string[]) {
+  constructor(service: string, brokers: string[], network: Pick<KafkaConfig, 'socketFactory'> = {}) {
     super();
-    this.kafka = new Kafka(kafkaClientConfig(`${service}-outbox`, brokers));
+    this.kafka = new Kafka({ ...kafkaClientConfig(`${service}-outbox`, brokers), ...network });
   }
 
   override async start(): Promise<void> {
-    this.producer = this.kafka.producer(eventProducerConfig());
-    await this.producer.connect();
+    this.stopped = false;
+    await this.connected();
   }
 
   override async stop(): Promise<void> {
-    await this.producer?.disconnect();
+    this.stopped = true;
+    const producer = this.producer;
     this.producer = null;
+    await (await producer?.catch(() => null))?.disconnect();
   }
 
+  /**
+   * Sends the events (acks from every in-sync replica). A failed send discards its producer: kafkajs
+   * rolls an idempotent producer's sequence numbers back when a request fails, even when the broker
+   * had written the batch before the connection broke (a broker killed or a network cut after the
+   * write), and every later send of that producer is then refused (OUT_OF_ORDER_SEQUENCE_NUMBER) for
+   * as long as it lives — the outbox would stop relaying for good. A new producer has a new producer
+   * id and sequences that start afresh; what it sends again, consumers deduplicate by event id.
+   */
   async publish(events: OutboundEvent[]): Promise<void> {
-    if (!this.producer) throw new Error('事件生产者未启动 (event producer not started)');
-    const byTopic = new Map<string, OutboundEvent[]>();
-    for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map((e) => ({
-          key: e.key,
-          value: JSON.stringify(e.payload),
-          headers: { [PlatformHeader.EventId]: e.eventId },
+    if (this.stopped) throw new Error('事件生产者已停止 (event producer stopped)');
+    const current = this.connected();
+    try {
+      const producer = await current;
+      const byTopic = new Map<string, OutboundEvent[]>();
+      for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map((e) => ({
+            key: e.key,
+            value: JSON.stringify(e.payload),
+            headers: { [PlatformHeader.EventId]: e.eventId },
+          })),
         })),
-      })),
-    });
+      });
+    } catch (err) {
+      if (this.producer === current) {
+        this.producer = null;
+        void current.then((p) => p.disconnect()).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  /** The producer, connecting a new one when there is none (at start, or after a failed send). */
+  private connected(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer(eventProducerConfig());
+      this.producer = producer.connect().then(() => producer);
+      // A failed connect is forgotten too: the next relay tries a new one.
+      const attempt = this.producer;
+      attempt.catch(() => {
+        if (this.producer === attempt) this.producer = null;
+      });
+    }
+    return this.producer;
   }
 }
 
