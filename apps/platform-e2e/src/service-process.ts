@@ -27,6 +27,12 @@ export class ServiceProcess {
   }
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
+    this.launch();
+    await this.untilReady(readyTimeoutMs);
+  }
+
+  /** Starts the process without waiting for it. */
+  launch(): void {
     const args = this.main ? [this.main] : ['--import', '@swc-node/register/esm-register', `apps/${this.app}/src/main.ts`];
     this.child = spawn(process.execPath, args, {
       ...(this.main ? { cwd: dirname(this.main) } : {}),
@@ -35,9 +41,14 @@ export class ServiceProcess {
     });
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+  }
+
+  /** Waits until its readiness answers 200; fails at once if the process exits. */
+  async untilReady(readyTimeoutMs = 60_000): Promise<void> {
+    const child = this.child!;
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`${this.app} exited with ${this.child.exitCode}:\n${this.output.slice(-3000)}`);
+      if (child.exitCode !== null) throw new Error(`${this.app} exited with ${child.exitCode}:\n${this.output.slice(-3000)}`);
       try {
         const res = await fetch(`http://127.0.0.1:${this.env['PORT']}/health/ready`);
         if (res.status === 200) return;
@@ -80,8 +91,9 @@ export async function runToExit(
   app: string,
   env: Record<string, string | undefined>,
   timeoutMs = 60_000,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`], {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`, ...args], {
     env: { PATH: process.env['PATH'], TS_NODE_PROJECT: 'tsconfig.json', ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

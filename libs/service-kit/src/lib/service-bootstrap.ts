@@ -19,6 +19,7 @@ import type { ServiceDefinition } from './service-definition.js';
 import { ContractBodyPipe } from './contract-body.pipe.js';
 import { MetricsController, PlatformMetrics } from './platform-metrics.js';
 import { withBodySchemas } from './openapi-body-schemas.js';
+import { type StartupDependency, waitForDependencies } from './startup.gate.js';
 
 export interface RunningService {
   definition: ServiceDefinition;
@@ -97,6 +98,20 @@ function configured(definition: ServiceDefinition, env: Record<string, string | 
   return { loaded, config, def: config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition };
 }
 
+/** What a service waits for before it starts: its schema reachable and migrated as configured, then its broker and topics. */
+function startupDependencies(def: ServiceDefinition, config: ServiceConfig, messaging: MessagingOptions): StartupDependency[] {
+  return [
+    {
+      name: 'database',
+      check: async () => {
+        const dataSource = await openDataSource(dataSourceOptions(def, config), config.DB_MIGRATE_ON_START ? 'as-is' : 'require-migrated');
+        await dataSource.destroy();
+      },
+    },
+    ...(messaging.transport === 'kafka' ? [{ name: 'kafka', check: () => prepareTransport(messaging) }] : []),
+  ];
+}
+
 /** Starts one service: config check, schema + migrations, transport, handlers, HTTP. */
 export async function startService(
   definition: ServiceDefinition,
@@ -106,7 +121,14 @@ export async function startService(
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const metrics = new PlatformMetrics(def.name);
   const messaging = { ...messagingOptionsOf(def, config), metrics };
-  await prepareTransport(messaging);
+  // Started with everything else at once (Kubernetes), it waits for its database, its migrations
+  // and its broker with backoff — liveness green, readiness red — instead of exiting.
+  await waitForDependencies(startupDependencies(def, config, messaging), {
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    maxWaitMs: config.STARTUP_WAIT_SECONDS * 1000,
+  });
 
   const trustProxy =
     config.TRUST_PROXY === undefined

@@ -59,6 +59,16 @@ export class ServiceConfig implements RefusesInProduction {
   @IsBoolean()
   DB_MIGRATE_ON_START = true;
 
+  /**
+   * How long a starting service waits for its database, its migrations and its broker (readiness
+   * red, liveness green meanwhile) before it exits; 0 waits without limit.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  STARTUP_WAIT_SECONDS = 0;
+
   @IsIn(['kafka', 'inprocess'])
   TRANSPORT: 'kafka' | 'inprocess' = 'kafka';
 
