@@ -145,15 +145,19 @@ describe('the build output, installed alone and run as the image runs it', () =>
     );
     expect(unknown.code).toBe(2);
     expect(unknown.output).toContain('unknown task');
-    // A service told not to migrate refuses to serve a schema with migrations pending (its deploy job has not run).
+    // A service told not to migrate never serves a schema with migrations pending (its deploy job has
+    // not run): it waits for them, and with a bound on the wait it gives up and exits 1, saying why.
     const early = await run(process.execPath, [entry('data-platform')], join(outside, 'data-platform'), {
       ...env('data-platform'),
       DB_SCHEMA: `data_unmigrated_${tag}`,
       DB_MIGRATE_ON_START: 'false',
+      STARTUP_WAIT_SECONDS: '2',
+      LOG_LEVEL: 'warn',
       PORT: '0',
     });
     expect(early.code).toBe(1);
     expect(early.output).toContain('pending migrations');
+    expect(early.output).toContain('gave up waiting for database');
     // A job with a broken configuration stops with the reason, before touching anything.
     const bad = await run(process.execPath, [entry('data-platform'), 'migrate'], join(outside, 'data-platform'), {
       ...env('data-platform'),

@@ -1,5 +1,5 @@
 import { Topic } from '@gmp/contracts';
-import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
+import { MESSAGING_MIGRATIONS, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { BusinessPlatformModule } from './business-platform.module.js';
 import { acceptYamlBodies } from './bundles/bundles.controller.js';
@@ -57,7 +57,7 @@ export const businessPlatformService: ServiceDefinition = {
     ProcessedMessage,
   ],
   migrations: [
-    CreateMessagingTables1763800000000,
+    ...MESSAGING_MIGRATIONS,
     CreateCatalogue1763900000000,
     CreateCases1763900100000,
     PartDeadlines1763900200000,

@@ -1,5 +1,5 @@
 import { Topic } from '@gmp/contracts';
-import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
+import { MESSAGING_MIGRATIONS, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { DataAccessRecord } from './data-access/data-access-record.entity.js';
 import { DataPlatformModule } from './data-platform.module.js';
@@ -53,7 +53,7 @@ export const dataPlatformService: ServiceDefinition = {
     ProcessedMessage,
   ],
   migrations: [
-    CreateMessagingTables1763800000000,
+    ...MESSAGING_MIGRATIONS,
     CreateDataAccessRecord1763800200000,
     CreatePopulationBase1763800900000,
     CreateLicenceIndex1763801700000,

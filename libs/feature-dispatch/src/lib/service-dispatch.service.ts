@@ -1,5 +1,5 @@
 import { CAPABILITIES, Topic } from '@gmp/contracts';
-import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
+import { MESSAGING_MIGRATIONS, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { BusinessApp } from './apps/business-app.entity.js';
 import { CreateBusinessApp1763800300000 } from './migrations/1763800300000-create-business-app.migration.js';
@@ -51,7 +51,7 @@ export const serviceDispatchService: ServiceDefinition = {
     ProcessedMessage,
   ],
   migrations: [
-    CreateMessagingTables1763800000000,
+    ...MESSAGING_MIGRATIONS,
     CreateBusinessApp1763800300000,
     CreateCapabilityGrants1763800900000,
     AppSignatures1763801000000,

@@ -1,5 +1,5 @@
 import { Topic } from '@gmp/contracts';
-import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
+import { MESSAGING_MIGRATIONS, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import type { ServiceDefinition } from '@gmp/service-kit';
 import { ARCHIVE_ENTITIES, ARCHIVE_MIGRATIONS } from '@gmp/tech-archive';
 import { CALENDAR_ENTITIES, CALENDAR_MIGRATIONS } from '@gmp/tech-calendar';
@@ -30,7 +30,7 @@ export const techCapabilitiesService: ServiceDefinition = {
   ],
   // Each module's migrations; TypeORM runs them in the order of their timestamps (the order they were written in).
   migrations: [
-    CreateMessagingTables1763800000000,
+    ...MESSAGING_MIGRATIONS,
     ...IDENTITY_MIGRATIONS,
     ...LICENCE_MIGRATIONS,
     ...SEAL_MIGRATIONS,

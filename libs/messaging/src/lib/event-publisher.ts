@@ -1,5 +1,6 @@
 import { Kafka, type KafkaConfig, type Producer } from 'kafkajs';
 import { PlatformHeader } from '@gmp/contracts';
+import { contextFromHeaders, openSpan, SpanKind, SpanStatusCode, spanHeaders } from '@gmp/observability';
 import { eventProducerConfig, kafkaClientConfig } from './kafka-config.js';
 import type { InProcessBroker } from './in-process.broker.js';
 
@@ -8,6 +9,8 @@ export interface OutboundEvent {
   topic: string;
   key: string | null;
   payload: object;
+  /** The trace context of the call that wrote the event (W3C headers), or none. */
+  traceContext?: Record<string, string> | null;
 }
 
 /** Where the outbox relay sends events: Kafka (cluster) or the in-process broker (standalone). */
@@ -58,27 +61,50 @@ export class KafkaEventPublisher extends EventPublisher {
   async publish(events: OutboundEvent[]): Promise<void> {
     if (this.stopped) throw new Error('事件生产者已停止 (event producer stopped)');
     const current = this.connected();
+    // Each event is published in the trace of the call that wrote it (a span per event), and
+    // carries that span's context to its consumers.
+    const spans = events.map((e) => {
+      if (!e.traceContext) return null;
+      const parent = contextFromHeaders(e.traceContext);
+      const span = openSpan(
+        `publish ${e.topic}`,
+        SpanKind.PRODUCER,
+        {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': e.topic,
+          'messaging.operation.type': 'send',
+          'gmp.event_id': e.eventId,
+        },
+        parent,
+      );
+      return { span, headers: spanHeaders(span, parent) };
+    });
     try {
       const producer = await current;
-      const byTopic = new Map<string, OutboundEvent[]>();
-      for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+      const byTopic = new Map<string, { event: OutboundEvent; headers: Record<string, string> }[]>();
+      events.forEach((event, i) =>
+        byTopic.set(event.topic, [...(byTopic.get(event.topic) ?? []), { event, headers: spans[i]?.headers ?? {} }]),
+      );
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, list]) => ({
           topic,
-          messages: list.map((e) => ({
-            key: e.key,
-            value: JSON.stringify(e.payload),
-            headers: { [PlatformHeader.EventId]: e.eventId },
+          messages: list.map(({ event, headers }) => ({
+            key: event.key,
+            value: JSON.stringify(event.payload),
+            headers: { ...headers, [PlatformHeader.EventId]: event.eventId },
           })),
         })),
       });
     } catch (err) {
+      for (const s of spans) s?.span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
       if (this.producer === current) {
         this.producer = null;
         void current.then((p) => p.disconnect()).catch(() => undefined);
       }
       throw err;
+    } finally {
+      for (const s of spans) s?.span.end();
     }
   }
 

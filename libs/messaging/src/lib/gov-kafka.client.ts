@@ -1,6 +1,7 @@
 import { ClientKafka, KafkaHeaders, type KafkaOptions, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Producer } from 'kafkajs';
 import { contractOf, PlatformHeader, replyTopicOf, wireTopicOf } from '@gmp/contracts';
+import { contextFromHeaders, inSpan, SpanKind, traceHeaders } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
 import { OFFSET_COMMIT_INTERVAL_MS } from './kafka-config.js';
 
@@ -35,13 +36,20 @@ export class GovKafkaClient extends ClientKafka {
 
   override createResponseCallback(): (payload: any) => Promise<any> {
     const handle = super.createResponseCallback();
-    return async (payload: { topic: string; partition: number; message: { offset: string } }) => {
+    return async (payload: { topic: string; partition: number; message: { offset: string; headers?: Record<string, unknown> } }) => {
       this.read.set(`${payload.topic}:${payload.partition}`, {
         topic: payload.topic,
         partition: payload.partition,
         offset: payload.message.offset,
       });
-      return handle(payload as never);
+      // The reply's hop back, in the trace of the request it answers.
+      return inSpan(
+        `receive ${payload.topic}`,
+        SpanKind.CONSUMER,
+        { 'messaging.system': 'kafka', 'messaging.destination.name': payload.topic, 'messaging.operation.type': 'receive' },
+        async () => handle(payload as never),
+        contextFromHeaders(payload.message.headers),
+      );
     };
   }
 
@@ -96,7 +104,21 @@ export class GovKafkaClient extends ClientKafka {
           serialized.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
           serialized.headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
           serialized.headers[PlatformHeader.MessageType] = pattern;
-          return this.requests.send(topic, serialized);
+          // Sent within the caller's trace: the provider's handling continues it (traceparent header).
+          return inSpan(
+            `send ${topic}`,
+            SpanKind.PRODUCER,
+            {
+              'messaging.system': 'kafka',
+              'messaging.destination.name': topic,
+              'messaging.operation.type': 'send',
+              'gmp.message_type': pattern,
+            },
+            async () => {
+              Object.assign(serialized.headers, traceHeaders());
+              return this.requests.send(topic, serialized);
+            },
+          );
         })
         .catch(fail);
       return cleanup;

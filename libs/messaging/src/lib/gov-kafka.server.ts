@@ -11,7 +11,7 @@ import {
   requestTopicOf,
   wireTopicOf,
 } from '@gmp/contracts';
-import { correlationIdFrom, runWithContext } from '@gmp/observability';
+import { contextFromHeaders, correlationIdFrom, inSpan, runWithContext, SpanKind, traceHeaders } from '@gmp/observability';
 import { BatchingSender } from './batching-sender.js';
 import { CommittedOffsets } from './committed-offsets.js';
 import { inspectEnvelope } from './inbound-envelope.js';
@@ -246,6 +246,8 @@ export class GovKafkaServer extends ServerKafka {
     this.assignCorrelationIdHeader(correlationId, outgoing as any);
     this.assignErrorHeader(message, outgoing as any);
     this.assignIsDisposedHeader(message, outgoing as any);
+    // The reply travels in the trace of the request it answers.
+    Object.assign(((outgoing as any).headers ??= {}) as object, traceHeaders());
     let sender = this.replies.get(replyTopic);
     if (!sender) this.replies.set(replyTopic, (sender = new BatchingSender(() => this.producer as unknown as Producer)));
     this.repliesInFlight++;
@@ -312,13 +314,27 @@ export class GovKafkaServer extends ServerKafka {
     // Handlers see the validated message (unknown properties stripped), not the raw record.
     // NestJS routes by the record's topic: give it the type instead.
     const validated = { ...payload, topic: type, message: { ...payload.message, value: Buffer.from(JSON.stringify(inbound.value)) } };
-    return runWithContext(context, async () => {
-      // A request is answered either way (its result or its problem): 'ok' says it was answered.
-      if (isRequest) return super.handleMessage(validated).then((r: unknown) => (report(type, 'ok'), r));
-      const failure = await this.attempts(payload.topic, () => super.handleMessage(validated));
-      report(type, failure === null ? 'ok' : 'failed');
-      if (failure !== null) await this.deadLetter(payload, failure);
-    });
+    // Handled within the sender's trace (its traceparent header), as a span of its own.
+    return inSpan(
+      `process ${type}`,
+      SpanKind.CONSUMER,
+      {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': payload.topic,
+        'messaging.operation.type': 'process',
+        'gmp.message_type': type,
+        'gmp.correlation_id': context.correlationId,
+      },
+      () =>
+        runWithContext(context, async () => {
+          // A request is answered either way (its result or its problem): 'ok' says it was answered.
+          if (isRequest) return super.handleMessage(validated).then((r: unknown) => (report(type, 'ok'), r));
+          const failure = await this.attempts(payload.topic, () => super.handleMessage(validated));
+          report(type, failure === null ? 'ok' : 'failed');
+          if (failure !== null) await this.deadLetter(payload, failure);
+        }),
+      contextFromHeaders(payload.message.headers as Record<string, unknown> | undefined),
+    );
   }
 
   /**

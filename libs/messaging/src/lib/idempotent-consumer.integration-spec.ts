@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { IdempotentConsumerService } from './idempotent-consumer.service.js';
-import { CreateMessagingTables1763800000000 } from './messaging-tables.migration.js';
+import { MESSAGING_MIGRATIONS } from './messaging-tables.migration.js';
 import { OutboxRecord } from './outbox-record.entity.js';
 import { ProcessedMessage } from './processed-message.entity.js';
 
@@ -17,7 +17,7 @@ describe('IdempotentConsumer', () => {
       url: process.env['DATABASE_URL'],
       schema,
       entities: [OutboxRecord, ProcessedMessage],
-      migrations: [CreateMessagingTables1763800000000],
+      migrations: MESSAGING_MIGRATIONS,
     });
     await ds.initialize();
     await ds.query(`CREATE SCHEMA "${schema}"`);

@@ -29,3 +29,19 @@ export class CreateMessagingTables1763800000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE ${s}."outbox"`);
   }
 }
+
+/** The trace context (W3C `traceparent`) of the call that wrote an outbox event, sent with it so its consumers continue that trace. */
+export class AddOutboxTraceContext1763901800000 implements MigrationInterface {
+  name = 'AddOutboxTraceContext1763901800000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${schemaOf(queryRunner)}."outbox" ADD "trace_context" character varying(512)`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${schemaOf(queryRunner)}."outbox" DROP COLUMN "trace_context"`);
+  }
+}
+
+/** The messaging tables' migrations, for a service's own list (TypeORM orders all of them by timestamp). */
+export const MESSAGING_MIGRATIONS = [CreateMessagingTables1763800000000, AddOutboxTraceContext1763901800000];

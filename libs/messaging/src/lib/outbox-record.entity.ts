@@ -26,6 +26,10 @@ export class OutboxRecord {
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 
+  /** The trace context of the call that wrote the event (`traceparent`, `tracestate` as JSON), sent with it; null when not tracing. */
+  @Column({ type: 'varchar', length: 512, name: 'trace_context', nullable: true })
+  traceContext!: string | null;
+
   /** Lease of the relay currently publishing the row (another relay skips it until then). */
   @Column({ type: 'timestamptz', name: 'locked_until', nullable: true })
   lockedUntil!: Date | null;

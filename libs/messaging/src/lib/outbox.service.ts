@@ -9,6 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CallMeta, Topic } from '@gmp/contracts';
+import { outsideTrace, traceHeaders } from '@gmp/observability';
 import { EventPublisher, PartialPublishError } from './event-publisher.js';
 import { IdleBackoff } from './idle-backoff.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
@@ -53,7 +54,17 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    */
   async enqueue(manager: EntityManager, topic: Topic, key: string | null, event: { meta: CallMeta } | { eventId: string }): Promise<void> {
     const eventId = 'meta' in event ? event.meta.messageId : event.eventId;
-    await manager.insert(OutboxRecord, { eventId, topic, messageKey: key, payload: event });
+    await manager.insert(OutboxRecord, { eventId, topic, messageKey: key, payload: event, traceContext: this.traceContext() });
+  }
+
+  /**
+   * The current trace context, stored with an event so that its consumers continue the trace of
+   * the call that wrote it (null when not tracing). Statements that write the outbox themselves
+   * put it in `trace_context`.
+   */
+  traceContext(): string | null {
+    const headers = traceHeaders();
+    return Object.keys(headers).length > 0 ? JSON.stringify(headers) : null;
   }
 
   /**
@@ -73,9 +84,9 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
     const rows: unknown[] = await this.dataSource.query(
       `WITH change AS (${change.sql})
-       INSERT INTO ${table} (event_id, topic, message_key, payload)
-       SELECT $${n + 1}::uuid, $${n + 2}::varchar, $${n + 3}::varchar, $${n + 4}::jsonb WHERE EXISTS (SELECT 1 FROM change) RETURNING 1`,
-      [...change.params, event.meta.messageId, topic, key, JSON.stringify(event)],
+       INSERT INTO ${table} (event_id, topic, message_key, payload, trace_context)
+       SELECT $${n + 1}::uuid, $${n + 2}::varchar, $${n + 3}::varchar, $${n + 4}::jsonb, $${n + 5}::varchar WHERE EXISTS (SELECT 1 FROM change) RETURNING 1`,
+      [...change.params, event.meta.messageId, topic, key, JSON.stringify(event), this.traceContext()],
     );
     this.wake();
     return rows.length > 0;
@@ -91,8 +102,9 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     // A short linger lets the events of concurrent requests share one claim, one publish and one delete.
     const linger = this.options.outboxLingerMs ?? 0;
     const start = linger > 0 ? new Promise<void>((r) => setTimeout(r, linger)) : Promise.resolve();
-    this.running = start
-      .then(() => this.drain())
+    // The relay serves every call's events at once: its own work is in no call's trace (each event carries its caller's).
+    this.running = outsideTrace(() => start)
+      .then(() => outsideTrace(() => this.drain()))
       .then(() => undefined)
       .finally(() => {
         this.running = null;
@@ -183,26 +195,42 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async relayBatch(): Promise<number> {
     const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
-    const claimed: { seq: string; event_id: string; topic: string; message_key: string | null; payload: object }[] = await preparedQuery<{
+    const claimed: {
       seq: string;
       event_id: string;
       topic: string;
       message_key: string | null;
       payload: object;
+      trace_context: string | null;
+    }[] = await preparedQuery<{
+      seq: string;
+      event_id: string;
+      topic: string;
+      message_key: string | null;
+      payload: object;
+      trace_context: string | null;
     }>(
       this.dataSource,
       'outbox-claim',
       `UPDATE ${table} SET locked_until = now() + interval '${Math.trunc(this.options.outboxLeaseSeconds)} seconds'
          WHERE seq IN (SELECT seq FROM ${table} WHERE locked_until IS NULL OR locked_until < now()
                        ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-         RETURNING seq, event_id, topic, message_key, payload`,
+         RETURNING seq, event_id, topic, message_key, payload, trace_context`,
       [],
     );
     if (claimed.length === 0) return 0;
     claimed.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
     const seqs = claimed.map((r) => r.seq);
     try {
-      await this.publisher.publish(claimed.map((r) => ({ eventId: r.event_id, topic: r.topic, key: r.message_key, payload: r.payload })));
+      await this.publisher.publish(
+        claimed.map((r) => ({
+          eventId: r.event_id,
+          topic: r.topic,
+          key: r.message_key,
+          payload: r.payload,
+          traceContext: r.trace_context ? (JSON.parse(r.trace_context) as Record<string, string>) : null,
+        })),
+      );
     } catch (err) {
       // What was delivered goes and the rest is released for the next relay, in one statement. If
       // that fails, the lease runs out and the batch is relayed again (at least once, as always).

@@ -1,12 +1,13 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { currentContext } from './request-context.js';
+import { currentTraceIds } from './tracing.js';
 
 export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
  * NestJS logger writing one JSON object per line (pino), each carrying the service name and
- * the correlation id / app / end user of the call being handled.
+ * the correlation id / app / end user of the call being handled and, when tracing, its trace and span ids.
  */
 export class JsonLogger implements LoggerService {
   readonly pino: PinoLogger;
@@ -22,7 +23,11 @@ export class JsonLogger implements LoggerService {
         formatters: { level: (label) => ({ level: label }) },
         mixin() {
           const ctx = currentContext();
-          return ctx ? { correlationId: ctx.correlationId, app: ctx.app, endUser: ctx.endUser } : {};
+          const ids = currentTraceIds();
+          return {
+            ...(ctx ? { correlationId: ctx.correlationId, app: ctx.app, endUser: ctx.endUser } : {}),
+            ...(ids ? { traceId: ids.traceId, spanId: ids.spanId } : {}),
+          };
         },
       },
       this.sink,

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsObject, IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { CreateMessagingTables1763800000000, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
+import { MESSAGING_MIGRATIONS, OutboxRecord, ProcessedMessage } from '@gmp/messaging';
 import { InternalApiGuard } from './internal-api.guard.js';
 import { type RunningService, startService } from './service-bootstrap.js';
 import type { ServiceDefinition } from './service-definition.js';
@@ -65,7 +65,7 @@ describe('service bootstrap over HTTP', () => {
     defaultPort: 0,
     feature: EchoModule,
     entities: [OutboxRecord, ProcessedMessage],
-    migrations: [CreateMessagingTables1763800000000],
+    migrations: MESSAGING_MIGRATIONS,
     requests: [],
     publishes: [],
     consumes: [],

@@ -6,7 +6,19 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createServerStrategy, MessagingModule, type MessagingOptions, OutboxService, prepareTransport } from '@gmp/messaging';
-import { correlationIdFrom, JsonLogger, runWithContext } from '@gmp/observability';
+import {
+  contextFromHeaders,
+  correlationIdFrom,
+  JsonLogger,
+  openSpan,
+  runWithContext,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  startTracing,
+  stopTracing,
+  withSpan,
+} from '@gmp/observability';
 import { dataSourceOptions, openDataSource } from './database.js';
 import { HealthController } from './health.controller.js';
 import { jsonBodyParser, refuseUnstorableUrlParts } from './json-body.parser.js';
@@ -118,6 +130,8 @@ export async function startService(
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningService> {
   const { loaded, config, def } = configured(definition, env);
+  // Before the database driver loads, so that its queries are spans too.
+  await startTracing(def.name, env);
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const metrics = new PlatformMetrics(def.name);
   const messaging = { ...messagingOptionsOf(def, config), metrics };
@@ -141,15 +155,32 @@ export async function startService(
   def.configureHttp?.(adapter.getInstance() as never, loaded);
   // NUL in a query value or path parameter: 400, before any handler hands it to PostgreSQL.
   refuseUnstorableUrlParts(adapter.getInstance() as never);
-  // Every request runs in a context carrying its correlation id (taken from the caller when well-formed).
+  // Every request runs in a context carrying its correlation id (taken from the caller when
+  // well-formed) and, when tracing, in a server span continuing the caller's trace (`traceparent`).
+  const spans = new WeakMap<object, Span>();
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     const correlationId = correlationIdFrom(request.headers['x-correlation-id']);
     void reply.header('x-correlation-id', correlationId);
-    runWithContext({ correlationId }, done);
+    const parent = contextFromHeaders(request.headers);
+    const route = request.routeOptions?.url ?? '(unmatched)';
+    const span = openSpan(
+      `${request.method} ${route}`,
+      SpanKind.SERVER,
+      { 'http.request.method': request.method, 'http.route': route, 'gmp.correlation_id': correlationId },
+      parent,
+    );
+    spans.set(request, span);
+    withSpan(span, parent, () => runWithContext({ correlationId }, done));
   });
   // Every answered request, by its route's pattern (an unmatched path is one series, not one per path).
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions?.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
+    const span = spans.get(request);
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
     done();
   });
 
@@ -308,10 +339,14 @@ export async function runServiceMain(def: ServiceDefinition, argv: readonly stri
     new Logger('Bootstrap').log(`收到 ${signal}，优雅停止 (graceful stop)`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    service.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    // The spans still buffered are exported before the process ends.
+    service
+      .close()
+      .then(() => stopTracing())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

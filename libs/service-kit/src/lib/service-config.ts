@@ -184,6 +184,15 @@ export class ServiceConfig implements RefusesInProduction {
   INTERNAL_API_TOKEN?: string;
 
   /**
+   * OTLP endpoint the service exports its traces to (e.g. http://otel-collector:4318); unset, it
+   * traces nothing. The OpenTelemetry specification's other OTEL_* variables apply as well
+   * (OTEL_EXPORTER_OTLP_PROTOCOL, default http/protobuf; OTEL_TRACES_SAMPLER; OTEL_SERVICE_NAME).
+   */
+  @ValidateIf((c: ServiceConfig) => c.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined)
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT 必须是 http(s) URL (must be an http(s) URL)' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /**
    * Issuer URL of the platform's OpenID provider (served by tech-capabilities at /oidc). On
    * tech-capabilities the default is http://127.0.0.1:<PORT>/oidc; on dispatch it turns bearer tokens on.
    */

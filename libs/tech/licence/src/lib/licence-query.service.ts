@@ -100,10 +100,11 @@ export class LicenceQueryService {
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id, outcome
        ), announced AS (
          -- Reads and refusals alike reach "who used my data".
-         INSERT INTO ${this.outbox.table} (event_id, topic, message_key, payload)
+         INSERT INTO ${this.outbox.table} (event_id, topic, message_key, payload, trace_context)
          SELECT log.event_id, $12::varchar, $1,
                 jsonb_set(jsonb_set(jsonb_set($13::jsonb, '{licenceIds}', coalesce((SELECT jsonb_agg("licenceId") FROM lic), '[]'::jsonb)),
-                                    '{outcome}', to_jsonb(log.outcome)), '{meta,messageId}', to_jsonb(log.event_id::text))
+                                    '{outcome}', to_jsonb(log.outcome)), '{meta,messageId}', to_jsonb(log.event_id::text)),
+                $15::varchar
            FROM log RETURNING 1
        )
        SELECT basis.b AS basis, lic.* FROM basis LEFT JOIN lic ON true ORDER BY lic."issueDate" DESC NULLS LAST`,
@@ -122,6 +123,7 @@ export class LicenceQueryService {
         Topic.LicenceAccessed,
         JSON.stringify(event),
         asUser,
+        this.outbox.traceContext(),
       ],
     );
     this.outbox.wake();
