@@ -27,6 +27,15 @@ async function handledBy(url: string, topic: string): Promise<number> {
   ].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
+/** The consumer lag an instance reports per partition of `topic` (gmp_kafka_consumer_lag_records). */
+async function lagOf(url: string, topic: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { 'x-internal-token': TEST_INTERNAL_API_TOKEN } })).text();
+  const series = text.matchAll(/^gmp_kafka_consumer_lag_records\{([^}]*)\} (\d+)/gm);
+  return new Map(
+    [...series].filter((m) => m[1]!.includes(`topic="${topic}"`)).map((m) => [/partition="(\d+)"/.exec(m[1]!)![1]!, Number(m[2])] as const),
+  );
+}
+
 describe('two instances of a consumer service', () => {
   const schema = `data_scale_${tag}`;
   const instances: ServiceProcess[] = [];
@@ -113,6 +122,12 @@ describe('two instances of a consumer service', () => {
       expect(final).toEqual({ n: eventIds.length, distinct: eventIds.length });
       expect(done.n).toBe(eventIds.length);
       expect(await handledBy(urls[1]!, topic)).toBeGreaterThan(before[1]!);
+      // The survivor reports the partitions it took over (they had a backlog when it joined), none of them behind now.
+      const lag = await eventually(async () => {
+        const l = await lagOf(urls[1]!, topic);
+        return l.size > 0 && [...l.values()].every((v) => v === 0) ? l : null;
+      }, 30_000);
+      expect(lag.size).toBeLessThanOrEqual(Number(env['KAFKA_PARTITIONS']));
     } finally {
       await producer.disconnect();
     }

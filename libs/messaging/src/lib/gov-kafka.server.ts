@@ -111,6 +111,7 @@ export class GovKafkaServer extends ServerKafka {
     // A new assignment starts from the group's committed offsets: forget what was tracked.
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.offsets.reset();
+      this.metrics?.lagReset();
     });
     await consumer.run({
       ...(this.options.run ?? {}),
@@ -148,7 +149,18 @@ export class GovKafkaServer extends ServerKafka {
     await super.close();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    // What is left of the partition once this batch is fetched (its own records included), and once it is handled.
+    this.metrics?.lag(batch.topic, batch.partition, Number(batch.offsetLagLow()));
+    try {
+      await this.handleFetched(payload);
+    } finally {
+      this.metrics?.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
+    }
+  }
+
+  private async handleFetched({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     const position = this.offsets.of(batch.topic, batch.partition, batch.messages[0]?.offset);
     const one = (message: (typeof batch.messages)[number]) =>
       this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause });

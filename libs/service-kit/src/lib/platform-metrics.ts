@@ -19,6 +19,7 @@ export class PlatformMetrics implements MessagingMetrics {
   private readonly http: Histogram<'method' | 'route' | 'status'>;
   private readonly records: Histogram<'topic' | 'type' | 'outcome'>;
   private readonly deadLetters: Counter<'topic'>;
+  private readonly consumerLag: Gauge<'topic' | 'partition'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -44,6 +45,12 @@ export class PlatformMetrics implements MessagingMetrics {
       labelNames: ['topic'],
       registers,
     });
+    this.consumerLag = new Gauge({
+      name: 'gmp_kafka_consumer_lag_records',
+      help: "Records not yet handled in each partition this instance consumes (high watermark minus position), as of its last fetch; the group's lag is the sum over instances",
+      labelNames: ['topic', 'partition'],
+      registers,
+    });
   }
 
   /** One HTTP request: `route` is the route's pattern (`/v1/cases/:id`), never the raw path. */
@@ -57,6 +64,14 @@ export class PlatformMetrics implements MessagingMetrics {
 
   deadLettered(topic: string): void {
     this.deadLetters.inc({ topic });
+  }
+
+  lag(topic: string, partition: number, records: number): void {
+    this.consumerLag.set({ topic, partition: String(partition) }, Math.max(0, records));
+  }
+
+  lagReset(): void {
+    this.consumerLag.reset();
   }
 
   /** A gauge read at each scrape (`collect` sets its values); a failing read leaves the series out of that scrape. */
