@@ -164,4 +164,32 @@ describe('one trace across the hops of a dispatch call and of the outbox event i
       ]),
     );
   }, 180_000);
+
+  it('continues a caller’s traceparent, and a caller’s long tracestate and baggage neither fail the call nor travel on: the audit event arrives in the caller’s trace', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const correlationId = `trace-caller-${randomUUID()}`;
+    const answer = await post(
+      `${dispatchUrl}${LOOKUP}`,
+      { holderType: 'person', holderId: DEMO_CITIZENS[1]!.id },
+      {
+        'x-correlation-id': correlationId,
+        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+        tracestate: Array.from({ length: 40 }, (_, i) => `v${i}=${'x'.repeat(10)}`).join(','),
+        baggage: `k=${'b'.repeat(8000)}`,
+      },
+    );
+    expect(answer.status).toBe(200);
+    const trace = await eventually(
+      async () => {
+        const mine = spans.filter((s) => s.traceId === traceId);
+        return mine.some((s) => s.service === 'data-platform' && s.kind === CONSUMER) ? mine : null;
+      },
+      60_000,
+      250,
+    );
+    const server = trace.find((s) => s.service === 'service-dispatch' && s.kind === SERVER)!;
+    expect(server.attributes['gmp.correlation_id']).toBe(correlationId);
+    // The caller's span is the parent of dispatch's (continued, not restarted).
+    expect(server.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
+  }, 120_000);
 });

@@ -13,6 +13,7 @@ import { dataPlatformService } from '@gmp/feature-data';
 import { DEMO_APP_KEY, serviceDispatchService } from '@gmp/feature-dispatch';
 import { techCapabilitiesService } from '@gmp/feature-tech';
 import { inProcessBroker } from '@gmp/messaging';
+import { startTracing, stopTracing } from '@gmp/observability';
 import { ConfigError, type RunningService, startService } from '@gmp/service-kit';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
   const services = [dataPlatformService, techCapabilitiesService, businessPlatformService, serviceDispatchService];
   // Events no service here consumes (e.g. TagGained before the business platform listens) go unread instead of piling up in the outboxes.
   inProcessBroker.expectConsumers(services.flatMap((s) => s.consumes));
+  // One process, one trace exporter named for the whole trial platform (when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  await startTracing('standalone', env);
   for (const [def, offset] of [
     [dataPlatformService, 2],
     [techCapabilitiesService, 1],
@@ -129,6 +132,7 @@ ${tokenLine}
 async function stop(code: number): Promise<never> {
   for (const service of running.reverse()) await service.close().catch((err) => process.stderr.write(`${err}\n`));
   await embedded?.stop().catch((err) => process.stderr.write(`${err}\n`));
+  await stopTracing();
   process.exit(code);
 }
 

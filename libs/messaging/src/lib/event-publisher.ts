@@ -30,7 +30,8 @@ export abstract class EventPublisher {
 
 export class KafkaEventPublisher extends EventPublisher {
   private readonly kafka: Kafka;
-  private producer: Promise<Producer> | null = null;
+  /** The producer in use and its connection (null: none yet, or discarded after a failure). */
+  private current: { producer: Producer; ready: Promise<void> } | null = null;
   private stopped = false;
 
   constructor(service: string, brokers: string[], network: Pick<KafkaConfig, 'socketFactory'> = {}) {
@@ -43,11 +44,12 @@ export class KafkaEventPublisher extends EventPublisher {
     await this.connected();
   }
 
+  /** At once, even while a connect is still trying (a broker that does not answer must not hold up the shutdown). */
   override async stop(): Promise<void> {
     this.stopped = true;
-    const producer = this.producer;
-    this.producer = null;
-    await (await producer?.catch(() => null))?.disconnect();
+    const current = this.current;
+    this.current = null;
+    await current?.producer.disconnect().catch(() => undefined);
   }
 
   /**
@@ -56,11 +58,13 @@ export class KafkaEventPublisher extends EventPublisher {
    * had written the batch before the connection broke (a broker killed or a network cut after the
    * write), and every later send of that producer is then refused (OUT_OF_ORDER_SEQUENCE_NUMBER) for
    * as long as it lives — the outbox would stop relaying for good. A new producer has a new producer
-   * id and sequences that start afresh; what it sends again, consumers deduplicate by event id.
+   * id and sequences that start afresh; what it sends again, consumers deduplicate by event id. Only
+   * a refusal of the records themselves (too large, unknown topic, not allowed) keeps the producer.
    */
   async publish(events: OutboundEvent[]): Promise<void> {
     if (this.stopped) throw new Error('事件生产者已停止 (event producer stopped)');
     const current = this.connected();
+    const producer = current.producer;
     // Each event is published in the trace of the call that wrote it (a span per event), and
     // carries that span's context to its consumers.
     const spans = events.map((e) => {
@@ -80,7 +84,7 @@ export class KafkaEventPublisher extends EventPublisher {
       return { span, headers: spanHeaders(span, parent) };
     });
     try {
-      const producer = await current;
+      await current.ready;
       const byTopic = new Map<string, { event: OutboundEvent; headers: Record<string, string> }[]>();
       events.forEach((event, i) =>
         byTopic.set(event.topic, [...(byTopic.get(event.topic) ?? []), { event, headers: spans[i]?.headers ?? {} }]),
@@ -98,9 +102,9 @@ export class KafkaEventPublisher extends EventPublisher {
       });
     } catch (err) {
       for (const s of spans) s?.span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
-      if (this.producer === current) {
-        this.producer = null;
-        void current.then((p) => p.disconnect()).catch(() => undefined);
+      if (this.current === current && !isAboutTheMessages(err)) {
+        this.current = null;
+        void producer.disconnect().catch(() => undefined);
       }
       throw err;
     } finally {
@@ -109,18 +113,46 @@ export class KafkaEventPublisher extends EventPublisher {
   }
 
   /** The producer, connecting a new one when there is none (at start, or after a failed send). */
-  private connected(): Promise<Producer> {
-    if (!this.producer) {
+  private connected(): { producer: Producer; ready: Promise<void> } {
+    if (!this.current) {
       const producer = this.kafka.producer(eventProducerConfig());
-      this.producer = producer.connect().then(() => producer);
-      // A failed connect is forgotten too: the next relay tries a new one.
-      const attempt = this.producer;
-      attempt.catch(() => {
-        if (this.producer === attempt) this.producer = null;
+      const attempt = { producer, ready: producer.connect() };
+      this.current = attempt;
+      // A failed connect is dropped, and what it opened closed (it may fail after the connection,
+      // when asking for its producer id): the next relay tries a new one.
+      attempt.ready.catch(() => {
+        if (this.current === attempt) this.current = null;
+        void producer.disconnect().catch(() => undefined);
       });
     }
-    return this.producer;
+    return this.current;
   }
+}
+
+/** Refusals of the records themselves (too large, no such topic, not allowed): a new producer would get the same answer. */
+const MESSAGE_ERRORS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'INVALID_TOPIC_EXCEPTION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'POLICY_VIOLATION',
+]);
+
+/** Whether the broker refused the records as such (then the producer is kept); anything else — connection, timeout, sequence — replaces it. */
+function isAboutTheMessages(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [err];
+  while (queue.length > 0) {
+    const e = queue.shift() as { type?: string; cause?: unknown; originalError?: unknown; errors?: unknown[] } | null;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    if (e.type && MESSAGE_ERRORS.has(e.type)) return true;
+    queue.push(e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : []));
+  }
+  return false;
 }
 
 /**

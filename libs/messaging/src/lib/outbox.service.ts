@@ -9,7 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CallMeta, Topic } from '@gmp/contracts';
-import { outsideTrace, traceHeaders } from '@gmp/observability';
+import { outsideTrace, parseStoredTraceContext, storableTraceContext } from '@gmp/observability';
 import { EventPublisher, PartialPublishError } from './event-publisher.js';
 import { IdleBackoff } from './idle-backoff.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
@@ -63,8 +63,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    * put it in `trace_context`.
    */
   traceContext(): string | null {
-    const headers = traceHeaders();
-    return Object.keys(headers).length > 0 ? JSON.stringify(headers) : null;
+    return storableTraceContext();
   }
 
   /**
@@ -228,7 +227,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
           topic: r.topic,
           key: r.message_key,
           payload: r.payload,
-          traceContext: r.trace_context ? (JSON.parse(r.trace_context) as Record<string, string>) : null,
+          traceContext: parseStoredTraceContext(r.trace_context),
         })),
       );
     } catch (err) {

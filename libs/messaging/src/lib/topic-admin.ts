@@ -24,8 +24,9 @@ export async function ensureTopics(
 ): Promise<void> {
   const wanted = [...new Set(topics)];
   const admin = new Kafka(kafkaClientConfig(`${clientId}-admin`, brokers)).admin();
-  await admin.connect();
   try {
+    // Inside the try: a connect that fails half-way still disconnects what it opened.
+    await admin.connect();
     const deadline = Date.now() + TOPICS_READY_MS;
     let wait = 100;
     for (;;) {
@@ -37,7 +38,7 @@ export async function ensureTopics(
       wait = Math.min(wait * 2, 2_000);
     }
   } finally {
-    await admin.disconnect();
+    await admin.disconnect().catch(() => undefined);
   }
 }
 

@@ -1,7 +1,19 @@
 import { Writable } from 'node:stream';
 import { JsonLogger } from './json-logger.js';
 import { runWithContext } from './request-context.js';
-import { contextFromHeaders, currentTraceIds, inSpan, outsideTrace, SpanKind, startTracing, stopTracing, traceHeaders } from './tracing.js';
+import {
+  contextFromCaller,
+  contextFromHeaders,
+  currentTraceIds,
+  inSpan,
+  outsideTrace,
+  parseStoredTraceContext,
+  SpanKind,
+  startTracing,
+  stopTracing,
+  storableTraceContext,
+  traceHeaders,
+} from './tracing.js';
 
 /** The OpenTelemetry SDK for real (spans go to an OTLP address where nothing listens; export failures are its own business). */
 describe('tracing', () => {
@@ -74,6 +86,47 @@ describe('tracing', () => {
         async () => expect(currentTraceIds()?.traceId).not.toBe(traceId),
         contextFromHeaders({ traceparent: 'garbage' }),
       );
+    });
+
+    it('stores at most 512 characters of trace context whatever the caller sent, keeps no baggage, and reads a damaged one back as none', async () => {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+      for (const tracestate of ['', 'a=1', Array.from({ length: 32 }, (_, i) => `k${i}=${'v'.repeat(12)}`).join(',')]) {
+        await inSpan(
+          'outbox write',
+          SpanKind.INTERNAL,
+          {},
+          async () => {
+            const stored = storableTraceContext();
+            expect(stored!.length).toBeLessThanOrEqual(512);
+            const back = parseStoredTraceContext(stored)!;
+            expect(back['traceparent']).toMatch(new RegExp(`^00-${traceId}-`));
+            expect(Object.keys(back).sort()).toEqual(
+              tracestate && JSON.stringify({ traceparent, tracestate }).length <= 512 ? ['traceparent', 'tracestate'] : ['traceparent'],
+            );
+            expect(traceHeaders()).not.toHaveProperty('baggage');
+          },
+          contextFromHeaders({ traceparent, ...(tracestate ? { tracestate } : {}), baggage: `k=${'b'.repeat(8000)}` }),
+        );
+      }
+      for (const damaged of ['', 'not json', '{"x":1}', '[1]', 'null']) expect(parseStoredTraceContext(damaged)).toBeNull();
+    });
+
+    it('takes only a caller’s traceparent at the edge (no tracestate, no baggage; an overlong one is ignored)', async () => {
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      const ctx = contextFromCaller({ traceparent: `00-${traceId}-b7ad6b7169203331-01`, tracestate: 'x=1', baggage: 'k=v' });
+      await inSpan(
+        'edge',
+        SpanKind.SERVER,
+        {},
+        async () => {
+          expect(currentTraceIds()?.traceId).toBe(traceId);
+          expect(traceHeaders()).not.toHaveProperty('tracestate');
+        },
+        ctx,
+      );
+      const ignored = contextFromCaller({ traceparent: `00-${traceId}-b7ad6b7169203331-01${'0'.repeat(100)}` });
+      await inSpan('edge', SpanKind.SERVER, {}, async () => expect(currentTraceIds()?.traceId).not.toBe(traceId), ignored);
     });
   });
 });

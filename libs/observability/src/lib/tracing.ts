@@ -34,9 +34,10 @@ export async function startTracing(serviceName: string, env: Record<string, stri
   if (sdk) return true;
   const endpoint = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   if (!endpoint || env['OTEL_SDK_DISABLED'] === 'true') return false;
-  const [{ NodeSDK }, { PgInstrumentation }] = await Promise.all([
+  const [{ NodeSDK }, { PgInstrumentation }, { W3CTraceContextPropagator }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/core'),
   ]);
   if (sdk) return true;
   sdk = new NodeSDK({
@@ -44,6 +45,8 @@ export async function startTracing(serviceName: string, env: Record<string, stri
     // Traces only: metrics are Prometheus' (/metrics), logs go to stdout as JSON lines with their trace id.
     metricReaders: [],
     logRecordProcessors: [],
+    // W3C trace context only (traceparent, tracestate): no baggage riding on every message unless the operator asks (OTEL_PROPAGATORS).
+    ...(env['OTEL_PROPAGATORS'] ? {} : { textMapPropagator: new W3CTraceContextPropagator() }),
     instrumentations: [new PgInstrumentation({ requireParentSpan: true })],
   });
   sdk.start();
@@ -72,6 +75,39 @@ const headerGetter: TextMapGetter<Carrier> = {
 /** The trace context carried by these headers (or none). */
 export function contextFromHeaders(headers: Carrier | undefined): Context {
   return headers ? propagation.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
+}
+
+/**
+ * The trace a caller from outside asks to continue: its `traceparent` only (a caller's tracestate
+ * and baggage are not carried into the platform's messages and outboxes).
+ */
+export function contextFromCaller(headers: Carrier): Context {
+  const traceparent = headers['traceparent'];
+  return typeof traceparent === 'string' && traceparent.length <= 64 ? contextFromHeaders({ traceparent }) : ROOT_CONTEXT;
+}
+
+/**
+ * The current trace context to store with an event (the outbox's `trace_context`), as JSON of at
+ * most `maxLength` characters: `traceparent`, and `tracestate` when it fits; null when not tracing.
+ */
+export function storableTraceContext(maxLength = 512): string | null {
+  const { traceparent, tracestate } = traceHeaders();
+  if (!traceparent) return null;
+  const full = JSON.stringify(tracestate ? { traceparent, tracestate } : { traceparent });
+  return full.length <= maxLength ? full : JSON.stringify({ traceparent });
+}
+
+/** Reads a stored trace context back (a malformed one is none). */
+export function parseStoredTraceContext(stored: string | null): Record<string, string> | null {
+  if (!stored) return null;
+  try {
+    const value = JSON.parse(stored) as unknown;
+    return value && typeof value === 'object' && typeof (value as Record<string, unknown>)['traceparent'] === 'string'
+      ? (value as Record<string, string>)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The current trace context as headers (`traceparent`, `tracestate`), to send along; empty when not tracing. */

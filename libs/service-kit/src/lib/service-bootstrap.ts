@@ -5,9 +5,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { createServerStrategy, MessagingModule, type MessagingOptions, OutboxService, prepareTransport } from '@gmp/messaging';
 import {
-  contextFromHeaders,
+  contextFromCaller,
   correlationIdFrom,
   JsonLogger,
   openSpan,
@@ -31,7 +32,7 @@ import type { ServiceDefinition } from './service-definition.js';
 import { ContractBodyPipe } from './contract-body.pipe.js';
 import { MetricsController, PlatformMetrics } from './platform-metrics.js';
 import { withBodySchemas } from './openapi-body-schemas.js';
-import { type StartupDependency, waitForDependencies } from './startup.gate.js';
+import { PermanentStartupError, type StartupDependency, StartupGate } from './startup.gate.js';
 
 export interface RunningService {
   definition: ServiceDefinition;
@@ -110,17 +111,86 @@ function configured(definition: ServiceDefinition, env: Record<string, string | 
   return { loaded, config, def: config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition };
 }
 
-/** What a service waits for before it starts: its schema reachable and migrated as configured, then its broker and topics. */
+/** PostgreSQL answers that waiting will not change: a wrong password or role, a missing database, no permission. */
+const PERMANENT_PG_CODES = new Set(['28P01', '28000', '3D000', '42501']);
+/** Kafka answers of the same kind (as kafkajs names them). */
+const PERMANENT_KAFKA_TYPES = new Set([
+  'INVALID_REPLICATION_FACTOR',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'SASL_AUTHENTICATION_FAILED',
+  'POLICY_VIOLATION',
+]);
+
+function permanentCause(err: unknown): string | null {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [err];
+  while (queue.length > 0) {
+    const e = queue.shift() as { code?: string; type?: string; cause?: unknown; errors?: unknown[]; originalError?: unknown } | null;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    if (e.code && PERMANENT_PG_CODES.has(e.code)) return `PostgreSQL ${e.code}`;
+    if (e.type && PERMANENT_KAFKA_TYPES.has(e.type)) return `Kafka ${e.type}`;
+    queue.push(e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : []));
+  }
+  return null;
+}
+
+/** Rethrows what waiting cannot mend as permanent (the service stops at once, naming it). */
+function classified(err: unknown): never {
+  const cause = permanentCause(err);
+  if (cause)
+    throw new PermanentStartupError(
+      `${(err as Error)?.message ?? String(err)} (${cause}: 配置或权限问题，等待无用 — fix the configuration or permissions)`,
+      { cause: err },
+    );
+  throw err;
+}
+
+/**
+ * What a service waits for before it starts: its database reachable and — when its deploy job
+ * migrates — every one of its migrations applied (read-only: the check creates nothing, so it never
+ * races the job), then its broker with its topics.
+ */
 function startupDependencies(def: ServiceDefinition, config: ServiceConfig, messaging: MessagingOptions): StartupDependency[] {
+  // The names TypeORM records: a migration instance's `name`, or its class's.
+  const expected = ((def.migrations ?? []) as unknown[])
+    .filter((m): m is new () => { name?: string } => typeof m === 'function')
+    .map((M) => new M().name ?? M.name);
   return [
     {
       name: 'database',
       check: async () => {
-        const dataSource = await openDataSource(dataSourceOptions(def, config), config.DB_MIGRATE_ON_START ? 'as-is' : 'require-migrated');
-        await dataSource.destroy();
+        const dataSource = new DataSource({
+          ...dataSourceOptions(def, config),
+          entities: [],
+          migrations: [],
+          extra: { max: 1, connectionTimeoutMillis: 5000 },
+        });
+        try {
+          await dataSource.initialize();
+          if (config.DB_MIGRATE_ON_START) {
+            await dataSource.query('SELECT 1');
+            return;
+          }
+          const table = `"${def.schema.replace(/"/g, '""')}".typeorm_migrations`;
+          const [{ exists }] = (await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS exists', [table])) as { exists: boolean }[];
+          const applied = new Set(
+            exists ? ((await dataSource.query(`SELECT name FROM ${table}`)) as { name: string }[]).map((r) => r.name) : [],
+          );
+          const pending = expected.filter((name) => !applied.has(name));
+          if (pending.length > 0)
+            throw new Error(
+              `数据库迁移未完成 (pending migrations in schema ${def.schema}: ${pending.length}, e.g. ${pending[0]}): the deploy job (main.js migrate) has not run yet`,
+            );
+        } catch (err) {
+          classified(err);
+        } finally {
+          if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+        }
       },
     },
-    ...(messaging.transport === 'kafka' ? [{ name: 'kafka', check: () => prepareTransport(messaging) }] : []),
+    ...(messaging.transport === 'kafka' ? [{ name: 'kafka', check: () => prepareTransport(messaging).catch(classified) }] : []),
   ];
 }
 
@@ -135,14 +205,16 @@ export async function startService(
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const metrics = new PlatformMetrics(def.name);
   const messaging = { ...messagingOptionsOf(def, config), metrics };
-  // Started with everything else at once (Kubernetes), it waits for its database, its migrations
-  // and its broker with backoff — liveness green, readiness red — instead of exiting.
-  await waitForDependencies(startupDependencies(def, config, messaging), {
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    maxWaitMs: config.STARTUP_WAIT_SECONDS * 1000,
-  });
+  // Started with everything else at once (Kubernetes), it holds its port and waits for its
+  // database, its migrations and its broker with backoff — liveness green, readiness red — instead
+  // of exiting; the gate answers until the application's own server takes the port.
+  const gate = await StartupGate.open(config.HOST, config.PORT, logger);
+  try {
+    await gate.waitFor(startupDependencies(def, config, messaging), { maxWaitMs: config.STARTUP_WAIT_SECONDS * 1000 });
+  } catch (err) {
+    await gate.close();
+    throw err;
+  }
 
   const trustProxy =
     config.TRUST_PROXY === undefined
@@ -161,7 +233,7 @@ export async function startService(
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     const correlationId = correlationIdFrom(request.headers['x-correlation-id']);
     void reply.header('x-correlation-id', correlationId);
-    const parent = contextFromHeaders(request.headers);
+    const parent = contextFromCaller(request.headers);
     const route = request.routeOptions?.url ?? '(unmatched)';
     const span = openSpan(
       `${request.method} ${route}`,
@@ -172,11 +244,22 @@ export async function startService(
     spans.set(request, span);
     withSpan(span, parent, () => runWithContext({ correlationId }, done));
   });
+  // A request the client gave up on before its answer: its span ends too.
+  adapter.getInstance().addHook('onRequestAbort', (request, done) => {
+    const span = spans.get(request);
+    if (span) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted' });
+      span.end();
+      spans.delete(request);
+    }
+    done();
+  });
   // Every answered request, by its route's pattern (an unmatched path is one series, not one per path).
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions?.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
     const span = spans.get(request);
     if (span) {
+      spans.delete(request);
       span.setAttribute('http.response.status_code', reply.statusCode);
       if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
@@ -184,10 +267,14 @@ export async function startService(
     done();
   });
 
+  // Opening the database (and migrating) happen here: a failure frees the gate's port too.
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, loaded, messaging, metrics), adapter, {
     logger,
     abortOnError: false,
     rawBody: def.rawBody ?? false,
+  }).catch(async (err: unknown) => {
+    await gate.close();
+    throw err;
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
   const outbox = app.get(OutboxService);
@@ -232,9 +319,12 @@ export async function startService(
   app.useGlobalPipes(new ContractBodyPipe());
   try {
     await app.startAllMicroservices();
+    // The gate has answered the probes until now: the application's server takes the port.
+    await gate.close();
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (err) {
     // Do not leave consumers running in a process that failed to start.
+    await gate.close();
     await app.close().catch(() => undefined);
     throw err;
   }
@@ -325,8 +415,17 @@ export async function runServiceMain(def: ServiceDefinition, argv: readonly stri
     }
   }
   let service: RunningService;
+  // Stopped while it still waits for its dependencies (nothing is running yet): it leaves at once.
+  const whileStarting = (signal: string) => {
+    process.stderr.write(`${def.name}: 启动期间收到 ${signal}，退出 (stopped while starting)\n`);
+    process.exit(0);
+  };
+  process.once('SIGTERM', whileStarting);
+  process.once('SIGINT', whileStarting);
   try {
     service = await startService(def);
+    process.removeListener('SIGTERM', whileStarting);
+    process.removeListener('SIGINT', whileStarting);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${err.message}\n请对照 .env.example 检查环境变量 (see the app's .env.example)\n`);
