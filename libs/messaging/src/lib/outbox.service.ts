@@ -18,6 +18,16 @@ import { preparedQuery, quoteTablePath } from './sql.util.js';
 
 const BATCH = 500;
 
+/** An outbox row as the relay claims it. */
+interface ClaimedRow {
+  seq: string;
+  event_id: string;
+  topic: string;
+  message_key: string | null;
+  payload: object;
+  trace_context: string | null;
+}
+
 /**
  * Writes events into the outbox inside the caller's transaction and relays them to the
  * broker afterwards: at least once, in order of writing, surviving any crash in between
@@ -194,21 +204,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async relayBatch(): Promise<number> {
     const table = quoteTablePath(this.dataSource.getMetadata(OutboxRecord).tablePath);
-    const claimed: {
-      seq: string;
-      event_id: string;
-      topic: string;
-      message_key: string | null;
-      payload: object;
-      trace_context: string | null;
-    }[] = await preparedQuery<{
-      seq: string;
-      event_id: string;
-      topic: string;
-      message_key: string | null;
-      payload: object;
-      trace_context: string | null;
-    }>(
+    const claimed = await preparedQuery<ClaimedRow>(
       this.dataSource,
       'outbox-claim',
       `UPDATE ${table} SET locked_until = now() + interval '${Math.trunc(this.options.outboxLeaseSeconds)} seconds'
