@@ -21,6 +21,7 @@ import { RealNameService } from './real-name.service.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsService } from './sessions.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { SigningKeysController } from './signing-keys.controller.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
 
 /**
@@ -37,6 +38,7 @@ import { StaffDirectoryService } from './staff-directory.service.js';
     AgentsController,
     SessionsController,
     IdentityAdminController,
+    SigningKeysController,
     StaffProvisioningController,
     IdentityAuditController,
   ],
