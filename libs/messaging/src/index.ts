@@ -23,5 +23,5 @@ export * from './lib/messaging-health.indicator.js';
 export * from './lib/messaging.module.js';
 export * from './lib/sql.util.js';
 export * from './lib/idle-backoff.js';
-export { isTransientError, maskIdNumbers } from './lib/transient-error.js';
+export { isTransientError, maskIdNumbers, someCause } from './lib/transient-error.js';
 export * from './lib/dead-letter-replay.js';

@@ -2,6 +2,7 @@ import { Kafka, type KafkaConfig, type Producer } from 'kafkajs';
 import { PlatformHeader } from '@gmp/contracts';
 import { contextFromHeaders, openSpan, SpanKind, SpanStatusCode, spanHeaders } from '@gmp/observability';
 import { eventProducerConfig, kafkaClientConfig } from './kafka-config.js';
+import { someCause } from './transient-error.js';
 import type { InProcessBroker } from './in-process.broker.js';
 
 export interface OutboundEvent {
@@ -143,16 +144,7 @@ const MESSAGE_ERRORS = new Set([
 
 /** Whether the broker refused the records as such (then the producer is kept); anything else — connection, timeout, sequence — replaces it. */
 function isAboutTheMessages(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [err];
-  while (queue.length > 0) {
-    const e = queue.shift() as { type?: string; cause?: unknown; originalError?: unknown; errors?: unknown[] } | null;
-    if (!e || typeof e !== 'object' || seen.has(e)) continue;
-    seen.add(e);
-    if (e.type && MESSAGE_ERRORS.has(e.type)) return true;
-    queue.push(e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : []));
-  }
-  return false;
+  return someCause(err, (e) => e.type !== undefined && MESSAGE_ERRORS.has(e.type));
 }
 
 /**

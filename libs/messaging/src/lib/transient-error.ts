@@ -18,3 +18,20 @@ export function isTransientError(err: unknown, depth = 0): boolean {
 export function maskIdNumbers(text: string): string {
   return text.replace(/\b(\d{6})\d{8}(\d{3}[\dXx])\b/g, '$1********$2');
 }
+
+/**
+ * Whether `err`, or an error it wraps (`cause`, kafkajs' `originalError`, an aggregate's
+ * `errors`), passes `test` — for classifying what a library rethrew in its own wrapping.
+ */
+export function someCause(err: unknown, test: (e: { code?: string; type?: string }) => boolean): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [err];
+  while (queue.length > 0) {
+    const e = queue.shift() as { code?: string; type?: string; cause?: unknown; originalError?: unknown; errors?: unknown[] } | null;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    if (test(e)) return true;
+    queue.push(e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : []));
+  }
+  return false;
+}

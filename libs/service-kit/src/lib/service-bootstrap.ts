@@ -5,7 +5,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { createServerStrategy, MessagingModule, type MessagingOptions, OutboxService, prepareTransport } from '@gmp/messaging';
 import {
   contextFromCaller,
@@ -32,7 +31,8 @@ import type { ServiceDefinition } from './service-definition.js';
 import { ContractBodyPipe } from './contract-body.pipe.js';
 import { MetricsController, PlatformMetrics } from './platform-metrics.js';
 import { withBodySchemas } from './openapi-body-schemas.js';
-import { PermanentStartupError, type StartupDependency, StartupGate } from './startup.gate.js';
+import { StartupGate } from './startup.gate.js';
+import { startupDependencies } from './startup-dependencies.js';
 
 export interface RunningService {
   definition: ServiceDefinition;
@@ -109,89 +109,6 @@ function configured(definition: ServiceDefinition, env: Record<string, string | 
   const loaded = loadConfiguration(env, { defaults: { PORT: definition.defaultPort }, sections: definition.config ?? [] });
   const config = loaded.base;
   return { loaded, config, def: config.DB_SCHEMA ? { ...definition, schema: config.DB_SCHEMA } : definition };
-}
-
-/** PostgreSQL answers that waiting will not change: a wrong password or role, a missing database, no permission. */
-const PERMANENT_PG_CODES = new Set(['28P01', '28000', '3D000', '42501']);
-/** Kafka answers of the same kind (as kafkajs names them). */
-const PERMANENT_KAFKA_TYPES = new Set([
-  'INVALID_REPLICATION_FACTOR',
-  'TOPIC_AUTHORIZATION_FAILED',
-  'CLUSTER_AUTHORIZATION_FAILED',
-  'SASL_AUTHENTICATION_FAILED',
-  'POLICY_VIOLATION',
-]);
-
-function permanentCause(err: unknown): string | null {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [err];
-  while (queue.length > 0) {
-    const e = queue.shift() as { code?: string; type?: string; cause?: unknown; errors?: unknown[]; originalError?: unknown } | null;
-    if (!e || typeof e !== 'object' || seen.has(e)) continue;
-    seen.add(e);
-    if (e.code && PERMANENT_PG_CODES.has(e.code)) return `PostgreSQL ${e.code}`;
-    if (e.type && PERMANENT_KAFKA_TYPES.has(e.type)) return `Kafka ${e.type}`;
-    queue.push(e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : []));
-  }
-  return null;
-}
-
-/** Rethrows what waiting cannot mend as permanent (the service stops at once, naming it). */
-function classified(err: unknown): never {
-  const cause = permanentCause(err);
-  if (cause)
-    throw new PermanentStartupError(
-      `${(err as Error)?.message ?? String(err)} (${cause}: 配置或权限问题，等待无用 — fix the configuration or permissions)`,
-      { cause: err },
-    );
-  throw err;
-}
-
-/**
- * What a service waits for before it starts: its database reachable and — when its deploy job
- * migrates — every one of its migrations applied (read-only: the check creates nothing, so it never
- * races the job), then its broker with its topics.
- */
-function startupDependencies(def: ServiceDefinition, config: ServiceConfig, messaging: MessagingOptions): StartupDependency[] {
-  // The names TypeORM records: a migration instance's `name`, or its class's.
-  const expected = ((def.migrations ?? []) as unknown[])
-    .filter((m): m is new () => { name?: string } => typeof m === 'function')
-    .map((M) => new M().name ?? M.name);
-  return [
-    {
-      name: 'database',
-      check: async () => {
-        const dataSource = new DataSource({
-          ...dataSourceOptions(def, config),
-          entities: [],
-          migrations: [],
-          extra: { max: 1, connectionTimeoutMillis: 5000 },
-        });
-        try {
-          await dataSource.initialize();
-          if (config.DB_MIGRATE_ON_START) {
-            await dataSource.query('SELECT 1');
-            return;
-          }
-          const table = `"${def.schema.replace(/"/g, '""')}".typeorm_migrations`;
-          const [{ exists }] = (await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS exists', [table])) as { exists: boolean }[];
-          const applied = new Set(
-            exists ? ((await dataSource.query(`SELECT name FROM ${table}`)) as { name: string }[]).map((r) => r.name) : [],
-          );
-          const pending = expected.filter((name) => !applied.has(name));
-          if (pending.length > 0)
-            throw new Error(
-              `数据库迁移未完成 (pending migrations in schema ${def.schema}: ${pending.length}, e.g. ${pending[0]}): the deploy job (main.js migrate) has not run yet`,
-            );
-        } catch (err) {
-          classified(err);
-        } finally {
-          if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
-        }
-      },
-    },
-    ...(messaging.transport === 'kafka' ? [{ name: 'kafka', check: () => prepareTransport(messaging).catch(classified) }] : []),
-  ];
 }
 
 /** Starts one service: config check, schema + migrations, transport, handlers, HTTP. */
